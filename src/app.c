@@ -1,0 +1,351 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "app.h"
+#include "buf.h"
+#include "page.h"
+#include "ref.h"
+#include "render.h"
+
+static const struct app_page {
+	enum route_page	 route;
+	int		 (*build)(struct app *);
+	const char	*allow;
+} app_pages[] = {
+	{ ROUTE_CATALOG, page_catalog, "GET, HEAD" },
+	{ ROUTE_FORM, page_form, "GET, HEAD, POST" },
+	{ ROUTE_RECEIPT, page_receipt, "GET, HEAD" },
+	{ ROUTE_STATUS, page_status, "GET, HEAD" },
+};
+
+xmlNodePtr
+app_child(xmlNodePtr parent, const char *name, const char *text)
+{
+	/* xmlNewTextChild escapes the text; xmlNewChild would not. */
+	return xmlNewTextChild(parent, NULL, (const xmlChar *)name,
+	    (const xmlChar *)text);
+}
+
+/*
+ * The language: ?lang= wins, then the first of de/en in Accept-Language
+ * by quality, then German.
+ */
+static const char *
+app_pick_lang(const struct req *r)
+{
+	const char *q = req_param(&r->query, "lang"), *p;
+	double	 best_q = -1, qv;
+	const char *best = "de";
+	char	*end;
+
+	if (q != NULL && (strcmp(q, "en") == 0 || strcmp(q, "de") == 0))
+		return strcmp(q, "en") == 0 ? "en" : "de";
+	for (p = r->accept_language; p != NULL && *p != '\0';) {
+		const char *lang = NULL;
+		p += strspn(p, " ,");
+		if (strncasecmp(p, "de", 2) == 0 && strchr("-;, ", p[2]))
+			lang = "de";
+		else if (strncasecmp(p, "en", 2) == 0 && strchr("-;, ", p[2]))
+			lang = "en";
+		qv = 1.0;
+		p += strcspn(p, ";,");
+		if (*p == ';') {
+			const char *qs = strstr(p, "q=");
+			if (qs != NULL && qs < p + strcspn(p, ",")) {
+				qv = strtod(qs + 2, &end);
+				if (end == qs + 2)
+					qv = 0;
+			}
+			p += strcspn(p, ",");
+		}
+		if (lang != NULL && qv > best_q) {
+			best_q = qv;
+			best = lang;
+		}
+	}
+	return best;
+}
+
+const char *
+app_lang_query(const struct app *a)
+{
+	return strcmp(a->lang, "en") == 0 ? "lang=en" : "";
+}
+
+/* An absolute link to one of our pages, from the configured origin. */
+int
+app_link(struct app *a, struct buf *b, const char *path, const char *ref,
+    const char *token)
+{
+	buf_printf(b, "%s%s%s%s", a->conf.base_url, a->conf.script, path, ref);
+	if (token != NULL)
+		buf_printf(b, "?token=%s", token);
+	if (*app_lang_query(a) != '\0')
+		buf_printf(b, "%s%s", token ? "&" : "?", app_lang_query(a));
+	return b->failed ? -1 : 0;
+}
+
+int
+app_share(struct app *a)
+{
+	struct form_diag diag;
+	int	 rc;
+
+	if (a->share_open)
+		return 0;
+	form_diag_init(&diag);
+	rc = form_share_open(&a->share, a->conf.share_dir, &diag);
+	if (rc != 0)
+		fprintf(stderr, "rathaus: %s", buf_str(&diag.text));
+	form_diag_free(&diag);
+	a->share_open = rc == 0;
+	return rc;
+}
+
+int
+app_store(struct app *a)
+{
+	if (a->store != NULL)
+		return 0;
+	return store_open(&a->store, a->conf.data_dir, 0) == STORE_OK ? 0 : -1;
+}
+
+/* Copy the definition and put the clerk's contact data into it. */
+xmlNodePtr
+app_service_node(struct app *a, const struct form *f, xmlNodePtr parent)
+{
+	xmlNodePtr svc, n, clerk;
+
+	svc = xmlDocCopyNode(xmlDocGetRootElement(f->doc), a->doc, 1);
+	if (svc == NULL)
+		return NULL;
+	clerk = form_clerk(&a->share, f->clerk);
+	for (n = svc->children; clerk != NULL && n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)n->name, "clerk") == 0) {
+			xmlNodePtr copy = xmlDocCopyNodeList(a->doc,
+			    clerk->children);
+			if (copy != NULL)
+				xmlAddChildList(n, copy);
+			break;
+		}
+	return xmlAddChild(parent, svc);
+}
+
+int
+app_begin(struct app *a, const char *name)
+{
+	xmlNodePtr ctx;
+
+	if (a->doc != NULL)
+		xmlFreeDoc(a->doc);
+	if ((a->doc = xmlNewDoc((const xmlChar *)"1.0")) == NULL ||
+	    (a->root = xmlNewNode(NULL, (const xmlChar *)"page")) == NULL)
+		return -1;
+	xmlDocSetRootElement(a->doc, a->root);
+	xmlNewProp(a->root, (const xmlChar *)"name", (const xmlChar *)name);
+	xmlNewProp(a->root, (const xmlChar *)"lang", (const xmlChar *)a->lang);
+	ctx = app_child(a->root, "context", NULL);
+	xmlNewProp(ctx, (const xmlChar *)"script",
+	    (const xmlChar *)a->conf.script);
+	xmlNewProp(ctx, (const xmlChar *)"static",
+	    (const xmlChar *)a->conf.static_url);
+	xmlNewProp(ctx, (const xmlChar *)"self",
+	    (const xmlChar *)(a->req.path ? a->req.path : "/"));
+	a->stylesheet = name;
+	return 0;
+}
+
+int
+app_error(struct app *a, int status, const char *reason)
+{
+	xmlNodePtr e;
+	char	 code[8];
+
+	a->status = status;
+	if (app_begin(a, "error") == -1)
+		return -1;
+	snprintf(code, sizeof(code), "%d", status);
+	e = app_child(a->root, "error", NULL);
+	xmlNewProp(e, (const xmlChar *)"code", (const xmlChar *)code);
+	xmlNewProp(e, (const xmlChar *)"reason", (const xmlChar *)reason);
+	return 0;
+}
+
+static void
+app_respond(struct app *a, const char *allow, FILE *out)
+{
+	struct render_page p = {
+		.share_dir = a->conf.share_dir,
+		.stylesheet = a->stylesheet,
+		.doc = a->doc,
+		.status = a->status,
+		.private_page = a->private_page,
+		.head_only = a->req.method == REQ_HEAD,
+		.lang = a->lang,
+		.allow = a->status == 405 ? allow : NULL,
+	};
+	char	 code[8];
+
+	if (a->location != NULL) {
+		render_redirect(a->location, out);
+		return;
+	}
+	snprintf(code, sizeof(code), "%d", a->status);
+	if (a->doc != NULL)
+		xmlNewProp(a->root, (const xmlChar *)"status",
+		    (const xmlChar *)code);
+	if (a->doc == NULL || render(&p, out) != 0)
+		render_plain_error(500, out);
+}
+
+static void
+app_free(struct app *a)
+{
+	if (a->doc != NULL)
+		xmlFreeDoc(a->doc);
+	if (a->share_open)
+		form_share_close(&a->share);
+	store_close(a->store);
+	free(a->location);
+	req_free(&a->req);
+	conf_free(&a->conf);
+}
+
+/*
+ * One request: configuration, parse and check the input once, route,
+ * build the result document, render. Every failure ends in a proper
+ * status and page; nothing is half-written.
+ */
+int
+app_run(req_getenv_fn env, FILE *in, FILE *out)
+{
+	struct app a;
+	const char *conf_path = env("RATHAUS_CONF"), *allow = NULL;
+	char	 err[512];
+	enum req_err e;
+	size_t	 i;
+
+	memset(&a, 0, sizeof(a));
+	a.lang = "de";
+	if (conf_path == NULL || conf_load(&a.conf, conf_path, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "rathaus: configuration: %s\n",
+		    conf_path ? err : "RATHAUS_CONF is not set");
+		render_plain_error(500, out);
+		return 1;
+	}
+	/* "today" in date rules is the municipality's local date. */
+	setenv("TZ", a.conf.timezone, 1);
+	tzset();
+	when_today(&a.today);
+	render_init();
+
+	e = req_parse(&a.req, &req_default_limits, env, in);
+	a.lang = app_pick_lang(&a.req);
+	if (a.req.path == NULL && (a.req.path = strdup("/")) == NULL)
+		e = REQ_NOMEM;
+	if (e != REQ_OK)
+		app_error(&a, req_err_status(e), req_err_reason(e));
+	else {
+		route_match(a.req.path, a.req.method, &a.route);
+		for (i = 0; i < sizeof(app_pages) / sizeof(app_pages[0]); i++)
+			if (app_pages[i].route == a.route.page)
+				allow = app_pages[i].allow;
+		if (a.route.status != 200)
+			app_error(&a, a.route.status, a.route.status == 405 ?
+			    "method" : "not_found");
+		else {
+			a.status = 200;
+			for (i = 0; app_pages[i].route != a.route.page; i++)
+				;
+			if (app_pages[i].build(&a) != 0 && a.location == NULL)
+				app_error(&a, 500, "internal");
+		}
+	}
+	app_respond(&a, allow, out);
+	fflush(out);
+	app_free(&a);
+	render_cleanup();
+	return 0;
+}
+
+/* The stored answers, parsed back (they were written by us, still: NONET). */
+static int
+app_answers(xmlNodePtr sub, const char *xml)
+{
+	xmlDocPtr doc;
+	xmlNodePtr copy;
+
+	doc = xmlReadMemory(xml, (int)strlen(xml), "answers.xml", "UTF-8",
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL)
+		return -1;
+	copy = xmlDocCopyNode(xmlDocGetRootElement(doc), sub->doc, 1);
+	xmlFreeDoc(doc);
+	if (copy == NULL)
+		return -1;
+	xmlAddChild(sub, copy);
+	return 0;
+}
+
+/*
+ * Shared by receipt and status: find the submission by reference and
+ * token and put it, with its service, into a new result document. An
+ * unknown reference, a malformed one and a wrong token all end in the same
+ * 404 (return 1), so that the answer tells a guesser nothing.
+ */
+int
+app_submission(struct app *a, const char *page, struct store_submission *s)
+{
+	const char *token = req_param(&a->req.query, "token");
+	struct form f;
+	xmlNodePtr sub, hist, e;
+	char	 num[24];
+	size_t	 i;
+	int	 rc;
+
+	memset(s, 0, sizeof(*s));
+	a->private_page = 1;
+	if (token == NULL || !ref_valid(a->route.arg))
+		return app_error(a, 404, "not_found") == 0 ? 1 : -1;
+	if (app_store(a) != 0 || app_share(a) != 0)
+		return -1;
+	rc = store_find(a->store, a->route.arg, token, s);
+	if (rc == STORE_NOTFOUND)
+		return app_error(a, 404, "not_found") == 0 ? 1 : -1;
+	if (rc != STORE_OK || app_begin(a, page) != 0)
+		return -1;
+	/* A definition removed since is no reason to hide the submission. */
+	if (form_load_id(&f, &a->share, s->service, NULL) == 0) {
+		rc = app_service_node(a, &f, a->root) == NULL ? -1 : 0;
+		form_free(&f);
+		if (rc != 0)
+			return -1;
+	}
+	sub = app_child(a->root, "submission", NULL);
+	xmlNewProp(sub, (const xmlChar *)"ref", (const xmlChar *)s->ref);
+	xmlNewProp(sub, (const xmlChar *)"service", (const xmlChar *)s->service);
+	xmlNewProp(sub, (const xmlChar *)"created", (const xmlChar *)s->created);
+	xmlNewProp(sub, (const xmlChar *)"status", (const xmlChar *)s->status);
+	snprintf(num, sizeof(num), "%ld", s->fee_cents);
+	xmlNewProp(sub, (const xmlChar *)"fee-cents", (const xmlChar *)num);
+	snprintf(num, sizeof(num), "%ld", s->version);
+	xmlNewProp(sub, (const xmlChar *)"service-version",
+	    (const xmlChar *)num);
+	if (app_answers(sub, s->values_xml) != 0)
+		return -1;
+	hist = app_child(sub, "history", NULL);
+	for (i = 0; i < s->nhistory; i++) {
+		e = app_child(hist, "entry", NULL);
+		xmlNewProp(e, (const xmlChar *)"status",
+		    (const xmlChar *)s->history[i].status);
+		xmlNewProp(e, (const xmlChar *)"at",
+		    (const xmlChar *)s->history[i].at);
+	}
+	return 0;
+}

@@ -1,0 +1,51 @@
+/*
+ * app: one request from start to response. The context below is the only
+ * mutable state; every page gets it and nothing else.
+ */
+#ifndef RATHAUS_APP_H
+#define RATHAUS_APP_H
+
+#include <stdio.h>
+#include <libxml/tree.h>
+
+#include "conf.h"
+#include "form.h"
+#include "req.h"
+#include "route.h"
+#include "store.h"
+#include "when.h"
+
+struct app {
+	struct conf	 conf;
+	struct req	 req;
+	struct route_match route;
+	const char	*lang;		/* "de" or "en" */
+	struct when_date today;
+	struct form_share share;
+	int		 share_open;
+	struct store	*store;
+	xmlDocPtr	 doc;		/* the result document */
+	xmlNodePtr	 root;
+	const char	*stylesheet;
+	int		 status;
+	int		 private_page;
+	char		*location;	/* set: answer 303 to it */
+};
+
+int	 app_run(req_getenv_fn, FILE *in, FILE *out);
+
+/* For the pages. */
+int	 app_share(struct app *);
+int	 app_store(struct app *);
+int	 app_begin(struct app *, const char *page_name);
+int	 app_error(struct app *, int status, const char *reason);
+xmlNodePtr app_child(xmlNodePtr parent, const char *name, const char *text);
+xmlNodePtr app_service_node(struct app *, const struct form *,
+	    xmlNodePtr parent);
+int	 app_link(struct app *, struct buf *, const char *path,
+	    const char *ref, const char *token);
+const char *app_lang_query(const struct app *);
+int	 app_submission(struct app *, const char *page_name,
+	    struct store_submission *);
+
+#endif

@@ -1,0 +1,524 @@
+#include "config.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+
+#include "form.h"
+#include "text.h"
+#include "when.h"
+
+/* Never the network, never entity expansion, never "huge" documents. */
+#define FORM_PARSE_FLAGS	(XML_PARSE_NONET | XML_PARSE_NOCDATA)
+
+const char *const form_type_names[FORM__TYPES] = {
+	"text", "textarea", "email", "tel", "date", "time", "number",
+	"select", "checkbox",
+};
+
+void
+form_diag_init(struct form_diag *d)
+{
+	buf_init(&d->text, 0);
+	d->errors = 0;
+}
+
+void
+form_diag_add(struct form_diag *d, const char *file, long line,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (d == NULL)
+		return;
+	d->errors++;
+	buf_printf(&d->text, "%s:%ld: ", file, line);
+	va_start(ap, fmt);
+	buf_vprintf(&d->text, fmt, ap);
+	va_end(ap);
+	buf_addch(&d->text, '\n');
+}
+
+void
+form_diag_free(struct form_diag *d)
+{
+	buf_free(&d->text);
+}
+
+/* libxml2 reports through a callback; turn each report into a diag line. */
+struct form_xml_errors {
+	struct form_diag *diag;
+	const char	*file;
+	const char	*prefix;
+};
+
+static void
+form_xml_error(void *arg, xmlErrorPtr err)
+{
+	struct form_xml_errors *e = arg;
+	char	 msg[512];
+	size_t	 n;
+
+	if (err == NULL || err->level == XML_ERR_WARNING)
+		return;
+	snprintf(msg, sizeof(msg), "%s", err->message ? err->message : "?");
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	form_diag_add(e->diag, e->file, err->line, "%s%s", e->prefix, msg);
+}
+
+xmlDocPtr
+form_read_xml(const char *path, struct form_diag *diag)
+{
+	struct form_xml_errors e = { diag, path, "not well-formed: " };
+	xmlParserCtxtPtr ctx;
+	xmlDocPtr doc;
+	int	 before = diag ? diag->errors : 0;
+
+	if ((ctx = xmlNewParserCtxt()) == NULL)
+		return NULL;
+	xmlSetStructuredErrorFunc(&e, form_xml_error);
+	doc = xmlCtxtReadFile(ctx, path, "UTF-8", FORM_PARSE_FLAGS |
+	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL && diag != NULL && diag->errors == before)
+		form_diag_add(diag, path, 0, "cannot read file");
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlFreeParserCtxt(ctx);
+	return doc;
+}
+
+/* The value of a plain attribute, pointing into the document; or NULL. */
+const char *
+form_attr(xmlNodePtr n, const char *name)
+{
+	xmlAttrPtr a = xmlHasProp(n, (const xmlChar *)name);
+
+	if (a == NULL)
+		return NULL;
+	if (a->children == NULL || a->children->type != XML_TEXT_NODE)
+		return "";
+	return (const char *)a->children->content;
+}
+
+static int
+form_is(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	    strcmp((const char *)n->name, name) == 0;
+}
+
+int
+form_share_open(struct form_share *s, const char *dir, struct form_diag *diag)
+{
+	struct form_xml_errors e = { diag, NULL, "schema: " };
+	xmlRelaxNGParserCtxtPtr pctx;
+	struct buf path;
+	int	 rc = -1;
+
+	memset(s, 0, sizeof(*s));
+	buf_init(&path, 4096);
+	if ((s->dir = strdup(dir)) == NULL)
+		goto out;
+	buf_printf(&path, "%s/forms/form.rng", dir);
+	e.file = buf_str(&path);
+	xmlSetStructuredErrorFunc(&e, form_xml_error);
+	if ((pctx = xmlRelaxNGNewParserCtxt(buf_str(&path))) != NULL) {
+		s->schema = xmlRelaxNGParse(pctx);
+		xmlRelaxNGFreeParserCtxt(pctx);
+	}
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (s->schema == NULL) {
+		form_diag_add(diag, buf_str(&path), 0, "cannot load schema");
+		goto out;
+	}
+	buf_reset(&path);
+	buf_printf(&path, "%s/data/clerks.xml", dir);
+	if ((s->clerks = form_read_xml(buf_str(&path), diag)) == NULL)
+		goto out;
+	rc = 0;
+out:
+	buf_free(&path);
+	if (rc != 0)
+		form_share_close(s);
+	return rc;
+}
+
+void
+form_share_close(struct form_share *s)
+{
+	if (s->schema != NULL)
+		xmlRelaxNGFree(s->schema);
+	if (s->clerks != NULL)
+		xmlFreeDoc(s->clerks);
+	free(s->dir);
+	memset(s, 0, sizeof(*s));
+}
+
+xmlNodePtr
+form_clerk(const struct form_share *s, const char *id)
+{
+	xmlNodePtr n, root;
+
+	if (s->clerks == NULL || id == NULL ||
+	    (root = xmlDocGetRootElement(s->clerks)) == NULL)
+		return NULL;
+	for (n = root->children; n != NULL; n = n->next) {
+		const char *nid;
+		if (form_is(n, "clerk") && (nid = form_attr(n, "id")) != NULL &&
+		    strcmp(nid, id) == 0)
+			return n;
+	}
+	return NULL;
+}
+
+static long
+form_long_attr(xmlNodePtr n, const char *name, long dflt)
+{
+	const char *v = form_attr(n, name);
+	long	 out;
+
+	if (v == NULL || text_to_long(v, 0, 1000000000L, &out) == -1)
+		return dflt;
+	return out;
+}
+
+/* Bounds of numbers and times must be comparable; dates may be relative. */
+static int
+form_check_bound(const char *file, struct form_field *f, const char *expr,
+    struct form_diag *diag)
+{
+	long	 n;
+	int	 m, ok;
+
+	if (expr == NULL)
+		return 0;
+	switch (f->type) {
+	case FORM_DATE:
+		ok = when_bound_valid(expr);
+		break;
+	case FORM_TIME:
+		ok = when_parse_time(expr, &m) == 0;
+		break;
+	case FORM_NUMBER:
+		ok = text_to_long(expr, -1000000000L, 1000000000L, &n) == 0;
+		break;
+	default:
+		ok = 0;
+		break;
+	}
+	if (!ok) {
+		form_diag_add(diag, file, xmlGetLineNo(f->node),
+		    "invalid bound '%s' for type %s", expr,
+		    form_type_names[f->type]);
+		return -1;
+	}
+	return 0;
+}
+
+/* min after max, where both are absolute and so comparable at lint time. */
+static int
+form_check_order(const char *file, struct form_field *f,
+    struct form_diag *diag)
+{
+	struct when_date a, b;
+	long	 x, y;
+	int	 p, q, after = 0;
+
+	if (f->min == NULL || f->max == NULL)
+		return 0;
+	if (f->type == FORM_NUMBER &&
+	    text_to_long(f->min, -1000000000L, 1000000000L, &x) == 0 &&
+	    text_to_long(f->max, -1000000000L, 1000000000L, &y) == 0)
+		after = x > y;
+	else if (f->type == FORM_TIME && when_parse_time(f->min, &p) == 0 &&
+	    when_parse_time(f->max, &q) == 0)
+		after = p > q;
+	else if (f->type == FORM_DATE && when_parse_date(f->min, &a) == 0 &&
+	    when_parse_date(f->max, &b) == 0)
+		after = when_cmp(&a, &b) > 0;
+	if (after) {
+		form_diag_add(diag, file, xmlGetLineNo(f->node),
+		    "min is after max in field '%s'", f->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+form_field_init(const char *file, struct form_field *f, xmlNodePtr n,
+    struct form_diag *diag)
+{
+	const char *type, *req, *pattern;
+	xmlNodePtr c;
+	int	 t, rc = 0, options = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->node = n;
+	f->name = form_attr(n, "name");
+	type = form_attr(n, "type");
+	for (t = 0; t < FORM__TYPES; t++)
+		if (type != NULL && strcmp(type, form_type_names[t]) == 0)
+			break;
+	if (f->name == NULL || t == FORM__TYPES)
+		return -1;	/* the schema already said why */
+	f->type = (enum form_type)t;
+	req = form_attr(n, "required");
+	f->required = req != NULL && strcmp(req, "true") == 0;
+	f->minlength = form_long_attr(n, "minlength", -1);
+	f->maxlength = form_long_attr(n, "maxlength", -1);
+	f->min = form_attr(n, "min");
+	f->max = form_attr(n, "max");
+	f->deadline = form_attr(n, "deadline");
+	if (form_check_bound(file, f, f->min, diag) == -1 ||
+	    form_check_bound(file, f, f->max, diag) == -1 ||
+	    form_check_bound(file, f, f->deadline, diag) == -1)
+		rc = -1;
+	else if (form_check_order(file, f, diag) == -1)
+		rc = -1;
+	if ((pattern = form_attr(n, "pattern")) != NULL &&
+	    (f->pattern = xmlRegexpCompile((const xmlChar *)pattern)) == NULL) {
+		form_diag_add(diag, file, xmlGetLineNo(n),
+		    "invalid pattern '%s'", pattern);
+		rc = -1;
+	}
+	for (c = n->children; c != NULL; c = c->next)
+		if (form_is(c, "option"))
+			options++;
+	if (f->type == FORM_SELECT && options == 0) {
+		form_diag_add(diag, file, xmlGetLineNo(n),
+		    "select field '%s' has no options", f->name);
+		rc = -1;
+	}
+	return rc;
+}
+
+static void
+form_count_fields(xmlNodePtr n, size_t *count)
+{
+	for (; n != NULL; n = n->next) {
+		if (form_is(n, "field"))
+			(*count)++;
+		else if (n->type == XML_ELEMENT_NODE)
+			form_count_fields(n->children, count);
+	}
+}
+
+static int
+form_collect_fields(const char *file, struct form *f, xmlNodePtr n,
+    struct form_diag *diag)
+{
+	size_t	 i;
+	int	 rc = 0;
+
+	for (; n != NULL; n = n->next) {
+		if (form_is(n, "field")) {
+			struct form_field *fld = &f->fields[f->nfields];
+			if (form_field_init(file, fld, n, diag) == -1) {
+				if (fld->pattern != NULL)
+					xmlRegFreeRegexp(fld->pattern);
+				rc = -1;
+				continue;
+			}
+			for (i = 0; i < f->nfields; i++)
+				if (strcmp(f->fields[i].name, fld->name) == 0)
+					break;
+			if (i < f->nfields) {
+				form_diag_add(diag, file, xmlGetLineNo(n),
+				    "duplicate field name '%s'", fld->name);
+				if (fld->pattern != NULL)
+					xmlRegFreeRegexp(fld->pattern);
+				rc = -1;
+				continue;
+			}
+			f->nfields++;
+		} else if (n->type == XML_ELEMENT_NODE &&
+		    form_collect_fields(file, f, n->children, diag) == -1)
+			rc = -1;
+	}
+	return rc;
+}
+
+int
+form_load(struct form *f, const struct form_share *s, const char *path,
+    struct form_diag *diag)
+{
+	struct form_xml_errors e = { diag, path, "schema: " };
+	xmlRelaxNGValidCtxtPtr vctx;
+	xmlNodePtr root, n;
+	size_t	 count = 0;
+	int	 valid;
+
+	memset(f, 0, sizeof(*f));
+	if ((f->doc = form_read_xml(path, diag)) == NULL)
+		return -1;
+	if ((vctx = xmlRelaxNGNewValidCtxt(s->schema)) == NULL)
+		goto fail;
+	xmlRelaxNGSetValidStructuredErrors(vctx, form_xml_error, &e);
+	valid = xmlRelaxNGValidateDoc(vctx, f->doc);
+	xmlRelaxNGFreeValidCtxt(vctx);
+	if (valid != 0)
+		goto fail;
+
+	root = xmlDocGetRootElement(f->doc);
+	f->id = form_attr(root, "id");
+	f->category = form_attr(root, "category");
+	f->version = form_long_attr(root, "version", 1);
+	f->fee_cents = 0;
+	for (n = root->children; n != NULL; n = n->next) {
+		if (form_is(n, "clerk"))
+			f->clerk = form_attr(n, "ref");
+		else if (form_is(n, "fee"))
+			f->fee_cents = form_long_attr(n, "cents", 0);
+	}
+	if (form_clerk(s, f->clerk) == NULL) {
+		for (n = root->children; n != NULL && !form_is(n, "clerk");)
+			n = n->next;
+		form_diag_add(diag, path, n ? xmlGetLineNo(n) : 0,
+		    "unknown clerk '%s'", f->clerk ? f->clerk : "");
+		goto fail;
+	}
+	form_count_fields(root->children, &count);
+	if ((f->fields = calloc(count ? count : 1, sizeof(*f->fields))) == NULL)
+		goto fail;
+	if (form_collect_fields(path, f, root->children, diag) == -1)
+		goto fail;
+	return 0;
+fail:
+	form_free(f);
+	return -1;
+}
+
+/* Load forms/<id>.xml; the id was checked by the router ([a-z0-9-]). */
+int
+form_load_id(struct form *f, const struct form_share *s, const char *id,
+    struct form_diag *diag)
+{
+	struct buf path;
+	int	 rc;
+
+	memset(f, 0, sizeof(*f));
+	buf_init(&path, 4096);
+	if (buf_printf(&path, "%s/forms/%s.xml", s->dir, id) == -1) {
+		buf_free(&path);
+		return -1;
+	}
+	rc = form_load(f, s, buf_str(&path), diag);
+	if (rc == 0 && (f->id == NULL || strcmp(f->id, id) != 0)) {
+		form_diag_add(diag, buf_str(&path), 1,
+		    "service id does not match the file name");
+		form_free(f);
+		rc = -1;
+	}
+	buf_free(&path);
+	return rc;
+}
+
+static int
+form_name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int
+form_is_definition(const struct dirent *d)
+{
+	size_t	 n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 4 &&
+	    strcmp(d->d_name + n - 4, ".xml") == 0;
+}
+
+/* Every loadable definition in file-name order; broken ones are skipped. */
+int
+form_catalog(const struct form_share *s, struct form **out, size_t *nout,
+    struct form_diag *diag)
+{
+	struct dirent **names = NULL;
+	struct form *forms = NULL;
+	struct buf dir;
+	char	 id[256];
+	size_t	 n = 0;
+	int	 count, i;
+
+	*out = NULL;
+	*nout = 0;
+	buf_init(&dir, 4096);
+	buf_printf(&dir, "%s/forms", s->dir);
+	count = scandir(buf_str(&dir), &names, form_is_definition, form_name_cmp);
+	buf_free(&dir);
+	if (count < 0)
+		return -1;
+	if (count > 0 && (forms = calloc((size_t)count, sizeof(*forms))) == NULL) {
+		for (i = 0; i < count; i++)
+			free(names[i]);
+		free(names);
+		return -1;
+	}
+	for (i = 0; i < count; i++) {
+		size_t len = strlen(names[i]->d_name) - 4;
+		if (len < sizeof(id)) {
+			memcpy(id, names[i]->d_name, len);
+			id[len] = '\0';
+			if (form_load_id(&forms[n], s, id, diag) == 0)
+				n++;
+		}
+		free(names[i]);
+	}
+	free(names);
+	*out = forms;
+	*nout = n;
+	return 0;
+}
+
+void
+form_catalog_free(struct form *forms, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		form_free(&forms[i]);
+	free(forms);
+}
+
+void
+form_free(struct form *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nfields; i++)
+		if (f->fields[i].pattern != NULL)
+			xmlRegFreeRegexp(f->fields[i].pattern);
+	free(f->fields);
+	if (f->doc != NULL)
+		xmlFreeDoc(f->doc);
+	memset(f, 0, sizeof(*f));
+}
+
+const struct form_field *
+form_field(const struct form *f, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nfields; i++)
+		if (strcmp(f->fields[i].name, name) == 0)
+			return &f->fields[i];
+	return NULL;
+}
+
+int
+form_has_option(const struct form_field *f, const char *value)
+{
+	xmlNodePtr c;
+	const char *v;
+
+	for (c = f->node->children; c != NULL; c = c->next)
+		if (form_is(c, "option") && (v = form_attr(c, "value")) != NULL &&
+		    strcmp(v, value) == 0)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,94 @@
+/*
+ * form: service definitions. A definition is parsed without network or
+ * entity expansion, checked against forms/form.rng and against what the
+ * schema cannot say (clerk exists, names unique, bounds and patterns
+ * parse). A broken file is reported with file and line and skipped; it
+ * never takes the other services down.
+ */
+#ifndef RATHAUS_FORM_H
+#define RATHAUS_FORM_H
+
+#include <stddef.h>
+#include <libxml/tree.h>
+#include <libxml/relaxng.h>
+#include <libxml/xmlregexp.h>
+
+#include "buf.h"
+
+enum form_type {
+	FORM_TEXT,
+	FORM_TEXTAREA,
+	FORM_EMAIL,
+	FORM_TEL,
+	FORM_DATE,
+	FORM_TIME,
+	FORM_NUMBER,
+	FORM_SELECT,
+	FORM_CHECKBOX,
+	FORM__TYPES
+};
+
+/* Problems found while loading, as "file:line: message" lines. */
+struct form_diag {
+	struct buf	 text;
+	int		 errors;
+};
+
+struct form_field {
+	xmlNodePtr	 node;
+	const char	*name;
+	enum form_type	 type;
+	int		 required;
+	long		 minlength;	/* -1: none */
+	long		 maxlength;	/* -1: none */
+	const char	*min;		/* raw bound expressions, or NULL */
+	const char	*max;
+	const char	*deadline;
+	xmlRegexpPtr	 pattern;	/* compiled, or NULL */
+};
+
+struct form {
+	xmlDocPtr	 doc;
+	const char	*id;
+	const char	*category;
+	long		 version;
+	long		 fee_cents;
+	const char	*clerk;
+	struct form_field *fields;
+	size_t		 nfields;
+};
+
+/* What every definition is checked against: the schema and the clerks. */
+struct form_share {
+	char		*dir;
+	xmlRelaxNGPtr	 schema;
+	xmlDocPtr	 clerks;
+};
+
+extern const char *const form_type_names[FORM__TYPES];
+
+void	 form_diag_init(struct form_diag *);
+void	 form_diag_add(struct form_diag *, const char *file, long line,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void	 form_diag_free(struct form_diag *);
+
+int	 form_share_open(struct form_share *, const char *dir,
+	    struct form_diag *);
+void	 form_share_close(struct form_share *);
+xmlNodePtr form_clerk(const struct form_share *, const char *id);
+
+int	 form_load(struct form *, const struct form_share *, const char *path,
+	    struct form_diag *);
+int	 form_load_id(struct form *, const struct form_share *, const char *id,
+	    struct form_diag *);
+int	 form_catalog(const struct form_share *, struct form **, size_t *,
+	    struct form_diag *);
+void	 form_catalog_free(struct form *, size_t);
+void	 form_free(struct form *);
+
+const struct form_field *form_field(const struct form *, const char *name);
+int	 form_has_option(const struct form_field *, const char *value);
+const char *form_attr(xmlNodePtr, const char *name);
+xmlDocPtr form_read_xml(const char *path, struct form_diag *);
+
+#endif

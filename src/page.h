@@ -1,0 +1,12 @@
+/* page: one file per page; each fills app->doc for its stylesheet. */
+#ifndef RATHAUS_PAGE_H
+#define RATHAUS_PAGE_H
+
+struct app;
+
+int	 page_catalog(struct app *);
+int	 page_form(struct app *);
+int	 page_receipt(struct app *);
+int	 page_status(struct app *);
+
+#endif

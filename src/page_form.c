@@ -1,0 +1,192 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "buf.h"
+#include "page.h"
+#include "ref.h"
+#include "valid.h"
+
+/* The double-submit key a form carries: 32 lower-case hex characters. */
+static int
+page_form_key_ok(const char *k)
+{
+	return k != NULL && strlen(k) == REF_TOKEN_LEN &&
+	    strspn(k, "0123456789abcdef") == REF_TOKEN_LEN;
+}
+
+/* <value name="..">text</value> for each answer, under `values`. */
+static int
+page_form_values(xmlNodePtr values, const struct valid_result *res)
+{
+	xmlNodePtr v;
+	size_t	 i;
+
+	if (values == NULL)
+		return -1;
+	for (i = 0; i < res->nvalues; i++) {
+		if ((v = app_child(values, "value", res->values[i].value)) ==
+		    NULL)
+			return -1;
+		xmlNewProp(v, (const xmlChar *)"name",
+		    (const xmlChar *)res->values[i].name);
+	}
+	return 0;
+}
+
+static int
+page_form_errors(xmlNodePtr parent, const struct valid_result *res)
+{
+	xmlNodePtr errors, e;
+	size_t	 i;
+
+	if ((errors = app_child(parent, "errors", NULL)) == NULL)
+		return -1;
+	for (i = 0; i < res->nerrors; i++) {
+		if ((e = app_child(errors, "error", NULL)) == NULL)
+			return -1;
+		xmlNewProp(e, (const xmlChar *)"field",
+		    (const xmlChar *)res->errors[i].field);
+		xmlNewProp(e, (const xmlChar *)"code",
+		    (const xmlChar *)res->errors[i].code);
+		xmlNewProp(e, (const xmlChar *)"arg",
+		    (const xmlChar *)res->errors[i].arg);
+	}
+	return 0;
+}
+
+/* The answers as the XML document that is stored with the submission. */
+static char *
+page_form_answers(const struct form *f, const struct valid_result *res)
+{
+	xmlDocPtr doc;
+	xmlNodePtr root;
+	xmlChar	*xml = NULL;
+	char	*out = NULL, version[24];
+	int	 len = 0;
+
+	if ((doc = xmlNewDoc((const xmlChar *)"1.0")) == NULL)
+		return NULL;
+	root = xmlNewNode(NULL, (const xmlChar *)"values");
+	if (root != NULL) {
+		xmlDocSetRootElement(doc, root);
+		snprintf(version, sizeof(version), "%ld", f->version);
+		xmlNewProp(root, (const xmlChar *)"service",
+		    (const xmlChar *)f->id);
+		xmlNewProp(root, (const xmlChar *)"version",
+		    (const xmlChar *)version);
+		if (page_form_values(root, res) == 0)
+			xmlDocDumpMemoryEnc(doc, &xml, &len, "UTF-8");
+	}
+	if (xml != NULL) {
+		out = strdup((const char *)xml);
+		xmlFree(xml);
+	}
+	xmlFreeDoc(doc);
+	return out;
+}
+
+static int
+page_form_store(struct app *a, const struct form *f,
+    const struct valid_result *res, const char *key)
+{
+	struct store_new n;
+	struct store_receipt r;
+	struct buf loc;
+	char	 token[REF_TOKEN_LEN + 1], created[21];
+	char	*answers;
+	int	 rc;
+
+	if ((answers = page_form_answers(f, res)) == NULL)
+		return -1;
+	memset(&n, 0, sizeof(n));
+	n.service = f->id;
+	n.version = f->version;
+	n.values_xml = answers;
+	n.fee_cents = f->fee_cents;
+	n.submit_key = key;
+	n.lang = a->lang;
+	n.token = token;
+	n.created = created;
+	n.year = a->today.y;
+	if (ref_token(token) == -1 || when_now_iso(created) == -1 ||
+	    app_store(a) != 0) {
+		free(answers);
+		return -1;
+	}
+	rc = store_submit(a->store, &n, &r);
+	free(answers);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
+		return -1;
+	}
+	buf_init(&loc, 4096);
+	if (app_link(a, &loc, "/receipt/", r.ref, r.token) == -1) {
+		buf_free(&loc);
+		return -1;
+	}
+	a->location = buf_steal(&loc);
+	return a->location ? 0 : -1;
+}
+
+int
+page_form(struct app *a)
+{
+	struct form f;
+	struct form_diag diag;
+	struct valid_result res;
+	xmlNodePtr submit;
+	const char *key = NULL;
+	char	 fresh[REF_TOKEN_LEN + 1];
+	int	 rc = -1;
+
+	memset(&res, 0, sizeof(res));
+	if (app_share(a) != 0)
+		return -1;
+	form_diag_init(&diag);
+	if (form_load_id(&f, &a->share, a->route.arg, &diag) != 0) {
+		/* Missing or broken: for the citizen, there is no such form. */
+		if (diag.errors > 0)
+			fprintf(stderr, "rathaus: %s", buf_str(&diag.text));
+		form_diag_free(&diag);
+		return app_error(a, 404, "not_found");
+	}
+	form_diag_free(&diag);
+
+	if (a->req.method == REQ_POST) {
+		key = req_param(&a->req.body, "_key");
+		if (!page_form_key_ok(key))
+			key = NULL;
+		if (valid_check(&f, &a->req.body, &a->today, &res) != 0)
+			goto out;
+		if (res.nerrors == 0) {
+			rc = page_form_store(a, &f, &res, key);
+			goto out;
+		}
+		a->status = 422;
+	}
+	if (key == NULL) {
+		if (ref_token(fresh) == -1)
+			goto out;
+		key = fresh;
+	}
+	if (app_begin(a, "form") != 0 ||
+	    app_service_node(a, &f, a->root) == NULL)
+		goto out;
+	if (a->req.method == REQ_POST &&
+	    (page_form_values(app_child(a->root, "values", NULL), &res) != 0 ||
+	    page_form_errors(a->root, &res) != 0))
+		goto out;
+	submit = app_child(a->root, "submit", NULL);
+	xmlNewProp(submit, (const xmlChar *)"key", (const xmlChar *)key);
+	/* Entered personal data must not sit in shared caches. */
+	a->private_page = a->req.method == REQ_POST;
+	rc = 0;
+out:
+	valid_result_free(&res);
+	form_free(&f);
+	return rc;
+}

@@ -1,0 +1,180 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxslt/documents.h>
+#include <libxslt/security.h>
+#include <libxslt/transform.h>
+#include <libxslt/variables.h>
+#include <libxslt/xsltInternals.h>
+#include <libxslt/xsltutils.h>
+#include <libexslt/exslt.h>
+
+#include "buf.h"
+#include "render.h"
+
+/*
+ * Every page gets the same strict policy: nothing but our own stylesheet
+ * and inline SVG, no scripts at all, forms only to ourselves.
+ */
+#define RENDER_CSP	"default-src 'none'; style-src 'self'; " \
+	"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; " \
+	"base-uri 'none'"
+
+static xsltDocLoaderFunc render_default_loader;
+
+/*
+ * Stylesheets, their includes and document() all come through here:
+ * never the network, never entity expansion, no DTD loading.
+ */
+static xmlDocPtr
+render_loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt,
+    xsltLoadType type)
+{
+	options &= ~(XML_PARSE_NOENT | XML_PARSE_DTDLOAD | XML_PARSE_DTDATTR |
+	    XML_PARSE_HUGE);
+	return render_default_loader(uri, dict, options | XML_PARSE_NONET,
+	    ctxt, type);
+}
+
+/* Once per process, before any stylesheet is read. */
+void
+render_init(void)
+{
+	xsltSecurityPrefsPtr sec;
+
+	exsltRegisterAll();
+	if (render_default_loader == NULL) {
+		render_default_loader = xsltDocDefaultLoader;
+		xsltSetLoaderFunc(render_loader);
+	}
+	if ((sec = xsltNewSecurityPrefs()) != NULL) {
+		xsltSetSecurityPrefs(sec, XSLT_SECPREF_WRITE_FILE,
+		    xsltSecurityForbid);
+		xsltSetSecurityPrefs(sec, XSLT_SECPREF_CREATE_DIRECTORY,
+		    xsltSecurityForbid);
+		xsltSetSecurityPrefs(sec, XSLT_SECPREF_READ_NETWORK,
+		    xsltSecurityForbid);
+		xsltSetSecurityPrefs(sec, XSLT_SECPREF_WRITE_NETWORK,
+		    xsltSecurityForbid);
+		xsltSetDefaultSecurityPrefs(sec);
+	}
+}
+
+void
+render_cleanup(void)
+{
+	xsltSecurityPrefsPtr sec = xsltGetDefaultSecurityPrefs();
+
+	xsltSetDefaultSecurityPrefs(NULL);
+	if (sec != NULL)
+		xsltFreeSecurityPrefs(sec);
+	xsltCleanupGlobals();
+	xmlCleanupParser();
+}
+
+const char *
+render_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 303: return "See Other";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Content Too Large";
+	case 422: return "Unprocessable Content";
+	case 503: return "Service Unavailable";
+	default:  return "Internal Server Error";
+	}
+}
+
+static void
+render_headers(FILE *out, int status, const char *ctype, int private_page)
+{
+	fprintf(out, "Status: %d %s\r\n", status, render_status_text(status));
+	if (ctype != NULL)
+		fprintf(out, "Content-Type: %s\r\n", ctype);
+	fprintf(out, "Content-Security-Policy: %s\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "X-Frame-Options: DENY\r\n"
+	    /* Status URLs carry the token: never hand them on as Referer. */
+	    "Referrer-Policy: no-referrer\r\n", RENDER_CSP);
+	if (private_page)
+		fputs("Cache-Control: no-store\r\n", out);
+}
+
+/* A response no stylesheet can make: the configuration itself is broken. */
+void
+render_plain_error(int status, FILE *out)
+{
+	render_headers(out, status, "text/plain; charset=utf-8", 1);
+	fprintf(out, "\r\n%d %s\n", status, render_status_text(status));
+}
+
+void
+render_redirect(const char *location, FILE *out)
+{
+	render_headers(out, 303, NULL, 1);
+	fprintf(out, "Location: %s\r\n\r\n", location);
+}
+
+int
+render(const struct render_page *p, FILE *out)
+{
+	struct buf path, messages;
+	xsltStylesheetPtr style = NULL;
+	xsltTransformContextPtr tctx = NULL;
+	xmlDocPtr res = NULL;
+	xmlChar	*html = NULL;
+	int	 len = 0, rc = -1;
+	const char *params[] = { "messages", NULL, NULL };
+
+	buf_init(&path, 4096);
+	buf_init(&messages, 4096);
+	buf_printf(&path, "%s/xsl/%s.xsl", p->share_dir, p->stylesheet);
+	buf_printf(&messages, "%s/data/messages.xml", p->share_dir);
+	params[1] = buf_str(&messages);
+	if (path.failed || messages.failed)
+		goto out;
+	if ((style = xsltParseStylesheetFile(
+	    (const xmlChar *)buf_str(&path))) == NULL) {
+		fprintf(stderr, "rathaus: cannot load %s\n", buf_str(&path));
+		goto out;
+	}
+	if ((tctx = xsltNewTransformContext(style, p->doc)) == NULL ||
+	    xsltSetCtxtSecurityPrefs(xsltGetDefaultSecurityPrefs(), tctx) != 0 ||
+	    xsltQuoteUserParams(tctx, params) != 0)
+		goto out;
+	res = xsltApplyStylesheetUser(style, p->doc, NULL, NULL, NULL, tctx);
+	if (res == NULL || tctx->state != XSLT_STATE_OK ||
+	    xsltSaveResultToString(&html, &len, res, style) != 0 || html == NULL)
+		goto out;
+	render_headers(out, p->status, "text/html; charset=utf-8",
+	    p->private_page);
+	if (p->lang != NULL)
+		fprintf(out, "Content-Language: %s\r\n", p->lang);
+	if (p->allow != NULL)
+		fprintf(out, "Allow: %s\r\n", p->allow);
+	fprintf(out, "Content-Length: %d\r\n\r\n", len);
+	if (!p->head_only)
+		fwrite(html, 1, (size_t)len, out);
+	rc = 0;
+out:
+	if (rc != 0 && style != NULL)
+		fprintf(stderr, "rathaus: transform of %s failed\n",
+		    buf_str(&path));
+	xmlFree(html);
+	if (res != NULL)
+		xmlFreeDoc(res);
+	if (tctx != NULL)
+		xsltFreeTransformContext(tctx);
+	if (style != NULL)
+		xsltFreeStylesheet(style);
+	buf_free(&path);
+	buf_free(&messages);
+	return rc;
+}

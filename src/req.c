@@ -1,0 +1,536 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "req.h"
+#include "text.h"
+
+const struct req_limits req_default_limits = {
+	.body_max = 1024 * 1024,
+	.fields_max = 200,
+	.name_max = 128,
+	.value_max = 64 * 1024,
+};
+
+static const struct {
+	const char	*reason;
+	int		 status;
+} req_errs[] = {
+	[REQ_OK] = { "ok", 200 },
+	[REQ_BAD_REQUEST] = { "bad_request", 400 },
+	[REQ_TOO_LARGE] = { "too_large", 413 },
+	[REQ_TOO_MANY_FIELDS] = { "too_many_fields", 400 },
+	[REQ_FIELD_TOO_LONG] = { "field_too_long", 413 },
+	[REQ_BAD_UTF8] = { "bad_utf8", 400 },
+	[REQ_BAD_MULTIPART] = { "bad_multipart", 400 },
+	[REQ_NOMEM] = { "internal", 500 },
+};
+
+const char *
+req_err_reason(enum req_err e)
+{
+	return req_errs[e].reason;
+}
+
+int
+req_err_status(enum req_err e)
+{
+	return req_errs[e].status;
+}
+
+/* Append one parameter, taking ownership of the given allocations. */
+static enum req_err
+req_params_push(struct req_params *ps, const struct req_limits *lim,
+    char *name, char *value, size_t valuelen, char *filename, char *ctype)
+{
+	struct req_param *v;
+	size_t	 cap;
+	enum req_err e = REQ_OK;
+
+	if (ps->n >= lim->fields_max)
+		e = REQ_TOO_MANY_FIELDS;
+	else if (ps->n == ps->cap) {
+		cap = ps->cap ? ps->cap * 2 : 16;
+		if ((v = reallocarray(ps->v, cap, sizeof(*v))) == NULL)
+			e = REQ_NOMEM;
+		else {
+			ps->v = v;
+			ps->cap = cap;
+		}
+	}
+	if (e != REQ_OK) {
+		free(name);
+		free(value);
+		free(filename);
+		free(ctype);
+		return e;
+	}
+	ps->v[ps->n].name = name;
+	ps->v[ps->n].value = value;
+	ps->v[ps->n].valuelen = valuelen;
+	ps->v[ps->n].filename = filename;
+	ps->v[ps->n].ctype = ctype;
+	ps->n++;
+	return REQ_OK;
+}
+
+static int
+req_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Decode one application/x-www-form-urlencoded token. A malformed escape
+ * is an error rather than passed through: we do not guess what was meant.
+ */
+static enum req_err
+req_decode(const char *s, size_t len, size_t max, char **out, size_t *outlen)
+{
+	char	*p;
+	size_t	 i, n = 0;
+	int	 hi, lo;
+
+	if ((p = malloc(len + 1)) == NULL)
+		return REQ_NOMEM;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '+')
+			p[n++] = ' ';
+		else if (s[i] == '%') {
+			if (len - i < 3) {
+				free(p);
+				return REQ_BAD_REQUEST;
+			}
+			hi = req_hexval(s[i + 1]);
+			lo = req_hexval(s[i + 2]);
+			if (hi < 0 || lo < 0) {
+				free(p);
+				return REQ_BAD_REQUEST;
+			}
+			p[n++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			p[n++] = s[i];
+		if (n > max) {
+			free(p);
+			return REQ_FIELD_TOO_LONG;
+		}
+	}
+	p[n] = '\0';
+	/* Text parameters never carry NUL: it would cut strings short. */
+	if (memchr(p, '\0', n) != NULL) {
+		free(p);
+		return REQ_BAD_REQUEST;
+	}
+	if (!text_utf8_valid(p, n)) {
+		free(p);
+		return REQ_BAD_UTF8;
+	}
+	*out = p;
+	*outlen = n;
+	return REQ_OK;
+}
+
+enum req_err
+req_parse_urlencoded(struct req_params *ps, const struct req_limits *lim,
+    const char *s, size_t len)
+{
+	const char *end = s + len, *amp, *eq;
+	char	*name, *value;
+	size_t	 namelen, valuelen;
+	enum req_err e;
+
+	while (s < end) {
+		if ((amp = memchr(s, '&', (size_t)(end - s))) == NULL)
+			amp = end;
+		if (amp == s) {		/* "a=1&&b=2": tolerate empty pairs */
+			s++;
+			continue;
+		}
+		if ((eq = memchr(s, '=', (size_t)(amp - s))) == NULL)
+			eq = amp;
+		if ((size_t)(eq - s) > lim->name_max * 3)
+			return REQ_BAD_REQUEST;
+		if ((e = req_decode(s, (size_t)(eq - s), lim->name_max,
+		    &name, &namelen)) != REQ_OK)
+			return e == REQ_FIELD_TOO_LONG ? REQ_BAD_REQUEST : e;
+		if (namelen == 0) {
+			free(name);
+			return REQ_BAD_REQUEST;
+		}
+		if (eq == amp)
+			e = req_decode("", 0, lim->value_max, &value, &valuelen);
+		else
+			e = req_decode(eq + 1, (size_t)(amp - eq - 1),
+			    lim->value_max, &value, &valuelen);
+		if (e != REQ_OK) {
+			free(name);
+			return e;
+		}
+		if ((e = req_params_push(ps, lim, name, value, valuelen,
+		    NULL, NULL)) != REQ_OK)
+			return e;
+		s = amp;
+	}
+	return REQ_OK;
+}
+
+/*
+ * Cookies are not ours to reject: browsers carry whatever other sites on
+ * the host set. Malformed or oversized pairs are skipped, not fatal.
+ */
+enum req_err
+req_parse_cookies(struct req_params *ps, const struct req_limits *lim,
+    const char *s)
+{
+	const char *semi, *eq, *end;
+	char	*name, *value;
+	enum req_err e;
+
+	for (; *s != '\0'; s = semi ? semi + 1 : end) {
+		s += strspn(s, " ");
+		semi = strchr(s, ';');
+		end = semi ? semi : s + strlen(s);
+		eq = memchr(s, '=', (size_t)(end - s));
+		if (eq == NULL || eq == s ||
+		    (size_t)(eq - s) > lim->name_max ||
+		    (size_t)(end - eq - 1) > lim->value_max ||
+		    !text_utf8_valid(s, (size_t)(end - s)))
+			continue;
+		name = strndup(s, (size_t)(eq - s));
+		value = strndup(eq + 1, (size_t)(end - eq - 1));
+		if (name == NULL || value == NULL) {
+			free(name);
+			free(value);
+			return REQ_NOMEM;
+		}
+		if ((e = req_params_push(ps, lim, name, value, strlen(value),
+		    NULL, NULL)) != REQ_OK)
+			return e;
+	}
+	return REQ_OK;
+}
+
+#define REQ_PART_HEADERS_MAX	8192
+
+/* The value of parameter `key` in a header like `form-data; name="x"`. */
+static char *
+req_header_param(const char *h, size_t hlen, const char *key)
+{
+	const char *p = h, *end = h + hlen, *v;
+	size_t	 klen = strlen(key);
+	struct buf b;
+
+	while (p < end) {
+		const char *semi = memchr(p, ';', (size_t)(end - p));
+		if (semi == NULL)
+			return NULL;
+		p = semi + 1;
+		while (p < end && *p == ' ')
+			p++;
+		if ((size_t)(end - p) <= klen || strncasecmp(p, key, klen) != 0 ||
+		    p[klen] != '=')
+			continue;
+		v = p + klen + 1;
+		buf_init(&b, 1024);
+		if (v < end && *v == '"') {
+			for (v++; v < end && *v != '"'; v++) {
+				if (*v == '\\' && v + 1 < end)
+					v++;
+				buf_addch(&b, *v);
+			}
+			if (v >= end) {
+				buf_free(&b);
+				return NULL;	/* unterminated quote */
+			}
+		} else {
+			const char *e = v;
+			while (e < end && *e != ';' && *e != ' ')
+				e++;
+			buf_add(&b, v, (size_t)(e - v));
+		}
+		return buf_steal(&b);
+	}
+	return NULL;
+}
+
+/* Find header `name` in a part's header block; returns its value span. */
+static const char *
+req_part_header(const char *h, size_t hlen, const char *name, size_t *vlen)
+{
+	const char *line = h, *end = h + hlen, *eol;
+	size_t	 nlen = strlen(name);
+
+	for (; line < end; line = eol + 2) {
+		eol = memmem(line, (size_t)(end - line), "\r\n", 2);
+		if (eol == NULL)
+			eol = end;
+		if ((size_t)(eol - line) > nlen && line[nlen] == ':' &&
+		    strncasecmp(line, name, nlen) == 0) {
+			line += nlen + 1;
+			while (line < eol && *line == ' ')
+				line++;
+			*vlen = (size_t)(eol - line);
+			return line;
+		}
+		if (eol == end)
+			break;
+	}
+	return NULL;
+}
+
+static enum req_err
+req_parse_part(struct req_params *ps, const struct req_limits *lim,
+    const char *p, size_t len)
+{
+	const char *hend, *disp, *ct, *data, *base;
+	size_t	 hlen, displen, ctlen, datalen;
+	char	*name = NULL, *filename = NULL, *ctype = NULL, *value = NULL;
+	char	*fname;
+
+	if ((hend = memmem(p, len, "\r\n\r\n", 4)) == NULL ||
+	    (size_t)(hend - p) > REQ_PART_HEADERS_MAX)
+		return REQ_BAD_MULTIPART;
+	hlen = (size_t)(hend - p);
+	data = hend + 4;
+	datalen = len - hlen - 4;
+	if (!text_utf8_valid(p, hlen))
+		return REQ_BAD_UTF8;
+	disp = req_part_header(p, hlen, "Content-Disposition", &displen);
+	if (disp == NULL || displen < 9 || strncasecmp(disp, "form-data", 9) != 0)
+		return REQ_BAD_MULTIPART;
+	ct = req_part_header(p, hlen, "Content-Type", &ctlen);
+	/* Nested multipart (RFC 7578 forbids it for new senders): refuse. */
+	if (ct != NULL && ctlen >= 10 && strncasecmp(ct, "multipart/", 10) == 0)
+		return REQ_BAD_MULTIPART;
+	name = req_header_param(disp, displen, "name");
+	if (name == NULL || *name == '\0' || strlen(name) > lim->name_max) {
+		free(name);
+		return REQ_BAD_MULTIPART;
+	}
+	fname = req_header_param(disp, displen, "filename");
+	if (fname != NULL) {
+		/* Keep only the last path component some browsers still send. */
+		base = fname + strlen(fname);
+		while (base > fname && base[-1] != '/' && base[-1] != '\\')
+			base--;
+		filename = strdup(base);
+		free(fname);
+		if (filename == NULL)
+			goto nomem;
+	}
+	if (ct != NULL && (ctype = strndup(ct, ctlen)) == NULL)
+		goto nomem;
+	if (filename == NULL) {
+		if (datalen > lim->value_max) {
+			free(name);
+			free(ctype);
+			return REQ_FIELD_TOO_LONG;
+		}
+		if (memchr(data, '\0', datalen) != NULL) {
+			free(name);
+			free(ctype);
+			return REQ_BAD_REQUEST;
+		}
+		if (!text_utf8_valid(data, datalen)) {
+			free(name);
+			free(ctype);
+			return REQ_BAD_UTF8;
+		}
+	}
+	if ((value = malloc(datalen + 1)) == NULL)
+		goto nomem;
+	memcpy(value, data, datalen);
+	value[datalen] = '\0';
+	return req_params_push(ps, lim, name, value, datalen, filename, ctype);
+nomem:
+	free(name);
+	free(filename);
+	free(ctype);
+	return REQ_NOMEM;
+}
+
+enum req_err
+req_parse_multipart(struct req_params *ps, const struct req_limits *lim,
+    const char *content_type, const char *body, size_t len)
+{
+	char	*boundary, *delim;
+	const char *p, *end = body + len, *next;
+	size_t	 blen, dlen;
+	enum req_err e = REQ_OK;
+
+	boundary = req_header_param(content_type, strlen(content_type),
+	    "boundary");
+	if (boundary == NULL || (blen = strlen(boundary)) == 0 || blen > 70) {
+		free(boundary);
+		return REQ_BAD_MULTIPART;
+	}
+	/* Every delimiter after the first is preceded by CRLF. */
+	dlen = blen + 4;
+	if ((delim = malloc(dlen + 1)) == NULL) {
+		free(boundary);
+		return REQ_NOMEM;
+	}
+	memcpy(delim, "\r\n--", 4);
+	memcpy(delim + 4, boundary, blen);
+	delim[dlen] = '\0';
+	free(boundary);
+
+	/* The first delimiter may start the body or follow a preamble. */
+	if (len >= dlen - 2 && memcmp(body, delim + 2, dlen - 2) == 0)
+		p = body + dlen - 2;
+	else if ((p = memmem(body, len, delim, dlen)) != NULL)
+		p += dlen;
+	else {
+		free(delim);
+		return REQ_BAD_MULTIPART;
+	}
+	for (;;) {
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			break;		/* close delimiter */
+		if (end - p < 2 || p[0] != '\r' || p[1] != '\n') {
+			e = REQ_BAD_MULTIPART;
+			break;
+		}
+		p += 2;
+		if ((next = memmem(p, (size_t)(end - p), delim, dlen)) == NULL) {
+			e = REQ_BAD_MULTIPART;	/* truncated */
+			break;
+		}
+		if ((e = req_parse_part(ps, lim, p, (size_t)(next - p))) != REQ_OK)
+			break;
+		p = next + dlen;
+	}
+	free(delim);
+	return e;
+}
+
+const char *
+req_param(const struct req_params *ps, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < ps->n; i++)
+		if (strcmp(ps->v[i].name, name) == 0)
+			return ps->v[i].value;
+	return NULL;
+}
+
+static enum req_method
+req_method_of(const char *m)
+{
+	if (m == NULL || strcmp(m, "GET") == 0)
+		return REQ_GET;
+	if (strcmp(m, "HEAD") == 0)
+		return REQ_HEAD;
+	if (strcmp(m, "POST") == 0)
+		return REQ_POST;
+	return REQ_OTHER;
+}
+
+/* Read exactly `len` bytes of body; a short read is a bad request. */
+static enum req_err
+req_read_body(FILE *in, size_t len, char **out)
+{
+	char	*p;
+	size_t	 got = 0, n;
+
+	if ((p = malloc(len + 1)) == NULL)
+		return REQ_NOMEM;
+	while (got < len && (n = fread(p + got, 1, len - got, in)) > 0)
+		got += n;
+	if (got != len) {
+		free(p);
+		return REQ_BAD_REQUEST;
+	}
+	p[len] = '\0';
+	*out = p;
+	return REQ_OK;
+}
+
+enum req_err
+req_parse(struct req *r, const struct req_limits *lim, req_getenv_fn env,
+    FILE *in)
+{
+	const char *v, *ctype;
+	char	*body = NULL;
+	long	 clen = 0;
+	enum req_err e;
+
+	memset(r, 0, sizeof(*r));
+	r->method = req_method_of(env("REQUEST_METHOD"));
+	v = env("PATH_INFO");
+	if (v == NULL || *v == '\0')
+		v = "/";
+	if (strlen(v) > 1024 || !text_utf8_valid(v, strlen(v)))
+		return REQ_BAD_REQUEST;
+	if ((r->path = strdup(v)) == NULL)
+		return REQ_NOMEM;
+	if ((v = env("HTTP_ACCEPT_LANGUAGE")) != NULL && strlen(v) < 512 &&
+	    (r->accept_language = strdup(v)) == NULL)
+		return REQ_NOMEM;
+	if ((v = env("QUERY_STRING")) != NULL &&
+	    (e = req_parse_urlencoded(&r->query, lim, v, strlen(v))) != REQ_OK)
+		return e;
+	if ((v = env("HTTP_COOKIE")) != NULL &&
+	    (e = req_parse_cookies(&r->cookies, lim, v)) != REQ_OK)
+		return e;
+	if (r->method != REQ_POST)
+		return REQ_OK;
+
+	if ((v = env("CONTENT_LENGTH")) == NULL || *v == '\0')
+		return REQ_BAD_REQUEST;	/* we do not take chunked bodies */
+	if (text_to_long(v, 0, (long)1 << 40, &clen) == -1)
+		return REQ_BAD_REQUEST;
+	if ((size_t)clen > lim->body_max)
+		return REQ_TOO_LARGE;
+	if ((e = req_read_body(in, (size_t)clen, &body)) != REQ_OK)
+		return e;
+	ctype = env("CONTENT_TYPE");
+	if (ctype == NULL)
+		ctype = "";
+	if (strncasecmp(ctype, "application/x-www-form-urlencoded", 33) == 0)
+		e = req_parse_urlencoded(&r->body, lim, body, (size_t)clen);
+	else if (strncasecmp(ctype, "multipart/form-data", 19) == 0)
+		e = req_parse_multipart(&r->body, lim, ctype, body,
+		    (size_t)clen);
+	else
+		e = clen == 0 ? REQ_OK : REQ_BAD_REQUEST;
+	free(body);
+	return e;
+}
+
+void
+req_params_free(struct req_params *ps)
+{
+	size_t	 i;
+
+	for (i = 0; i < ps->n; i++) {
+		free(ps->v[i].name);
+		free(ps->v[i].value);
+		free(ps->v[i].filename);
+		free(ps->v[i].ctype);
+	}
+	free(ps->v);
+	memset(ps, 0, sizeof(*ps));
+}
+
+void
+req_free(struct req *r)
+{
+	free(r->path);
+	free(r->accept_language);
+	req_params_free(&r->query);
+	req_params_free(&r->body);
+	req_params_free(&r->cookies);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,25 @@
+/* route: the table of citizen routes; path prefix + methods -> page. */
+#ifndef RATHAUS_ROUTE_H
+#define RATHAUS_ROUTE_H
+
+#include "req.h"
+
+enum route_page {
+	ROUTE_CATALOG,
+	ROUTE_FORM,
+	ROUTE_RECEIPT,
+	ROUTE_STATUS,
+	ROUTE_NONE
+};
+
+#define ROUTE_ARG_MAX	64
+
+struct route_match {
+	enum route_page	 page;
+	int		 status;	/* 200, 404 or 405 */
+	char		 arg[ROUTE_ARG_MAX + 1]; /* the <id> or <ref> part */
+};
+
+void	 route_match(const char *path, enum req_method, struct route_match *);
+
+#endif

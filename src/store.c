@@ -1,0 +1,420 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "store.h"
+
+/*
+ * The busy handler sleeps in short steps: with the default one, sixteen
+ * concurrent BEGIN IMMEDIATE requests waited up to 100 ms each retry
+ * (DESIGN.md). Give up after STORE_BUSY_MS in total.
+ */
+#define STORE_BUSY_MS		10000
+#define STORE_BUSY_STEP_US	500
+
+struct store {
+	sqlite3	*db;
+	char	 err[256];
+};
+
+/* Each entry moves the schema one user_version up; never edit old ones. */
+static const char *const store_migrations[] = {
+	/* 1: submissions with their status history and reference counters */
+	"CREATE TABLE submission ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ref TEXT NOT NULL UNIQUE,"
+	"  token TEXT NOT NULL,"
+	"  service TEXT NOT NULL,"
+	"  service_version INTEGER NOT NULL,"
+	"  answers TEXT NOT NULL,"
+	"  fee_cents INTEGER NOT NULL CHECK (fee_cents >= 0),"
+	"  created TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'received',"
+	"  submit_key TEXT UNIQUE,"
+	"  lang TEXT NOT NULL DEFAULT 'de'"
+	");"
+	"CREATE TABLE status_event ("
+	"  id INTEGER PRIMARY KEY,"
+	"  submission_id INTEGER NOT NULL REFERENCES submission(id),"
+	"  status TEXT NOT NULL,"
+	"  at TEXT NOT NULL"
+	");"
+	"CREATE INDEX status_event_submission ON status_event(submission_id);"
+	"CREATE TABLE ref_counter ("
+	"  year INTEGER PRIMARY KEY,"
+	"  last INTEGER NOT NULL"
+	");",
+};
+
+#define STORE_VERSION	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
+
+static int
+store_busy(void *arg, int count)
+{
+	struct timespec ts = { 0, STORE_BUSY_STEP_US * 1000L };
+
+	(void)arg;
+	if ((long)count * STORE_BUSY_STEP_US / 1000 >= STORE_BUSY_MS)
+		return 0;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+static int
+store_fail(struct store *s, const char *what)
+{
+	snprintf(s->err, sizeof(s->err), "%.60s: %.180s", what,
+	    s->db ? sqlite3_errmsg(s->db) : "no database");
+	return STORE_ERROR;
+}
+
+const char *
+store_errmsg(const struct store *s)
+{
+	return s->err;
+}
+
+static int
+store_exec(struct store *s, const char *sql)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(s, sql);
+	return STORE_OK;
+}
+
+static int
+store_user_version(struct store *s, int *v)
+{
+	sqlite3_stmt *st;
+	int	 rc;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return store_fail(s, "user_version");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "user_version");
+}
+
+/*
+ * Open <data_dir>/rathaus.db. Without `create` the file must exist and be
+ * at the current schema version: the web programs never create or migrate
+ * anything; `rathaus init` does, once, as the administrator.
+ */
+int
+store_open(struct store **out, const char *data_dir, int create)
+{
+	struct store *s;
+	struct buf path;
+	int	 flags, one = 1, v = 0, rc;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return STORE_ERROR;
+	buf_init(&path, 4096);
+	buf_printf(&path, "%s/rathaus.db", data_dir);
+	flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+	if (path.failed || sqlite3_open_v2(buf_str(&path), &s->db, flags,
+	    NULL) != SQLITE_OK) {
+		rc = store_fail(s, buf_str(&path));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_handler(s->db, store_busy, NULL);
+	/* Keep the WAL file when we close: recreating it costs ~1 ms. */
+	sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
+	if ((rc = store_exec(s, "PRAGMA journal_mode=WAL;"
+	    "PRAGMA synchronous=FULL;PRAGMA foreign_keys=ON;")) != STORE_OK)
+		goto fail;
+	if ((rc = store_user_version(s, &v)) != STORE_OK)
+		goto fail;
+	if (!create && v != STORE_VERSION) {
+		snprintf(s->err, sizeof(s->err),
+		    "%s: schema version %d, expected %d: run `rathaus init`",
+		    buf_str(&path), v, STORE_VERSION);
+		rc = STORE_OUTDATED;
+		goto fail;
+	}
+	buf_free(&path);
+	*out = s;
+	return STORE_OK;
+fail:
+	buf_free(&path);
+	if (*s->err != '\0')
+		fprintf(stderr, "rathaus: %s\n", s->err);
+	sqlite3_close(s->db);
+	free(s);
+	return rc;
+}
+
+/* Bring the schema up to date, one transaction per step. */
+int
+store_migrate(struct store *s, int *from, int *to)
+{
+	int	 v;
+
+	if (store_user_version(s, &v) != STORE_OK)
+		return STORE_ERROR;
+	*from = v;
+	if (v > STORE_VERSION) {
+		snprintf(s->err, sizeof(s->err),
+		    "database schema %d is newer than this program (%d)", v,
+		    STORE_VERSION);
+		return STORE_ERROR;
+	}
+	for (; v < STORE_VERSION; v++) {
+		char pragma[64];
+
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d;", v + 1);
+		if (store_exec(s, "BEGIN IMMEDIATE;") != STORE_OK)
+			return STORE_ERROR;
+		if (store_exec(s, store_migrations[v]) != STORE_OK ||
+		    store_exec(s, pragma) != STORE_OK ||
+		    store_exec(s, "COMMIT;") != STORE_OK) {
+			sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+			return STORE_ERROR;
+		}
+	}
+	*to = v;
+	return STORE_OK;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_close(s->db);
+	free(s);
+}
+
+static void
+store_copy(char *dst, size_t size, const unsigned char *src)
+{
+	snprintf(dst, size, "%s", src ? (const char *)src : "");
+}
+
+/* The receipt of an earlier submission with the same key, if any. */
+static int
+store_find_key(struct store *s, const char *key, struct store_receipt *r)
+{
+	sqlite3_stmt *st;
+	int	 rc;
+
+	if (sqlite3_prepare_v2(s->db,
+	    "SELECT ref, token FROM submission WHERE submit_key = ?1", -1, &st,
+	    NULL) != SQLITE_OK)
+		return store_fail(s, "find key");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		store_copy(r->ref, sizeof(r->ref), sqlite3_column_text(st, 0));
+		store_copy(r->token, sizeof(r->token),
+		    sqlite3_column_text(st, 1));
+		r->existing = 1;
+		rc = STORE_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = STORE_NOTFOUND;
+	else
+		rc = store_fail(s, "find key");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+store_next_seq(struct store *s, int year, long *seq)
+{
+	sqlite3_stmt *st;
+	int	 rc;
+
+	if (sqlite3_prepare_v2(s->db,
+	    "INSERT INTO ref_counter(year, last) VALUES (?1, 1) "
+	    "ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
+	    -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "counter");
+	sqlite3_bind_int(st, 1, year);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*seq = (long)sqlite3_column_int64(st, 0);
+	/* RETURNING rows are only final once the statement has run out. */
+	if (rc == SQLITE_ROW && sqlite3_step(st) != SQLITE_DONE)
+		rc = SQLITE_ERROR;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "counter");
+}
+
+static int
+store_insert(struct store *s, const struct store_new *n, const char *ref)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 id;
+	int	 rc;
+
+	if (sqlite3_prepare_v2(s->db,
+	    "INSERT INTO submission(ref, token, service, service_version,"
+	    " answers, fee_cents, created, submit_key, lang)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return store_fail(s, "insert");
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, n->token, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, n->service, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, n->version);
+	sqlite3_bind_text(st, 5, n->values_xml, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, n->fee_cents);
+	sqlite3_bind_text(st, 7, n->created, -1, SQLITE_STATIC);
+	if (n->submit_key != NULL)
+		sqlite3_bind_text(st, 8, n->submit_key, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 8);
+	sqlite3_bind_text(st, 9, n->lang ? n->lang : "de", -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, "insert");
+	id = sqlite3_last_insert_rowid(s->db);
+
+	if (sqlite3_prepare_v2(s->db,
+	    "INSERT INTO status_event(submission_id, status, at)"
+	    " VALUES (?1, 'received', ?2)", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "insert event");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, n->created, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "insert event");
+}
+
+/*
+ * Store one submission in one transaction. A key seen before returns the
+ * first submission's receipt instead: a reload or a double click must not
+ * create a second record.
+ */
+int
+store_submit(struct store *s, const struct store_new *n,
+    struct store_receipt *r)
+{
+	long	 seq = 0;
+	int	 rc;
+
+	memset(r, 0, sizeof(*r));
+	if (store_exec(s, "BEGIN IMMEDIATE;") != STORE_OK)
+		return STORE_ERROR;
+	if (n->submit_key != NULL &&
+	    (rc = store_find_key(s, n->submit_key, r)) != STORE_NOTFOUND) {
+		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+		return rc;
+	}
+	if (store_next_seq(s, n->year, &seq) != STORE_OK ||
+	    ref_format(r->ref, n->year, seq) == -1 ||
+	    store_insert(s, n, r->ref) != STORE_OK ||
+	    store_exec(s, "COMMIT;") != STORE_OK) {
+		if (*s->err == '\0')
+			snprintf(s->err, sizeof(s->err), "reference overflow");
+		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+		memset(r, 0, sizeof(*r));
+		return STORE_ERROR;
+	}
+	store_copy(r->token, sizeof(r->token), (const unsigned char *)n->token);
+	return STORE_OK;
+}
+
+static char *
+store_dup(const unsigned char *s)
+{
+	return strdup(s ? (const char *)s : "");
+}
+
+static int
+store_load_history(struct store *s, struct store_submission *sub)
+{
+	sqlite3_stmt *st;
+	struct store_event *h;
+	int	 rc;
+
+	if (sqlite3_prepare_v2(s->db,
+	    "SELECT status, at FROM status_event WHERE submission_id = ?1"
+	    " ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "history");
+	sqlite3_bind_int64(st, 1, sub->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		h = reallocarray(sub->history, sub->nhistory + 1, sizeof(*h));
+		if (h == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		sub->history = h;
+		h = &sub->history[sub->nhistory++];
+		store_copy(h->status, sizeof(h->status),
+		    sqlite3_column_text(st, 0));
+		store_copy(h->at, sizeof(h->at), sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "history");
+}
+
+/*
+ * A submission by reference and token. An unknown reference and a wrong
+ * token give the same answer; the token comparison takes constant time.
+ */
+int
+store_find(struct store *s, const char *ref, const char *token,
+    struct store_submission *sub)
+{
+	sqlite3_stmt *st;
+	int	 rc, match;
+
+	memset(sub, 0, sizeof(*sub));
+	if (sqlite3_prepare_v2(s->db,
+	    "SELECT id, token, service, service_version, answers, fee_cents,"
+	    " created, status FROM submission WHERE ref = ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return store_fail(s, "find");
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? STORE_NOTFOUND :
+		    store_fail(s, "find");
+	}
+	match = ref_equal(token, (const char *)sqlite3_column_text(st, 1));
+	if (match) {
+		sub->id = (long)sqlite3_column_int64(st, 0);
+		store_copy(sub->ref, sizeof(sub->ref),
+		    (const unsigned char *)ref);
+		sub->service = store_dup(sqlite3_column_text(st, 2));
+		sub->version = (long)sqlite3_column_int64(st, 3);
+		sub->values_xml = store_dup(sqlite3_column_text(st, 4));
+		sub->fee_cents = (long)sqlite3_column_int64(st, 5);
+		store_copy(sub->created, sizeof(sub->created),
+		    sqlite3_column_text(st, 6));
+		store_copy(sub->status, sizeof(sub->status),
+		    sqlite3_column_text(st, 7));
+	}
+	sqlite3_finalize(st);
+	if (!match)
+		return STORE_NOTFOUND;
+	if (sub->service == NULL || sub->values_xml == NULL ||
+	    store_load_history(s, sub) != STORE_OK) {
+		store_submission_free(sub);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+void
+store_submission_free(struct store_submission *sub)
+{
+	free(sub->service);
+	free(sub->values_xml);
+	free(sub->history);
+	memset(sub, 0, sizeof(*sub));
+}

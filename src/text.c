@@ -1,0 +1,140 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "text.h"
+
+/*
+ * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
+ * U+10FFFF. libxml2 would reject such bytes later anyway, but then the
+ * citizen would see an internal error instead of a clear message.
+ */
+int
+text_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t	 i = 0, n, k;
+	unsigned long cp;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (p[i] >= 0xc2 && p[i] <= 0xdf) {
+			n = 1;
+			cp = p[i] & 0x1f;
+		} else if (p[i] >= 0xe0 && p[i] <= 0xef) {
+			n = 2;
+			cp = p[i] & 0x0f;
+		} else if (p[i] >= 0xf0 && p[i] <= 0xf4) {
+			n = 3;
+			cp = p[i] & 0x07;
+		} else
+			return 0;
+		if (len - i - 1 < n)
+			return 0;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+/* Control characters other than tab and newlines cannot live in XML 1.0. */
+int
+text_has_controls(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+		    c == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+/* A whole decimal integer within [min, max]; no spaces, no trailing junk. */
+int
+text_to_long(const char *s, long min, long max, long *out)
+{
+	char	*end;
+	long	 v;
+
+	if (s == NULL || *s == '\0' || (*s != '-' && (*s < '0' || *s > '9')))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* A copy without leading and trailing white space. */
+char *
+text_trim_dup(const char *s)
+{
+	const char *e;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		e--;
+	return strndup(s, (size_t)(e - s));
+}
+
+/*
+ * Fold for searching: ASCII lower case, German umlauts and sharp s to their
+ * base letters, so that "Hunde", "hünde" and "HUNDE" all match.
+ */
+int
+text_fold(struct buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p != '\0') {
+		if (p[0] == 0xc3 && p[1] != '\0') {
+			switch (p[1]) {
+			case 0xa4: case 0x84: buf_addch(out, 'a'); break;
+			case 0xb6: case 0x96: buf_addch(out, 'o'); break;
+			case 0xbc: case 0x9c: buf_addch(out, 'u'); break;
+			case 0x9f: buf_addstr(out, "ss"); break;
+			default: buf_add(out, p, 2); break;
+			}
+			p += 2;
+			continue;
+		}
+		buf_addch(out, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) :
+		    (char)*p);
+		p++;
+	}
+	return out->failed ? -1 : 0;
+}
+
+int
+text_contains_folded(const char *haystack, const char *folded_needle)
+{
+	struct buf	 b;
+	int		 found;
+
+	buf_init(&b, 0);
+	if (text_fold(&b, haystack) == -1) {
+		buf_free(&b);
+		return 0;
+	}
+	found = strstr(buf_str(&b), folded_needle) != NULL;
+	buf_free(&b);
+	return found;
+}

@@ -1,0 +1,16 @@
+/* text: small, strict helpers for UTF-8 text and numbers. */
+#ifndef RATHAUS_TEXT_H
+#define RATHAUS_TEXT_H
+
+#include <stddef.h>
+
+struct buf;
+
+int	 text_utf8_valid(const char *, size_t);
+int	 text_has_controls(const char *);
+int	 text_to_long(const char *, long min, long max, long *out);
+char	*text_trim_dup(const char *);
+int	 text_fold(struct buf *, const char *);
+int	 text_contains_folded(const char *haystack, const char *folded_needle);
+
+#endif

@@ -1,0 +1,250 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "valid.h"
+
+/* Code points, not bytes: "Müller" is six characters long. */
+static size_t
+valid_chars(const char *s)
+{
+	size_t	 n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/*
+ * A plausible address, not RFC 5322 in full: one "@", something before
+ * it, a dotted domain after it, no white space. Whether it exists only a
+ * mail can tell.
+ */
+static int
+valid_email(const char *s)
+{
+	const char *at = strchr(s, '@'), *dot;
+
+	if (at == NULL || at == s || strchr(at + 1, '@') != NULL ||
+	    strpbrk(s, " \t\n\r<>,;\"") != NULL || strlen(s) > 254)
+		return 0;
+	dot = strrchr(at + 1, '.');
+	return dot != NULL && dot > at + 1 && dot[1] != '\0';
+}
+
+/* Digits with the usual separators, and enough digits to dial. */
+static int
+valid_tel(const char *s)
+{
+	size_t	 digits = 0;
+
+	if (strspn(s, "0123456789 +()/-") != strlen(s))
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s >= '0' && *s <= '9')
+			digits++;
+	return digits >= 3 && digits <= 20;
+}
+
+/* Browsers send CRLF from textareas; keep one form of line break. */
+static char *
+valid_normalise(const char *in)
+{
+	char	*t, *r, *w;
+
+	if ((t = text_trim_dup(in)) == NULL)
+		return NULL;
+	for (r = w = t; *r != '\0'; r++)
+		if (!(r[0] == '\r' && r[1] == '\n'))
+			*w++ = *r == '\r' ? '\n' : *r;
+	*w = '\0';
+	return t;
+}
+
+static int
+valid_add(struct valid_result *res, const char *field, const char *code,
+    const char *arg)
+{
+	struct valid_error *e;
+
+	e = reallocarray(res->errors, res->nerrors + 1, sizeof(*e));
+	if (e == NULL)
+		return -1;
+	res->errors = e;
+	e = &res->errors[res->nerrors++];
+	e->field = field;
+	e->code = code;
+	snprintf(e->arg, sizeof(e->arg), "%s", arg ? arg : "");
+	return 0;
+}
+
+static const char *
+valid_date(const struct form_field *f, const char *v,
+    const struct when_date *today, char arg[VALID_ARG_MAX])
+{
+	struct when_date d, bound;
+
+	if (when_parse_date(v, &d) == -1)
+		return "date";
+	if (f->min != NULL &&
+	    when_bound(f->min, WHEN_MIN, d.y, today, &bound) == 0 &&
+	    when_cmp(&d, &bound) < 0) {
+		when_format(&bound, arg);
+		return "date_min";
+	}
+	if (f->max != NULL &&
+	    when_bound(f->max, WHEN_MAX, d.y, today, &bound) == 0 &&
+	    when_cmp(&d, &bound) > 0) {
+		when_format(&bound, arg);
+		return "date_max";
+	}
+	/* The deadline is the last day the form may arrive for this date. */
+	if (f->deadline != NULL &&
+	    when_bound(f->deadline, WHEN_MAX, d.y, today, &bound) == 0 &&
+	    when_cmp(today, &bound) > 0) {
+		when_format(&bound, arg);
+		return "date_deadline";
+	}
+	return NULL;
+}
+
+static const char *
+valid_time(const struct form_field *f, const char *v, char arg[VALID_ARG_MAX])
+{
+	int	 t, b;
+
+	if (when_parse_time(v, &t) == -1)
+		return "time";
+	if (f->min != NULL && when_parse_time(f->min, &b) == 0 && t < b) {
+		snprintf(arg, VALID_ARG_MAX, "%s", f->min);
+		return "time_min";
+	}
+	if (f->max != NULL && when_parse_time(f->max, &b) == 0 && t > b) {
+		snprintf(arg, VALID_ARG_MAX, "%s", f->max);
+		return "time_max";
+	}
+	return NULL;
+}
+
+static const char *
+valid_number(const struct form_field *f, const char *v,
+    char arg[VALID_ARG_MAX])
+{
+	long	 n, b;
+
+	if (text_to_long(v, -1000000000L, 1000000000L, &n) == -1)
+		return "number";
+	if (f->min != NULL &&
+	    text_to_long(f->min, -1000000000L, 1000000000L, &b) == 0 && n < b) {
+		snprintf(arg, VALID_ARG_MAX, "%ld", b);
+		return "number_min";
+	}
+	if (f->max != NULL &&
+	    text_to_long(f->max, -1000000000L, 1000000000L, &b) == 0 && n > b) {
+		snprintf(arg, VALID_ARG_MAX, "%ld", b);
+		return "number_max";
+	}
+	return NULL;
+}
+
+/* The first problem with one non-empty value, or NULL when it is fine. */
+static const char *
+valid_field(const struct form_field *f, const char *v,
+    const struct when_date *today, char arg[VALID_ARG_MAX])
+{
+	size_t	 chars;
+	const char *code = NULL;
+
+	arg[0] = '\0';
+	if (text_has_controls(v))
+		return "control";
+	chars = valid_chars(v);
+	if (f->maxlength >= 0 && chars > (size_t)f->maxlength) {
+		snprintf(arg, VALID_ARG_MAX, "%ld", f->maxlength);
+		return "too_long";
+	}
+	if (f->minlength >= 0 && chars < (size_t)f->minlength) {
+		snprintf(arg, VALID_ARG_MAX, "%ld", f->minlength);
+		return "too_short";
+	}
+	switch (f->type) {
+	case FORM_EMAIL:
+		code = valid_email(v) ? NULL : "email";
+		break;
+	case FORM_TEL:
+		code = valid_tel(v) ? NULL : "tel";
+		break;
+	case FORM_DATE:
+		code = valid_date(f, v, today, arg);
+		break;
+	case FORM_TIME:
+		code = valid_time(f, v, arg);
+		break;
+	case FORM_NUMBER:
+		code = valid_number(f, v, arg);
+		break;
+	case FORM_SELECT:
+		code = form_has_option(f, v) ? NULL : "option";
+		break;
+	case FORM_CHECKBOX:
+		code = strcmp(v, "yes") == 0 ? NULL : "option";
+		break;
+	default:
+		break;
+	}
+	if (code == NULL && f->pattern != NULL &&
+	    xmlRegexpExec(f->pattern, (const xmlChar *)v) != 1)
+		code = "pattern";
+	return code;
+}
+
+int
+valid_check(const struct form *form, const struct req_params *in,
+    const struct when_date *today, struct valid_result *res)
+{
+	const struct form_field *f;
+	const char *raw, *code;
+	char	 arg[VALID_ARG_MAX];
+	size_t	 i;
+
+	memset(res, 0, sizeof(*res));
+	if ((res->values = calloc(form->nfields ? form->nfields : 1,
+	    sizeof(*res->values))) == NULL)
+		return -1;
+	for (i = 0; i < form->nfields; i++) {
+		f = &form->fields[i];
+		raw = req_param(in, f->name);
+		res->values[i].name = f->name;
+		if ((res->values[i].value = valid_normalise(raw ? raw : "")) ==
+		    NULL)
+			return -1;
+		res->nvalues++;
+		if (res->values[i].value[0] == '\0') {
+			if (f->required && valid_add(res, f->name,
+			    f->type == FORM_CHECKBOX ? "checkbox" : "required",
+			    NULL) == -1)
+				return -1;
+			continue;
+		}
+		code = valid_field(f, res->values[i].value, today, arg);
+		if (code != NULL && valid_add(res, f->name, code, arg) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+void
+valid_result_free(struct valid_result *res)
+{
+	size_t	 i;
+
+	for (i = 0; i < res->nvalues; i++)
+		free(res->values[i].value);
+	free(res->values);
+	free(res->errors);
+	memset(res, 0, sizeof(*res));
+}

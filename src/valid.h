@@ -1,0 +1,41 @@
+/*
+ * valid: checks what a citizen entered against a service definition. The
+ * server's verdict is the only one that counts; the browser's checks are
+ * a convenience. Errors are codes with one argument; the words live in
+ * data/messages.xml.
+ */
+#ifndef RATHAUS_VALID_H
+#define RATHAUS_VALID_H
+
+#include <stddef.h>
+
+#include "form.h"
+#include "req.h"
+#include "when.h"
+
+#define VALID_ARG_MAX	32
+
+struct valid_error {
+	const char	*field;
+	const char	*code;
+	char		 arg[VALID_ARG_MAX];
+};
+
+/* One entry per field of the definition, in its order, normalised. */
+struct valid_value {
+	const char	*name;
+	char		*value;
+};
+
+struct valid_result {
+	struct valid_value *values;
+	size_t		 nvalues;
+	struct valid_error *errors;
+	size_t		 nerrors;
+};
+
+int	 valid_check(const struct form *, const struct req_params *,
+	    const struct when_date *today, struct valid_result *);
+void	 valid_result_free(struct valid_result *);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * rathaus: the administrator's command line.
+ *   rathaus lint [--share DIR] [FILE...]   check service definitions
+ *   rathaus init [--conf FILE | --data DIR] create or migrate the store
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "form.h"
+#include "store.h"
+
+static int
+usage(void)
+{
+	fputs("usage: rathaus lint [--share DIR] [FILE...]\n"
+	    "       rathaus init [--conf FILE | --data DIR]\n", stderr);
+	return 2;
+}
+
+/* Options common to the commands: --conf FILE, --share DIR, --data DIR. */
+struct cli {
+	struct conf	 conf;
+	int		 first_arg;
+};
+
+static int
+cli_parse(struct cli *c, int argc, char *argv[])
+{
+	const char *conf_path = getenv("RATHAUS_CONF");
+	const char *share = NULL, *data = NULL;
+	char	 err[512];
+	int	 i;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--conf") == 0 && i + 1 < argc)
+			conf_path = argv[++i];
+		else if (strcmp(argv[i], "--share") == 0 && i + 1 < argc)
+			share = argv[++i];
+		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+			data = argv[++i];
+		else if (strncmp(argv[i], "--", 2) == 0)
+			return -1;
+		else
+			break;
+	}
+	c->first_arg = i;
+	memset(&c->conf, 0, sizeof(c->conf));
+	if (conf_path != NULL &&
+	    conf_load(&c->conf, conf_path, err, sizeof(err)) != 0) {
+		fprintf(stderr, "rathaus: %s\n", err);
+		return -1;
+	}
+	if (share != NULL) {
+		free(c->conf.share_dir);
+		c->conf.share_dir = strdup(share);
+	}
+	if (data != NULL) {
+		free(c->conf.data_dir);
+		c->conf.data_dir = strdup(data);
+	}
+	return conf_defaults(&c->conf);
+}
+
+static int
+cmd_lint(struct cli *c, int argc, char *argv[])
+{
+	struct form_share share;
+	struct form_diag diag;
+	struct form f, *forms = NULL;
+	size_t	 n = 0;
+	int	 i, rc;
+
+	form_diag_init(&diag);
+	if (form_share_open(&share, c->conf.share_dir, &diag) != 0) {
+		fputs(buf_str(&diag.text), stdout);
+		form_diag_free(&diag);
+		return 2;
+	}
+	if (c->first_arg < argc) {
+		for (i = c->first_arg; i < argc; i++)
+			if (form_load(&f, &share, argv[i], &diag) == 0)
+				form_free(&f);
+	} else if (form_catalog(&share, &forms, &n, &diag) == 0)
+		form_catalog_free(forms, n);
+	fputs(buf_str(&diag.text), stdout);
+	rc = diag.errors > 0 ? 1 : 0;
+	form_diag_free(&diag);
+	form_share_close(&share);
+	return rc;
+}
+
+static int
+cmd_init(struct cli *c)
+{
+	struct store *s;
+	int	 from = 0, to = 0, rc;
+
+	if (store_open(&s, c->conf.data_dir, 1) != STORE_OK)
+		return 1;
+	rc = store_migrate(s, &from, &to);
+	if (rc != STORE_OK)
+		fprintf(stderr, "rathaus: %s\n", store_errmsg(s));
+	else if (from == to)
+		printf("%s/rathaus.db: schema version %d, up to date\n",
+		    c->conf.data_dir, to);
+	else
+		printf("%s/rathaus.db: schema version %d -> %d\n",
+		    c->conf.data_dir, from, to);
+	store_close(s);
+	return rc == STORE_OK ? 0 : 1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct cli c;
+	int	 rc;
+
+	if (argc < 2)
+		return usage();
+	if (cli_parse(&c, argc, argv) != 0) {
+		conf_free(&c.conf);
+		return usage();
+	}
+	if (strcmp(argv[1], "lint") == 0)
+		rc = cmd_lint(&c, argc, argv);
+	else if (strcmp(argv[1], "init") == 0)
+		rc = cmd_init(&c);
+	else
+		rc = usage();
+	conf_free(&c.conf);
+	xmlCleanupParser();
+	return rc;
+}
