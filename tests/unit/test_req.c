@@ -1,0 +1,319 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "req.h"
+
+static const struct req_limits small = {
+	.body_max = 4096, .fields_max = 4, .name_max = 16, .value_max = 32,
+};
+
+static enum req_err
+urlenc(struct req_params *ps, const char *s)
+{
+	memset(ps, 0, sizeof(*ps));
+	return req_parse_urlencoded(ps, &small, s, strlen(s));
+}
+
+static void
+test_req_urlencoded(void **state)
+{
+	struct req_params ps;
+
+	(void)state;
+	assert_int_equal(urlenc(&ps, "a=1&b=M%C3%BCller+Str.&c=&d"), REQ_OK);
+	assert_int_equal(ps.n, 4);
+	assert_string_equal(req_param(&ps, "a"), "1");
+	assert_string_equal(req_param(&ps, "b"), "M\xc3\xbcller Str.");
+	assert_string_equal(req_param(&ps, "c"), "");
+	assert_string_equal(req_param(&ps, "d"), "");
+	assert_null(req_param(&ps, "e"));
+	req_params_free(&ps);
+
+	assert_int_equal(urlenc(&ps, ""), REQ_OK);
+	assert_int_equal(ps.n, 0);
+	req_params_free(&ps);
+	assert_int_equal(urlenc(&ps, "&&a=1&&"), REQ_OK);
+	assert_int_equal(ps.n, 1);
+	req_params_free(&ps);
+}
+
+static void
+test_req_bad_escapes(void **state)
+{
+	static const char *const bad[] = {
+		"a=%", "a=%4", "a=%zz", "a=%4g", "%=1", "a=1&=2", "a=%00",
+	};
+	struct req_params ps;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(urlenc(&ps, bad[i]), REQ_BAD_REQUEST);
+		req_params_free(&ps);
+	}
+	assert_int_equal(urlenc(&ps, "a=%C3%28"), REQ_BAD_UTF8);
+	req_params_free(&ps);
+	assert_int_equal(urlenc(&ps, "a=%FF"), REQ_BAD_UTF8);
+	req_params_free(&ps);
+	assert_int_equal(urlenc(&ps, "a=\xc3"), REQ_BAD_UTF8);
+	req_params_free(&ps);
+}
+
+static void
+test_req_limits(void **state)
+{
+	struct req_params ps;
+	char	 big[128];
+
+	(void)state;
+	assert_int_equal(urlenc(&ps, "a=1&b=2&c=3&d=4"), REQ_OK);
+	req_params_free(&ps);
+	assert_int_equal(urlenc(&ps, "a=1&b=2&c=3&d=4&e=5"),
+	    REQ_TOO_MANY_FIELDS);
+	req_params_free(&ps);
+	memset(big, 0, sizeof(big));
+	memcpy(big, "v=", 2);
+	memset(big + 2, 'x', 33);
+	assert_int_equal(urlenc(&ps, big), REQ_FIELD_TOO_LONG);
+	req_params_free(&ps);
+	memset(big, 'n', 17);
+	memcpy(big + 17, "=1", 3);
+	assert_int_equal(urlenc(&ps, big), REQ_BAD_REQUEST);
+	req_params_free(&ps);
+}
+
+#define CT	"multipart/form-data; boundary=XyZ"
+
+static enum req_err
+multipart(struct req_params *ps, const char *ct, const char *body, size_t len)
+{
+	memset(ps, 0, sizeof(*ps));
+	return req_parse_multipart(ps, &small, ct, body, len);
+}
+
+static void
+test_req_multipart(void **state)
+{
+	static const char body[] =
+	    "preamble\r\n"
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"name\"\r\n\r\n"
+	    "Anna M\xc3\xbcller\r\n"
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"file\"; filename=\"C:\\\\x\\\\plan.pdf\"\r\n"
+	    "Content-Type: application/pdf\r\n\r\n"
+	    "%PDF\0\xff\r\n"
+	    "--XyZ\r\n"
+	    "content-disposition: form-data; name=empty\r\n\r\n"
+	    "\r\n"
+	    "--XyZ--\r\n";
+	struct req_params ps;
+
+	(void)state;
+	assert_int_equal(multipart(&ps, CT, body, sizeof(body) - 1), REQ_OK);
+	assert_int_equal(ps.n, 3);
+	assert_string_equal(ps.v[0].name, "name");
+	assert_string_equal(ps.v[0].value, "Anna M\xc3\xbcller");
+	assert_null(ps.v[0].filename);
+	assert_string_equal(ps.v[1].name, "file");
+	assert_string_equal(ps.v[1].filename, "plan.pdf");
+	assert_string_equal(ps.v[1].ctype, "application/pdf");
+	assert_int_equal(ps.v[1].valuelen, 6);
+	assert_memory_equal(ps.v[1].value, "%PDF\0\xff", 6);
+	assert_string_equal(req_param(&ps, "empty"), "");
+	req_params_free(&ps);
+
+	/* A quoted boundary. */
+	assert_int_equal(multipart(&ps,
+	    "multipart/form-data; boundary=\"XyZ\"",
+	    "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--XyZ--",
+	    61), REQ_OK);
+	assert_string_equal(req_param(&ps, "a"), "1");
+	req_params_free(&ps);
+}
+
+static void
+test_req_multipart_broken(void **state)
+{
+	static const struct {
+		const char	*ct;
+		const char	*body;
+		enum req_err	 want;
+	} cases[] = {
+		/* truncated: no closing delimiter */
+		{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1", REQ_BAD_MULTIPART },
+		/* truncated inside the headers */
+		{ CT, "--XyZ\r\nContent-Disposition: form-da", REQ_BAD_MULTIPART },
+		/* no boundary parameter */
+		{ "multipart/form-data", "--XyZ--", REQ_BAD_MULTIPART },
+		/* empty body */
+		{ CT, "", REQ_BAD_MULTIPART },
+		/* missing name */
+		{ CT, "--XyZ\r\nContent-Disposition: form-data\r\n\r\n1\r\n--XyZ--", REQ_BAD_MULTIPART },
+		/* not form-data */
+		{ CT, "--XyZ\r\nContent-Disposition: attachment; name=\"a\"\r\n\r\n1\r\n--XyZ--", REQ_BAD_MULTIPART },
+		/* nested multipart */
+		{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b--\r\n--XyZ--", REQ_BAD_MULTIPART },
+		/* unterminated quote */
+		{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"a\r\n\r\n1\r\n--XyZ--", REQ_BAD_MULTIPART },
+		/* invalid UTF-8 in a text field */
+		{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n\xc3\x28\r\n--XyZ--", REQ_BAD_UTF8 },
+		/* value over the limit */
+		{ CT, "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n0123456789012345678901234567890123456789\r\n--XyZ--", REQ_FIELD_TOO_LONG },
+		/* junk after the delimiter */
+		{ CT, "--XyZjunk\r\n", REQ_BAD_MULTIPART },
+	};
+	struct req_params ps;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(multipart(&ps, cases[i].ct, cases[i].body,
+		    strlen(cases[i].body)), cases[i].want);
+		req_params_free(&ps);
+	}
+}
+
+static void
+test_req_cookies(void **state)
+{
+	struct req_params ps;
+
+	(void)state;
+	memset(&ps, 0, sizeof(ps));
+	assert_int_equal(req_parse_cookies(&ps, &small,
+	    "a=1; junk; =x; b=two; c=\xc3\x28"), REQ_OK);
+	assert_int_equal(ps.n, 2);
+	assert_string_equal(req_param(&ps, "a"), "1");
+	assert_string_equal(req_param(&ps, "b"), "two");
+	req_params_free(&ps);
+}
+
+/* A fake CGI environment for req_parse. */
+static const char *const *test_env;
+
+static const char *
+fake_env(const char *name)
+{
+	size_t	 n = strlen(name);
+	const char *const *e;
+
+	for (e = test_env; *e != NULL; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+static enum req_err
+parse_with(const char *const *env, const char *body, struct req *r)
+{
+	FILE	*in;
+	enum req_err e;
+
+	test_env = env;
+	in = fmemopen((void *)body, strlen(body) + 1, "r");
+	assert_non_null(in);
+	e = req_parse(r, &small, fake_env, in);
+	fclose(in);
+	return e;
+}
+
+static void
+test_req_parse_cgi(void **state)
+{
+	static const char *const get[] = {
+		"REQUEST_METHOD=GET", "QUERY_STRING=q=hund&lang=en",
+		"HTTP_ACCEPT_LANGUAGE=en-GB,de;q=0.5", NULL,
+	};
+	static const char *const post[] = {
+		"REQUEST_METHOD=POST", "PATH_INFO=/services/osterfeuer",
+		"CONTENT_TYPE=application/x-www-form-urlencoded",
+		"CONTENT_LENGTH=11", NULL,
+	};
+	struct req r;
+
+	(void)state;
+	assert_int_equal(parse_with(get, "", &r), REQ_OK);
+	assert_int_equal(r.method, REQ_GET);
+	assert_string_equal(r.path, "/");
+	assert_string_equal(req_param(&r.query, "q"), "hund");
+	assert_string_equal(r.accept_language, "en-GB,de;q=0.5");
+	req_free(&r);
+
+	assert_int_equal(parse_with(post, "name=A&b=2", &r), REQ_BAD_REQUEST);
+	req_free(&r);	/* body shorter than CONTENT_LENGTH */
+	assert_int_equal(parse_with(post, "name=Ab&b=2", &r), REQ_OK);
+	assert_int_equal(r.method, REQ_POST);
+	assert_string_equal(r.path, "/services/osterfeuer");
+	assert_string_equal(req_param(&r.body, "name"), "Ab");
+	req_free(&r);
+}
+
+static void
+test_req_parse_rejects(void **state)
+{
+	static const char *const huge[] = {
+		"REQUEST_METHOD=POST", "CONTENT_LENGTH=5000",
+		"CONTENT_TYPE=application/x-www-form-urlencoded", NULL,
+	};
+	static const char *const nolen[] = {
+		"REQUEST_METHOD=POST",
+		"CONTENT_TYPE=application/x-www-form-urlencoded", NULL,
+	};
+	static const char *const badlen[] = {
+		"REQUEST_METHOD=POST", "CONTENT_LENGTH=-1",
+		"CONTENT_TYPE=application/x-www-form-urlencoded", NULL,
+	};
+	static const char *const badtype[] = {
+		"REQUEST_METHOD=POST", "CONTENT_LENGTH=3",
+		"CONTENT_TYPE=application/json", NULL,
+	};
+	static const char *const badpath[] = {
+		"REQUEST_METHOD=GET", "PATH_INFO=/\xff", NULL,
+	};
+	static const char *const badquery[] = {
+		"REQUEST_METHOD=GET", "QUERY_STRING=q=%E4", NULL,
+	};
+	struct req r;
+
+	(void)state;
+	assert_int_equal(parse_with(huge, "", &r), REQ_TOO_LARGE);
+	req_free(&r);
+	assert_int_equal(parse_with(nolen, "", &r), REQ_BAD_REQUEST);
+	req_free(&r);
+	assert_int_equal(parse_with(badlen, "", &r), REQ_BAD_REQUEST);
+	req_free(&r);
+	assert_int_equal(parse_with(badtype, "{}x", &r), REQ_BAD_REQUEST);
+	req_free(&r);
+	assert_int_equal(parse_with(badpath, "", &r), REQ_BAD_REQUEST);
+	req_free(&r);
+	assert_int_equal(parse_with(badquery, "", &r), REQ_BAD_UTF8);
+	req_free(&r);
+	assert_int_equal(req_err_status(REQ_TOO_LARGE), 413);
+	assert_string_equal(req_err_reason(REQ_BAD_UTF8), "bad_utf8");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_req_urlencoded),
+		cmocka_unit_test(test_req_bad_escapes),
+		cmocka_unit_test(test_req_limits),
+		cmocka_unit_test(test_req_multipart),
+		cmocka_unit_test(test_req_multipart_broken),
+		cmocka_unit_test(test_req_cookies),
+		cmocka_unit_test(test_req_parse_cgi),
+		cmocka_unit_test(test_req_parse_rejects),
+	};
+
+	return cmocka_run_group_tests_name("req", tests, NULL, NULL);
+}

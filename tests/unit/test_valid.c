@@ -1,0 +1,238 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "form.h"
+#include "valid.h"
+
+struct fixture {
+	struct form_share share;
+	struct form	 form;
+};
+
+/* "Today" for every test: 2026-03-20, so Karsamstag 2026 (04-04) is open. */
+static const struct when_date today = { 2026, 3, 20 };
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct form_diag d;
+
+	form_diag_init(&d);
+	if (f == NULL || form_share_open(&f->share, SRCDIR, &d) != 0 ||
+	    form_load(&f->form, &f->share,
+	    SRCDIR "/tests/unit/valid-form.xml", &d) != 0) {
+		fprintf(stderr, "%s", buf_str(&d.text));
+		form_diag_free(&d);
+		free(f);
+		return -1;
+	}
+	form_diag_free(&d);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	form_free(&f->form);
+	form_share_close(&f->share);
+	free(f);
+	return 0;
+}
+
+/* Valid answers, with one field replaced by the test. */
+static void
+answers(struct req_params *ps, const char *field, const char *value)
+{
+	static const char *const base[][2] = {
+		{ "name", "Anna" }, { "notes", "" }, { "email", "a@b.de" },
+		{ "phone", "04944 305-0" }, { "zip", "26639" },
+		{ "fire", "2026-04-04" }, { "when", "19:30" }, { "count", "3" },
+		{ "kind", "holz" }, { "agree", "yes" },
+	};
+	size_t	 i, n = sizeof(base) / sizeof(base[0]);
+
+	memset(ps, 0, sizeof(*ps));
+	ps->v = calloc(n, sizeof(*ps->v));
+	assert_non_null(ps->v);
+	for (i = 0; i < n; i++) {
+		const char *v = strcmp(base[i][0], field) == 0 ? value : base[i][1];
+		if (v == NULL)
+			continue;
+		ps->v[ps->n].name = strdup(base[i][0]);
+		ps->v[ps->n].value = strdup(v);
+		ps->v[ps->n].valuelen = strlen(v);
+		ps->n++;
+	}
+	ps->cap = n;
+}
+
+/* Check one value; returns the code of the one expected error, or NULL. */
+static const char *
+check(struct fixture *f, const char *field, const char *value, char *arg)
+{
+	static char code[32];
+	struct req_params ps;
+	struct valid_result res;
+
+	answers(&ps, field, value);
+	assert_int_equal(valid_check(&f->form, &ps, &today, &res), 0);
+	req_params_free(&ps);
+	assert_true(res.nerrors <= 1);
+	if (res.nerrors == 0) {
+		valid_result_free(&res);
+		return NULL;
+	}
+	assert_string_equal(res.errors[0].field, field);
+	snprintf(code, sizeof(code), "%s", res.errors[0].code);
+	if (arg != NULL)
+		memcpy(arg, res.errors[0].arg, VALID_ARG_MAX);
+	valid_result_free(&res);
+	return code;
+}
+
+static void
+test_valid_all_good(void **state)
+{
+	assert_null(check(*state, "none", NULL, NULL));
+}
+
+static void
+test_valid_required_and_lengths(void **state)
+{
+	char	 arg[VALID_ARG_MAX];
+
+	assert_string_equal(check(*state, "name", "", NULL), "required");
+	assert_string_equal(check(*state, "name", "   ", NULL), "required");
+	assert_string_equal(check(*state, "name", NULL, NULL), "required");
+	assert_string_equal(check(*state, "name", "A", arg), "too_short");
+	assert_string_equal(arg, "2");
+	assert_string_equal(check(*state, "name", "Annabel", arg), "too_long");
+	assert_string_equal(arg, "5");
+	/* Characters, not bytes: five umlauts are five characters. */
+	assert_null(check(*state, "name", "\xc3\xa4\xc3\xb6\xc3\xbc\xc3\xa4\xc3\xb6", NULL));
+	assert_string_equal(check(*state, "name", "An\x1b" "na", NULL), "control");
+	assert_string_equal(check(*state, "agree", "", NULL), "checkbox");
+	assert_string_equal(check(*state, "agree", "on", NULL), "option");
+}
+
+static void
+test_valid_formats(void **state)
+{
+	assert_null(check(*state, "email", "", NULL));	/* optional */
+	assert_string_equal(check(*state, "email", "anna", NULL), "email");
+	assert_string_equal(check(*state, "email", "a@b", NULL), "email");
+	assert_string_equal(check(*state, "email", "a b@c.de", NULL), "email");
+	assert_string_equal(check(*state, "email", "a@@c.de", NULL), "email");
+	assert_string_equal(check(*state, "phone", "call me", NULL), "tel");
+	assert_string_equal(check(*state, "phone", "12", NULL), "tel");
+	assert_null(check(*state, "phone", "+49 (4944) 305/0", NULL));
+	assert_string_equal(check(*state, "zip", "2663", NULL), "pattern");
+	assert_string_equal(check(*state, "zip", "26639a", NULL), "pattern");
+	assert_string_equal(check(*state, "kind", "reifen", NULL), "option");
+}
+
+static void
+test_valid_numbers_and_times(void **state)
+{
+	char	 arg[VALID_ARG_MAX];
+
+	assert_string_equal(check(*state, "count", "0", arg), "number_min");
+	assert_string_equal(arg, "1");
+	assert_string_equal(check(*state, "count", "21", arg), "number_max");
+	assert_string_equal(arg, "20");
+	assert_string_equal(check(*state, "count", "3.5", NULL), "number");
+	assert_string_equal(check(*state, "count", "drei", NULL), "number");
+	assert_string_equal(check(*state, "when", "07:59", arg), "time_min");
+	assert_string_equal(arg, "08:00");
+	assert_string_equal(check(*state, "when", "22:01", NULL), "time_max");
+	assert_string_equal(check(*state, "when", "7 Uhr", NULL), "time");
+}
+
+/* Osterfeuer: Karsamstag to Ostermontag, arriving by 4 days before Karsamstag. */
+static void
+test_valid_easter_rules(void **state)
+{
+	char	 arg[VALID_ARG_MAX];
+
+	assert_null(check(*state, "fire", "2026-04-04", NULL));	/* Karsamstag */
+	assert_null(check(*state, "fire", "2026-04-06", NULL));	/* Ostermontag */
+	assert_string_equal(check(*state, "fire", "2026-04-03", arg), "date_min");
+	assert_string_equal(arg, "2026-04-04");
+	assert_string_equal(check(*state, "fire", "2026-04-07", arg), "date_max");
+	assert_string_equal(arg, "2026-04-06");
+	assert_string_equal(check(*state, "fire", "2026-02-30", NULL), "date");
+	assert_string_equal(check(*state, "fire", "04.04.2026", NULL), "date");
+	/* Next year's Easter weekend is fine now, Easter 2027 is 03-28. */
+	assert_null(check(*state, "fire", "2027-03-27", NULL));
+	/* Last year's has passed its deadline. */
+	assert_string_equal(check(*state, "fire", "2025-04-19", arg),
+	    "date_deadline");
+	assert_string_equal(arg, "2025-04-15");
+}
+
+static void
+test_valid_deadline_edge(void **state)
+{
+	struct fixture *f = *state;
+	struct req_params ps;
+	struct valid_result res;
+	struct when_date on_time = { 2026, 3, 31 }, late = { 2026, 4, 1 };
+
+	answers(&ps, "none", NULL);
+	/* 2026-03-31 is four days before Karsamstag: still in time. */
+	assert_int_equal(valid_check(&f->form, &ps, &on_time, &res), 0);
+	assert_int_equal(res.nerrors, 0);
+	valid_result_free(&res);
+	assert_int_equal(valid_check(&f->form, &ps, &late, &res), 0);
+	assert_int_equal(res.nerrors, 1);
+	assert_string_equal(res.errors[0].code, "date_deadline");
+	assert_string_equal(res.errors[0].arg, "2026-03-31");
+	valid_result_free(&res);
+	req_params_free(&ps);
+}
+
+static void
+test_valid_values_normalised(void **state)
+{
+	struct fixture *f = *state;
+	struct req_params ps;
+	struct valid_result res;
+	size_t	 i;
+
+	answers(&ps, "notes", "  line one\r\nline two\r\n  ");
+	assert_int_equal(valid_check(&f->form, &ps, &today, &res), 0);
+	assert_int_equal(res.nvalues, f->form.nfields);
+	for (i = 0; i < res.nvalues; i++)
+		if (strcmp(res.values[i].name, "notes") == 0)
+			assert_string_equal(res.values[i].value,
+			    "line one\nline two");
+	valid_result_free(&res);
+	req_params_free(&ps);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid_all_good),
+		cmocka_unit_test(test_valid_required_and_lengths),
+		cmocka_unit_test(test_valid_formats),
+		cmocka_unit_test(test_valid_numbers_and_times),
+		cmocka_unit_test(test_valid_easter_rules),
+		cmocka_unit_test(test_valid_deadline_edge),
+		cmocka_unit_test(test_valid_values_normalised),
+	};
+
+	return cmocka_run_group_tests_name("valid", tests, setup, teardown);
+}
