@@ -1,0 +1,225 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "form.h"
+
+/* A throw-away share directory: the real schema and clerks, chosen forms. */
+struct fixture {
+	char	 dir[64];
+	struct form_share share;
+};
+
+static void sh(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+sh(const char *fmt, ...)
+{
+	struct buf cmd;
+	va_list	 ap;
+
+	buf_init(&cmd, 4096);
+	va_start(ap, fmt);
+	buf_vprintf(&cmd, fmt, ap);
+	va_end(ap);
+	assert_int_equal(system(buf_str(&cmd)), 0);
+	buf_free(&cmd);
+}
+
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	struct buf path;
+	FILE	*f;
+
+	buf_init(&path, 4096);
+	buf_printf(&path, "%s/forms/%s", dir, name);
+	assert_non_null(f = fopen(buf_str(&path), "w"));
+	fputs(text, f);
+	fclose(f);
+	buf_free(&path);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/rathaus-form-XXXXXX");
+	if (mkdtemp(f->dir) == NULL) {
+		free(f);
+		return -1;
+	}
+	sh("mkdir -p '%s/forms' '%s/data'", f->dir, f->dir);
+	sh("cp " SRCDIR "/forms/form.rng " SRCDIR "/forms/osterfeuer.xml '%s/forms/'",
+	    f->dir);
+	sh("cp " SRCDIR "/data/clerks.xml '%s/data/'", f->dir);
+	if (form_share_open(&f->share, f->dir, NULL) != 0) {
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	if (f == NULL)
+		return 0;
+	form_share_close(&f->share);
+	sh("rm -rf '%s'", f->dir);
+	free(f);
+	return 0;
+}
+
+static void
+test_form_loads_osterfeuer(void **state)
+{
+	struct fixture *fx = *state;
+	struct form f;
+	struct form_diag d;
+	const struct form_field *date;
+
+	form_diag_init(&d);
+	assert_int_equal(form_load_id(&f, &fx->share, "osterfeuer", &d), 0);
+	assert_int_equal(d.errors, 0);
+	assert_string_equal(f.id, "osterfeuer");
+	assert_string_equal(f.category, "ordnung");
+	assert_int_equal(f.fee_cents, 0);
+	assert_non_null(form_clerk(&fx->share, f.clerk));
+	assert_non_null(date = form_field(&f, "date"));
+	assert_int_equal(date->type, FORM_DATE);
+	assert_true(date->required);
+	assert_non_null(date->deadline);
+	assert_non_null(form_field(&f, "material"));
+	assert_true(form_has_option(form_field(&f, "material"), "holz"));
+	assert_false(form_has_option(form_field(&f, "material"), "reifen"));
+	assert_null(form_field(&f, "nope"));
+	form_free(&f);
+	form_diag_free(&d);
+}
+
+static void
+test_form_broken_file_says_where(void **state)
+{
+	struct fixture *fx = *state;
+	struct form f;
+	struct form_diag d;
+
+	write_file(fx->dir, "broken.xml",
+	    "<?xml version=\"1.0\"?>\n<service id=\"broken\">\n<title>\n</service>\n");
+	form_diag_init(&d);
+	assert_int_equal(form_load_id(&f, &fx->share, "broken", &d), -1);
+	assert_true(d.errors > 0);
+	assert_non_null(strstr(buf_str(&d.text), "/forms/broken.xml:4: not well-formed: "));
+	form_diag_free(&d);
+}
+
+static void
+test_form_unknown_clerk(void **state)
+{
+	struct fixture *fx = *state;
+	struct form f;
+	struct form_diag d;
+
+	write_file(fx->dir, "noclerk.xml",
+	    "<service id=\"noclerk\" version=\"1\" category=\"ordnung\">\n"
+	    "<title xml:lang=\"de\">T</title>\n<title xml:lang=\"en\">T</title>\n"
+	    "<clerk ref=\"nobody\"/>\n<fee cents=\"0\"/>\n"
+	    "<page id=\"p\"><field name=\"a\" type=\"text\">"
+	    "<label xml:lang=\"de\">A</label><label xml:lang=\"en\">A</label>"
+	    "</field></page>\n</service>\n");
+	form_diag_init(&d);
+	assert_int_equal(form_load_id(&f, &fx->share, "noclerk", &d), -1);
+	assert_non_null(strstr(buf_str(&d.text), "noclerk.xml:4: unknown clerk 'nobody'"));
+	form_diag_free(&d);
+}
+
+static void
+test_form_id_must_match_file(void **state)
+{
+	struct fixture *fx = *state;
+	struct form f;
+	struct form_diag d;
+
+	sh("cp '%s/forms/osterfeuer.xml' '%s/forms/other.xml'", fx->dir, fx->dir);
+	form_diag_init(&d);
+	assert_int_equal(form_load_id(&f, &fx->share, "other", &d), -1);
+	assert_non_null(strstr(buf_str(&d.text), "does not match"));
+	form_diag_free(&d);
+}
+
+/* One broken definition never takes the others down. */
+static void
+test_form_catalog_skips_broken(void **state)
+{
+	struct fixture *fx = *state;
+	struct form *forms;
+	struct form_diag d;
+	size_t	 n;
+
+	write_file(fx->dir, "aaa-broken.xml", "<service");
+	write_file(fx->dir, "notes.txt", "not a definition");
+	form_diag_init(&d);
+	assert_int_equal(form_catalog(&fx->share, &forms, &n, &d), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(forms[0].id, "osterfeuer");
+	assert_non_null(strstr(buf_str(&d.text), "aaa-broken.xml:1: "));
+	form_catalog_free(forms, n);
+	form_diag_free(&d);
+}
+
+/* An external entity is never fetched nor expanded. */
+static void
+test_form_no_external_entities(void **state)
+{
+	struct fixture *fx = *state;
+	struct form f;
+	struct form_diag d;
+
+	write_file(fx->dir, "xxe.xml",
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE service [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+	    "<service id=\"xxe\" version=\"1\" category=\"ordnung\">\n"
+	    "<title xml:lang=\"de\">&x;</title>\n<title xml:lang=\"en\">T</title>\n"
+	    "<clerk ref=\"ordnung-2\"/>\n<fee cents=\"0\"/>\n"
+	    "<page id=\"p\"><field name=\"a\" type=\"text\">"
+	    "<label xml:lang=\"de\">A</label><label xml:lang=\"en\">A</label>"
+	    "</field></page>\n</service>\n");
+	form_diag_init(&d);
+	if (form_load_id(&f, &fx->share, "xxe", &d) == 0) {
+		xmlChar *t = xmlNodeGetContent(xmlDocGetRootElement(f.doc));
+		assert_null(strstr((const char *)t, "root:"));
+		xmlFree(t);
+		form_free(&f);
+	}
+	form_diag_free(&d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_form_loads_osterfeuer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_form_broken_file_says_where, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_form_unknown_clerk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_form_id_must_match_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_form_catalog_skips_broken, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_form_no_external_entities, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("form", tests, NULL, NULL);
+}
