@@ -1,0 +1,379 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The form of one service (page/@name = 'form'): introduction, fee, contact,
+  error summary (status 422) and the fields with the entered values.
+  Input ids are "f-<name>"; hints "f-<name>-hint", messages "f-<name>-error".
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+
+  <xsl:include href="layout.xsl"/>
+
+  <xsl:key name="value" match="values/value" use="@name"/>
+  <xsl:key name="err" match="errors/error" use="@field"/>
+
+  <xsl:variable name="S" select="/page/service"/>
+
+  <xsl:template match="page" mode="title">
+    <xsl:call-template name="t">
+      <xsl:with-param name="of" select="$S/title"/>
+      <xsl:with-param name="inline" select="false()"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="page" mode="main">
+    <xsl:if test="errors/error">
+      <xsl:call-template name="error-summary"/>
+    </xsl:if>
+    <div class="with-aside">
+      <div class="intro">
+        <h1><xsl:call-template name="t"><xsl:with-param name="of" select="$S/title"/></xsl:call-template></h1>
+        <xsl:if test="$S/summary">
+          <p class="lead"><xsl:call-template name="t"><xsl:with-param name="of" select="$S/summary"/></xsl:call-template></p>
+        </xsl:if>
+        <xsl:call-template name="fee-line">
+          <xsl:with-param name="cents" select="$S/fee/@cents"/>
+        </xsl:call-template>
+      </div>
+      <xsl:apply-templates select="$S/clerk" mode="contact"/>
+      <div class="body">
+        <xsl:choose>
+          <xsl:when test="$S/page/field">
+            <xsl:call-template name="form"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.no_form'"/></xsl:call-template></p>
+          </xsl:otherwise>
+        </xsl:choose>
+        <xsl:call-template name="back-to-catalog"/>
+      </div>
+    </div>
+  </xsl:template>
+
+  <xsl:template name="error-summary">
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+      <h2 id="error-summary-title">
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.errors.heading'"/></xsl:call-template>
+      </h2>
+      <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.errors.intro'"/></xsl:call-template></p>
+      <ul>
+        <!-- In the order of the fields; errors for no known field last. -->
+        <xsl:for-each select="$S/page/field">
+          <xsl:variable name="field" select="."/>
+          <xsl:for-each select="key('err', @name)">
+            <li>
+              <a href="#f-{@field}">
+                <xsl:call-template name="summary-label"><xsl:with-param name="field" select="$field"/></xsl:call-template>
+                <xsl:apply-templates select="." mode="text">
+                  <xsl:with-param name="field" select="$field"/>
+                </xsl:apply-templates>
+              </a>
+            </li>
+          </xsl:for-each>
+        </xsl:for-each>
+        <xsl:for-each select="/page/errors/error[not(@field = $S/page/field/@name)]">
+          <li><xsl:apply-templates select="." mode="text"/></li>
+        </xsl:for-each>
+      </ul>
+    </div>
+  </xsl:template>
+
+  <!-- "Label: " for the error summary, without doubling the label's own final punctuation. -->
+  <xsl:template name="summary-label">
+    <xsl:param name="field"/>
+    <xsl:variable name="label">
+      <xsl:call-template name="t">
+        <xsl:with-param name="of" select="$field/label"/>
+        <xsl:with-param name="inline" select="false()"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="l" select="normalize-space($label)"/>
+    <xsl:variable name="last" select="substring($l, string-length($l))"/>
+    <xsl:choose>
+      <xsl:when test="$last = '.' or $last = ':'">
+        <xsl:value-of select="substring($l, 1, string-length($l) - 1)"/>
+        <xsl:text>: </xsl:text>
+      </xsl:when>
+      <xsl:when test="$last = '?' or $last = '!'">
+        <xsl:value-of select="$l"/>
+        <xsl:text> – </xsl:text>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="$l"/>
+        <xsl:text>: </xsl:text>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The message for one error: the field's own <invalid> text for format errors, else error.<code>. -->
+  <xsl:template match="error" mode="text">
+    <xsl:param name="field" select="/.."/>
+    <xsl:choose>
+      <xsl:when test="(@code = 'pattern' or @code = 'email' or @code = 'tel') and $field/invalid">
+        <xsl:call-template name="t"><xsl:with-param name="of" select="$field/invalid"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="msg">
+          <xsl:with-param name="key" select="concat('error.', @code)"/>
+          <xsl:with-param name="arg" select="@arg"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="form">
+    <form method="post" action="{$script}/services/{$S/@id}{$lq}" novalidate="novalidate">
+      <input type="hidden" name="_key" value="{/page/submit/@key}"/>
+      <xsl:if test="$S/page/field[@required = 'true']">
+        <p class="required-note">
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.required_note'"/></xsl:call-template>
+        </p>
+      </xsl:if>
+      <xsl:apply-templates select="$S/page"/>
+      <p class="privacy">
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.privacy'"/></xsl:call-template>
+        <xsl:text> </xsl:text>
+        <a href="#"><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.privacy_link'"/></xsl:call-template></a>
+      </p>
+      <button type="submit" class="button">
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.submit'"/></xsl:call-template>
+      </button>
+    </form>
+  </xsl:template>
+
+  <xsl:template match="service/page">
+    <fieldset class="page" id="page-{@id}">
+      <legend>
+        <xsl:choose>
+          <xsl:when test="title">
+            <xsl:call-template name="t"><xsl:with-param name="of" select="title"/></xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:call-template name="t"><xsl:with-param name="of" select="$S/title"/></xsl:call-template>
+          </xsl:otherwise>
+        </xsl:choose>
+      </legend>
+      <xsl:apply-templates select="field"/>
+    </fieldset>
+  </xsl:template>
+
+  <!-- One field: label, hint, messages, control. -->
+  <xsl:template match="field">
+    <xsl:variable name="id" select="concat('f-', @name)"/>
+    <xsl:variable name="errs" select="key('err', @name)"/>
+    <xsl:variable name="desc">
+      <xsl:if test="hint"><xsl:value-of select="concat($id, '-hint')"/></xsl:if>
+      <xsl:if test="hint and $errs"><xsl:text> </xsl:text></xsl:if>
+      <xsl:if test="$errs"><xsl:value-of select="concat($id, '-error')"/></xsl:if>
+    </xsl:variable>
+    <xsl:variable name="class">
+      <xsl:text>field field-</xsl:text>
+      <xsl:value-of select="@type"/>
+      <xsl:if test="$errs"> field-invalid</xsl:if>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="@type = 'checkbox'">
+        <fieldset class="{$class}">
+          <legend><xsl:call-template name="label-text"/></legend>
+          <xsl:call-template name="hint-and-errors">
+            <xsl:with-param name="id" select="$id"/>
+            <xsl:with-param name="errs" select="$errs"/>
+          </xsl:call-template>
+          <div class="check">
+            <input type="checkbox" value="yes">
+              <xsl:call-template name="control-attrs">
+                <xsl:with-param name="id" select="$id"/>
+                <xsl:with-param name="desc" select="$desc"/>
+                <xsl:with-param name="errs" select="$errs"/>
+              </xsl:call-template>
+              <xsl:if test="string(key('value', @name)[1]) = 'yes'">
+                <xsl:attribute name="checked">checked</xsl:attribute>
+              </xsl:if>
+            </input>
+            <label for="{$id}"><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.yes'"/></xsl:call-template></label>
+          </div>
+        </fieldset>
+      </xsl:when>
+      <xsl:otherwise>
+        <div class="{$class}">
+          <label for="{$id}"><xsl:call-template name="label-text"/></label>
+          <xsl:call-template name="hint-and-errors">
+            <xsl:with-param name="id" select="$id"/>
+            <xsl:with-param name="errs" select="$errs"/>
+          </xsl:call-template>
+          <xsl:apply-templates select="." mode="control">
+            <xsl:with-param name="id" select="$id"/>
+            <xsl:with-param name="desc" select="$desc"/>
+            <xsl:with-param name="errs" select="$errs"/>
+          </xsl:apply-templates>
+        </div>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="label-text">
+    <xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template>
+    <xsl:if test="@required = 'true'">
+      <xsl:text> </xsl:text>
+      <span class="required">
+        <xsl:text>(</xsl:text>
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.required'"/></xsl:call-template>
+        <xsl:text>)</xsl:text>
+      </span>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="hint-and-errors">
+    <xsl:param name="id"/>
+    <xsl:param name="errs"/>
+    <xsl:if test="hint">
+      <p class="hint" id="{$id}-hint"><xsl:call-template name="t"><xsl:with-param name="of" select="hint"/></xsl:call-template></p>
+    </xsl:if>
+    <xsl:if test="$errs">
+      <p class="error-message" id="{$id}-error">
+        <xsl:variable name="field" select="."/>
+        <xsl:for-each select="$errs">
+          <xsl:if test="position() &gt; 1"><br/></xsl:if>
+          <span class="visually-hidden">
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.error_prefix'"/></xsl:call-template>
+            <xsl:text>: </xsl:text>
+          </span>
+          <xsl:apply-templates select="." mode="text">
+            <xsl:with-param name="field" select="$field"/>
+          </xsl:apply-templates>
+        </xsl:for-each>
+      </p>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- id, name, required, aria-* shared by every control. -->
+  <xsl:template name="control-attrs">
+    <xsl:param name="id"/>
+    <xsl:param name="desc"/>
+    <xsl:param name="errs"/>
+    <xsl:attribute name="id"><xsl:value-of select="$id"/></xsl:attribute>
+    <xsl:attribute name="name"><xsl:value-of select="@name"/></xsl:attribute>
+    <xsl:if test="@required = 'true'">
+      <xsl:attribute name="required">required</xsl:attribute>
+      <xsl:attribute name="aria-required">true</xsl:attribute>
+    </xsl:if>
+    <xsl:if test="$errs">
+      <xsl:attribute name="aria-invalid">true</xsl:attribute>
+    </xsl:if>
+    <xsl:if test="string($desc)">
+      <xsl:attribute name="aria-describedby"><xsl:value-of select="$desc"/></xsl:attribute>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- minlength/maxlength for text-like controls. -->
+  <xsl:template name="length-attrs">
+    <xsl:if test="string(number(@minlength)) != 'NaN'">
+      <xsl:attribute name="minlength"><xsl:value-of select="@minlength"/></xsl:attribute>
+    </xsl:if>
+    <xsl:if test="string(number(@maxlength)) != 'NaN'">
+      <xsl:attribute name="maxlength"><xsl:value-of select="@maxlength"/></xsl:attribute>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- min/max copied only when plain: YYYY-MM-DD (date), HH:MM (time), a number (number). -->
+  <xsl:template name="bound-attrs">
+    <xsl:param name="shape"/>
+    <xsl:for-each select="@min | @max">
+      <xsl:variable name="plain">
+        <xsl:choose>
+          <xsl:when test="$shape = 'number'"><xsl:value-of select="string(number(.)) != 'NaN'"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="translate(., '0123456789', 'dddddddddd') = $shape"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:variable>
+      <xsl:if test="$plain = 'true'">
+        <xsl:attribute name="{name()}"><xsl:value-of select="."/></xsl:attribute>
+      </xsl:if>
+    </xsl:for-each>
+  </xsl:template>
+
+  <xsl:template match="field" mode="control">
+    <xsl:param name="id"/>
+    <xsl:param name="desc"/>
+    <xsl:param name="errs"/>
+    <xsl:variable name="val" select="string(key('value', @name)[1])"/>
+    <xsl:choose>
+      <xsl:when test="@type = 'textarea'">
+        <textarea rows="5">
+          <xsl:call-template name="control-attrs">
+            <xsl:with-param name="id" select="$id"/>
+            <xsl:with-param name="desc" select="$desc"/>
+            <xsl:with-param name="errs" select="$errs"/>
+          </xsl:call-template>
+          <xsl:call-template name="length-attrs"/>
+          <!-- HTML drops one newline right after <textarea>: this one, not the citizen's. -->
+          <xsl:text>&#10;</xsl:text>
+          <xsl:value-of select="$val"/>
+        </textarea>
+      </xsl:when>
+      <xsl:when test="@type = 'select'">
+        <select>
+          <xsl:call-template name="control-attrs">
+            <xsl:with-param name="id" select="$id"/>
+            <xsl:with-param name="desc" select="$desc"/>
+            <xsl:with-param name="errs" select="$errs"/>
+          </xsl:call-template>
+          <option value=""><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.choose'"/></xsl:call-template></option>
+          <xsl:for-each select="option">
+            <option value="{@value}">
+              <xsl:if test="@value = $val"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+              <xsl:call-template name="t">
+                <xsl:with-param name="of" select="label"/>
+                <xsl:with-param name="inline" select="false()"/>
+              </xsl:call-template>
+            </option>
+          </xsl:for-each>
+        </select>
+      </xsl:when>
+      <xsl:otherwise>
+        <input>
+          <xsl:attribute name="type">
+            <xsl:choose>
+              <xsl:when test="@type = 'email' or @type = 'tel' or @type = 'date'
+                              or @type = 'time' or @type = 'number'"><xsl:value-of select="@type"/></xsl:when>
+              <xsl:otherwise>text</xsl:otherwise>
+            </xsl:choose>
+          </xsl:attribute>
+          <xsl:attribute name="value"><xsl:value-of select="$val"/></xsl:attribute>
+          <xsl:call-template name="control-attrs">
+            <xsl:with-param name="id" select="$id"/>
+            <xsl:with-param name="desc" select="$desc"/>
+            <xsl:with-param name="errs" select="$errs"/>
+          </xsl:call-template>
+          <xsl:choose>
+            <xsl:when test="@type = 'email'">
+              <xsl:attribute name="autocomplete">email</xsl:attribute>
+              <xsl:attribute name="spellcheck">false</xsl:attribute>
+              <xsl:call-template name="length-attrs"/>
+            </xsl:when>
+            <xsl:when test="@type = 'tel'">
+              <xsl:attribute name="autocomplete">tel</xsl:attribute>
+              <xsl:call-template name="length-attrs"/>
+            </xsl:when>
+            <xsl:when test="@type = 'date'">
+              <xsl:call-template name="bound-attrs"><xsl:with-param name="shape" select="'dddd-dd-dd'"/></xsl:call-template>
+            </xsl:when>
+            <xsl:when test="@type = 'time'">
+              <xsl:call-template name="bound-attrs"><xsl:with-param name="shape" select="'dd:dd'"/></xsl:call-template>
+            </xsl:when>
+            <xsl:when test="@type = 'number'">
+              <xsl:attribute name="inputmode">numeric</xsl:attribute>
+              <xsl:call-template name="bound-attrs"><xsl:with-param name="shape" select="'number'"/></xsl:call-template>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:call-template name="length-attrs"/>
+            </xsl:otherwise>
+          </xsl:choose>
+          <xsl:if test="string(@autocomplete)">
+            <xsl:attribute name="autocomplete"><xsl:value-of select="@autocomplete"/></xsl:attribute>
+          </xsl:if>
+        </input>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+</xsl:stylesheet>

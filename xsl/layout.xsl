@@ -1,0 +1,397 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Shared templates for every citizen page (see docs/internals.md).
+
+  A page stylesheet includes this file and provides three hooks on the
+  result document's root element:
+    <xsl:template match="page" mode="title">  text for <title> (no markup)
+    <xsl:template match="page" mode="main">   content of <main>
+    <xsl:template match="page" mode="head">   optional extra <head> content
+  Helpers: msg (message catalog), t (child by xml:lang), fee, datetime,
+  date, link (URL inside the program, keeps the language), contact box.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+
+  <xsl:output method="html" encoding="UTF-8" indent="no"
+      doctype-system="about:legacy-compat"/>
+
+  <!-- Path or URL of data/messages.xml, passed by render.c. -->
+  <xsl:param name="messages" select="''"/>
+
+  <xsl:variable name="M" select="document($messages)/messages"/>
+  <xsl:key name="msg" match="msg" use="@key"/>
+  <xsl:decimal-format name="de" decimal-separator="," grouping-separator="."/>
+
+  <xsl:variable name="lang">
+    <xsl:choose>
+      <xsl:when test="string(/page/@lang)"><xsl:value-of select="/page/@lang"/></xsl:when>
+      <xsl:otherwise>de</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+  <xsl:variable name="ctx" select="/page/context"/>
+  <xsl:variable name="script" select="string($ctx/@script)"/>
+  <xsl:variable name="static" select="string($ctx/@static)"/>
+  <!-- Query suffix that keeps a non-German language on links. -->
+  <xsl:variable name="lq">
+    <xsl:if test="$lang != 'de'">?lang=<xsl:value-of select="$lang"/></xsl:if>
+  </xsl:variable>
+
+  <!-- Page shell -->
+  <xsl:template match="/">
+    <html lang="{$lang}">
+      <head>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <title>
+          <xsl:if test="/page/@status = '422'">
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'title.error'"/></xsl:call-template>
+            <xsl:text>: </xsl:text>
+          </xsl:if>
+          <xsl:apply-templates select="/page" mode="title"/>
+          <xsl:text> – </xsl:text>
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'site.name'"/></xsl:call-template>
+        </title>
+        <link rel="stylesheet" href="{$static}/rathaus.css"/>
+        <xsl:apply-templates select="/page" mode="head"/>
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'nav.skip'"/></xsl:call-template>
+        </a>
+        <xsl:call-template name="site-header"/>
+        <main id="main" class="wrap" tabindex="-1">
+          <xsl:apply-templates select="/page" mode="main"/>
+        </main>
+        <xsl:call-template name="site-footer"/>
+      </body>
+    </html>
+  </xsl:template>
+
+  <xsl:template match="page" mode="head"/>
+
+  <xsl:template name="site-header">
+    <header class="site-header">
+      <div class="wrap">
+        <a class="brand" href="{$script}/{$lq}">
+          <span class="brand-name">
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'site.name'"/></xsl:call-template>
+          </span>
+          <xsl:text> </xsl:text>
+          <span class="brand-tagline">
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'site.tagline'"/></xsl:call-template>
+          </span>
+        </a>
+        <xsl:variable name="other">
+          <xsl:choose>
+            <xsl:when test="$lang = 'en'">de</xsl:when>
+            <xsl:otherwise>en</xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
+        <nav class="lang-switch">
+          <xsl:attribute name="aria-label">
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'nav.language'"/></xsl:call-template>
+          </xsl:attribute>
+          <a lang="{$other}" hreflang="{$other}">
+            <xsl:attribute name="href">
+              <xsl:value-of select="$script"/>
+              <xsl:choose>
+                <xsl:when test="string($ctx/@self)"><xsl:value-of select="$ctx/@self"/></xsl:when>
+                <xsl:otherwise>/</xsl:otherwise>
+              </xsl:choose>
+              <xsl:text>?</xsl:text>
+              <xsl:call-template name="query-without-lang">
+                <xsl:with-param name="q" select="string($ctx/@query)"/>
+              </xsl:call-template>
+              <xsl:text>lang=</xsl:text>
+              <xsl:value-of select="$other"/>
+            </xsl:attribute>
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('lang.', $other)"/></xsl:call-template>
+          </a>
+        </nav>
+      </div>
+    </header>
+  </xsl:template>
+
+  <!-- The query string minus any lang= parameter, each kept one followed by '&'. -->
+  <xsl:template name="query-without-lang">
+    <xsl:param name="q"/>
+    <xsl:if test="$q">
+      <xsl:variable name="first" select="substring-before(concat($q, '&amp;'), '&amp;')"/>
+      <xsl:if test="$first != '' and not(starts-with($first, 'lang='))">
+        <xsl:value-of select="$first"/>
+        <xsl:text>&amp;</xsl:text>
+      </xsl:if>
+      <xsl:call-template name="query-without-lang">
+        <xsl:with-param name="q" select="substring-after($q, '&amp;')"/>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="site-footer">
+    <footer class="site-footer">
+      <div class="wrap">
+        <nav>
+          <xsl:attribute name="aria-label">
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'footer.label'"/></xsl:call-template>
+          </xsl:attribute>
+          <ul>
+            <li><a href="#"><xsl:call-template name="msg"><xsl:with-param name="key" select="'footer.imprint'"/></xsl:call-template></a></li>
+            <li><a href="#"><xsl:call-template name="msg"><xsl:with-param name="key" select="'footer.privacy'"/></xsl:call-template></a></li>
+            <li><a href="#"><xsl:call-template name="msg"><xsl:with-param name="key" select="'footer.accessibility'"/></xsl:call-template></a></li>
+            <li><a href="#"><xsl:call-template name="msg"><xsl:with-param name="key" select="'footer.easy_language'"/></xsl:call-template></a></li>
+            <li><a href="#"><xsl:call-template name="msg"><xsl:with-param name="key" select="'footer.sign_language'"/></xsl:call-template></a></li>
+          </ul>
+        </nav>
+        <p class="footer-name">
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'site.name'"/></xsl:call-template>
+          <xsl:text> – </xsl:text>
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'site.tagline'"/></xsl:call-template>
+        </p>
+      </div>
+    </footer>
+  </xsl:template>
+
+  <!--
+    msg: the text for $key in the page language (German as fallback),
+    "{arg}" replaced by $arg (dates and decimals shown the German way on
+    German pages; $format false() leaves it as it is). A missing key yields
+    $default (the key itself).
+  -->
+  <xsl:template name="msg">
+    <xsl:param name="key"/>
+    <xsl:param name="arg" select="''"/>
+    <xsl:param name="default" select="$key"/>
+    <xsl:param name="format" select="true()"/>
+    <xsl:variable name="text">
+      <xsl:for-each select="$M">
+        <xsl:variable name="m" select="key('msg', $key)[1]"/>
+        <xsl:choose>
+          <xsl:when test="$m/text[@xml:lang = $lang]"><xsl:value-of select="$m/text[@xml:lang = $lang]"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="$m/text[@xml:lang = 'de']"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="string($text) = ''"><xsl:value-of select="$default"/></xsl:when>
+      <xsl:when test="contains($text, '{arg}')">
+        <xsl:variable name="a">
+          <xsl:choose>
+            <xsl:when test="$format">
+              <xsl:call-template name="format-arg"><xsl:with-param name="arg" select="string($arg)"/></xsl:call-template>
+            </xsl:when>
+            <xsl:otherwise><xsl:value-of select="$arg"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
+        <xsl:call-template name="replace-arg">
+          <xsl:with-param name="text" select="string($text)"/>
+          <xsl:with-param name="arg" select="string($a)"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$text"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="replace-arg">
+    <xsl:param name="text"/>
+    <xsl:param name="arg"/>
+    <xsl:choose>
+      <xsl:when test="contains($text, '{arg}')">
+        <xsl:value-of select="substring-before($text, '{arg}')"/>
+        <xsl:value-of select="$arg"/>
+        <xsl:call-template name="replace-arg">
+          <xsl:with-param name="text" select="substring-after($text, '{arg}')"/>
+          <xsl:with-param name="arg" select="$arg"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$text"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- An argument for display: YYYY-MM-DD as DD.MM.YYYY and 2.5 as 2,5 in German. -->
+  <xsl:template name="format-arg">
+    <xsl:param name="arg"/>
+    <xsl:choose>
+      <xsl:when test="$lang = 'de' and string-length($arg) = 10
+                      and translate($arg, '0123456789', 'dddddddddd') = 'dddd-dd-dd'">
+        <xsl:value-of select="concat(substring($arg, 9, 2), '.', substring($arg, 6, 2), '.', substring($arg, 1, 4))"/>
+      </xsl:when>
+      <xsl:when test="$lang = 'de' and contains($arg, '.') and string(number($arg)) != 'NaN'">
+        <xsl:value-of select="translate($arg, '.', ',')"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$arg"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!--
+    t: the member of $of (elements with xml:lang) in the page language,
+    else German, else the first. When it falls back to another language and
+    $inline is true, the text is wrapped in <span lang=".."> so that screen
+    readers pronounce it right; pass inline false() inside attributes,
+    <title> and <option>.
+  -->
+  <xsl:template name="t">
+    <xsl:param name="of"/>
+    <xsl:param name="inline" select="true()"/>
+    <xsl:choose>
+      <xsl:when test="$of[@xml:lang = $lang]">
+        <xsl:value-of select="$of[@xml:lang = $lang]"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="node" select="($of[@xml:lang = 'de'] | $of[1][not($of[@xml:lang = 'de'])])[1]"/>
+        <xsl:choose>
+          <xsl:when test="$inline and string($node/@xml:lang) and $node/@xml:lang != $lang">
+            <span lang="{$node/@xml:lang}"><xsl:value-of select="$node"/></span>
+          </xsl:when>
+          <xsl:otherwise><xsl:value-of select="$node"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A URL inside the citizen program that keeps the page language. -->
+  <xsl:template name="link">
+    <xsl:param name="path" select="'/'"/>
+    <xsl:value-of select="concat($script, $path, $lq)"/>
+  </xsl:template>
+
+  <xsl:template name="back-to-catalog">
+    <p class="back">
+      <a href="{$script}/{$lq}">
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'nav.catalog'"/></xsl:call-template>
+      </a>
+    </p>
+  </xsl:template>
+
+  <!-- Money in integer cents: "15,00 €" / "EUR 15.00", 0 is "kostenlos" / "free". -->
+  <xsl:template name="fee">
+    <xsl:param name="cents"/>
+    <xsl:choose>
+      <xsl:when test="string(number($cents)) = 'NaN'"/>
+      <xsl:when test="number($cents) = 0">
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.free'"/></xsl:call-template>
+      </xsl:when>
+      <xsl:when test="$lang = 'de'">
+        <xsl:value-of select="format-number($cents div 100, '#.##0,00', 'de')"/>
+        <xsl:text> €</xsl:text>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:text>EUR </xsl:text>
+        <xsl:value-of select="format-number($cents div 100, '#,##0.00')"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- <p class="fee">Gebühr: <span class="amount">15,00 €</span></p> -->
+  <xsl:template name="fee-line">
+    <xsl:param name="cents"/>
+    <xsl:if test="string(number($cents)) != 'NaN'">
+      <p class="fee">
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.label'"/></xsl:call-template>
+        <xsl:text>: </xsl:text>
+        <strong class="amount">
+          <xsl:call-template name="fee"><xsl:with-param name="cents" select="$cents"/></xsl:call-template>
+        </strong>
+      </p>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- An ISO date YYYY-MM-DD for display (unchanged if it is not one). -->
+  <xsl:template name="date">
+    <xsl:param name="iso"/>
+    <xsl:call-template name="format-arg"><xsl:with-param name="arg" select="string($iso)"/></xsl:call-template>
+  </xsl:template>
+
+  <!-- 2026-04-01T10:00:00Z as <time>: "01.04.2026, 10:00 Uhr (UTC)" / "2026-04-01, 10:00 (UTC)". -->
+  <xsl:template name="datetime">
+    <xsl:param name="iso"/>
+    <xsl:variable name="s" select="string($iso)"/>
+    <time datetime="{$s}">
+      <xsl:call-template name="date"><xsl:with-param name="iso" select="substring($s, 1, 10)"/></xsl:call-template>
+      <xsl:if test="string-length($s) &gt;= 16">
+        <xsl:text>, </xsl:text>
+        <xsl:call-template name="msg">
+          <xsl:with-param name="key" select="'time.clock'"/>
+          <xsl:with-param name="arg" select="substring($s, 12, 5)"/>
+        </xsl:call-template>
+        <xsl:variable name="zone" select="substring($s, 20)"/>
+        <xsl:choose>
+          <xsl:when test="substring($s, string-length($s)) = 'Z'"> (UTC)</xsl:when>
+          <xsl:when test="contains($zone, '+')">
+            <xsl:value-of select="concat(' (UTC+', substring-after($zone, '+'), ')')"/>
+          </xsl:when>
+          <xsl:when test="contains($zone, '-')">
+            <xsl:value-of select="concat(' (UTC-', substring-after($zone, '-'), ')')"/>
+          </xsl:when>
+        </xsl:choose>
+      </xsl:if>
+    </time>
+  </xsl:template>
+
+  <!--
+    The responsible clerk (<clerk ref><name/><office/><email/><phone/><room/>
+    <hours xml:lang/></clerk>; a <contact> wrapper inside <clerk> is accepted
+    too). Mode "contact": the full box; mode "contact-line": one short line
+    for the catalog.
+  -->
+  <xsl:template match="clerk" mode="contact">
+    <xsl:variable name="c" select="(contact | self::clerk[not(contact)])[1]"/>
+    <aside class="contact" aria-labelledby="contact-heading">
+      <h2 id="contact-heading">
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'contact.heading'"/></xsl:call-template>
+      </h2>
+      <p class="contact-name">
+        <xsl:if test="string($c/name)"><strong><xsl:value-of select="$c/name"/></strong></xsl:if>
+        <xsl:if test="string($c/name) and string($c/office)"><br/></xsl:if>
+        <xsl:value-of select="$c/office"/>
+      </p>
+      <dl>
+        <xsl:if test="string($c/email)">
+          <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'contact.email'"/></xsl:call-template></dt>
+          <dd><xsl:apply-templates select="$c/email" mode="link"/></dd>
+        </xsl:if>
+        <xsl:if test="string($c/phone)">
+          <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'contact.phone'"/></xsl:call-template></dt>
+          <dd><xsl:apply-templates select="$c/phone" mode="link"/></dd>
+        </xsl:if>
+        <xsl:if test="string($c/room)">
+          <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'contact.room'"/></xsl:call-template></dt>
+          <dd><xsl:value-of select="$c/room"/></dd>
+        </xsl:if>
+        <xsl:if test="$c/hours">
+          <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'contact.hours'"/></xsl:call-template></dt>
+          <dd class="hours"><xsl:call-template name="t"><xsl:with-param name="of" select="$c/hours"/></xsl:call-template></dd>
+        </xsl:if>
+      </dl>
+    </aside>
+  </xsl:template>
+
+  <xsl:template match="clerk" mode="contact-line">
+    <xsl:variable name="c" select="(contact | self::clerk[not(contact)])[1]"/>
+    <p class="contact-line">
+      <xsl:call-template name="msg"><xsl:with-param name="key" select="'catalog.contact'"/></xsl:call-template>
+      <xsl:text>: </xsl:text>
+      <xsl:value-of select="$c/name"/>
+      <xsl:if test="string($c/phone)">
+        <span class="sep">, </span>
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'contact.phone'"/></xsl:call-template>
+        <xsl:text> </xsl:text>
+        <xsl:apply-templates select="$c/phone" mode="link"/>
+      </xsl:if>
+      <xsl:if test="string($c/email)">
+        <span class="sep">, </span>
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'contact.email'"/></xsl:call-template>
+        <xsl:text> </xsl:text>
+        <xsl:apply-templates select="$c/email" mode="link"/>
+      </xsl:if>
+    </p>
+  </xsl:template>
+
+  <xsl:template match="email" mode="link">
+    <a href="mailto:{normalize-space(.)}"><xsl:value-of select="normalize-space(.)"/></a>
+  </xsl:template>
+
+  <xsl:template match="phone" mode="link">
+    <a class="tel" href="tel:{translate(normalize-space(.), ' -/()', '')}"><xsl:value-of select="normalize-space(.)"/></a>
+  </xsl:template>
+
+</xsl:stylesheet>

@@ -1,0 +1,107 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The receipt (page/@name = 'receipt'): reference, date, service, answers,
+  fee, status, contact and the QR code that holds the status URL.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+
+  <xsl:include href="layout.xsl"/>
+
+  <xsl:key name="value" match="values/value" use="@name"/>
+
+  <xsl:variable name="S" select="/page/service"/>
+  <xsl:variable name="sub" select="/page/submission"/>
+
+  <xsl:template match="page" mode="head">
+    <meta name="robots" content="noindex, nofollow"/>
+  </xsl:template>
+
+  <xsl:template match="page" mode="title">
+    <xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.title'"/></xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="page" mode="main">
+    <h1><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.title'"/></xsl:call-template></h1>
+    <div class="panel confirmation">
+      <p class="thanks"><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.thanks'"/></xsl:call-template></p>
+      <p class="ref-label" id="ref-label"><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.ref'"/></xsl:call-template></p>
+      <p class="ref"><strong class="ref-code"><xsl:value-of select="$sub/@ref"/></strong></p>
+      <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.ref_hint'"/></xsl:call-template></p>
+    </div>
+    <p class="keep"><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.keep'"/></xsl:call-template></p>
+
+    <dl class="facts">
+      <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.service'"/></xsl:call-template></dt>
+      <dd><xsl:call-template name="t"><xsl:with-param name="of" select="$S/title"/></xsl:call-template></dd>
+      <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.created'"/></xsl:call-template></dt>
+      <dd><xsl:call-template name="datetime"><xsl:with-param name="iso" select="$sub/@created"/></xsl:call-template></dd>
+      <xsl:variable name="cents" select="($sub/@fee-cents | $S/fee[not($sub/@fee-cents)]/@cents)[1]"/>
+      <xsl:if test="string(number($cents)) != 'NaN'">
+        <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.label'"/></xsl:call-template></dt>
+        <dd class="amount"><xsl:call-template name="fee"><xsl:with-param name="cents" select="$cents"/></xsl:call-template></dd>
+      </xsl:if>
+      <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.status'"/></xsl:call-template></dt>
+      <dd><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('status.', $sub/@status)"/></xsl:call-template></dd>
+    </dl>
+
+    <xsl:variable name="answers" select="$S/page/field[string(key('value', @name)[1]) != '']"/>
+    <xsl:if test="$answers">
+      <section class="answers" aria-labelledby="answers-heading">
+        <h2 id="answers-heading"><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.answers'"/></xsl:call-template></h2>
+        <dl>
+          <xsl:apply-templates select="$answers" mode="answer"/>
+        </dl>
+      </section>
+    </xsl:if>
+
+    <xsl:variable name="url" select="(/page/status-url | $sub/status-url)[1]"/>
+    <xsl:variable name="qr" select="(/page/qr | $sub/qr)[1]"/>
+    <xsl:if test="$url or $qr">
+      <section class="qr" aria-labelledby="qr-heading">
+        <h2 id="qr-heading"><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.qr.heading'"/></xsl:call-template></h2>
+        <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.qr.text'"/></xsl:call-template></p>
+        <xsl:if test="$qr">
+          <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {$qr/@size} {$qr/@size}"
+               width="200" height="200" role="img" aria-labelledby="qr-title">
+            <title id="qr-title"><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.qr.title'"/></xsl:call-template></title>
+            <rect width="100%" height="100%" fill="#fff"/>
+            <path d="{$qr/@path}" fill="#000" shape-rendering="crispEdges"/>
+          </svg>
+        </xsl:if>
+        <xsl:if test="$url">
+          <p class="status-url"><a href="{normalize-space($url)}"><xsl:value-of select="normalize-space($url)"/></a></p>
+        </xsl:if>
+        <p class="note"><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.qr.private'"/></xsl:call-template></p>
+      </section>
+    </xsl:if>
+
+    <xsl:apply-templates select="$S/clerk" mode="contact"/>
+    <xsl:call-template name="back-to-catalog"/>
+  </xsl:template>
+
+  <!-- One answer: label from the definition, value as the citizen would read it. -->
+  <xsl:template match="field" mode="answer">
+    <xsl:variable name="v" select="string(key('value', @name)[1])"/>
+    <dt><xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template></dt>
+    <dd>
+      <xsl:choose>
+        <xsl:when test="@type = 'select' and option[@value = $v]">
+          <xsl:call-template name="t"><xsl:with-param name="of" select="option[@value = $v]/label"/></xsl:call-template>
+        </xsl:when>
+        <xsl:when test="@type = 'checkbox' and $v = 'yes'">
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.yes'"/></xsl:call-template>
+        </xsl:when>
+        <xsl:when test="@type = 'date'">
+          <xsl:call-template name="date"><xsl:with-param name="iso" select="$v"/></xsl:call-template>
+        </xsl:when>
+        <xsl:when test="@type = 'textarea'">
+          <xsl:attribute name="class">multiline</xsl:attribute>
+          <xsl:value-of select="$v"/>
+        </xsl:when>
+        <xsl:otherwise><xsl:value-of select="$v"/></xsl:otherwise>
+      </xsl:choose>
+    </dd>
+  </xsl:template>
+
+</xsl:stylesheet>
