@@ -1,0 +1,107 @@
+#!/bin/sh
+# The linter cases: `rathaus lint` must accept every shipped definition
+# (forms/*.xml) and every case in tests/forms/good/, and must reject every
+# case in tests/forms/bad/ with exit status 1 and exactly the lines of its
+# sibling NAME.expected on standard output.
+#
+# Runs from the source directory with relative file names, so the names in
+# the expected output read "tests/forms/bad/NAME.xml". Prints TAP; exits
+# non-zero when any case fails.
+#
+# Environment (set by `make check`; defaults for running it by hand from
+# a build in the source tree):
+#   abs_top_srcdir    the sources: forms/form.rng, data/clerks.xml, cases
+#   abs_top_builddir  the build: tools/rathaus
+
+if [ -z "${abs_top_srcdir:-}" ]; then
+	abs_top_srcdir=$(cd "$(dirname "$0")/../.." && pwd) || exit 99
+fi
+abs_top_builddir=${abs_top_builddir:-$abs_top_srcdir}
+rathaus=$abs_top_builddir/tools/rathaus
+
+cd "$abs_top_srcdir" || exit 99
+
+if [ ! -x "$rathaus" ]; then
+	echo "1..0 # SKIP $rathaus not built"
+	exit 77
+fi
+
+tmp=${TMPDIR:-/tmp}/rathaus-lint.$$
+trap 'rm -f "$tmp.out"' EXIT
+trap 'exit 130' INT TERM HUP
+
+# Collect the cases first, to print the plan before the results. An
+# expected output without its case is a case that silently went away: it
+# counts as a failing test of its own.
+cases=
+for f in forms/*.xml tests/forms/good/*.xml tests/forms/bad/*.xml \
+    tests/forms/bad/*.expected; do
+	case $f in
+	*.expected) [ -f "$f" ] && [ ! -f "${f%.expected}.xml" ] &&
+		cases="$cases $f" ;;
+	*) [ -f "$f" ] && cases="$cases $f" ;;
+	esac
+done
+# File names here never hold spaces or wildcards: split on purpose.
+# shellcheck disable=SC2086
+set -- $cases
+echo "1..$#"
+
+n=0
+failed=0
+
+ok() {
+	echo "ok $n - $1"
+}
+
+not_ok() {
+	echo "not ok $n - $1"
+	failed=$((failed + 1))
+}
+
+# Show a file as TAP diagnostics.
+diag() {
+	sed 's/^/# /' "$1"
+}
+
+for f; do
+	n=$((n + 1))
+	case $f in
+	*.expected)
+		not_ok "$f has no case ${f%.expected}.xml"
+		continue
+		;;
+	esac
+	"$rathaus" lint --share "$abs_top_srcdir" "$f" >"$tmp.out"
+	rc=$?
+	case $f in
+	tests/forms/bad/*)
+		expected=${f%.xml}.expected
+		if [ ! -f "$expected" ]; then
+			not_ok "$f: no $expected"
+			diag "$tmp.out"
+		elif [ "$rc" -ne 1 ]; then
+			not_ok "$f rejected (exit status $rc, want 1)"
+			diag "$tmp.out"
+		elif ! cmp -s "$expected" "$tmp.out"; then
+			not_ok "$f rejected with the expected message"
+			echo "# expected:"
+			diag "$expected"
+			echo "# got:"
+			diag "$tmp.out"
+		else
+			ok "$f rejected"
+		fi
+		;;
+	*)
+		if [ "$rc" -ne 0 ] || [ -s "$tmp.out" ]; then
+			not_ok "$f accepted (exit status $rc)"
+			diag "$tmp.out"
+		else
+			ok "$f accepted"
+		fi
+		;;
+	esac
+done
+
+[ "$failed" -eq 0 ]
