@@ -274,6 +274,16 @@ app_run(req_getenv_fn env, FILE *in, FILE *out)
 	return 0;
 }
 
+/* A stored UTC time as the local time citizens read (as is if odd). */
+static void
+app_time_prop(xmlNodePtr n, const char *name, const char *utc)
+{
+	char	 local[WHEN_ISO_MAX];
+
+	xmlNewProp(n, (const xmlChar *)name, (const xmlChar *)
+	    (when_local_iso(utc, local) == 0 ? local : utc));
+}
+
 /* The stored answers, parsed back (they were written by us, still: NONET). */
 static int
 app_answers(xmlNodePtr sub, const char *xml)
@@ -330,7 +340,7 @@ app_submission(struct app *a, const char *page, struct store_submission *s)
 	sub = app_child(a->root, "submission", NULL);
 	xmlNewProp(sub, (const xmlChar *)"ref", (const xmlChar *)s->ref);
 	xmlNewProp(sub, (const xmlChar *)"service", (const xmlChar *)s->service);
-	xmlNewProp(sub, (const xmlChar *)"created", (const xmlChar *)s->created);
+	app_time_prop(sub, "created", s->created);
 	xmlNewProp(sub, (const xmlChar *)"status", (const xmlChar *)s->status);
 	snprintf(num, sizeof(num), "%ld", s->fee_cents);
 	xmlNewProp(sub, (const xmlChar *)"fee-cents", (const xmlChar *)num);
@@ -344,8 +354,7 @@ app_submission(struct app *a, const char *page, struct store_submission *s)
 		e = app_child(hist, "entry", NULL);
 		xmlNewProp(e, (const xmlChar *)"status",
 		    (const xmlChar *)s->history[i].status);
-		xmlNewProp(e, (const xmlChar *)"at",
-		    (const xmlChar *)s->history[i].at);
+		app_time_prop(e, "at", s->history[i].at);
 	}
 	return 0;
 }

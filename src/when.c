@@ -231,3 +231,40 @@ when_bound_valid(const char *expr)
 
 	return when_bound(expr, WHEN_MIN, 2026, &today, &d) == 0;
 }
+
+/*
+ * 2026-04-01T10:00:00Z (as stored) to the municipality's local time with
+ * its offset, 2026-04-01T12:00:00+02:00, which is what citizens read.
+ */
+int
+when_local_iso(const char *utc, char out[WHEN_ISO_MAX])
+{
+	struct when_date d;
+	struct tm tm;
+	time_t	 t;
+	char	 date[11], zone[8];
+	int	 h, m, sec;
+
+	if (strlen(utc) != 20 || utc[10] != 'T' || utc[19] != 'Z' ||
+	    utc[16] != ':' || !when_digits(utc + 17, 2))
+		return -1;
+	memcpy(date, utc, 10);
+	date[10] = '\0';
+	if (when_parse_date(date, &d) == -1)
+		return -1;
+	memcpy(zone, utc + 11, 5);
+	zone[5] = '\0';
+	if (when_parse_time(zone, &h) == -1)
+		return -1;
+	sec = (utc[17] - '0') * 10 + (utc[18] - '0');
+	m = h % 60;
+	h /= 60;
+	t = (time_t)when_days(&d) * 86400 + h * 3600 + m * 60 + sec;
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(out, WHEN_ISO_MAX, "%Y-%m-%dT%H:%M:%S", &tm) != 19 ||
+	    strftime(zone, sizeof(zone), "%z", &tm) != 5)
+		return -1;
+	/* +0200 -> +02:00 (RFC 3339) */
+	snprintf(out + 19, WHEN_ISO_MAX - 19, "%.3s:%.2s", zone, zone + 3);
+	return 0;
+}

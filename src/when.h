@@ -28,6 +28,9 @@ void	 when_format(const struct when_date *, char out[11]);
 int	 when_bound(const char *expr, enum when_bound_kind, int value_year,
 	    const struct when_date *today, struct when_date *out);
 int	 when_bound_valid(const char *expr);
+#define WHEN_ISO_MAX	26	/* 2026-04-01T12:00:00+02:00 and NUL */
+
 int	 when_now_iso(char out[21]);
+int	 when_local_iso(const char *utc, char out[WHEN_ISO_MAX]);
 
 #endif

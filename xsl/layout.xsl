@@ -301,7 +301,11 @@
     <xsl:call-template name="format-arg"><xsl:with-param name="arg" select="string($iso)"/></xsl:call-template>
   </xsl:template>
 
-  <!-- 2026-04-01T10:00:00Z as <time>: "01.04.2026, 10:00 Uhr (UTC)" / "2026-04-01, 10:00 (UTC)". -->
+  <!--
+    2026-04-01T12:00:00+02:00 (the engine gives local times with their
+    offset) as <time>: "01.04.2026, 12:00 Uhr" / "2026-04-01, 12:00"; a
+    time in UTC ("...Z") says "(UTC)".
+  -->
   <xsl:template name="datetime">
     <xsl:param name="iso"/>
     <xsl:variable name="s" select="string($iso)"/>
@@ -313,16 +317,7 @@
           <xsl:with-param name="key" select="'time.clock'"/>
           <xsl:with-param name="arg" select="substring($s, 12, 5)"/>
         </xsl:call-template>
-        <xsl:variable name="zone" select="substring($s, 20)"/>
-        <xsl:choose>
-          <xsl:when test="substring($s, string-length($s)) = 'Z'"> (UTC)</xsl:when>
-          <xsl:when test="contains($zone, '+')">
-            <xsl:value-of select="concat(' (UTC+', substring-after($zone, '+'), ')')"/>
-          </xsl:when>
-          <xsl:when test="contains($zone, '-')">
-            <xsl:value-of select="concat(' (UTC-', substring-after($zone, '-'), ')')"/>
-          </xsl:when>
-        </xsl:choose>
+        <xsl:if test="substring($s, string-length($s)) = 'Z'"> (UTC)</xsl:if>
       </xsl:if>
     </time>
   </xsl:template>

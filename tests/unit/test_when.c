@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "when.h"
@@ -133,6 +135,23 @@ test_when_bound_syntax(void **state)
 	assert_false(when_bound_valid("2026-02-30"));
 }
 
+static void
+test_when_local_iso(void **state)
+{
+	char	 out[WHEN_ISO_MAX];
+
+	(void)state;
+	setenv("TZ", "Europe/Berlin", 1);
+	tzset();
+	assert_int_equal(when_local_iso("2026-04-01T10:00:00Z", out), 0);
+	assert_string_equal(out, "2026-04-01T12:00:00+02:00");	/* summer */
+	assert_int_equal(when_local_iso("2026-11-25T23:30:05Z", out), 0);
+	assert_string_equal(out, "2026-11-26T00:30:05+01:00");	/* winter */
+	assert_int_equal(when_local_iso("2026-04-01 10:00:00", out), -1);
+	assert_int_equal(when_local_iso("2026-02-30T10:00:00Z", out), -1);
+	assert_int_equal(when_local_iso("", out), -1);
+}
+
 int
 main(void)
 {
@@ -143,6 +162,7 @@ main(void)
 		cmocka_unit_test(test_when_easter),
 		cmocka_unit_test(test_when_bounds),
 		cmocka_unit_test(test_when_bound_syntax),
+		cmocka_unit_test(test_when_local_iso),
 	};
 
 	return cmocka_run_group_tests_name("when", tests, NULL, NULL);
