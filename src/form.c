@@ -63,13 +63,38 @@ form_xml_error(void *arg, xmlErrorPtr err)
 	char	 msg[512];
 	size_t	 n;
 
+	long	 line;
+
 	if (err == NULL || err->level == XML_ERR_WARNING)
 		return;
 	snprintf(msg, sizeof(msg), "%s", err->message ? err->message : "?");
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
-	form_diag_add(e->diag, e->file, err->line, "%s%s", e->prefix, msg);
+	/* Some RELAX NG reports carry the node but no line: ask the node. */
+	line = err->line;
+	if (line == 0 && err->node != NULL)
+		line = xmlGetLineNo((xmlNodePtr)err->node);
+	form_diag_add(e->diag, e->file, line, "%s%s", e->prefix, msg);
+}
+
+/* libxml2's reason for a regular expression that does not compile. */
+static void
+form_regexp_error(void *arg, xmlErrorPtr err)
+{
+	char	*reason = arg;
+	const char *m;
+	size_t	 n;
+
+	if (err == NULL || err->message == NULL || *reason != '\0')
+		return;
+	m = err->message;
+	if (strncmp(m, "failed to compile: ", 19) == 0)
+		m += 19;
+	snprintf(reason, 128, "%s", m);
+	n = strlen(reason);
+	while (n > 0 && (reason[n - 1] == '\n' || reason[n - 1] == ' '))
+		reason[--n] = '\0';
 }
 
 xmlDocPtr
@@ -280,11 +305,24 @@ form_field_init(const char *file, struct form_field *f, xmlNodePtr n,
 		rc = -1;
 	else if (form_check_order(file, f, diag) == -1)
 		rc = -1;
-	if ((pattern = form_attr(n, "pattern")) != NULL &&
-	    (f->pattern = xmlRegexpCompile((const xmlChar *)pattern)) == NULL) {
+	if (f->minlength >= 0 && f->maxlength >= 0 &&
+	    f->minlength > f->maxlength) {
 		form_diag_add(diag, file, xmlGetLineNo(n),
-		    "invalid pattern '%s'", pattern);
+		    "minlength is greater than maxlength in field '%s'", f->name);
 		rc = -1;
+	}
+	if ((pattern = form_attr(n, "pattern")) != NULL) {
+		char reason[128] = "";
+
+		xmlSetStructuredErrorFunc(reason, form_regexp_error);
+		f->pattern = xmlRegexpCompile((const xmlChar *)pattern);
+		xmlSetStructuredErrorFunc(NULL, NULL);
+		if (f->pattern == NULL) {
+			form_diag_add(diag, file, xmlGetLineNo(n),
+			    "invalid pattern '%s': %s", pattern,
+			    *reason ? reason : "does not compile");
+			rc = -1;
+		}
 	}
 	for (c = n->children; c != NULL; c = c->next)
 		if (form_is(c, "option"))
