@@ -1,0 +1,1011 @@
+/*
+ * The citizen CGI program behind a real Apache: the group setup starts a
+ * private instance (tools/instance) on a free loopback port in a temporary
+ * directory, the tests speak HTTP to it with libcurl, the last test reads
+ * Apache's error log for sanitizer reports and crashes of the CGI.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <regex.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ref.h"
+
+#define SCRIPT		"/cgi-bin/rathaus.cgi"
+#define FORM		SCRIPT "/services/osterfeuer"
+#define PLACE_TEXT	"Wiese am Muehlenweg 7 (Flurstueck 12/3) & Deich"
+#define PLACE_HTML	"Wiese am Muehlenweg 7 (Flurstueck 12/3) &amp; Deich"
+
+/* The instance and what the tests learn from it, shared in order. */
+static struct {
+	char	 dir[PATH_MAX];
+	char	 origin[64];		/* http://127.0.0.1:PORT */
+	int	 port;
+	int	 started;
+	char	 ref[64];		/* from the valid submission */
+	char	 token[128];
+	char	 date_ok[11];		/* a valid bonfire date */
+	char	 date_bad[11];		/* a week after Karsamstag */
+} T;
+
+struct resp {
+	long	 status;
+	char	*headers;
+	size_t	 hlen;
+	char	*body;
+	size_t	 blen;
+};
+
+struct field {
+	const char	*name;
+	const char	*value;
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+/*
+ * What a test allocates is tracked and freed by its teardown, so that a
+ * failing assertion (which leaves the test at once) leaks nothing either.
+ */
+static void	**tracked;
+static size_t	  ntracked;
+
+static void *
+track(void *p)
+{
+	void	**q;
+
+	if (p == NULL)
+		return NULL;
+	if ((q = realloc(tracked, (ntracked + 1) * sizeof(*q))) == NULL) {
+		free(p);
+		return NULL;
+	}
+	tracked = q;
+	tracked[ntracked++] = p;
+	return p;
+}
+
+static int
+free_tracked(void **state)
+{
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < ntracked; i++)
+		free(tracked[i]);
+	free(tracked);
+	tracked = NULL;
+	ntracked = 0;
+	return 0;
+}
+
+static int
+append(char **p, size_t *len, const char *data, size_t n)
+{
+	char	*q;
+
+	if ((q = realloc(*p, *len + n + 1)) == NULL)
+		return -1;
+	memcpy(q + *len, data, n);
+	*len += n;
+	q[*len] = '\0';
+	*p = q;
+	return 0;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct resp *r = arg;
+
+	return append(&r->body, &r->blen, data, size * n) == 0 ? size * n : 0;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct resp *r = arg;
+
+	/* A new status line (after "100 Continue") starts a new block. */
+	if (size * n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		free(r->headers);
+		r->headers = NULL;
+		r->hlen = 0;
+	}
+	return append(&r->headers, &r->hlen, data, size * n) == 0 ?
+	    size * n : 0;
+}
+
+/*
+ * One request, no redirects followed, no proxy. `target` is a path on the
+ * instance or an absolute URL. Returns 0 when an answer came.
+ */
+static int
+http(const char *method, const char *target, const char *body, size_t blen,
+    struct resp *r)
+{
+	CURL	*c;
+	CURLcode rc;
+	char	 url[4096];
+
+	memset(r, 0, sizeof(*r));
+	if (strncmp(target, "http://", 7) == 0)
+		snprintf(url, sizeof(url), "%s", target);
+	else
+		snprintf(url, sizeof(url), "%s%s", T.origin, target);
+	if ((c = curl_easy_init()) == NULL)
+		return -1;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROXY, "");
+	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	if (body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)blen);
+	}
+	if (strcmp(method, "GET") != 0 &&
+	    !(strcmp(method, "POST") == 0 && body != NULL))
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_cleanup(c);
+	if (r->body == NULL)
+		append(&r->body, &r->blen, "", 0);
+	if (r->headers == NULL)
+		append(&r->headers, &r->hlen, "", 0);
+	track(r->body);
+	track(r->headers);
+	if (rc != CURLE_OK) {
+		print_error("%s %s: %s\n", method, url, curl_easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* The value of a response header (malloc'ed), or NULL. */
+static char *
+resp_header(const struct resp *r, const char *name)
+{
+	const char *p = r->headers, *eol, *v;
+	size_t	 n = strlen(name);
+
+	while (p != NULL && *p != '\0') {
+		eol = strstr(p, "\r\n");
+		if (eol == NULL)
+			eol = p + strlen(p);
+		if ((size_t)(eol - p) > n && strncasecmp(p, name, n) == 0 &&
+		    p[n] == ':') {
+			for (v = p + n + 1; *v == ' ' || *v == '\t'; v++)
+				;
+			return track(strndup(v, (size_t)(eol - v)));
+		}
+		p = *eol ? eol + 2 : eol;
+	}
+	return NULL;
+}
+
+/* application/x-www-form-urlencoded */
+static char *
+form_encode(const struct field *f, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char	*out = NULL, enc[4];
+	size_t	 len = 0, i;
+	const unsigned char *s;
+
+	append(&out, &len, "", 0);
+	for (i = 0; i < n; i++) {
+		if (f[i].name == NULL)
+			continue;
+		if (len > 0)
+			append(&out, &len, "&", 1);
+		append(&out, &len, f[i].name, strlen(f[i].name));
+		append(&out, &len, "=", 1);
+		for (s = (const unsigned char *)f[i].value; *s; s++) {
+			if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			    (*s >= '0' && *s <= '9') || strchr("-._~", *s))
+				append(&out, &len, (const char *)s, 1);
+			else if (*s == ' ')
+				append(&out, &len, "+", 1);
+			else {
+				enc[0] = '%';
+				enc[1] = hex[*s >> 4];
+				enc[2] = hex[*s & 15];
+				append(&out, &len, enc, 3);
+			}
+		}
+	}
+	return track(out);
+}
+
+/* Set (or with value NULL remove) one field of a field list. */
+static void
+field_set(struct field *f, size_t n, const char *name, const char *value)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (f[i].name != NULL && strcmp(f[i].name, name) == 0) {
+			if (value == NULL)
+				f[i].name = NULL;
+			else
+				f[i].value = value;
+			return;
+		}
+	fail_msg("no field %s", name);
+}
+
+#define NFIELDS 14
+
+/* A complete, valid Osterfeuer registration. */
+static void
+valid_fields(struct field f[NFIELDS], const char *key)
+{
+	const struct field v[NFIELDS] = {
+		{ "_key", key },
+		{ "name", "Erika Mustermann" },
+		{ "organisation", "Heimatverein Wiesmoor" },
+		{ "phone", "04944 123456" },
+		{ "email", "erika@example.org" },
+		{ "place", PLACE_TEXT },
+		{ "date", T.date_ok },
+		{ "time", "19:30" },
+		{ "diameter", "4" },
+		{ "height", "3" },
+		{ "material", "holz" },
+		{ "material_confirm", "yes" },
+		{ "safety", "Feuerloescher und Wasserschlauch bereit" },
+		{ NULL, NULL },
+	};
+
+	memcpy(f, v, sizeof(v));
+}
+
+/* The double-submit key from a form page (malloc'ed), or NULL. */
+static char *
+form_key(const char *html)
+{
+	const char *p = strstr(html, "name=\"_key\""), *start, *end, *v;
+
+	if (p == NULL)
+		return NULL;
+	for (start = p; start > html && *start != '<'; start--)
+		;
+	if ((end = strchr(p, '>')) == NULL)
+		return NULL;
+	for (v = start; v < end; v++)
+		if (strncmp(v, "value=\"", 7) == 0) {
+			const char *q = strchr(v + 7, '"');
+			if (q == NULL || q > end)
+				return NULL;
+			return track(strndup(v + 7, (size_t)(q - v - 7)));
+		}
+	return NULL;
+}
+
+/* GET the form and return a fresh double-submit key (malloc'ed). */
+static char *
+fresh_key(void)
+{
+	struct resp r;
+	char	*key;
+
+	assert_int_equal(http("GET", FORM, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	key = form_key(r.body);
+	assert_non_null(key);
+	assert_true(strlen(key) > 0);
+	return key;
+}
+
+/* Print a file to the test's error output (for diagnostics). */
+static void
+print_file(const char *path)
+{
+	char	 line[4096];
+	FILE	*fp;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		print_error("%s", line);
+	fclose(fp);
+}
+
+/*
+ * Run a program, its standard output into *out (malloc'ed); exit status.
+ * Its standard error is kept in a file and shown only when it fails.
+ */
+static int
+run(char *const argv[], char **out)
+{
+	int	 fd[2], status, errfd, rc;
+	pid_t	 pid;
+	char	 chunk[4096], errpath[PATH_MAX + 16];
+	size_t	 len = 0;
+	ssize_t	 n;
+
+	*out = NULL;
+	append(out, &len, "", 0);
+	snprintf(errpath, sizeof(errpath), "%s/run.stderr", T.dir);
+	if ((errfd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1)
+		return -1;
+	if (pipe(fd) == -1) {
+		close(errfd);
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		close(fd[0]);
+		close(fd[1]);
+		close(errfd);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(fd[1], STDOUT_FILENO);
+		dup2(errfd, STDERR_FILENO);
+		close(fd[0]);
+		close(fd[1]);
+		execvp(argv[0], argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fd[1]);
+	close(errfd);
+	while ((n = read(fd[0], chunk, sizeof(chunk))) > 0 ||
+	    (n == -1 && errno == EINTR))
+		if (n > 0)
+			append(out, &len, chunk, (size_t)n);
+	close(fd[0]);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	if (rc != 0) {
+		print_error("%s exited with %d:\n", argv[0], rc);
+		print_file(errpath);
+	}
+	unlink(errpath);
+	return rc;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static long
+days_from_civil(int y, int m, int d)
+{
+	long	 era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(long z, char out[11])
+{
+	time_t	 t = (time_t)z * 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	if (strftime(out, 11, "%Y-%m-%d", &tm) == 0)
+		out[0] = '\0';
+}
+
+/* Easter Sunday (anonymous Gregorian algorithm), as days since 1970. */
+static long
+easter(int y)
+{
+	int	 a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4;
+	int	 f = (b + 8) / 25, g = (b - f + 1) / 3;
+	int	 h = (19 * a + b - d - g + 15) % 30, i = c / 4, k = c % 4;
+	int	 l = (32 + 2 * e + 2 * i - h - k) % 7;
+	int	 m = (a + 11 * h + 22 * l) / 451;
+	int	 month = (h + l - 7 * m + 114) / 31;
+	int	 day = (h + l - 7 * m + 114) % 31 + 1;
+
+	return days_from_civil(y, month, day);
+}
+
+/*
+ * The next Karsamstag that can still be registered: it must arrive at
+ * least 4 days before. One day more than that keeps the test away from the
+ * edge between UTC here and the municipality's time zone.
+ */
+static void
+pick_dates(void)
+{
+	time_t	 now = time(NULL);
+	struct tm tm;
+	long	 today, sat;
+	int	 year;
+
+	gmtime_r(&now, &tm);
+	year = tm.tm_year + 1900;
+	today = days_from_civil(year, tm.tm_mon + 1, tm.tm_mday);
+	sat = easter(year) - 1;
+	if (sat - 5 < today)
+		sat = easter(year + 1) - 1;
+	civil_from_days(sat, T.date_ok);
+	civil_from_days(sat + 7, T.date_bad);
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == -1 && errno != ENOENT ? -1 : 0;
+}
+
+static int
+free_port(void)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	int	 fd, port = -1;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = 0;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+		port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
+
+/* A copy of s with every `from` replaced by `to` (tracked). */
+static char *
+replace_all(const char *s, const char *from, const char *to)
+{
+	char	*out = NULL;
+	size_t	 len = 0, flen = strlen(from);
+	const char *p;
+
+	append(&out, &len, "", 0);
+	while ((p = strstr(s, from)) != NULL) {
+		append(&out, &len, s, (size_t)(p - s));
+		append(&out, &len, to, strlen(to));
+		s = p + flen;
+	}
+	append(&out, &len, s, strlen(s));
+	return track(out);
+}
+
+static long
+count_submissions(void)
+{
+	char	 path[PATH_MAX + 32];
+	sqlite3	*db = NULL;
+	sqlite3_stmt *st = NULL;
+	long	 n = -1;
+
+	snprintf(path, sizeof(path), "%s/data/rathaus.db", T.dir);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_busy_timeout(db, 5000) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT count(*) FROM submission", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		print_error("%s: %s\n", path, db ? sqlite3_errmsg(db) : "no memory");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* ---- the instance --------------------------------------------------- */
+
+static int
+group_setup(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	char	 port[16], *out;
+	char	*argv[] = { SRCDIR "/tools/instance", "start", T.dir, port, NULL };
+	int	 rc;
+
+	(void)state;
+	pick_dates();
+	snprintf(T.dir, sizeof(T.dir), "%s/rathaus-cgi-XXXXXX",
+	    tmp && *tmp ? tmp : "/tmp");
+	if (mkdtemp(T.dir) == NULL) {
+		print_error("mkdtemp %s: %s\n", T.dir, strerror(errno));
+		return -1;
+	}
+	chmod(T.dir, 0755);
+	if ((T.port = free_port()) <= 0) {
+		print_error("no free port on 127.0.0.1\n");
+		return -1;
+	}
+	snprintf(port, sizeof(port), "%d", T.port);
+	snprintf(T.origin, sizeof(T.origin), "http://127.0.0.1:%d", T.port);
+	setenv("BUILDDIR", BUILDDIR, 1);
+	rc = run(argv, &out);
+	print_message("%s", out);
+	free(out);
+	if (rc != 0) {
+		print_error("tools/instance start %s %s failed (%d)\n", T.dir,
+		    port, rc);
+		return -1;
+	}
+	T.started = 1;
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	char	*out;
+	char	*argv[] = { SRCDIR "/tools/instance", "stop", T.dir, NULL };
+
+	(void)state;
+	if (T.started) {
+		if (run(argv, &out) != 0)
+			print_error("tools/instance stop %s failed\n", T.dir);
+		free(out);
+	}
+	if (getenv("KEEP_INSTANCE") != NULL)
+		print_message("instance kept in %s\n", T.dir);
+	else if (T.dir[0] != '\0')
+		nftw(T.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return 0;
+}
+
+/* ---- the tests -------------------------------------------------------- */
+
+static void
+test_catalog(void **state)
+{
+	struct resp r;
+	char	*loc;
+
+	(void)state;
+	assert_int_equal(http("GET", SCRIPT "/", NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Osterfeuer"));
+
+	assert_int_equal(http("GET", "/", NULL, 0, &r), 0);
+	assert_true(r.status == 301 || r.status == 302 || r.status == 303 ||
+	    r.status == 307 || r.status == 308);
+	loc = resp_header(&r, "Location");
+	assert_non_null(loc);
+	assert_true(strlen(loc) >= strlen(SCRIPT "/"));
+	assert_string_equal(loc + strlen(loc) - strlen(SCRIPT "/"), SCRIPT "/");
+}
+
+static void
+test_form_page(void **state)
+{
+	static const char *const fields[] = { "name", "organisation", "phone",
+	    "email", "place", "date", "time", "diameter", "height", "material",
+	    "material_confirm", "safety" };
+	char	 want[64];
+	struct resp r;
+	size_t	 i;
+
+	(void)state;
+	assert_int_equal(http("GET", FORM, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<form"));
+	assert_non_null(strstr(r.body, "name=\"_key\""));
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		snprintf(want, sizeof(want), "for=\"f-%s\"", fields[i]);
+		if (strstr(r.body, want) == NULL)
+			fail_msg("no <label %s> in the form", want);
+		snprintf(want, sizeof(want), "name=\"%s\"", fields[i]);
+		if (strstr(r.body, want) == NULL)
+			fail_msg("no control %s in the form", want);
+	}
+}
+
+static void
+test_not_found(void **state)
+{
+	struct resp r;
+
+	(void)state;
+	assert_int_equal(http("GET", SCRIPT "/nope", NULL, 0, &r), 0);
+	assert_int_equal(r.status, 404);
+	assert_int_equal(http("GET", SCRIPT "/services/nope", NULL, 0, &r), 0);
+	assert_int_equal(r.status, 404);
+}
+
+static void
+test_method_not_allowed(void **state)
+{
+	struct resp r;
+	char	*allow;
+
+	(void)state;
+	assert_int_equal(http("DELETE", FORM, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 405);
+	allow = resp_header(&r, "Allow");
+	assert_non_null(allow);
+	assert_non_null(strstr(allow, "GET"));
+	assert_int_equal(http("PUT", SCRIPT "/", NULL, 0, &r), 0);
+	assert_int_equal(r.status, 405);
+}
+
+static void
+test_invalid_post(void **state)
+{
+	struct field f[NFIELDS];
+	struct resp r;
+	char	*key, *body;
+	const char *ta, *end;
+
+	(void)state;
+	key = fresh_key();
+	valid_fields(f, key);
+	field_set(f, NFIELDS, "name", "");
+	field_set(f, NFIELDS, "date", T.date_bad);
+	field_set(f, NFIELDS, "diameter", "99");
+	body = form_encode(f, NFIELDS);
+	assert_int_equal(http("POST", FORM, body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "role=\"alert\""));
+	assert_non_null(strstr(r.body, "href=\"#f-name\""));
+	assert_non_null(strstr(r.body, "href=\"#f-date\""));
+	assert_non_null(strstr(r.body, "href=\"#f-diameter\""));
+	assert_non_null(strstr(r.body, "aria-invalid=\"true\""));
+	/* the entered values are kept */
+	ta = strstr(r.body, "<textarea");
+	assert_non_null(ta);
+	for (; ta != NULL; ta = strstr(ta + 1, "<textarea")) {
+		end = strstr(ta, "</textarea>");
+		assert_non_null(end);
+		if (strstr(ta, PLACE_HTML) != NULL &&
+		    strstr(ta, PLACE_HTML) < end)
+			break;
+	}
+	if (ta == NULL)
+		fail_msg("the place text is not in a textarea");
+	assert_non_null(strstr(r.body, "value=\"99\""));
+	assert_non_null(strstr(r.body, "value=\"Heimatverein Wiesmoor\""));
+}
+
+/* Check a receipt Location and take the reference and token from it. */
+static void
+parse_receipt_location(const char *loc, char *ref, size_t reflen,
+    char *token, size_t toklen)
+{
+	const char *path = loc, *q;
+	regex_t	 re;
+	size_t	 n;
+
+	if (strncmp(loc, T.origin, strlen(T.origin)) == 0)
+		path = loc + strlen(T.origin);
+	if (strncmp(path, SCRIPT "/receipt/", strlen(SCRIPT "/receipt/")) != 0)
+		fail_msg("Location %s is not a receipt", loc);
+	path += strlen(SCRIPT "/receipt/");
+	q = strchr(path, '?');
+	assert_non_null(q);
+	n = (size_t)(q - path);
+	assert_true(n < reflen);
+	memcpy(ref, path, n);
+	ref[n] = '\0';
+	assert_int_equal(regcomp(&re, "^[0-9]{4}-[0-9]{6}-[0-9]$",
+	    REG_EXTENDED | REG_NOSUB), 0);
+	if (regexec(&re, ref, 0, NULL, 0) != 0) {
+		regfree(&re);
+		fail_msg("reference %s is not YYYY-NNNNNN-C", ref);
+	}
+	regfree(&re);
+	assert_int_equal(strncmp(q, "?token=", 7), 0);
+	q += 7;
+	n = strspn(q, "0123456789abcdef");
+	assert_true(n >= 32);	/* at least 128 bits */
+	assert_true(n < toklen);
+	memcpy(token, q, n);
+	token[n] = '\0';
+}
+
+static void
+test_valid_post(void **state)
+{
+	struct field f[NFIELDS];
+	struct resp r;
+	char	*key, *body, *loc, path[512];
+
+	(void)state;
+	key = fresh_key();
+	valid_fields(f, key);
+	body = form_encode(f, NFIELDS);
+	assert_int_equal(http("POST", FORM, body, strlen(body), &r), 0);
+	if (r.status != 303)
+		fail_msg("valid POST (date %s): %ld, not 303:\n%s", T.date_ok,
+		    r.status, r.body);
+	loc = resp_header(&r, "Location");
+	assert_non_null(loc);
+	parse_receipt_location(loc, T.ref, sizeof(T.ref), T.token,
+	    sizeof(T.token));
+
+	snprintf(path, sizeof(path), SCRIPT "/receipt/%s?token=%s", T.ref,
+	    T.token);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, T.ref));
+	assert_non_null(strstr(r.body, "<svg"));
+}
+
+static void
+test_qr_code(void **state)
+{
+	struct resp r;
+	char	 path[512], svg[PATH_MAX + 16], png[PATH_MAX + 16];
+	char	 want[512], *out;
+	const char *s, *e;
+	FILE	*fp;
+	size_t	 len, written;
+	int	 rc;
+
+	(void)state;
+	if (T.ref[0] == '\0')
+		fail_msg("needs the receipt of test_valid_post");
+	snprintf(path, sizeof(path), SCRIPT "/receipt/%s?token=%s", T.ref,
+	    T.token);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	s = strstr(r.body, "<svg");
+	assert_non_null(s);
+	e = strstr(s, "</svg>");
+	assert_non_null(e);
+	e += strlen("</svg>");
+
+	snprintf(svg, sizeof(svg), "%s/qr.svg", T.dir);
+	snprintf(png, sizeof(png), "%s/qr.png", T.dir);
+	fp = fopen(svg, "w");
+	assert_non_null(fp);
+	len = (size_t)(e - s);
+	/* Inline SVG in HTML may leave out the namespace; a file needs it. */
+	if (memmem(s, (size_t)(strchr(s, '>') - s), "xmlns=", 6) == NULL) {
+		fputs("<svg xmlns=\"http://www.w3.org/2000/svg\"", fp);
+		s += 4;
+		len -= 4;
+	}
+	written = fwrite(s, 1, len, fp);
+	rc = fclose(fp);
+	assert_int_equal(written, len);
+	assert_int_equal(rc, 0);
+
+	{
+		char	*conv[] = { "rsvg-convert", "-w", "400",
+		    "--background-color=white", "-o", png, svg, NULL };
+		char	*zbar[] = { "zbarimg", "--quiet", "--raw", png, NULL };
+
+		rc = run(conv, &out);
+		track(out);
+		assert_int_equal(rc, 0);
+		rc = run(zbar, &out);
+		track(out);
+		if (rc != 0)
+			fail_msg("zbarimg found no QR code in %s", png);
+	}
+	len = strlen(out);
+	while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == '\r'))
+		out[--len] = '\0';
+	snprintf(want, sizeof(want), "%s" SCRIPT "/status/%s?token=%s",
+	    T.origin, T.ref, T.token);
+	if (strcmp(out, want) != 0) {
+		print_error("QR code holds \"%s\"\n     expected \"%s\"\n", out,
+		    want);
+		fail();
+	}
+
+	assert_int_equal(http("GET", want, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, T.ref));
+}
+
+static void
+test_status_not_found(void **state)
+{
+	struct resp bad_token, bad_ref, r;
+	char	 path[512], token[128], ref[64], *body1, *body2;
+	const char *dash;
+	int	 check;
+
+	(void)state;
+	if (T.ref[0] == '\0')
+		fail_msg("needs the receipt of test_valid_post");
+	/* the right reference, a wrong token */
+	snprintf(token, sizeof(token), "%s", T.token);
+	token[0] = token[0] == '0' ? '1' : '0';
+	snprintf(path, sizeof(path), SCRIPT "/status/%s?token=%s", T.ref,
+	    token);
+	assert_int_equal(http("GET", path, NULL, 0, &bad_token), 0);
+	assert_int_equal(bad_token.status, 404);
+
+	/* a well-formed reference (right check digit) that does not exist,
+	 * with the right token */
+	dash = strchr(T.ref, '-');
+	assert_non_null(dash);
+	snprintf(ref, sizeof(ref), "%.*s-999999", (int)(dash - T.ref), T.ref);
+	check = ref_damm(ref);
+	snprintf(ref + strlen(ref), sizeof(ref) - strlen(ref), "-%d", check);
+	snprintf(path, sizeof(path), SCRIPT "/status/%s?token=%s", ref,
+	    T.token);
+	assert_int_equal(http("GET", path, NULL, 0, &bad_ref), 0);
+	assert_int_equal(bad_ref.status, 404);
+
+	/* The same answer for both; the page may echo the requested path
+	 * and query (its language switch links to them), so that part is
+	 * set aside. */
+	body1 = replace_all(replace_all(bad_token.body, T.ref, "{ref}"),
+	    token, "{token}");
+	body2 = replace_all(replace_all(bad_ref.body, ref, "{ref}"),
+	    T.token, "{token}");
+	assert_non_null(body1);
+	assert_non_null(body2);
+	if (strcmp(body1, body2) != 0)
+		fail_msg("404 bodies differ:\n--- wrong token ---\n%s\n"
+		    "--- unknown reference ---\n%s", body1, body2);
+
+	/* the receipt too */
+	snprintf(path, sizeof(path), SCRIPT "/receipt/%s?token=%s", T.ref,
+	    token);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 404);
+	snprintf(path, sizeof(path), SCRIPT "/status/%s", T.ref);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 404);
+}
+
+static void
+test_too_large(void **state)
+{
+	const size_t size = 2u << 20;
+	struct resp r;
+	char	*body;
+
+	(void)state;
+	body = track(malloc(size + 1));
+	assert_non_null(body);
+	memcpy(body, "name=", 5);
+	memset(body + 5, 'a', size - 5);
+	body[size] = '\0';
+	assert_int_equal(http("POST", FORM, body, size, &r), 0);
+	assert_int_equal(r.status, 413);
+}
+
+static void
+test_bad_utf8(void **state)
+{
+	struct field f[NFIELDS];
+	struct resp r;
+	char	*key, *body;
+
+	(void)state;
+	key = fresh_key();
+	valid_fields(f, key);
+	field_set(f, NFIELDS, "name", "Erika \xff\xfe Mustermann");
+	body = form_encode(f, NFIELDS);
+	assert_int_equal(http("POST", FORM, body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 400);
+}
+
+static void
+test_double_submit(void **state)
+{
+	struct field f[NFIELDS];
+	struct resp r1, r2;
+	char	*key, *body, *loc1, *loc2;
+	long	 before, after;
+
+	(void)state;
+	key = fresh_key();
+	valid_fields(f, key);
+	field_set(f, NFIELDS, "name", "Max Doppelklick");
+	body = form_encode(f, NFIELDS);
+	before = count_submissions();
+	assert_true(before >= 0);
+	assert_int_equal(http("POST", FORM, body, strlen(body), &r1), 0);
+	assert_int_equal(http("POST", FORM, body, strlen(body), &r2), 0);
+	assert_int_equal(r1.status, 303);
+	assert_int_equal(r2.status, 303);
+	loc1 = resp_header(&r1, "Location");
+	loc2 = resp_header(&r2, "Location");
+	assert_non_null(loc1);
+	assert_non_null(loc2);
+	assert_string_equal(loc1, loc2);
+	after = count_submissions();
+	assert_int_equal(after - before, 1);
+}
+
+/* Last: no sanitizer report, no crash of the CGI in Apache's error log. */
+static void
+test_error_log_clean(void **state)
+{
+	static const char *const bad[] = { "AddressSanitizer", "runtime error:",
+	    "Segmentation fault", "LeakSanitizer" };
+	char	 path[PATH_MAX + 32], line[8192];
+	FILE	*fp;
+	size_t	 i;
+	int	 found = 0;
+
+	(void)state;
+	if (!T.started)
+		fail_msg("no instance");
+	/* stderr of a CGI that just finished may still be on its way */
+	{
+		struct timespec ts = { 0, 500 * 1000 * 1000L };
+		nanosleep(&ts, NULL);
+	}
+	snprintf(path, sizeof(path), "%s/logs/error.log", T.dir);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	while (fgets(line, sizeof(line), fp) != NULL)
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			if (strstr(line, bad[i]) != NULL) {
+				if (found++ == 0)
+					print_error("%s:\n", path);
+				print_error("  %s", line);
+				break;
+			}
+	fclose(fp);
+	if (found > 0)
+		fail_msg("%d sanitizer or crash line(s) in the error log", found);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_catalog, free_tracked),
+		cmocka_unit_test_teardown(test_form_page, free_tracked),
+		cmocka_unit_test_teardown(test_not_found, free_tracked),
+		cmocka_unit_test_teardown(test_method_not_allowed, free_tracked),
+		cmocka_unit_test_teardown(test_invalid_post, free_tracked),
+		cmocka_unit_test_teardown(test_valid_post, free_tracked),
+		cmocka_unit_test_teardown(test_qr_code, free_tracked),
+		cmocka_unit_test_teardown(test_status_not_found, free_tracked),
+		cmocka_unit_test_teardown(test_too_large, free_tracked),
+		cmocka_unit_test_teardown(test_bad_utf8, free_tracked),
+		cmocka_unit_test_teardown(test_double_submit, free_tracked),
+		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
+	};
+	int	 rc;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return 1;
+	rc = cmocka_run_group_tests_name("cgi", tests, group_setup,
+	    group_teardown);
+	curl_global_cleanup();
+	return rc;
+}
