@@ -156,6 +156,9 @@ app_begin(struct app *a, const char *name)
 	    (const xmlChar *)a->conf.static_url);
 	xmlNewProp(ctx, (const xmlChar *)"self",
 	    (const xmlChar *)(a->req.path ? a->req.path : "/"));
+	/* For links to the same page in the other language. */
+	xmlNewProp(ctx, (const xmlChar *)"query",
+	    (const xmlChar *)(a->req.query_string ? a->req.query_string : ""));
 	a->stylesheet = name;
 	return 0;
 }

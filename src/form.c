@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
@@ -441,7 +442,10 @@ form_load_id(struct form *f, const struct form_share *s, const char *id,
 
 	memset(f, 0, sizeof(*f));
 	buf_init(&path, 4096);
-	if (buf_printf(&path, "%s/forms/%s.xml", s->dir, id) == -1) {
+	/* No such service is the citizen's typo, not the admin's problem:
+	 * say nothing, or anyone could fill the error log. */
+	if (buf_printf(&path, "%s/forms/%s.xml", s->dir, id) == -1 ||
+	    access(buf_str(&path), F_OK) != 0) {
 		buf_free(&path);
 		return -1;
 	}

@@ -478,9 +478,13 @@ req_parse(struct req *r, const struct req_limits *lim, req_getenv_fn env,
 	if ((v = env("HTTP_ACCEPT_LANGUAGE")) != NULL && strlen(v) < 512 &&
 	    (r->accept_language = strdup(v)) == NULL)
 		return REQ_NOMEM;
-	if ((v = env("QUERY_STRING")) != NULL &&
-	    (e = req_parse_urlencoded(&r->query, lim, v, strlen(v))) != REQ_OK)
-		return e;
+	if ((v = env("QUERY_STRING")) != NULL) {
+		if ((e = req_parse_urlencoded(&r->query, lim, v, strlen(v))) !=
+		    REQ_OK)
+			return e;
+		if ((r->query_string = strdup(v)) == NULL)
+			return REQ_NOMEM;
+	}
 	if ((v = env("HTTP_COOKIE")) != NULL &&
 	    (e = req_parse_cookies(&r->cookies, lim, v)) != REQ_OK)
 		return e;
@@ -528,6 +532,7 @@ void
 req_free(struct req *r)
 {
 	free(r->path);
+	free(r->query_string);
 	free(r->accept_language);
 	req_params_free(&r->query);
 	req_params_free(&r->body);

@@ -51,6 +51,7 @@ struct req_limits {
 struct req {
 	enum req_method	 method;
 	char		*path;		/* PATH_INFO, "/" when empty */
+	char		*query_string;	/* as sent, once it parsed cleanly */
 	struct req_params query;
 	struct req_params body;
 	struct req_params cookies;

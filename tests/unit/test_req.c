@@ -245,6 +245,7 @@ test_req_parse_cgi(void **state)
 	assert_int_equal(r.method, REQ_GET);
 	assert_string_equal(r.path, "/");
 	assert_string_equal(req_param(&r.query, "q"), "hund");
+	assert_string_equal(r.query_string, "q=hund&lang=en");
 	assert_string_equal(r.accept_language, "en-GB,de;q=0.5");
 	req_free(&r);
 
