@@ -1,0 +1,118 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "qr.h"
+
+static char path[] = "/tmp/rathaus-conf-XXXXXX";
+
+static int
+load(const char *text, struct conf *c, char *err, size_t errlen)
+{
+	FILE	*f;
+	int	 fd, rc;
+
+	memcpy(path + sizeof(path) - 7, "XXXXXX", 6);
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_non_null(f = fdopen(fd, "w"));
+	fputs(text, f);
+	fclose(f);
+	rc = conf_load(c, path, err, errlen);
+	unlink(path);
+	return rc;
+}
+
+static void
+test_conf_reads_keys_and_defaults(void **state)
+{
+	struct conf c;
+	char	 err[256];
+
+	(void)state;
+	assert_int_equal(load("# comment\n\n  data_dir = /srv/data  \n"
+	    "base_url=https://portal.example.org\r\n", &c, err, sizeof(err)), 0);
+	assert_string_equal(c.data_dir, "/srv/data");
+	assert_string_equal(c.base_url, "https://portal.example.org");
+	/* Unset keys get their defaults. */
+	assert_string_equal(c.script, "/cgi-bin/rathaus.cgi");
+	assert_string_equal(c.timezone, "Europe/Berlin");
+	assert_non_null(c.share_dir);
+	conf_free(&c);
+}
+
+static void
+test_conf_rejects_mistakes(void **state)
+{
+	struct conf c;
+	char	 err[256];
+
+	(void)state;
+	assert_int_equal(load("data_dri = /srv\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":1: unknown key"));
+	assert_int_equal(load("\n\njust words\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":3: expected key = value"));
+	assert_int_equal(conf_load(&c, "/nonexistent/rathaus.conf", err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot open"));
+}
+
+static void
+test_conf_long_line(void **state)
+{
+	struct conf c;
+	char	 err[256];
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 0);
+	buf_addstr(&b, "data_dir = ");
+	for (int i = 0; i < 5000; i++)
+		buf_addch(&b, 'x');
+	buf_addch(&b, '\n');
+	assert_int_equal(load(buf_str(&b), &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "line too long"));
+	buf_free(&b);
+}
+
+/* The QR path covers exactly the dark modules, inside the quiet zone. */
+static void
+test_qr_path(void **state)
+{
+	struct buf p;
+	int	 size = 0;
+
+	(void)state;
+	buf_init(&p, 0);
+	assert_int_equal(qr_path("http://127.0.0.1:8080/cgi-bin/rathaus.cgi/"
+	    "status/2026-000001-5?token=bb1426f48859e2bfa005edaa1e267c95",
+	    &p, &size), 0);
+	/* Version 6 (41 modules) at level M for this length, plus 2 x 4. */
+	assert_int_equal(size, 41 + 2 * QR_QUIET);
+	/* The top-left finder pattern starts at the quiet zone: 7 dark. */
+	assert_memory_equal(buf_str(&p), "M4 4h7v1h-7z", 12);
+	assert_null(strstr(buf_str(&p), "M0 "));
+	buf_free(&p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conf_reads_keys_and_defaults),
+		cmocka_unit_test(test_conf_rejects_mistakes),
+		cmocka_unit_test(test_conf_long_line),
+		cmocka_unit_test(test_qr_path),
+	};
+
+	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
+}
