@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "conf.h"
-#include "text.h"
 
 #define CONF_LINE_MAX	4096
 

@@ -11,10 +11,11 @@
 
 #include "buf.h"
 #include "form.h"
+#include "tmpdir.h"
 
 /* A throw-away share directory: the real schema and clerks, chosen forms. */
 struct fixture {
-	char	 dir[64];
+	char	 dir[TMPDIR_MAX];
 	struct form_share share;
 };
 
@@ -55,8 +56,7 @@ setup(void **state)
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/rathaus-form-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
+	if (tmpdir_make(f->dir, "form") != 0) {
 		free(f);
 		return -1;
 	}
@@ -80,7 +80,7 @@ teardown(void **state)
 	if (f == NULL)
 		return 0;
 	form_share_close(&f->share);
-	sh("rm -rf '%s'", f->dir);
+	tmpdir_remove(f->dir);
 	free(f);
 	return 0;
 }

@@ -14,9 +14,10 @@
 
 #include "buf.h"
 #include "store.h"
+#include "tmpdir.h"
 
 struct fixture {
-	char	 dir[64];
+	char	 dir[TMPDIR_MAX];
 	struct store *s;
 };
 
@@ -28,8 +29,7 @@ setup(void **state)
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/rathaus-store-XXXXXX");
-	if (mkdtemp(f->dir) == NULL ||
+	if (tmpdir_make(f->dir, "store") != 0 ||
 	    store_open(&f->s, f->dir, 1) != STORE_OK ||
 	    store_migrate(f->s, &from, &to) != STORE_OK) {
 		free(f);
@@ -43,14 +43,9 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct buf cmd;
 
 	store_close(f->s);
-	buf_init(&cmd, 256);
-	buf_printf(&cmd, "rm -rf '%s'", f->dir);
-	if (system(buf_str(&cmd)) != 0)
-		fprintf(stderr, "cannot remove %s\n", f->dir);
-	buf_free(&cmd);
+	tmpdir_remove(f->dir);
 	free(f);
 	return 0;
 }
@@ -185,22 +180,18 @@ test_store_failed_write_changes_nothing(void **state)
 static void
 test_store_web_open_needs_init(void **state)
 {
-	char	 dir[] = "/tmp/rathaus-empty-XXXXXX";
+	char	 dir[TMPDIR_MAX];
 	struct store *s = NULL;
-	struct buf cmd;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(tmpdir_make(dir, "empty"), 0);
 	/* The web programs never create a database... */
 	assert_int_equal(store_open(&s, dir, 0), STORE_ERROR);
 	/* ...nor use one that is not migrated. */
 	assert_int_equal(store_open(&s, dir, 1), STORE_OK);
 	store_close(s);
 	assert_int_equal(store_open(&s, dir, 0), STORE_OUTDATED);
-	buf_init(&cmd, 256);
-	buf_printf(&cmd, "rm -rf '%s'", dir);
-	assert_int_equal(system(buf_str(&cmd)), 0);
-	buf_free(&cmd);
+	tmpdir_remove(dir);
 }
 
 static void
