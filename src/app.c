@@ -34,34 +34,48 @@ app_child(xmlNodePtr parent, const char *name, const char *text)
  * The language: ?lang= wins, then the first of de/en in Accept-Language
  * by quality, then German.
  */
+/* An HTTP quality value ("1", "0.8", "0.125") in thousandths; 0 if odd. */
+static int
+app_quality(const char *s)
+{
+	int	 q = 0, scale = 100;
+
+	if (*s == '1')
+		return 1000;
+	if (*s++ != '0')
+		return 0;
+	if (*s++ != '.')
+		return 0;
+	for (; *s >= '0' && *s <= '9' && scale > 0; s++, scale /= 10)
+		q += (*s - '0') * scale;
+	return q;
+}
+
 static const char *
 app_pick_lang(const struct req *r)
 {
-	const char *q = req_param(&r->query, "lang"), *p;
-	double	 best_q = -1, qv;
+	const char *q = req_param(&r->query, "lang"), *p, *lang, *qs;
 	const char *best = "de";
-	char	*end;
+	int	 best_q = 0, qv;
 
 	if (q != NULL && (strcmp(q, "en") == 0 || strcmp(q, "de") == 0))
 		return strcmp(q, "en") == 0 ? "en" : "de";
 	for (p = r->accept_language; p != NULL && *p != '\0';) {
-		const char *lang = NULL;
 		p += strspn(p, " ,");
+		lang = NULL;
 		if (strncasecmp(p, "de", 2) == 0 && strchr("-;, ", p[2]))
 			lang = "de";
 		else if (strncasecmp(p, "en", 2) == 0 && strchr("-;, ", p[2]))
 			lang = "en";
-		qv = 1.0;
+		qv = 1000;
 		p += strcspn(p, ";,");
 		if (*p == ';') {
-			const char *qs = strstr(p, "q=");
-			if (qs != NULL && qs < p + strcspn(p, ",")) {
-				qv = strtod(qs + 2, &end);
-				if (end == qs + 2)
-					qv = 0;
-			}
+			qs = strstr(p, "q=");
+			if (qs != NULL && qs < p + strcspn(p, ","))
+				qv = app_quality(qs + 2);
 			p += strcspn(p, ",");
 		}
+		/* q=0 means "not this one". */
 		if (lang != NULL && qv > best_q) {
 			best_q = qv;
 			best = lang;
@@ -143,6 +157,7 @@ app_begin(struct app *a, const char *name)
 
 	if (a->doc != NULL)
 		xmlFreeDoc(a->doc);
+	a->root = NULL;
 	if ((a->doc = xmlNewDoc((const xmlChar *)"1.0")) == NULL ||
 	    (a->root = xmlNewNode(NULL, (const xmlChar *)"page")) == NULL)
 		return -1;
@@ -199,10 +214,8 @@ app_respond(struct app *a, const char *allow, FILE *out)
 		return;
 	}
 	snprintf(code, sizeof(code), "%d", a->status);
-	if (a->doc != NULL)
-		xmlNewProp(a->root, (const xmlChar *)"status",
-		    (const xmlChar *)code);
-	if (a->doc == NULL || render(&p, out) != 0)
+	if (a->root == NULL || xmlNewProp(a->root, (const xmlChar *)"status",
+	    (const xmlChar *)code) == NULL || render(&p, out) != 0)
 		render_plain_error(500, out);
 }
 
@@ -228,7 +241,8 @@ int
 app_run(req_getenv_fn env, FILE *in, FILE *out)
 {
 	struct app a;
-	const char *conf_path = env("RATHAUS_CONF"), *allow = NULL;
+	const char *conf_path = env("RATHAUS_CONF");
+	const struct app_page *page = NULL;
 	char	 err[512];
 	enum req_err e;
 	size_t	 i;
@@ -248,29 +262,35 @@ app_run(req_getenv_fn env, FILE *in, FILE *out)
 	when_today(&a.today);
 	render_init();
 
-	e = req_parse(&a.req, &req_default_limits, env, in);
+	e = req_parse(&a.req, &req_default_limits, env);
 	a.lang = app_pick_lang(&a.req);
-	if (a.req.path == NULL && (a.req.path = strdup("/")) == NULL)
-		e = REQ_NOMEM;
-	if (e != REQ_OK)
-		app_error(&a, req_err_status(e), req_err_reason(e));
-	else {
+	if (e == REQ_OK) {
 		route_match(a.req.path, a.req.method, &a.route);
 		for (i = 0; i < sizeof(app_pages) / sizeof(app_pages[0]); i++)
 			if (app_pages[i].route == a.route.page)
-				allow = app_pages[i].allow;
-		if (a.route.status != 200)
-			app_error(&a, a.route.status, a.route.status == 405 ?
-			    "method" : "not_found");
-		else {
-			a.status = 200;
-			for (i = 0; app_pages[i].route != a.route.page; i++)
-				;
-			if (app_pages[i].build(&a) != 0 && a.location == NULL)
-				app_error(&a, 500, "internal");
+				page = &app_pages[i];
+	}
+	if (a.req.method == REQ_POST) {
+		if (e == REQ_OK && a.route.status == 200)
+			e = req_parse_body(&a.req, &req_default_limits, env, in);
+		else
+			req_drain_body(&req_default_limits, env, in);
+	}
+	if (e != REQ_OK)
+		app_error(&a, req_err_status(e), req_err_reason(e));
+	else if (a.route.status != 200)
+		app_error(&a, a.route.status, a.route.status == 405 ?
+		    "method" : "not_found");
+	else {
+		a.status = 200;
+		if (page->build(&a) != 0 && a.location == NULL) {
+			fprintf(stderr, "rathaus: %s %s failed\n",
+			    a.req.method == REQ_POST ? "POST" : "GET",
+			    a.req.path);
+			app_error(&a, 500, "internal");
 		}
 	}
-	app_respond(&a, allow, out);
+	app_respond(&a, page ? page->allow : NULL, out);
 	fflush(out);
 	app_free(&a);
 	render_cleanup();
@@ -350,8 +370,11 @@ app_submission(struct app *a, const char *page, struct store_submission *s)
 	snprintf(num, sizeof(num), "%ld", s->version);
 	xmlNewProp(sub, (const xmlChar *)"service-version",
 	    (const xmlChar *)num);
-	if (app_answers(sub, s->values_xml) != 0)
+	if (app_answers(sub, s->values_xml) != 0) {
+		fprintf(stderr, "rathaus: stored answers of %s do not parse\n",
+		    s->ref);
 		return -1;
+	}
 	hist = app_child(sub, "history", NULL);
 	for (i = 0; i < s->nhistory; i++) {
 		e = app_child(hist, "entry", NULL);

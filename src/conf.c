@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 
@@ -53,6 +54,17 @@ conf_defaults(struct conf *c)
 			return -1;
 	}
 	return 0;
+}
+
+static int
+conf_zone_known(const char *zone)
+{
+	char	 path[512];
+
+	if (*zone == '\0' || *zone == '/' || strstr(zone, "..") != NULL)
+		return 0;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", zone);
+	return access(path, R_OK) == 0;
 }
 
 static int
@@ -114,6 +126,9 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	fclose(f);
 	if (rc == 0 && conf_defaults(c) == -1)
 		rc = conf_fail(err, errlen, path, 0, "out of memory");
+	/* An unknown zone would silently become UTC and shift every date rule. */
+	if (rc == 0 && !conf_zone_known(c->timezone))
+		rc = conf_fail(err, errlen, path, 0, "unknown timezone");
 	if (rc != 0)
 		conf_free(c);
 	return rc;

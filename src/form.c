@@ -202,15 +202,25 @@ form_clerk(const struct form_share *s, const char *id)
 	return NULL;
 }
 
-static long
-form_long_attr(xmlNodePtr n, const char *name, long dflt)
+/*
+ * A numeric attribute within [min, max], or `dflt` when it is absent. A
+ * value out of range is an error, never quietly replaced: a fee shown from
+ * the file and a different fee stored would be worse than no service.
+ */
+static int
+form_number(const char *file, xmlNodePtr n, const char *name, long min,
+    long max, long dflt, long *out, struct form_diag *diag)
 {
 	const char *v = form_attr(n, name);
-	long	 out;
 
-	if (v == NULL || text_to_long(v, 0, 1000000000L, &out) == -1)
-		return dflt;
-	return out;
+	*out = dflt;
+	if (v == NULL)
+		return 0;
+	if (text_to_long(v, min, max, out) == 0)
+		return 0;
+	form_diag_add(diag, file, xmlGetLineNo(n),
+	    "%s='%s' is not a number from %ld to %ld", name, v, min, max);
+	return -1;
 }
 
 /* Bounds of numbers and times must be comparable; dates may be relative. */
@@ -295,8 +305,11 @@ form_field_init(const char *file, struct form_field *f, xmlNodePtr n,
 	f->type = (enum form_type)t;
 	req = form_attr(n, "required");
 	f->required = req != NULL && strcmp(req, "true") == 0;
-	f->minlength = form_long_attr(n, "minlength", -1);
-	f->maxlength = form_long_attr(n, "maxlength", -1);
+	if (form_number(file, n, "minlength", 0, FORM_LENGTH_MAX, -1,
+	    &f->minlength, diag) == -1 ||
+	    form_number(file, n, "maxlength", 0, FORM_LENGTH_MAX, -1,
+	    &f->maxlength, diag) == -1)
+		rc = -1;
 	f->min = form_attr(n, "min");
 	f->max = form_attr(n, "max");
 	f->deadline = form_attr(n, "deadline");
@@ -382,6 +395,19 @@ form_collect_fields(const char *file, struct form *f, xmlNodePtr n,
 	return rc;
 }
 
+/* forms/osterfeuer.xml must say id="osterfeuer": URLs come from file names. */
+static int
+form_id_matches_file(const char *id, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t	 n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	return id != NULL && n > 4 && strcmp(base + n - 4, ".xml") == 0 &&
+	    strlen(id) == n - 4 && strncmp(base, id, n - 4) == 0;
+}
+
 int
 form_load(struct form *f, const struct form_share *s, const char *path,
     struct form_diag *diag)
@@ -406,13 +432,20 @@ form_load(struct form *f, const struct form_share *s, const char *path,
 	root = xmlDocGetRootElement(f->doc);
 	f->id = form_attr(root, "id");
 	f->category = form_attr(root, "category");
-	f->version = form_long_attr(root, "version", 1);
-	f->fee_cents = 0;
+	if (form_number(path, root, "version", 1, 1000000000L, 1, &f->version,
+	    diag) == -1)
+		goto fail;
 	for (n = root->children; n != NULL; n = n->next) {
 		if (form_is(n, "clerk"))
 			f->clerk = form_attr(n, "ref");
-		else if (form_is(n, "fee"))
-			f->fee_cents = form_long_attr(n, "cents", 0);
+		else if (form_is(n, "fee") && form_number(path, n, "cents", 0,
+		    FORM_CENTS_MAX, 0, &f->fee_cents, diag) == -1)
+			goto fail;
+	}
+	if (form_id_matches_file(f->id, path) == 0) {
+		form_diag_add(diag, path, xmlGetLineNo(root),
+		    "service id '%s' does not match the file name", f->id);
+		goto fail;
 	}
 	if (form_clerk(s, f->clerk) == NULL) {
 		for (n = root->children; n != NULL && !form_is(n, "clerk");)
@@ -450,12 +483,6 @@ form_load_id(struct form *f, const struct form_share *s, const char *id,
 		return -1;
 	}
 	rc = form_load(f, s, buf_str(&path), diag);
-	if (rc == 0 && (f->id == NULL || strcmp(f->id, id) != 0)) {
-		form_diag_add(diag, buf_str(&path), 1,
-		    "service id does not match the file name");
-		form_free(f);
-		rc = -1;
-	}
 	buf_free(&path);
 	return rc;
 }

@@ -15,6 +15,9 @@
 
 #include "buf.h"
 
+#define FORM_LENGTH_MAX	1000000L	/* characters */
+#define FORM_CENTS_MAX	1000000000L	/* ten million euros */
+
 enum form_type {
 	FORM_TEXT,
 	FORM_TEXTAREA,

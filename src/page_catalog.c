@@ -44,7 +44,7 @@ page_catalog(struct app *a)
 
 	if (app_share(a) != 0 || app_begin(a, "catalog") != 0)
 		return -1;
-	buf_init(&folded, 1024);
+	buf_init(&folded, 0);
 	if (q != NULL && text_fold(&folded, q) == -1)
 		q = NULL;
 	cat = app_child(a->root, "catalog", NULL);

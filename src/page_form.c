@@ -119,6 +119,11 @@ page_form_store(struct app *a, const struct form *f,
 	}
 	rc = store_submit(a->store, &n, &r);
 	free(answers);
+	if (rc == STORE_BUSY) {
+		/* Nothing was stored; the citizen may simply send again. */
+		fprintf(stderr, "rathaus: store busy, answered 503\n");
+		return app_error(a, 503, "busy");
+	}
 	if (rc != STORE_OK) {
 		fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
 		return -1;
@@ -182,8 +187,11 @@ page_form(struct app *a)
 		goto out;
 	submit = app_child(a->root, "submit", NULL);
 	xmlNewProp(submit, (const xmlChar *)"key", (const xmlChar *)key);
-	/* Entered personal data must not sit in shared caches. */
-	a->private_page = a->req.method == REQ_POST;
+	/*
+	 * Never cached: a sent-back form holds personal data, and a fresh one
+	 * a double-submit key that must be this visitor's alone.
+	 */
+	a->private_page = 1;
 	rc = 0;
 out:
 	valid_result_free(&res);

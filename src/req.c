@@ -146,13 +146,17 @@ req_parse_urlencoded(struct req_params *ps, const struct req_limits *lim,
 {
 	const char *end = s + len, *amp, *eq;
 	char	*name, *value;
-	size_t	 namelen, valuelen;
+	size_t	 namelen, valuelen, empty = 0;
 	enum req_err e;
 
 	while (s < end) {
 		if ((amp = memchr(s, '&', (size_t)(end - s))) == NULL)
 			amp = end;
-		if (amp == s) {		/* "a=1&&b=2": tolerate empty pairs */
+		if (amp == s) {
+			/* "a=1&&b=2" is tolerated, but empty pairs count
+			 * against the limit like any other. */
+			if (ps->n + ++empty > lim->fields_max)
+				return REQ_TOO_MANY_FIELDS;
 			s++;
 			continue;
 		}
@@ -176,10 +180,15 @@ req_parse_urlencoded(struct req_params *ps, const struct req_limits *lim,
 			free(name);
 			return e;
 		}
+		if (ps->n + empty >= lim->fields_max) {
+			free(name);
+			free(value);
+			return REQ_TOO_MANY_FIELDS;
+		}
 		if ((e = req_params_push(ps, lim, name, value, valuelen,
 		    NULL, NULL)) != REQ_OK)
 			return e;
-		s = amp;
+		s = amp < end ? amp + 1 : end;
 	}
 	return REQ_OK;
 }
@@ -196,7 +205,8 @@ req_parse_cookies(struct req_params *ps, const struct req_limits *lim,
 	char	*name, *value;
 	enum req_err e;
 
-	for (; *s != '\0'; s = semi ? semi + 1 : end) {
+	for (; *s != '\0' && ps->n < lim->fields_max;
+	    s = semi ? semi + 1 : end) {
 		s += strspn(s, " ");
 		semi = strchr(s, ';');
 		end = semi ? semi : s + strlen(s);
@@ -222,43 +232,57 @@ req_parse_cookies(struct req_params *ps, const struct req_limits *lim,
 
 #define REQ_PART_HEADERS_MAX	8192
 
-/* The value of parameter `key` in a header like `form-data; name="x"`. */
+/*
+ * The value of parameter `key` in a header value like
+ * `form-data; name="x"; filename="a; b.pdf"`: parameters are split on the
+ * semicolons outside quoted strings only (RFC 7578, RFC 2045 syntax).
+ */
 static char *
 req_header_param(const char *h, size_t hlen, const char *key)
 {
-	const char *p = h, *end = h + hlen, *v;
-	size_t	 klen = strlen(key);
+	const char *p = h, *end = h + hlen, *k;
+	size_t	 klen = strlen(key), n;
 	struct buf b;
+	int	 match;
 
-	while (p < end) {
-		const char *semi = memchr(p, ';', (size_t)(end - p));
-		if (semi == NULL)
-			return NULL;
-		p = semi + 1;
-		while (p < end && *p == ' ')
-			p++;
-		if ((size_t)(end - p) <= klen || strncasecmp(p, key, klen) != 0 ||
-		    p[klen] != '=')
+	/* Skip the media type or disposition before the first ';'. */
+	while (p < end && *p != ';' && *p != '"')
+		p++;
+	while (p < end && *p == ';') {
+		for (p++; p < end && (*p == ' ' || *p == '\t'); p++)
+			;
+		for (k = p; p < end && *p != '=' && *p != ';'; p++)
+			;
+		n = (size_t)(p - k);
+		while (n > 0 && (k[n - 1] == ' ' || k[n - 1] == '\t'))
+			n--;
+		match = n == klen && strncasecmp(k, key, klen) == 0;
+		if (p >= end || *p != '=')
 			continue;
-		v = p + klen + 1;
 		buf_init(&b, 1024);
-		if (v < end && *v == '"') {
-			for (v++; v < end && *v != '"'; v++) {
-				if (*v == '\\' && v + 1 < end)
-					v++;
-				buf_addch(&b, *v);
+		if (++p < end && *p == '"') {
+			for (p++; p < end && *p != '"'; p++) {
+				if (*p == '\\' && p + 1 < end)
+					p++;
+				buf_addch(&b, *p);
 			}
-			if (v >= end) {
+			if (p >= end) {
 				buf_free(&b);
 				return NULL;	/* unterminated quote */
 			}
+			p++;
+			while (p < end && *p != ';')
+				p++;
 		} else {
-			const char *e = v;
-			while (e < end && *e != ';' && *e != ' ')
-				e++;
-			buf_add(&b, v, (size_t)(e - v));
+			for (k = p; p < end && *p != ';' && *p != ' '; p++)
+				;
+			buf_add(&b, k, (size_t)(p - k));
+			while (p < end && *p != ';')
+				p++;
 		}
-		return buf_steal(&b);
+		if (match)
+			return buf_steal(&b);
+		buf_free(&b);
 	}
 	return NULL;
 }
@@ -303,6 +327,8 @@ req_parse_part(struct req_params *ps, const struct req_limits *lim,
 	hlen = (size_t)(hend - p);
 	data = hend + 4;
 	datalen = len - hlen - 4;
+	if (memchr(p, '\0', hlen) != NULL)
+		return REQ_BAD_MULTIPART;
 	if (!text_utf8_valid(p, hlen))
 		return REQ_BAD_UTF8;
 	disp = req_part_header(p, hlen, "Content-Disposition", &displen);
@@ -414,15 +440,29 @@ req_parse_multipart(struct req_params *ps, const struct req_limits *lim,
 	return e;
 }
 
+/*
+ * The first text value of `name`. File parts are never text answers: their
+ * bytes were not checked for UTF-8 or NUL, so they are not returned here.
+ */
 const char *
 req_param(const struct req_params *ps, const char *name)
 {
 	size_t	 i;
 
 	for (i = 0; i < ps->n; i++)
-		if (strcmp(ps->v[i].name, name) == 0)
+		if (ps->v[i].filename == NULL && strcmp(ps->v[i].name, name) == 0)
 			return ps->v[i].value;
 	return NULL;
+}
+
+/* Is the media type of a Content-Type value exactly `type`? */
+static int
+req_media_type_is(const char *ctype, const char *type)
+{
+	size_t	 n = strlen(type);
+
+	return strncasecmp(ctype, type, n) == 0 &&
+	    (ctype[n] == '\0' || ctype[n] == ';' || ctype[n] == ' ');
 }
 
 static enum req_method
@@ -457,13 +497,15 @@ req_read_body(FILE *in, size_t len, char **out)
 	return REQ_OK;
 }
 
+/*
+ * The envelope: method, path, query, cookies, languages. The body is read
+ * by req_parse_body once the route is known to take one, so that a POST to
+ * a wrong place is a 404 or 405, not a complaint about its body.
+ */
 enum req_err
-req_parse(struct req *r, const struct req_limits *lim, req_getenv_fn env,
-    FILE *in)
+req_parse(struct req *r, const struct req_limits *lim, req_getenv_fn env)
 {
-	const char *v, *ctype;
-	char	*body = NULL;
-	long	 clen = 0;
+	const char *v;
 	enum req_err e;
 
 	memset(r, 0, sizeof(*r));
@@ -471,7 +513,7 @@ req_parse(struct req *r, const struct req_limits *lim, req_getenv_fn env,
 	v = env("PATH_INFO");
 	if (v == NULL || *v == '\0')
 		v = "/";
-	if (strlen(v) > 1024 || !text_utf8_valid(v, strlen(v)))
+	if (!text_utf8_valid(v, strlen(v)) || strchr(v, '\n') != NULL)
 		return REQ_BAD_REQUEST;
 	if ((r->path = strdup(v)) == NULL)
 		return REQ_NOMEM;
@@ -488,8 +530,37 @@ req_parse(struct req *r, const struct req_limits *lim, req_getenv_fn env,
 	if ((v = env("HTTP_COOKIE")) != NULL &&
 	    (e = req_parse_cookies(&r->cookies, lim, v)) != REQ_OK)
 		return e;
-	if (r->method != REQ_POST)
-		return REQ_OK;
+	return REQ_OK;
+}
+
+/*
+ * Read and drop a body nobody will look at (a POST to a wrong place). A
+ * CGI that exits without reading its input can make the server cut the
+ * response short; what is over the limit Apache refuses before us.
+ */
+void
+req_drain_body(const struct req_limits *lim, req_getenv_fn env, FILE *in)
+{
+	const char *v = env("CONTENT_LENGTH");
+	char	 chunk[4096];
+	long	 left;
+	size_t	 n;
+
+	if (v == NULL || text_to_long(v, 0, (long)lim->body_max, &left) == -1)
+		return;
+	while (left > 0 && (n = fread(chunk, 1, (size_t)left < sizeof(chunk) ?
+	    (size_t)left : sizeof(chunk), in)) > 0)
+		left -= (long)n;
+}
+
+enum req_err
+req_parse_body(struct req *r, const struct req_limits *lim,
+    req_getenv_fn env, FILE *in)
+{
+	const char *v, *ctype;
+	char	*body = NULL;
+	long	 clen = 0;
+	enum req_err e;
 
 	if ((v = env("CONTENT_LENGTH")) == NULL || *v == '\0')
 		return REQ_BAD_REQUEST;	/* we do not take chunked bodies */
@@ -502,9 +573,9 @@ req_parse(struct req *r, const struct req_limits *lim, req_getenv_fn env,
 	ctype = env("CONTENT_TYPE");
 	if (ctype == NULL)
 		ctype = "";
-	if (strncasecmp(ctype, "application/x-www-form-urlencoded", 33) == 0)
+	if (req_media_type_is(ctype, "application/x-www-form-urlencoded"))
 		e = req_parse_urlencoded(&r->body, lim, body, (size_t)clen);
-	else if (strncasecmp(ctype, "multipart/form-data", 19) == 0)
+	else if (req_media_type_is(ctype, "multipart/form-data"))
 		e = req_parse_multipart(&r->body, lim, ctype, body,
 		    (size_t)clen);
 	else

@@ -63,7 +63,11 @@ typedef const char *(*req_getenv_fn)(const char *);
 extern const struct req_limits req_default_limits;
 
 enum req_err	 req_parse(struct req *, const struct req_limits *,
+		    req_getenv_fn);
+enum req_err	 req_parse_body(struct req *, const struct req_limits *,
 		    req_getenv_fn, FILE *body);
+void		 req_drain_body(const struct req_limits *, req_getenv_fn,
+		    FILE *body);
 enum req_err	 req_parse_urlencoded(struct req_params *,
 		    const struct req_limits *, const char *, size_t);
 enum req_err	 req_parse_multipart(struct req_params *,

@@ -20,6 +20,7 @@
 
 struct store {
 	sqlite3	*db;
+	struct timespec busy_since;	/* first BUSY of the current wait */
 	char	 err[256];
 };
 
@@ -36,7 +37,7 @@ static const char *const store_migrations[] = {
 	"  fee_cents INTEGER NOT NULL CHECK (fee_cents >= 0),"
 	"  created TEXT NOT NULL,"
 	"  status TEXT NOT NULL DEFAULT 'received',"
-	"  submit_key TEXT UNIQUE,"
+	"  submit_key TEXT,"
 	"  lang TEXT NOT NULL DEFAULT 'de'"
 	");"
 	"CREATE TABLE status_event ("
@@ -46,6 +47,7 @@ static const char *const store_migrations[] = {
 	"  at TEXT NOT NULL"
 	");"
 	"CREATE INDEX status_event_submission ON status_event(submission_id);"
+	"CREATE INDEX submission_key ON submission(submit_key);"
 	"CREATE TABLE ref_counter ("
 	"  year INTEGER PRIMARY KEY,"
 	"  last INTEGER NOT NULL"
@@ -57,10 +59,17 @@ static const char *const store_migrations[] = {
 static int
 store_busy(void *arg, int count)
 {
-	struct timespec ts = { 0, STORE_BUSY_STEP_US * 1000L };
+	struct store *s = arg;
+	struct timespec ts = { 0, STORE_BUSY_STEP_US * 1000L }, now;
+	long	 waited_ms;
 
-	(void)arg;
-	if ((long)count * STORE_BUSY_STEP_US / 1000 >= STORE_BUSY_MS)
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+		return 0;
+	if (count == 0)
+		s->busy_since = now;
+	waited_ms = (now.tv_sec - s->busy_since.tv_sec) * 1000 +
+	    (now.tv_nsec - s->busy_since.tv_nsec) / 1000000;
+	if (waited_ms >= STORE_BUSY_MS)
 		return 0;
 	nanosleep(&ts, NULL);
 	return 1;
@@ -128,7 +137,7 @@ store_open(struct store **out, const char *data_dir, int create)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_handler(s->db, store_busy, NULL);
+	sqlite3_busy_handler(s->db, store_busy, s);
 	/* Keep the WAL file when we close: recreating it costs ~1 ms. */
 	sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 	if ((rc = store_exec(s, "PRAGMA journal_mode=WAL;"
@@ -202,18 +211,31 @@ store_copy(char *dst, size_t size, const unsigned char *src)
 	snprintf(dst, size, "%s", src ? (const char *)src : "");
 }
 
-/* The receipt of an earlier submission with the same key, if any. */
+/*
+ * The receipt of an earlier submission of the same form (same key, same
+ * service) with the same answers, if any. Different answers under the same
+ * key are a second registration made with the Back button: a new record.
+ */
 static int
-store_find_key(struct store *s, const char *key, struct store_receipt *r)
+store_find_key(struct store *s, const struct store_new *n,
+    struct store_receipt *r)
 {
 	sqlite3_stmt *st;
 	int	 rc;
 
 	if (sqlite3_prepare_v2(s->db,
-	    "SELECT ref, token FROM submission WHERE submit_key = ?1", -1, &st,
-	    NULL) != SQLITE_OK)
+	    "SELECT ref, token FROM submission WHERE submit_key = ?1"
+	    " AND service = ?2 AND answers = ?3", -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "find key");
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_bind_text(st, 1, n->submit_key, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(st, 2, n->service, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(st, 3, n->values_xml, -1, SQLITE_STATIC) !=
+	    SQLITE_OK) {
+		sqlite3_finalize(st);
+		return store_fail(s, "find key");
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		store_copy(r->ref, sizeof(r->ref), sqlite3_column_text(st, 0));
@@ -307,9 +329,10 @@ store_submit(struct store *s, const struct store_new *n,
 
 	memset(r, 0, sizeof(*r));
 	if (store_exec(s, "BEGIN IMMEDIATE;") != STORE_OK)
-		return STORE_ERROR;
+		return (sqlite3_errcode(s->db) & 0xff) == SQLITE_BUSY ? STORE_BUSY :
+		    STORE_ERROR;
 	if (n->submit_key != NULL &&
-	    (rc = store_find_key(s, n->submit_key, r)) != STORE_NOTFOUND) {
+	    (rc = store_find_key(s, n, r)) != STORE_NOTFOUND) {
 		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
 		return rc;
 	}

@@ -14,7 +14,8 @@ enum store_rc {
 	STORE_ERROR = -1,
 	STORE_OK = 0,
 	STORE_NOTFOUND = 1,
-	STORE_OUTDATED = 2	/* the database needs `rathaus init` */
+	STORE_OUTDATED = 2,	/* the database needs `rathaus init` */
+	STORE_BUSY = 3		/* another writer held the lock too long */
 };
 
 #define STORE_STATUS_MAX	24

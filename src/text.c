@@ -50,15 +50,25 @@ text_utf8_valid(const char *s, size_t len)
 	return 1;
 }
 
-/* Control characters other than tab and newlines cannot live in XML 1.0. */
+/*
+ * Characters that XML 1.0 cannot hold (C0 controls but tab and newlines,
+ * U+FFFE, U+FFFF) and ones no citizen types (DEL, C1 controls). Stored
+ * answers are XML: letting one through would make the receipt unreadable.
+ * Expects valid UTF-8.
+ */
 int
 text_has_controls(const char *s)
 {
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
-		    c == 0x7f)
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
+		    *p == 0x7f)
 			return 1;
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			return 1;		/* U+0080..U+009F */
+		if (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))
+			return 1;		/* U+FFFE, U+FFFF */
 	}
 	return 0;
 }

@@ -270,13 +270,17 @@
       <xsl:when test="number($cents) = 0">
         <xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.free'"/></xsl:call-template>
       </xsl:when>
-      <xsl:when test="$lang = 'de'">
-        <xsl:value-of select="format-number($cents div 100, '#.##0,00', 'de')"/>
-        <xsl:text> €</xsl:text>
-      </xsl:when>
       <xsl:otherwise>
-        <xsl:text>EUR </xsl:text>
-        <xsl:value-of select="format-number($cents div 100, '#,##0.00')"/>
+        <xsl:call-template name="msg">
+          <xsl:with-param name="key" select="'fee.amount'"/>
+          <xsl:with-param name="format" select="false()"/>
+          <xsl:with-param name="arg">
+            <xsl:choose>
+              <xsl:when test="$lang = 'de'"><xsl:value-of select="format-number($cents div 100, '#.##0,00', 'de')"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="format-number($cents div 100, '#,##0.00')"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:with-param>
+        </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

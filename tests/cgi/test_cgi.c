@@ -946,6 +946,67 @@ test_double_submit(void **state)
 	assert_string_equal(loc1, loc2);
 	after = count_submissions();
 	assert_int_equal(after - before, 1);
+
+	/* Back button, other answers, same key: a second registration. */
+	field_set(f, NFIELDS, "name", "Erika Zweitanmeldung");
+	body = form_encode(f, NFIELDS);
+	assert_int_equal(http("POST", FORM, body, strlen(body), &r2), 0);
+	assert_int_equal(r2.status, 303);
+	loc2 = resp_header(&r2, "Location");
+	assert_non_null(loc2);
+	assert_string_not_equal(loc1, loc2);
+	assert_int_equal(count_submissions() - before, 2);
+}
+
+/* The route decides before the body is read: 404 and 405, not 400. */
+static void
+test_post_to_wrong_place(void **state)
+{
+	struct resp r;
+
+	(void)state;
+	assert_int_equal(http("POST", SCRIPT "/nope", "a=%zz", 5, &r), 0);
+	assert_int_equal(r.status, 404);
+	assert_int_equal(http("POST", SCRIPT "/status/2026-000001-5", "a=%zz",
+	    5, &r), 0);
+	assert_int_equal(r.status, 405);
+}
+
+/*
+ * Characters XML cannot hold (here U+FFFF) are a field error, never
+ * stored: a stored one would make the receipt unreadable for good.
+ */
+static void
+test_unstorable_characters(void **state)
+{
+	struct field f[NFIELDS];
+	struct resp r;
+	char	*body;
+	long	 before = count_submissions();
+
+	(void)state;
+	valid_fields(f, fresh_key());
+	field_set(f, NFIELDS, "name", "Max \xef\xbf\xbf");
+	body = form_encode(f, NFIELDS);
+	assert_int_equal(http("POST", FORM, body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "href=\"#f-name\""));
+	assert_int_equal(count_submissions(), before);
+}
+
+/* A form page carries a per-visitor key: no cache may keep it. */
+static void
+test_form_not_cached(void **state)
+{
+	struct resp r;
+	char	*cc;
+
+	(void)state;
+	assert_int_equal(http("GET", FORM, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	cc = resp_header(&r, "Cache-Control");
+	assert_non_null(cc);
+	assert_non_null(strstr(cc, "no-store"));
 }
 
 /* Last: no sanitizer report, no crash of the CGI in Apache's error log. */
@@ -998,6 +1059,9 @@ main(void)
 		cmocka_unit_test_teardown(test_too_large, free_tracked),
 		cmocka_unit_test_teardown(test_bad_utf8, free_tracked),
 		cmocka_unit_test_teardown(test_double_submit, free_tracked),
+		cmocka_unit_test_teardown(test_post_to_wrong_place, free_tracked),
+		cmocka_unit_test_teardown(test_unstorable_characters, free_tracked),
+		cmocka_unit_test_teardown(test_form_not_cached, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 	int	 rc;

@@ -98,6 +98,10 @@ test_text_controls(void **state)
 	assert_true(text_has_controls("bell\a"));
 	assert_true(text_has_controls("esc\x1b[0m"));
 	assert_true(text_has_controls("del\x7f"));
+	assert_true(text_has_controls("nonchar \xef\xbf\xbf"));
+	assert_true(text_has_controls("nonchar \xef\xbf\xbe"));
+	assert_true(text_has_controls("c1 \xc2\x85"));
+	assert_false(text_has_controls("\xef\xbf\xbd \xc2\xa0 M\xc3\xbcller"));
 }
 
 int

@@ -61,6 +61,11 @@ test_conf_rejects_mistakes(void **state)
 	assert_non_null(strstr(err, ":1: unknown key"));
 	assert_int_equal(load("\n\njust words\n", &c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, ":3: expected key = value"));
+	assert_int_equal(load("timezone = Europe/Wiesmoor\n", &c, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown timezone"));
+	assert_int_equal(load("timezone = ../../etc/passwd\n", &c, err,
+	    sizeof(err)), -1);
 	assert_int_equal(conf_load(&c, "/nonexistent/rathaus.conf", err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "cannot open"));

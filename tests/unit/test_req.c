@@ -182,6 +182,73 @@ test_req_multipart_broken(void **state)
 	}
 }
 
+/* Empty pairs are no way around the field limit. */
+static void
+test_req_empty_pairs_count(void **state)
+{
+	struct req_params ps;
+
+	(void)state;
+	assert_int_equal(urlenc(&ps, "&&&"), REQ_OK);
+	req_params_free(&ps);
+	assert_int_equal(urlenc(&ps, "&&&&&"), REQ_TOO_MANY_FIELDS);
+	req_params_free(&ps);
+	assert_int_equal(urlenc(&ps, "a=1&&&b=2"), REQ_OK);
+	req_params_free(&ps);
+	assert_int_equal(urlenc(&ps, "a=1&&&b=2&c=3"), REQ_TOO_MANY_FIELDS);
+	req_params_free(&ps);
+}
+
+/* Semicolons inside quoted parameters do not split them. */
+static void
+test_req_multipart_quoted_params(void **state)
+{
+	static const char body[] =
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; filename=\"a; name=evil\"; name=\"real\"\r\n\r\n"
+	    "file bytes\r\n"
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"x; filename=q\"\r\n\r\n"
+	    "text\r\n"
+	    "--XyZ--";
+	struct req_params ps;
+
+	(void)state;
+	assert_int_equal(multipart(&ps, CT, body, sizeof(body) - 1), REQ_OK);
+	assert_int_equal(ps.n, 2);
+	assert_string_equal(ps.v[0].name, "real");
+	assert_string_equal(ps.v[0].filename, "a; name=evil");
+	assert_string_equal(ps.v[1].name, "x; filename=q");
+	assert_null(ps.v[1].filename);
+	req_params_free(&ps);
+}
+
+/* A file part is never a text answer: its bytes were not checked. */
+static void
+test_req_file_parts_are_not_text(void **state)
+{
+	static const char body[] =
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"place\"; filename=\"\"\r\n\r\n"
+	    "Weide \xff\xfe\r\n"
+	    "--XyZ--";
+	static const char nul[] =
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"place\0zzz\"\r\n\r\n"
+	    "x\r\n"
+	    "--XyZ--";
+	struct req_params ps;
+
+	(void)state;
+	assert_int_equal(multipart(&ps, CT, body, sizeof(body) - 1), REQ_OK);
+	assert_int_equal(ps.n, 1);
+	assert_null(req_param(&ps, "place"));
+	req_params_free(&ps);
+	assert_int_equal(multipart(&ps, CT, nul, sizeof(nul) - 1),
+	    REQ_BAD_MULTIPART);
+	req_params_free(&ps);
+}
+
 static void
 test_req_cookies(void **state)
 {
@@ -194,6 +261,11 @@ test_req_cookies(void **state)
 	assert_int_equal(ps.n, 2);
 	assert_string_equal(req_param(&ps, "a"), "1");
 	assert_string_equal(req_param(&ps, "b"), "two");
+	req_params_free(&ps);
+	/* More cookies than fields allowed: the rest are ignored, no error. */
+	assert_int_equal(req_parse_cookies(&ps, &small,
+	    "a=1; b=2; c=3; d=4; e=5; f=6"), REQ_OK);
+	assert_int_equal(ps.n, 4);
 	req_params_free(&ps);
 }
 
@@ -221,7 +293,9 @@ parse_with(const char *const *env, const char *body, struct req *r)
 	test_env = env;
 	in = fmemopen((void *)body, strlen(body) + 1, "r");
 	assert_non_null(in);
-	e = req_parse(r, &small, fake_env, in);
+	if ((e = req_parse(r, &small, fake_env)) == REQ_OK &&
+	    r->method == REQ_POST)
+		e = req_parse_body(r, &small, fake_env, in);
 	fclose(in);
 	return e;
 }
@@ -277,6 +351,10 @@ test_req_parse_rejects(void **state)
 		"REQUEST_METHOD=POST", "CONTENT_LENGTH=3",
 		"CONTENT_TYPE=application/json", NULL,
 	};
+	static const char *const prefixtype[] = {
+		"REQUEST_METHOD=POST", "CONTENT_LENGTH=3",
+		"CONTENT_TYPE=application/x-www-form-urlencodedX", NULL,
+	};
 	static const char *const badpath[] = {
 		"REQUEST_METHOD=GET", "PATH_INFO=/\xff", NULL,
 	};
@@ -293,6 +371,8 @@ test_req_parse_rejects(void **state)
 	assert_int_equal(parse_with(badlen, "", &r), REQ_BAD_REQUEST);
 	req_free(&r);
 	assert_int_equal(parse_with(badtype, "{}x", &r), REQ_BAD_REQUEST);
+	req_free(&r);
+	assert_int_equal(parse_with(prefixtype, "a=1", &r), REQ_BAD_REQUEST);
 	req_free(&r);
 	assert_int_equal(parse_with(badpath, "", &r), REQ_BAD_REQUEST);
 	req_free(&r);
@@ -311,6 +391,9 @@ main(void)
 		cmocka_unit_test(test_req_limits),
 		cmocka_unit_test(test_req_multipart),
 		cmocka_unit_test(test_req_multipart_broken),
+		cmocka_unit_test(test_req_empty_pairs_count),
+		cmocka_unit_test(test_req_multipart_quoted_params),
+		cmocka_unit_test(test_req_file_parts_are_not_text),
 		cmocka_unit_test(test_req_cookies),
 		cmocka_unit_test(test_req_parse_cgi),
 		cmocka_unit_test(test_req_parse_rejects),
