@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -25,9 +26,58 @@ static const struct app_page {
 xmlNodePtr
 app_child(xmlNodePtr parent, const char *name, const char *text)
 {
+	if (parent == NULL)
+		return NULL;
 	/* xmlNewTextChild escapes the text; xmlNewChild would not. */
 	return xmlNewTextChild(parent, NULL, (const xmlChar *)name,
 	    (const xmlChar *)text);
+}
+
+/* Set attributes: NULL-terminated name, value pairs; -1 if one failed. */
+static int
+app_vprops(xmlNodePtr n, va_list ap)
+{
+	const char *name, *value;
+
+	if (n == NULL)
+		return -1;
+	while ((name = va_arg(ap, const char *)) != NULL) {
+		value = va_arg(ap, const char *);
+		if (xmlNewProp(n, (const xmlChar *)name,
+		    (const xmlChar *)(value ? value : "")) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+int
+app_props(xmlNodePtr n, ...)
+{
+	va_list	 ap;
+	int	 rc;
+
+	va_start(ap, n);
+	rc = app_vprops(n, ap);
+	va_end(ap);
+	return rc;
+}
+
+/*
+ * A new child element with optional text and attributes (name, value
+ * pairs, NULL-terminated); NULL if anything failed. Building the result
+ * document checks every step through this one function.
+ */
+xmlNodePtr
+app_elem(xmlNodePtr parent, const char *name, const char *text, ...)
+{
+	xmlNodePtr n = app_child(parent, name, text);
+	va_list	 ap;
+	int	 rc;
+
+	va_start(ap, text);
+	rc = app_vprops(n, ap);
+	va_end(ap);
+	return rc == 0 ? n : NULL;
 }
 
 /*
@@ -143,18 +193,23 @@ app_service_node(struct app *a, const struct form *f, xmlNodePtr parent)
 		    strcmp((const char *)n->name, "clerk") == 0) {
 			xmlNodePtr copy = xmlDocCopyNodeList(a->doc,
 			    clerk->children);
-			if (copy != NULL)
-				xmlAddChildList(n, copy);
+			if (copy == NULL || xmlAddChildList(n, copy) == NULL) {
+				xmlFreeNodeList(copy);
+				xmlFreeNode(svc);
+				return NULL;
+			}
 			break;
 		}
-	return xmlAddChild(parent, svc);
+	if (xmlAddChild(parent, svc) == NULL) {
+		xmlFreeNode(svc);
+		return NULL;
+	}
+	return svc;
 }
 
 int
 app_begin(struct app *a, const char *name)
 {
-	xmlNodePtr ctx;
-
 	if (a->doc != NULL)
 		xmlFreeDoc(a->doc);
 	a->root = NULL;
@@ -162,35 +217,24 @@ app_begin(struct app *a, const char *name)
 	    (a->root = xmlNewNode(NULL, (const xmlChar *)"page")) == NULL)
 		return -1;
 	xmlDocSetRootElement(a->doc, a->root);
-	xmlNewProp(a->root, (const xmlChar *)"name", (const xmlChar *)name);
-	xmlNewProp(a->root, (const xmlChar *)"lang", (const xmlChar *)a->lang);
-	ctx = app_child(a->root, "context", NULL);
-	xmlNewProp(ctx, (const xmlChar *)"script",
-	    (const xmlChar *)a->conf.script);
-	xmlNewProp(ctx, (const xmlChar *)"static",
-	    (const xmlChar *)a->conf.static_url);
-	xmlNewProp(ctx, (const xmlChar *)"self",
-	    (const xmlChar *)(a->req.path ? a->req.path : "/"));
-	/* For links to the same page in the other language. */
-	xmlNewProp(ctx, (const xmlChar *)"query",
-	    (const xmlChar *)(a->req.query_string ? a->req.query_string : ""));
 	a->stylesheet = name;
-	return 0;
+	/* query: for links to the same page in the other language. */
+	return app_props(a->root, "name", name, "lang", a->lang, NULL) != 0 ||
+	    app_elem(a->root, "context", NULL, "script", a->conf.script,
+	    "static", a->conf.static_url, "self", a->req.path ? a->req.path : "/",
+	    "query", a->req.query_string, NULL) == NULL ? -1 : 0;
 }
 
 int
 app_error(struct app *a, int status, const char *reason)
 {
-	xmlNodePtr e;
 	char	 code[8];
 
 	a->status = status;
-	if (app_begin(a, "error") == -1)
-		return -1;
 	snprintf(code, sizeof(code), "%d", status);
-	e = app_child(a->root, "error", NULL);
-	xmlNewProp(e, (const xmlChar *)"code", (const xmlChar *)code);
-	xmlNewProp(e, (const xmlChar *)"reason", (const xmlChar *)reason);
+	if (app_begin(a, "error") == -1 || app_elem(a->root, "error", NULL,
+	    "code", code, "reason", reason, NULL) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -298,13 +342,13 @@ app_run(req_getenv_fn env, FILE *in, FILE *out)
 }
 
 /* A stored UTC time as the local time citizens read (as is if odd). */
-static void
+static int
 app_time_prop(xmlNodePtr n, const char *name, const char *utc)
 {
 	char	 local[WHEN_ISO_MAX];
 
-	xmlNewProp(n, (const xmlChar *)name, (const xmlChar *)
-	    (when_local_iso(utc, local) == 0 ? local : utc));
+	return app_props(n, name, when_local_iso(utc, local) == 0 ? local : utc,
+	    NULL);
 }
 
 /* The stored answers, parsed back (they were written by us, still: NONET). */
@@ -322,7 +366,10 @@ app_answers(xmlNodePtr sub, const char *xml)
 	xmlFreeDoc(doc);
 	if (copy == NULL)
 		return -1;
-	xmlAddChild(sub, copy);
+	if (xmlAddChild(sub, copy) == NULL) {
+		xmlFreeNode(copy);
+		return -1;
+	}
 	return 0;
 }
 
@@ -338,7 +385,7 @@ app_submission(struct app *a, const char *page, struct store_submission *s)
 	const char *token = req_param(&a->req.query, "token");
 	struct form f;
 	xmlNodePtr sub, hist, e;
-	char	 num[24];
+	char	 fee[24], version[24];
 	size_t	 i;
 	int	 rc;
 
@@ -360,27 +407,23 @@ app_submission(struct app *a, const char *page, struct store_submission *s)
 		if (rc != 0)
 			return -1;
 	}
-	sub = app_child(a->root, "submission", NULL);
-	xmlNewProp(sub, (const xmlChar *)"ref", (const xmlChar *)s->ref);
-	xmlNewProp(sub, (const xmlChar *)"service", (const xmlChar *)s->service);
-	app_time_prop(sub, "created", s->created);
-	xmlNewProp(sub, (const xmlChar *)"status", (const xmlChar *)s->status);
-	snprintf(num, sizeof(num), "%ld", s->fee_cents);
-	xmlNewProp(sub, (const xmlChar *)"fee-cents", (const xmlChar *)num);
-	snprintf(num, sizeof(num), "%ld", s->version);
-	xmlNewProp(sub, (const xmlChar *)"service-version",
-	    (const xmlChar *)num);
+	snprintf(fee, sizeof(fee), "%ld", s->fee_cents);
+	snprintf(version, sizeof(version), "%ld", s->version);
+	if ((sub = app_elem(a->root, "submission", NULL, "ref", s->ref,
+	    "service", s->service, "status", s->status, "fee-cents", fee,
+	    "service-version", version, NULL)) == NULL ||
+	    app_time_prop(sub, "created", s->created) != 0 ||
+	    (hist = app_child(sub, "history", NULL)) == NULL)
+		return -1;
+	for (i = 0; i < s->nhistory; i++)
+		if ((e = app_elem(hist, "entry", NULL, "status",
+		    s->history[i].status, NULL)) == NULL ||
+		    app_time_prop(e, "at", s->history[i].at) != 0)
+			return -1;
 	if (app_answers(sub, s->values_xml) != 0) {
 		fprintf(stderr, "rathaus: stored answers of %s do not parse\n",
 		    s->ref);
 		return -1;
-	}
-	hist = app_child(sub, "history", NULL);
-	for (i = 0; i < s->nhistory; i++) {
-		e = app_child(hist, "entry", NULL);
-		xmlNewProp(e, (const xmlChar *)"status",
-		    (const xmlChar *)s->history[i].status);
-		app_time_prop(e, "at", s->history[i].at);
 	}
 	return 0;
 }

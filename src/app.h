@@ -40,6 +40,9 @@ int	 app_store(struct app *);
 int	 app_begin(struct app *, const char *page_name);
 int	 app_error(struct app *, int status, const char *reason);
 xmlNodePtr app_child(xmlNodePtr parent, const char *name, const char *text);
+xmlNodePtr app_elem(xmlNodePtr parent, const char *name, const char *text,
+	    ...) __attribute__((sentinel));
+int	 app_props(xmlNodePtr, ...) __attribute__((sentinel));
 xmlNodePtr app_service_node(struct app *, const struct form *,
 	    xmlNodePtr parent);
 int	 app_link(struct app *, struct buf *, const char *path,

@@ -47,10 +47,9 @@ page_catalog(struct app *a)
 	buf_init(&folded, 0);
 	if (q != NULL && text_fold(&folded, q) == -1)
 		q = NULL;
-	cat = app_child(a->root, "catalog", NULL);
-	xmlNewProp(cat, (const xmlChar *)"q", (const xmlChar *)(q ? q : ""));
 	form_diag_init(&diag);
-	if (form_catalog(&a->share, &forms, &n, &diag) != 0)
+	if ((cat = app_elem(a->root, "catalog", NULL, "q", q, NULL)) == NULL ||
+	    form_catalog(&a->share, &forms, &n, &diag) != 0)
 		goto out;
 	/* A broken definition is logged and left out; the rest stays up. */
 	if (diag.errors > 0)

@@ -22,39 +22,30 @@ page_form_key_ok(const char *k)
 static int
 page_form_values(xmlNodePtr values, const struct valid_result *res)
 {
-	xmlNodePtr v;
 	size_t	 i;
 
 	if (values == NULL)
 		return -1;
-	for (i = 0; i < res->nvalues; i++) {
-		if ((v = app_child(values, "value", res->values[i].value)) ==
-		    NULL)
+	for (i = 0; i < res->nvalues; i++)
+		if (app_elem(values, "value", res->values[i].value, "name",
+		    res->values[i].name, NULL) == NULL)
 			return -1;
-		xmlNewProp(v, (const xmlChar *)"name",
-		    (const xmlChar *)res->values[i].name);
-	}
 	return 0;
 }
 
 static int
 page_form_errors(xmlNodePtr parent, const struct valid_result *res)
 {
-	xmlNodePtr errors, e;
+	xmlNodePtr errors;
 	size_t	 i;
 
 	if ((errors = app_child(parent, "errors", NULL)) == NULL)
 		return -1;
-	for (i = 0; i < res->nerrors; i++) {
-		if ((e = app_child(errors, "error", NULL)) == NULL)
+	for (i = 0; i < res->nerrors; i++)
+		if (app_elem(errors, "error", NULL, "field",
+		    res->errors[i].field, "code", res->errors[i].code, "arg",
+		    res->errors[i].arg, NULL) == NULL)
 			return -1;
-		xmlNewProp(e, (const xmlChar *)"field",
-		    (const xmlChar *)res->errors[i].field);
-		xmlNewProp(e, (const xmlChar *)"code",
-		    (const xmlChar *)res->errors[i].code);
-		xmlNewProp(e, (const xmlChar *)"arg",
-		    (const xmlChar *)res->errors[i].arg);
-	}
 	return 0;
 }
 
@@ -74,11 +65,8 @@ page_form_answers(const struct form *f, const struct valid_result *res)
 	if (root != NULL) {
 		xmlDocSetRootElement(doc, root);
 		snprintf(version, sizeof(version), "%ld", f->version);
-		xmlNewProp(root, (const xmlChar *)"service",
-		    (const xmlChar *)f->id);
-		xmlNewProp(root, (const xmlChar *)"version",
-		    (const xmlChar *)version);
-		if (page_form_values(root, res) == 0)
+		if (app_props(root, "service", f->id, "version", version,
+		    NULL) == 0 && page_form_values(root, res) == 0)
 			xmlDocDumpMemoryEnc(doc, &xml, &len, "UTF-8");
 	}
 	if (xml != NULL) {
@@ -143,7 +131,6 @@ page_form(struct app *a)
 	struct form f;
 	struct form_diag diag;
 	struct valid_result res;
-	xmlNodePtr submit;
 	const char *key = NULL;
 	char	 fresh[REF_TOKEN_LEN + 1];
 	int	 rc = -1;
@@ -185,8 +172,8 @@ page_form(struct app *a)
 	    (page_form_values(app_child(a->root, "values", NULL), &res) != 0 ||
 	    page_form_errors(a->root, &res) != 0))
 		goto out;
-	submit = app_child(a->root, "submit", NULL);
-	xmlNewProp(submit, (const xmlChar *)"key", (const xmlChar *)key);
+	if (app_elem(a->root, "submit", NULL, "key", key, NULL) == NULL)
+		goto out;
 	/*
 	 * Never cached: a sent-back form holds personal data, and a fresh one
 	 * a double-submit key that must be this visitor's alone.

@@ -16,7 +16,6 @@ page_receipt(struct app *a)
 {
 	struct store_submission s;
 	struct buf url, path;
-	xmlNodePtr qr;
 	char	 size[16];
 	int	 n = 0, rc;
 
@@ -31,11 +30,11 @@ page_receipt(struct app *a)
 	    req_param(&a->req.query, "token")) == -1 ||
 	    qr_path(buf_str(&url), &path, &n) == -1)
 		goto out;
-	app_child(a->root, "status-url", buf_str(&url));
-	qr = app_child(a->root, "qr", NULL);
 	snprintf(size, sizeof(size), "%d", n);
-	xmlNewProp(qr, (const xmlChar *)"size", (const xmlChar *)size);
-	xmlNewProp(qr, (const xmlChar *)"path", (const xmlChar *)buf_str(&path));
+	if (app_child(a->root, "status-url", buf_str(&url)) == NULL ||
+	    app_elem(a->root, "qr", NULL, "size", size, "path", buf_str(&path),
+	    NULL) == NULL)
+		goto out;
 	rc = 0;
 out:
 	buf_free(&url);
