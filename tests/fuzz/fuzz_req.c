@@ -1,18 +1,77 @@
 /*
- * Fuzz target for the request parsers (libFuzzer interface). The first
- * line of the input is the Content-Type, the rest the body; the same
- * bytes also go through the urlencoded and cookie parsers.
+ * Fuzz target for the request parsers (libFuzzer interface). An input
+ * starting with "CGI\n" is a whole request: the next lines are method,
+ * PATH_INFO, QUERY_STRING, CONTENT_TYPE, HTTP_COOKIE, and the rest is the
+ * body, given to req_parse and req_parse_body as a CGI environment.
+ * Otherwise the first line is a Content-Type and the rest a multipart
+ * body; the same bytes also go through the urlencoded and cookie parsers.
  * tools/fuzz runs it under libFuzzer; `make check` replays the corpus.
  */
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "req.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define FUZZ_ENV_LINES	5
+
+static const char *const fuzz_env_names[FUZZ_ENV_LINES] = {
+	"REQUEST_METHOD", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE",
+	"HTTP_COOKIE",
+};
+
+/* The environment of the request being fuzzed (one at a time). */
+static char	*fuzz_env_values[FUZZ_ENV_LINES];
+static char	 fuzz_content_length[32];
+
+static const char *
+fuzz_env(const char *name)
+{
+	int	 i;
+
+	if (strcmp(name, "CONTENT_LENGTH") == 0)
+		return fuzz_content_length;
+	for (i = 0; i < FUZZ_ENV_LINES; i++)
+		if (strcmp(name, fuzz_env_names[i]) == 0)
+			return fuzz_env_values[i];
+	return NULL;
+}
+
+static void
+fuzz_cgi(const char *p, size_t size)
+{
+	const char *end = p + size, *nl;
+	struct req r;
+	FILE	*in;
+	int	 i;
+
+	for (i = 0; i < FUZZ_ENV_LINES; i++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		fuzz_env_values[i] = strndup(p, (size_t)(nl - p));
+		p = nl < end ? nl + 1 : end;
+	}
+	snprintf(fuzz_content_length, sizeof(fuzz_content_length), "%zu",
+	    (size_t)(end - p));
+	in = fmemopen((void *)p, (size_t)(end - p) + 1, "r");
+	if (in != NULL) {
+		if (req_parse(&r, &req_default_limits, fuzz_env) == REQ_OK &&
+		    r.method == REQ_POST)
+			req_parse_body(&r, &req_default_limits, fuzz_env, in);
+		req_free(&r);
+		fclose(in);
+	}
+	for (i = 0; i < FUZZ_ENV_LINES; i++) {
+		free(fuzz_env_values[i]);
+		fuzz_env_values[i] = NULL;
+	}
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -22,6 +81,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char	*ctype, *text;
 	size_t	 clen;
 
+	if (size >= 4 && memcmp(data, "CGI\n", 4) == 0) {
+		fuzz_cgi((const char *)data + 4, size - 4);
+		return 0;
+	}
 	nl = memchr(data, '\n', size);
 	clen = nl ? (size_t)(nl - (const char *)data) : 0;
 	if ((ctype = strndup((const char *)data, clen)) == NULL)
