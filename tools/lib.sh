@@ -8,13 +8,15 @@ RATHAUS_PACKAGES=(
     libxml2-dev libxslt1-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
     libqrencode-dev libcmocka-dev libjansson-dev
     apache2 curl zbar-tools librsvg2-bin libxml2-utils tzdata
+    default-jre-headless
 )
 
-# Install whichever of RATHAUS_PACKAGES is missing (apt-get, as root or
-# through sudo). Does nothing when all are installed.
+# Install whichever of the given packages (default: RATHAUS_PACKAGES) is
+# missing (apt-get, as root or through sudo). Does nothing when all are.
 install_packages() {
-    local missing=() p status sudo=()
-    for p in "${RATHAUS_PACKAGES[@]}"; do
+    local missing=() p status sudo=() wanted=("$@")
+    [ ${#wanted[@]} -gt 0 ] || wanted=("${RATHAUS_PACKAGES[@]}")
+    for p in "${wanted[@]}"; do
         status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) || status=
         [ "$status" = installed ] || missing+=("$p")
     done
@@ -33,4 +35,19 @@ install_packages() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q || return 1
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
         --no-install-recommends "${missing[@]}" </dev/null || return 1
+}
+
+# The Nu Html Checker (vnu.jar from the npm registry) in DIR; prints the
+# jar's path. npm comes from Debian when the machine has none.
+install_vnu() {
+    local dir=$1 jar=$1/node_modules/vnu-jar/build/dist/vnu.jar
+    if [ ! -f "$jar" ]; then
+        if ! command -v npm >/dev/null 2>&1; then
+            install_packages npm >&2 || return 1
+        fi
+        mkdir -p "$dir"
+        npm install --prefix "$dir" --no-audit --no-fund --silent \
+            vnu-jar@26 >&2 </dev/null || return 1
+    fi
+    echo "$jar"
 }

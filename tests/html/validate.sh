@@ -1,0 +1,94 @@
+#!/bin/sh
+# Every kind of citizen page, rendered by the real CGI program, must be
+# valid HTML5 according to the Nu Html Checker (vnu.jar, from npm; the
+# jar is named by VNU_JAR, which tools/check always sets). Prints TAP, one
+# line per page; without VNU_JAR or java the whole test is skipped.
+#
+# Environment (set by `make check`): abs_top_srcdir, abs_top_builddir.
+
+top=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${abs_top_builddir:-$top}
+cgi=$build/cgi-bin/rathaus.cgi
+
+if [ -z "${VNU_JAR:-}" ] || [ ! -f "$VNU_JAR" ] || ! command -v java >/dev/null 2>&1; then
+	echo "1..0 # SKIP no VNU_JAR or no java (tools/check provides both)"
+	exit 77
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/rathaus-html.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/data" "$tmp/pages"
+cat >"$tmp/rathaus.conf" <<CONF
+data_dir = $tmp/data
+share_dir = $top
+base_url = http://127.0.0.1:9
+CONF
+"$build/tools/rathaus" init --conf "$tmp/rathaus.conf" >/dev/null || exit 99
+RATHAUS_CONF=$tmp/rathaus.conf
+export RATHAUS_CONF
+
+# page NAME METHOD PATH QUERY [BODY]: the response body in pages/NAME.html,
+# the headers in pages/NAME.head.
+page() {
+	name=$1 method=$2 path=$3 query=$4 body=${5:-}
+	printf '%s' "$body" | env REQUEST_METHOD="$method" PATH_INFO="$path" \
+	    QUERY_STRING="$query" CONTENT_LENGTH=${#body} \
+	    CONTENT_TYPE=application/x-www-form-urlencoded "$cgi" \
+	    >"$tmp/out" 2>>"$tmp/stderr"
+	sed -n '1,/^\r$/p' "$tmp/out" >"$tmp/pages/$name.head"
+	sed '1,/^\r$/d' "$tmp/out" >"$tmp/pages/$name.html"
+}
+
+# A valid Easter bonfire for next Easter: Karsamstag of next year is
+# always far enough away (the deadline is 4 days before it).
+year=$(( $(date +%Y) + 1 ))
+a=$((year % 19)) b=$((year / 100)) c=$((year % 100))
+h=$(( (19 * a + b - b / 4 - (b - (b + 8) / 25 + 1) / 3 + 15) % 30 ))
+l=$(( (32 + 2 * (b % 4) + 2 * (c / 4) - h - c % 4) % 7 ))
+m=$(( (a + 11 * h + 22 * l) / 451 ))
+easter=$(printf '%04d-%02d-%02d' "$year" $(( (h + l - 7 * m + 114) / 31 )) \
+    $(( (h + l - 7 * m + 114) % 31 + 1 )))
+saturday=$(date -d "$easter -1 day" +%F)
+valid="name=Anna+Beispiel&phone=04944+305-0&place=Am+Festplatz+1&date=$saturday&time=19%3A30&diameter=5&height=3&material=holz&material_confirm=yes&safety=Feuerl%C3%B6scher"
+
+page catalog GET / ""
+page catalog-en GET / "lang=en"
+page search GET / "q=nichts-gefunden"
+page form GET /services/osterfeuer ""
+page form-en GET /services/osterfeuer "lang=en"
+page form-errors POST /services/osterfeuer "" "name=&date=2000-01-01&diameter=99&email=x"
+page not-found GET /nope ""
+page bad-request GET / "q=%zz"
+page valid POST /services/osterfeuer "" "$valid"
+loc=$(sed -n 's/^Location: \(.*\)\r$/\1/p' "$tmp/pages/valid.head")
+rm -f "$tmp/pages/valid.head" "$tmp/pages/valid.html"
+ref=${loc#*/receipt/}
+ref=${ref%%\?*}
+token=${loc#*token=}
+page receipt GET "/receipt/$ref" "token=$token"
+page status GET "/status/$ref" "token=$token"
+page status-en GET "/status/$ref" "token=$token&lang=en"
+
+java -jar "$VNU_JAR" --errors-only --format gnu "$tmp"/pages/*.html \
+    >"$tmp/vnu.out" 2>&1
+set -- "$tmp"/pages/*.html
+echo "1..$#"
+n=0 failed=0
+for f do
+	n=$((n + 1))
+	name=$(basename "$f" .html)
+	if [ ! -s "$f" ]; then
+		echo "not ok $n - $name: empty page"
+		failed=$((failed + 1))
+	elif grep -q "$f" "$tmp/vnu.out"; then
+		echo "not ok $n - $name"
+		grep "$f" "$tmp/vnu.out" | sed "s|$tmp/pages/|# |"
+		failed=$((failed + 1))
+	else
+		echo "ok $n - $name"
+	fi
+done
+if [ -s "$tmp/stderr" ]; then
+	sed 's/^/# stderr: /' "$tmp/stderr"
+fi
+[ "$failed" -eq 0 ]
