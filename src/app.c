@@ -301,9 +301,13 @@ app_run(req_getenv_fn env, FILE *in, FILE *out)
 		return 1;
 	}
 	/* "today" in date rules is the municipality's local date. */
-	setenv("TZ", a.conf.timezone, 1);
-	tzset();
-	when_today(&a.today);
+	if (setenv("TZ", a.conf.timezone, 1) != 0 ||
+	    (tzset(), when_today(&a.today)) != 0) {
+		fprintf(stderr, "rathaus: cannot set the time zone\n");
+		render_plain_error(500, out);
+		conf_free(&a.conf);
+		return 1;
+	}
 	render_init();
 
 	e = req_parse(&a.req, &req_default_limits, env);
