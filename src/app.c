@@ -157,12 +157,17 @@ int
 app_share(struct app *a)
 {
 	struct form_diag diag;
+	struct buf cache;
 	int	 rc;
 
 	if (a->share_open)
 		return 0;
 	form_diag_init(&diag);
-	rc = form_share_open(&a->share, a->conf.share_dir, &diag);
+	buf_init(&cache, 4096);
+	buf_printf(&cache, "%s/definitions.ok", a->conf.data_dir);
+	rc = cache.failed ? -1 : form_share_open(&a->share, a->conf.share_dir,
+	    buf_str(&cache), &diag);
+	buf_free(&cache);
 	if (rc != 0)
 		fprintf(stderr, "rathaus: %s", buf_str(&diag.text));
 	form_diag_free(&diag);

@@ -64,7 +64,10 @@ struct form {
 /* What every definition is checked against: the schema and the clerks. */
 struct form_share {
 	char		*dir;
-	xmlRelaxNGPtr	 schema;
+	char		*cache;		/* definitions known good, or NULL */
+	struct buf	 known;		/* its lines, after a leading newline */
+	struct buf	 schema_stamp;	/* of forms/form.rng */
+	xmlRelaxNGPtr	 schema;	/* parsed on first need */
 	xmlDocPtr	 clerks;
 };
 
@@ -76,15 +79,15 @@ void	 form_diag_add(struct form_diag *, const char *file, long line,
 void	 form_diag_free(struct form_diag *);
 
 int	 form_share_open(struct form_share *, const char *dir,
-	    struct form_diag *);
+	    const char *cache, struct form_diag *);
 void	 form_share_close(struct form_share *);
 xmlNodePtr form_clerk(const struct form_share *, const char *id);
 
-int	 form_load(struct form *, const struct form_share *, const char *path,
+int	 form_load(struct form *, struct form_share *, const char *path,
 	    struct form_diag *);
-int	 form_load_id(struct form *, const struct form_share *, const char *id,
+int	 form_load_id(struct form *, struct form_share *, const char *id,
 	    struct form_diag *);
-int	 form_catalog(const struct form_share *, struct form **, size_t *,
+int	 form_catalog(struct form_share *, struct form **, size_t *,
 	    struct form_diag *);
 void	 form_catalog_free(struct form *, size_t);
 void	 form_free(struct form *);

@@ -76,7 +76,7 @@ cmd_lint(struct cli *c, int argc, char *argv[])
 	int	 i, rc;
 
 	form_diag_init(&diag);
-	if (form_share_open(&share, c->conf.share_dir, &diag) != 0) {
+	if (form_share_open(&share, c->conf.share_dir, NULL, &diag) != 0) {
 		fputs(buf_str(&diag.text), stdout);
 		form_diag_free(&diag);
 		return 2;

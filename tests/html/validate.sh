@@ -11,8 +11,9 @@ build=${abs_top_builddir:-$top}
 cgi=$build/cgi-bin/rathaus.cgi
 
 if [ -z "${VNU_JAR:-}" ] || [ ! -f "$VNU_JAR" ] || ! command -v java >/dev/null 2>&1; then
+	# TAP's skip-all plan; the TAP driver wants status 0 with it.
 	echo "1..0 # SKIP no VNU_JAR or no java (tools/check provides both)"
-	exit 77
+	exit 0
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rathaus-html.XXXXXX") || exit 99

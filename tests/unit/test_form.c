@@ -64,7 +64,7 @@ setup(void **state)
 	sh("cp " SRCDIR "/forms/form.rng " SRCDIR "/forms/osterfeuer.xml '%s/forms/'",
 	    f->dir);
 	sh("cp " SRCDIR "/data/clerks.xml '%s/data/'", f->dir);
-	if (form_share_open(&f->share, f->dir, NULL) != 0) {
+	if (form_share_open(&f->share, f->dir, NULL, NULL) != 0) {
 		free(f);
 		return -1;
 	}
@@ -209,6 +209,75 @@ test_form_no_external_entities(void **state)
 	form_diag_free(&d);
 }
 
+static long
+count_lines(const char *path)
+{
+	FILE	*f = fopen(path, "r");
+	long	 n = 0;
+	int	 c;
+
+	if (f == NULL)
+		return 0;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/*
+ * A definition that passed is remembered with its stamp: the next request
+ * neither parses the schema nor validates it again, until the file changes.
+ */
+static void
+test_form_cache_skips_known_definitions(void **state)
+{
+	struct fixture *fx = *state;
+	struct form_share share;
+	struct form f;
+	struct form_diag d;
+	struct buf cache, def;
+	FILE	*fp;
+
+	buf_init(&cache, 4096);
+	buf_printf(&cache, "%s/definitions.ok", fx->dir);
+	buf_init(&def, 4096);
+	buf_printf(&def, "%s/forms/osterfeuer.xml", fx->dir);
+	form_diag_init(&d);
+
+	assert_int_equal(form_share_open(&share, fx->dir, buf_str(&cache), &d), 0);
+	assert_int_equal(form_load_id(&f, &share, "osterfeuer", &d), 0);
+	assert_non_null(share.schema);		/* validated */
+	form_free(&f);
+	form_share_close(&share);
+	assert_int_equal(count_lines(buf_str(&cache)), 1);
+
+	assert_int_equal(form_share_open(&share, fx->dir, buf_str(&cache), &d), 0);
+	assert_int_equal(form_load_id(&f, &share, "osterfeuer", &d), 0);
+	assert_null(share.schema);		/* known: schema never parsed */
+	form_free(&f);
+	form_share_close(&share);
+	assert_int_equal(count_lines(buf_str(&cache)), 1);
+
+	/* A changed file is validated again, and a broken one never cached. */
+	assert_non_null(fp = fopen(buf_str(&def), "a"));
+	fputs("<!-- changed -->\n", fp);
+	fclose(fp);
+	assert_int_equal(form_share_open(&share, fx->dir, buf_str(&cache), &d), 0);
+	assert_int_equal(form_load_id(&f, &share, "osterfeuer", &d), 0);
+	assert_non_null(share.schema);
+	form_free(&f);
+	write_file(fx->dir, "broken.xml", "<service id=\"broken\"/>\n");
+	assert_int_equal(form_load_id(&f, &share, "broken", &d), -1);
+	form_share_close(&share);
+	assert_int_equal(count_lines(buf_str(&cache)), 2);
+	assert_true(d.errors > 0);	/* from broken.xml only */
+	assert_null(strstr(buf_str(&d.text), "osterfeuer"));
+
+	form_diag_free(&d);
+	buf_free(&cache);
+	buf_free(&def);
+}
+
 int
 main(void)
 {
@@ -219,6 +288,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_form_id_must_match_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_catalog_skips_broken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_no_external_entities, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_form_cache_skips_known_definitions, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("form", tests, NULL, NULL);

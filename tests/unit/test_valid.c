@@ -26,7 +26,7 @@ setup(void **state)
 	struct form_diag d;
 
 	form_diag_init(&d);
-	if (f == NULL || form_share_open(&f->share, SRCDIR, &d) != 0 ||
+	if (f == NULL || form_share_open(&f->share, SRCDIR, NULL, &d) != 0 ||
 	    form_load(&f->form, &f->share,
 	    SRCDIR "/tests/unit/valid-form.xml", &d) != 0) {
 		fprintf(stderr, "%s", buf_str(&d.text));
