@@ -490,6 +490,60 @@ form_collect_fields(const char *file, struct form *f, xmlNodePtr n,
 	return rc;
 }
 
+/*
+ * What each kind of service needs: the schema allows every part in every
+ * kind so that its messages about forms stay precise; the rest is here.
+ */
+static int
+form_check_kind(const char *path, struct form *f, xmlNodePtr root,
+    struct form_diag *diag)
+{
+	static const char *const kinds[FORM__KINDS] = { "form", "info", "link" };
+	const char *kind = form_attr(root, "kind");
+	xmlNodePtr n, fee = NULL, page = NULL, link = NULL, section = NULL;
+	int	 k;
+
+	for (k = 0; kind != NULL && k < FORM__KINDS; k++)
+		if (strcmp(kind, kinds[k]) == 0)
+			break;
+	f->kind = kind == NULL ? FORM_KIND_FORM : (enum form_kind)k;
+	for (n = root->children; n != NULL; n = n->next) {
+		if (form_is(n, "fee") && fee == NULL)
+			fee = n;
+		else if (form_is(n, "page") && page == NULL)
+			page = n;
+		else if (form_is(n, "link") && link == NULL)
+			link = n;
+		else if (form_is(n, "section") && section == NULL)
+			section = n;
+	}
+	if (f->kind == FORM_KIND_FORM && fee == NULL)
+		form_diag_add(diag, path, xmlGetLineNo(root),
+		    "a form service needs a <fee>");
+	else if (f->kind == FORM_KIND_FORM && page == NULL)
+		form_diag_add(diag, path, xmlGetLineNo(root),
+		    "a form service needs at least one <page>");
+	else if (f->kind == FORM_KIND_FORM && (link || section))
+		form_diag_add(diag, path, xmlGetLineNo(link ? link : section),
+		    "<%s> belongs in an info or link service, not a form",
+		    link ? "link" : "section");
+	else if (f->kind != FORM_KIND_FORM && (fee || page))
+		form_diag_add(diag, path, xmlGetLineNo(fee ? fee : page),
+		    "<%s> belongs in a form service only", fee ? "fee" : "page");
+	else if (f->kind == FORM_KIND_INFO && section == NULL)
+		form_diag_add(diag, path, xmlGetLineNo(root),
+		    "an info service needs at least one <section>");
+	else if (f->kind == FORM_KIND_INFO && link != NULL)
+		form_diag_add(diag, path, xmlGetLineNo(link),
+		    "a <link> of an info service belongs in a <section>");
+	else if (f->kind == FORM_KIND_LINK && link == NULL)
+		form_diag_add(diag, path, xmlGetLineNo(root),
+		    "a link service needs a <link>");
+	else
+		return 0;
+	return -1;
+}
+
 /* forms/osterfeuer.xml must say id="osterfeuer": URLs come from file names. */
 static int
 form_id_matches_file(const char *id, const char *path)
@@ -550,6 +604,8 @@ form_load(struct form *f, struct form_share *s, const char *path,
 		    "service id '%s' does not match the file name", f->id);
 		goto fail;
 	}
+	if (form_check_kind(path, f, root, diag) == -1)
+		goto fail;
 	if (form_clerk(s, f->clerk) == NULL) {
 		for (n = root->children; n != NULL && !form_is(n, "clerk");)
 			n = n->next;

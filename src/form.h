@@ -31,6 +31,13 @@ enum form_type {
 	FORM__TYPES
 };
 
+enum form_kind {
+	FORM_KIND_FORM,		/* fields to fill in and send */
+	FORM_KIND_INFO,		/* an information page */
+	FORM_KIND_LINK,		/* a link out to another authority */
+	FORM__KINDS
+};
+
 /* Problems found while loading, as "file:line: message" lines. */
 struct form_diag {
 	struct buf	 text;
@@ -53,6 +60,7 @@ struct form_field {
 struct form {
 	xmlDocPtr	 doc;
 	const char	*id;
+	enum form_kind	 kind;
 	const char	*category;
 	long		 version;
 	long		 fee_cents;
