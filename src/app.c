@@ -254,7 +254,7 @@ app_respond(struct app *a, const char *allow, FILE *out)
 		.private_page = a->private_page,
 		.head_only = a->req.method == REQ_HEAD,
 		.lang = a->lang,
-		.allow = a->status == 405 ? allow : NULL,
+		.allow = a->status != 405 ? NULL : a->allow ? a->allow : allow,
 	};
 	char	 code[8];
 

@@ -30,6 +30,7 @@ struct app {
 	int		 status;
 	int		 private_page;
 	char		*location;	/* set: answer 303 to it */
+	const char	*allow;		/* for a 405 where the route's list is wrong */
 };
 
 int	 app_run(req_getenv_fn, FILE *in, FILE *out);

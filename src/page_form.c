@@ -148,6 +148,18 @@ page_form(struct app *a)
 	}
 	form_diag_free(&diag);
 
+	/* Information and link-out services are pages to read, not to send. */
+	if (f.kind != FORM_KIND_FORM) {
+		if (a->req.method == REQ_POST) {
+			a->allow = "GET, HEAD";
+			rc = app_error(a, 405, "method");
+		} else
+			rc = app_begin(a, "info") != 0 ||
+			    app_service_node(a, &f, a->root) == NULL ? -1 : 0;
+		form_free(&f);
+		return rc;
+	}
+
 	if (a->req.method == REQ_POST) {
 		key = req_param(&a->req.body, "_key");
 		if (!page_form_key_ok(key))

@@ -958,6 +958,44 @@ test_double_submit(void **state)
 	assert_int_equal(count_submissions() - before, 2);
 }
 
+/* Information and link-out services: pages to read, with search words. */
+static void
+test_info_and_link_services(void **state)
+{
+	struct resp r;
+	char	*allow;
+
+	(void)state;
+	assert_int_equal(http("GET", SCRIPT "/services/kfz-zulassung", NULL, 0,
+	    &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "href=\"https://www.landkreis-aurich.de/\""));
+	assert_non_null(strstr(r.body, "Zulassungsbescheinigung"));
+	assert_null(strstr(r.body, "<form method=\"post\""));
+	assert_int_equal(http("GET", SCRIPT "/services/abfall?lang=en", NULL, 0,
+	    &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "yellow bag"));
+
+	/* Nothing to send to them. */
+	assert_int_equal(http("POST", SCRIPT "/services/abfall", "a=1", 3, &r), 0);
+	assert_int_equal(r.status, 405);
+	allow = resp_header(&r, "Allow");
+	assert_non_null(allow);
+	assert_null(strstr(allow, "POST"));
+
+	/* The catalog lists all three and finds by keyword, umlauts folded. */
+	assert_int_equal(http("GET", SCRIPT "/", NULL, 0, &r), 0);
+	assert_non_null(strstr(r.body, "/services/abfall\""));
+	assert_non_null(strstr(r.body, "/services/kfz-zulassung\""));
+	assert_int_equal(http("GET", SCRIPT "/?q=M%C3%BCLL", NULL, 0, &r), 0);
+	assert_non_null(strstr(r.body, "/services/abfall\""));
+	assert_null(strstr(r.body, "/services/osterfeuer\""));
+	assert_int_equal(http("GET", SCRIPT "/?q=kennzeichen", NULL, 0, &r), 0);
+	assert_non_null(strstr(r.body, "/services/kfz-zulassung\""));
+	assert_null(strstr(r.body, "/services/abfall\""));
+}
+
 /* The route decides before the body is read: 404 and 405, not 400. */
 static void
 test_post_to_wrong_place(void **state)
@@ -1060,6 +1098,7 @@ main(void)
 		cmocka_unit_test_teardown(test_bad_utf8, free_tracked),
 		cmocka_unit_test_teardown(test_double_submit, free_tracked),
 		cmocka_unit_test_teardown(test_post_to_wrong_place, free_tracked),
+		cmocka_unit_test_teardown(test_info_and_link_services, free_tracked),
 		cmocka_unit_test_teardown(test_unstorable_characters, free_tracked),
 		cmocka_unit_test_teardown(test_form_not_cached, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
