@@ -21,7 +21,7 @@
 
 const char *const form_type_names[FORM__TYPES] = {
 	"text", "textarea", "email", "tel", "date", "time", "number",
-	"select", "checkbox",
+	"select", "checkbox", "radio", "postcode", "iban",
 };
 
 void
@@ -436,9 +436,10 @@ form_field_init(const char *file, struct form_field *f, xmlNodePtr n,
 	for (c = n->children; c != NULL; c = c->next)
 		if (form_is(c, "option"))
 			options++;
-	if (f->type == FORM_SELECT && options == 0) {
+	if ((f->type == FORM_SELECT || f->type == FORM_RADIO) && options == 0) {
 		form_diag_add(diag, file, xmlGetLineNo(n),
-		    "select field '%s' has no options", f->name);
+		    "%s field '%s' has no options", form_type_names[f->type],
+		    f->name);
 		rc = -1;
 	}
 	return rc;

@@ -50,6 +50,47 @@ valid_tel(const char *s)
 	return digits >= 3 && digits <= 20;
 }
 
+/* A German postcode: five digits (01067 Dresden to 99998 Weißensee). */
+static int
+valid_postcode(const char *s)
+{
+	return strlen(s) == 5 && strspn(s, "0123456789") == 5 &&
+	    strcmp(s, "00000") != 0;
+}
+
+/*
+ * An IBAN (ISO 13616): written with or without spaces, in any case; kept
+ * as upper case without spaces. Two letters, two check digits, up to 30
+ * letters and digits, German ones 22 long; the whole number mod 97 is 1.
+ */
+static int
+valid_iban(char *s)
+{
+	char	*r, *w;
+	size_t	 len, i;
+	unsigned rem = 0;
+
+	for (r = w = s; *r != '\0'; r++)
+		if (*r != ' ')
+			*w++ = (*r >= 'a' && *r <= 'z') ? (char)(*r - 32) : *r;
+	*w = '\0';
+	len = strlen(s);
+	if (len < 15 || len > 34 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' ||
+	    s[1] > 'Z' || s[2] < '0' || s[2] > '9' || s[3] < '0' || s[3] > '9' ||
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != len ||
+	    (s[0] == 'D' && s[1] == 'E' && len != 22))
+		return 0;
+	/* The first four characters move to the end; letters count 10..35. */
+	for (i = 0; i < len; i++) {
+		char c = s[(i + 4) % len];
+		if (c >= 'A' && c <= 'Z')
+			rem = (rem * 100 + (unsigned)(c - 'A' + 10)) % 97;
+		else
+			rem = (rem * 10 + (unsigned)(c - '0')) % 97;
+	}
+	return rem == 1;
+}
+
 /* Browsers send CRLF from textareas; keep one form of line break. */
 static char *
 valid_normalise(const char *in)
@@ -153,7 +194,7 @@ valid_number(const struct form_field *f, const char *v,
 
 /* The first problem with one non-empty value, or NULL when it is fine. */
 static const char *
-valid_field(const struct form_field *f, const char *v,
+valid_field(const struct form_field *f, char *v,
     const struct when_date *today, char arg[VALID_ARG_MAX])
 {
 	size_t	 chars;
@@ -188,7 +229,14 @@ valid_field(const struct form_field *f, const char *v,
 		code = valid_number(f, v, arg);
 		break;
 	case FORM_SELECT:
+	case FORM_RADIO:
 		code = form_has_option(f, v) ? NULL : "option";
+		break;
+	case FORM_POSTCODE:
+		code = valid_postcode(v) ? NULL : "postcode";
+		break;
+	case FORM_IBAN:
+		code = valid_iban(v) ? NULL : "iban";
 		break;
 	case FORM_CHECKBOX:
 		code = strcmp(v, "yes") == 0 ? NULL : "option";

@@ -194,6 +194,37 @@
           </div>
         </fieldset>
       </xsl:when>
+      <xsl:when test="@type = 'radio'">
+        <!-- The first radio carries the field's id: the error summary links to it. -->
+        <xsl:variable name="field" select="."/>
+        <xsl:variable name="val" select="string(key('value', @name)[1])"/>
+        <fieldset class="{$class}">
+          <legend><xsl:call-template name="label-text"/></legend>
+          <xsl:call-template name="hint-and-errors">
+            <xsl:with-param name="id" select="$id"/>
+            <xsl:with-param name="errs" select="$errs"/>
+          </xsl:call-template>
+          <xsl:for-each select="option">
+            <xsl:variable name="oid">
+              <xsl:value-of select="$id"/>
+              <xsl:if test="position() &gt; 1"><xsl:value-of select="concat('-', position())"/></xsl:if>
+            </xsl:variable>
+            <div class="check">
+              <input type="radio" value="{@value}">
+                <xsl:for-each select="$field">
+                  <xsl:call-template name="control-attrs">
+                    <xsl:with-param name="id" select="$oid"/>
+                    <xsl:with-param name="desc" select="$desc"/>
+                    <xsl:with-param name="errs" select="$errs"/>
+                  </xsl:call-template>
+                </xsl:for-each>
+                <xsl:if test="@value = $val"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+              </input>
+              <label for="{$oid}"><xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template></label>
+            </div>
+          </xsl:for-each>
+        </fieldset>
+      </xsl:when>
       <xsl:otherwise>
         <div class="{$class}">
           <label for="{$id}"><xsl:call-template name="label-text"/></label>
@@ -331,10 +362,18 @@
       </xsl:when>
       <xsl:otherwise>
         <input>
+          <!--
+            Numbers are text with a numeric keyboard (as GOV.UK does): a
+            number input turns "3,5" into nothing. A date or time sent back
+            in a shape the browser's picker cannot show is text, so that the
+            citizen sees what they typed.
+          -->
+          <xsl:variable name="shape" select="translate($val, '0123456789', 'dddddddddd')"/>
           <xsl:attribute name="type">
             <xsl:choose>
-              <xsl:when test="@type = 'email' or @type = 'tel' or @type = 'date'
-                              or @type = 'time' or @type = 'number'"><xsl:value-of select="@type"/></xsl:when>
+              <xsl:when test="@type = 'email' or @type = 'tel'"><xsl:value-of select="@type"/></xsl:when>
+              <xsl:when test="@type = 'date' and ($val = '' or $shape = 'dddd-dd-dd')">date</xsl:when>
+              <xsl:when test="@type = 'time' and ($val = '' or $shape = 'dd:dd')">time</xsl:when>
               <xsl:otherwise>text</xsl:otherwise>
             </xsl:choose>
           </xsl:attribute>
@@ -354,15 +393,26 @@
               <xsl:attribute name="autocomplete">tel</xsl:attribute>
               <xsl:call-template name="length-attrs"/>
             </xsl:when>
-            <xsl:when test="@type = 'date'">
+            <xsl:when test="@type = 'date' and ($val = '' or $shape = 'dddd-dd-dd')">
               <xsl:call-template name="bound-attrs"><xsl:with-param name="shape" select="'dddd-dd-dd'"/></xsl:call-template>
             </xsl:when>
-            <xsl:when test="@type = 'time'">
+            <xsl:when test="@type = 'time' and ($val = '' or $shape = 'dd:dd')">
               <xsl:call-template name="bound-attrs"><xsl:with-param name="shape" select="'dd:dd'"/></xsl:call-template>
+            </xsl:when>
+            <xsl:when test="@type = 'postcode'">
+              <xsl:attribute name="inputmode">numeric</xsl:attribute>
+              <xsl:attribute name="autocomplete">postal-code</xsl:attribute>
+              <xsl:attribute name="maxlength">5</xsl:attribute>
+              <xsl:attribute name="size">6</xsl:attribute>
+            </xsl:when>
+            <xsl:when test="@type = 'iban'">
+              <xsl:attribute name="autocomplete">off</xsl:attribute>
+              <xsl:attribute name="spellcheck">false</xsl:attribute>
+              <xsl:attribute name="maxlength">42</xsl:attribute>
             </xsl:when>
             <xsl:when test="@type = 'number'">
               <xsl:attribute name="inputmode">numeric</xsl:attribute>
-              <xsl:call-template name="bound-attrs"><xsl:with-param name="shape" select="'number'"/></xsl:call-template>
+              <xsl:attribute name="spellcheck">false</xsl:attribute>
             </xsl:when>
             <xsl:otherwise>
               <xsl:call-template name="length-attrs"/>

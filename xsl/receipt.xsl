@@ -86,7 +86,7 @@
     <dt><xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template></dt>
     <dd>
       <xsl:choose>
-        <xsl:when test="@type = 'select' and option[@value = $v]">
+        <xsl:when test="option[@value = $v]">
           <xsl:call-template name="t"><xsl:with-param name="of" select="option[@value = $v]/label"/></xsl:call-template>
         </xsl:when>
         <xsl:when test="@type = 'checkbox' and $v = 'yes'">

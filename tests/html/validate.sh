@@ -18,10 +18,13 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rathaus-html.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/data" "$tmp/pages"
+mkdir "$tmp/data" "$tmp/pages" "$tmp/share"
+# The shipped definitions plus the linter case that uses every field type.
+cp -R "$top/forms" "$top/xsl" "$top/data" "$tmp/share/" || exit 99
+cp "$top/tests/forms/good/all-types.xml" "$tmp/share/forms/" || exit 99
 cat >"$tmp/rathaus.conf" <<CONF
 data_dir = $tmp/data
-share_dir = $top
+share_dir = $tmp/share
 base_url = http://127.0.0.1:9
 CONF
 "$build/tools/rathaus" init --conf "$tmp/rathaus.conf" >/dev/null || exit 99
@@ -58,6 +61,8 @@ page search GET / "q=nichts-gefunden"
 page form GET /services/osterfeuer ""
 page form-en GET /services/osterfeuer "lang=en"
 page form-errors POST /services/osterfeuer "" "name=&date=2000-01-01&diameter=99&email=x"
+page all-types GET /services/all-types ""
+page all-types-errors POST /services/all-types "" "a_text=1&a_number=x&a_date=04.04.2027&a_time=7+Uhr&a_radio=nein&a_plz=123&a_iban=DE00&a_select=zzz"
 page info GET /services/abfall ""
 page link GET /services/kfz-zulassung ""
 page link-en GET /services/kfz-zulassung "lang=en"

@@ -60,7 +60,9 @@ answers(struct req_params *ps, const char *field, const char *value)
 		{ "name", "Anna" }, { "notes", "" }, { "email", "a@b.de" },
 		{ "phone", "04944 305-0" }, { "zip", "26639" },
 		{ "fire", "2026-04-04" }, { "when", "19:30" }, { "count", "3" },
-		{ "kind", "holz" }, { "agree", "yes" },
+		{ "kind", "holz" }, { "plz", "26639" },
+		{ "iban", "DE89 3704 0044 0532 0130 00" }, { "copies", "2" },
+		{ "agree", "yes" },
 	};
 	size_t	 i, n = sizeof(base) / sizeof(base[0]);
 
@@ -142,6 +144,42 @@ test_valid_formats(void **state)
 	assert_string_equal(check(*state, "zip", "2663", NULL), "pattern");
 	assert_string_equal(check(*state, "zip", "26639a", NULL), "pattern");
 	assert_string_equal(check(*state, "kind", "reifen", NULL), "option");
+}
+
+static void
+test_valid_postcode_iban_radio(void **state)
+{
+	struct fixture *f = *state;
+	struct req_params ps;
+	struct valid_result res;
+	size_t	 i;
+
+	assert_string_equal(check(*state, "plz", "2663", NULL), "postcode");
+	assert_string_equal(check(*state, "plz", "266390", NULL), "postcode");
+	assert_string_equal(check(*state, "plz", "00000", NULL), "postcode");
+	assert_null(check(*state, "plz", "01067", NULL));
+	/* The standard's examples are valid; one changed digit is not. */
+	assert_null(check(*state, "iban", "GB82WEST12345698765432", NULL));
+	assert_null(check(*state, "iban", "de89370400440532013000", NULL));
+	assert_string_equal(check(*state, "iban", "DE89 3704 0044 0532 0130 01",
+	    NULL), "iban");
+	assert_string_equal(check(*state, "iban", "DE89 3704 0044 0532 0130",
+	    NULL), "iban");		/* German IBANs have 22 characters */
+	assert_string_equal(check(*state, "iban", "DE89-3704-0044-0532-0130-00",
+	    NULL), "iban");
+	assert_string_equal(check(*state, "copies", "3", NULL), "option");
+	assert_null(check(*state, "copies", "1", NULL));
+
+	/* An IBAN is kept the way banks print it: upper case, no spaces. */
+	answers(&ps, "iban", "de89 3704 0044 0532 0130 00");
+	assert_int_equal(valid_check(&f->form, &ps, &today, &res), 0);
+	assert_int_equal(res.nerrors, 0);
+	for (i = 0; i < res.nvalues; i++)
+		if (strcmp(res.values[i].name, "iban") == 0)
+			assert_string_equal(res.values[i].value,
+			    "DE89370400440532013000");
+	valid_result_free(&res);
+	req_params_free(&ps);
 }
 
 static void
@@ -230,6 +268,7 @@ main(void)
 		cmocka_unit_test(test_valid_all_good),
 		cmocka_unit_test(test_valid_required_and_lengths),
 		cmocka_unit_test(test_valid_formats),
+		cmocka_unit_test(test_valid_postcode_iban_radio),
 		cmocka_unit_test(test_valid_numbers_and_times),
 		cmocka_unit_test(test_valid_easter_rules),
 		cmocka_unit_test(test_valid_deadline_edge),
