@@ -183,6 +183,44 @@ app_store(struct app *a)
 	return store_open(&a->store, a->conf.data_dir, 0) == STORE_OK ? 0 : -1;
 }
 
+/*
+ * Fields that take their options from a code list get them written out as
+ * <option>s in the copy, so that the stylesheets know one shape only.
+ */
+static int
+app_expand_codes(const struct form *f, xmlNodePtr n)
+{
+	const struct form_field *fld;
+	xmlNodePtr c, opt, labels;
+	const char *name;
+
+	for (; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)n->name, "field") != 0) {
+			if (app_expand_codes(f, n->children) != 0)
+				return -1;
+			continue;
+		}
+		if ((name = form_attr(n, "name")) == NULL ||
+		    (fld = form_field(f, name)) == NULL || fld->codes == NULL)
+			continue;
+		for (c = fld->codes->children; c != NULL; c = c->next) {
+			if (c->type != XML_ELEMENT_NODE)
+				continue;
+			if ((opt = app_elem(n, "option", NULL, "value",
+			    form_attr(c, "value"), NULL)) == NULL)
+				return -1;
+			labels = xmlDocCopyNodeList(n->doc, c->children);
+			if (labels != NULL && xmlAddChildList(opt, labels) == NULL) {
+				xmlFreeNodeList(labels);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 /* Copy the definition and put the clerk's contact data into it. */
 xmlNodePtr
 app_service_node(struct app *a, const struct form *f, xmlNodePtr parent)
@@ -205,7 +243,8 @@ app_service_node(struct app *a, const struct form *f, xmlNodePtr parent)
 			}
 			break;
 		}
-	if (xmlAddChild(parent, svc) == NULL) {
+	if (app_expand_codes(f, svc->children) != 0 ||
+	    xmlAddChild(parent, svc) == NULL) {
 		xmlFreeNode(svc);
 		return NULL;
 	}

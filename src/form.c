@@ -273,6 +273,9 @@ form_share_close(struct form_share *s)
 		xmlRelaxNGFree(s->schema);
 	if (s->clerks != NULL)
 		xmlFreeDoc(s->clerks);
+	while (s->ncodes > 0)
+		xmlFreeDoc(s->codes[--s->ncodes]);
+	free(s->codes);
 	free(s->dir);
 	free(s->cache);
 	buf_free(&s->known);
@@ -295,6 +298,59 @@ form_clerk(const struct form_share *s, const char *id)
 			return n;
 	}
 	return NULL;
+}
+
+/*
+ * The code list data/codes/<name>.xml (<codes><code value><label
+ * xml:lang/></code>...</codes>), loaded once per request; NULL with a
+ * diagnostic when it is missing or malformed.
+ */
+xmlNodePtr
+form_codes(struct form_share *s, const char *name, struct form_diag *diag)
+{
+	struct buf path;
+	xmlDocPtr doc, *v;
+	xmlNodePtr root, c;
+	size_t	 i;
+	const char *id;
+
+	for (i = 0; i < s->ncodes; i++) {
+		root = xmlDocGetRootElement(s->codes[i]);
+		if ((id = form_attr(root, "id")) != NULL && strcmp(id, name) == 0)
+			return root;
+	}
+	if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
+	    strlen(name))
+		return NULL;
+	buf_init(&path, 4096);
+	buf_printf(&path, "%s/data/codes/%s.xml", s->dir, name);
+	doc = access(buf_str(&path), F_OK) == 0 ?
+	    form_read_xml(buf_str(&path), diag) : NULL;
+	root = doc ? xmlDocGetRootElement(doc) : NULL;
+	if (root != NULL && (!form_is(root, "codes") ||
+	    (id = form_attr(root, "id")) == NULL || strcmp(id, name) != 0)) {
+		form_diag_add(diag, buf_str(&path), xmlGetLineNo(root),
+		    "a code list is <codes id=\"%s\">", name);
+		root = NULL;
+	}
+	for (c = root ? root->children : NULL; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && (!form_is(c, "code") ||
+		    form_attr(c, "value") == NULL || *form_attr(c, "value") == '\0')) {
+			form_diag_add(diag, buf_str(&path), xmlGetLineNo(c),
+			    "a code list holds only <code value=\"...\">");
+			root = NULL;
+			break;
+		}
+	buf_free(&path);
+	if (root == NULL ||
+	    (v = reallocarray(s->codes, s->ncodes + 1, sizeof(*v))) == NULL) {
+		if (doc != NULL)
+			xmlFreeDoc(doc);
+		return NULL;
+	}
+	s->codes = v;
+	s->codes[s->ncodes++] = doc;
+	return root;
 }
 
 /*
@@ -381,10 +437,10 @@ form_check_order(const char *file, struct form_field *f,
 }
 
 static int
-form_field_init(const char *file, struct form_field *f, xmlNodePtr n,
-    struct form_diag *diag)
+form_field_init(struct form_share *s, const char *file, struct form_field *f,
+    xmlNodePtr n, struct form_diag *diag)
 {
-	const char *type, *req, *pattern;
+	const char *type, *req, *pattern, *codes;
 	xmlNodePtr c;
 	int	 t, rc = 0, options = 0;
 
@@ -436,7 +492,23 @@ form_field_init(const char *file, struct form_field *f, xmlNodePtr n,
 	for (c = n->children; c != NULL; c = c->next)
 		if (form_is(c, "option"))
 			options++;
-	if ((f->type == FORM_SELECT || f->type == FORM_RADIO) && options == 0) {
+	if ((codes = form_attr(n, "codes")) != NULL) {
+		if (f->type != FORM_SELECT && f->type != FORM_RADIO) {
+			form_diag_add(diag, file, xmlGetLineNo(n),
+			    "codes= belongs on a select or radio field, not '%s'",
+			    f->name);
+			rc = -1;
+		} else if (options > 0) {
+			form_diag_add(diag, file, xmlGetLineNo(n),
+			    "field '%s' has both <option>s and codes=", f->name);
+			rc = -1;
+		} else if ((f->codes = form_codes(s, codes, diag)) == NULL) {
+			form_diag_add(diag, file, xmlGetLineNo(n),
+			    "unknown code list '%s'", codes);
+			rc = -1;
+		}
+	} else if ((f->type == FORM_SELECT || f->type == FORM_RADIO) &&
+	    options == 0) {
 		form_diag_add(diag, file, xmlGetLineNo(n),
 		    "%s field '%s' has no options", form_type_names[f->type],
 		    f->name);
@@ -457,8 +529,8 @@ form_count_fields(xmlNodePtr n, size_t *count)
 }
 
 static int
-form_collect_fields(const char *file, struct form *f, xmlNodePtr n,
-    struct form_diag *diag)
+form_collect_fields(struct form_share *s, const char *file, struct form *f,
+    xmlNodePtr n, struct form_diag *diag)
 {
 	size_t	 i;
 	int	 rc = 0;
@@ -466,7 +538,7 @@ form_collect_fields(const char *file, struct form *f, xmlNodePtr n,
 	for (; n != NULL; n = n->next) {
 		if (form_is(n, "field")) {
 			struct form_field *fld = &f->fields[f->nfields];
-			if (form_field_init(file, fld, n, diag) == -1) {
+			if (form_field_init(s, file, fld, n, diag) == -1) {
 				if (fld->pattern != NULL)
 					xmlRegFreeRegexp(fld->pattern);
 				rc = -1;
@@ -485,7 +557,7 @@ form_collect_fields(const char *file, struct form *f, xmlNodePtr n,
 			}
 			f->nfields++;
 		} else if (n->type == XML_ELEMENT_NODE &&
-		    form_collect_fields(file, f, n->children, diag) == -1)
+		    form_collect_fields(s, file, f, n->children, diag) == -1)
 			rc = -1;
 	}
 	return rc;
@@ -617,7 +689,7 @@ form_load(struct form *f, struct form_share *s, const char *path,
 	form_count_fields(root->children, &count);
 	if ((f->fields = calloc(count ? count : 1, sizeof(*f->fields))) == NULL)
 		goto fail;
-	if (form_collect_fields(path, f, root->children, diag) == -1)
+	if (form_collect_fields(s, path, f, root->children, diag) == -1)
 		goto fail;
 	if (have_line && !known)
 		form_cache_add(s, &line);
@@ -751,6 +823,10 @@ form_has_option(const struct form_field *f, const char *value)
 
 	for (c = f->node->children; c != NULL; c = c->next)
 		if (form_is(c, "option") && (v = form_attr(c, "value")) != NULL &&
+		    strcmp(v, value) == 0)
+			return 1;
+	for (c = f->codes ? f->codes->children : NULL; c != NULL; c = c->next)
+		if (form_is(c, "code") && (v = form_attr(c, "value")) != NULL &&
 		    strcmp(v, value) == 0)
 			return 1;
 	return 0;

@@ -58,6 +58,7 @@ struct form_field {
 	const char	*max;
 	const char	*deadline;
 	xmlRegexpPtr	 pattern;	/* compiled, or NULL */
+	xmlNodePtr	 codes;		/* root of its code list, or NULL */
 };
 
 struct form {
@@ -80,6 +81,8 @@ struct form_share {
 	struct buf	 schema_stamp;	/* of forms/form.rng */
 	xmlRelaxNGPtr	 schema;	/* parsed on first need */
 	xmlDocPtr	 clerks;
+	xmlDocPtr	*codes;		/* code lists loaded so far */
+	size_t		 ncodes;
 };
 
 extern const char *const form_type_names[FORM__TYPES];
@@ -93,6 +96,8 @@ int	 form_share_open(struct form_share *, const char *dir,
 	    const char *cache, struct form_diag *);
 void	 form_share_close(struct form_share *);
 xmlNodePtr form_clerk(const struct form_share *, const char *id);
+xmlNodePtr form_codes(struct form_share *, const char *name,
+	    struct form_diag *);
 
 int	 form_load(struct form *, struct form_share *, const char *path,
 	    struct form_diag *);

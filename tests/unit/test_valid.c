@@ -62,6 +62,7 @@ answers(struct req_params *ps, const char *field, const char *value)
 		{ "fire", "2026-04-04" }, { "when", "19:30" }, { "count", "3" },
 		{ "kind", "holz" }, { "plz", "26639" },
 		{ "iban", "DE89 3704 0044 0532 0130 00" }, { "copies", "2" },
+		{ "delivery", "post" },
 		{ "agree", "yes" },
 	};
 	size_t	 i, n = sizeof(base) / sizeof(base[0]);
@@ -168,6 +169,9 @@ test_valid_postcode_iban_radio(void **state)
 	assert_string_equal(check(*state, "iban", "DE89-3704-0044-0532-0130-00",
 	    NULL), "iban");
 	assert_string_equal(check(*state, "copies", "3", NULL), "option");
+	/* Options from the code list data/codes/zustellung.xml. */
+	assert_null(check(*state, "delivery", "abholung", NULL));
+	assert_string_equal(check(*state, "delivery", "drohne", NULL), "option");
 	assert_null(check(*state, "copies", "1", NULL));
 
 	/* An IBAN is kept the way banks print it: upper case, no spaces. */
