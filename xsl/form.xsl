@@ -34,6 +34,7 @@
         <xsl:call-template name="fee-line">
           <xsl:with-param name="cents" select="$S/fee/@cents"/>
         </xsl:call-template>
+        <xsl:call-template name="service-facts"/>
       </div>
       <xsl:apply-templates select="$S/clerk" mode="contact"/>
       <div class="body">
@@ -153,7 +154,7 @@
           </xsl:otherwise>
         </xsl:choose>
       </legend>
-      <xsl:apply-templates select="field"/>
+      <xsl:apply-templates select="field | note"/>
     </fieldset>
   </xsl:template>
 
@@ -240,6 +241,21 @@
         </div>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!--
+    Read-only text between the questions. Notes stand in language groups:
+    one shows in the page language, or in German when its group has none.
+  -->
+  <xsl:template match="note">
+    <xsl:variable name="prev" select="preceding-sibling::*[1][self::note][@xml:lang = $lang]"/>
+    <xsl:variable name="next" select="following-sibling::*[1][self::note][@xml:lang = $lang]"/>
+    <xsl:if test="@xml:lang = $lang or (@xml:lang = 'de' and not($prev) and not($next))">
+      <p class="note">
+        <xsl:if test="@xml:lang != $lang"><xsl:attribute name="lang"><xsl:value-of select="@xml:lang"/></xsl:attribute></xsl:if>
+        <xsl:value-of select="."/>
+      </p>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template name="label-text">

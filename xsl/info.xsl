@@ -25,6 +25,7 @@
         <xsl:if test="$S/summary">
           <p class="lead"><xsl:call-template name="t"><xsl:with-param name="of" select="$S/summary"/></xsl:call-template></p>
         </xsl:if>
+        <xsl:call-template name="service-facts"/>
       </div>
       <xsl:apply-templates select="$S/clerk" mode="contact"/>
       <div class="body">

@@ -254,6 +254,34 @@
     <xsl:value-of select="concat($script, $path, $lq)"/>
   </xsl:template>
 
+  <!--
+    What to have ready, how long it takes, the legal basis: from the
+    definition's document, duration and legal elements, where present.
+  -->
+  <xsl:template name="service-facts">
+    <xsl:variable name="S" select="/page/service"/>
+    <xsl:variable name="docs" select="$S/document[@xml:lang = $lang]"/>
+    <xsl:variable name="all" select="$docs | $S/document[not($docs)][@xml:lang = 'de']"/>
+    <xsl:if test="$all">
+      <h2><xsl:call-template name="msg"><xsl:with-param name="key" select="'service.documents'"/></xsl:call-template></h2>
+      <ul class="documents">
+        <xsl:for-each select="$all"><li><xsl:value-of select="."/></li></xsl:for-each>
+      </ul>
+    </xsl:if>
+    <xsl:if test="$S/duration or $S/legal">
+      <dl class="facts">
+        <xsl:if test="$S/duration">
+          <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'service.duration'"/></xsl:call-template></dt>
+          <dd><xsl:call-template name="t"><xsl:with-param name="of" select="$S/duration"/></xsl:call-template></dd>
+        </xsl:if>
+        <xsl:if test="$S/legal">
+          <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'service.legal'"/></xsl:call-template></dt>
+          <dd><xsl:call-template name="t"><xsl:with-param name="of" select="$S/legal"/></xsl:call-template></dd>
+        </xsl:if>
+      </dl>
+    </xsl:if>
+  </xsl:template>
+
   <xsl:template name="back-to-catalog">
     <p class="back">
       <a href="{$script}/{$lq}">
