@@ -436,6 +436,23 @@ form_check_order(const char *file, struct form_field *f,
 	return 0;
 }
 
+static xmlRegexpPtr
+form_regexp(const char *file, xmlNodePtr n, const char *re,
+    struct form_diag *diag)
+{
+	xmlRegexpPtr p;
+	char	 reason[128] = "";
+
+	xmlSetStructuredErrorFunc(reason, form_regexp_error);
+	p = xmlRegexpCompile((const xmlChar *)re);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (p == NULL)
+		form_diag_add(diag, file, xmlGetLineNo(n),
+		    "invalid pattern '%s': %s", re,
+		    *reason ? reason : "does not compile");
+	return p;
+}
+
 static int
 form_field_init(struct form_share *s, const char *file, struct form_field *f,
     xmlNodePtr n, struct form_diag *diag)
@@ -476,16 +493,19 @@ form_field_init(struct form_share *s, const char *file, struct form_field *f,
 		    "minlength is greater than maxlength in field '%s'", f->name);
 		rc = -1;
 	}
-	if ((pattern = form_attr(n, "pattern")) != NULL) {
-		char reason[128] = "";
-
-		xmlSetStructuredErrorFunc(reason, form_regexp_error);
-		f->pattern = xmlRegexpCompile((const xmlChar *)pattern);
-		xmlSetStructuredErrorFunc(NULL, NULL);
-		if (f->pattern == NULL) {
+	if ((pattern = form_attr(n, "pattern")) != NULL &&
+	    (f->pattern = form_regexp(file, n, pattern, diag)) == NULL)
+		rc = -1;
+	if ((pattern = form_attr(n, "warn-pattern")) != NULL) {
+		if ((f->warn_pattern = form_regexp(file, n, pattern, diag)) ==
+		    NULL)
+			rc = -1;
+		for (c = n->children; c != NULL && !form_is(c, "warning");)
+			c = c->next;
+		if (c == NULL) {
 			form_diag_add(diag, file, xmlGetLineNo(n),
-			    "invalid pattern '%s': %s", pattern,
-			    *reason ? reason : "does not compile");
+			    "field '%s' has warn-pattern= but no <warning> text",
+			    f->name);
 			rc = -1;
 		}
 	}
@@ -518,6 +538,16 @@ form_field_init(struct form_share *s, const char *file, struct form_field *f,
 }
 
 static void
+form_field_free(struct form_field *f)
+{
+	if (f->pattern != NULL)
+		xmlRegFreeRegexp(f->pattern);
+	if (f->warn_pattern != NULL)
+		xmlRegFreeRegexp(f->warn_pattern);
+	f->pattern = f->warn_pattern = NULL;
+}
+
+static void
 form_count_fields(xmlNodePtr n, size_t *count)
 {
 	for (; n != NULL; n = n->next) {
@@ -539,8 +569,7 @@ form_collect_fields(struct form_share *s, const char *file, struct form *f,
 		if (form_is(n, "field")) {
 			struct form_field *fld = &f->fields[f->nfields];
 			if (form_field_init(s, file, fld, n, diag) == -1) {
-				if (fld->pattern != NULL)
-					xmlRegFreeRegexp(fld->pattern);
+				form_field_free(fld);
 				rc = -1;
 				continue;
 			}
@@ -550,8 +579,7 @@ form_collect_fields(struct form_share *s, const char *file, struct form *f,
 			if (i < f->nfields) {
 				form_diag_add(diag, file, xmlGetLineNo(n),
 				    "duplicate field name '%s'", fld->name);
-				if (fld->pattern != NULL)
-					xmlRegFreeRegexp(fld->pattern);
+				form_field_free(fld);
 				rc = -1;
 				continue;
 			}
@@ -796,8 +824,7 @@ form_free(struct form *f)
 	size_t	 i;
 
 	for (i = 0; i < f->nfields; i++)
-		if (f->fields[i].pattern != NULL)
-			xmlRegFreeRegexp(f->fields[i].pattern);
+		form_field_free(&f->fields[i]);
 	free(f->fields);
 	if (f->doc != NULL)
 		xmlFreeDoc(f->doc);

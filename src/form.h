@@ -58,6 +58,7 @@ struct form_field {
 	const char	*max;
 	const char	*deadline;
 	xmlRegexpPtr	 pattern;	/* compiled, or NULL */
+	xmlRegexpPtr	 warn_pattern;	/* not matching it: a warning */
 	xmlNodePtr	 codes;		/* root of its code list, or NULL */
 };
 

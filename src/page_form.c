@@ -49,6 +49,30 @@ page_form_errors(xmlNodePtr parent, const struct valid_result *res)
 	return 0;
 }
 
+/*
+ * <warnings><warning field=".."/></warnings>, and in `accept` the list of
+ * those fields that the re-shown form carries back as _accept.
+ */
+static int
+page_form_warnings(xmlNodePtr parent, const struct valid_result *res,
+    struct buf *accept)
+{
+	xmlNodePtr w;
+	size_t	 i;
+
+	if (res->nwarnings == 0)
+		return 0;
+	if ((w = app_child(parent, "warnings", NULL)) == NULL)
+		return -1;
+	for (i = 0; i < res->nwarnings; i++) {
+		if (app_elem(w, "warning", NULL, "field", res->warnings[i],
+		    NULL) == NULL)
+			return -1;
+		buf_printf(accept, "%s%s", i ? "," : "", res->warnings[i]);
+	}
+	return accept->failed ? -1 : 0;
+}
+
 /* The answers as the XML document that is stored with the submission. */
 static char *
 page_form_answers(const struct form *f, const struct valid_result *res)
@@ -132,10 +156,12 @@ page_form(struct app *a)
 	struct form_diag diag;
 	struct valid_result res;
 	const char *key = NULL;
+	struct buf accept;
 	char	 fresh[REF_TOKEN_LEN + 1];
 	int	 rc = -1;
 
 	memset(&res, 0, sizeof(res));
+	buf_init(&accept, 4096);
 	if (app_share(a) != 0)
 		return -1;
 	form_diag_init(&diag);
@@ -166,11 +192,13 @@ page_form(struct app *a)
 			key = NULL;
 		if (valid_check(&f, &a->req.body, &a->today, &res) != 0)
 			goto out;
-		if (res.nerrors == 0) {
+		if (res.nerrors == 0 && valid_warnings_accepted(&res,
+		    req_param(&a->req.body, "_accept"))) {
 			rc = page_form_store(a, &f, &res, key);
 			goto out;
 		}
-		a->status = 422;
+		/* Errors: 422. Only warnings: shown once, then sent as is. */
+		a->status = res.nerrors > 0 ? 422 : 200;
 	}
 	if (key == NULL) {
 		if (ref_token(fresh) == -1)
@@ -184,7 +212,9 @@ page_form(struct app *a)
 	    (page_form_values(app_child(a->root, "values", NULL), &res) != 0 ||
 	    page_form_errors(a->root, &res) != 0))
 		goto out;
-	if (app_elem(a->root, "submit", NULL, "key", key, NULL) == NULL)
+	if (page_form_warnings(a->root, &res, &accept) != 0 ||
+	    app_elem(a->root, "submit", NULL, "key", key, "accept",
+	    buf_str(&accept), NULL) == NULL)
 		goto out;
 	/*
 	 * Never cached: a sent-back form holds personal data, and a fresh one
@@ -193,6 +223,7 @@ page_form(struct app *a)
 	a->private_page = 1;
 	rc = 0;
 out:
+	buf_free(&accept);
 	valid_result_free(&res);
 	form_free(&f);
 	return rc;

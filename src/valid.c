@@ -123,6 +123,19 @@ valid_add(struct valid_result *res, const char *field, const char *code,
 	return 0;
 }
 
+static int
+valid_warn(struct valid_result *res, const char *field)
+{
+	const char **w;
+
+	if ((w = reallocarray(res->warnings, res->nwarnings + 1,
+	    sizeof(*w))) == NULL)
+		return -1;
+	res->warnings = w;
+	res->warnings[res->nwarnings++] = field;
+	return 0;
+}
+
 static const char *
 valid_date(const struct form_field *f, const char *v,
     const struct when_date *today, char arg[VALID_ARG_MAX])
@@ -281,8 +294,38 @@ valid_check(const struct form *form, const struct req_params *in,
 		code = valid_field(f, res->values[i].value, today, arg);
 		if (code != NULL && valid_add(res, f->name, code, arg) == -1)
 			return -1;
+		/* Only a valid answer can deserve a warning. */
+		if (code == NULL && f->warn_pattern != NULL &&
+		    xmlRegexpExec(f->warn_pattern,
+		    (const xmlChar *)res->values[i].value) != 1 &&
+		    valid_warn(res, f->name) == -1)
+			return -1;
 	}
 	return 0;
+}
+
+/*
+ * Has the citizen seen every warning and sent again? `accepted` is the
+ * comma-separated list of fields the re-shown form carried back.
+ */
+int
+valid_warnings_accepted(const struct valid_result *res, const char *accepted)
+{
+	size_t	 i, n;
+	const char *p;
+
+	for (i = 0; i < res->nwarnings; i++) {
+		n = strlen(res->warnings[i]);
+		for (p = accepted; p != NULL; p = strchr(p, ',')) {
+			p += *p == ',';
+			if (strncmp(p, res->warnings[i], n) == 0 &&
+			    (p[n] == ',' || p[n] == '\0'))
+				break;
+		}
+		if (p == NULL)
+			return 0;
+	}
+	return 1;
 }
 
 void
@@ -294,5 +337,6 @@ valid_result_free(struct valid_result *res)
 		free(res->values[i].value);
 	free(res->values);
 	free(res->errors);
+	free(res->warnings);
 	memset(res, 0, sizeof(*res));
 }

@@ -32,10 +32,14 @@ struct valid_result {
 	size_t		 nvalues;
 	struct valid_error *errors;
 	size_t		 nerrors;
+	const char	**warnings;	/* names of fields with a warning */
+	size_t		 nwarnings;
 };
 
 int	 valid_check(const struct form *, const struct req_params *,
 	    const struct when_date *today, struct valid_result *);
+int	 valid_warnings_accepted(const struct valid_result *,
+	    const char *accepted);
 void	 valid_result_free(struct valid_result *);
 
 #endif

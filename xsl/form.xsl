@@ -11,6 +11,7 @@
 
   <xsl:key name="value" match="values/value" use="@name"/>
   <xsl:key name="err" match="errors/error" use="@field"/>
+  <xsl:key name="warn" match="warnings/warning" use="@field"/>
 
   <xsl:variable name="S" select="/page/service"/>
 
@@ -24,6 +25,9 @@
   <xsl:template match="page" mode="main">
     <xsl:if test="errors/error">
       <xsl:call-template name="error-summary"/>
+    </xsl:if>
+    <xsl:if test="warnings/warning and not(errors/error)">
+      <xsl:call-template name="warning-summary"/>
     </xsl:if>
     <div class="with-aside">
       <div class="intro">
@@ -48,6 +52,27 @@
         </xsl:choose>
         <xsl:call-template name="back-to-catalog"/>
       </div>
+    </div>
+  </xsl:template>
+
+  <!-- Hints the citizen may confirm: sent again unchanged, they count. -->
+  <xsl:template name="warning-summary">
+    <div class="warning-summary" role="status" aria-labelledby="warning-summary-title">
+      <h2 id="warning-summary-title">
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.warnings.heading'"/></xsl:call-template>
+      </h2>
+      <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.warnings.intro'"/></xsl:call-template></p>
+      <ul>
+        <xsl:for-each select="$S/page/field[key('warn', @name)]">
+          <li>
+            <a href="#f-{@name}">
+              <xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template>
+              <xsl:text>: </xsl:text>
+              <xsl:call-template name="t"><xsl:with-param name="of" select="warning"/></xsl:call-template>
+            </a>
+          </li>
+        </xsl:for-each>
+      </ul>
     </div>
   </xsl:template>
 
@@ -125,6 +150,9 @@
   <xsl:template name="form">
     <form method="post" action="{$script}/services/{$S/@id}{$lq}" novalidate="novalidate">
       <input type="hidden" name="_key" value="{/page/submit/@key}"/>
+      <xsl:if test="string(/page/submit/@accept)">
+        <input type="hidden" name="_accept" value="{/page/submit/@accept}"/>
+      </xsl:if>
       <xsl:if test="$S/page/field[@required = 'true']">
         <p class="required-note">
           <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.required_note'"/></xsl:call-template>
@@ -166,6 +194,7 @@
       <xsl:if test="hint"><xsl:value-of select="concat($id, '-hint')"/></xsl:if>
       <xsl:if test="hint and $errs"><xsl:text> </xsl:text></xsl:if>
       <xsl:if test="$errs"><xsl:value-of select="concat($id, '-error')"/></xsl:if>
+      <xsl:if test="key('warn', @name)"><xsl:value-of select="concat(' ', $id, '-warning')"/></xsl:if>
     </xsl:variable>
     <xsl:variable name="class">
       <xsl:text>field field-</xsl:text>
@@ -275,6 +304,15 @@
     <xsl:param name="errs"/>
     <xsl:if test="hint">
       <p class="hint" id="{$id}-hint"><xsl:call-template name="t"><xsl:with-param name="of" select="hint"/></xsl:call-template></p>
+    </xsl:if>
+    <xsl:if test="key('warn', @name)">
+      <p class="warning-message" id="{$id}-warning">
+        <span class="visually-hidden">
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.warning_prefix'"/></xsl:call-template>
+          <xsl:text>: </xsl:text>
+        </span>
+        <xsl:call-template name="t"><xsl:with-param name="of" select="warning"/></xsl:call-template>
+      </p>
     </xsl:if>
     <xsl:if test="$errs">
       <p class="error-message" id="{$id}-error">

@@ -996,6 +996,48 @@ test_info_and_link_services(void **state)
 	assert_null(strstr(r.body, "/services/abfall\""));
 }
 
+/*
+ * A warning (a dog's chip number that is not 15 digits) stops the first
+ * send with a hint and nothing stored; sent again as it is, it counts.
+ */
+static void
+test_warning_then_send_anyway(void **state)
+{
+	static const struct field dog[] = {
+		{ "name", "Erika Beispiel" }, { "street", "Hauptstra\xc3\x9f" "e 1" },
+		{ "postcode", "26639" }, { "town", "Wiesmoor" }, { "dogs", "1" },
+		{ "dog_name", "Bello" }, { "breed", "Mischling" }, { "sex", "r" },
+		{ "born", "2020-05-01" }, { "since", "2021-01-01" },
+		{ "chip", "27609810661234" }, { "dangerous", "nein" },
+	};
+	struct field f[sizeof(dog) / sizeof(dog[0]) + 1];
+	size_t	 n = sizeof(dog) / sizeof(dog[0]);
+	struct resp r;
+	char	*body, *accept;
+	long	 before = count_submissions();
+
+	(void)state;
+	memcpy(f, dog, sizeof(dog));
+	body = form_encode(f, n);
+	assert_int_equal(http("POST", SCRIPT "/services/hundeanmeldung", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "class=\"warning-summary\""));
+	assert_non_null(strstr(r.body, "href=\"#f-chip\""));
+	assert_non_null(strstr(r.body, "value=\"27609810661234\""));
+	assert_null(strstr(r.body, "role=\"alert\""));	/* no error */
+	assert_non_null(accept = strstr(r.body, "name=\"_accept\" value=\"chip\""));
+	assert_int_equal(count_submissions(), before);
+
+	f[n].name = "_accept";
+	f[n].value = "chip";
+	body = form_encode(f, n + 1);
+	assert_int_equal(http("POST", SCRIPT "/services/hundeanmeldung", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(count_submissions(), before + 1);
+}
+
 /* The route decides before the body is read: 404 and 405, not 400. */
 static void
 test_post_to_wrong_place(void **state)
@@ -1099,6 +1141,7 @@ main(void)
 		cmocka_unit_test_teardown(test_double_submit, free_tracked),
 		cmocka_unit_test_teardown(test_post_to_wrong_place, free_tracked),
 		cmocka_unit_test_teardown(test_info_and_link_services, free_tracked),
+		cmocka_unit_test_teardown(test_warning_then_send_anyway, free_tracked),
 		cmocka_unit_test_teardown(test_unstorable_characters, free_tracked),
 		cmocka_unit_test_teardown(test_form_not_cached, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),

@@ -62,7 +62,7 @@ answers(struct req_params *ps, const char *field, const char *value)
 		{ "fire", "2026-04-04" }, { "when", "19:30" }, { "count", "3" },
 		{ "kind", "holz" }, { "plz", "26639" },
 		{ "iban", "DE89 3704 0044 0532 0130 00" }, { "copies", "2" },
-		{ "delivery", "post" },
+		{ "delivery", "post" }, { "chip", "276098106612345" },
 		{ "agree", "yes" },
 	};
 	size_t	 i, n = sizeof(base) / sizeof(base[0]);
@@ -186,6 +186,36 @@ test_valid_postcode_iban_radio(void **state)
 	req_params_free(&ps);
 }
 
+/* A warning is no error: it stops the first send only. */
+static void
+test_valid_warnings(void **state)
+{
+	struct fixture *f = *state;
+	struct req_params ps;
+	struct valid_result res;
+
+	answers(&ps, "chip", "27609810661234");	/* 14 digits */
+	assert_int_equal(valid_check(&f->form, &ps, &today, &res), 0);
+	assert_int_equal(res.nerrors, 0);
+	assert_int_equal(res.nwarnings, 1);
+	assert_string_equal(res.warnings[0], "chip");
+	assert_false(valid_warnings_accepted(&res, NULL));
+	assert_false(valid_warnings_accepted(&res, ""));
+	assert_false(valid_warnings_accepted(&res, "chi"));
+	assert_false(valid_warnings_accepted(&res, "chips"));
+	assert_true(valid_warnings_accepted(&res, "chip"));
+	assert_true(valid_warnings_accepted(&res, "other,chip"));
+	valid_result_free(&res);
+	req_params_free(&ps);
+
+	answers(&ps, "none", NULL);
+	assert_int_equal(valid_check(&f->form, &ps, &today, &res), 0);
+	assert_int_equal(res.nwarnings, 0);
+	assert_true(valid_warnings_accepted(&res, NULL));
+	valid_result_free(&res);
+	req_params_free(&ps);
+}
+
 static void
 test_valid_numbers_and_times(void **state)
 {
@@ -273,6 +303,7 @@ main(void)
 		cmocka_unit_test(test_valid_required_and_lengths),
 		cmocka_unit_test(test_valid_formats),
 		cmocka_unit_test(test_valid_postcode_iban_radio),
+		cmocka_unit_test(test_valid_warnings),
 		cmocka_unit_test(test_valid_numbers_and_times),
 		cmocka_unit_test(test_valid_easter_rules),
 		cmocka_unit_test(test_valid_deadline_edge),
