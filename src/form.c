@@ -12,6 +12,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
+#include "fee.h"
 #include "form.h"
 #include "text.h"
 #include "when.h"
@@ -717,7 +718,8 @@ form_load(struct form *f, struct form_share *s, const char *path,
 	form_count_fields(root->children, &count);
 	if ((f->fields = calloc(count ? count : 1, sizeof(*f->fields))) == NULL)
 		goto fail;
-	if (form_collect_fields(s, path, f, root->children, diag) == -1)
+	if (form_collect_fields(s, path, f, root->children, diag) == -1 ||
+	    fee_check(f, path, diag) == -1)
 		goto fail;
 	if (have_line && !known)
 		form_cache_add(s, &line);

@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "buf.h"
+#include "fee.h"
 #include "page.h"
 #include "ref.h"
 #include "valid.h"
@@ -118,7 +119,7 @@ page_form_store(struct app *a, const struct form *f,
 	n.service = f->id;
 	n.version = f->version;
 	n.values_xml = answers;
-	n.fee_cents = f->fee_cents;
+	n.fee_cents = fee_total(f, res);
 	n.submit_key = key;
 	n.lang = a->lang;
 	n.token = token;

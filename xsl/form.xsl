@@ -38,6 +38,16 @@
         <xsl:call-template name="fee-line">
           <xsl:with-param name="cents" select="$S/fee/@cents"/>
         </xsl:call-template>
+        <xsl:if test="$S/fee/legal">
+          <p class="fee-legal">
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.legal'"/></xsl:call-template>
+            <xsl:text>: </xsl:text>
+            <xsl:call-template name="t"><xsl:with-param name="of" select="$S/fee/legal"/></xsl:call-template>
+          </p>
+        </xsl:if>
+        <xsl:if test="$S/fee/if or $S/fee/each or $S/fee/waive">
+          <p class="fee-rules"><xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.rules'"/></xsl:call-template></p>
+        </xsl:if>
         <xsl:call-template name="service-facts"/>
       </div>
       <xsl:apply-templates select="$S/clerk" mode="contact"/>

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fee.h"
 #include "form.h"
 #include "valid.h"
 
@@ -216,6 +217,38 @@ test_valid_warnings(void **state)
 	req_params_free(&ps);
 }
 
+/* Fees from the rules: base, by option, per unit after the first, waived. */
+static long
+fee_for(struct fixture *f, const char *field, const char *value)
+{
+	struct req_params ps;
+	struct valid_result res;
+	long	 cents;
+
+	answers(&ps, field, value);
+	assert_int_equal(valid_check(&f->form, &ps, &today, &res), 0);
+	assert_int_equal(res.nerrors, 0);
+	cents = fee_total(&f->form, &res);
+	valid_result_free(&res);
+	req_params_free(&ps);
+	return cents;
+}
+
+static void
+test_fee_rules(void **state)
+{
+	/* 15.00 and 7.50 for each unit after the first: 3 units, 30.00. */
+	assert_int_equal(fee_for(*state, "none", NULL), 3000);
+	assert_int_equal(fee_for(*state, "count", "1"), 1500);
+	assert_int_equal(fee_for(*state, "count", "20"), 1500 + 19 * 750);
+	/* The option sets the base: 9.00 + 2 x 7.50. */
+	assert_int_equal(fee_for(*state, "kind", "schnitt"), 900 + 1500);
+	/* Waived whatever else was chosen. */
+	assert_int_equal(fee_for(*state, "copies", "1"), 0);
+	/* Empty quantity: no units. */
+	assert_int_equal(fee_for(*state, "count", ""), 1500);
+}
+
 static void
 test_valid_numbers_and_times(void **state)
 {
@@ -304,6 +337,7 @@ main(void)
 		cmocka_unit_test(test_valid_formats),
 		cmocka_unit_test(test_valid_postcode_iban_radio),
 		cmocka_unit_test(test_valid_warnings),
+		cmocka_unit_test(test_fee_rules),
 		cmocka_unit_test(test_valid_numbers_and_times),
 		cmocka_unit_test(test_valid_easter_rules),
 		cmocka_unit_test(test_valid_deadline_edge),
