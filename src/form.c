@@ -482,6 +482,7 @@ form_field_init(struct form_share *s, const char *file, struct form_field *f,
 	f->min = form_attr(n, "min");
 	f->max = form_attr(n, "max");
 	f->deadline = form_attr(n, "deadline");
+	f->when = form_attr(n, "when");
 	if (form_check_bound(file, f, f->min, diag) == -1 ||
 	    form_check_bound(file, f, f->max, diag) == -1 ||
 	    form_check_bound(file, f, f->deadline, diag) == -1)
@@ -646,6 +647,62 @@ form_check_kind(const char *path, struct form *f, xmlNodePtr root,
 	return -1;
 }
 
+/*
+ * Every term of when="field=value ..." names another field with choices
+ * and one of its answers: a condition that can never be true is an error.
+ */
+static int
+form_check_conditions(const struct form *f, const char *path,
+    struct form_diag *diag)
+{
+	const struct form_field *fld, *dep;
+	const char *p, *eq;
+	char	 name[128], value[256];
+	size_t	 i, n;
+	int	 rc = 0;
+
+	for (i = 0; i < f->nfields; i++) {
+		fld = &f->fields[i];
+		for (p = fld->when; p != NULL && *(p += strspn(p, " ")) != '\0';
+		    p += n) {
+			n = strcspn(p, " ");
+			eq = memchr(p, '=', n);
+			if (eq == NULL || eq == p || (size_t)(eq - p) >= sizeof(name) ||
+			    n - (size_t)(eq - p) - 1 >= sizeof(value)) {
+				form_diag_add(diag, path, xmlGetLineNo(fld->node),
+				    "condition '%.*s' is not field=value", (int)n, p);
+				rc = -1;
+				continue;
+			}
+			memcpy(name, p, (size_t)(eq - p));
+			name[eq - p] = '\0';
+			memcpy(value, eq + 1, n - (size_t)(eq - p) - 1);
+			value[n - (size_t)(eq - p) - 1] = '\0';
+			if ((dep = form_field(f, name)) == NULL) {
+				form_diag_add(diag, path, xmlGetLineNo(fld->node),
+				    "condition refers to unknown field '%s'", name);
+				rc = -1;
+			} else if (dep == fld) {
+				form_diag_add(diag, path, xmlGetLineNo(fld->node),
+				    "field '%s' depends on itself", name);
+				rc = -1;
+			} else if (dep->type != FORM_SELECT &&
+			    dep->type != FORM_RADIO && dep->type != FORM_CHECKBOX) {
+				form_diag_add(diag, path, xmlGetLineNo(fld->node),
+				    "condition needs a choice field, not '%s'", name);
+				rc = -1;
+			} else if (dep->type == FORM_CHECKBOX ?
+			    strcmp(value, "yes") != 0 : !form_has_option(dep, value)) {
+				form_diag_add(diag, path, xmlGetLineNo(fld->node),
+				    "condition can never be true: field '%s' has no "
+				    "option '%s'", name, value);
+				rc = -1;
+			}
+		}
+	}
+	return rc;
+}
+
 /* forms/osterfeuer.xml must say id="osterfeuer": URLs come from file names. */
 static int
 form_id_matches_file(const char *id, const char *path)
@@ -719,6 +776,7 @@ form_load(struct form *f, struct form_share *s, const char *path,
 	if ((f->fields = calloc(count ? count : 1, sizeof(*f->fields))) == NULL)
 		goto fail;
 	if (form_collect_fields(s, path, f, root->children, diag) == -1 ||
+	    form_check_conditions(f, path, diag) == -1 ||
 	    fee_check(f, path, diag) == -1)
 		goto fail;
 	if (have_line && !known)

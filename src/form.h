@@ -60,6 +60,7 @@ struct form_field {
 	xmlRegexpPtr	 pattern;	/* compiled, or NULL */
 	xmlRegexpPtr	 warn_pattern;	/* not matching it: a warning */
 	xmlNodePtr	 codes;		/* root of its code list, or NULL */
+	const char	*when;		/* "field=value ...": asked only then */
 };
 
 struct form {

@@ -123,6 +123,35 @@ valid_add(struct valid_result *res, const char *field, const char *code,
 	return 0;
 }
 
+/*
+ * when="purpose=rente purpose=sozial": true when any of the listed fields
+ * has the listed answer (as entered, before its own checks).
+ */
+static int
+valid_condition(const struct valid_result *res, const char *when)
+{
+	const char *p = when, *eq;
+	size_t	 n, i, namelen;
+
+	for (;;) {
+		p += strspn(p, " ");
+		if (*p == '\0')
+			return 0;
+		n = strcspn(p, " ");
+		if ((eq = memchr(p, '=', n)) != NULL) {
+			namelen = (size_t)(eq - p);
+			for (i = 0; i < res->nvalues; i++)
+				if (strlen(res->values[i].name) == namelen &&
+				    strncmp(res->values[i].name, p, namelen) == 0 &&
+				    strlen(res->values[i].value) == n - namelen - 1 &&
+				    strncmp(res->values[i].value, eq + 1,
+				    n - namelen - 1) == 0)
+					return 1;
+		}
+		p += n;
+	}
+}
+
 static int
 valid_warn(struct valid_result *res, const char *field)
 {
@@ -276,6 +305,7 @@ valid_check(const struct form *form, const struct req_params *in,
 	if ((res->values = calloc(form->nfields ? form->nfields : 1,
 	    sizeof(*res->values))) == NULL)
 		return -1;
+	/* All answers first: a condition may name a later field. */
 	for (i = 0; i < form->nfields; i++) {
 		f = &form->fields[i];
 		raw = req_param(in, f->name);
@@ -284,6 +314,15 @@ valid_check(const struct form *form, const struct req_params *in,
 		    NULL)
 			return -1;
 		res->nvalues++;
+	}
+	for (i = 0; i < form->nfields; i++) {
+		f = &form->fields[i];
+		/* A field whose condition does not hold is not asked: its
+		 * answer is dropped, never checked, never stored. */
+		if (f->when != NULL && !valid_condition(res, f->when)) {
+			res->values[i].value[0] = '\0';
+			continue;
+		}
 		if (res->values[i].value[0] == '\0') {
 			if (f->required && valid_add(res, f->name,
 			    f->type == FORM_CHECKBOX ? "checkbox" : "required",

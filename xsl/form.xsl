@@ -201,6 +201,7 @@
     <xsl:variable name="id" select="concat('f-', @name)"/>
     <xsl:variable name="errs" select="key('err', @name)"/>
     <xsl:variable name="desc">
+      <xsl:if test="@when"><xsl:value-of select="concat($id, '-when ')"/></xsl:if>
       <xsl:if test="hint"><xsl:value-of select="concat($id, '-hint')"/></xsl:if>
       <xsl:if test="hint and $errs"><xsl:text> </xsl:text></xsl:if>
       <xsl:if test="$errs"><xsl:value-of select="concat($id, '-error')"/></xsl:if>
@@ -297,6 +298,35 @@
     </xsl:if>
   </xsl:template>
 
+  <!-- "purpose=rente purpose=sozial" as „Zweck“: „Rente“ oder „Zweck“: „Sozialleistung“. -->
+  <xsl:template name="condition-text">
+    <xsl:param name="rest"/>
+    <xsl:variable name="term">
+      <xsl:choose>
+        <xsl:when test="contains($rest, ' ')"><xsl:value-of select="substring-before($rest, ' ')"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$rest"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="dep" select="$S/page/field[@name = substring-before($term, '=')]"/>
+    <xsl:variable name="value" select="substring-after($term, '=')"/>
+    <xsl:text>„</xsl:text>
+    <xsl:call-template name="t"><xsl:with-param name="of" select="$dep/label"/></xsl:call-template>
+    <xsl:text>“: „</xsl:text>
+    <xsl:choose>
+      <xsl:when test="$dep/option[@value = $value]">
+        <xsl:call-template name="t"><xsl:with-param name="of" select="$dep/option[@value = $value]/label"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.yes'"/></xsl:call-template></xsl:otherwise>
+    </xsl:choose>
+    <xsl:text>“</xsl:text>
+    <xsl:if test="contains($rest, ' ')">
+      <xsl:text> </xsl:text>
+      <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.or'"/></xsl:call-template>
+      <xsl:text> </xsl:text>
+      <xsl:call-template name="condition-text"><xsl:with-param name="rest" select="substring-after($rest, ' ')"/></xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
   <xsl:template name="label-text">
     <xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template>
     <xsl:if test="@required = 'true'">
@@ -312,6 +342,14 @@
   <xsl:template name="hint-and-errors">
     <xsl:param name="id"/>
     <xsl:param name="errs"/>
+    <xsl:if test="@when">
+      <!-- Without JavaScript every question is on the page: say when this one counts. -->
+      <p class="hint condition" id="{$id}-when">
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.only_if'"/></xsl:call-template>
+        <xsl:text> </xsl:text>
+        <xsl:call-template name="condition-text"><xsl:with-param name="rest" select="normalize-space(@when)"/></xsl:call-template>
+      </p>
+    </xsl:if>
     <xsl:if test="hint">
       <p class="hint" id="{$id}-hint"><xsl:call-template name="t"><xsl:with-param name="of" select="hint"/></xsl:call-template></p>
     </xsl:if>

@@ -1038,6 +1038,74 @@ test_warning_then_send_anyway(void **state)
 	assert_int_equal(count_submissions(), before + 1);
 }
 
+/* The fee stored with the newest submission, in cents. */
+static long
+newest_fee(void)
+{
+	char	 path[PATH_MAX + 32];
+	sqlite3	*db = NULL;
+	sqlite3_stmt *st = NULL;
+	long	 fee = -1;
+
+	snprintf(path, sizeof(path), "%s/data/rathaus.db", T.dir);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT fee_cents FROM submission"
+	    " ORDER BY id DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		fee = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return fee;
+}
+
+/*
+ * The certificate of residence: a reason is asked only for a free
+ * purpose, and the fee follows the answers (7.50, extended 9.00, free).
+ */
+static void
+test_certificate_condition_and_fee(void **state)
+{
+	static const struct field base[] = {
+		{ "name", "Erika Beispiel" }, { "born", "1960-02-29" },
+		{ "street", "Hauptstra\xc3\x9f" "e 1" }, { "postcode", "26639" },
+		{ "id_number", "L01X00T47" }, { "kind", "einfach" },
+		{ "purpose", "privat" }, { "reason", "" }, { "delivery", "post" },
+	};
+	struct field f[sizeof(base) / sizeof(base[0])];
+	size_t	 n = sizeof(base) / sizeof(base[0]);
+	struct resp r;
+	char	*body;
+
+	(void)state;
+	memcpy(f, base, sizeof(base));
+	body = form_encode(f, n);
+	assert_int_equal(http("POST", SCRIPT "/services/meldebescheinigung",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(newest_fee(), 750);
+
+	field_set(f, n, "kind", "erweitert");
+	body = form_encode(f, n);
+	assert_int_equal(http("POST", SCRIPT "/services/meldebescheinigung",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(newest_fee(), 900);
+
+	/* For the pension: the reason becomes required, then it is free. */
+	field_set(f, n, "purpose", "rente");
+	body = form_encode(f, n);
+	assert_int_equal(http("POST", SCRIPT "/services/meldebescheinigung",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "href=\"#f-reason\""));
+	field_set(f, n, "reason", "Deutsche Rentenversicherung, Altersrente");
+	body = form_encode(f, n);
+	assert_int_equal(http("POST", SCRIPT "/services/meldebescheinigung",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(newest_fee(), 0);
+}
+
 /* The route decides before the body is read: 404 and 405, not 400. */
 static void
 test_post_to_wrong_place(void **state)
@@ -1142,6 +1210,7 @@ main(void)
 		cmocka_unit_test_teardown(test_post_to_wrong_place, free_tracked),
 		cmocka_unit_test_teardown(test_info_and_link_services, free_tracked),
 		cmocka_unit_test_teardown(test_warning_then_send_anyway, free_tracked),
+		cmocka_unit_test_teardown(test_certificate_condition_and_fee, free_tracked),
 		cmocka_unit_test_teardown(test_unstorable_characters, free_tracked),
 		cmocka_unit_test_teardown(test_form_not_cached, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),

@@ -171,7 +171,7 @@ test_valid_postcode_iban_radio(void **state)
 	    NULL), "iban");
 	assert_string_equal(check(*state, "copies", "3", NULL), "option");
 	/* Options from the code list data/codes/zustellung.xml. */
-	assert_null(check(*state, "delivery", "abholung", NULL));
+	assert_null(check(*state, "delivery", "post", NULL));
 	assert_string_equal(check(*state, "delivery", "drohne", NULL), "option");
 	assert_null(check(*state, "copies", "1", NULL));
 
@@ -232,6 +232,34 @@ fee_for(struct fixture *f, const char *field, const char *value)
 	valid_result_free(&res);
 	req_params_free(&ps);
 	return cents;
+}
+
+/* when=: asked, and so required, only when a listed answer was given. */
+static void
+test_valid_conditions(void **state)
+{
+	struct fixture *f = *state;
+	struct req_params ps;
+	struct valid_result res;
+	size_t	 i;
+
+	/* delivery=post: not asked; an answer sent anyway is dropped. */
+	answers(&ps, "why", "weil");
+	assert_int_equal(valid_check(&f->form, &ps, &today, &res), 0);
+	assert_int_equal(res.nerrors, 0);
+	for (i = 0; i < res.nvalues; i++)
+		if (strcmp(res.values[i].name, "why") == 0)
+			assert_string_equal(res.values[i].value, "");
+	valid_result_free(&res);
+	req_params_free(&ps);
+	/* delivery=abholung: asked and required. */
+	answers(&ps, "delivery", "abholung");
+	assert_int_equal(valid_check(&f->form, &ps, &today, &res), 0);
+	assert_int_equal(res.nerrors, 1);
+	assert_string_equal(res.errors[0].field, "why");
+	assert_string_equal(res.errors[0].code, "required");
+	valid_result_free(&res);
+	req_params_free(&ps);
 }
 
 static void
@@ -337,6 +365,7 @@ main(void)
 		cmocka_unit_test(test_valid_formats),
 		cmocka_unit_test(test_valid_postcode_iban_radio),
 		cmocka_unit_test(test_valid_warnings),
+		cmocka_unit_test(test_valid_conditions),
 		cmocka_unit_test(test_fee_rules),
 		cmocka_unit_test(test_valid_numbers_and_times),
 		cmocka_unit_test(test_valid_easter_rules),
