@@ -1106,6 +1106,26 @@ test_certificate_condition_and_fee(void **state)
 	assert_int_equal(newest_fee(), 0);
 }
 
+/* The identity-card appointment request: a free request, days as ticks. */
+static void
+test_id_card_appointment(void **state)
+{
+	static const char body[] = "name=Erika+Beispiel&born=2004-06-01"
+	    "&reason=abgelaufen&day_mo=yes&day_do=yes&daytime=egal"
+	    "&phone=04944+305-0";
+	struct resp r;
+
+	(void)state;
+	assert_int_equal(http("POST", SCRIPT "/services/personalausweis", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(newest_fee(), 0);
+	assert_int_equal(http("POST", SCRIPT "/services/personalausweis",
+	    "name=Erika", 10, &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "href=\"#f-daytime\""));
+}
+
 /* The route decides before the body is read: 404 and 405, not 400. */
 static void
 test_post_to_wrong_place(void **state)
@@ -1211,6 +1231,7 @@ main(void)
 		cmocka_unit_test_teardown(test_info_and_link_services, free_tracked),
 		cmocka_unit_test_teardown(test_warning_then_send_anyway, free_tracked),
 		cmocka_unit_test_teardown(test_certificate_condition_and_fee, free_tracked),
+		cmocka_unit_test_teardown(test_id_card_appointment, free_tracked),
 		cmocka_unit_test_teardown(test_unstorable_characters, free_tracked),
 		cmocka_unit_test_teardown(test_form_not_cached, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
