@@ -509,8 +509,9 @@ replace_all(const char *s, const char *from, const char *to)
 	return track(out);
 }
 
+/* One number from the instance's database (read-only), or -1. */
 static long
-count_submissions(void)
+db_number(const char *sql)
 {
 	char	 path[PATH_MAX + 32];
 	sqlite3	*db = NULL;
@@ -520,14 +521,27 @@ count_submissions(void)
 	snprintf(path, sizeof(path), "%s/data/rathaus.db", T.dir);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
 	    sqlite3_busy_timeout(db, 5000) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "SELECT count(*) FROM submission", -1, &st,
-	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	else
 		print_error("%s: %s\n", path, db ? sqlite3_errmsg(db) : "no memory");
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return n;
+}
+
+static long
+count_submissions(void)
+{
+	return db_number("SELECT count(*) FROM submission");
+}
+
+/* The fee stored with the newest submission, in cents. */
+static long
+newest_fee(void)
+{
+	return db_number("SELECT fee_cents FROM submission ORDER BY id DESC LIMIT 1");
 }
 
 /* ---- the instance --------------------------------------------------- */
@@ -1036,26 +1050,6 @@ test_warning_then_send_anyway(void **state)
 	    strlen(body), &r), 0);
 	assert_int_equal(r.status, 303);
 	assert_int_equal(count_submissions(), before + 1);
-}
-
-/* The fee stored with the newest submission, in cents. */
-static long
-newest_fee(void)
-{
-	char	 path[PATH_MAX + 32];
-	sqlite3	*db = NULL;
-	sqlite3_stmt *st = NULL;
-	long	 fee = -1;
-
-	snprintf(path, sizeof(path), "%s/data/rathaus.db", T.dir);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "SELECT fee_cents FROM submission"
-	    " ORDER BY id DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		fee = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return fee;
 }
 
 /*
