@@ -375,6 +375,34 @@ form_number(const char *file, xmlNodePtr n, const char *name, long min,
 	return -1;
 }
 
+/*
+ * A date bound without its "field:NAME" terms (checked once all fields
+ * are known) must be one when_ understands; field terms alone are fine.
+ */
+static int
+form_date_bound_valid(const char *expr)
+{
+	struct buf rest;
+	const char *p = expr;
+	size_t	 n;
+	int	 ok;
+
+	buf_init(&rest, 1024);
+	for (;;) {
+		p += strspn(p, " ");
+		if (*p == '\0')
+			break;
+		n = strcspn(p, " ");
+		if (!(n > 6 && strncmp(p, "field:", 6) == 0))
+			buf_printf(&rest, " %.*s", (int)n, p);
+		p += n;
+	}
+	ok = !rest.failed && (strstr(expr, "field:") != NULL && rest.len == 0 ?
+	    1 : when_bound_valid(buf_str(&rest)));
+	buf_free(&rest);
+	return ok;
+}
+
 /* Bounds of numbers and times must be comparable; dates may be relative. */
 static int
 form_check_bound(const char *file, struct form_field *f, const char *expr,
@@ -387,7 +415,7 @@ form_check_bound(const char *file, struct form_field *f, const char *expr,
 		return 0;
 	switch (f->type) {
 	case FORM_DATE:
-		ok = when_bound_valid(expr);
+		ok = form_date_bound_valid(expr);
 		break;
 	case FORM_TIME:
 		ok = when_parse_time(expr, &m) == 0;
@@ -651,6 +679,44 @@ form_check_kind(const char *path, struct form *f, xmlNodePtr root,
  * Every term of when="field=value ..." names another field with choices
  * and one of its answers: a condition that can never be true is an error.
  */
+/* "field:NAME" in a date bound names another date field of the form. */
+static int
+form_check_field_bounds(const struct form *f, const char *path,
+    struct form_diag *diag)
+{
+	const struct form_field *fld, *dep;
+	const char *exprs[3], *p;
+	char	 name[128];
+	size_t	 i, k, n;
+	int	 rc = 0;
+
+	for (i = 0; i < f->nfields; i++) {
+		fld = &f->fields[i];
+		exprs[0] = fld->min;
+		exprs[1] = fld->max;
+		exprs[2] = fld->deadline;
+		for (k = 0; k < 3; k++)
+			for (p = exprs[k]; p != NULL &&
+			    *(p += strspn(p, " ")) != '\0'; p += n) {
+				n = strcspn(p, " ");
+				if (n <= 6 || strncmp(p, "field:", 6) != 0)
+					continue;
+				snprintf(name, sizeof(name), "%.*s", (int)(n - 6),
+				    p + 6);
+				dep = form_field(f, name);
+				if (dep == NULL || dep == fld ||
+				    dep->type != FORM_DATE) {
+					form_diag_add(diag, path,
+					    xmlGetLineNo(fld->node),
+					    "bound refers to '%s', which is not "
+					    "another date field", name);
+					rc = -1;
+				}
+			}
+	}
+	return rc;
+}
+
 static int
 form_check_conditions(const struct form *f, const char *path,
     struct form_diag *diag)
@@ -777,6 +843,7 @@ form_load(struct form *f, struct form_share *s, const char *path,
 		goto fail;
 	if (form_collect_fields(s, path, f, root->children, diag) == -1 ||
 	    form_check_conditions(f, path, diag) == -1 ||
+	    form_check_field_bounds(f, path, diag) == -1 ||
 	    fee_check(f, path, diag) == -1)
 		goto fail;
 	if (have_line && !known)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "text.h"
 #include "valid.h"
 
@@ -165,30 +166,78 @@ valid_warn(struct valid_result *res, const char *field)
 	return 0;
 }
 
+/*
+ * A date bound with "field:NAME" terms replaced by that field's answer.
+ * A term whose field has no valid date is left out: that field has its
+ * own error, and this one should not get a second, confusing one.
+ */
+static int
+valid_resolve(const char *expr, const struct valid_result *res,
+    struct buf *out)
+{
+	const char *p = expr, *v;
+	struct when_date d;
+	size_t	 n, i;
+
+	for (;;) {
+		p += strspn(p, " ");
+		if (*p == '\0')
+			break;
+		n = strcspn(p, " ");
+		if (n > 6 && strncmp(p, "field:", 6) == 0) {
+			for (i = 0, v = NULL; i < res->nvalues && v == NULL; i++)
+				if (strlen(res->values[i].name) == n - 6 &&
+				    strncmp(res->values[i].name, p + 6, n - 6) == 0)
+					v = res->values[i].value;
+			if (v != NULL && when_parse_date(v, &d) == 0)
+				buf_printf(out, " %s", v);
+		} else
+			buf_printf(out, " %.*s", (int)n, p);
+		p += n;
+	}
+	return out->failed ? -1 : 0;
+}
+
+/* One bound of a date, resolved against the other answers. */
+static int
+valid_date_bound(const char *expr, enum when_bound_kind kind, int year,
+    const struct when_date *today, const struct valid_result *res,
+    struct when_date *bound)
+{
+	struct buf e;
+	int	 rc;
+
+	if (expr == NULL)
+		return -1;
+	buf_init(&e, 1024);
+	rc = valid_resolve(expr, res, &e) == 0 && e.len > 0 ?
+	    when_bound(buf_str(&e), kind, year, today, bound) : -1;
+	buf_free(&e);
+	return rc;
+}
+
 static const char *
 valid_date(const struct form_field *f, const char *v,
-    const struct when_date *today, char arg[VALID_ARG_MAX])
+    const struct when_date *today, const struct valid_result *res,
+    char arg[VALID_ARG_MAX])
 {
 	struct when_date d, bound;
 
 	if (when_parse_date(v, &d) == -1)
 		return "date";
-	if (f->min != NULL &&
-	    when_bound(f->min, WHEN_MIN, d.y, today, &bound) == 0 &&
+	if (valid_date_bound(f->min, WHEN_MIN, d.y, today, res, &bound) == 0 &&
 	    when_cmp(&d, &bound) < 0) {
 		when_format(&bound, arg);
 		return "date_min";
 	}
-	if (f->max != NULL &&
-	    when_bound(f->max, WHEN_MAX, d.y, today, &bound) == 0 &&
+	if (valid_date_bound(f->max, WHEN_MAX, d.y, today, res, &bound) == 0 &&
 	    when_cmp(&d, &bound) > 0) {
 		when_format(&bound, arg);
 		return "date_max";
 	}
 	/* The deadline is the last day the form may arrive for this date. */
-	if (f->deadline != NULL &&
-	    when_bound(f->deadline, WHEN_MAX, d.y, today, &bound) == 0 &&
-	    when_cmp(today, &bound) > 0) {
+	if (valid_date_bound(f->deadline, WHEN_MAX, d.y, today, res,
+	    &bound) == 0 && when_cmp(today, &bound) > 0) {
 		when_format(&bound, arg);
 		return "date_deadline";
 	}
@@ -237,7 +286,8 @@ valid_number(const struct form_field *f, const char *v,
 /* The first problem with one non-empty value, or NULL when it is fine. */
 static const char *
 valid_field(const struct form_field *f, char *v,
-    const struct when_date *today, char arg[VALID_ARG_MAX])
+    const struct when_date *today, const struct valid_result *res,
+    char arg[VALID_ARG_MAX])
 {
 	size_t	 chars;
 	const char *code = NULL;
@@ -262,7 +312,7 @@ valid_field(const struct form_field *f, char *v,
 		code = valid_tel(v) ? NULL : "tel";
 		break;
 	case FORM_DATE:
-		code = valid_date(f, v, today, arg);
+		code = valid_date(f, v, today, res, arg);
 		break;
 	case FORM_TIME:
 		code = valid_time(f, v, arg);
@@ -330,7 +380,7 @@ valid_check(const struct form *form, const struct req_params *in,
 				return -1;
 			continue;
 		}
-		code = valid_field(f, res->values[i].value, today, arg);
+		code = valid_field(f, res->values[i].value, today, res, arg);
 		if (code != NULL && valid_add(res, f->name, code, arg) == -1)
 			return -1;
 		/* Only a valid answer can deserve a warning. */

@@ -64,6 +64,7 @@ answers(struct req_params *ps, const char *field, const char *value)
 		{ "kind", "holz" }, { "plz", "26639" },
 		{ "iban", "DE89 3704 0044 0532 0130 00" }, { "copies", "2" },
 		{ "delivery", "post" }, { "chip", "276098106612345" },
+		{ "until", "2099-12-31" },
 		{ "agree", "yes" },
 	};
 	size_t	 i, n = sizeof(base) / sizeof(base[0]);
@@ -262,6 +263,28 @@ test_valid_conditions(void **state)
 	req_params_free(&ps);
 }
 
+/* A date bound by another answer: not before the fire's date. */
+static void
+test_valid_field_bounds(void **state)
+{
+	struct fixture *f = *state;
+	struct req_params ps;
+	struct valid_result res;
+	char	 arg[VALID_ARG_MAX];
+
+	assert_null(check(*state, "until", "2026-04-04", NULL));
+	assert_string_equal(check(*state, "until", "2026-04-03", arg),
+	    "date_min");
+	assert_string_equal(arg, "2026-04-04");
+	/* The other date is wrong: that one error, none here besides. */
+	answers(&ps, "fire", "kein Datum");
+	assert_int_equal(valid_check(&f->form, &ps, &today, &res), 0);
+	assert_int_equal(res.nerrors, 1);
+	assert_string_equal(res.errors[0].field, "fire");
+	valid_result_free(&res);
+	req_params_free(&ps);
+}
+
 static void
 test_fee_rules(void **state)
 {
@@ -366,6 +389,7 @@ main(void)
 		cmocka_unit_test(test_valid_postcode_iban_radio),
 		cmocka_unit_test(test_valid_warnings),
 		cmocka_unit_test(test_valid_conditions),
+		cmocka_unit_test(test_valid_field_bounds),
 		cmocka_unit_test(test_fee_rules),
 		cmocka_unit_test(test_valid_numbers_and_times),
 		cmocka_unit_test(test_valid_easter_rules),
