@@ -679,6 +679,34 @@ form_check_kind(const char *path, struct form *f, xmlNodePtr root,
  * Every term of when="field=value ..." names another field with choices
  * and one of its answers: a condition that can never be true is an error.
  */
+/* <at-least-one fields="..."/> names fields of the form. */
+static int
+form_check_at_least_one(const struct form *f, const char *path,
+    struct form_diag *diag)
+{
+	xmlNodePtr n;
+	const char *p;
+	char	 name[128];
+	size_t	 len;
+	int	 rc = 0;
+
+	for (n = xmlDocGetRootElement(f->doc)->children; n != NULL; n = n->next) {
+		if (!form_is(n, "at-least-one") ||
+		    (p = form_attr(n, "fields")) == NULL)
+			continue;
+		for (; *(p += strspn(p, " \t\n")) != '\0'; p += len) {
+			len = strcspn(p, " \t\n");
+			snprintf(name, sizeof(name), "%.*s", (int)len, p);
+			if (form_field(f, name) == NULL) {
+				form_diag_add(diag, path, xmlGetLineNo(n),
+				    "at-least-one names unknown field '%s'", name);
+				rc = -1;
+			}
+		}
+	}
+	return rc;
+}
+
 /* "field:NAME" in a date bound names another date field of the form. */
 static int
 form_check_field_bounds(const struct form *f, const char *path,
@@ -844,6 +872,7 @@ form_load(struct form *f, struct form_share *s, const char *path,
 	if (form_collect_fields(s, path, f, root->children, diag) == -1 ||
 	    form_check_conditions(f, path, diag) == -1 ||
 	    form_check_field_bounds(f, path, diag) == -1 ||
+	    form_check_at_least_one(f, path, diag) == -1 ||
 	    fee_check(f, path, diag) == -1)
 		goto fail;
 	if (have_line && !known)

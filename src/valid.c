@@ -153,6 +153,61 @@ valid_condition(const struct valid_result *res, const char *when)
 	}
 }
 
+/* The answer to `name`, or "" (also for a field that was not asked). */
+static const char *
+valid_answer(const struct valid_result *res, const char *name, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < res->nvalues; i++)
+		if (strlen(res->values[i].name) == len &&
+		    strncmp(res->values[i].name, name, len) == 0)
+			return res->values[i].value;
+	return "";
+}
+
+/*
+ * <at-least-one fields="a b c"/>: when all of them are empty, one error
+ * at the first, which the error summary then links to.
+ */
+static int
+valid_at_least_one(const struct form *form, struct valid_result *res)
+{
+	xmlNodePtr n;
+	const char *p, *first;
+	size_t	 len, firstlen;
+	int	 any;
+	char	 name[128];
+
+	for (n = xmlDocGetRootElement(form->doc)->children; n != NULL;
+	    n = n->next) {
+		if (n->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)n->name, "at-least-one") != 0 ||
+		    (p = form_attr(n, "fields")) == NULL)
+			continue;
+		first = NULL;
+		firstlen = 0;
+		for (any = 0; *(p += strspn(p, " \t\n")) != '\0'; p += len) {
+			len = strcspn(p, " \t\n");
+			if (first == NULL) {
+				first = p;
+				firstlen = len;
+			}
+			if (*valid_answer(res, p, len) != '\0')
+				any = 1;
+		}
+		if (any || first == NULL || firstlen >= sizeof(name))
+			continue;
+		memcpy(name, first, firstlen);
+		name[firstlen] = '\0';
+		/* The error needs a name that outlives this loop: the field's. */
+		if (form_field(form, name) != NULL && valid_add(res,
+		    form_field(form, name)->name, "at_least_one", NULL) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 valid_warn(struct valid_result *res, const char *field)
 {
@@ -390,7 +445,7 @@ valid_check(const struct form *form, const struct req_params *in,
 		    valid_warn(res, f->name) == -1)
 			return -1;
 	}
-	return 0;
+	return valid_at_least_one(form, res);
 }
 
 /*

@@ -1118,6 +1118,8 @@ test_id_card_appointment(void **state)
 	    "name=Erika", 10, &r), 0);
 	assert_int_equal(r.status, 422);
 	assert_non_null(strstr(r.body, "href=\"#f-daytime\""));
+	/* No day ticked: one error, at the first day. */
+	assert_non_null(strstr(r.body, "href=\"#f-day_mo\""));
 }
 
 /* The route decides before the body is read: 404 and 405, not 400. */

@@ -285,6 +285,29 @@ test_valid_field_bounds(void **state)
 	req_params_free(&ps);
 }
 
+/* <at-least-one fields="plz iban"/>: one of the two is enough. */
+static void
+test_valid_at_least_one(void **state)
+{
+	struct fixture *f = *state;
+	struct req_params ps;
+	struct valid_result res;
+
+	assert_null(check(*state, "plz", "", NULL));
+	assert_null(check(*state, "iban", "", NULL));
+
+	answers(&ps, "plz", "");
+	for (size_t i = 0; i < ps.n; i++)
+		if (strcmp(ps.v[i].name, "iban") == 0)
+			ps.v[i].value[0] = '\0';
+	assert_int_equal(valid_check(&f->form, &ps, &today, &res), 0);
+	assert_int_equal(res.nerrors, 1);
+	assert_string_equal(res.errors[0].field, "plz");
+	assert_string_equal(res.errors[0].code, "at_least_one");
+	valid_result_free(&res);
+	req_params_free(&ps);
+}
+
 static void
 test_fee_rules(void **state)
 {
@@ -390,6 +413,7 @@ main(void)
 		cmocka_unit_test(test_valid_warnings),
 		cmocka_unit_test(test_valid_conditions),
 		cmocka_unit_test(test_valid_field_bounds),
+		cmocka_unit_test(test_valid_at_least_one),
 		cmocka_unit_test(test_fee_rules),
 		cmocka_unit_test(test_valid_numbers_and_times),
 		cmocka_unit_test(test_valid_easter_rules),
