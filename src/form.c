@@ -258,7 +258,9 @@ form_cache_add(struct form_share *s, const struct buf *line)
 		return;
 	if (buf_add(&s->known, line->data + 1, line->len - 1) == -1)
 		return;
-	fd = open(s->cache, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	/* Paths and stamps only, nothing secret: readable by all, so that a
+	 * file an administrator created by hand still serves the web server. */
+	fd = open(s->cache, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (fd == -1)
 		return;
 	n = write(fd, line->data + 1, line->len - 1);
