@@ -92,7 +92,7 @@
         <p><xsl:call-template name="t"><xsl:with-param name="of" select="summary"/></xsl:call-template></p>
       </xsl:if>
       <xsl:call-template name="fee-line">
-        <xsl:with-param name="cents" select="fee/@cents"/>
+        <xsl:with-param name="fee" select="fee"/>
       </xsl:call-template>
       <xsl:apply-templates select="clerk" mode="contact-line"/>
     </li>

@@ -36,7 +36,7 @@
           <p class="lead"><xsl:call-template name="t"><xsl:with-param name="of" select="$S/summary"/></xsl:call-template></p>
         </xsl:if>
         <xsl:call-template name="fee-line">
-          <xsl:with-param name="cents" select="$S/fee/@cents"/>
+          <xsl:with-param name="fee" select="$S/fee"/>
         </xsl:call-template>
         <xsl:if test="$S/fee/legal">
           <p class="fee-legal">

@@ -314,14 +314,25 @@
   </xsl:template>
 
   <!-- <p class="fee">Gebühr: <span class="amount">15,00 €</span></p> -->
+  <!--
+    $fee is the service's <fee>: its amount, or, where the fee is paid
+    elsewhere (at the counter), what its <counter> text says instead.
+  -->
   <xsl:template name="fee-line">
-    <xsl:param name="cents"/>
-    <xsl:if test="string(number($cents)) != 'NaN'">
+    <xsl:param name="fee"/>
+    <xsl:if test="string(number($fee/@cents)) != 'NaN'">
       <p class="fee">
         <xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.label'"/></xsl:call-template>
         <xsl:text>: </xsl:text>
         <strong class="amount">
-          <xsl:call-template name="fee"><xsl:with-param name="cents" select="$cents"/></xsl:call-template>
+          <xsl:choose>
+            <xsl:when test="$fee/counter">
+              <xsl:call-template name="t"><xsl:with-param name="of" select="$fee/counter"/></xsl:call-template>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:call-template name="fee"><xsl:with-param name="cents" select="$fee/@cents"/></xsl:call-template>
+            </xsl:otherwise>
+          </xsl:choose>
         </strong>
       </p>
     </xsl:if>

@@ -1110,6 +1110,11 @@ test_id_card_appointment(void **state)
 	struct resp r;
 
 	(void)state;
+	/* Paid at the counter: the page says what, not "free". */
+	assert_int_equal(http("GET", SCRIPT "/services/personalausweis", NULL,
+	    0, &r), 0);
+	assert_non_null(strstr(r.body, "46,00 \xe2\x82\xac (unter 24"));
+	assert_null(strstr(r.body, "kostenlos</strong>"));
 	assert_int_equal(http("POST", SCRIPT "/services/personalausweis", body,
 	    strlen(body), &r), 0);
 	assert_int_equal(r.status, 303);
