@@ -22,7 +22,7 @@
 
 const char *const form_type_names[FORM__TYPES] = {
 	"text", "textarea", "email", "tel", "date", "time", "number",
-	"select", "checkbox", "radio", "postcode", "iban",
+	"select", "checkbox", "radio", "postcode", "iban", "multiselect",
 };
 
 void
@@ -545,9 +545,10 @@ form_field_init(struct form_share *s, const char *file, struct form_field *f,
 		if (form_is(c, "option"))
 			options++;
 	if ((codes = form_attr(n, "codes")) != NULL) {
-		if (f->type != FORM_SELECT && f->type != FORM_RADIO) {
+		if (f->type != FORM_SELECT && f->type != FORM_RADIO &&
+		    f->type != FORM_MULTISELECT) {
 			form_diag_add(diag, file, xmlGetLineNo(n),
-			    "codes= belongs on a select or radio field, not '%s'",
+			    "codes= belongs on a select, radio or multiselect field, not '%s'",
 			    f->name);
 			rc = -1;
 		} else if (options > 0) {
@@ -559,8 +560,8 @@ form_field_init(struct form_share *s, const char *file, struct form_field *f,
 			    "unknown code list '%s'", codes);
 			rc = -1;
 		}
-	} else if ((f->type == FORM_SELECT || f->type == FORM_RADIO) &&
-	    options == 0) {
+	} else if ((f->type == FORM_SELECT || f->type == FORM_RADIO ||
+	    f->type == FORM_MULTISELECT) && options == 0) {
 		form_diag_add(diag, file, xmlGetLineNo(n),
 		    "%s field '%s' has no options", form_type_names[f->type],
 		    f->name);

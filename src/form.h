@@ -31,6 +31,7 @@ enum form_type {
 	FORM_RADIO,
 	FORM_POSTCODE,
 	FORM_IBAN,
+	FORM_MULTISELECT,	/* answers are option values, one per line */
 	FORM__TYPES
 };
 

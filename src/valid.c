@@ -92,6 +92,53 @@ valid_iban(char *s)
 	return rem == 1;
 }
 
+/*
+ * Every value sent for a multiselect (one per ticked box), trimmed, empty
+ * ones dropped, one per line: that is how the answer is checked and kept.
+ */
+static char *
+valid_gather(const struct req_params *in, const char *name)
+{
+	struct buf out;
+	char	*v;
+	size_t	 i;
+
+	buf_init(&out, 0);
+	for (i = 0; i < in->n; i++) {
+		if (in->v[i].filename != NULL || strcmp(in->v[i].name, name) != 0)
+			continue;
+		if ((v = text_trim_dup(in->v[i].value)) == NULL) {
+			buf_free(&out);
+			return NULL;
+		}
+		if (*v != '\0' && strchr(v, '\n') == NULL)
+			buf_printf(&out, "%s%s", out.len ? "\n" : "", v);
+		free(v);
+	}
+	if (out.data == NULL)
+		return strdup("");
+	return buf_steal(&out);
+}
+
+/* Every line of a multiselect answer must be one of its options. */
+static int
+valid_options(const struct form_field *f, const char *v)
+{
+	char	 one[1024];
+	size_t	 n;
+
+	for (; *v != '\0'; v += n + (v[n] == '\n')) {
+		n = strcspn(v, "\n");
+		if (n >= sizeof(one))
+			return 0;
+		memcpy(one, v, n);
+		one[n] = '\0';
+		if (!form_has_option(f, one))
+			return 0;
+	}
+	return 1;
+}
+
 /* Browsers send CRLF from textareas; keep one form of line break. */
 static char *
 valid_normalise(const char *in)
@@ -379,6 +426,9 @@ valid_field(const struct form_field *f, char *v,
 	case FORM_RADIO:
 		code = form_has_option(f, v) ? NULL : "option";
 		break;
+	case FORM_MULTISELECT:
+		code = valid_options(f, v) ? NULL : "option";
+		break;
 	case FORM_POSTCODE:
 		code = valid_postcode(v) ? NULL : "postcode";
 		break;
@@ -415,8 +465,9 @@ valid_check(const struct form *form, const struct req_params *in,
 		f = &form->fields[i];
 		raw = req_param(in, f->name);
 		res->values[i].name = f->name;
-		if ((res->values[i].value = valid_normalise(raw ? raw : "")) ==
-		    NULL)
+		res->values[i].value = f->type == FORM_MULTISELECT ?
+		    valid_gather(in, f->name) : valid_normalise(raw ? raw : "");
+		if (res->values[i].value == NULL)
 			return -1;
 		res->nvalues++;
 	}

@@ -235,6 +235,35 @@
           </div>
         </fieldset>
       </xsl:when>
+      <xsl:when test="@type = 'multiselect'">
+        <!-- Tick boxes sharing the field's name; the answer keeps one value per line. -->
+        <xsl:variable name="field" select="."/>
+        <xsl:variable name="vals" select="concat('&#10;', string(key('value', @name)[1]), '&#10;')"/>
+        <fieldset class="{$class}">
+          <legend><xsl:call-template name="label-text"/></legend>
+          <xsl:call-template name="hint-and-errors">
+            <xsl:with-param name="id" select="$id"/>
+            <xsl:with-param name="errs" select="$errs"/>
+          </xsl:call-template>
+          <xsl:for-each select="option">
+            <xsl:variable name="oid">
+              <xsl:value-of select="$id"/>
+              <xsl:if test="position() &gt; 1"><xsl:value-of select="concat('-', position())"/></xsl:if>
+            </xsl:variable>
+            <div class="check">
+              <!-- No "required" on the boxes: it would demand every one. -->
+              <input type="checkbox" value="{@value}" id="{$oid}" name="{$field/@name}">
+                <xsl:if test="$errs"><xsl:attribute name="aria-invalid">true</xsl:attribute></xsl:if>
+                <xsl:if test="string($desc)"><xsl:attribute name="aria-describedby"><xsl:value-of select="$desc"/></xsl:attribute></xsl:if>
+                <xsl:if test="contains($vals, concat('&#10;', @value, '&#10;'))">
+                  <xsl:attribute name="checked">checked</xsl:attribute>
+                </xsl:if>
+              </input>
+              <label for="{$oid}"><xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template></label>
+            </div>
+          </xsl:for-each>
+        </fieldset>
+      </xsl:when>
       <xsl:when test="@type = 'radio'">
         <!-- The first radio carries the field's id: the error summary links to it. -->
         <xsl:variable name="field" select="."/>

@@ -86,6 +86,13 @@
     <dt><xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template></dt>
     <dd>
       <xsl:choose>
+        <xsl:when test="@type = 'multiselect'">
+          <xsl:variable name="vals" select="concat('&#10;', $v, '&#10;')"/>
+          <xsl:for-each select="option[contains($vals, concat('&#10;', @value, '&#10;'))]">
+            <xsl:if test="position() &gt; 1">, </xsl:if>
+            <xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template>
+          </xsl:for-each>
+        </xsl:when>
         <xsl:when test="option[@value = $v]">
           <xsl:call-template name="t"><xsl:with-param name="of" select="option[@value = $v]/label"/></xsl:call-template>
         </xsl:when>

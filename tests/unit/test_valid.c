@@ -64,7 +64,7 @@ answers(struct req_params *ps, const char *field, const char *value)
 		{ "kind", "holz" }, { "plz", "26639" },
 		{ "iban", "DE89 3704 0044 0532 0130 00" }, { "copies", "2" },
 		{ "delivery", "post" }, { "chip", "276098106612345" },
-		{ "until", "2099-12-31" },
+		{ "until", "2099-12-31" }, { "uses", "a" },
 		{ "agree", "yes" },
 	};
 	size_t	 i, n = sizeof(base) / sizeof(base[0]);
@@ -308,6 +308,37 @@ test_valid_at_least_one(void **state)
 	req_params_free(&ps);
 }
 
+/* A multiselect sends its name once per ticked box; kept one per line. */
+static void
+test_valid_multiselect(void **state)
+{
+	struct fixture *f = *state;
+	struct req_params ps;
+	struct valid_result res;
+	size_t	 i;
+	const char *sent[] = { "b", " a ", "", "b" };
+
+	answers(&ps, "uses", NULL);
+	ps.v = reallocarray(ps.v, ps.n + 4, sizeof(*ps.v));
+	assert_non_null(ps.v);
+	for (i = 0; i < 4; i++) {
+		ps.v[ps.n].name = strdup("uses");
+		ps.v[ps.n].value = strdup(sent[i]);
+		ps.v[ps.n].valuelen = strlen(sent[i]);
+		ps.v[ps.n].filename = ps.v[ps.n].ctype = NULL;
+		ps.n++;
+	}
+	assert_int_equal(valid_check(&f->form, &ps, &today, &res), 0);
+	assert_int_equal(res.nerrors, 0);
+	for (i = 0; i < res.nvalues; i++)
+		if (strcmp(res.values[i].name, "uses") == 0)
+			assert_string_equal(res.values[i].value, "b\na\nb");
+	valid_result_free(&res);
+	req_params_free(&ps);
+	assert_string_equal(check(*state, "uses", "c", NULL), "option");
+	assert_null(check(*state, "uses", "a", NULL));
+}
+
 static void
 test_fee_rules(void **state)
 {
@@ -414,6 +445,7 @@ main(void)
 		cmocka_unit_test(test_valid_conditions),
 		cmocka_unit_test(test_valid_field_bounds),
 		cmocka_unit_test(test_valid_at_least_one),
+		cmocka_unit_test(test_valid_multiselect),
 		cmocka_unit_test(test_fee_rules),
 		cmocka_unit_test(test_valid_numbers_and_times),
 		cmocka_unit_test(test_valid_easter_rules),
