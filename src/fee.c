@@ -89,12 +89,7 @@ fee_check(const struct form *f, const char *path, struct form_diag *diag)
 static const char *
 fee_answer(const struct valid_result *res, const char *field)
 {
-	size_t	 i;
-
-	for (i = 0; i < res->nvalues; i++)
-		if (strcmp(res->values[i].name, field) == 0)
-			return res->values[i].value;
-	return "";
+	return valid_answer(res, field, strlen(field));
 }
 
 /*

@@ -200,8 +200,11 @@ valid_condition(const struct valid_result *res, const char *when)
 	}
 }
 
-/* The answer to `name`, or "" (also for a field that was not asked). */
-static const char *
+/*
+ * The answer to the field named by the first `len` bytes of `name`, or ""
+ * (also for a field that was not asked).
+ */
+const char *
 valid_answer(const struct valid_result *res, const char *name, size_t len)
 {
 	size_t	 i;

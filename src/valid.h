@@ -38,6 +38,8 @@ struct valid_result {
 
 int	 valid_check(const struct form *, const struct req_params *,
 	    const struct when_date *today, struct valid_result *);
+const char *valid_answer(const struct valid_result *, const char *name,
+	    size_t len);
 int	 valid_warnings_accepted(const struct valid_result *,
 	    const char *accepted);
 void	 valid_result_free(struct valid_result *);
