@@ -172,35 +172,6 @@ valid_add(struct valid_result *res, const char *field, const char *code,
 }
 
 /*
- * when="purpose=rente purpose=sozial": true when any of the listed fields
- * has the listed answer (as entered, before its own checks).
- */
-static int
-valid_condition(const struct valid_result *res, const char *when)
-{
-	const char *p = when, *eq;
-	size_t	 n, i, namelen;
-
-	for (;;) {
-		p += strspn(p, " ");
-		if (*p == '\0')
-			return 0;
-		n = strcspn(p, " ");
-		if ((eq = memchr(p, '=', n)) != NULL) {
-			namelen = (size_t)(eq - p);
-			for (i = 0; i < res->nvalues; i++)
-				if (strlen(res->values[i].name) == namelen &&
-				    strncmp(res->values[i].name, p, namelen) == 0 &&
-				    strlen(res->values[i].value) == n - namelen - 1 &&
-				    strncmp(res->values[i].value, eq + 1,
-				    n - namelen - 1) == 0)
-					return 1;
-		}
-		p += n;
-	}
-}
-
-/*
  * The answer to the field named by the first `len` bytes of `name`, or ""
  * (also for a field that was not asked).
  */
@@ -214,6 +185,31 @@ valid_answer(const struct valid_result *res, const char *name, size_t len)
 		    strncmp(res->values[i].name, name, len) == 0)
 			return res->values[i].value;
 	return "";
+}
+
+/*
+ * when="purpose=rente purpose=sozial": true when any of the listed fields
+ * has the listed answer (as entered, before its own checks).
+ */
+static int
+valid_condition(const struct valid_result *res, const char *when)
+{
+	const char *p = when, *eq, *answer;
+	size_t	 n;
+
+	for (;;) {
+		p += strspn(p, " ");
+		if (*p == '\0')
+			return 0;
+		n = strcspn(p, " ");
+		if ((eq = memchr(p, '=', n)) != NULL) {
+			answer = valid_answer(res, p, (size_t)(eq - p));
+			if (strlen(answer) == n - (size_t)(eq - p) - 1 &&
+			    strncmp(answer, eq + 1, n - (size_t)(eq - p) - 1) == 0)
+				return 1;
+		}
+		p += n;
+	}
 }
 
 /*
