@@ -134,7 +134,7 @@ app_pick_lang(const struct req *r)
 	return best;
 }
 
-const char *
+static const char *
 app_lang_query(const struct app *a)
 {
 	return strcmp(a->lang, "en") == 0 ? "lang=en" : "";

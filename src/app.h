@@ -48,7 +48,6 @@ xmlNodePtr app_service_node(struct app *, const struct form *,
 	    xmlNodePtr parent);
 int	 app_link(struct app *, struct buf *, const char *path,
 	    const char *ref, const char *token);
-const char *app_lang_query(const struct app *);
 int	 app_submission(struct app *, const char *page_name,
 	    struct store_submission *);
 

@@ -102,7 +102,7 @@ form_regexp_error(void *arg, xmlErrorPtr err)
 		reason[--n] = '\0';
 }
 
-xmlDocPtr
+static xmlDocPtr
 form_read_xml(const char *path, struct form_diag *diag)
 {
 	struct form_xml_errors e = { diag, path, "not well-formed: " };
@@ -308,7 +308,7 @@ form_clerk(const struct form_share *s, const char *id)
  * xml:lang/></code>...</codes>), loaded once per request; NULL with a
  * diagnostic when it is missing or malformed.
  */
-xmlNodePtr
+static xmlNodePtr
 form_codes(struct form_share *s, const char *name, struct form_diag *diag)
 {
 	struct buf path;

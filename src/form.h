@@ -99,8 +99,6 @@ int	 form_share_open(struct form_share *, const char *dir,
 	    const char *cache, struct form_diag *);
 void	 form_share_close(struct form_share *);
 xmlNodePtr form_clerk(const struct form_share *, const char *id);
-xmlNodePtr form_codes(struct form_share *, const char *name,
-	    struct form_diag *);
 
 int	 form_load(struct form *, struct form_share *, const char *path,
 	    struct form_diag *);
@@ -114,6 +112,5 @@ void	 form_free(struct form *);
 const struct form_field *form_field(const struct form *, const char *name);
 int	 form_has_option(const struct form_field *, const char *value);
 const char *form_attr(xmlNodePtr, const char *name);
-xmlDocPtr form_read_xml(const char *path, struct form_diag *);
 
 #endif
