@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fee.h"
@@ -60,6 +62,8 @@ fee_check(const struct form *f, const char *path, struct form_diag *diag)
 			form_diag_add(diag, path, xmlGetLineNo(r),
 			    "fee rule refers to unknown field '%s'", name);
 			rc = -1;
+		} else if (form_named_field(f, path, r, name, diag) == NULL) {
+			rc = -1;
 		} else if (fee_is(r, "each") && fld->type != FORM_NUMBER) {
 			form_diag_add(diag, path, xmlGetLineNo(r),
 			    "fee rule <each> needs a number field, not '%s'", name);
@@ -92,41 +96,173 @@ fee_answer(const struct valid_result *res, const char *field)
 	return valid_answer(res, field, strlen(field));
 }
 
-/*
- * The base fee; an <if> whose answer matches sets it (the last one wins);
- * each <each> adds its cents per unit above `after`; a matching <waive>
- * makes it all 0. Only called with answers that passed valid_check.
- */
-long
-fee_total(const struct form *f, const struct valid_result *res)
+static long
+fee_cents(xmlNodePtr r)
 {
-	xmlNodePtr fee = fee_node(f), r;
-	long	 total = f->fee_cents, cents, units, after, extra = 0;
+	long	 cents;
 
+	if (form_attr(r, "cents") == NULL ||
+	    text_to_long(form_attr(r, "cents"), 0, FORM_CENTS_MAX, &cents) == -1)
+		return 0;
+	return cents;
+}
+
+static int
+fee_has_label(xmlNodePtr r)
+{
+	xmlNodePtr c;
+
+	for (c = r->children; c != NULL; c = c->next)
+		if (fee_is(c, "label"))
+			return 1;
+	return 0;
+}
+
+static int
+fee_add_line(struct fee_bill *b, xmlNodePtr rule, long qty, long unit)
+{
+	struct fee_line *l;
+
+	if ((l = reallocarray(b->lines, b->nlines + 1, sizeof(*l))) == NULL)
+		return -1;
+	b->lines = l;
+	l = &b->lines[b->nlines++];
+	l->rule = rule;
+	l->qty = qty;
+	l->unit = unit;
+	l->total = qty * unit;
+	b->total += l->total;
+	return 0;
+}
+
+/*
+ * The base fee is one line; an <if> whose answer matches sets it (the
+ * last one wins, and names the line if it has a label); each <each> adds
+ * a line of its cents per unit above `after`; a matching <waive> keeps the
+ * lines for the record but makes the total 0. Only called with answers
+ * that passed valid_check.
+ */
+int
+fee_bill(const struct form *f, const struct valid_result *res,
+    struct fee_bill *b)
+{
+	xmlNodePtr fee = fee_node(f), r, base;
+	long	 cents = f->fee_cents, units, after;
+
+	memset(b, 0, sizeof(*b));
 	if (fee == NULL)
 		return 0;
+	base = fee;
+	for (r = fee->children; r != NULL; r = r->next)
+		if (fee_is(r, "if") && strcmp(fee_answer(res,
+		    form_attr(r, "field")), form_attr(r, "value")) == 0) {
+			cents = fee_cents(r);
+			base = fee_has_label(r) ? r : fee;
+		}
+	if (cents > 0 && fee_add_line(b, base, 1, cents) == -1)
+		goto fail;
 	for (r = fee->children; r != NULL; r = r->next) {
-		if (r->type != XML_ELEMENT_NODE || fee_is(r, "legal"))
+		if (!fee_is(r, "each"))
 			continue;
-		if (text_to_long(form_attr(r, "cents") ? form_attr(r, "cents") :
-		    "0", 0, FORM_CENTS_MAX, &cents) == -1)
-			cents = 0;
+		if (text_to_long(fee_answer(res, form_attr(r, "field")),
+		    0, 1000000, &units) == -1)
+			units = 0;
+		if (form_attr(r, "after") == NULL || text_to_long(
+		    form_attr(r, "after"), 0, 1000000, &after) == -1)
+			after = 0;
+		if (units > after && fee_cents(r) > 0 &&
+		    fee_add_line(b, r, units - after, fee_cents(r)) == -1)
+			goto fail;
+	}
+	for (r = fee->children; r != NULL && b->waiver == NULL; r = r->next)
 		if (fee_is(r, "waive") && strcmp(fee_answer(res,
 		    form_attr(r, "field")), form_attr(r, "value")) == 0)
-			return 0;
-		if (fee_is(r, "if") && strcmp(fee_answer(res,
-		    form_attr(r, "field")), form_attr(r, "value")) == 0)
-			total = cents;
-		if (fee_is(r, "each")) {
-			if (text_to_long(fee_answer(res, form_attr(r, "field")),
-			    0, 1000000, &units) == -1)
-				units = 0;
-			if (form_attr(r, "after") == NULL || text_to_long(
-			    form_attr(r, "after"), 0, 1000000, &after) == -1)
-				after = 0;
-			if (units > after)
-				extra += cents * (units - after);
+			b->waiver = r;
+	if (b->waiver != NULL)
+		b->total = 0;
+	return 0;
+fail:
+	fee_bill_free(b);
+	return -1;
+}
+
+void
+fee_bill_free(struct fee_bill *b)
+{
+	free(b->lines);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Copy the <label>s of `from` under `to`: the record keeps its words. */
+static int
+fee_copy_labels(xmlNodePtr from, xmlNodePtr to)
+{
+	xmlNodePtr c, copy;
+
+	for (c = from->children; c != NULL; c = c->next) {
+		if (!fee_is(c, "label"))
+			continue;
+		if ((copy = xmlDocCopyNode(c, to->doc, 1)) == NULL ||
+		    xmlAddChild(to, copy) == NULL) {
+			xmlFreeNode(copy);
+			return -1;
 		}
 	}
-	return total + extra;
+	return 0;
+}
+
+static xmlNodePtr
+fee_elem(xmlNodePtr parent, const char *name, const char **attrs)
+{
+	xmlNodePtr n;
+
+	if ((n = xmlNewChild(parent, NULL, (const xmlChar *)name, NULL)) == NULL)
+		return NULL;
+	for (; attrs[0] != NULL; attrs += 2)
+		if (xmlNewProp(n, (const xmlChar *)attrs[0],
+		    (const xmlChar *)attrs[1]) == NULL)
+			return NULL;
+	return n;
+}
+
+/*
+ * <fee total=".." waived="true"><line qty unit total><label/>..</line>
+ * <waiver field value><label/>..</waiver></fee>, words included: stored
+ * with the answers, the bill stays readable when the definition changes.
+ */
+xmlNodePtr
+fee_bill_xml(const struct form *f, const struct fee_bill *b,
+    xmlNodePtr parent)
+{
+	const struct form_field *fld;
+	xmlNodePtr fee, line, opt;
+	char	 num[3][24];
+	size_t	 i;
+
+	snprintf(num[0], sizeof(num[0]), "%ld", b->total);
+	if ((fee = fee_elem(parent, "fee", (const char *[]){ "total", num[0],
+	    NULL })) == NULL)
+		return NULL;
+	for (i = 0; i < b->nlines; i++) {
+		snprintf(num[0], sizeof(num[0]), "%ld", b->lines[i].qty);
+		snprintf(num[1], sizeof(num[1]), "%ld", b->lines[i].unit);
+		snprintf(num[2], sizeof(num[2]), "%ld", b->lines[i].total);
+		if ((line = fee_elem(fee, "line", (const char *[]){ "qty",
+		    num[0], "unit", num[1], "total", num[2], NULL })) == NULL ||
+		    fee_copy_labels(b->lines[i].rule, line) == -1)
+			return NULL;
+	}
+	if (b->waiver == NULL)
+		return fee;
+	if ((line = fee_elem(fee, "waiver", (const char *[]){ "field",
+	    form_attr(b->waiver, "field"), "value",
+	    form_attr(b->waiver, "value"), NULL })) == NULL)
+		return NULL;
+	/* The chosen option's words say why ("for pension purposes"). */
+	fld = form_field(f, form_attr(b->waiver, "field"));
+	for (opt = fld ? form_option(fld, form_attr(b->waiver, "value")) :
+	    NULL; opt != NULL; opt = NULL)
+		if (fee_copy_labels(opt, line) == -1)
+			return NULL;
+	return fee;
 }

@@ -581,45 +581,109 @@ form_field_free(struct form_field *f)
 }
 
 static void
-form_count_fields(xmlNodePtr n, size_t *count)
+form_count(xmlNodePtr n, const char *name, size_t *count)
 {
 	for (; n != NULL; n = n->next) {
-		if (form_is(n, "field"))
+		if (form_is(n, name))
 			(*count)++;
 		else if (n->type == XML_ELEMENT_NODE)
-			form_count_fields(n->children, count);
+			form_count(n->children, name, count);
 	}
 }
 
 static int
-form_collect_fields(struct form_share *s, const char *file, struct form *f,
+form_add_field(struct form_share *s, const char *file, struct form *f,
+    xmlNodePtr n, long group, struct form_diag *diag)
+{
+	struct form_field *fld = &f->fields[f->nfields];
+	size_t	 i;
+
+	if (form_field_init(s, file, fld, n, diag) == -1) {
+		form_field_free(fld);
+		return -1;
+	}
+	for (i = 0; i < f->nfields; i++)
+		if (strcmp(f->fields[i].name, fld->name) == 0) {
+			form_diag_add(diag, file, xmlGetLineNo(n),
+			    "duplicate field name '%s'", fld->name);
+			form_field_free(fld);
+			return -1;
+		}
+	fld->page = f->npages - 1;
+	fld->group = group;
+	f->nfields++;
+	return 0;
+}
+
+static int
+form_add_group(struct form_share *s, const char *file, struct form *f,
     xmlNodePtr n, struct form_diag *diag)
 {
+	struct form_group *g = &f->groups[f->ngroups];
+	xmlNodePtr c;
 	size_t	 i;
 	int	 rc = 0;
 
-	for (; n != NULL; n = n->next) {
-		if (form_is(n, "field")) {
-			struct form_field *fld = &f->fields[f->nfields];
-			if (form_field_init(s, file, fld, n, diag) == -1) {
-				form_field_free(fld);
-				rc = -1;
-				continue;
-			}
-			for (i = 0; i < f->nfields; i++)
-				if (strcmp(f->fields[i].name, fld->name) == 0)
-					break;
-			if (i < f->nfields) {
-				form_diag_add(diag, file, xmlGetLineNo(n),
-				    "duplicate field name '%s'", fld->name);
-				form_field_free(fld);
-				rc = -1;
-				continue;
-			}
-			f->nfields++;
-		} else if (n->type == XML_ELEMENT_NODE &&
-		    form_collect_fields(s, file, f, n->children, diag) == -1)
+	g->node = n;
+	g->name = form_attr(n, "name");
+	g->when = form_attr(n, "when");
+	g->page = f->npages - 1;
+	g->repeat = form_attr(n, "max") != NULL;
+	if (form_number(file, n, "max", 1, FORM_ROWS_MAX, 1, &g->max,
+	    diag) == -1 ||
+	    form_number(file, n, "min", 0, FORM_ROWS_MAX, 1, &g->min,
+	    diag) == -1)
+		rc = -1;
+	else if (!g->repeat && form_attr(n, "min") != NULL) {
+		form_diag_add(diag, file, xmlGetLineNo(n),
+		    "group '%s' has min= but no max=", g->name);
+		rc = -1;
+	} else if (g->min > g->max) {
+		form_diag_add(diag, file, xmlGetLineNo(n),
+		    "group '%s': min is greater than max", g->name);
+		rc = -1;
+	}
+	for (i = 0; i < f->ngroups; i++)
+		if (strcmp(f->groups[i].name, g->name) == 0) {
+			form_diag_add(diag, file, xmlGetLineNo(n),
+			    "duplicate group name '%s'", g->name);
 			rc = -1;
+		}
+	f->ngroups++;
+	for (c = n->children; c != NULL; c = c->next)
+		if (form_is(c, "field") && form_add_field(s, file, f, c,
+		    (long)f->ngroups - 1, diag) == -1)
+			rc = -1;
+	return rc;
+}
+
+/* Pages in order; on each, fields and groups of fields. */
+static int
+form_collect_fields(struct form_share *s, const char *file, struct form *f,
+    xmlNodePtr root, struct form_diag *diag)
+{
+	xmlNodePtr p, n;
+	size_t	 i;
+	int	 rc = 0;
+
+	for (p = root->children; p != NULL; p = p->next) {
+		if (!form_is(p, "page"))
+			continue;
+		f->pages[f->npages].node = p;
+		f->pages[f->npages].id = form_attr(p, "id");
+		f->pages[f->npages].when = form_attr(p, "when");
+		for (i = 0; i < f->npages; i++)
+			if (strcmp(f->pages[i].id, f->pages[f->npages].id) == 0) {
+				form_diag_add(diag, file, xmlGetLineNo(p),
+				    "duplicate page id '%s'", f->pages[i].id);
+				rc = -1;
+			}
+		f->npages++;
+		for (n = p->children; n != NULL; n = n->next)
+			if ((form_is(n, "field") && form_add_field(s, file, f, n,
+			    -1, diag) == -1) || (form_is(n, "group") &&
+			    form_add_group(s, file, f, n, diag) == -1))
+				rc = -1;
 	}
 	return rc;
 }
@@ -678,10 +742,6 @@ form_check_kind(const char *path, struct form *f, xmlNodePtr root,
 	return -1;
 }
 
-/*
- * Every term of when="field=value ..." names another field with choices
- * and one of its answers: a condition that can never be true is an error.
- */
 /* <at-least-one fields="..."/> names fields of the form. */
 static int
 form_check_at_least_one(const struct form *f, const char *path,
@@ -704,7 +764,9 @@ form_check_at_least_one(const struct form *f, const char *path,
 				form_diag_add(diag, path, xmlGetLineNo(n),
 				    "at-least-one names unknown field '%s'", name);
 				rc = -1;
-			}
+			} else if (form_named_field(f, path, n, name, diag) ==
+			    NULL)
+				rc = -1;
 		}
 	}
 	return rc;
@@ -735,6 +797,11 @@ form_check_field_bounds(const struct form *f, const char *path,
 				snprintf(name, sizeof(name), "%.*s", (int)(n - 6),
 				    p + 6);
 				dep = form_field(f, name);
+				if (dep != NULL && form_named_field(f, path,
+				    fld->node, name, diag) == NULL) {
+					rc = -1;
+					continue;
+				}
 				if (dep == NULL || dep == fld ||
 				    dep->type != FORM_DATE) {
 					form_diag_add(diag, path,
@@ -748,55 +815,106 @@ form_check_field_bounds(const struct form *f, const char *path,
 	return rc;
 }
 
+/*
+ * A field another rule names by its name (a condition, a bound, a fee
+ * rule, at-least-one) must exist once: not as rows of a repeating group.
+ */
+const struct form_field *
+form_named_field(const struct form *f, const char *path, xmlNodePtr at,
+    const char *name, struct form_diag *diag)
+{
+	const struct form_field *fld = form_field(f, name);
+
+	if (fld != NULL && fld->group >= 0 && f->groups[fld->group].repeat) {
+		form_diag_add(diag, path, xmlGetLineNo(at),
+		    "'%s' is in a repeating group and cannot be named here",
+		    name);
+		return NULL;
+	}
+	return fld;
+}
+
+/*
+ * Every term of a when="field=value ..." names another field with choices
+ * and one of its answers: a condition that can never be true is an error.
+ * A condition of a page or group must not name its own questions, and a
+ * page's must be answered on an earlier page.
+ */
+static int
+form_check_when(const struct form *f, const char *path, xmlNodePtr at,
+    const char *when, const struct form_field *self, long group, long page,
+    struct form_diag *diag)
+{
+	const struct form_field *dep;
+	const char *p, *eq;
+	char	 name[128], value[256];
+	size_t	 n;
+	int	 rc = 0;
+
+	for (p = when; p != NULL && *(p += strspn(p, " ")) != '\0'; p += n) {
+		n = strcspn(p, " ");
+		eq = memchr(p, '=', n);
+		if (eq == NULL || eq == p || (size_t)(eq - p) >= sizeof(name) ||
+		    n - (size_t)(eq - p) - 1 >= sizeof(value)) {
+			form_diag_add(diag, path, xmlGetLineNo(at),
+			    "condition '%.*s' is not field=value", (int)n, p);
+			rc = -1;
+			continue;
+		}
+		memcpy(name, p, (size_t)(eq - p));
+		name[eq - p] = '\0';
+		memcpy(value, eq + 1, n - (size_t)(eq - p) - 1);
+		value[n - (size_t)(eq - p) - 1] = '\0';
+		if ((dep = form_field(f, name)) == NULL) {
+			form_diag_add(diag, path, xmlGetLineNo(at),
+			    "condition refers to unknown field '%s'", name);
+			rc = -1;
+		} else if (form_named_field(f, path, at, name, diag) == NULL)
+			rc = -1;
+		else if (dep == self || (group >= 0 && dep->group == group) ||
+		    (page >= 0 && dep->page == (size_t)page)) {
+			form_diag_add(diag, path, xmlGetLineNo(at),
+			    "'%s' depends on itself", name);
+			rc = -1;
+		} else if (page >= 0 && dep->page > (size_t)page) {
+			form_diag_add(diag, path, xmlGetLineNo(at),
+			    "page condition refers to '%s' on a later page", name);
+			rc = -1;
+		} else if (dep->type != FORM_SELECT &&
+		    dep->type != FORM_RADIO && dep->type != FORM_CHECKBOX) {
+			form_diag_add(diag, path, xmlGetLineNo(at),
+			    "condition needs a choice field, not '%s'", name);
+			rc = -1;
+		} else if (dep->type == FORM_CHECKBOX ?
+		    strcmp(value, "yes") != 0 : !form_has_option(dep, value)) {
+			form_diag_add(diag, path, xmlGetLineNo(at),
+			    "condition can never be true: field '%s' has no "
+			    "option '%s'", name, value);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
 static int
 form_check_conditions(const struct form *f, const char *path,
     struct form_diag *diag)
 {
-	const struct form_field *fld, *dep;
-	const char *p, *eq;
-	char	 name[128], value[256];
-	size_t	 i, n;
+	size_t	 i;
 	int	 rc = 0;
 
-	for (i = 0; i < f->nfields; i++) {
-		fld = &f->fields[i];
-		for (p = fld->when; p != NULL && *(p += strspn(p, " ")) != '\0';
-		    p += n) {
-			n = strcspn(p, " ");
-			eq = memchr(p, '=', n);
-			if (eq == NULL || eq == p || (size_t)(eq - p) >= sizeof(name) ||
-			    n - (size_t)(eq - p) - 1 >= sizeof(value)) {
-				form_diag_add(diag, path, xmlGetLineNo(fld->node),
-				    "condition '%.*s' is not field=value", (int)n, p);
-				rc = -1;
-				continue;
-			}
-			memcpy(name, p, (size_t)(eq - p));
-			name[eq - p] = '\0';
-			memcpy(value, eq + 1, n - (size_t)(eq - p) - 1);
-			value[n - (size_t)(eq - p) - 1] = '\0';
-			if ((dep = form_field(f, name)) == NULL) {
-				form_diag_add(diag, path, xmlGetLineNo(fld->node),
-				    "condition refers to unknown field '%s'", name);
-				rc = -1;
-			} else if (dep == fld) {
-				form_diag_add(diag, path, xmlGetLineNo(fld->node),
-				    "field '%s' depends on itself", name);
-				rc = -1;
-			} else if (dep->type != FORM_SELECT &&
-			    dep->type != FORM_RADIO && dep->type != FORM_CHECKBOX) {
-				form_diag_add(diag, path, xmlGetLineNo(fld->node),
-				    "condition needs a choice field, not '%s'", name);
-				rc = -1;
-			} else if (dep->type == FORM_CHECKBOX ?
-			    strcmp(value, "yes") != 0 : !form_has_option(dep, value)) {
-				form_diag_add(diag, path, xmlGetLineNo(fld->node),
-				    "condition can never be true: field '%s' has no "
-				    "option '%s'", name, value);
-				rc = -1;
-			}
-		}
-	}
+	for (i = 0; i < f->nfields; i++)
+		if (form_check_when(f, path, f->fields[i].node,
+		    f->fields[i].when, &f->fields[i], -1, -1, diag) == -1)
+			rc = -1;
+	for (i = 0; i < f->ngroups; i++)
+		if (form_check_when(f, path, f->groups[i].node,
+		    f->groups[i].when, NULL, (long)i, -1, diag) == -1)
+			rc = -1;
+	for (i = 0; i < f->npages; i++)
+		if (form_check_when(f, path, f->pages[i].node,
+		    f->pages[i].when, NULL, -1, (long)i, diag) == -1)
+			rc = -1;
 	return rc;
 }
 
@@ -822,7 +940,7 @@ form_load(struct form *f, struct form_share *s, const char *path,
 	xmlRelaxNGPtr schema;
 	xmlNodePtr root, n;
 	struct buf line;
-	size_t	 count = 0;
+	size_t	 nfields = 0, ngroups = 0, npages = 0;
 	int	 valid, have_line, known;
 
 	memset(f, 0, sizeof(*f));
@@ -869,10 +987,14 @@ form_load(struct form *f, struct form_share *s, const char *path,
 		    "unknown clerk '%s'", f->clerk ? f->clerk : "");
 		goto fail;
 	}
-	form_count_fields(root->children, &count);
-	if ((f->fields = calloc(count ? count : 1, sizeof(*f->fields))) == NULL)
+	form_count(root->children, "field", &nfields);
+	form_count(root->children, "group", &ngroups);
+	form_count(root->children, "page", &npages);
+	if ((f->fields = calloc(nfields + 1, sizeof(*f->fields))) == NULL ||
+	    (f->groups = calloc(ngroups + 1, sizeof(*f->groups))) == NULL ||
+	    (f->pages = calloc(npages + 1, sizeof(*f->pages))) == NULL)
 		goto fail;
-	if (form_collect_fields(s, path, f, root->children, diag) == -1 ||
+	if (form_collect_fields(s, path, f, root, diag) == -1 ||
 	    form_check_conditions(f, path, diag) == -1 ||
 	    form_check_field_bounds(f, path, diag) == -1 ||
 	    form_check_at_least_one(f, path, diag) == -1 ||
@@ -985,6 +1107,8 @@ form_free(struct form *f)
 	for (i = 0; i < f->nfields; i++)
 		form_field_free(&f->fields[i]);
 	free(f->fields);
+	free(f->groups);
+	free(f->pages);
 	if (f->doc != NULL)
 		xmlFreeDoc(f->doc);
 	memset(f, 0, sizeof(*f));
@@ -1001,8 +1125,9 @@ form_field(const struct form *f, const char *name)
 	return NULL;
 }
 
-int
-form_has_option(const struct form_field *f, const char *value)
+/* The <option> or code-list <code> of a choice field with this value. */
+xmlNodePtr
+form_option(const struct form_field *f, const char *value)
 {
 	xmlNodePtr c;
 	const char *v;
@@ -1010,10 +1135,16 @@ form_has_option(const struct form_field *f, const char *value)
 	for (c = f->node->children; c != NULL; c = c->next)
 		if (form_is(c, "option") && (v = form_attr(c, "value")) != NULL &&
 		    strcmp(v, value) == 0)
-			return 1;
+			return c;
 	for (c = f->codes ? f->codes->children : NULL; c != NULL; c = c->next)
 		if (form_is(c, "code") && (v = form_attr(c, "value")) != NULL &&
 		    strcmp(v, value) == 0)
-			return 1;
-	return 0;
+			return c;
+	return NULL;
+}
+
+int
+form_has_option(const struct form_field *f, const char *value)
+{
+	return form_option(f, value) != NULL;
 }

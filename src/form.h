@@ -17,6 +17,7 @@
 
 #define FORM_LENGTH_MAX	1000000L	/* characters */
 #define FORM_CENTS_MAX	1000000000L	/* ten million euros */
+#define FORM_ROWS_MAX	50		/* rows of one repeating group */
 
 enum form_type {
 	FORM_TEXT,
@@ -62,6 +63,29 @@ struct form_field {
 	xmlRegexpPtr	 warn_pattern;	/* not matching it: a warning */
 	xmlNodePtr	 codes;		/* root of its code list, or NULL */
 	const char	*when;		/* "field=value ...": asked only then */
+	size_t		 page;		/* index into form.pages */
+	long		 group;		/* index into form.groups, or -1 */
+};
+
+/* One step of a multi-page form; its questions are asked only when. */
+struct form_page {
+	xmlNodePtr	 node;
+	const char	*id;
+	const char	*when;
+};
+
+/*
+ * Questions that belong together (a fieldset); with max= a repeating
+ * group whose rows the citizen adds and removes, min..max of them.
+ */
+struct form_group {
+	xmlNodePtr	 node;
+	const char	*name;
+	const char	*when;
+	int		 repeat;
+	long		 min;
+	long		 max;
+	size_t		 page;
 };
 
 struct form {
@@ -74,6 +98,10 @@ struct form {
 	const char	*clerk;
 	struct form_field *fields;
 	size_t		 nfields;
+	struct form_page *pages;
+	size_t		 npages;
+	struct form_group *groups;
+	size_t		 ngroups;
 };
 
 /* What every definition is checked against: the schema and the clerks. */
@@ -110,6 +138,10 @@ void	 form_catalog_free(struct form *, size_t);
 void	 form_free(struct form *);
 
 const struct form_field *form_field(const struct form *, const char *name);
+const struct form_field *form_named_field(const struct form *,
+	    const char *path, xmlNodePtr at, const char *name,
+	    struct form_diag *);
+xmlNodePtr form_option(const struct form_field *, const char *value);
 int	 form_has_option(const struct form_field *, const char *value);
 const char *form_attr(xmlNodePtr, const char *name);
 

@@ -23,19 +23,50 @@ page_form_key_ok(const char *k)
 static int
 page_form_values(xmlNodePtr values, const struct valid_result *res)
 {
+	xmlNodePtr v;
 	size_t	 i;
 
 	if (values == NULL)
 		return -1;
-	for (i = 0; i < res->nvalues; i++)
-		if (app_elem(values, "value", res->values[i].value, "name",
-		    res->values[i].name, NULL) == NULL)
+	for (i = 0; i < res->nvalues; i++) {
+		if ((v = app_elem(values, "value", res->values[i].value, "name",
+		    res->values[i].name, NULL)) == NULL)
 			return -1;
+		/* Not asked, because of a condition: not to list either. */
+		if (!res->values[i].asked && app_props(v, "skipped", "true",
+		    NULL) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The page a value's question is on. */
+static size_t
+page_form_page_of(const struct valid_result *res, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < res->nvalues; i++)
+		if (res->values[i].name == name)
+			return res->values[i].field->page;
 	return 0;
 }
 
 static int
-page_form_errors(xmlNodePtr parent, const struct valid_result *res)
+page_form_has_error(const struct valid_result *res, size_t page)
+{
+	size_t	 i;
+
+	for (i = 0; i < res->nerrors; i++)
+		if (page_form_page_of(res, res->errors[i].field) == page)
+			return 1;
+	return 0;
+}
+
+/* The errors of one page; the others wait until the citizen gets there. */
+static int
+page_form_errors(xmlNodePtr parent, const struct valid_result *res,
+    size_t page)
 {
 	xmlNodePtr errors;
 	size_t	 i;
@@ -43,40 +74,53 @@ page_form_errors(xmlNodePtr parent, const struct valid_result *res)
 	if ((errors = app_child(parent, "errors", NULL)) == NULL)
 		return -1;
 	for (i = 0; i < res->nerrors; i++)
-		if (app_elem(errors, "error", NULL, "field",
+		if (page_form_page_of(res, res->errors[i].field) == page &&
+		    app_elem(errors, "error", NULL, "field",
 		    res->errors[i].field, "code", res->errors[i].code, "arg",
 		    res->errors[i].arg, NULL) == NULL)
 			return -1;
 	return 0;
 }
 
+/* Field names as _accept carries them back: nothing else is echoed. */
+static void
+page_form_accepted(const char *in, struct buf *accept)
+{
+	if (in != NULL && strspn(in, "abcdefghijklmnopqrstuvwxyz0123456789_.,") ==
+	    strlen(in) && strlen(in) < 4096)
+		buf_printf(accept, "%s", in);
+}
+
 /*
- * <warnings><warning field=".."/></warnings>, and in `accept` the list of
- * those fields that the re-shown form carries back as _accept.
+ * <warnings><warning field=".."/></warnings> for the warnings of `page`
+ * not yet accepted, each added to `accept`: the re-shown page carries
+ * them back as _accept, and sent again they count.
  */
 static int
 page_form_warnings(xmlNodePtr parent, const struct valid_result *res,
-    struct buf *accept)
+    size_t page, struct buf *accept)
 {
-	xmlNodePtr w;
+	xmlNodePtr w = NULL;
 	size_t	 i;
 
-	if (res->nwarnings == 0)
-		return 0;
-	if ((w = app_child(parent, "warnings", NULL)) == NULL)
-		return -1;
 	for (i = 0; i < res->nwarnings; i++) {
-		if (app_elem(w, "warning", NULL, "field", res->warnings[i],
-		    NULL) == NULL)
+		if (page_form_page_of(res, res->warnings[i]) != page ||
+		    valid_warning_accepted(buf_str(accept), res->warnings[i]))
+			continue;
+		if ((w == NULL && (w = app_child(parent, "warnings",
+		    NULL)) == NULL) || app_elem(w, "warning", NULL, "field",
+		    res->warnings[i], NULL) == NULL)
 			return -1;
-		buf_printf(accept, "%s%s", i ? "," : "", res->warnings[i]);
+		buf_printf(accept, "%s%s", accept->len ? "," : "",
+		    res->warnings[i]);
 	}
 	return accept->failed ? -1 : 0;
 }
 
-/* The answers as the XML document that is stored with the submission. */
+/* The answers and the bill as the XML document stored with them. */
 static char *
-page_form_answers(const struct form *f, const struct valid_result *res)
+page_form_answers(const struct form *f, const struct valid_result *res,
+    const struct fee_bill *bill)
 {
 	xmlDocPtr doc;
 	xmlNodePtr root;
@@ -91,7 +135,8 @@ page_form_answers(const struct form *f, const struct valid_result *res)
 		xmlDocSetRootElement(doc, root);
 		snprintf(version, sizeof(version), "%ld", f->version);
 		if (app_props(root, "service", f->id, "version", version,
-		    NULL) == 0 && page_form_values(root, res) == 0)
+		    NULL) == 0 && page_form_values(root, res) == 0 &&
+		    fee_bill_xml(f, bill, root) != NULL)
 			xmlDocDumpMemoryEnc(doc, &xml, &len, "UTF-8");
 	}
 	if (xml != NULL) {
@@ -108,18 +153,23 @@ page_form_store(struct app *a, const struct form *f,
 {
 	struct store_new n;
 	struct store_receipt r;
+	struct fee_bill bill;
 	struct buf loc;
 	char	 token[REF_TOKEN_LEN + 1], created[21];
 	char	*answers;
 	int	 rc;
 
-	if ((answers = page_form_answers(f, res)) == NULL)
-		return -1;
 	memset(&n, 0, sizeof(n));
+	if (fee_bill(f, res, &bill) == -1)
+		return -1;
+	answers = page_form_answers(f, res, &bill);
+	n.fee_cents = bill.total;
+	fee_bill_free(&bill);
+	if (answers == NULL)
+		return -1;
 	n.service = f->id;
 	n.version = f->version;
 	n.values_xml = answers;
-	n.fee_cents = fee_total(f, res);
 	n.submit_key = key;
 	n.lang = a->lang;
 	n.token = token;
@@ -150,18 +200,176 @@ page_form_store(struct app *a, const struct form *f,
 	return a->location ? 0 : -1;
 }
 
+/* Where a POST leads: a page of the form, the check page, or storing. */
+enum page_form_step {
+	PAGE_FORM_PAGE,		/* show pages[show] */
+	PAGE_FORM_CHECK,	/* all answers, the bill, "send" */
+	PAGE_FORM_STORE
+};
+
+struct page_form_nav {
+	enum page_form_step step;
+	size_t	 show;
+	int	 errors;	/* show the page's errors and warnings */
+	int	 checking;	/* came from the check page: go back there */
+};
+
+static long
+page_form_index(const struct form *f, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; id != NULL && i < f->npages; i++)
+		if (strcmp(f->pages[i].id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * The first page up to `limit` that has an error, or else a warning not
+ * yet accepted; npages when there is none.
+ */
+static size_t
+page_form_first_problem(const struct form *f, const struct valid_result *res,
+    const char *accepted, size_t limit)
+{
+	size_t	 i, p, first = f->npages;
+
+	for (i = 0; i < res->nerrors; i++)
+		if ((p = page_form_page_of(res, res->errors[i].field)) <= limit &&
+		    p < first)
+			first = p;
+	if (first < f->npages)
+		return first;
+	for (i = 0; i < res->nwarnings; i++)
+		if ((p = page_form_page_of(res, res->warnings[i])) <= limit &&
+		    p < first && !valid_warning_accepted(accepted,
+		    res->warnings[i]))
+			first = p;
+	return first;
+}
+
+/*
+ * The way through the form, decided on the server from what the page
+ * sent: _page (the page sent), _edit (a page to change, from the check
+ * page), _back, _confirm (send from the check page), rows added or
+ * removed. Without _page all pages count as sent, as from the check page.
+ */
+static void
+page_form_navigate(const struct form *f, const struct req_params *body,
+    const struct valid_result *res, const char *accepted,
+    struct page_form_nav *nav)
+{
+	long	 cur = page_form_index(f, req_param(body, "_page"));
+	long	 edit = page_form_index(f, req_param(body, "_edit"));
+	int	 confirm = req_param(body, "_confirm") != NULL;
+	size_t	 limit, p;
+
+	memset(nav, 0, sizeof(*nav));
+	nav->checking = req_param(body, "_check") != NULL;
+	if (res->rows_changed) {
+		nav->show = cur >= 0 ? (size_t)cur : 0;
+		return;
+	}
+	if (edit >= 0) {
+		nav->show = (size_t)edit;
+		nav->checking = 1;
+		return;
+	}
+	if (req_param(body, "_back") != NULL && cur > 0) {
+		for (p = (size_t)cur; p-- > 0;)
+			if (valid_when(res, f->pages[p].when))
+				break;
+		nav->show = p;
+		return;
+	}
+	limit = confirm || nav->checking || cur < 0 ? f->npages - 1 :
+	    (size_t)cur;
+	if ((p = page_form_first_problem(f, res, accepted, limit)) <
+	    f->npages) {
+		nav->show = p;
+		nav->errors = 1;
+		return;
+	}
+	if (confirm) {
+		nav->step = PAGE_FORM_STORE;
+		return;
+	}
+	for (p = limit + 1; !nav->checking && p < f->npages; p++)
+		if (valid_when(res, f->pages[p].when)) {
+			nav->show = p;
+			return;
+		}
+	nav->step = PAGE_FORM_CHECK;
+}
+
+/* <rows group=".." count=".."/> for each repeating group. */
+static int
+page_form_rows(xmlNodePtr parent, const struct form *f,
+    const struct valid_result *res)
+{
+	char	 count[24];
+	size_t	 i;
+
+	for (i = 0; i < f->ngroups; i++) {
+		if (!f->groups[i].repeat)
+			continue;
+		snprintf(count, sizeof(count), "%ld",
+		    res->rows ? res->rows[i] : f->groups[i].min);
+		if (app_elem(parent, "rows", NULL, "group", f->groups[i].name,
+		    "count", count, NULL) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/* The check page: every answer by page, each page to change, the bill. */
+static int
+page_form_check(struct app *a, const struct form *f,
+    const struct valid_result *res)
+{
+	struct fee_bill bill;
+	xmlNodePtr fee;
+
+	if (fee_bill(f, res, &bill) == -1)
+		return -1;
+	fee = app_begin(a, "check") != 0 ||
+	    app_service_node(a, f, a->root) == NULL ? NULL :
+	    fee_bill_xml(f, &bill, a->root);
+	fee_bill_free(&bill);
+	if (fee == NULL)
+		return -1;
+	return 0;
+}
+
+/* <asked page=".."/> for each page whose condition holds. */
+static int
+page_form_asked(xmlNodePtr parent, const struct form *f,
+    const struct valid_result *res)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->npages; i++)
+		if (valid_when(res, f->pages[i].when) && app_elem(parent,
+		    "asked", NULL, "page", f->pages[i].id, NULL) == NULL)
+			return -1;
+	return 0;
+}
+
 int
 page_form(struct app *a)
 {
 	struct form f;
 	struct form_diag diag;
 	struct valid_result res;
+	struct page_form_nav nav;
 	const char *key = NULL;
 	struct buf accept;
 	char	 fresh[REF_TOKEN_LEN + 1];
 	int	 rc = -1;
 
 	memset(&res, 0, sizeof(res));
+	memset(&nav, 0, sizeof(nav));
 	buf_init(&accept, 4096);
 	if (app_share(a) != 0)
 		return -1;
@@ -191,31 +399,42 @@ page_form(struct app *a)
 		key = req_param(&a->req.body, "_key");
 		if (!page_form_key_ok(key))
 			key = NULL;
+		page_form_accepted(req_param(&a->req.body, "_accept"), &accept);
 		if (valid_check(&f, &a->req.body, &a->today, &res) != 0)
 			goto out;
-		if (res.nerrors == 0 && valid_warnings_accepted(&res,
-		    req_param(&a->req.body, "_accept"))) {
+		page_form_navigate(&f, &a->req.body, &res, buf_str(&accept),
+		    &nav);
+		if (nav.step == PAGE_FORM_STORE) {
 			rc = page_form_store(a, &f, &res, key);
 			goto out;
 		}
 		/* Errors: 422. Only warnings: shown once, then sent as is. */
-		a->status = res.nerrors > 0 ? 422 : 200;
+		if (nav.errors && page_form_has_error(&res, nav.show))
+			a->status = 422;
 	}
 	if (key == NULL) {
 		if (ref_token(fresh) == -1)
 			goto out;
 		key = fresh;
 	}
-	if (app_begin(a, "form") != 0 ||
+	if (nav.step == PAGE_FORM_CHECK) {
+		if (page_form_check(a, &f, &res) != 0)
+			goto out;
+	} else if (app_begin(a, "form") != 0 ||
 	    app_service_node(a, &f, a->root) == NULL)
 		goto out;
 	if (a->req.method == REQ_POST &&
-	    (page_form_values(app_child(a->root, "values", NULL), &res) != 0 ||
-	    page_form_errors(a->root, &res) != 0))
+	    page_form_values(app_child(a->root, "values", NULL), &res) != 0)
 		goto out;
-	if (page_form_warnings(a->root, &res, &accept) != 0 ||
+	if (nav.errors && (page_form_errors(a->root, &res, nav.show) != 0 ||
+	    page_form_warnings(a->root, &res, nav.show, &accept) != 0))
+		goto out;
+	if (page_form_rows(a->root, &f, &res) != 0 ||
+	    page_form_asked(a->root, &f, &res) != 0 ||
 	    app_elem(a->root, "submit", NULL, "key", key, "accept",
-	    buf_str(&accept), NULL) == NULL)
+	    buf_str(&accept), "page", nav.step == PAGE_FORM_CHECK ? "" :
+	    f.pages[nav.show].id, "checking", nav.checking ? "1" : "",
+	    NULL) == NULL)
 		goto out;
 	/*
 	 * Never cached: a sent-back form holds personal data, and a fresh one

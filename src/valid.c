@@ -92,6 +92,21 @@ valid_iban(char *s)
 	return rem == 1;
 }
 
+/* Browsers send CRLF from textareas; keep one form of line break. */
+static char *
+valid_normalise(const char *in)
+{
+	char	*t, *r, *w;
+
+	if ((t = text_trim_dup(in)) == NULL)
+		return NULL;
+	for (r = w = t; *r != '\0'; r++)
+		if (!(r[0] == '\r' && r[1] == '\n'))
+			*w++ = *r == '\r' ? '\n' : *r;
+	*w = '\0';
+	return t;
+}
+
 /*
  * Every value sent for a multiselect (one per ticked box), trimmed, empty
  * ones dropped, one per line: that is how the answer is checked and kept.
@@ -100,19 +115,28 @@ static char *
 valid_gather(const struct req_params *in, const char *name)
 {
 	struct buf out;
-	char	*v;
+	char	*v, *p, *t, *save = NULL;
 	size_t	 i;
 
 	buf_init(&out, 0);
 	for (i = 0; i < in->n; i++) {
 		if (in->v[i].filename != NULL || strcmp(in->v[i].name, name) != 0)
 			continue;
-		if ((v = text_trim_dup(in->v[i].value)) == NULL) {
+		if ((v = valid_normalise(in->v[i].value)) == NULL) {
 			buf_free(&out);
 			return NULL;
 		}
-		if (*v != '\0' && strchr(v, '\n') == NULL)
-			buf_printf(&out, "%s%s", out.len ? "\n" : "", v);
+		/* A page carries earlier answers as one line-separated value. */
+		for (p = strtok_r(v, "\n", &save); p != NULL;
+		    p = strtok_r(NULL, "\n", &save))
+			if ((t = text_trim_dup(p)) == NULL || (*t != '\0' &&
+			    buf_printf(&out, "%s%s", out.len ? "\n" : "", t) == -1)) {
+				free(t);
+				free(v);
+				buf_free(&out);
+				return NULL;
+			} else
+				free(t);
 		free(v);
 	}
 	if (out.data == NULL)
@@ -137,21 +161,6 @@ valid_options(const struct form_field *f, const char *v)
 			return 0;
 	}
 	return 1;
-}
-
-/* Browsers send CRLF from textareas; keep one form of line break. */
-static char *
-valid_normalise(const char *in)
-{
-	char	*t, *r, *w;
-
-	if ((t = text_trim_dup(in)) == NULL)
-		return NULL;
-	for (r = w = t; *r != '\0'; r++)
-		if (!(r[0] == '\r' && r[1] == '\n'))
-			*w++ = *r == '\r' ? '\n' : *r;
-	*w = '\0';
-	return t;
 }
 
 static int
@@ -189,14 +198,17 @@ valid_answer(const struct valid_result *res, const char *name, size_t len)
 
 /*
  * when="purpose=rente purpose=sozial": true when any of the listed fields
- * has the listed answer (as entered, before its own checks).
+ * has the listed answer (as entered, before its own checks); no condition
+ * (NULL) is true.
  */
-static int
-valid_condition(const struct valid_result *res, const char *when)
+int
+valid_when(const struct valid_result *res, const char *when)
 {
 	const char *p = when, *eq, *answer;
 	size_t	 n;
 
+	if (when == NULL)
+		return 1;
 	for (;;) {
 		p += strspn(p, " ");
 		if (*p == '\0')
@@ -221,7 +233,7 @@ valid_at_least_one(const struct form *form, struct valid_result *res)
 {
 	xmlNodePtr n;
 	const char *p, *first;
-	size_t	 len, firstlen;
+	size_t	 len, firstlen, i;
 	int	 any;
 	char	 name[128];
 
@@ -246,10 +258,12 @@ valid_at_least_one(const struct form *form, struct valid_result *res)
 			continue;
 		memcpy(name, first, firstlen);
 		name[firstlen] = '\0';
-		/* The error needs a name that outlives this loop: the field's. */
-		if (form_field(form, name) != NULL && valid_add(res,
-		    form_field(form, name)->name, "at_least_one", NULL) == -1)
-			return -1;
+		/* The error needs a name that outlives this loop: the value's. */
+		for (i = 0; i < res->nvalues; i++)
+			if (strcmp(res->values[i].name, name) == 0 &&
+			    valid_add(res, res->values[i].name, "at_least_one",
+			    NULL) == -1)
+				return -1;
 	}
 	return 0;
 }
@@ -446,79 +460,181 @@ valid_field(const struct form_field *f, char *v,
 	return code;
 }
 
+/*
+ * Rows of each repeating group: as many as the page said (_rows.NAME),
+ * within min..max; one more for _add=NAME; one fewer for _remove=NAME.K,
+ * whose later rows then move up. `from` gets the removed row per group.
+ */
+static int
+valid_rows(const struct form *form, const struct req_params *in,
+    struct valid_result *res, long *from)
+{
+	const struct form_group *g;
+	const char *v;
+	char	 key[160];
+	size_t	 i, n;
+	long	 k;
+
+	if ((res->rows = calloc(form->ngroups + 1, sizeof(*res->rows))) == NULL)
+		return -1;
+	for (i = 0; i < form->ngroups; i++) {
+		g = &form->groups[i];
+		from[i] = 0;
+		if (!g->repeat) {
+			res->rows[i] = 1;
+			continue;
+		}
+		snprintf(key, sizeof(key), "_rows.%s", g->name);
+		if ((v = req_param(in, key)) == NULL ||
+		    text_to_long(v, g->min, g->max, &res->rows[i]) == -1)
+			res->rows[i] = g->min;
+		if ((v = req_param(in, "_add")) != NULL &&
+		    strcmp(v, g->name) == 0 && res->rows[i] < g->max) {
+			res->rows[i]++;
+			res->rows_changed = 1;
+		}
+		n = strlen(g->name);
+		if ((v = req_param(in, "_remove")) != NULL &&
+		    strncmp(v, g->name, n) == 0 && v[n] == '.' &&
+		    text_to_long(v + n + 1, 1, res->rows[i], &k) == 0 &&
+		    res->rows[i] > g->min) {
+			res->rows[i]--;
+			from[i] = k;
+			res->rows_changed = 1;
+		}
+	}
+	return 0;
+}
+
+/* Take the answer to field `f` in `row` (0: not repeating) from `in`. */
+static int
+valid_take(const struct form_field *f, long row, long removed,
+    const struct req_params *in, struct valid_value *v)
+{
+	char	 name[160], src[160];
+	const char *raw;
+
+	v->field = f;
+	v->row = row;
+	/* Rows after a removed one take the answers of the next. */
+	if (row == 0) {
+		snprintf(name, sizeof(name), "%s", f->name);
+		snprintf(src, sizeof(src), "%s", f->name);
+	} else {
+		snprintf(name, sizeof(name), "%s.%ld", f->name, row);
+		snprintf(src, sizeof(src), "%s.%ld", f->name,
+		    removed > 0 && row >= removed ? row + 1 : row);
+	}
+	if ((v->name = strdup(name)) == NULL)
+		return -1;
+	raw = req_param(in, src);
+	v->value = f->type == FORM_MULTISELECT ? valid_gather(in, src) :
+	    valid_normalise(raw ? raw : "");
+	return v->value == NULL ? -1 : 0;
+}
+
+static int
+valid_one(struct valid_value *v,
+    const struct when_date *today, struct valid_result *res)
+{
+	const struct form_field *f = v->field;
+	const char *code;
+	char	 arg[VALID_ARG_MAX];
+
+	if (v->value[0] == '\0')
+		return f->required && valid_add(res, v->name,
+		    f->type == FORM_CHECKBOX ? "checkbox" : "required",
+		    NULL) == -1 ? -1 : 0;
+	code = valid_field(f, v->value, today, res, arg);
+	if (code != NULL && valid_add(res, v->name, code, arg) == -1)
+		return -1;
+	/* Only a valid answer can deserve a warning. */
+	if (code == NULL && f->warn_pattern != NULL &&
+	    xmlRegexpExec(f->warn_pattern, (const xmlChar *)v->value) != 1 &&
+	    valid_warn(res, v->name) == -1)
+		return -1;
+	return 0;
+}
+
 int
 valid_check(const struct form *form, const struct req_params *in,
     const struct when_date *today, struct valid_result *res)
 {
 	const struct form_field *f;
-	const char *raw, *code;
-	char	 arg[VALID_ARG_MAX];
-	size_t	 i;
+	const struct form_group *g;
+	struct valid_value *v;
+	long	*from, row;
+	size_t	 i, n = 0;
 
 	memset(res, 0, sizeof(*res));
-	if ((res->values = calloc(form->nfields ? form->nfields : 1,
-	    sizeof(*res->values))) == NULL)
+	if ((from = calloc(form->ngroups + 1, sizeof(*from))) == NULL)
 		return -1;
+	if (valid_rows(form, in, res, from) == -1)
+		goto fail;
+	for (i = 0; i < form->nfields; i++)
+		n += form->fields[i].group >= 0 ?
+		    (size_t)res->rows[form->fields[i].group] : 1;
+	if ((res->values = calloc(n + 1, sizeof(*res->values))) == NULL)
+		goto fail;
 	/* All answers first: a condition may name a later field. */
 	for (i = 0; i < form->nfields; i++) {
 		f = &form->fields[i];
-		raw = req_param(in, f->name);
-		res->values[i].name = f->name;
-		res->values[i].value = f->type == FORM_MULTISELECT ?
-		    valid_gather(in, f->name) : valid_normalise(raw ? raw : "");
-		if (res->values[i].value == NULL)
-			return -1;
-		res->nvalues++;
+		g = f->group >= 0 ? &form->groups[f->group] : NULL;
+		for (row = g && g->repeat ? 1 : 0;
+		    row <= (g && g->repeat ? res->rows[f->group] : 0); row++) {
+			if (valid_take(f, row, g ? from[f->group] : 0, in,
+			    &res->values[res->nvalues]) == -1) {
+				res->nvalues++;
+				goto fail;
+			}
+			res->nvalues++;
+		}
 	}
-	for (i = 0; i < form->nfields; i++) {
-		f = &form->fields[i];
-		/* A field whose condition does not hold is not asked: its
+	for (i = 0; i < res->nvalues; i++) {
+		v = &res->values[i];
+		f = v->field;
+		g = f->group >= 0 ? &form->groups[f->group] : NULL;
+		/* A question whose conditions do not hold is not asked: its
 		 * answer is dropped, never checked, never stored. */
-		if (f->when != NULL && !valid_condition(res, f->when)) {
-			res->values[i].value[0] = '\0';
-			continue;
-		}
-		if (res->values[i].value[0] == '\0') {
-			if (f->required && valid_add(res, f->name,
-			    f->type == FORM_CHECKBOX ? "checkbox" : "required",
-			    NULL) == -1)
-				return -1;
-			continue;
-		}
-		code = valid_field(f, res->values[i].value, today, res, arg);
-		if (code != NULL && valid_add(res, f->name, code, arg) == -1)
-			return -1;
-		/* Only a valid answer can deserve a warning. */
-		if (code == NULL && f->warn_pattern != NULL &&
-		    xmlRegexpExec(f->warn_pattern,
-		    (const xmlChar *)res->values[i].value) != 1 &&
-		    valid_warn(res, f->name) == -1)
-			return -1;
+		v->asked = valid_when(res, form->pages[f->page].when) &&
+		    (g == NULL || valid_when(res, g->when)) &&
+		    valid_when(res, f->when);
+		if (!v->asked)
+			v->value[0] = '\0';
+		else if (valid_one(v, today, res) == -1)
+			goto fail;
 	}
+	free(from);
 	return valid_at_least_one(form, res);
+fail:
+	free(from);
+	return -1;
 }
 
-/*
- * Has the citizen seen every warning and sent again? `accepted` is the
- * comma-separated list of fields the re-shown form carried back.
- */
+/* Is field `name` in the comma-separated list a re-shown form carried? */
+int
+valid_warning_accepted(const char *accepted, const char *name)
+{
+	const char *p;
+	size_t	 n = strlen(name);
+
+	for (p = accepted; p != NULL; p = strchr(p, ',')) {
+		p += *p == ',';
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Has the citizen seen every warning and sent again? */
 int
 valid_warnings_accepted(const struct valid_result *res, const char *accepted)
 {
-	size_t	 i, n;
-	const char *p;
+	size_t	 i;
 
-	for (i = 0; i < res->nwarnings; i++) {
-		n = strlen(res->warnings[i]);
-		for (p = accepted; p != NULL; p = strchr(p, ',')) {
-			p += *p == ',';
-			if (strncmp(p, res->warnings[i], n) == 0 &&
-			    (p[n] == ',' || p[n] == '\0'))
-				break;
-		}
-		if (p == NULL)
+	for (i = 0; i < res->nwarnings; i++)
+		if (!valid_warning_accepted(accepted, res->warnings[i]))
 			return 0;
-	}
 	return 1;
 }
 
@@ -527,9 +643,12 @@ valid_result_free(struct valid_result *res)
 {
 	size_t	 i;
 
-	for (i = 0; i < res->nvalues; i++)
+	for (i = 0; i < res->nvalues; i++) {
+		free(res->values[i].name);
 		free(res->values[i].value);
+	}
 	free(res->values);
+	free(res->rows);
 	free(res->errors);
 	free(res->warnings);
 	memset(res, 0, sizeof(*res));

@@ -21,25 +21,35 @@ struct valid_error {
 	char		 arg[VALID_ARG_MAX];
 };
 
-/* One entry per field of the definition, in its order, normalised. */
+/*
+ * One entry per question asked, in the definition's order, normalised: a
+ * field of a repeating group once per row, named "name.row".
+ */
 struct valid_value {
-	const char	*name;
+	const struct form_field *field;
+	char		*name;
+	long		 row;		/* 1.., or 0 outside repeating groups */
 	char		*value;
+	int		 asked;		/* its conditions hold */
 };
 
 struct valid_result {
 	struct valid_value *values;
 	size_t		 nvalues;
-	struct valid_error *errors;
+	struct valid_error *errors;	/* field: a values[].name */
 	size_t		 nerrors;
 	const char	**warnings;	/* names of fields with a warning */
 	size_t		 nwarnings;
+	long		*rows;		/* per group of the form: rows */
+	int		 rows_changed;	/* a row was added or removed */
 };
 
 int	 valid_check(const struct form *, const struct req_params *,
 	    const struct when_date *today, struct valid_result *);
 const char *valid_answer(const struct valid_result *, const char *name,
 	    size_t len);
+int	 valid_when(const struct valid_result *, const char *when);
+int	 valid_warning_accepted(const char *accepted, const char *name);
 int	 valid_warnings_accepted(const struct valid_result *,
 	    const char *accepted);
 void	 valid_result_free(struct valid_result *);

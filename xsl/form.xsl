@@ -1,19 +1,26 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  The form of one service (page/@name = 'form'): introduction, fee, contact,
-  error summary (status 422) and the fields with the entered values.
-  Input ids are "f-<name>"; hints "f-<name>-hint", messages "f-<name>-error".
+  One page of a service's form (page/@name = 'form'): introduction, fee,
+  contact, error summary (status 422) and the page's fields with the
+  entered values; every other answer travels along in hidden inputs, so
+  that no server-side session is needed. Input ids are "f-<name>" (rows
+  of a repeating group: "f-<name>.<row>"); hints "...-hint", messages
+  "...-error".
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
   <xsl:include href="layout.xsl"/>
+  <xsl:include href="answers.xsl"/>
 
   <xsl:key name="value" match="values/value" use="@name"/>
   <xsl:key name="err" match="errors/error" use="@field"/>
   <xsl:key name="warn" match="warnings/warning" use="@field"/>
 
   <xsl:variable name="S" select="/page/service"/>
+  <!-- The page shown, and the pages asked (some depend on answers). -->
+  <xsl:variable name="P" select="$S/page[@id = /page/submit/@page]"/>
+  <xsl:variable name="asked" select="$S/page[@id = /page/asked/@page]"/>
 
   <xsl:template match="page" mode="title">
     <xsl:call-template name="t">
@@ -53,7 +60,7 @@
       <xsl:apply-templates select="$S/clerk" mode="contact"/>
       <div class="body">
         <xsl:choose>
-          <xsl:when test="$S/page/field">
+          <xsl:when test="$P">
             <xsl:call-template name="form"/>
           </xsl:when>
           <xsl:otherwise>
@@ -73,12 +80,14 @@
       </h2>
       <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.warnings.intro'"/></xsl:call-template></p>
       <ul>
-        <xsl:for-each select="$S/page/field[key('warn', @name)]">
+        <xsl:for-each select="/page/warnings/warning">
+          <xsl:variable name="field" select="$S//field[@name = substring-before(concat(current()/@field, '.'), '.')]"/>
           <li>
-            <a href="#f-{@name}">
-              <xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template>
+            <a href="#f-{@field}">
+              <xsl:call-template name="row-prefix"><xsl:with-param name="k" select="@field"/></xsl:call-template>
+              <xsl:call-template name="t"><xsl:with-param name="of" select="$field/label"/></xsl:call-template>
               <xsl:text>: </xsl:text>
-              <xsl:call-template name="t"><xsl:with-param name="of" select="warning"/></xsl:call-template>
+              <xsl:call-template name="t"><xsl:with-param name="of" select="$field/warning"/></xsl:call-template>
             </a>
           </li>
         </xsl:for-each>
@@ -93,22 +102,18 @@
       </h2>
       <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.errors.intro'"/></xsl:call-template></p>
       <ul>
-        <!-- In the order of the fields; errors for no known field last. -->
-        <xsl:for-each select="$S/page/field">
-          <xsl:variable name="field" select="."/>
-          <xsl:for-each select="key('err', @name)">
-            <li>
-              <a href="#f-{@field}">
-                <xsl:call-template name="summary-label"><xsl:with-param name="field" select="$field"/></xsl:call-template>
-                <xsl:apply-templates select="." mode="text">
-                  <xsl:with-param name="field" select="$field"/>
-                </xsl:apply-templates>
-              </a>
-            </li>
-          </xsl:for-each>
-        </xsl:for-each>
-        <xsl:for-each select="/page/errors/error[not(@field = $S/page/field/@name)]">
-          <li><xsl:apply-templates select="." mode="text"/></li>
+        <!-- In the order of the fields (the server sends them so). -->
+        <xsl:for-each select="/page/errors/error">
+          <xsl:variable name="field" select="$S//field[@name = substring-before(concat(current()/@field, '.'), '.')]"/>
+          <li>
+            <a href="#f-{@field}">
+              <xsl:call-template name="row-prefix"><xsl:with-param name="k" select="@field"/></xsl:call-template>
+              <xsl:call-template name="summary-label"><xsl:with-param name="field" select="$field"/></xsl:call-template>
+              <xsl:apply-templates select="." mode="text">
+                <xsl:with-param name="field" select="$field"/>
+              </xsl:apply-templates>
+            </a>
+          </li>
         </xsl:for-each>
       </ul>
     </div>
@@ -159,24 +164,39 @@
 
   <xsl:template name="form">
     <form method="post" action="{$script}/services/{$S/@id}{$lq}" novalidate="novalidate">
-      <input type="hidden" name="_key" value="{/page/submit/@key}"/>
-      <xsl:if test="string(/page/submit/@accept)">
-        <input type="hidden" name="_accept" value="{/page/submit/@accept}"/>
+      <xsl:call-template name="carry">
+        <xsl:with-param name="except" select="$P//field/@name"/>
+      </xsl:call-template>
+      <input type="hidden" name="_page" value="{$P/@id}"/>
+      <xsl:if test="count($asked) &gt; 1">
+        <p class="step">
+          <xsl:call-template name="msg">
+            <xsl:with-param name="key" select="'form.step'"/>
+            <xsl:with-param name="key" select="'form.step'"/>
+          </xsl:call-template>
+          <xsl:value-of select="concat(' ', count($asked[following-sibling::page[@id = $P/@id]]) + 1, ' ')"/>
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.of'"/></xsl:call-template>
+          <xsl:value-of select="concat(' ', count($asked))"/>
+        </p>
       </xsl:if>
-      <xsl:if test="$S/page/field[@required = 'true']">
+      <xsl:if test="$P//field[@required = 'true']">
         <p class="required-note">
           <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.required_note'"/></xsl:call-template>
         </p>
       </xsl:if>
-      <xsl:apply-templates select="$S/page"/>
-      <p class="privacy">
-        <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.privacy'"/></xsl:call-template>
-        <xsl:text> </xsl:text>
-        <a href="#"><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.privacy_link'"/></xsl:call-template></a>
-      </p>
-      <button type="submit" class="button">
-        <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.submit'"/></xsl:call-template>
-      </button>
+      <xsl:apply-templates select="$P"/>
+      <div class="actions">
+        <!-- First in the document: the one Enter presses. -->
+        <button type="submit" class="button">
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.next'"/></xsl:call-template>
+        </button>
+        <xsl:if test="$asked[following-sibling::page[@id = $P/@id]]">
+          <xsl:text> </xsl:text>
+          <button type="submit" class="button secondary" name="_back" value="1">
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.back'"/></xsl:call-template>
+          </button>
+        </xsl:if>
+      </div>
     </form>
   </xsl:template>
 
@@ -192,20 +212,109 @@
           </xsl:otherwise>
         </xsl:choose>
       </legend>
-      <xsl:apply-templates select="field | note"/>
+      <xsl:apply-templates select="field | note | group"/>
     </fieldset>
+  </xsl:template>
+
+  <!-- Questions that belong together. -->
+  <xsl:template match="group">
+    <xsl:choose>
+      <xsl:when test="@max">
+        <xsl:variable name="n" select="number(/page/rows[@group = current()/@name]/@count)"/>
+        <div class="group-rows" id="g-{@name}">
+          <xsl:call-template name="group-row">
+            <xsl:with-param name="row" select="1"/>
+            <xsl:with-param name="count" select="$n"/>
+          </xsl:call-template>
+          <xsl:if test="$n &lt; number(@max)">
+            <button type="submit" class="button secondary" name="_add" value="{@name}">
+              <xsl:choose>
+                <xsl:when test="add"><xsl:call-template name="t"><xsl:with-param name="of" select="add"/></xsl:call-template></xsl:when>
+                <xsl:otherwise><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.add_row'"/></xsl:call-template></xsl:otherwise>
+              </xsl:choose>
+            </button>
+          </xsl:if>
+        </div>
+      </xsl:when>
+      <xsl:otherwise>
+        <fieldset class="group" id="g-{@name}">
+          <legend><xsl:call-template name="t"><xsl:with-param name="of" select="title"/></xsl:call-template></legend>
+          <xsl:call-template name="group-head"/>
+          <xsl:apply-templates select="field | note"/>
+        </fieldset>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="group-head">
+    <xsl:if test="@when">
+      <p class="hint condition">
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.only_if'"/></xsl:call-template>
+        <xsl:text> </xsl:text>
+        <xsl:call-template name="condition-text"><xsl:with-param name="rest" select="normalize-space(@when)"/></xsl:call-template>
+      </p>
+    </xsl:if>
+    <xsl:if test="hint">
+      <p class="hint"><xsl:call-template name="t"><xsl:with-param name="of" select="hint"/></xsl:call-template></p>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- Rows row..count of a repeating group, each a fieldset of its own. -->
+  <xsl:template name="group-row">
+    <xsl:param name="row"/>
+    <xsl:param name="count"/>
+    <xsl:if test="$row &lt;= $count">
+      <fieldset class="group group-row" id="g-{@name}.{$row}">
+        <legend>
+          <xsl:call-template name="t"><xsl:with-param name="of" select="title"/></xsl:call-template>
+          <xsl:value-of select="concat(' ', $row)"/>
+        </legend>
+        <xsl:if test="$row = 1"><xsl:call-template name="group-head"/></xsl:if>
+        <xsl:for-each select="field | note">
+          <xsl:apply-templates select=".">
+            <xsl:with-param name="row" select="$row"/>
+          </xsl:apply-templates>
+        </xsl:for-each>
+        <xsl:variable name="min">
+          <xsl:choose>
+            <xsl:when test="@min"><xsl:value-of select="@min"/></xsl:when>
+            <xsl:otherwise>1</xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
+        <xsl:if test="$count &gt; number($min)">
+          <button type="submit" class="button secondary remove" name="_remove" value="{@name}.{$row}">
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.remove_row'"/></xsl:call-template>
+            <span class="visually-hidden">
+              <xsl:text>: </xsl:text>
+              <xsl:call-template name="t"><xsl:with-param name="of" select="title"/></xsl:call-template>
+              <xsl:value-of select="concat(' ', $row)"/>
+            </span>
+          </button>
+        </xsl:if>
+      </fieldset>
+      <xsl:call-template name="group-row">
+        <xsl:with-param name="row" select="$row + 1"/>
+        <xsl:with-param name="count" select="$count"/>
+      </xsl:call-template>
+    </xsl:if>
   </xsl:template>
 
   <!-- One field: label, hint, messages, control. -->
   <xsl:template match="field">
-    <xsl:variable name="id" select="concat('f-', @name)"/>
-    <xsl:variable name="errs" select="key('err', @name)"/>
+    <xsl:param name="row" select="''"/>
+    <!-- The answer's name: the field's, or name.row in a repeating group. -->
+    <xsl:variable name="k">
+      <xsl:value-of select="@name"/>
+      <xsl:if test="string($row)"><xsl:value-of select="concat('.', $row)"/></xsl:if>
+    </xsl:variable>
+    <xsl:variable name="id" select="concat('f-', $k)"/>
+    <xsl:variable name="errs" select="key('err', $k)"/>
     <xsl:variable name="desc">
       <xsl:if test="@when"><xsl:value-of select="concat($id, '-when ')"/></xsl:if>
       <xsl:if test="hint"><xsl:value-of select="concat($id, '-hint')"/></xsl:if>
       <xsl:if test="hint and $errs"><xsl:text> </xsl:text></xsl:if>
       <xsl:if test="$errs"><xsl:value-of select="concat($id, '-error')"/></xsl:if>
-      <xsl:if test="key('warn', @name)"><xsl:value-of select="concat(' ', $id, '-warning')"/></xsl:if>
+      <xsl:if test="key('warn', $k)"><xsl:value-of select="concat(' ', $id, '-warning')"/></xsl:if>
     </xsl:variable>
     <xsl:variable name="class">
       <xsl:text>field field-</xsl:text>
@@ -219,6 +328,7 @@
           <xsl:call-template name="hint-and-errors">
             <xsl:with-param name="id" select="$id"/>
             <xsl:with-param name="errs" select="$errs"/>
+            <xsl:with-param name="k" select="$k"/>
           </xsl:call-template>
           <div class="check">
             <input type="checkbox" value="yes">
@@ -226,8 +336,9 @@
                 <xsl:with-param name="id" select="$id"/>
                 <xsl:with-param name="desc" select="$desc"/>
                 <xsl:with-param name="errs" select="$errs"/>
+                <xsl:with-param name="k" select="$k"/>
               </xsl:call-template>
-              <xsl:if test="string(key('value', @name)[1]) = 'yes'">
+              <xsl:if test="string(key('value', $k)[1]) = 'yes'">
                 <xsl:attribute name="checked">checked</xsl:attribute>
               </xsl:if>
             </input>
@@ -238,12 +349,13 @@
       <xsl:when test="@type = 'multiselect'">
         <!-- Tick boxes sharing the field's name; the answer keeps one value per line. -->
         <xsl:variable name="field" select="."/>
-        <xsl:variable name="vals" select="concat('&#10;', string(key('value', @name)[1]), '&#10;')"/>
+        <xsl:variable name="vals" select="concat('&#10;', string(key('value', $k)[1]), '&#10;')"/>
         <fieldset class="{$class}">
           <legend><xsl:call-template name="label-text"/></legend>
           <xsl:call-template name="hint-and-errors">
             <xsl:with-param name="id" select="$id"/>
             <xsl:with-param name="errs" select="$errs"/>
+            <xsl:with-param name="k" select="$k"/>
           </xsl:call-template>
           <xsl:for-each select="option">
             <xsl:variable name="oid">
@@ -252,7 +364,7 @@
             </xsl:variable>
             <div class="check">
               <!-- No "required" on the boxes: it would demand every one. -->
-              <input type="checkbox" value="{@value}" id="{$oid}" name="{$field/@name}">
+              <input type="checkbox" value="{@value}" id="{$oid}" name="{$k}">
                 <xsl:if test="$errs"><xsl:attribute name="aria-invalid">true</xsl:attribute></xsl:if>
                 <xsl:if test="string($desc)"><xsl:attribute name="aria-describedby"><xsl:value-of select="$desc"/></xsl:attribute></xsl:if>
                 <xsl:if test="contains($vals, concat('&#10;', @value, '&#10;'))">
@@ -267,12 +379,13 @@
       <xsl:when test="@type = 'radio'">
         <!-- The first radio carries the field's id: the error summary links to it. -->
         <xsl:variable name="field" select="."/>
-        <xsl:variable name="val" select="string(key('value', @name)[1])"/>
+        <xsl:variable name="val" select="string(key('value', $k)[1])"/>
         <fieldset class="{$class}">
           <legend><xsl:call-template name="label-text"/></legend>
           <xsl:call-template name="hint-and-errors">
             <xsl:with-param name="id" select="$id"/>
             <xsl:with-param name="errs" select="$errs"/>
+            <xsl:with-param name="k" select="$k"/>
           </xsl:call-template>
           <xsl:for-each select="option">
             <xsl:variable name="oid">
@@ -286,6 +399,7 @@
                     <xsl:with-param name="id" select="$oid"/>
                     <xsl:with-param name="desc" select="$desc"/>
                     <xsl:with-param name="errs" select="$errs"/>
+                    <xsl:with-param name="k" select="$k"/>
                   </xsl:call-template>
                 </xsl:for-each>
                 <xsl:if test="@value = $val"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
@@ -301,11 +415,13 @@
           <xsl:call-template name="hint-and-errors">
             <xsl:with-param name="id" select="$id"/>
             <xsl:with-param name="errs" select="$errs"/>
+            <xsl:with-param name="k" select="$k"/>
           </xsl:call-template>
           <xsl:apply-templates select="." mode="control">
             <xsl:with-param name="id" select="$id"/>
             <xsl:with-param name="desc" select="$desc"/>
             <xsl:with-param name="errs" select="$errs"/>
+            <xsl:with-param name="k" select="$k"/>
           </xsl:apply-templates>
         </div>
       </xsl:otherwise>
@@ -336,7 +452,7 @@
         <xsl:otherwise><xsl:value-of select="$rest"/></xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
-    <xsl:variable name="dep" select="$S/page/field[@name = substring-before($term, '=')]"/>
+    <xsl:variable name="dep" select="$S//field[@name = substring-before($term, '=')]"/>
     <xsl:variable name="value" select="substring-after($term, '=')"/>
     <xsl:text>„</xsl:text>
     <xsl:call-template name="t"><xsl:with-param name="of" select="$dep/label"/></xsl:call-template>
@@ -371,6 +487,7 @@
   <xsl:template name="hint-and-errors">
     <xsl:param name="id"/>
     <xsl:param name="errs"/>
+    <xsl:param name="k"/>
     <xsl:if test="@when">
       <!-- Without JavaScript every question is on the page: say when this one counts. -->
       <p class="hint condition" id="{$id}-when">
@@ -382,7 +499,7 @@
     <xsl:if test="hint">
       <p class="hint" id="{$id}-hint"><xsl:call-template name="t"><xsl:with-param name="of" select="hint"/></xsl:call-template></p>
     </xsl:if>
-    <xsl:if test="key('warn', @name)">
+    <xsl:if test="key('warn', $k)">
       <p class="warning-message" id="{$id}-warning">
         <span class="visually-hidden">
           <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.warning_prefix'"/></xsl:call-template>
@@ -413,8 +530,9 @@
     <xsl:param name="id"/>
     <xsl:param name="desc"/>
     <xsl:param name="errs"/>
+    <xsl:param name="k"/>
     <xsl:attribute name="id"><xsl:value-of select="$id"/></xsl:attribute>
-    <xsl:attribute name="name"><xsl:value-of select="@name"/></xsl:attribute>
+    <xsl:attribute name="name"><xsl:value-of select="$k"/></xsl:attribute>
     <xsl:if test="@required = 'true'">
       <xsl:attribute name="required">required</xsl:attribute>
       <xsl:attribute name="aria-required">true</xsl:attribute>
@@ -457,7 +575,8 @@
     <xsl:param name="id"/>
     <xsl:param name="desc"/>
     <xsl:param name="errs"/>
-    <xsl:variable name="val" select="string(key('value', @name)[1])"/>
+    <xsl:param name="k"/>
+    <xsl:variable name="val" select="string(key('value', $k)[1])"/>
     <xsl:choose>
       <xsl:when test="@type = 'textarea'">
         <textarea rows="5">
@@ -465,6 +584,7 @@
             <xsl:with-param name="id" select="$id"/>
             <xsl:with-param name="desc" select="$desc"/>
             <xsl:with-param name="errs" select="$errs"/>
+            <xsl:with-param name="k" select="$k"/>
           </xsl:call-template>
           <xsl:call-template name="length-attrs"/>
           <!-- HTML drops one newline right after <textarea>: this one, not the citizen's. -->
@@ -478,6 +598,7 @@
             <xsl:with-param name="id" select="$id"/>
             <xsl:with-param name="desc" select="$desc"/>
             <xsl:with-param name="errs" select="$errs"/>
+            <xsl:with-param name="k" select="$k"/>
           </xsl:call-template>
           <option value=""><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.choose'"/></xsl:call-template></option>
           <xsl:for-each select="option">
@@ -513,6 +634,7 @@
             <xsl:with-param name="id" select="$id"/>
             <xsl:with-param name="desc" select="$desc"/>
             <xsl:with-param name="errs" select="$errs"/>
+            <xsl:with-param name="k" select="$k"/>
           </xsl:call-template>
           <xsl:choose>
             <xsl:when test="@type = 'email'">

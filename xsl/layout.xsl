@@ -299,18 +299,24 @@
         <xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.free'"/></xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:call-template name="msg">
-          <xsl:with-param name="key" select="'fee.amount'"/>
-          <xsl:with-param name="format" select="false()"/>
-          <xsl:with-param name="arg">
-            <xsl:choose>
-              <xsl:when test="$lang = 'de'"><xsl:value-of select="format-number($cents div 100, '#.##0,00', 'de')"/></xsl:when>
-              <xsl:otherwise><xsl:value-of select="format-number($cents div 100, '#,##0.00')"/></xsl:otherwise>
-            </xsl:choose>
-          </xsl:with-param>
-        </xsl:call-template>
+        <xsl:call-template name="amount"><xsl:with-param name="cents" select="$cents"/></xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!-- Cents as money: "1.234,50 €", "EUR 1,234.50". -->
+  <xsl:template name="amount">
+    <xsl:param name="cents"/>
+    <xsl:call-template name="msg">
+      <xsl:with-param name="key" select="'fee.amount'"/>
+      <xsl:with-param name="format" select="false()"/>
+      <xsl:with-param name="arg">
+        <xsl:choose>
+          <xsl:when test="$lang = 'de'"><xsl:value-of select="format-number($cents div 100, '#.##0,00', 'de')"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="format-number($cents div 100, '#,##0.00')"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
+    </xsl:call-template>
   </xsl:template>
 
   <!-- <p class="fee">Gebühr: <span class="amount">15,00 €</span></p> -->

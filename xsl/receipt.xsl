@@ -7,8 +7,7 @@
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
   <xsl:include href="layout.xsl"/>
-
-  <xsl:key name="value" match="values/value" use="@name"/>
+  <xsl:include href="answers.xsl"/>
 
   <xsl:variable name="S" select="/page/service"/>
   <xsl:variable name="sub" select="/page/submission"/>
@@ -45,13 +44,24 @@
       <dd><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('status.', $sub/@status)"/></xsl:call-template></dd>
     </dl>
 
-    <xsl:variable name="answers" select="$S/page/field[string(key('value', @name)[1]) != '']"/>
-    <xsl:if test="$answers">
+    <xsl:variable name="values" select="$sub/values/value"/>
+    <xsl:if test="$values[string(.) != '']">
       <section class="answers" aria-labelledby="answers-heading">
         <h2 id="answers-heading"><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.answers'"/></xsl:call-template></h2>
         <dl>
-          <xsl:apply-templates select="$answers" mode="answer"/>
+          <xsl:for-each select="$S/page">
+            <xsl:call-template name="answers">
+              <xsl:with-param name="page" select="."/>
+              <xsl:with-param name="values" select="$values"/>
+            </xsl:call-template>
+          </xsl:for-each>
         </dl>
+      </section>
+    </xsl:if>
+    <xsl:if test="$sub/values/fee/line">
+      <section class="fees" aria-labelledby="fees-heading">
+        <h2 id="fees-heading"><xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.label'"/></xsl:call-template></h2>
+        <xsl:call-template name="bill"><xsl:with-param name="fee" select="$sub/values/fee"/></xsl:call-template>
       </section>
     </xsl:if>
 
@@ -78,37 +88,6 @@
 
     <xsl:apply-templates select="$S/clerk" mode="contact"/>
     <xsl:call-template name="back-to-catalog"/>
-  </xsl:template>
-
-  <!-- One answer: label from the definition, value as the citizen would read it. -->
-  <xsl:template match="field" mode="answer">
-    <xsl:variable name="v" select="string(key('value', @name)[1])"/>
-    <dt><xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template></dt>
-    <dd>
-      <xsl:choose>
-        <xsl:when test="@type = 'multiselect'">
-          <xsl:variable name="vals" select="concat('&#10;', $v, '&#10;')"/>
-          <xsl:for-each select="option[contains($vals, concat('&#10;', @value, '&#10;'))]">
-            <xsl:if test="position() &gt; 1">, </xsl:if>
-            <xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template>
-          </xsl:for-each>
-        </xsl:when>
-        <xsl:when test="option[@value = $v]">
-          <xsl:call-template name="t"><xsl:with-param name="of" select="option[@value = $v]/label"/></xsl:call-template>
-        </xsl:when>
-        <xsl:when test="@type = 'checkbox' and $v = 'yes'">
-          <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.yes'"/></xsl:call-template>
-        </xsl:when>
-        <xsl:when test="@type = 'date'">
-          <xsl:call-template name="date"><xsl:with-param name="iso" select="$v"/></xsl:call-template>
-        </xsl:when>
-        <xsl:when test="@type = 'textarea'">
-          <xsl:attribute name="class">multiline</xsl:attribute>
-          <xsl:value-of select="$v"/>
-        </xsl:when>
-        <xsl:otherwise><xsl:value-of select="$v"/></xsl:otherwise>
-      </xsl:choose>
-    </dd>
   </xsl:template>
 
 </xsl:stylesheet>

@@ -265,7 +265,7 @@ field_set(struct field *f, size_t n, const char *name, const char *value)
 	fail_msg("no field %s", name);
 }
 
-#define NFIELDS 14
+#define NFIELDS 15
 
 /* A complete, valid Osterfeuer registration. */
 static void
@@ -285,6 +285,8 @@ valid_fields(struct field f[NFIELDS], const char *key)
 		{ "material", "holz" },
 		{ "material_confirm", "yes" },
 		{ "safety", "Feuerloescher und Wasserschlauch bereit" },
+		/* Sent from the check page: store it. */
+		{ "_confirm", "1" },
 		{ NULL, NULL },
 	};
 
@@ -1023,6 +1025,7 @@ test_warning_then_send_anyway(void **state)
 		{ "dog_name", "Bello" }, { "breed", "Mischling" }, { "sex", "r" },
 		{ "born", "2020-05-01" }, { "since", "2021-01-01" },
 		{ "chip", "27609810661234" }, { "dangerous", "nein" },
+		{ "_confirm", "1" },
 	};
 	struct field f[sizeof(dog) / sizeof(dog[0]) + 1];
 	size_t	 n = sizeof(dog) / sizeof(dog[0]);
@@ -1064,6 +1067,7 @@ test_certificate_condition_and_fee(void **state)
 		{ "street", "Hauptstra\xc3\x9f" "e 1" }, { "postcode", "26639" },
 		{ "id_number", "L01X00T47" }, { "kind", "einfach" },
 		{ "purpose", "privat" }, { "reason", "" }, { "delivery", "post" },
+		{ "_confirm", "1" },
 	};
 	struct field f[sizeof(base) / sizeof(base[0])];
 	size_t	 n = sizeof(base) / sizeof(base[0]);
@@ -1106,7 +1110,10 @@ test_id_card_appointment(void **state)
 {
 	static const char body[] = "name=Erika+Beispiel&born=2004-06-01"
 	    "&reason=abgelaufen&day_mo=yes&day_do=yes&daytime=egal"
-	    "&phone=04944+305-0";
+	    "&phone=04944+305-0&_confirm=1";
+	/* The first page answered, the second sent empty. */
+	static const char bad[] = "name=Erika&born=2004-06-01"
+	    "&reason=abgelaufen&_page=termin";
 	struct resp r;
 
 	(void)state;
@@ -1120,11 +1127,83 @@ test_id_card_appointment(void **state)
 	assert_int_equal(r.status, 303);
 	assert_int_equal(newest_fee(), 0);
 	assert_int_equal(http("POST", SCRIPT "/services/personalausweis",
-	    "name=Erika", 10, &r), 0);
+	    bad, strlen(bad), &r), 0);
 	assert_int_equal(r.status, 422);
 	assert_non_null(strstr(r.body, "href=\"#f-daytime\""));
 	/* No day ticked: one error, at the first day. */
 	assert_non_null(strstr(r.body, "href=\"#f-day_mo\""));
+}
+
+/*
+ * Page by page: the first page asks only its questions; sent, the next
+ * one carries the earlier answers in hidden inputs; Back goes back; the
+ * check page lists every answer with a way to change it, and only its
+ * "send" stores. An answer changed from the check page leads back there.
+ */
+static void
+test_pages_and_check(void **state)
+{
+	static const char first[] = "name=Erika+Beispiel&born=2004-06-01"
+	    "&reason=abgelaufen";
+	static const char second[] = "&day_di=yes&daytime=vormittag"
+	    "&phone=04944+305-0";
+	char	 body[1024];
+	struct resp r;
+	long	 before = count_submissions();
+
+	(void)state;
+	assert_int_equal(http("GET", SCRIPT "/services/personalausweis", NULL,
+	    0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "id=\"f-name\""));
+	assert_null(strstr(r.body, "id=\"f-daytime\""));
+	assert_non_null(strstr(r.body, "name=\"_page\" value=\"person\""));
+
+	snprintf(body, sizeof(body), "%s&_page=person", first);
+	assert_int_equal(http("POST", SCRIPT "/services/personalausweis", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "id=\"f-daytime\""));
+	assert_null(strstr(r.body, "id=\"f-name\""));
+	assert_non_null(strstr(r.body,
+	    "type=\"hidden\" name=\"name\" value=\"Erika Beispiel\""));
+	assert_non_null(strstr(r.body, "Schritt 2 von 2"));
+
+	snprintf(body, sizeof(body), "%s&_page=termin&_back=1", first);
+	assert_int_equal(http("POST", SCRIPT "/services/personalausweis", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "id=\"f-name\""));
+	assert_null(strstr(r.body, "role=\"alert\""));
+
+	snprintf(body, sizeof(body), "%s%s&_page=termin", first, second);
+	assert_int_equal(http("POST", SCRIPT "/services/personalausweis", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Bitte pr\xc3\xbc" "fen Sie Ihre Angaben"));
+	assert_non_null(strstr(r.body, "name=\"_edit\" value=\"person\""));
+	assert_non_null(strstr(r.body, "#f-daytime\""));
+	assert_non_null(strstr(r.body, "<dd>Vormittags (8:00"));
+	assert_non_null(strstr(r.body, "name=\"_confirm\""));
+	assert_int_equal(count_submissions(), before);
+
+	snprintf(body, sizeof(body), "%s%s&_edit=person", first, second);
+	assert_int_equal(http("POST", SCRIPT "/services/personalausweis", body,
+	    strlen(body), &r), 0);
+	assert_non_null(strstr(r.body, "id=\"f-name\""));
+	assert_non_null(strstr(r.body, "name=\"_check\""));
+	snprintf(body, sizeof(body), "%s%s&_page=person&_check=1", first,
+	    second);
+	assert_int_equal(http("POST", SCRIPT "/services/personalausweis", body,
+	    strlen(body), &r), 0);
+	assert_non_null(strstr(r.body, "name=\"_confirm\""));
+	assert_int_equal(count_submissions(), before);
+
+	snprintf(body, sizeof(body), "%s%s&_confirm=1", first, second);
+	assert_int_equal(http("POST", SCRIPT "/services/personalausweis", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(count_submissions(), before + 1);
 }
 
 /* The route decides before the body is read: 404 and 405, not 400. */
@@ -1233,6 +1312,7 @@ main(void)
 		cmocka_unit_test_teardown(test_warning_then_send_anyway, free_tracked),
 		cmocka_unit_test_teardown(test_certificate_condition_and_fee, free_tracked),
 		cmocka_unit_test_teardown(test_id_card_appointment, free_tracked),
+		cmocka_unit_test_teardown(test_pages_and_check, free_tracked),
 		cmocka_unit_test_teardown(test_unstorable_characters, free_tracked),
 		cmocka_unit_test_teardown(test_form_not_cached, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),

@@ -68,12 +68,14 @@ page dog-warning POST /services/hundeanmeldung "" "name=Erika&street=Weg+1&postc
 page certificate GET /services/meldebescheinigung "lang=en"
 page certificate-errors POST /services/meldebescheinigung "" "name=&kind=erweitert&purpose=rente&delivery=post"
 page id-card GET /services/personalausweis ""
+page id-card-page2 POST /services/personalausweis "" "name=Erika&born=2004-06-01&reason=abgelaufen&_page=person"
+page check POST /services/osterfeuer "" "$valid&_page=angaben"
 page info GET /services/abfall ""
 page link GET /services/kfz-zulassung ""
 page link-en GET /services/kfz-zulassung "lang=en"
 page not-found GET /nope ""
 page bad-request GET / "q=%zz"
-page valid POST /services/osterfeuer "" "$valid"
+page valid POST /services/osterfeuer "" "$valid&_confirm=1"
 loc=$(sed -n 's/^Location: \(.*\)\r$/\1/p' "$tmp/pages/valid.head")
 rm -f "$tmp/pages/valid.head" "$tmp/pages/valid.html"
 ref=${loc#*/receipt/}

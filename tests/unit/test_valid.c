@@ -224,12 +224,15 @@ fee_for(struct fixture *f, const char *field, const char *value)
 {
 	struct req_params ps;
 	struct valid_result res;
+	struct fee_bill bill;
 	long	 cents;
 
 	answers(&ps, field, value);
 	assert_int_equal(valid_check(&f->form, &ps, &today, &res), 0);
 	assert_int_equal(res.nerrors, 0);
-	cents = fee_total(&f->form, &res);
+	assert_int_equal(fee_bill(&f->form, &res, &bill), 0);
+	cents = bill.total;
+	fee_bill_free(&bill);
 	valid_result_free(&res);
 	req_params_free(&ps);
 	return cents;

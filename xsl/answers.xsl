@@ -1,0 +1,216 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  What the form page, the check page and the receipt share: the hidden
+  inputs that carry a form from page to page, the list of answers (by the
+  definition's pages, groups and rows), and the bill. The including
+  stylesheet defines $S (the service) and includes layout.xsl.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+
+  <!--
+    Hidden inputs that carry the form along: the double-submit key, the
+    warnings accepted, the rows of each repeating group, and every answer
+    whose question is not on this page (names in $except; rows "name.N").
+  -->
+  <xsl:template name="carry">
+    <xsl:param name="except" select="/.."/>
+    <input type="hidden" name="_key" value="{/page/submit/@key}"/>
+    <xsl:if test="string(/page/submit/@accept)">
+      <input type="hidden" name="_accept" value="{/page/submit/@accept}"/>
+    </xsl:if>
+    <xsl:if test="string(/page/submit/@checking)">
+      <input type="hidden" name="_check" value="1"/>
+    </xsl:if>
+    <xsl:for-each select="/page/rows">
+      <input type="hidden" name="_rows.{@group}" value="{@count}"/>
+    </xsl:for-each>
+    <xsl:for-each select="/page/values/value[string(.) != ''][not(substring-before(concat(@name, '.'), '.') = $except)]">
+      <input type="hidden" name="{@name}" value="{.}"/>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- A repeating group's row of a field name "name.2", as "Partner 2 – ". -->
+  <xsl:template name="row-prefix">
+    <xsl:param name="k"/>
+    <xsl:if test="contains($k, '.')">
+      <xsl:variable name="g" select="$S//group[field/@name = substring-before($k, '.')]"/>
+      <xsl:call-template name="t"><xsl:with-param name="of" select="$g/title"/></xsl:call-template>
+      <xsl:value-of select="concat(' ', substring-after($k, '.'), ' – ')"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!--
+    The answers to the questions of one definition page as <div>s of a
+    <dl>: label and answer, for the check page ($edit) with a button that
+    goes back to the question. $all: list unanswered questions too.
+  -->
+  <xsl:template name="answers">
+    <xsl:param name="page"/>
+    <xsl:param name="values"/>
+    <xsl:param name="edit" select="false()"/>
+    <xsl:param name="all" select="false()"/>
+    <xsl:for-each select="$page/field | $page/group/field[not(../@max)]">
+      <xsl:call-template name="answer-row">
+        <xsl:with-param name="k" select="@name"/>
+        <xsl:with-param name="values" select="$values"/>
+        <xsl:with-param name="edit" select="$edit"/>
+        <xsl:with-param name="all" select="$all"/>
+      </xsl:call-template>
+    </xsl:for-each>
+    <xsl:for-each select="$page/group[@max]">
+      <xsl:variable name="g" select="."/>
+      <!-- The rows are those the group's first question has answers for. -->
+      <xsl:for-each select="$values[starts-with(@name, concat($g/field[1]/@name, '.'))]">
+        <xsl:variable name="row" select="substring-after(@name, '.')"/>
+        <xsl:for-each select="$g/field">
+          <xsl:call-template name="answer-row">
+            <xsl:with-param name="k" select="concat(@name, '.', $row)"/>
+            <xsl:with-param name="values" select="$values"/>
+            <xsl:with-param name="edit" select="$edit"/>
+            <xsl:with-param name="all" select="$all"/>
+          </xsl:call-template>
+        </xsl:for-each>
+      </xsl:for-each>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- One answer; the context node is its field. -->
+  <xsl:template name="answer-row">
+    <xsl:param name="k"/>
+    <xsl:param name="values"/>
+    <xsl:param name="edit"/>
+    <xsl:param name="all"/>
+    <xsl:variable name="v" select="$values[@name = $k]"/>
+    <xsl:if test="$v and not($v/@skipped) and ($all or string($v) != '')">
+      <div class="answer">
+        <dt>
+          <xsl:call-template name="row-prefix"><xsl:with-param name="k" select="$k"/></xsl:call-template>
+          <xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template>
+        </dt>
+        <dd>
+          <xsl:choose>
+            <xsl:when test="string($v) = ''">
+              <span class="none"><xsl:call-template name="msg"><xsl:with-param name="key" select="'check.none'"/></xsl:call-template></span>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:call-template name="answer-value"><xsl:with-param name="v" select="string($v)"/></xsl:call-template>
+            </xsl:otherwise>
+          </xsl:choose>
+        </dd>
+        <xsl:if test="$edit">
+          <dd class="change">
+            <!-- Back to the page, scrolled to the question. -->
+            <button type="submit" class="link-button" name="_edit" value="{ancestor::page/@id}"
+                    formaction="{$script}/services/{$S/@id}{$lq}#f-{$k}">
+              <xsl:call-template name="msg"><xsl:with-param name="key" select="'check.change'"/></xsl:call-template>
+              <span class="visually-hidden">
+                <xsl:text>: </xsl:text>
+                <xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template>
+              </span>
+            </button>
+          </dd>
+        </xsl:if>
+      </div>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- An answer as the citizen would read it; the context node is its field. -->
+  <xsl:template name="answer-value">
+    <xsl:param name="v"/>
+    <xsl:choose>
+      <xsl:when test="@type = 'multiselect'">
+        <xsl:variable name="vals" select="concat('&#10;', $v, '&#10;')"/>
+        <xsl:for-each select="option[contains($vals, concat('&#10;', @value, '&#10;'))]">
+          <xsl:if test="position() &gt; 1">, </xsl:if>
+          <xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template>
+        </xsl:for-each>
+      </xsl:when>
+      <xsl:when test="option[@value = $v]">
+        <xsl:call-template name="t"><xsl:with-param name="of" select="option[@value = $v]/label"/></xsl:call-template>
+      </xsl:when>
+      <xsl:when test="@type = 'checkbox' and $v = 'yes'">
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.yes'"/></xsl:call-template>
+      </xsl:when>
+      <xsl:when test="@type = 'date'">
+        <xsl:call-template name="date"><xsl:with-param name="iso" select="$v"/></xsl:call-template>
+      </xsl:when>
+      <xsl:when test="@type = 'textarea'">
+        <span class="multiline"><xsl:value-of select="$v"/></span>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$v"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!--
+    The bill: a <fee total=".."> with its <line>s and perhaps a <waiver>,
+    as the server computed it. Without lines, the service's fee line (free,
+    or what is paid at the counter).
+  -->
+  <xsl:template name="bill">
+    <xsl:param name="fee"/>
+    <xsl:choose>
+      <xsl:when test="$fee/line">
+        <table class="bill">
+          <caption><xsl:call-template name="msg"><xsl:with-param name="key" select="'bill.caption'"/></xsl:call-template></caption>
+          <thead>
+            <tr>
+              <th scope="col"><xsl:call-template name="msg"><xsl:with-param name="key" select="'bill.item'"/></xsl:call-template></th>
+              <th scope="col" class="num"><xsl:call-template name="msg"><xsl:with-param name="key" select="'bill.qty'"/></xsl:call-template></th>
+              <th scope="col" class="num"><xsl:call-template name="msg"><xsl:with-param name="key" select="'bill.unit'"/></xsl:call-template></th>
+              <th scope="col" class="num"><xsl:call-template name="msg"><xsl:with-param name="key" select="'bill.amount'"/></xsl:call-template></th>
+            </tr>
+          </thead>
+          <tbody>
+            <xsl:for-each select="$fee/line">
+              <tr>
+                <td>
+                  <xsl:choose>
+                    <xsl:when test="label"><xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template></xsl:when>
+                    <xsl:otherwise><xsl:call-template name="t"><xsl:with-param name="of" select="$S/title"/></xsl:call-template></xsl:otherwise>
+                  </xsl:choose>
+                </td>
+                <td class="num"><xsl:value-of select="@qty"/></td>
+                <td class="num"><xsl:call-template name="amount"><xsl:with-param name="cents" select="@unit"/></xsl:call-template></td>
+                <td class="num"><xsl:call-template name="amount"><xsl:with-param name="cents" select="@total"/></xsl:call-template></td>
+              </tr>
+            </xsl:for-each>
+            <xsl:for-each select="$fee/waiver">
+              <tr class="waiver">
+                <td colspan="3">
+                  <xsl:call-template name="msg"><xsl:with-param name="key" select="'bill.waived'"/></xsl:call-template>
+                  <xsl:if test="label">
+                    <xsl:text> (</xsl:text>
+                    <xsl:call-template name="t"><xsl:with-param name="of" select="label"/></xsl:call-template>
+                    <xsl:text>)</xsl:text>
+                  </xsl:if>
+                </td>
+                <td class="num">
+                  <xsl:text>−</xsl:text>
+                  <xsl:call-template name="amount"><xsl:with-param name="cents" select="sum($fee/line/@total)"/></xsl:call-template>
+                </td>
+              </tr>
+            </xsl:for-each>
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row" colspan="3"><xsl:call-template name="msg"><xsl:with-param name="key" select="'bill.total'"/></xsl:call-template></th>
+              <td class="num total"><xsl:call-template name="amount"><xsl:with-param name="cents" select="$fee/@total"/></xsl:call-template></td>
+            </tr>
+          </tfoot>
+        </table>
+        <xsl:if test="$S/fee/legal">
+          <p class="fee-legal">
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.legal'"/></xsl:call-template>
+            <xsl:text>: </xsl:text>
+            <xsl:call-template name="t"><xsl:with-param name="of" select="$S/fee/legal"/></xsl:call-template>
+          </p>
+        </xsl:if>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="fee-line"><xsl:with-param name="fee" select="$S/fee"/></xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+</xsl:stylesheet>
