@@ -871,10 +871,16 @@ form_check_when(const struct form *f, const char *path, xmlNodePtr at,
 			rc = -1;
 		} else if (form_named_field(f, path, at, name, diag) == NULL)
 			rc = -1;
-		else if (dep == self || (group >= 0 && dep->group == group) ||
+		else if (dep == self) {
+			form_diag_add(diag, path, xmlGetLineNo(at),
+			    "field '%s' depends on itself", name);
+			rc = -1;
+		} else if ((group >= 0 && dep->group == group) ||
 		    (page >= 0 && dep->page == (size_t)page)) {
 			form_diag_add(diag, path, xmlGetLineNo(at),
-			    "'%s' depends on itself", name);
+			    "%s '%s' depends on its own field '%s'",
+			    group >= 0 ? "group" : "page",
+			    form_attr(at, group >= 0 ? "name" : "id"), name);
 			rc = -1;
 		} else if (page >= 0 && dep->page > (size_t)page) {
 			form_diag_add(diag, path, xmlGetLineNo(at),

@@ -168,6 +168,13 @@
         <xsl:with-param name="except" select="$P//field/@name"/>
       </xsl:call-template>
       <input type="hidden" name="_page" value="{$P/@id}"/>
+      <xsl:if test="$P/group[@max]">
+        <!-- Enter in a field presses the form's first button: let that be
+             "continue", not the first row's "remove". -->
+        <button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.next'"/></xsl:call-template>
+        </button>
+      </xsl:if>
       <xsl:if test="count($asked) &gt; 1">
         <p class="step">
           <xsl:call-template name="msg">

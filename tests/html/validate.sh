@@ -21,7 +21,8 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/data" "$tmp/pages" "$tmp/share"
 # The shipped definitions plus the linter case that uses every field type.
 cp -R "$top/forms" "$top/xsl" "$top/data" "$tmp/share/" || exit 99
-cp "$top/tests/forms/good/all-types.xml" "$tmp/share/forms/" || exit 99
+cp "$top/tests/forms/good/all-types.xml" "$top/tests/forms/good/groups.xml" \
+    "$tmp/share/forms/" || exit 99
 cat >"$tmp/rathaus.conf" <<CONF
 data_dir = $tmp/data
 share_dir = $tmp/share
@@ -70,6 +71,8 @@ page certificate-errors POST /services/meldebescheinigung "" "name=&kind=erweite
 page id-card GET /services/personalausweis ""
 page id-card-page2 POST /services/personalausweis "" "name=Erika&born=2004-06-01&reason=abgelaufen&_page=person"
 page check POST /services/osterfeuer "" "$valid&_page=angaben"
+page group-rows POST /services/groups "" "form=firma&copies=3&_page=firm&_rows.partners=2&pname.1=Anna&pname.2="
+page group-check POST /services/groups "lang=en" "form=firma&copies=3&_page=address&_rows.partners=2&pname.1=Anna&pname.2=Ben&share.2=40"
 page info GET /services/abfall ""
 page link GET /services/kfz-zulassung ""
 page link-en GET /services/kfz-zulassung "lang=en"
