@@ -1206,6 +1206,146 @@ test_pages_and_check(void **state)
 	assert_int_equal(count_submissions(), before + 1);
 }
 
+/*
+ * A birth certificate, two copies: the check page shows the bill
+ * 15,00 + 7,50 = 22,50 EUR before anything is stored, and that is the
+ * fee stored. An event recorded elsewhere is refused with the reason;
+ * for a pension it is free once the reason is given.
+ */
+static void
+test_certificate_order(void **state)
+{
+	static const char base[] = "kind=geburt&recorded_here=ja"
+	    "&event_place=Wiesmoor&event_date=1961-07-14&surname=Beispiel"
+	    "&given_names=Erika&copies=2&relation=selbst&name=Erika+Beispiel"
+	    "&street=Hauptstr.+1&postcode=26639&town=Wiesmoor&delivery=post";
+	char	 body[2048];
+	struct resp r;
+	long	 before = count_submissions();
+
+	(void)state;
+	snprintf(body, sizeof(body), "%s&purpose=privat", base);
+	assert_int_equal(http("POST", SCRIPT "/services/personenstandsurkunde",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "name=\"_confirm\""));
+	assert_non_null(strstr(r.body, "Weitere Ausfertigung, gleichzeitig "
+	    "bestellt</td><td class=\"num\">1</td>"));
+	assert_non_null(strstr(r.body, "<td class=\"num total\">22,50 \xe2\x82\xac"));
+	assert_int_equal(count_submissions(), before);
+
+	snprintf(body, sizeof(body), "%s&purpose=privat&_confirm=1", base);
+	assert_int_equal(http("POST", SCRIPT "/services/personenstandsurkunde",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(count_submissions(), before + 1);
+	assert_int_equal(newest_fee(), 2250);
+
+	/* Recorded elsewhere: only that registry office can issue it. */
+	snprintf(body, sizeof(body), "kind=geburt&recorded_here=nein"
+	    "&_page=urkunde");
+	assert_int_equal(http("POST", SCRIPT "/services/personenstandsurkunde",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "nur das Standesamt des Ortes"));
+
+	/* For a pension: the reason is required, then it costs nothing. */
+	snprintf(body, sizeof(body), "%s&purpose=rente&_confirm=1", base);
+	assert_int_equal(http("POST", SCRIPT "/services/personenstandsurkunde",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "href=\"#f-reason\""));
+	snprintf(body, sizeof(body), "%s&purpose=rente&reason=DRV+Witwenrente"
+	    "&_confirm=1", base);
+	assert_int_equal(http("POST", SCRIPT "/services/personenstandsurkunde",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(newest_fee(), 0);
+	assert_int_equal(count_submissions(), before + 2);
+}
+
+/*
+ * A business registration of a GmbH: the company page is asked, the
+ * person page is not; a second representative is added by a button, not
+ * JavaScript; premises outside Wiesmoor are refused; the fee with one
+ * extra copy is 32,50 + 13,50 EUR.
+ */
+static void
+test_business_registration(void **state)
+{
+	static const char anlass[] = "legal_form=gmbh&reason=neu";
+	static const char firm[] = "&company=Fahrrad+Beispiel+GmbH"
+	    "&register_number=HRB+123456&rep_name.1=Erika+Beispiel"
+	    "&rep_born.1=1980-05-01&rep_address.1=Weg+1%2C+26639+Wiesmoor";
+	static const char rest[] = "&establishment=haupt"
+	    "&site_street=Hauptstr.+10&site_postcode=26639"
+	    "&activity=Einzelhandel+mit+Fahrr%C3%A4dern&full_time=2"
+	    "&part_time=1&permit=nein&email=info%40example.org"
+	    "&extra_copies=1&truthful=yes";
+	char	 body[4096], today[16];
+	struct resp r;
+	struct tm tm;
+	time_t	 now;
+	long	 before = count_submissions();
+
+	(void)state;
+	snprintf(body, sizeof(body), "%s&_page=anlass", anlass);
+	assert_int_equal(http("POST", SCRIPT "/services/gewerbeanmeldung",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "id=\"f-company\""));
+	assert_non_null(strstr(r.body, "id=\"f-rep_name.1\""));
+	assert_null(strstr(r.body, "id=\"f-surname\""));
+	assert_non_null(strstr(r.body, "name=\"_add\" value=\"representatives\""));
+
+	snprintf(body, sizeof(body), "%s%s&_page=gesellschaft"
+	    "&_rows.representatives=1&_add=representatives", anlass, firm);
+	assert_int_equal(http("POST", SCRIPT "/services/gewerbeanmeldung",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "id=\"f-rep_name.2\""));
+	assert_non_null(strstr(r.body, "value=\"Erika Beispiel\""));
+	assert_null(strstr(r.body, "role=\"alert\""));
+
+	/* Row 2 left empty: its own errors, named by row. */
+	snprintf(body, sizeof(body), "%s%s&_page=gesellschaft"
+	    "&_rows.representatives=2", anlass, firm);
+	assert_int_equal(http("POST", SCRIPT "/services/gewerbeanmeldung",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "href=\"#f-rep_name.2\""));
+	assert_null(strstr(r.body, "href=\"#f-rep_name.1\""));
+
+	/* Premises outside Wiesmoor: another town's trade office. */
+	snprintf(body, sizeof(body), "%s%s&establishment=haupt"
+	    "&site_street=Weg+1&site_postcode=26603&_page=betrieb"
+	    "&_rows.representatives=1", anlass, firm);
+	assert_int_equal(http("POST", SCRIPT "/services/gewerbeanmeldung",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "href=\"#f-site_postcode\""));
+
+	/* Starting today. */
+	now = time(NULL);
+	assert_non_null(localtime_r(&now, &tm));
+	assert_int_not_equal(strftime(today, sizeof(today), "%Y-%m-%d", &tm), 0);
+	snprintf(body, sizeof(body), "%s%s%s&start=%s&_rows.representatives=1",
+	    anlass, firm, rest, today);
+	assert_int_equal(http("POST", SCRIPT "/services/gewerbeanmeldung",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Vertretungsberechtigte Person 1 \xe2\x80\x93 Vor- und Familienname"));
+	assert_non_null(strstr(r.body, "<td class=\"num total\">46,00 \xe2\x82\xac"));
+	assert_null(strstr(r.body, "Geburtsort"));
+
+	strncat(body, "&_confirm=1", sizeof(body) - strlen(body) - 1);
+	assert_int_equal(http("POST", SCRIPT "/services/gewerbeanmeldung",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(count_submissions(), before + 1);
+	assert_int_equal(newest_fee(), 4600);
+}
+
 /* The route decides before the body is read: 404 and 405, not 400. */
 static void
 test_post_to_wrong_place(void **state)
@@ -1313,6 +1453,8 @@ main(void)
 		cmocka_unit_test_teardown(test_certificate_condition_and_fee, free_tracked),
 		cmocka_unit_test_teardown(test_id_card_appointment, free_tracked),
 		cmocka_unit_test_teardown(test_pages_and_check, free_tracked),
+		cmocka_unit_test_teardown(test_certificate_order, free_tracked),
+		cmocka_unit_test_teardown(test_business_registration, free_tracked),
 		cmocka_unit_test_teardown(test_unstorable_characters, free_tracked),
 		cmocka_unit_test_teardown(test_form_not_cached, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
