@@ -23,6 +23,7 @@
 const char *const form_type_names[FORM__TYPES] = {
 	"text", "textarea", "email", "tel", "date", "time", "number",
 	"select", "checkbox", "radio", "postcode", "iban", "multiselect",
+	"money",
 };
 
 void
@@ -425,6 +426,9 @@ form_check_bound(const char *file, struct form_field *f, const char *expr,
 	case FORM_NUMBER:
 		ok = text_to_long(expr, -1000000000L, 1000000000L, &n) == 0;
 		break;
+	case FORM_MONEY:	/* whole cents, as in <fee cents=""> */
+		ok = text_to_long(expr, -FORM_CENTS_MAX, FORM_CENTS_MAX, &n) == 0;
+		break;
 	default:
 		ok = 0;
 		break;
@@ -449,7 +453,7 @@ form_check_order(const char *file, struct form_field *f,
 
 	if (f->min == NULL || f->max == NULL)
 		return 0;
-	if (f->type == FORM_NUMBER &&
+	if ((f->type == FORM_NUMBER || f->type == FORM_MONEY) &&
 	    text_to_long(f->min, -1000000000L, 1000000000L, &x) == 0 &&
 	    text_to_long(f->max, -1000000000L, 1000000000L, &y) == 0)
 		after = x > y;

@@ -32,6 +32,7 @@ enum form_type {
 	FORM_POSTCODE,
 	FORM_IBAN,
 	FORM_MULTISELECT,	/* answers are option values, one per line */
+	FORM_MONEY,		/* euro; kept as "1234.50", bounds in cents */
 	FORM__TYPES
 };
 
