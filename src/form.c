@@ -200,6 +200,10 @@ form_share_open(struct form_share *s, const char *dir, const char *cache,
 	buf_printf(&path, "%s/data/clerks.xml", dir);
 	if ((s->clerks = form_read_xml(buf_str(&path), diag)) == NULL)
 		goto out;
+	buf_reset(&path);
+	buf_printf(&path, "%s/data/categories.xml", dir);
+	if ((s->categories = form_read_xml(buf_str(&path), diag)) == NULL)
+		goto out;
 	rc = 0;
 out:
 	buf_free(&path);
@@ -277,6 +281,8 @@ form_share_close(struct form_share *s)
 		xmlRelaxNGFree(s->schema);
 	if (s->clerks != NULL)
 		xmlFreeDoc(s->clerks);
+	if (s->categories != NULL)
+		xmlFreeDoc(s->categories);
 	while (s->ncodes > 0)
 		xmlFreeDoc(s->codes[--s->ncodes]);
 	free(s->codes);
@@ -287,21 +293,33 @@ form_share_close(struct form_share *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* The child <elem id="id"> of a shared list's root, or NULL. */
+static xmlNodePtr
+form_by_id(xmlDocPtr doc, const char *elem, const char *id)
+{
+	xmlNodePtr n, root;
+	const char *nid;
+
+	if (doc == NULL || id == NULL ||
+	    (root = xmlDocGetRootElement(doc)) == NULL)
+		return NULL;
+	for (n = root->children; n != NULL; n = n->next)
+		if (form_is(n, elem) && (nid = form_attr(n, "id")) != NULL &&
+		    strcmp(nid, id) == 0)
+			return n;
+	return NULL;
+}
+
 xmlNodePtr
 form_clerk(const struct form_share *s, const char *id)
 {
-	xmlNodePtr n, root;
+	return form_by_id(s->clerks, "clerk", id);
+}
 
-	if (s->clerks == NULL || id == NULL ||
-	    (root = xmlDocGetRootElement(s->clerks)) == NULL)
-		return NULL;
-	for (n = root->children; n != NULL; n = n->next) {
-		const char *nid;
-		if (form_is(n, "clerk") && (nid = form_attr(n, "id")) != NULL &&
-		    strcmp(nid, id) == 0)
-			return n;
-	}
-	return NULL;
+xmlNodePtr
+form_category(const struct form_share *s, const char *id)
+{
+	return form_by_id(s->categories, "category", id);
 }
 
 /*
@@ -969,6 +987,22 @@ form_catalog(struct form_share *s, struct form **out, size_t *nout,
 	*out = forms;
 	*nout = n;
 	return 0;
+}
+
+/*
+ * What the portal survives but an administrator should fix, checked by
+ * `rathaus lint` only: a service in no category of data/categories.xml
+ * is still shown, last, under its category id.
+ */
+int
+form_lint(const struct form_share *s, const struct form *f, const char *path,
+    struct form_diag *diag)
+{
+	if (form_category(s, f->category) != NULL)
+		return 0;
+	form_diag_add(diag, path, xmlGetLineNo(xmlDocGetRootElement(f->doc)),
+	    "unknown category '%s'", f->category ? f->category : "");
+	return -1;
 }
 
 void

@@ -623,6 +623,59 @@ test_catalog(void **state)
 	assert_string_equal(loc + strlen(loc) - strlen(SCRIPT "/"), SCRIPT "/");
 }
 
+/*
+ * Groups in the order of data/categories.xml, not of the file names: the
+ * shipped Bürgerservice before Ordnung; a service of a category that file
+ * does not know comes last, under its id, even named "aaa-...".
+ */
+static void
+test_catalog_category_order(void **state)
+{
+	static const char def[] =
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<service id=\"aaa-sonstiges\" version=\"1\" category=\"sonstiges\">\n"
+	    "  <title xml:lang=\"de\">Sonstiges melden</title>\n"
+	    "  <clerk ref=\"ordnung-2\"/>\n"
+	    "  <fee cents=\"0\"/>\n"
+	    "  <page id=\"p\"><field name=\"what\" type=\"text\">"
+	    "<label xml:lang=\"de\">Was?</label></field></page>\n"
+	    "</service>\n";
+	char	 path[PATH_MAX + 64];
+	const char *buerger, *ordnung, *other;
+	struct resp r;
+	FILE	*fp;
+
+	(void)state;
+	assert_int_equal(http("GET", SCRIPT "/", NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	buerger = strstr(r.body, ">B\xc3\xbcrgerservice und Meldewesen</h2>");
+	ordnung = strstr(r.body, ">Ordnung und Sicherheit</h2>");
+	assert_non_null(buerger);
+	assert_non_null(ordnung);
+	assert_true(buerger < ordnung);
+	/* English headings from the same file, in the same order. */
+	assert_int_equal(http("GET", SCRIPT "/?lang=en", NULL, 0, &r), 0);
+	buerger = strstr(r.body, ">Citizen services and registration</h2>");
+	ordnung = strstr(r.body, ">Public order and safety</h2>");
+	assert_non_null(buerger);
+	assert_non_null(ordnung);
+	assert_true(buerger < ordnung);
+
+	snprintf(path, sizeof(path), "%s/share/forms/aaa-sonstiges.xml", T.dir);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fputs(def, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(http("GET", SCRIPT "/", NULL, 0, &r), 0);
+	unlink(path);
+	assert_int_equal(r.status, 200);
+	other = strstr(r.body, ">sonstiges</h2>");
+	ordnung = strstr(r.body, ">Ordnung und Sicherheit</h2>");
+	assert_non_null(other);
+	assert_non_null(ordnung);
+	assert_true(ordnung < other);
+	assert_null(strstr(other, "<h2"));	/* no group after it */
+}
+
 static void
 test_form_page(void **state)
 {
@@ -1218,6 +1271,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_catalog, free_tracked),
+		cmocka_unit_test_teardown(test_catalog_category_order,
+		    free_tracked),
 		cmocka_unit_test_teardown(test_form_page, free_tracked),
 		cmocka_unit_test_teardown(test_not_found, free_tracked),
 		cmocka_unit_test_teardown(test_method_not_allowed, free_tracked),
