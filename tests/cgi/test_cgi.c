@@ -623,6 +623,17 @@ test_catalog(void **state)
 	assert_string_equal(loc + strlen(loc) - strlen(SCRIPT "/"), SCRIPT "/");
 }
 
+/* Both texts are in the page, the first before the second. */
+static void
+assert_before(const char *body, const char *first, const char *second)
+{
+	const char *a = strstr(body, first), *b = strstr(body, second);
+
+	if (a == NULL || b == NULL || a > b)
+		fail_msg("want \"%s\" (%s) before \"%s\" (%s)", first,
+		    a ? "found" : "missing", second, b ? "found" : "missing");
+}
+
 /*
  * Groups in the order of data/categories.xml, not of the file names: the
  * shipped Bürgerservice before Ordnung; a service of a category that file
@@ -641,25 +652,18 @@ test_catalog_category_order(void **state)
 	    "<label xml:lang=\"de\">Was?</label></field></page>\n"
 	    "</service>\n";
 	char	 path[PATH_MAX + 64];
-	const char *buerger, *ordnung, *other;
 	struct resp r;
 	FILE	*fp;
 
 	(void)state;
 	assert_int_equal(http("GET", SCRIPT "/", NULL, 0, &r), 0);
 	assert_int_equal(r.status, 200);
-	buerger = strstr(r.body, ">B\xc3\xbcrgerservice und Meldewesen</h2>");
-	ordnung = strstr(r.body, ">Ordnung und Sicherheit</h2>");
-	assert_non_null(buerger);
-	assert_non_null(ordnung);
-	assert_true(buerger < ordnung);
+	assert_before(r.body, ">B\xc3\xbcrgerservice und Meldewesen</h2>",
+	    ">Ordnung und Sicherheit</h2>");
 	/* English headings from the same file, in the same order. */
 	assert_int_equal(http("GET", SCRIPT "/?lang=en", NULL, 0, &r), 0);
-	buerger = strstr(r.body, ">Citizen services and registration</h2>");
-	ordnung = strstr(r.body, ">Public order and safety</h2>");
-	assert_non_null(buerger);
-	assert_non_null(ordnung);
-	assert_true(buerger < ordnung);
+	assert_before(r.body, ">Citizen services and registration</h2>",
+	    ">Public order and safety</h2>");
 
 	snprintf(path, sizeof(path), "%s/share/forms/aaa-sonstiges.xml", T.dir);
 	assert_non_null(fp = fopen(path, "w"));
@@ -668,12 +672,9 @@ test_catalog_category_order(void **state)
 	assert_int_equal(http("GET", SCRIPT "/", NULL, 0, &r), 0);
 	unlink(path);
 	assert_int_equal(r.status, 200);
-	other = strstr(r.body, ">sonstiges</h2>");
-	ordnung = strstr(r.body, ">Ordnung und Sicherheit</h2>");
-	assert_non_null(other);
-	assert_non_null(ordnung);
-	assert_true(ordnung < other);
-	assert_null(strstr(other, "<h2"));	/* no group after it */
+	assert_before(r.body, ">Ordnung und Sicherheit</h2>", ">sonstiges</h2>");
+	/* No group after it. */
+	assert_null(strstr(strstr(r.body, ">sonstiges</h2>"), "<h2"));
 }
 
 static void
