@@ -434,7 +434,9 @@ form_check_bound(const char *file, struct form_field *f, const char *expr,
 
 	if (expr == NULL)
 		return 0;
-	switch (f->type) {
+	/* A deadline is the last day to send: only a date field has one. */
+	switch (expr == f->deadline && f->type != FORM_DATE ? FORM__TYPES :
+	    f->type) {
 	case FORM_DATE:
 		ok = form_date_bound_valid(expr);
 		break;
