@@ -23,6 +23,7 @@
 const char *const form_type_names[FORM__TYPES] = {
 	"text", "textarea", "email", "tel", "date", "time", "number",
 	"select", "checkbox", "radio", "postcode", "iban", "multiselect",
+	"money",
 };
 
 void
@@ -199,6 +200,10 @@ form_share_open(struct form_share *s, const char *dir, const char *cache,
 	buf_printf(&path, "%s/data/clerks.xml", dir);
 	if ((s->clerks = form_read_xml(buf_str(&path), diag)) == NULL)
 		goto out;
+	buf_reset(&path);
+	buf_printf(&path, "%s/data/categories.xml", dir);
+	if ((s->categories = form_read_xml(buf_str(&path), diag)) == NULL)
+		goto out;
 	rc = 0;
 out:
 	buf_free(&path);
@@ -276,6 +281,8 @@ form_share_close(struct form_share *s)
 		xmlRelaxNGFree(s->schema);
 	if (s->clerks != NULL)
 		xmlFreeDoc(s->clerks);
+	if (s->categories != NULL)
+		xmlFreeDoc(s->categories);
 	while (s->ncodes > 0)
 		xmlFreeDoc(s->codes[--s->ncodes]);
 	free(s->codes);
@@ -286,21 +293,33 @@ form_share_close(struct form_share *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* The child <elem id="id"> of a shared list's root, or NULL. */
+static xmlNodePtr
+form_by_id(xmlDocPtr doc, const char *elem, const char *id)
+{
+	xmlNodePtr n, root;
+	const char *nid;
+
+	if (doc == NULL || id == NULL ||
+	    (root = xmlDocGetRootElement(doc)) == NULL)
+		return NULL;
+	for (n = root->children; n != NULL; n = n->next)
+		if (form_is(n, elem) && (nid = form_attr(n, "id")) != NULL &&
+		    strcmp(nid, id) == 0)
+			return n;
+	return NULL;
+}
+
 xmlNodePtr
 form_clerk(const struct form_share *s, const char *id)
 {
-	xmlNodePtr n, root;
+	return form_by_id(s->clerks, "clerk", id);
+}
 
-	if (s->clerks == NULL || id == NULL ||
-	    (root = xmlDocGetRootElement(s->clerks)) == NULL)
-		return NULL;
-	for (n = root->children; n != NULL; n = n->next) {
-		const char *nid;
-		if (form_is(n, "clerk") && (nid = form_attr(n, "id")) != NULL &&
-		    strcmp(nid, id) == 0)
-			return n;
-	}
-	return NULL;
+xmlNodePtr
+form_category(const struct form_share *s, const char *id)
+{
+	return form_by_id(s->categories, "category", id);
 }
 
 /*
@@ -415,7 +434,9 @@ form_check_bound(const char *file, struct form_field *f, const char *expr,
 
 	if (expr == NULL)
 		return 0;
-	switch (f->type) {
+	/* A deadline is the last day to send: only a date field has one. */
+	switch (expr == f->deadline && f->type != FORM_DATE ? FORM__TYPES :
+	    f->type) {
 	case FORM_DATE:
 		ok = form_date_bound_valid(expr);
 		break;
@@ -424,6 +445,9 @@ form_check_bound(const char *file, struct form_field *f, const char *expr,
 		break;
 	case FORM_NUMBER:
 		ok = text_to_long(expr, -1000000000L, 1000000000L, &n) == 0;
+		break;
+	case FORM_MONEY:	/* whole cents, as in <fee cents=""> */
+		ok = text_to_long(expr, -FORM_CENTS_MAX, FORM_CENTS_MAX, &n) == 0;
 		break;
 	default:
 		ok = 0;
@@ -449,7 +473,7 @@ form_check_order(const char *file, struct form_field *f,
 
 	if (f->min == NULL || f->max == NULL)
 		return 0;
-	if (f->type == FORM_NUMBER &&
+	if ((f->type == FORM_NUMBER || f->type == FORM_MONEY) &&
 	    text_to_long(f->min, -1000000000L, 1000000000L, &x) == 0 &&
 	    text_to_long(f->max, -1000000000L, 1000000000L, &y) == 0)
 		after = x > y;
@@ -1093,6 +1117,22 @@ form_catalog(struct form_share *s, struct form **out, size_t *nout,
 	*out = forms;
 	*nout = n;
 	return 0;
+}
+
+/*
+ * What the portal survives but an administrator should fix, checked by
+ * `rathaus lint` only: a service in no category of data/categories.xml
+ * is still shown, last, under its category id.
+ */
+int
+form_lint(const struct form_share *s, const struct form *f, const char *path,
+    struct form_diag *diag)
+{
+	if (form_category(s, f->category) != NULL)
+		return 0;
+	form_diag_add(diag, path, xmlGetLineNo(xmlDocGetRootElement(f->doc)),
+	    "unknown category '%s'", f->category ? f->category : "");
+	return -1;
 }
 
 void

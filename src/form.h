@@ -33,6 +33,7 @@ enum form_type {
 	FORM_POSTCODE,
 	FORM_IBAN,
 	FORM_MULTISELECT,	/* answers are option values, one per line */
+	FORM_MONEY,		/* euro; kept as "1234.50", bounds in cents */
 	FORM__TYPES
 };
 
@@ -104,7 +105,7 @@ struct form {
 	size_t		 ngroups;
 };
 
-/* What every definition is checked against: the schema and the clerks. */
+/* What every definition is checked against: schema, clerks, categories. */
 struct form_share {
 	char		*dir;
 	char		*cache;		/* definitions known good, or NULL */
@@ -112,6 +113,7 @@ struct form_share {
 	struct buf	 schema_stamp;	/* of forms/form.rng */
 	xmlRelaxNGPtr	 schema;	/* parsed on first need */
 	xmlDocPtr	 clerks;
+	xmlDocPtr	 categories;	/* data/categories.xml, in catalog order */
 	xmlDocPtr	*codes;		/* code lists loaded so far */
 	size_t		 ncodes;
 };
@@ -127,6 +129,7 @@ int	 form_share_open(struct form_share *, const char *dir,
 	    const char *cache, struct form_diag *);
 void	 form_share_close(struct form_share *);
 xmlNodePtr form_clerk(const struct form_share *, const char *id);
+xmlNodePtr form_category(const struct form_share *, const char *id);
 
 int	 form_load(struct form *, struct form_share *, const char *path,
 	    struct form_diag *);
@@ -135,6 +138,8 @@ int	 form_load_id(struct form *, struct form_share *, const char *id,
 int	 form_catalog(struct form_share *, struct form **, size_t *,
 	    struct form_diag *);
 void	 form_catalog_free(struct form *, size_t);
+int	 form_lint(const struct form_share *, const struct form *,
+	    const char *path, struct form_diag *);
 void	 form_free(struct form *);
 
 const struct form_field *form_field(const struct form *, const char *name);

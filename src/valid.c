@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "text.h"
@@ -105,6 +106,113 @@ valid_normalise(const char *in)
 			*w++ = *r == '\r' ? '\n' : *r;
 	*w = '\0';
 	return t;
+}
+
+/* Room for the canonical amount ("10000000.00") however short the answer. */
+#define VALID_MONEY_ROOM	24
+
+/*
+ * An amount in euro as a German citizen types it, in cents: "12", "12,5",
+ * "1.234,50", "1 234,50", "1234.5", "12 €", "12EUR". The last '.' or ','
+ * followed by one or two digits at the end separates the cents. Every
+ * other '.', ',' or space separates groups of three digits: all of one
+ * kind, not the decimal separator, and without cents never ',' ("12,345"
+ * is a mistyped 12,34 rather than twelve thousand). No sign. Amounts above
+ * FORM_CENTS_MAX come out as FORM_CENTS_MAX + 1. -1: not an amount.
+ */
+static int
+valid_money_parse(const char *s, long *cents)
+{
+	const char *end = s + strlen(s), *dec = NULL, *p;
+	char	 group = '\0';
+	size_t	 run = 0;
+	long	 v = 0;
+	int	 frac = 0, i;
+
+	if (end - s >= 3 && strcmp(end - 3, "\xe2\x82\xac") == 0)
+		end -= 3;
+	else if (end - s >= 3 && strncasecmp(end - 3, "EUR", 3) == 0)
+		end -= 3;
+	while (end > s && end[-1] == ' ')
+		end--;
+	if (end == s || *s < '0' || *s > '9')
+		return -1;
+	for (p = end; p > s && p[-1] >= '0' && p[-1] <= '9';)
+		p--;
+	if (p > s && end - p >= 1 && end - p <= 2 &&
+	    (p[-1] == '.' || p[-1] == ','))
+		dec = p - 1;
+	for (p = s; p < (dec ? dec : end); p++) {
+		if (*p >= '0' && *p <= '9') {
+			run++;
+			v = v > FORM_CENTS_MAX / 100 ? v : v * 10 + (*p - '0');
+			continue;
+		}
+		if ((*p != '.' && *p != ',' && *p != ' ') ||
+		    (group != '\0' && *p != group) ||
+		    (dec != NULL && *p == *dec) || (dec == NULL && *p == ',') ||
+		    run == 0 || run > 3 || (group != '\0' && run != 3) ||
+		    *s == '0')
+			return -1;
+		group = *p;
+		run = 0;
+	}
+	if (run == 0 || (group != '\0' && run != 3))
+		return -1;
+	for (i = 0, p = dec ? dec + 1 : end; i < 2; i++)
+		frac = frac * 10 + (p < end ? *p++ - '0' : 0);
+	v = v * 100 + frac;
+	*cents = v > FORM_CENTS_MAX ? FORM_CENTS_MAX + 1 : v;
+	return 0;
+}
+
+/* A money bound (cents) as the argument of a message: "1000.00". */
+static void
+valid_money_format(long cents, char *out, size_t size)
+{
+	snprintf(out, size, "%s%ld.%02ld", cents < 0 ? "-" : "",
+	    labs(cents) / 100, labs(cents) % 100);
+}
+
+/* The answer with VALID_MONEY_ROOM bytes to spare; freed on failure. */
+static char *
+valid_money_room(char *v)
+{
+	char	*r;
+
+	if (v == NULL || (r = realloc(v, strlen(v) + VALID_MONEY_ROOM)) == NULL) {
+		free(v);
+		return NULL;
+	}
+	return r;
+}
+
+/*
+ * A valid amount is kept in the one form exports and the re-shown form
+ * can rely on: "1234.50". The value has VALID_MONEY_ROOM bytes to spare.
+ */
+static const char *
+valid_money(const struct form_field *f, char *v, char arg[VALID_ARG_MAX])
+{
+	long	 cents, b;
+
+	if (valid_money_parse(v, &cents) == -1)
+		return "money";
+	if (f->min != NULL &&
+	    text_to_long(f->min, -FORM_CENTS_MAX, FORM_CENTS_MAX, &b) == 0 &&
+	    cents < b) {
+		valid_money_format(b, arg, VALID_ARG_MAX);
+		return "money_min";
+	}
+	if (f->max == NULL ||
+	    text_to_long(f->max, -FORM_CENTS_MAX, FORM_CENTS_MAX, &b) == -1)
+		b = FORM_CENTS_MAX;
+	if (cents > b) {
+		valid_money_format(b, arg, VALID_ARG_MAX);
+		return "money_max";
+	}
+	valid_money_format(cents, v, VALID_MONEY_ROOM);
+	return NULL;
 }
 
 /*
@@ -448,6 +556,9 @@ valid_field(const struct form_field *f, char *v,
 	case FORM_IBAN:
 		code = valid_iban(v) ? NULL : "iban";
 		break;
+	case FORM_MONEY:
+		code = valid_money(f, v, arg);
+		break;
 	case FORM_CHECKBOX:
 		code = strcmp(v, "yes") == 0 ? NULL : "option";
 		break;
@@ -530,6 +641,8 @@ valid_take(const struct form_field *f, long row, long removed,
 	raw = req_param(in, src);
 	v->value = f->type == FORM_MULTISELECT ? valid_gather(in, src) :
 	    valid_normalise(raw ? raw : "");
+	if (f->type == FORM_MONEY)
+		v->value = valid_money_room(v->value);
 	return v->value == NULL ? -1 : 0;
 }
 

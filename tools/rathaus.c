@@ -72,7 +72,8 @@ cmd_lint(struct cli *c, int argc, char *argv[])
 	struct form_share share;
 	struct form_diag diag;
 	struct form f, *forms = NULL;
-	size_t	 n = 0;
+	struct buf path;
+	size_t	 n = 0, k;
 	int	 i, rc;
 
 	form_diag_init(&diag);
@@ -83,10 +84,22 @@ cmd_lint(struct cli *c, int argc, char *argv[])
 	}
 	if (c->first_arg < argc) {
 		for (i = c->first_arg; i < argc; i++)
-			if (form_load(&f, &share, argv[i], &diag) == 0)
+			if (form_load(&f, &share, argv[i], &diag) == 0) {
+				(void)form_lint(&share, &f, argv[i], &diag);
 				form_free(&f);
-	} else if (form_catalog(&share, &forms, &n, &diag) == 0)
+			}
+	} else if (form_catalog(&share, &forms, &n, &diag) == 0) {
+		/* Loaded definitions are forms/<id>.xml: the id is checked. */
+		buf_init(&path, 4096);
+		for (k = 0; k < n; k++) {
+			buf_reset(&path);
+			buf_printf(&path, "%s/forms/%s.xml", share.dir,
+			    forms[k].id);
+			(void)form_lint(&share, &forms[k], buf_str(&path), &diag);
+		}
+		buf_free(&path);
 		form_catalog_free(forms, n);
+	}
 	fputs(buf_str(&diag.text), stdout);
 	rc = diag.errors > 0 ? 1 : 0;
 	form_diag_free(&diag);

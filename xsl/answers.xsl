@@ -132,6 +132,10 @@
       <xsl:when test="@type = 'checkbox' and $v = 'yes'">
         <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.yes'"/></xsl:call-template>
       </xsl:when>
+      <xsl:when test="@type = 'money'">
+        <!-- Stored as "1234.50": shown as "1.234,50 €" / "EUR 1,234.50". -->
+        <xsl:call-template name="amount"><xsl:with-param name="cents" select="round($v * 100)"/></xsl:call-template>
+      </xsl:when>
       <xsl:when test="@type = 'date'">
         <xsl:call-template name="date"><xsl:with-param name="iso" select="$v"/></xsl:call-template>
       </xsl:when>

@@ -1,7 +1,10 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   The service catalog (page/@name = 'catalog'): search form and the
-  services of <catalog q=".."> grouped by @category in order of appearance.
+  services of <catalog q=".."> grouped by @category in order of appearance
+  (the engine sorts them: categories in the order of data/categories.xml,
+  then by title). The heading of a group is the title of its
+  catalog/category; a category without one is headed by its id.
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
@@ -65,12 +68,13 @@
           <xsl:variable name="cat" select="string(@category)"/>
           <section class="category" aria-labelledby="cat-{position()}">
             <h2 id="cat-{position()}">
-              <xsl:call-template name="msg">
-                <xsl:with-param name="key" select="concat('category.', $cat)"/>
-                <xsl:with-param name="default">
-                  <xsl:call-template name="msg"><xsl:with-param name="key" select="'category.other'"/></xsl:call-template>
-                </xsl:with-param>
-              </xsl:call-template>
+              <xsl:variable name="titles" select="/page/catalog/category[@id = $cat]/title"/>
+              <xsl:choose>
+                <xsl:when test="$titles">
+                  <xsl:call-template name="t"><xsl:with-param name="of" select="$titles"/></xsl:call-template>
+                </xsl:when>
+                <xsl:otherwise><xsl:value-of select="$cat"/></xsl:otherwise>
+              </xsl:choose>
             </h2>
             <ul class="services">
               <xsl:apply-templates select="key('category', $cat)"/>

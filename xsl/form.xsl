@@ -318,6 +318,7 @@
     <xsl:variable name="errs" select="key('err', $k)"/>
     <xsl:variable name="desc">
       <xsl:if test="@when"><xsl:value-of select="concat($id, '-when ')"/></xsl:if>
+      <xsl:if test="@type = 'money'"><xsl:value-of select="concat($id, '-unit ')"/></xsl:if>
       <xsl:if test="hint"><xsl:value-of select="concat($id, '-hint')"/></xsl:if>
       <xsl:if test="hint and $errs"><xsl:text> </xsl:text></xsl:if>
       <xsl:if test="$errs"><xsl:value-of select="concat($id, '-error')"/></xsl:if>
@@ -636,7 +637,16 @@
               <xsl:otherwise>text</xsl:otherwise>
             </xsl:choose>
           </xsl:attribute>
-          <xsl:attribute name="value"><xsl:value-of select="$val"/></xsl:attribute>
+          <xsl:attribute name="value">
+            <xsl:choose>
+              <!-- A stored amount "1234.50" is shown as a German writes it. -->
+              <xsl:when test="@type = 'money' and $lang = 'de' and translate($val, '0123456789', '') = '.'
+                              and string-length(substring-after($val, '.')) = 2">
+                <xsl:value-of select="translate($val, '.', ',')"/>
+              </xsl:when>
+              <xsl:otherwise><xsl:value-of select="$val"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:attribute>
           <xsl:call-template name="control-attrs">
             <xsl:with-param name="id" select="$id"/>
             <xsl:with-param name="desc" select="$desc"/>
@@ -674,6 +684,11 @@
               <xsl:attribute name="inputmode">numeric</xsl:attribute>
               <xsl:attribute name="spellcheck">false</xsl:attribute>
             </xsl:when>
+            <xsl:when test="@type = 'money'">
+              <xsl:attribute name="inputmode">decimal</xsl:attribute>
+              <xsl:attribute name="autocomplete">off</xsl:attribute>
+              <xsl:attribute name="spellcheck">false</xsl:attribute>
+            </xsl:when>
             <xsl:otherwise>
               <xsl:call-template name="length-attrs"/>
             </xsl:otherwise>
@@ -682,6 +697,13 @@
             <xsl:attribute name="autocomplete"><xsl:value-of select="@autocomplete"/></xsl:attribute>
           </xsl:if>
         </input>
+        <xsl:if test="@type = 'money'">
+          <!-- Visible after the input, and read out with it (aria-describedby). -->
+          <xsl:text> </xsl:text>
+          <span class="unit" id="{$id}-unit">
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.money.unit'"/></xsl:call-template>
+          </span>
+        </xsl:if>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

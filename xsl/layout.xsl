@@ -7,7 +7,7 @@
     <xsl:template match="page" mode="title">  text for <title> (no markup)
     <xsl:template match="page" mode="main">   content of <main>
     <xsl:template match="page" mode="head">   optional extra <head> content
-  Helpers: msg (message catalog), t (child by xml:lang), fee, datetime,
+  Helpers: msg (message catalog), t (child by xml:lang), fee, amount, datetime,
   date, link (URL inside the program, keeps the language), contact box.
 -->
 <xsl:stylesheet version="1.0"
@@ -290,7 +290,7 @@
     </p>
   </xsl:template>
 
-  <!-- Money in integer cents: "15,00 €" / "EUR 15.00", 0 is "kostenlos" / "free". -->
+  <!-- A fee in integer cents: its amount, but 0 is "kostenlos" / "free". -->
   <xsl:template name="fee">
     <xsl:param name="cents"/>
     <xsl:choose>
@@ -304,19 +304,21 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- Cents as money: "1.234,50 €", "EUR 1,234.50". -->
+  <!-- Money in integer cents: "1.234,50 €" / "EUR 1,234.50" (0 too). -->
   <xsl:template name="amount">
     <xsl:param name="cents"/>
-    <xsl:call-template name="msg">
-      <xsl:with-param name="key" select="'fee.amount'"/>
-      <xsl:with-param name="format" select="false()"/>
-      <xsl:with-param name="arg">
-        <xsl:choose>
-          <xsl:when test="$lang = 'de'"><xsl:value-of select="format-number($cents div 100, '#.##0,00', 'de')"/></xsl:when>
-          <xsl:otherwise><xsl:value-of select="format-number($cents div 100, '#,##0.00')"/></xsl:otherwise>
-        </xsl:choose>
-      </xsl:with-param>
-    </xsl:call-template>
+    <xsl:if test="string(number($cents)) != 'NaN'">
+      <xsl:call-template name="msg">
+        <xsl:with-param name="key" select="'fee.amount'"/>
+        <xsl:with-param name="format" select="false()"/>
+        <xsl:with-param name="arg">
+          <xsl:choose>
+            <xsl:when test="$lang = 'de'"><xsl:value-of select="format-number($cents div 100, '#.##0,00', 'de')"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="format-number($cents div 100, '#,##0.00')"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:with-param>
+      </xsl:call-template>
+    </xsl:if>
   </xsl:template>
 
   <!-- <p class="fee">Gebühr: <span class="amount">15,00 €</span></p> -->

@@ -625,6 +625,60 @@ test_catalog(void **state)
 	assert_string_equal(loc + strlen(loc) - strlen(SCRIPT "/"), SCRIPT "/");
 }
 
+/* Both texts are in the page, the first before the second. */
+static void
+assert_before(const char *body, const char *first, const char *second)
+{
+	const char *a = strstr(body, first), *b = strstr(body, second);
+
+	if (a == NULL || b == NULL || a > b)
+		fail_msg("want \"%s\" (%s) before \"%s\" (%s)", first,
+		    a ? "found" : "missing", second, b ? "found" : "missing");
+}
+
+/*
+ * Groups in the order of data/categories.xml, not of the file names: the
+ * shipped Bürgerservice before Ordnung; a service of a category that file
+ * does not know comes last, under its id, even named "aaa-...".
+ */
+static void
+test_catalog_category_order(void **state)
+{
+	static const char def[] =
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<service id=\"aaa-sonstiges\" version=\"1\" category=\"sonstiges\">\n"
+	    "  <title xml:lang=\"de\">Sonstiges melden</title>\n"
+	    "  <clerk ref=\"ordnung-2\"/>\n"
+	    "  <fee cents=\"0\"/>\n"
+	    "  <page id=\"p\"><field name=\"what\" type=\"text\">"
+	    "<label xml:lang=\"de\">Was?</label></field></page>\n"
+	    "</service>\n";
+	char	 path[PATH_MAX + 64];
+	struct resp r;
+	FILE	*fp;
+
+	(void)state;
+	assert_int_equal(http("GET", SCRIPT "/", NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_before(r.body, ">B\xc3\xbcrgerservice und Meldewesen</h2>",
+	    ">Ordnung und Sicherheit</h2>");
+	/* English headings from the same file, in the same order. */
+	assert_int_equal(http("GET", SCRIPT "/?lang=en", NULL, 0, &r), 0);
+	assert_before(r.body, ">Citizen services and registration</h2>",
+	    ">Public order and safety</h2>");
+
+	snprintf(path, sizeof(path), "%s/share/forms/aaa-sonstiges.xml", T.dir);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fputs(def, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(http("GET", SCRIPT "/", NULL, 0, &r), 0);
+	unlink(path);
+	assert_int_equal(r.status, 200);
+	assert_before(r.body, ">Ordnung und Sicherheit</h2>", ">sonstiges</h2>");
+	/* No group after it. */
+	assert_null(strstr(strstr(r.body, ">sonstiges</h2>"), "<h2"));
+}
+
 static void
 test_form_page(void **state)
 {
@@ -1437,6 +1491,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_catalog, free_tracked),
+		cmocka_unit_test_teardown(test_catalog_category_order,
+		    free_tracked),
 		cmocka_unit_test_teardown(test_form_page, free_tracked),
 		cmocka_unit_test_teardown(test_not_found, free_tracked),
 		cmocka_unit_test_teardown(test_method_not_allowed, free_tracked),

@@ -63,7 +63,7 @@ setup(void **state)
 	sh("mkdir -p '%s/forms' '%s/data'", f->dir, f->dir);
 	sh("cp " SRCDIR "/forms/form.rng " SRCDIR "/forms/osterfeuer.xml '%s/forms/'",
 	    f->dir);
-	sh("cp " SRCDIR "/data/clerks.xml '%s/data/'", f->dir);
+	sh("cp " SRCDIR "/data/clerks.xml " SRCDIR "/data/categories.xml '%s/data/'", f->dir);
 	if (form_share_open(&f->share, f->dir, NULL, NULL) != 0) {
 		free(f);
 		return -1;

@@ -65,7 +65,7 @@ answers(struct req_params *ps, const char *field, const char *value)
 		{ "iban", "DE89 3704 0044 0532 0130 00" }, { "copies", "2" },
 		{ "delivery", "post" }, { "chip", "276098106612345" },
 		{ "until", "2099-12-31" }, { "uses", "a" },
-		{ "agree", "yes" },
+		{ "amount", "12,50" }, { "agree", "yes" },
 	};
 	size_t	 i, n = sizeof(base) / sizeof(base[0]);
 
@@ -342,6 +342,69 @@ test_valid_multiselect(void **state)
 	assert_null(check(*state, "uses", "a", NULL));
 }
 
+/* The stored form of one valid answer to the field. */
+static void
+assert_stored(struct fixture *f, const char *field, const char *value,
+    const char *stored)
+{
+	struct req_params ps;
+	struct valid_result res;
+
+	answers(&ps, field, value);
+	assert_int_equal(valid_check(&f->form, &ps, &today, &res), 0);
+	assert_int_equal(res.nerrors, 0);
+	assert_string_equal(valid_answer(&res, field, strlen(field)), stored);
+	valid_result_free(&res);
+	req_params_free(&ps);
+}
+
+/* Euro as typed in Germany, kept as "1234.50"; bounds are in cents. */
+static void
+test_valid_money(void **state)
+{
+	static const char *const good[][2] = {
+		{ "12", "12.00" }, { "12,5", "12.50" }, { "12,50", "12.50" },
+		{ "12.50", "12.50" }, { "1.234,50", "1234.50" },
+		{ "1 234,50", "1234.50" }, { "1234.5", "1234.50" },
+		{ "1,234.50", "1234.50" }, { "1.234", "1234.00" },
+		{ "1 000", "1000.00" }, { "12 \xe2\x82\xac", "12.00" },
+		{ "12,50\xe2\x82\xac", "12.50" }, { "12 EUR", "12.00" },
+		{ "12,05EUR", "12.05" }, { "  7,1  ", "7.10" },
+		{ "1000", "1000.00" }, { "1,00", "1.00" },
+	};
+	static const char *const bad[] = {
+		"12,345", "1.23.4", "-5", "12,", "abc", "1,2,3", "12.",
+		",50", "1,234", "1.234.50", "1.234 567,00", "12 34", "1  234,00",
+		"12,5 EUR EUR", "\xe2\x82\xac", "EUR 12", "12,5,0", "0.500",
+		"12,50 $", "+12", "1e3", "12,-",
+	};
+	char	 arg[VALID_ARG_MAX];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_stored(*state, "amount", good[i][0], good[i][1]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *code = check(*state, "amount", bad[i], NULL);
+		if (code == NULL || strcmp(code, "money") != 0)
+			fail_msg("'%s' gave %s, want money", bad[i],
+			    code ? code : "no error");
+	}
+	/* The stored form is read back as the same amount. */
+	assert_stored(*state, "amount", "1234.50", "1234.50");
+	/* min="100" max="1000000": 1,00 to 10.000,00 EUR. */
+	assert_string_equal(check(*state, "amount", "0,99", arg), "money_min");
+	assert_string_equal(arg, "1.00");
+	assert_null(check(*state, "amount", "10.000,00", NULL));
+	assert_string_equal(check(*state, "amount", "10.000,01", arg),
+	    "money_max");
+	assert_string_equal(arg, "10000.00");
+	/* Beyond FORM_CENTS_MAX is above any max, and never overflows. */
+	assert_string_equal(check(*state, "amount",
+	    "99999999999999999999999,99", arg), "money_max");
+	assert_string_equal(arg, "10000.00");
+	assert_null(check(*state, "amount", "", NULL));	/* optional */
+}
+
 static void
 test_fee_rules(void **state)
 {
@@ -449,6 +512,7 @@ main(void)
 		cmocka_unit_test(test_valid_field_bounds),
 		cmocka_unit_test(test_valid_at_least_one),
 		cmocka_unit_test(test_valid_multiselect),
+		cmocka_unit_test(test_valid_money),
 		cmocka_unit_test(test_fee_rules),
 		cmocka_unit_test(test_valid_numbers_and_times),
 		cmocka_unit_test(test_valid_easter_rules),
