@@ -1,0 +1,206 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "upload.h"
+
+/* What each kind starts with, its media type and the extension to show. */
+static const struct {
+	const char	*magic;
+	size_t		 magiclen;
+	const char	*mime;
+	const char	*ext;
+	unsigned	 accept;
+} upload_types[] = {
+	[UPLOAD_PDF] = { "%PDF-", 5, "application/pdf", "pdf",
+	    FORM_ACCEPT_PDF },
+	[UPLOAD_JPEG] = { "\xff\xd8\xff", 3, "image/jpeg", "jpg",
+	    FORM_ACCEPT_JPEG },
+	[UPLOAD_PNG] = { "\x89PNG\r\n\x1a\n", 8, "image/png", "png",
+	    FORM_ACCEPT_PNG },
+};
+
+#define UPLOAD_NTYPES	(sizeof(upload_types) / sizeof(upload_types[0]))
+
+/* The kind of a file by its first bytes. */
+enum upload_type
+upload_sniff(const unsigned char *data, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < UPLOAD_NTYPES; i++)
+		if (len >= upload_types[i].magiclen &&
+		    memcmp(data, upload_types[i].magic,
+		    upload_types[i].magiclen) == 0)
+			return (enum upload_type)i;
+	return UPLOAD_UNKNOWN;
+}
+
+/* The media type we store and serve for a kind; NULL for UPLOAD_UNKNOWN. */
+const char *
+upload_mime(enum upload_type t)
+{
+	return (size_t)t < UPLOAD_NTYPES ? upload_types[t].mime : NULL;
+}
+
+enum upload_type
+upload_type_of_mime(const char *mime)
+{
+	size_t	 i;
+
+	for (i = 0; mime != NULL && i < UPLOAD_NTYPES; i++)
+		if (strcmp(mime, upload_types[i].mime) == 0)
+			return (enum upload_type)i;
+	return UPLOAD_UNKNOWN;
+}
+
+/* The FORM_ACCEPT_* bit of a kind; 0 for UPLOAD_UNKNOWN. */
+unsigned
+upload_accept_bit(enum upload_type t)
+{
+	return (size_t)t < UPLOAD_NTYPES ? upload_types[t].accept : 0;
+}
+
+/* "2 MB" for whole megabytes, else "500 KB": what a citizen reads. */
+static void
+upload_size_arg(long kib, char arg[VALID_ARG_MAX])
+{
+	if (kib % 1024 == 0)
+		snprintf(arg, VALID_ARG_MAX, "%ld MB", kib / 1024);
+	else
+		snprintf(arg, VALID_ARG_MAX, "%ld KB", kib);
+}
+
+/* "PDF, JPEG" from the accepted kinds. */
+static void
+upload_accept_arg(unsigned accept, char arg[VALID_ARG_MAX])
+{
+	static const char *const names[] = { "PDF", "JPEG", "PNG" };
+	size_t	 i, n = 0;
+	int	 w;
+
+	arg[0] = '\0';
+	for (i = 0; i < UPLOAD_NTYPES; i++) {
+		if (!(accept & upload_types[i].accept))
+			continue;
+		w = snprintf(arg + n, VALID_ARG_MAX - n, "%s%s", n ? ", " : "",
+		    names[i]);
+		if (w < 0 || (size_t)w >= VALID_ARG_MAX - n)
+			break;
+		n += (size_t)w;
+	}
+}
+
+/*
+ * The first problem with an uploaded file for field `f`, or NULL: empty
+ * ("file_empty"), over max-size ("file_size", arg the limit as "2 MB"),
+ * not one of the accepted kinds by content ("file_type", arg the kinds).
+ * The file name plays no part in the verdict: "scan.pdf" may be a PNG,
+ * and is then taken as one where PNG is accepted.
+ */
+const char *
+upload_check(const struct form_field *f, const char *filename,
+    const unsigned char *data, size_t len, char arg[VALID_ARG_MAX])
+{
+	long	 kib = f->max_kib > 0 ? f->max_kib : FORM_FILE_KIB_MAX;
+	unsigned accept = f->accept ? f->accept : FORM_ACCEPT_ALL;
+
+	(void)filename;	/* only ever shown: see upload_name() */
+	arg[0] = '\0';
+	if (data == NULL || len == 0)
+		return "file_empty";
+	if (kib > FORM_FILE_KIB_MAX)
+		kib = FORM_FILE_KIB_MAX;
+	if (len > (size_t)kib * 1024) {
+		upload_size_arg(kib, arg);
+		return "file_size";
+	}
+	if (!(upload_accept_bit(upload_sniff(data, len)) & accept)) {
+		upload_accept_arg(accept, arg);
+		return "file_type";
+	}
+	return NULL;
+}
+
+/*
+ * The length of the UTF-8 character at `p` (at most `left` bytes) if it
+ * is valid and no control character (C0, DEL, C1, the line and paragraph
+ * separators, bidirectional overrides that could make "gpj.exe" read
+ * "exe.jpg"), else 0.
+ */
+static size_t
+upload_name_char(const unsigned char *p, size_t left)
+{
+	unsigned long cp;
+	size_t	 n, k;
+
+	if (p[0] < 0x80)
+		return p[0] >= 0x20 && p[0] != 0x7f ? 1 : 0;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		cp = p[0] & 0x07;
+	} else
+		return 0;
+	if (left < n)
+		return 0;
+	for (k = 1; k < n; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[k] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0x200e || cp == 0x200f || cp == 0xfffe || cp == 0xffff)
+		return 0;
+	return n;
+}
+
+/*
+ * A name to show for an uploaded file: the last component of what the
+ * browser sent (after '/' or '\'), without control characters and
+ * invalid UTF-8, without leading and trailing spaces, at most
+ * UPLOAD_NAME_MAX bytes cut on a character boundary. Never empty, never
+ * "." or "..": then "upload.<ext>" of the sniffed kind.
+ */
+void
+upload_name(char out[UPLOAD_NAME_MAX + 1], const char *filename,
+    enum upload_type t)
+{
+	const unsigned char *p, *end;
+	size_t	 n = 0, c;
+
+	if (filename == NULL)
+		filename = "";
+	p = (const unsigned char *)filename + strlen(filename);
+	end = p;
+	while (p > (const unsigned char *)filename && p[-1] != '/' &&
+	    p[-1] != '\\')
+		p--;
+	while (p < end) {
+		if ((c = upload_name_char(p, (size_t)(end - p))) == 0 ||
+		    (n == 0 && *p == ' ')) {
+			p++;	/* drop the byte; resync on the next one */
+			continue;
+		}
+		if (n + c > UPLOAD_NAME_MAX)
+			break;
+		memcpy(out + n, p, c);
+		n += c;
+		p += c;
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	if (n == 0 || strcmp(out, ".") == 0 || strcmp(out, "..") == 0)
+		snprintf(out, UPLOAD_NAME_MAX + 1, "upload.%s",
+		    (size_t)t < UPLOAD_NTYPES ? upload_types[t].ext : "bin");
+}
