@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
 #include "upload.h"
 
 /* What each kind starts with, its media type and the extension to show. */
@@ -92,6 +93,38 @@ upload_accept_arg(unsigned accept, char arg[VALID_ARG_MAX])
 	}
 }
 
+/* The size limit and the kinds of a field, the defaults filled in. */
+static void
+upload_limits(const struct form_field *f, size_t *max, unsigned *accept)
+{
+	long	 kib = f->max_kib > 0 ? f->max_kib : FORM_FILE_KIB_MAX;
+
+	if (kib > FORM_FILE_KIB_MAX)
+		kib = FORM_FILE_KIB_MAX;
+	*max = (size_t)kib * 1024;
+	*accept = f->accept ? f->accept : FORM_ACCEPT_ALL;
+}
+
+/* The error for a known kind and size, or NULL. */
+static const char *
+upload_verdict(const struct form_field *f, enum upload_type t, size_t len,
+    char arg[VALID_ARG_MAX])
+{
+	size_t	 max;
+	unsigned accept;
+
+	upload_limits(f, &max, &accept);
+	if (len > max) {
+		upload_size_arg((long)(max / 1024), arg);
+		return "file_size";
+	}
+	if (!(upload_accept_bit(t) & accept)) {
+		upload_accept_arg(accept, arg);
+		return "file_type";
+	}
+	return NULL;
+}
+
 /*
  * The first problem with an uploaded file for field `f`, or NULL: empty
  * ("file_empty"), over max-size ("file_size", arg the limit as "2 MB"),
@@ -103,24 +136,53 @@ const char *
 upload_check(const struct form_field *f, const char *filename,
     const unsigned char *data, size_t len, char arg[VALID_ARG_MAX])
 {
-	long	 kib = f->max_kib > 0 ? f->max_kib : FORM_FILE_KIB_MAX;
-	unsigned accept = f->accept ? f->accept : FORM_ACCEPT_ALL;
-
 	(void)filename;	/* only ever shown: see upload_name() */
 	arg[0] = '\0';
 	if (data == NULL || len == 0)
 		return "file_empty";
-	if (kib > FORM_FILE_KIB_MAX)
-		kib = FORM_FILE_KIB_MAX;
-	if (len > (size_t)kib * 1024) {
-		upload_size_arg(kib, arg);
-		return "file_size";
-	}
-	if (!(upload_accept_bit(upload_sniff(data, len)) & accept)) {
-		upload_accept_arg(accept, arg);
-		return "file_type";
-	}
-	return NULL;
+	return upload_verdict(f, upload_sniff(data, len), len, arg);
+}
+
+/*
+ * The answer of a file field, as valid_ checks and the submission keeps
+ * it: "<filename>\n<mime>\n<size>", made from the store's record of a
+ * staged file (store_upload_list), never from what the citizen typed.
+ */
+int
+upload_describe(struct buf *out, const char *filename, const char *mime,
+    size_t size)
+{
+	return buf_printf(out, "%s\n%s\n%zu", filename, mime, size);
+}
+
+/*
+ * Is `answer` the description of a stored file that field `f` takes?
+ * Anything not of that exact shape ("file_missing") cannot have come from
+ * the store; a kind or size the field no longer takes (the definition
+ * changed since the upload) is "file_type" or "file_size".
+ */
+const char *
+upload_check_answer(const struct form_field *f, const char *answer,
+    char arg[VALID_ARG_MAX])
+{
+	const char *nl1, *nl2;
+	char	 mime[32];
+	enum upload_type t;
+	long	 size;
+
+	arg[0] = '\0';
+	if ((nl1 = strchr(answer, '\n')) == NULL ||
+	    (nl2 = strchr(nl1 + 1, '\n')) == NULL ||
+	    nl1 == answer || (size_t)(nl1 - answer) > UPLOAD_NAME_MAX ||
+	    (size_t)(nl2 - nl1 - 1) >= sizeof(mime))
+		return "file_missing";
+	memcpy(mime, nl1 + 1, (size_t)(nl2 - nl1 - 1));
+	mime[nl2 - nl1 - 1] = '\0';
+	if ((t = upload_type_of_mime(mime)) == UPLOAD_UNKNOWN ||
+	    strspn(nl2 + 1, "0123456789") != strlen(nl2 + 1) ||
+	    text_to_long(nl2 + 1, 1, 1L << 40, &size) == -1)
+		return "file_missing";
+	return upload_verdict(f, t, (size_t)size, arg);
 }
 
 /*

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "form.h"
 #include "valid.h"
 
@@ -29,5 +30,9 @@ const char	*upload_check(const struct form_field *, const char *filename,
 		    char arg[VALID_ARG_MAX]);
 void		 upload_name(char out[UPLOAD_NAME_MAX + 1],
 		    const char *filename, enum upload_type);
+int		 upload_describe(struct buf *, const char *filename,
+		    const char *mime, size_t size);
+const char	*upload_check_answer(const struct form_field *,
+		    const char *answer, char arg[VALID_ARG_MAX]);
 
 #endif

@@ -36,6 +36,12 @@ struct valid_result {
 	size_t		 nwarnings;
 };
 
+/*
+ * For a file field, `in` must hold as its text value the description of
+ * the stored upload (upload_describe() of a store_upload_list() entry),
+ * or nothing: never a value the citizen sent. The page replaces whatever
+ * text param of that name came with the request.
+ */
 int	 valid_check(const struct form *, const struct req_params *,
 	    const struct when_date *today, struct valid_result *);
 const char *valid_answer(const struct valid_result *, const char *name,

@@ -176,6 +176,29 @@ test_upload_name(void **state)
 	assert_string_equal(got, want);
 }
 
+/* The page's description of a stored file is what valid_ takes. */
+static void
+test_upload_describe(void **state)
+{
+	struct form_field f = field(FORM_ACCEPT_PDF, 1);
+	struct buf b;
+	char	 arg[VALID_ARG_MAX];
+
+	(void)state;
+	buf_init(&b, 1024);
+	assert_int_equal(upload_describe(&b, "scan.pdf", "application/pdf",
+	    1024), 0);
+	assert_string_equal(buf_str(&b), "scan.pdf\napplication/pdf\n1024");
+	assert_null(upload_check_answer(&f, buf_str(&b), arg));
+	buf_reset(&b);
+	assert_int_equal(upload_describe(&b, "scan.pdf", "application/pdf",
+	    1025), 0);
+	assert_string_equal(upload_check_answer(&f, buf_str(&b), arg),
+	    "file_size");
+	assert_string_equal(arg, "1 KB");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -185,6 +208,7 @@ main(void)
 		cmocka_unit_test(test_upload_check_size),
 		cmocka_unit_test(test_upload_check_empty),
 		cmocka_unit_test(test_upload_name),
+		cmocka_unit_test(test_upload_describe),
 	};
 
 	return cmocka_run_group_tests_name("upload", tests, NULL, NULL);

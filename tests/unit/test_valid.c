@@ -66,6 +66,8 @@ answers(struct req_params *ps, const char *field, const char *value)
 		{ "delivery", "post" }, { "chip", "276098106612345" },
 		{ "until", "2099-12-31" }, { "uses", "a" },
 		{ "agree", "yes" },
+		/* what the page makes of a stored upload */
+		{ "scan", "a.pdf\napplication/pdf\n1234" },
 	};
 	size_t	 i, n = sizeof(base) / sizeof(base[0]);
 
@@ -433,11 +435,52 @@ test_valid_values_normalised(void **state)
 	req_params_free(&ps);
 }
 
+/*
+ * A file field takes only the page's description of a stored upload:
+ * "<filename>\n<mime>\n<size>" of a kind and size the field takes.
+ */
+static void
+test_valid_file(void **state)
+{
+	char	 arg[VALID_ARG_MAX];
+
+	assert_null(check(*state, "scan", "x.png\nimage/png\n10", NULL));
+	assert_null(check(*state, "scan", "a.pdf\napplication/pdf\n102400",
+	    NULL));
+	assert_string_equal(check(*state, "scan", NULL, NULL), "required");
+	assert_string_equal(check(*state, "scan", "", NULL), "required");
+	/* Typed text, or anything not of the shape, is no stored file. */
+	assert_string_equal(check(*state, "scan", "a.pdf", NULL),
+	    "file_missing");
+	assert_string_equal(check(*state, "scan", "a.pdf\napplication/pdf",
+	    NULL), "file_missing");
+	assert_string_equal(check(*state, "scan",
+	    "a.pdf\napplication/pdf\n10\nmore", NULL), "file_missing");
+	assert_string_equal(check(*state, "scan", "a.pdf\ntext/plain\n10",
+	    NULL), "file_missing");
+	assert_string_equal(check(*state, "scan", "a.pdf\napplication/pdf\n-5",
+	    NULL), "file_missing");
+	assert_string_equal(check(*state, "scan", "a.pdf\napplication/pdf\n0",
+	    NULL), "file_missing");
+	assert_string_equal(check(*state, "scan", "a.pdf\napplication/pdf\nzehn",
+	    NULL), "file_missing");
+	assert_string_equal(check(*state, "scan", "\napplication/pdf\n10",
+	    NULL), "file_missing");
+	/* A kind or size the field does not take. */
+	assert_string_equal(check(*state, "scan", "a.jpg\nimage/jpeg\n10",
+	    arg), "file_type");
+	assert_string_equal(arg, "PDF, PNG");
+	assert_string_equal(check(*state, "scan",
+	    "a.pdf\napplication/pdf\n102401", arg), "file_size");
+	assert_string_equal(arg, "100 KB");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_all_good),
+		cmocka_unit_test(test_valid_file),
 		cmocka_unit_test(test_valid_required_and_lengths),
 		cmocka_unit_test(test_valid_formats),
 		cmocka_unit_test(test_valid_postcode_iban_radio),
