@@ -396,6 +396,20 @@ test_req_parse_rejects(void **state)
 	assert_string_equal(req_err_reason(REQ_BAD_UTF8), "bad_utf8");
 }
 
+/* A multipart body of one part: `head`, `big` bytes of 'x', the close. */
+static size_t
+one_part(char *body, const char *head, size_t big, char *clen, size_t clensz)
+{
+	static const char tail[] = "\r\n--XyZ--\r\n";
+	size_t	 h = strlen(head);
+
+	memcpy(body, head, h);
+	memset(body + h, 'x', big);
+	memcpy(body + h + big, tail, sizeof(tail));
+	snprintf(clen, clensz, "CONTENT_LENGTH=%zu", h + big + sizeof(tail) - 1);
+	return h + big + sizeof(tail) - 1;
+}
+
 /*
  * The default limits: a 2 MiB file part fits in a multipart body, a 2 MiB
  * urlencoded body does not (no text needs that much), and neither does a
@@ -411,7 +425,6 @@ test_req_body_limits_by_type(void **state)
 	static const char texthead[] =
 	    "--XyZ\r\n"
 	    "Content-Disposition: form-data; name=\"scan\"\r\n\r\n";
-	static const char tail[] = "\r\n--XyZ--\r\n";
 	const size_t big = 2u << 20;
 	char	 clen[64], *body;
 	const char *multi[] = { "REQUEST_METHOD=POST", clen,
@@ -422,14 +435,10 @@ test_req_body_limits_by_type(void **state)
 	struct req r;
 
 	(void)state;
-	assert_non_null(body = malloc(sizeof(head) + big + sizeof(tail)));
+	assert_non_null(body = malloc(sizeof(head) + big + 64));
 
 	/* A file part of 2 MiB. */
-	memcpy(body, head, sizeof(head) - 1);
-	memset(body + sizeof(head) - 1, 'x', big);
-	memcpy(body + sizeof(head) - 1 + big, tail, sizeof(tail));
-	len = sizeof(head) - 1 + big + sizeof(tail) - 1;
-	snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", len);
+	len = one_part(body, head, big, clen, sizeof(clen));
 	assert_int_equal(parse_body_with(&req_default_limits, multi, body, len,
 	    &r), REQ_OK);
 	assert_int_equal(r.body.n, 1);
@@ -439,11 +448,7 @@ test_req_body_limits_by_type(void **state)
 	req_free(&r);
 
 	/* The same bytes as a text part: over the 64 KiB of a value. */
-	memcpy(body, texthead, sizeof(texthead) - 1);
-	memset(body + sizeof(texthead) - 1, 'x', big);
-	memcpy(body + sizeof(texthead) - 1 + big, tail, sizeof(tail));
-	len = sizeof(texthead) - 1 + big + sizeof(tail) - 1;
-	snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", len);
+	len = one_part(body, texthead, big, clen, sizeof(clen));
 	assert_int_equal(parse_body_with(&req_default_limits, multi, body, len,
 	    &r), REQ_FIELD_TOO_LONG);
 	req_free(&r);

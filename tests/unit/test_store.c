@@ -63,7 +63,7 @@ sample(const char *key, const char *token)
 }
 
 static long
-count_rows(const struct fixture *f)
+count_in(const struct fixture *f, const char *table)
 {
 	sqlite3	*db;
 	sqlite3_stmt *st;
@@ -74,14 +74,22 @@ count_rows(const struct fixture *f)
 	buf_printf(&path, "%s/rathaus.db", f->dir);
 	assert_int_equal(sqlite3_open_v2(buf_str(&path), &db,
 	    SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-	    "SELECT count(*) FROM submission", -1, &st, NULL), SQLITE_OK);
+	buf_reset(&path);
+	buf_printf(&path, "SELECT count(*) FROM %s", table);
+	assert_int_equal(sqlite3_prepare_v2(db, buf_str(&path), -1, &st, NULL),
+	    SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = (long)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	buf_free(&path);
 	return n;
+}
+
+static long
+count_rows(const struct fixture *f)
+{
+	return count_in(f, "submission");
 }
 
 static void
@@ -224,23 +232,7 @@ put(struct fixture *f, const char *key, const char *field,
 static long
 count_uploads(const struct fixture *f)
 {
-	sqlite3	*db;
-	sqlite3_stmt *st;
-	struct buf path;
-	long	 n = -1;
-
-	buf_init(&path, 256);
-	buf_printf(&path, "%s/rathaus.db", f->dir);
-	assert_int_equal(sqlite3_open_v2(buf_str(&path), &db,
-	    SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-	    "SELECT count(*) FROM upload", -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	buf_free(&path);
-	return n;
+	return count_in(f, "upload");
 }
 
 /* One file per field: a second put replaces the first; list has no data. */
