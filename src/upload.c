@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -153,6 +154,73 @@ upload_describe(struct buf *out, const char *filename, const char *mime,
     size_t size)
 {
 	return buf_printf(out, "%s\n%s\n%zu", filename, mime, size);
+}
+
+/* Append a copy of one text parameter to `out`. */
+static int
+upload_param_add(struct req_params *out, const char *name, const char *value)
+{
+	struct req_param *v;
+	size_t	 cap;
+
+	if (out->n == out->cap) {
+		cap = out->cap ? out->cap * 2 : 16;
+		if ((v = reallocarray(out->v, cap, sizeof(*v))) == NULL)
+			return -1;
+		out->v = v;
+		out->cap = cap;
+	}
+	v = &out->v[out->n];
+	memset(v, 0, sizeof(*v));
+	if ((v->name = strdup(name)) == NULL ||
+	    (v->value = strdup(value)) == NULL) {
+		free(v->name);
+		free(v->value);
+		return -1;
+	}
+	v->valuelen = strlen(value);
+	out->n++;
+	return 0;
+}
+
+/*
+ * What valid_check() is given on a POST: the request's text parameters,
+ * except those named like a file field of the form, and for each file
+ * field with a file in `files` (store_upload_list() of the form's key) its
+ * description. A citizen cannot type a file into existence. Free `out`
+ * with req_params_free().
+ */
+int
+upload_answers(const struct form *f, const struct req_params *body,
+    const struct store_upload *files, size_t nfiles, struct req_params *out)
+{
+	const struct form_field *fld;
+	struct buf d;
+	size_t	 i;
+	int	 rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < body->n && rc == 0; i++) {
+		fld = form_field(f, body->v[i].name);
+		if (body->v[i].filename == NULL &&
+		    (fld == NULL || fld->type != FORM_FILE))
+			rc = upload_param_add(out, body->v[i].name,
+			    body->v[i].value);
+	}
+	buf_init(&d, 1024);
+	for (i = 0; i < nfiles && rc == 0; i++) {
+		fld = form_field(f, files[i].field);
+		if (fld == NULL || fld->type != FORM_FILE)
+			continue;
+		buf_reset(&d);
+		rc = upload_describe(&d, files[i].filename, files[i].mime,
+		    files[i].size) == -1 ? -1 :
+		    upload_param_add(out, files[i].field, buf_str(&d));
+	}
+	buf_free(&d);
+	if (rc != 0)
+		req_params_free(out);
+	return rc;
 }
 
 /*

@@ -10,6 +10,8 @@
 
 #include "buf.h"
 #include "form.h"
+#include "req.h"
+#include "store.h"
 #include "valid.h"
 
 #define UPLOAD_NAME_MAX	100	/* bytes of a display name, without NUL */
@@ -32,6 +34,10 @@ void		 upload_name(char out[UPLOAD_NAME_MAX + 1],
 		    const char *filename, enum upload_type);
 int		 upload_describe(struct buf *, const char *filename,
 		    const char *mime, size_t size);
+int		 upload_answers(const struct form *,
+		    const struct req_params *body,
+		    const struct store_upload *files, size_t nfiles,
+		    struct req_params *out);
 const char	*upload_check_answer(const struct form_field *,
 		    const char *answer, char arg[VALID_ARG_MAX]);
 

@@ -39,8 +39,8 @@ struct valid_result {
 /*
  * For a file field, `in` must hold as its text value the description of
  * the stored upload (upload_describe() of a store_upload_list() entry),
- * or nothing: never a value the citizen sent. The page replaces whatever
- * text param of that name came with the request.
+ * or nothing: never a value the citizen sent. upload_answers() builds
+ * such an `in` from the request and the store's list.
  */
 int	 valid_check(const struct form *, const struct req_params *,
 	    const struct when_date *today, struct valid_result *);

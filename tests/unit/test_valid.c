@@ -10,6 +10,7 @@
 
 #include "fee.h"
 #include "form.h"
+#include "upload.h"
 #include "valid.h"
 
 struct fixture {
@@ -475,12 +476,51 @@ test_valid_file(void **state)
 	assert_string_equal(arg, "100 KB");
 }
 
+/*
+ * upload_answers(): a description typed into the request does not count;
+ * the store's record of a staged file does.
+ */
+static void
+test_valid_file_from_store(void **state)
+{
+	struct fixture *f = *state;
+	struct req_params ps, in;
+	struct valid_result res;
+	struct store_upload up;
+
+	answers(&ps, "scan", "forged.pdf\napplication/pdf\n10");
+	assert_int_equal(upload_answers(&f->form, &ps, NULL, 0, &in), 0);
+	assert_null(req_param(&in, "scan"));
+	assert_string_equal(req_param(&in, "name"), "Anna");
+	assert_int_equal(valid_check(&f->form, &in, &today, &res), 0);
+	assert_int_equal(res.nerrors, 1);
+	assert_string_equal(res.errors[0].field, "scan");
+	assert_string_equal(res.errors[0].code, "required");
+	valid_result_free(&res);
+	req_params_free(&in);
+
+	memset(&up, 0, sizeof(up));
+	snprintf(up.field, sizeof(up.field), "scan");
+	snprintf(up.filename, sizeof(up.filename), "Ausweis.pdf");
+	snprintf(up.mime, sizeof(up.mime), "application/pdf");
+	up.size = 2048;
+	assert_int_equal(upload_answers(&f->form, &ps, &up, 1, &in), 0);
+	assert_string_equal(req_param(&in, "scan"),
+	    "Ausweis.pdf\napplication/pdf\n2048");
+	assert_int_equal(valid_check(&f->form, &in, &today, &res), 0);
+	assert_int_equal(res.nerrors, 0);
+	valid_result_free(&res);
+	req_params_free(&in);
+	req_params_free(&ps);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_all_good),
 		cmocka_unit_test(test_valid_file),
+		cmocka_unit_test(test_valid_file_from_store),
 		cmocka_unit_test(test_valid_required_and_lengths),
 		cmocka_unit_test(test_valid_formats),
 		cmocka_unit_test(test_valid_postcode_iban_radio),
