@@ -24,6 +24,7 @@ const char *const form_type_names[FORM__TYPES] = {
 	"text", "textarea", "email", "tel", "date", "time", "number",
 	"select", "checkbox", "radio", "postcode", "iban", "multiselect",
 	"money",
+	"file",
 };
 
 void
@@ -508,6 +509,62 @@ form_regexp(const char *file, xmlNodePtr n, const char *re,
 	return p;
 }
 
+/*
+ * accept= and max-size= of a file field; a file field takes no rule made
+ * for text, and the file attributes stand on file fields only.
+ */
+static int
+form_file_rules(const char *file, struct form_field *f,
+    struct form_diag *diag)
+{
+	static const char *const text_rules[] = { "minlength", "maxlength",
+	    "min", "max", "deadline", "pattern", "warn-pattern", "codes" };
+	static const char *const kinds[] = { "pdf", "jpeg", "png" };
+	const char *v;
+	size_t	 i, n;
+	unsigned bit;
+	int	 rc = 0;
+
+	if (f->type != FORM_FILE) {
+		for (i = 0; i < 2; i++)
+			if (form_attr(f->node, i ? "max-size" : "accept") != NULL) {
+				form_diag_add(diag, file, xmlGetLineNo(f->node),
+				    "%s= belongs on a file field, not '%s'",
+				    i ? "max-size" : "accept", f->name);
+				rc = -1;
+			}
+		return rc;
+	}
+	for (i = 0; i < sizeof(text_rules) / sizeof(text_rules[0]); i++)
+		if (form_attr(f->node, text_rules[i]) != NULL) {
+			form_diag_add(diag, file, xmlGetLineNo(f->node),
+			    "file field '%s' cannot carry %s=", f->name,
+			    text_rules[i]);
+			rc = -1;
+		}
+	if (form_number(file, f->node, "max-size", 1, FORM_FILE_KIB_MAX,
+	    FORM_FILE_KIB_MAX, &f->max_kib, diag) == -1)
+		rc = -1;
+	if ((v = form_attr(f->node, "accept")) == NULL) {
+		f->accept = FORM_ACCEPT_ALL;
+		return rc;
+	}
+	/* The schema allows only the three names, separated by spaces. */
+	for (; *(v += strspn(v, " ")) != '\0'; v += n) {
+		n = strcspn(v, " ");
+		for (i = 0, bit = 0; i < 3; i++)
+			if (strlen(kinds[i]) == n && strncmp(v, kinds[i], n) == 0)
+				bit = 1u << i;
+		if (f->accept & bit) {
+			form_diag_add(diag, file, xmlGetLineNo(f->node),
+			    "accept= names '%.*s' twice", (int)n, v);
+			rc = -1;
+		}
+		f->accept |= bit;
+	}
+	return rc;
+}
+
 static int
 form_field_init(struct form_share *s, const char *file, struct form_field *f,
     xmlNodePtr n, struct form_diag *diag)
@@ -526,6 +583,8 @@ form_field_init(struct form_share *s, const char *file, struct form_field *f,
 	if (f->name == NULL || t == FORM__TYPES)
 		return -1;	/* the schema already said why */
 	f->type = (enum form_type)t;
+	if (form_file_rules(file, f, diag) == -1)
+		return -1;	/* the text rules' own checks would only repeat it */
 	req = form_attr(n, "required");
 	f->required = req != NULL && strcmp(req, "true") == 0;
 	if (form_number(file, n, "minlength", 0, FORM_LENGTH_MAX, -1,

@@ -18,6 +18,13 @@
 #define FORM_LENGTH_MAX	1000000L	/* characters */
 #define FORM_CENTS_MAX	1000000000L	/* ten million euros */
 #define FORM_ROWS_MAX	50		/* rows of one repeating group */
+#define FORM_FILE_KIB_MAX 8192L		/* the hard cap of max-size: 8 MiB */
+
+/* The kinds of file a file field takes (accept="pdf jpeg png"). */
+#define FORM_ACCEPT_PDF		0x1u
+#define FORM_ACCEPT_JPEG	0x2u
+#define FORM_ACCEPT_PNG		0x4u
+#define FORM_ACCEPT_ALL		0x7u
 
 enum form_type {
 	FORM_TEXT,
@@ -34,6 +41,7 @@ enum form_type {
 	FORM_IBAN,
 	FORM_MULTISELECT,	/* answers are option values, one per line */
 	FORM_MONEY,		/* euro; kept as "1234.50", bounds in cents */
+	FORM_FILE,		/* an upload, staged in the store */
 	FORM__TYPES
 };
 
@@ -64,6 +72,8 @@ struct form_field {
 	xmlRegexpPtr	 warn_pattern;	/* not matching it: a warning */
 	xmlNodePtr	 codes;		/* root of its code list, or NULL */
 	const char	*when;		/* "field=value ...": asked only then */
+	unsigned	 accept;	/* file: FORM_ACCEPT_* bits */
+	long		 max_kib;	/* file: largest file in KiB */
 	size_t		 page;		/* index into form.pages */
 	long		 group;		/* index into form.groups, or -1 */
 };

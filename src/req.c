@@ -9,7 +9,8 @@
 #include "text.h"
 
 const struct req_limits req_default_limits = {
-	.body_max = 1024 * 1024,
+	.body_max = 10 * 1024 * 1024,	/* scanned documents (multipart) */
+	.urlencoded_max = 1024 * 1024,	/* text only: no reason for more */
 	.fields_max = 200,
 	.name_max = 128,
 	.value_max = 64 * 1024,
@@ -533,6 +534,18 @@ req_parse(struct req *r, const struct req_limits *lim, req_getenv_fn env)
 	return REQ_OK;
 }
 
+/* Read and drop `left` bytes of body. */
+static void
+req_skip(FILE *in, long left)
+{
+	char	 chunk[4096];
+	size_t	 n;
+
+	while (left > 0 && (n = fread(chunk, 1, (size_t)left < sizeof(chunk) ?
+	    (size_t)left : sizeof(chunk), in)) > 0)
+		left -= (long)n;
+}
+
 /*
  * Read and drop a body nobody will look at (a POST to a wrong place). A
  * CGI that exits without reading its input can make the server cut the
@@ -542,15 +555,11 @@ void
 req_drain_body(const struct req_limits *lim, req_getenv_fn env, FILE *in)
 {
 	const char *v = env("CONTENT_LENGTH");
-	char	 chunk[4096];
 	long	 left;
-	size_t	 n;
 
 	if (v == NULL || text_to_long(v, 0, (long)lim->body_max, &left) == -1)
 		return;
-	while (left > 0 && (n = fread(chunk, 1, (size_t)left < sizeof(chunk) ?
-	    (size_t)left : sizeof(chunk), in)) > 0)
-		left -= (long)n;
+	req_skip(in, left);
 }
 
 enum req_err
@@ -568,11 +577,18 @@ req_parse_body(struct req *r, const struct req_limits *lim,
 		return REQ_BAD_REQUEST;
 	if ((size_t)clen > lim->body_max)
 		return REQ_TOO_LARGE;
-	if ((e = req_read_body(in, (size_t)clen, &body)) != REQ_OK)
-		return e;
 	ctype = env("CONTENT_TYPE");
 	if (ctype == NULL)
 		ctype = "";
+	/* The large limit is for files, which only multipart carries. The
+	 * body is read and dropped so that Apache delivers the 413 whole. */
+	if (req_media_type_is(ctype, "application/x-www-form-urlencoded") &&
+	    (size_t)clen > lim->urlencoded_max) {
+		req_skip(in, clen);
+		return REQ_TOO_LARGE;
+	}
+	if ((e = req_read_body(in, (size_t)clen, &body)) != REQ_OK)
+		return e;
 	if (req_media_type_is(ctype, "application/x-www-form-urlencoded"))
 		e = req_parse_urlencoded(&r->body, lim, body, (size_t)clen);
 	else if (req_media_type_is(ctype, "multipart/form-data"))

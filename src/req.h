@@ -42,7 +42,8 @@ struct req_params {
 };
 
 struct req_limits {
-	size_t	 body_max;
+	size_t	 body_max;	/* any body; multipart with files needs room */
+	size_t	 urlencoded_max;	/* an application/x-www-form-urlencoded body */
 	size_t	 fields_max;
 	size_t	 name_max;
 	size_t	 value_max;

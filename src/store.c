@@ -52,6 +52,24 @@ static const char *const store_migrations[] = {
 	"  year INTEGER PRIMARY KEY,"
 	"  last INTEGER NOT NULL"
 	");",
+	/* 2: uploaded files, staged under the form's key until a submission
+	 * claims them (ref); one staged file per field */
+	"CREATE TABLE upload ("
+	"  id INTEGER PRIMARY KEY,"
+	"  submit_key TEXT NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  filename TEXT NOT NULL,"
+	"  mime TEXT NOT NULL,"
+	"  size INTEGER NOT NULL CHECK (size > 0),"
+	"  data BLOB NOT NULL,"
+	"  created TEXT NOT NULL,"
+	"  ref TEXT REFERENCES submission(ref)"
+	");"
+	"CREATE UNIQUE INDEX upload_staged ON upload(submit_key, field)"
+	"  WHERE ref IS NULL;"
+	"CREATE INDEX upload_key ON upload(submit_key, field);"
+	"CREATE INDEX upload_ref ON upload(ref, field);"
+	"CREATE INDEX upload_created ON upload(created) WHERE ref IS NULL;",
 };
 
 #define STORE_VERSION	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -95,6 +113,16 @@ store_exec(struct store *s, const char *sql)
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(s, sql);
 	return STORE_OK;
+}
+
+/* BEGIN IMMEDIATE: STORE_BUSY when another writer held the lock too long. */
+static int
+store_begin(struct store *s)
+{
+	if (store_exec(s, "BEGIN IMMEDIATE;") == STORE_OK)
+		return STORE_OK;
+	return (sqlite3_errcode(s->db) & 0xff) == SQLITE_BUSY ? STORE_BUSY :
+	    STORE_ERROR;
 }
 
 static int
@@ -316,6 +344,47 @@ store_insert(struct store *s, const struct store_new *n, const char *ref)
 }
 
 /*
+ * A new submission takes the files of its form key: the staged ones, and
+ * a copy of those an earlier submission with the same key claimed and
+ * that were not replaced since (Back, change another answer, send again:
+ * the second record needs its files too). Within store_submit's
+ * transaction.
+ */
+static int
+store_upload_claim(struct store *s, const char *key, const char *ref)
+{
+	static const char *const sql[] = {
+		"INSERT INTO upload(submit_key, field, filename, mime, size,"
+		" data, created, ref) SELECT submit_key, field, filename, mime,"
+		" size, data, created, ?2 FROM upload u WHERE submit_key = ?1"
+		" AND ref IS NOT NULL AND id = (SELECT max(id) FROM upload"
+		" WHERE submit_key = ?1 AND field = u.field)",
+		"UPDATE upload SET ref = ?2 WHERE submit_key = ?1"
+		" AND ref IS NULL",
+	};
+	sqlite3_stmt *st;
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) !=
+		    SQLITE_OK)
+			return store_fail(s, "claim uploads");
+		if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) !=
+		    SQLITE_OK ||
+		    sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC) !=
+		    SQLITE_OK)
+			rc = SQLITE_ERROR;
+		else
+			rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return store_fail(s, "claim uploads");
+	}
+	return STORE_OK;
+}
+
+/*
  * Store one submission in one transaction. A key seen before returns the
  * first submission's receipt instead: a reload or a double click must not
  * create a second record.
@@ -328,9 +397,8 @@ store_submit(struct store *s, const struct store_new *n,
 	int	 rc;
 
 	memset(r, 0, sizeof(*r));
-	if (store_exec(s, "BEGIN IMMEDIATE;") != STORE_OK)
-		return (sqlite3_errcode(s->db) & 0xff) == SQLITE_BUSY ? STORE_BUSY :
-		    STORE_ERROR;
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
 	if (n->submit_key != NULL &&
 	    (rc = store_find_key(s, n, r)) != STORE_NOTFOUND) {
 		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
@@ -339,6 +407,8 @@ store_submit(struct store *s, const struct store_new *n,
 	if (store_next_seq(s, n->year, &seq) != STORE_OK ||
 	    ref_format(r->ref, n->year, seq) == -1 ||
 	    store_insert(s, n, r->ref) != STORE_OK ||
+	    (n->submit_key != NULL &&
+	    store_upload_claim(s, n->submit_key, r->ref) != STORE_OK) ||
 	    store_exec(s, "COMMIT;") != STORE_OK) {
 		if (*s->err == '\0')
 			snprintf(s->err, sizeof(s->err), "reference overflow");
@@ -440,4 +510,188 @@ store_submission_free(struct store_submission *sub)
 	free(sub->values_xml);
 	free(sub->history);
 	memset(sub, 0, sizeof(*sub));
+}
+
+/*
+ * Stage a file for (key, field), replacing the one staged before: one
+ * file per field. Files a submission claimed are never replaced.
+ */
+int
+store_upload_put(struct store *s, const char *key, const char *field,
+    const char *filename, const char *mime, const unsigned char *data,
+    size_t len, const char *created)
+{
+	sqlite3_stmt *st = NULL;
+	int	 rc;
+
+	if (len == 0 || len > STORE_UPLOAD_MAX) {
+		snprintf(s->err, sizeof(s->err), "upload of %zu bytes", len);
+		return STORE_ERROR;
+	}
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = sqlite3_prepare_v2(s->db, "DELETE FROM upload WHERE"
+	    " submit_key = ?1 AND field = ?2 AND ref IS NULL", -1, &st, NULL);
+	if (rc == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC) == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == SQLITE_DONE)
+		rc = sqlite3_prepare_v2(s->db, "INSERT INTO upload(submit_key,"
+		    " field, filename, mime, size, data, created)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL);
+	if (rc == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 3, filename, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 4, mime, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 5, (sqlite3_int64)len) == SQLITE_OK &&
+	    sqlite3_bind_blob(st, 6, data, (int)len, SQLITE_STATIC) ==
+	    SQLITE_OK &&
+	    sqlite3_bind_text(st, 7, created, -1, SQLITE_STATIC) == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || store_exec(s, "COMMIT;") != STORE_OK) {
+		if (rc != SQLITE_DONE)
+			store_fail(s, "put upload");
+		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+/* The metadata of one row: field, filename, mime, size, claimed. */
+static void
+store_upload_row(sqlite3_stmt *st, struct store_upload *u)
+{
+	memset(u, 0, sizeof(*u));
+	store_copy(u->field, sizeof(u->field), sqlite3_column_text(st, 0));
+	store_copy(u->filename, sizeof(u->filename),
+	    sqlite3_column_text(st, 1));
+	store_copy(u->mime, sizeof(u->mime), sqlite3_column_text(st, 2));
+	u->size = (size_t)sqlite3_column_int64(st, 3);
+	u->claimed = sqlite3_column_int(st, 4);
+}
+
+/*
+ * The files of a form key, one per field (the newest: a staged one, or
+ * else the one a submission with this key claimed), without their bytes.
+ * `*out` is freed with free().
+ */
+int
+store_upload_list(struct store *s, const char *key, struct store_upload **out,
+    size_t *nout)
+{
+	sqlite3_stmt *st;
+	struct store_upload *v;
+	int	 rc;
+
+	*out = NULL;
+	*nout = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT field, filename, mime, size,"
+	    " ref IS NOT NULL FROM upload u WHERE submit_key = ?1 AND id ="
+	    " (SELECT max(id) FROM upload WHERE submit_key = ?1 AND"
+	    " field = u.field) ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "list uploads");
+	if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return store_fail(s, "list uploads");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((v = reallocarray(*out, *nout + 1, sizeof(*v))) == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		*out = v;
+		store_upload_row(st, &v[(*nout)++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*nout = 0;
+		return store_fail(s, "list uploads");
+	}
+	return STORE_OK;
+}
+
+/* A claimed file with its bytes, by the submission's reference. */
+int
+store_upload_get(struct store *s, const char *ref, const char *field,
+    struct store_upload *u)
+{
+	sqlite3_stmt *st;
+	const void *blob;
+	int	 rc;
+
+	memset(u, 0, sizeof(*u));
+	if (sqlite3_prepare_v2(s->db, "SELECT field, filename, mime, size, 1,"
+	    " data FROM upload WHERE ref = ?1 AND field = ?2"
+	    " ORDER BY id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "get upload");
+	if (sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC) != SQLITE_OK)
+		rc = SQLITE_ERROR;
+	else
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		store_upload_row(st, u);
+		blob = sqlite3_column_blob(st, 5);
+		u->size = (size_t)sqlite3_column_bytes(st, 5);
+		if (blob == NULL || u->size == 0 ||
+		    (u->data = malloc(u->size)) == NULL)
+			rc = SQLITE_NOMEM;
+		else
+			memcpy(u->data, blob, u->size);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	if (rc != SQLITE_ROW) {
+		store_upload_free(u);
+		return store_fail(s, "get upload");
+	}
+	return STORE_OK;
+}
+
+void
+store_upload_free(struct store_upload *u)
+{
+	free(u->data);
+	memset(u, 0, sizeof(*u));
+}
+
+/*
+ * Delete the staged files created before `older_than` (ISO 8601 UTC,
+ * compared as text like every time stamp here); claimed ones stay.
+ */
+int
+store_upload_expire(struct store *s, const char *older_than, long *deleted)
+{
+	sqlite3_stmt *st;
+	int	 rc;
+
+	*deleted = 0;
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = sqlite3_prepare_v2(s->db, "DELETE FROM upload WHERE ref IS NULL"
+	    " AND created < ?1", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		if (sqlite3_bind_text(st, 1, older_than, -1, SQLITE_STATIC) ==
+		    SQLITE_OK)
+			rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	if (rc == SQLITE_DONE)
+		*deleted = (long)sqlite3_changes(s->db);
+	if (rc != SQLITE_DONE || store_exec(s, "COMMIT;") != STORE_OK) {
+		if (rc != SQLITE_DONE)
+			store_fail(s, "expire uploads");
+		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+		*deleted = 0;
+		return STORE_ERROR;
+	}
+	return STORE_OK;
 }

@@ -20,6 +20,10 @@ enum store_rc {
 
 #define STORE_STATUS_MAX	24
 #define STORE_TIME_MAX		24
+#define STORE_FIELD_MAX		129	/* a field name, as req_ limits it */
+#define STORE_FILENAME_MAX	256	/* upload_name() makes at most 100 */
+#define STORE_MIME_MAX		32
+#define STORE_UPLOAD_MAX	(8u << 20)	/* bytes, FORM_FILE_KIB_MAX */
 
 struct store;
 
@@ -59,6 +63,16 @@ struct store_submission {
 	size_t		 nhistory;
 };
 
+/* A file: staged under a form key, or claimed by a submission. */
+struct store_upload {
+	char		 field[STORE_FIELD_MAX];
+	char		 filename[STORE_FILENAME_MAX];
+	char		 mime[STORE_MIME_MAX];
+	size_t		 size;		/* bytes */
+	int		 claimed;	/* 1: a submission has it */
+	unsigned char	*data;		/* store_upload_get() only, else NULL */
+};
+
 int	 store_open(struct store **, const char *data_dir, int create);
 int	 store_migrate(struct store *, int *from, int *to);
 void	 store_close(struct store *);
@@ -68,5 +82,15 @@ int	 store_submit(struct store *, const struct store_new *,
 int	 store_find(struct store *, const char *ref, const char *token,
 	    struct store_submission *);
 void	 store_submission_free(struct store_submission *);
+int	 store_upload_put(struct store *, const char *key, const char *field,
+	    const char *filename, const char *mime, const unsigned char *data,
+	    size_t len, const char *created);
+int	 store_upload_list(struct store *, const char *key,
+	    struct store_upload **out, size_t *nout);
+int	 store_upload_get(struct store *, const char *ref, const char *field,
+	    struct store_upload *);
+void	 store_upload_free(struct store_upload *);
+int	 store_upload_expire(struct store *, const char *older_than,
+	    long *deleted);
 
 #endif

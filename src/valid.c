@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "text.h"
+#include "upload.h"
 #include "valid.h"
 
 /* Code points, not bytes: "Müller" is six characters long. */
@@ -561,6 +562,10 @@ valid_field(const struct form_field *f, char *v,
 		break;
 	case FORM_CHECKBOX:
 		code = strcmp(v, "yes") == 0 ? NULL : "option";
+		break;
+	case FORM_FILE:
+		/* Only the page's description of a stored file can pass. */
+		code = upload_check_answer(f, v, arg);
 		break;
 	default:
 		break;

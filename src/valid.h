@@ -44,6 +44,12 @@ struct valid_result {
 	int		 rows_changed;	/* a row was added or removed */
 };
 
+/*
+ * For a file field, `in` must hold as its text value the description of
+ * the stored upload (upload_describe() of a store_upload_list() entry),
+ * or nothing: never a value the citizen sent. upload_answers() builds
+ * such an `in` from the request and the store's list.
+ */
 int	 valid_check(const struct form *, const struct req_params *,
 	    const struct when_date *today, struct valid_result *);
 const char *valid_answer(const struct valid_result *, const char *name,

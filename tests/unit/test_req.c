@@ -12,7 +12,8 @@
 #include "req.h"
 
 static const struct req_limits small = {
-	.body_max = 4096, .fields_max = 4, .name_max = 16, .value_max = 32,
+	.body_max = 4096, .urlencoded_max = 1024, .fields_max = 4,
+	.name_max = 16, .value_max = 32,
 };
 
 static enum req_err
@@ -285,19 +286,26 @@ fake_env(const char *name)
 }
 
 static enum req_err
-parse_with(const char *const *env, const char *body, struct req *r)
+parse_body_with(const struct req_limits *lim, const char *const *env,
+    const char *body, size_t len, struct req *r)
 {
 	FILE	*in;
 	enum req_err e;
 
 	test_env = env;
-	in = fmemopen((void *)body, strlen(body) + 1, "r");
+	in = fmemopen((void *)body, len + 1, "r");
 	assert_non_null(in);
-	if ((e = req_parse(r, &small, fake_env)) == REQ_OK &&
+	if ((e = req_parse(r, lim, fake_env)) == REQ_OK &&
 	    r->method == REQ_POST)
-		e = req_parse_body(r, &small, fake_env, in);
+		e = req_parse_body(r, lim, fake_env, in);
 	fclose(in);
 	return e;
+}
+
+static enum req_err
+parse_with(const char *const *env, const char *body, struct req *r)
+{
+	return parse_body_with(&small, env, body, strlen(body), r);
 }
 
 static void
@@ -339,6 +347,10 @@ test_req_parse_rejects(void **state)
 		"REQUEST_METHOD=POST", "CONTENT_LENGTH=5000",
 		"CONTENT_TYPE=application/x-www-form-urlencoded", NULL,
 	};
+	static const char *const hugemulti[] = {
+		"REQUEST_METHOD=POST", "CONTENT_LENGTH=5000",
+		"CONTENT_TYPE=" CT, NULL,
+	};
 	static const char *const nolen[] = {
 		"REQUEST_METHOD=POST",
 		"CONTENT_TYPE=application/x-www-form-urlencoded", NULL,
@@ -366,6 +378,8 @@ test_req_parse_rejects(void **state)
 	(void)state;
 	assert_int_equal(parse_with(huge, "", &r), REQ_TOO_LARGE);
 	req_free(&r);
+	assert_int_equal(parse_with(hugemulti, "", &r), REQ_TOO_LARGE);
+	req_free(&r);
 	assert_int_equal(parse_with(nolen, "", &r), REQ_BAD_REQUEST);
 	req_free(&r);
 	assert_int_equal(parse_with(badlen, "", &r), REQ_BAD_REQUEST);
@@ -380,6 +394,74 @@ test_req_parse_rejects(void **state)
 	req_free(&r);
 	assert_int_equal(req_err_status(REQ_TOO_LARGE), 413);
 	assert_string_equal(req_err_reason(REQ_BAD_UTF8), "bad_utf8");
+}
+
+/* A multipart body of one part: `head`, `big` bytes of 'x', the close. */
+static size_t
+one_part(char *body, const char *head, size_t big, char *clen, size_t clensz)
+{
+	static const char tail[] = "\r\n--XyZ--\r\n";
+	size_t	 h = strlen(head);
+
+	memcpy(body, head, h);
+	memset(body + h, 'x', big);
+	memcpy(body + h + big, tail, sizeof(tail));
+	snprintf(clen, clensz, "CONTENT_LENGTH=%zu", h + big + sizeof(tail) - 1);
+	return h + big + sizeof(tail) - 1;
+}
+
+/*
+ * The default limits: a 2 MiB file part fits in a multipart body, a 2 MiB
+ * urlencoded body does not (no text needs that much), and neither does a
+ * 2 MiB text part of a multipart body.
+ */
+static void
+test_req_body_limits_by_type(void **state)
+{
+	static const char head[] =
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"scan\"; filename=\"a.pdf\"\r\n"
+	    "Content-Type: application/pdf\r\n\r\n";
+	static const char texthead[] =
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"scan\"\r\n\r\n";
+	const size_t big = 2u << 20;
+	char	 clen[64], *body;
+	const char *multi[] = { "REQUEST_METHOD=POST", clen,
+	    "CONTENT_TYPE=" CT, NULL };
+	const char *urlenc[] = { "REQUEST_METHOD=POST", clen,
+	    "CONTENT_TYPE=application/x-www-form-urlencoded", NULL };
+	size_t	 len;
+	struct req r;
+
+	(void)state;
+	assert_non_null(body = malloc(sizeof(head) + big + 64));
+
+	/* A file part of 2 MiB. */
+	len = one_part(body, head, big, clen, sizeof(clen));
+	assert_int_equal(parse_body_with(&req_default_limits, multi, body, len,
+	    &r), REQ_OK);
+	assert_int_equal(r.body.n, 1);
+	assert_string_equal(r.body.v[0].filename, "a.pdf");
+	assert_int_equal(r.body.v[0].valuelen, big);
+	assert_null(req_param(&r.body, "scan"));
+	req_free(&r);
+
+	/* The same bytes as a text part: over the 64 KiB of a value. */
+	len = one_part(body, texthead, big, clen, sizeof(clen));
+	assert_int_equal(parse_body_with(&req_default_limits, multi, body, len,
+	    &r), REQ_FIELD_TOO_LONG);
+	req_free(&r);
+
+	/* 2 MiB urlencoded: refused before it is parsed. */
+	memcpy(body, "name=", 5);
+	memset(body + 5, 'a', big - 5);
+	body[big] = '\0';
+	snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", big);
+	assert_int_equal(parse_body_with(&req_default_limits, urlenc, body, big,
+	    &r), REQ_TOO_LARGE);
+	req_free(&r);
+	free(body);
 }
 
 int
@@ -397,6 +479,7 @@ main(void)
 		cmocka_unit_test(test_req_cookies),
 		cmocka_unit_test(test_req_parse_cgi),
 		cmocka_unit_test(test_req_parse_rejects),
+		cmocka_unit_test(test_req_body_limits_by_type),
 	};
 
 	return cmocka_run_group_tests_name("req", tests, NULL, NULL);

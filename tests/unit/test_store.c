@@ -63,7 +63,7 @@ sample(const char *key, const char *token)
 }
 
 static long
-count_rows(const struct fixture *f)
+count_in(const struct fixture *f, const char *table)
 {
 	sqlite3	*db;
 	sqlite3_stmt *st;
@@ -74,14 +74,22 @@ count_rows(const struct fixture *f)
 	buf_printf(&path, "%s/rathaus.db", f->dir);
 	assert_int_equal(sqlite3_open_v2(buf_str(&path), &db,
 	    SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-	    "SELECT count(*) FROM submission", -1, &st, NULL), SQLITE_OK);
+	buf_reset(&path);
+	buf_printf(&path, "SELECT count(*) FROM %s", table);
+	assert_int_equal(sqlite3_prepare_v2(db, buf_str(&path), -1, &st, NULL),
+	    SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = (long)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	buf_free(&path);
 	return n;
+}
+
+static long
+count_rows(const struct fixture *f)
+{
+	return count_in(f, "submission");
 }
 
 static void
@@ -205,6 +213,246 @@ test_store_migrate_is_idempotent(void **state)
 	assert_true(to >= 1);
 }
 
+#define KEY	"0123456789abcdef0123456789abcdef"
+#define KEY2	"fedcba9876543210fedcba9876543210"
+
+static const unsigned char pdf[] = "%PDF-1.7 one";
+static const unsigned char png[] = "\x89PNG\r\n\x1a\n two";
+
+static void
+put(struct fixture *f, const char *key, const char *field,
+    const char *filename, const unsigned char *data, size_t len,
+    const char *created)
+{
+	assert_int_equal(store_upload_put(f->s, key, field, filename,
+	    data[0] == '%' ? "application/pdf" : "image/png", data, len,
+	    created), STORE_OK);
+}
+
+static long
+count_uploads(const struct fixture *f)
+{
+	return count_in(f, "upload");
+}
+
+/* One file per field: a second put replaces the first; list has no data. */
+static void
+test_store_upload_put_replaces(void **state)
+{
+	struct fixture *f = *state;
+	struct store_upload *v;
+	size_t	 n;
+
+	put(f, KEY, "scan", "a.pdf", pdf, sizeof(pdf) - 1,
+	    "2026-03-01T10:00:00Z");
+	put(f, KEY, "photo", "b.png", png, sizeof(png) - 1,
+	    "2026-03-01T10:00:01Z");
+	put(f, KEY, "scan", "c.png", png, sizeof(png) - 1,
+	    "2026-03-01T10:00:02Z");
+	put(f, KEY2, "scan", "other.pdf", pdf, sizeof(pdf) - 1,
+	    "2026-03-01T10:00:03Z");
+	assert_int_equal(count_uploads(f), 3);
+	assert_int_equal(store_upload_list(f->s, KEY, &v, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].field, "photo");
+	assert_string_equal(v[0].filename, "b.png");
+	assert_string_equal(v[1].field, "scan");
+	assert_string_equal(v[1].filename, "c.png");
+	assert_string_equal(v[1].mime, "image/png");
+	assert_int_equal(v[1].size, sizeof(png) - 1);
+	assert_false(v[1].claimed);
+	assert_null(v[0].data);
+	assert_null(v[1].data);
+	free(v);
+	assert_int_equal(store_upload_list(f->s, "nokey", &v, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_null(v);
+	/* Nothing to store is an error, not an empty file. */
+	assert_int_equal(store_upload_put(f->s, KEY, "scan", "e.pdf",
+	    "application/pdf", pdf, 0, "2026-03-01T10:00:04Z"), STORE_ERROR);
+	assert_int_equal(count_uploads(f), 3);
+}
+
+/* A submission with the key claims its files; one with another does not. */
+static void
+test_store_upload_claim(void **state)
+{
+	struct fixture *f = *state;
+	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
+	struct store_new other = sample(KEY2, "ffeeddccbbaa99887766554433221100");
+	struct store_receipt r, r2;
+	struct store_upload u, *v;
+	size_t	 nv;
+
+	put(f, KEY, "scan", "a.pdf", pdf, sizeof(pdf) - 1,
+	    "2026-03-01T10:00:00Z");
+	put(f, KEY2, "scan", "b.png", png, sizeof(png) - 1,
+	    "2026-03-01T10:00:00Z");
+	/* Not claimed yet: the back office cannot see it. */
+	assert_int_equal(store_upload_get(f->s, "2026-000001-1", "scan", &u),
+	    STORE_NOTFOUND);
+	other.submit_key = "99999999999999999999999999999999";
+	assert_int_equal(store_submit(f->s, &other, &r2), STORE_OK);
+	assert_int_equal(store_upload_get(f->s, r2.ref, "scan", &u),
+	    STORE_NOTFOUND);
+
+	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
+	assert_int_equal(store_upload_get(f->s, r.ref, "scan", &u), STORE_OK);
+	assert_string_equal(u.filename, "a.pdf");
+	assert_string_equal(u.mime, "application/pdf");
+	assert_int_equal(u.size, sizeof(pdf) - 1);
+	assert_memory_equal(u.data, pdf, sizeof(pdf) - 1);
+	store_upload_free(&u);
+	assert_int_equal(store_upload_get(f->s, r.ref, "photo", &u),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_upload_list(f->s, KEY, &v, &nv), STORE_OK);
+	assert_int_equal(nv, 1);
+	assert_true(v[0].claimed);
+	free(v);
+	/* KEY2's file is still staged. */
+	assert_int_equal(store_upload_list(f->s, KEY2, &v, &nv), STORE_OK);
+	assert_int_equal(nv, 1);
+	assert_false(v[0].claimed);
+	free(v);
+	/* A claimed file is not replaced by a later put... */
+	put(f, KEY, "scan", "new.png", png, sizeof(png) - 1,
+	    "2026-03-01T11:00:00Z");
+	assert_int_equal(store_upload_get(f->s, r.ref, "scan", &u), STORE_OK);
+	assert_string_equal(u.filename, "a.pdf");
+	store_upload_free(&u);
+	assert_int_equal(count_uploads(f), 3);
+}
+
+/* A double submission keeps one record and one claim. */
+static void
+test_store_upload_double_submit(void **state)
+{
+	struct fixture *f = *state;
+	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
+	struct store_receipt r1, r2, r3;
+	struct store_upload u;
+
+	put(f, KEY, "scan", "a.pdf", pdf, sizeof(pdf) - 1,
+	    "2026-03-01T10:00:00Z");
+	assert_int_equal(store_submit(f->s, &n, &r1), STORE_OK);
+	assert_int_equal(store_submit(f->s, &n, &r2), STORE_OK);
+	assert_true(r2.existing);
+	assert_string_equal(r1.ref, r2.ref);
+	assert_int_equal(count_uploads(f), 1);
+
+	/* Back, another answer, send: a second record with its own copy. */
+	n.values_xml = "<values><value name=\"name\">Berta</value></values>";
+	assert_int_equal(store_submit(f->s, &n, &r3), STORE_OK);
+	assert_false(r3.existing);
+	assert_int_equal(count_uploads(f), 2);
+	assert_int_equal(store_upload_get(f->s, r3.ref, "scan", &u), STORE_OK);
+	assert_string_equal(u.filename, "a.pdf");
+	store_upload_free(&u);
+	assert_int_equal(store_upload_get(f->s, r1.ref, "scan", &u), STORE_OK);
+	store_upload_free(&u);
+}
+
+/* Expiry deletes old staged files only. */
+static void
+test_store_upload_expire(void **state)
+{
+	struct fixture *f = *state;
+	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
+	struct store_receipt r;
+	struct store_upload u;
+	long	 deleted;
+
+	put(f, KEY, "scan", "old-claimed.pdf", pdf, sizeof(pdf) - 1,
+	    "2026-01-01T10:00:00Z");
+	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
+	put(f, KEY2, "scan", "old.pdf", pdf, sizeof(pdf) - 1,
+	    "2026-01-01T10:00:00Z");
+	put(f, KEY2, "photo", "new.png", png, sizeof(png) - 1,
+	    "2026-03-01T10:00:00Z");
+	assert_int_equal(store_upload_expire(f->s, "2026-03-01T10:00:00Z",
+	    &deleted), STORE_OK);
+	assert_int_equal(deleted, 1);
+	assert_int_equal(count_uploads(f), 2);
+	assert_int_equal(store_upload_get(f->s, r.ref, "scan", &u), STORE_OK);
+	store_upload_free(&u);
+	assert_int_equal(store_upload_expire(f->s, "2026-03-01T10:00:00Z",
+	    &deleted), STORE_OK);
+	assert_int_equal(deleted, 0);
+}
+
+/*
+ * A database made by the first schema (as `rathaus init` of the last
+ * release left it) migrates with its submissions intact.
+ */
+static void
+test_store_migrate_from_1(void **state)
+{
+	static const char v1[] =
+	    "CREATE TABLE submission (id INTEGER PRIMARY KEY,"
+	    " ref TEXT NOT NULL UNIQUE, token TEXT NOT NULL,"
+	    " service TEXT NOT NULL, service_version INTEGER NOT NULL,"
+	    " answers TEXT NOT NULL,"
+	    " fee_cents INTEGER NOT NULL CHECK (fee_cents >= 0),"
+	    " created TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'received',"
+	    " submit_key TEXT, lang TEXT NOT NULL DEFAULT 'de');"
+	    "CREATE TABLE status_event (id INTEGER PRIMARY KEY,"
+	    " submission_id INTEGER NOT NULL REFERENCES submission(id),"
+	    " status TEXT NOT NULL, at TEXT NOT NULL);"
+	    "CREATE INDEX status_event_submission ON status_event(submission_id);"
+	    "CREATE INDEX submission_key ON submission(submit_key);"
+	    "CREATE TABLE ref_counter (year INTEGER PRIMARY KEY,"
+	    " last INTEGER NOT NULL);"
+	    "INSERT INTO submission VALUES (1, '2026-000001-7', '"
+	    "00112233445566778899aabbccddeeff', 'osterfeuer', 1,"
+	    " '<values/>', 0, '2026-01-01T10:00:00Z', 'received', '" KEY "',"
+	    " 'de');"
+	    "INSERT INTO status_event VALUES (1, 1, 'received',"
+	    " '2026-01-01T10:00:00Z');"
+	    "INSERT INTO ref_counter VALUES (2026, 1);"
+	    "PRAGMA user_version=1;";
+	char	 dir[TMPDIR_MAX];
+	struct buf path;
+	struct store *s;
+	struct store_submission sub;
+	struct store_new n = sample(KEY2, "ffeeddccbbaa99887766554433221100");
+	struct store_receipt r;
+	struct store_upload u;
+	sqlite3	*db;
+	int	 from, to;
+
+	(void)state;
+	assert_int_equal(tmpdir_make(dir, "migrate"), 0);
+	buf_init(&path, 256);
+	buf_printf(&path, "%s/rathaus.db", dir);
+	assert_int_equal(sqlite3_open(buf_str(&path), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, v1, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	buf_free(&path);
+
+	assert_int_equal(store_open(&s, dir, 0), STORE_OUTDATED);
+	assert_int_equal(store_open(&s, dir, 1), STORE_OK);
+	assert_int_equal(store_migrate(s, &from, &to), STORE_OK);
+	assert_int_equal(from, 1);
+	assert_int_equal(to, 2);
+	store_close(s);
+	assert_int_equal(store_open(&s, dir, 0), STORE_OK);
+	assert_int_equal(store_find(s, "2026-000001-7",
+	    "00112233445566778899aabbccddeeff", &sub), STORE_OK);
+	assert_string_equal(sub.service, "osterfeuer");
+	assert_int_equal(sub.nhistory, 1);
+	store_submission_free(&sub);
+	/* The new table works, and the counter went on where it was. */
+	assert_int_equal(store_upload_put(s, KEY2, "scan", "a.pdf",
+	    "application/pdf", pdf, sizeof(pdf) - 1, "2026-03-01T10:00:00Z"),
+	    STORE_OK);
+	assert_int_equal(store_submit(s, &n, &r), STORE_OK);
+	assert_memory_equal(r.ref, "2026-000002-", 12);
+	assert_int_equal(store_upload_get(s, r.ref, "scan", &u), STORE_OK);
+	store_upload_free(&u);
+	store_close(s);
+	tmpdir_remove(dir);
+}
+
 int
 main(void)
 {
@@ -216,6 +464,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_failed_write_changes_nothing, setup, teardown),
 		cmocka_unit_test(test_store_web_open_needs_init),
 		cmocka_unit_test_setup_teardown(test_store_migrate_is_idempotent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_upload_put_replaces, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_upload_claim, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_upload_double_submit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_upload_expire, setup, teardown),
+		cmocka_unit_test(test_store_migrate_from_1),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

@@ -10,6 +10,7 @@
 
 #include "fee.h"
 #include "form.h"
+#include "upload.h"
 #include "valid.h"
 
 struct fixture {
@@ -66,6 +67,8 @@ answers(struct req_params *ps, const char *field, const char *value)
 		{ "delivery", "post" }, { "chip", "276098106612345" },
 		{ "until", "2099-12-31" }, { "uses", "a" },
 		{ "amount", "12,50" }, { "agree", "yes" },
+		/* what the page makes of a stored upload */
+		{ "scan", "a.pdf\napplication/pdf\n1234" },
 	};
 	size_t	 i, n = sizeof(base) / sizeof(base[0]);
 
@@ -499,11 +502,91 @@ test_valid_values_normalised(void **state)
 	req_params_free(&ps);
 }
 
+/*
+ * A file field takes only the page's description of a stored upload:
+ * "<filename>\n<mime>\n<size>" of a kind and size the field takes.
+ */
+static void
+test_valid_file(void **state)
+{
+	char	 arg[VALID_ARG_MAX];
+
+	assert_null(check(*state, "scan", "x.png\nimage/png\n10", NULL));
+	assert_null(check(*state, "scan", "a.pdf\napplication/pdf\n102400",
+	    NULL));
+	assert_string_equal(check(*state, "scan", NULL, NULL), "required");
+	assert_string_equal(check(*state, "scan", "", NULL), "required");
+	/* Typed text, or anything not of the shape, is no stored file. */
+	assert_string_equal(check(*state, "scan", "a.pdf", NULL),
+	    "file_missing");
+	assert_string_equal(check(*state, "scan", "a.pdf\napplication/pdf",
+	    NULL), "file_missing");
+	assert_string_equal(check(*state, "scan",
+	    "a.pdf\napplication/pdf\n10\nmore", NULL), "file_missing");
+	assert_string_equal(check(*state, "scan", "a.pdf\ntext/plain\n10",
+	    NULL), "file_missing");
+	assert_string_equal(check(*state, "scan", "a.pdf\napplication/pdf\n-5",
+	    NULL), "file_missing");
+	assert_string_equal(check(*state, "scan", "a.pdf\napplication/pdf\n0",
+	    NULL), "file_missing");
+	assert_string_equal(check(*state, "scan", "a.pdf\napplication/pdf\nzehn",
+	    NULL), "file_missing");
+	assert_string_equal(check(*state, "scan", "\napplication/pdf\n10",
+	    NULL), "file_missing");
+	/* A kind or size the field does not take. */
+	assert_string_equal(check(*state, "scan", "a.jpg\nimage/jpeg\n10",
+	    arg), "file_type");
+	assert_string_equal(arg, "PDF, PNG");
+	assert_string_equal(check(*state, "scan",
+	    "a.pdf\napplication/pdf\n102401", arg), "file_size");
+	assert_string_equal(arg, "100 KB");
+}
+
+/*
+ * upload_answers(): a description typed into the request does not count;
+ * the store's record of a staged file does.
+ */
+static void
+test_valid_file_from_store(void **state)
+{
+	struct fixture *f = *state;
+	struct req_params ps, in;
+	struct valid_result res;
+	struct store_upload up;
+
+	answers(&ps, "scan", "forged.pdf\napplication/pdf\n10");
+	assert_int_equal(upload_answers(&f->form, &ps, NULL, 0, &in), 0);
+	assert_null(req_param(&in, "scan"));
+	assert_string_equal(req_param(&in, "name"), "Anna");
+	assert_int_equal(valid_check(&f->form, &in, &today, &res), 0);
+	assert_int_equal(res.nerrors, 1);
+	assert_string_equal(res.errors[0].field, "scan");
+	assert_string_equal(res.errors[0].code, "required");
+	valid_result_free(&res);
+	req_params_free(&in);
+
+	memset(&up, 0, sizeof(up));
+	snprintf(up.field, sizeof(up.field), "scan");
+	snprintf(up.filename, sizeof(up.filename), "Ausweis.pdf");
+	snprintf(up.mime, sizeof(up.mime), "application/pdf");
+	up.size = 2048;
+	assert_int_equal(upload_answers(&f->form, &ps, &up, 1, &in), 0);
+	assert_string_equal(req_param(&in, "scan"),
+	    "Ausweis.pdf\napplication/pdf\n2048");
+	assert_int_equal(valid_check(&f->form, &in, &today, &res), 0);
+	assert_int_equal(res.nerrors, 0);
+	valid_result_free(&res);
+	req_params_free(&in);
+	req_params_free(&ps);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_all_good),
+		cmocka_unit_test(test_valid_file),
+		cmocka_unit_test(test_valid_file_from_store),
 		cmocka_unit_test(test_valid_required_and_lengths),
 		cmocka_unit_test(test_valid_formats),
 		cmocka_unit_test(test_valid_postcode_iban_radio),
