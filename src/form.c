@@ -733,10 +733,21 @@ form_add_group(struct form_share *s, const char *file, struct form *f,
 			rc = -1;
 		}
 	f->ngroups++;
-	for (c = n->children; c != NULL; c = c->next)
-		if (form_is(c, "field") && form_add_field(s, file, f, c,
-		    (long)f->ngroups - 1, diag) == -1)
+	for (c = n->children; c != NULL; c = c->next) {
+		if (!form_is(c, "field"))
+			continue;
+		if (form_add_field(s, file, f, c, (long)f->ngroups - 1,
+		    diag) == -1)
 			rc = -1;
+		/* A file is staged once per field and form, not per row. */
+		else if (g->repeat && f->fields[f->nfields - 1].type ==
+		    FORM_FILE) {
+			form_diag_add(diag, file, xmlGetLineNo(c),
+			    "file field '%s' cannot be in a repeating group",
+			    f->fields[f->nfields - 1].name);
+			rc = -1;
+		}
+	}
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 #include "fee.h"
 #include "page.h"
 #include "ref.h"
+#include "upload.h"
 #include "valid.h"
 
 /* The double-submit key a form carries: 32 lower-case hex characters. */
@@ -200,6 +201,86 @@ page_form_store(struct app *a, const struct form *f,
 	return a->location ? 0 : -1;
 }
 
+/* A file the page refused, to say so beside its field. */
+struct page_form_refused {
+	const char	*field;
+	const char	*code;
+	char		 arg[VALID_ARG_MAX];
+};
+
+/*
+ * Stage each file part of the request under the form's key, after
+ * checking its content (never its name or the browser's type); note what
+ * was refused. 1: the store was busy, answered.
+ */
+static int
+page_form_stage(struct app *a, const struct form *f, const char *key,
+    struct page_form_refused *refused, size_t *nrefused)
+{
+	const struct req_param *p;
+	const struct form_field *fld;
+	char	 name[UPLOAD_NAME_MAX + 1], created[21];
+	enum upload_type t;
+	size_t	 i;
+	int	 rc;
+
+	*nrefused = 0;
+	for (i = 0; i < a->req.body.n; i++) {
+		p = &a->req.body.v[i];
+		if (p->filename == NULL || (p->valuelen == 0 &&
+		    p->filename[0] == '\0') ||
+		    (fld = form_field(f, p->name)) == NULL ||
+		    fld->type != FORM_FILE || *nrefused >= f->nfields)
+			continue;
+		refused[*nrefused].field = fld->name;
+		if ((refused[*nrefused].code = upload_check(fld, p->filename,
+		    (const unsigned char *)p->value, p->valuelen,
+		    refused[*nrefused].arg)) != NULL) {
+			(*nrefused)++;
+			continue;
+		}
+		t = upload_sniff((const unsigned char *)p->value, p->valuelen);
+		upload_name(name, p->filename, t);
+		if (when_now_iso(created) == -1 || app_store(a) != 0)
+			return -1;
+		rc = store_upload_put(a->store, key, fld->name, name,
+		    upload_mime(t), (const unsigned char *)p->value,
+		    p->valuelen, created);
+		if (rc == STORE_BUSY) {
+			fprintf(stderr, "rathaus: store busy, answered 503\n");
+			return app_error(a, 503, "busy") == 0 ? 1 : -1;
+		}
+		if (rc != STORE_OK) {
+			fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The answers to check: the request's text answers, and for each file
+ * field the description of the file staged under the key, from the store
+ * only, so that typed text never passes as a file.
+ */
+static int
+page_form_input(struct app *a, const struct form *f, const char *key,
+    struct req_params *in)
+{
+	struct store_upload *files = NULL;
+	size_t	 nfiles = 0, i;
+	int	 rc;
+
+	for (i = 0; i < f->nfields && f->fields[i].type != FORM_FILE; i++)
+		;
+	if (i < f->nfields && (app_store(a) != 0 ||
+	    store_upload_list(a->store, key, &files, &nfiles) != STORE_OK))
+		return -1;
+	rc = upload_answers(f, &a->req.body, files, nfiles, in);
+	free(files);
+	return rc;
+}
+
 /* Where a POST leads: a page of the form, the check page, or storing. */
 enum page_form_step {
 	PAGE_FORM_PAGE,		/* show pages[show] */
@@ -363,12 +444,16 @@ page_form(struct app *a)
 	struct form_diag diag;
 	struct valid_result res;
 	struct page_form_nav nav;
+	struct page_form_refused *refused = NULL;
+	struct req_params in;
 	const char *key = NULL;
 	struct buf accept;
 	char	 fresh[REF_TOKEN_LEN + 1];
-	int	 rc = -1;
+	size_t	 nrefused = 0, i;
+	int	 rc = -1, stage;
 
 	memset(&res, 0, sizeof(res));
+	memset(&in, 0, sizeof(in));
 	memset(&nav, 0, sizeof(nav));
 	buf_init(&accept, 4096);
 	if (app_share(a) != 0)
@@ -397,11 +482,29 @@ page_form(struct app *a)
 
 	if (a->req.method == REQ_POST) {
 		key = req_param(&a->req.body, "_key");
-		if (!page_form_key_ok(key))
-			key = NULL;
+		if (!page_form_key_ok(key)) {
+			/* Files are staged under a key: make one now. */
+			if (ref_token(fresh) == -1)
+				goto out;
+			key = fresh;
+		}
 		page_form_accepted(req_param(&a->req.body, "_accept"), &accept);
-		if (valid_check(&f, &a->req.body, &a->today, &res) != 0)
+		if ((refused = calloc(f.nfields + 1, sizeof(*refused))) == NULL ||
+		    (stage = page_form_stage(a, &f, key, refused,
+		    &nrefused)) == -1)
 			goto out;
+		if (stage == 1) {
+			rc = 0;		/* answered: 503 */
+			goto out;
+		}
+		if (page_form_input(a, &f, key, &in) != 0)
+			goto out;
+		if (valid_check(&f, &in, &a->today, &res) != 0)
+			goto out;
+		for (i = 0; i < nrefused; i++)
+			if (valid_set_error(&res, refused[i].field,
+			    refused[i].code, refused[i].arg) == -1)
+				goto out;
 		page_form_navigate(&f, &a->req.body, &res, buf_str(&accept),
 		    &nav);
 		if (nav.step == PAGE_FORM_STORE) {
@@ -443,6 +546,8 @@ page_form(struct app *a)
 	a->private_page = 1;
 	rc = 0;
 out:
+	free(refused);
+	req_params_free(&in);
 	buf_free(&accept);
 	valid_result_free(&res);
 	form_free(&f);

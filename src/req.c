@@ -262,8 +262,12 @@ req_header_param(const char *h, size_t hlen, const char *key)
 			continue;
 		buf_init(&b, 1024);
 		if (++p < end && *p == '"') {
+			/* Browsers escape '"' as %22 and leave '\\' alone
+			 * (C:\\Scans\\a.pdf from old ones): a backslash
+			 * escapes only a quote or a backslash. */
 			for (p++; p < end && *p != '"'; p++) {
-				if (*p == '\\' && p + 1 < end)
+				if (*p == '\\' && p + 1 < end &&
+				    (p[1] == '"' || p[1] == '\\'))
 					p++;
 				buf_addch(&b, *p);
 			}

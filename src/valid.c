@@ -729,6 +729,31 @@ fail:
 	return -1;
 }
 
+/*
+ * An error found outside valid_check (a file that was refused) replaces
+ * whatever valid_check said about that answer: one error per field.
+ */
+int
+valid_set_error(struct valid_result *res, const char *name, const char *code,
+    const char *arg)
+{
+	size_t	 i, k;
+
+	for (i = 0; i < res->nvalues; i++)
+		if (strcmp(res->values[i].name, name) == 0)
+			break;
+	if (i == res->nvalues)
+		return -1;
+	for (k = 0; k < res->nerrors; k++)
+		if (strcmp(res->errors[k].field, name) == 0) {
+			res->errors[k].code = code;
+			snprintf(res->errors[k].arg, VALID_ARG_MAX, "%s",
+			    arg ? arg : "");
+			return 0;
+		}
+	return valid_add(res, res->values[i].name, code, arg);
+}
+
 /* Is field `name` in the comma-separated list a re-shown form carried? */
 int
 valid_warning_accepted(const char *accepted, const char *name)

@@ -54,6 +54,8 @@ int	 valid_check(const struct form *, const struct req_params *,
 	    const struct when_date *today, struct valid_result *);
 const char *valid_answer(const struct valid_result *, const char *name,
 	    size_t len);
+int	 valid_set_error(struct valid_result *, const char *name,
+	    const char *code, const char *arg);
 int	 valid_when(const struct valid_result *, const char *when);
 int	 valid_warning_accepted(const char *accepted, const char *name);
 int	 valid_warnings_accepted(const struct valid_result *,

@@ -25,7 +25,8 @@
     <xsl:for-each select="/page/rows">
       <input type="hidden" name="_rows.{@group}" value="{@count}"/>
     </xsl:for-each>
-    <xsl:for-each select="/page/values/value[string(.) != ''][not(substring-before(concat(@name, '.'), '.') = $except)]">
+    <!-- Files stay in the store under the key; they are never carried. -->
+    <xsl:for-each select="/page/values/value[string(.) != ''][not(substring-before(concat(@name, '.'), '.') = $except)][not(@name = $S//field[@type = 'file']/@name)]">
       <input type="hidden" name="{@name}" value="{.}"/>
     </xsl:for-each>
   </xsl:template>
@@ -132,6 +133,9 @@
       <xsl:when test="@type = 'checkbox' and $v = 'yes'">
         <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.yes'"/></xsl:call-template>
       </xsl:when>
+      <xsl:when test="@type = 'file'">
+        <xsl:call-template name="file-text"><xsl:with-param name="v" select="$v"/></xsl:call-template>
+      </xsl:when>
       <xsl:when test="@type = 'money'">
         <!-- Stored as "1234.50": shown as "1.234,50 €" / "EUR 1,234.50". -->
         <xsl:call-template name="amount"><xsl:with-param name="cents" select="round($v * 100)"/></xsl:call-template>
@@ -144,6 +148,19 @@
       </xsl:when>
       <xsl:otherwise><xsl:value-of select="$v"/></xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!-- A stored file's description "name\nmime\nsize" as "name (120 KB)". -->
+  <xsl:template name="file-text">
+    <xsl:param name="v"/>
+    <xsl:variable name="size" select="number(substring-after(substring-after($v, '&#10;'), '&#10;'))"/>
+    <xsl:value-of select="substring-before($v, '&#10;')"/>
+    <xsl:text> (</xsl:text>
+    <xsl:choose>
+      <xsl:when test="$size &gt;= 1048576"><xsl:value-of select="format-number($size div 1048576, '0.0')"/> MB</xsl:when>
+      <xsl:otherwise><xsl:value-of select="ceiling($size div 1024)"/> KB</xsl:otherwise>
+    </xsl:choose>
+    <xsl:text>)</xsl:text>
   </xsl:template>
 
   <!--

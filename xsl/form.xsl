@@ -164,6 +164,9 @@
 
   <xsl:template name="form">
     <form method="post" action="{$script}/services/{$S/@id}{$lq}" novalidate="novalidate">
+      <xsl:if test="$P//field[@type = 'file']">
+        <xsl:attribute name="enctype">multipart/form-data</xsl:attribute>
+      </xsl:if>
       <xsl:call-template name="carry">
         <xsl:with-param name="except" select="$P//field/@name"/>
       </xsl:call-template>
@@ -599,6 +602,40 @@
           <xsl:text>&#10;</xsl:text>
           <xsl:value-of select="$val"/>
         </textarea>
+      </xsl:when>
+      <xsl:when test="@type = 'file'">
+        <!-- A browser never sends a file twice: say which one is kept. -->
+        <xsl:if test="$val != ''">
+          <p class="file-kept" id="{$id}-kept">
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.file.kept'"/></xsl:call-template>
+            <xsl:text> </xsl:text>
+            <xsl:call-template name="file-text"><xsl:with-param name="v" select="$val"/></xsl:call-template>
+            <xsl:text>. </xsl:text>
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.file.replace'"/></xsl:call-template>
+          </p>
+        </xsl:if>
+        <xsl:variable name="fdesc">
+          <xsl:value-of select="$desc"/>
+          <xsl:if test="$val != ''"><xsl:value-of select="concat(' ', $id, '-kept')"/></xsl:if>
+        </xsl:variable>
+        <input type="file">
+          <xsl:call-template name="control-attrs">
+            <xsl:with-param name="id" select="$id"/>
+            <xsl:with-param name="desc" select="normalize-space($fdesc)"/>
+            <xsl:with-param name="errs" select="$errs"/>
+            <xsl:with-param name="k" select="$k"/>
+          </xsl:call-template>
+          <xsl:attribute name="accept">
+            <xsl:variable name="acc" select="concat(' ', normalize-space(@accept), ' ')"/>
+            <xsl:variable name="all" select="not(@accept)"/>
+            <xsl:variable name="list">
+              <xsl:if test="$all or contains($acc, ' pdf ')">,application/pdf,.pdf</xsl:if>
+              <xsl:if test="$all or contains($acc, ' jpeg ')">,image/jpeg,.jpg,.jpeg</xsl:if>
+              <xsl:if test="$all or contains($acc, ' png ')">,image/png,.png</xsl:if>
+            </xsl:variable>
+            <xsl:value-of select="substring($list, 2)"/>
+          </xsl:attribute>
+        </input>
       </xsl:when>
       <xsl:when test="@type = 'select'">
         <select>

@@ -113,6 +113,10 @@ test_req_multipart(void **state)
 	    "Content-Type: application/pdf\r\n\r\n"
 	    "%PDF\0\xff\r\n"
 	    "--XyZ\r\n"
+	    /* As browsers send it: a backslash is not an escape. */
+	    "Content-Disposition: form-data; name=\"scan\"; filename=\"C:\\Scans\\b.png\"\r\n\r\n"
+	    "x\r\n"
+	    "--XyZ\r\n"
 	    "content-disposition: form-data; name=empty\r\n\r\n"
 	    "\r\n"
 	    "--XyZ--\r\n";
@@ -120,7 +124,8 @@ test_req_multipart(void **state)
 
 	(void)state;
 	assert_int_equal(multipart(&ps, CT, body, sizeof(body) - 1), REQ_OK);
-	assert_int_equal(ps.n, 3);
+	assert_int_equal(ps.n, 4);
+	assert_string_equal(ps.v[2].filename, "b.png");
 	assert_string_equal(ps.v[0].name, "name");
 	assert_string_equal(ps.v[0].value, "Anna M\xc3\xbcller");
 	assert_null(ps.v[0].filename);
