@@ -15,6 +15,11 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+/* The corpus of the target this replay is linked with. */
+#ifndef REPLAY_CORPUS
+#define REPLAY_CORPUS	"tests/fuzz/corpus"
+#endif
+
 static int
 replay_file(const char *path)
 {
@@ -51,7 +56,7 @@ main(int argc, char *argv[])
 	struct buf path;
 	int	 n, i, failed = 0;
 
-	const char *dir = argc > 1 ? argv[1] : SRCDIR "/tests/fuzz/corpus";
+	const char *dir = argc > 1 ? argv[1] : SRCDIR "/" REPLAY_CORPUS;
 
 	if ((n = scandir(dir, &names, NULL, replay_cmp)) < 0) {
 		perror(dir);
