@@ -441,8 +441,10 @@ form_check_bound(const char *file, struct form_field *f, const char *expr,
 	case FORM_DATE:
 		ok = form_date_bound_valid(expr);
 		break;
-	case FORM_TIME:
-		ok = when_parse_time(expr, &m) == 0;
+	case FORM_TIME:		/* HH:MM, or another time answer */
+		ok = when_parse_time(expr, &m) == 0 ||
+		    (strncmp(expr, "field:", 6) == 0 && expr[6] != '\0' &&
+		    strchr(expr, ' ') == NULL);
 		break;
 	case FORM_NUMBER:
 		ok = text_to_long(expr, -1000000000L, 1000000000L, &n) == 0;
@@ -866,7 +868,7 @@ form_check_at_least_one(const struct form *f, const char *path,
 	return rc;
 }
 
-/* "field:NAME" in a date bound names another date field of the form. */
+/* "field:NAME" in a date or time bound names another field of that type. */
 static int
 form_check_field_bounds(const struct form *f, const char *path,
     struct form_diag *diag)
@@ -897,11 +899,12 @@ form_check_field_bounds(const struct form *f, const char *path,
 					continue;
 				}
 				if (dep == NULL || dep == fld ||
-				    dep->type != FORM_DATE) {
+				    dep->type != fld->type) {
 					form_diag_add(diag, path,
 					    xmlGetLineNo(fld->node),
 					    "bound refers to '%s', which is not "
-					    "another date field", name);
+					    "another %s field", name,
+					    form_type_names[fld->type]);
 					rc = -1;
 				}
 			}

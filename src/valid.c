@@ -468,19 +468,31 @@ valid_date(const struct form_field *f, const char *v,
 	return NULL;
 }
 
+/* A time bound: HH:MM, or "field:NAME", that field's answer (end after start). */
 static const char *
-valid_time(const struct form_field *f, const char *v, char arg[VALID_ARG_MAX])
+valid_time_bound(const char *expr, const struct valid_result *res)
 {
+	if (expr != NULL && strncmp(expr, "field:", 6) == 0)
+		return valid_answer(res, expr + 6, strlen(expr + 6));
+	return expr;
+}
+
+static const char *
+valid_time(const struct form_field *f, const char *v,
+    const struct valid_result *res, char arg[VALID_ARG_MAX])
+{
+	const char *min = valid_time_bound(f->min, res);
+	const char *max = valid_time_bound(f->max, res);
 	int	 t, b;
 
 	if (when_parse_time(v, &t) == -1)
 		return "time";
-	if (f->min != NULL && when_parse_time(f->min, &b) == 0 && t < b) {
-		snprintf(arg, VALID_ARG_MAX, "%s", f->min);
+	if (min != NULL && when_parse_time(min, &b) == 0 && t < b) {
+		snprintf(arg, VALID_ARG_MAX, "%s", min);
 		return "time_min";
 	}
-	if (f->max != NULL && when_parse_time(f->max, &b) == 0 && t > b) {
-		snprintf(arg, VALID_ARG_MAX, "%s", f->max);
+	if (max != NULL && when_parse_time(max, &b) == 0 && t > b) {
+		snprintf(arg, VALID_ARG_MAX, "%s", max);
 		return "time_max";
 	}
 	return NULL;
@@ -539,7 +551,7 @@ valid_field(const struct form_field *f, char *v,
 		code = valid_date(f, v, today, res, arg);
 		break;
 	case FORM_TIME:
-		code = valid_time(f, v, arg);
+		code = valid_time(f, v, res, arg);
 		break;
 	case FORM_NUMBER:
 		code = valid_number(f, v, arg);

@@ -62,6 +62,7 @@ answers(struct req_params *ps, const char *field, const char *value)
 		{ "name", "Anna" }, { "notes", "" }, { "email", "a@b.de" },
 		{ "phone", "04944 305-0" }, { "zip", "26639" },
 		{ "fire", "2026-04-04" }, { "when", "19:30" }, { "count", "3" },
+		{ "ends", "23:00" },
 		{ "kind", "holz" }, { "plz", "26639" },
 		{ "iban", "DE89 3704 0044 0532 0130 00" }, { "copies", "2" },
 		{ "delivery", "post" }, { "chip", "276098106612345" },
@@ -438,6 +439,10 @@ test_valid_numbers_and_times(void **state)
 	assert_string_equal(arg, "08:00");
 	assert_string_equal(check(*state, "when", "22:01", NULL), "time_max");
 	assert_string_equal(check(*state, "when", "7 Uhr", NULL), "time");
+	/* Ends after it starts: bounded by the other answer (19:30). */
+	assert_string_equal(check(*state, "ends", "19:29", arg), "time_min");
+	assert_string_equal(arg, "19:30");
+	assert_null(check(*state, "ends", "19:30", NULL));
 }
 
 /* Osterfeuer: Karsamstag to Ostermontag, arriving by 4 days before Karsamstag. */
