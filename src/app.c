@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "buf.h"
+#include "fee.h"
 #include "page.h"
 #include "ref.h"
 #include "render.h"
@@ -222,6 +223,33 @@ app_expand_codes(const struct form *f, xmlNodePtr n)
 }
 
 /* Copy the definition and put the clerk's contact data into it. */
+/*
+ * Of several fee schedules the copy keeps the one in effect today, so
+ * that the stylesheets know one <fee> only.
+ */
+static void
+app_current_fee(struct app *a, const struct form *f, xmlNodePtr svc)
+{
+	xmlNodePtr keep = fee_schedule(f, &a->today), n, c, next;
+	size_t	 want = 0, i = 0;
+
+	for (n = xmlDocGetRootElement(f->doc)->children; n != NULL &&
+	    n != keep; n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)n->name, "fee") == 0)
+			want++;
+	for (c = svc->children; c != NULL; c = next) {
+		next = c->next;
+		if (c->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)c->name, "fee") != 0)
+			continue;
+		if (i++ != want) {
+			xmlUnlinkNode(c);
+			xmlFreeNode(c);
+		}
+	}
+}
+
 xmlNodePtr
 app_service_node(struct app *a, const struct form *f, xmlNodePtr parent)
 {
@@ -243,6 +271,7 @@ app_service_node(struct app *a, const struct form *f, xmlNodePtr parent)
 			}
 			break;
 		}
+	app_current_fee(a, f, svc);
 	if (app_expand_codes(f, svc->children) != 0 ||
 	    xmlAddChild(parent, svc) == NULL) {
 		xmlFreeNode(svc);

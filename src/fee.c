@@ -14,15 +14,54 @@ fee_is(xmlNodePtr n, const char *name)
 	    strcmp((const char *)n->name, name) == 0;
 }
 
-static xmlNodePtr
-fee_node(const struct form *f)
+/* The day a <fee> applies from; one without valid-from: always. */
+static void
+fee_from(xmlNodePtr fee, struct when_date *d)
 {
-	xmlNodePtr n;
+	const char *v = form_attr(fee, "valid-from");
 
-	for (n = xmlDocGetRootElement(f->doc)->children; n != NULL; n = n->next)
-		if (fee_is(n, "fee"))
-			return n;
-	return NULL;
+	if (v == NULL || when_parse_date(v, d) == -1)
+		memset(d, 0, sizeof(*d));
+}
+
+/*
+ * The fee schedule in effect on `today`: of the <fee>s, the one with the
+ * latest valid-from on or before today; if all lie ahead, the earliest.
+ * So a new schedule can be put in beside the old one before it applies.
+ */
+xmlNodePtr
+fee_schedule(const struct form *f, const struct when_date *today)
+{
+	xmlNodePtr n, best = NULL, first = NULL;
+	struct when_date d, bd, fd;
+
+	for (n = xmlDocGetRootElement(f->doc)->children; n != NULL;
+	    n = n->next) {
+		if (!fee_is(n, "fee"))
+			continue;
+		fee_from(n, &d);
+		if (first == NULL || when_cmp(&d, &fd) < 0) {
+			first = n;
+			fd = d;
+		}
+		if (when_cmp(&d, today) <= 0 &&
+		    (best == NULL || when_cmp(&d, &bd) > 0)) {
+			best = n;
+			bd = d;
+		}
+	}
+	return best != NULL ? best : first;
+}
+
+static long
+fee_cents(xmlNodePtr r)
+{
+	long	 cents;
+
+	if (form_attr(r, "cents") == NULL ||
+	    text_to_long(form_attr(r, "cents"), 0, FORM_CENTS_MAX, &cents) == -1)
+		return 0;
+	return cents;
 }
 
 /* Can `field` be answered with `value`? */
@@ -35,20 +74,19 @@ fee_offers(const struct form_field *fld, const char *value)
 }
 
 /*
- * What the schema cannot say: rules name real fields of the right type
- * and values those fields offer, and a fee that costs anything names its
- * legal basis.
+ * What the schema cannot say about one <fee>: rules name real fields of
+ * the right type and values those fields offer, and a fee that costs
+ * anything names its legal basis.
  */
-int
-fee_check(const struct form *f, const char *path, struct form_diag *diag)
+static int
+fee_check_one(const struct form *f, xmlNodePtr fee, const char *path,
+    struct form_diag *diag)
 {
-	xmlNodePtr fee = fee_node(f), r;
+	xmlNodePtr r;
 	const struct form_field *fld;
 	const char *name, *value;
 	int	 rules = 0, legal = 0, rc = 0;
 
-	if (fee == NULL)
-		return 0;
 	for (r = fee->children; r != NULL; r = r->next) {
 		if (fee_is(r, "legal")) {
 			legal = 1;
@@ -82,10 +120,49 @@ fee_check(const struct form *f, const char *path, struct form_diag *diag)
 			rc = -1;
 		}
 	}
-	if ((f->fee_cents > 0 || rules > 0) && !legal) {
+	if ((fee_cents(fee) > 0 || rules > 0) && !legal) {
 		form_diag_add(diag, path, xmlGetLineNo(fee),
 		    "a fee above 0 or with rules needs a <legal> basis");
 		rc = -1;
+	}
+	return rc;
+}
+
+/*
+ * Every <fee> as above; several of them are schedules one after the
+ * other, so each names the day it applies from, and no two the same.
+ */
+int
+fee_check(const struct form *f, const char *path, struct form_diag *diag)
+{
+	xmlNodePtr n, m;
+	int	 count = 0, rc = 0;
+
+	for (n = xmlDocGetRootElement(f->doc)->children; n != NULL;
+	    n = n->next)
+		if (fee_is(n, "fee"))
+			count++;
+	for (n = xmlDocGetRootElement(f->doc)->children; n != NULL;
+	    n = n->next) {
+		if (!fee_is(n, "fee"))
+			continue;
+		if (fee_check_one(f, n, path, diag) == -1)
+			rc = -1;
+		if (count > 1 && form_attr(n, "valid-from") == NULL) {
+			form_diag_add(diag, path, xmlGetLineNo(n),
+			    "with several <fee>s, each needs valid-from");
+			rc = -1;
+			continue;
+		}
+		for (m = n->next; count > 1 && m != NULL; m = m->next)
+			if (fee_is(m, "fee") && form_attr(m, "valid-from") &&
+			    strcmp(form_attr(m, "valid-from"),
+			    form_attr(n, "valid-from")) == 0) {
+				form_diag_add(diag, path, xmlGetLineNo(m),
+				    "two <fee>s are valid from %s",
+				    form_attr(m, "valid-from"));
+				rc = -1;
+			}
 	}
 	return rc;
 }
@@ -94,17 +171,6 @@ static const char *
 fee_answer(const struct valid_result *res, const char *field)
 {
 	return valid_answer(res, field, strlen(field));
-}
-
-static long
-fee_cents(xmlNodePtr r)
-{
-	long	 cents;
-
-	if (form_attr(r, "cents") == NULL ||
-	    text_to_long(form_attr(r, "cents"), 0, FORM_CENTS_MAX, &cents) == -1)
-		return 0;
-	return cents;
 }
 
 static int
@@ -144,14 +210,15 @@ fee_add_line(struct fee_bill *b, xmlNodePtr rule, long qty, long unit)
  */
 int
 fee_bill(const struct form *f, const struct valid_result *res,
-    struct fee_bill *b)
+    const struct when_date *today, struct fee_bill *b)
 {
-	xmlNodePtr fee = fee_node(f), r, base;
-	long	 cents = f->fee_cents, units, after;
+	xmlNodePtr fee = fee_schedule(f, today), r, base;
+	long	 cents, units, after;
 
 	memset(b, 0, sizeof(*b));
 	if (fee == NULL)
 		return 0;
+	cents = fee_cents(fee);
 	base = fee;
 	for (r = fee->children; r != NULL; r = r->next)
 		if (fee_is(r, "if") && strcmp(fee_answer(res,

@@ -25,8 +25,9 @@ struct fee_bill {
 };
 
 int	 fee_check(const struct form *, const char *path, struct form_diag *);
+xmlNodePtr fee_schedule(const struct form *, const struct when_date *today);
 int	 fee_bill(const struct form *, const struct valid_result *,
-	    struct fee_bill *);
+	    const struct when_date *today, struct fee_bill *);
 xmlNodePtr fee_bill_xml(const struct form *, const struct fee_bill *,
 	    xmlNodePtr parent);
 void	 fee_bill_free(struct fee_bill *);

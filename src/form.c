@@ -1044,6 +1044,7 @@ form_load(struct form *f, struct form_share *s, const char *path,
 	xmlNodePtr root, n;
 	struct buf line;
 	size_t	 nfields = 0, ngroups = 0, npages = 0;
+	long	 cents;
 	int	 valid, have_line, known;
 
 	memset(f, 0, sizeof(*f));
@@ -1073,7 +1074,7 @@ form_load(struct form *f, struct form_share *s, const char *path,
 		if (form_is(n, "clerk"))
 			f->clerk = form_attr(n, "ref");
 		else if (form_is(n, "fee") && form_number(path, n, "cents", 0,
-		    FORM_CENTS_MAX, 0, &f->fee_cents, diag) == -1)
+		    FORM_CENTS_MAX, 0, &cents, diag) == -1)
 			goto fail;
 	}
 	if (form_id_matches_file(f->id, path) == 0) {

@@ -105,7 +105,6 @@ struct form {
 	enum form_kind	 kind;
 	const char	*category;
 	long		 version;
-	long		 fee_cents;
 	const char	*clerk;
 	struct form_field *fields;
 	size_t		 nfields;

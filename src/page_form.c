@@ -161,7 +161,7 @@ page_form_store(struct app *a, const struct form *f,
 	int	 rc;
 
 	memset(&n, 0, sizeof(n));
-	if (fee_bill(f, res, &bill) == -1)
+	if (fee_bill(f, res, &a->today, &bill) == -1)
 		return -1;
 	answers = page_form_answers(f, res, &bill);
 	n.fee_cents = bill.total;
@@ -412,7 +412,7 @@ page_form_check(struct app *a, const struct form *f,
 	struct fee_bill bill;
 	xmlNodePtr fee;
 
-	if (fee_bill(f, res, &bill) == -1)
+	if (fee_bill(f, res, &a->today, &bill) == -1)
 		return -1;
 	fee = app_begin(a, "check") != 0 ||
 	    app_service_node(a, f, a->root) == NULL ? NULL :

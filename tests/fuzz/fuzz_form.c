@@ -94,7 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		(void)valid_warnings_accepted(&res,
 		    req_param(&ps, "_accept"));
-		if (fee_bill(f, &res, &bill) == 0) {
+		if (fee_bill(f, &res, &today, &bill) == 0) {
 			/* The total is the sum of the lines, or 0 waived. */
 			for (i = 0, sum = 0; i < bill.nlines; i++)
 				sum += bill.lines[i].total;

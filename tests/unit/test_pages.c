@@ -23,6 +23,8 @@ struct fixture {
 };
 
 static const struct when_date today = { 2026, 3, 20 };
+static const struct when_date new_year_eve = { 2026, 12, 31 };
+static const struct when_date new_year = { 2027, 1, 1 };
 
 static int
 setup(void **state)
@@ -220,7 +222,10 @@ test_conditions_on_pages_and_groups(void **state)
 	valid_result_free(&res);
 }
 
-/* First copy 15.00, each further 7.50; waived, the lines stay. */
+/*
+ * First copy 15.00, each further 7.50; waived, the lines stay. From 2027
+ * the next fee schedule (18.00, 9.00) applies.
+ */
 static void
 test_bill_lines(void **state)
 {
@@ -238,7 +243,7 @@ test_bill_lines(void **state)
 	    "street=Weg 1", "purpose=rente", NULL };
 
 	run(f, three, &res);
-	assert_int_equal(fee_bill(&f->form, &res, &b), 0);
+	assert_int_equal(fee_bill(&f->form, &res, &today, &b), 0);
 	assert_int_equal(b.nlines, 2);
 	assert_int_equal(b.lines[0].qty, 1);
 	assert_int_equal(b.lines[0].unit, 1500);
@@ -265,14 +270,24 @@ test_bill_lines(void **state)
 	valid_result_free(&res);
 
 	run(f, one, &res);
-	assert_int_equal(fee_bill(&f->form, &res, &b), 0);
+	assert_int_equal(fee_bill(&f->form, &res, &today, &b), 0);
 	assert_int_equal(b.nlines, 1);
 	assert_int_equal(b.total, 1500);
 	fee_bill_free(&b);
 	valid_result_free(&res);
 
+	/* From its valid-from on, the next schedule applies; not before. */
+	run(f, three, &res);
+	assert_int_equal(fee_bill(&f->form, &res, &new_year, &b), 0);
+	assert_int_equal(b.total, 1800 + 2 * 900);
+	fee_bill_free(&b);
+	assert_int_equal(fee_bill(&f->form, &res, &new_year_eve, &b), 0);
+	assert_int_equal(b.total, 1500 + 2 * 750);
+	fee_bill_free(&b);
+	valid_result_free(&res);
+
 	run(f, waived, &res);
-	assert_int_equal(fee_bill(&f->form, &res, &b), 0);
+	assert_int_equal(fee_bill(&f->form, &res, &today, &b), 0);
 	assert_int_equal(b.nlines, 2);
 	assert_non_null(b.waiver);
 	assert_int_equal(b.total, 0);

@@ -234,7 +234,7 @@ fee_for(struct fixture *f, const char *field, const char *value)
 	answers(&ps, field, value);
 	assert_int_equal(valid_check(&f->form, &ps, &today, &res), 0);
 	assert_int_equal(res.nerrors, 0);
-	assert_int_equal(fee_bill(&f->form, &res, &bill), 0);
+	assert_int_equal(fee_bill(&f->form, &res, &today, &bill), 0);
 	cents = bill.total;
 	fee_bill_free(&bill);
 	valid_result_free(&res);
