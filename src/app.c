@@ -477,8 +477,14 @@ app_submission(struct app *a, const char *page, struct store_submission *s)
 		return app_error(a, 404, "not_found") == 0 ? 1 : -1;
 	if (rc != STORE_OK || app_begin(a, page) != 0)
 		return -1;
-	/* A definition removed since is no reason to hide the submission. */
-	if (form_load_id(&f, &a->share, s->service, NULL) == 0) {
+	/*
+	 * The definition it was made with, else today's (the oldest
+	 * submissions kept none); one removed since is no reason to hide the
+	 * submission.
+	 */
+	if ((s->definition_xml != NULL ? form_load_stored(&f, &a->share,
+	    s->definition_xml, NULL) : form_load_id(&f, &a->share, s->service,
+	    NULL)) == 0) {
 		rc = app_service_node(a, &f, a->root) == NULL ? -1 : 0;
 		form_free(&f);
 		if (rc != 0)

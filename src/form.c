@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1034,6 +1035,63 @@ form_id_matches_file(const char *id, const char *path)
 	    strlen(id) == n - 4 && strncmp(base, id, n - 4) == 0;
 }
 
+/*
+ * What the schema cannot check, and the tables the engine works with. A
+ * definition stored with a submission (`stored`) was checked when it was
+ * used; its file name and its clerk may be gone since.
+ */
+static int
+form_setup(struct form *f, struct form_share *s, const char *path,
+    int stored, struct form_diag *diag)
+{
+	xmlNodePtr root = xmlDocGetRootElement(f->doc), n;
+	size_t	 nfields = 0, ngroups = 0, npages = 0;
+	long	 cents;
+
+	if (root == NULL)
+		return -1;
+	f->id = form_attr(root, "id");
+	f->category = form_attr(root, "category");
+	if (form_number(path, root, "version", 1, 1000000000L, 1, &f->version,
+	    diag) == -1)
+		return -1;
+	for (n = root->children; n != NULL; n = n->next) {
+		if (form_is(n, "clerk"))
+			f->clerk = form_attr(n, "ref");
+		else if (form_is(n, "fee") && form_number(path, n, "cents", 0,
+		    FORM_CENTS_MAX, 0, &cents, diag) == -1)
+			return -1;
+	}
+	if (!stored && form_id_matches_file(f->id, path) == 0) {
+		form_diag_add(diag, path, xmlGetLineNo(root),
+		    "service id '%s' does not match the file name", f->id);
+		return -1;
+	}
+	if (form_check_kind(path, f, root, diag) == -1)
+		return -1;
+	if (!stored && form_clerk(s, f->clerk) == NULL) {
+		for (n = root->children; n != NULL && !form_is(n, "clerk");)
+			n = n->next;
+		form_diag_add(diag, path, n ? xmlGetLineNo(n) : 0,
+		    "unknown clerk '%s'", f->clerk ? f->clerk : "");
+		return -1;
+	}
+	form_count(root->children, "field", &nfields);
+	form_count(root->children, "group", &ngroups);
+	form_count(root->children, "page", &npages);
+	if ((f->fields = calloc(nfields + 1, sizeof(*f->fields))) == NULL ||
+	    (f->groups = calloc(ngroups + 1, sizeof(*f->groups))) == NULL ||
+	    (f->pages = calloc(npages + 1, sizeof(*f->pages))) == NULL)
+		return -1;
+	if (form_collect_fields(s, path, f, root, diag) == -1 ||
+	    form_check_conditions(f, path, diag) == -1 ||
+	    form_check_field_bounds(f, path, diag) == -1 ||
+	    form_check_at_least_one(f, path, diag) == -1 ||
+	    fee_check(f, path, diag) == -1)
+		return -1;
+	return 0;
+}
+
 int
 form_load(struct form *f, struct form_share *s, const char *path,
     struct form_diag *diag)
@@ -1041,10 +1099,7 @@ form_load(struct form *f, struct form_share *s, const char *path,
 	struct form_xml_errors e = { diag, path, "schema: " };
 	xmlRelaxNGValidCtxtPtr vctx;
 	xmlRelaxNGPtr schema;
-	xmlNodePtr root, n;
 	struct buf line;
-	size_t	 nfields = 0, ngroups = 0, npages = 0;
-	long	 cents;
 	int	 valid, have_line, known;
 
 	memset(f, 0, sizeof(*f));
@@ -1063,46 +1118,7 @@ form_load(struct form *f, struct form_share *s, const char *path,
 		if (valid != 0)
 			goto fail;
 	}
-
-	root = xmlDocGetRootElement(f->doc);
-	f->id = form_attr(root, "id");
-	f->category = form_attr(root, "category");
-	if (form_number(path, root, "version", 1, 1000000000L, 1, &f->version,
-	    diag) == -1)
-		goto fail;
-	for (n = root->children; n != NULL; n = n->next) {
-		if (form_is(n, "clerk"))
-			f->clerk = form_attr(n, "ref");
-		else if (form_is(n, "fee") && form_number(path, n, "cents", 0,
-		    FORM_CENTS_MAX, 0, &cents, diag) == -1)
-			goto fail;
-	}
-	if (form_id_matches_file(f->id, path) == 0) {
-		form_diag_add(diag, path, xmlGetLineNo(root),
-		    "service id '%s' does not match the file name", f->id);
-		goto fail;
-	}
-	if (form_check_kind(path, f, root, diag) == -1)
-		goto fail;
-	if (form_clerk(s, f->clerk) == NULL) {
-		for (n = root->children; n != NULL && !form_is(n, "clerk");)
-			n = n->next;
-		form_diag_add(diag, path, n ? xmlGetLineNo(n) : 0,
-		    "unknown clerk '%s'", f->clerk ? f->clerk : "");
-		goto fail;
-	}
-	form_count(root->children, "field", &nfields);
-	form_count(root->children, "group", &ngroups);
-	form_count(root->children, "page", &npages);
-	if ((f->fields = calloc(nfields + 1, sizeof(*f->fields))) == NULL ||
-	    (f->groups = calloc(ngroups + 1, sizeof(*f->groups))) == NULL ||
-	    (f->pages = calloc(npages + 1, sizeof(*f->pages))) == NULL)
-		goto fail;
-	if (form_collect_fields(s, path, f, root, diag) == -1 ||
-	    form_check_conditions(f, path, diag) == -1 ||
-	    form_check_field_bounds(f, path, diag) == -1 ||
-	    form_check_at_least_one(f, path, diag) == -1 ||
-	    fee_check(f, path, diag) == -1)
+	if (form_setup(f, s, path, 0, diag) == -1)
 		goto fail;
 	if (have_line && !known)
 		form_cache_add(s, &line);
@@ -1112,6 +1128,42 @@ fail:
 	buf_free(&line);
 	form_free(f);
 	return -1;
+}
+
+/*
+ * The definition a submission was made with, as stored with it: the
+ * receipt, the status page and the back office show its answers with the
+ * questions they answered, whatever the file says today.
+ */
+int
+form_load_stored(struct form *f, struct form_share *s, const char *xml,
+    struct form_diag *diag)
+{
+	memset(f, 0, sizeof(*f));
+	f->doc = xmlReadMemory(xml, (int)strnlen(xml, INT_MAX), "stored.xml",
+	    "UTF-8", FORM_PARSE_FLAGS | XML_PARSE_NOERROR |
+	    XML_PARSE_NOWARNING);
+	if (f->doc == NULL || form_setup(f, s, "stored.xml", 1, diag) == -1) {
+		form_free(f);
+		return -1;
+	}
+	return 0;
+}
+
+/* The definition as text, to store with a submission; free() it. */
+char *
+form_text(const struct form *f)
+{
+	xmlChar	*xml = NULL;
+	char	*out;
+	int	 len = 0;
+
+	xmlDocDumpMemoryEnc(f->doc, &xml, &len, "UTF-8");
+	if (xml == NULL)
+		return NULL;
+	out = strdup((const char *)xml);
+	xmlFree(xml);
+	return out;
 }
 
 /* Load forms/<id>.xml; the id was checked by the router ([a-z0-9-]). */

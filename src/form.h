@@ -142,6 +142,9 @@ xmlNodePtr form_category(const struct form_share *, const char *id);
 
 int	 form_load(struct form *, struct form_share *, const char *path,
 	    struct form_diag *);
+int	 form_load_stored(struct form *, struct form_share *, const char *xml,
+	    struct form_diag *);
+char	*form_text(const struct form *);
 int	 form_load_id(struct form *, struct form_share *, const char *id,
 	    struct form_diag *);
 int	 form_catalog(struct form_share *, struct form **, size_t *,

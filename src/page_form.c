@@ -157,7 +157,7 @@ page_form_store(struct app *a, const struct form *f,
 	struct fee_bill bill;
 	struct buf loc;
 	char	 token[REF_TOKEN_LEN + 1], created[21];
-	char	*answers;
+	char	*answers, *definition;
 	int	 rc;
 
 	memset(&n, 0, sizeof(n));
@@ -171,6 +171,12 @@ page_form_store(struct app *a, const struct form *f,
 	n.service = f->id;
 	n.version = f->version;
 	n.values_xml = answers;
+	/* Kept with it: the answers stay readable when the form changes. */
+	if ((definition = form_text(f)) == NULL) {
+		free(answers);
+		return -1;
+	}
+	n.definition_xml = definition;
 	n.submit_key = key;
 	n.lang = a->lang;
 	n.token = token;
@@ -179,10 +185,12 @@ page_form_store(struct app *a, const struct form *f,
 	if (ref_token(token) == -1 || when_now_iso(created) == -1 ||
 	    app_store(a) != 0) {
 		free(answers);
+		free(definition);
 		return -1;
 	}
 	rc = store_submit(a->store, &n, &r);
 	free(answers);
+	free(definition);
 	if (rc == STORE_BUSY) {
 		/* Nothing was stored; the citizen may simply send again. */
 		fprintf(stderr, "rathaus: store busy, answered 503\n");

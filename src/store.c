@@ -70,6 +70,15 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX upload_key ON upload(submit_key, field);"
 	"CREATE INDEX upload_ref ON upload(ref, field);"
 	"CREATE INDEX upload_created ON upload(created) WHERE ref IS NULL;",
+	/* 3: the definition each submission was made with, once per text */
+	"CREATE TABLE definition ("
+	"  id INTEGER PRIMARY KEY,"
+	"  service TEXT NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  xml TEXT NOT NULL UNIQUE"
+	");"
+	"ALTER TABLE submission ADD COLUMN definition_id INTEGER"
+	"  REFERENCES definition(id);",
 };
 
 #define STORE_VERSION	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -301,19 +310,64 @@ store_next_seq(struct store *s, int year, long *seq)
 	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "counter");
 }
 
+/*
+ * The id of the definition text, kept once however many submissions use
+ * it; 0 when there is none to keep.
+ */
+static int
+store_definition(struct store *s, const struct store_new *n,
+    sqlite3_int64 *id)
+{
+	static const char *const sql[] = {
+		"INSERT INTO definition(service, version, xml)"
+		" VALUES (?1, ?2, ?3) ON CONFLICT(xml) DO NOTHING",
+		"SELECT id FROM definition WHERE xml = ?3",
+	};
+	sqlite3_stmt *st;
+	size_t	 i;
+	int	 rc = SQLITE_DONE;
+
+	*id = 0;
+	if (n->definition_xml == NULL)
+		return STORE_OK;
+	for (i = 0; i < 2 && rc == SQLITE_DONE; i++) {
+		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) !=
+		    SQLITE_OK)
+			return store_fail(s, "definition");
+		/* Parameters a statement does not use are no error to bind. */
+		sqlite3_bind_text(st, 1, n->service, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, n->version);
+		if (sqlite3_bind_text(st, 3, n->definition_xml, -1,
+		    SQLITE_STATIC) != SQLITE_OK)
+			rc = SQLITE_ERROR;
+		else
+			rc = sqlite3_step(st);
+		if (i == 1 && rc == SQLITE_ROW)
+			*id = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return *id != 0 ? STORE_OK : store_fail(s, "definition");
+}
+
 static int
 store_insert(struct store *s, const struct store_new *n, const char *ref)
 {
 	sqlite3_stmt *st;
-	sqlite3_int64 id;
+	sqlite3_int64 id, def;
 	int	 rc;
 
+	if ((rc = store_definition(s, n, &def)) != STORE_OK)
+		return rc;
 	if (sqlite3_prepare_v2(s->db,
 	    "INSERT INTO submission(ref, token, service, service_version,"
-	    " answers, fee_cents, created, submit_key, lang)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &st, NULL) !=
-	    SQLITE_OK)
+	    " answers, fee_cents, created, submit_key, lang, definition_id)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &st,
+	    NULL) != SQLITE_OK)
 		return store_fail(s, "insert");
+	if (def != 0)
+		sqlite3_bind_int64(st, 10, def);
+	else
+		sqlite3_bind_null(st, 10);
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, n->token, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, n->service, -1, SQLITE_STATIC);
@@ -467,9 +521,10 @@ store_find(struct store *s, const char *ref, const char *token,
 
 	memset(sub, 0, sizeof(*sub));
 	if (sqlite3_prepare_v2(s->db,
-	    "SELECT id, token, service, service_version, answers, fee_cents,"
-	    " created, status FROM submission WHERE ref = ?1", -1, &st, NULL) !=
-	    SQLITE_OK)
+	    "SELECT s.id, s.token, s.service, s.service_version, s.answers,"
+	    " s.fee_cents, s.created, s.status, d.xml FROM submission s"
+	    " LEFT JOIN definition d ON d.id = s.definition_id"
+	    " WHERE s.ref = ?1", -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "find");
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -491,11 +546,16 @@ store_find(struct store *s, const char *ref, const char *token,
 		    sqlite3_column_text(st, 6));
 		store_copy(sub->status, sizeof(sub->status),
 		    sqlite3_column_text(st, 7));
+		/* Submissions from before definitions were kept have none. */
+		if (sqlite3_column_type(st, 8) != SQLITE_NULL &&
+		    (sub->definition_xml = store_dup(sqlite3_column_text(st,
+		    8))) == NULL)
+			match = -1;
 	}
 	sqlite3_finalize(st);
-	if (!match)
+	if (match == 0)
 		return STORE_NOTFOUND;
-	if (sub->service == NULL || sub->values_xml == NULL ||
+	if (match == -1 || sub->service == NULL || sub->values_xml == NULL ||
 	    store_load_history(s, sub) != STORE_OK) {
 		store_submission_free(sub);
 		return STORE_ERROR;
@@ -508,6 +568,7 @@ store_submission_free(struct store_submission *sub)
 {
 	free(sub->service);
 	free(sub->values_xml);
+	free(sub->definition_xml);
 	free(sub->history);
 	memset(sub, 0, sizeof(*sub));
 }

@@ -31,6 +31,7 @@ struct store_new {
 	const char	*service;
 	long		 version;
 	const char	*values_xml;
+	const char	*definition_xml; /* what it was made with, or NULL */
 	long		 fee_cents;
 	const char	*submit_key;	/* double-submit key, may be NULL */
 	const char	*lang;
@@ -56,6 +57,7 @@ struct store_submission {
 	char		*service;
 	long		 version;
 	char		*values_xml;
+	char		*definition_xml; /* NULL for the oldest submissions */
 	long		 fee_cents;
 	char		 created[STORE_TIME_MAX];
 	char		 status[STORE_STATUS_MAX];

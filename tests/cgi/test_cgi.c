@@ -1551,6 +1551,72 @@ test_business_upload(void **state)
 	    "ORDER BY rowid DESC LIMIT 1)"), 1);
 }
 
+/* Write the definition forms/<id>.xml of the running instance. */
+static void
+put_definition(const char *id, const char *xml)
+{
+	char	 path[PATH_MAX + 64];
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/share/forms/%s.xml", T.dir, id);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fputs(xml, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/*
+ * A receipt shows the questions as they were asked: after the form is
+ * changed (a question reworded, another removed), the earlier submission
+ * still reads as sent, with the bill of its day.
+ */
+static void
+test_receipt_after_form_change(void **state)
+{
+	static const char v1[] =
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<service id=\"wandel\" version=\"1\" category=\"ordnung\">\n"
+	    "  <title xml:lang=\"de\">Wandel</title>\n"
+	    "  <clerk ref=\"ordnung-2\"/>\n"
+	    "  <fee cents=\"500\"><label xml:lang=\"de\">Alte Geb\xc3\xbchr</label>"
+	    "<legal xml:lang=\"de\">Satzung</legal></fee>\n"
+	    "  <page id=\"p\"><field name=\"wish\" type=\"text\">"
+	    "<label xml:lang=\"de\">Alter Wunsch</label></field>"
+	    "<field name=\"gone\" type=\"text\">"
+	    "<label xml:lang=\"de\">Bald weg</label></field></page>\n"
+	    "</service>\n";
+	static const char v2[] =
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<service id=\"wandel\" version=\"2\" category=\"ordnung\">\n"
+	    "  <title xml:lang=\"de\">Wandel</title>\n"
+	    "  <clerk ref=\"ordnung-2\"/>\n"
+	    "  <fee cents=\"0\"/>\n"
+	    "  <page id=\"p\"><field name=\"wish\" type=\"text\">"
+	    "<label xml:lang=\"de\">Neuer Wunsch</label></field></page>\n"
+	    "</service>\n";
+	static const char body[] = "wish=Sonne&gone=Regen&_confirm=1";
+	char	 ref[32], token[80], path[PATH_MAX + 64];
+	struct resp r;
+
+	(void)state;
+	put_definition("wandel", v1);
+	assert_int_equal(http("POST", SCRIPT "/services/wandel", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	parse_receipt_location(resp_header(&r, "Location"), ref, sizeof(ref),
+	    token, sizeof(token));
+
+	put_definition("wandel", v2);
+	snprintf(path, sizeof(path), SCRIPT "/receipt/%s?token=%s", ref, token);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	snprintf(path, sizeof(path), "%s/share/forms/wandel.xml", T.dir);
+	unlink(path);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<dt>Alter Wunsch</dt><dd>Sonne</dd>"));
+	assert_non_null(strstr(r.body, "<dt>Bald weg</dt><dd>Regen</dd>"));
+	assert_null(strstr(r.body, "Neuer Wunsch"));
+	assert_non_null(strstr(r.body, "Alte Geb\xc3\xbchr"));
+}
+
 /* The route decides before the body is read: 404 and 405, not 400. */
 static void
 test_post_to_wrong_place(void **state)
@@ -1664,6 +1730,7 @@ main(void)
 		cmocka_unit_test_teardown(test_certificate_order, free_tracked),
 		cmocka_unit_test_teardown(test_business_registration, free_tracked),
 		cmocka_unit_test_teardown(test_business_upload, free_tracked),
+		cmocka_unit_test_teardown(test_receipt_after_form_change, free_tracked),
 		cmocka_unit_test_teardown(test_unstorable_characters, free_tracked),
 		cmocka_unit_test_teardown(test_form_not_cached, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),

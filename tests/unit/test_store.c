@@ -381,6 +381,34 @@ test_store_upload_expire(void **state)
 }
 
 /*
+ * The definition a submission was made with comes back with it, kept
+ * once however many submissions share the same text.
+ */
+static void
+test_store_definition_kept(void **state)
+{
+	struct fixture *f = *state;
+	struct store_new a = sample(KEY, "00112233445566778899aabbccddeeff");
+	struct store_new b = sample(KEY2, "ffeeddccbbaa99887766554433221100");
+	struct store_new c = sample(NULL, "0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+	struct store_receipt r1, r2, r3;
+	struct store_submission sub;
+
+	a.definition_xml = b.definition_xml = "<service id=\"x\" version=\"1\"/>";
+	c.definition_xml = "<service id=\"x\" version=\"2\"/>";
+	assert_int_equal(store_submit(f->s, &a, &r1), STORE_OK);
+	assert_int_equal(store_submit(f->s, &b, &r2), STORE_OK);
+	assert_int_equal(store_submit(f->s, &c, &r3), STORE_OK);
+	assert_int_equal(count_in(f, "definition"), 2);
+	assert_int_equal(store_find(f->s, r2.ref, r2.token, &sub), STORE_OK);
+	assert_string_equal(sub.definition_xml, a.definition_xml);
+	store_submission_free(&sub);
+	assert_int_equal(store_find(f->s, r3.ref, r3.token, &sub), STORE_OK);
+	assert_string_equal(sub.definition_xml, c.definition_xml);
+	store_submission_free(&sub);
+}
+
+/*
  * A database made by the first schema (as `rathaus init` of the last
  * release left it) migrates with its submissions intact.
  */
@@ -433,13 +461,14 @@ test_store_migrate_from_1(void **state)
 	assert_int_equal(store_open(&s, dir, 1), STORE_OK);
 	assert_int_equal(store_migrate(s, &from, &to), STORE_OK);
 	assert_int_equal(from, 1);
-	assert_int_equal(to, 2);
+	assert_int_equal(to, 3);
 	store_close(s);
 	assert_int_equal(store_open(&s, dir, 0), STORE_OK);
 	assert_int_equal(store_find(s, "2026-000001-7",
 	    "00112233445566778899aabbccddeeff", &sub), STORE_OK);
 	assert_string_equal(sub.service, "osterfeuer");
 	assert_int_equal(sub.nhistory, 1);
+	assert_null(sub.definition_xml);	/* none was kept then */
 	store_submission_free(&sub);
 	/* The new table works, and the counter went on where it was. */
 	assert_int_equal(store_upload_put(s, KEY2, "scan", "a.pdf",
@@ -458,6 +487,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_store_submit_and_find, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_definition_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_wrong_token_is_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_double_submit_is_one_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_references_count_per_year, setup, teardown),
