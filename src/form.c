@@ -51,6 +51,23 @@ form_diag_add(struct form_diag *d, const char *file, long line,
 	buf_addch(&d->text, '\n');
 }
 
+/* Something to fix that does not stop the definition from working. */
+void
+form_diag_warn(struct form_diag *d, const char *file, long line,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (d == NULL)
+		return;
+	d->warnings++;
+	buf_printf(&d->text, "%s:%ld: warning: ", file, line);
+	va_start(ap, fmt);
+	buf_vprintf(&d->text, fmt, ap);
+	va_end(ap);
+	buf_addch(&d->text, '\n');
+}
+
 void
 form_diag_free(struct form_diag *d)
 {
@@ -1245,6 +1262,66 @@ form_catalog(struct form_share *s, struct form **out, size_t *nout,
 	return 0;
 }
 
+/* The xml:lang of an element itself (not inherited), without copying. */
+static int
+form_attr_lang(xmlNodePtr n, const char **lang)
+{
+	xmlAttrPtr a;
+
+	for (a = n->properties; a != NULL; a = a->next)
+		if (a->ns != NULL && xmlStrEqual(a->ns->href, XML_XML_NAMESPACE) &&
+		    xmlStrEqual(a->name, (const xmlChar *)"lang") &&
+		    a->children != NULL && a->children->content != NULL) {
+			*lang = (const char *)a->children->content;
+			return 0;
+		}
+	return -1;
+}
+
+/*
+ * The portal speaks German and English: every text a citizen reads in
+ * German (a label, a hint, a title, a note) should have its English
+ * counterpart beside it, or English pages show German there. Counted per
+ * element name under each parent, as texts come one per language (or, for
+ * documents and notes, as many in each). Keywords are not translations.
+ * A warning: German stands in, the form works.
+ */
+static void
+form_lint_english(xmlNodePtr parent, const char *path, struct form_diag *diag)
+{
+	xmlNodePtr c, d;
+	const char *lang;
+	int	 de, en, seen;
+
+	for (c = parent->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		form_lint_english(c, path, diag);
+		if (form_attr_lang(c, &lang) != 0 || strcmp(lang, "de") != 0 ||
+		    form_is(c, "keyword"))
+			continue;
+		/* Once per name: at its first German text. */
+		for (seen = 0, d = parent->children; d != c; d = d->next)
+			if (d->type == XML_ELEMENT_NODE &&
+			    xmlStrEqual(d->name, c->name) &&
+			    form_attr_lang(d, &lang) == 0 &&
+			    strcmp(lang, "de") == 0)
+				seen = 1;
+		if (seen)
+			continue;
+		for (de = en = 0, d = parent->children; d != NULL; d = d->next)
+			if (d->type == XML_ELEMENT_NODE &&
+			    xmlStrEqual(d->name, c->name) &&
+			    form_attr_lang(d, &lang) == 0) {
+				de += strcmp(lang, "de") == 0;
+				en += strcmp(lang, "en") == 0;
+			}
+		if (en < de)
+			form_diag_warn(diag, path, xmlGetLineNo(c),
+			    "no English text for this <%s>", (const char *)c->name);
+	}
+}
+
 /*
  * What the portal survives but an administrator should fix, checked by
  * `rathaus lint` only: a service in no category of data/categories.xml
@@ -1254,6 +1331,7 @@ int
 form_lint(const struct form_share *s, const struct form *f, const char *path,
     struct form_diag *diag)
 {
+	form_lint_english(xmlDocGetRootElement(f->doc), path, diag);
 	if (form_category(s, f->category) != NULL)
 		return 0;
 	form_diag_add(diag, path, xmlGetLineNo(xmlDocGetRootElement(f->doc)),

@@ -56,6 +56,7 @@ enum form_kind {
 struct form_diag {
 	struct buf	 text;
 	int		 errors;
+	int		 warnings;
 };
 
 struct form_field {
@@ -131,6 +132,8 @@ extern const char *const form_type_names[FORM__TYPES];
 
 void	 form_diag_init(struct form_diag *);
 void	 form_diag_add(struct form_diag *, const char *file, long line,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void	 form_diag_warn(struct form_diag *, const char *file, long line,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	 form_diag_free(struct form_diag *);
 
