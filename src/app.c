@@ -222,7 +222,6 @@ app_expand_codes(const struct form *f, xmlNodePtr n)
 	return 0;
 }
 
-/* Copy the definition and put the clerk's contact data into it. */
 /*
  * Of several fee schedules the copy keeps the one in effect today, so
  * that the stylesheets know one <fee> only.
@@ -250,6 +249,7 @@ app_current_fee(struct app *a, const struct form *f, xmlNodePtr svc)
 	}
 }
 
+/* Copy the definition and put the clerk's contact data into it. */
 xmlNodePtr
 app_service_node(struct app *a, const struct form *f, xmlNodePtr parent)
 {

@@ -218,6 +218,7 @@ fee_bill(const struct form *f, const struct valid_result *res,
 	memset(b, 0, sizeof(*b));
 	if (fee == NULL)
 		return 0;
+	b->schedule = fee;
 	cents = fee_cents(fee);
 	base = fee;
 	for (r = fee->children; r != NULL; r = r->next)
@@ -260,21 +261,28 @@ fee_bill_free(struct fee_bill *b)
 	memset(b, 0, sizeof(*b));
 }
 
+static int
+fee_copy(xmlNodePtr n, xmlNodePtr to)
+{
+	xmlNodePtr copy;
+
+	if ((copy = xmlDocCopyNode(n, to->doc, 1)) == NULL ||
+	    xmlAddChild(to, copy) == NULL) {
+		xmlFreeNode(copy);
+		return -1;
+	}
+	return 0;
+}
+
 /* Copy the <label>s of `from` under `to`: the record keeps its words. */
 static int
 fee_copy_labels(xmlNodePtr from, xmlNodePtr to)
 {
-	xmlNodePtr c, copy;
+	xmlNodePtr c;
 
-	for (c = from->children; c != NULL; c = c->next) {
-		if (!fee_is(c, "label"))
-			continue;
-		if ((copy = xmlDocCopyNode(c, to->doc, 1)) == NULL ||
-		    xmlAddChild(to, copy) == NULL) {
-			xmlFreeNode(copy);
+	for (c = from->children; c != NULL; c = c->next)
+		if (fee_is(c, "label") && fee_copy(c, to) == -1)
 			return -1;
-		}
-	}
 	return 0;
 }
 
@@ -310,6 +318,11 @@ fee_bill_xml(const struct form *f, const struct fee_bill *b,
 	if ((fee = fee_elem(parent, "fee", (const char *[]){ "total", num[0],
 	    NULL })) == NULL)
 		return NULL;
+	/* The legal basis of the schedule it was computed by. */
+	for (line = b->schedule ? b->schedule->children : NULL; line != NULL;
+	    line = line->next)
+		if (fee_is(line, "legal") && fee_copy(line, fee) == -1)
+			return NULL;
 	for (i = 0; i < b->nlines; i++) {
 		snprintf(num[0], sizeof(num[0]), "%ld", b->lines[i].qty);
 		snprintf(num[1], sizeof(num[1]), "%ld", b->lines[i].unit);
@@ -325,11 +338,14 @@ fee_bill_xml(const struct form *f, const struct fee_bill *b,
 	    form_attr(b->waiver, "field"), "value",
 	    form_attr(b->waiver, "value"), NULL })) == NULL)
 		return NULL;
-	/* The chosen option's words say why ("for pension purposes"). */
+	/*
+	 * The chosen option's words say why ("for pension purposes"); for a
+	 * ticked box, its question.
+	 */
 	fld = form_field(f, form_attr(b->waiver, "field"));
-	for (opt = fld ? form_option(fld, form_attr(b->waiver, "value")) :
-	    NULL; opt != NULL; opt = NULL)
-		if (fee_copy_labels(opt, line) == -1)
-			return NULL;
+	opt = fld == NULL ? NULL : fld->type == FORM_CHECKBOX ? fld->node :
+	    form_option(fld, form_attr(b->waiver, "value"));
+	if (opt != NULL && fee_copy_labels(opt, line) == -1)
+		return NULL;
 	return fee;
 }

@@ -18,6 +18,7 @@ struct fee_line {
 };
 
 struct fee_bill {
+	xmlNodePtr	 schedule;	/* the <fee> in effect */
 	struct fee_line	*lines;
 	size_t		 nlines;
 	xmlNodePtr	 waiver;	/* the <waive> that applies, or NULL */

@@ -952,13 +952,14 @@ form_named_field(const struct form *f, const char *path, xmlNodePtr at,
 /*
  * Every term of a when="field=value ..." names another field with choices
  * and one of its answers: a condition that can never be true is an error.
- * A condition of a page or group must not name its own questions, and a
- * page's must be answered on an earlier page.
+ * A condition of a page or group must not name its own questions, and
+ * nothing may wait for a question on a later page (`later`: the page of
+ * what has the condition).
  */
 static int
 form_check_when(const struct form *f, const char *path, xmlNodePtr at,
     const char *when, const struct form_field *self, long group, long page,
-    struct form_diag *diag)
+    size_t later, struct form_diag *diag)
 {
 	const struct form_field *dep;
 	const char *p, *eq;
@@ -997,9 +998,10 @@ form_check_when(const struct form *f, const char *path, xmlNodePtr at,
 			    group >= 0 ? "group" : "page",
 			    form_attr(at, group >= 0 ? "name" : "id"), name);
 			rc = -1;
-		} else if (page >= 0 && dep->page > (size_t)page) {
+		} else if (dep->page > later) {
+			/* Asked before its answer: it would fail only at the end. */
 			form_diag_add(diag, path, xmlGetLineNo(at),
-			    "page condition refers to '%s' on a later page", name);
+			    "condition refers to '%s' on a later page", name);
 			rc = -1;
 		} else if (dep->type != FORM_SELECT &&
 		    dep->type != FORM_RADIO && dep->type != FORM_CHECKBOX) {
@@ -1026,15 +1028,17 @@ form_check_conditions(const struct form *f, const char *path,
 
 	for (i = 0; i < f->nfields; i++)
 		if (form_check_when(f, path, f->fields[i].node,
-		    f->fields[i].when, &f->fields[i], -1, -1, diag) == -1)
+		    f->fields[i].when, &f->fields[i], -1, -1, f->fields[i].page,
+		    diag) == -1)
 			rc = -1;
 	for (i = 0; i < f->ngroups; i++)
 		if (form_check_when(f, path, f->groups[i].node,
-		    f->groups[i].when, NULL, (long)i, -1, diag) == -1)
+		    f->groups[i].when, NULL, (long)i, -1, f->groups[i].page,
+		    diag) == -1)
 			rc = -1;
 	for (i = 0; i < f->npages; i++)
 		if (form_check_when(f, path, f->pages[i].node,
-		    f->pages[i].when, NULL, -1, (long)i, diag) == -1)
+		    f->pages[i].when, NULL, -1, (long)i, i, diag) == -1)
 			rc = -1;
 	return rc;
 }

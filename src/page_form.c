@@ -94,13 +94,16 @@ page_form_accepted(const char *in, struct buf *accept)
 
 /*
  * <warnings><warning field=".."/></warnings> for the warnings of `page`
- * not yet accepted, each added to `accept`: the re-shown page carries
- * them back as _accept, and sent again they count.
+ * not yet accepted. When the page has no errors, the warning summary is
+ * shown and each is added to `accept`: the re-shown page carries them
+ * back as _accept, and sent again they count. Beside errors they are only
+ * noted at their fields: the summary shows them once the errors are gone.
  */
 static int
 page_form_warnings(xmlNodePtr parent, const struct valid_result *res,
     size_t page, struct buf *accept)
 {
+	int	 accepting = !page_form_has_error(res, page);
 	xmlNodePtr w = NULL;
 	size_t	 i;
 
@@ -112,8 +115,9 @@ page_form_warnings(xmlNodePtr parent, const struct valid_result *res,
 		    NULL)) == NULL) || app_elem(w, "warning", NULL, "field",
 		    res->warnings[i], NULL) == NULL)
 			return -1;
-		buf_printf(accept, "%s%s", accept->len ? "," : "",
-		    res->warnings[i]);
+		if (accepting)
+			buf_printf(accept, "%s%s", accept->len ? "," : "",
+			    res->warnings[i]);
 	}
 	return accept->failed ? -1 : 0;
 }
@@ -158,26 +162,41 @@ page_form_store(struct app *a, const struct form *f,
 	struct buf loc;
 	char	 token[REF_TOKEN_LEN + 1], created[21];
 	char	*answers, *definition;
+	const char **files;
+	size_t	 i, k;
 	int	 rc;
 
 	memset(&n, 0, sizeof(n));
-	if (fee_bill(f, res, &a->today, &bill) == -1)
+	/* The file fields answered with a file: only those are kept. */
+	if ((files = calloc(res->nvalues + 1, sizeof(*files))) == NULL)
 		return -1;
+	for (i = 0, k = 0; i < res->nvalues; i++)
+		if (res->values[i].field->type == FORM_FILE &&
+		    res->values[i].asked && res->values[i].value[0] != '\0')
+			files[k++] = res->values[i].name;
+	if (fee_bill(f, res, &a->today, &bill) == -1) {
+		free(files);
+		return -1;
+	}
 	answers = page_form_answers(f, res, &bill);
 	n.fee_cents = bill.total;
 	fee_bill_free(&bill);
-	if (answers == NULL)
+	if (answers == NULL) {
+		free(files);
 		return -1;
+	}
 	n.service = f->id;
 	n.version = f->version;
 	n.values_xml = answers;
 	/* Kept with it: the answers stay readable when the form changes. */
 	if ((definition = form_text(f)) == NULL) {
 		free(answers);
+		free(files);
 		return -1;
 	}
 	n.definition_xml = definition;
 	n.submit_key = key;
+	n.files = files;
 	n.lang = a->lang;
 	n.token = token;
 	n.created = created;
@@ -186,11 +205,13 @@ page_form_store(struct app *a, const struct form *f,
 	    app_store(a) != 0) {
 		free(answers);
 		free(definition);
+		free(files);
 		return -1;
 	}
 	rc = store_submit(a->store, &n, &r);
 	free(answers);
 	free(definition);
+	free(files);
 	if (rc == STORE_BUSY) {
 		/* Nothing was stored; the citizen may simply send again. */
 		fprintf(stderr, "rathaus: store busy, answered 503\n");

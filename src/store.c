@@ -398,43 +398,48 @@ store_insert(struct store *s, const struct store_new *n, const char *ref)
 }
 
 /*
- * A new submission takes the files of its form key: the staged ones, and
+ * A new submission takes the files of its form key for the fields it
+ * answers with a file (`fields`, NULL-terminated): the staged ones, and
  * a copy of those an earlier submission with the same key claimed and
  * that were not replaced since (Back, change another answer, send again:
- * the second record needs its files too). Within store_submit's
- * transaction.
+ * the second record needs its files too). A file for a question no longer
+ * asked stays staged, and expires. Within store_submit's transaction.
  */
 static int
-store_upload_claim(struct store *s, const char *key, const char *ref)
+store_upload_claim(struct store *s, const char *key, const char *ref,
+    const char *const *fields)
 {
 	static const char *const sql[] = {
 		"INSERT INTO upload(submit_key, field, filename, mime, size,"
 		" data, created, ref) SELECT submit_key, field, filename, mime,"
 		" size, data, created, ?2 FROM upload u WHERE submit_key = ?1"
-		" AND ref IS NOT NULL AND id = (SELECT max(id) FROM upload"
-		" WHERE submit_key = ?1 AND field = u.field)",
+		" AND field = ?3 AND ref IS NOT NULL AND id = (SELECT max(id)"
+		" FROM upload WHERE submit_key = ?1 AND field = ?3)",
 		"UPDATE upload SET ref = ?2 WHERE submit_key = ?1"
-		" AND ref IS NULL",
+		" AND field = ?3 AND ref IS NULL",
 	};
 	sqlite3_stmt *st;
-	size_t	 i;
+	size_t	 i, k;
 	int	 rc;
 
-	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) !=
-		    SQLITE_OK)
-			return store_fail(s, "claim uploads");
-		if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) !=
-		    SQLITE_OK ||
-		    sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC) !=
-		    SQLITE_OK)
-			rc = SQLITE_ERROR;
-		else
-			rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return store_fail(s, "claim uploads");
-	}
+	for (k = 0; fields != NULL && fields[k] != NULL; k++)
+		for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+			if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) !=
+			    SQLITE_OK)
+				return store_fail(s, "claim uploads");
+			if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) !=
+			    SQLITE_OK ||
+			    sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC) !=
+			    SQLITE_OK ||
+			    sqlite3_bind_text(st, 3, fields[k], -1,
+			    SQLITE_STATIC) != SQLITE_OK)
+				rc = SQLITE_ERROR;
+			else
+				rc = sqlite3_step(st);
+			sqlite3_finalize(st);
+			if (rc != SQLITE_DONE)
+				return store_fail(s, "claim uploads");
+		}
 	return STORE_OK;
 }
 
@@ -462,7 +467,8 @@ store_submit(struct store *s, const struct store_new *n,
 	    ref_format(r->ref, n->year, seq) == -1 ||
 	    store_insert(s, n, r->ref) != STORE_OK ||
 	    (n->submit_key != NULL &&
-	    store_upload_claim(s, n->submit_key, r->ref) != STORE_OK) ||
+	    store_upload_claim(s, n->submit_key, r->ref, n->files) !=
+	    STORE_OK) ||
 	    store_exec(s, "COMMIT;") != STORE_OK) {
 		if (*s->err == '\0')
 			snprintf(s->err, sizeof(s->err), "reference overflow");

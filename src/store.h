@@ -34,6 +34,7 @@ struct store_new {
 	const char	*definition_xml; /* what it was made with, or NULL */
 	long		 fee_cents;
 	const char	*submit_key;	/* double-submit key, may be NULL */
+	const char *const *files;	/* file fields to claim, NULL-ended */
 	const char	*lang;
 	const char	*token;		/* from ref_token() */
 	const char	*created;	/* ISO 8601 UTC */

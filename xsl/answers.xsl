@@ -220,11 +220,12 @@
             </tr>
           </tfoot>
         </table>
-        <xsl:if test="$S/fee/legal">
+        <!-- The basis it was computed by, kept with it. -->
+        <xsl:if test="$fee/legal">
           <p class="fee-legal">
             <xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.legal'"/></xsl:call-template>
             <xsl:text>: </xsl:text>
-            <xsl:call-template name="t"><xsl:with-param name="of" select="$S/fee/legal"/></xsl:call-template>
+            <xsl:call-template name="t"><xsl:with-param name="of" select="$fee/legal"/></xsl:call-template>
           </p>
         </xsl:if>
       </xsl:when>

@@ -182,7 +182,6 @@
         <p class="step">
           <xsl:call-template name="msg">
             <xsl:with-param name="key" select="'form.step'"/>
-            <xsl:with-param name="key" select="'form.step'"/>
           </xsl:call-template>
           <xsl:value-of select="concat(' ', count($asked[following-sibling::page[@id = $P/@id]]) + 1, ' ')"/>
           <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.of'"/></xsl:call-template>

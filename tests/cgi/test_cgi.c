@@ -1154,6 +1154,16 @@ test_warning_then_send_anyway(void **state)
 
 	(void)state;
 	memcpy(f, dog, sizeof(dog));
+	/* Beside an error the warning is noted, not yet taken as read. */
+	field_set(f, n, "breed", "");
+	body = form_encode(f, n);
+	assert_int_equal(http("POST", SCRIPT "/services/hundeanmeldung", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "id=\"f-chip-warning\""));
+	assert_null(strstr(r.body, "name=\"_accept\""));
+	field_set(f, n, "breed", "Mischling");
+
 	body = form_encode(f, n);
 	assert_int_equal(http("POST", SCRIPT "/services/hundeanmeldung", body,
 	    strlen(body), &r), 0);
@@ -1549,6 +1559,18 @@ test_business_upload(void **state)
 	assert_int_equal(db_number("SELECT count(*) FROM upload WHERE "
 	    "field = 'permit_copy' AND ref = (SELECT ref FROM submission "
 	    "ORDER BY rowid DESC LIMIT 1)"), 1);
+
+	/* Back, no permit after all: the file is not kept with that one. */
+	*strstr(body, "&permit=liegt_vor") = '\0';
+	strncat(body, "&permit=nein&email=a%40b.de&truthful=yes&_confirm=1",
+	    sizeof(body) - strlen(body) - 1);
+	assert_int_equal(http("POST", SCRIPT "/services/gewerbeanmeldung",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(count_submissions(), before + 2);
+	assert_int_equal(db_number("SELECT count(*) FROM upload WHERE "
+	    "ref = (SELECT ref FROM submission ORDER BY rowid DESC LIMIT 1)"),
+	    0);
 }
 
 /* Write the definition forms/<id>.xml of the running instance. */

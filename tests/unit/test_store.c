@@ -50,10 +50,14 @@ teardown(void **state)
 	return 0;
 }
 
+/* The file fields a sample submission answers with a file. */
+static const char *const scan_only[] = { "scan", NULL };
+
 static struct store_new
 sample(const char *key, const char *token)
 {
 	struct store_new n = {
+		.files = scan_only,
 		.service = "osterfeuer", .version = 1,
 		.values_xml = "<values><value name=\"name\">Anna</value></values>",
 		.fee_cents = 0, .submit_key = key, .lang = "de", .token = token,
@@ -323,6 +327,35 @@ test_store_upload_claim(void **state)
 	assert_int_equal(count_uploads(f), 3);
 }
 
+/*
+ * Only the file fields the submission answers are claimed: a file for a
+ * question no longer asked stays staged (and expires), never stored with
+ * the submission.
+ */
+static void
+test_store_upload_claim_answered_only(void **state)
+{
+	struct fixture *f = *state;
+	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
+	struct store_receipt r;
+	struct store_upload u, *v;
+	size_t	 nv;
+
+	put(f, KEY, "scan", "a.pdf", pdf, sizeof(pdf) - 1,
+	    "2026-03-01T10:00:00Z");
+	put(f, KEY, "photo", "b.png", png, sizeof(png) - 1,
+	    "2026-03-01T10:00:00Z");
+	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
+	assert_int_equal(store_upload_get(f->s, r.ref, "scan", &u), STORE_OK);
+	store_upload_free(&u);
+	assert_int_equal(store_upload_get(f->s, r.ref, "photo", &u),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_upload_list(f->s, KEY, &v, &nv), STORE_OK);
+	assert_int_equal(nv, 2);
+	assert_int_equal(v[0].claimed + v[1].claimed, 1);
+	free(v);
+}
+
 /* A double submission keeps one record and one claim. */
 static void
 test_store_upload_double_submit(void **state)
@@ -488,6 +521,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_store_submit_and_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_definition_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_upload_claim_answered_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_wrong_token_is_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_double_submit_is_one_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_references_count_per_year, setup, teardown),
