@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "store.h"
+#include "store_int.h"
 
 /*
  * The busy handler sleeps in short steps: with the default one, sixteen
@@ -18,11 +19,6 @@
 #define STORE_BUSY_MS		10000
 #define STORE_BUSY_STEP_US	500
 
-struct store {
-	sqlite3	*db;
-	struct timespec busy_since;	/* first BUSY of the current wait */
-	char	 err[256];
-};
 
 /* Each entry moves the schema one user_version up; never edit old ones. */
 static const char *const store_migrations[] = {
@@ -79,6 +75,50 @@ static const char *const store_migrations[] = {
 	");"
 	"ALTER TABLE submission ADD COLUMN definition_id INTEGER"
 	"  REFERENCES definition(id);",
+	/* 4: the back office: who changed a status and what the citizen was
+	 * told, internal notes, an append-only audit log, the mail outbox,
+	 * the citizen's address for notifications, retention */
+	"ALTER TABLE status_event ADD COLUMN actor TEXT;"
+	"ALTER TABLE status_event ADD COLUMN message TEXT;"
+	"ALTER TABLE submission ADD COLUMN email TEXT;"
+	"ALTER TABLE submission ADD COLUMN purged TEXT;"
+	"CREATE INDEX submission_service ON submission(service, created);"
+	"CREATE INDEX submission_status ON submission(status);"
+	"CREATE TABLE note ("
+	"  id INTEGER PRIMARY KEY,"
+	"  submission_id INTEGER NOT NULL REFERENCES submission(id),"
+	"  author TEXT NOT NULL,"
+	"  at TEXT NOT NULL,"
+	"  text TEXT NOT NULL"
+	");"
+	"CREATE INDEX note_submission ON note(submission_id);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  ref TEXT,"
+	"  before TEXT,"
+	"  after TEXT,"
+	"  detail TEXT"
+	");"
+	"CREATE INDEX audit_ref ON audit(ref);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  created TEXT NOT NULL,"
+	"  recipient TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_try TEXT NOT NULL,"
+	"  sent TEXT,"
+	"  last_error TEXT"
+	");"
+	"CREATE INDEX outbox_due ON outbox(next_try) WHERE sent IS NULL;",
 };
 
 #define STORE_VERSION	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -102,7 +142,7 @@ store_busy(void *arg, int count)
 	return 1;
 }
 
-static int
+int
 store_fail(struct store *s, const char *what)
 {
 	snprintf(s->err, sizeof(s->err), "%.60s: %.180s", what,
@@ -116,7 +156,7 @@ store_errmsg(const struct store *s)
 	return s->err;
 }
 
-static int
+int
 store_exec(struct store *s, const char *sql)
 {
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -125,7 +165,7 @@ store_exec(struct store *s, const char *sql)
 }
 
 /* BEGIN IMMEDIATE: STORE_BUSY when another writer held the lock too long. */
-static int
+int
 store_begin(struct store *s)
 {
 	if (store_exec(s, "BEGIN IMMEDIATE;") == STORE_OK)
@@ -242,7 +282,7 @@ store_close(struct store *s)
 	free(s);
 }
 
-static void
+void
 store_copy(char *dst, size_t size, const unsigned char *src)
 {
 	snprintf(dst, size, "%s", src ? (const char *)src : "");
@@ -360,10 +400,14 @@ store_insert(struct store *s, const struct store_new *n, const char *ref)
 		return rc;
 	if (sqlite3_prepare_v2(s->db,
 	    "INSERT INTO submission(ref, token, service, service_version,"
-	    " answers, fee_cents, created, submit_key, lang, definition_id)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &st,
-	    NULL) != SQLITE_OK)
+	    " answers, fee_cents, created, submit_key, lang, definition_id,"
+	    " email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	    -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "insert");
+	if (n->email != NULL && *n->email != '\0')
+		sqlite3_bind_text(st, 11, n->email, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 11);
 	if (def != 0)
 		sqlite3_bind_int64(st, 10, def);
 	else
@@ -444,6 +488,33 @@ store_upload_claim(struct store *s, const char *key, const char *ref,
 }
 
 /*
+ * Put a mail into the outbox, due now; only from a store_mails_fn, inside
+ * the transaction of the change that causes it. Sent after the response
+ * (mail_flush) or later by `rathaus outbox`.
+ */
+int
+store_queue_mail(struct store *s, const char *to, const char *subject,
+    const char *body)
+{
+	sqlite3_stmt *st;
+	int	 rc;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO outbox(created, recipient,"
+	    " subject, body, next_try) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ',"
+	    " 'now'), ?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", -1,
+	    &st, NULL) != SQLITE_OK)
+		return store_fail(s, "queue mail");
+	if (sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 2, subject, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 3, body, -1, SQLITE_STATIC) != SQLITE_OK)
+		rc = SQLITE_ERROR;
+	else
+		rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "queue mail");
+}
+
+/*
  * Store one submission in one transaction. A key seen before returns the
  * first submission's receipt instead: a reload or a double click must not
  * create a second record.
@@ -463,12 +534,14 @@ store_submit(struct store *s, const struct store_new *n,
 		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
 		return rc;
 	}
+	store_copy(r->token, sizeof(r->token), (const unsigned char *)n->token);
 	if (store_next_seq(s, n->year, &seq) != STORE_OK ||
 	    ref_format(r->ref, n->year, seq) == -1 ||
 	    store_insert(s, n, r->ref) != STORE_OK ||
 	    (n->submit_key != NULL &&
 	    store_upload_claim(s, n->submit_key, r->ref, n->files) !=
 	    STORE_OK) ||
+	    (n->mails != NULL && n->mails(s, n->mails_arg, r) != 0) ||
 	    store_exec(s, "COMMIT;") != STORE_OK) {
 		if (*s->err == '\0')
 			snprintf(s->err, sizeof(s->err), "reference overflow");
@@ -476,7 +549,6 @@ store_submit(struct store *s, const struct store_new *n,
 		memset(r, 0, sizeof(*r));
 		return STORE_ERROR;
 	}
-	store_copy(r->token, sizeof(r->token), (const unsigned char *)n->token);
 	return STORE_OK;
 }
 

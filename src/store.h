@@ -27,6 +27,17 @@ enum store_rc {
 
 struct store;
 
+struct store_receipt;
+
+/*
+ * Queues the mails a change causes, called by the store inside the
+ * change's own transaction (so both happen or neither), with what the
+ * change made (the new reference); it calls store_queue_mail per mail.
+ * Not 0: the whole change is rolled back.
+ */
+typedef int (*store_mails_fn)(struct store *, void *arg,
+    const struct store_receipt *);
+
 struct store_new {
 	const char	*service;
 	long		 version;
@@ -35,6 +46,9 @@ struct store_new {
 	long		 fee_cents;
 	const char	*submit_key;	/* double-submit key, may be NULL */
 	const char *const *files;	/* file fields to claim, NULL-ended */
+	const char	*email;		/* the citizen's, for notices, or NULL */
+	store_mails_fn	 mails;		/* or NULL */
+	void		*mails_arg;
 	const char	*lang;
 	const char	*token;		/* from ref_token() */
 	const char	*created;	/* ISO 8601 UTC */
@@ -80,6 +94,8 @@ int	 store_open(struct store **, const char *data_dir, int create);
 int	 store_migrate(struct store *, int *from, int *to);
 void	 store_close(struct store *);
 const char *store_errmsg(const struct store *);
+int	 store_queue_mail(struct store *, const char *to, const char *subject,
+	    const char *body);
 int	 store_submit(struct store *, const struct store_new *,
 	    struct store_receipt *);
 int	 store_find(struct store *, const char *ref, const char *token,

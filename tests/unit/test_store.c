@@ -441,6 +441,43 @@ test_store_definition_kept(void **state)
 	store_submission_free(&sub);
 }
 
+/* A mail callback that queues one mail naming the new reference. */
+static int
+queue_one(struct store *s, void *arg, const struct store_receipt *r)
+{
+	char	 subject[64];
+
+	if (arg != NULL)
+		return -1;	/* the test's way of failing */
+	snprintf(subject, sizeof(subject), "Eingang %s", r->ref);
+	return store_queue_mail(s, "erika@example.org", subject, "Text");
+}
+
+/*
+ * Mails are queued in the transaction of the change: with it, or (when
+ * composing fails) neither the submission nor the mail.
+ */
+static void
+test_store_mail_with_submission(void **state)
+{
+	struct fixture *f = *state;
+	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
+	struct store_new bad = sample(KEY2, "ffeeddccbbaa99887766554433221100");
+	struct store_receipt r;
+	int	 fail = 1;
+
+	n.mails = queue_one;
+	n.email = "erika@example.org";
+	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
+	assert_int_equal(count_in(f, "outbox"), 1);
+
+	bad.mails = queue_one;
+	bad.mails_arg = &fail;
+	assert_int_equal(store_submit(f->s, &bad, &r), STORE_ERROR);
+	assert_int_equal(count_in(f, "submission"), 1);
+	assert_int_equal(count_in(f, "outbox"), 1);
+}
+
 /*
  * A database made by the first schema (as `rathaus init` of the last
  * release left it) migrates with its submissions intact.
@@ -494,7 +531,7 @@ test_store_migrate_from_1(void **state)
 	assert_int_equal(store_open(&s, dir, 1), STORE_OK);
 	assert_int_equal(store_migrate(s, &from, &to), STORE_OK);
 	assert_int_equal(from, 1);
-	assert_int_equal(to, 3);
+	assert_int_equal(to, 4);
 	store_close(s);
 	assert_int_equal(store_open(&s, dir, 0), STORE_OK);
 	assert_int_equal(store_find(s, "2026-000001-7",
@@ -521,6 +558,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_store_submit_and_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_definition_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_mail_with_submission, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_upload_claim_answered_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_wrong_token_is_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_double_submit_is_one_row, setup, teardown),
