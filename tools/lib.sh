@@ -9,6 +9,7 @@ RATHAUS_PACKAGES=(
     libqrencode-dev libcmocka-dev libjansson-dev
     apache2 curl zbar-tools librsvg2-bin libxml2-utils tzdata
     default-jre-headless
+    chromium chromium-driver
 )
 
 # Install whichever of the given packages (default: RATHAUS_PACKAGES) is

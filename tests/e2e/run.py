@@ -1,0 +1,835 @@
+#!/usr/bin/env python3
+"""End-to-end test: a real (headless) Chromium drives the demo portal.
+
+The portal runs in a private Apache (tools/instance) on a free loopback
+port; Chromium is driven through Debian's chromedriver with the W3C
+WebDriver protocol, spoken here with nothing but the standard library.
+Our pages have no JavaScript; the test harness uses script only to read
+the page (readyState, focus, values) and, if the keyboard cannot fill a
+date input, to set that input's value.
+
+Prints TAP. Skips (1..0 # SKIP) without chromium, chromedriver or apache2.
+On a failure a screenshot goes to $abs_top_builddir/e2e-failure-N.png.
+
+Environment (set by `make check`): abs_top_srcdir, abs_top_builddir.
+"""
+
+import base64
+import datetime
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.environ.get("abs_top_srcdir") or os.path.dirname(os.path.dirname(HERE))
+BUILD = os.environ.get("abs_top_builddir") or TOP
+WAIT = 10.0          # seconds for any one thing to happen
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+
+# Never a proxy: everything this test talks to is on 127.0.0.1.
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+# ---- small helpers -------------------------------------------------------
+
+def free_port():
+    """A port on 127.0.0.1 nobody listens on (bind to port 0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def find_program(*names):
+    for name in names:
+        path = shutil.which(name) or (
+            os.path.exists("/usr/sbin/" + name) and "/usr/sbin/" + name)
+        if path:
+            return path
+    return None
+
+
+def easter(year):
+    """Easter Sunday (Gregorian; anonymous algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l) // 451
+    month, day = divmod(h + l - 7 * m + 114, 31)
+    return datetime.date(year, month, day + 1)
+
+
+def next_easter_saturday(today):
+    """The next Karsamstag at least 5 days ahead (the form's deadline)."""
+    year = today.year
+    while True:
+        saturday = easter(year) - datetime.timedelta(days=1)
+        if saturday - today >= datetime.timedelta(days=5):
+            return saturday
+        year += 1
+
+
+def tiny_png(path):
+    """A valid 1x1 PNG, written with zlib from the standard library."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        body = kind + data
+        return (struct.pack(">I", len(data)) + body
+                + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF))
+    png = (b"\x89PNG\r\n\x1a\n"
+           + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
+           + chunk(b"IEND", b""))
+    with open(path, "wb") as f:
+        f.write(png)
+
+
+class Failure(Exception):
+    """A check that did not hold; the message is the TAP diagnostic."""
+
+
+class WebDriverError(Exception):
+    def __init__(self, error, message):
+        super().__init__(f"{error}: {message}")
+        self.error = error
+
+
+# ---- a minimal W3C WebDriver client ---------------------------------------
+
+class Element:
+    def __init__(self, driver, ref, what):
+        self.d, self.ref, self.what = driver, ref, what
+
+    def _url(self, tail=""):
+        return f"/element/{self.ref}{tail}"
+
+    def click(self):
+        self.d.cmd("POST", self._url("/click"), {})
+
+    def clear(self):
+        self.d.cmd("POST", self._url("/clear"), {})
+
+    def send_keys(self, text):
+        self.d.cmd("POST", self._url("/value"), {"text": text})
+
+    @property
+    def text(self):
+        return self.d.cmd("GET", self._url("/text"))
+
+    def prop(self, name):
+        return self.d.cmd("GET", self._url(f"/property/{name}"))
+
+    def attr(self, name):
+        return self.d.cmd("GET", self._url(f"/attribute/{name}"))
+
+    def find(self, css):
+        return self.d.find(css, within=self)
+
+    def js(self):
+        return {ELEMENT: self.ref}
+
+
+class Driver:
+    def __init__(self, chromedriver, chromium, tmp):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = open(os.path.join(tmp, "chromedriver.log"), "wb")
+        # Its own process group: chromedriver and the browsers it starts
+        # are ended together, by that group's id, in quit().
+        self.proc = subprocess.Popen(
+            [chromedriver, f"--port={self.port}", "--allowed-ips=127.0.0.1"],
+            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+        self.session = None
+        deadline = time.monotonic() + WAIT
+        while True:
+            try:
+                if self.raw("GET", "/status")["value"].get("ready"):
+                    break
+            except (OSError, ValueError, KeyError):
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("chromedriver did not start")
+            time.sleep(0.05)
+        options = {
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                "--window-size=1280,1024", "--lang=de-DE",
+                f"--user-data-dir={os.path.join(tmp, 'profile')}",
+                "--no-first-run", "--no-default-browser-check",
+                "--no-proxy-server", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--disable-default-apps", "--disable-extensions",
+                "--disable-domain-reliability", "--metrics-recording-only",
+                "--disable-client-side-phishing-detection",
+            ],
+            "prefs": {"intl.accept_languages": "de-DE,de"},
+        }
+        value = self.raw("POST", "/session", {"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "pageLoadStrategy": "normal",
+            "timeouts": {"pageLoad": int(WAIT * 1000), "script": 5000},
+            "goog:chromeOptions": options,
+        }}})["value"]
+        if "sessionId" not in value:
+            raise RuntimeError(f"no session: {value}")
+        self.session = value["sessionId"]
+        self.version = value.get("capabilities", {}).get("browserVersion", "?")
+
+    def raw(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(
+            self.base + path, data=data, method=method,
+            headers={"Content-Type": "application/json; charset=utf-8"})
+        try:
+            with OPENER.open(req, timeout=WAIT + 20) as resp:
+                return json.loads(resp.read().decode() or "{}")
+        except urllib.error.HTTPError as e:
+            try:
+                value = json.loads(e.read().decode())["value"]
+            except (ValueError, KeyError, TypeError):
+                raise WebDriverError("http", f"{e.code} {e.reason}") from None
+            raise WebDriverError(value.get("error", "?"),
+                                 value.get("message", "").split("\n")[0]) from None
+
+    def cmd(self, method, path, body=None):
+        return self.raw(method, f"/session/{self.session}{path}", body)["value"]
+
+    # navigation and the page
+    def get(self, url):
+        self.cmd("POST", "/url", {"url": url})
+
+    @property
+    def url(self):
+        return self.cmd("GET", "/url")
+
+    def execute(self, script, *args):
+        return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+    def body_text(self):
+        try:
+            return self.find("body").text
+        except WebDriverError:
+            return ""
+
+    def screenshot(self, path):
+        png = base64.b64decode(self.cmd("GET", "/screenshot"))
+        with open(path, "wb") as f:
+            f.write(png)
+
+    # elements
+    def find(self, css, within=None):
+        where = f"/element/{within.ref}/element" if within else "/element"
+        value = self.cmd("POST", where, {"using": "css selector", "value": css})
+        return Element(self, value[ELEMENT], css)
+
+    def find_all(self, css):
+        value = self.cmd("POST", "/elements", {"using": "css selector", "value": css})
+        return [Element(self, v[ELEMENT], css) for v in value]
+
+    def wait_for(self, what, test, timeout=WAIT):
+        """Poll test() until it returns something true; no fixed sleeps."""
+        deadline = time.monotonic() + timeout
+        last = None
+        while True:
+            try:
+                result = test()
+                if result:
+                    return result
+            except WebDriverError as e:
+                last = e
+            if time.monotonic() > deadline:
+                raise Failure(f"timed out after {timeout:.0f} s waiting for {what}"
+                              + (f" ({last})" if last else ""))
+            time.sleep(0.05)
+
+    def el(self, css, timeout=WAIT):
+        """The element css matches, once there is one."""
+        return self.wait_for(f"element {css}", lambda: self.find(css), timeout)
+
+    def page_ready(self):
+        return self.execute("return document.readyState") == "complete"
+
+    def submit_with(self, element, marker=None):
+        """Click a submit control and wait until the next page is loaded:
+        the old document is gone (its <html> is stale), readyState is
+        complete and, if given, the marker element is there."""
+        old = self.find("html")
+        element.click()
+
+        def replaced():
+            try:
+                old.prop("nodeName")
+                return False
+            except WebDriverError as e:
+                return e.error in ("stale element reference", "no such element")
+        self.wait_for("the next page", replaced)
+        self.wait_for("document.readyState complete", self.page_ready)
+        if marker:
+            self.el(marker)
+
+    def quit(self):
+        if self.session:
+            try:
+                self.raw("DELETE", f"/session/{self.session}")
+            except (OSError, WebDriverError):
+                pass
+            self.session = None
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(5)
+            except (OSError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        self.log.close()
+
+
+# ---- TAP --------------------------------------------------------------------
+
+class Tap:
+    def __init__(self):
+        self.steps = []     # (scenario, description, function)
+        self.n = 0
+        self.failed = 0
+        self.shots = 0
+
+    def step(self, scenario, description):
+        def register(fn):
+            self.steps.append((scenario, description, fn))
+            return fn
+        return register
+
+    def run(self, d, ctx):
+        print(f"1..{len(self.steps)}", flush=True)
+        broken = None       # the scenario whose earlier step failed
+        for scenario, description, fn in self.steps:
+            self.n += 1
+            name = f"{scenario}: {description}"
+            if broken == scenario:
+                print(f"ok {self.n} - {name} # SKIP an earlier step of {scenario} failed",
+                      flush=True)
+                continue
+            started = time.monotonic()
+            try:
+                fn(d, ctx)
+            except (Failure, WebDriverError, AssertionError, KeyError) as e:
+                self.fail(d, name, str(e))
+                broken = scenario
+                continue
+            except Exception:   # a bug in the test itself: say where
+                self.fail(d, name, traceback.format_exc())
+                broken = scenario
+                continue
+            print(f"ok {self.n} - {name} ({time.monotonic() - started:.1f} s)", flush=True)
+
+    def fail(self, d, name, message):
+        self.failed += 1
+        print(f"not ok {self.n} - {name}")
+        for line in message.rstrip().splitlines():
+            print(f"# {line}")
+        try:
+            print(f"# URL: {d.url}")
+            text = " ".join(d.body_text().split())
+            print(f"# page: {text[:400]}")
+        except Exception as e:      # the browser itself may be gone
+            print(f"# (no page: {e})")
+        path = os.path.join(BUILD, f"e2e-failure-{self.n}.png")
+        try:
+            d.screenshot(path)
+            print(f"# screenshot: {path}")
+        except Exception as e:
+            print(f"# (no screenshot: {e})")
+        sys.stdout.flush()
+
+
+T = Tap()
+
+
+def check(cond, message):
+    if not cond:
+        raise Failure(message)
+
+
+def fill(d, name, value):
+    """Type a value into the text input or textarea f-<name>."""
+    e = d.el(f"#f-{css_id(name)}")
+    e.clear()
+    e.send_keys(value)
+    return e
+
+
+def css_id(name):
+    """An id like rep_name.2 as a CSS identifier."""
+    return name.replace(".", "\\.")
+
+
+def continue_button(d):
+    return d.el(".actions button.button")
+
+
+def choose(d, select_name, value):
+    """Pick an option of a <select> by clicking the option element."""
+    d.el(f"#f-{css_id(select_name)}").click()
+    d.el(f"#f-{css_id(select_name)} option[value='{value}']").click()
+    got = d.el(f"#f-{css_id(select_name)}").prop("value")
+    check(got == value, f"select {select_name}: value {got!r}, wanted {value!r}")
+
+
+def radio(d, name, value):
+    e = d.el(f"input[type=radio][name='{name}'][value='{value}']")
+    e.click()
+    check(e.prop("checked"), f"radio {name}={value} not checked after click")
+
+
+def tick(d, name):
+    e = d.el(f"#f-{css_id(name)}")
+    if not e.prop("checked"):
+        e.click()
+    check(e.prop("checked"), f"checkbox {name} not ticked after click")
+
+
+def date_keys(d, day, ctx):
+    """The digits a citizen types into a date input: day, month and year
+    in the order of the browser's own locale (German TT.MM.JJJJ with
+    Debian's chromium-l10n; without it Chromium is en-US, MM/DD/YYYY)."""
+    if "date_order" not in ctx:
+        ctx["date_order"] = d.execute(
+            "return new Intl.DateTimeFormat().formatToParts(new Date(2001, 10, 22))"
+            ".map(function (p) { return p.type; })"
+            ".filter(function (t) { return t !== 'literal'; });")
+    fmt = {"day": "%d", "month": "%m", "year": "%Y"}
+    return "".join(day.strftime(fmt[t]) for t in ctx["date_order"] if t in fmt)
+
+
+def set_date(d, name, day, ctx):
+    """Type a date into a date input as a citizen would: the digits in the
+    locale's order, the focus moving from part to part by itself ("YYYY-
+    MM-DD" typed gives nonsense such as 32027-02-07). Element Send Keys
+    focuses the input's first part; a click would land in its middle and
+    spoil the typing. Should the keys still not give the wanted value, the
+    harness sets it by script and says so at the end (date_by_script)."""
+    e = d.el(f"#f-{css_id(name)}")
+    want = day.isoformat()
+    if e.prop("value"):
+        e.clear()
+    e.send_keys(date_keys(d, day, ctx))
+    if e.prop("value") != want:
+        d.execute("arguments[0].value = arguments[1];", e.js(), want)
+        ctx.setdefault("date_by_script", []).append(name)
+    got = e.prop("value")
+    check(got == want, f"date {name}: value {got!r}, wanted {want!r}")
+
+
+def set_time(d, name, hhmm, ctx):
+    """A time input takes the digits HHMM (24 hours in German)."""
+    e = d.el(f"#f-{css_id(name)}")
+    if e.prop("value"):
+        e.clear()
+    e.send_keys(hhmm.replace(":", ""))
+    got = e.prop("value")
+    check(got == hhmm, f"time {name}: typed {hhmm!r}, value {got!r}")
+
+
+def in_view(d, css):
+    """Where the control css and its label are in the viewport: None when
+    the control is not (wholly) visible, else a short description."""
+    return d.execute("""
+        var e = document.querySelector(arguments[0]);
+        var r = e.getBoundingClientRect(), h = window.innerHeight;
+        if (r.top < -4 || r.bottom > h + 4) return null;
+        var l = e.labels && e.labels[0], lr = l && l.getBoundingClientRect();
+        return 'control top ' + Math.round(r.top) + ' px, label ' +
+            (!lr ? 'none' : lr.top >= 0 ? 'visible' :
+             'above the viewport (top ' + Math.round(lr.top) + ' px)');
+        """, css)
+
+
+def texts(d, css):
+    return [" ".join(e.text.split()) for e in d.find_all(css)]
+
+
+def body_has(d, *needles):
+    text = " ".join(d.body_text().split())
+    missing = [n for n in needles if n not in text]
+    check(not missing, f"page lacks {missing!r}")
+    return text
+
+
+# ---- 1. catalog ----------------------------------------------------------------
+
+@T.step("catalog", "start page lists the services by category")
+def _(d, c):
+    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/")
+    d.wait_for("readyState complete", d.page_ready)
+    h1 = d.el("main h1").text
+    check(h1 == "Online-Dienste", f"h1 is {h1!r}")
+    heads = texts(d, "main h2")
+    for want in ("Bürgerservice und Meldewesen", "Standesamt",
+                 "Ordnung und Sicherheit", "Gewerbe und Wirtschaft"):
+        check(want in heads, f"no heading {want!r} among {heads!r}")
+    check(d.execute("return document.documentElement.lang") == "de", "page not lang=de")
+
+
+@T.step("catalog", "searching 'hund' lists the dog registration")
+def _(d, c):
+    q = d.el("#q")
+    q.clear()
+    q.send_keys("hund")
+    d.submit_with(d.el("form.search button[type=submit]"), "p.results")
+    check("q=hund" in d.url, f"URL {d.url} has no q=hund")
+    links = texts(d, ".service-card h3 a")
+    check(links == ["Hund anmelden (Hundesteuer)"], f"results {links!r}")
+
+
+# ---- 2. Osterfeuer ---------------------------------------------------------------
+
+OSTER = {"name": "Anna Beispiel", "phone": "04944 305-0",
+         "place": "Am Festplatz 1, 26639 Wiesmoor", "diameter": "5", "height": "3",
+         "safety": "Feuerlöscher und Wasserfass; zwei Erwachsene bleiben bis zum Erlöschen."}
+
+
+@T.step("osterfeuer", "an empty form gives an error summary with links")
+def _(d, c):
+    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/services/osterfeuer")
+    d.wait_for("readyState complete", d.page_ready)
+    d.submit_with(continue_button(d), ".error-summary")
+    summary = d.el(".error-summary")
+    check(summary.attr("role") == "alert", "error summary has no role=alert")
+    hrefs = [a.attr("href") for a in d.find_all(".error-summary a")]
+    check(len(hrefs) >= 5, f"only {len(hrefs)} links in the summary")
+    check(hrefs[0] == "#f-name", f"first link {hrefs[0]!r}, wanted #f-name")
+    check("#f-date" in hrefs, f"no link to #f-date in {hrefs!r}")
+    check(d.find("#f-name").attr("aria-invalid") == "true", "f-name not aria-invalid")
+    c["oster_focus_on_load"] = d.execute(
+        "var a = document.activeElement; return a ? a.tagName + '#' + a.id + '.' + a.className : null")
+
+
+@T.step("osterfeuer", "an error link moves to and focuses its field")
+def _(d, c):
+    d.find(".error-summary a[href='#f-date']").click()
+    d.wait_for("URL fragment #f-date", lambda: d.url.endswith("#f-date"))
+    active = d.wait_for("focus on f-date", lambda: d.execute(
+        "return document.activeElement && document.activeElement.id === 'f-date'"
+        " ? 'f-date' : null"), timeout=3)
+    check(active == "f-date", f"focus on {active!r}")
+    c["error_link_lands_at"] = d.wait_for("f-date scrolled into view",
+                                          lambda: in_view(d, "#f-date"))
+
+
+@T.step("osterfeuer", "valid answers lead to the check page")
+def _(d, c):
+    for name, value in OSTER.items():
+        fill(d, name, value)
+    c["oster_date"] = next_easter_saturday(datetime.date.today())
+    set_date(d, "date", c["oster_date"], c)
+    set_time(d, "time", "19:30", c)
+    choose(d, "material", "holz")
+    tick(d, "material_confirm")
+    d.submit_with(continue_button(d), "button[name=_confirm]")
+    check(not d.find_all(".error-summary"),
+          "errors: " + " | ".join(texts(d, ".error-summary li")))
+    h1 = d.el("main h1").text
+    check(h1 == "Bitte prüfen Sie Ihre Angaben", f"h1 {h1!r}")
+    body_has(d, "Anna Beispiel", "04944 305-0", "Am Festplatz 1", "19:30",
+             "Unbehandeltes Holz", c["oster_date"].strftime("%d.%m.%Y"))
+
+
+@T.step("osterfeuer", "'Ändern' goes back to the form at that answer")
+def _(d, c):
+    edit = d.el("button[name=_edit][formaction$='#f-phone']")
+    check(edit.text.startswith("Ändern"), f"edit button reads {edit.text!r}")
+    d.submit_with(edit, "#f-phone")
+    check(d.url.endswith("#f-phone"), f"URL {d.url} does not end with #f-phone")
+    phone = d.find("#f-phone")
+    check(phone.prop("value") == OSTER["phone"], f"f-phone holds {phone.prop('value')!r}")
+    where = d.wait_for("f-phone scrolled into view", lambda: in_view(d, "#f-phone"))
+    c["edit_lands_at"] = where
+    active = d.execute("return document.activeElement.id")
+    check(active == "f-phone", f"focus on {active!r}, not f-phone")
+    # every other answer is still there
+    check(d.find("#f-name").prop("value") == OSTER["name"], "f-name lost")
+    check(d.find("#f-date").prop("value") == c["oster_date"].isoformat(), "f-date lost")
+    check(d.find("#f-material_confirm").prop("checked"), "material_confirm lost")
+    fill(d, "phone", "0171 1234567")
+
+
+@T.step("osterfeuer", "continue shows the check page with the change")
+def _(d, c):
+    d.submit_with(continue_button(d), "button[name=_confirm]")
+    text = body_has(d, "0171 1234567", "Anna Beispiel")
+    check("04944 305-0" not in text, "the old phone number is still shown")
+
+
+@T.step("osterfeuer", "sending gives a receipt with reference and QR code")
+def _(d, c):
+    d.submit_with(d.el("button[name=_confirm]"), ".ref-code")
+    ref = d.find(".ref-code").text.strip()
+    check(re.fullmatch(r"\d{4}-\d{6}-\d", ref), f"reference {ref!r}")
+    c["oster_ref"] = ref
+    check("/receipt/" in d.url, f"URL {d.url} is no receipt")
+    svg = d.el("section.qr svg")
+    check(svg.attr("role") == "img", "QR svg without role=img")
+    check(d.find("section.qr svg path").attr("d"), "QR svg without a path")
+    size = d.execute("var r = arguments[0].getBoundingClientRect(); return [r.width, r.height]",
+                     svg.js())
+    check(size[0] >= 100 and size[1] >= 100, f"QR code drawn at {size}")
+
+
+@T.step("osterfeuer", "the status link shows the reference")
+def _(d, c):
+    link = d.el(".status-url a")
+    d.submit_with(link)
+    d.wait_for("status page", lambda: "/status/" in d.url)
+    body_has(d, c["oster_ref"])
+
+
+# ---- 3. Gewerbeanmeldung ---------------------------------------------------------
+
+@T.step("gewerbe", "GmbH, Neugründung: continue to the company page")
+def _(d, c):
+    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/services/gewerbeanmeldung")
+    d.wait_for("readyState complete", d.page_ready)
+    choose(d, "legal_form", "gmbh")
+    radio(d, "reason", "neu")
+    d.submit_with(continue_button(d), "#f-company")
+    check(not d.find_all(".error-summary"),
+          "errors: " + " | ".join(texts(d, ".error-summary li")))
+    check(d.find_all("#f-rep_name\\.1"), "no representative row 1")
+
+
+REP1 = ("Erika Muster", datetime.date(1980, 5, 17), "Hauptstraße 1, 26639 Wiesmoor")
+REP2 = ("Jan Beispiel", datetime.date(1975, 11, 2), "Am Markt 5, 26639 Wiesmoor")
+
+
+def fill_rep(d, row, rep, c):
+    fill(d, f"rep_name.{row}", rep[0])
+    set_date(d, f"rep_born.{row}", rep[1], c)
+    fill(d, f"rep_address.{row}", rep[2])
+
+
+def rep_values(d, row):
+    return (d.find(f"#f-rep_name\\.{row}").prop("value"),
+            d.find(f"#f-rep_born\\.{row}").prop("value"),
+            d.find(f"#f-rep_address\\.{row}").prop("value"))
+
+
+@T.step("gewerbe", "adding a person keeps row 1 and shows row 2")
+def _(d, c):
+    fill(d, "company", "Muster Fahrräder GmbH")
+    fill(d, "register_number", "HRB 123456")
+    fill_rep(d, 1, REP1, c)
+    d.submit_with(d.el("button[name=_add][value=representatives]"), "#f-rep_name\\.2")
+    check(not d.find_all(".error-summary"),
+          "errors: " + " | ".join(texts(d, ".error-summary li")))
+    got = rep_values(d, 1)
+    want = (REP1[0], REP1[1].isoformat(), REP1[2])
+    check(got == want, f"row 1 holds {got!r}, wanted {want!r}")
+    check(rep_values(d, 2) == ("", "", ""), f"row 2 not empty: {rep_values(d, 2)!r}")
+    check(d.find("#f-company").prop("value") == "Muster Fahrräder GmbH", "company lost")
+    c["after_add_row"] = d.execute(
+        "var a = document.activeElement; return 'focus ' + (a ? a.tagName + '#' + a.id : null)"
+        " + ', scrollY ' + Math.round(window.scrollY) + ', URL ' + location.href.replace(/^.*\\//, '')")
+
+
+@T.step("gewerbe", "removing row 1 moves row 2 up")
+def _(d, c):
+    fill_rep(d, 2, REP2, c)
+    d.submit_with(d.el("button[name=_remove][value='representatives.1']"), "#f-rep_name\\.1")
+    got = rep_values(d, 1)
+    want = (REP2[0], REP2[1].isoformat(), REP2[2])
+    check(got == want, f"row 1 holds {got!r}, wanted {want!r}")
+    check(not d.find_all("#f-rep_name\\.2"), "a row 2 is still there")
+
+
+@T.step("gewerbe", "continue to the business page")
+def _(d, c):
+    d.submit_with(continue_button(d), "#f-activity")
+    check(not d.find_all(".error-summary"),
+          "errors: " + " | ".join(texts(d, ".error-summary li")))
+
+
+@T.step("gewerbe", "business page with permit and an uploaded copy")
+def _(d, c):
+    radio(d, "establishment", "haupt")
+    fill(d, "site_street", "Hauptstraße 1")
+    fill(d, "site_postcode", "26639")
+    fill(d, "activity", "Einzelhandel mit Fahrrädern und Zubehör, Reparatur von Fahrrädern")
+    set_date(d, "start", datetime.date.today() + datetime.timedelta(days=14), c)
+    fill(d, "full_time", "2")
+    fill(d, "part_time", "1")
+    radio(d, "permit", "liegt_vor")
+    fill(d, "permit_details", "Handwerkskarte der Handwerkskammer Ostfriesland vom 01.03.2026")
+    png = os.path.join(c["tmp"], "handwerkskarte.png")
+    tiny_png(png)
+    d.find("#f-permit_copy").send_keys(png)
+    got = d.find("#f-permit_copy").prop("value")
+    check(got.endswith("handwerkskarte.png"), f"file input holds {got!r}")
+    d.submit_with(continue_button(d), "#f-email")
+    check(not d.find_all(".error-summary"),
+          "errors: " + " | ".join(texts(d, ".error-summary li")))
+
+
+@T.step("gewerbe", "contact page leads to the check page with file and bill")
+def _(d, c):
+    fill(d, "email", "erika@example.org")
+    fill(d, "extra_copies", "1")
+    tick(d, "truthful")
+    d.submit_with(continue_button(d), "button[name=_confirm]")
+    check(not d.find_all(".error-summary"),
+          "errors: " + " | ".join(texts(d, ".error-summary li")))
+    text = body_has(d, "handwerkskarte.png", "Muster Fahrräder GmbH", "Jan Beispiel",
+                    "32,50 €", "13,50 €", "46,00 €")
+    check("Erika Muster" not in text, "the removed person is still listed")
+    c["gew_bill"] = " ".join(d.el(".check-fee").text.split())
+
+
+@T.step("gewerbe", "sending gives a receipt with the bill")
+def _(d, c):
+    d.submit_with(d.el("button[name=_confirm]"), ".ref-code")
+    check(re.fullmatch(r"\d{4}-\d{6}-\d", d.find(".ref-code").text.strip()),
+          f"reference {d.find('.ref-code').text!r}")
+    fees = " ".join(d.el("section.fees").text.split())
+    for want in ("32,50 €", "13,50 €", "46,00 €"):
+        check(want in fees, f"bill on the receipt lacks {want!r}: {fees!r}")
+    body_has(d, "handwerkskarte.png")
+
+
+# ---- 4. Personenstandsurkunde ------------------------------------------------------
+
+@T.step("urkunde", "two copies: the check page shows 22,50 €")
+def _(d, c):
+    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/services/personenstandsurkunde")
+    d.wait_for("readyState complete", d.page_ready)
+    radio(d, "kind", "geburt")
+    radio(d, "recorded_here", "ja")
+    fill(d, "event_place", "Wiesmoor")
+    set_date(d, "event_date", datetime.date(1990, 3, 14), c)
+    fill(d, "surname", "Muster")
+    fill(d, "given_names", "Erika")
+    fill(d, "copies", "2")
+    d.submit_with(continue_button(d), "#f-name")
+    check(not d.find_all(".error-summary"),
+          "errors: " + " | ".join(texts(d, ".error-summary li")))
+    radio(d, "relation", "selbst")
+    choose(d, "purpose", "privat")
+    fill(d, "name", "Erika Muster")
+    fill(d, "street", "Hauptstraße 1")
+    fill(d, "postcode", "26639")
+    fill(d, "town", "Wiesmoor")
+    radio(d, "delivery", "post")
+    d.submit_with(continue_button(d), "button[name=_confirm]")
+    check(not d.find_all(".error-summary"),
+          "errors: " + " | ".join(texts(d, ".error-summary li")))
+    fee = " ".join(d.el(".check-fee").text.split())
+    for want in ("15,00 €", "7,50 €", "22,50 €"):
+        check(want in fee, f"bill lacks {want!r}: {fee!r}")
+
+
+@T.step("urkunde", "sending gives a receipt")
+def _(d, c):
+    d.submit_with(d.el("button[name=_confirm]"), ".ref-code")
+    check(re.fullmatch(r"\d{4}-\d{6}-\d", d.find(".ref-code").text.strip()),
+          f"reference {d.find('.ref-code').text!r}")
+    body_has(d, "22,50 €")
+
+
+# ---- 5. English -----------------------------------------------------------------------
+
+@T.step("english", "the catalog in English")
+def _(d, c):
+    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/?lang=en")
+    d.wait_for("readyState complete", d.page_ready)
+    check(d.execute("return document.documentElement.lang") == "en", "page not lang=en")
+    h1 = d.el("main h1").text
+    check(h1 != "Online-Dienste", f"h1 still German: {h1!r}")
+    heads = texts(d, "main h2")
+    check("Standesamt" not in heads and len(heads) >= 4, f"headings {heads!r}")
+    links = texts(d, ".service-card h3 a")
+    check("Register a business" in links, f"services {links!r}")
+
+
+# ---- main ---------------------------------------------------------------------------
+
+def main():
+    chromium = find_program("chromium", "chromium-browser")
+    chromedriver = find_program("chromedriver")
+    apache = find_program("apache2")
+    cgi = os.path.join(BUILD, "cgi-bin", "rathaus.cgi")
+    missing = [n for n, p in (("chromium", chromium), ("chromedriver", chromedriver),
+                              ("apache2", apache)) if not p]
+    if missing:
+        print(f"1..0 # SKIP no {', '.join(missing)} (tools/check installs them)")
+        return 0
+    if not os.access(cgi, os.X_OK):
+        print(f"1..0 # SKIP no {cgi}: build first")
+        return 0
+
+    started = time.monotonic()
+    for old in os.listdir(BUILD):          # screenshots of an earlier run
+        if re.fullmatch(r"e2e-failure-\d+\.png", old):
+            os.remove(os.path.join(BUILD, old))
+    tmp = tempfile.mkdtemp(prefix="rathaus-e2e-", dir=os.environ.get("TMPDIR") or "/tmp")
+    os.chmod(tmp, 0o755)
+    site = os.path.join(tmp, "site")
+    instance = os.path.join(TOP, "tools", "instance")
+    env = dict(os.environ, BUILDDIR=BUILD)
+    up = False
+    d = None
+    try:
+        port = free_port()
+        r = subprocess.run([instance, "start", site, str(port)], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            print("1..0 # SKIP tools/instance start failed")
+            for line in r.stdout.splitlines():
+                print(f"# {line}")
+            return 99
+        up = True
+        try:
+            d = Driver(chromedriver, chromium, tmp)
+        except Exception as e:
+            print("Bail out! WebDriver session failed: "
+                  + " ".join(str(e).split())[:300])
+            return 99
+        print(f"# Chromium {d.version}, portal on 127.0.0.1:{port}")
+        ctx = {"origin": f"http://127.0.0.1:{port}", "tmp": tmp}
+        T.run(d, ctx)
+        for key in ("date_order", "date_by_script", "oster_focus_on_load",
+                    "error_link_lands_at", "edit_lands_at", "after_add_row"):
+            if key in ctx:
+                print(f"# {key}: {ctx[key]}")
+        print(f"# {T.n} steps in {time.monotonic() - started:.1f} s")
+        return 1 if T.failed else 0
+    finally:
+        if d is not None:
+            d.quit()
+        if up:
+            subprocess.run([instance, "stop", site], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if os.environ.get("KEEP_E2E"):
+            print(f"# kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
