@@ -96,7 +96,8 @@
   </xsl:template>
 
   <xsl:template name="error-summary">
-    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+    <!-- autofocus: without JavaScript, focus still lands on the summary. -->
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus="autofocus">
       <h2 id="error-summary-title">
         <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.errors.heading'"/></xsl:call-template>
       </h2>
@@ -236,7 +237,9 @@
             <xsl:with-param name="count" select="$n"/>
           </xsl:call-template>
           <xsl:if test="$n &lt; number(@max)">
-            <button type="submit" class="button secondary" name="_add" value="{@name}">
+            <!-- Back at the rows, not at the top of the page. -->
+            <button type="submit" class="button secondary" name="_add" value="{@name}"
+                    formaction="{$script}/services/{$S/@id}{$lq}#g-{@name}">
               <xsl:choose>
                 <xsl:when test="add"><xsl:call-template name="t"><xsl:with-param name="of" select="add"/></xsl:call-template></xsl:when>
                 <xsl:otherwise><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.add_row'"/></xsl:call-template></xsl:otherwise>
@@ -291,7 +294,8 @@
           </xsl:choose>
         </xsl:variable>
         <xsl:if test="$count &gt; number($min)">
-          <button type="submit" class="button secondary remove" name="_remove" value="{@name}.{$row}">
+          <button type="submit" class="button secondary remove" name="_remove" value="{@name}.{$row}"
+                  formaction="{$script}/services/{$S/@id}{$lq}#g-{@name}">
             <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.remove_row'"/></xsl:call-template>
             <span class="visually-hidden">
               <xsl:text>: </xsl:text>
