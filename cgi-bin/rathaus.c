@@ -15,5 +15,5 @@ env(const char *name)
 int
 main(void)
 {
-	return app_run(env, stdin, stdout);
+	return app_run(ROUTE_CITIZEN, env, stdin, stdout);
 }

@@ -12,6 +12,7 @@
 #include "page.h"
 #include "ref.h"
 #include "render.h"
+#include "staff.h"
 
 static const struct app_page {
 	enum route_page	 route;
@@ -22,6 +23,10 @@ static const struct app_page {
 	{ ROUTE_FORM, page_form, "GET, HEAD, POST" },
 	{ ROUTE_RECEIPT, page_receipt, "GET, HEAD" },
 	{ ROUTE_STATUS, page_status, "GET, HEAD" },
+	{ ROUTE_STAFF_INBOX, page_staff_inbox, "GET, HEAD" },
+	{ ROUTE_STAFF_SUBMISSION, page_staff_submission, "GET, HEAD, POST" },
+	{ ROUTE_STAFF_FILE, page_staff_file, "GET, HEAD" },
+	{ ROUTE_STAFF_EXPORT, page_staff_export, "GET, HEAD" },
 };
 
 xmlNodePtr
@@ -293,7 +298,8 @@ app_begin(struct app *a, const char *name)
 	a->stylesheet = name;
 	/* query: for links to the same page in the other language. */
 	return app_props(a->root, "name", name, "lang", a->lang, NULL) != 0 ||
-	    app_elem(a->root, "context", NULL, "script", a->conf.script,
+	    app_elem(a->root, "context", NULL, "script", a->site ==
+	    ROUTE_STAFF ? a->conf.staff_script : a->conf.script,
 	    "static", a->conf.static_url, "self", a->req.path ? a->req.path : "/",
 	    "query", a->req.query_string, NULL) == NULL ? -1 : 0;
 }
@@ -323,6 +329,7 @@ app_respond(struct app *a, const char *allow, FILE *out)
 		.head_only = a->req.method == REQ_HEAD,
 		.lang = a->lang,
 		.allow = a->status != 405 ? NULL : a->allow ? a->allow : allow,
+		.set_cookie = a->set_cookie,
 	};
 	char	 code[8];
 
@@ -345,6 +352,8 @@ app_free(struct app *a)
 		form_share_close(&a->share);
 	store_close(a->store);
 	free(a->location);
+	free(a->set_cookie);
+	staff_free(&a->staff);
 	req_free(&a->req);
 	conf_free(&a->conf);
 }
@@ -355,7 +364,7 @@ app_free(struct app *a)
  * status and page; nothing is half-written.
  */
 int
-app_run(req_getenv_fn env, FILE *in, FILE *out)
+app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 {
 	struct app a;
 	const char *conf_path = env("RATHAUS_CONF");
@@ -365,6 +374,8 @@ app_run(req_getenv_fn env, FILE *in, FILE *out)
 	size_t	 i;
 
 	memset(&a, 0, sizeof(a));
+	a.site = site;
+	a.out = out;
 	a.lang = "de";
 	if (conf_path == NULL || conf_load(&a.conf, conf_path, err,
 	    sizeof(err)) != 0) {
@@ -386,7 +397,7 @@ app_run(req_getenv_fn env, FILE *in, FILE *out)
 	e = req_parse(&a.req, &req_default_limits, env);
 	a.lang = app_pick_lang(&a.req);
 	if (e == REQ_OK) {
-		route_match(a.req.path, a.req.method, &a.route);
+		route_match(site, a.req.path, a.req.method, &a.route);
 		for (i = 0; i < sizeof(app_pages) / sizeof(app_pages[0]); i++)
 			if (app_pages[i].route == a.route.page)
 				page = &app_pages[i];
@@ -402,6 +413,8 @@ app_run(req_getenv_fn env, FILE *in, FILE *out)
 	else if (a.route.status != 200)
 		app_error(&a, a.route.status, a.route.status == 405 ?
 		    "method" : "not_found");
+	else if (site == ROUTE_STAFF && staff_guard(&a) != 0)
+		;	/* answered: 403 */
 	else {
 		a.status = 200;
 		if (page->build(&a) != 0 && a.location == NULL) {
@@ -411,7 +424,8 @@ app_run(req_getenv_fn env, FILE *in, FILE *out)
 			app_error(&a, 500, "internal");
 		}
 	}
-	app_respond(&a, page ? page->allow : NULL, out);
+	if (!a.answered)
+		app_respond(&a, page ? page->allow : NULL, out);
 	fflush(out);
 	app_free(&a);
 	render_cleanup();
@@ -419,7 +433,7 @@ app_run(req_getenv_fn env, FILE *in, FILE *out)
 }
 
 /* A stored UTC time as the local time citizens read (as is if odd). */
-static int
+int
 app_time_prop(xmlNodePtr n, const char *name, const char *utc)
 {
 	char	 local[WHEN_ISO_MAX];
@@ -429,7 +443,7 @@ app_time_prop(xmlNodePtr n, const char *name, const char *utc)
 }
 
 /* The stored answers, parsed back (they were written by us, still: NONET). */
-static int
+int
 app_answers(xmlNodePtr sub, const char *xml)
 {
 	xmlDocPtr doc;
@@ -498,9 +512,10 @@ app_submission(struct app *a, const char *page, struct store_submission *s)
 	    app_time_prop(sub, "created", s->created) != 0 ||
 	    (hist = app_child(sub, "history", NULL)) == NULL)
 		return -1;
+	/* The clerk's words to the citizen; never who the clerk was. */
 	for (i = 0; i < s->nhistory; i++)
-		if ((e = app_elem(hist, "entry", NULL, "status",
-		    s->history[i].status, NULL)) == NULL ||
+		if ((e = app_elem(hist, "entry", s->history[i].message,
+		    "status", s->history[i].status, NULL)) == NULL ||
 		    app_time_prop(e, "at", s->history[i].at) != 0)
 			return -1;
 	if (app_answers(sub, s->values_xml) != 0) {

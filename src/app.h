@@ -9,13 +9,25 @@
 #include <libxml/tree.h>
 
 #include "conf.h"
+#include "ref.h"
 #include "form.h"
 #include "req.h"
 #include "route.h"
 #include "store.h"
 #include "when.h"
 
+/* Who uses the staff program, from the web server and data/clerks.xml. */
+struct app_staff {
+	const char	*user;		/* REMOTE_USER */
+	const char	*clerk;		/* the clerk id, or NULL (admin) */
+	int		 admin;		/* sees every service */
+	char	       **services;	/* those it sees, NULL-ended; NULL: all */
+	char		 csrf[REF_TOKEN_LEN + 1]; /* this browser's token */
+	int		 csrf_new;	/* to set as a cookie */
+};
+
 struct app {
+	enum route_site	 site;
 	struct conf	 conf;
 	struct req	 req;
 	struct route_match route;
@@ -31,9 +43,13 @@ struct app {
 	int		 private_page;
 	char		*location;	/* set: answer 303 to it */
 	const char	*allow;		/* for a 405 where the route's list is wrong */
+	struct app_staff staff;		/* staff.cgi only */
+	char		*set_cookie;	/* a Set-Cookie header value, or NULL */
+	int		 answered;	/* the page wrote its own response */
+	FILE		*out;		/* where the response goes */
 };
 
-int	 app_run(req_getenv_fn, FILE *in, FILE *out);
+int	 app_run(enum route_site, req_getenv_fn, FILE *in, FILE *out);
 
 /* For the pages. */
 int	 app_share(struct app *);
@@ -50,5 +66,7 @@ int	 app_link(struct app *, struct buf *, const char *path,
 	    const char *ref, const char *token);
 int	 app_submission(struct app *, const char *page_name,
 	    struct store_submission *);
+int	 app_time_prop(xmlNodePtr, const char *name, const char *utc);
+int	 app_answers(xmlNodePtr parent, const char *xml);
 
 #endif

@@ -16,11 +16,13 @@ enum conf_key {
 	CONF_SCRIPT,
 	CONF_STATIC,
 	CONF_TIMEZONE,
+	CONF_STAFF_SCRIPT,
 	CONF__MAX
 };
 
 static const char *const conf_keys[CONF__MAX] = {
 	"data_dir", "share_dir", "base_url", "script", "static", "timezone",
+	"staff_script",
 };
 
 static char **
@@ -33,6 +35,7 @@ conf_slot(struct conf *c, enum conf_key k)
 	case CONF_SCRIPT:	return &c->script;
 	case CONF_STATIC:	return &c->static_url;
 	case CONF_TIMEZONE:	return &c->timezone;
+	case CONF_STAFF_SCRIPT:	return &c->staff_script;
 	default:		return NULL;
 	}
 }
@@ -44,6 +47,7 @@ conf_defaults(struct conf *c)
 	static const char *const defaults[CONF__MAX] = {
 		"/var/lib/rathaus", PKGDATADIR, "http://localhost",
 		"/cgi-bin/rathaus.cgi", "/static", "Europe/Berlin",
+		"/cgi-bin/staff.cgi",
 	};
 	char	**slot;
 	int	  k;

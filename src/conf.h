@@ -11,6 +11,7 @@ struct conf {
 	char	*script;	/* URL path of the citizen program */
 	char	*static_url;	/* URL path of static files */
 	char	*timezone;	/* the municipality's zone, for "today" */
+	char	*staff_script;	/* URL path of the staff program */
 };
 
 int	 conf_load(struct conf *, const char *path, char *err, size_t errlen);

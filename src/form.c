@@ -335,6 +335,26 @@ form_clerk(const struct form_share *s, const char *id)
 	return form_by_id(s->clerks, "clerk", id);
 }
 
+/*
+ * The <login user=".." clerk=".." role=".."/> of a web server user name,
+ * or NULL: who may use the staff program, as which clerk.
+ */
+xmlNodePtr
+form_login(const struct form_share *s, const char *user)
+{
+	xmlNodePtr n, root;
+	const char *u;
+
+	if (s->clerks == NULL || user == NULL ||
+	    (root = xmlDocGetRootElement(s->clerks)) == NULL)
+		return NULL;
+	for (n = root->children; n != NULL; n = n->next)
+		if (form_is(n, "login") && (u = form_attr(n, "user")) != NULL &&
+		    strcmp(u, user) == 0)
+			return n;
+	return NULL;
+}
+
 xmlNodePtr
 form_category(const struct form_share *s, const char *id)
 {

@@ -142,6 +142,7 @@ int	 form_share_open(struct form_share *, const char *dir,
 void	 form_share_close(struct form_share *);
 xmlNodePtr form_clerk(const struct form_share *, const char *id);
 xmlNodePtr form_category(const struct form_share *, const char *id);
+xmlNodePtr form_login(const struct form_share *, const char *user);
 
 int	 form_load(struct form *, struct form_share *, const char *path,
 	    struct form_diag *);

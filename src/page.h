@@ -8,5 +8,9 @@ int	 page_catalog(struct app *);
 int	 page_form(struct app *);
 int	 page_receipt(struct app *);
 int	 page_status(struct app *);
+int	 page_staff_inbox(struct app *);
+int	 page_staff_submission(struct app *);
+int	 page_staff_file(struct app *);
+int	 page_staff_export(struct app *);
 
 #endif

@@ -7,6 +7,7 @@
 #include "app.h"
 #include "buf.h"
 #include "fee.h"
+#include "notice.h"
 #include "page.h"
 #include "ref.h"
 #include "upload.h"
@@ -163,6 +164,7 @@ page_form_store(struct app *a, const struct form *f,
 	char	 token[REF_TOKEN_LEN + 1], created[21];
 	char	*answers, *definition;
 	const char **files;
+	struct notice notice;
 	size_t	 i, k;
 	int	 rc;
 
@@ -197,6 +199,18 @@ page_form_store(struct app *a, const struct form *f,
 	n.definition_xml = definition;
 	n.submit_key = key;
 	n.files = files;
+	/* Notices: to the address the citizen gave, and to the clerk. */
+	memset(&notice, 0, sizeof(notice));
+	notice.app = a;
+	notice.form = f;
+	notice.lang = a->lang;
+	for (i = 0; i < res->nvalues && notice.email == NULL; i++)
+		if (res->values[i].field->type == FORM_EMAIL &&
+		    res->values[i].asked && res->values[i].value[0] != '\0')
+			notice.email = res->values[i].value;
+	n.email = notice.email;
+	n.mails = notice_received;
+	n.mails_arg = &notice;
 	n.lang = a->lang;
 	n.token = token;
 	n.created = created;

@@ -115,6 +115,34 @@ render_plain_error(int status, FILE *out)
 	fprintf(out, "\r\n%d %s\n", status, render_status_text(status));
 }
 
+/*
+ * Content-Disposition: attachment with an ASCII name for old clients and
+ * the UTF-8 name (RFC 6266, RFC 8187) for the rest; the name is the one
+ * the upload check made, so it holds no path or control characters.
+ */
+void
+render_download(const struct render_file *f, FILE *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	render_headers(out, 200, f->ctype, 1);
+	fputs("Content-Disposition: attachment; filename=\"", out);
+	for (p = (const unsigned char *)f->filename; *p != '\0'; p++)
+		fputc(*p < 0x80 && *p >= 0x20 && *p != '"' && *p != '\\' ?
+		    *p : '_', out);
+	fputs("\"; filename*=UTF-8''", out);
+	for (p = (const unsigned char *)f->filename; *p != '\0'; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL)
+			fputc(*p, out);
+		else
+			fprintf(out, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+	fprintf(out, "\r\nContent-Length: %zu\r\n\r\n", f->len);
+	if (!f->head_only)
+		fwrite(f->data, 1, f->len, out);
+}
+
 void
 render_redirect(const char *location, FILE *out)
 {
@@ -122,21 +150,28 @@ render_redirect(const char *location, FILE *out)
 	fprintf(out, "Location: %s\r\n\r\n", location);
 }
 
-int
-render(const struct render_page *p, FILE *out)
+/*
+ * Apply xsl/<stylesheet>.xsl to `doc` with the message catalog as the
+ * parameter "messages", under security preferences that forbid file
+ * writes and network: the serialised result in *text (xmlFree it).
+ */
+static int
+render_transform(const char *share_dir, const char *stylesheet,
+    xmlDocPtr doc, xmlChar **text, int *len)
 {
 	struct buf path, messages;
 	xsltStylesheetPtr style = NULL;
 	xsltTransformContextPtr tctx = NULL;
 	xmlDocPtr res = NULL;
-	xmlChar	*html = NULL;
-	int	 len = 0, rc = -1;
+	int	 rc = -1;
 	const char *params[] = { "messages", NULL, NULL };
 
+	*text = NULL;
+	*len = 0;
 	buf_init(&path, 4096);
 	buf_init(&messages, 4096);
-	buf_printf(&path, "%s/xsl/%s.xsl", p->share_dir, p->stylesheet);
-	buf_printf(&messages, "%s/data/messages.xml", p->share_dir);
+	buf_printf(&path, "%s/xsl/%s.xsl", share_dir, stylesheet);
+	buf_printf(&messages, "%s/data/messages.xml", share_dir);
 	params[1] = buf_str(&messages);
 	if (path.failed || messages.failed)
 		goto out;
@@ -145,29 +180,19 @@ render(const struct render_page *p, FILE *out)
 		fprintf(stderr, "rathaus: cannot load %s\n", buf_str(&path));
 		goto out;
 	}
-	if ((tctx = xsltNewTransformContext(style, p->doc)) == NULL ||
+	if ((tctx = xsltNewTransformContext(style, doc)) == NULL ||
 	    xsltSetCtxtSecurityPrefs(xsltGetDefaultSecurityPrefs(), tctx) != 0 ||
 	    xsltQuoteUserParams(tctx, params) != 0)
 		goto out;
-	res = xsltApplyStylesheetUser(style, p->doc, NULL, NULL, NULL, tctx);
+	res = xsltApplyStylesheetUser(style, doc, NULL, NULL, NULL, tctx);
 	if (res == NULL || tctx->state != XSLT_STATE_OK ||
-	    xsltSaveResultToString(&html, &len, res, style) != 0 || html == NULL)
+	    xsltSaveResultToString(text, len, res, style) != 0)
 		goto out;
-	render_headers(out, p->status, "text/html; charset=utf-8",
-	    p->private_page);
-	if (p->lang != NULL)
-		fprintf(out, "Content-Language: %s\r\n", p->lang);
-	if (p->allow != NULL)
-		fprintf(out, "Allow: %s\r\n", p->allow);
-	fprintf(out, "Content-Length: %d\r\n\r\n", len);
-	if (!p->head_only)
-		fwrite(html, 1, (size_t)len, out);
 	rc = 0;
 out:
 	if (rc != 0 && style != NULL)
 		fprintf(stderr, "rathaus: transform of %s failed\n",
 		    buf_str(&path));
-	xmlFree(html);
 	if (res != NULL)
 		xmlFreeDoc(res);
 	if (tctx != NULL)
@@ -177,4 +202,50 @@ out:
 	buf_free(&path);
 	buf_free(&messages);
 	return rc;
+}
+
+int
+render(const struct render_page *p, FILE *out)
+{
+	xmlChar	*html = NULL;
+	int	 len = 0;
+
+	if (render_transform(p->share_dir, p->stylesheet, p->doc, &html,
+	    &len) != 0 || html == NULL) {
+		xmlFree(html);
+		return -1;
+	}
+	render_headers(out, p->status, "text/html; charset=utf-8",
+	    p->private_page);
+	if (p->lang != NULL)
+		fprintf(out, "Content-Language: %s\r\n", p->lang);
+	if (p->allow != NULL)
+		fprintf(out, "Allow: %s\r\n", p->allow);
+	if (p->set_cookie != NULL)
+		fprintf(out, "Set-Cookie: %s\r\n", p->set_cookie);
+	fprintf(out, "Content-Length: %d\r\n\r\n", len);
+	if (!p->head_only)
+		fwrite(html, 1, (size_t)len, out);
+	xmlFree(html);
+	return 0;
+}
+
+/*
+ * A text made by a stylesheet with <xsl:output method="text"/>: the mails.
+ * Same security preferences and message catalog as the pages.
+ */
+int
+render_text(const char *share_dir, const char *stylesheet, xmlDocPtr doc,
+    struct buf *out)
+{
+	xmlChar	*text = NULL;
+	int	 len = 0;
+
+	if (render_transform(share_dir, stylesheet, doc, &text, &len) != 0) {
+		xmlFree(text);
+		return -1;
+	}
+	buf_add(out, text ? (const char *)text : "", (size_t)len);
+	xmlFree(text);
+	return out->failed ? -1 : 0;
 }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <libxml/tree.h>
 
+#include "buf.h"
+
 struct render_page {
 	const char	*share_dir;
 	const char	*stylesheet;	/* "form" -> xsl/form.xsl */
@@ -17,11 +19,24 @@ struct render_page {
 	int		 head_only;	/* HEAD request: headers only */
 	const char	*lang;
 	const char	*allow;		/* Allow header for 405, or NULL */
+	const char	*set_cookie;	/* a Set-Cookie header value, or NULL */
+};
+
+/* A file to download: never shown inline, never sniffed, never cached. */
+struct render_file {
+	const char	*ctype;
+	const char	*filename;	/* suggested name, UTF-8 */
+	const void	*data;
+	size_t		 len;
+	int		 head_only;
 };
 
 void	 render_init(void);
 void	 render_cleanup(void);
 int	 render(const struct render_page *, FILE *out);
+int	 render_text(const char *share_dir, const char *stylesheet,
+	    xmlDocPtr doc, struct buf *out);
+void	 render_download(const struct render_file *, FILE *out);
 void	 render_redirect(const char *location, FILE *out);
 void	 render_plain_error(int status, FILE *out);
 const char *render_status_text(int status);

@@ -525,6 +525,14 @@ req_parse(struct req *r, const struct req_limits *lim, req_getenv_fn env)
 	if ((v = env("HTTP_ACCEPT_LANGUAGE")) != NULL && strlen(v) < 512 &&
 	    (r->accept_language = strdup(v)) == NULL)
 		return REQ_NOMEM;
+	/* Identity comes from the web server alone; an odd one is none. */
+	if ((v = env("REMOTE_USER")) != NULL && *v != '\0' &&
+	    strlen(v) <= 128 && text_utf8_valid(v, strlen(v)) &&
+	    !text_has_controls(v) && (r->remote_user = strdup(v)) == NULL)
+		return REQ_NOMEM;
+	if ((v = env("HTTP_ORIGIN")) != NULL && strlen(v) < 512 &&
+	    (r->origin = strdup(v)) == NULL)
+		return REQ_NOMEM;
 	if ((v = env("QUERY_STRING")) != NULL) {
 		if ((e = req_parse_urlencoded(&r->query, lim, v, strlen(v))) !=
 		    REQ_OK)
@@ -625,6 +633,8 @@ req_free(struct req *r)
 	free(r->path);
 	free(r->query_string);
 	free(r->accept_language);
+	free(r->remote_user);
+	free(r->origin);
 	req_params_free(&r->query);
 	req_params_free(&r->body);
 	req_params_free(&r->cookies);

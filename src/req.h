@@ -57,6 +57,8 @@ struct req {
 	struct req_params body;
 	struct req_params cookies;
 	char		*accept_language;
+	char		*remote_user;	/* who the web server authenticated */
+	char		*origin;	/* the Origin header of the request */
 };
 
 typedef const char *(*req_getenv_fn)(const char *);

@@ -11,11 +11,20 @@ static const struct route {
 	int		 has_arg;
 	unsigned	 methods;
 	enum route_page	 page;
-} routes[] = {
+} citizen_routes[] = {
 	{ "/", 0, M(REQ_GET) | M(REQ_HEAD), ROUTE_CATALOG },
 	{ "/services/", 1, M(REQ_GET) | M(REQ_HEAD) | M(REQ_POST), ROUTE_FORM },
 	{ "/receipt/", 1, M(REQ_GET) | M(REQ_HEAD), ROUTE_RECEIPT },
 	{ "/status/", 1, M(REQ_GET) | M(REQ_HEAD), ROUTE_STATUS },
+	{ NULL, 0, 0, ROUTE_NONE },
+}, staff_routes[] = {
+	{ "/", 0, M(REQ_GET) | M(REQ_HEAD), ROUTE_STAFF_INBOX },
+	/* GET shows a submission; POST is an action on it. */
+	{ "/submissions/", 1, M(REQ_GET) | M(REQ_HEAD) | M(REQ_POST),
+	    ROUTE_STAFF_SUBMISSION },
+	{ "/files/", 1, M(REQ_GET) | M(REQ_HEAD), ROUTE_STAFF_FILE },
+	{ "/export/", 1, M(REQ_GET) | M(REQ_HEAD), ROUTE_STAFF_EXPORT },
+	{ NULL, 0, 0, ROUTE_NONE },
 };
 
 /* Service ids and references: lower-case letters, digits and '-'. */
@@ -29,14 +38,17 @@ route_arg_ok(const char *s)
 }
 
 void
-route_match(const char *path, enum req_method method, struct route_match *m)
+route_match(enum route_site site, const char *path, enum req_method method,
+    struct route_match *m)
 {
+	const struct route *routes = site == ROUTE_STAFF ? staff_routes :
+	    citizen_routes;
 	size_t	 i, plen;
 
 	memset(m, 0, sizeof(*m));
 	m->page = ROUTE_NONE;
 	m->status = 404;
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+	for (i = 0; routes[i].prefix != NULL; i++) {
 		plen = strlen(routes[i].prefix);
 		if (routes[i].has_arg) {
 			if (strncmp(path, routes[i].prefix, plen) != 0 ||

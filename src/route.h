@@ -1,4 +1,7 @@
-/* route: the table of citizen routes; path prefix + methods -> page. */
+/*
+ * route: the tables of routes, one per program (the citizens' and the
+ * staff's); path prefix + methods -> page.
+ */
 #ifndef RATHAUS_ROUTE_H
 #define RATHAUS_ROUTE_H
 
@@ -9,7 +12,16 @@ enum route_page {
 	ROUTE_FORM,
 	ROUTE_RECEIPT,
 	ROUTE_STATUS,
+	ROUTE_STAFF_INBOX,
+	ROUTE_STAFF_SUBMISSION,
+	ROUTE_STAFF_FILE,
+	ROUTE_STAFF_EXPORT,
 	ROUTE_NONE
+};
+
+enum route_site {
+	ROUTE_CITIZEN,		/* rathaus.cgi */
+	ROUTE_STAFF		/* staff.cgi */
 };
 
 #define ROUTE_ARG_MAX	64
@@ -20,6 +32,7 @@ struct route_match {
 	char		 arg[ROUTE_ARG_MAX + 1]; /* the <id> or <ref> part */
 };
 
-void	 route_match(const char *path, enum req_method, struct route_match *);
+void	 route_match(enum route_site, const char *path, enum req_method,
+	    struct route_match *);
 
 #endif

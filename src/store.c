@@ -552,13 +552,13 @@ store_submit(struct store *s, const struct store_new *n,
 	return STORE_OK;
 }
 
-static char *
+char *
 store_dup(const unsigned char *s)
 {
 	return strdup(s ? (const char *)s : "");
 }
 
-static int
+int
 store_load_history(struct store *s, struct store_submission *sub)
 {
 	sqlite3_stmt *st;
@@ -566,8 +566,9 @@ store_load_history(struct store *s, struct store_submission *sub)
 	int	 rc;
 
 	if (sqlite3_prepare_v2(s->db,
-	    "SELECT status, at FROM status_event WHERE submission_id = ?1"
-	    " ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+	    "SELECT status, at, actor, message FROM status_event"
+	    " WHERE submission_id = ?1 ORDER BY id", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return store_fail(s, "history");
 	sqlite3_bind_int64(st, 1, sub->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -578,9 +579,18 @@ store_load_history(struct store *s, struct store_submission *sub)
 		}
 		sub->history = h;
 		h = &sub->history[sub->nhistory++];
+		memset(h, 0, sizeof(*h));
 		store_copy(h->status, sizeof(h->status),
 		    sqlite3_column_text(st, 0));
 		store_copy(h->at, sizeof(h->at), sqlite3_column_text(st, 1));
+		store_copy(h->actor, sizeof(h->actor),
+		    sqlite3_column_text(st, 2));
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL &&
+		    (h->message = strdup((const char *)
+		    sqlite3_column_text(st, 3))) == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "history");
@@ -600,7 +610,7 @@ store_find(struct store *s, const char *ref, const char *token,
 	memset(sub, 0, sizeof(*sub));
 	if (sqlite3_prepare_v2(s->db,
 	    "SELECT s.id, s.token, s.service, s.service_version, s.answers,"
-	    " s.fee_cents, s.created, s.status, d.xml FROM submission s"
+	    " s.fee_cents, s.created, s.status, d.xml, s.lang FROM submission s"
 	    " LEFT JOIN definition d ON d.id = s.definition_id"
 	    " WHERE s.ref = ?1", -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "find");
@@ -624,6 +634,8 @@ store_find(struct store *s, const char *ref, const char *token,
 		    sqlite3_column_text(st, 6));
 		store_copy(sub->status, sizeof(sub->status),
 		    sqlite3_column_text(st, 7));
+		store_copy(sub->lang, sizeof(sub->lang),
+		    sqlite3_column_text(st, 9));
 		/* Submissions from before definitions were kept have none. */
 		if (sqlite3_column_type(st, 8) != SQLITE_NULL &&
 		    (sub->definition_xml = store_dup(sqlite3_column_text(st,
@@ -644,8 +656,12 @@ store_find(struct store *s, const char *ref, const char *token,
 void
 store_submission_free(struct store_submission *sub)
 {
+	size_t	 i;
+
 	free(sub->service);
 	free(sub->values_xml);
+	for (i = 0; i < sub->nhistory; i++)
+		free(sub->history[i].message);
 	free(sub->definition_xml);
 	free(sub->history);
 	memset(sub, 0, sizeof(*sub));

@@ -15,7 +15,8 @@ enum store_rc {
 	STORE_OK = 0,
 	STORE_NOTFOUND = 1,
 	STORE_OUTDATED = 2,	/* the database needs `rathaus init` */
-	STORE_BUSY = 3		/* another writer held the lock too long */
+	STORE_BUSY = 3,		/* another writer held the lock too long */
+	STORE_CONFLICT = 4	/* changed meanwhile by someone else */
 };
 
 #define STORE_STATUS_MAX	24
@@ -61,9 +62,13 @@ struct store_receipt {
 	int		 existing;	/* 1: the key was seen before */
 };
 
+#define STORE_ACTOR_MAX		129
+
 struct store_event {
 	char		 status[STORE_STATUS_MAX];
 	char		 at[STORE_TIME_MAX];
+	char		 actor[STORE_ACTOR_MAX];	/* "" for the citizen */
+	char		*message;			/* to the citizen, or NULL */
 };
 
 struct store_submission {
@@ -76,6 +81,7 @@ struct store_submission {
 	long		 fee_cents;
 	char		 created[STORE_TIME_MAX];
 	char		 status[STORE_STATUS_MAX];
+	char		 lang[8];	/* the citizen's, at submission */
 	struct store_event *history;
 	size_t		 nhistory;
 };

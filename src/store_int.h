@@ -20,5 +20,7 @@ int	 store_fail(struct store *, const char *what);
 int	 store_exec(struct store *, const char *sql);
 int	 store_begin(struct store *);
 void	 store_copy(char *dst, size_t size, const unsigned char *src);
+char	*store_dup(const unsigned char *);
+int	 store_load_history(struct store *, struct store_submission *);
 
 #endif

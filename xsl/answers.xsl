@@ -51,12 +51,15 @@
     <xsl:param name="values"/>
     <xsl:param name="edit" select="false()"/>
     <xsl:param name="all" select="false()"/>
+    <!-- The back office: a file answer links to this URL + its name. -->
+    <xsl:param name="filelink" select="''"/>
     <xsl:for-each select="$page/field | $page/group/field[not(../@max)]">
       <xsl:call-template name="answer-row">
         <xsl:with-param name="k" select="@name"/>
         <xsl:with-param name="values" select="$values"/>
         <xsl:with-param name="edit" select="$edit"/>
         <xsl:with-param name="all" select="$all"/>
+        <xsl:with-param name="filelink" select="$filelink"/>
       </xsl:call-template>
     </xsl:for-each>
     <xsl:for-each select="$page/group[@max]">
@@ -70,6 +73,7 @@
             <xsl:with-param name="values" select="$values"/>
             <xsl:with-param name="edit" select="$edit"/>
             <xsl:with-param name="all" select="$all"/>
+            <xsl:with-param name="filelink" select="$filelink"/>
           </xsl:call-template>
         </xsl:for-each>
       </xsl:for-each>
@@ -82,6 +86,7 @@
     <xsl:param name="values"/>
     <xsl:param name="edit"/>
     <xsl:param name="all"/>
+    <xsl:param name="filelink" select="''"/>
     <xsl:variable name="v" select="$values[@name = $k]"/>
     <xsl:if test="$v and not($v/@skipped) and ($all or string($v) != '')">
       <div class="answer">
@@ -95,7 +100,10 @@
               <span class="none"><xsl:call-template name="msg"><xsl:with-param name="key" select="'check.none'"/></xsl:call-template></span>
             </xsl:when>
             <xsl:otherwise>
-              <xsl:call-template name="answer-value"><xsl:with-param name="v" select="string($v)"/></xsl:call-template>
+              <xsl:call-template name="answer-value">
+                <xsl:with-param name="v" select="string($v)"/>
+                <xsl:with-param name="filelink" select="$filelink"/>
+              </xsl:call-template>
             </xsl:otherwise>
           </xsl:choose>
         </dd>
@@ -119,7 +127,13 @@
   <!-- An answer as the citizen would read it; the context node is its field. -->
   <xsl:template name="answer-value">
     <xsl:param name="v"/>
+    <xsl:param name="filelink" select="''"/>
     <xsl:choose>
+      <xsl:when test="@type = 'file' and $filelink != ''">
+        <a href="{$filelink}{@name}" download="">
+          <xsl:call-template name="file-text"><xsl:with-param name="v" select="$v"/></xsl:call-template>
+        </a>
+      </xsl:when>
       <xsl:when test="@type = 'multiselect'">
         <xsl:variable name="vals" select="concat('&#10;', $v, '&#10;')"/>
         <xsl:for-each select="option[contains($vals, concat('&#10;', @value, '&#10;'))]">

@@ -1,7 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   The status page (page/@name = 'status'): reference, service, current
-  status, what happens next, history and contact.
+  status, what happens next, the town hall's messages, the fee, history
+  and contact.
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
@@ -38,6 +39,32 @@
       <h3><xsl:call-template name="msg"><xsl:with-param name="key" select="'status.next'"/></xsl:call-template></h3>
       <p><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('next.', $sub/@status)"/></xsl:call-template></p>
     </div>
+
+    <!-- What the town hall wrote, newest first. -->
+    <xsl:if test="$sub/history/entry[string(.) != '']">
+      <section class="messages" aria-labelledby="messages-heading">
+        <h2 id="messages-heading"><xsl:call-template name="msg"><xsl:with-param name="key" select="'status.messages'"/></xsl:call-template></h2>
+        <xsl:for-each select="$sub/history/entry[string(.) != '']">
+          <xsl:sort select="position()" data-type="number" order="descending"/>
+          <div class="message">
+            <p class="meta">
+              <xsl:call-template name="datetime"><xsl:with-param name="iso" select="@at"/></xsl:call-template>
+              <xsl:text> – </xsl:text>
+              <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('status.', @status)"/></xsl:call-template>
+            </p>
+            <p class="multiline"><xsl:value-of select="."/></p>
+          </div>
+        </xsl:for-each>
+      </section>
+    </xsl:if>
+
+    <xsl:if test="number($sub/@fee-cents) &gt; 0">
+      <p class="fee">
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.label'"/></xsl:call-template>
+        <xsl:text>: </xsl:text>
+        <strong class="amount"><xsl:call-template name="fee"><xsl:with-param name="cents" select="$sub/@fee-cents"/></xsl:call-template></strong>
+      </p>
+    </xsl:if>
 
     <xsl:if test="$sub/history/entry">
       <table class="history">

@@ -144,14 +144,33 @@ on_header(char *data, size_t size, size_t n, void *arg)
  * instance or an absolute URL. Returns 0 when an answer came.
  */
 struct part;
-static int http_parts(const char *, const char *, const char *, size_t,
-    const struct part *, size_t, struct resp *);
+
+/* Who asks: a back-office user (Basic auth) and the cookie it sends. */
+struct as {
+	const char	*user;		/* password: tools/instance's demo one */
+	const char	*cookie;	/* "name=value", or NULL */
+};
+
+static int http_parts(const struct as *, const char *, const char *,
+    const char *, size_t, const struct part *, size_t, struct resp *);
 
 static int
 http(const char *method, const char *target, const char *body, size_t blen,
     struct resp *r)
 {
-	return http_parts(method, target, body, blen, NULL, 0, r);
+	return http_parts(NULL, method, target, body, blen, NULL, 0, r);
+}
+
+/* A request to the staff program as `who`. */
+static int
+staff_http(const struct as *who, const char *method, const char *path,
+    const char *body, struct resp *r)
+{
+	char	 target[1024];
+
+	snprintf(target, sizeof(target), "/cgi-bin/staff.cgi%s", path);
+	return http_parts(who, method, target, body, body ? strlen(body) : 0,
+	    NULL, 0, r);
 }
 
 /* One part of a multipart/form-data body; filename set: a file. */
@@ -167,18 +186,19 @@ static int
 http_multipart(const char *target, const struct part *parts, size_t n,
     struct resp *r)
 {
-	return http_parts("POST", target, NULL, 0, parts, n, r);
+	return http_parts(NULL, "POST", target, NULL, 0, parts, n, r);
 }
 
 static int
-http_parts(const char *method, const char *target, const char *body,
-    size_t blen, const struct part *parts, size_t nparts, struct resp *r)
+http_parts(const struct as *who, const char *method, const char *target,
+    const char *body, size_t blen, const struct part *parts, size_t nparts,
+    struct resp *r)
 {
 	CURL	*c;
 	CURLcode rc;
 	curl_mime *mime = NULL;
 	curl_mimepart *mp;
-	char	 url[4096];
+	char	 url[4096], userpwd[256];
 	size_t	 i;
 
 	memset(r, 0, sizeof(*r));
@@ -198,6 +218,12 @@ http_parts(const char *method, const char *target, const char *body,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	if (who != NULL && who->user != NULL) {
+		snprintf(userpwd, sizeof(userpwd), "%s:rathaus-demo", who->user);
+		curl_easy_setopt(c, CURLOPT_USERPWD, userpwd);
+	}
+	if (who != NULL && who->cookie != NULL)
+		curl_easy_setopt(c, CURLOPT_COOKIE, who->cookie);
 	if (body != NULL) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,

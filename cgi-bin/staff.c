@@ -1,0 +1,22 @@
+/*
+ * staff.cgi: the back office for clerks, behind web-server authentication
+ * (REMOTE_USER). All the work is in src/app.c and src/staff.c.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "app.h"
+
+static const char *
+env(const char *name)
+{
+	return getenv(name);
+}
+
+int
+main(void)
+{
+	return app_run(ROUTE_STAFF, env, stdin, stdout);
+}

@@ -1,0 +1,145 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "notice.h"
+#include "render.h"
+#include "staff.h"
+
+/*
+ * The document xsl/mail.xsl reads: <mail kind lang><title xml:lang/>..
+ * <ref/> <link/> <status/> <has-message/></mail>; the clerk's message
+ * itself stays on the status page, behind the token.
+ */
+static xmlDocPtr
+notice_doc(const struct notice *n, const char *kind, const char *ref,
+    const char *link)
+{
+	xmlDocPtr doc;
+	xmlNodePtr root, c, copy;
+
+	if ((doc = xmlNewDoc((const xmlChar *)"1.0")) == NULL)
+		return NULL;
+	if ((root = xmlNewNode(NULL, (const xmlChar *)"mail")) == NULL) {
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	xmlDocSetRootElement(doc, root);
+	if (app_props(root, "kind", kind, "lang", n->lang, NULL) != 0 ||
+	    app_child(root, "ref", ref) == NULL ||
+	    app_child(root, "link", link) == NULL ||
+	    (n->status != NULL && app_child(root, "status", n->status) ==
+	    NULL) || (n->message != NULL && *n->message != '\0' &&
+	    app_child(root, "has-message", NULL) == NULL)) {
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	for (c = xmlDocGetRootElement(n->form->doc)->children; c != NULL;
+	    c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, "title") == 0 &&
+		    ((copy = xmlDocCopyNode(c, doc, 1)) == NULL ||
+		    xmlAddChild(root, copy) == NULL)) {
+			xmlFreeNode(copy);
+			xmlFreeDoc(doc);
+			return NULL;
+		}
+	return doc;
+}
+
+/*
+ * Render xsl/mail.xsl, whose first line is the subject and the rest after
+ * a blank line the body, and queue it to `to`.
+ */
+static int
+notice_queue(struct store *s, const struct notice *n, const char *kind,
+    const char *to, const char *ref, const char *link)
+{
+	struct buf text;
+	xmlDocPtr doc;
+	char	*body;
+	int	 rc = -1;
+
+	buf_init(&text, 8192);
+	if ((doc = notice_doc(n, kind, ref, link)) != NULL &&
+	    render_text(n->app->conf.share_dir, "mail", doc, &text) == 0 &&
+	    (body = strstr(buf_str(&text), "\n\n")) != NULL) {
+		*body = '\0';
+		rc = store_queue_mail(s, to, buf_str(&text), body + 2) ==
+		    STORE_OK ? 0 : -1;
+	}
+	if (doc != NULL)
+		xmlFreeDoc(doc);
+	buf_free(&text);
+	return rc;
+}
+
+/* The clerk's address from data/clerks.xml, or NULL. */
+static const char *
+notice_clerk_email(const struct notice *n)
+{
+	xmlNodePtr c = form_clerk(&n->app->share, n->form->clerk);
+
+	for (c = c ? c->children : NULL; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, "email") == 0 &&
+		    c->children != NULL && c->children->content != NULL)
+			return (const char *)c->children->content;
+	return NULL;
+}
+
+/*
+ * A new submission: to the citizen (if they gave an address) the
+ * reference and the status link; to the responsible clerk the link into
+ * the back office.
+ */
+int
+notice_received(struct store *s, void *arg, const struct store_receipt *r)
+{
+	const struct notice *n = arg;
+	struct notice clerk = *n;
+	struct buf link;
+	const char *to;
+	int	 rc = 0;
+
+	buf_init(&link, 4096);
+	if (n->email != NULL && *n->email != '\0') {
+		if (app_link(n->app, &link, "/status/", r->ref, r->token) != 0 ||
+		    notice_queue(s, n, "received", n->email, r->ref,
+		    buf_str(&link)) != 0)
+			rc = -1;
+	}
+	if (rc == 0 && (to = notice_clerk_email(n)) != NULL) {
+		buf_reset(&link);
+		clerk.lang = "de";	/* the town hall's language */
+		if (staff_link(n->app, &link, "/submissions/") != 0 ||
+		    buf_printf(&link, "%s", r->ref) != 0 ||
+		    notice_queue(s, &clerk, "new", to, r->ref,
+		    buf_str(&link)) != 0)
+			rc = -1;
+	}
+	buf_free(&link);
+	return rc;
+}
+
+/* A status change: to the citizen, if they gave an address. */
+int
+notice_status(struct store *s, void *arg, const struct store_receipt *r)
+{
+	const struct notice *n = arg;
+	struct buf link;
+	int	 rc = 0;
+
+	if (n->email == NULL || *n->email == '\0')
+		return 0;
+	buf_init(&link, 4096);
+	if (app_link(n->app, &link, "/status/", r->ref, r->token) != 0 ||
+	    notice_queue(s, n, "status", n->email, r->ref,
+	    buf_str(&link)) != 0)
+		rc = -1;
+	buf_free(&link);
+	return rc;
+}

@@ -1,0 +1,260 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "buf.h"
+#include "notice.h"
+#include "page.h"
+#include "staff.h"
+#include "store_staff.h"
+#include "text.h"
+#include "when.h"
+
+#define PAGE_STAFF_TEXT_MAX	4000	/* characters of a note or message */
+
+/*
+ * The submission for this user: 1 and a 404 page when there is none, a
+ * 403 page when it belongs to another clerk's service.
+ */
+static int
+page_staff_case(struct app *a, struct store_case *c)
+{
+	int	 rc;
+
+	if (app_store(a) != 0)
+		return -1;
+	if (!ref_valid(a->route.arg))
+		return app_error(a, 404, "not_found") == 0 ? 1 : -1;
+	if ((rc = store_case(a->store, a->route.arg, c)) == STORE_NOTFOUND)
+		return app_error(a, 404, "not_found") == 0 ? 1 : -1;
+	if (rc != STORE_OK)
+		return -1;
+	if (!staff_may(a, c->sub.service)) {
+		fprintf(stderr, "rathaus: staff user '%s' refused %s (%s)\n",
+		    a->staff.user, c->sub.ref, c->sub.service);
+		store_case_free(c);
+		return app_error(a, 403, "not_yours") == 0 ? 1 : -1;
+	}
+	return 0;
+}
+
+/* The definition it was made with, else today's; NULL if neither loads. */
+static int
+page_staff_form(struct app *a, const struct store_case *c, struct form *f)
+{
+	if (c->sub.definition_xml != NULL)
+		return form_load_stored(f, &a->share, c->sub.definition_xml,
+		    NULL);
+	return form_load_id(f, &a->share, c->sub.service, NULL);
+}
+
+static int
+page_staff_detail(struct app *a, const struct store_case *c,
+    const char *error)
+{
+	struct form f;
+	xmlNodePtr sub, list, e;
+	char	 num[2][24];
+	size_t	 i;
+
+	snprintf(num[0], sizeof(num[0]), "%ld", c->sub.fee_cents);
+	snprintf(num[1], sizeof(num[1]), "%ld", c->sub.version);
+	if (app_begin(a, "staff-submission") != 0 ||
+	    staff_node(a, a->root) == NULL)
+		return -1;
+	if (page_staff_form(a, c, &f) == 0) {
+		e = app_service_node(a, &f, a->root);
+		form_free(&f);
+		if (e == NULL)
+			return -1;
+	}
+	if ((sub = app_elem(a->root, "submission", NULL, "ref", c->sub.ref,
+	    "service", c->sub.service, "status", c->sub.status, "fee-cents",
+	    num[0], "service-version", num[1], "email", c->email, "purged",
+	    c->purged, NULL)) == NULL ||
+	    app_time_prop(sub, "created", c->sub.created) != 0 ||
+	    app_answers(sub, c->sub.values_xml) != 0 ||
+	    (list = app_child(sub, "history", NULL)) == NULL)
+		return -1;
+	for (i = 0; i < c->sub.nhistory; i++)
+		if ((e = app_elem(list, "entry", c->sub.history[i].message,
+		    "status", c->sub.history[i].status, "actor",
+		    c->sub.history[i].actor, NULL)) == NULL ||
+		    app_time_prop(e, "at", c->sub.history[i].at) != 0)
+			return -1;
+	if ((list = app_child(sub, "notes", NULL)) == NULL)
+		return -1;
+	for (i = 0; i < c->nnotes; i++)
+		if ((e = app_elem(list, "note", c->notes[i].text, "author",
+		    c->notes[i].author, NULL)) == NULL ||
+		    app_time_prop(e, "at", c->notes[i].at) != 0)
+			return -1;
+	if ((list = app_child(sub, "audit", NULL)) == NULL)
+		return -1;
+	for (i = 0; i < c->naudit; i++)
+		if ((e = app_elem(list, "entry", c->audit[i].detail, "actor",
+		    c->audit[i].actor, "action", c->audit[i].action, "before",
+		    c->audit[i].before, "after", c->audit[i].after, NULL)) ==
+		    NULL || app_time_prop(e, "at", c->audit[i].at) != 0)
+			return -1;
+	/* The ways on from here, as buttons. */
+	if ((list = app_child(sub, "moves", NULL)) == NULL)
+		return -1;
+	for (i = 0; i < WORKFLOW_STATES; i++)
+		if (workflow_allowed(c->sub.status, workflow_states[i]) &&
+		    app_elem(list, "move", NULL, "to", workflow_states[i],
+		    NULL) == NULL)
+			return -1;
+	if (error != NULL && app_elem(a->root, "problem", NULL, "code", error,
+	    NULL) == NULL)
+		return -1;
+	a->private_page = 1;
+	return 0;
+}
+
+/* A note or a message: text a clerk wrote, within bounds; "" is none. */
+static const char *
+page_staff_text(const struct app *a, const char *name)
+{
+	const char *v = req_param(&a->req.body, name);
+	size_t	 chars = 0;
+	const char *p;
+
+	if (v == NULL)
+		return "";
+	for (p = v; *p != '\0'; p++)
+		chars += ((unsigned char)*p & 0xc0) != 0x80;
+	return chars <= PAGE_STAFF_TEXT_MAX && !text_has_controls(v) ? v : NULL;
+}
+
+static int
+page_staff_back(struct app *a, const char *ref)
+{
+	struct buf loc;
+
+	buf_init(&loc, 4096);
+	if (staff_link(a, &loc, "/submissions/") != 0 ||
+	    buf_printf(&loc, "%s", ref) != 0) {
+		buf_free(&loc);
+		return -1;
+	}
+	a->location = buf_steal(&loc);
+	return a->location != NULL ? 0 : -1;
+}
+
+/* Status change with a message to the citizen, and the mail it causes. */
+static int
+page_staff_status(struct app *a, const struct store_case *c,
+    const char **problem)
+{
+	const char *from = req_param(&a->req.body, "from");
+	const char *to = req_param(&a->req.body, "to");
+	const char *message = page_staff_text(a, "message");
+	struct notice n;
+	struct form f;
+	char	 now[21];
+	int	 rc;
+
+	if (from == NULL || to == NULL || !workflow_allowed(from, to)) {
+		*problem = "move";
+		return 422;
+	}
+	if (message == NULL) {
+		*problem = "text";
+		return 422;
+	}
+	if (page_staff_form(a, c, &f) != 0 || when_now_iso(now) == -1)
+		return -1;
+	memset(&n, 0, sizeof(n));
+	n.app = a;
+	n.form = &f;
+	n.email = c->email;
+	n.lang = c->sub.lang[0] != '\0' ? c->sub.lang : "de";
+	n.status = to;
+	n.message = message;
+	rc = store_set_status(a->store, c->sub.ref, from, to, a->staff.user,
+	    message, now, notice_status, &n);
+	form_free(&f);
+	if (rc == STORE_CONFLICT) {
+		*problem = "conflict";
+		return 409;
+	}
+	if (rc == STORE_BUSY) {
+		*problem = "busy";
+		return 503;
+	}
+	return rc == STORE_OK ? 0 : -1;
+}
+
+static int
+page_staff_note(struct app *a, const struct store_case *c,
+    const char **problem)
+{
+	const char *text = page_staff_text(a, "note");
+	char	 now[21];
+	int	 rc;
+
+	if (text == NULL || *text == '\0') {
+		*problem = "text";
+		return 422;
+	}
+	if (when_now_iso(now) == -1)
+		return -1;
+	rc = store_add_note(a->store, c->sub.ref, a->staff.user, text, now);
+	if (rc == STORE_BUSY) {
+		*problem = "busy";
+		return 503;
+	}
+	return rc == STORE_OK ? 0 : -1;
+}
+
+/*
+ * GET: the whole submission (and an audit entry that this user saw it).
+ * POST: an action on it, then 303 back to it (so a reload repeats
+ * nothing); a refused action shows the page again with its reason.
+ */
+int
+page_staff_submission(struct app *a)
+{
+	struct store_case c;
+	const char *action, *problem = NULL;
+	char	 now[21];
+	int	 rc;
+
+	if ((rc = page_staff_case(a, &c)) != 0)
+		return rc > 0 ? 0 : -1;
+	if (a->req.method != REQ_POST) {
+		if (when_now_iso(now) == -1 || store_audit(a->store,
+		    a->staff.user, "view", c.sub.ref, NULL, now) == STORE_ERROR) {
+			store_case_free(&c);
+			return -1;
+		}
+		rc = page_staff_detail(a, &c, NULL);
+		store_case_free(&c);
+		return rc;
+	}
+	action = req_param(&a->req.body, "_action");
+	if (action != NULL && strcmp(action, "status") == 0)
+		rc = page_staff_status(a, &c, &problem);
+	else if (action != NULL && strcmp(action, "note") == 0)
+		rc = page_staff_note(a, &c, &problem);
+	else {
+		problem = "action";
+		rc = 422;
+	}
+	if (rc == 0)
+		rc = page_staff_back(a, c.sub.ref);
+	else if (rc > 0) {
+		/* Shown again as it is now, with what went wrong. */
+		store_case_free(&c);
+		if (store_case(a->store, a->route.arg, &c) != STORE_OK)
+			return -1;
+		a->status = rc;
+		rc = page_staff_detail(a, &c, problem);
+	}
+	store_case_free(&c);
+	return rc;
+}

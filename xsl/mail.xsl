@@ -1,0 +1,77 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The mails (text, not HTML): the first line is the subject, then a blank
+  line, then the body. The input is <mail kind="received|status|new"
+  lang=".."> with the service's <title>s, <ref>, <link>, <status> and
+  <has-message/>. By design it holds no answer of the form: a mail may
+  pass through servers the town does not control (docs/security.md).
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+
+  <xsl:output method="text" encoding="UTF-8"/>
+
+  <xsl:param name="messages" select="''"/>
+  <xsl:variable name="M" select="document($messages)/messages"/>
+  <xsl:key name="msg" match="msg" use="@key"/>
+  <xsl:variable name="lang" select="string(/mail/@lang)"/>
+
+  <!-- A catalog text in the mail's language, German when missing. -->
+  <xsl:template name="m">
+    <xsl:param name="key"/>
+    <xsl:for-each select="$M">
+      <xsl:variable name="t" select="key('msg', $key)[1]"/>
+      <xsl:choose>
+        <xsl:when test="$t/text[@xml:lang = $lang]"><xsl:value-of select="$t/text[@xml:lang = $lang]"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$t/text[@xml:lang = 'de']"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each>
+  </xsl:template>
+
+  <xsl:variable name="title">
+    <xsl:choose>
+      <xsl:when test="/mail/title[@xml:lang = $lang]"><xsl:value-of select="/mail/title[@xml:lang = $lang]"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="/mail/title[@xml:lang = 'de']"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+
+  <xsl:template match="/mail">
+    <!-- Subject -->
+    <xsl:call-template name="m"><xsl:with-param name="key" select="concat('mail.', @kind, '.subject')"/></xsl:call-template>
+    <xsl:text>: </xsl:text>
+    <xsl:value-of select="ref"/>
+    <xsl:text>&#10;&#10;</xsl:text>
+    <!-- Body -->
+    <xsl:call-template name="m"><xsl:with-param name="key" select="concat('mail.', @kind, '.hello')"/></xsl:call-template>
+    <xsl:text>&#10;&#10;</xsl:text>
+    <xsl:call-template name="m"><xsl:with-param name="key" select="concat('mail.', @kind, '.what')"/></xsl:call-template>
+    <xsl:text>&#10;  </xsl:text>
+    <xsl:value-of select="$title"/>
+    <xsl:text>&#10;  </xsl:text>
+    <xsl:call-template name="m"><xsl:with-param name="key" select="'mail.ref'"/></xsl:call-template>
+    <xsl:text>: </xsl:text>
+    <xsl:value-of select="ref"/>
+    <xsl:if test="status">
+      <xsl:text>&#10;  </xsl:text>
+      <xsl:call-template name="m"><xsl:with-param name="key" select="'mail.status'"/></xsl:call-template>
+      <xsl:text>: </xsl:text>
+      <xsl:call-template name="m"><xsl:with-param name="key" select="concat('status.', status)"/></xsl:call-template>
+    </xsl:if>
+    <xsl:text>&#10;&#10;</xsl:text>
+    <xsl:if test="has-message">
+      <xsl:call-template name="m"><xsl:with-param name="key" select="'mail.has_message'"/></xsl:call-template>
+      <xsl:text>&#10;&#10;</xsl:text>
+    </xsl:if>
+    <xsl:call-template name="m"><xsl:with-param name="key" select="concat('mail.', @kind, '.link')"/></xsl:call-template>
+    <xsl:text>&#10;</xsl:text>
+    <xsl:value-of select="link"/>
+    <xsl:text>&#10;&#10;</xsl:text>
+    <xsl:call-template name="m"><xsl:with-param name="key" select="concat('mail.', @kind, '.footer')"/></xsl:call-template>
+    <xsl:text>&#10;&#10;-- &#10;</xsl:text>
+    <xsl:call-template name="m"><xsl:with-param name="key" select="'site.name'"/></xsl:call-template>
+    <xsl:text>, </xsl:text>
+    <xsl:call-template name="m"><xsl:with-param name="key" select="'site.tagline'"/></xsl:call-template>
+    <xsl:text>&#10;</xsl:text>
+  </xsl:template>
+
+</xsl:stylesheet>
