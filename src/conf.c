@@ -8,11 +8,6 @@
 #include "conf.h"
 #include "text.h"
 
-/* What an address may hold here: printable ASCII, nothing to quote. */
-#define CONF_ADDR_CHARS \
-	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" \
-	"!#$%&'*+-/=?^_`{|}~.@"
-
 #define CONF_LINE_MAX	4096
 
 enum conf_key {
@@ -115,8 +110,7 @@ conf_mail_check(struct conf *c)
 	    !text_utf8_valid(c->mail_from_name, strlen(c->mail_from_name)) ||
 	    text_has_controls(c->mail_from_name))
 		return "mail_from_name: control characters or bad UTF-8";
-	if (*c->mail_from != '\0' && (!text_email(c->mail_from) ||
-	    strspn(c->mail_from, CONF_ADDR_CHARS) != strlen(c->mail_from)))
+	if (*c->mail_from != '\0' && !text_email_plain(c->mail_from))
 		return "mail_from is not a plain address";
 	if (*c->smtp_url == '\0')
 		return NULL;
@@ -125,6 +119,9 @@ conf_mail_check(struct conf *c)
 		return "smtp_url must start with smtp:// or smtps://";
 	if (strpbrk(c->smtp_url, " \t\r\n") != NULL)
 		return "smtp_url contains white space";
+	/* Credentials in the URL would show in curl's error messages. */
+	if (strchr(c->smtp_url, '@') != NULL)
+		return "smtp_url must not hold credentials: use smtp_user";
 	if (*c->mail_from == '\0')
 		return "mail_from is required with smtp_url";
 	return NULL;

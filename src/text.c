@@ -107,6 +107,19 @@ text_email(const char *s)
 	return dot != NULL && dot > at + 1 && dot[1] != '\0';
 }
 
+/*
+ * An address that may stand in a mail header and an SMTP envelope as it
+ * is: plausible (text_email) and made of printable ASCII that needs no
+ * quoting. Nothing that could end a header line or add a recipient.
+ */
+int
+text_email_plain(const char *s)
+{
+	return text_email(s) && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.@") ==
+	    strlen(s);
+}
+
 /* A copy without leading and trailing white space. */
 char *
 text_trim_dup(const char *s)
