@@ -35,6 +35,7 @@
 #include "store.h"
 #include "store_outbox.h"
 #include "maildecode.h"
+#include "testdb.h"
 #include "tmpdir.h"
 
 #define TO	"erika@example.org"
@@ -230,27 +231,10 @@ submit(struct fixture *f)
 	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
 }
 
-/* One number from the database, by SQL. */
 static long
 query(const struct fixture *f, const char *sql)
 {
-	sqlite3	*db;
-	sqlite3_stmt *st;
-	struct buf path;
-	long	 n = -1;
-
-	buf_init(&path, 256);
-	buf_printf(&path, "%s/rathaus.db", f->dir);
-	assert_int_equal(sqlite3_open_v2(buf_str(&path), &db,
-	    SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	buf_free(&path);
-	return n;
+	return testdb_long(f->dir, sql);
 }
 
 /* A file of the spool as text, or NULL. */

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "store.h"
 #include "store_outbox.h"
+#include "testdb.h"
 #include "tmpdir.h"
 
 struct fixture {
@@ -70,24 +71,13 @@ sample(const char *key, const char *token)
 static long
 count_in(const struct fixture *f, const char *table)
 {
-	sqlite3	*db;
-	sqlite3_stmt *st;
-	struct buf path;
-	long	 n = -1;
+	struct buf sql;
+	long	 n;
 
-	buf_init(&path, 256);
-	buf_printf(&path, "%s/rathaus.db", f->dir);
-	assert_int_equal(sqlite3_open_v2(buf_str(&path), &db,
-	    SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	buf_reset(&path);
-	buf_printf(&path, "SELECT count(*) FROM %s", table);
-	assert_int_equal(sqlite3_prepare_v2(db, buf_str(&path), -1, &st, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	buf_free(&path);
+	buf_init(&sql, 256);
+	buf_printf(&sql, "SELECT count(*) FROM %s", table);
+	n = testdb_long(f->dir, buf_str(&sql));
+	buf_free(&sql);
 	return n;
 }
 
