@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "text.h"
 
 #define CONF_LINE_MAX	4096
 
@@ -17,12 +18,21 @@ enum conf_key {
 	CONF_STATIC,
 	CONF_TIMEZONE,
 	CONF_STAFF_SCRIPT,
+	CONF_SMTP_URL,
+	CONF_SMTP_STARTTLS,
+	CONF_SMTP_USER,
+	CONF_SMTP_PASSWORD,
+	CONF_MAIL_FROM,
+	CONF_MAIL_FROM_NAME,
+	CONF_MAIL_TIMEOUT,
 	CONF__MAX
 };
 
 static const char *const conf_keys[CONF__MAX] = {
 	"data_dir", "share_dir", "base_url", "script", "static", "timezone",
 	"staff_script",
+	"smtp_url", "smtp_starttls", "smtp_user", "smtp_password", "mail_from",
+	"mail_from_name", "mail_timeout",
 };
 
 static char **
@@ -36,11 +46,25 @@ conf_slot(struct conf *c, enum conf_key k)
 	case CONF_STATIC:	return &c->static_url;
 	case CONF_TIMEZONE:	return &c->timezone;
 	case CONF_STAFF_SCRIPT:	return &c->staff_script;
+	case CONF_SMTP_URL:	return &c->smtp_url;
+	case CONF_SMTP_STARTTLS: return &c->smtp_starttls;
+	case CONF_SMTP_USER:	return &c->smtp_user;
+	case CONF_SMTP_PASSWORD: return &c->smtp_password;
+	case CONF_MAIL_FROM:	return &c->mail_from;
+	case CONF_MAIL_FROM_NAME: return &c->mail_from_name;
+	case CONF_MAIL_TIMEOUT:	return &c->mail_timeout;
 	default:		return NULL;
 	}
 }
 
-/* Fill every unset key with its default; -1 when out of memory. */
+#define CONF_TIMEOUT_DEFAULT	10
+#define CONF_TIMEOUT_MAX	300
+
+/*
+ * Fill every unset key with its default; -1 when out of memory. Mail is
+ * off by default (no smtp_url). The parsed mail settings get their
+ * defaults too; conf_load then parses what the file says.
+ */
 int
 conf_defaults(struct conf *c)
 {
@@ -48,6 +72,7 @@ conf_defaults(struct conf *c)
 		"/var/lib/rathaus", PKGDATADIR, "http://localhost",
 		"/cgi-bin/rathaus.cgi", "/static", "Europe/Berlin",
 		"/cgi-bin/staff.cgi",
+		"", "try", "", "", "", "", "10",
 	};
 	char	**slot;
 	int	  k;
@@ -57,7 +82,53 @@ conf_defaults(struct conf *c)
 		if (*slot == NULL && (*slot = strdup(defaults[k])) == NULL)
 			return -1;
 	}
+	if (c->mail_timeout_s == 0) {
+		c->smtp_tls = CONF_TLS_TRY;
+		c->mail_timeout_s = CONF_TIMEOUT_DEFAULT;
+	}
 	return 0;
+}
+
+/*
+ * The mail settings: a known scheme, a sane timeout, and a From address
+ * that cannot smuggle a header line (no CR or LF anywhere, a plausible
+ * single address). The message names the key, never its value: one of
+ * them is the password.
+ */
+static const char *
+conf_mail_check(struct conf *c)
+{
+	static const char *const tls[] = { "no", "try", "required" };
+	size_t	 k;
+
+	for (k = 0; k < sizeof(tls) / sizeof(tls[0]); k++)
+		if (strcmp(c->smtp_starttls, tls[k]) == 0)
+			break;
+	if (k == sizeof(tls) / sizeof(tls[0]))
+		return "smtp_starttls must be no, try or required";
+	c->smtp_tls = (enum conf_tls)k;
+	if (text_to_long(c->mail_timeout, 1, CONF_TIMEOUT_MAX,
+	    &c->mail_timeout_s) != 0)
+		return "mail_timeout must be 1 to 300 seconds";
+	if (strpbrk(c->mail_from_name, "\r\n") != NULL ||
+	    !text_utf8_valid(c->mail_from_name, strlen(c->mail_from_name)) ||
+	    text_has_controls(c->mail_from_name))
+		return "mail_from_name: control characters or bad UTF-8";
+	if (*c->mail_from != '\0' && !text_email_plain(c->mail_from))
+		return "mail_from is not a plain address";
+	if (*c->smtp_url == '\0')
+		return NULL;
+	if (strncmp(c->smtp_url, "smtp://", 7) != 0 &&
+	    strncmp(c->smtp_url, "smtps://", 8) != 0)
+		return "smtp_url must start with smtp:// or smtps://";
+	if (strpbrk(c->smtp_url, " \t\r\n") != NULL)
+		return "smtp_url contains white space";
+	/* Credentials in the URL would show in curl's error messages. */
+	if (strchr(c->smtp_url, '@') != NULL)
+		return "smtp_url must not hold credentials: use smtp_user";
+	if (*c->mail_from == '\0')
+		return "mail_from is required with smtp_url";
+	return NULL;
 }
 
 static int
@@ -88,6 +159,7 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 {
 	FILE	*f;
 	char	 line[CONF_LINE_MAX], *key, *val, *eq, *end, **slot;
+	const char *bad;
 	int	 lineno = 0, k, rc = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -111,7 +183,14 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 			*--end = '\0';
 		val = eq + 1;
 		val += strspn(val, " \t");
-		val[strcspn(val, "\r\n")] = '\0';
+		end = val + strcspn(val, "\r\n");
+		/* CRLF ends a line; a CR inside a value would end a header. */
+		if (end[0] == '\r' && end[1] != '\n' && end[1] != '\0') {
+			rc = conf_fail(err, errlen, path, lineno,
+			    "carriage return inside a value");
+			break;
+		}
+		*end = '\0';
 		for (end = val + strlen(val);
 		    end > val && (end[-1] == ' ' || end[-1] == '\t');)
 			*--end = '\0';
@@ -133,6 +212,8 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	/* An unknown zone would silently become UTC and shift every date rule. */
 	if (rc == 0 && !conf_zone_known(c->timezone))
 		rc = conf_fail(err, errlen, path, 0, "unknown timezone");
+	if (rc == 0 && (bad = conf_mail_check(c)) != NULL)
+		rc = conf_fail(err, errlen, path, 0, bad);
 	if (rc != 0)
 		conf_free(c);
 	return rc;

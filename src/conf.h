@@ -12,6 +12,19 @@ struct conf {
 	char	*static_url;	/* URL path of static files */
 	char	*timezone;	/* the municipality's zone, for "today" */
 	char	*staff_script;	/* URL path of the staff program */
+	/* Mail (mail_): off while smtp_url is empty. */
+	char	*smtp_url;	/* smtp://host:port or smtps://host:port */
+	char	*smtp_starttls;	/* "no", "try" or "required" */
+	char	*smtp_user;	/* empty: no authentication */
+	char	*smtp_password;	/* never logged, never printed */
+	char	*mail_from;	/* the envelope and From address */
+	char	*mail_from_name; /* the From display name, may be empty */
+	char	*mail_timeout;	/* seconds, as written */
+	/* Parsed from the strings above by conf_load/conf_defaults. */
+	enum conf_tls {
+		CONF_TLS_NO, CONF_TLS_TRY, CONF_TLS_REQUIRED
+	}		 smtp_tls;
+	long		 mail_timeout_s; /* 1 to 300 */
 };
 
 int	 conf_load(struct conf *, const char *path, char *err, size_t errlen);

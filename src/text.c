@@ -90,6 +90,36 @@ text_to_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+/*
+ * A plausible address, not RFC 5322 in full: one "@", something before
+ * it, a dotted domain after it, no white space. Whether it exists only a
+ * mail can tell.
+ */
+int
+text_email(const char *s)
+{
+	const char *at = strchr(s, '@'), *dot;
+
+	if (at == NULL || at == s || strchr(at + 1, '@') != NULL ||
+	    strpbrk(s, " \t\n\r<>,;\"") != NULL || strlen(s) > 254)
+		return 0;
+	dot = strrchr(at + 1, '.');
+	return dot != NULL && dot > at + 1 && dot[1] != '\0';
+}
+
+/*
+ * An address that may stand in a mail header and an SMTP envelope as it
+ * is: plausible (text_email) and made of printable ASCII that needs no
+ * quoting. Nothing that could end a header line or add a recipient.
+ */
+int
+text_email_plain(const char *s)
+{
+	return text_email(s) && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.@") ==
+	    strlen(s);
+}
+
 /* A copy without leading and trailing white space. */
 char *
 text_trim_dup(const char *s)

@@ -22,23 +22,6 @@ valid_chars(const char *s)
 	return n;
 }
 
-/*
- * A plausible address, not RFC 5322 in full: one "@", something before
- * it, a dotted domain after it, no white space. Whether it exists only a
- * mail can tell.
- */
-static int
-valid_email(const char *s)
-{
-	const char *at = strchr(s, '@'), *dot;
-
-	if (at == NULL || at == s || strchr(at + 1, '@') != NULL ||
-	    strpbrk(s, " \t\n\r<>,;\"") != NULL || strlen(s) > 254)
-		return 0;
-	dot = strrchr(at + 1, '.');
-	return dot != NULL && dot > at + 1 && dot[1] != '\0';
-}
-
 /* Digits with the usual separators, and enough digits to dial. */
 static int
 valid_tel(const char *s)
@@ -542,7 +525,7 @@ valid_field(const struct form_field *f, char *v,
 	}
 	switch (f->type) {
 	case FORM_EMAIL:
-		code = valid_email(v) ? NULL : "email";
+		code = text_email(v) ? NULL : "email";
 		break;
 	case FORM_TEL:
 		code = valid_tel(v) ? NULL : "tel";

@@ -35,17 +35,23 @@ when_today(struct when_date *d)
 	return 0;
 }
 
-/* Current UTC time as 2026-04-01T10:00:00Z. */
+/* A time as UTC, 2026-04-01T10:00:00Z (the store's time stamps). */
 int
-when_now_iso(char out[21])
+when_iso(time_t t, char out[21])
 {
-	time_t	 t = time(NULL);
 	struct tm tm;
 
 	if (gmtime_r(&t, &tm) == NULL ||
 	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
 		return -1;
 	return 0;
+}
+
+/* Current UTC time as 2026-04-01T10:00:00Z. */
+int
+when_now_iso(char out[21])
+{
+	return when_iso(time(NULL), out);
 }
 
 static int

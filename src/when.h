@@ -7,6 +7,7 @@
 #define RATHAUS_WHEN_H
 
 #include <stddef.h>
+#include <time.h>
 
 struct when_date {
 	int	 y, m, d;
@@ -30,6 +31,7 @@ int	 when_bound(const char *expr, enum when_bound_kind, int value_year,
 int	 when_bound_valid(const char *expr);
 #define WHEN_ISO_MAX	26	/* 2026-04-01T12:00:00+02:00 and NUL */
 
+int	 when_iso(time_t, char out[21]);
 int	 when_now_iso(char out[21]);
 int	 when_local_iso(const char *utc, char out[WHEN_ISO_MAX]);
 

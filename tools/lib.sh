@@ -8,7 +8,7 @@ RATHAUS_PACKAGES=(
     libxml2-dev libxslt1-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
     libqrencode-dev libcmocka-dev libjansson-dev
     apache2 apache2-utils curl zbar-tools librsvg2-bin libxml2-utils tzdata
-    default-jre-headless
+    default-jre-headless python3-aiosmtpd
     chromium chromium-driver
 )
 

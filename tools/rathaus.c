@@ -2,23 +2,28 @@
  * rathaus: the administrator's command line.
  *   rathaus lint [--share DIR] [FILE...]   check service definitions
  *   rathaus init [--conf FILE | --data DIR] create or migrate the store
+ *   rathaus outbox [--conf FILE]           send the mails that are due
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "conf.h"
 #include "form.h"
+#include "mail.h"
 #include "store.h"
+#include "store_outbox.h"
 
 static int
 usage(void)
 {
 	fputs("usage: rathaus lint [--share DIR] [FILE...]\n"
-	    "       rathaus init [--conf FILE | --data DIR]\n", stderr);
+	    "       rathaus init [--conf FILE | --data DIR]\n"
+	    "       rathaus outbox [--conf FILE]\n", stderr);
 	return 2;
 }
 
@@ -128,6 +133,40 @@ cmd_init(struct cli *c)
 	return rc == STORE_OK ? 0 : 1;
 }
 
+/* Generous: a cron run every few minutes must still end. */
+#define OUTBOX_BUDGET_MS	(5L * 60 * 1000)
+
+/*
+ * Send everything due (claimed mail by mail, so a concurrent run or the
+ * web program never sends one twice) and say what is left. Failures are
+ * on stderr, one line each; they are retried by a later run. Exit 1 only
+ * when the database cannot be used: safe to run from cron.
+ */
+static int
+cmd_outbox(struct cli *c)
+{
+	struct mail_stats st;
+	struct store *s;
+	long	 pending = 0, given_up = 0;
+	int	 rc;
+
+	if (store_open(&s, c->conf.data_dir, 0) != STORE_OK)
+		return 1;
+	if (*c->conf.smtp_url == '\0')
+		fputs("rathaus: mail is off (no smtp_url): nothing sent\n",
+		    stderr);
+	rc = mail_flush(&c->conf, s, time(NULL), 0, OUTBOX_BUDGET_MS, &st);
+	if (rc == 0 && store_outbox_counts(s, &pending, &given_up) !=
+	    STORE_OK)
+		rc = -1;
+	if (rc != 0)
+		fprintf(stderr, "rathaus: %s\n", store_errmsg(s));
+	printf("outbox: sent %d, failed %d, pending %ld, given up %ld\n",
+	    st.sent, st.failed + st.given_up, pending, given_up);
+	store_close(s);
+	return rc == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -144,6 +183,8 @@ main(int argc, char *argv[])
 		rc = cmd_lint(&c, argc, argv);
 	else if (strcmp(argv[1], "init") == 0)
 		rc = cmd_init(&c);
+	else if (strcmp(argv[1], "outbox") == 0)
+		rc = cmd_outbox(&c);
 	else
 		rc = usage();
 	conf_free(&c.conf);

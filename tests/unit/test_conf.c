@@ -89,6 +89,56 @@ test_conf_long_line(void **state)
 	buf_free(&b);
 }
 
+/* Mail settings: off by default, parsed, and nothing to inject. */
+static void
+test_conf_mail(void **state)
+{
+	struct conf c;
+	char	 err[256];
+
+	(void)state;
+	assert_int_equal(load("data_dir = /srv\n", &c, err, sizeof(err)), 0);
+	assert_string_equal(c.smtp_url, "");
+	assert_int_equal(c.smtp_tls, CONF_TLS_TRY);
+	assert_int_equal(c.mail_timeout_s, 10);
+	conf_free(&c);
+
+	assert_int_equal(load("smtp_url = smtps://mail.example.org:465\n"
+	    "smtp_starttls = required\nsmtp_user = rathaus\n"
+	    "smtp_password = geheim\nmail_from = portal@wiesmoor.de\n"
+	    "mail_from_name = Stadt Wiesmoor\nmail_timeout = 3\n", &c, err,
+	    sizeof(err)), 0);
+	assert_int_equal(c.smtp_tls, CONF_TLS_REQUIRED);
+	assert_int_equal(c.mail_timeout_s, 3);
+	assert_string_equal(c.smtp_password, "geheim");
+	assert_string_equal(c.mail_from_name, "Stadt Wiesmoor");
+	conf_free(&c);
+
+	assert_int_equal(load("smtp_url = smtp://127.0.0.1:25\n", &c, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "mail_from is required"));
+	assert_int_equal(load("smtp_url = http://x\nmail_from = a@b.de\n",
+	    &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "smtp_url"));
+	assert_int_equal(load("smtp_starttls = maybe\n", &c, err,
+	    sizeof(err)), -1);
+	assert_int_equal(load("mail_timeout = 0\n", &c, err, sizeof(err)), -1);
+	assert_int_equal(load("mail_timeout = 10s\n", &c, err, sizeof(err)),
+	    -1);
+	assert_int_equal(load("mail_from = a@b.de\rBcc: x@y.de\n", &c, err,
+	    sizeof(err)), -1);
+	assert_int_equal(load("mail_from = Portal <a@b.de>\n", &c, err,
+	    sizeof(err)), -1);
+	assert_int_equal(load("mail_from = a@b.de, c@d.de\n", &c, err,
+	    sizeof(err)), -1);
+	assert_int_equal(load("mail_from_name = Stadt\rBcc: x@y.de\n", &c,
+	    err, sizeof(err)), -1);
+	/* An error names the key, never a value (the password). */
+	assert_int_equal(load("smtp_password = geheim\nmail_timeout = x\n",
+	    &c, err, sizeof(err)), -1);
+	assert_null(strstr(err, "geheim"));
+}
+
 /* The QR path covers exactly the dark modules, inside the quiet zone. */
 static void
 test_qr_path(void **state)
@@ -116,6 +166,7 @@ main(void)
 		cmocka_unit_test(test_conf_reads_keys_and_defaults),
 		cmocka_unit_test(test_conf_rejects_mistakes),
 		cmocka_unit_test(test_conf_long_line),
+		cmocka_unit_test(test_conf_mail),
 		cmocka_unit_test(test_qr_path),
 	};
 

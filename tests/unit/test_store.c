@@ -14,6 +14,8 @@
 
 #include "buf.h"
 #include "store.h"
+#include "store_outbox.h"
+#include "testdb.h"
 #include "tmpdir.h"
 
 struct fixture {
@@ -69,24 +71,13 @@ sample(const char *key, const char *token)
 static long
 count_in(const struct fixture *f, const char *table)
 {
-	sqlite3	*db;
-	sqlite3_stmt *st;
-	struct buf path;
-	long	 n = -1;
+	struct buf sql;
+	long	 n;
 
-	buf_init(&path, 256);
-	buf_printf(&path, "%s/rathaus.db", f->dir);
-	assert_int_equal(sqlite3_open_v2(buf_str(&path), &db,
-	    SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	buf_reset(&path);
-	buf_printf(&path, "SELECT count(*) FROM %s", table);
-	assert_int_equal(sqlite3_prepare_v2(db, buf_str(&path), -1, &st, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	buf_free(&path);
+	buf_init(&sql, 256);
+	buf_printf(&sql, "SELECT count(*) FROM %s", table);
+	n = testdb_long(f->dir, buf_str(&sql));
+	buf_free(&sql);
 	return n;
 }
 
@@ -479,6 +470,76 @@ test_store_mail_with_submission(void **state)
 }
 
 /*
+ * The outbox: due mails are claimed as they are read (a second reader
+ * gets nothing), sent ones are never due again, failures count and wait,
+ * given-up ones keep their error and are counted apart.
+ */
+static void
+test_store_outbox(void **state)
+{
+	struct fixture *f = *state;
+	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
+	struct store_new n2 = sample(KEY2, "ffeeddccbbaa99887766554433221100");
+	struct store_outbox_mail *m;
+	struct store_receipt r;
+	size_t	 nm;
+	long	 pending, given_up;
+
+	n.mails = n2.mails = queue_one;
+	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
+	assert_int_equal(store_submit(f->s, &n2, &r), STORE_OK);
+	assert_int_equal(store_outbox_counts(f->s, &pending, &given_up),
+	    STORE_OK);
+	assert_int_equal(pending, 2);
+	assert_int_equal(given_up, 0);
+	/* Nothing is due before it was queued. */
+	assert_int_equal(store_outbox_due(f->s, "2000-01-01T00:00:00Z", NULL,
+	    10, &m, &nm), STORE_OK);
+	assert_int_equal(nm, 0);
+	store_outbox_free(m, nm);
+
+	assert_int_equal(store_outbox_due(f->s, "2100-01-01T00:00:00Z",
+	    "2100-01-01T00:00:30Z", 1, &m, &nm), STORE_OK);
+	assert_int_equal(nm, 1);
+	assert_string_equal(m[0].recipient, "erika@example.org");
+	assert_memory_equal(m[0].subject, "Eingang 2026-000001-", 20);
+	assert_string_equal(m[0].body, "Text");
+	assert_int_equal(m[0].attempts, 0);
+	/* Claimed: the next reader gets the other mail only. */
+	store_outbox_free(m, nm);
+	assert_int_equal(store_outbox_due(f->s, "2100-01-01T00:00:00Z",
+	    "2100-01-01T00:00:30Z", 10, &m, &nm), STORE_OK);
+	assert_int_equal(nm, 1);
+	assert_memory_equal(m[0].subject, "Eingang 2026-000002-", 20);
+	assert_int_equal(store_outbox_failed(f->s, m[0].id, "451 try later",
+	    "2100-01-01T00:01:00Z"), STORE_OK);
+	store_outbox_free(m, nm);
+
+	/* After the claim: the first one is due again; sent, it is not. */
+	assert_int_equal(store_outbox_due(f->s, "2100-01-01T00:00:40Z", NULL,
+	    10, &m, &nm), STORE_OK);
+	assert_int_equal(nm, 1);
+	assert_int_equal(store_outbox_sent(f->s, m[0].id,
+	    "2100-01-01T00:00:41Z"), STORE_OK);
+	store_outbox_free(m, nm);
+	assert_int_equal(store_outbox_due(f->s, "2100-01-01T00:02:00Z", NULL,
+	    10, &m, &nm), STORE_OK);
+	assert_int_equal(nm, 1);
+	assert_int_equal(m[0].attempts, 1);
+	assert_int_equal(store_outbox_failed(f->s, m[0].id, "550 no such user",
+	    NULL), STORE_OK);
+	store_outbox_free(m, nm);
+	assert_int_equal(store_outbox_due(f->s, "9999-12-31T23:59:59Z", NULL,
+	    10, &m, &nm), STORE_OK);
+	assert_int_equal(nm, 0);
+	store_outbox_free(m, nm);
+	assert_int_equal(store_outbox_counts(f->s, &pending, &given_up),
+	    STORE_OK);
+	assert_int_equal(pending, 0);
+	assert_int_equal(given_up, 1);
+}
+
+/*
  * A database made by the first schema (as `rathaus init` of the last
  * release left it) migrates with its submissions intact.
  */
@@ -559,6 +620,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_submit_and_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_definition_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_mail_with_submission, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_outbox, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_upload_claim_answered_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_wrong_token_is_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_double_submit_is_one_row, setup, teardown),

@@ -1,0 +1,34 @@
+/*
+ * store_outbox: the mails waiting to be sent (table outbox, schema 4).
+ * Mails are queued by store_queue_mail inside the transaction of the
+ * change that causes them; mail_flush takes the due ones from here.
+ * Time stamps are ISO 8601 UTC ("2026-04-01T10:00:00Z"), compared as text.
+ */
+#ifndef RATHAUS_STORE_OUTBOX_H
+#define RATHAUS_STORE_OUTBOX_H
+
+#include <stddef.h>
+
+struct store;
+
+/* next_try of a mail given up: later than any real time stamp. */
+#define STORE_OUTBOX_NEVER	"9999-12-31T23:59:59Z"
+
+struct store_outbox_mail {
+	long		 id;
+	char		*recipient;
+	char		*subject;
+	char		*body;
+	int		 attempts;	/* failed ones so far */
+};
+
+int	 store_outbox_due(struct store *, const char *now,
+	    const char *claim_until, size_t limit,
+	    struct store_outbox_mail **out, size_t *nout);
+void	 store_outbox_free(struct store_outbox_mail *, size_t n);
+int	 store_outbox_sent(struct store *, long id, const char *at);
+int	 store_outbox_failed(struct store *, long id, const char *error,
+	    const char *next_try);
+int	 store_outbox_counts(struct store *, long *pending, long *given_up);
+
+#endif

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""A tiny SMTP server for the tests: every message becomes a file.
+
+usage: smtpd.py --port PORT --dir DIR [--reject]
+
+Listens on 127.0.0.1:PORT (aiosmtpd, Debian's python3-aiosmtpd). Each
+message accepted is written as DIR/NNNN.eml (the data as received, dot-
+stuffing undone, CRLF line ends) after DIR/NNNN.env, whose first line is
+the envelope sender and each further line one recipient; the .eml
+appears last (written under a temporary name and renamed), so a reader
+that sees it sees both whole. --reject answers 451 to every RCPT TO.
+Prints "ready" on stdout once listening; stops on SIGTERM or SIGINT.
+"""
+import argparse
+import os
+import signal
+import sys
+import threading
+
+from aiosmtpd.controller import Controller
+
+
+class Handler:
+    def __init__(self, directory, reject):
+        self.directory = directory
+        self.reject = reject
+        self.count = 0
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address,
+                          rcpt_options):
+        if self.reject:
+            return "451 4.3.0 Try again later (test server, --reject)"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.count += 1
+            base = os.path.join(self.directory, "%04d" % self.count)
+        with open(base + ".env", "w", encoding="utf-8") as f:
+            f.write(envelope.mail_from + "\n")
+            for rcpt in envelope.rcpt_tos:
+                f.write(rcpt + "\n")
+        with open(base + ".tmp", "wb") as f:
+            f.write(envelope.original_content)
+        os.rename(base + ".tmp", base + ".eml")
+        return "250 Message accepted"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--reject", action="store_true")
+    args = ap.parse_args()
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    controller = Controller(Handler(args.dir, args.reject),
+                            hostname="127.0.0.1", port=args.port)
+    controller.start()
+    try:
+        sys.stdout.write("ready\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    try:
+        while not stop.wait(0.2):
+            pass
+    finally:
+        controller.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
