@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "store.h"
 #include "store_admin.h"
+#include "sqltest.h"
 #include "tmpdir.h"
 
 struct fixture {
@@ -553,48 +554,10 @@ test_store_migrate_from_1(void **state)
 	tmpdir_remove(dir);
 }
 
-/*
- * Run SQL on the database file beside the store, as the back office
- * would have: status changes and notes have no API here yet.
- */
-static void
-sql_exec(const struct fixture *f, const char *fmt, ...)
-{
-	sqlite3	*db;
-	struct buf path, sql;
-	va_list	 ap;
-
-	buf_init(&path, 256);
-	buf_init(&sql, 4096);
-	buf_printf(&path, "%s/rathaus.db", f->dir);
-	va_start(ap, fmt);
-	buf_vprintf(&sql, fmt, ap);
-	va_end(ap);
-	assert_false(sql.failed);
-	assert_int_equal(sqlite3_open_v2(buf_str(&path), &db,
-	    SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, buf_str(&sql), NULL, NULL, NULL),
-	    SQLITE_OK);
-	sqlite3_close(db);
-	buf_free(&path);
-	buf_free(&sql);
-}
-
-/* A status change at a time, with the message the citizen was told. */
-static void
-set_status(const struct fixture *f, const char *ref, const char *status,
-    const char *at)
-{
-	sql_exec(f, "UPDATE submission SET status = '%s' WHERE ref = '%s';"
-	    "INSERT INTO status_event(submission_id, status, at, actor,"
-	    " message) SELECT id, '%s', '%s', 'clerk', 'Ihre Anmeldung'"
-	    " FROM submission WHERE ref = '%s'", status, ref, status, at, ref);
-}
-
 static void
 add_note(const struct fixture *f, const char *ref)
 {
-	sql_exec(f, "INSERT INTO note(submission_id, author, at, text)"
+	sql_exec(f->dir, "INSERT INTO note(submission_id, author, at, text)"
 	    " SELECT id, 'clerk', '2026-01-05T10:00:00Z', 'rief an'"
 	    " FROM submission WHERE ref = '%s'", ref);
 }
@@ -635,13 +598,13 @@ test_store_purge_due_only(void **state)
 	submit_at(f, "osterfeuer", NULL, "2025-12-02T10:00:00Z", &recent);
 	submit_at(f, "osterfeuer", NULL, "2025-12-03T10:00:00Z", &done);
 	submit_at(f, "hundeanmeldung", NULL, "2025-12-04T10:00:00Z", &other);
-	set_status(f, due.ref, "completed", "2026-01-10T09:00:00Z");
-	set_status(f, recent.ref, "rejected", "2026-01-10T09:00:00Z");
-	set_status(f, recent.ref, "completed", "2026-02-20T09:00:00Z");
-	set_status(f, done.ref, "rejected", "2026-01-02T09:00:00Z");
-	sql_exec(f, "UPDATE submission SET purged = '2026-01-20T03:00:00Z'"
+	sql_set_status(f->dir, due.ref, "completed", "2026-01-10T09:00:00Z");
+	sql_set_status(f->dir, recent.ref, "rejected", "2026-01-10T09:00:00Z");
+	sql_set_status(f->dir, recent.ref, "completed", "2026-02-20T09:00:00Z");
+	sql_set_status(f->dir, done.ref, "rejected", "2026-01-02T09:00:00Z");
+	sql_exec(f->dir, "UPDATE submission SET purged = '2026-01-20T03:00:00Z'"
 	    " WHERE ref = '%s'", done.ref);
-	set_status(f, other.ref, "completed", "2026-01-10T09:00:00Z");
+	sql_set_status(f->dir, other.ref, "completed", "2026-01-10T09:00:00Z");
 	add_note(f, due.ref);
 	add_note(f, recent.ref);
 
@@ -736,7 +699,7 @@ test_store_each_filters(void **state)
 	submit_at(f, "osterfeuer", NULL, "2026-03-01T00:00:00Z", &r[1]);
 	submit_at(f, "osterfeuer", NULL, "2026-03-03T08:00:00Z", &r[2]);
 	submit_at(f, "hundeanmeldung", NULL, "2026-03-02T10:00:00Z", &r[3]);
-	set_status(f, r[0].ref, "completed", "2026-03-04T10:00:00Z");
+	sql_set_status(f->dir, r[0].ref, "completed", "2026-03-04T10:00:00Z");
 
 	each(f, NULL, NULL, NULL, "2026-000002-8 2026-03-01T00:00:00Z received|"
 	    "2026-000001-5 2026-03-02T23:59:59Z completed|"

@@ -1,0 +1,53 @@
+/*
+ * SQL on a test store's database file, beside the store's own
+ * connection: what the back office would have done (status changes,
+ * notes), for which the store has no API here yet.
+ */
+#ifndef RATHAUS_TEST_SQLTEST_H
+#define RATHAUS_TEST_SQLTEST_H
+
+#include <stdarg.h>
+#include <sqlite3.h>
+
+#include "buf.h"
+
+static inline void
+sql_exec(const char *dir, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Runs the statements of fmt in <dir>/rathaus.db; fails the test if not. */
+static inline void
+sql_exec(const char *dir, const char *fmt, ...)
+{
+	sqlite3	*db;
+	struct buf path, sql;
+	va_list	 ap;
+
+	buf_init(&path, 256);
+	buf_init(&sql, 4096);
+	buf_printf(&path, "%s/rathaus.db", dir);
+	va_start(ap, fmt);
+	buf_vprintf(&sql, fmt, ap);
+	va_end(ap);
+	assert_false(sql.failed);
+	assert_int_equal(sqlite3_open_v2(buf_str(&path), &db,
+	    SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, buf_str(&sql), NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	buf_free(&path);
+	buf_free(&sql);
+}
+
+/* A status change at a time, with a message the citizen was told. */
+static inline void
+sql_set_status(const char *dir, const char *ref, const char *status,
+    const char *at)
+{
+	sql_exec(dir, "UPDATE submission SET status = '%s' WHERE ref = '%s';"
+	    "INSERT INTO status_event(submission_id, status, at, actor,"
+	    " message) SELECT id, '%s', '%s', 'clerk', 'Ihre Anmeldung'"
+	    " FROM submission WHERE ref = '%s'", status, ref, status, at, ref);
+}
+
+#endif
