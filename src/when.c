@@ -39,7 +39,14 @@ when_today(struct when_date *d)
 int
 when_now_iso(char out[21])
 {
-	time_t	 t = time(NULL);
+	return when_ago_iso(0, out);
+}
+
+/* The UTC time `seconds` before now, as when_now_iso writes it. */
+int
+when_ago_iso(long seconds, char out[21])
+{
+	time_t	 t = time(NULL) - (time_t)seconds;
 	struct tm tm;
 
 	if (gmtime_r(&t, &tm) == NULL ||

@@ -31,6 +31,7 @@ int	 when_bound_valid(const char *expr);
 #define WHEN_ISO_MAX	26	/* 2026-04-01T12:00:00+02:00 and NUL */
 
 int	 when_now_iso(char out[21]);
+int	 when_ago_iso(long seconds, char out[21]);
 int	 when_local_iso(const char *utc, char out[WHEN_ISO_MAX]);
 
 #endif
