@@ -252,6 +252,15 @@ test_export_xml_round_trip(void **state)
 	xmlFreeDoc(doc);
 }
 
+static void
+assert_json_string(const json_t *obj, const char *key, const char *want)
+{
+	const char *got = json_string_value(json_object_get(obj, key));
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+}
+
 /* The JSON parses with jansson to the same values, umlauts unescaped. */
 static void
 test_export_json_round_trip(void **state)
@@ -266,30 +275,44 @@ test_export_json_round_trip(void **state)
 	assert_true(json_is_array(all));
 	assert_int_equal(json_array_size(all), 3);
 	first = json_array_get(all, 0);
-	assert_string_equal(json_string_value(json_object_get(first,
-	    "reference")), "2026-000002-8");
-	assert_string_equal(json_string_value(json_object_get(first,
-	    "created")), "2026-03-01T08:00:00Z");
-	assert_string_equal(json_string_value(json_object_get(first,
-	    "status")), "received");
+	assert_json_string(first, "reference", "2026-000002-8");
+	assert_json_string(first, "created", "2026-03-01T08:00:00Z");
+	assert_json_string(first, "status", "received");
 	assert_int_equal(json_integer_value(json_object_get(first,
 	    "version")), 1);
 	assert_int_equal(json_integer_value(json_object_get(first,
 	    "fee_cents")), 1250);
 	answers = json_object_get(first, "answers");
 	assert_int_equal(json_object_size(answers), 6);
-	assert_string_equal(json_string_value(json_object_get(answers,
-	    "note")), "Zeile 1 <&>\"\nZeile 2; Größe");
-	assert_string_equal(json_string_value(json_object_get(answers,
-	    "name")), "=HYPERLINK(\"x\")");
-	assert_string_equal(json_string_value(json_object_get(answers,
-	    "kid.1")), "Jörg");
+	assert_json_string(answers, "note", "Zeile 1 <&>\"\nZeile 2; Größe");
+	assert_json_string(answers, "name", "=HYPERLINK(\"x\")");
+	assert_json_string(answers, "kid.1", "Jörg");
 	assert_null(json_object_get(answers, "city"));
 	answers = json_object_get(json_array_get(all, 2), "answers");
 	assert_int_equal(json_object_size(answers), 0);
-	assert_string_equal(json_string_value(json_object_get(
-	    json_array_get(all, 2), "purged")), "2026-03-06T00:00:00Z");
+	assert_json_string(json_array_get(all, 2), "purged",
+	    "2026-03-06T00:00:00Z");
 	json_decref(all);
+}
+
+/* A full disk is an error, in every format. */
+static void
+test_export_write_error(void **state)
+{
+	struct fixture *f = *state;
+	struct store_filter flt = { "exp", NULL, NULL, NULL };
+	enum export_format fmt;
+	FILE	*full;
+
+	for (fmt = EXPORT_CSV; fmt <= EXPORT_JSON; fmt++) {
+		assert_non_null(full = fopen("/dev/full", "w"));
+		assert_int_equal(export_write(fmt, full, f->s, &f->form, &flt),
+		    -1);
+		(void)fclose(full);	/* /dev/full: the error is known */
+	}
+	flt.from = "gestern";
+	assert_int_equal(export_write(EXPORT_CSV, stdout, f->s, &f->form,
+	    &flt), -1);
 }
 
 static void
@@ -310,6 +333,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_export_csv_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_xml_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_json_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_write_error, setup, teardown),
 		cmocka_unit_test(test_export_format_names),
 	};
 	int	 rc;
