@@ -832,7 +832,8 @@ form_check_kind(const char *path, struct form *f, xmlNodePtr root,
 {
 	static const char *const kinds[FORM__KINDS] = { "form", "info", "link" };
 	const char *kind = form_attr(root, "kind");
-	xmlNodePtr n, fee = NULL, page = NULL, link = NULL, section = NULL;
+	xmlNodePtr n, fee = NULL, page = NULL, link = NULL, section = NULL,
+		 retention = NULL;
 	int	 k;
 
 	for (k = 0; kind != NULL && k < FORM__KINDS; k++)
@@ -848,6 +849,8 @@ form_check_kind(const char *path, struct form *f, xmlNodePtr root,
 			link = n;
 		else if (form_is(n, "section") && section == NULL)
 			section = n;
+		else if (form_is(n, "retention"))
+			retention = n;
 	}
 	if (f->kind == FORM_KIND_FORM && fee == NULL)
 		form_diag_add(diag, path, xmlGetLineNo(root),
@@ -859,9 +862,10 @@ form_check_kind(const char *path, struct form *f, xmlNodePtr root,
 		form_diag_add(diag, path, xmlGetLineNo(link ? link : section),
 		    "<%s> belongs in an info or link service, not a form",
 		    link ? "link" : "section");
-	else if (f->kind != FORM_KIND_FORM && (fee || page))
-		form_diag_add(diag, path, xmlGetLineNo(fee ? fee : page),
-		    "<%s> belongs in a form service only", fee ? "fee" : "page");
+	else if (f->kind != FORM_KIND_FORM && (fee || page || retention))
+		form_diag_add(diag, path, xmlGetLineNo(fee ? fee : page ? page :
+		    retention), "<%s> belongs in a form service only", fee ?
+		    "fee" : page ? "page" : "retention");
 	else if (f->kind == FORM_KIND_INFO && section == NULL)
 		form_diag_add(diag, path, xmlGetLineNo(root),
 		    "an info service needs at least one <section>");
@@ -1101,6 +1105,10 @@ form_setup(struct form *f, struct form_share *s, const char *path,
 			f->clerk = form_attr(n, "ref");
 		else if (form_is(n, "fee") && form_number(path, n, "cents", 0,
 		    FORM_CENTS_MAX, 0, &cents, diag) == -1)
+			return -1;
+		else if (form_is(n, "retention") && form_number(path, n,
+		    "days", 1, FORM_RETENTION_MAX, 0, &f->retention_days,
+		    diag) == -1)
 			return -1;
 	}
 	if (!stored && form_id_matches_file(f->id, path) == 0) {
@@ -1349,16 +1357,22 @@ form_lint_english(xmlNodePtr parent, const char *path, struct form_diag *diag)
 /*
  * What the portal survives but an administrator should fix, checked by
  * `rathaus lint` only: a service in no category of data/categories.xml
- * is still shown, last, under its category id.
+ * is still shown, last, under its category id. A form that says nothing
+ * of retention keeps personal data until someone deletes it by hand.
  */
 int
 form_lint(const struct form_share *s, const struct form *f, const char *path,
     struct form_diag *diag)
 {
-	form_lint_english(xmlDocGetRootElement(f->doc), path, diag);
+	xmlNodePtr root = xmlDocGetRootElement(f->doc);
+
+	form_lint_english(root, path, diag);
+	if (f->kind == FORM_KIND_FORM && f->retention_days == 0)
+		form_diag_warn(diag, path, xmlGetLineNo(root),
+		    "no <retention>: submissions are kept until deleted by hand");
 	if (form_category(s, f->category) != NULL)
 		return 0;
-	form_diag_add(diag, path, xmlGetLineNo(xmlDocGetRootElement(f->doc)),
+	form_diag_add(diag, path, xmlGetLineNo(root),
 	    "unknown category '%s'", f->category ? f->category : "");
 	return -1;
 }

@@ -19,6 +19,7 @@
 #define FORM_CENTS_MAX	1000000000L	/* ten million euros */
 #define FORM_ROWS_MAX	50		/* rows of one repeating group */
 #define FORM_FILE_KIB_MAX 8192L		/* the hard cap of max-size: 8 MiB */
+#define FORM_RETENTION_MAX 36500L	/* days a submission may be kept */
 
 /* The kinds of file a file field takes (accept="pdf jpeg png"). */
 #define FORM_ACCEPT_PDF		0x1u
@@ -107,6 +108,7 @@ struct form {
 	const char	*category;
 	long		 version;
 	const char	*clerk;
+	long		 retention_days; /* <retention days>; 0: not stated */
 	struct form_field *fields;
 	size_t		 nfields;
 	struct form_page *pages;

@@ -54,6 +54,13 @@ when_now_iso(char out[21])
 	return when_iso(time(NULL), out);
 }
 
+/* The UTC time `seconds` before now, as when_now_iso writes it. */
+int
+when_ago_iso(long seconds, char out[21])
+{
+	return when_iso(time(NULL) - (time_t)seconds, out);
+}
+
 static int
 when_digits(const char *s, size_t n)
 {

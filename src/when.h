@@ -33,6 +33,7 @@ int	 when_bound_valid(const char *expr);
 
 int	 when_iso(time_t, char out[21]);
 int	 when_now_iso(char out[21]);
+int	 when_ago_iso(long seconds, char out[21]);
 int	 when_local_iso(const char *utc, char out[WHEN_ISO_MAX]);
 
 #endif

@@ -3,34 +3,55 @@
  *   rathaus lint [--share DIR] [FILE...]   check service definitions
  *   rathaus init [--conf FILE | --data DIR] create or migrate the store
  *   rathaus outbox [--conf FILE]           send the mails that are due
+ *   rathaus export SERVICE [--format csv|xml|json] [--from DATE]
+ *       [--to DATE]                        submissions to stdout
+ *   rathaus purge                          delete what is past retention
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <time.h>
 
 #include "buf.h"
 #include "conf.h"
+#include "export.h"
 #include "form.h"
 #include "mail.h"
 #include "store.h"
 #include "store_outbox.h"
+#include "store_admin.h"
+#include "when.h"
+
+#define PURGE_ACTOR	"rathaus purge"
+#define DAY_SECONDS	(24L * 60 * 60)
+#define STAGED_SECONDS	DAY_SECONDS	/* staged files live a day */
 
 static int
 usage(void)
 {
 	fputs("usage: rathaus lint [--share DIR] [FILE...]\n"
 	    "       rathaus init [--conf FILE | --data DIR]\n"
-	    "       rathaus outbox [--conf FILE]\n", stderr);
+	    "       rathaus outbox [--conf FILE]\n"
+	    "       rathaus export SERVICE [--format csv|xml|json]"
+	    " [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--conf FILE]\n"
+	    "       rathaus purge [--conf FILE]\n", stderr);
 	return 2;
 }
 
-/* Options common to the commands: --conf FILE, --share DIR, --data DIR. */
+/*
+ * Options common to the commands: --conf FILE, --share DIR, --data DIR;
+ * export's --format, --from and --to; the other words in `args`.
+ */
 struct cli {
 	struct conf	 conf;
-	int		 first_arg;
+	char		**args;
+	int		 nargs;
+	const char	*format;
+	const char	*from;
+	const char	*to;
 };
 
 static int
@@ -41,6 +62,9 @@ cli_parse(struct cli *c, int argc, char *argv[])
 	char	 err[512];
 	int	 i;
 
+	memset(c, 0, sizeof(*c));
+	if ((c->args = calloc((size_t)argc, sizeof(*c->args))) == NULL)
+		return -1;
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--conf") == 0 && i + 1 < argc)
 			conf_path = argv[++i];
@@ -48,13 +72,17 @@ cli_parse(struct cli *c, int argc, char *argv[])
 			share = argv[++i];
 		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
 			data = argv[++i];
+		else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+			c->format = argv[++i];
+		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
+			c->from = argv[++i];
+		else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
+			c->to = argv[++i];
 		else if (strncmp(argv[i], "--", 2) == 0)
 			return -1;
 		else
-			break;
+			c->args[c->nargs++] = argv[i];
 	}
-	c->first_arg = i;
-	memset(&c->conf, 0, sizeof(c->conf));
 	if (conf_path != NULL &&
 	    conf_load(&c->conf, conf_path, err, sizeof(err)) != 0) {
 		fprintf(stderr, "rathaus: %s\n", err);
@@ -72,7 +100,7 @@ cli_parse(struct cli *c, int argc, char *argv[])
 }
 
 static int
-cmd_lint(struct cli *c, int argc, char *argv[])
+cmd_lint(struct cli *c)
 {
 	struct form_share share;
 	struct form_diag diag;
@@ -87,10 +115,10 @@ cmd_lint(struct cli *c, int argc, char *argv[])
 		form_diag_free(&diag);
 		return 2;
 	}
-	if (c->first_arg < argc) {
-		for (i = c->first_arg; i < argc; i++)
-			if (form_load(&f, &share, argv[i], &diag) == 0) {
-				(void)form_lint(&share, &f, argv[i], &diag);
+	if (c->nargs > 0) {
+		for (i = 0; i < c->nargs; i++)
+			if (form_load(&f, &share, c->args[i], &diag) == 0) {
+				(void)form_lint(&share, &f, c->args[i], &diag);
 				form_free(&f);
 			}
 	} else if (form_catalog(&share, &forms, &n, &diag) == 0) {
@@ -167,6 +195,133 @@ cmd_outbox(struct cli *c)
 	return rc == 0 ? 0 : 1;
 }
 
+/* A date of --from or --to: YYYY-MM-DD, a real day. */
+static int
+cli_date(const char *d)
+{
+	struct when_date w;
+
+	return d == NULL || (strlen(d) == 10 && when_parse_date(d, &w) == 0);
+}
+
+/*
+ * The submissions of a service to stdout, with today's definition of it
+ * for the columns: 2 for a wrong call or an unknown service, 1 when the
+ * store or the output failed.
+ */
+static int
+cmd_export(struct cli *c)
+{
+	struct store_filter flt = { NULL, NULL, NULL, NULL };
+	enum export_format fmt = EXPORT_CSV;
+	struct form_share share;
+	struct form_diag diag;
+	struct form f;
+	struct store *s;
+	const char *id;
+	int	 rc = 2;
+
+	if (c->nargs != 1 || (c->format != NULL &&
+	    export_format_parse(c->format, &fmt) != 0) ||
+	    !cli_date(c->from) || !cli_date(c->to))
+		return usage();
+	id = c->args[0];
+	flt.service = id;
+	flt.from = c->from;
+	flt.to = c->to;
+	form_diag_init(&diag);
+	if (form_share_open(&share, c->conf.share_dir, NULL, &diag) != 0) {
+		fputs(buf_str(&diag.text), stderr);
+		form_diag_free(&diag);
+		return 2;
+	}
+	/* A service id names a file: letters, digits, hyphens only. */
+	if (*id == '\0' || strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-")
+	    != strlen(id) || form_load_id(&f, &share, id, &diag) != 0) {
+		fprintf(stderr, "rathaus: unknown service '%s'\n%s", id,
+		    buf_str(&diag.text));
+		goto out;
+	}
+	rc = 1;
+	if (store_open(&s, c->conf.data_dir, 0) == STORE_OK) {
+		if (export_write(fmt, stdout, s, &f, &flt) == 0)
+			rc = 0;
+		else
+			fprintf(stderr, "rathaus: export of %s failed: %s\n", id,
+			    ferror(stdout) ? "cannot write" : store_errmsg(s));
+		store_close(s);
+	}
+	form_free(&f);
+out:
+	form_diag_free(&diag);
+	form_share_close(&share);
+	return rc;
+}
+
+/*
+ * Every loaded definition with a retention: purge what is due, one line
+ * per service; then the staged files older than a day. 1 on a store
+ * error, EX_TEMPFAIL (75) when the database was busy: cron tries again.
+ */
+static int
+cmd_purge(struct cli *c)
+{
+	struct form_share share;
+	struct form_diag diag;
+	struct form *forms = NULL;
+	struct store *s = NULL;
+	char	 now[21], cutoff[21];
+	size_t	 n = 0, k;
+	long	 count;
+	int	 rc = 1, src = STORE_OK;
+
+	if (c->nargs != 0 || c->format || c->from || c->to)
+		return usage();
+	form_diag_init(&diag);
+	if (form_share_open(&share, c->conf.share_dir, NULL, &diag) != 0) {
+		fputs(buf_str(&diag.text), stderr);
+		form_diag_free(&diag);
+		return 1;
+	}
+	if (form_catalog(&share, &forms, &n, &diag) != 0 ||
+	    store_open(&s, c->conf.data_dir, 0) != STORE_OK)
+		goto out;
+	/* A broken definition keeps its submissions: say so, go on. */
+	if (diag.errors > 0)
+		fprintf(stderr, "rathaus: purge: definitions not loaded, their"
+		    " submissions kept:\n%s", buf_str(&diag.text));
+	for (k = 0; k < n && src == STORE_OK; k++) {
+		if (forms[k].retention_days == 0)
+			continue;
+		if (when_now_iso(now) != 0 || when_ago_iso(
+		    forms[k].retention_days * DAY_SECONDS, cutoff) != 0)
+			goto out;
+		src = store_purge(s, forms[k].id, cutoff, PURGE_ACTOR, now,
+		    &count);
+		if (src == STORE_OK)
+			printf("%s: %ld purged (completed or rejected before"
+			    " %s)\n", forms[k].id, count, cutoff);
+	}
+	if (src == STORE_OK && when_ago_iso(STAGED_SECONDS, cutoff) == 0 &&
+	    (src = store_upload_expire(s, cutoff, &count)) == STORE_OK) {
+		printf("staged uploads: %ld deleted (before %s)\n", count,
+		    cutoff);
+		rc = 0;
+	}
+	if (src == STORE_BUSY) {
+		fprintf(stderr, "rathaus: purge: the database is busy;"
+		    " try again later\n");
+		rc = EX_TEMPFAIL;
+	} else if (src != STORE_OK)
+		fprintf(stderr, "rathaus: purge: %s\n", store_errmsg(s));
+out:
+	store_close(s);
+	form_catalog_free(forms, n);
+	form_diag_free(&diag);
+	form_share_close(&share);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -176,17 +331,23 @@ main(int argc, char *argv[])
 	if (argc < 2)
 		return usage();
 	if (cli_parse(&c, argc, argv) != 0) {
+		free(c.args);
 		conf_free(&c.conf);
 		return usage();
 	}
 	if (strcmp(argv[1], "lint") == 0)
-		rc = cmd_lint(&c, argc, argv);
+		rc = cmd_lint(&c);
 	else if (strcmp(argv[1], "init") == 0)
 		rc = cmd_init(&c);
 	else if (strcmp(argv[1], "outbox") == 0)
 		rc = cmd_outbox(&c);
+	else if (strcmp(argv[1], "export") == 0)
+		rc = cmd_export(&c);
+	else if (strcmp(argv[1], "purge") == 0)
+		rc = cmd_purge(&c);
 	else
 		rc = usage();
+	free(c.args);
 	conf_free(&c.conf);
 	xmlCleanupParser();
 	return rc;

@@ -99,6 +99,7 @@ test_form_loads_osterfeuer(void **state)
 	assert_int_equal(d.errors, 0);
 	assert_string_equal(f.id, "osterfeuer");
 	assert_string_equal(f.category, "ordnung");
+	assert_int_equal(f.retention_days, 90);
 	assert_string_equal(form_attr(fee_schedule(&f, &(struct when_date){ 2026, 3, 20 }), "cents"), "0");
 	assert_non_null(form_clerk(&fx->share, f.clerk));
 	assert_non_null(date = form_field(&f, "date"));

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "store.h"
+#include "store_admin.h"
 #include "store_outbox.h"
 #include "testdb.h"
 #include "tmpdir.h"
@@ -613,6 +614,177 @@ test_store_migrate_from_1(void **state)
 	tmpdir_remove(dir);
 }
 
+static void
+add_note(const struct fixture *f, const char *ref)
+{
+	sql_exec(f->dir, "INSERT INTO note(submission_id, author, at, text)"
+	    " SELECT id, 'clerk', '2026-01-05T10:00:00Z', 'rief an'"
+	    " FROM submission WHERE ref = '%s'", ref);
+}
+
+/* Submit one of `service`, created at `created`, with an address. */
+static void
+submit_at(struct fixture *f, const char *service, const char *key,
+    const char *created, struct store_receipt *r)
+{
+	struct store_new n = sample(key, "00112233445566778899aabbccddeeff");
+
+	n.service = service;
+	n.created = created;
+	n.email = "anna@example.org";
+	assert_int_equal(store_submit(f->s, &n, r), STORE_OK);
+}
+
+/*
+ * Only what is due is purged: completed or rejected before the cutoff
+ * and not purged yet, of this service. Its files, notes, e-mail and
+ * status messages go; its metadata and the audit row stay; again: none.
+ */
+static void
+test_store_purge_due_only(void **state)
+{
+	struct fixture *f = *state;
+	struct store_receipt open, due, recent, done, other;
+	struct store_upload u;
+	struct buf q;
+	long	 count;
+
+	put(f, KEY, "scan", "a.pdf", pdf, sizeof(pdf) - 1,
+	    "2025-12-01T10:00:00Z");
+	submit_at(f, "osterfeuer", KEY, "2025-12-01T10:00:00Z", &due);
+	put(f, KEY2, "scan", "b.pdf", pdf, sizeof(pdf) - 1,
+	    "2025-11-01T10:00:00Z");
+	submit_at(f, "osterfeuer", KEY2, "2025-11-01T10:00:00Z", &open);
+	submit_at(f, "osterfeuer", NULL, "2025-12-02T10:00:00Z", &recent);
+	submit_at(f, "osterfeuer", NULL, "2025-12-03T10:00:00Z", &done);
+	submit_at(f, "hundeanmeldung", NULL, "2025-12-04T10:00:00Z", &other);
+	sql_set_status(f->dir, due.ref, "completed", "2026-01-10T09:00:00Z");
+	sql_set_status(f->dir, recent.ref, "rejected", "2026-01-10T09:00:00Z");
+	sql_set_status(f->dir, recent.ref, "completed", "2026-02-20T09:00:00Z");
+	sql_set_status(f->dir, done.ref, "rejected", "2026-01-02T09:00:00Z");
+	sql_exec(f->dir, "UPDATE submission SET purged = '2026-01-20T03:00:00Z'"
+	    " WHERE ref = '%s'", done.ref);
+	sql_set_status(f->dir, other.ref, "completed", "2026-01-10T09:00:00Z");
+	add_note(f, due.ref);
+	add_note(f, recent.ref);
+
+	assert_int_equal(store_purge(f->s, "osterfeuer",
+	    "2026-02-01T03:00:00Z", "rathaus purge", "2026-03-01T03:00:00Z",
+	    &count), STORE_OK);
+	assert_int_equal(count, 1);
+
+	buf_init(&q, 1024);
+	buf_printf(&q, "submission WHERE ref = '%s' AND answers = '<values/>'"
+	    " AND email IS NULL AND purged = '2026-03-01T03:00:00Z'"
+	    " AND status = 'completed' AND created = '2025-12-01T10:00:00Z'",
+	    due.ref);
+	assert_int_equal(count_in(f, buf_str(&q)), 1);
+	assert_int_equal(count_in(f, "submission WHERE answers = '<values/>'"),
+	    1);
+	assert_int_equal(count_in(f, "submission WHERE email IS NULL"), 1);
+	assert_int_equal(store_upload_get(f->s, due.ref, "scan", &u),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_upload_get(f->s, open.ref, "scan", &u),
+	    STORE_OK);
+	store_upload_free(&u);
+	assert_int_equal(count_in(f, "note"), 1);
+	buf_reset(&q);
+	buf_printf(&q, "status_event e JOIN submission s ON s.id ="
+	    " e.submission_id WHERE e.message IS NULL AND s.ref = '%s'"
+	    " AND e.actor = 'clerk'", due.ref);
+	assert_int_equal(count_in(f, buf_str(&q)), 1);
+	assert_int_equal(count_in(f, "status_event WHERE message IS NOT NULL"),
+	    4);
+	buf_reset(&q);
+	buf_printf(&q, "audit WHERE actor = 'rathaus purge' AND action ="
+	    " 'purge' AND ref = '%s' AND detail = 'retention'"
+	    " AND at = '2026-03-01T03:00:00Z'", due.ref);
+	assert_int_equal(count_in(f, buf_str(&q)), 1);
+	assert_int_equal(count_in(f, "audit"), 1);
+
+	/* Idempotent: nothing more is due, nothing more is written. */
+	assert_int_equal(store_purge(f->s, "osterfeuer",
+	    "2026-02-01T03:00:00Z", "rathaus purge", "2026-03-02T03:00:00Z",
+	    &count), STORE_OK);
+	assert_int_equal(count, 0);
+	assert_int_equal(count_in(f, "audit"), 1);
+	buf_free(&q);
+}
+
+/* What a walk saw: the references in order, and whether it stops. */
+struct seen {
+	struct buf	 refs;
+	int		 stop_after;	/* 0: never */
+	int		 n;
+};
+
+static int
+seen_row(void *arg, const struct store_row *row)
+{
+	struct seen *s = arg;
+
+	buf_printf(&s->refs, "%s %s %s|", row->ref, row->created, row->status);
+	assert_int_equal(row->version, 1);
+	assert_non_null(strstr(row->answers_xml, "Anna"));
+	assert_string_equal(row->email, "anna@example.org");
+	assert_null(row->purged);
+	assert_null(row->definition_xml);
+	return s->stop_after != 0 && ++s->n >= s->stop_after;
+}
+
+static void
+each(struct fixture *f, const char *from, const char *to,
+    const char *status, const char *want)
+{
+	struct store_filter flt = { "osterfeuer", from, to, status };
+	struct seen s = { .stop_after = 0 };
+
+	buf_init(&s.refs, 4096);
+	assert_int_equal(store_each(f->s, &flt, seen_row, &s), STORE_OK);
+	assert_string_equal(buf_str(&s.refs), want);
+	buf_free(&s.refs);
+}
+
+/* Oldest first, dates inclusive (whole days), by status; a stop stops. */
+static void
+test_store_each_filters(void **state)
+{
+	struct fixture *f = *state;
+	struct store_filter flt = { "osterfeuer", NULL, NULL, NULL };
+	struct store_receipt r[4];
+	struct seen s = { .stop_after = 1 };
+
+	/* Created out of order: the walk sorts by time. */
+	submit_at(f, "osterfeuer", NULL, "2026-03-02T23:59:59Z", &r[0]);
+	submit_at(f, "osterfeuer", NULL, "2026-03-01T00:00:00Z", &r[1]);
+	submit_at(f, "osterfeuer", NULL, "2026-03-03T08:00:00Z", &r[2]);
+	submit_at(f, "hundeanmeldung", NULL, "2026-03-02T10:00:00Z", &r[3]);
+	sql_set_status(f->dir, r[0].ref, "completed", "2026-03-04T10:00:00Z");
+
+	each(f, NULL, NULL, NULL, "2026-000002-8 2026-03-01T00:00:00Z received|"
+	    "2026-000001-5 2026-03-02T23:59:59Z completed|"
+	    "2026-000003-1 2026-03-03T08:00:00Z received|");
+	each(f, "2026-03-02", "2026-03-02", NULL,
+	    "2026-000001-5 2026-03-02T23:59:59Z completed|");
+	each(f, "2026-03-01", "2026-03-02", "received",
+	    "2026-000002-8 2026-03-01T00:00:00Z received|");
+	each(f, "2026-03-03", NULL, NULL,
+	    "2026-000003-1 2026-03-03T08:00:00Z received|");
+	each(f, NULL, "2026-02-28", NULL, "");
+	each(f, NULL, NULL, "rejected", "");
+
+	buf_init(&s.refs, 4096);
+	assert_int_equal(store_each(f->s, &flt, seen_row, &s), STORE_ERROR);
+	assert_string_equal(buf_str(&s.refs),
+	    "2026-000002-8 2026-03-01T00:00:00Z received|");
+	buf_free(&s.refs);
+	flt.from = "1.3.2026";
+	assert_int_equal(store_each(f->s, &flt, seen_row, &s), STORE_ERROR);
+	flt.from = NULL;
+	flt.service = NULL;
+	assert_int_equal(store_each(f->s, &flt, seen_row, &s), STORE_ERROR);
+}
+
 int
 main(void)
 {
@@ -633,6 +805,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_upload_double_submit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_upload_expire, setup, teardown),
 		cmocka_unit_test(test_store_migrate_from_1),
+		cmocka_unit_test_setup_teardown(test_store_purge_due_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_each_filters, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

@@ -1,7 +1,12 @@
-/* One number from a test's database (<dir>/rathaus.db), read-only. */
+/*
+ * A test's own look at a store's database file (<dir>/rathaus.db),
+ * beside the store's connection: one number read-only, and statements
+ * the store has no API for in a test (a status from long ago).
+ */
 #ifndef RATHAUS_TEST_TESTDB_H
 #define RATHAUS_TEST_TESTDB_H
 
+#include <stdarg.h>
 #include <sqlite3.h>
 
 #include "buf.h"
@@ -27,6 +32,45 @@ testdb_long(const char *dir, const char *sql)
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return n;
+}
+
+static inline void
+sql_exec(const char *dir, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Runs the statements of fmt in <dir>/rathaus.db; fails the test if not. */
+static inline void
+sql_exec(const char *dir, const char *fmt, ...)
+{
+	sqlite3	*db;
+	struct buf path, sql;
+	va_list	 ap;
+
+	buf_init(&path, 256);
+	buf_init(&sql, 4096);
+	buf_printf(&path, "%s/rathaus.db", dir);
+	va_start(ap, fmt);
+	buf_vprintf(&sql, fmt, ap);
+	va_end(ap);
+	assert_false(sql.failed);
+	assert_int_equal(sqlite3_open_v2(buf_str(&path), &db,
+	    SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, buf_str(&sql), NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	buf_free(&path);
+	buf_free(&sql);
+}
+
+/* A status change at a time, with a message the citizen was told. */
+static inline void
+sql_set_status(const char *dir, const char *ref, const char *status,
+    const char *at)
+{
+	sql_exec(dir, "UPDATE submission SET status = '%s' WHERE ref = '%s';"
+	    "INSERT INTO status_event(submission_id, status, at, actor,"
+	    " message) SELECT id, '%s', '%s', 'clerk', 'Ihre Anmeldung'"
+	    " FROM submission WHERE ref = '%s'", status, ref, status, at, ref);
 }
 
 #endif

@@ -1,0 +1,171 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "store_admin.h"
+#include "store_int.h"
+
+/* YYYY-MM-DD by its shape; SQLite's date() judges the calendar. */
+static int
+store_is_date(const char *d)
+{
+	size_t	 i;
+
+	if (d == NULL || strlen(d) != 10)
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? d[i] != '-' : d[i] < '0' || d[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* The text of a column, or NULL for SQL NULL. */
+static const char *
+store_text_or_null(sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return NULL;
+	return (const char *)sqlite3_column_text(st, col);
+}
+
+/*
+ * Binds values[0..] to ?1.. as far as the statement has parameters (a
+ * NULL value binds SQL NULL); the values must outlive the statement.
+ */
+static int
+store_bind_all(sqlite3_stmt *st, const char *const *values, int nvalues)
+{
+	int	 i, n = sqlite3_bind_parameter_count(st);
+
+	if (n > nvalues)
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((values[i] == NULL ? sqlite3_bind_null(st, i + 1) :
+		    sqlite3_bind_text(st, i + 1, values[i], -1,
+		    SQLITE_STATIC)) != SQLITE_OK)
+			return -1;
+	return 0;
+}
+
+int
+store_each(struct store *s, const struct store_filter *flt,
+    int (*fn)(void *, const struct store_row *), void *arg)
+{
+	const char *values[4];
+	struct store_row row;
+	sqlite3_stmt *st;
+	int	 rc;
+
+	if (flt->service == NULL || (flt->from != NULL &&
+	    !store_is_date(flt->from)) || (flt->to != NULL &&
+	    !store_is_date(flt->to))) {
+		snprintf(s->err, sizeof(s->err), "filter: a service, and dates"
+		    " as YYYY-MM-DD");
+		return STORE_ERROR;
+	}
+	values[0] = flt->service;
+	values[1] = flt->from;
+	values[2] = flt->to;
+	values[3] = flt->status;
+	/* Time stamps compare as text: "2026-03-01" sorts before that day's
+	 * "2026-03-01T..."; the end is the start of the day after `to`. */
+	if (sqlite3_prepare_v2(s->db,
+	    "SELECT s.ref, s.created, s.status, s.service_version,"
+	    " s.fee_cents, s.answers, d.xml, s.email, s.purged"
+	    " FROM submission s LEFT JOIN definition d"
+	    " ON d.id = s.definition_id WHERE s.service = ?1"
+	    " AND (?2 IS NULL OR s.created >= ?2)"
+	    " AND (?3 IS NULL OR s.created < date(?3, '+1 day'))"
+	    " AND (?4 IS NULL OR s.status = ?4)"
+	    " ORDER BY s.created, s.id", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "each");
+	if (store_bind_all(st, values, 4) != 0) {
+		sqlite3_finalize(st);
+		return store_fail(s, "each");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row.ref = store_text_or_null(st, 0);
+		row.created = store_text_or_null(st, 1);
+		row.status = store_text_or_null(st, 2);
+		row.version = (long)sqlite3_column_int64(st, 3);
+		row.fee_cents = (long)sqlite3_column_int64(st, 4);
+		row.answers_xml = store_text_or_null(st, 5);
+		row.definition_xml = store_text_or_null(st, 6);
+		row.email = store_text_or_null(st, 7);
+		row.purged = store_text_or_null(st, 8);
+		if (row.ref == NULL || row.created == NULL ||
+		    row.status == NULL || row.answers_xml == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		if (fn(arg, &row) != 0) {
+			sqlite3_finalize(st);
+			snprintf(s->err, sizeof(s->err), "stopped");
+			return STORE_ERROR;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "each");
+}
+
+/*
+ * The submissions due for purging, as the body of a subquery: ?1 the
+ * service, ?2 the cutoff. The last status event decides, by its order of
+ * writing. Every statement of the purge selects them anew within one
+ * transaction, and the submission itself is marked last.
+ */
+#define STORE_DUE \
+	"SELECT id FROM submission s WHERE s.service = ?1" \
+	" AND s.status IN ('completed', 'rejected') AND s.purged IS NULL" \
+	" AND (SELECT e.at FROM status_event e WHERE e.submission_id = s.id" \
+	" ORDER BY e.id DESC LIMIT 1) < ?2"
+
+int
+store_purge(struct store *s, const char *service, const char *cutoff_iso,
+    const char *actor, const char *now_iso, long *count)
+{
+	static const char *const sql[] = {
+		"INSERT INTO audit(at, actor, action, ref, detail)"
+		" SELECT ?3, ?4, 'purge', ref, 'retention' FROM submission"
+		" WHERE id IN (" STORE_DUE ") ORDER BY id",
+		"DELETE FROM upload WHERE ref IN (SELECT ref FROM submission"
+		" WHERE id IN (" STORE_DUE "))",
+		"DELETE FROM note WHERE submission_id IN (" STORE_DUE ")",
+		"UPDATE status_event SET message = NULL"
+		" WHERE submission_id IN (" STORE_DUE ")",
+		"UPDATE submission SET answers = '<values/>', email = NULL,"
+		" purged = ?3 WHERE id IN (" STORE_DUE ")",
+	};
+	const char *values[4] = { service, cutoff_iso, now_iso, actor };
+	sqlite3_stmt *st;
+	size_t	 i;
+	int	 rc;
+
+	*count = 0;
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) !=
+		    SQLITE_OK)
+			break;
+		rc = store_bind_all(st, values, 4) == 0 ? sqlite3_step(st) :
+		    SQLITE_ERROR;
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			break;
+		*count = (long)sqlite3_changes(s->db);
+	}
+	if (i < sizeof(sql) / sizeof(sql[0]) ||
+	    store_exec(s, "COMMIT;") != STORE_OK) {
+		if (i < sizeof(sql) / sizeof(sql[0]))
+			store_fail(s, "purge");
+		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+		*count = 0;
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
