@@ -9,6 +9,7 @@
 #include "app.h"
 #include "buf.h"
 #include "fee.h"
+#include "mail.h"
 #include "page.h"
 #include "ref.h"
 #include "render.h"
@@ -363,6 +364,24 @@ app_free(struct app *a)
  * build the result document, render. Every failure ends in a proper
  * status and page; nothing is half-written.
  */
+/*
+ * After the response: send the mails this request queued, within a small
+ * budget. The response is complete first (stdout closed: the web server
+ * has it all), so a slow or dead mail server never slows the citizen;
+ * what is left, `rathaus outbox` sends later.
+ */
+static void
+app_mail(struct app *a, FILE *out)
+{
+	struct mail_stats st;
+
+	if (!a->mail_queued || a->store == NULL || *a->conf.smtp_url == '\0')
+		return;
+	if (out == stdout)
+		fclose(out);
+	(void)mail_flush(&a->conf, a->store, time(NULL), 4, 2000, &st);
+}
+
 int
 app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 {
@@ -427,6 +446,7 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 	if (!a.answered)
 		app_respond(&a, page ? page->allow : NULL, out);
 	fflush(out);
+	app_mail(&a, out);
 	app_free(&a);
 	render_cleanup();
 	return 0;

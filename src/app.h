@@ -47,6 +47,7 @@ struct app {
 	char		*set_cookie;	/* a Set-Cookie header value, or NULL */
 	int		 answered;	/* the page wrote its own response */
 	FILE		*out;		/* where the response goes */
+	int		 mail_queued;	/* send after the response */
 };
 
 int	 app_run(enum route_site, req_getenv_fn, FILE *in, FILE *out);

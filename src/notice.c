@@ -70,6 +70,7 @@ notice_queue(struct store *s, const struct notice *n, const char *kind,
 		*body = '\0';
 		rc = store_queue_mail(s, to, buf_str(&text), body + 2) ==
 		    STORE_OK ? 0 : -1;
+		n->app->mail_queued = rc == 0;
 	}
 	if (doc != NULL)
 		xmlFreeDoc(doc);

@@ -31,7 +31,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "maildecode.h"
 #include "ref.h"
+#include "smtpd.h"
 
 #define SCRIPT		"/cgi-bin/rathaus.cgi"
 #define FORM		SCRIPT "/services/osterfeuer"
@@ -48,6 +51,9 @@ static struct {
 	char	 token[128];
 	char	 date_ok[11];		/* a valid bonfire date */
 	char	 date_bad[11];		/* a week after Karsamstag */
+	struct smtpd smtpd;		/* the mail server of the instance */
+	int	 smtp_port;
+	char	 spool[PATH_MAX + 8];	/* what it received */
 } T;
 
 struct resp {
@@ -588,25 +594,58 @@ replace_all(const char *s, const char *from, const char *to)
 }
 
 /* One number from the instance's database (read-only), or -1. */
-static long
-db_number(const char *sql)
+/* The first column of the first row of `sql` on the instance's database. */
+static int
+db_query(const char *sql, long *n, char *text, size_t size)
 {
 	char	 path[PATH_MAX + 32];
 	sqlite3	*db = NULL;
 	sqlite3_stmt *st = NULL;
-	long	 n = -1;
+	int	 rc = -1;
 
 	snprintf(path, sizeof(path), "%s/data/rathaus.db", T.dir);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
 	    sqlite3_busy_timeout(db, 5000) == SQLITE_OK &&
 	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	else
+	    sqlite3_step(st) == SQLITE_ROW) {
+		if (n != NULL)
+			*n = sqlite3_column_int64(st, 0);
+		if (text != NULL)
+			snprintf(text, size, "%s", sqlite3_column_text(st, 0) ?
+			    (const char *)sqlite3_column_text(st, 0) : "");
+		rc = 0;
+	} else
 		print_error("%s: %s\n", path, db ? sqlite3_errmsg(db) : "no memory");
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	return n;
+	return rc;
+}
+
+static long
+db_number(const char *sql)
+{
+	long	 n = -1;
+
+	return db_query(sql, &n, NULL, 0) == 0 ? n : -1;
+}
+
+/* Change the instance's database as time or an administrator would. */
+static int
+db_exec(const char *sql)
+{
+	char	 path[PATH_MAX + 32];
+	sqlite3	*db = NULL;
+	int	 rc = -1;
+
+	snprintf(path, sizeof(path), "%s/data/rathaus.db", T.dir);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) ==
+	    SQLITE_OK && sqlite3_busy_timeout(db, 5000) == SQLITE_OK &&
+	    sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+		rc = 0;
+	else
+		print_error("%s: %s\n", path, db ? sqlite3_errmsg(db) : "no memory");
+	sqlite3_close(db);
+	return rc;
 }
 
 static long
@@ -630,6 +669,7 @@ group_setup(void **state)
 	const char *tmp = getenv("TMPDIR");
 	char	 port[16], *out;
 	char	*argv[] = { SRCDIR "/tools/instance", "start", T.dir, port, NULL };
+	char	 url[64];
 	int	 rc;
 
 	(void)state;
@@ -648,6 +688,14 @@ group_setup(void **state)
 	snprintf(port, sizeof(port), "%d", T.port);
 	snprintf(T.origin, sizeof(T.origin), "http://127.0.0.1:%d", T.port);
 	setenv("BUILDDIR", BUILDDIR, 1);
+	/* A real SMTP server for the instance's mails; without aiosmtpd
+	 * the mail tests skip and the rest runs without mail. */
+	snprintf(T.spool, sizeof(T.spool), "%s/spool", T.dir);
+	if (mkdir(T.spool, 0755) == 0 && (T.smtp_port = free_port()) > 0 &&
+	    smtpd_start(&T.smtpd, T.smtp_port, T.spool, 0) == 0) {
+		snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", T.smtp_port);
+		setenv("SMTP_URL", url, 1);
+	}
 	rc = run(argv, &out);
 	print_message("%s", out);
 	free(out);
@@ -672,6 +720,7 @@ group_teardown(void **state)
 			print_error("tools/instance stop %s failed\n", T.dir);
 		free(out);
 	}
+	smtpd_stop(&T.smtpd);
 	if (getenv("KEEP_INSTANCE") != NULL)
 		print_message("instance kept in %s\n", T.dir);
 	else if (T.dir[0] != '\0')
@@ -1665,6 +1714,351 @@ test_receipt_after_form_change(void **state)
 	assert_non_null(strstr(r.body, "Alte Geb\xc3\xbchr"));
 }
 
+/* ---- the back office --------------------------------------------------- */
+
+/* The CSRF token a staff page set as its cookie ("rathaus_csrf=..."). */
+static void
+staff_token(const struct resp *r, char tok[REF_TOKEN_LEN + 1])
+{
+	const char *c = resp_header(r, "Set-Cookie");
+
+	assert_non_null(c);
+	assert_int_equal(strncmp(c, "rathaus_csrf=", 13), 0);
+	assert_true(strspn(c + 13, "0123456789abcdef") >= REF_TOKEN_LEN);
+	memcpy(tok, c + 13, REF_TOKEN_LEN);
+	tok[REF_TOKEN_LEN] = '\0';
+}
+
+/* A valid bonfire registration with an e-mail address; its ref and token. */
+static void
+submit_bonfire(char *ref, size_t reflen, char *token, size_t toklen)
+{
+	struct field f[NFIELDS];
+	struct resp r;
+	char	*body;
+
+	valid_fields(f, fresh_key());
+	body = form_encode(f, NFIELDS);
+	assert_int_equal(http("POST", FORM, body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	parse_receipt_location(resp_header(&r, "Location"), ref, reflen,
+	    token, toklen);
+}
+
+/*
+ * The mail to `to` whose decoded subject holds `subject`, waiting up to
+ * 10 s: the program sends after its response. Malloc'ed, or NULL.
+ */
+static char *
+mail_to(const char *to, const char *subject)
+{
+	char	 path[PATH_MAX + 64], *env, *msg, *subj, *words;
+	struct stat st;
+	int	 i, k, found;
+	FILE	*fp;
+	size_t	 n;
+
+	for (i = 0; i < 100; i++) {
+		for (k = 1; k < 1000; k++) {
+			snprintf(path, sizeof(path), "%s/%04d.eml", T.spool, k);
+			if (stat(path, &st) != 0)
+				break;
+			snprintf(path, sizeof(path), "%s/%04d.env", T.spool, k);
+			env = msg = NULL;
+			if ((fp = fopen(path, "r")) != NULL) {
+				env = calloc(1, 4096);
+				n = env ? fread(env, 1, 4095, fp) : 0;
+				(void)n;
+				fclose(fp);
+			}
+			snprintf(path, sizeof(path), "%s/%04d.eml", T.spool, k);
+			if (env != NULL && strstr(env, to) != NULL &&
+			    (fp = fopen(path, "r")) != NULL) {
+				msg = calloc(1, (size_t)st.st_size + 1);
+				n = msg ? fread(msg, 1, (size_t)st.st_size, fp) : 0;
+				(void)n;
+				fclose(fp);
+			}
+			free(env);
+			found = 0;
+			if (msg != NULL &&
+			    (subj = maildecode_header(msg, "Subject")) != NULL) {
+				words = maildecode_words(subj);
+				found = words != NULL && strstr(words, subject);
+				free(words);
+				free(subj);
+			}
+			if (found)
+				return msg;
+			free(msg);
+		}
+		usleep(100000);
+	}
+	return NULL;
+}
+
+/* Only users the web server authenticated and data/clerks.xml knows. */
+static void
+test_staff_identity(void **state)
+{
+	struct as nobody = { "nobody", NULL }, clerk = { "mustermann", NULL };
+	struct resp r;
+
+	(void)state;
+	assert_int_equal(staff_http(NULL, "GET", "/", NULL, &r), 0);
+	assert_int_equal(r.status, 401);
+	assert_int_equal(staff_http(&nobody, "GET", "/", NULL, &r), 0);
+	assert_int_equal(r.status, 403);
+	assert_non_null(strstr(r.body, "Kein Zugang"));
+	assert_int_equal(staff_http(&clerk, "GET", "/", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Posteingang"));
+	assert_non_null(strstr(resp_header(&r, "Set-Cookie"),
+	    "SameSite=Strict"));
+	assert_non_null(strstr(resp_header(&r, "Cache-Control"), "no-store"));
+}
+
+/*
+ * A clerk sees its own service's submissions only; the administrator
+ * all. A status change needs the CSRF token, follows the workflow, and
+ * reaches the citizen's status page and mailbox; a note does not.
+ */
+static void
+test_staff_status_change(void **state)
+{
+	struct as clerk = { "mustermann", NULL }, other = { "musterfrau", NULL };
+	struct as admin = { "admin", NULL };
+	char	 ref[32], token[80], path[256], body[512], cookie[64];
+	char	 tok[REF_TOKEN_LEN + 1], *mail, *text;
+	struct resp r;
+
+	(void)state;
+	submit_bonfire(ref, sizeof(ref), token, sizeof(token));
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+
+	/* Scope: the bonfire is ordnung-2's, not the registry office's. */
+	assert_int_equal(staff_http(&clerk, "GET", "/", NULL, &r), 0);
+	assert_non_null(strstr(r.body, ref));
+	assert_int_equal(staff_http(&other, "GET", "/", NULL, &r), 0);
+	assert_null(strstr(r.body, ref));
+	assert_int_equal(staff_http(&other, "GET", path, NULL, &r), 0);
+	assert_int_equal(r.status, 403);
+	assert_int_equal(staff_http(&admin, "GET", path, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+
+	assert_int_equal(staff_http(&clerk, "GET", path, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Erika Mustermann"));
+	staff_token(&r, tok);
+	snprintf(cookie, sizeof(cookie), "rathaus_csrf=%s", tok);
+	clerk.cookie = cookie;
+
+	/* No token in the form, or no cookie: refused, nothing changes. */
+	assert_int_equal(staff_http(&clerk, "POST", path, "_action=status"
+	    "&from=received&to=in_progress", &r), 0);
+	assert_int_equal(r.status, 403);
+	snprintf(body, sizeof(body), "_csrf=%s&_action=status&from=received"
+	    "&to=in_progress", tok);
+	assert_int_equal(staff_http(&other, "POST", path, body, &r), 0);
+	assert_int_equal(r.status, 403);
+	snprintf(body, sizeof(body), "_csrf=%s&_action=status&from=received"
+	    "&to=completed", tok);
+	assert_int_equal(staff_http(&clerk, "POST", path, body, &r), 0);
+	assert_int_equal(r.status, 422);	/* not along the workflow */
+	snprintf(path, sizeof(path), "SELECT count(*) FROM submission WHERE"
+	    " ref = '%s' AND status = 'received'", ref);
+	assert_int_equal(db_number(path), 1);
+
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+	snprintf(body, sizeof(body), "_csrf=%s&_action=status&from=received"
+	    "&to=in_progress&message=Bitte+reichen+Sie+einen+Lageplan+nach.",
+	    tok);
+	assert_int_equal(staff_http(&clerk, "POST", path, body, &r), 0);
+	assert_int_equal(r.status, 303);
+	/* The same form again: someone (here: we) changed it meanwhile. */
+	assert_int_equal(staff_http(&clerk, "POST", path, body, &r), 0);
+	assert_int_equal(r.status, 409);
+
+	snprintf(body, sizeof(body), "_csrf=%s&_action=note&note=Lageplan+"
+	    "telefonisch+angefragt", tok);
+	assert_int_equal(staff_http(&clerk, "POST", path, body, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(staff_http(&clerk, "GET", path, NULL, &r), 0);
+	assert_non_null(strstr(r.body, "Lageplan telefonisch angefragt"));
+	assert_non_null(strstr(r.body, "Stand ge\xc3\xa4ndert"));
+
+	/* The citizen sees the status and the message, not the note. */
+	snprintf(path, sizeof(path), SCRIPT "/status/%s?token=%s", ref, token);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "In Bearbeitung"));
+	assert_non_null(strstr(r.body, "Bitte reichen Sie einen Lageplan nach."));
+	assert_null(strstr(r.body, "telefonisch"));
+	assert_null(strstr(r.body, "(mustermann)"));
+
+	/* And a mail: the link, no answer of the form, not the message. */
+	if (T.smtpd.pid <= 0)
+		skip();
+	assert_non_null(mail = mail_to("erika@example.org", ref));
+	assert_non_null(text = maildecode_qp(mail));
+	free(mail);
+	mail = mail_to("erika@example.org", "Neuer Bearbeitungsstand");
+	assert_non_null(mail);
+	free(text);
+	assert_non_null(text = maildecode_qp(mail));
+	assert_non_null(strstr(text, "/status/"));
+	assert_non_null(strstr(text, token));
+	assert_non_null(strstr(text, "In Bearbeitung"));
+	assert_null(strstr(text, "Heimatverein"));
+	assert_null(strstr(text, "Lageplan"));
+	free(text);
+	free(mail);
+	/* The clerk heard of the new submission, with a back-office link. */
+	assert_non_null(mail = mail_to("h.mustermann@", "Neuer Antrag"));
+	assert_non_null(text = maildecode_qp(mail));
+	assert_non_null(strstr(text, "/cgi-bin/staff.cgi/submissions/"));
+	assert_null(strstr(text, "Erika"));
+	free(text);
+	free(mail);
+}
+
+/* Files go out as attachments of their real type, to their clerk only. */
+static void
+test_staff_download_and_export(void **state)
+{
+	struct as probe = { "probe", NULL }, clerk = { "mustermann", NULL };
+	char	 ref[32], path[256];
+	struct resp r;
+
+	(void)state;
+	/* A permit copy the business registration test left. */
+	if (db_query("SELECT ref FROM upload WHERE ref IS NOT NULL AND"
+	    " field = 'permit_copy'", NULL, ref, sizeof(ref)) != 0)
+		fail_msg("no claimed upload from the business registration test");
+	snprintf(path, sizeof(path), "/files/%s?field=permit_copy", ref);
+	assert_int_equal(staff_http(&probe, "GET", path, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(resp_header(&r, "Content-Type"), "image/png");
+	assert_non_null(strstr(resp_header(&r, "Content-Disposition"),
+	    "attachment; filename=\"erlaubnis.png\""));
+	assert_memory_equal(r.body, "\x89PNG", 4);
+	assert_int_equal(staff_http(&clerk, "GET", path, NULL, &r), 0);
+	assert_int_equal(r.status, 403);
+
+	/* CSV for German Excel; another clerk's service is not exported. */
+	assert_int_equal(staff_http(&probe, "GET",
+	    "/export/gewerbeanmeldung?format=csv", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(resp_header(&r, "Content-Type"), "text/csv"));
+	assert_memory_equal(r.body, "\xef\xbb\xbf", 3);
+	assert_non_null(strstr(r.body, ref));
+	assert_int_equal(staff_http(&clerk, "GET",
+	    "/export/gewerbeanmeldung?format=json", NULL, &r), 0);
+	assert_int_equal(r.status, 403);
+	assert_true(db_number("SELECT count(*) FROM audit WHERE action IN"
+	    " ('download', 'export') AND actor = 'probe'") >= 2);
+}
+
+/*
+ * The instance's `rathaus CMD --conf ...`, as the web server's user when
+ * we are root (its files in data/ stay that user's). Exit status.
+ */
+static int
+rathaus_cli(const char *cmd, char **out)
+{
+	char	 bin[PATH_MAX + 16], conf[PATH_MAX + 32];
+	char	*as_user[] = { "runuser", "-u", "www-data", "--", bin,
+	    (char *)cmd, "--conf", conf, NULL };
+	char	*as_self[] = { bin, (char *)cmd, "--conf", conf, NULL };
+
+	snprintf(bin, sizeof(bin), "%s/bin/rathaus", T.dir);
+	snprintf(conf, sizeof(conf), "%s/conf/rathaus.conf", T.dir);
+	return run(geteuid() == 0 ? as_user : as_self, out);
+}
+
+/*
+ * With the mail server down a submission is as quick and as stored as
+ * ever; its mails wait in the outbox, and `rathaus outbox` delivers them
+ * once the server is back.
+ */
+static void
+test_mail_server_down(void **state)
+{
+	char	 ref[32], token[80], *out, *mail;
+	struct timespec t0, t1;
+	long	 ms;
+
+	(void)state;
+	if (T.smtpd.pid <= 0)
+		skip();
+	smtpd_stop(&T.smtpd);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	submit_bonfire(ref, sizeof(ref), token, sizeof(token));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	/* Not a timing test: a bound far above a normal submission. */
+	assert_true(ms < 5000);
+	assert_true(db_number("SELECT count(*) FROM outbox WHERE sent IS NULL"
+	    " AND attempts > 0") >= 1);
+
+	assert_int_equal(smtpd_start(&T.smtpd, T.smtp_port, T.spool, 0), 0);
+	/* Retried after its back-off: make it due now, as time would. */
+	assert_int_equal(db_exec("UPDATE outbox SET next_try = created"
+	    " WHERE sent IS NULL"), 0);
+	assert_int_equal(rathaus_cli("outbox", &out), 0);
+	assert_non_null(strstr(out, "outbox: sent "));
+	free(out);
+	assert_non_null(mail = mail_to("erika@example.org", ref));
+	free(mail);
+	assert_int_equal(db_number("SELECT count(*) FROM outbox WHERE"
+	    " sent IS NULL"), 0);
+}
+
+/*
+ * `rathaus purge` deletes the answers and files of what was completed
+ * longer ago than the service's retention, and nothing else; the audit
+ * log keeps that it did.
+ */
+static void
+test_purge_what_is_due(void **state)
+{
+	char	 old[32], recent[32], pending[32], token[80], sql[512], *out;
+	char	 answers[64];
+
+	(void)state;
+	submit_bonfire(old, sizeof(old), token, sizeof(token));
+	submit_bonfire(recent, sizeof(recent), token, sizeof(token));
+	submit_bonfire(pending, sizeof(pending), token, sizeof(token));
+	/* Completed 200 and 10 days ago (the bonfire keeps 90 days). */
+	snprintf(sql, sizeof(sql), "UPDATE submission SET status = 'completed'"
+	    " WHERE ref IN ('%s', '%s');"
+	    "INSERT INTO status_event(submission_id, status, at) SELECT id,"
+	    " 'completed', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now',"
+	    " CASE ref WHEN '%s' THEN '-200 days' ELSE '-10 days' END)"
+	    " FROM submission WHERE ref IN ('%s', '%s')", old, recent, old,
+	    old, recent);
+	assert_int_equal(db_exec(sql), 0);
+	assert_int_equal(rathaus_cli("purge", &out), 0);
+	free(out);
+
+	snprintf(sql, sizeof(sql), "SELECT answers FROM submission WHERE"
+	    " ref = '%s'", old);
+	assert_int_equal(db_query(sql, NULL, answers, sizeof(answers)), 0);
+	assert_string_equal(answers, "<values/>");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM submission WHERE"
+	    " ref IN ('%s', '%s') AND purged IS NULL AND answers LIKE"
+	    " '%%Erika Mustermann%%'", recent, pending);
+	assert_int_equal(db_number(sql), 2);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE"
+	    " action = 'purge' AND ref = '%s'", old);
+	assert_int_equal(db_number(sql), 1);
+	/* Run again: nothing more is due. */
+	assert_int_equal(rathaus_cli("purge", &out), 0);
+	free(out);
+	assert_int_equal(db_number("SELECT count(*) FROM audit WHERE"
+	    " action = 'purge'"), 1);
+}
+
 /* The route decides before the body is read: 404 and 405, not 400. */
 static void
 test_post_to_wrong_place(void **state)
@@ -1779,6 +2173,11 @@ main(void)
 		cmocka_unit_test_teardown(test_business_registration, free_tracked),
 		cmocka_unit_test_teardown(test_business_upload, free_tracked),
 		cmocka_unit_test_teardown(test_receipt_after_form_change, free_tracked),
+		cmocka_unit_test_teardown(test_staff_identity, free_tracked),
+		cmocka_unit_test_teardown(test_staff_status_change, free_tracked),
+		cmocka_unit_test_teardown(test_staff_download_and_export, free_tracked),
+		cmocka_unit_test_teardown(test_mail_server_down, free_tracked),
+		cmocka_unit_test_teardown(test_purge_what_is_due, free_tracked),
 		cmocka_unit_test_teardown(test_unstorable_characters, free_tracked),
 		cmocka_unit_test_teardown(test_form_not_cached, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),

@@ -35,6 +35,7 @@
 #include "store.h"
 #include "store_outbox.h"
 #include "maildecode.h"
+#include "smtpd.h"
 #include "testdb.h"
 #include "tmpdir.h"
 
@@ -50,17 +51,9 @@ struct fixture {
 	char	 url[64];
 	struct store *s;
 	struct conf c;
-	pid_t	 smtpd;
-	int	 smtpd_out;	/* its stdout, open while it runs */
+	struct smtpd smtpd;
 	int	 port;
 };
-
-static const char *
-python(void)
-{
-	return access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" :
-	    "python3";
-}
 
 /* Run a program, quietly; its exit status or -1. */
 static int
@@ -104,56 +97,10 @@ free_port(void)
 }
 
 static void
-smtpd_stop(struct fixture *f)
+smtpd_up(struct fixture *f, int reject)
 {
-	int	 st;
-
-	if (f->smtpd <= 0)
-		return;
-	kill(f->smtpd, SIGTERM);
-	close(f->smtpd_out);
-	if (waitpid(f->smtpd, &st, 0) != f->smtpd)
-		fprintf(stderr, "smtpd %d: %s\n", (int)f->smtpd, strerror(errno));
-	f->smtpd = 0;
-}
-
-/* Start smtpd.py and wait (at most 15 s) for its "ready". */
-static void
-smtpd_start(struct fixture *f, int reject)
-{
-	char	 port[16], line[64] = "";
-	struct pollfd p;
-	size_t	 got = 0;
-	ssize_t	 n;
-	int	 fds[2];
-
-	snprintf(port, sizeof(port), "%d", f->port);
-	assert_int_equal(pipe(fds), 0);
-	assert_true((f->smtpd = fork()) != -1);
-	if (f->smtpd == 0) {
-		close(fds[0]);
-		dup2(fds[1], 1);
-		execlp(python(), python(), SRCDIR "/tests/mail/smtpd.py",
-		    "--port", port, "--dir", f->spool,
-		    reject ? "--reject" : NULL, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	p.fd = fds[0];
-	p.events = POLLIN;
-	while (got < sizeof(line) - 1 && strstr(line, "ready") == NULL) {
-		if (poll(&p, 1, 15000) != 1 ||
-		    (n = read(fds[0], line + got, sizeof(line) - 1 - got)) <= 0)
-			break;
-		got += (size_t)n;
-		line[got] = '\0';
-	}
-	/* Closed when it stops: a write to a closed pipe would kill it. */
-	f->smtpd_out = fds[0];
-	if (strstr(line, "ready") == NULL) {
-		smtpd_stop(f);
+	if (smtpd_start(&f->smtpd, f->port, f->spool, reject) != 0)
 		fail_msg("smtpd.py did not start");
-	}
 }
 
 static int
@@ -186,7 +133,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	smtpd_stop(f);
+	smtpd_stop(&f->smtpd);
 	store_close(f->s);
 	if (*f->dir != '\0')
 		tmpdir_remove(f->dir);
@@ -200,7 +147,7 @@ teardown(void **state)
 static void
 need_aiosmtpd(void)
 {
-	const char *const argv[] = { python(), "-c", "import aiosmtpd", NULL };
+	const char *const argv[] = { smtpd_python(), "-c", "import aiosmtpd", NULL };
 
 	if (run(argv) != 0) {
 		fprintf(stderr, "python3 with aiosmtpd missing\n");
@@ -299,7 +246,7 @@ test_outbox_delivers_once(void **state)
 	time_t	 now;
 
 	need_aiosmtpd();
-	smtpd_start(f, 0);
+	smtpd_up(f, 0);
 	submit(f);
 	now = time(NULL);	/* queued mails are due from the clock's now */
 	flush(f, now, 1, 0, 0);
@@ -319,7 +266,7 @@ test_outbox_retries_later(void **state)
 	long	 pending, given_up;
 
 	need_aiosmtpd();
-	smtpd_start(f, 1);
+	smtpd_up(f, 1);
 	submit(f);
 	now = time(NULL);
 	flush(f, now, 0, 1, 0);
@@ -331,8 +278,8 @@ test_outbox_retries_later(void **state)
 	    " status = 'received'"), 1);
 	/* Not due yet: not tried again. */
 	flush(f, now, 0, 0, 0);
-	smtpd_stop(f);
-	smtpd_start(f, 0);
+	smtpd_stop(&f->smtpd);
+	smtpd_up(f, 0);
 	flush(f, now + 30, 0, 0, 0);
 	flush(f, now + 61, 1, 0, 0);
 	assert_received(f);
