@@ -38,7 +38,8 @@ page() {
 	name=$1 method=$2 path=$3 query=$4 body=${5:-}
 	printf '%s' "$body" | env REQUEST_METHOD="$method" PATH_INFO="$path" \
 	    QUERY_STRING="$query" CONTENT_LENGTH=${#body} \
-	    CONTENT_TYPE=application/x-www-form-urlencoded "$cgi" \
+	    CONTENT_TYPE=application/x-www-form-urlencoded \
+	    ${REMOTE_USER:+REMOTE_USER="$REMOTE_USER"} "${program:-$cgi}" \
 	    >"$tmp/out" 2>>"$tmp/stderr"
 	sed -n '1,/^\r$/p' "$tmp/out" >"$tmp/pages/$name.head"
 	sed '1,/^\r$/d' "$tmp/out" >"$tmp/pages/$name.html"
@@ -87,6 +88,15 @@ token=${loc#*token=}
 page receipt GET "/receipt/$ref" "token=$token"
 page status GET "/status/$ref" "token=$token"
 page status-en GET "/status/$ref" "token=$token&lang=en"
+
+# The back office, as web-server users of data/clerks.xml.
+program=$build/cgi-bin/staff.cgi
+REMOTE_USER=admin page staff-inbox GET / ""
+REMOTE_USER=admin page staff-inbox-filtered GET / "service=osterfeuer&status=received&q=Anna&sort=oldest"
+REMOTE_USER=mustermann page staff-submission GET "/submissions/$ref" ""
+REMOTE_USER=mustermann page staff-submission-en GET "/submissions/$ref" "lang=en"
+REMOTE_USER=nobody page staff-forbidden GET / ""
+unset program
 
 java -jar "$VNU_JAR" --errors-only --format gnu "$tmp"/pages/*.html \
     >"$tmp/vnu.out" 2>&1
