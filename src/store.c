@@ -289,6 +289,24 @@ store_copy(char *dst, size_t size, const unsigned char *src)
 }
 
 /*
+ * Bind `values` to the parameters ?1..?n of a statement as text (NULL:
+ * SQL NULL), as far as the statement has parameters (several statements
+ * may share one list); -1 when one fails.
+ */
+int
+store_bind_texts(sqlite3_stmt *st, const char *const *values, int n)
+{
+	int	 i, np = sqlite3_bind_parameter_count(st);
+
+	for (i = 0; i < n && i < np; i++)
+		if ((values[i] == NULL ? sqlite3_bind_null(st, i + 1) :
+		    sqlite3_bind_text(st, i + 1, values[i], -1,
+		    SQLITE_STATIC)) != SQLITE_OK)
+			return -1;
+	return 0;
+}
+
+/*
  * The receipt of an earlier submission of the same form (same key, same
  * service) with the same answers, if any. Different answers under the same
  * key are a second registration made with the Back button: a new record.

@@ -32,24 +32,6 @@ store_text_or_null(sqlite3_stmt *st, int col)
 	return (const char *)sqlite3_column_text(st, col);
 }
 
-/*
- * Binds values[0..] to ?1.. as far as the statement has parameters (a
- * NULL value binds SQL NULL); the values must outlive the statement.
- */
-static int
-store_bind_all(sqlite3_stmt *st, const char *const *values, int nvalues)
-{
-	int	 i, n = sqlite3_bind_parameter_count(st);
-
-	if (n > nvalues)
-		return -1;
-	for (i = 0; i < n; i++)
-		if ((values[i] == NULL ? sqlite3_bind_null(st, i + 1) :
-		    sqlite3_bind_text(st, i + 1, values[i], -1,
-		    SQLITE_STATIC)) != SQLITE_OK)
-			return -1;
-	return 0;
-}
 
 int
 store_each(struct store *s, const struct store_filter *flt,
@@ -83,7 +65,7 @@ store_each(struct store *s, const struct store_filter *flt,
 	    " AND (?4 IS NULL OR s.status = ?4)"
 	    " ORDER BY s.created, s.id", -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "each");
-	if (store_bind_all(st, values, 4) != 0) {
+	if (store_bind_texts(st, values, 4) != 0) {
 		sqlite3_finalize(st);
 		return store_fail(s, "each");
 	}
@@ -152,7 +134,7 @@ store_purge(struct store *s, const char *service, const char *cutoff_iso,
 		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) !=
 		    SQLITE_OK)
 			break;
-		rc = store_bind_all(st, values, 4) == 0 ? sqlite3_step(st) :
+		rc = store_bind_texts(st, values, 4) == 0 ? sqlite3_step(st) :
 		    SQLITE_ERROR;
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)

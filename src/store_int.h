@@ -21,6 +21,7 @@ int	 store_exec(struct store *, const char *sql);
 int	 store_begin(struct store *);
 void	 store_copy(char *dst, size_t size, const unsigned char *src);
 char	*store_dup(const unsigned char *);
+int	 store_bind_texts(sqlite3_stmt *, const char *const *values, int n);
 int	 store_load_history(struct store *, struct store_submission *);
 
 #endif

@@ -87,18 +87,6 @@ store_where_build(struct store_where *w, const struct store_inbox_query *q,
 }
 
 static int
-store_where_bind(sqlite3_stmt *st, const struct store_where *w)
-{
-	int	 i;
-
-	for (i = 0; i < w->nbinds; i++)
-		if (sqlite3_bind_text(st, i + 1, w->binds[i], -1,
-		    SQLITE_STATIC) != SQLITE_OK)
-			return -1;
-	return 0;
-}
-
-static int
 store_inbox_counts(struct store *s, const struct store_inbox_query *q,
     struct store_inbox *in)
 {
@@ -114,7 +102,7 @@ store_inbox_counts(struct store *s, const struct store_inbox_query *q,
 	    buf_printf(&sql, "SELECT status, count(*) FROM submission%s"
 	    " GROUP BY status", buf_str(&w.sql)) == 0 &&
 	    sqlite3_prepare_v2(s->db, buf_str(&sql), -1, &st, NULL) ==
-	    SQLITE_OK && store_where_bind(st, &w) == 0)
+	    SQLITE_OK && store_bind_texts(st, w.binds, w.nbinds) == 0)
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			status = (const char *)sqlite3_column_text(st, 0);
 			for (i = 0; status != NULL && i < WORKFLOW_STATES; i++)
@@ -139,7 +127,7 @@ store_inbox_total(struct store *s, const struct store_where *w, long *total)
 	if (buf_printf(&sql, "SELECT count(*) FROM submission%s",
 	    buf_str(&w->sql)) == 0 &&
 	    sqlite3_prepare_v2(s->db, buf_str(&sql), -1, &st, NULL) ==
-	    SQLITE_OK && store_where_bind(st, w) == 0 &&
+	    SQLITE_OK && store_bind_texts(st, w->binds, w->nbinds) == 0 &&
 	    (rc = sqlite3_step(st)) == SQLITE_ROW)
 		*total = (long)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -176,7 +164,7 @@ store_inbox(struct store *s, const struct store_inbox_query *q,
 	    buf_str(&w.sql), order[q->sort <= STORE_SORT_STATUS ? q->sort :
 	    STORE_SORT_NEWEST], limit, q->offset > 0 ? q->offset : 0) != 0 ||
 	    sqlite3_prepare_v2(s->db, buf_str(&sql), -1, &st, NULL) !=
-	    SQLITE_OK || store_where_bind(st, &w) != 0)
+	    SQLITE_OK || store_bind_texts(st, w.binds, w.nbinds) != 0)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((r = reallocarray(in->rows, in->nrows + 1,
@@ -376,15 +364,11 @@ store_run(struct store *s, const char *sql, const char *const *v, int n,
     const char *what)
 {
 	sqlite3_stmt *st;
-	int	 i, rc = SQLITE_OK;
+	int	 rc;
 
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, what);
-	for (i = 0; i < n && rc == SQLITE_OK; i++)
-		rc = v[i] != NULL ? sqlite3_bind_text(st, i + 1, v[i], -1,
-		    SQLITE_STATIC) : sqlite3_bind_null(st, i + 1);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
+	rc = store_bind_texts(st, v, n) == 0 ? sqlite3_step(st) : SQLITE_ERROR;
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, what);
 }

@@ -16,11 +16,8 @@
 #include "fee.h"
 #include "form.h"
 #include "valid.h"
+#include "formfixture.h"
 
-struct fixture {
-	struct form_share share;
-	struct form	 form;
-};
 
 static const struct when_date today = { 2026, 3, 20 };
 static const struct when_date new_year_eve = { 2026, 12, 31 };
@@ -29,32 +26,13 @@ static const struct when_date new_year = { 2027, 1, 1 };
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct form_diag d;
-
-	form_diag_init(&d);
-	if (f == NULL || form_share_open(&f->share, SRCDIR, NULL, &d) != 0 ||
-	    form_load(&f->form, &f->share,
-	    SRCDIR "/tests/forms/good/groups.xml", &d) != 0) {
-		fprintf(stderr, "%s", buf_str(&d.text));
-		form_diag_free(&d);
-		free(f);
-		return -1;
-	}
-	form_diag_free(&d);
-	*state = f;
-	return 0;
+	return fixture_load(state, SRCDIR "/tests/forms/good/groups.xml");
 }
 
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	form_free(&f->form);
-	form_share_close(&f->share);
-	free(f);
-	return 0;
+	return fixture_free(state);
 }
 
 /* Request parameters from "name=value" strings, NULL-terminated. */

@@ -12,11 +12,8 @@
 #include "form.h"
 #include "upload.h"
 #include "valid.h"
+#include "formfixture.h"
 
-struct fixture {
-	struct form_share share;
-	struct form	 form;
-};
 
 /* "Today" for every test: 2026-03-20, so Karsamstag 2026 (04-04) is open. */
 static const struct when_date today = { 2026, 3, 20 };
@@ -24,34 +21,13 @@ static const struct when_date today = { 2026, 3, 20 };
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct form_diag d;
-
-	form_diag_init(&d);
-	if (f == NULL || form_share_open(&f->share, SRCDIR, NULL, &d) != 0 ||
-	    form_load(&f->form, &f->share,
-	    SRCDIR "/tests/unit/valid-form.xml", &d) != 0) {
-		fprintf(stderr, "%s", buf_str(&d.text));
-		form_diag_free(&d);
-		free(f);
-		return -1;
-	}
-	form_diag_free(&d);
-	*state = f;
-	return 0;
+	return fixture_load(state, SRCDIR "/tests/unit/valid-form.xml");
 }
 
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	if (f == NULL)
-		return 0;
-	form_free(&f->form);
-	form_share_close(&f->share);
-	free(f);
-	return 0;
+	return fixture_free(state);
 }
 
 /* Valid answers, with one field replaced by the test. */
