@@ -119,6 +119,48 @@ static const char *const store_migrations[] = {
 	"  last_error TEXT"
 	");"
 	"CREATE INDEX outbox_due ON outbox(next_try) WHERE sent IS NULL;",
+	/* 5: payments. submission.payment is the state the pages show:
+	 * none (nothing to pay online), awaiting, paid, refunded. A payment
+	 * is one attempt by one method; payment_event is its history, and
+	 * (source, event_id) makes a provider's or a bank statement's report
+	 * count once, however often it comes. provider_token caches the
+	 * provider's OAuth token across processes. */
+	"ALTER TABLE submission ADD COLUMN payment TEXT NOT NULL"
+	"  DEFAULT 'none';"
+	"UPDATE submission SET payment = 'awaiting' WHERE fee_cents > 0;"
+	"CREATE TABLE payment ("
+	"  id INTEGER PRIMARY KEY,"
+	"  submission_id INTEGER NOT NULL REFERENCES submission(id),"
+	"  method TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),"
+	"  currency TEXT NOT NULL DEFAULT 'EUR',"
+	"  provider_ref TEXT,"
+	"  request_id TEXT NOT NULL UNIQUE,"
+	"  created TEXT NOT NULL,"
+	"  updated TEXT NOT NULL"
+	");"
+	"CREATE INDEX payment_submission ON payment(submission_id);"
+	"CREATE UNIQUE INDEX payment_provider ON payment(method, provider_ref)"
+	"  WHERE provider_ref IS NOT NULL;"
+	"CREATE TABLE payment_event ("
+	"  id INTEGER PRIMARY KEY,"
+	"  payment_id INTEGER REFERENCES payment(id),"
+	"  submission_id INTEGER REFERENCES submission(id),"
+	"  state TEXT NOT NULL,"
+	"  at TEXT NOT NULL,"
+	"  actor TEXT,"
+	"  source TEXT NOT NULL,"
+	"  event_id TEXT,"
+	"  detail TEXT"
+	");"
+	"CREATE UNIQUE INDEX payment_event_once ON payment_event(source,"
+	"  event_id) WHERE event_id IS NOT NULL;"
+	"CREATE TABLE provider_token ("
+	"  provider TEXT PRIMARY KEY,"
+	"  token TEXT NOT NULL,"
+	"  expires TEXT NOT NULL"
+	");",
 };
 
 #define STORE_VERSION	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
