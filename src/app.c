@@ -11,6 +11,7 @@
 #include "fee.h"
 #include "mail.h"
 #include "page.h"
+#include "store_pay.h"
 #include "ref.h"
 #include "render.h"
 #include "staff.h"
@@ -24,6 +25,9 @@ static const struct app_page {
 	{ ROUTE_FORM, page_form, "GET, HEAD, POST" },
 	{ ROUTE_RECEIPT, page_receipt, "GET, HEAD" },
 	{ ROUTE_STATUS, page_status, "GET, HEAD" },
+	{ ROUTE_PAY, page_pay, "GET, HEAD, POST" },
+	{ ROUTE_PAY_RETURN, page_pay_return, "GET, HEAD" },
+	{ ROUTE_WEBHOOK, page_webhook, "POST" },
 	{ ROUTE_STAFF_INBOX, page_staff_inbox, "GET, HEAD" },
 	{ ROUTE_STAFF_SUBMISSION, page_staff_submission, "GET, HEAD, POST" },
 	{ ROUTE_STAFF_FILE, page_staff_file, "GET, HEAD" },
@@ -491,12 +495,12 @@ app_answers(xmlNodePtr sub, const char *xml)
  * 404 (return 1), so that the answer tells a guesser nothing.
  */
 int
-app_submission(struct app *a, const char *page, struct store_submission *s)
+app_submission(struct app *a, const char *page, const char *token,
+    struct store_submission *s)
 {
-	const char *token = req_param(&a->req.query, "token");
 	struct form f;
 	xmlNodePtr sub, hist, e;
-	char	 fee[24], version[24];
+	char	 fee[24], version[24], payment[16];
 	size_t	 i;
 	int	 rc;
 
@@ -526,9 +530,13 @@ app_submission(struct app *a, const char *page, struct store_submission *s)
 	}
 	snprintf(fee, sizeof(fee), "%ld", s->fee_cents);
 	snprintf(version, sizeof(version), "%ld", s->version);
+	if (store_payment_state(a->store, s->ref, payment, sizeof(payment),
+	    NULL) != STORE_OK)
+		return -1;
 	if ((sub = app_elem(a->root, "submission", NULL, "ref", s->ref,
 	    "service", s->service, "status", s->status, "fee-cents", fee,
-	    "service-version", version, NULL)) == NULL ||
+	    "service-version", version, "payment", payment, "token", token,
+	    NULL)) == NULL ||
 	    app_time_prop(sub, "created", s->created) != 0 ||
 	    (hist = app_child(sub, "history", NULL)) == NULL)
 		return -1;
@@ -544,4 +552,32 @@ app_submission(struct app *a, const char *page, struct store_submission *s)
 		return -1;
 	}
 	return 0;
+}
+
+/* <payment state><event method state at source/>..</payment>. */
+int
+app_payment(struct app *a, xmlNodePtr parent, const char *ref,
+    char state[16])
+{
+	struct store_payment_event *ev = NULL;
+	xmlNodePtr pay, e;
+	size_t	 n = 0, i;
+	long	 fee;
+	int	 rc = -1;
+
+	if (store_payment_state(a->store, ref, state, 16, &fee) != STORE_OK ||
+	    store_payment_history(a->store, ref, &ev, &n) != STORE_OK)
+		return -1;
+	if ((pay = app_elem(parent, "payment", NULL, "state", state, NULL)) ==
+	    NULL)
+		goto out;
+	for (i = 0; i < n; i++)
+		if ((e = app_elem(pay, "event", NULL, "method", ev[i].method,
+		    "state", ev[i].state, "source", ev[i].source, NULL)) ==
+		    NULL || app_time_prop(e, "at", ev[i].at) != 0)
+			goto out;
+	rc = 0;
+out:
+	free(ev);
+	return rc;
 }

@@ -65,9 +65,11 @@ xmlNodePtr app_service_node(struct app *, const struct form *,
 	    xmlNodePtr parent);
 int	 app_link(struct app *, struct buf *, const char *path,
 	    const char *ref, const char *token);
-int	 app_submission(struct app *, const char *page_name,
+int	 app_submission(struct app *, const char *page_name, const char *token,
 	    struct store_submission *);
 int	 app_time_prop(xmlNodePtr, const char *name, const char *utc);
+int	 app_payment(struct app *, xmlNodePtr parent, const char *ref,
+	    char state[16]);
 int	 app_answers(xmlNodePtr parent, const char *xml);
 
 #endif

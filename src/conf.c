@@ -25,6 +25,10 @@ enum conf_key {
 	CONF_MAIL_FROM,
 	CONF_MAIL_FROM_NAME,
 	CONF_MAIL_TIMEOUT,
+	CONF_PAY_METHODS,
+	CONF_BANK_IBAN,
+	CONF_BANK_BIC,
+	CONF_BANK_RECIPIENT,
 	CONF__MAX
 };
 
@@ -33,6 +37,7 @@ static const char *const conf_keys[CONF__MAX] = {
 	"staff_script",
 	"smtp_url", "smtp_starttls", "smtp_user", "smtp_password", "mail_from",
 	"mail_from_name", "mail_timeout",
+	"pay_methods", "bank_iban", "bank_bic", "bank_recipient",
 };
 
 static char **
@@ -53,6 +58,10 @@ conf_slot(struct conf *c, enum conf_key k)
 	case CONF_MAIL_FROM:	return &c->mail_from;
 	case CONF_MAIL_FROM_NAME: return &c->mail_from_name;
 	case CONF_MAIL_TIMEOUT:	return &c->mail_timeout;
+	case CONF_PAY_METHODS:	return &c->pay_methods;
+	case CONF_BANK_IBAN:	return &c->bank_iban;
+	case CONF_BANK_BIC:	return &c->bank_bic;
+	case CONF_BANK_RECIPIENT: return &c->bank_recipient;
 	default:		return NULL;
 	}
 }
@@ -73,6 +82,7 @@ conf_defaults(struct conf *c)
 		"/cgi-bin/rathaus.cgi", "/static", "Europe/Berlin",
 		"/cgi-bin/staff.cgi",
 		"", "try", "", "", "", "", "10",
+		"counter", "", "", "",
 	};
 	char	**slot;
 	int	  k;

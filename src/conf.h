@@ -20,6 +20,12 @@ struct conf {
 	char	*mail_from;	/* the envelope and From address */
 	char	*mail_from_name; /* the From display name, may be empty */
 	char	*mail_timeout;	/* seconds, as written */
+	/* Payment: the methods offered, in this order ("paypal transfer
+	 * counter"), and the account a transfer goes to. */
+	char	*pay_methods;
+	char	*bank_iban;
+	char	*bank_bic;
+	char	*bank_recipient;
 	/* Parsed from the strings above by conf_load/conf_defaults. */
 	enum conf_tls {
 		CONF_TLS_NO, CONF_TLS_TRY, CONF_TLS_REQUIRED

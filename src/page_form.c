@@ -235,8 +235,10 @@ page_form_store(struct app *a, const struct form *f,
 		fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
 		return -1;
 	}
+	/* A paid service goes on to the checkout; the rest to the receipt. */
 	buf_init(&loc, 4096);
-	if (app_link(a, &loc, "/receipt/", r.ref, r.token) == -1) {
+	if (app_link(a, &loc, n.fee_cents > 0 ? "/pay/" : "/receipt/", r.ref,
+	    r.token) == -1) {
 		buf_free(&loc);
 		return -1;
 	}

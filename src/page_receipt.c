@@ -19,7 +19,7 @@ page_receipt(struct app *a)
 	char	 size[16];
 	int	 n = 0, rc;
 
-	if ((rc = app_submission(a, "receipt", &s)) != 0) {
+	if ((rc = app_submission(a, "receipt", req_param(&a->req.query, "token"), &s)) != 0) {
 		store_submission_free(&s);
 		return rc > 0 ? 0 : -1;
 	}

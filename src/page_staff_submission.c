@@ -9,6 +9,7 @@
 #include "notice.h"
 #include "page.h"
 #include "staff.h"
+#include "store_pay.h"
 #include "store_staff.h"
 #include "text.h"
 #include "when.h"
@@ -57,7 +58,7 @@ page_staff_detail(struct app *a, const struct store_case *c,
 {
 	struct form f;
 	xmlNodePtr sub, list, e;
-	char	 num[2][24];
+	char	 num[2][24], payment[16];
 	size_t	 i;
 
 	snprintf(num[0], sizeof(num[0]), "%ld", c->sub.fee_cents);
@@ -100,6 +101,8 @@ page_staff_detail(struct app *a, const struct store_case *c,
 		    c->audit[i].before, "after", c->audit[i].after, NULL)) ==
 		    NULL || app_time_prop(e, "at", c->audit[i].at) != 0)
 			return -1;
+	if (app_payment(a, sub, c->sub.ref, payment) != 0)
+		return -1;
 	/* The ways on from here, as buttons. */
 	if ((list = app_child(sub, "moves", NULL)) == NULL)
 		return -1;
@@ -189,6 +192,31 @@ page_staff_status(struct app *a, const struct store_case *c,
 	return rc == STORE_OK ? 0 : -1;
 }
 
+/* A transfer or a counter payment received: recorded, and audited. */
+static int
+page_staff_paid(struct app *a, const struct store_case *c,
+    const char **problem)
+{
+	const char *method = req_param(&a->req.body, "method");
+	char	 now[21];
+	int	 rc, dup = 0;
+
+	if (method == NULL || (strcmp(method, "transfer") != 0 &&
+	    strcmp(method, "counter") != 0) || c->sub.fee_cents <= 0) {
+		*problem = "action";
+		return 422;
+	}
+	if (when_now_iso(now) == -1)
+		return -1;
+	rc = store_payment_received(a->store, c->sub.ref, method,
+	    c->sub.fee_cents, "clerk", NULL, a->staff.user, now, &dup);
+	if (rc == STORE_BUSY) {
+		*problem = "busy";
+		return 503;
+	}
+	return rc == STORE_OK ? 0 : -1;
+}
+
 static int
 page_staff_note(struct app *a, const struct store_case *c,
     const char **problem)
@@ -241,6 +269,8 @@ page_staff_submission(struct app *a)
 		rc = page_staff_status(a, &c, &problem);
 	else if (action != NULL && strcmp(action, "note") == 0)
 		rc = page_staff_note(a, &c, &problem);
+	else if (action != NULL && strcmp(action, "paid") == 0)
+		rc = page_staff_paid(a, &c, &problem);
 	else {
 		problem = "action";
 		rc = 422;

@@ -143,6 +143,14 @@ render_download(const struct render_file *f, FILE *out)
 		fwrite(f->data, 1, f->len, out);
 }
 
+/* A short text answer for a machine (a provider's notice). */
+void
+render_plain(int status, const char *text, FILE *out)
+{
+	render_headers(out, status, "text/plain; charset=utf-8", 1);
+	fprintf(out, "Content-Length: %zu\r\n\r\n%s", strlen(text), text);
+}
+
 void
 render_redirect(const char *location, FILE *out)
 {

@@ -38,6 +38,7 @@ int	 render_text(const char *share_dir, const char *stylesheet,
 	    xmlDocPtr doc, struct buf *out);
 void	 render_download(const struct render_file *, FILE *out);
 void	 render_redirect(const char *location, FILE *out);
+void	 render_plain(int status, const char *text, FILE *out);
 void	 render_plain_error(int status, FILE *out);
 const char *render_status_text(int status);
 

@@ -507,11 +507,21 @@ req_read_body(FILE *in, size_t len, char **out)
  * by req_parse_body once the route is known to take one, so that a POST to
  * a wrong place is a 404 or 405, not a complaint about its body.
  */
+/* The CGI variables of the headers in req.headers, in enum req_header order. */
+static const char *const req_header_vars[REQ_HEADERS] = {
+	"HTTP_PAYPAL_TRANSMISSION_ID",
+	"HTTP_PAYPAL_TRANSMISSION_TIME",
+	"HTTP_PAYPAL_TRANSMISSION_SIG",
+	"HTTP_PAYPAL_CERT_URL",
+	"HTTP_PAYPAL_AUTH_ALGO",
+};
+
 enum req_err
 req_parse(struct req *r, const struct req_limits *lim, req_getenv_fn env)
 {
 	const char *v;
 	enum req_err e;
+	size_t	 i;
 
 	memset(r, 0, sizeof(*r));
 	r->method = req_method_of(env("REQUEST_METHOD"));
@@ -533,6 +543,11 @@ req_parse(struct req *r, const struct req_limits *lim, req_getenv_fn env)
 	if ((v = env("HTTP_ORIGIN")) != NULL && strlen(v) < 512 &&
 	    (r->origin = strdup(v)) == NULL)
 		return REQ_NOMEM;
+	for (i = 0; i < REQ_HEADERS; i++)
+		if ((v = env(req_header_vars[i])) != NULL && strlen(v) < 2048 &&
+		    text_utf8_valid(v, strlen(v)) && !text_has_controls(v) &&
+		    (r->headers[i] = strdup(v)) == NULL)
+			return REQ_NOMEM;
 	if ((v = env("QUERY_STRING")) != NULL) {
 		if ((e = req_parse_urlencoded(&r->query, lim, v, strlen(v))) !=
 		    REQ_OK)
@@ -599,8 +614,24 @@ req_parse_body(struct req *r, const struct req_limits *lim,
 		req_skip(in, clen);
 		return REQ_TOO_LARGE;
 	}
+	/* JSON (a payment provider's notice) is kept as it came, for the
+	 * JSON library and the provider's signature check; small only. */
+	if (req_media_type_is(ctype, "application/json") &&
+	    (size_t)clen > REQ_JSON_MAX) {
+		req_skip(in, clen);
+		return REQ_TOO_LARGE;
+	}
 	if ((e = req_read_body(in, (size_t)clen, &body)) != REQ_OK)
 		return e;
+	if (req_media_type_is(ctype, "application/json")) {
+		if (!text_utf8_valid(body, (size_t)clen) ||
+		    memchr(body, '\0', (size_t)clen) != NULL) {
+			free(body);
+			return REQ_BAD_UTF8;
+		}
+		r->json = body;
+		return REQ_OK;
+	}
 	if (req_media_type_is(ctype, "application/x-www-form-urlencoded"))
 		e = req_parse_urlencoded(&r->body, lim, body, (size_t)clen);
 	else if (req_media_type_is(ctype, "multipart/form-data"))
@@ -630,11 +661,16 @@ req_params_free(struct req_params *ps)
 void
 req_free(struct req *r)
 {
+	size_t	 i;
+
 	free(r->path);
 	free(r->query_string);
 	free(r->accept_language);
 	free(r->remote_user);
 	free(r->origin);
+	free(r->json);
+	for (i = 0; i < REQ_HEADERS; i++)
+		free(r->headers[i]);
 	req_params_free(&r->query);
 	req_params_free(&r->body);
 	req_params_free(&r->cookies);

@@ -49,6 +49,18 @@ struct req_limits {
 	size_t	 value_max;
 };
 
+/* The few request headers a page reads beyond the CGI basics. */
+enum req_header {
+	REQ_PAYPAL_TRANSMISSION_ID,
+	REQ_PAYPAL_TRANSMISSION_TIME,
+	REQ_PAYPAL_TRANSMISSION_SIG,
+	REQ_PAYPAL_CERT_URL,
+	REQ_PAYPAL_AUTH_ALGO,
+	REQ_HEADERS
+};
+
+#define REQ_JSON_MAX	(64u << 10)	/* a provider's notice */
+
 struct req {
 	enum req_method	 method;
 	char		*path;		/* PATH_INFO, "/" when empty */
@@ -59,6 +71,8 @@ struct req {
 	char		*accept_language;
 	char		*remote_user;	/* who the web server authenticated */
 	char		*origin;	/* the Origin header of the request */
+	char		*json;		/* an application/json body, as sent */
+	char		*headers[REQ_HEADERS];	/* by enum req_header, or NULL */
 };
 
 typedef const char *(*req_getenv_fn)(const char *);

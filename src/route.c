@@ -16,6 +16,12 @@ static const struct route {
 	{ "/services/", 1, M(REQ_GET) | M(REQ_HEAD) | M(REQ_POST), ROUTE_FORM },
 	{ "/receipt/", 1, M(REQ_GET) | M(REQ_HEAD), ROUTE_RECEIPT },
 	{ "/status/", 1, M(REQ_GET) | M(REQ_HEAD), ROUTE_STATUS },
+	/* The checkout: GET shows it, POST starts a payment. */
+	{ "/pay/", 1, M(REQ_GET) | M(REQ_HEAD) | M(REQ_POST), ROUTE_PAY },
+	/* Back from a provider (approved or cancelled). */
+	{ "/paid/", 1, M(REQ_GET) | M(REQ_HEAD), ROUTE_PAY_RETURN },
+	/* A provider's notice: /webhook/<provider>. */
+	{ "/webhook/", 1, M(REQ_POST), ROUTE_WEBHOOK },
 	{ NULL, 0, 0, ROUTE_NONE },
 }, staff_routes[] = {
 	{ "/", 0, M(REQ_GET) | M(REQ_HEAD), ROUTE_STAFF_INBOX },

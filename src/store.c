@@ -461,7 +461,8 @@ store_insert(struct store *s, const struct store_new *n, const char *ref)
 	if (sqlite3_prepare_v2(s->db,
 	    "INSERT INTO submission(ref, token, service, service_version,"
 	    " answers, fee_cents, created, submit_key, lang, definition_id,"
-	    " email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	    " email, payment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+	    " ?11, CASE WHEN ?6 > 0 THEN 'awaiting' ELSE 'none' END)",
 	    -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "insert");
 	if (n->email != NULL && *n->email != '\0')

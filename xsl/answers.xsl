@@ -177,6 +177,22 @@
     <xsl:text>)</xsl:text>
   </xsl:template>
 
+  <!-- "Zahlung: offen – Jetzt bezahlen" for a submission ($sub). -->
+  <xsl:template name="payment-line">
+    <xsl:variable name="sub" select="/page/submission"/>
+    <p class="payment payment-{$sub/@payment}">
+      <xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.state'"/></xsl:call-template>
+      <xsl:text>: </xsl:text>
+      <strong><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('pay.state.', $sub/@payment)"/></xsl:call-template></strong>
+      <xsl:if test="$sub/@payment = 'awaiting'">
+        <xsl:text> – </xsl:text>
+        <a href="{$script}/pay/{$sub/@ref}?token={$sub/@token}">
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.now'"/></xsl:call-template>
+        </a>
+      </xsl:if>
+    </p>
+  </xsl:template>
+
   <!--
     The bill: a <fee total=".."> with its <line>s and perhaps a <waiver>,
     as the server computed it. Without lines, the service's fee line (free,

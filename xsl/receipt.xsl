@@ -62,6 +62,7 @@
       <section class="fees" aria-labelledby="fees-heading">
         <h2 id="fees-heading"><xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.label'"/></xsl:call-template></h2>
         <xsl:call-template name="bill"><xsl:with-param name="fee" select="$sub/values/fee"/></xsl:call-template>
+        <xsl:call-template name="payment-line"/>
       </section>
     </xsl:if>
 

@@ -41,7 +41,15 @@
       <dd>
         <xsl:call-template name="fee"><xsl:with-param name="cents" select="$sub/@fee-cents"/></xsl:call-template>
         <xsl:text> – </xsl:text>
-        <xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.payment.none'"/></xsl:call-template>
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('pay.state.', $sub/payment/@state)"/></xsl:call-template>
+        <xsl:for-each select="$sub/payment/event">
+          <br/>
+          <xsl:call-template name="datetime"><xsl:with-param name="iso" select="@at"/></xsl:call-template>
+          <xsl:text>: </xsl:text>
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('pay.method.', @method)"/></xsl:call-template>
+          <xsl:text> </xsl:text>
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('pay.event.', @state)"/></xsl:call-template>
+        </xsl:for-each>
       </dd>
       <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.notify'"/></xsl:call-template></dt>
       <dd>
@@ -51,6 +59,28 @@
         </xsl:choose>
       </dd>
     </dl>
+
+    <xsl:if test="$sub/payment/@state = 'awaiting'">
+      <section class="panel action" aria-labelledby="act-paid">
+        <h2 id="act-paid"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.paid'"/></xsl:call-template></h2>
+        <form method="post" action="{$script}/submissions/{$sub/@ref}{$lq}">
+          <xsl:call-template name="csrf"/>
+          <input type="hidden" name="_action" value="paid"/>
+          <fieldset>
+            <legend><xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.method'"/></xsl:call-template></legend>
+            <div class="check">
+              <input type="radio" name="method" value="transfer" id="paid-transfer" checked="checked"/>
+              <label for="paid-transfer"><xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.method.transfer'"/></xsl:call-template></label>
+            </div>
+            <div class="check">
+              <input type="radio" name="method" value="counter" id="paid-counter"/>
+              <label for="paid-counter"><xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.method.counter'"/></xsl:call-template></label>
+            </div>
+          </fieldset>
+          <button type="submit" class="button secondary"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.paid.button'"/></xsl:call-template></button>
+        </form>
+      </section>
+    </xsl:if>
 
     <xsl:if test="$sub/moves/move">
       <section class="panel action" aria-labelledby="act-status">
@@ -160,13 +190,13 @@
               <td><xsl:value-of select="@actor"/></td>
               <td>
                 <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('staff.audit.', @action)"/></xsl:call-template>
-                <xsl:if test="string(@before)">
+                <xsl:if test="string(@before) and @action = 'status'">
                   <xsl:text>: </xsl:text>
                   <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('status.', @before)"/></xsl:call-template>
                   <xsl:text> → </xsl:text>
                   <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('status.', @after)"/></xsl:call-template>
                 </xsl:if>
-                <xsl:if test="@action = 'download' and string(.)"><xsl:value-of select="concat(' (', ., ')')"/></xsl:if>
+                <xsl:if test="(@action = 'download' or @action = 'payment') and string(.)"><xsl:value-of select="concat(' (', ., ')')"/></xsl:if>
               </td>
             </tr>
           </xsl:for-each>

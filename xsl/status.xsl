@@ -8,6 +8,7 @@
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
   <xsl:include href="layout.xsl"/>
+  <xsl:include href="answers.xsl"/>
 
   <xsl:variable name="S" select="/page/service"/>
   <xsl:variable name="sub" select="/page/submission"/>
@@ -59,11 +60,7 @@
     </xsl:if>
 
     <xsl:if test="number($sub/@fee-cents) &gt; 0">
-      <p class="fee">
-        <xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.label'"/></xsl:call-template>
-        <xsl:text>: </xsl:text>
-        <strong class="amount"><xsl:call-template name="fee"><xsl:with-param name="cents" select="$sub/@fee-cents"/></xsl:call-template></strong>
-      </p>
+      <xsl:call-template name="payment-line"/>
     </xsl:if>
 
     <xsl:if test="$sub/history/entry">

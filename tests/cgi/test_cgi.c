@@ -155,6 +155,7 @@ struct part;
 struct as {
 	const char	*user;		/* password: tools/instance's demo one */
 	const char	*cookie;	/* "name=value", or NULL */
+	const char	*origin;	/* an Origin header, or NULL */
 };
 
 static int http_parts(const struct as *, const char *, const char *,
@@ -204,7 +205,8 @@ http_parts(const struct as *who, const char *method, const char *target,
 	CURLcode rc;
 	curl_mime *mime = NULL;
 	curl_mimepart *mp;
-	char	 url[4096], userpwd[256];
+	char	 url[4096], userpwd[256], origin[300];
+	struct curl_slist *headers = NULL;
 	size_t	 i;
 
 	memset(r, 0, sizeof(*r));
@@ -230,6 +232,11 @@ http_parts(const struct as *who, const char *method, const char *target,
 	}
 	if (who != NULL && who->cookie != NULL)
 		curl_easy_setopt(c, CURLOPT_COOKIE, who->cookie);
+	if (who != NULL && who->origin != NULL) {
+		snprintf(origin, sizeof(origin), "Origin: %s", who->origin);
+		headers = curl_slist_append(NULL, origin);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	}
 	if (body != NULL) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -261,6 +268,7 @@ http_parts(const struct as *who, const char *method, const char *target,
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
 	curl_easy_cleanup(c);
 	curl_mime_free(mime);
+	curl_slist_free_all(headers);
 	if (r->body == NULL)
 		append(&r->body, &r->blen, "", 0);
 	if (r->headers == NULL)
@@ -906,9 +914,13 @@ parse_receipt_location(const char *loc, char *ref, size_t reflen,
 
 	if (strncmp(loc, T.origin, strlen(T.origin)) == 0)
 		path = loc + strlen(T.origin);
-	if (strncmp(path, SCRIPT "/receipt/", strlen(SCRIPT "/receipt/")) != 0)
-		fail_msg("Location %s is not a receipt", loc);
-	path += strlen(SCRIPT "/receipt/");
+	/* A paid service goes to its checkout, the rest to the receipt. */
+	if (strncmp(path, SCRIPT "/receipt/", strlen(SCRIPT "/receipt/")) == 0)
+		path += strlen(SCRIPT "/receipt/");
+	else if (strncmp(path, SCRIPT "/pay/", strlen(SCRIPT "/pay/")) == 0)
+		path += strlen(SCRIPT "/pay/");
+	else
+		fail_msg("Location %s is not a receipt or a checkout", loc);
 	q = strchr(path, '?');
 	assert_non_null(q);
 	n = (size_t)(q - path);
@@ -1801,7 +1813,8 @@ mail_to(const char *to, const char *subject)
 static void
 test_staff_identity(void **state)
 {
-	struct as nobody = { "nobody", NULL }, clerk = { "mustermann", NULL };
+	struct as nobody = { "nobody", NULL, NULL };
+	struct as clerk = { "mustermann", NULL, NULL };
 	struct resp r;
 
 	(void)state;
@@ -1826,8 +1839,9 @@ test_staff_identity(void **state)
 static void
 test_staff_status_change(void **state)
 {
-	struct as clerk = { "mustermann", NULL }, other = { "musterfrau", NULL };
-	struct as admin = { "admin", NULL };
+	struct as clerk = { "mustermann", NULL, NULL };
+	struct as other = { "musterfrau", NULL, NULL };
+	struct as admin = { "admin", NULL, NULL };
 	char	 ref[32], token[80], path[256], body[512], cookie[64];
 	char	 tok[REF_TOKEN_LEN + 1], *mail, *text;
 	struct resp r;
@@ -1861,10 +1875,19 @@ test_staff_status_change(void **state)
 	    "&to=in_progress", tok);
 	assert_int_equal(staff_http(&other, "POST", path, body, &r), 0);
 	assert_int_equal(r.status, 403);
+	/* A form of another site, token or not, is refused. */
+	snprintf(body, sizeof(body), "_csrf=%s&_action=status&from=received"
+	    "&to=in_progress", tok);
+	clerk.origin = "http://evil.example";
+	assert_int_equal(staff_http(&clerk, "POST", path, body, &r), 0);
+	assert_int_equal(r.status, 403);
+	/* "null" (Referrer-Policy no-referrer) says nothing: the token counts. */
+	clerk.origin = "null";
 	snprintf(body, sizeof(body), "_csrf=%s&_action=status&from=received"
 	    "&to=completed", tok);
 	assert_int_equal(staff_http(&clerk, "POST", path, body, &r), 0);
 	assert_int_equal(r.status, 422);	/* not along the workflow */
+	clerk.origin = NULL;
 	snprintf(path, sizeof(path), "SELECT count(*) FROM submission WHERE"
 	    " ref = '%s' AND status = 'received'", ref);
 	assert_int_equal(db_number(path), 1);
@@ -1926,7 +1949,8 @@ test_staff_status_change(void **state)
 static void
 test_staff_download_and_export(void **state)
 {
-	struct as probe = { "probe", NULL }, clerk = { "mustermann", NULL };
+	struct as probe = { "probe", NULL, NULL };
+	struct as clerk = { "mustermann", NULL, NULL };
 	char	 ref[32], path[256];
 	struct resp r;
 

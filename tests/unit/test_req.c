@@ -366,6 +366,15 @@ test_req_parse_rejects(void **state)
 	};
 	static const char *const badtype[] = {
 		"REQUEST_METHOD=POST", "CONTENT_LENGTH=3",
+		"CONTENT_TYPE=text/plain", NULL,
+	};
+	/* A provider's notice: JSON, kept as it came for its checks. */
+	static const char *const json[] = {
+		"REQUEST_METHOD=POST", "CONTENT_LENGTH=7",
+		"CONTENT_TYPE=application/json; charset=utf-8", NULL,
+	};
+	static const char *const bigjson[] = {
+		"REQUEST_METHOD=POST", "CONTENT_LENGTH=70000",
 		"CONTENT_TYPE=application/json", NULL,
 	};
 	static const char *const prefixtype[] = {
@@ -390,6 +399,12 @@ test_req_parse_rejects(void **state)
 	assert_int_equal(parse_with(badlen, "", &r), REQ_BAD_REQUEST);
 	req_free(&r);
 	assert_int_equal(parse_with(badtype, "{}x", &r), REQ_BAD_REQUEST);
+	req_free(&r);
+	assert_int_equal(parse_with(json, "{\"a\":1}", &r), REQ_OK);
+	assert_string_equal(r.json, "{\"a\":1}");
+	assert_int_equal(r.body.n, 0);
+	req_free(&r);
+	assert_int_equal(parse_with(bigjson, "", &r), REQ_TOO_LARGE);
 	req_free(&r);
 	assert_int_equal(parse_with(prefixtype, "a=1", &r), REQ_BAD_REQUEST);
 	req_free(&r);

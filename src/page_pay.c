@@ -1,0 +1,237 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "buf.h"
+#include "page.h"
+#include "pay.h"
+#include "ref.h"
+#include "render.h"
+#include "store_pay.h"
+#include "when.h"
+
+/* The methods a citizen is offered, in the configured order. */
+static int
+page_pay_methods(struct app *a, xmlNodePtr parent)
+{
+	static const char *const names[] = { "paypal", "transfer", "counter" };
+	xmlNodePtr list;
+	const char *p = a->conf.pay_methods;
+	size_t	 len, i;
+
+	if ((list = app_child(parent, "methods", NULL)) == NULL)
+		return -1;
+	for (; p != NULL && *(p += strspn(p, " ,")) != '\0'; p += len) {
+		len = strcspn(p, " ,");
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i]) == len &&
+			    strncmp(p, names[i], len) == 0 &&
+			    pay_offered(a, names[i]) &&
+			    app_elem(list, "method", NULL, "name", names[i],
+			    "online", pay_provider(names[i])->online ? "1" : "",
+			    NULL) == NULL)
+				return -1;
+	}
+	return 0;
+}
+
+/*
+ * The checkout of one submission: its bill, how to pay, what happened so
+ * far. `token` is the citizen's status token; 1: answered with a 404.
+ */
+static int
+page_pay_doc(struct app *a, const char *token, struct store_submission *s,
+    char state[16], enum pay_problem problem)
+{
+	xmlNodePtr sub;
+	char	 grouped[64];
+	size_t	 i, o = 0;
+	int	 rc;
+
+	/* The IBAN as people read it: DE02 1203 0000 ... */
+	for (i = 0; a->conf.bank_iban[i] != '\0' && o + 2 < sizeof(grouped);
+	    i++) {
+		if (i > 0 && i % 4 == 0)
+			grouped[o++] = ' ';
+		grouped[o++] = a->conf.bank_iban[i];
+	}
+	grouped[o] = '\0';
+	if ((rc = app_submission(a, "pay", token, s)) != 0)
+		return rc;
+	for (sub = a->root->children; sub != NULL &&
+	    strcmp((const char *)sub->name, "submission") != 0;)
+		sub = sub->next;
+	if (sub == NULL || app_props(sub, "token", token, NULL) != 0 ||
+	    app_payment(a, sub, s->ref, state) != 0 ||
+	    page_pay_methods(a, a->root) != 0 ||
+	    app_elem(a->root, "bank", NULL, "iban-grouped", grouped, "bic",
+	    a->conf.bank_bic, "recipient", a->conf.bank_recipient, NULL) ==
+	    NULL ||
+	    (problem != PAY_OK && app_elem(a->root, "problem", NULL, "code",
+	    pay_problem_code(problem), NULL) == NULL))
+		return -1;
+	return 0;
+}
+
+/* The stored bill (<fee total> in the answers) of a submission's page. */
+static xmlNodePtr
+page_pay_bill(struct app *a)
+{
+	xmlNodePtr n;
+
+	for (n = a->root->children; n != NULL; n = n->next)
+		if (strcmp((const char *)n->name, "submission") == 0)
+			break;
+	for (n = n ? n->children : NULL; n != NULL; n = n->next)
+		if (strcmp((const char *)n->name, "values") == 0)
+			break;
+	for (n = n ? n->children : NULL; n != NULL; n = n->next)
+		if (strcmp((const char *)n->name, "fee") == 0)
+			return n;
+	return NULL;
+}
+
+static int
+page_pay_redirect(struct app *a, const char *path, const char *ref,
+    const char *token, const char *suffix)
+{
+	struct buf loc;
+
+	buf_init(&loc, 4096);
+	if (app_link(a, &loc, path, ref, token) != 0 ||
+	    buf_printf(&loc, "%s", suffix) != 0) {
+		buf_free(&loc);
+		return -1;
+	}
+	a->location = buf_steal(&loc);
+	return a->location != NULL ? 0 : -1;
+}
+
+/*
+ * GET /pay/<ref>?token=: the checkout. POST (with the same query): start
+ * a payment by the chosen method: an online one sends the citizen to the
+ * provider (303); the submission stays stored and payable whatever the
+ * provider does.
+ */
+int
+page_pay(struct app *a)
+{
+	const char *token = req_param(&a->req.query, "token");
+	const char *method = req_param(&a->req.body, "method");
+	const struct pay_provider *prov;
+	struct store_submission s;
+	struct store_payment attempt;
+	struct pay_order order;
+	enum pay_problem problem = PAY_OK;
+	char	 state[16], request_id[REF_TOKEN_LEN + 1], now[21];
+	char	*redirect = NULL;
+	int	 rc;
+
+	if ((rc = page_pay_doc(a, token, &s, state, PAY_OK)) != 0) {
+		store_submission_free(&s);
+		return rc > 0 ? 0 : -1;
+	}
+	if (a->req.method != REQ_POST) {
+		store_submission_free(&s);
+		return 0;
+	}
+	/* Paid already, or nothing to pay: nothing to start. */
+	if (strcmp(state, "awaiting") != 0 || method == NULL ||
+	    !pay_offered(a, method) || (prov = pay_provider(method)) == NULL ||
+	    !prov->online || prov->start == NULL) {
+		a->status = 422;
+		rc = app_elem(a->root, "problem", NULL, "code", "method",
+		    NULL) == NULL ? -1 : 0;
+		store_submission_free(&s);
+		return rc;
+	}
+	memset(&order, 0, sizeof(order));
+	order.ref = s.ref;
+	order.token = token;
+	order.amount_cents = s.fee_cents;
+	order.bill = page_pay_bill(a);
+	order.attempt = &attempt;
+	if (ref_token(request_id) == -1 || when_now_iso(now) == -1 ||
+	    store_payment_start(a->store, s.ref, method, s.fee_cents,
+	    request_id, now, &attempt) != STORE_OK) {
+		store_submission_free(&s);
+		return -1;
+	}
+	problem = prov->start(a, &order, &redirect);
+	if (problem == PAY_OK && redirect != NULL) {
+		a->location = redirect;
+		store_submission_free(&s);
+		return 0;
+	}
+	free(redirect);
+	/* Shown again with what went wrong; stored, and payable later. */
+	store_submission_free(&s);
+	rc = page_pay_doc(a, token, &s, state, problem);
+	store_submission_free(&s);
+	a->status = problem == PAY_UNAVAILABLE ? 503 : 502;
+	return rc == 0 ? 0 : -1;
+}
+
+/*
+ * GET /paid/<ref>?access=<token>&method=..&<the provider's query>: back
+ * from the provider, approved or cancelled. Paid: on to the status page.
+ * Not paid: the checkout again, saying why, to try again or choose
+ * another method.
+ */
+int
+page_pay_return(struct app *a)
+{
+	const char *token = req_param(&a->req.query, "access");
+	const char *method = req_param(&a->req.query, "method");
+	const struct pay_provider *prov = pay_provider(method);
+	struct store_submission s;
+	struct pay_order order;
+	enum pay_problem problem;
+	char	 state[16];
+	int	 rc;
+
+	if ((rc = page_pay_doc(a, token, &s, state, PAY_OK)) != 0) {
+		store_submission_free(&s);
+		return rc > 0 ? 0 : -1;
+	}
+	if (prov == NULL || prov->finish == NULL || !pay_offered(a, method)) {
+		store_submission_free(&s);
+		return app_error(a, 404, "not_found");
+	}
+	memset(&order, 0, sizeof(order));
+	order.ref = s.ref;
+	order.token = token;
+	order.amount_cents = s.fee_cents;
+	order.bill = page_pay_bill(a);
+	problem = strcmp(state, "paid") == 0 ? PAY_OK :
+	    prov->finish(a, &order, &a->req.query);
+	if (problem == PAY_OK) {
+		rc = page_pay_redirect(a, "/status/", s.ref, token, "");
+		store_submission_free(&s);
+		return rc;
+	}
+	store_submission_free(&s);
+	rc = page_pay_doc(a, token, &s, state, problem);
+	store_submission_free(&s);
+	a->status = problem == PAY_UNAVAILABLE ? 503 : 200;
+	return rc == 0 ? 0 : -1;
+}
+
+/* POST /webhook/<provider>: a provider's notice, checked by the provider. */
+int
+page_webhook(struct app *a)
+{
+	const struct pay_provider *prov = pay_provider(a->route.arg);
+	int	 rc;
+
+	if (prov == NULL || prov->notify == NULL ||
+	    !pay_offered(a, a->route.arg) || a->req.json == NULL)
+		return app_error(a, 404, "not_found");
+	rc = prov->notify(a);
+	render_plain(rc == 0 ? 200 : 400, rc == 0 ? "ok" : "refused", a->out);
+	a->answered = 1;
+	return 0;
+}
