@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <cmocka.h>
 
 #include <sqlite3.h>
@@ -18,6 +16,7 @@
 #include "store.h"
 #include "store_pay.h"
 #include "testdb.h"
+#include "testpay.h"
 #include "tmpdir.h"
 
 #define SAMPLE	SRCDIR "/tests/pay/camt053-sample.xml"
@@ -184,50 +183,23 @@ test_camt_refuses(void **state)
 	}
 }
 
-/* tools/rathaus with `args`, its output in `out`; its exit status. */
+/* tools/rathaus camt on the sample, with `extra` (or NULL). */
 static int
 rathaus(const char *dir, const char *extra, char *out, size_t size)
 {
 	char	*argv[] = { BUILDDIR "/tools/rathaus", "camt", SAMPLE,
 	    "--data", (char *)dir, (char *)extra, NULL };
-	int	 fd[2], status;
-	size_t	 len = 0;
-	ssize_t	 n;
-	pid_t	 pid;
 
-	if (pipe(fd) == -1 || (pid = fork()) == -1)
-		return -1;
-	if (pid == 0) {
-		dup2(fd[1], STDOUT_FILENO);
-		close(fd[0]);
-		close(fd[1]);
-		unsetenv("RATHAUS_CONF");
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(fd[1]);
-	while ((n = read(fd[0], out + len, size - 1 - len)) > 0)
-		len += (size_t)n;
-	out[len] = '\0';
-	close(fd[0]);
-	if (waitpid(pid, &status, 0) == -1)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return testpay_run(argv, out, size);
 }
 
 static void
 submit(struct store *s, long fee_cents, const char *want)
 {
-	struct store_receipt r;
-	struct store_new n = {
-		.service = "hundeanmeldung", .version = 1,
-		.values_xml = "<values/>", .fee_cents = fee_cents,
-		.lang = "de", .token = "0123456789abcdef0123456789abcdef",
-		.created = "2026-03-01T10:00:00Z", .year = 2026,
-	};
+	char	 ref[REF_MAX];
 
-	assert_int_equal(store_submit(s, &n, &r), STORE_OK);
-	assert_string_equal(r.ref, want);
+	assert_int_equal(testpay_submit(s, fee_cents, ref), 0);
+	assert_string_equal(ref, want);
 }
 
 static void

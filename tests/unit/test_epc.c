@@ -7,15 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <cmocka.h>
 
 #include "buf.h"
 #include "epc.h"
 #include "qr.h"
 #include "ref.h"
+#include "testpay.h"
 #include "tmpdir.h"
 
 #define IBAN	"DE33100205000001194700"
@@ -207,39 +205,6 @@ test_payload_cap(void **state)
 	buf_free(&b);
 }
 
-/* argv[0] with its output in `out`; its exit status, or -1. */
-static int
-run(char *const argv[], char *out, size_t size)
-{
-	int	 fd[2], status;
-	size_t	 len = 0;
-	ssize_t	 n;
-	pid_t	 pid;
-
-	if (pipe(fd) == -1 || (pid = fork()) == -1)
-		return -1;
-	if (pid == 0) {
-		int	 null = open("/dev/null", O_WRONLY);
-
-		/* zbarimg talks of D-Bus on stderr: keep the log readable. */
-		if (null != -1)
-			dup2(null, STDERR_FILENO);
-		dup2(fd[1], STDOUT_FILENO);
-		close(fd[0]);
-		close(fd[1]);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(fd[1]);
-	while ((n = read(fd[0], out + len, size - 1 - len)) > 0)
-		len += (size_t)n;
-	out[len] = '\0';
-	close(fd[0]);
-	if (waitpid(pid, &status, 0) == -1)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static int
 have(const char *tool)
 {
@@ -248,7 +213,7 @@ have(const char *tool)
 
 	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null", tool);
 	argv[2] = cmd;
-	return run(argv, out, sizeof(out)) == 0;
+	return testpay_run(argv, out, sizeof(out)) == 0;
 }
 
 /* Render the code, read it with a scanner, compare line by line. */
@@ -289,8 +254,8 @@ test_qr_decodes(void **state)
 		char	*zbar[] = { "zbarimg", "--raw", "-q", "-Sbinary", png,
 		    NULL };
 
-		assert_int_equal(run(conv, out, sizeof(out)), 0);
-		assert_int_equal(run(zbar, out, sizeof(out)), 0);
+		assert_int_equal(testpay_run(conv, out, sizeof(out)), 0);
+		assert_int_equal(testpay_run(zbar, out, sizeof(out)), 0);
 	}
 	/* zbarimg ends with a newline of its own. */
 	i = strlen(out);

@@ -15,6 +15,7 @@
 #include "store.h"
 #include "store_pay.h"
 #include "testdb.h"
+#include "testpay.h"
 #include "tmpdir.h"
 
 #define NOW	"2026-03-02T10:00:00Z"
@@ -28,23 +29,6 @@ struct fixture {
 };
 
 static int
-submit(struct store *s, long fee_cents, char ref[REF_MAX])
-{
-	struct store_receipt r;
-	struct store_new n = {
-		.service = "hundeanmeldung", .version = 1,
-		.values_xml = "<values/>", .fee_cents = fee_cents,
-		.lang = "de", .token = "0123456789abcdef0123456789abcdef",
-		.created = "2026-03-01T10:00:00Z", .year = 2026,
-	};
-
-	if (store_submit(s, &n, &r) != STORE_OK)
-		return -1;
-	snprintf(ref, REF_MAX, "%s", r.ref);
-	return 0;
-}
-
-static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -55,8 +39,8 @@ setup(void **state)
 	if (tmpdir_make(f->dir, "pay") != 0 ||
 	    store_open(&f->s, f->dir, 1) != STORE_OK ||
 	    store_migrate(f->s, &from, &to) != STORE_OK ||
-	    submit(f->s, 1250, f->ref) != 0 ||
-	    submit(f->s, 0, f->free_ref) != 0) {
+	    testpay_submit(f->s, 1250, f->ref) != 0 ||
+	    testpay_submit(f->s, 0, f->free_ref) != 0) {
 		free(f);
 		return -1;
 	}
