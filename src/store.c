@@ -348,6 +348,42 @@ store_bind_texts(sqlite3_stmt *st, const char *const *values, int n)
 	return 0;
 }
 
+/* One statement with text parameters (NULL binds NULL); within a transaction. */
+int
+store_run(struct store *s, const char *sql, const char *const *v, int n,
+    const char *what)
+{
+	sqlite3_stmt *st;
+	int	 rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, what);
+	rc = store_bind_texts(st, v, n) == 0 ? sqlite3_step(st) : SQLITE_ERROR;
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, what);
+}
+
+int
+store_audit_row(struct store *s, const char *actor, const char *action,
+    const char *ref, const char *before, const char *after,
+    const char *detail, const char *now)
+{
+	const char *v[] = { now, actor, action, ref, before, after, detail };
+
+	return store_run(s, "INSERT INTO audit(at, actor, action, ref, before,"
+	    " after, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", v, 7,
+	    "audit");
+}
+
+int
+store_commit_or_rollback(struct store *s, int rc)
+{
+	if (rc == STORE_OK && store_exec(s, "COMMIT;") == STORE_OK)
+		return STORE_OK;
+	sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+	return rc == STORE_OK ? STORE_ERROR : rc;
+}
+
 /*
  * The receipt of an earlier submission of the same form (same key, same
  * service) with the same answers, if any. Different answers under the same

@@ -48,5 +48,7 @@ int	 store_payment_state(struct store *, const char *ref, char *state,
 	    size_t size, long *fee_cents);
 int	 store_payment_history(struct store *, const char *ref,
 	    struct store_payment_event **, size_t *);
+int	 store_payment_recorded(struct store *, const char *source,
+	    const char *event_id, char ref[REF_MAX]);
 
 #endif

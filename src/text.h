@@ -10,6 +10,7 @@ int	 text_utf8_valid(const char *, size_t);
 int	 text_has_controls(const char *);
 int	 text_email(const char *);
 int	 text_email_plain(const char *);
+int	 text_mod97(const char *);
 int	 text_to_long(const char *, long min, long max, long *out);
 char	*text_trim_dup(const char *);
 int	 text_fold(struct buf *, const char *);

@@ -49,12 +49,11 @@ valid_postcode(const char *s)
  * as upper case without spaces. Two letters, two check digits, up to 30
  * letters and digits, German ones 22 long; the whole number mod 97 is 1.
  */
-static int
+int
 valid_iban(char *s)
 {
 	char	*r, *w;
-	size_t	 len, i;
-	unsigned rem = 0;
+	size_t	 len;
 
 	for (r = w = s; *r != '\0'; r++)
 		if (*r != ' ')
@@ -66,15 +65,7 @@ valid_iban(char *s)
 	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != len ||
 	    (s[0] == 'D' && s[1] == 'E' && len != 22))
 		return 0;
-	/* The first four characters move to the end; letters count 10..35. */
-	for (i = 0; i < len; i++) {
-		char c = s[(i + 4) % len];
-		if (c >= 'A' && c <= 'Z')
-			rem = (rem * 100 + (unsigned)(c - 'A' + 10)) % 97;
-		else
-			rem = (rem * 10 + (unsigned)(c - '0')) % 97;
-	}
-	return rem == 1;
+	return text_mod97(s) == 1;
 }
 
 /* Browsers send CRLF from textareas; keep one form of line break. */

@@ -57,6 +57,7 @@ const char *valid_answer(const struct valid_result *, const char *name,
 int	 valid_set_error(struct valid_result *, const char *name,
 	    const char *code, const char *arg);
 int	 valid_when(const struct valid_result *, const char *when);
+int	 valid_iban(char *);
 int	 valid_warning_accepted(const char *accepted, const char *name);
 int	 valid_warnings_accepted(const struct valid_result *,
 	    const char *accepted);

@@ -6,6 +6,7 @@
  *   rathaus export SERVICE [--format csv|xml|json] [--from DATE]
  *       [--to DATE]                        submissions to stdout
  *   rathaus purge                          delete what is past retention
+ *   rathaus camt FILE [--dry-run]          mark transfers of a statement paid
  */
 #include "config.h"
 
@@ -16,16 +17,19 @@
 #include <time.h>
 
 #include "buf.h"
+#include "camt.h"
 #include "conf.h"
 #include "export.h"
 #include "form.h"
 #include "mail.h"
 #include "store.h"
 #include "store_outbox.h"
+#include "store_pay.h"
 #include "store_admin.h"
 #include "when.h"
 
 #define PURGE_ACTOR	"rathaus purge"
+#define CAMT_ACTOR	"rathaus camt"
 #define DAY_SECONDS	(24L * 60 * 60)
 #define STAGED_SECONDS	DAY_SECONDS	/* staged files live a day */
 
@@ -37,7 +41,8 @@ usage(void)
 	    "       rathaus outbox [--conf FILE]\n"
 	    "       rathaus export SERVICE [--format csv|xml|json]"
 	    " [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--conf FILE]\n"
-	    "       rathaus purge [--conf FILE]\n", stderr);
+	    "       rathaus purge [--conf FILE]\n"
+	    "       rathaus camt FILE [--dry-run] [--conf FILE]\n", stderr);
 	return 2;
 }
 
@@ -52,6 +57,7 @@ struct cli {
 	const char	*format;
 	const char	*from;
 	const char	*to;
+	int		 dry_run;
 };
 
 static int
@@ -78,6 +84,8 @@ cli_parse(struct cli *c, int argc, char *argv[])
 			c->from = argv[++i];
 		else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
 			c->to = argv[++i];
+		else if (strcmp(argv[i], "--dry-run") == 0)
+			c->dry_run = 1;
 		else if (strncmp(argv[i], "--", 2) == 0)
 			return -1;
 		else
@@ -322,6 +330,113 @@ out:
 	return rc;
 }
 
+/* An entry's texts on one line: " / " between, controls as spaces. */
+static void
+camt_line_texts(const struct camt_entry *e)
+{
+	const char *p;
+	size_t	 i;
+
+	for (i = 0; i < e->ntexts; i++) {
+		if (i > 0)
+			fputs(" / ", stdout);
+		for (p = e->texts[i]; *p != '\0'; p++)
+			putchar((unsigned char)*p < 0x20 || *p == 0x7f ? ' ' :
+			    *p);
+	}
+}
+
+/*
+ * One credit entry of a statement: paid, already, check or unmatched
+ * (one line each on stdout). -1 on a store error.
+ */
+static int
+camt_one(struct store *s, const struct camt_entry *e, const char *now,
+    int dry_run)
+{
+	char	 ref[REF_MAX], seen[REF_MAX], state[16];
+	long	 fee = 0;
+	int	 dup = 0, rc;
+
+	if (camt_match(e, ref) != 1) {
+		printf("unmatched %s %ld.%02ld ", e->id, e->amount_cents / 100,
+		    e->amount_cents % 100);
+		camt_line_texts(e);
+		putchar('\n');
+		return 0;
+	}
+	if ((rc = store_payment_recorded(s, "statement", e->id, seen)) ==
+	    STORE_OK) {
+		printf("already %s\n", seen);
+		return 0;
+	}
+	if (rc != STORE_NOTFOUND || ((rc = store_payment_state(s, ref, state,
+	    sizeof(state), &fee)) != STORE_OK && rc != STORE_NOTFOUND))
+		return -1;
+	if (rc == STORE_NOTFOUND)
+		printf("check %s: no such submission\n", ref);
+	else if (strcmp(state, "awaiting") != 0)
+		printf("check %s: payment is %s, not awaiting\n", ref, state);
+	else if (strcmp(e->currency, "EUR") != 0)
+		printf("check %s: currency %s\n", ref, e->currency);
+	else if (e->amount_cents != fee)
+		printf("check %s: amount %ld.%02ld, fee %ld.%02ld\n", ref,
+		    e->amount_cents / 100, e->amount_cents % 100, fee / 100,
+		    fee % 100);
+	else if (dry_run)
+		printf("paid %s %ld.%02ld (dry run)\n", ref,
+		    e->amount_cents / 100, e->amount_cents % 100);
+	else if ((rc = store_payment_received(s, ref, "transfer",
+	    e->amount_cents, "statement", e->id, CAMT_ACTOR, now, &dup)) ==
+	    STORE_CONFLICT)
+		printf("check %s: entry %s was recorded for another"
+		    " submission\n", ref, e->id);
+	else if (rc != STORE_OK)
+		return -1;
+	else if (dup)
+		printf("already %s\n", ref);
+	else
+		printf("paid %s %ld.%02ld\n", ref, e->amount_cents / 100,
+		    e->amount_cents % 100);
+	return 0;
+}
+
+/*
+ * A bank statement (camt.053): every booked credit that names one of our
+ * references with its check digit, awaits payment and has its fee in
+ * euro is marked paid, once per entry id; the rest is listed, never
+ * guessed. 1 for an unreadable file or a store error, else 0.
+ */
+static int
+cmd_camt(struct cli *c)
+{
+	struct camt_statement st;
+	struct store *s;
+	char	 err[512], now[21];
+	size_t	 i;
+	int	 rc = 0;
+
+	if (c->nargs != 1 || c->format || c->from || c->to)
+		return usage();
+	if (camt_parse_file(c->args[0], &st, err, sizeof(err)) != 0) {
+		fprintf(stderr, "rathaus: %s: %s\n", c->args[0], err);
+		return 1;
+	}
+	if (when_now_iso(now) != 0 ||
+	    store_open(&s, c->conf.data_dir, 0) != STORE_OK) {
+		camt_free(&st);
+		return 1;
+	}
+	for (i = 0; i < st.n && rc == 0; i++)
+		if (camt_one(s, &st.entries[i], now, c->dry_run) != 0) {
+			fprintf(stderr, "rathaus: camt: %s\n", store_errmsg(s));
+			rc = 1;
+		}
+	store_close(s);
+	camt_free(&st);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -345,6 +460,8 @@ main(int argc, char *argv[])
 		rc = cmd_export(&c);
 	else if (strcmp(argv[1], "purge") == 0)
 		rc = cmd_purge(&c);
+	else if (strcmp(argv[1], "camt") == 0)
+		rc = cmd_camt(&c);
 	else
 		rc = usage();
 	free(c.args);
