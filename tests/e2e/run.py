@@ -9,6 +9,8 @@ the page (readyState, focus, values) and, if the keyboard cannot fill a
 date input, to set that input's value.
 
 Prints TAP. Skips (1..0 # SKIP) without chromium, chromedriver or apache2.
+The back-office scenario's mail check uses tests/mail/smtpd.py (Debian's
+/usr/bin/python3 with python3-aiosmtpd); without it only that step skips.
 On a failure a screenshot goes to $abs_top_builddir/e2e-failure-N.png.
 
 Environment (set by `make check`): abs_top_srcdir, abs_top_builddir.
@@ -28,6 +30,7 @@ import tempfile
 import time
 import traceback
 import urllib.error
+import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -101,6 +104,11 @@ def tiny_png(path):
 
 class Failure(Exception):
     """A check that did not hold; the message is the TAP diagnostic."""
+
+
+class Skip(Exception):
+    """A step that cannot run here (a tool or an earlier scenario is
+    missing): reported as "ok ... # SKIP reason"; its scenario goes on."""
 
 
 class WebDriverError(Exception):
@@ -320,24 +328,27 @@ class Tap:
 
     def run(self, d, ctx):
         print(f"1..{len(self.steps)}", flush=True)
-        broken = None       # the scenario whose earlier step failed
+        broken = set()      # the scenarios with a failed step
         for scenario, description, fn in self.steps:
             self.n += 1
             name = f"{scenario}: {description}"
-            if broken == scenario:
+            if scenario in broken:
                 print(f"ok {self.n} - {name} # SKIP an earlier step of {scenario} failed",
                       flush=True)
                 continue
             started = time.monotonic()
             try:
                 fn(d, ctx)
+            except Skip as e:
+                print(f"ok {self.n} - {name} # SKIP {e}", flush=True)
+                continue
             except (Failure, WebDriverError, AssertionError, KeyError) as e:
                 self.fail(d, name, str(e))
-                broken = scenario
+                broken.add(scenario)
                 continue
             except Exception:   # a bug in the test itself: say where
                 self.fail(d, name, traceback.format_exc())
-                broken = scenario
+                broken.add(scenario)
                 continue
             print(f"ok {self.n} - {name} ({time.monotonic() - started:.1f} s)", flush=True)
 
@@ -535,10 +546,13 @@ def _(d, c):
                                           lambda: in_view(d, "#f-date"))
 
 
-@T.step("osterfeuer", "valid answers lead to the check page")
-def _(d, c):
+def oster_answers(d, c, email=None):
+    """Answer the Osterfeuer form (valid, optionally with an e-mail
+    address) and continue to the check page."""
     for name, value in OSTER.items():
         fill(d, name, value)
+    if email:
+        fill(d, "email", email)
     c["oster_date"] = next_easter_saturday(datetime.date.today())
     set_date(d, "date", c["oster_date"], c)
     set_time(d, "time", "19:30", c)
@@ -547,6 +561,11 @@ def _(d, c):
     d.submit_with(continue_button(d), "button[name=_confirm]")
     check(not d.find_all(".error-summary"),
           "errors: " + " | ".join(texts(d, ".error-summary li")))
+
+
+@T.step("osterfeuer", "valid answers lead to the check page")
+def _(d, c):
+    oster_answers(d, c)
     h1 = d.el("main h1").text
     check(h1 == "Bitte prüfen Sie Ihre Angaben", f"h1 {h1!r}")
     body_has(d, "Anna Beispiel", "04944 305-0", "Am Festplatz 1", "19:30",
@@ -702,15 +721,22 @@ def _(d, c):
     c["gew_bill"] = " ".join(d.el(".check-fee").text.split())
 
 
-@T.step("gewerbe", "sending gives a receipt with the bill")
+@T.step("gewerbe", "sending gives a receipt (or the payment page) with the bill")
 def _(d, c):
     d.submit_with(d.el("button[name=_confirm]"), ".ref-code")
     check(re.fullmatch(r"\d{4}-\d{6}-\d", d.find(".ref-code").text.strip()),
           f"reference {d.find('.ref-code').text!r}")
-    fees = " ".join(d.el("section.fees").text.split())
+    # Since the checkout (af661ec) a paid service goes on to /pay/<ref>:
+    # the reference, the stored bill and the ways to pay.
+    paying = "/pay/" in d.url
+    fees = " ".join(d.el("table.bill" if paying else "section.fees").text.split())
     for want in ("32,50 €", "13,50 €", "46,00 €"):
-        check(want in fees, f"bill on the receipt lacks {want!r}: {fees!r}")
-    body_has(d, "handwerkskarte.png")
+        check(want in fees, f"bill on the {'payment page' if paying else 'receipt'}"
+                            f" lacks {want!r}: {fees!r}")
+    if paying:
+        c["gewerbe_after_send"] = "the payment page " + url_path(d.url)
+    else:
+        body_has(d, "handwerkskarte.png")
 
 
 # ---- 4. Personenstandsurkunde ------------------------------------------------------
@@ -747,9 +773,10 @@ def _(d, c):
 @T.step("urkunde", "sending gives a receipt")
 def _(d, c):
     d.submit_with(d.el("button[name=_confirm]"), ".ref-code")
-    check(re.fullmatch(r"\d{4}-\d{6}-\d", d.find(".ref-code").text.strip()),
-          f"reference {d.find('.ref-code').text!r}")
+    ref = d.find(".ref-code").text.strip()
+    check(re.fullmatch(r"\d{4}-\d{6}-\d", ref), f"reference {ref!r}")
     body_has(d, "22,50 €")
+    c["urkunde_ref"] = ref      # the clerk scenario: not mustermann's
 
 
 # ---- 5. English -----------------------------------------------------------------------
@@ -767,7 +794,308 @@ def _(d, c):
     check("Register a business" in links, f"services {links!r}")
 
 
+# ---- 6. Back office: a clerk works the citizen's request -------------------------------
+
+CLERK = ("mustermann", "rathaus-demo")     # tools/instance's demo users
+CITIZEN_MAIL = "anna.beispiel@example.org"
+CLERK_MESSAGE = ("Guten Tag, wir prüfen Ihre Anmeldung.",
+                 "Bitte halten Sie die Feuerstelle bis Karsamstag frei.")
+CLERK_NOTE = "Intern: Feuerwehr Wiesmoor informiert, Ortstermin am Donnerstag."
+
+
+def staff_url(c, path="/", login=False):
+    """An address in the back office; with login, with the clerk's user
+    and password in it (Basic auth: Chromium uses them for this top-level
+    navigation and keeps them for the origin's protection space)."""
+    origin = c["origin"]
+    if login:
+        origin = origin.replace("://", "://%s:%s@" % CLERK, 1)
+    return origin + "/cgi-bin/staff.cgi" + path
+
+
+def navigation(d):
+    """How the current document came: Navigation Timing's type, the number
+    of redirects and, where the browser tells it, the HTTP status."""
+    return d.execute("""
+        var e = performance.getEntriesByType('navigation')[0];
+        if (!e) return null;
+        return {type: e.type, redirects: e.redirectCount,
+                status: e.responseStatus === undefined ? null : e.responseStatus};
+        """)
+
+
+def url_path(url):
+    return urllib.parse.urlsplit(url).path
+
+
+def refused(d):
+    """Fail clearly when the back office answered a POST with its CSRF
+    refusal (403 "Aktion abgelehnt") instead of the submission."""
+    text = " ".join(d.body_text().split())
+    if "Aktion abgelehnt" in text:
+        raise Failure("the back office refused the form (403 'Aktion abgelehnt'): no or"
+                      " a stale CSRF token, or an Origin other than base_url (Chromium"
+                      " sends 'Origin: null' with a POST from a page served with"
+                      " 'Referrer-Policy: no-referrer')")
+
+
+def where_focus(d):
+    return d.execute(
+        "var a = document.activeElement; return 'focus ' + (a ? a.tagName +"
+        " (a.id ? '#' + a.id : '') : null) + ', scrollY ' + Math.round(window.scrollY)")
+
+
+def spool_mails(spool):
+    """The mails smtpd.py wrote: (recipients, subject, body), body decoded
+    (quoted-printable undone) by the standard library's email package."""
+    import email
+    import email.policy
+    mails = []
+    for name in sorted(os.listdir(spool)):
+        if not name.endswith(".eml"):
+            continue
+        base = os.path.join(spool, name[:-4])
+        with open(base + ".env", encoding="utf-8") as f:
+            recipients = [line.strip() for line in f.read().splitlines()[1:] if line.strip()]
+        with open(base + ".eml", "rb") as f:
+            raw = f.read()
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        try:
+            part = msg.get_body(("plain",)) or msg
+            body = part.get_content()
+        except (KeyError, LookupError, ValueError):
+            # undo quoted-printable's soft line breaks at least
+            body = re.sub(r"=\r?\n", "", raw.decode("utf-8", "replace"))
+        mails.append((recipients, str(msg.get("Subject", "")), body))
+    return mails
+
+
+@T.step("clerk", "a citizen registers a bonfire with an e-mail address")
+def _(d, c):
+    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/services/osterfeuer")
+    d.wait_for("readyState complete", d.page_ready)
+    oster_answers(d, c, email=CITIZEN_MAIL)
+    body_has(d, CITIZEN_MAIL)
+    d.submit_with(d.el("button[name=_confirm]"), ".ref-code")
+    ref = d.find(".ref-code").text.strip()
+    check(re.fullmatch(r"\d{4}-\d{6}-\d", ref), f"reference {ref!r}")
+    link = d.el(".status-url a").prop("href")
+    check("/status/" in link, f"status link {link!r}")
+    c["clerk_ref"], c["status_link"] = ref, link
+
+
+def staff_home(d, c, login=False):
+    """Open the inbox; check that the back office knows the clerk."""
+    d.get(staff_url(c, "/", login))
+    d.wait_for("readyState complete", d.page_ready)
+    text = " ".join(d.body_text().split())
+    check("Kein Zugang" not in text and "Unauthorized" not in text,
+          f"no back office: {text[:200]!r}")
+    user = d.el("nav.staff-bar .staff-user strong").text
+    check(user == CLERK[0], f"signed in as {user!r}")
+    h1 = d.el("main h1").text
+    check(h1 == "Posteingang", f"h1 {h1!r}")
+
+
+@T.step("clerk", "mustermann signs in (Basic auth) and stays signed in")
+def _(d, c):
+    staff_home(d, c, login=True)
+    c["clerk_url_keeps_password"] = CLERK[1] in d.url
+    # From here on plain addresses, as after the browser's login dialog:
+    # Chromium sends the cached credentials for the protection space.
+    staff_home(d, c)
+    check(CLERK[1] not in d.url, f"the password is still in the URL {d.url}")
+    c["clerk_signed_in"] = True
+
+
+@T.step("clerk", "the inbox finds the new reference by search")
+def _(d, c):
+    ref = c["clerk_ref"]
+    q = d.el("#f-q")
+    q.clear()
+    q.send_keys(ref)
+    d.submit_with(d.el("form.filter button[type=submit]"), "p.results")
+    check(f"q={ref}" in d.url, f"URL {d.url} has no q={ref}")
+    rows = texts(d, "table.inbox tbody tr")
+    check(len(rows) == 1, f"{len(rows)} rows: {rows!r}")
+    for want in (ref, "Osterfeuer", OSTER["name"], "Eingegangen"):
+        check(want in rows[0], f"row lacks {want!r}: {rows[0]!r}")
+
+
+@T.step("clerk", "the request shows the answers and the citizen's address")
+def _(d, c):
+    ref = c["clerk_ref"]
+    d.submit_with(d.el(f"table.inbox a[href*='/submissions/{ref}']"), "dl.facts")
+    h1 = " ".join(d.el("main h1").text.split())
+    check(h1 == f"Antrag {ref}", f"h1 {h1!r}")
+    facts = " ".join(d.el("dl.facts").text.split())
+    for want in ("Eingegangen", CITIZEN_MAIL):
+        check(want in facts, f"facts lack {want!r}: {facts!r}")
+    body_has(d, OSTER["name"], "Am Festplatz 1", "Unbehandeltes Holz")
+    moves = [e.attr("value") for e in d.find_all("input[type=radio][name=to]")]
+    check("in_progress" in moves, f"moves offered: {moves!r}")
+    c["clerk_page"] = url_path(d.url)
+    c["textareas_on_load"] = "message %r, note %r" % (
+        d.find("#f-message").prop("value"), d.find("#f-note").prop("value"))
+
+
+# Its own scenario: a failure here does not hide the rest of "clerk".
+@T.step("clerk scope", "a Standesamt order is '403 Kein Zugang' for mustermann")
+def _(d, c):
+    ref = c.get("urkunde_ref")
+    if not ref:
+        raise Skip("no certificate order (the urkunde scenario did not send one)")
+    if not c.get("clerk_signed_in"):
+        raise Skip("mustermann did not sign in")
+    d.get(staff_url(c, f"/submissions/{ref}"))
+    d.wait_for("readyState complete", d.page_ready)
+    text = body_has(d, "Kein Zugang zu diesem Antrag")
+    nav = navigation(d)
+    check(nav is None or nav["status"] in (None, 403), f"HTTP status {nav!r}")
+    c["refused_status"] = nav and nav["status"]
+    for never in (f"Antrag {ref}", "Erika", "Geburt"):
+        check(never not in text, f"the refusal shows {never!r}")
+    check(not d.find_all("form[method=post]"), "the refusal has a form")
+
+
+@T.step("clerk", "'In Bearbeitung' with a message: 303 back, status and history")
+def _(d, c):
+    d.get(c["origin"] + c["clerk_page"])
+    d.wait_for("readyState complete", d.page_ready)
+    before = len(d.find_all("ol.history li"))
+    radio(d, "to", "in_progress")
+    label = d.find("label[for=to-in_progress]").text
+    check(label == "In Bearbeitung", f"radio label {label!r}")
+    fill(d, "message", "\n".join(CLERK_MESSAGE))
+    d.submit_with(d.el("section.action button[type=submit]"))
+    refused(d)
+    d.el("dl.facts")
+    check(not d.find_all(".error-summary"),
+          "refused: " + " | ".join(texts(d, ".error-summary")))
+    check(url_path(d.url) == c["clerk_page"], f"URL {d.url}, not {c['clerk_page']}")
+    nav = navigation(d)
+    check(nav and nav["redirects"] >= 1 and nav["status"] in (None, 200),
+          f"not redirected after the POST: {nav!r}")
+    c["after_save"] = where_focus(d)
+    facts = " ".join(d.el("dl.facts").text.split())
+    check("In Bearbeitung" in facts, f"facts: {facts!r}")
+    history = [e.text for e in d.find_all("ol.history li")]
+    check(len(history) == before + 1, f"history {before} -> {len(history)} entries")
+    new = [h for h in history if all(m in h for m in CLERK_MESSAGE)]
+    check(new, f"no history entry with the message: {history!r}")
+    for want in ("In Bearbeitung", f"({CLERK[0]})"):
+        check(want in new[0], f"history entry lacks {want!r}: {new[0]!r}")
+    moves = [e.attr("value") for e in d.find_all("input[type=radio][name=to]")]
+    check("in_progress" not in moves and "completed" in moves, f"moves now: {moves!r}")
+    # a reload repeats nothing: it is a GET of the same page
+    d.cmd("POST", "/refresh", {})
+    d.wait_for("document.readyState complete", d.page_ready)
+    again = len(d.find_all("ol.history li"))
+    check(again == len(history), f"reload: {again} history entries, not {len(history)}")
+
+
+@T.step("clerk", "an internal note is added")
+def _(d, c):
+    fill(d, "note", CLERK_NOTE)
+    d.submit_with(d.el("form button.secondary[type=submit]"))
+    refused(d)
+    d.el(".note-entry")
+    check(not d.find_all(".error-summary"),
+          "refused: " + " | ".join(texts(d, ".error-summary")))
+    check(url_path(d.url) == c["clerk_page"], f"URL {d.url}, not {c['clerk_page']}")
+    notes = texts(d, ".note-entry")
+    check(any(CLERK_NOTE in n and CLERK[0] in n for n in notes), f"notes {notes!r}")
+    audit = " ".join(d.el("table.audit").text.split())
+    for want in ("Stand geändert: Eingegangen → In Bearbeitung", "Vermerk hinzugefügt"):
+        check(want in audit, f"audit log lacks {want!r}: {audit[:300]!r}")
+    check("In Bearbeitung" in d.el("dl.facts").text, "status lost")
+
+
+@T.step("clerk", "the citizen's status page: new status and message, no note")
+def _(d, c):
+    d.get(c["status_link"])
+    d.wait_for("readyState complete", d.page_ready)
+    check(d.el(".ref-code").text.strip() == c["clerk_ref"], "another reference")
+    status = d.el(".status-value").text.strip()
+    check(status == "In Bearbeitung", f"status {status!r}")
+    messages = d.el("section.messages").text
+    for line in CLERK_MESSAGE:
+        check(line in messages, f"messages lack {line!r}: {messages!r}")
+    text = " ".join(d.body_text().split())
+    for never in (CLERK_NOTE, "Feuerwehr Wiesmoor informiert", "Interne Vermerke",
+                  f"({CLERK[0]})"):
+        check(never not in text, f"the citizen sees {never!r}")
+    check(not d.find_all("nav.staff-bar"), "the citizen sees the staff bar")
+
+
+@T.step("clerk", "the citizen got a mail with the status link")
+def _(d, c):
+    spool = c.get("spool")
+    if not spool:
+        raise Skip(c.get("mail_skip", "no SMTP server"))
+    want = c["status_link"]
+    deadline = time.monotonic() + WAIT      # sent after the response
+    while True:
+        mails = spool_mails(spool)
+        status = [m for m in mails
+                  if CITIZEN_MAIL in m[0] and "Bearbeitungsstand" in m[1]]
+        if status or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    c["mails"] = "; ".join(f"{','.join(r)}: {s}" for r, s, _ in mails
+                           if c["clerk_ref"] in s)
+    check(status, f"no status notice to {CITIZEN_MAIL} in 10 s; mails: {c['mails']}")
+    body = status[-1][2]
+    check("/status/" in body and want in body,
+          f"the notice lacks the status link {want!r}: {body[:400]!r}")
+    for never in CLERK_MESSAGE + (CLERK_NOTE,):
+        check(never not in body, f"the notice holds the text {never!r}")
+    receipt = [m for m in mails if CITIZEN_MAIL in m[0] and want in m[2]
+               and "eingegangen" in m[1]]
+    check(receipt, f"no receipt mail with the link; mails: {c['mails']}")
+    clerk = [m for m in mails if c["clerk_ref"] in m[1] and CITIZEN_MAIL not in m[0]
+             and "/cgi-bin/staff.cgi/submissions/" + c["clerk_ref"] in m[2]]
+    check(clerk, f"no mail to the clerk with the back-office link; mails: {c['mails']}")
+
+
 # ---- main ---------------------------------------------------------------------------
+
+def start_smtpd(tmp):
+    """tests/mail/smtpd.py on a free port, for the clerk's mail check:
+    (process, spool directory, port), or (None, None, why not)."""
+    python = "/usr/bin/python3"       # Debian's, with python3-aiosmtpd
+    script = os.path.join(TOP, "tests", "mail", "smtpd.py")
+    if not os.access(python, os.X_OK) or not os.path.exists(script):
+        return None, None, f"no {python} or {script}"
+    if subprocess.run([python, "-c", "import aiosmtpd"], stdout=subprocess.DEVNULL,
+                      stderr=subprocess.DEVNULL).returncode != 0:
+        return None, None, "no python3-aiosmtpd"
+    import select
+    spool = os.path.join(tmp, "mail")
+    os.mkdir(spool)
+    port = free_port()
+    with open(os.path.join(tmp, "smtpd.log"), "wb") as log:
+        proc = subprocess.Popen([python, script, "--port", str(port), "--dir", spool],
+                                stdout=subprocess.PIPE, stderr=log,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    # "ready" once it listens; its stdout stays open until it is stopped
+    ready = select.select([proc.stdout], [], [], WAIT)[0]
+    if not ready or proc.stdout.readline().strip() != b"ready":
+        stop_smtpd(proc)
+        return None, None, "smtpd.py did not start (see smtpd.log with KEEP_E2E=1)"
+    return proc, spool, port
+
+
+def stop_smtpd(proc):
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    proc.stdout.close()
+
 
 def main():
     chromium = find_program("chromium", "chromium-browser")
@@ -794,7 +1122,15 @@ def main():
     env = dict(os.environ, BUILDDIR=BUILD)
     up = False
     d = None
+    smtpd = None
+    ctx = {}
     try:
+        smtpd, spool, smtp_port_or_why = start_smtpd(tmp)
+        if smtpd:
+            env["SMTP_URL"] = f"smtp://127.0.0.1:{smtp_port_or_why}"
+            ctx["spool"] = spool
+        else:
+            ctx["mail_skip"] = smtp_port_or_why
         port = free_port()
         r = subprocess.run([instance, "start", site, str(port)], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -810,11 +1146,15 @@ def main():
             print("Bail out! WebDriver session failed: "
                   + " ".join(str(e).split())[:300])
             return 99
-        print(f"# Chromium {d.version}, portal on 127.0.0.1:{port}")
-        ctx = {"origin": f"http://127.0.0.1:{port}", "tmp": tmp}
+        print(f"# Chromium {d.version}, portal on 127.0.0.1:{port}, mail "
+              + (env["SMTP_URL"] if smtpd else "off: " + ctx["mail_skip"]))
+        ctx.update(origin=f"http://127.0.0.1:{port}", tmp=tmp)
         T.run(d, ctx)
         for key in ("date_order", "date_by_script", "oster_focus_on_load",
-                    "error_link_lands_at", "edit_lands_at", "after_add_row"):
+                    "error_link_lands_at", "edit_lands_at", "after_add_row",
+                    "gewerbe_after_send",
+                    "clerk_url_keeps_password", "textareas_on_load", "after_save",
+                    "refused_status", "mails"):
             if key in ctx:
                 print(f"# {key}: {ctx[key]}")
         print(f"# {T.n} steps in {time.monotonic() - started:.1f} s")
@@ -825,6 +1165,8 @@ def main():
         if up:
             subprocess.run([instance, "stop", site], env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if smtpd is not None:
+            stop_smtpd(smtpd)
         if os.environ.get("KEEP_E2E"):
             print(f"# kept {tmp}")
         else:
