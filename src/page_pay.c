@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "buf.h"
+#include "epc.h"
 #include "page.h"
 #include "pay.h"
 #include "ref.h"
@@ -39,6 +40,45 @@ page_pay_methods(struct app *a, xmlNodePtr parent)
 }
 
 /*
+ * For a transfer: the RF creditor reference made from ours (banks carry
+ * it whole, and `rathaus camt` finds the submission by it) and the
+ * GiroCode (EPC069-12) that banking apps scan: recipient, IBAN, amount,
+ * reference. Without an account configured, none.
+ */
+static int
+page_pay_transfer(struct app *a, const struct store_submission *s)
+{
+	struct buf payload, path;
+	char	 rf[EPC_RF_MAX], printed[EPC_RF_PRINT_MAX], size[16];
+	int	 qsize, rc = -1;
+
+	if (!pay_offered(a, "transfer") || *a->conf.bank_iban == '\0' ||
+	    s->fee_cents <= 0)
+		return 0;
+	if (epc_rf(s->ref, rf) != 0 || epc_rf_print(rf, printed) != 0)
+		return -1;
+	buf_init(&payload, 512);
+	buf_init(&path, 8192);
+	if (epc_payload(&payload, a->conf.bank_bic, a->conf.bank_recipient,
+	    a->conf.bank_iban, s->fee_cents, rf, NULL, NULL) != 0) {
+		/* A configuration the standard refuses: no code, say so. */
+		fprintf(stderr, "rathaus: no GiroCode: check bank_iban,"
+		    " bank_bic, bank_recipient\n");
+		rc = 0;
+	} else if (epc_qr(&payload, &path, &qsize) == 0) {
+		snprintf(size, sizeof(size), "%d", qsize);
+		rc = app_elem(a->root, "girocode", NULL, "size", size, "path",
+		    buf_str(&path), NULL) == NULL ? -1 : 0;
+	}
+	if (rc == 0 && app_elem(a->root, "reference", NULL, "rf", rf,
+	    "printed", printed, NULL) == NULL)
+		rc = -1;
+	buf_free(&payload);
+	buf_free(&path);
+	return rc;
+}
+
+/*
  * The checkout of one submission: its bill, how to pay, what happened so
  * far. `token` is the citizen's status token; 1: answered with a 404.
  */
@@ -64,7 +104,8 @@ page_pay_doc(struct app *a, const char *token, struct store_submission *s,
 	for (sub = a->root->children; sub != NULL &&
 	    strcmp((const char *)sub->name, "submission") != 0;)
 		sub = sub->next;
-	if (sub == NULL || app_props(sub, "token", token, NULL) != 0 ||
+	if (sub == NULL || page_pay_transfer(a, s) != 0 ||
+	    app_props(sub, "token", token, NULL) != 0 ||
 	    app_payment(a, sub, s->ref, state) != 0 ||
 	    page_pay_methods(a, a->root) != 0 ||
 	    app_elem(a->root, "bank", NULL, "iban-grouped", grouped, "bic",

@@ -59,6 +59,7 @@ page_staff_detail(struct app *a, const struct store_case *c,
 	struct form f;
 	xmlNodePtr sub, list, e;
 	char	 num[2][24], payment[16];
+	const char *done;
 	size_t	 i;
 
 	snprintf(num[0], sizeof(num[0]), "%ld", c->sub.fee_cents);
@@ -114,6 +115,12 @@ page_staff_detail(struct app *a, const struct store_case *c,
 	if (error != NULL && app_elem(a->root, "problem", NULL, "code", error,
 	    NULL) == NULL)
 		return -1;
+	/* After a change: say it is saved (only names we know). */
+	done = req_param(&a->req.query, "done");
+	if (error == NULL && done != NULL && (strcmp(done, "status") == 0 ||
+	    strcmp(done, "note") == 0 || strcmp(done, "paid") == 0) &&
+	    app_elem(a->root, "done", NULL, "what", done, NULL) == NULL)
+		return -1;
 	a->private_page = 1;
 	return 0;
 }
@@ -133,14 +140,15 @@ page_staff_text(const struct app *a, const char *name)
 	return chars <= PAGE_STAFF_TEXT_MAX && !text_has_controls(v) ? v : NULL;
 }
 
+/* Back to the submission, saying what was done (?done=status). */
 static int
-page_staff_back(struct app *a, const char *ref)
+page_staff_back(struct app *a, const char *ref, const char *done)
 {
 	struct buf loc;
 
 	buf_init(&loc, 4096);
 	if (staff_link(a, &loc, "/submissions/") != 0 ||
-	    buf_printf(&loc, "%s", ref) != 0) {
+	    buf_printf(&loc, "%s?done=%s", ref, done) != 0) {
 		buf_free(&loc);
 		return -1;
 	}
@@ -276,7 +284,7 @@ page_staff_submission(struct app *a)
 		rc = 422;
 	}
 	if (rc == 0)
-		rc = page_staff_back(a, c.sub.ref);
+		rc = page_staff_back(a, c.sub.ref, action);
 	else if (rc > 0) {
 		/* Shown again as it is now, with what went wrong. */
 		store_case_free(&c);

@@ -112,7 +112,12 @@
         <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'bill.amount'"/></xsl:call-template></dt>
         <dd><xsl:call-template name="amount"><xsl:with-param name="cents" select="$sub/@fee-cents"/></xsl:call-template></dd>
         <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.purpose'"/></xsl:call-template></dt>
-        <dd class="ref-code"><xsl:value-of select="($bank/@rf-grouped | $sub/@ref)[1]"/></dd>
+        <dd class="ref-code">
+          <xsl:choose>
+            <xsl:when test="/page/reference"><xsl:value-of select="/page/reference/@printed"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="$sub/@ref"/></xsl:otherwise>
+          </xsl:choose>
+        </dd>
       </dl>
       <xsl:if test="/page/girocode">
         <figure class="girocode">

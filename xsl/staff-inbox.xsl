@@ -73,7 +73,7 @@
           <xsl:for-each select="/page/counts/count">
             <option value="{@status}">
               <xsl:if test="@status = $f/@status"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
-              <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('status.', @status)"/></xsl:call-template>
+              <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('staff.state.', @status)"/></xsl:call-template>
             </option>
           </xsl:for-each>
         </select>
@@ -109,6 +109,7 @@
       </xsl:call-template>
     </p>
     <xsl:if test="$inbox/item">
+      <div class="table-scroll">
       <table class="inbox">
         <thead>
           <tr>
@@ -139,6 +140,7 @@
           </xsl:for-each>
         </tbody>
       </table>
+      </div>
     </xsl:if>
     <xsl:if test="$inbox/@pages &gt; 1">
       <nav class="paging">

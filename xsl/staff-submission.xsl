@@ -22,6 +22,11 @@
 
   <xsl:template match="page" mode="main">
     <xsl:call-template name="staff-bar"/>
+    <xsl:if test="/page/done">
+      <div class="notice" role="status">
+        <p><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('staff.done.', /page/done/@what)"/></xsl:call-template></p>
+      </div>
+    </xsl:if>
     <xsl:if test="/page/problem">
       <div class="error-summary" role="alert" tabindex="-1" autofocus="autofocus">
         <p><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('staff.problem.', /page/problem/@code)"/></xsl:call-template></p>
@@ -94,10 +99,9 @@
             <legend><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.new_status'"/></xsl:call-template></legend>
             <xsl:for-each select="$sub/moves/move">
               <div class="check">
-                <input type="radio" name="to" value="{@to}" id="to-{@to}">
-                  <xsl:if test="position() = 1"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
-                </input>
-                <label for="to-{@to}"><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('status.', @to)"/></xsl:call-template></label>
+                <!-- None preselected: a status changes only when chosen. -->
+                <input type="radio" name="to" value="{@to}" id="to-{@to}"/>
+                <label for="to-{@to}"><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('staff.state.', @to)"/></xsl:call-template></label>
               </div>
             </xsl:for-each>
           </fieldset>
@@ -192,9 +196,9 @@
                 <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('staff.audit.', @action)"/></xsl:call-template>
                 <xsl:if test="string(@before) and @action = 'status'">
                   <xsl:text>: </xsl:text>
-                  <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('status.', @before)"/></xsl:call-template>
+                  <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('staff.state.', @before)"/></xsl:call-template>
                   <xsl:text> → </xsl:text>
-                  <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('status.', @after)"/></xsl:call-template>
+                  <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('staff.state.', @after)"/></xsl:call-template>
                 </xsl:if>
                 <xsl:if test="(@action = 'download' or @action = 'payment') and string(.)"><xsl:value-of select="concat(' (', ., ')')"/></xsl:if>
               </td>

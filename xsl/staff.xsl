@@ -37,10 +37,11 @@
     <input type="hidden" name="_csrf" value="{$staff/@csrf}"/>
   </xsl:template>
 
+  <!-- The town hall's words for a status (the citizen's say "your reply"). -->
   <xsl:template name="status-label">
     <xsl:param name="status"/>
     <span class="status status-{$status}">
-      <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('status.', $status)"/></xsl:call-template>
+      <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('staff.state.', $status)"/></xsl:call-template>
     </span>
   </xsl:template>
 

@@ -971,32 +971,28 @@ test_valid_post(void **state)
 	assert_non_null(strstr(r.body, "<svg"));
 }
 
-static void
-test_qr_code(void **state)
+/*
+ * The text of the first inline QR code (an <svg>) in `html`: rendered to
+ * PNG by rsvg-convert and read by zbarimg, as a banking app or a phone
+ * would read it from the screen. Tracked; trailing newlines cut.
+ */
+static char *
+qr_text(const char *html, const char *name)
 {
-	struct resp r;
-	char	 path[512], svg[PATH_MAX + 16], png[PATH_MAX + 16];
-	char	 want[512], *out;
+	char	 svg[PATH_MAX + 16], png[PATH_MAX + 16], *out;
 	const char *s, *e;
 	FILE	*fp;
 	size_t	 len, written;
 	int	 rc;
 
-	(void)state;
-	if (T.ref[0] == '\0')
-		fail_msg("needs the receipt of test_valid_post");
-	snprintf(path, sizeof(path), SCRIPT "/receipt/%s?token=%s", T.ref,
-	    T.token);
-	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
-	assert_int_equal(r.status, 200);
-	s = strstr(r.body, "<svg");
+	s = strstr(html, "<svg");
 	assert_non_null(s);
 	e = strstr(s, "</svg>");
 	assert_non_null(e);
 	e += strlen("</svg>");
 
-	snprintf(svg, sizeof(svg), "%s/qr.svg", T.dir);
-	snprintf(png, sizeof(png), "%s/qr.png", T.dir);
+	snprintf(svg, sizeof(svg), "%s/%s.svg", T.dir, name);
+	snprintf(png, sizeof(png), "%s/%s.png", T.dir, name);
 	fp = fopen(svg, "w");
 	assert_non_null(fp);
 	len = (size_t)(e - s);
@@ -1010,7 +1006,6 @@ test_qr_code(void **state)
 	rc = fclose(fp);
 	assert_int_equal(written, len);
 	assert_int_equal(rc, 0);
-
 	{
 		char	*conv[] = { "rsvg-convert", "-w", "400",
 		    "--background-color=white", "-o", png, svg, NULL };
@@ -1027,6 +1022,23 @@ test_qr_code(void **state)
 	len = strlen(out);
 	while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == '\r'))
 		out[--len] = '\0';
+	return out;
+}
+
+static void
+test_qr_code(void **state)
+{
+	struct resp r;
+	char	 path[512], want[512], *out;
+
+	(void)state;
+	if (T.ref[0] == '\0')
+		fail_msg("needs the receipt of test_valid_post");
+	snprintf(path, sizeof(path), SCRIPT "/receipt/%s?token=%s", T.ref,
+	    T.token);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	out = qr_text(r.body, "qr");
 	snprintf(want, sizeof(want), "%s" SCRIPT "/status/%s?token=%s",
 	    T.origin, T.ref, T.token);
 	if (strcmp(out, want) != 0) {
@@ -2083,6 +2095,169 @@ test_purge_what_is_due(void **state)
 	    " action = 'purge'"), 1);
 }
 
+/* A certificate order of `copies` copies; its reference and token. */
+static void
+order_certificate(int copies, char *ref, size_t reflen, char *token,
+    size_t toklen)
+{
+	char	 body[1024];
+	struct resp r;
+
+	snprintf(body, sizeof(body), "kind=geburt&recorded_here=ja"
+	    "&event_place=Wiesmoor&event_date=1961-07-14&surname=Beispiel"
+	    "&given_names=Erika&copies=%d&relation=selbst&purpose=privat"
+	    "&name=Erika+Beispiel&street=Hauptstr.+1&postcode=26639"
+	    "&town=Wiesmoor&delivery=post&_confirm=1", copies);
+	assert_int_equal(http("POST", SCRIPT "/services/personenstandsurkunde",
+	    body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(strstr(resp_header(&r, "Location"), SCRIPT "/pay/"));
+	parse_receipt_location(resp_header(&r, "Location"), ref, reflen,
+	    token, toklen);
+}
+
+/*
+ * A paid service ends in the checkout: the bill, the methods offered and
+ * for a transfer the account and a GiroCode that reads back, field by
+ * field, as EPC069-12 says; a clerk records the transfer, and the
+ * citizen's pages say "paid".
+ */
+static void
+test_checkout_transfer(void **state)
+{
+	struct as clerk = { "musterfrau", NULL, NULL };
+	char	 ref[32], token[80], path[512], body[256], cookie[64];
+	char	 tok[REF_TOKEN_LEN + 1], *code, *line, *save = NULL;
+	char	 grouped[64];
+	const char *want[] = { "BCD", "002", "1", "SCT", "BYLADEM1001",
+	    "Stadt Wiesmoor", "DE02120300000000202051", "EUR22.50", "", NULL };
+	struct resp r;
+	size_t	 i, k;
+
+	(void)state;
+	order_certificate(2, ref, sizeof(ref), token, sizeof(token));
+	snprintf(path, sizeof(path), SCRIPT "/pay/%s?token=%s", ref, token);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<td class=\"num total\">22,50 \xe2\x82\xac"));
+	assert_non_null(strstr(r.body, "DE02 1203 0000 0000 2020 51"));
+	assert_non_null(strstr(r.body, "id=\"m-counter\""));
+	assert_null(strstr(r.body, "id=\"m-paypal\""));	/* not offered */
+	assert_non_null(strstr(r.body, "<strong>offen</strong>"));
+
+	/* The GiroCode, as a banking app reads it. */
+	code = qr_text(r.body, "girocode");
+	for (i = 0, line = strtok_r(code, "\n", &save); want[i] != NULL &&
+	    line != NULL; i++) {
+		if (*want[i] == '\0') {
+			/* The purpose is empty: strtok_r skips it. */
+			continue;
+		}
+		assert_string_equal(line, want[i]);
+		line = strtok_r(NULL, "\n", &save);
+	}
+	assert_non_null(line);
+	assert_int_equal(strncmp(line, "RF", 2), 0);	/* the reference */
+	/* ... shown in groups of four for people to type. */
+	for (i = 0, k = 0; line[i] != '\0' && k + 2 < sizeof(grouped); i++) {
+		if (i > 0 && i % 4 == 0)
+			grouped[k++] = ' ';
+		grouped[k++] = line[i];
+	}
+	grouped[k] = '\0';
+	assert_non_null(strstr(r.body, grouped));
+
+	/* Not paid yet: the status page offers to pay. */
+	snprintf(path, sizeof(path), SCRIPT "/status/%s?token=%s", ref, token);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_non_null(strstr(r.body, "Jetzt bezahlen"));
+
+	/* The clerk records the transfer. */
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+	assert_int_equal(staff_http(&clerk, "GET", path, NULL, &r), 0);
+	assert_non_null(strstr(r.body, "Als bezahlt vermerken"));
+	staff_token(&r, tok);
+	snprintf(cookie, sizeof(cookie), "rathaus_csrf=%s", tok);
+	clerk.cookie = cookie;
+	snprintf(body, sizeof(body), "_csrf=%s&_action=paid&method=transfer",
+	    tok);
+	assert_int_equal(staff_http(&clerk, "POST", path, body, &r), 0);
+	assert_int_equal(r.status, 303);
+	snprintf(path, sizeof(path), SCRIPT "/status/%s?token=%s", ref, token);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_non_null(strstr(r.body, "<strong>bezahlt</strong>"));
+	assert_null(strstr(r.body, "Jetzt bezahlen"));
+	snprintf(path, sizeof(path), "SELECT count(*) FROM audit WHERE"
+	    " action = 'payment' AND ref = '%s' AND actor = 'musterfrau'", ref);
+	assert_int_equal(db_number(path), 1);
+}
+
+/*
+ * A bank statement (CAMT.053) marks the right submission paid, by the
+ * RF reference its GiroCode carried; an entry naming nothing of ours is
+ * listed, never guessed; a second import changes nothing.
+ */
+static void
+test_camt_import(void **state)
+{
+	char	 ref[32], other[32], token[80], rf[64], file[PATH_MAX + 16];
+	char	 sql[256], *out, othertoken[80];
+	struct resp r;
+	FILE	*fp;
+	const char *p;
+
+	(void)state;
+	order_certificate(1, ref, sizeof(ref), token, sizeof(token));
+	order_certificate(1, other, sizeof(other), othertoken,
+	    sizeof(othertoken));
+	/* The RF reference as the GiroCode carries it. */
+	snprintf(sql, sizeof(sql), SCRIPT "/pay/%s?token=%s", ref, token);
+	assert_int_equal(http("GET", sql, NULL, 0, &r), 0);
+	assert_non_null(p = strstr(r.body, "RF"));
+	/* As a payer types it: in groups, with spaces; banks keep those. */
+	snprintf(rf, sizeof(rf), "%.*s", (int)strcspn(p, "<"), p);
+
+	snprintf(file, sizeof(file), "%s/statement.xml", T.dir);
+	assert_non_null(fp = fopen(file, "w"));
+	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">"
+	    "<BkToCstmrStmt><Stmt><Id>1</Id>"
+	    "<Ntry><Amt Ccy=\"EUR\">15.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+	    "<Sts>BOOK</Sts><BookgDt><Dt>2026-11-25</Dt></BookgDt>"
+	    "<AcctSvcrRef>A-1</AcctSvcrRef><NtryDtls><TxDtls><RmtInf>"
+	    "<Ustrd>%s</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+	    "<Ntry><Amt Ccy=\"EUR\">15.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+	    "<Sts>BOOK</Sts><BookgDt><Dt>2026-11-25</Dt></BookgDt>"
+	    "<AcctSvcrRef>A-2</AcctSvcrRef><NtryDtls><TxDtls><RmtInf>"
+	    "<Ustrd>Gebuehr Urkunde Beispiel</Ustrd></RmtInf></TxDtls>"
+	    "</NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>\n", rf);
+	assert_int_equal(fclose(fp), 0);
+	chmod(file, 0644);
+	{
+		char	 bin[PATH_MAX + 16], conf[PATH_MAX + 32];
+		char	*as_user[] = { "runuser", "-u", "www-data", "--", bin,
+		    "camt", file, "--conf", conf, NULL };
+		char	*as_self[] = { bin, "camt", file, "--conf", conf, NULL };
+
+		snprintf(bin, sizeof(bin), "%s/bin/rathaus", T.dir);
+		snprintf(conf, sizeof(conf), "%s/conf/rathaus.conf", T.dir);
+		assert_int_equal(run(geteuid() == 0 ? as_user : as_self, &out), 0);
+		track(out);
+		assert_non_null(strstr(out, "paid"));
+		assert_non_null(strstr(out, ref));
+		assert_non_null(strstr(out, "unmatched A-2"));
+		assert_int_equal(run(geteuid() == 0 ? as_user : as_self, &out), 0);
+		track(out);
+		assert_non_null(strstr(out, "already"));
+	}
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM submission WHERE"
+	    " payment = 'paid' AND ref IN ('%s', '%s')", ref, other);
+	assert_int_equal(db_number(sql), 1);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM submission WHERE"
+	    " payment = 'paid' AND ref = '%s'", ref);
+	assert_int_equal(db_number(sql), 1);
+}
+
 /* The route decides before the body is read: 404 and 405, not 400. */
 static void
 test_post_to_wrong_place(void **state)
@@ -2202,6 +2377,8 @@ main(void)
 		cmocka_unit_test_teardown(test_staff_download_and_export, free_tracked),
 		cmocka_unit_test_teardown(test_mail_server_down, free_tracked),
 		cmocka_unit_test_teardown(test_purge_what_is_due, free_tracked),
+		cmocka_unit_test_teardown(test_checkout_transfer, free_tracked),
+		cmocka_unit_test_teardown(test_camt_import, free_tracked),
 		cmocka_unit_test_teardown(test_unstorable_characters, free_tracked),
 		cmocka_unit_test_teardown(test_form_not_cached, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
