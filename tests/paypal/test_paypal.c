@@ -47,24 +47,6 @@ struct fixture {
 	char	 err[256];
 };
 
-/* A port nobody listens on right now. */
-static int
-free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int	 fd, port = -1;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
-		return -1;
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
 static int
 setup_store(void **state)
 {
@@ -89,7 +71,7 @@ setup(void **state)
 	if (setup_store(state) != 0)
 		return -1;
 	f = *state;
-	if ((f->port = free_port()) <= 0 ||
+	if ((f->port = helper_free_port()) <= 0 ||
 	    standin_start(&f->standin, f->port, SLEEP_S) != 0)
 		return -1;
 	snprintf(f->api, sizeof(f->api), "http://127.0.0.1:%d", f->port);
@@ -410,16 +392,6 @@ test_capture_refused(void **state)
 	assert_int_equal(count(f, "capture"), 2);
 }
 
-static long
-elapsed_ms(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long)(t.tv_sec - t0->tv_sec) * 1000 +
-	    (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 /* Each failure of PayPal's: its own code, a clean message, no crash. */
 static void
 test_failures(void **state)
@@ -451,7 +423,7 @@ test_failures(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(paypal_create(&f->c, f->s, &o, &cr, f->err,
 	    sizeof(f->err)), PAYPAL_UNAVAILABLE);
-	assert_true(elapsed_ms(&t0) < (SLEEP_S * 1000 - 500));
+	assert_true(helper_elapsed_ms(&t0) < (SLEEP_S * 1000 - 500));
 	assert_clean(f->err, tok);
 
 	fail_next(f, "server_error");
@@ -505,7 +477,7 @@ test_failures(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(paypal_token(&f->c, f->s, now + 99999, tok,
 	    sizeof(tok), f->err, sizeof(f->err)), PAYPAL_UNAVAILABLE);
-	assert_true(elapsed_ms(&t0) < 3000);
+	assert_true(helper_elapsed_ms(&t0) < 3000);
 	assert_clean(f->err, NULL);
 }
 
