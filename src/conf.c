@@ -29,6 +29,11 @@ enum conf_key {
 	CONF_BANK_IBAN,
 	CONF_BANK_BIC,
 	CONF_BANK_RECIPIENT,
+	CONF_PAYPAL_API,
+	CONF_PAYPAL_CLIENT_ID,
+	CONF_PAYPAL_SECRET,
+	CONF_PAYPAL_WEBHOOK_ID,
+	CONF_PAYPAL_TIMEOUT,
 	CONF__MAX
 };
 
@@ -38,6 +43,8 @@ static const char *const conf_keys[CONF__MAX] = {
 	"smtp_url", "smtp_starttls", "smtp_user", "smtp_password", "mail_from",
 	"mail_from_name", "mail_timeout",
 	"pay_methods", "bank_iban", "bank_bic", "bank_recipient",
+	"paypal_api", "paypal_client_id", "paypal_secret", "paypal_webhook_id",
+	"paypal_timeout",
 };
 
 static char **
@@ -62,12 +69,18 @@ conf_slot(struct conf *c, enum conf_key k)
 	case CONF_BANK_IBAN:	return &c->bank_iban;
 	case CONF_BANK_BIC:	return &c->bank_bic;
 	case CONF_BANK_RECIPIENT: return &c->bank_recipient;
+	case CONF_PAYPAL_API:	return &c->paypal_api;
+	case CONF_PAYPAL_CLIENT_ID: return &c->paypal_client_id;
+	case CONF_PAYPAL_SECRET: return &c->paypal_secret;
+	case CONF_PAYPAL_WEBHOOK_ID: return &c->paypal_webhook_id;
+	case CONF_PAYPAL_TIMEOUT: return &c->paypal_timeout;
 	default:		return NULL;
 	}
 }
 
 #define CONF_TIMEOUT_DEFAULT	10
 #define CONF_TIMEOUT_MAX	300
+#define CONF_PAYPAL_TIMEOUT_DEFAULT 15
 
 /*
  * Fill every unset key with its default; -1 when out of memory. Mail is
@@ -83,6 +96,7 @@ conf_defaults(struct conf *c)
 		"/cgi-bin/staff.cgi",
 		"", "try", "", "", "", "", "10",
 		"counter", "", "", "",
+		"", "", "", "", "15",
 	};
 	char	**slot;
 	int	  k;
@@ -96,6 +110,8 @@ conf_defaults(struct conf *c)
 		c->smtp_tls = CONF_TLS_TRY;
 		c->mail_timeout_s = CONF_TIMEOUT_DEFAULT;
 	}
+	if (c->paypal_timeout_s == 0)
+		c->paypal_timeout_s = CONF_PAYPAL_TIMEOUT_DEFAULT;
 	return 0;
 }
 
@@ -138,6 +154,82 @@ conf_mail_check(struct conf *c)
 		return "smtp_url must not hold credentials: use smtp_user";
 	if (*c->mail_from == '\0')
 		return "mail_from is required with smtp_url";
+	return NULL;
+}
+
+/* 127.a.b.c then the end, a port or a path (not 127.0.0.1.evil.example). */
+static int
+conf_loopback4(const char *host)
+{
+	const char *p = host + 4;
+	size_t	 n;
+	int	 part;
+
+	if (strncmp(host, "127.", 4) != 0)
+		return 0;
+	for (part = 1; part < 4; part++) {
+		n = strspn(p, "0123456789");
+		if (n == 0 || n > 3)
+			return 0;
+		p += n;
+		if (part < 3 && *p++ != '.')
+			return 0;
+	}
+	return *p == '\0' || *p == ':' || *p == '/';
+}
+
+/*
+ * A provider's API base URL: https://host[:port][/path], or plain http
+ * only to a loopback address (127.x.x.x, [::1]; a test's stand-in); no
+ * credentials, query, fragment or white space, no trailing slash. 1: fit.
+ */
+int
+conf_api_url_ok(const char *url)
+{
+	const char *host;
+	size_t	 n;
+
+	if (strncmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else if (strncmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else
+		return 0;
+	n = strlen(host);
+	if (n == 0 || n > 200 || host[n - 1] == '/' || *host == ':' ||
+	    *host == '/' || strpbrk(url, "@?#\\ \t\r\n") != NULL ||
+	    text_has_controls(url))
+		return 0;
+	if (host == url + 8)
+		return 1;
+	if (strncmp(host, "[::1]", 5) == 0)
+		return host[5] == '\0' || host[5] == ':' || host[5] == '/';
+	return conf_loopback4(host);
+}
+
+/* The PayPal settings; like the mail's, a message names keys, no values. */
+static const char *
+conf_paypal_check(struct conf *c)
+{
+	if (text_to_long(c->paypal_timeout, 1, CONF_TIMEOUT_MAX,
+	    &c->paypal_timeout_s) != 0)
+		return "paypal_timeout must be 1 to 300 seconds";
+	if (*c->paypal_api == '\0')
+		return NULL;
+	if (!conf_api_url_ok(c->paypal_api))
+		return "paypal_api must be an https:// URL without credentials"
+		    " (plain http only to 127.0.0.1)";
+	if (*c->paypal_client_id == '\0' || *c->paypal_secret == '\0')
+		return "paypal_client_id and paypal_secret are required with"
+		    " paypal_api";
+	if (strpbrk(c->paypal_client_id, ": \t") != NULL ||
+	    text_has_controls(c->paypal_client_id))
+		return "paypal_client_id: white space, colon or controls";
+	if (text_has_controls(c->paypal_secret))
+		return "paypal_secret: control characters";
+	if (strpbrk(c->paypal_webhook_id, " \t") != NULL ||
+	    text_has_controls(c->paypal_webhook_id))
+		return "paypal_webhook_id: white space or controls";
 	return NULL;
 }
 
@@ -223,6 +315,8 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	if (rc == 0 && !conf_zone_known(c->timezone))
 		rc = conf_fail(err, errlen, path, 0, "unknown timezone");
 	if (rc == 0 && (bad = conf_mail_check(c)) != NULL)
+		rc = conf_fail(err, errlen, path, 0, bad);
+	if (rc == 0 && (bad = conf_paypal_check(c)) != NULL)
 		rc = conf_fail(err, errlen, path, 0, bad);
 	if (rc != 0)
 		conf_free(c);

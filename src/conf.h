@@ -26,15 +26,23 @@ struct conf {
 	char	*bank_iban;
 	char	*bank_bic;
 	char	*bank_recipient;
+	/* PayPal (paypal_): off while paypal_api is empty. */
+	char	*paypal_api;	/* https://api-m.paypal.com (http: loopback only) */
+	char	*paypal_client_id;
+	char	*paypal_secret;	/* never logged, never printed */
+	char	*paypal_webhook_id;
+	char	*paypal_timeout; /* seconds, as written */
 	/* Parsed from the strings above by conf_load/conf_defaults. */
 	enum conf_tls {
 		CONF_TLS_NO, CONF_TLS_TRY, CONF_TLS_REQUIRED
 	}		 smtp_tls;
 	long		 mail_timeout_s; /* 1 to 300 */
+	long		 paypal_timeout_s; /* 1 to 300 */
 };
 
 int	 conf_load(struct conf *, const char *path, char *err, size_t errlen);
 int	 conf_defaults(struct conf *);
 void	 conf_free(struct conf *);
+int	 conf_api_url_ok(const char *url);
 
 #endif

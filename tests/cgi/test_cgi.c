@@ -563,26 +563,6 @@ rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return remove(path) == -1 && errno != ENOENT ? -1 : 0;
 }
 
-static int
-free_port(void)
-{
-	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
-	int	 fd, port = -1;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
-		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sa.sin_port = 0;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-		port = ntohs(sa.sin_port);
-	close(fd);
-	return port;
-}
-
 /* A copy of s with every `from` replaced by `to` (tracked). */
 static char *
 replace_all(const char *s, const char *from, const char *to)
@@ -689,7 +669,7 @@ group_setup(void **state)
 		return -1;
 	}
 	chmod(T.dir, 0755);
-	if ((T.port = free_port()) <= 0) {
+	if ((T.port = helper_free_port()) <= 0) {
 		print_error("no free port on 127.0.0.1\n");
 		return -1;
 	}
@@ -699,7 +679,7 @@ group_setup(void **state)
 	/* A real SMTP server for the instance's mails; without aiosmtpd
 	 * the mail tests skip and the rest runs without mail. */
 	snprintf(T.spool, sizeof(T.spool), "%s/spool", T.dir);
-	if (mkdir(T.spool, 0755) == 0 && (T.smtp_port = free_port()) > 0 &&
+	if (mkdir(T.spool, 0755) == 0 && (T.smtp_port = helper_free_port()) > 0 &&
 	    smtpd_start(&T.smtpd, T.smtp_port, T.spool, 0) == 0) {
 		snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", T.smtp_port);
 		setenv("SMTP_URL", url, 1);
@@ -1932,7 +1912,7 @@ test_staff_status_change(void **state)
 	assert_null(strstr(r.body, "(mustermann)"));
 
 	/* And a mail: the link, no answer of the form, not the message. */
-	if (T.smtpd.pid <= 0)
+	if (T.smtpd.h.pid <= 0)
 		skip();
 	assert_non_null(mail = mail_to("erika@example.org", ref));
 	assert_non_null(text = maildecode_qp(mail));
@@ -2025,7 +2005,7 @@ test_mail_server_down(void **state)
 	long	 ms;
 
 	(void)state;
-	if (T.smtpd.pid <= 0)
+	if (T.smtpd.h.pid <= 0)
 		skip();
 	smtpd_stop(&T.smtpd);
 	clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -6,17 +6,13 @@
 #ifndef RATHAUS_TEST_SMTPD_H
 #define RATHAUS_TEST_SMTPD_H
 
-#include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
-#include <sys/wait.h>
+
+#include "helper.h"
 
 struct smtpd {
-	pid_t	 pid;
-	int	 out;	/* its stdout, open while it runs */
+	struct helper	 h;
 };
 
 /* Debian's python3 (a pyenv one may lack aiosmtpd). */
@@ -30,15 +26,7 @@ smtpd_python(void)
 static inline void
 smtpd_stop(struct smtpd *s)
 {
-	int	 st;
-
-	if (s->pid <= 0)
-		return;
-	kill(s->pid, SIGTERM);
-	close(s->out);
-	if (waitpid(s->pid, &st, 0) != s->pid)
-		fprintf(stderr, "smtpd %d: %s\n", (int)s->pid, strerror(errno));
-	s->pid = 0;
+	helper_stop(&s->h);
 }
 
 /*
@@ -48,46 +36,13 @@ smtpd_stop(struct smtpd *s)
 static inline int
 smtpd_start(struct smtpd *s, int port, const char *spool, int reject)
 {
-	char	 portstr[16], line[64] = "";
-	struct pollfd p;
-	size_t	 got = 0;
-	ssize_t	 n;
-	int	 fds[2];
+	char	 portstr[16];
+	const char *const argv[] = { smtpd_python(), SRCDIR
+	    "/tests/mail/smtpd.py", "--port", portstr, "--dir", spool,
+	    reject ? "--reject" : NULL, NULL };
 
-	memset(s, 0, sizeof(*s));
 	snprintf(portstr, sizeof(portstr), "%d", port);
-	if (pipe(fds) != 0)
-		return -1;
-	if ((s->pid = fork()) == -1) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (s->pid == 0) {
-		close(fds[0]);
-		dup2(fds[1], 1);
-		execlp(smtpd_python(), smtpd_python(), SRCDIR
-		    "/tests/mail/smtpd.py", "--port", portstr, "--dir", spool,
-		    reject ? "--reject" : NULL, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	p.fd = fds[0];
-	p.events = POLLIN;
-	while (got < sizeof(line) - 1 && strstr(line, "ready") == NULL) {
-		if (poll(&p, 1, 15000) != 1 ||
-		    (n = read(fds[0], line + got, sizeof(line) - 1 - got)) <= 0)
-			break;
-		got += (size_t)n;
-		line[got] = '\0';
-	}
-	/* Closed when it stops: a write to a closed pipe would kill it. */
-	s->out = fds[0];
-	if (strstr(line, "ready") == NULL) {
-		smtpd_stop(s);
-		return -1;
-	}
-	return 0;
+	return helper_start(&s->h, argv);
 }
 
 #endif

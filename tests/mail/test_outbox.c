@@ -78,24 +78,6 @@ run(const char *const argv[])
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* A port nobody listens on right now. */
-static int
-free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int	 fd, port = -1;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
-		return -1;
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
 static void
 smtpd_up(struct fixture *f, int reject)
 {
@@ -116,7 +98,7 @@ setup(void **state)
 	    tmpdir_make(f->spool, "spool") != 0 ||
 	    store_open(&f->s, f->dir, 1) != STORE_OK ||
 	    store_migrate(f->s, &from, &to) != STORE_OK ||
-	    (f->port = free_port()) <= 0)
+	    (f->port = helper_free_port()) <= 0)
 		return -1;
 	snprintf(f->url, sizeof(f->url), "smtp://127.0.0.1:%d", f->port);
 	f->c.smtp_url = f->url;
@@ -289,16 +271,6 @@ test_outbox_retries_later(void **state)
 	assert_int_equal(pending + given_up, 0);
 }
 
-static long
-elapsed_ms(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long)(t.tv_sec - t0->tv_sec) * 1000 +
-	    (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 /*
  * Nothing listening: each flush fails quickly and waits longer; the
  * tenth failure gives the mail up and keeps its error.
@@ -317,7 +289,7 @@ test_outbox_dead_server(void **state)
 	now = time(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	flush(f, now, 0, 2, 0);
-	assert_true(elapsed_ms(&t0) < 15000);
+	assert_true(helper_elapsed_ms(&t0) < 15000);
 	for (i = 2; i < 10; i++) {
 		now += 7 * 3600;
 		flush(f, now, 0, 2, 0);
@@ -356,7 +328,7 @@ test_outbox_budget(void **state)
 	assert_int_equal(mail_flush(&f->c, f->s, time(NULL), 10, 500, &st), 0);
 	close(fd);
 	/* One mail's timeout (2 s) was spent, then the budget was gone. */
-	assert_true(elapsed_ms(&t0) < 15000);
+	assert_true(helper_elapsed_ms(&t0) < 15000);
 	assert_int_equal(st.failed, 1);
 	assert_int_equal(query(f, "SELECT count(*) FROM outbox WHERE"
 	    " attempts = 0"), 2);

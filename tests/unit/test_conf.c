@@ -139,6 +139,61 @@ test_conf_mail(void **state)
 	assert_null(strstr(err, "geheim"));
 }
 
+/* PayPal settings: off by default, https or loopback http, no secret shown. */
+static void
+test_conf_paypal(void **state)
+{
+	struct conf c;
+	char	 err[256];
+
+	(void)state;
+	assert_int_equal(load("data_dir = /srv\n", &c, err, sizeof(err)), 0);
+	assert_string_equal(c.paypal_api, "");
+	assert_int_equal(c.paypal_timeout_s, 15);
+	conf_free(&c);
+	assert_int_equal(load("paypal_api = https://api-m.sandbox.paypal.com\n"
+	    "paypal_client_id = AbC-123\npaypal_secret = geheim\n"
+	    "paypal_webhook_id = 8PT597110X687430LKGECATA\n"
+	    "paypal_timeout = 5\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.paypal_timeout_s, 5);
+	assert_string_equal(c.paypal_secret, "geheim");
+	conf_free(&c);
+	assert_int_equal(load("paypal_api = http://127.0.0.1:8099\n"
+	    "paypal_client_id = id\npaypal_secret = geheim\n", &c, err,
+	    sizeof(err)), 0);
+	conf_free(&c);
+	/* Plain http elsewhere, credentials, odd URLs: refused, no value shown. */
+	static const char *const bad[] = {
+		"http://api-m.paypal.com", "http://127.0.0.1.evil.example",
+		"http://127.0.0.1@evil.example", "https://id:geheim@api-m.paypal.com",
+		"ftp://api-m.paypal.com", "https://api-m.paypal.com/",
+		"https://api-m.paypal.com?x=1", "https://", "http://localhost:80",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct buf b;
+
+		buf_init(&b, 0);
+		buf_printf(&b, "paypal_api = %s\npaypal_client_id = id\n"
+		    "paypal_secret = geheim\n", bad[i]);
+		assert_int_equal(load(buf_str(&b), &c, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "paypal_api"));
+		assert_null(strstr(err, "geheim"));
+		buf_free(&b);
+	}
+	assert_int_equal(load("paypal_api = https://api-m.paypal.com\n"
+	    "paypal_client_id = id\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "paypal_secret"));
+	assert_int_equal(load("paypal_timeout = 0\n", &c, err, sizeof(err)), -1);
+	assert_int_equal(load("paypal_secret = geheim\npaypal_timeout = 301\n",
+	    &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "paypal_timeout"));
+	assert_null(strstr(err, "geheim"));
+	assert_true(conf_api_url_ok("http://[::1]:8080"));
+	assert_true(conf_api_url_ok("http://127.0.0.1/v"));
+	assert_false(conf_api_url_ok("http://[::1]evil"));
+	assert_false(conf_api_url_ok("http://127.0.0.1x"));
+}
+
 /* The QR path covers exactly the dark modules, inside the quiet zone. */
 static void
 test_qr_path(void **state)
@@ -167,6 +222,7 @@ main(void)
 		cmocka_unit_test(test_conf_rejects_mistakes),
 		cmocka_unit_test(test_conf_long_line),
 		cmocka_unit_test(test_conf_mail),
+		cmocka_unit_test(test_conf_paypal),
 		cmocka_unit_test(test_qr_path),
 	};
 

@@ -1,0 +1,619 @@
+/*
+ * The PayPal client against tests/paypal/standin.py on a free port of
+ * 127.0.0.1: the token is fetched once and cached, an order is made once
+ * per request id, approved and captured; every failure mode gives its
+ * own paypal_err and a message without the secret; webhook signatures
+ * are verified. Also store_token and the cent amounts.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "paypal.h"
+#include "store.h"
+#include "store_token.h"
+#include "standin.h"
+#include "tmpdir.h"
+
+#define SLEEP_S		3	/* the stand-in's timeout mode */
+#define REQUEST_ID	"rathaus-2026-000001-5-a1"
+#define CAPTURE_ID	"rathaus-2026-000001-5-c1"
+
+struct fixture {
+	char	 dir[TMPDIR_MAX];
+	char	 api[64];
+	struct store *s;
+	struct conf c;
+	struct standin standin;
+	int	 port;
+	char	 err[256];
+};
+
+static int
+setup_store(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	int	 from, to;
+
+	if (f == NULL)
+		return -1;
+	*state = f;
+	if (tmpdir_make(f->dir, "paypal") != 0 ||
+	    store_open(&f->s, f->dir, 1) != STORE_OK ||
+	    store_migrate(f->s, &from, &to) != STORE_OK)
+		return -1;
+	return 0;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f;
+
+	if (setup_store(state) != 0)
+		return -1;
+	f = *state;
+	if ((f->port = helper_free_port()) <= 0 ||
+	    standin_start(&f->standin, f->port, SLEEP_S) != 0)
+		return -1;
+	snprintf(f->api, sizeof(f->api), "http://127.0.0.1:%d", f->port);
+	f->c.paypal_api = f->api;
+	f->c.paypal_client_id = (char *)STANDIN_CLIENT_ID;
+	f->c.paypal_secret = (char *)STANDIN_SECRET;
+	f->c.paypal_webhook_id = (char *)STANDIN_WEBHOOK_ID;
+	f->c.paypal_timeout_s = 1;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	standin_stop(&f->standin);
+	store_close(f->s);
+	if (*f->dir != '\0')
+		tmpdir_remove(f->dir);
+	free(f);
+	return 0;
+}
+
+static size_t
+collect(char *p, size_t size, size_t nmemb, void *arg)
+{
+	return buf_add(arg, p, size * nmemb) == 0 ? size * nmemb : 0;
+}
+
+/* GET a stand-in URL, following nothing; its status, body, Location. */
+static long
+get(const char *url, struct buf *body, char *location, size_t loclen)
+{
+	CURL	*h;
+	char	*loc = NULL;
+	long	 status = 0;
+
+	buf_reset(body);
+	assert_non_null(h = curl_easy_init());
+	assert_int_equal(curl_easy_setopt(h, CURLOPT_URL, url), CURLE_OK);
+	assert_int_equal(curl_easy_setopt(h, CURLOPT_PROXY, ""), CURLE_OK);
+	assert_int_equal(curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L), CURLE_OK);
+	assert_int_equal(curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect),
+	    CURLE_OK);
+	assert_int_equal(curl_easy_setopt(h, CURLOPT_WRITEDATA, body),
+	    CURLE_OK);
+	assert_int_equal(curl_easy_perform(h), CURLE_OK);
+	assert_int_equal(curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE,
+	    &status), CURLE_OK);
+	if (location != NULL) {
+		assert_int_equal(curl_easy_getinfo(h, CURLINFO_REDIRECT_URL,
+		    &loc), CURLE_OK);
+		snprintf(location, loclen, "%s", loc != NULL ? loc : "");
+	}
+	curl_easy_cleanup(h);
+	return status;
+}
+
+/* GET /__control?query, as JSON. */
+static json_t *
+control(const struct fixture *f, const char *query)
+{
+	struct buf url, body;
+	json_t	*j;
+
+	buf_init(&url, 0);
+	buf_init(&body, 0);
+	buf_printf(&url, "%s/__control?%s", f->api, query);
+	assert_int_equal(get(buf_str(&url), &body, NULL, 0), 200);
+	assert_non_null(j = json_loads(buf_str(&body), 0, NULL));
+	buf_free(&url);
+	buf_free(&body);
+	return j;
+}
+
+/* How many requests an endpoint of the stand-in had. */
+static long
+count(const struct fixture *f, const char *endpoint)
+{
+	json_t	*j = control(f, "");
+	long	 n;
+
+	n = (long)json_integer_value(json_object_get(json_object_get(j,
+	    "requests"), endpoint));
+	json_decref(j);
+	return n;
+}
+
+static void
+fail_next(const struct fixture *f, const char *mode)
+{
+	struct buf q;
+
+	buf_init(&q, 0);
+	buf_printf(&q, "fail=%s", mode);
+	json_decref(control(f, buf_str(&q)));
+	buf_free(&q);
+}
+
+/* A failure's message: there, short, and without the secret. */
+static void
+assert_clean(const char *err, const char *token)
+{
+	assert_true(*err != '\0');
+	assert_null(strstr(err, STANDIN_SECRET));
+	assert_null(strstr(err, "Basic "));
+	if (token != NULL && *token != '\0')
+		assert_null(strstr(err, token));
+}
+
+static const struct paypal_item items[] = {
+	{ "Osterfeuer Anmeldung", 1, 2000 },
+	{ "Zuschlag Feuerschale \xc3\xbc", 2, 125 },
+};
+
+static struct paypal_order
+order(const char *request_id)
+{
+	struct paypal_order o = {
+		.request_id = request_id, .invoice_id = "2026-000001-5",
+		.amount_cents = 2250, .currency = "EUR", .items = items,
+		.nitems = 2,
+		.return_url = "https://portal.example.org/cgi-bin/rathaus.cgi/"
+		    "pay/2026-000001-5/return",
+		.cancel_url = "https://portal.example.org/cgi-bin/rathaus.cgi/"
+		    "pay/2026-000001-5/cancel",
+		.brand_name = "Stadt Wiesmoor",
+	};
+	return o;
+}
+
+/* An order made and approved by the payer (the approve link, followed once). */
+static void
+approved(struct fixture *f, struct paypal_created *cr)
+{
+	struct paypal_order o = order(REQUEST_ID);
+	struct buf body;
+	char	 loc[PAYPAL_URL_MAX];
+
+	assert_int_equal(paypal_create(&f->c, f->s, &o, cr, f->err,
+	    sizeof(f->err)), PAYPAL_OK);
+	buf_init(&body, 0);
+	assert_int_equal(get(cr->approve_url, &body, loc, sizeof(loc)), 302);
+	assert_non_null(strstr(loc, o.return_url));
+	assert_non_null(strstr(loc, cr->order_id));
+	assert_non_null(strstr(loc, "PayerID=TESTPAYER"));
+	buf_free(&body);
+}
+
+static void
+test_store_token(void **state)
+{
+	struct fixture *f = *state;
+	char	 tok[64], tiny[4];
+
+	assert_int_equal(store_token_get(f->s, "paypal",
+	    "2026-04-01T10:00:00Z", tok, sizeof(tok)), STORE_NOTFOUND);
+	assert_int_equal(store_token_put(f->s, "paypal", "A21AAfirst",
+	    "2026-04-01T18:55:00Z"), STORE_OK);
+	assert_int_equal(store_token_get(f->s, "paypal",
+	    "2026-04-01T10:00:00Z", tok, sizeof(tok)), STORE_OK);
+	assert_string_equal(tok, "A21AAfirst");
+	/* Expired at its time and after; another provider has none. */
+	assert_int_equal(store_token_get(f->s, "paypal",
+	    "2026-04-01T18:55:00Z", tok, sizeof(tok)), STORE_NOTFOUND);
+	assert_int_equal(store_token_get(f->s, "other",
+	    "2026-04-01T10:00:00Z", tok, sizeof(tok)), STORE_NOTFOUND);
+	assert_int_equal(store_token_put(f->s, "paypal", "A21AAsecond",
+	    "2026-04-02T18:55:00Z"), STORE_OK);
+	assert_int_equal(store_token_get(f->s, "paypal",
+	    "2026-04-02T10:00:00Z", tok, sizeof(tok)), STORE_OK);
+	assert_string_equal(tok, "A21AAsecond");
+	assert_int_equal(store_token_get(f->s, "paypal",
+	    "2026-04-02T10:00:00Z", tiny, sizeof(tiny)), STORE_NOTFOUND);
+}
+
+static void
+test_cents(void **state)
+{
+	char	 v[32];
+	long	 c;
+
+	(void)state;
+	assert_int_equal(paypal_cents_format(2250, v, sizeof(v)), 0);
+	assert_string_equal(v, "22.50");
+	assert_int_equal(paypal_cents_format(5, v, sizeof(v)), 0);
+	assert_string_equal(v, "0.05");
+	assert_int_equal(paypal_cents_format(-1, v, sizeof(v)), -1);
+	assert_int_equal(paypal_cents_format(123456, v, 4), -1);
+	assert_int_equal(paypal_cents_parse("22.50", &c), 0);
+	assert_int_equal(c, 2250);
+	assert_int_equal(paypal_cents_parse("22.5", &c), 0);
+	assert_int_equal(c, 2250);
+	assert_int_equal(paypal_cents_parse("7", &c), 0);
+	assert_int_equal(c, 700);
+	assert_int_equal(paypal_cents_parse("0.01", &c), 0);
+	assert_int_equal(c, 1);
+	assert_int_equal(paypal_cents_parse("1.001", &c), -1);
+	assert_int_equal(paypal_cents_parse("-1.00", &c), -1);
+	assert_int_equal(paypal_cents_parse("1e3", &c), -1);
+	assert_int_equal(paypal_cents_parse("1.", &c), -1);
+	assert_int_equal(paypal_cents_parse(".5", &c), -1);
+	assert_int_equal(paypal_cents_parse("", &c), -1);
+	assert_int_equal(paypal_cents_parse("9999999999999", &c), -1);
+}
+
+/* One token request; the second call and others use the cache. */
+static void
+test_token_cached(void **state)
+{
+	struct fixture *f = *state;
+	char	 t1[PAYPAL_TOKEN_MAX], t2[PAYPAL_TOKEN_MAX];
+	time_t	 now = time(NULL);
+
+	assert_int_equal(paypal_token(&f->c, f->s, now, t1, sizeof(t1),
+	    f->err, sizeof(f->err)), PAYPAL_OK);
+	assert_int_equal(strncmp(t1, "A21AA", 5), 0);
+	assert_int_equal(paypal_token(&f->c, f->s, now + 60, t2, sizeof(t2),
+	    f->err, sizeof(f->err)), PAYPAL_OK);
+	assert_string_equal(t1, t2);
+	assert_int_equal(count(f, "token"), 1);
+	/* 9 h (expires_in 32400) less 5 min: then a new one. */
+	assert_int_equal(paypal_token(&f->c, f->s, now + 32400 - 301, t2,
+	    sizeof(t2), f->err, sizeof(f->err)), PAYPAL_OK);
+	assert_int_equal(count(f, "token"), 1);
+	assert_int_equal(paypal_token(&f->c, f->s, now + 32400 - 300, t2,
+	    sizeof(t2), f->err, sizeof(f->err)), PAYPAL_OK);
+	assert_int_equal(count(f, "token"), 2);
+	assert_string_not_equal(t1, t2);
+}
+
+/* The same request id twice: one order, the same id and link. */
+static void
+test_create_once(void **state)
+{
+	struct fixture *f = *state;
+	struct paypal_order o = order(REQUEST_ID);
+	struct paypal_created a, b;
+	json_t	*j;
+
+	assert_int_equal(paypal_create(&f->c, f->s, &o, &a, f->err,
+	    sizeof(f->err)), PAYPAL_OK);
+	assert_true(*a.order_id != '\0');
+	assert_non_null(strstr(a.approve_url, "/checkoutnow?token="));
+	assert_non_null(strstr(a.approve_url, a.order_id));
+	assert_int_equal(paypal_create(&f->c, f->s, &o, &b, f->err,
+	    sizeof(f->err)), PAYPAL_OK);
+	assert_string_equal(a.order_id, b.order_id);
+	assert_string_equal(a.approve_url, b.approve_url);
+	j = control(f, "");
+	assert_int_equal(json_integer_value(json_object_get(j, "orders")), 1);
+	json_decref(j);
+	assert_int_equal(count(f, "token"), 1);
+	/* Another request id is another order. */
+	o.request_id = "rathaus-2026-000001-5-a2";
+	assert_int_equal(paypal_create(&f->c, f->s, &o, &b, f->err,
+	    sizeof(f->err)), PAYPAL_OK);
+	assert_string_not_equal(a.order_id, b.order_id);
+}
+
+static void
+test_capture_completed(void **state)
+{
+	struct fixture *f = *state;
+	struct paypal_created cr;
+	struct paypal_capture cap, again;
+	json_t	*j;
+
+	approved(f, &cr);
+	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id, CAPTURE_ID,
+	    &cap, f->err, sizeof(f->err)), PAYPAL_OK);
+	assert_string_equal(cap.status, "COMPLETED");
+	assert_int_equal(cap.amount_cents, 2250);
+	assert_string_equal(cap.currency, "EUR");
+	assert_true(*cap.capture_id != '\0');
+	assert_true(paypal_capture_ok(&cap, 2250));
+	assert_false(paypal_capture_ok(&cap, 2251));
+	assert_int_equal(paypal_capture_check(&cap, 2250, "USD"),
+	    PAYPAL_MISMATCH);
+	/* Again (a retry after a lost answer): the same capture, once. */
+	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id, CAPTURE_ID,
+	    &again, f->err, sizeof(f->err)), PAYPAL_OK);
+	assert_string_equal(again.capture_id, cap.capture_id);
+	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id,
+	    "rathaus-other-request", &again, f->err, sizeof(f->err)),
+	    PAYPAL_OK);
+	assert_string_equal(again.capture_id, cap.capture_id);
+	j = control(f, "");
+	assert_int_equal(json_integer_value(json_object_get(j, "captures")),
+	    1);
+	json_decref(j);
+}
+
+/* Not approved, unknown, or an id that is no id: refused, nothing sent. */
+static void
+test_capture_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct paypal_order o = order(REQUEST_ID);
+	struct paypal_created cr;
+	struct paypal_capture cap;
+
+	assert_int_equal(paypal_create(&f->c, f->s, &o, &cr, f->err,
+	    sizeof(f->err)), PAYPAL_OK);
+	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id, CAPTURE_ID,
+	    &cap, f->err, sizeof(f->err)), PAYPAL_REFUSED);
+	assert_non_null(strstr(f->err, "ORDER_NOT_APPROVED"));
+	assert_clean(f->err, NULL);
+	assert_false(paypal_capture_ok(&cap, 2250));
+	assert_int_equal(paypal_capture(&f->c, f->s, "NOSUCHORDER", CAPTURE_ID,
+	    &cap, f->err, sizeof(f->err)), PAYPAL_REFUSED);
+	assert_int_equal(count(f, "capture"), 2);
+	assert_int_equal(paypal_capture(&f->c, f->s, "../../v1/oauth2/token",
+	    CAPTURE_ID, &cap, f->err, sizeof(f->err)), PAYPAL_INTERNAL);
+	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id, "a b",
+	    &cap, f->err, sizeof(f->err)), PAYPAL_INTERNAL);
+	assert_int_equal(count(f, "capture"), 2);
+}
+
+/* Each failure of PayPal's: its own code, a clean message, no crash. */
+static void
+test_failures(void **state)
+{
+	struct fixture *f = *state;
+	struct paypal_order o = order(REQUEST_ID);
+	struct paypal_created cr;
+	struct paypal_capture cap;
+	struct timespec t0;
+	char	 tok[PAYPAL_TOKEN_MAX];
+	time_t	 now = time(NULL);
+
+	fail_next(f, "token_error");
+	assert_int_equal(paypal_token(&f->c, f->s, now, tok, sizeof(tok),
+	    f->err, sizeof(f->err)), PAYPAL_REFUSED);
+	assert_non_null(strstr(f->err, "invalid_client"));
+	assert_clean(f->err, NULL);
+	/* Wrong credentials: refused the same way. */
+	f->c.paypal_secret = (char *)"wrong-" STANDIN_SECRET;
+	assert_int_equal(paypal_token(&f->c, f->s, now, tok, sizeof(tok),
+	    f->err, sizeof(f->err)), PAYPAL_REFUSED);
+	assert_clean(f->err, NULL);
+	assert_null(strstr(f->err, "wrong-"));
+	f->c.paypal_secret = (char *)STANDIN_SECRET;
+	assert_int_equal(paypal_token(&f->c, f->s, now, tok, sizeof(tok),
+	    f->err, sizeof(f->err)), PAYPAL_OK);
+
+	fail_next(f, "timeout");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(paypal_create(&f->c, f->s, &o, &cr, f->err,
+	    sizeof(f->err)), PAYPAL_UNAVAILABLE);
+	assert_true(helper_elapsed_ms(&t0) < (SLEEP_S * 1000 - 500));
+	assert_clean(f->err, tok);
+
+	fail_next(f, "server_error");
+	assert_int_equal(paypal_create(&f->c, f->s, &o, &cr, f->err,
+	    sizeof(f->err)), PAYPAL_UNAVAILABLE);
+	assert_non_null(strstr(f->err, "500"));
+	assert_clean(f->err, tok);
+
+	fail_next(f, "malformed");
+	assert_int_equal(paypal_create(&f->c, f->s, &o, &cr, f->err,
+	    sizeof(f->err)), PAYPAL_BAD_REPLY);
+	assert_clean(f->err, tok);
+	assert_string_equal(cr.order_id, "");
+
+	/* Now for real, approved; then a declined capture. */
+	approved(f, &cr);
+	fail_next(f, "declined");
+	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id, CAPTURE_ID,
+	    &cap, f->err, sizeof(f->err)), PAYPAL_REFUSED);
+	assert_string_equal(cap.status, "DECLINED");
+	assert_false(paypal_capture_ok(&cap, 2250));
+	assert_int_equal(paypal_capture_check(&cap, 2250, "EUR"),
+	    PAYPAL_REFUSED);
+	assert_clean(f->err, tok);
+
+	fail_next(f, "amount_mismatch");
+	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id,
+	    "rathaus-2026-000001-5-c2", &cap, f->err, sizeof(f->err)),
+	    PAYPAL_OK);
+	assert_string_equal(cap.status, "COMPLETED");
+	assert_int_equal(cap.amount_cents, 2150);
+	assert_false(paypal_capture_ok(&cap, 2250));
+	assert_int_equal(paypal_capture_check(&cap, 2250, "EUR"),
+	    PAYPAL_MISMATCH);
+
+	/* Ours: a total that is not the sum, PayPal off, plain http. */
+	o.amount_cents = 2300;
+	assert_int_equal(paypal_create(&f->c, f->s, &o, &cr, f->err,
+	    sizeof(f->err)), PAYPAL_MISMATCH);
+	o.amount_cents = 2250;
+	f->c.paypal_api = (char *)"http://api-m.paypal.com";
+	assert_int_equal(paypal_create(&f->c, f->s, &o, &cr, f->err,
+	    sizeof(f->err)), PAYPAL_INTERNAL);
+	f->c.paypal_api = (char *)"";
+	assert_int_equal(paypal_token(&f->c, f->s, now + 99999, tok,
+	    sizeof(tok), f->err, sizeof(f->err)), PAYPAL_INTERNAL);
+	f->c.paypal_api = f->api;
+
+	/* Nobody there: unavailable, quickly. */
+	standin_stop(&f->standin);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(paypal_token(&f->c, f->s, now + 99999, tok,
+	    sizeof(tok), f->err, sizeof(f->err)), PAYPAL_UNAVAILABLE);
+	assert_true(helper_elapsed_ms(&t0) < 3000);
+	assert_clean(f->err, NULL);
+}
+
+/* A 401 with a cached token (revoked early): a new token, once. */
+static void
+test_token_revoked(void **state)
+{
+	struct fixture *f = *state;
+	struct paypal_order o = order(REQUEST_ID);
+	struct paypal_created cr;
+
+	assert_int_equal(store_token_put(f->s, "paypal", "A21AArevoked",
+	    "2099-01-01T00:00:00Z"), STORE_OK);
+	assert_int_equal(paypal_create(&f->c, f->s, &o, &cr, f->err,
+	    sizeof(f->err)), PAYPAL_OK);
+	assert_int_equal(count(f, "token"), 1);
+	assert_int_equal(count(f, "orders"), 2);
+}
+
+/* Ask the stand-in to send a webhook (to its own /__control) and verify it. */
+static void
+webhook(struct fixture *f, const char *extra, enum paypal_err want,
+    struct paypal_event *ev)
+{
+	struct paypal_webhook h;
+	struct buf url, body;
+	json_t	*j, *hd;
+
+	buf_init(&url, 0);
+	buf_init(&body, 0);
+	buf_printf(&url, "%s/__webhook?url=%s/__control&%s", f->api, f->api,
+	    extra);
+	assert_int_equal(get(buf_str(&url), &body, NULL, 0), 200);
+	assert_non_null(j = json_loads(buf_str(&body), 0, NULL));
+	hd = json_object_get(j, "headers");
+	h.transmission_id = json_string_value(json_object_get(hd,
+	    "PAYPAL-TRANSMISSION-ID"));
+	h.transmission_time = json_string_value(json_object_get(hd,
+	    "PAYPAL-TRANSMISSION-TIME"));
+	h.transmission_sig = json_string_value(json_object_get(hd,
+	    "PAYPAL-TRANSMISSION-SIG"));
+	h.cert_url = json_string_value(json_object_get(hd, "PAYPAL-CERT-URL"));
+	h.auth_algo = json_string_value(json_object_get(hd,
+	    "PAYPAL-AUTH-ALGO"));
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(j,
+	    "statuses"), 0)), 200);
+	assert_int_equal(paypal_verify_webhook(&f->c, f->s, &h,
+	    json_string_value(json_object_get(j, "body")), ev, f->err,
+	    sizeof(f->err)), want);
+	if (want == PAYPAL_OK)
+		assert_string_equal(ev->id, json_string_value(json_object_get(j,
+		    "event_id")));
+	json_decref(j);
+	buf_free(&url);
+	buf_free(&body);
+}
+
+static void
+test_webhook(void **state)
+{
+	struct fixture *f = *state;
+	struct paypal_created cr;
+	struct paypal_capture cap;
+	struct paypal_event ev;
+	struct paypal_webhook h = { "t1", "2026-04-01T10:00:00Z", "valid-t1",
+	    "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-1",
+	    "SHA256withRSA" };
+	struct buf q;
+
+	approved(f, &cr);
+	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id, CAPTURE_ID,
+	    &cap, f->err, sizeof(f->err)), PAYPAL_OK);
+	buf_init(&q, 0);
+	buf_printf(&q, "type=PAYMENT.CAPTURE.COMPLETED&order=%s&times=2",
+	    cr.order_id);
+	webhook(f, buf_str(&q), PAYPAL_OK, &ev);
+	assert_string_equal(ev.type, "PAYMENT.CAPTURE.COMPLETED");
+	assert_string_equal(ev.resource_id, cap.capture_id);
+	assert_string_equal(ev.order_id, cr.order_id);
+	assert_int_equal(ev.amount_cents, 2250);
+	assert_string_equal(ev.currency, "EUR");
+	buf_reset(&q);
+	buf_printf(&q, "type=PAYMENT.CAPTURE.REFUNDED&order=%s", cr.order_id);
+	webhook(f, buf_str(&q), PAYPAL_OK, &ev);
+	assert_string_equal(ev.type, "PAYMENT.CAPTURE.REFUNDED");
+	assert_string_equal(ev.order_id, cr.order_id);
+	buf_reset(&q);
+	buf_printf(&q, "type=PAYMENT.CAPTURE.COMPLETED&order=%s&sig=bad",
+	    cr.order_id);
+	webhook(f, buf_str(&q), PAYPAL_REFUSED, &ev);
+	assert_string_equal(ev.id, "");
+	assert_clean(f->err, NULL);
+	buf_free(&q);
+	/* Not an event, a header missing, no webhook id: never verified. */
+	assert_int_equal(paypal_verify_webhook(&f->c, f->s, &h, "{\"id\":",
+	    &ev, f->err, sizeof(f->err)), PAYPAL_BAD_REPLY);
+	assert_int_equal(paypal_verify_webhook(&f->c, f->s, &h,
+	    "{\"id\":\"WH-1\",\"event_type\":\"X\"}", &ev, f->err,
+	    sizeof(f->err)), PAYPAL_BAD_REPLY);
+	h.cert_url = NULL;
+	assert_int_equal(paypal_verify_webhook(&f->c, f->s, &h,
+	    "{\"id\":\"WH-1\",\"event_type\":\"X\",\"resource\":{\"id\":\"C\"}}",
+	    &ev, f->err, sizeof(f->err)), PAYPAL_REFUSED);
+	h.cert_url = "https://api.sandbox.paypal.com/v1/notifications/certs/C";
+	f->c.paypal_webhook_id = (char *)"";
+	assert_int_equal(paypal_verify_webhook(&f->c, f->s, &h,
+	    "{\"id\":\"WH-1\",\"event_type\":\"X\",\"resource\":{\"id\":\"C\"}}",
+	    &ev, f->err, sizeof(f->err)), PAYPAL_INTERNAL);
+	f->c.paypal_webhook_id = (char *)"WRONGHOOK";
+	assert_int_equal(paypal_verify_webhook(&f->c, f->s, &h,
+	    "{\"id\":\"WH-1\",\"event_type\":\"X\",\"resource\":{\"id\":\"C\"}}",
+	    &ev, f->err, sizeof(f->err)), PAYPAL_REFUSED);
+	assert_int_equal(count(f, "verify"), 4);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_store_token, setup_store,
+		    teardown),
+		cmocka_unit_test(test_cents),
+		cmocka_unit_test_setup_teardown(test_token_cached, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_create_once, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_capture_completed, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_capture_refused, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_token_revoked, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_webhook, setup, teardown),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests_name("paypal", tests, NULL, NULL);
+}
