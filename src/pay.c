@@ -3,12 +3,19 @@
 #include <string.h>
 
 #include "pay.h"
+#include "paypal.h"
 
 /* Offline methods: nothing to start online; received by a clerk or the
  * bank statement import (rathaus camt). */
-static const struct pay_provider pay_providers[] = {
-	{ "transfer", 0, NULL, NULL, NULL, NULL },
-	{ "counter", 0, NULL, NULL, NULL, NULL },
+static const struct pay_provider pay_transfer = {
+	"transfer", 0, NULL, NULL, NULL, NULL
+}, pay_counter = {
+	"counter", 0, NULL, NULL, NULL, NULL
+};
+
+/* Every method there is; a new platform is one more line. */
+static const struct pay_provider *const pay_providers[] = {
+	&pay_paypal, &pay_transfer, &pay_counter,
 };
 
 const struct pay_provider *
@@ -18,8 +25,8 @@ pay_provider(const char *name)
 
 	for (i = 0; name != NULL &&
 	    i < sizeof(pay_providers) / sizeof(pay_providers[0]); i++)
-		if (strcmp(pay_providers[i].name, name) == 0)
-			return &pay_providers[i];
+		if (strcmp(pay_providers[i]->name, name) == 0)
+			return pay_providers[i];
 	return NULL;
 }
 
@@ -30,7 +37,8 @@ pay_offered(const struct app *a, const char *name)
 	const char *p = a->conf.pay_methods;
 	size_t	 n = strlen(name), len;
 
-	if (pay_provider(name) == NULL)
+	if (pay_provider(name) == NULL ||
+	    (strcmp(name, "paypal") == 0 && !paypal_enabled(&a->conf)))
 		return 0;
 	for (; p != NULL && *(p += strspn(p, " ,")) != '\0'; p += len) {
 		len = strcspn(p, " ,");

@@ -48,6 +48,8 @@ struct pay_provider {
 	enum pay_problem (*refund)(struct app *, const struct store_payment *);
 };
 
+extern const struct pay_provider pay_paypal;
+
 const struct pay_provider *pay_provider(const char *name);
 int	 pay_offered(const struct app *, const char *name);
 const char *pay_problem_code(enum pay_problem);

@@ -35,6 +35,7 @@
 #include "maildecode.h"
 #include "ref.h"
 #include "smtpd.h"
+#include "standin.h"
 
 #define SCRIPT		"/cgi-bin/rathaus.cgi"
 #define FORM		SCRIPT "/services/osterfeuer"
@@ -53,6 +54,8 @@ static struct {
 	char	 date_bad[11];		/* a week after Karsamstag */
 	struct smtpd smtpd;		/* the mail server of the instance */
 	int	 smtp_port;
+	struct standin paypal;		/* the stand-in for PayPal's API */
+	char	 paypal_api[64];
 	char	 spool[PATH_MAX + 8];	/* what it received */
 } T;
 
@@ -658,7 +661,7 @@ group_setup(void **state)
 	char	 port[16], *out;
 	char	*argv[] = { SRCDIR "/tools/instance", "start", T.dir, port, NULL };
 	char	 url[64];
-	int	 rc;
+	int	 rc, smtp;
 
 	(void)state;
 	pick_dates();
@@ -683,6 +686,18 @@ group_setup(void **state)
 	    smtpd_start(&T.smtpd, T.smtp_port, T.spool, 0) == 0) {
 		snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", T.smtp_port);
 		setenv("SMTP_URL", url, 1);
+	}
+	/* PayPal's stand-in: its timeout mode outlasts the portal's 2 s. */
+	if ((smtp = helper_free_port()) > 0 &&
+	    standin_start(&T.paypal, smtp, 4) == 0) {
+		snprintf(T.paypal_api, sizeof(T.paypal_api),
+		    "http://127.0.0.1:%d", smtp);
+		setenv("PAYPAL_API", T.paypal_api, 1);
+		setenv("PAYPAL_CLIENT_ID", STANDIN_CLIENT_ID, 1);
+		setenv("PAYPAL_SECRET", STANDIN_SECRET, 1);
+		setenv("PAYPAL_WEBHOOK_ID", STANDIN_WEBHOOK_ID, 1);
+		setenv("PAYPAL_TIMEOUT", "2", 1);
+		setenv("PAY_METHODS", "paypal transfer counter", 1);
 	}
 	rc = run(argv, &out);
 	print_message("%s", out);
@@ -709,6 +724,7 @@ group_teardown(void **state)
 		free(out);
 	}
 	smtpd_stop(&T.smtpd);
+	standin_stop(&T.paypal);
 	if (getenv("KEEP_INSTANCE") != NULL)
 		print_message("instance kept in %s\n", T.dir);
 	else if (T.dir[0] != '\0')
@@ -2122,7 +2138,11 @@ test_checkout_transfer(void **state)
 	assert_non_null(strstr(r.body, "<td class=\"num total\">22,50 \xe2\x82\xac"));
 	assert_non_null(strstr(r.body, "DE02 1203 0000 0000 2020 51"));
 	assert_non_null(strstr(r.body, "id=\"m-counter\""));
-	assert_null(strstr(r.body, "id=\"m-paypal\""));	/* not offered */
+	/* PayPal is offered when configured (the stand-in runs). */
+	if (T.paypal_api[0] != '\0')
+		assert_non_null(strstr(r.body, "id=\"m-paypal\""));
+	else
+		assert_null(strstr(r.body, "id=\"m-paypal\""));
 	assert_non_null(strstr(r.body, "<strong>offen</strong>"));
 
 	/* The GiroCode, as a banking app reads it. */
@@ -2236,6 +2256,160 @@ test_camt_import(void **state)
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM submission WHERE"
 	    " payment = 'paid' AND ref = '%s'", ref);
 	assert_int_equal(db_number(sql), 1);
+}
+
+/* Tell PayPal's stand-in to fail its next call of a kind. */
+static void
+paypal_fail(const char *mode, const char *on)
+{
+	char	 url[256];
+	struct resp r;
+
+	snprintf(url, sizeof(url), "%s/__control?fail=%s&on=%s", T.paypal_api,
+	    mode, on);
+	assert_int_equal(http("GET", url, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+}
+
+/*
+ * Through PayPal: the citizen goes to PayPal (303 to its approve link),
+ * approves, comes back (the provider's 302), the capture completes the
+ * payment of exactly the total and the status page says paid. Returns
+ * the order id.
+ */
+static void
+paypal_pay(const char *ref, const char *token, int expect_paid,
+    char *order, size_t olen)
+{
+	char	 path[512], loc[1024];
+	struct resp r;
+	const char *l, *t;
+
+	snprintf(path, sizeof(path), SCRIPT "/pay/%s?token=%s", ref, token);
+	assert_int_equal(http("POST", path, "method=paypal", 13, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(l = resp_header(&r, "Location"));
+	assert_int_equal(strncmp(l, T.paypal_api, strlen(T.paypal_api)), 0);
+	assert_non_null(t = strstr(l, "token="));
+	snprintf(order, olen, "%.*s", (int)strcspn(t + 6, "&"), t + 6);
+	/* PayPal's page: approved, back to the portal. */
+	assert_int_equal(http("GET", l, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 302);
+	snprintf(loc, sizeof(loc), "%s", resp_header(&r, "Location"));
+	assert_int_equal(http("GET", loc, NULL, 0, &r), 0);
+	if (expect_paid) {
+		assert_int_equal(r.status, 303);
+		assert_non_null(strstr(resp_header(&r, "Location"), "/status/"));
+	}
+}
+
+/* The payment state of a submission. */
+static void
+payment_is(const char *ref, const char *state)
+{
+	char	 sql[256], got[32];
+
+	snprintf(sql, sizeof(sql), "SELECT payment FROM submission WHERE"
+	    " ref = '%s'", ref);
+	assert_int_equal(db_query(sql, NULL, got, sizeof(got)), 0);
+	assert_string_equal(got, state);
+}
+
+/*
+ * A certificate with two copies is 22,50 EUR: PayPal approve, capture,
+ * paid on the status page. The notice that follows (twice, as PayPal may
+ * send it) changes nothing twice; a forged one is refused.
+ */
+static void
+test_paypal_paid(void **state)
+{
+	char	 ref[32], token[80], order[128], url[768], sql[256];
+	struct resp r;
+
+	(void)state;
+	if (T.paypal_api[0] == '\0')
+		skip();
+	order_certificate(2, ref, sizeof(ref), token, sizeof(token));
+	snprintf(url, sizeof(url), SCRIPT "/pay/%s?token=%s", ref, token);
+	assert_int_equal(http("GET", url, NULL, 0, &r), 0);
+	assert_non_null(strstr(r.body, "id=\"m-paypal\""));
+	paypal_pay(ref, token, 1, order, sizeof(order));
+	payment_is(ref, "paid");
+	snprintf(url, sizeof(url), SCRIPT "/status/%s?token=%s", ref, token);
+	assert_int_equal(http("GET", url, NULL, 0, &r), 0);
+	assert_non_null(strstr(r.body, "<strong>bezahlt</strong>"));
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM payment p JOIN"
+	    " submission s ON s.id = p.submission_id WHERE s.ref = '%s' AND"
+	    " p.state = 'completed' AND p.amount_cents = 2250", ref);
+	assert_int_equal(db_number(sql), 1);
+
+	/* The webhook, twice with the same event: recorded once. */
+	snprintf(url, sizeof(url), "%s/__webhook?url=%s" SCRIPT "/webhook/"
+	    "paypal&type=PAYMENT.CAPTURE.COMPLETED&order=%s&times=2"
+	    "&event=WH-TWICE", T.paypal_api, T.origin, order);
+	assert_int_equal(http("GET", url, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(db_number("SELECT count(*) FROM payment_event WHERE"
+	    " source = 'paypal-webhook' AND event_id = 'WH-TWICE'"), 1);
+	/* Forged: refused, nothing recorded. */
+	snprintf(url, sizeof(url), "%s/__webhook?url=%s" SCRIPT "/webhook/"
+	    "paypal&type=PAYMENT.CAPTURE.REFUNDED&order=%s&sig=bad"
+	    "&event=WH-FORGED", T.paypal_api, T.origin, order);
+	assert_int_equal(http("GET", url, NULL, 0, &r), 0);
+	assert_non_null(strstr(r.body, "400"));
+	assert_int_equal(db_number("SELECT count(*) FROM payment_event WHERE"
+	    " event_id = 'WH-FORGED'"), 0);
+	payment_is(ref, "paid");
+}
+
+/*
+ * Whatever PayPal does wrong (no token, no answer in time, a 500, broken
+ * JSON, a declined capture, another amount), the submission stays stored
+ * once, unpaid and payable; the citizen is told; a later try works.
+ */
+static void
+test_paypal_failures(void **state)
+{
+	static const struct { const char *mode, *on; long status; } start[] = {
+		{ "token_error", "token", 502 },
+		{ "timeout", "orders", 503 },
+		{ "server_error", "orders", 503 },
+		{ "malformed", "orders", 502 },
+	};
+	char	 ref[32], token[80], order[128], path[512];
+	struct resp r;
+	long	 before;
+	size_t	 i;
+
+	(void)state;
+	if (T.paypal_api[0] == '\0')
+		skip();
+	order_certificate(1, ref, sizeof(ref), token, sizeof(token));
+	before = count_submissions();
+	snprintf(path, sizeof(path), SCRIPT "/pay/%s?token=%s", ref, token);
+	for (i = 0; i < sizeof(start) / sizeof(start[0]); i++) {
+		/* A cached token would spare the token call. */
+		assert_int_equal(db_exec("DELETE FROM provider_token"), 0);
+		paypal_fail(start[i].mode, start[i].on);
+		assert_int_equal(http("POST", path, "method=paypal", 13, &r), 0);
+		if (r.status != start[i].status)
+			fail_msg("%s: %ld, not %ld", start[i].mode, r.status,
+			    start[i].status);
+		assert_non_null(strstr(r.body, "Ihr Antrag ist gespeichert"));
+		payment_is(ref, "awaiting");
+	}
+	/* Declined at the capture: told so, still payable. */
+	paypal_fail("declined", "capture");
+	paypal_pay(ref, token, 0, order, sizeof(order));
+	payment_is(ref, "awaiting");
+	/* Another amount captured: never taken as paid. */
+	paypal_fail("amount_mismatch", "capture");
+	paypal_pay(ref, token, 0, order, sizeof(order));
+	payment_is(ref, "awaiting");
+	/* Then it works, and nothing was stored twice. */
+	paypal_pay(ref, token, 1, order, sizeof(order));
+	payment_is(ref, "paid");
+	assert_int_equal(count_submissions(), before);
 }
 
 /* The route decides before the body is read: 404 and 405, not 400. */
@@ -2359,6 +2533,8 @@ main(void)
 		cmocka_unit_test_teardown(test_purge_what_is_due, free_tracked),
 		cmocka_unit_test_teardown(test_checkout_transfer, free_tracked),
 		cmocka_unit_test_teardown(test_camt_import, free_tracked),
+		cmocka_unit_test_teardown(test_paypal_paid, free_tracked),
+		cmocka_unit_test_teardown(test_paypal_failures, free_tracked),
 		cmocka_unit_test_teardown(test_unstorable_characters, free_tracked),
 		cmocka_unit_test_teardown(test_form_not_cached, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),

@@ -1,0 +1,234 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "form.h"
+#include "pay.h"
+#include "paypal.h"
+#include "text.h"
+#include "when.h"
+
+/*
+ * PayPal behind the payment interface: an order for the stored bill
+ * (Orders v2, the attempt's request id as PayPal-Request-Id, our
+ * reference as invoice id), the capture when the citizen comes back, and
+ * the webhook notices. Only a COMPLETED capture of exactly the stored
+ * total in EUR makes a submission paid.
+ */
+
+static enum pay_problem
+pay_paypal_problem(enum paypal_err e)
+{
+	switch (e) {
+	case PAYPAL_OK:		return PAY_OK;
+	case PAYPAL_UNAVAILABLE: return PAY_UNAVAILABLE;
+	case PAYPAL_REFUSED:	return PAY_DECLINED;
+	case PAYPAL_MISMATCH:	return PAY_MISMATCH;
+	default:		return PAY_FAILED;
+	}
+}
+
+/* The first words of a bill line (German comes first in definitions). */
+static const char *
+pay_paypal_label(xmlNodePtr line)
+{
+	xmlNodePtr c;
+
+	for (c = line->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && c->children != NULL &&
+		    c->children->content != NULL &&
+		    strcmp((const char *)c->name, "label") == 0)
+			return (const char *)c->children->content;
+	return "Gebühr";
+}
+
+/*
+ * The stored bill's lines as PayPal items; their sum is the total. A
+ * waived bill has a total of 0 and is never sent: nothing to pay.
+ */
+static size_t
+pay_paypal_items(xmlNodePtr bill, struct paypal_item *items, size_t max)
+{
+	xmlNodePtr l;
+	size_t	 n = 0;
+
+	for (l = bill != NULL ? bill->children : NULL; l != NULL && n < max;
+	    l = l->next) {
+		if (l->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)l->name, "line") != 0 ||
+		    form_attr(l, "qty") == NULL || form_attr(l, "unit") == NULL ||
+		    text_to_long(form_attr(l, "qty"), 1, 1000000,
+		    &items[n].quantity) == -1 ||
+		    text_to_long(form_attr(l, "unit"), 0, FORM_CENTS_MAX,
+		    &items[n].unit_cents) == -1)
+			continue;
+		items[n].name = pay_paypal_label(l);
+		n++;
+	}
+	return n;
+}
+
+/* Where PayPal sends the citizen back: approved, or cancelled. */
+static int
+pay_paypal_back(struct app *a, const struct pay_order *o, int cancel,
+    struct buf *url)
+{
+	return buf_printf(url, "%s%s/paid/%s?access=%s&method=paypal%s",
+	    a->conf.base_url, a->conf.script, o->ref, o->token,
+	    cancel ? "&cancel=1" : "");
+}
+
+static enum pay_problem
+pay_paypal_start(struct app *a, const struct pay_order *o, char **redirect)
+{
+	struct paypal_item items[PAYPAL_ITEMS_MAX];
+	struct paypal_order po;
+	struct paypal_created created;
+	struct buf ok, cancel;
+	char	 err[256], now[21];
+	enum paypal_err e;
+
+	memset(&po, 0, sizeof(po));
+	po.items = items;
+	po.nitems = pay_paypal_items(o->bill, items, PAYPAL_ITEMS_MAX);
+	po.request_id = o->attempt->request_id;
+	po.invoice_id = o->ref;
+	po.amount_cents = o->amount_cents;
+	po.currency = "EUR";
+	po.brand_name = "Rathaus";
+	buf_init(&ok, 1024);
+	buf_init(&cancel, 1024);
+	if (pay_paypal_back(a, o, 0, &ok) != 0 ||
+	    pay_paypal_back(a, o, 1, &cancel) != 0) {
+		buf_free(&ok);
+		buf_free(&cancel);
+		return PAY_FAILED;
+	}
+	po.return_url = buf_str(&ok);
+	po.cancel_url = buf_str(&cancel);
+	e = paypal_create(&a->conf, a->store, &po, &created, err, sizeof(err));
+	buf_free(&ok);
+	buf_free(&cancel);
+	if (e != PAYPAL_OK) {
+		fprintf(stderr, "rathaus: PayPal order for %s: %s\n", o->ref,
+		    err);
+		return pay_paypal_problem(e);
+	}
+	if (when_now_iso(now) == -1 || store_payment_set_ref(a->store,
+	    o->attempt->id, created.order_id, now) != STORE_OK ||
+	    (*redirect = strdup(created.approve_url)) == NULL)
+		return PAY_FAILED;
+	return PAY_OK;
+}
+
+/*
+ * Back from PayPal with ?token=<order id>: cancelled, or capture it. The
+ * capture's request id is the attempt's, so a repeated return (reload,
+ * a second tab) captures once.
+ */
+static enum pay_problem
+pay_paypal_finish(struct app *a, const struct pay_order *o,
+    const struct req_params *q)
+{
+	const char *order = req_param(q, "token");
+	struct store_payment p;
+	struct paypal_capture cap;
+	struct buf rid;
+	char	 err[256], now[21];
+	enum paypal_err e;
+	int	 dup = 0;
+
+	if (order == NULL || when_now_iso(now) == -1 ||
+	    store_payment_find(a->store, "paypal", order, &p) != STORE_OK ||
+	    strcmp(p.ref, o->ref) != 0)
+		return PAY_FAILED;
+	if (req_param(q, "cancel") != NULL) {
+		(void)store_payment_update(a->store, p.id, "cancelled",
+		    "paypal-return", NULL, NULL, now, &dup);
+		return PAY_CANCELLED;
+	}
+	buf_init(&rid, 256);
+	if (buf_printf(&rid, "%s-capture", p.request_id) != 0) {
+		buf_free(&rid);
+		return PAY_FAILED;
+	}
+	e = paypal_capture(&a->conf, a->store, order, buf_str(&rid), &cap, err,
+	    sizeof(err));
+	buf_free(&rid);
+	if (e == PAYPAL_OK)
+		e = paypal_capture_check(&cap, o->amount_cents, "EUR");
+	if (e != PAYPAL_OK) {
+		fprintf(stderr, "rathaus: PayPal capture for %s: %s\n", o->ref,
+		    e == PAYPAL_MISMATCH ? "amount or currency differ" : err);
+		/* Said no, or took another amount: this attempt is over. A
+		 * provider that did not answer leaves it open to retry. */
+		if (e == PAYPAL_REFUSED || e == PAYPAL_MISMATCH)
+			(void)store_payment_update(a->store, p.id, "failed",
+			    "paypal-return", cap.capture_id[0] ?
+			    cap.capture_id : NULL, NULL, now, &dup);
+		return pay_paypal_problem(e);
+	}
+	return store_payment_update(a->store, p.id, "completed",
+	    "paypal", cap.capture_id, NULL, now, &dup) == STORE_OK ? PAY_OK :
+	    PAY_FAILED;
+}
+
+/*
+ * A webhook notice: verified by PayPal's own check, then applied once
+ * (the event id); a capture completes a payment only with the stored
+ * total. 0 taken (also when it concerns nothing of ours), -1 refused.
+ */
+static int
+pay_paypal_notify(struct app *a)
+{
+	struct paypal_webhook wh;
+	struct paypal_event ev;
+	struct store_payment p;
+	char	 err[256], now[21], state[16];
+	const char *to = NULL;
+	long	 fee = 0;
+	int	 dup = 0;
+
+	memset(&wh, 0, sizeof(wh));
+	wh.transmission_id = a->req.headers[REQ_PAYPAL_TRANSMISSION_ID];
+	wh.transmission_time = a->req.headers[REQ_PAYPAL_TRANSMISSION_TIME];
+	wh.transmission_sig = a->req.headers[REQ_PAYPAL_TRANSMISSION_SIG];
+	wh.cert_url = a->req.headers[REQ_PAYPAL_CERT_URL];
+	wh.auth_algo = a->req.headers[REQ_PAYPAL_AUTH_ALGO];
+	if (app_store(a) != 0 || when_now_iso(now) == -1)
+		return -1;
+	if (paypal_verify_webhook(&a->conf, a->store, &wh, a->req.json, &ev,
+	    err, sizeof(err)) != PAYPAL_OK) {
+		fprintf(stderr, "rathaus: PayPal notice refused: %s\n", err);
+		return -1;
+	}
+	if (strcmp(ev.type, "PAYMENT.CAPTURE.COMPLETED") == 0)
+		to = "completed";
+	else if (strcmp(ev.type, "PAYMENT.CAPTURE.DENIED") == 0)
+		to = "failed";
+	else if (strcmp(ev.type, "PAYMENT.CAPTURE.REFUNDED") == 0)
+		to = "refunded";
+	if (to == NULL || ev.order_id[0] == '\0' ||
+	    store_payment_find(a->store, "paypal", ev.order_id, &p) !=
+	    STORE_OK)
+		return 0;	/* nothing of ours to change */
+	if (strcmp(to, "completed") == 0 &&
+	    (store_payment_state(a->store, p.ref, state, sizeof(state),
+	    &fee) != STORE_OK || ev.amount_cents != fee ||
+	    strcmp(ev.currency, "EUR") != 0)) {
+		fprintf(stderr, "rathaus: PayPal notice for %s: amount or"
+		    " currency differ, not taken as paid\n", p.ref);
+		return 0;
+	}
+	return store_payment_update(a->store, p.id, to, "paypal-webhook",
+	    ev.id, NULL, now, &dup) == STORE_OK ? 0 : -1;
+}
+
+const struct pay_provider pay_paypal = {
+	"paypal", 1, pay_paypal_start, pay_paypal_finish, pay_paypal_notify,
+	NULL
+};
