@@ -79,6 +79,8 @@
     </xsl:if>
 
     <p class="back">
+      <a href="{$script}/receipt/{$sub/@ref}?token={$sub/@token}{$amp}"><xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.to_receipt'"/></xsl:call-template></a>
+      <xsl:text> · </xsl:text>
       <a href="{$script}/status/{$sub/@ref}?token={$sub/@token}{$amp}"><xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.to_status'"/></xsl:call-template></a>
     </p>
     <xsl:apply-templates select="$S/clerk" mode="contact"/>

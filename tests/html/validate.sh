@@ -27,6 +27,10 @@ cat >"$tmp/rathaus.conf" <<CONF
 data_dir = $tmp/data
 share_dir = $tmp/share
 base_url = http://127.0.0.1:9
+pay_methods = transfer counter
+bank_iban = DE02120300000000202051
+bank_bic = BYLADEM1001
+bank_recipient = Stadt Wiesmoor
 CONF
 "$build/tools/rathaus" init --conf "$tmp/rathaus.conf" >/dev/null || exit 99
 RATHAUS_CONF=$tmp/rathaus.conf
@@ -88,6 +92,16 @@ token=${loc#*token=}
 page receipt GET "/receipt/$ref" "token=$token"
 page status GET "/status/$ref" "token=$token"
 page status-en GET "/status/$ref" "token=$token&lang=en"
+
+# A paid service: the checkout with the GiroCode.
+page paid-order POST /services/meldebescheinigung "" "name=Erika+Beispiel&born=1960-02-29&street=Hauptstr.+1&postcode=26639&id_number=L01X00T47&kind=einfach&purpose=privat&delivery=post&_confirm=1"
+loc=$(sed -n 's/^Location: \(.*\)\r$/\1/p' "$tmp/pages/paid-order.head")
+rm -f "$tmp/pages/paid-order.head" "$tmp/pages/paid-order.html"
+pref=${loc#*/pay/}
+pref=${pref%%\?*}
+ptoken=${loc#*token=}
+page pay GET "/pay/$pref" "token=$ptoken"
+page pay-en GET "/pay/$pref" "token=$ptoken&lang=en"
 
 # The back office, as web-server users of data/clerks.xml.
 program=$build/cgi-bin/staff.cgi
