@@ -2398,6 +2398,24 @@ test_paypal_failures(void **state)
 		assert_non_null(strstr(r.body, "Ihr Antrag ist gespeichert"));
 		payment_is(ref, "awaiting");
 	}
+	/* Turned back at PayPal: told so, still payable. */
+	{
+		char	 back[768];
+		const char *l, *t;
+
+		assert_int_equal(http("POST", path, "method=paypal", 13, &r), 0);
+		assert_int_equal(r.status, 303);
+		assert_non_null(l = resp_header(&r, "Location"));
+		assert_non_null(t = strstr(l, "token="));
+		snprintf(back, sizeof(back), SCRIPT "/paid/%s?access=%s"
+		    "&method=paypal&cancel=1&token=%.*s", ref, token,
+		    (int)strcspn(t + 6, "&"), t + 6);
+		assert_int_equal(http("GET", back, NULL, 0, &r), 0);
+		assert_int_equal(r.status, 200);
+		assert_non_null(strstr(r.body, "abgebrochen"));
+		assert_non_null(strstr(r.body, "id=\"m-transfer\""));
+		payment_is(ref, "awaiting");
+	}
 	/* Declined at the capture: told so, still payable. */
 	paypal_fail("declined", "capture");
 	paypal_pay(ref, token, 0, order, sizeof(order));
