@@ -10,6 +10,7 @@
 #include <curl/curl.h>
 
 #include "buf.h"
+#include "net.h"
 #include "conf.h"
 #include "mail.h"
 #include "ref.h"
@@ -368,18 +369,19 @@ mail_send(const struct conf *c, const char *to, const char *msg, size_t len,
 	buf_init(&rcpt_to, 512);
 	buf_printf(&from, "<%s>", c->mail_from);
 	buf_printf(&rcpt_to, "<%s>", to);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (net_curl() == NULL ||
+	    net_curl()->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		buf_free(&from);
 		buf_free(&rcpt_to);
-		snprintf(err, errlen, "curl_global_init failed");
+		snprintf(err, errlen, "cannot load or start libcurl");
 		return -1;
 	}
 	if (!from.failed && !rcpt_to.failed &&
-	    (rcpt = curl_slist_append(NULL, buf_str(&rcpt_to))) != NULL &&
-	    (h = curl_easy_init()) != NULL)
+	    (rcpt = net_curl()->slist_append(NULL, buf_str(&rcpt_to))) != NULL &&
+	    (h = net_curl()->easy_init()) != NULL)
 		e = CURLE_OK;
 #define MAIL_OPT(o, v) \
-	do { if (e == CURLE_OK) e = curl_easy_setopt(h, o, v); } while (0)
+	do { if (e == CURLE_OK) e = net_curl()->easy_setopt(h, o, v); } while (0)
 	MAIL_OPT(CURLOPT_ERRORBUFFER, cerr);
 	MAIL_OPT(CURLOPT_URL, c->smtp_url);
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -406,18 +408,18 @@ mail_send(const struct conf *c, const char *to, const char *msg, size_t len,
 	MAIL_OPT(CURLOPT_READDATA, &r);
 #undef MAIL_OPT
 	if (e == CURLE_OK)
-		e = curl_easy_perform(h);
+		e = net_curl()->easy_perform(h);
 	if (e != CURLE_OK) {
 		if (h != NULL &&
-		    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) !=
+		    net_curl()->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) !=
 		    CURLE_OK)
 			code = 0;
 		snprintf(err, errlen, "%s (SMTP %ld)", *cerr != '\0' ? cerr :
-		    curl_easy_strerror(e), code);
+		    net_curl()->easy_strerror(e), code);
 	}
-	curl_easy_cleanup(h);
-	curl_slist_free_all(rcpt);
-	curl_global_cleanup();
+	net_curl()->easy_cleanup(h);
+	net_curl()->slist_free_all(rcpt);
+	net_curl()->global_cleanup();
 	buf_free(&from);
 	buf_free(&rcpt_to);
 	return e == CURLE_OK ? 0 : -1;

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "net.h"
 #include "conf.h"
 #include "paypal.h"
 #include "store.h"
@@ -191,7 +192,7 @@ paypal_header(struct curl_slist **h, const char *name, const char *value)
 
 	buf_init(&line, PAYPAL_TOKEN_MAX + 64);
 	buf_printf(&line, "%s: %s", name, value);
-	n = line.failed ? NULL : curl_slist_append(*h, buf_str(&line));
+	n = line.failed ? NULL : net_curl()->slist_append(*h, buf_str(&line));
 	if (line.data != NULL)
 		explicit_bzero(line.data, line.len);
 	buf_free(&line);
@@ -226,11 +227,12 @@ paypal_http(const struct conf *c, const struct paypal_req *r, long *status,
 	buf_printf(&url, "%s%s", c->paypal_api, r->path);
 	if (r->bearer != NULL)
 		buf_printf(&bearer, "Bearer %s", r->bearer);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (net_curl() == NULL ||
+	    net_curl()->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		buf_free(&url);
 		buf_free(&bearer);
 		return paypal_fail(err, errlen, PAYPAL_INTERNAL,
-		    "curl_global_init failed");
+		    "cannot load or start libcurl");
 	}
 	if (!url.failed && !bearer.failed &&
 	    paypal_header(&hdr, "Content-Type", r->ctype) == 0 &&
@@ -240,12 +242,12 @@ paypal_http(const struct conf *c, const struct paypal_req *r, long *status,
 	    paypal_header(&hdr, "Authorization", buf_str(&bearer)) == 0) &&
 	    (r->request_id == NULL ||
 	    paypal_header(&hdr, "PayPal-Request-Id", r->request_id) == 0) &&
-	    (h = curl_easy_init()) != NULL)
+	    (h = net_curl()->easy_init()) != NULL)
 		e = CURLE_OK;
 	if (bearer.data != NULL)
 		explicit_bzero(bearer.data, bearer.len);
 #define PAYPAL_OPT(o, v) \
-	do { if (e == CURLE_OK) e = curl_easy_setopt(h, o, v); } while (0)
+	do { if (e == CURLE_OK) e = net_curl()->easy_setopt(h, o, v); } while (0)
 	PAYPAL_OPT(CURLOPT_ERRORBUFFER, cerr);
 	PAYPAL_OPT(CURLOPT_URL, buf_str(&url));
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -273,17 +275,17 @@ paypal_http(const struct conf *c, const struct paypal_req *r, long *status,
 	PAYPAL_OPT(CURLOPT_WRITEDATA, reply);
 #undef PAYPAL_OPT
 	if (e == CURLE_OK)
-		e = curl_easy_perform(h);
+		e = net_curl()->easy_perform(h);
 	if (e == CURLE_OK &&
-	    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status) != CURLE_OK)
+	    net_curl()->easy_getinfo(h, CURLINFO_RESPONSE_CODE, status) != CURLE_OK)
 		e = CURLE_BAD_FUNCTION_ARGUMENT;
 	if (e != CURLE_OK)
 		paypal_fail(err, errlen, e == CURLE_OUT_OF_MEMORY ?
 		    PAYPAL_INTERNAL : PAYPAL_UNAVAILABLE, "PayPal %s: %s",
-		    r->path, *cerr != '\0' ? cerr : curl_easy_strerror(e));
-	curl_easy_cleanup(h);
-	curl_slist_free_all(hdr);
-	curl_global_cleanup();
+		    r->path, *cerr != '\0' ? cerr : net_curl()->easy_strerror(e));
+	net_curl()->easy_cleanup(h);
+	net_curl()->slist_free_all(hdr);
+	net_curl()->global_cleanup();
 	buf_free(&url);
 	buf_free(&bearer);
 	if (e == CURLE_OK)
