@@ -135,6 +135,33 @@ page_pay_bill(struct app *a)
 	return NULL;
 }
 
+/* What is to be paid, from the submission the page has loaded. */
+static void
+page_pay_order(struct app *a, const struct store_submission *s,
+    const char *token, struct pay_order *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->ref = s->ref;
+	o->token = token;
+	o->amount_cents = s->fee_cents;
+	o->bill = page_pay_bill(a);
+}
+
+/* The checkout again, saying what went wrong; `status` is its code. */
+static int
+page_pay_again(struct app *a, const char *token, struct store_submission *s,
+    enum pay_problem problem, int status)
+{
+	char	 state[16];
+	int	 rc;
+
+	store_submission_free(s);
+	rc = page_pay_doc(a, token, s, state, problem);
+	store_submission_free(s);
+	a->status = status;
+	return rc == 0 ? 0 : -1;
+}
+
 static int
 page_pay_redirect(struct app *a, const char *path, const char *ref,
     const char *token, const char *suffix)
@@ -189,11 +216,7 @@ page_pay(struct app *a)
 		store_submission_free(&s);
 		return rc;
 	}
-	memset(&order, 0, sizeof(order));
-	order.ref = s.ref;
-	order.token = token;
-	order.amount_cents = s.fee_cents;
-	order.bill = page_pay_bill(a);
+	page_pay_order(a, &s, token, &order);
 	order.attempt = &attempt;
 	if (ref_token(request_id) == -1 || when_now_iso(now) == -1 ||
 	    store_payment_start(a->store, s.ref, method, s.fee_cents,
@@ -209,11 +232,8 @@ page_pay(struct app *a)
 	}
 	free(redirect);
 	/* Shown again with what went wrong; stored, and payable later. */
-	store_submission_free(&s);
-	rc = page_pay_doc(a, token, &s, state, problem);
-	store_submission_free(&s);
-	a->status = problem == PAY_UNAVAILABLE ? 503 : 502;
-	return rc == 0 ? 0 : -1;
+	return page_pay_again(a, token, &s, problem,
+	    problem == PAY_UNAVAILABLE ? 503 : 502);
 }
 
 /*
@@ -242,11 +262,7 @@ page_pay_return(struct app *a)
 		store_submission_free(&s);
 		return app_error(a, 404, "not_found");
 	}
-	memset(&order, 0, sizeof(order));
-	order.ref = s.ref;
-	order.token = token;
-	order.amount_cents = s.fee_cents;
-	order.bill = page_pay_bill(a);
+	page_pay_order(a, &s, token, &order);
 	problem = strcmp(state, "paid") == 0 ? PAY_OK :
 	    prov->finish(a, &order, &a->req.query);
 	if (problem == PAY_OK) {
@@ -254,11 +270,8 @@ page_pay_return(struct app *a)
 		store_submission_free(&s);
 		return rc;
 	}
-	store_submission_free(&s);
-	rc = page_pay_doc(a, token, &s, state, problem);
-	store_submission_free(&s);
-	a->status = problem == PAY_UNAVAILABLE ? 503 : 200;
-	return rc == 0 ? 0 : -1;
+	return page_pay_again(a, token, &s, problem,
+	    problem == PAY_UNAVAILABLE ? 503 : 200);
 }
 
 /* POST /webhook/<provider>: a provider's notice, checked by the provider. */
