@@ -335,6 +335,7 @@ app_respond(struct app *a, const char *allow, FILE *out)
 		.lang = a->lang,
 		.allow = a->status != 405 ? NULL : a->allow ? a->allow : allow,
 		.set_cookie = a->set_cookie,
+		.form_action = a->form_action,
 	};
 	char	 code[8];
 
@@ -358,6 +359,7 @@ app_free(struct app *a)
 	store_close(a->store);
 	free(a->location);
 	free(a->set_cookie);
+	free(a->form_action);
 	staff_free(&a->staff);
 	req_free(&a->req);
 	conf_free(&a->conf);

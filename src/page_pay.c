@@ -19,24 +19,42 @@ static int
 page_pay_methods(struct app *a, xmlNodePtr parent)
 {
 	static const char *const names[] = { "paypal", "transfer", "counter" };
+	const struct pay_provider *prov;
+	struct buf origins;
 	xmlNodePtr list;
 	const char *p = a->conf.pay_methods;
 	size_t	 len, i;
+	int	 rc = 0;
 
 	if ((list = app_child(parent, "methods", NULL)) == NULL)
 		return -1;
+	buf_init(&origins, 256);
 	for (; p != NULL && *(p += strspn(p, " ,")) != '\0'; p += len) {
 		len = strcspn(p, " ,");
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (strlen(names[i]) == len &&
-			    strncmp(p, names[i], len) == 0 &&
-			    pay_offered(a, names[i]) &&
-			    app_elem(list, "method", NULL, "name", names[i],
-			    "online", pay_provider(names[i])->online ? "1" : "",
-			    NULL) == NULL)
-				return -1;
+		for (i = 0; rc == 0 && i < sizeof(names) / sizeof(names[0]);
+		    i++) {
+			if (strlen(names[i]) != len ||
+			    strncmp(p, names[i], len) != 0 ||
+			    !pay_offered(a, names[i]))
+				continue;
+			prov = pay_provider(names[i]);
+			if (app_elem(list, "method", NULL, "name", names[i],
+			    "online", prov->online ? "1" : "", NULL) == NULL ||
+			    (prov->checkout_origin != NULL &&
+			    ((*buf_str(&origins) != '\0' &&
+			    buf_printf(&origins, " ") != 0) ||
+			    prov->checkout_origin(&a->conf, &origins) != 0)))
+				rc = -1;
+		}
 	}
-	return 0;
+	/* The form may lead to the providers' pages (their 303). */
+	if (rc == 0 && *buf_str(&origins) != '\0') {
+		free(a->form_action);
+		if ((a->form_action = buf_steal(&origins)) == NULL)
+			rc = -1;
+	}
+	buf_free(&origins);
+	return rc;
 }
 
 /*

@@ -8,9 +8,9 @@
 /* Offline methods: nothing to start online; received by a clerk or the
  * bank statement import (rathaus camt). */
 static const struct pay_provider pay_transfer = {
-	"transfer", 0, NULL, NULL, NULL, NULL
+	"transfer", 0, NULL, NULL, NULL, NULL, NULL
 }, pay_counter = {
-	"counter", 0, NULL, NULL, NULL, NULL
+	"counter", 0, NULL, NULL, NULL, NULL, NULL
 };
 
 /* Every method there is; a new platform is one more line. */

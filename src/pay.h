@@ -46,6 +46,9 @@ struct pay_provider {
 	int		 (*notify)(struct app *);
 	/* Give a completed payment back. */
 	enum pay_problem (*refund)(struct app *, const struct store_payment *);
+	/* The origin of the provider's pages, where the checkout form leads
+	 * (the page's CSP form-action must name it); NULL for none. */
+	int		 (*checkout_origin)(const struct conf *, struct buf *);
 };
 
 extern const struct pay_provider pay_paypal;

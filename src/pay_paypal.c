@@ -82,6 +82,25 @@ pay_paypal_back(struct app *a, const struct pay_order *o, int cancel,
 	    cancel ? "&cancel=1" : "");
 }
 
+/*
+ * The citizen is only ever sent to PayPal's own pages: the origin the
+ * checkout's CSP allows, so the browser would refuse any other anyway.
+ */
+static int
+pay_paypal_ours(struct app *a, const char *url)
+{
+	struct buf origin;
+	size_t	 n;
+	int	 ok;
+
+	buf_init(&origin, 256);
+	ok = paypal_checkout_origin(&a->conf, &origin) == 0 &&
+	    (n = strlen(buf_str(&origin))) > 0 &&
+	    strncmp(url, buf_str(&origin), n) == 0 && url[n] == '/';
+	buf_free(&origin);
+	return ok;
+}
+
 static enum pay_problem
 pay_paypal_start(struct app *a, const struct pay_order *o, char **redirect)
 {
@@ -91,6 +110,7 @@ pay_paypal_start(struct app *a, const struct pay_order *o, char **redirect)
 	struct buf ok, cancel;
 	char	 err[256], now[21];
 	enum paypal_err e;
+	int	 dup = 0;
 
 	memset(&po, 0, sizeof(po));
 	po.items = items;
@@ -113,12 +133,26 @@ pay_paypal_start(struct app *a, const struct pay_order *o, char **redirect)
 	e = paypal_create(&a->conf, a->store, &po, &created, err, sizeof(err));
 	buf_free(&ok);
 	buf_free(&cancel);
+	if (e == PAYPAL_OK && !pay_paypal_ours(a, created.approve_url)) {
+		e = PAYPAL_INTERNAL;
+		snprintf(err, sizeof(err), "approve link outside PayPal's"
+		    " pages");
+	}
+	if (when_now_iso(now) == -1)
+		return PAY_FAILED;
 	if (e != PAYPAL_OK) {
 		fprintf(stderr, "rathaus: PayPal order for %s: %s\n", o->ref,
 		    err);
+		/* Refused, or ours: this attempt is over, the next try starts
+		 * anew. A provider that did not answer or answered garbage may
+		 * have made the order: the attempt (its request id) stays open
+		 * so that the retry gets that order, not a second one. */
+		if (e == PAYPAL_REFUSED || e == PAYPAL_INTERNAL)
+			(void)store_payment_update(a->store, o->attempt->id,
+			    "failed", "paypal", NULL, NULL, now, &dup);
 		return pay_paypal_problem(e);
 	}
-	if (when_now_iso(now) == -1 || store_payment_set_ref(a->store,
+	if (store_payment_set_ref(a->store,
 	    o->attempt->id, created.order_id, now) != STORE_OK ||
 	    (*redirect = strdup(created.approve_url)) == NULL)
 		return PAY_FAILED;
@@ -230,5 +264,5 @@ pay_paypal_notify(struct app *a)
 
 const struct pay_provider pay_paypal = {
 	"paypal", 1, pay_paypal_start, pay_paypal_finish, pay_paypal_notify,
-	NULL
+	NULL, paypal_checkout_origin
 };

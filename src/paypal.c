@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -53,6 +54,44 @@ int
 paypal_enabled(const struct conf *c)
 {
 	return c->paypal_api != NULL && *c->paypal_api != '\0';
+}
+
+/*
+ * Where PayPal's own pages live, to which the checkout form leads (the
+ * page's Content-Security-Policy must allow it): www.paypal.com for the
+ * live API, www.sandbox.paypal.com for the sandbox, and for anything else
+ * (a stand-in on the loopback) the API's own origin.
+ */
+int
+paypal_checkout_origin(const struct conf *c, struct buf *out)
+{
+	static const struct { const char *api, *site; } known[] = {
+		{ "https://api-m.paypal.com", "https://www.paypal.com" },
+		{ "https://api.paypal.com", "https://www.paypal.com" },
+		{ "https://api-m.sandbox.paypal.com",
+		  "https://www.sandbox.paypal.com" },
+		{ "https://api.sandbox.paypal.com",
+		  "https://www.sandbox.paypal.com" },
+	};
+	const char *api = c->paypal_api, *host;
+	size_t	 i, n;
+
+	if (!paypal_enabled(c))
+		return -1;
+	host = strstr(api, "://");
+	if (host == NULL)
+		return -1;
+	host += 3;
+	n = (size_t)(host - api) + strcspn(host, "/");
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strlen(known[i].api) == n &&
+		    strncasecmp(known[i].api, api, n) == 0)
+			return buf_printf(out, "%s", known[i].site);
+	/* It goes into a header: host characters only. */
+	if (strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789.-:[]") < n - (size_t)(host - api))
+		return -1;
+	return buf_printf(out, "%.*s", (int)n, api);
 }
 
 /* An amount as PayPal writes it: "22.50", from integer cents. */

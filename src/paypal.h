@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <time.h>
 
+struct buf;
 struct conf;
 struct store;
 
@@ -79,6 +80,7 @@ struct paypal_event {
 };
 
 int	 paypal_enabled(const struct conf *);
+int	 paypal_checkout_origin(const struct conf *, struct buf *);
 enum paypal_err paypal_token(const struct conf *, struct store *, time_t now,
 	    char *token, size_t size, char *err, size_t errlen);
 enum paypal_err paypal_create(const struct conf *, struct store *,

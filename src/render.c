@@ -17,11 +17,13 @@
 
 /*
  * Every page gets the same strict policy: nothing but our own stylesheet
- * and inline SVG, no scripts at all, forms only to ourselves.
+ * and inline SVG, no scripts at all, forms only to ourselves (and, on the
+ * checkout, to the payment provider's pages our 303 leads to: browsers
+ * hold a form's redirects to form-action too).
  */
 #define RENDER_CSP	"default-src 'none'; style-src 'self'; " \
-	"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; " \
-	"base-uri 'none'"
+	"img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; " \
+	"form-action 'self'"
 
 static xsltDocLoaderFunc render_default_loader;
 
@@ -93,16 +95,19 @@ render_status_text(int status)
 }
 
 static void
-render_headers(FILE *out, int status, const char *ctype, int private_page)
+render_headers(FILE *out, int status, const char *ctype, int private_page,
+    const char *form_action)
 {
 	fprintf(out, "Status: %d %s\r\n", status, render_status_text(status));
 	if (ctype != NULL)
 		fprintf(out, "Content-Type: %s\r\n", ctype);
-	fprintf(out, "Content-Security-Policy: %s\r\n"
+	fprintf(out, "Content-Security-Policy: %s%s%s\r\n"
 	    "X-Content-Type-Options: nosniff\r\n"
 	    "X-Frame-Options: DENY\r\n"
 	    /* Status URLs carry the token: never hand them on as Referer. */
-	    "Referrer-Policy: no-referrer\r\n", RENDER_CSP);
+	    "Referrer-Policy: no-referrer\r\n", RENDER_CSP,
+	    form_action != NULL ? " " : "",
+	    form_action != NULL ? form_action : "");
 	if (private_page)
 		fputs("Cache-Control: no-store\r\n", out);
 }
@@ -111,7 +116,7 @@ render_headers(FILE *out, int status, const char *ctype, int private_page)
 void
 render_plain_error(int status, FILE *out)
 {
-	render_headers(out, status, "text/plain; charset=utf-8", 1);
+	render_headers(out, status, "text/plain; charset=utf-8", 1, NULL);
 	fprintf(out, "\r\n%d %s\n", status, render_status_text(status));
 }
 
@@ -126,7 +131,7 @@ render_download(const struct render_file *f, FILE *out)
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p;
 
-	render_headers(out, 200, f->ctype, 1);
+	render_headers(out, 200, f->ctype, 1, NULL);
 	fputs("Content-Disposition: attachment; filename=\"", out);
 	for (p = (const unsigned char *)f->filename; *p != '\0'; p++)
 		fputc(*p < 0x80 && *p >= 0x20 && *p != '"' && *p != '\\' ?
@@ -147,14 +152,14 @@ render_download(const struct render_file *f, FILE *out)
 void
 render_plain(int status, const char *text, FILE *out)
 {
-	render_headers(out, status, "text/plain; charset=utf-8", 1);
+	render_headers(out, status, "text/plain; charset=utf-8", 1, NULL);
 	fprintf(out, "Content-Length: %zu\r\n\r\n%s", strlen(text), text);
 }
 
 void
 render_redirect(const char *location, FILE *out)
 {
-	render_headers(out, 303, NULL, 1);
+	render_headers(out, 303, NULL, 1, NULL);
 	fprintf(out, "Location: %s\r\n\r\n", location);
 }
 
@@ -224,7 +229,7 @@ render(const struct render_page *p, FILE *out)
 		return -1;
 	}
 	render_headers(out, p->status, "text/html; charset=utf-8",
-	    p->private_page);
+	    p->private_page, p->form_action);
 	if (p->lang != NULL)
 		fprintf(out, "Content-Language: %s\r\n", p->lang);
 	if (p->allow != NULL)

@@ -2124,7 +2124,7 @@ test_checkout_transfer(void **state)
 	struct as clerk = { "musterfrau", NULL, NULL };
 	char	 ref[32], token[80], path[512], body[256], cookie[64];
 	char	 tok[REF_TOKEN_LEN + 1], *code, *line, *save = NULL;
-	char	 grouped[64];
+	char	 grouped[64], want_csp[128], *csp;
 	const char *want[] = { "BCD", "002", "1", "SCT", "BYLADEM1001",
 	    "Stadt Wiesmoor", "DE02120300000000202051", "EUR22.50", "", NULL };
 	struct resp r;
@@ -2138,11 +2138,20 @@ test_checkout_transfer(void **state)
 	assert_non_null(strstr(r.body, "<td class=\"num total\">22,50 \xe2\x82\xac"));
 	assert_non_null(strstr(r.body, "DE02 1203 0000 0000 2020 51"));
 	assert_non_null(strstr(r.body, "id=\"m-counter\""));
-	/* PayPal is offered when configured (the stand-in runs). */
-	if (T.paypal_api[0] != '\0')
+	/* PayPal is offered when configured (the stand-in runs); its
+	 * pages, where the form's 303 leads, are the one origin besides
+	 * ours the checkout's forms may go to. */
+	csp = resp_header(&r, "Content-Security-Policy");
+	assert_non_null(csp);
+	if (T.paypal_api[0] != '\0') {
 		assert_non_null(strstr(r.body, "id=\"m-paypal\""));
-	else
+		snprintf(want_csp, sizeof(want_csp), "form-action 'self' %s",
+		    T.paypal_api);
+		assert_non_null(strstr(csp, want_csp));
+	} else {
 		assert_null(strstr(r.body, "id=\"m-paypal\""));
+		assert_non_null(strstr(csp, "form-action 'self'"));
+	}
 	assert_non_null(strstr(r.body, "<strong>offen</strong>"));
 
 	/* The GiroCode, as a banking app reads it. */
@@ -2375,6 +2384,8 @@ test_paypal_failures(void **state)
 		{ "timeout", "orders", 503 },
 		{ "server_error", "orders", 503 },
 		{ "malformed", "orders", 502 },
+		/* The approve link is not at PayPal's pages: not followed. */
+		{ "foreign_link", "orders", 502 },
 	};
 	char	 ref[32], token[80], order[128], path[512];
 	struct resp r;
@@ -2395,8 +2406,20 @@ test_paypal_failures(void **state)
 		if (r.status != start[i].status)
 			fail_msg("%s: %ld, not %ld", start[i].mode, r.status,
 			    start[i].status);
+		assert_null(resp_header(&r, "Location"));
 		assert_non_null(strstr(r.body, "Ihr Antrag ist gespeichert"));
 		payment_is(ref, "awaiting");
+	}
+	/* Only the refused starts (no token, the foreign link) ended their
+	 * attempts; the others may have made an order at PayPal and keep
+	 * theirs open, so that the retry gets that order, not a second. */
+	{
+		char	 sql[256];
+
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM payment p"
+		    " JOIN submission s ON s.id = p.submission_id WHERE"
+		    " s.ref = '%s' AND p.state = 'failed'", ref);
+		assert_int_equal(db_number(sql), 2);
 	}
 	/* Turned back at PayPal: told so, still payable. */
 	{

@@ -24,10 +24,10 @@ from decimal import Decimal, InvalidOperation
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MODES = ("token_error", "timeout", "server_error", "malformed", "declined",
-         "amount_mismatch")
+         "amount_mismatch", "foreign_link")
 # Where a mode strikes unless /__control names the endpoint (on=...).
 MODE_ENDPOINT = {"token_error": "token", "declined": "capture",
-                 "amount_mismatch": "capture"}
+                 "amount_mismatch": "capture", "foreign_link": "orders"}
 ENDPOINTS = ("token", "orders", "capture", "verify")
 
 
@@ -300,7 +300,8 @@ class Handler(BaseHTTPRequestHandler):
         base = "http://127.0.0.1:%d" % self.server.server_address[1]
         api = base + "/v2/checkout/orders/" + o["id"]
         links = [{"href": api, "rel": "self", "method": "GET"},
-                 {"href": base + "/checkoutnow?token=" + o["id"],
+                 {"href": ("https://pay.example" if o.get("foreign") else base)
+                  + "/checkoutnow?token=" + o["id"],
                   "rel": "payer-action" if o["via_source"] else "approve",
                   "method": "GET"}]
         if not o["via_source"]:
@@ -322,7 +323,8 @@ class Handler(BaseHTTPRequestHandler):
             self.st.counts["orders"] += 1
         if not self.bearer_ok():
             return self.unauthorized()
-        if self.fail_generic("orders") is True:
+        mode = self.fail_generic("orders")
+        if mode is True:
             return
         rid = self.headers.get("PayPal-Request-Id")
         req = self.json_body()
@@ -343,6 +345,7 @@ class Handler(BaseHTTPRequestHandler):
         o = {"id": new_id(), "status": "CREATED", "purchase_units": [pu],
              "return_url": ctx["return_url"], "cancel_url": ctx["cancel_url"],
              "via_source": "payment_source" in req,
+             "foreign": mode == "foreign_link",
              "create_time": now_iso()}
         with self.st.lock:
             if rid and ("orders", rid) in self.st.by_request:  # a race

@@ -279,6 +279,41 @@ test_cents(void **state)
 	assert_int_equal(paypal_cents_parse("9999999999999", &c), -1);
 }
 
+/* Where the checkout's form may lead: PayPal's pages, not its API. */
+static void
+test_checkout_origin(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "https://api-m.paypal.com", "https://www.paypal.com" },
+		{ "https://api-m.sandbox.paypal.com",
+		  "https://www.sandbox.paypal.com" },
+		{ "https://API.sandbox.paypal.com/",
+		  "https://www.sandbox.paypal.com" },
+		{ "http://127.0.0.1:8765", "http://127.0.0.1:8765" },
+		{ "http://127.0.0.1:8765/v2", "http://127.0.0.1:8765" },
+		{ "https://pay.example/a;b", "https://pay.example" },
+		{ "https://bad;host", NULL },
+		{ "", NULL },
+	};
+	struct conf c;
+	struct buf b;
+	size_t	 i;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		c.paypal_api = (char *)cases[i][0];
+		buf_init(&b, 64);
+		if (cases[i][1] == NULL)
+			assert_int_equal(paypal_checkout_origin(&c, &b), -1);
+		else {
+			assert_int_equal(paypal_checkout_origin(&c, &b), 0);
+			assert_string_equal(buf_str(&b), cases[i][1]);
+		}
+		buf_free(&b);
+	}
+}
+
 /* One token request; the second call and others use the cache. */
 static void
 test_token_cached(void **state)
@@ -600,6 +635,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_token, setup_store,
 		    teardown),
 		cmocka_unit_test(test_cents),
+		cmocka_unit_test(test_checkout_origin),
 		cmocka_unit_test_setup_teardown(test_token_cached, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_create_once, setup,
