@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "notice.h"
 #include "page.h"
+#include "pay.h"
 #include "staff.h"
 #include "store_pay.h"
 #include "store_staff.h"
@@ -118,7 +119,8 @@ page_staff_detail(struct app *a, const struct store_case *c,
 	/* After a change: say it is saved (only names we know). */
 	done = req_param(&a->req.query, "done");
 	if (error == NULL && done != NULL && (strcmp(done, "status") == 0 ||
-	    strcmp(done, "note") == 0 || strcmp(done, "paid") == 0) &&
+	    strcmp(done, "note") == 0 || strcmp(done, "paid") == 0 ||
+	    strcmp(done, "refund") == 0) &&
 	    app_elem(a->root, "done", NULL, "what", done, NULL) == NULL)
 		return -1;
 	a->private_page = 1;
@@ -225,6 +227,53 @@ page_staff_paid(struct app *a, const struct store_case *c,
 	return rc == STORE_OK ? 0 : -1;
 }
 
+/*
+ * The fee given back, after a tick that says so: an online payment
+ * through its provider (the money goes back by itself); a transfer or a
+ * counter payment recorded as refunded once the clerk has paid it back.
+ * Audited either way; the submission is then 'refunded'.
+ */
+static int
+page_staff_refund(struct app *a, const struct store_case *c,
+    const char **problem)
+{
+	const struct pay_provider *prov;
+	struct store_payment p;
+	enum pay_problem why;
+	char	 now[21];
+	int	 rc, dup = 0;
+
+	if (req_param(&a->req.body, "confirm") == NULL) {
+		*problem = "confirm";
+		return 422;
+	}
+	if ((rc = store_payment_paid(a->store, c->sub.ref, &p)) ==
+	    STORE_NOTFOUND) {
+		*problem = "refund-none";
+		return 409;
+	}
+	if (rc != STORE_OK || when_now_iso(now) == -1)
+		return -1;
+	prov = pay_provider(p.method);
+	if (prov != NULL && prov->refund != NULL) {
+		why = prov->refund(a, &p);
+		if (why == PAY_OK)
+			return 0;
+		*problem = why == PAY_PENDING ? "refund-pending" :
+		    why == PAY_UNAVAILABLE ? "refund-unavailable" :
+		    "refund-failed";
+		return why == PAY_PENDING ? 202 : why == PAY_UNAVAILABLE ?
+		    503 : 502;
+	}
+	rc = store_payment_update(a->store, p.id, "refunded", "clerk", NULL,
+	    a->staff.user, now, &dup);
+	if (rc == STORE_BUSY) {
+		*problem = "busy";
+		return 503;
+	}
+	return rc == STORE_OK ? 0 : -1;
+}
+
 static int
 page_staff_note(struct app *a, const struct store_case *c,
     const char **problem)
@@ -279,6 +328,8 @@ page_staff_submission(struct app *a)
 		rc = page_staff_note(a, &c, &problem);
 	else if (action != NULL && strcmp(action, "paid") == 0)
 		rc = page_staff_paid(a, &c, &problem);
+	else if (action != NULL && strcmp(action, "refund") == 0)
+		rc = page_staff_refund(a, &c, &problem);
 	else {
 		problem = "action";
 		rc = 422;

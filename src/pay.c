@@ -53,7 +53,7 @@ pay_problem_code(enum pay_problem p)
 {
 	static const char *const codes[] = {
 		"ok", "unavailable", "declined", "mismatch", "cancelled",
-		"failed",
+		"pending", "failed",
 	};
 
 	return (size_t)p < sizeof(codes) / sizeof(codes[0]) ? codes[p] :

@@ -29,6 +29,7 @@ enum pay_problem {
 	PAY_DECLINED,		/* the provider said no */
 	PAY_MISMATCH,		/* paid, but not what was owed: a clerk looks */
 	PAY_CANCELLED,		/* the citizen turned back */
+	PAY_PENDING,		/* taken, the provider's notice finishes it */
 	PAY_FAILED		/* anything else */
 };
 

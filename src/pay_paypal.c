@@ -153,7 +153,7 @@ pay_paypal_start(struct app *a, const struct pay_order *o, char **redirect)
 		return pay_paypal_problem(e);
 	}
 	if (store_payment_set_ref(a->store,
-	    o->attempt->id, created.order_id, now) != STORE_OK ||
+	    o->attempt->id, created.order_id, NULL, now) != STORE_OK ||
 	    (*redirect = strdup(created.approve_url)) == NULL)
 		return PAY_FAILED;
 	return PAY_OK;
@@ -206,6 +206,9 @@ pay_paypal_finish(struct app *a, const struct pay_order *o,
 			    cap.capture_id : NULL, NULL, now, &dup);
 		return pay_paypal_problem(e);
 	}
+	if (store_payment_set_ref(a->store, p.id, NULL, cap.capture_id, now) !=
+	    STORE_OK)
+		return PAY_FAILED;
 	return store_payment_update(a->store, p.id, "completed",
 	    "paypal", cap.capture_id, NULL, now, &dup) == STORE_OK ? PAY_OK :
 	    PAY_FAILED;
@@ -258,11 +261,56 @@ pay_paypal_notify(struct app *a)
 		    " currency differ, not taken as paid\n", p.ref);
 		return 0;
 	}
+	/* The capture is what a refund names. */
+	if (strcmp(to, "completed") == 0 &&
+	    store_payment_set_ref(a->store, p.id, NULL, ev.resource_id, now) !=
+	    STORE_OK)
+		return -1;
 	return store_payment_update(a->store, p.id, to, "paypal-webhook",
 	    ev.id, NULL, now, &dup) == STORE_OK ? 0 : -1;
 }
 
+/*
+ * A clerk gives the fee back: the whole capture, refunded at PayPal (the
+ * money goes back to the payer's account by itself). The request id is
+ * the attempt's, so a repeated click refunds once. PENDING: PayPal's
+ * notice (PAYMENT.CAPTURE.REFUNDED) finishes it later.
+ */
+static enum pay_problem
+pay_paypal_refund(struct app *a, const struct store_payment *p)
+{
+	struct paypal_refund r;
+	struct buf rid;
+	char	 err[256], now[21];
+	enum paypal_err e;
+	int	 dup = 0;
+
+	if (p->capture_ref[0] == '\0' || when_now_iso(now) == -1) {
+		fprintf(stderr, "rathaus: PayPal refund for %s: no capture"
+		    " id stored\n", p->ref);
+		return PAY_FAILED;
+	}
+	buf_init(&rid, 256);
+	if (buf_printf(&rid, "%s-refund", p->request_id) != 0) {
+		buf_free(&rid);
+		return PAY_FAILED;
+	}
+	e = paypal_refund(&a->conf, a->store, p->capture_ref, buf_str(&rid),
+	    &r, err, sizeof(err));
+	buf_free(&rid);
+	if (e != PAYPAL_OK) {
+		fprintf(stderr, "rathaus: PayPal refund for %s: %s\n", p->ref,
+		    err);
+		return pay_paypal_problem(e);
+	}
+	if (strcmp(r.status, "COMPLETED") != 0)
+		return PAY_PENDING;
+	return store_payment_update(a->store, p->id, "refunded", "paypal",
+	    r.refund_id, a->staff.user, now, &dup) == STORE_OK ? PAY_OK :
+	    PAY_FAILED;
+}
+
 const struct pay_provider pay_paypal = {
 	"paypal", 1, pay_paypal_start, pay_paypal_finish, pay_paypal_notify,
-	NULL, paypal_checkout_origin
+	pay_paypal_refund, paypal_checkout_origin
 };

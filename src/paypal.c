@@ -658,56 +658,102 @@ paypal_create(const struct conf *c, struct store *s,
 }
 
 /*
- * Capture an approved order. The order id comes back from the payer's
- * browser: only [A-Za-z0-9_-] goes into the path. OK when PayPal answered
- * with a capture (see paypal_capture_check for what it says); REFUSED for
- * a declined one (`out` filled) and for PayPal's 4xx (not approved,
- * declined instrument).
+ * POST to <prefix>/<id>/<action> (an order's capture, a capture's
+ * refund). The id may have come back through the payer's browser: only
+ * [A-Za-z0-9_-] goes into the path. The answer in *out (json_decref).
+ */
+static enum paypal_err
+paypal_post_on(const struct conf *c, struct store *s, const char *prefix,
+    const char *id, const char *action, const char *body,
+    const char *request_id, json_t **out, char *err, size_t errlen)
+{
+	struct paypal_req r = { NULL, body, "application/json", NULL,
+	    request_id };
+	struct buf path;
+	enum paypal_err rc;
+
+	*out = NULL;
+	snprintf(err, errlen, "%s", "");
+	if (!paypal_id_ok(id) || !paypal_id_ok(request_id))
+		return paypal_fail(err, errlen, PAYPAL_INTERNAL,
+		    "PayPal %s: bad id or request id", action);
+	buf_init(&path, 256);
+	if (buf_printf(&path, "%s/%s/%s", prefix, id, action) != 0) {
+		buf_free(&path);
+		return paypal_fail(err, errlen, PAYPAL_INTERNAL, "no memory");
+	}
+	r.path = buf_str(&path);
+	rc = paypal_call(c, s, &r, out, err, errlen);
+	buf_free(&path);
+	return rc;
+}
+
+/*
+ * Capture an approved order. OK when PayPal answered with a capture (see
+ * paypal_capture_check for what it says); REFUSED for a declined one
+ * (`out` filled) and for PayPal's 4xx (not approved, declined
+ * instrument).
  */
 enum paypal_err
 paypal_capture(const struct conf *c, struct store *s, const char *order_id,
     const char *request_id, struct paypal_capture *out, char *err,
     size_t errlen)
 {
-	struct paypal_req r = { NULL, NULL, "application/json", NULL,
-	    request_id };
-	struct buf path;
 	json_t	*j, *cap;
 	enum paypal_err rc;
 
 	memset(out, 0, sizeof(*out));
 	out->amount_cents = -1;
-	snprintf(err, errlen, "%s", "");
-	if (!paypal_id_ok(order_id) || !paypal_id_ok(request_id))
-		return paypal_fail(err, errlen, PAYPAL_INTERNAL,
-		    "bad order or request id");
-	buf_init(&path, 256);
-	buf_printf(&path, "/v2/checkout/orders/%s/capture", order_id);
-	if (path.failed) {
-		buf_free(&path);
-		return paypal_fail(err, errlen, PAYPAL_INTERNAL, "no memory");
-	}
-	r.path = buf_str(&path);
-	rc = paypal_call(c, s, &r, &j, err, errlen);
-	if (rc == PAYPAL_OK) {
-		cap = paypal_at(j, "purchase_units.0.payments.captures.0");
-		if (paypal_copy(out->status, sizeof(out->status), cap,
-		    "status") != 0 || paypal_copy(out->capture_id,
-		    sizeof(out->capture_id), cap, "id") != 0 ||
-		    paypal_money_get(cap, "amount", &out->amount_cents,
-		    out->currency) != 0) {
-			memset(out, 0, sizeof(*out));
-			out->amount_cents = -1;
-			rc = paypal_fail(err, errlen, PAYPAL_BAD_REPLY,
-			    "PayPal %s: no capture id, status or amount",
-			    r.path);
-		} else if (strcmp(out->status, "DECLINED") == 0 ||
-		    strcmp(out->status, "FAILED") == 0)
-			rc = paypal_fail(err, errlen, PAYPAL_REFUSED,
-			    "PayPal %s: capture %s", r.path, out->status);
-		json_decref(j);
-	}
-	buf_free(&path);
+	if ((rc = paypal_post_on(c, s, "/v2/checkout/orders", order_id,
+	    "capture", NULL, request_id, &j, err, errlen)) != PAYPAL_OK)
+		return rc;
+	cap = paypal_at(j, "purchase_units.0.payments.captures.0");
+	if (paypal_copy(out->status, sizeof(out->status), cap, "status") !=
+	    0 || paypal_copy(out->capture_id, sizeof(out->capture_id), cap,
+	    "id") != 0 || paypal_money_get(cap, "amount", &out->amount_cents,
+	    out->currency) != 0) {
+		memset(out, 0, sizeof(*out));
+		out->amount_cents = -1;
+		rc = paypal_fail(err, errlen, PAYPAL_BAD_REPLY, "PayPal"
+		    " capture: no capture id, status or amount");
+	} else if (strcmp(out->status, "DECLINED") == 0 ||
+	    strcmp(out->status, "FAILED") == 0)
+		rc = paypal_fail(err, errlen, PAYPAL_REFUSED, "PayPal"
+		    " capture: %s", out->status);
+	json_decref(j);
+	return rc;
+}
+
+/*
+ * Give a completed capture back, whole. The same request_id gives the
+ * same refund however often it is sent. OK when PayPal answered with a
+ * refund (`out`: its id and status, COMPLETED or PENDING); REFUSED for a
+ * refund PayPal cancelled or failed and for its 4xx (already refunded,
+ * too old, not ours).
+ */
+enum paypal_err
+paypal_refund(const struct conf *c, struct store *s, const char *capture_id,
+    const char *request_id, struct paypal_refund *out, char *err,
+    size_t errlen)
+{
+	json_t	*j;
+	enum paypal_err rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = paypal_post_on(c, s, "/v2/payments/captures", capture_id,
+	    "refund", "{}", request_id, &j, err, errlen)) != PAYPAL_OK)
+		return rc;
+	if (paypal_copy(out->status, sizeof(out->status), j, "status") != 0 ||
+	    paypal_copy(out->refund_id, sizeof(out->refund_id), j, "id") != 0 ||
+	    !paypal_id_ok(out->refund_id)) {
+		memset(out, 0, sizeof(*out));
+		rc = paypal_fail(err, errlen, PAYPAL_BAD_REPLY, "PayPal refund:"
+		    " no refund id or status");
+	} else if (strcmp(out->status, "COMPLETED") != 0 &&
+	    strcmp(out->status, "PENDING") != 0)
+		rc = paypal_fail(err, errlen, PAYPAL_REFUSED, "PayPal refund:"
+		    " %s", out->status);
+	json_decref(j);
 	return rc;
 }
 

@@ -61,6 +61,11 @@ struct paypal_capture {
 	char		 currency[4];
 };
 
+struct paypal_refund {
+	char		 status[PAYPAL_ID_MAX];	/* COMPLETED or PENDING */
+	char		 refund_id[PAYPAL_ID_MAX];
+};
+
 /* The PAYPAL-* headers of a webhook notification. */
 struct paypal_webhook {
 	const char	*transmission_id;
@@ -89,6 +94,9 @@ enum paypal_err paypal_create(const struct conf *, struct store *,
 enum paypal_err paypal_capture(const struct conf *, struct store *,
 	    const char *order_id, const char *request_id,
 	    struct paypal_capture *, char *err, size_t errlen);
+enum paypal_err paypal_refund(const struct conf *, struct store *,
+	    const char *capture_id, const char *request_id,
+	    struct paypal_refund *, char *err, size_t errlen);
 enum paypal_err paypal_capture_check(const struct paypal_capture *,
 	    long expected_cents, const char *currency);
 int	 paypal_capture_ok(const struct paypal_capture *, long expected_cents);

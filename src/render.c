@@ -82,13 +82,16 @@ render_status_text(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 202: return "Accepted";
 	case 303: return "See Other";
 	case 400: return "Bad Request";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
 	case 413: return "Content Too Large";
 	case 422: return "Unprocessable Content";
+	case 502: return "Bad Gateway";
 	case 503: return "Service Unavailable";
 	default:  return "Internal Server Error";
 	}

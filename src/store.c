@@ -161,6 +161,9 @@ static const char *const store_migrations[] = {
 	"  token TEXT NOT NULL,"
 	"  expires TEXT NOT NULL"
 	");",
+	/* 6: the provider's id of the money taken (PayPal: the capture, not
+	 * the order), which a refund must name. */
+	"ALTER TABLE payment ADD COLUMN capture_ref TEXT;",
 };
 
 #define STORE_VERSION	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

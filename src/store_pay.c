@@ -11,7 +11,8 @@
 /* The columns of struct store_payment, for a WHERE clause to follow. */
 #define STORE_PAYMENT_SELECT \
 	"SELECT p.id, s.ref, p.method, p.state, p.amount_cents," \
-	" p.provider_ref, p.request_id, p.updated FROM payment p" \
+	" p.provider_ref, p.request_id, p.updated, p.capture_ref" \
+	" FROM payment p" \
 	" JOIN submission s ON s.id = p.submission_id"
 
 static void
@@ -28,6 +29,8 @@ store_payment_row(sqlite3_stmt *st, struct store_payment *p)
 	store_copy(p->request_id, sizeof(p->request_id),
 	    sqlite3_column_text(st, 6));
 	store_copy(p->updated, sizeof(p->updated), sqlite3_column_text(st, 7));
+	store_copy(p->capture_ref, sizeof(p->capture_ref),
+	    sqlite3_column_text(st, 8));
 }
 
 /*
@@ -199,20 +202,24 @@ store_payment_start(struct store *s, const char *ref, const char *method,
 	return rc;
 }
 
-/* The provider's order id of an attempt. */
+/*
+ * The provider's ids of an attempt: its order (provider_ref) and the
+ * money taken (capture_ref, for a refund); NULL leaves one as it is.
+ */
 int
 store_payment_set_ref(struct store *s, long id, const char *provider_ref,
-    const char *now)
+    const char *capture_ref, const char *now)
 {
 	char	 pid[24];
-	const char *v[] = { provider_ref, now, pid };
+	const char *v[] = { provider_ref, now, pid, capture_ref };
 	int	 rc;
 
 	snprintf(pid, sizeof(pid), "%ld", id);
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if ((rc = store_run(s, "UPDATE payment SET provider_ref = ?1,"
-	    " updated = ?2 WHERE id = CAST(?3 AS INTEGER)", v, 3,
+	if ((rc = store_run(s, "UPDATE payment SET provider_ref ="
+	    " coalesce(?1, provider_ref), capture_ref = coalesce(?4,"
+	    " capture_ref), updated = ?2 WHERE id = CAST(?3 AS INTEGER)", v, 4,
 	    "payment ref")) == STORE_OK && sqlite3_changes(s->db) == 0)
 		rc = STORE_NOTFOUND;
 	return store_commit_or_rollback(s, rc);
@@ -227,6 +234,18 @@ store_payment_find(struct store *s, const char *method,
 
 	return store_payment_get(s, STORE_PAYMENT_SELECT
 	    " WHERE p.method = ?1 AND p.provider_ref = ?2", v, 2, 0, out);
+}
+
+/* The attempt that paid a submission (the one to refund), if any. */
+int
+store_payment_paid(struct store *s, const char *ref,
+    struct store_payment *out)
+{
+	const char *v[] = { ref };
+
+	return store_payment_get(s, STORE_PAYMENT_SELECT
+	    " WHERE s.ref = ?1 AND p.state = 'completed' ORDER BY p.id DESC"
+	    " LIMIT 1", v, 1, 0, out);
 }
 
 static int
@@ -266,7 +285,8 @@ store_payment_next(const char *current, const char *reported)
  * the submission follows: 'completed' is paid, 'refunded' refunded;
  * 'failed' and 'cancelled' leave it awaiting. A report that does not
  * move the state is kept as an event all the same, with the detail
- * 'ignored'. One transaction.
+ * 'ignored'. A change a person made (`actor`, e.g. a clerk's refund)
+ * is also audited. One transaction.
  */
 int
 store_payment_update(struct store *s, long id, const char *state,
@@ -321,6 +341,16 @@ store_payment_update(struct store *s, long id, const char *state,
 		rc = store_payment_event(s, id, sub_id, state, now, actor,
 		    source, event_id, strcmp(next, state) != 0 ? "ignored" :
 		    NULL);
+	if (rc == STORE_OK && actor != NULL && strcmp(next, p.state) != 0) {
+		char	 detail[64];
+
+		snprintf(detail, sizeof(detail), "%s %s %ld.%02ld", p.method,
+		    next, p.amount_cents / 100, p.amount_cents % 100);
+		rc = store_audit_row(s, actor, "payment", p.ref, cur,
+		    strcmp(next, "completed") == 0 ? "paid" :
+		    strcmp(next, "refunded") == 0 ? "refunded" : cur, detail,
+		    now);
+	}
 	return store_commit_or_rollback(s, rc);
 }
 

@@ -20,6 +20,7 @@ struct store_payment {
 	long		 amount_cents;
 	char		 provider_ref[STORE_PAY_FIELD_MAX];
 	char		 request_id[STORE_PAY_FIELD_MAX];
+	char		 capture_ref[STORE_PAY_FIELD_MAX];	/* money taken */
 	char		 updated[STORE_TIME_MAX];
 };
 
@@ -34,9 +35,11 @@ int	 store_payment_start(struct store *, const char *ref, const char *method,
 	    long amount_cents, const char *request_id, const char *now,
 	    struct store_payment *);
 int	 store_payment_set_ref(struct store *, long id, const char *provider_ref,
-	    const char *now);
+	    const char *capture_ref, const char *now);
 int	 store_payment_find(struct store *, const char *method,
 	    const char *provider_ref, struct store_payment *);
+int	 store_payment_paid(struct store *, const char *ref,
+	    struct store_payment *);
 int	 store_payment_update(struct store *, long id, const char *state,
 	    const char *source, const char *event_id, const char *actor,
 	    const char *now, int *duplicate);

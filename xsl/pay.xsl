@@ -106,7 +106,7 @@
         <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.recipient'"/></xsl:call-template></dt>
         <dd><xsl:value-of select="$bank/@recipient"/></dd>
         <dt>IBAN</dt>
-        <dd class="iban"><xsl:value-of select="$bank/@iban-grouped"/></dd>
+        <dd class="iban copy-code"><xsl:value-of select="$bank/@iban-grouped"/></dd>
         <xsl:if test="string($bank/@bic)">
           <dt>BIC</dt>
           <dd><xsl:value-of select="$bank/@bic"/></dd>
@@ -114,7 +114,7 @@
         <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'bill.amount'"/></xsl:call-template></dt>
         <dd><xsl:call-template name="amount"><xsl:with-param name="cents" select="$sub/@fee-cents"/></xsl:call-template></dd>
         <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.purpose'"/></xsl:call-template></dt>
-        <dd class="ref-code">
+        <dd class="copy-code">
           <xsl:choose>
             <xsl:when test="/page/reference"><xsl:value-of select="/page/reference/@printed"/></xsl:when>
             <xsl:otherwise><xsl:value-of select="$sub/@ref"/></xsl:otherwise>

@@ -87,6 +87,35 @@
       </section>
     </xsl:if>
 
+    <xsl:if test="$sub/payment/@state = 'paid'">
+      <xsl:variable name="paid-by" select="$sub/payment/event[@state = 'completed'][last()]/@method"/>
+      <section class="panel action" aria-labelledby="act-refund">
+        <h2 id="act-refund"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.refund'"/></xsl:call-template></h2>
+        <p>
+          <xsl:choose>
+            <xsl:when test="$paid-by = 'paypal'"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.refund.online'"/></xsl:call-template></xsl:when>
+            <xsl:otherwise><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.refund.offline'"/></xsl:call-template></xsl:otherwise>
+          </xsl:choose>
+        </p>
+        <form method="post" action="{$script}/submissions/{$sub/@ref}{$lq}">
+          <xsl:call-template name="csrf"/>
+          <input type="hidden" name="_action" value="refund"/>
+          <div class="check">
+            <input type="checkbox" name="confirm" value="1" id="refund-confirm" required="required"/>
+            <label for="refund-confirm">
+              <xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.refund.confirm'"/></xsl:call-template>
+              <xsl:text> </xsl:text>
+              <xsl:call-template name="fee"><xsl:with-param name="cents" select="$sub/@fee-cents"/></xsl:call-template>
+              <xsl:text> (</xsl:text>
+              <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('pay.method.', $paid-by)"/></xsl:call-template>
+              <xsl:text>)</xsl:text>
+            </label>
+          </div>
+          <button type="submit" class="button secondary"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.refund.button'"/></xsl:call-template></button>
+        </form>
+      </section>
+    </xsl:if>
+
     <xsl:if test="$sub/moves/move">
       <section class="panel action" aria-labelledby="act-status">
         <h2 id="act-status"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.change_status'"/></xsl:call-template></h2>

@@ -1749,6 +1749,51 @@ staff_token(const struct resp *r, char tok[REF_TOKEN_LEN + 1])
 	tok[REF_TOKEN_LEN] = '\0';
 }
 
+/* A clerk's POST on a submission, with the CSRF token of its page. */
+static void
+staff_action(struct as *who, const char *ref, const char *action,
+    struct resp *r)
+{
+	static char cookie[64];
+	char	 path[256], body[512], tok[REF_TOKEN_LEN + 1];
+
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+	who->cookie = NULL;
+	assert_int_equal(staff_http(who, "GET", path, NULL, r), 0);
+	assert_int_equal(r->status, 200);
+	staff_token(r, tok);
+	snprintf(cookie, sizeof(cookie), "rathaus_csrf=%s", tok);
+	who->cookie = cookie;
+	snprintf(body, sizeof(body), "_csrf=%s&_action=%s", tok, action);
+	assert_int_equal(staff_http(who, "POST", path, body, r), 0);
+}
+
+/* The citizen's status page of `ref`, which must say `want`. */
+static void
+status_says(const char *ref, const char *token, const char *want)
+{
+	char	 path[512];
+	struct resp r;
+
+	snprintf(path, sizeof(path), SCRIPT "/status/%s?token=%s", ref, token);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	if (strstr(r.body, want) == NULL)
+		fail_msg("the status page of %s does not say %s", ref, want);
+}
+
+/* The payment state of a submission. */
+static void
+payment_is(const char *ref, const char *state)
+{
+	char	 sql[256], got[32];
+
+	snprintf(sql, sizeof(sql), "SELECT payment FROM submission WHERE"
+	    " ref = '%s'", ref);
+	assert_int_equal(db_query(sql, NULL, got, sizeof(got)), 0);
+	assert_string_equal(got, state);
+}
+
 /* A valid bonfire registration with an e-mail address; its ref and token. */
 static void
 submit_bonfire(char *ref, size_t reflen, char *token, size_t toklen)
@@ -2177,9 +2222,7 @@ test_checkout_transfer(void **state)
 	assert_non_null(strstr(r.body, grouped));
 
 	/* Not paid yet: the status page offers to pay. */
-	snprintf(path, sizeof(path), SCRIPT "/status/%s?token=%s", ref, token);
-	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
-	assert_non_null(strstr(r.body, "Jetzt bezahlen"));
+	status_says(ref, token, "Jetzt bezahlen");
 
 	/* The clerk records the transfer. */
 	snprintf(path, sizeof(path), "/submissions/%s", ref);
@@ -2192,12 +2235,18 @@ test_checkout_transfer(void **state)
 	    tok);
 	assert_int_equal(staff_http(&clerk, "POST", path, body, &r), 0);
 	assert_int_equal(r.status, 303);
-	snprintf(path, sizeof(path), SCRIPT "/status/%s?token=%s", ref, token);
-	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
-	assert_non_null(strstr(r.body, "<strong>bezahlt</strong>"));
+	status_says(ref, token, "<strong>bezahlt</strong>");
 	assert_null(strstr(r.body, "Jetzt bezahlen"));
 	snprintf(path, sizeof(path), "SELECT count(*) FROM audit WHERE"
 	    " action = 'payment' AND ref = '%s' AND actor = 'musterfrau'", ref);
+	assert_int_equal(db_number(path), 1);
+
+	/* Given back by the clerk (a transfer back): recorded, audited. */
+	staff_action(&clerk, ref, "refund&confirm=1", &r);
+	assert_int_equal(r.status, 303);
+	payment_is(ref, "refunded");
+	snprintf(path, sizeof(path), "SELECT count(*) FROM audit WHERE"
+	    " action = 'payment' AND ref = '%s' AND after = 'refunded'", ref);
 	assert_int_equal(db_number(path), 1);
 }
 
@@ -2312,18 +2361,6 @@ paypal_pay(const char *ref, const char *token, int expect_paid,
 	}
 }
 
-/* The payment state of a submission. */
-static void
-payment_is(const char *ref, const char *state)
-{
-	char	 sql[256], got[32];
-
-	snprintf(sql, sizeof(sql), "SELECT payment FROM submission WHERE"
-	    " ref = '%s'", ref);
-	assert_int_equal(db_query(sql, NULL, got, sizeof(got)), 0);
-	assert_string_equal(got, state);
-}
-
 /*
  * A certificate with two copies is 22,50 EUR: PayPal approve, capture,
  * paid on the status page. The notice that follows (twice, as PayPal may
@@ -2344,9 +2381,7 @@ test_paypal_paid(void **state)
 	assert_non_null(strstr(r.body, "id=\"m-paypal\""));
 	paypal_pay(ref, token, 1, order, sizeof(order));
 	payment_is(ref, "paid");
-	snprintf(url, sizeof(url), SCRIPT "/status/%s?token=%s", ref, token);
-	assert_int_equal(http("GET", url, NULL, 0, &r), 0);
-	assert_non_null(strstr(r.body, "<strong>bezahlt</strong>"));
+	status_says(ref, token, "<strong>bezahlt</strong>");
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM payment p JOIN"
 	    " submission s ON s.id = p.submission_id WHERE s.ref = '%s' AND"
 	    " p.state = 'completed' AND p.amount_cents = 2250", ref);
@@ -2369,6 +2404,79 @@ test_paypal_paid(void **state)
 	assert_int_equal(db_number("SELECT count(*) FROM payment_event WHERE"
 	    " event_id = 'WH-FORGED'"), 0);
 	payment_is(ref, "paid");
+}
+
+/* How many refunds PayPal's stand-in made. */
+static long
+paypal_refunds(void)
+{
+	char	 url[256];
+	struct resp r;
+	const char *p;
+
+	snprintf(url, sizeof(url), "%s/__control", T.paypal_api);
+	assert_int_equal(http("GET", url, NULL, 0, &r), 0);
+	assert_non_null(p = strstr(r.body, "\"refunds\": "));
+	return strtol(p + 11, NULL, 10);
+}
+
+/*
+ * A clerk refunds a PayPal payment: only with the tick; PayPal down
+ * refunds nothing and says so; then once at PayPal, the submission
+ * "erstattet" for the citizen, audited; a second try finds nothing to
+ * refund, and PayPal's own notice of it changes nothing.
+ */
+static void
+test_paypal_refund(void **state)
+{
+	struct as clerk = { "musterfrau", NULL, NULL };
+	char	 ref[32], token[80], order[128], url[768], sql[256];
+	struct resp r;
+	long	 before;
+
+	(void)state;
+	if (T.paypal_api[0] == '\0')
+		skip();
+	order_certificate(2, ref, sizeof(ref), token, sizeof(token));
+	paypal_pay(ref, token, 1, order, sizeof(order));
+	payment_is(ref, "paid");
+	before = paypal_refunds();
+
+	staff_action(&clerk, ref, "refund", &r);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "Bitte bestätigen Sie die Erstattung"));
+	assert_non_null(strstr(r.body, "Der Betrag geht über den"
+	    " Zahlungsdienst"));
+	paypal_fail("server_error", "refund");
+	staff_action(&clerk, ref, "refund&confirm=1", &r);
+	assert_int_equal(r.status, 503);
+	assert_non_null(strstr(r.body, "Es wurde nichts erstattet"));
+	payment_is(ref, "paid");
+	assert_int_equal(paypal_refunds(), before);
+
+	staff_action(&clerk, ref, "refund&confirm=1", &r);
+	assert_int_equal(r.status, 303);
+	assert_non_null(strstr(resp_header(&r, "Location"), "done=refund"));
+	payment_is(ref, "refunded");
+	assert_int_equal(paypal_refunds(), before + 1);
+	status_says(ref, token, "<strong>erstattet</strong>");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE action ="
+	    " 'payment' AND ref = '%s' AND actor = 'musterfrau' AND after ="
+	    " 'refunded'", ref);
+	assert_int_equal(db_number(sql), 1);
+
+	/* Again (a second clerk, a reload): nothing left to refund. */
+	staff_action(&clerk, ref, "refund&confirm=1", &r);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(r.body, "keine Zahlung, die erstattet"));
+	assert_int_equal(paypal_refunds(), before + 1);
+	/* PayPal's notice of the refund: the state stays as it is. */
+	snprintf(url, sizeof(url), "%s/__webhook?url=%s" SCRIPT "/webhook/"
+	    "paypal&type=PAYMENT.CAPTURE.REFUNDED&order=%s", T.paypal_api,
+	    T.origin, order);
+	assert_int_equal(http("GET", url, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	payment_is(ref, "refunded");
 }
 
 /*
@@ -2576,6 +2684,7 @@ main(void)
 		cmocka_unit_test_teardown(test_camt_import, free_tracked),
 		cmocka_unit_test_teardown(test_paypal_paid, free_tracked),
 		cmocka_unit_test_teardown(test_paypal_failures, free_tracked),
+		cmocka_unit_test_teardown(test_paypal_refund, free_tracked),
 		cmocka_unit_test_teardown(test_unstorable_characters, free_tracked),
 		cmocka_unit_test_teardown(test_form_not_cached, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),

@@ -43,7 +43,8 @@ page() {
 	printf '%s' "$body" | env REQUEST_METHOD="$method" PATH_INFO="$path" \
 	    QUERY_STRING="$query" CONTENT_LENGTH=${#body} \
 	    CONTENT_TYPE=application/x-www-form-urlencoded \
-	    ${REMOTE_USER:+REMOTE_USER="$REMOTE_USER"} "${program:-$cgi}" \
+	    ${REMOTE_USER:+REMOTE_USER="$REMOTE_USER"} \
+	    ${HTTP_COOKIE:+HTTP_COOKIE="$HTTP_COOKIE"} "${program:-$cgi}" \
 	    >"$tmp/out" 2>>"$tmp/stderr"
 	sed -n '1,/^\r$/p' "$tmp/out" >"$tmp/pages/$name.head"
 	sed '1,/^\r$/d' "$tmp/out" >"$tmp/pages/$name.html"
@@ -110,6 +111,16 @@ REMOTE_USER=admin page staff-inbox-filtered GET / "service=osterfeuer&status=rec
 REMOTE_USER=mustermann page staff-submission GET "/submissions/$ref" ""
 REMOTE_USER=mustermann page staff-submission-en GET "/submissions/$ref" "lang=en"
 REMOTE_USER=nobody page staff-forbidden GET / ""
+# The paid order, once paid: its refund form. (A staff POST carries the
+# same CSRF token as cookie and field.)
+csrf=0123456789abcdef0123456789abcdef
+HTTP_COOKIE=rathaus_csrf=$csrf REMOTE_USER=admin page staff-paid POST \
+    "/submissions/$pref" "" "_csrf=$csrf&_action=paid&method=counter"
+rm -f "$tmp/pages/staff-paid.head" "$tmp/pages/staff-paid.html"
+REMOTE_USER=admin page staff-refund GET "/submissions/$pref" ""
+# Without the form this page would check nothing new: fail it as empty.
+grep -q 'value="refund"' "$tmp/pages/staff-refund.html" ||
+    : >"$tmp/pages/staff-refund.html"
 unset program
 
 java -jar "$VNU_JAR" --errors-only --format gnu "$tmp"/pages/*.html \

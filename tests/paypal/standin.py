@@ -24,11 +24,12 @@ from decimal import Decimal, InvalidOperation
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MODES = ("token_error", "timeout", "server_error", "malformed", "declined",
-         "amount_mismatch", "foreign_link")
+         "amount_mismatch", "foreign_link", "pending")
 # Where a mode strikes unless /__control names the endpoint (on=...).
 MODE_ENDPOINT = {"token_error": "token", "declined": "capture",
-                 "amount_mismatch": "capture", "foreign_link": "orders"}
-ENDPOINTS = ("token", "orders", "capture", "verify")
+                 "amount_mismatch": "capture", "foreign_link": "orders",
+                 "pending": "refund"}
+ENDPOINTS = ("token", "orders", "capture", "refund", "verify")
 
 
 def now_iso():
@@ -77,6 +78,7 @@ class State:
         self.orders = {}            # id -> order dict
         self.by_request = {}        # (endpoint, PayPal-Request-Id) -> reply
         self.captures = {}          # order id -> capture reply
+        self.refunds = 0            # refunds made
         self.counts = {e: 0 for e in ENDPOINTS}
         self.modes = []             # [mode, endpoint or None, remaining]
         self.webhooks = []          # what /__webhook sent and got back
@@ -109,10 +111,19 @@ class Handler(BaseHTTPRequestHandler):
         return self.server.state
 
     def body(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(n) if n > 0 else b""
+        """The request body, read once; every answer drains it first, so
+        that a kept-alive connection stays in step."""
+        if getattr(self, "_body", None) is None:
+            n = int(self.headers.get("Content-Length") or 0)
+            self._body = self.rfile.read(n) if n > 0 else b""
+        return self._body
+
+    def parse_request(self):
+        self._body = None  # one handler serves a connection's requests
+        return super().parse_request()
 
     def send(self, status, obj=None, raw=None, headers=()):
+        self.body()
         data = raw if raw is not None else (
             b"" if obj is None else json.dumps(obj).encode())
         self.send_response(status)
@@ -208,6 +219,9 @@ class Handler(BaseHTTPRequestHandler):
         if (len(parts) == 6 and u.path.startswith("/v2/checkout/orders/")
                 and parts[5] == "capture"):
             return self.capture(parts[4])
+        if (len(parts) == 6 and u.path.startswith("/v2/payments/captures/")
+                and parts[5] == "refund"):
+            return self.refund(parts[4])
         if u.path == "/v1/notifications/verify-webhook-signature":
             return self.verify()
         self.send(404, error_body(404, "NOT_FOUND", "NOT_FOUND", u.path))
@@ -228,6 +242,7 @@ class Handler(BaseHTTPRequestHandler):
             reply = {"requests": dict(self.st.counts),
                      "orders": len(self.st.orders),
                      "captures": len(self.st.captures),
+                     "refunds": self.st.refunds,
                      "modes": [m[0] for m in self.st.modes],
                      "webhooks": self.st.webhooks[-10:]}
         self.send(200, reply)
@@ -432,6 +447,45 @@ class Handler(BaseHTTPRequestHandler):
                 self.st.captures[oid] = reply
             if rid:
                 self.st.by_request[("capture", rid)] = reply
+        self.send(201, reply)
+
+    def refund(self, cap_id):
+        """Refund a capture whole: COMPLETED (PENDING, FAILED when told);
+        the same PayPal-Request-Id gives the same refund; a second refund
+        of the capture is 422 CAPTURE_FULLY_REFUNDED."""
+        with self.st.lock:
+            self.st.counts["refund"] += 1
+        if not self.bearer_ok():
+            return self.unauthorized()
+        mode = self.fail_generic("refund")
+        if mode is True:
+            return
+        rid = self.headers.get("PayPal-Request-Id")
+        with self.st.lock:
+            if rid and ("refund", rid) in self.st.by_request:
+                return self.send(201, self.st.by_request[("refund", rid)])
+            o = next((x for x in self.st.orders.values()
+                      if (x.get("capture") or {}).get("id") == cap_id), None)
+            if o is None:
+                return self.send(404, error_body(
+                    404, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID",
+                    "Specified resource ID does not exist."))
+            if o.get("refunded"):
+                return self.send(422, error_body(
+                    422, "UNPROCESSABLE_ENTITY", "CAPTURE_FULLY_REFUNDED",
+                    "The capture has already been fully refunded"))
+            status = {"declined": "FAILED", "pending": "PENDING"}.get(
+                mode, "COMPLETED")
+            reply = {"id": new_id(17), "status": status,
+                     "amount": o["capture"]["amount"],
+                     "links": [{"href": "http://127.0.0.1:%d/v2/payments/"
+                                "refunds/x" % self.server.server_address[1],
+                                "rel": "self", "method": "GET"}]}
+            if status != "FAILED":
+                o["refunded"] = True
+                self.st.refunds += 1
+            if rid:
+                self.st.by_request[("refund", rid)] = reply
         self.send(201, reply)
 
     def verify(self):

@@ -401,6 +401,47 @@ test_capture_completed(void **state)
 	json_decref(j);
 }
 
+/*
+ * A refund of a completed capture: COMPLETED once; the same request id
+ * again gives that refund, another one is refused (fully refunded); an
+ * unknown capture is refused; PayPal down is UNAVAILABLE.
+ */
+static void
+test_refund(void **state)
+{
+	struct fixture *f = *state;
+	struct paypal_created cr;
+	struct paypal_capture cap;
+	struct paypal_refund r, again;
+	json_t	*j;
+
+	approved(f, &cr);
+	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id, CAPTURE_ID,
+	    &cap, f->err, sizeof(f->err)), PAYPAL_OK);
+	/* Down first: nothing refunded, try again later. */
+	json_decref(control(f, "fail=server_error&on=refund"));
+	assert_int_equal(paypal_refund(&f->c, f->s, cap.capture_id,
+	    "rathaus-r1", &r, f->err, sizeof(f->err)), PAYPAL_UNAVAILABLE);
+	assert_int_equal(paypal_refund(&f->c, f->s, cap.capture_id,
+	    "rathaus-r1", &r, f->err, sizeof(f->err)), PAYPAL_OK);
+	assert_string_equal(r.status, "COMPLETED");
+	assert_true(*r.refund_id != '\0');
+	assert_int_equal(paypal_refund(&f->c, f->s, cap.capture_id,
+	    "rathaus-r1", &again, f->err, sizeof(f->err)), PAYPAL_OK);
+	assert_string_equal(again.refund_id, r.refund_id);
+	assert_int_equal(paypal_refund(&f->c, f->s, cap.capture_id,
+	    "rathaus-r2", &again, f->err, sizeof(f->err)), PAYPAL_REFUSED);
+	assert_non_null(strstr(f->err, "CAPTURE_FULLY_REFUNDED"));
+	assert_clean(f->err, NULL);
+	j = control(f, "");
+	assert_int_equal(json_integer_value(json_object_get(j, "refunds")), 1);
+	json_decref(j);
+	assert_int_equal(paypal_refund(&f->c, f->s, "NOSUCHCAPTURE",
+	    "rathaus-r3", &again, f->err, sizeof(f->err)), PAYPAL_REFUSED);
+	assert_int_equal(paypal_refund(&f->c, f->s, "../x", "rathaus-r4",
+	    &again, f->err, sizeof(f->err)), PAYPAL_INTERNAL);
+}
+
 /* Not approved, unknown, or an id that is no id: refused, nothing sent. */
 static void
 test_capture_refused(void **state)
@@ -642,6 +683,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_capture_completed, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_refund, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_capture_refused, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_failures, setup, teardown),

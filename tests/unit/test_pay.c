@@ -114,7 +114,7 @@ test_pay_retry_reuses_started(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM payment_event"
 	    " WHERE state = 'started' AND source = 'portal'"), 1);
 
-	assert_int_equal(store_payment_set_ref(f->s, a.id, "ORDER-9", LATER),
+	assert_int_equal(store_payment_set_ref(f->s, a.id, "ORDER-9", NULL, LATER),
 	    STORE_OK);
 	assert_int_equal(store_payment_find(f->s, "paypal", "ORDER-9",
 	    &found), STORE_OK);
@@ -123,7 +123,7 @@ test_pay_retry_reuses_started(void **state)
 	assert_string_equal(found.provider_ref, "ORDER-9");
 	assert_int_equal(store_payment_find(f->s, "paypal", "ORDER-0",
 	    &found), STORE_NOTFOUND);
-	assert_int_equal(store_payment_set_ref(f->s, a.id + 100, "X", LATER),
+	assert_int_equal(store_payment_set_ref(f->s, a.id + 100, "X", NULL, LATER),
 	    STORE_NOTFOUND);
 }
 

@@ -593,7 +593,7 @@ test_store_migrate_from_1(void **state)
 	assert_int_equal(store_open(&s, dir, 1), STORE_OK);
 	assert_int_equal(store_migrate(s, &from, &to), STORE_OK);
 	assert_int_equal(from, 1);
-	assert_int_equal(to, 5);
+	assert_int_equal(to, 6);
 	store_close(s);
 	assert_int_equal(store_open(&s, dir, 0), STORE_OK);
 	assert_int_equal(store_find(s, "2026-000001-7",
