@@ -14,6 +14,26 @@
 #include "store_pay.h"
 #include "when.h"
 
+/* Add the origin of a provider's pages to `origins`; -1 (logged): none. */
+static int
+page_pay_origin_add(struct app *a, const struct pay_provider *prov,
+    struct buf *origins)
+{
+	struct buf one;
+	int	 rc = -1;
+
+	buf_init(&one, 256);
+	if (prov->checkout_origin(&a->conf, &one) == 0 && !one.failed &&
+	    buf_printf(origins, "%s%s", *buf_str(origins) != '\0' ? " " : "",
+	    buf_str(&one)) == 0)
+		rc = 0;
+	else
+		fprintf(stderr, "rathaus: %s not offered: no origin for its"
+		    " pages (check its API address)\n", prov->name);
+	buf_free(&one);
+	return rc;
+}
+
 /* The methods a citizen is offered, in the configured order. */
 static int
 page_pay_methods(struct app *a, xmlNodePtr parent)
@@ -38,12 +58,13 @@ page_pay_methods(struct app *a, xmlNodePtr parent)
 			    !pay_offered(a, names[i]))
 				continue;
 			prov = pay_provider(names[i]);
+			/* No origin for its pages: not offered (the browser
+			 * would not follow the form there). */
+			if (prov->checkout_origin != NULL &&
+			    page_pay_origin_add(a, prov, &origins) != 0)
+				continue;
 			if (app_elem(list, "method", NULL, "name", names[i],
-			    "online", prov->online ? "1" : "", NULL) == NULL ||
-			    (prov->checkout_origin != NULL &&
-			    ((*buf_str(&origins) != '\0' &&
-			    buf_printf(&origins, " ") != 0) ||
-			    prov->checkout_origin(&a->conf, &origins) != 0)))
+			    "online", prov->online ? "1" : "", NULL) == NULL)
 				rc = -1;
 		}
 	}

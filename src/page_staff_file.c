@@ -44,7 +44,7 @@ page_staff_file(struct app *a)
 		return app_error(a, 404, "not_found");
 	if (rc != STORE_OK || when_now_iso(now) == -1 ||
 	    store_audit(a->store, a->staff.user, "download", a->route.arg,
-	    field, now) == STORE_ERROR) {
+	    NULL, NULL, field, now) == STORE_ERROR) {
 		if (rc == STORE_OK)
 			store_upload_free(&u);
 		return -1;
@@ -120,7 +120,7 @@ page_staff_export(struct app *a)
 	buf_printf(&name, "%s-%.10s.%s", a->route.arg, now, exts[ef]);
 	buf_printf(&detail, "%s %s", a->route.arg, exts[ef]);
 	if (name.failed || detail.failed || store_audit(a->store,
-	    a->staff.user, "export", NULL, buf_str(&detail), now) ==
+	    a->staff.user, "export", NULL, NULL, NULL, buf_str(&detail), now) ==
 	    STORE_ERROR) {
 		rc = -1;
 		goto out;

@@ -229,18 +229,32 @@ page_staff_paid(struct app *a, const struct store_case *c,
 
 /*
  * The fee given back, after a tick that says so: an online payment
- * through its provider (the money goes back by itself); a transfer or a
- * counter payment recorded as refunded once the clerk has paid it back.
- * Audited either way; the submission is then 'refunded'.
+ * through its provider (the money goes back by itself), unless the clerk
+ * says it was given back outside (`manual`: in the provider's own
+ * account, by transfer); a transfer or counter payment is recorded as
+ * refunded once the clerk has paid it back. Every try is audited with
+ * what came of it, also when the provider said no or did not answer.
  */
 static int
 page_staff_refund(struct app *a, const struct store_case *c,
     const char **problem)
 {
+	static const struct {
+		enum pay_problem why;
+		const char	*outcome;	/* audit `after`, problem code */
+		int		 status;
+	} outcomes[] = {
+		{ PAY_OK, "refunded", 0 },
+		{ PAY_PENDING, "refund-pending", 202 },
+		{ PAY_UNAVAILABLE, "refund-unavailable", 503 },
+		{ PAY_DECLINED, "refund-declined", 502 },
+		{ PAY_FAILED, "refund-failed", 502 },
+	};
 	const struct pay_provider *prov;
 	struct store_payment p;
-	enum pay_problem why;
-	char	 now[21];
+	enum pay_problem why = PAY_FAILED;
+	char	 now[21], detail[64];
+	size_t	 i;
 	int	 rc, dup = 0;
 
 	if (req_param(&a->req.body, "confirm") == NULL) {
@@ -255,23 +269,38 @@ page_staff_refund(struct app *a, const struct store_case *c,
 	if (rc != STORE_OK || when_now_iso(now) == -1)
 		return -1;
 	prov = pay_provider(p.method);
-	if (prov != NULL && prov->refund != NULL) {
+	if (prov != NULL && prov->refund != NULL &&
+	    req_param(&a->req.body, "manual") == NULL)
 		why = prov->refund(a, &p);
-		if (why == PAY_OK)
-			return 0;
-		*problem = why == PAY_PENDING ? "refund-pending" :
-		    why == PAY_UNAVAILABLE ? "refund-unavailable" :
-		    "refund-failed";
-		return why == PAY_PENDING ? 202 : why == PAY_UNAVAILABLE ?
-		    503 : 502;
+	else {
+		rc = store_payment_update(a->store, p.id, "refunded", "clerk",
+		    NULL, a->staff.user, now, &dup);
+		if (rc == STORE_CONFLICT) {
+			*problem = "refund-none";
+			return 409;
+		}
+		if (rc == STORE_BUSY) {
+			*problem = "busy";
+			return 503;
+		}
+		if (rc != STORE_OK)
+			return -1;
+		why = PAY_OK;
 	}
-	rc = store_payment_update(a->store, p.id, "refunded", "clerk", NULL,
-	    a->staff.user, now, &dup);
-	if (rc == STORE_BUSY) {
-		*problem = "busy";
-		return 503;
-	}
-	return rc == STORE_OK ? 0 : -1;
+	for (i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]) - 1 &&
+	    outcomes[i].why != why; i++)
+		;
+	snprintf(detail, sizeof(detail), "%s%s %ld.%02ld", p.method,
+	    prov != NULL && prov->refund != NULL &&
+	    req_param(&a->req.body, "manual") != NULL ? " (manual)" : "",
+	    p.amount_cents / 100, p.amount_cents % 100);
+	if (store_audit(a->store, a->staff.user, "refund", c->sub.ref, "paid",
+	    outcomes[i].outcome, detail, now) != STORE_OK)
+		fprintf(stderr, "rathaus: refund of %s (%s) not audited: %s\n",
+		    c->sub.ref, outcomes[i].outcome, store_errmsg(a->store));
+	if (outcomes[i].status != 0)
+		*problem = outcomes[i].outcome;
+	return outcomes[i].status;
 }
 
 static int
@@ -313,7 +342,8 @@ page_staff_submission(struct app *a)
 		return rc > 0 ? 0 : -1;
 	if (a->req.method != REQ_POST) {
 		if (when_now_iso(now) == -1 || store_audit(a->store,
-		    a->staff.user, "view", c.sub.ref, NULL, now) == STORE_ERROR) {
+		    a->staff.user, "view", c.sub.ref, NULL, NULL, NULL, now) ==
+		    STORE_ERROR) {
 			store_case_free(&c);
 			return -1;
 		}

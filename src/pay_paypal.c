@@ -249,9 +249,10 @@ pay_paypal_notify(struct app *a)
 		to = "failed";
 	else if (strcmp(ev.type, "PAYMENT.CAPTURE.REFUNDED") == 0)
 		to = "refunded";
-	if (to == NULL || ev.order_id[0] == '\0' ||
-	    store_payment_find(a->store, "paypal", ev.order_id, &p) !=
-	    STORE_OK)
+	/* A capture's notice names its order; a refund's only the capture. */
+	if (to == NULL || (ev.order_id[0] == '\0' && ev.capture_id[0] ==
+	    '\0') || store_payment_find(a->store, "paypal", ev.order_id[0] !=
+	    '\0' ? ev.order_id : ev.capture_id, &p) != STORE_OK)
 		return 0;	/* nothing of ours to change */
 	if (strcmp(to, "completed") == 0 &&
 	    (store_payment_state(a->store, p.ref, state, sizeof(state),
@@ -274,7 +275,10 @@ pay_paypal_notify(struct app *a)
  * A clerk gives the fee back: the whole capture, refunded at PayPal (the
  * money goes back to the payer's account by itself). The request id is
  * the attempt's, so a repeated click refunds once. PENDING: PayPal's
- * notice (PAYMENT.CAPTURE.REFUNDED) finishes it later.
+ * notice (PAYMENT.CAPTURE.REFUNDED) finishes it later. No answer, or one
+ * we cannot read, may have refunded: UNAVAILABLE, try again (at most
+ * once); so is a refund we could not record. DECLINED: PayPal said no.
+ * FAILED: nothing was asked of PayPal.
  */
 static enum pay_problem
 pay_paypal_refund(struct app *a, const struct store_payment *p)
@@ -301,13 +305,23 @@ pay_paypal_refund(struct app *a, const struct store_payment *p)
 	if (e != PAYPAL_OK) {
 		fprintf(stderr, "rathaus: PayPal refund for %s: %s\n", p->ref,
 		    err);
-		return pay_paypal_problem(e);
+		return e == PAYPAL_REFUSED ? PAY_DECLINED : e ==
+		    PAYPAL_INTERNAL ? PAY_FAILED : PAY_UNAVAILABLE;
 	}
 	if (strcmp(r.status, "COMPLETED") != 0)
 		return PAY_PENDING;
-	return store_payment_update(a->store, p->id, "refunded", "paypal",
-	    r.refund_id, a->staff.user, now, &dup) == STORE_OK ? PAY_OK :
-	    PAY_FAILED;
+	/* Conflict: PayPal's notice of it came first; refunded all the same. */
+	switch (store_payment_update(a->store, p->id, "refunded", "paypal",
+	    r.refund_id, a->staff.user, now, &dup)) {
+	case STORE_OK:
+	case STORE_CONFLICT:
+		return PAY_OK;
+	default:
+		fprintf(stderr, "rathaus: PayPal refund %s for %s done, not yet"
+		    " recorded: %s\n", r.refund_id, p->ref,
+		    store_errmsg(a->store));
+		return PAY_UNAVAILABLE;
+	}
 }
 
 const struct pay_provider pay_paypal = {

@@ -78,11 +78,15 @@ paypal_checkout_origin(const struct conf *c, struct buf *out)
 
 	if (!paypal_enabled(c))
 		return -1;
-	host = strstr(api, "://");
-	if (host == NULL)
+	if (strncmp(api, "https://", 8) == 0)
+		host = api + 8;
+	else if (strncmp(api, "http://", 7) == 0)
+		host = api + 7;
+	else
 		return -1;
-	host += 3;
 	n = (size_t)(host - api) + strcspn(host, "/");
+	if (n == (size_t)(host - api))
+		return -1;		/* no host */
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (strlen(known[i].api) == n &&
 		    strncasecmp(known[i].api, api, n) == 0)
@@ -795,6 +799,34 @@ paypal_header_ok(const char *v)
 	    !text_has_controls(v) && text_utf8_valid(v, strlen(v));
 }
 
+/*
+ * A refund names no order, only its capture: the link "up" to
+ * .../v2/payments/captures/<id>. That id, when there is one.
+ */
+static int
+paypal_event_capture(json_t *res, struct paypal_event *out)
+{
+	static const char up[] = "/v2/payments/captures/";
+	json_t	*l;
+	const char *href, *id;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(res, "links"), i, l) {
+		href = json_string_value(json_object_get(l, "href"));
+		if (href == NULL || json_string_value(json_object_get(l,
+		    "rel")) == NULL || strcmp(json_string_value(
+		    json_object_get(l, "rel")), "up") != 0 ||
+		    (id = strstr(href, up)) == NULL)
+			continue;
+		id += sizeof(up) - 1;
+		if (!paypal_id_ok(id) || strlen(id) >= sizeof(out->capture_id))
+			return -1;
+		memcpy(out->capture_id, id, strlen(id) + 1);
+		return 0;
+	}
+	return 0;
+}
+
 /* The fields of a verified event; -1 when one we need is missing. */
 static int
 paypal_event_read(json_t *ev, struct paypal_event *out)
@@ -815,7 +847,7 @@ paypal_event_read(json_t *ev, struct paypal_event *out)
 	if (paypal_at(res, "amount") != NULL && paypal_money_get(res,
 	    "amount", &out->amount_cents, out->currency) != 0)
 		return -1;
-	return 0;
+	return paypal_event_capture(res, out);
 }
 
 /*

@@ -80,6 +80,7 @@ struct paypal_event {
 	char		 type[PAYPAL_ID_MAX];		/* PAYMENT.CAPTURE.COMPLETED */
 	char		 resource_id[PAYPAL_ID_MAX];	/* the capture (refund) id */
 	char		 order_id[PAYPAL_ID_MAX];	/* "" when not told */
+	char		 capture_id[PAYPAL_ID_MAX];	/* a refund's capture, or "" */
 	long		 amount_cents;			/* -1 when not told */
 	char		 currency[4];
 };

@@ -162,8 +162,15 @@ static const char *const store_migrations[] = {
 	"  expires TEXT NOT NULL"
 	");",
 	/* 6: the provider's id of the money taken (PayPal: the capture, not
-	 * the order), which a refund must name. */
-	"ALTER TABLE payment ADD COLUMN capture_ref TEXT;",
+	 * the order), which a refund must name; for payments made before,
+	 * the id their completion was recorded under on the way back. */
+	"ALTER TABLE payment ADD COLUMN capture_ref TEXT;"
+	"UPDATE payment SET capture_ref = (SELECT e.event_id FROM"
+	"  payment_event e WHERE e.payment_id = payment.id AND e.source ="
+	"  'paypal' AND e.state = 'completed' AND e.event_id IS NOT NULL"
+	"  ORDER BY e.id DESC LIMIT 1) WHERE method = 'paypal';"
+	"CREATE INDEX payment_capture ON payment(method, capture_ref)"
+	"  WHERE capture_ref IS NOT NULL;",
 };
 
 #define STORE_VERSION	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -225,7 +225,10 @@ store_payment_set_ref(struct store *s, long id, const char *provider_ref,
 	return store_commit_or_rollback(s, rc);
 }
 
-/* An attempt by the provider's id for it (a webhook, the way back). */
+/*
+ * An attempt by the provider's id for it or for the money taken (a
+ * webhook, the way back; a refund's notice names only the capture).
+ */
 int
 store_payment_find(struct store *s, const char *method,
     const char *provider_ref, struct store_payment *out)
@@ -233,7 +236,8 @@ store_payment_find(struct store *s, const char *method,
 	const char *v[] = { method, provider_ref };
 
 	return store_payment_get(s, STORE_PAYMENT_SELECT
-	    " WHERE p.method = ?1 AND p.provider_ref = ?2", v, 2, 0, out);
+	    " WHERE p.method = ?1 AND (p.provider_ref = ?2 OR p.capture_ref ="
+	    " ?2) ORDER BY p.id DESC LIMIT 1", v, 2, 0, out);
 }
 
 /* The attempt that paid a submission (the one to refund), if any. */
@@ -285,8 +289,9 @@ store_payment_next(const char *current, const char *reported)
  * the submission follows: 'completed' is paid, 'refunded' refunded;
  * 'failed' and 'cancelled' leave it awaiting. A report that does not
  * move the state is kept as an event all the same, with the detail
- * 'ignored'. A change a person made (`actor`, e.g. a clerk's refund)
- * is also audited. One transaction.
+ * 'ignored'. A person's act (`actor`: a clerk's refund) that would
+ * change nothing (another clerk or the provider's notice was first) is
+ * STORE_CONFLICT and records nothing. One transaction.
  */
 int
 store_payment_update(struct store *s, long id, const char *state,
@@ -319,6 +324,8 @@ store_payment_update(struct store *s, long id, const char *state,
 	    NULL)) != STORE_OK)
 		return store_commit_or_rollback(s, rc);
 	next = store_payment_next(p.state, state);
+	if (actor != NULL && strcmp(next, p.state) == 0)
+		return store_commit_or_rollback(s, STORE_CONFLICT);
 	snprintf(pid, sizeof(pid), "%ld", id);
 	{
 		const char *upd[] = { next, now, pid };
@@ -341,16 +348,6 @@ store_payment_update(struct store *s, long id, const char *state,
 		rc = store_payment_event(s, id, sub_id, state, now, actor,
 		    source, event_id, strcmp(next, state) != 0 ? "ignored" :
 		    NULL);
-	if (rc == STORE_OK && actor != NULL && strcmp(next, p.state) != 0) {
-		char	 detail[64];
-
-		snprintf(detail, sizeof(detail), "%s %s %ld.%02ld", p.method,
-		    next, p.amount_cents / 100, p.amount_cents % 100);
-		rc = store_audit_row(s, actor, "payment", p.ref, cur,
-		    strcmp(next, "completed") == 0 ? "paid" :
-		    strcmp(next, "refunded") == 0 ? "refunded" : cur, detail,
-		    now);
-	}
 	return store_commit_or_rollback(s, rc);
 }
 

@@ -441,15 +441,19 @@ store_add_note(struct store *s, const char *ref, const char *actor,
 	return store_commit_or_rollback(s, rc);
 }
 
-/* An entry of its own: who looked at, downloaded or exported what. */
+/*
+ * An entry of its own: who looked at, downloaded or exported what, or
+ * tried what with which outcome (`before`, `after`: NULL for none).
+ */
 int
 store_audit(struct store *s, const char *actor, const char *action,
-    const char *ref, const char *detail, const char *now)
+    const char *ref, const char *before, const char *after,
+    const char *detail, const char *now)
 {
 	int	 rc;
 
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
 	return store_commit_or_rollback(s, store_audit_row(s, actor, action,
-	    ref, NULL, NULL, detail, now));
+	    ref, before, after, detail, now));
 }

@@ -83,6 +83,7 @@ int	 store_set_status(struct store *, const char *ref, const char *from,
 int	 store_add_note(struct store *, const char *ref, const char *actor,
 	    const char *text, const char *now);
 int	 store_audit(struct store *, const char *actor, const char *action,
-	    const char *ref, const char *detail, const char *now);
+	    const char *ref, const char *before, const char *after,
+	    const char *detail, const char *now);
 
 #endif

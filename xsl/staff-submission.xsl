@@ -111,6 +111,12 @@
               <xsl:text>)</xsl:text>
             </label>
           </div>
+          <xsl:if test="$paid-by = 'paypal'">
+            <div class="check">
+              <input type="checkbox" name="manual" value="1" id="refund-manual"/>
+              <label for="refund-manual"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.refund.manual'"/></xsl:call-template></label>
+            </div>
+          </xsl:if>
           <button type="submit" class="button secondary"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.refund.button'"/></xsl:call-template></button>
         </form>
       </section>
@@ -229,7 +235,11 @@
                   <xsl:text> → </xsl:text>
                   <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('staff.state.', @after)"/></xsl:call-template>
                 </xsl:if>
-                <xsl:if test="(@action = 'download' or @action = 'payment') and string(.)"><xsl:value-of select="concat(' (', ., ')')"/></xsl:if>
+                <xsl:if test="@action = 'refund' and string(@after)">
+                  <xsl:text>: </xsl:text>
+                  <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('staff.audit.', @after)"/></xsl:call-template>
+                </xsl:if>
+                <xsl:if test="(@action = 'download' or @action = 'payment' or @action = 'refund') and string(.)"><xsl:value-of select="concat(' (', ., ')')"/></xsl:if>
               </td>
             </tr>
           </xsl:for-each>

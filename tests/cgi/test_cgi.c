@@ -2246,7 +2246,7 @@ test_checkout_transfer(void **state)
 	assert_int_equal(r.status, 303);
 	payment_is(ref, "refunded");
 	snprintf(path, sizeof(path), "SELECT count(*) FROM audit WHERE"
-	    " action = 'payment' AND ref = '%s' AND after = 'refunded'", ref);
+	    " action = 'refund' AND ref = '%s' AND after = 'refunded'", ref);
 	assert_int_equal(db_number(path), 1);
 }
 
@@ -2420,17 +2420,47 @@ paypal_refunds(void)
 	return strtol(p + 11, NULL, 10);
 }
 
+/* The audit rows of the refunds of `ref` with outcome `after`. */
+static long
+refund_audits(const char *ref, const char *after)
+{
+	char	 sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE action ="
+	    " 'refund' AND ref = '%s' AND actor = 'musterfrau' AND after ="
+	    " '%s'", ref, after);
+	return db_number(sql);
+}
+
+/* PayPal's notice that the payment of `order` was refunded. */
+static void
+paypal_refund_notice(const char *order)
+{
+	char	 url[768];
+	struct resp r;
+
+	snprintf(url, sizeof(url), "%s/__webhook?url=%s" SCRIPT "/webhook/"
+	    "paypal&type=PAYMENT.CAPTURE.REFUNDED&order=%s", T.paypal_api,
+	    T.origin, order);
+	assert_int_equal(http("GET", url, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "200"));
+}
+
 /*
- * A clerk refunds a PayPal payment: only with the tick; PayPal down
- * refunds nothing and says so; then once at PayPal, the submission
- * "erstattet" for the citizen, audited; a second try finds nothing to
- * refund, and PayPal's own notice of it changes nothing.
+ * A clerk refunds a PayPal payment: only with the tick; PayPal not
+ * answering refunds nothing and says that it may try again; then once at
+ * PayPal, "erstattet" for the citizen; a second try finds nothing to
+ * refund. Every try is in the audit log with its outcome. A refund
+ * PayPal has not finished is finished by its notice (which names only
+ * the capture); one PayPal declines can be recorded by hand after the
+ * clerk refunded elsewhere.
  */
 static void
 test_paypal_refund(void **state)
 {
 	struct as clerk = { "musterfrau", NULL, NULL };
-	char	 ref[32], token[80], order[128], url[768], sql[256];
+	char	 ref[32], token[80], order[128];
 	struct resp r;
 	long	 before;
 
@@ -2450,9 +2480,10 @@ test_paypal_refund(void **state)
 	paypal_fail("server_error", "refund");
 	staff_action(&clerk, ref, "refund&confirm=1", &r);
 	assert_int_equal(r.status, 503);
-	assert_non_null(strstr(r.body, "Es wurde nichts erstattet"));
+	assert_non_null(strstr(r.body, "höchstens einmal erstattet"));
 	payment_is(ref, "paid");
 	assert_int_equal(paypal_refunds(), before);
+	assert_int_equal(refund_audits(ref, "refund-unavailable"), 1);
 
 	staff_action(&clerk, ref, "refund&confirm=1", &r);
 	assert_int_equal(r.status, 303);
@@ -2460,23 +2491,45 @@ test_paypal_refund(void **state)
 	payment_is(ref, "refunded");
 	assert_int_equal(paypal_refunds(), before + 1);
 	status_says(ref, token, "<strong>erstattet</strong>");
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE action ="
-	    " 'payment' AND ref = '%s' AND actor = 'musterfrau' AND after ="
-	    " 'refunded'", ref);
-	assert_int_equal(db_number(sql), 1);
-
+	assert_int_equal(refund_audits(ref, "refunded"), 1);
 	/* Again (a second clerk, a reload): nothing left to refund. */
 	staff_action(&clerk, ref, "refund&confirm=1", &r);
 	assert_int_equal(r.status, 409);
 	assert_non_null(strstr(r.body, "keine Zahlung, die erstattet"));
 	assert_int_equal(paypal_refunds(), before + 1);
 	/* PayPal's notice of the refund: the state stays as it is. */
-	snprintf(url, sizeof(url), "%s/__webhook?url=%s" SCRIPT "/webhook/"
-	    "paypal&type=PAYMENT.CAPTURE.REFUNDED&order=%s", T.paypal_api,
-	    T.origin, order);
-	assert_int_equal(http("GET", url, NULL, 0, &r), 0);
-	assert_int_equal(r.status, 200);
+	paypal_refund_notice(order);
 	payment_is(ref, "refunded");
+
+	/* Pending at PayPal: told so; PayPal's notice finishes it. */
+	order_certificate(1, ref, sizeof(ref), token, sizeof(token));
+	paypal_pay(ref, token, 1, order, sizeof(order));
+	paypal_fail("pending", "refund");
+	staff_action(&clerk, ref, "refund&confirm=1", &r);
+	assert_int_equal(r.status, 202);
+	assert_non_null(strstr(r.body, "bearbeitet die Erstattung noch"));
+	payment_is(ref, "paid");
+	assert_int_equal(refund_audits(ref, "refund-pending"), 1);
+	paypal_refund_notice(order);
+	payment_is(ref, "refunded");
+	status_says(ref, token, "<strong>erstattet</strong>");
+
+	/* Declined at PayPal: refunded elsewhere, then recorded by hand. */
+	order_certificate(1, ref, sizeof(ref), token, sizeof(token));
+	paypal_pay(ref, token, 1, order, sizeof(order));
+	before = paypal_refunds();
+	paypal_fail("declined", "refund");
+	staff_action(&clerk, ref, "refund&confirm=1", &r);
+	assert_int_equal(r.status, 502);
+	assert_non_null(strstr(r.body, "hat die Erstattung abgelehnt"));
+	assert_non_null(strstr(r.body, "nur vermerken"));
+	payment_is(ref, "paid");
+	staff_action(&clerk, ref, "refund&confirm=1&manual=1", &r);
+	assert_int_equal(r.status, 303);
+	payment_is(ref, "refunded");
+	assert_int_equal(paypal_refunds(), before);
+	assert_int_equal(refund_audits(ref, "refund-declined"), 1);
+	assert_int_equal(refund_audits(ref, "refunded"), 1);
 }
 
 /*

@@ -534,11 +534,19 @@ class Handler(BaseHTTPRequestHandler):
                     "create_time": now_iso(), "update_time": now_iso()}
         rtype = "capture"
         if etype == "PAYMENT.CAPTURE.REFUNDED":
+            # As PayPal's: a refund names no order, only its capture,
+            # through the link "up".
             rtype = "refund"
+            base = "http://127.0.0.1:%d" % self.server.server_address[1]
             resource["id"] = new_id(17)
             resource["status"] = "COMPLETED"
-            resource["supplementary_data"]["related_ids"]["capture_id"] = \
-                cap_id
+            del resource["supplementary_data"]
+            del resource["final_capture"]
+            resource["links"] = [
+                {"href": base + "/v2/payments/refunds/" + resource["id"],
+                 "rel": "self", "method": "GET"},
+                {"href": base + "/v2/payments/captures/" + cap_id,
+                 "rel": "up", "method": "GET"}]
         event = {"id": q.get("event") or "WH-" + new_id(8) + "-" + new_id(17),
                  "event_version": "1.0", "create_time": now_iso(),
                  "resource_type": rtype, "resource_version": "2.0",

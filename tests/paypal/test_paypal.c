@@ -293,6 +293,8 @@ test_checkout_origin(void **state)
 		{ "http://127.0.0.1:8765/v2", "http://127.0.0.1:8765" },
 		{ "https://pay.example/a;b", "https://pay.example" },
 		{ "https://bad;host", NULL },
+		{ "ht;tp://pay.example", NULL },
+		{ "https:///v2", NULL },
 		{ "", NULL },
 	};
 	struct conf c;
@@ -639,7 +641,10 @@ test_webhook(void **state)
 	buf_printf(&q, "type=PAYMENT.CAPTURE.REFUNDED&order=%s", cr.order_id);
 	webhook(f, buf_str(&q), PAYPAL_OK, &ev);
 	assert_string_equal(ev.type, "PAYMENT.CAPTURE.REFUNDED");
-	assert_string_equal(ev.order_id, cr.order_id);
+	/* A refund names its capture (the link "up"), not the order. */
+	assert_string_equal(ev.order_id, "");
+	assert_string_equal(ev.capture_id, cap.capture_id);
+	assert_string_not_equal(ev.resource_id, cap.capture_id);
 	buf_reset(&q);
 	buf_printf(&q, "type=PAYMENT.CAPTURE.COMPLETED&order=%s&sig=bad",
 	    cr.order_id);
