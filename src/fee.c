@@ -74,6 +74,29 @@ fee_offers(const struct form_field *fld, const char *value)
 }
 
 /*
+ * <each field="start" until="end">: the days from one date answer to
+ * another, both counted (a street used from the 1st to the 10th: ten
+ * days). Both must be date fields outside repeating groups.
+ */
+static int
+fee_check_span(const struct form *f, xmlNodePtr r,
+    const struct form_field *from, const char *path, struct form_diag *diag)
+{
+	const char *until = form_attr(r, "until");
+	const struct form_field *to;
+
+	if ((to = form_named_field(f, path, r, until, diag)) == NULL)
+		return -1;
+	if (from->type != FORM_DATE || to->type != FORM_DATE) {
+		form_diag_add(diag, path, xmlGetLineNo(r),
+		    "fee rule <each until> needs two date fields, not '%s'",
+		    from->type != FORM_DATE ? from->name : to->name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * What the schema cannot say about one <fee>: rules name real fields of
  * the right type and values those fields offer, and a fee that costs
  * anything names its legal basis.
@@ -102,6 +125,9 @@ fee_check_one(const struct form *f, xmlNodePtr fee, const char *path,
 			rc = -1;
 		} else if (form_named_field(f, path, r, name, diag) == NULL) {
 			rc = -1;
+		} else if (fee_is(r, "each") && form_attr(r, "until") != NULL) {
+			if (fee_check_span(f, r, fld, path, diag) != 0)
+				rc = -1;
 		} else if (fee_is(r, "each") && fld->type != FORM_NUMBER) {
 			form_diag_add(diag, path, xmlGetLineNo(r),
 			    "fee rule <each> needs a number field, not '%s'", name);
@@ -173,6 +199,20 @@ fee_answer(const struct valid_result *res, const char *field)
 	return valid_answer(res, field, strlen(field));
 }
 
+/* The days from one date answer to another, both counted; 0 without both. */
+static long
+fee_span_days(const struct valid_result *res, const char *from,
+    const char *until)
+{
+	struct when_date a, b;
+
+	if (when_parse_date(fee_answer(res, from), &a) == -1 ||
+	    when_parse_date(fee_answer(res, until), &b) == -1 ||
+	    when_cmp(&b, &a) < 0)
+		return 0;
+	return when_days(&b) - when_days(&a) + 1;
+}
+
 static int
 fee_has_label(xmlNodePtr r)
 {
@@ -204,7 +244,8 @@ fee_add_line(struct fee_bill *b, xmlNodePtr rule, long qty, long unit)
 /*
  * The base fee is one line; an <if> whose answer matches sets it (the
  * last one wins, and names the line if it has a label); each <each> adds
- * a line of its cents per unit above `after`; a matching <waive> keeps the
+ * a line of its cents per unit above `after` (units: a number answer, or
+ * the days of a date span); a matching <waive> keeps the
  * lines for the record but makes the total 0. Only called with answers
  * that passed valid_check.
  */
@@ -232,7 +273,10 @@ fee_bill(const struct form *f, const struct valid_result *res,
 	for (r = fee->children; r != NULL; r = r->next) {
 		if (!fee_is(r, "each"))
 			continue;
-		if (text_to_long(fee_answer(res, form_attr(r, "field")),
+		if (form_attr(r, "until") != NULL)
+			units = fee_span_days(res, form_attr(r, "field"),
+			    form_attr(r, "until"));
+		else if (text_to_long(fee_answer(res, form_attr(r, "field")),
 		    0, 1000000, &units) == -1)
 			units = 0;
 		if (form_attr(r, "after") == NULL || text_to_long(

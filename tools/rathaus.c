@@ -10,6 +10,9 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +157,13 @@ cmd_init(struct cli *c)
 	struct store *s;
 	int	 from = 0, to = 0, rc;
 
+	/* A new instance: its directory too (not its parents: a typo in
+	 * data_dir should not grow a tree somewhere). */
+	if (mkdir(c->conf.data_dir, 0750) != 0 && errno != EEXIST) {
+		fprintf(stderr, "rathaus: cannot create %s: %s\n",
+		    c->conf.data_dir, strerror(errno));
+		return 1;
+	}
 	if (store_open(&s, c->conf.data_dir, 1) != STORE_OK)
 		return 1;
 	rc = store_migrate(s, &from, &to);

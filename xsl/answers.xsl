@@ -53,30 +53,35 @@
     <xsl:param name="all" select="false()"/>
     <!-- The back office: a file answer links to this URL + its name. -->
     <xsl:param name="filelink" select="''"/>
-    <xsl:for-each select="$page/field | $page/group/field[not(../@max)]">
-      <xsl:call-template name="answer-row">
-        <xsl:with-param name="k" select="@name"/>
-        <xsl:with-param name="values" select="$values"/>
-        <xsl:with-param name="edit" select="$edit"/>
-        <xsl:with-param name="all" select="$all"/>
-        <xsl:with-param name="filelink" select="$filelink"/>
-      </xsl:call-template>
-    </xsl:for-each>
-    <xsl:for-each select="$page/group[@max]">
-      <xsl:variable name="g" select="."/>
-      <!-- The rows are those the group's first question has answers for. -->
-      <xsl:for-each select="$values[starts-with(@name, concat($g/field[1]/@name, '.'))]">
-        <xsl:variable name="row" select="substring-after(@name, '.')"/>
-        <xsl:for-each select="$g/field">
+    <!-- In the order of the definition: fields, groups and their rows. -->
+    <xsl:for-each select="$page/field | $page/group/field[not(../@max)] | $page/group[@max]">
+      <xsl:choose>
+        <xsl:when test="self::field">
           <xsl:call-template name="answer-row">
-            <xsl:with-param name="k" select="concat(@name, '.', $row)"/>
+            <xsl:with-param name="k" select="@name"/>
             <xsl:with-param name="values" select="$values"/>
             <xsl:with-param name="edit" select="$edit"/>
             <xsl:with-param name="all" select="$all"/>
             <xsl:with-param name="filelink" select="$filelink"/>
           </xsl:call-template>
-        </xsl:for-each>
-      </xsl:for-each>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:variable name="g" select="."/>
+          <!-- The rows are those the group's first question has answers for. -->
+          <xsl:for-each select="$values[starts-with(@name, concat($g/field[1]/@name, '.'))]">
+            <xsl:variable name="row" select="substring-after(@name, '.')"/>
+            <xsl:for-each select="$g/field">
+              <xsl:call-template name="answer-row">
+                <xsl:with-param name="k" select="concat(@name, '.', $row)"/>
+                <xsl:with-param name="values" select="$values"/>
+                <xsl:with-param name="edit" select="$edit"/>
+                <xsl:with-param name="all" select="$all"/>
+                <xsl:with-param name="filelink" select="$filelink"/>
+              </xsl:call-template>
+            </xsl:for-each>
+          </xsl:for-each>
+        </xsl:otherwise>
+      </xsl:choose>
     </xsl:for-each>
   </xsl:template>
 

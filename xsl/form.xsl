@@ -457,7 +457,8 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- "purpose=rente purpose=sozial" as „Zweck“: „Rente“ oder „Zweck“: „Sozialleistung“. -->
+  <!-- "purpose=rente purpose=sozial" as „Zweck“: „Rente“ oder „Zweck“: „Sozialleistung“
+       (quotation marks as the language writes them). -->
   <xsl:template name="condition-text">
     <xsl:param name="rest"/>
     <xsl:variable name="term">
@@ -468,16 +469,16 @@
     </xsl:variable>
     <xsl:variable name="dep" select="$S//field[@name = substring-before($term, '=')]"/>
     <xsl:variable name="value" select="substring-after($term, '=')"/>
-    <xsl:text>„</xsl:text>
+    <xsl:call-template name="msg"><xsl:with-param name="key" select="'quote.open'"/></xsl:call-template>
     <xsl:call-template name="t"><xsl:with-param name="of" select="$dep/label"/></xsl:call-template>
-    <xsl:text>“: „</xsl:text>
+    <xsl:call-template name="msg"><xsl:with-param name="key" select="'quote.close'"/></xsl:call-template><xsl:text>: </xsl:text><xsl:call-template name="msg"><xsl:with-param name="key" select="'quote.open'"/></xsl:call-template>
     <xsl:choose>
       <xsl:when test="$dep/option[@value = $value]">
         <xsl:call-template name="t"><xsl:with-param name="of" select="$dep/option[@value = $value]/label"/></xsl:call-template>
       </xsl:when>
       <xsl:otherwise><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.yes'"/></xsl:call-template></xsl:otherwise>
     </xsl:choose>
-    <xsl:text>“</xsl:text>
+    <xsl:call-template name="msg"><xsl:with-param name="key" select="'quote.close'"/></xsl:call-template>
     <xsl:if test="contains($rest, ' ')">
       <xsl:text> </xsl:text>
       <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.or'"/></xsl:call-template>

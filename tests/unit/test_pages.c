@@ -219,6 +219,10 @@ test_bill_lines(void **state)
 	    "street=Weg 1", NULL };
 	static const char *const waived[] = { "form=person", "copies=2",
 	    "street=Weg 1", "purpose=rente", NULL };
+	static const char *const span[] = { "form=person", "copies=1",
+	    "street=Weg 1", "from=2026-04-01", "until=2026-04-10", NULL };
+	static const char *const week[] = { "form=person", "copies=1",
+	    "street=Weg 1", "from=2026-04-01", "until=2026-04-07", NULL };
 
 	run(f, three, &res);
 	assert_int_equal(fee_bill(&f->form, &res, &today, &b), 0);
@@ -261,6 +265,23 @@ test_bill_lines(void **state)
 	fee_bill_free(&b);
 	assert_int_equal(fee_bill(&f->form, &res, &new_year_eve, &b), 0);
 	assert_int_equal(b.total, 1500 + 2 * 750);
+	fee_bill_free(&b);
+	valid_result_free(&res);
+
+	/* Ten days, from the 1st to the 10th: three beyond the week. */
+	run(f, span, &res);
+	assert_int_equal(res.nerrors, 0);
+	assert_int_equal(fee_bill(&f->form, &res, &today, &b), 0);
+	assert_int_equal(b.nlines, 2);
+	assert_int_equal(b.lines[1].qty, 3);
+	assert_int_equal(b.lines[1].unit, 200);
+	assert_int_equal(b.total, 1500 + 600);
+	fee_bill_free(&b);
+	valid_result_free(&res);
+	/* A week or less, or only one of the dates: no line. */
+	run(f, week, &res);
+	assert_int_equal(fee_bill(&f->form, &res, &today, &b), 0);
+	assert_int_equal(b.nlines, 1);
 	fee_bill_free(&b);
 	valid_result_free(&res);
 
