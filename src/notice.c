@@ -15,8 +15,8 @@
  * itself stays on the status page, behind the token.
  */
 static xmlDocPtr
-notice_doc(const struct notice *n, const char *kind, const char *ref,
-    const char *link)
+notice_doc(const struct notice *n, const char *kind, const char *lang,
+    const char *ref, const char *link)
 {
 	xmlDocPtr doc;
 	xmlNodePtr root, c, copy;
@@ -28,7 +28,7 @@ notice_doc(const struct notice *n, const char *kind, const char *ref,
 		return NULL;
 	}
 	xmlDocSetRootElement(doc, root);
-	if (app_props(root, "kind", kind, "lang", n->lang, NULL) != 0 ||
+	if (app_props(root, "kind", kind, "lang", lang, NULL) != 0 ||
 	    app_child(root, "ref", ref) == NULL ||
 	    app_child(root, "link", link) == NULL ||
 	    (n->status != NULL && app_child(root, "status", n->status) ==
@@ -51,26 +51,35 @@ notice_doc(const struct notice *n, const char *kind, const char *ref,
 }
 
 /*
- * Render xsl/mail.xsl, whose first line is the subject and the rest after
- * a blank line the body, and queue it to `to`.
+ * Render xsl/mail.xsl in `lang`, whose first line is the subject and the
+ * rest after a blank line the body, into the next of n->mails, to `to`.
  */
 static int
-notice_queue(struct store *s, const struct notice *n, const char *kind,
+notice_render(struct notice *n, const char *kind, const char *lang,
     const char *to, const char *ref, const char *link)
 {
+	struct notice_mail *m;
 	struct buf text;
 	xmlDocPtr doc;
 	char	*body;
+	size_t	 off;
 	int	 rc = -1;
 
+	if (n->nmails >= NOTICE_MAILS_MAX)
+		return -1;
+	m = &n->mails[n->nmails];
 	buf_init(&text, 8192);
-	if ((doc = notice_doc(n, kind, ref, link)) != NULL &&
+	if ((doc = notice_doc(n, kind, lang, ref, link)) != NULL &&
 	    render_text(n->app->conf.share_dir, "mail", doc, &text) == 0 &&
 	    (body = strstr(buf_str(&text), "\n\n")) != NULL) {
 		*body = '\0';
-		rc = store_queue_mail(s, to, buf_str(&text), body + 2) ==
-		    STORE_OK ? 0 : -1;
-		n->app->mail_queued = rc == 0;
+		off = (size_t)(body + 2 - buf_str(&text));
+		if ((m->subject = buf_steal(&text)) != NULL) {
+			m->to = to;
+			m->body = m->subject + off;
+			n->nmails++;
+			rc = 0;
+		}
 	}
 	if (doc != NULL)
 		xmlFreeDoc(doc);
@@ -93,44 +102,75 @@ notice_clerk_email(const struct notice *n)
 }
 
 /*
- * A new submission: to the citizen (if they gave an address) the
+ * A new submission `ref`: to the citizen (if they gave an address) the
  * reference and the status link; to the responsible clerk the link into
- * the back office.
+ * the back office. Rendered now, before the submission's transaction;
+ * notice_queue puts them into the outbox inside it.
  */
 int
-notice_received(struct store *s, void *arg, const struct store_receipt *r)
+notice_received(struct notice *n, const char *ref, const char *token)
 {
-	const struct notice *n = arg;
-	struct notice clerk = *n;
 	struct buf link;
 	const char *to;
 	int	 rc = 0;
 
 	buf_init(&link, 4096);
 	if (n->email != NULL && *n->email != '\0') {
-		if (app_link(n->app, &link, "/status/", r->ref, r->token) != 0 ||
-		    notice_queue(s, n, "received", n->email, r->ref,
+		if (app_link(n->app, &link, "/status/", ref, token) != 0 ||
+		    notice_render(n, "received", n->lang, n->email, ref,
 		    buf_str(&link)) != 0)
 			rc = -1;
 	}
 	if (rc == 0 && (to = notice_clerk_email(n)) != NULL) {
 		buf_reset(&link);
-		clerk.lang = "de";	/* the town hall's language */
+		/* In the town hall's language. */
 		if (staff_link(n->app, &link, "/submissions/") != 0 ||
-		    buf_printf(&link, "%s", r->ref) != 0 ||
-		    notice_queue(s, &clerk, "new", to, r->ref,
-		    buf_str(&link)) != 0)
+		    buf_printf(&link, "%s", ref) != 0 ||
+		    notice_render(n, "new", "de", to, ref, buf_str(&link)) != 0)
 			rc = -1;
 	}
 	buf_free(&link);
 	return rc;
 }
 
-/* A status change: to the citizen, if they gave an address. */
+/*
+ * The store's callback, inside the change's transaction: queue the mails
+ * rendered before it. Not 0: the change is rolled back.
+ */
+int
+notice_queue(struct store *s, void *arg, const struct store_receipt *r)
+{
+	struct notice *n = arg;
+	size_t	 i;
+
+	(void)r;
+	for (i = 0; i < n->nmails; i++)
+		if (store_queue_mail(s, n->mails[i].to, n->mails[i].subject,
+		    n->mails[i].body) != STORE_OK)
+			return -1;
+	n->app->mail_queued = n->nmails > 0;
+	return 0;
+}
+
+void
+notice_free(struct notice *n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n->nmails; i++)
+		free(n->mails[i].subject);
+	n->nmails = 0;
+}
+
+/*
+ * A status change: to the citizen, if they gave an address. The store's
+ * callback, rendered inside the transaction since the link needs the
+ * token read there (a clerk's change, not the citizens' rush).
+ */
 int
 notice_status(struct store *s, void *arg, const struct store_receipt *r)
 {
-	const struct notice *n = arg;
+	struct notice *n = arg;
 	struct buf link;
 	int	 rc = 0;
 
@@ -138,9 +178,10 @@ notice_status(struct store *s, void *arg, const struct store_receipt *r)
 		return 0;
 	buf_init(&link, 4096);
 	if (app_link(n->app, &link, "/status/", r->ref, r->token) != 0 ||
-	    notice_queue(s, n, "status", n->email, r->ref,
-	    buf_str(&link)) != 0)
+	    notice_render(n, "status", n->lang, n->email, r->ref,
+	    buf_str(&link)) != 0 || notice_queue(s, n, r) != 0)
 		rc = -1;
 	buf_free(&link);
+	notice_free(n);
 	return rc;
 }

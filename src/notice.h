@@ -1,8 +1,10 @@
 /*
- * notice: the mails a change causes, composed by xsl/mail-*.xsl (text)
- * in the citizen's language and queued in the change's transaction. They
+ * notice: the mails a change causes, composed by xsl/mail.xsl (text) in
+ * the citizen's language and queued in the change's transaction. They
  * name the service, the reference and a link, never an answer: a mail
- * may pass through servers nobody here controls.
+ * may pass through servers nobody here controls. A new submission's are
+ * rendered before its transaction (notice_received), so that no citizen
+ * waits for another's mail to be composed under the write lock.
  */
 #ifndef RATHAUS_NOTICE_H
 #define RATHAUS_NOTICE_H
@@ -11,6 +13,14 @@
 #include "form.h"
 #include "store.h"
 
+#define NOTICE_MAILS_MAX	2	/* the citizen's and the clerk's */
+
+struct notice_mail {
+	const char	*to;
+	char		*subject;	/* malloc'ed; the body follows it */
+	const char	*body;
+};
+
 struct notice {
 	struct app	*app;
 	const struct form *form;	/* the service */
@@ -18,11 +28,15 @@ struct notice {
 	const char	*lang;		/* the citizen's language */
 	const char	*status;	/* the new status (status notices) */
 	const char	*message;	/* the clerk's words to the citizen */
+	struct notice_mail mails[NOTICE_MAILS_MAX];	/* rendered */
+	size_t		 nmails;
 };
 
-int	 notice_received(struct store *, void *notice,
+int	 notice_received(struct notice *, const char *ref, const char *token);
+int	 notice_queue(struct store *, void *notice,
 	    const struct store_receipt *);
 int	 notice_status(struct store *, void *notice,
 	    const struct store_receipt *);
+void	 notice_free(struct notice *);
 
 #endif

@@ -161,7 +161,7 @@ page_form_store(struct app *a, const struct form *f,
 	struct store_receipt r;
 	struct fee_bill bill;
 	struct buf loc;
-	char	 token[REF_TOKEN_LEN + 1], created[21];
+	char	 token[REF_TOKEN_LEN + 1], created[21], ref[REF_MAX];
 	char	*answers, *definition;
 	const char **files;
 	struct notice notice;
@@ -209,12 +209,13 @@ page_form_store(struct app *a, const struct form *f,
 		    res->values[i].asked && res->values[i].value[0] != '\0')
 			notice.email = res->values[i].value;
 	n.email = notice.email;
-	n.mails = notice_received;
+	n.mails = notice_queue;
 	n.mails_arg = &notice;
 	n.lang = a->lang;
 	n.token = token;
 	n.created = created;
 	n.year = a->today.y;
+	n.ref = ref;
 	if (ref_token(token) == -1 || when_now_iso(created) == -1 ||
 	    app_store(a) != 0) {
 		free(answers);
@@ -222,7 +223,14 @@ page_form_store(struct app *a, const struct form *f,
 		free(files);
 		return -1;
 	}
-	rc = store_submit(a->store, &n, &r);
+	/* The reference first, then the mails that name it, and only then
+	 * the write lock: it is held for the inserts alone. */
+	if ((rc = store_reserve_ref(a->store, a->today.y, ref)) == STORE_OK &&
+	    notice_received(&notice, ref, token) != 0)
+		rc = STORE_ERROR;
+	if (rc == STORE_OK)
+		rc = store_submit(a->store, &n, &r);
+	notice_free(&notice);
 	free(answers);
 	free(definition);
 	free(files);

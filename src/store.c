@@ -457,6 +457,40 @@ store_next_seq(struct store *s, int year, long *seq)
 }
 
 /*
+ * A reference for a submission about to be stored, taken in a short
+ * transaction of its own, so that what names it (the mails) can be
+ * written before the submission's transaction, not while holding the
+ * write lock every other citizen waits for. A reference not used after
+ * all (a double submit, a failure) is a gap in the numbers, never a
+ * reference given twice. No fsync of its own: the submission's commit
+ * (synchronous=FULL) makes the WAL, and so the counter, durable; a
+ * crash before it loses only an unused number.
+ */
+int
+store_reserve_ref(struct store *s, int year, char ref[REF_MAX])
+{
+	long	 seq = 0;
+	int	 rc;
+
+	*ref = '\0';
+	if ((rc = store_exec(s, "PRAGMA synchronous=NORMAL;")) != STORE_OK)
+		return rc;
+	if ((rc = store_begin(s)) == STORE_OK) {
+		rc = store_next_seq(s, year, &seq);
+		if (rc == STORE_OK && ref_format(ref, year, seq) == -1) {
+			snprintf(s->err, sizeof(s->err), "reference overflow");
+			rc = STORE_ERROR;
+		}
+		rc = store_commit_or_rollback(s, rc);
+	}
+	if (store_exec(s, "PRAGMA synchronous=FULL;") != STORE_OK)
+		rc = STORE_ERROR;
+	if (rc != STORE_OK)
+		*ref = '\0';
+	return rc;
+}
+
+/*
  * The id of the definition text, kept once however many submissions use
  * it; 0 when there is none to keep.
  */
@@ -642,8 +676,10 @@ store_submit(struct store *s, const struct store_new *n,
 		return rc;
 	}
 	store_copy(r->token, sizeof(r->token), (const unsigned char *)n->token);
-	if (store_next_seq(s, n->year, &seq) != STORE_OK ||
-	    ref_format(r->ref, n->year, seq) == -1 ||
+	if (n->ref != NULL)
+		store_copy(r->ref, sizeof(r->ref), (const unsigned char *)n->ref);
+	if ((n->ref == NULL && (store_next_seq(s, n->year, &seq) != STORE_OK ||
+	    ref_format(r->ref, n->year, seq) == -1)) ||
 	    store_insert(s, n, r->ref) != STORE_OK ||
 	    (n->submit_key != NULL &&
 	    store_upload_claim(s, n->submit_key, r->ref, n->files) !=

@@ -163,6 +163,39 @@ test_store_references_count_per_year(void **state)
 	assert_true(ref_valid(r.ref));
 }
 
+/*
+ * A reference reserved before the submission's transaction is the one it
+ * gets; the next reservation is the next number; a double submit keeps
+ * the first receipt, and its reserved number stays unused (a gap, never
+ * a reference given twice).
+ */
+static void
+test_store_reserved_reference(void **state)
+{
+	struct fixture *f = *state;
+	struct store_new n = sample("k-res", "00112233445566778899aabbccddeeff");
+	struct store_receipt r1, r2;
+	char	 a[REF_MAX], b[REF_MAX];
+
+	assert_int_equal(store_reserve_ref(f->s, 2026, a), STORE_OK);
+	assert_memory_equal(a, "2026-000001-", 12);
+	assert_true(ref_valid(a));
+	n.ref = a;
+	assert_int_equal(store_submit(f->s, &n, &r1), STORE_OK);
+	assert_string_equal(r1.ref, a);
+	assert_int_equal(store_reserve_ref(f->s, 2026, b), STORE_OK);
+	assert_memory_equal(b, "2026-000002-", 12);
+	n.ref = b;
+	assert_int_equal(store_submit(f->s, &n, &r2), STORE_OK);
+	assert_true(r2.existing);
+	assert_string_equal(r2.ref, a);
+	assert_int_equal(count_rows(f), 1);
+	/* Without a reserved one, a reference is taken as before. */
+	n = sample(NULL, "ffeeddccbbaa99887766554433221100");
+	assert_int_equal(store_submit(f->s, &n, &r2), STORE_OK);
+	assert_memory_equal(r2.ref, "2026-000003-", 12);
+}
+
 /* A failed insert leaves nothing behind: not even a used reference. */
 static void
 test_store_failed_write_changes_nothing(void **state)
@@ -797,6 +830,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_wrong_token_is_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_double_submit_is_one_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_references_count_per_year, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_reserved_reference, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_failed_write_changes_nothing, setup, teardown),
 		cmocka_unit_test(test_store_web_open_needs_init),
 		cmocka_unit_test_setup_teardown(test_store_migrate_is_idempotent, setup, teardown),
