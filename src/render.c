@@ -10,7 +10,6 @@
 #include <libxslt/variables.h>
 #include <libxslt/xsltInternals.h>
 #include <libxslt/xsltutils.h>
-#include <libexslt/exslt.h>
 
 #include "buf.h"
 #include "render.h"
@@ -47,7 +46,8 @@ render_init(void)
 {
 	xsltSecurityPrefsPtr sec;
 
-	exsltRegisterAll();
+	/* No EXSLT: no stylesheet needs it, and without it there is no
+	 * exsl:document to write files and no libgcrypt to load. */
 	if (render_default_loader == NULL) {
 		render_default_loader = xsltDocDefaultLoader;
 		xsltSetLoaderFunc(render_loader);
