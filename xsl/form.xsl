@@ -457,21 +457,28 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- "purpose=rente purpose=sozial" as „Zweck“: „Rente“ oder „Zweck“: „Sozialleistung“
-       (quotation marks as the language writes them). -->
+  <!-- "purpose=rente purpose=sozial" as „Zweck“: „Rente“ oder „Sozialleistung“
+       (the question once for its answers in a row; quotation marks as
+       the language writes them). -->
   <xsl:template name="condition-text">
     <xsl:param name="rest"/>
+    <xsl:param name="previous" select="''"/>
     <xsl:variable name="term">
       <xsl:choose>
         <xsl:when test="contains($rest, ' ')"><xsl:value-of select="substring-before($rest, ' ')"/></xsl:when>
         <xsl:otherwise><xsl:value-of select="$rest"/></xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
-    <xsl:variable name="dep" select="$S//field[@name = substring-before($term, '=')]"/>
+    <xsl:variable name="name" select="substring-before($term, '=')"/>
+    <xsl:variable name="dep" select="$S//field[@name = $name]"/>
     <xsl:variable name="value" select="substring-after($term, '=')"/>
+    <xsl:if test="$name != $previous">
+      <xsl:call-template name="msg"><xsl:with-param name="key" select="'quote.open'"/></xsl:call-template>
+      <xsl:call-template name="t"><xsl:with-param name="of" select="$dep/label"/></xsl:call-template>
+      <xsl:call-template name="msg"><xsl:with-param name="key" select="'quote.close'"/></xsl:call-template>
+      <xsl:text>: </xsl:text>
+    </xsl:if>
     <xsl:call-template name="msg"><xsl:with-param name="key" select="'quote.open'"/></xsl:call-template>
-    <xsl:call-template name="t"><xsl:with-param name="of" select="$dep/label"/></xsl:call-template>
-    <xsl:call-template name="msg"><xsl:with-param name="key" select="'quote.close'"/></xsl:call-template><xsl:text>: </xsl:text><xsl:call-template name="msg"><xsl:with-param name="key" select="'quote.open'"/></xsl:call-template>
     <xsl:choose>
       <xsl:when test="$dep/option[@value = $value]">
         <xsl:call-template name="t"><xsl:with-param name="of" select="$dep/option[@value = $value]/label"/></xsl:call-template>
@@ -483,7 +490,10 @@
       <xsl:text> </xsl:text>
       <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.or'"/></xsl:call-template>
       <xsl:text> </xsl:text>
-      <xsl:call-template name="condition-text"><xsl:with-param name="rest" select="substring-after($rest, ' ')"/></xsl:call-template>
+      <xsl:call-template name="condition-text">
+        <xsl:with-param name="rest" select="substring-after($rest, ' ')"/>
+        <xsl:with-param name="previous" select="$name"/>
+      </xsl:call-template>
     </xsl:if>
   </xsl:template>
 

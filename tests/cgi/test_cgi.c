@@ -1320,6 +1320,11 @@ test_certificate_condition_and_fee(void **state)
 	    body, strlen(body), &r), 0);
 	assert_int_equal(r.status, 422);
 	assert_non_null(strstr(r.body, "href=\"#f-reason\""));
+	/* Beside it, when it counts: the question once, then its answers. */
+	assert_non_null(strstr(r.body, "Nur auszuf\xc3\xbcllen bei \xe2\x80\x9e"
+	    "Wof\xc3\xbcr brauchen Sie die Bescheinigung?\xe2\x80\x9c: "
+	    "\xe2\x80\x9e" "F\xc3\xbcr die Rente (kostenlos)\xe2\x80\x9c oder "
+	    "\xe2\x80\x9e" "F\xc3\xbcr eine Sozialleistung"));
 	field_set(f, n, "reason", "Deutsche Rentenversicherung, Altersrente");
 	body = form_encode(f, n);
 	assert_int_equal(http("POST", SCRIPT "/services/meldebescheinigung",
