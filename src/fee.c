@@ -85,6 +85,11 @@ fee_check_span(const struct form *f, xmlNodePtr r,
 	const char *until = form_attr(r, "until");
 	const struct form_field *to;
 
+	if (form_field(f, until) == NULL) {
+		form_diag_add(diag, path, xmlGetLineNo(r),
+		    "fee rule refers to unknown field '%s'", until);
+		return -1;
+	}
 	if ((to = form_named_field(f, path, r, until, diag)) == NULL)
 		return -1;
 	if (from->type != FORM_DATE || to->type != FORM_DATE) {

@@ -1088,9 +1088,10 @@ def _(d, c):
     blocked = c.get("csp_blocked")
     check(not blocked,
           "Chromium refused to follow the portal's 303 to PayPal: the checkout's"
-          " Content-Security-Policy has form-action 'self', which also covers the"
-          " redirects of a form submission (CSP 3); the PayPal steps above passed"
-          " only with the CSP bypassed. " + " | ".join(blocked or []))
+          " Content-Security-Policy form-action does not allow PayPal's origin,"
+          " and it also covers the redirects of a form submission (CSP 3); the"
+          " PayPal steps above passed only with the CSP bypassed. "
+          + " | ".join(blocked or []))
 
 
 # ---- 5. English -----------------------------------------------------------------------
