@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "camt.h"
 #include "epc.h"
+#include "text.h"
 
 #define CAMT_NS		"urn:iso:std:iso:20022:tech:xsd:camt.053."
 #define CAMT_REFS_MAX	8	/* distinct references looked at per entry */
@@ -24,35 +25,7 @@
 int
 camt_amount(const char *s, long *cents)
 {
-	size_t	 whole = strspn(s, "0123456789"), frac = 0, i;
-	long	 v = 0;
-
-	*cents = 0;
-	if (whole == 0 || whole > 15)
-		return -1;
-	for (i = 0; i < whole; i++)
-		v = v * 10 + (s[i] - '0');
-	v *= 100;
-	if (s[whole] == '.') {
-		frac = strspn(s + whole + 1, "0123456789");
-		if (frac == 0 || frac > 5)
-			return -1;
-		for (i = 0; i < frac; i++) {
-			int	 d = s[whole + 1 + i] - '0';
-
-			if (i == 0)
-				v += d * 10;
-			else if (i == 1)
-				v += d;
-			else if (d != 0)
-				return -1;
-		}
-		frac++;
-	}
-	if (s[whole + frac] != '\0')
-		return -1;
-	*cents = v;
-	return 0;
+	return text_cents_parse(s, 15, 5, cents);
 }
 
 static int

@@ -38,35 +38,35 @@ page_pay_origin_add(struct app *a, const struct pay_provider *prov,
 static int
 page_pay_methods(struct app *a, xmlNodePtr parent)
 {
-	static const char *const names[] = { "paypal", "transfer", "counter" };
 	const struct pay_provider *prov;
 	struct buf origins;
 	xmlNodePtr list;
 	const char *p = a->conf.pay_methods;
-	size_t	 len, i;
+	char	 name[16];
+	size_t	 len;
 	int	 rc = 0;
 
 	if ((list = app_child(parent, "methods", NULL)) == NULL)
 		return -1;
 	buf_init(&origins, 256);
-	for (; p != NULL && *(p += strspn(p, " ,")) != '\0'; p += len) {
+	for (; rc == 0 && p != NULL && *(p += strspn(p, " ,")) != '\0';
+	    p += len) {
 		len = strcspn(p, " ,");
-		for (i = 0; rc == 0 && i < sizeof(names) / sizeof(names[0]);
-		    i++) {
-			if (strlen(names[i]) != len ||
-			    strncmp(p, names[i], len) != 0 ||
-			    !pay_offered(a, names[i]))
-				continue;
-			prov = pay_provider(names[i]);
-			/* No origin for its pages: not offered (the browser
-			 * would not follow the form there). */
-			if (prov->checkout_origin != NULL &&
-			    page_pay_origin_add(a, prov, &origins) != 0)
-				continue;
-			if (app_elem(list, "method", NULL, "name", names[i],
-			    "online", prov->online ? "1" : "", NULL) == NULL)
-				rc = -1;
-		}
+		if (len >= sizeof(name))
+			continue;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if (!pay_offered(a, name))
+			continue;
+		prov = pay_provider(name);
+		/* No origin for its pages: not offered (the browser would not
+		 * follow the form there). */
+		if (prov->checkout_origin != NULL &&
+		    page_pay_origin_add(a, prov, &origins) != 0)
+			continue;
+		if (app_elem(list, "method", NULL, "name", prov->name,
+		    "online", prov->online ? "1" : "", NULL) == NULL)
+			rc = -1;
 	}
 	/* The form may lead to the providers' pages (their 303). */
 	if (rc == 0 && *buf_str(&origins) != '\0') {

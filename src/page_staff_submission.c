@@ -255,7 +255,7 @@ page_staff_refund(struct app *a, const struct store_case *c,
 	enum pay_problem why = PAY_FAILED;
 	char	 now[21], detail[64];
 	size_t	 i;
-	int	 rc, dup = 0;
+	int	 rc, dup = 0, online, manual;
 
 	if (req_param(&a->req.body, "confirm") == NULL) {
 		*problem = "confirm";
@@ -269,8 +269,9 @@ page_staff_refund(struct app *a, const struct store_case *c,
 	if (rc != STORE_OK || when_now_iso(now) == -1)
 		return -1;
 	prov = pay_provider(p.method);
-	if (prov != NULL && prov->refund != NULL &&
-	    req_param(&a->req.body, "manual") == NULL)
+	online = prov != NULL && prov->refund != NULL;
+	manual = online && req_param(&a->req.body, "manual") != NULL;
+	if (online && !manual)
 		why = prov->refund(a, &p);
 	else {
 		rc = store_payment_update(a->store, p.id, "refunded", "clerk",
@@ -291,9 +292,8 @@ page_staff_refund(struct app *a, const struct store_case *c,
 	    outcomes[i].why != why; i++)
 		;
 	snprintf(detail, sizeof(detail), "%s%s %ld.%02ld", p.method,
-	    prov != NULL && prov->refund != NULL &&
-	    req_param(&a->req.body, "manual") != NULL ? " (manual)" : "",
-	    p.amount_cents / 100, p.amount_cents % 100);
+	    manual ? " (manual)" : "", p.amount_cents / 100,
+	    p.amount_cents % 100);
 	if (store_audit(a->store, a->staff.user, "refund", c->sub.ref, "paid",
 	    outcomes[i].outcome, detail, now) != STORE_OK)
 		fprintf(stderr, "rathaus: refund of %s (%s) not audited: %s\n",

@@ -114,27 +114,7 @@ paypal_cents_format(long cents, char *out, size_t size)
 int
 paypal_cents_parse(const char *value, long *cents)
 {
-	size_t	 whole = strspn(value, "0123456789"), frac = 0;
-	long	 v = 0;
-	size_t	 i;
-
-	if (whole == 0 || whole > PAYPAL_CENTS_DIGITS)
-		return -1;
-	if (value[whole] == '.') {
-		frac = strspn(value + whole + 1, "0123456789");
-		if (frac == 0 || frac > 2 || value[whole + 1 + frac] != '\0')
-			return -1;
-	} else if (value[whole] != '\0')
-		return -1;
-	for (i = 0; i < whole; i++)
-		v = v * 10 + (value[i] - '0');
-	v *= 100;
-	if (frac >= 1)
-		v += (value[whole + 1] - '0') * 10;
-	if (frac == 2)
-		v += value[whole + 2] - '0';
-	*cents = v;
-	return 0;
+	return text_cents_parse(value, PAYPAL_CENTS_DIGITS, 2, cents);
 }
 
 /* An id we put into a URL path or a header: [A-Za-z0-9_-], bounded. */

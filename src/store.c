@@ -739,6 +739,30 @@ store_load_history(struct store *s, struct store_submission *sub)
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "history");
 }
 
+/* The columns of STORE_SUBMISSION_COLUMNS into `sub`; -1: no memory. */
+int
+store_submission_row(sqlite3_stmt *st, const char *ref,
+    struct store_submission *sub)
+{
+	sub->id = (long)sqlite3_column_int64(st, 0);
+	store_copy(sub->ref, sizeof(sub->ref), (const unsigned char *)ref);
+	sub->service = store_dup(sqlite3_column_text(st, 2));
+	sub->version = (long)sqlite3_column_int64(st, 3);
+	sub->values_xml = store_dup(sqlite3_column_text(st, 4));
+	sub->fee_cents = (long)sqlite3_column_int64(st, 5);
+	store_copy(sub->created, sizeof(sub->created),
+	    sqlite3_column_text(st, 6));
+	store_copy(sub->status, sizeof(sub->status),
+	    sqlite3_column_text(st, 7));
+	store_copy(sub->lang, sizeof(sub->lang), sqlite3_column_text(st, 9));
+	/* Submissions from before definitions were kept have none. */
+	if (sqlite3_column_type(st, 8) != SQLITE_NULL &&
+	    (sub->definition_xml = store_dup(sqlite3_column_text(st, 8))) ==
+	    NULL)
+		return -1;
+	return sub->service != NULL && sub->values_xml != NULL ? 0 : -1;
+}
+
 /*
  * A submission by reference and token. An unknown reference and a wrong
  * token give the same answer; the token comparison takes constant time.
@@ -751,11 +775,9 @@ store_find(struct store *s, const char *ref, const char *token,
 	int	 rc, match;
 
 	memset(sub, 0, sizeof(*sub));
-	if (sqlite3_prepare_v2(s->db,
-	    "SELECT s.id, s.token, s.service, s.service_version, s.answers,"
-	    " s.fee_cents, s.created, s.status, d.xml, s.lang FROM submission s"
-	    " LEFT JOIN definition d ON d.id = s.definition_id"
-	    " WHERE s.ref = ?1", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, STORE_SUBMISSION_COLUMNS
+	    STORE_SUBMISSION_FROM " WHERE s.ref = ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return store_fail(s, "find");
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -765,31 +787,12 @@ store_find(struct store *s, const char *ref, const char *token,
 		    store_fail(s, "find");
 	}
 	match = ref_equal(token, (const char *)sqlite3_column_text(st, 1));
-	if (match) {
-		sub->id = (long)sqlite3_column_int64(st, 0);
-		store_copy(sub->ref, sizeof(sub->ref),
-		    (const unsigned char *)ref);
-		sub->service = store_dup(sqlite3_column_text(st, 2));
-		sub->version = (long)sqlite3_column_int64(st, 3);
-		sub->values_xml = store_dup(sqlite3_column_text(st, 4));
-		sub->fee_cents = (long)sqlite3_column_int64(st, 5);
-		store_copy(sub->created, sizeof(sub->created),
-		    sqlite3_column_text(st, 6));
-		store_copy(sub->status, sizeof(sub->status),
-		    sqlite3_column_text(st, 7));
-		store_copy(sub->lang, sizeof(sub->lang),
-		    sqlite3_column_text(st, 9));
-		/* Submissions from before definitions were kept have none. */
-		if (sqlite3_column_type(st, 8) != SQLITE_NULL &&
-		    (sub->definition_xml = store_dup(sqlite3_column_text(st,
-		    8))) == NULL)
-			match = -1;
-	}
+	if (match && store_submission_row(st, ref, sub) != 0)
+		match = -1;
 	sqlite3_finalize(st);
 	if (match == 0)
 		return STORE_NOTFOUND;
-	if (match == -1 || sub->service == NULL || sub->values_xml == NULL ||
-	    store_load_history(s, sub) != STORE_OK) {
+	if (match == -1 || store_load_history(s, sub) != STORE_OK) {
 		store_submission_free(sub);
 		return STORE_ERROR;
 	}

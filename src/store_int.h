@@ -21,6 +21,20 @@ int	 store_exec(struct store *, const char *sql);
 int	 store_begin(struct store *);
 void	 store_copy(char *dst, size_t size, const unsigned char *src);
 char	*store_dup(const unsigned char *);
+
+/*
+ * A submission with the definition it was made with: the columns
+ * store_submission_row reads (0 to 9, the token is 1), then a caller's
+ * own, then FROM and a WHERE clause to follow.
+ */
+#define STORE_SUBMISSION_COLUMNS \
+	"SELECT s.id, s.token, s.service, s.service_version, s.answers," \
+	" s.fee_cents, s.created, s.status, d.xml, s.lang"
+#define STORE_SUBMISSION_FROM \
+	" FROM submission s LEFT JOIN definition d" \
+	" ON d.id = s.definition_id"
+int	 store_submission_row(sqlite3_stmt *, const char *ref,
+	    struct store_submission *);
 int	 store_bind_texts(sqlite3_stmt *, const char *const *values, int n);
 int	 store_load_history(struct store *, struct store_submission *);
 int	 store_run(struct store *, const char *sql, const char *const *v, int n,

@@ -297,36 +297,22 @@ store_case(struct store *s, const char *ref, struct store_case *c)
 	int	 rc, fail = 0;
 
 	memset(c, 0, sizeof(*c));
-	if (sqlite3_prepare_v2(s->db,
-	    "SELECT s.id, s.token, s.service, s.service_version, s.answers,"
-	    " s.fee_cents, s.created, s.status, d.xml, s.email, s.purged,"
-	    " s.lang"
-	    " FROM submission s LEFT JOIN definition d ON d.id ="
-	    " s.definition_id WHERE s.ref = ?1", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, STORE_SUBMISSION_COLUMNS
+	    ", s.email, s.purged" STORE_SUBMISSION_FROM " WHERE s.ref = ?1",
+	    -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "case");
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return rc == SQLITE_DONE ? STORE_NOTFOUND : store_fail(s, "case");
 	}
-	c->sub.id = (long)sqlite3_column_int64(st, 0);
-	store_copy(c->sub.ref, sizeof(c->sub.ref), (const unsigned char *)ref);
+	if (store_submission_row(st, ref, &c->sub) != 0)
+		fail = 1;
 	c->token = store_dup_null(st, 1, &fail);
-	c->sub.service = store_dup_null(st, 2, &fail);
-	c->sub.version = (long)sqlite3_column_int64(st, 3);
-	c->sub.values_xml = store_dup_null(st, 4, &fail);
-	c->sub.fee_cents = (long)sqlite3_column_int64(st, 5);
-	store_copy(c->sub.created, sizeof(c->sub.created),
-	    sqlite3_column_text(st, 6));
-	store_copy(c->sub.status, sizeof(c->sub.status),
-	    sqlite3_column_text(st, 7));
-	c->sub.definition_xml = store_dup_null(st, 8, &fail);
-	c->email = store_dup_null(st, 9, &fail);
-	c->purged = store_dup_null(st, 10, &fail);
-	store_copy(c->sub.lang, sizeof(c->sub.lang), sqlite3_column_text(st, 11));
+	c->email = store_dup_null(st, 10, &fail);
+	c->purged = store_dup_null(st, 11, &fail);
 	sqlite3_finalize(st);
-	if (fail || c->token == NULL || c->sub.service == NULL ||
-	    c->sub.values_xml == NULL ||
+	if (fail || c->token == NULL ||
 	    store_load_history(s, &c->sub) != STORE_OK ||
 	    store_case_notes(s, c) != STORE_OK ||
 	    store_case_audit(s, c) != STORE_OK) {

@@ -120,6 +120,42 @@ text_to_long(const char *s, long min, long max, long *out)
 }
 
 /*
+ * A plain decimal amount to cents: "22.50", "22.5" or "22", with at most
+ * `max_whole` digits before the point and `max_frac` after it, of which
+ * those past the cents must be 0 ("12.50000"). No sign, no exponent, no
+ * grouping, no rounding: what machines write (PayPal, bank statements).
+ */
+int
+text_cents_parse(const char *s, size_t max_whole, size_t max_frac,
+    long *cents)
+{
+	size_t	 whole = strspn(s, "0123456789"), frac = 0, i;
+	long	 v = 0;
+
+	*cents = 0;
+	if (whole == 0 || whole > max_whole)
+		return -1;
+	for (i = 0; i < whole; i++)
+		v = v * 10 + (s[i] - '0');
+	v *= 100;
+	if (s[whole] == '.') {
+		frac = strspn(s + whole + 1, "0123456789");
+		if (frac == 0 || frac > max_frac)
+			return -1;
+		for (i = 0; i < frac; i++)
+			if (i < 2)
+				v += (s[whole + 1 + i] - '0') * (i == 0 ? 10 : 1);
+			else if (s[whole + 1 + i] != '0')
+				return -1;
+		frac++;
+	}
+	if (s[whole + frac] != '\0')
+		return -1;
+	*cents = v;
+	return 0;
+}
+
+/*
  * A plausible address, not RFC 5322 in full: one "@", something before
  * it, a dotted domain after it, no white space. Whether it exists only a
  * mail can tell.

@@ -12,6 +12,8 @@ int	 text_email(const char *);
 int	 text_email_plain(const char *);
 int	 text_mod97(const char *);
 int	 text_to_long(const char *, long min, long max, long *out);
+int	 text_cents_parse(const char *, size_t max_whole, size_t max_frac,
+	    long *cents);
 char	*text_trim_dup(const char *);
 int	 text_fold(struct buf *, const char *);
 int	 text_contains_folded(const char *haystack, const char *folded_needle);

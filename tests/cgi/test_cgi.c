@@ -171,6 +171,19 @@ http(const char *method, const char *target, const char *body, size_t blen,
 	return http_parts(NULL, method, target, body, blen, NULL, 0, r);
 }
 
+/* POST `body` to /services/<service>; the answer must be `status`. */
+static void
+post_service(const char *service, const char *body, long status,
+    struct resp *r)
+{
+	char	 path[256];
+
+	snprintf(path, sizeof(path), SCRIPT "/services/%s", service);
+	assert_int_equal(http("POST", path, body, strlen(body), r), 0);
+	if (r->status != status)
+		fail_msg("POST %s: %ld, not %ld", path, r->status, status);
+}
+
 /* A request to the staff program as `who`. */
 static int
 staff_http(const struct as *who, const char *method, const char *path,
@@ -1252,17 +1265,13 @@ test_warning_then_send_anyway(void **state)
 	/* Beside an error the warning is noted, not yet taken as read. */
 	field_set(f, n, "breed", "");
 	body = form_encode(f, n);
-	assert_int_equal(http("POST", SCRIPT "/services/hundeanmeldung", body,
-	    strlen(body), &r), 0);
-	assert_int_equal(r.status, 422);
+	post_service("hundeanmeldung", body, 422, &r);
 	assert_non_null(strstr(r.body, "id=\"f-chip-warning\""));
 	assert_null(strstr(r.body, "name=\"_accept\""));
 	field_set(f, n, "breed", "Mischling");
 
 	body = form_encode(f, n);
-	assert_int_equal(http("POST", SCRIPT "/services/hundeanmeldung", body,
-	    strlen(body), &r), 0);
-	assert_int_equal(r.status, 200);
+	post_service("hundeanmeldung", body, 200, &r);
 	assert_non_null(strstr(r.body, "class=\"warning-summary\""));
 	assert_non_null(strstr(r.body, "href=\"#f-chip\""));
 	assert_non_null(strstr(r.body, "value=\"27609810661234\""));
@@ -1273,9 +1282,7 @@ test_warning_then_send_anyway(void **state)
 	f[n].name = "_accept";
 	f[n].value = "chip";
 	body = form_encode(f, n + 1);
-	assert_int_equal(http("POST", SCRIPT "/services/hundeanmeldung", body,
-	    strlen(body), &r), 0);
-	assert_int_equal(r.status, 303);
+	post_service("hundeanmeldung", body, 303, &r);
 	assert_int_equal(count_submissions(), before + 1);
 }
 
@@ -1301,24 +1308,18 @@ test_certificate_condition_and_fee(void **state)
 	(void)state;
 	memcpy(f, base, sizeof(base));
 	body = form_encode(f, n);
-	assert_int_equal(http("POST", SCRIPT "/services/meldebescheinigung",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 303);
+	post_service("meldebescheinigung", body, 303, &r);
 	assert_int_equal(newest_fee(), 750);
 
 	field_set(f, n, "kind", "erweitert");
 	body = form_encode(f, n);
-	assert_int_equal(http("POST", SCRIPT "/services/meldebescheinigung",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 303);
+	post_service("meldebescheinigung", body, 303, &r);
 	assert_int_equal(newest_fee(), 900);
 
 	/* For the pension: the reason becomes required, then it is free. */
 	field_set(f, n, "purpose", "rente");
 	body = form_encode(f, n);
-	assert_int_equal(http("POST", SCRIPT "/services/meldebescheinigung",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 422);
+	post_service("meldebescheinigung", body, 422, &r);
 	assert_non_null(strstr(r.body, "href=\"#f-reason\""));
 	/* Beside it, when it counts: the question once, then its answers. */
 	assert_non_null(strstr(r.body, "Nur auszuf\xc3\xbcllen bei \xe2\x80\x9e"
@@ -1327,9 +1328,7 @@ test_certificate_condition_and_fee(void **state)
 	    "\xe2\x80\x9e" "F\xc3\xbcr eine Sozialleistung"));
 	field_set(f, n, "reason", "Deutsche Rentenversicherung, Altersrente");
 	body = form_encode(f, n);
-	assert_int_equal(http("POST", SCRIPT "/services/meldebescheinigung",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 303);
+	post_service("meldebescheinigung", body, 303, &r);
 	assert_int_equal(newest_fee(), 0);
 }
 
@@ -1351,13 +1350,9 @@ test_id_card_appointment(void **state)
 	    0, &r), 0);
 	assert_non_null(strstr(r.body, "46,00 \xe2\x82\xac (unter 24"));
 	assert_null(strstr(r.body, "kostenlos</strong>"));
-	assert_int_equal(http("POST", SCRIPT "/services/personalausweis", body,
-	    strlen(body), &r), 0);
-	assert_int_equal(r.status, 303);
+	post_service("personalausweis", body, 303, &r);
 	assert_int_equal(newest_fee(), 0);
-	assert_int_equal(http("POST", SCRIPT "/services/personalausweis",
-	    bad, strlen(bad), &r), 0);
-	assert_int_equal(r.status, 422);
+	post_service("personalausweis", bad, 422, &r);
 	assert_non_null(strstr(r.body, "href=\"#f-daytime\""));
 	/* No day ticked: one error, at the first day. */
 	assert_non_null(strstr(r.body, "href=\"#f-day_mo\""));
@@ -1389,9 +1384,7 @@ test_pages_and_check(void **state)
 	assert_non_null(strstr(r.body, "name=\"_page\" value=\"person\""));
 
 	snprintf(body, sizeof(body), "%s&_page=person", first);
-	assert_int_equal(http("POST", SCRIPT "/services/personalausweis", body,
-	    strlen(body), &r), 0);
-	assert_int_equal(r.status, 200);
+	post_service("personalausweis", body, 200, &r);
 	assert_non_null(strstr(r.body, "id=\"f-daytime\""));
 	assert_null(strstr(r.body, "id=\"f-name\""));
 	assert_non_null(strstr(r.body,
@@ -1399,16 +1392,12 @@ test_pages_and_check(void **state)
 	assert_non_null(strstr(r.body, "Schritt 2 von 2"));
 
 	snprintf(body, sizeof(body), "%s&_page=termin&_back=1", first);
-	assert_int_equal(http("POST", SCRIPT "/services/personalausweis", body,
-	    strlen(body), &r), 0);
-	assert_int_equal(r.status, 200);
+	post_service("personalausweis", body, 200, &r);
 	assert_non_null(strstr(r.body, "id=\"f-name\""));
 	assert_null(strstr(r.body, "role=\"alert\""));
 
 	snprintf(body, sizeof(body), "%s%s&_page=termin", first, second);
-	assert_int_equal(http("POST", SCRIPT "/services/personalausweis", body,
-	    strlen(body), &r), 0);
-	assert_int_equal(r.status, 200);
+	post_service("personalausweis", body, 200, &r);
 	assert_non_null(strstr(r.body, "Bitte pr\xc3\xbc" "fen Sie Ihre Angaben"));
 	assert_non_null(strstr(r.body, "name=\"_edit\" value=\"person\""));
 	assert_non_null(strstr(r.body, "#f-daytime\""));
@@ -1429,9 +1418,7 @@ test_pages_and_check(void **state)
 	assert_int_equal(count_submissions(), before);
 
 	snprintf(body, sizeof(body), "%s%s&_confirm=1", first, second);
-	assert_int_equal(http("POST", SCRIPT "/services/personalausweis", body,
-	    strlen(body), &r), 0);
-	assert_int_equal(r.status, 303);
+	post_service("personalausweis", body, 303, &r);
 	assert_int_equal(count_submissions(), before + 1);
 }
 
@@ -1454,9 +1441,7 @@ test_certificate_order(void **state)
 
 	(void)state;
 	snprintf(body, sizeof(body), "%s&purpose=privat", base);
-	assert_int_equal(http("POST", SCRIPT "/services/personenstandsurkunde",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 200);
+	post_service("personenstandsurkunde", body, 200, &r);
 	assert_non_null(strstr(r.body, "name=\"_confirm\""));
 	assert_non_null(strstr(r.body, "Weitere Ausfertigung, gleichzeitig "
 	    "bestellt</td><td class=\"num\">1</td>"));
@@ -1464,31 +1449,23 @@ test_certificate_order(void **state)
 	assert_int_equal(count_submissions(), before);
 
 	snprintf(body, sizeof(body), "%s&purpose=privat&_confirm=1", base);
-	assert_int_equal(http("POST", SCRIPT "/services/personenstandsurkunde",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 303);
+	post_service("personenstandsurkunde", body, 303, &r);
 	assert_int_equal(count_submissions(), before + 1);
 	assert_int_equal(newest_fee(), 2250);
 
 	/* Recorded elsewhere: only that registry office can issue it. */
 	snprintf(body, sizeof(body), "kind=geburt&recorded_here=nein"
 	    "&_page=urkunde");
-	assert_int_equal(http("POST", SCRIPT "/services/personenstandsurkunde",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 422);
+	post_service("personenstandsurkunde", body, 422, &r);
 	assert_non_null(strstr(r.body, "nur das Standesamt des Ortes"));
 
 	/* For a pension: the reason is required, then it costs nothing. */
 	snprintf(body, sizeof(body), "%s&purpose=rente&_confirm=1", base);
-	assert_int_equal(http("POST", SCRIPT "/services/personenstandsurkunde",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 422);
+	post_service("personenstandsurkunde", body, 422, &r);
 	assert_non_null(strstr(r.body, "href=\"#f-reason\""));
 	snprintf(body, sizeof(body), "%s&purpose=rente&reason=DRV+Witwenrente"
 	    "&_confirm=1", base);
-	assert_int_equal(http("POST", SCRIPT "/services/personenstandsurkunde",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 303);
+	post_service("personenstandsurkunde", body, 303, &r);
 	assert_int_equal(newest_fee(), 0);
 	assert_int_equal(count_submissions(), before + 2);
 }
@@ -1519,9 +1496,7 @@ test_business_registration(void **state)
 
 	(void)state;
 	snprintf(body, sizeof(body), "%s&_page=anlass", anlass);
-	assert_int_equal(http("POST", SCRIPT "/services/gewerbeanmeldung",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 200);
+	post_service("gewerbeanmeldung", body, 200, &r);
 	assert_non_null(strstr(r.body, "id=\"f-company\""));
 	assert_non_null(strstr(r.body, "id=\"f-rep_name.1\""));
 	assert_null(strstr(r.body, "id=\"f-surname\""));
@@ -1529,9 +1504,7 @@ test_business_registration(void **state)
 
 	snprintf(body, sizeof(body), "%s%s&_page=gesellschaft"
 	    "&_rows.representatives=1&_add=representatives", anlass, firm);
-	assert_int_equal(http("POST", SCRIPT "/services/gewerbeanmeldung",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 200);
+	post_service("gewerbeanmeldung", body, 200, &r);
 	assert_non_null(strstr(r.body, "id=\"f-rep_name.2\""));
 	assert_non_null(strstr(r.body, "value=\"Erika Beispiel\""));
 	assert_null(strstr(r.body, "role=\"alert\""));
@@ -1539,9 +1512,7 @@ test_business_registration(void **state)
 	/* Row 2 left empty: its own errors, named by row. */
 	snprintf(body, sizeof(body), "%s%s&_page=gesellschaft"
 	    "&_rows.representatives=2", anlass, firm);
-	assert_int_equal(http("POST", SCRIPT "/services/gewerbeanmeldung",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 422);
+	post_service("gewerbeanmeldung", body, 422, &r);
 	assert_non_null(strstr(r.body, "href=\"#f-rep_name.2\""));
 	assert_null(strstr(r.body, "href=\"#f-rep_name.1\""));
 
@@ -1549,9 +1520,7 @@ test_business_registration(void **state)
 	snprintf(body, sizeof(body), "%s%s&establishment=haupt"
 	    "&site_street=Weg+1&site_postcode=26603&_page=betrieb"
 	    "&_rows.representatives=1", anlass, firm);
-	assert_int_equal(http("POST", SCRIPT "/services/gewerbeanmeldung",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 422);
+	post_service("gewerbeanmeldung", body, 422, &r);
 	assert_non_null(strstr(r.body, "href=\"#f-site_postcode\""));
 
 	/* Starting today. */
@@ -1560,17 +1529,13 @@ test_business_registration(void **state)
 	assert_int_not_equal(strftime(today, sizeof(today), "%Y-%m-%d", &tm), 0);
 	snprintf(body, sizeof(body), "%s%s%s&start=%s&_rows.representatives=1",
 	    anlass, firm, rest, today);
-	assert_int_equal(http("POST", SCRIPT "/services/gewerbeanmeldung",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 200);
+	post_service("gewerbeanmeldung", body, 200, &r);
 	assert_non_null(strstr(r.body, "Vertretungsberechtigte Person 1 \xe2\x80\x93 Vor- und Familienname"));
 	assert_non_null(strstr(r.body, "<td class=\"num total\">46,00 \xe2\x82\xac"));
 	assert_null(strstr(r.body, "Geburtsort"));
 
 	strncat(body, "&_confirm=1", sizeof(body) - strlen(body) - 1);
-	assert_int_equal(http("POST", SCRIPT "/services/gewerbeanmeldung",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 303);
+	post_service("gewerbeanmeldung", body, 303, &r);
 	assert_int_equal(count_submissions(), before + 1);
 	assert_int_equal(newest_fee(), 4600);
 }
@@ -1645,16 +1610,12 @@ test_business_upload(void **state)
 	    "&start=%s&full_time=0&part_time=0&permit=liegt_vor"
 	    "&permit_details=HWK&email=a%%40b.de&truthful=yes"
 	    "&permit_copy=fake.pdf%%0Aapplication%%2Fpdf%%0A99", key, today);
-	assert_int_equal(http("POST", SCRIPT "/services/gewerbeanmeldung",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 200);
+	post_service("gewerbeanmeldung", body, 200, &r);
 	assert_non_null(strstr(r.body, "erlaubnis.png (1 KB)"));
 	assert_null(strstr(r.body, "fake.pdf"));
 
 	strncat(body, "&_confirm=1", sizeof(body) - strlen(body) - 1);
-	assert_int_equal(http("POST", SCRIPT "/services/gewerbeanmeldung",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 303);
+	post_service("gewerbeanmeldung", body, 303, &r);
 	assert_int_equal(count_submissions(), before + 1);
 	assert_int_equal(db_number("SELECT count(*) FROM upload WHERE "
 	    "field = 'permit_copy' AND ref = (SELECT ref FROM submission "
@@ -1664,9 +1625,7 @@ test_business_upload(void **state)
 	*strstr(body, "&permit=liegt_vor") = '\0';
 	strncat(body, "&permit=nein&email=a%40b.de&truthful=yes&_confirm=1",
 	    sizeof(body) - strlen(body) - 1);
-	assert_int_equal(http("POST", SCRIPT "/services/gewerbeanmeldung",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 303);
+	post_service("gewerbeanmeldung", body, 303, &r);
 	assert_int_equal(count_submissions(), before + 2);
 	assert_int_equal(db_number("SELECT count(*) FROM upload WHERE "
 	    "ref = (SELECT ref FROM submission ORDER BY rowid DESC LIMIT 1)"),
@@ -1721,9 +1680,7 @@ test_receipt_after_form_change(void **state)
 
 	(void)state;
 	put_definition("wandel", v1);
-	assert_int_equal(http("POST", SCRIPT "/services/wandel", body,
-	    strlen(body), &r), 0);
-	assert_int_equal(r.status, 303);
+	post_service("wandel", body, 303, &r);
 	parse_receipt_location(resp_header(&r, "Location"), ref, sizeof(ref),
 	    token, sizeof(token));
 
@@ -2154,9 +2111,7 @@ order_certificate(int copies, char *ref, size_t reflen, char *token,
 	    "&given_names=Erika&copies=%d&relation=selbst&purpose=privat"
 	    "&name=Erika+Beispiel&street=Hauptstr.+1&postcode=26639"
 	    "&town=Wiesmoor&delivery=post&_confirm=1", copies);
-	assert_int_equal(http("POST", SCRIPT "/services/personenstandsurkunde",
-	    body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 303);
+	post_service("personenstandsurkunde", body, 303, &r);
 	assert_non_null(strstr(resp_header(&r, "Location"), SCRIPT "/pay/"));
 	parse_receipt_location(resp_header(&r, "Location"), ref, reflen,
 	    token, toklen);

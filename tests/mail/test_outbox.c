@@ -89,15 +89,12 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	int	 from, to;
 
 	if (f == NULL)
 		return -1;
 	*state = f;
-	if (tmpdir_make(f->dir, "outbox") != 0 ||
+	if (testdb_create(f->dir, "outbox", &f->s) != 0 ||
 	    tmpdir_make(f->spool, "spool") != 0 ||
-	    store_open(&f->s, f->dir, 1) != STORE_OK ||
-	    store_migrate(f->s, &from, &to) != STORE_OK ||
 	    (f->port = helper_free_port()) <= 0)
 		return -1;
 	snprintf(f->url, sizeof(f->url), "smtp://127.0.0.1:%d", f->port);

@@ -31,6 +31,7 @@
 #include "store.h"
 #include "store_token.h"
 #include "standin.h"
+#include "testdb.h"
 #include "tmpdir.h"
 
 #define SLEEP_S		3	/* the stand-in's timeout mode */
@@ -51,16 +52,11 @@ static int
 setup_store(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	int	 from, to;
 
 	if (f == NULL)
 		return -1;
 	*state = f;
-	if (tmpdir_make(f->dir, "paypal") != 0 ||
-	    store_open(&f->s, f->dir, 1) != STORE_OK ||
-	    store_migrate(f->s, &from, &to) != STORE_OK)
-		return -1;
-	return 0;
+	return testdb_create(f->dir, "paypal", &f->s);
 }
 
 static int

@@ -207,12 +207,9 @@ test_camt_command(void **state)
 {
 	char	 dir[TMPDIR_MAX], out[4096];
 	struct store *s;
-	int	 from, to;
 
 	(void)state;
-	assert_int_equal(tmpdir_make(dir, "camt"), 0);
-	assert_int_equal(store_open(&s, dir, 1), STORE_OK);
-	assert_int_equal(store_migrate(s, &from, &to), STORE_OK);
+	assert_int_equal(testdb_create(dir, "camt", &s), 0);
 	submit(s, 1250, "2026-000001-5");
 	submit(s, 3000, "2026-000002-8");
 	submit(s, 30000, "2026-000003-1");

@@ -83,14 +83,11 @@ setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct form_diag d;
 	long	 count;
-	int	 from, to;
 
 	if (f == NULL)
 		return -1;
 	form_diag_init(&d);
-	if (tmpdir_make(f->dir, "export") != 0 ||
-	    store_open(&f->s, f->dir, 1) != STORE_OK ||
-	    store_migrate(f->s, &from, &to) != STORE_OK ||
+	if (testdb_create(f->dir, "export", &f->s) != 0 ||
 	    form_share_open(&f->share, SRCDIR, NULL, &d) != 0 ||
 	    form_load_stored(&f->form, &f->share, definition, &d) != 0) {
 		fprintf(stderr, "%s", buf_str(&d.text));

@@ -32,13 +32,10 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	int	 from, to;
 
 	if (f == NULL)
 		return -1;
-	if (tmpdir_make(f->dir, "pay") != 0 ||
-	    store_open(&f->s, f->dir, 1) != STORE_OK ||
-	    store_migrate(f->s, &from, &to) != STORE_OK ||
+	if (testdb_create(f->dir, "pay", &f->s) != 0 ||
 	    testpay_submit(f->s, 1250, f->ref) != 0 ||
 	    testpay_submit(f->s, 0, f->free_ref) != 0) {
 		free(f);

@@ -28,13 +28,10 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	int	 from, to;
 
 	if (f == NULL)
 		return -1;
-	if (tmpdir_make(f->dir, "store") != 0 ||
-	    store_open(&f->s, f->dir, 1) != STORE_OK ||
-	    store_migrate(f->s, &from, &to) != STORE_OK) {
+	if (testdb_create(f->dir, "store", &f->s) != 0) {
 		free(f);
 		return -1;
 	}

@@ -10,6 +10,27 @@
 #include <sqlite3.h>
 
 #include "buf.h"
+#include "store.h"
+#include "tmpdir.h"
+
+/* A new store at the current schema in a new directory: 0, or -1. */
+static inline int
+testdb_create(char dir[TMPDIR_MAX], const char *what, struct store **s)
+{
+	int	 from, to;
+
+	*s = NULL;
+	if (tmpdir_make(dir, what) != 0)
+		return -1;
+	if (store_open(s, dir, 1) != STORE_OK ||
+	    store_migrate(*s, &from, &to) != STORE_OK) {
+		store_close(*s);
+		*s = NULL;
+		tmpdir_remove(dir);
+		return -1;
+	}
+	return 0;
+}
 
 /* Call from a cmocka test: a failure to open or prepare fails it. */
 static inline long
