@@ -1,0 +1,921 @@
+/*
+ * cgitest: what the CGI test programs share. The group setup starts a
+ * private instance (tools/instance) on a free loopback port in a temporary
+ * directory, with a real SMTP server and PayPal's stand-in; the tests
+ * speak HTTP to it with libcurl; test_error_log_clean, run last, reads
+ * Apache's error log for sanitizer reports and crashes of the CGI.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <regex.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgitest.h"
+#include "helper.h"
+#include "maildecode.h"
+
+/* The instance and what the tests learn from it, shared in order. */
+struct cgitest T;
+
+/* ---- small helpers ---------------------------------------------------- */
+
+/*
+ * What a test allocates is tracked and freed by its teardown, so that a
+ * failing assertion (which leaves the test at once) leaks nothing either.
+ */
+static void	**tracked;
+static size_t	  ntracked;
+
+void *
+track(void *p)
+{
+	void	**q;
+
+	if (p == NULL)
+		return NULL;
+	if ((q = realloc(tracked, (ntracked + 1) * sizeof(*q))) == NULL) {
+		free(p);
+		return NULL;
+	}
+	tracked = q;
+	tracked[ntracked++] = p;
+	return p;
+}
+
+int
+free_tracked(void **state)
+{
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < ntracked; i++)
+		free(tracked[i]);
+	free(tracked);
+	tracked = NULL;
+	ntracked = 0;
+	return 0;
+}
+
+static int
+append(char **p, size_t *len, const char *data, size_t n)
+{
+	char	*q;
+
+	if ((q = realloc(*p, *len + n + 1)) == NULL)
+		return -1;
+	memcpy(q + *len, data, n);
+	*len += n;
+	q[*len] = '\0';
+	*p = q;
+	return 0;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct resp *r = arg;
+
+	return append(&r->body, &r->blen, data, size * n) == 0 ? size * n : 0;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct resp *r = arg;
+
+	/* A new status line (after "100 Continue") starts a new block. */
+	if (size * n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		free(r->headers);
+		r->headers = NULL;
+		r->hlen = 0;
+	}
+	return append(&r->headers, &r->hlen, data, size * n) == 0 ?
+	    size * n : 0;
+}
+
+/*
+ * One request, no redirects followed, no proxy. `target` is a path on the
+ * instance or an absolute URL. Returns 0 when an answer came.
+ */
+
+int
+http(const char *method, const char *target, const char *body, size_t blen,
+    struct resp *r)
+{
+	return http_parts(NULL, method, target, body, blen, NULL, 0, r);
+}
+
+/* POST `body` to /services/<service>; the answer must be `status`. */
+void
+post_service(const char *service, const char *body, long status,
+    struct resp *r)
+{
+	char	 path[256];
+
+	snprintf(path, sizeof(path), SCRIPT "/services/%s", service);
+	assert_int_equal(http("POST", path, body, strlen(body), r), 0);
+	if (r->status != status)
+		fail_msg("POST %s: %ld, not %ld", path, r->status, status);
+}
+
+/* A request to the staff program as `who`. */
+int
+staff_http(const struct as *who, const char *method, const char *path,
+    const char *body, struct resp *r)
+{
+	char	 target[1024];
+
+	snprintf(target, sizeof(target), "/cgi-bin/staff.cgi%s", path);
+	return http_parts(who, method, target, body, body ? strlen(body) : 0,
+	    NULL, 0, r);
+}
+
+/* A POST of `parts` as multipart/form-data, as a browser sends a file. */
+int
+http_multipart(const char *target, const struct part *parts, size_t n,
+    struct resp *r)
+{
+	return http_parts(NULL, "POST", target, NULL, 0, parts, n, r);
+}
+
+int
+http_parts(const struct as *who, const char *method, const char *target,
+    const char *body, size_t blen, const struct part *parts, size_t nparts,
+    struct resp *r)
+{
+	CURL	*c;
+	CURLcode rc;
+	curl_mime *mime = NULL;
+	curl_mimepart *mp;
+	char	 url[4096], userpwd[256], origin[300];
+	struct curl_slist *headers = NULL;
+	size_t	 i;
+
+	memset(r, 0, sizeof(*r));
+	if (strncmp(target, "http://", 7) == 0)
+		snprintf(url, sizeof(url), "%s", target);
+	else
+		snprintf(url, sizeof(url), "%s%s", T.origin, target);
+	if ((c = curl_easy_init()) == NULL)
+		return -1;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROXY, "");
+	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	if (who != NULL && who->user != NULL) {
+		snprintf(userpwd, sizeof(userpwd), "%s:rathaus-demo", who->user);
+		curl_easy_setopt(c, CURLOPT_USERPWD, userpwd);
+	}
+	if (who != NULL && who->cookie != NULL)
+		curl_easy_setopt(c, CURLOPT_COOKIE, who->cookie);
+	if (who != NULL && who->origin != NULL) {
+		snprintf(origin, sizeof(origin), "Origin: %s", who->origin);
+		headers = curl_slist_append(NULL, origin);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	}
+	if (body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)blen);
+	}
+	if (parts != NULL) {
+		if ((mime = curl_mime_init(c)) == NULL) {
+			curl_easy_cleanup(c);
+			return -1;
+		}
+		for (i = 0; i < nparts; i++) {
+			if ((mp = curl_mime_addpart(mime)) == NULL ||
+			    curl_mime_name(mp, parts[i].name) != CURLE_OK ||
+			    curl_mime_data(mp, parts[i].value,
+			    parts[i].len) != CURLE_OK ||
+			    (parts[i].filename != NULL && curl_mime_filename(mp,
+			    parts[i].filename) != CURLE_OK)) {
+				curl_mime_free(mime);
+				curl_easy_cleanup(c);
+				return -1;
+			}
+		}
+		curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+	}
+	if (strcmp(method, "GET") != 0 &&
+	    !(strcmp(method, "POST") == 0 && body != NULL))
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_cleanup(c);
+	curl_mime_free(mime);
+	curl_slist_free_all(headers);
+	if (r->body == NULL)
+		append(&r->body, &r->blen, "", 0);
+	if (r->headers == NULL)
+		append(&r->headers, &r->hlen, "", 0);
+	track(r->body);
+	track(r->headers);
+	if (rc != CURLE_OK) {
+		print_error("%s %s: %s\n", method, url, curl_easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* The value of a response header (malloc'ed), or NULL. */
+char *
+resp_header(const struct resp *r, const char *name)
+{
+	const char *p = r->headers, *eol, *v;
+	size_t	 n = strlen(name);
+
+	while (p != NULL && *p != '\0') {
+		eol = strstr(p, "\r\n");
+		if (eol == NULL)
+			eol = p + strlen(p);
+		if ((size_t)(eol - p) > n && strncasecmp(p, name, n) == 0 &&
+		    p[n] == ':') {
+			for (v = p + n + 1; *v == ' ' || *v == '\t'; v++)
+				;
+			return track(strndup(v, (size_t)(eol - v)));
+		}
+		p = *eol ? eol + 2 : eol;
+	}
+	return NULL;
+}
+
+/* application/x-www-form-urlencoded */
+char *
+form_encode(const struct field *f, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char	*out = NULL, enc[4];
+	size_t	 len = 0, i;
+	const unsigned char *s;
+
+	append(&out, &len, "", 0);
+	for (i = 0; i < n; i++) {
+		if (f[i].name == NULL)
+			continue;
+		if (len > 0)
+			append(&out, &len, "&", 1);
+		append(&out, &len, f[i].name, strlen(f[i].name));
+		append(&out, &len, "=", 1);
+		for (s = (const unsigned char *)f[i].value; *s; s++) {
+			if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			    (*s >= '0' && *s <= '9') || strchr("-._~", *s))
+				append(&out, &len, (const char *)s, 1);
+			else if (*s == ' ')
+				append(&out, &len, "+", 1);
+			else {
+				enc[0] = '%';
+				enc[1] = hex[*s >> 4];
+				enc[2] = hex[*s & 15];
+				append(&out, &len, enc, 3);
+			}
+		}
+	}
+	return track(out);
+}
+
+/* Set (or with value NULL remove) one field of a field list. */
+void
+field_set(struct field *f, size_t n, const char *name, const char *value)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (f[i].name != NULL && strcmp(f[i].name, name) == 0) {
+			if (value == NULL)
+				f[i].name = NULL;
+			else
+				f[i].value = value;
+			return;
+		}
+	fail_msg("no field %s", name);
+}
+
+/* A complete, valid Osterfeuer registration. */
+void
+valid_fields(struct field f[NFIELDS], const char *key)
+{
+	const struct field v[NFIELDS] = {
+		{ "_key", key },
+		{ "name", "Erika Mustermann" },
+		{ "organisation", "Heimatverein Wiesmoor" },
+		{ "phone", "04944 123456" },
+		{ "email", "erika@example.org" },
+		{ "place", PLACE_TEXT },
+		{ "date", T.date_ok },
+		{ "time", "19:30" },
+		{ "diameter", "4" },
+		{ "height", "3" },
+		{ "material", "holz" },
+		{ "material_confirm", "yes" },
+		{ "safety", "Feuerloescher und Wasserschlauch bereit" },
+		/* Sent from the check page: store it. */
+		{ "_confirm", "1" },
+		{ NULL, NULL },
+	};
+
+	memcpy(f, v, sizeof(v));
+}
+
+/* The double-submit key from a form page (malloc'ed), or NULL. */
+char *
+form_key(const char *html)
+{
+	const char *p = strstr(html, "name=\"_key\""), *start, *end, *v;
+
+	if (p == NULL)
+		return NULL;
+	for (start = p; start > html && *start != '<'; start--)
+		;
+	if ((end = strchr(p, '>')) == NULL)
+		return NULL;
+	for (v = start; v < end; v++)
+		if (strncmp(v, "value=\"", 7) == 0) {
+			const char *q = strchr(v + 7, '"');
+			if (q == NULL || q > end)
+				return NULL;
+			return track(strndup(v + 7, (size_t)(q - v - 7)));
+		}
+	return NULL;
+}
+
+/* GET the form and return a fresh double-submit key (malloc'ed). */
+char *
+fresh_key(void)
+{
+	struct resp r;
+	char	*key;
+
+	assert_int_equal(http("GET", FORM, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	key = form_key(r.body);
+	assert_non_null(key);
+	assert_true(strlen(key) > 0);
+	return key;
+}
+
+/* Print a file to the test's error output (for diagnostics). */
+static void
+print_file(const char *path)
+{
+	char	 line[4096];
+	FILE	*fp;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		print_error("%s", line);
+	fclose(fp);
+}
+
+/*
+ * Run a program, its standard output into *out (malloc'ed); exit status.
+ * Its standard error is kept in a file and shown only when it fails.
+ */
+int
+run(char *const argv[], char **out)
+{
+	int	 fd[2], status, errfd, rc;
+	pid_t	 pid;
+	char	 chunk[4096], errpath[PATH_MAX + 16];
+	size_t	 len = 0;
+	ssize_t	 n;
+
+	*out = NULL;
+	append(out, &len, "", 0);
+	snprintf(errpath, sizeof(errpath), "%s/run.stderr", T.dir);
+	if ((errfd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1)
+		return -1;
+	if (pipe(fd) == -1) {
+		close(errfd);
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		close(fd[0]);
+		close(fd[1]);
+		close(errfd);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(fd[1], STDOUT_FILENO);
+		dup2(errfd, STDERR_FILENO);
+		close(fd[0]);
+		close(fd[1]);
+		execvp(argv[0], argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fd[1]);
+	close(errfd);
+	while ((n = read(fd[0], chunk, sizeof(chunk))) > 0 ||
+	    (n == -1 && errno == EINTR))
+		if (n > 0)
+			append(out, &len, chunk, (size_t)n);
+	close(fd[0]);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	if (rc != 0) {
+		print_error("%s exited with %d:\n", argv[0], rc);
+		print_file(errpath);
+	}
+	unlink(errpath);
+	return rc;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static long
+days_from_civil(int y, int m, int d)
+{
+	long	 era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(long z, char out[11])
+{
+	time_t	 t = (time_t)z * 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	if (strftime(out, 11, "%Y-%m-%d", &tm) == 0)
+		out[0] = '\0';
+}
+
+/* Easter Sunday (anonymous Gregorian algorithm), as days since 1970. */
+static long
+easter(int y)
+{
+	int	 a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4;
+	int	 f = (b + 8) / 25, g = (b - f + 1) / 3;
+	int	 h = (19 * a + b - d - g + 15) % 30, i = c / 4, k = c % 4;
+	int	 l = (32 + 2 * e + 2 * i - h - k) % 7;
+	int	 m = (a + 11 * h + 22 * l) / 451;
+	int	 month = (h + l - 7 * m + 114) / 31;
+	int	 day = (h + l - 7 * m + 114) % 31 + 1;
+
+	return days_from_civil(y, month, day);
+}
+
+/*
+ * The next Karsamstag that can still be registered: it must arrive at
+ * least 4 days before. One day more than that keeps the test away from the
+ * edge between UTC here and the municipality's time zone.
+ */
+static void
+pick_dates(void)
+{
+	time_t	 now = time(NULL);
+	struct tm tm;
+	long	 today, sat;
+	int	 year;
+
+	gmtime_r(&now, &tm);
+	year = tm.tm_year + 1900;
+	today = days_from_civil(year, tm.tm_mon + 1, tm.tm_mday);
+	sat = easter(year) - 1;
+	if (sat - 5 < today)
+		sat = easter(year + 1) - 1;
+	civil_from_days(sat, T.date_ok);
+	civil_from_days(sat + 7, T.date_bad);
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == -1 && errno != ENOENT ? -1 : 0;
+}
+
+/* A copy of s with every `from` replaced by `to` (tracked). */
+char *
+replace_all(const char *s, const char *from, const char *to)
+{
+	char	*out = NULL;
+	size_t	 len = 0, flen = strlen(from);
+	const char *p;
+
+	append(&out, &len, "", 0);
+	while ((p = strstr(s, from)) != NULL) {
+		append(&out, &len, s, (size_t)(p - s));
+		append(&out, &len, to, strlen(to));
+		s = p + flen;
+	}
+	append(&out, &len, s, strlen(s));
+	return track(out);
+}
+
+/* One number from the instance's database (read-only), or -1. */
+/* The first column of the first row of `sql` on the instance's database. */
+int
+db_query(const char *sql, long *n, char *text, size_t size)
+{
+	char	 path[PATH_MAX + 32];
+	sqlite3	*db = NULL;
+	sqlite3_stmt *st = NULL;
+	int	 rc = -1;
+
+	snprintf(path, sizeof(path), "%s/data/rathaus.db", T.dir);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_busy_timeout(db, 5000) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		if (n != NULL)
+			*n = sqlite3_column_int64(st, 0);
+		if (text != NULL)
+			snprintf(text, size, "%s", sqlite3_column_text(st, 0) ?
+			    (const char *)sqlite3_column_text(st, 0) : "");
+		rc = 0;
+	} else
+		print_error("%s: %s\n", path, db ? sqlite3_errmsg(db) : "no memory");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
+long
+db_number(const char *sql)
+{
+	long	 n = -1;
+
+	return db_query(sql, &n, NULL, 0) == 0 ? n : -1;
+}
+
+/* Change the instance's database as time or an administrator would. */
+int
+db_exec(const char *sql)
+{
+	char	 path[PATH_MAX + 32];
+	sqlite3	*db = NULL;
+	int	 rc = -1;
+
+	snprintf(path, sizeof(path), "%s/data/rathaus.db", T.dir);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) ==
+	    SQLITE_OK && sqlite3_busy_timeout(db, 5000) == SQLITE_OK &&
+	    sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+		rc = 0;
+	else
+		print_error("%s: %s\n", path, db ? sqlite3_errmsg(db) : "no memory");
+	sqlite3_close(db);
+	return rc;
+}
+
+long
+count_submissions(void)
+{
+	return db_number("SELECT count(*) FROM submission");
+}
+
+/* The fee stored with the newest submission, in cents. */
+long
+newest_fee(void)
+{
+	return db_number("SELECT fee_cents FROM submission ORDER BY id DESC LIMIT 1");
+}
+
+/* ---- the instance --------------------------------------------------- */
+
+int
+group_setup(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	char	 port[16], *out;
+	char	*argv[] = { SRCDIR "/tools/instance", "start", T.dir, port, NULL };
+	char	 url[64];
+	int	 rc, smtp;
+
+	(void)state;
+	pick_dates();
+	snprintf(T.dir, sizeof(T.dir), "%s/rathaus-cgi-XXXXXX",
+	    tmp && *tmp ? tmp : "/tmp");
+	if (mkdtemp(T.dir) == NULL) {
+		print_error("mkdtemp %s: %s\n", T.dir, strerror(errno));
+		return -1;
+	}
+	chmod(T.dir, 0755);
+	if ((T.port = helper_free_port()) <= 0) {
+		print_error("no free port on 127.0.0.1\n");
+		return -1;
+	}
+	snprintf(port, sizeof(port), "%d", T.port);
+	snprintf(T.origin, sizeof(T.origin), "http://127.0.0.1:%d", T.port);
+	setenv("BUILDDIR", BUILDDIR, 1);
+	/* A real SMTP server for the instance's mails; without aiosmtpd
+	 * the mail tests skip and the rest runs without mail. */
+	snprintf(T.spool, sizeof(T.spool), "%s/spool", T.dir);
+	if (mkdir(T.spool, 0755) == 0 && (T.smtp_port = helper_free_port()) > 0 &&
+	    smtpd_start(&T.smtpd, T.smtp_port, T.spool, 0) == 0) {
+		snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", T.smtp_port);
+		setenv("SMTP_URL", url, 1);
+	}
+	/* PayPal's stand-in: its timeout mode outlasts the portal's 2 s. */
+	if ((smtp = helper_free_port()) > 0 &&
+	    standin_start(&T.paypal, smtp, 4) == 0) {
+		snprintf(T.paypal_api, sizeof(T.paypal_api),
+		    "http://127.0.0.1:%d", smtp);
+		setenv("PAYPAL_API", T.paypal_api, 1);
+		setenv("PAYPAL_CLIENT_ID", STANDIN_CLIENT_ID, 1);
+		setenv("PAYPAL_SECRET", STANDIN_SECRET, 1);
+		setenv("PAYPAL_WEBHOOK_ID", STANDIN_WEBHOOK_ID, 1);
+		setenv("PAYPAL_TIMEOUT", "2", 1);
+		setenv("PAY_METHODS", "paypal transfer counter", 1);
+	}
+	rc = run(argv, &out);
+	print_message("%s", out);
+	free(out);
+	if (rc != 0) {
+		print_error("tools/instance start %s %s failed (%d)\n", T.dir,
+		    port, rc);
+		return -1;
+	}
+	T.started = 1;
+	return 0;
+}
+
+int
+group_teardown(void **state)
+{
+	char	*out;
+	char	*argv[] = { SRCDIR "/tools/instance", "stop", T.dir, NULL };
+
+	(void)state;
+	if (T.started) {
+		if (run(argv, &out) != 0)
+			print_error("tools/instance stop %s failed\n", T.dir);
+		free(out);
+	}
+	smtpd_stop(&T.smtpd);
+	standin_stop(&T.paypal);
+	if (getenv("KEEP_INSTANCE") != NULL)
+		print_message("instance kept in %s\n", T.dir);
+	else if (T.dir[0] != '\0')
+		nftw(T.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return 0;
+}
+
+/* Both texts are in the page, the first before the second. */
+void
+assert_before(const char *body, const char *first, const char *second)
+{
+	const char *a = strstr(body, first), *b = strstr(body, second);
+
+	if (a == NULL || b == NULL || a > b)
+		fail_msg("want \"%s\" (%s) before \"%s\" (%s)", first,
+		    a ? "found" : "missing", second, b ? "found" : "missing");
+}
+/* Check a receipt Location and take the reference and token from it. */
+void
+parse_receipt_location(const char *loc, char *ref, size_t reflen,
+    char *token, size_t toklen)
+{
+	const char *path = loc, *q;
+	regex_t	 re;
+	size_t	 n;
+
+	if (strncmp(loc, T.origin, strlen(T.origin)) == 0)
+		path = loc + strlen(T.origin);
+	/* A paid service goes to its checkout, the rest to the receipt. */
+	if (strncmp(path, SCRIPT "/receipt/", strlen(SCRIPT "/receipt/")) == 0)
+		path += strlen(SCRIPT "/receipt/");
+	else if (strncmp(path, SCRIPT "/pay/", strlen(SCRIPT "/pay/")) == 0)
+		path += strlen(SCRIPT "/pay/");
+	else
+		fail_msg("Location %s is not a receipt or a checkout", loc);
+	q = strchr(path, '?');
+	assert_non_null(q);
+	n = (size_t)(q - path);
+	assert_true(n < reflen);
+	memcpy(ref, path, n);
+	ref[n] = '\0';
+	assert_int_equal(regcomp(&re, "^[0-9]{4}-[0-9]{6}-[0-9]$",
+	    REG_EXTENDED | REG_NOSUB), 0);
+	if (regexec(&re, ref, 0, NULL, 0) != 0) {
+		regfree(&re);
+		fail_msg("reference %s is not YYYY-NNNNNN-C", ref);
+	}
+	regfree(&re);
+	assert_int_equal(strncmp(q, "?token=", 7), 0);
+	q += 7;
+	n = strspn(q, "0123456789abcdef");
+	assert_true(n >= 32);	/* at least 128 bits */
+	assert_true(n < toklen);
+	memcpy(token, q, n);
+	token[n] = '\0';
+}
+/* Write the definition forms/<id>.xml of the running instance. */
+void
+put_definition(const char *id, const char *xml)
+{
+	char	 path[PATH_MAX + 64];
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/share/forms/%s.xml", T.dir, id);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fputs(xml, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+/* The CSRF token a staff page set as its cookie ("rathaus_csrf=..."). */
+void
+staff_token(const struct resp *r, char tok[REF_TOKEN_LEN + 1])
+{
+	const char *c = resp_header(r, "Set-Cookie");
+
+	assert_non_null(c);
+	assert_int_equal(strncmp(c, "rathaus_csrf=", 13), 0);
+	assert_true(strspn(c + 13, "0123456789abcdef") >= REF_TOKEN_LEN);
+	memcpy(tok, c + 13, REF_TOKEN_LEN);
+	tok[REF_TOKEN_LEN] = '\0';
+}
+/* A clerk's POST on a submission, with the CSRF token of its page. */
+void
+staff_action(struct as *who, const char *ref, const char *action,
+    struct resp *r)
+{
+	static char cookie[64];
+	char	 path[256], body[512], tok[REF_TOKEN_LEN + 1];
+
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+	who->cookie = NULL;
+	assert_int_equal(staff_http(who, "GET", path, NULL, r), 0);
+	assert_int_equal(r->status, 200);
+	staff_token(r, tok);
+	snprintf(cookie, sizeof(cookie), "rathaus_csrf=%s", tok);
+	who->cookie = cookie;
+	snprintf(body, sizeof(body), "_csrf=%s&_action=%s", tok, action);
+	assert_int_equal(staff_http(who, "POST", path, body, r), 0);
+}
+/* The citizen's status page of `ref`, which must say `want`. */
+void
+status_says(const char *ref, const char *token, const char *want)
+{
+	char	 path[512];
+	struct resp r;
+
+	snprintf(path, sizeof(path), SCRIPT "/status/%s?token=%s", ref, token);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	if (strstr(r.body, want) == NULL)
+		fail_msg("the status page of %s does not say %s", ref, want);
+}
+/* The payment state of a submission. */
+void
+payment_is(const char *ref, const char *state)
+{
+	char	 sql[256], got[32];
+
+	snprintf(sql, sizeof(sql), "SELECT payment FROM submission WHERE"
+	    " ref = '%s'", ref);
+	assert_int_equal(db_query(sql, NULL, got, sizeof(got)), 0);
+	assert_string_equal(got, state);
+}
+/* A valid bonfire registration with an e-mail address; its ref and token. */
+void
+submit_bonfire(char *ref, size_t reflen, char *token, size_t toklen)
+{
+	struct field f[NFIELDS];
+	struct resp r;
+	char	*body;
+
+	valid_fields(f, fresh_key());
+	body = form_encode(f, NFIELDS);
+	assert_int_equal(http("POST", FORM, body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	parse_receipt_location(resp_header(&r, "Location"), ref, reflen,
+	    token, toklen);
+}
+/*
+ * The mail to `to` whose decoded subject holds `subject`, waiting up to
+ * 10 s: the program sends after its response. Malloc'ed, or NULL.
+ */
+char *
+mail_to(const char *to, const char *subject)
+{
+	char	 path[PATH_MAX + 64], *env, *msg, *subj, *words;
+	struct stat st;
+	int	 i, k, found;
+	FILE	*fp;
+	size_t	 n;
+
+	for (i = 0; i < 100; i++) {
+		for (k = 1; k < 1000; k++) {
+			snprintf(path, sizeof(path), "%s/%04d.eml", T.spool, k);
+			if (stat(path, &st) != 0)
+				break;
+			snprintf(path, sizeof(path), "%s/%04d.env", T.spool, k);
+			env = msg = NULL;
+			if ((fp = fopen(path, "r")) != NULL) {
+				env = calloc(1, 4096);
+				n = env ? fread(env, 1, 4095, fp) : 0;
+				(void)n;
+				fclose(fp);
+			}
+			snprintf(path, sizeof(path), "%s/%04d.eml", T.spool, k);
+			if (env != NULL && strstr(env, to) != NULL &&
+			    (fp = fopen(path, "r")) != NULL) {
+				msg = calloc(1, (size_t)st.st_size + 1);
+				n = msg ? fread(msg, 1, (size_t)st.st_size, fp) : 0;
+				(void)n;
+				fclose(fp);
+			}
+			free(env);
+			found = 0;
+			if (msg != NULL &&
+			    (subj = maildecode_header(msg, "Subject")) != NULL) {
+				words = maildecode_words(subj);
+				found = words != NULL && strstr(words, subject);
+				free(words);
+				free(subj);
+			}
+			if (found)
+				return msg;
+			free(msg);
+		}
+		usleep(100000);
+	}
+	return NULL;
+}
+/*
+ * The instance's `rathaus CMD --conf ...`, as the web server's user when
+ * we are root (its files in data/ stay that user's). Exit status.
+ */
+int
+rathaus_cli(const char *cmd, char **out)
+{
+	char	 bin[PATH_MAX + 16], conf[PATH_MAX + 32];
+	char	*as_user[] = { "runuser", "-u", "www-data", "--", bin,
+	    (char *)cmd, "--conf", conf, NULL };
+	char	*as_self[] = { bin, (char *)cmd, "--conf", conf, NULL };
+
+	snprintf(bin, sizeof(bin), "%s/bin/rathaus", T.dir);
+	snprintf(conf, sizeof(conf), "%s/conf/rathaus.conf", T.dir);
+	return run(geteuid() == 0 ? as_user : as_self, out);
+}
+/* Last: no sanitizer report, no crash of the CGI in Apache's error log. */
+void
+test_error_log_clean(void **state)
+{
+	static const char *const bad[] = { "AddressSanitizer", "runtime error:",
+	    "Segmentation fault", "LeakSanitizer" };
+	char	 path[PATH_MAX + 32], line[8192];
+	FILE	*fp;
+	size_t	 i;
+	int	 found = 0;
+
+	(void)state;
+	if (!T.started)
+		fail_msg("no instance");
+	/* stderr of a CGI that just finished may still be on its way */
+	{
+		struct timespec ts = { 0, 500 * 1000 * 1000L };
+		nanosleep(&ts, NULL);
+	}
+	snprintf(path, sizeof(path), "%s/logs/error.log", T.dir);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	while (fgets(line, sizeof(line), fp) != NULL)
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			if (strstr(line, bad[i]) != NULL) {
+				if (found++ == 0)
+					print_error("%s:\n", path);
+				print_error("  %s", line);
+				break;
+			}
+	fclose(fp);
+	if (found > 0)
+		fail_msg("%d sanitizer or crash line(s) in the error log", found);
+}

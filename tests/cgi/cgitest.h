@@ -1,0 +1,128 @@
+/*
+ * cgitest: what the CGI test programs share (tests/cgi/cgitest.c): a
+ * private instance behind a real Apache started by the group setup,
+ * HTTP requests to it with libcurl, a look into its database, its mails
+ * and its error log. Each test program is one cmocka group with
+ * cgitest_setup / cgitest_teardown around it and test_error_log_clean
+ * last.
+ */
+#ifndef RATHAUS_CGITEST_H
+#define RATHAUS_CGITEST_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include "ref.h"
+#include "smtpd.h"
+#include "standin.h"
+
+#define SCRIPT		"/cgi-bin/rathaus.cgi"
+#define FORM		SCRIPT "/services/osterfeuer"
+#define PLACE_TEXT	"Wiese am Muehlenweg 7 (Flurstueck 12/3) & Deich"
+#define PLACE_HTML	"Wiese am Muehlenweg 7 (Flurstueck 12/3) &amp; Deich"
+
+/* The instance and what the tests learn from it, shared in order. */
+struct cgitest {
+	char	 dir[PATH_MAX];
+	char	 origin[64];		/* http://127.0.0.1:PORT */
+	int	 port;
+	int	 started;
+	char	 ref[64];		/* from the valid submission */
+	char	 token[128];
+	char	 date_ok[11];		/* a valid bonfire date */
+	char	 date_bad[11];		/* a week after Karsamstag */
+	struct smtpd smtpd;		/* the mail server of the instance */
+	int	 smtp_port;
+	struct standin paypal;		/* the stand-in for PayPal's API */
+	char	 paypal_api[64];
+	char	 spool[PATH_MAX + 8];	/* what it received */
+};
+extern struct cgitest T;
+
+struct resp {
+	long	 status;
+	char	*headers;
+	size_t	 hlen;
+	char	*body;
+	size_t	 blen;
+};
+
+struct field {
+	const char	*name;
+	const char	*value;
+};
+
+/* Who asks: a back-office user (Basic auth) and the cookie it sends. */
+struct as {
+	const char	*user;		/* password: tools/instance's demo one */
+	const char	*cookie;	/* "name=value", or NULL */
+	const char	*origin;	/* an Origin header, or NULL */
+};
+
+/* One part of a multipart/form-data body; filename set: a file. */
+struct part {
+	const char	*name;
+	const char	*value;
+	size_t		 len;
+	const char	*filename;
+};
+
+#define NFIELDS 15
+
+/* Freed by the teardown of each test (free_tracked). */
+void	*track(void *p);
+int	 free_tracked(void **state);
+
+/* The instance: start and stop (cmocka group setup and teardown). */
+int	 group_setup(void **state);
+int	 group_teardown(void **state);
+void	 test_error_log_clean(void **state);
+
+/* HTTP: one request, no redirects followed, no proxy. */
+int	 http(const char *method, const char *target, const char *body,
+	    size_t blen, struct resp *r);
+int	 http_parts(const struct as *who, const char *method,
+	    const char *target, const char *body, size_t blen,
+	    const struct part *parts, size_t nparts, struct resp *r);
+int	 http_multipart(const char *target, const struct part *parts,
+	    size_t n, struct resp *r);
+int	 staff_http(const struct as *who, const char *method,
+	    const char *path, const char *body, struct resp *r);
+void	 post_service(const char *service, const char *body, long status,
+	    struct resp *r);
+char	*resp_header(const struct resp *r, const char *name);
+void	 assert_before(const char *body, const char *first,
+	    const char *second);
+
+/* Forms. */
+char	*form_encode(const struct field *f, size_t n);
+void	 field_set(struct field *f, size_t n, const char *name,
+	    const char *value);
+void	 valid_fields(struct field f[NFIELDS], const char *key);
+char	*form_key(const char *html);
+char	*fresh_key(void);
+void	 parse_receipt_location(const char *loc, char *ref, size_t reflen,
+	    char *token, size_t toklen);
+void	 submit_bonfire(char *ref, size_t reflen, char *token,
+	    size_t toklen);
+void	 put_definition(const char *id, const char *xml);
+void	 status_says(const char *ref, const char *token, const char *want);
+char	*replace_all(const char *s, const char *from, const char *to);
+
+/* The back office. */
+void	 staff_token(const struct resp *r, char tok[REF_TOKEN_LEN + 1]);
+void	 staff_action(struct as *who, const char *ref, const char *action,
+	    struct resp *r);
+
+/* The instance's database, mails and programs. */
+int	 db_query(const char *sql, long *n, char *text, size_t size);
+long	 db_number(const char *sql);
+int	 db_exec(const char *sql);
+long	 count_submissions(void);
+long	 newest_fee(void);
+void	 payment_is(const char *ref, const char *state);
+char	*mail_to(const char *to, const char *subject);
+int	 run(char *const argv[], char **out);
+int	 rathaus_cli(const char *cmd, char **out);
+
+#endif
