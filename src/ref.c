@@ -4,6 +4,8 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include <nettle/hmac.h>
+
 #include "ref.h"
 
 /* Damm's totally anti-symmetric quasigroup of order 10. */
@@ -64,14 +66,26 @@ ref_valid(const char *s)
 	return ref_damm(s) == 0;
 }
 
+/* `n` bytes as lower-case hex, NUL-terminated (out: 2n + 1). */
+static void
+ref_hex(const unsigned char *raw, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[raw[i] >> 4];
+		out[2 * i + 1] = hex[raw[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
 int
 ref_token(char out[REF_TOKEN_LEN + 1])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char raw[REF_TOKEN_LEN / 2];
 	size_t	 got = 0;
 	ssize_t	 n;
-	int	 i;
 
 	while (got < sizeof(raw)) {
 		n = getrandom(raw + got, sizeof(raw) - got, 0);
@@ -79,11 +93,38 @@ ref_token(char out[REF_TOKEN_LEN + 1])
 			return -1;
 		got += (size_t)n;
 	}
-	for (i = 0; i < (int)sizeof(raw); i++) {
-		out[2 * i] = hex[raw[i] >> 4];
-		out[2 * i + 1] = hex[raw[i] & 0xf];
-	}
-	out[REF_TOKEN_LEN] = '\0';
+	ref_hex(raw, sizeof(raw), out);
+	return 0;
+}
+
+/*
+ * HMAC-SHA256 with a server secret over `parts`, each followed by a NUL
+ * byte (so that "ab","c" and "a","bc" differ), as the first hexlen - 1
+ * lower-case hex characters. It binds a value the server hands out (a form
+ * key, a CSRF token) to what it belongs to (a browser's cookie, a user):
+ * nobody without the secret can make one that passes. -1 if hexlen is 1
+ * or more than the MAC's 64 characters + 1.
+ */
+int
+ref_mac(const unsigned char *key, size_t keylen, const char *const *parts,
+    size_t nparts, char *hex, size_t hexlen)
+{
+	struct hmac_sha256_ctx ctx;
+	unsigned char mac[SHA256_DIGEST_SIZE];
+	char	 full[2 * SHA256_DIGEST_SIZE + 1];
+	size_t	 i;
+
+	if (hexlen < 2 || hexlen > sizeof(full))
+		return -1;
+	hmac_sha256_set_key(&ctx, keylen, key);
+	for (i = 0; i < nparts; i++)
+		hmac_sha256_update(&ctx, strlen(parts[i]) + 1,
+		    (const uint8_t *)parts[i]);
+	hmac_sha256_digest(&ctx, sizeof(mac), mac);
+	ref_hex(mac, sizeof(mac), full);
+	memcpy(hex, full, hexlen - 1);
+	hex[hexlen - 1] = '\0';
+	explicit_bzero(&ctx, sizeof(ctx));
 	return 0;
 }
 

@@ -11,11 +11,14 @@
 
 #define REF_MAX		20	/* "YYYY-NNNNNNNNN-C" and NUL */
 #define REF_TOKEN_LEN	32	/* hex characters */
+#define REF_SECRET_LEN	32	/* bytes of a server secret (store_secret) */
 
 int	 ref_damm(const char *digits);
 int	 ref_format(char out[REF_MAX], int year, long seq);
 int	 ref_valid(const char *);
 int	 ref_token(char out[REF_TOKEN_LEN + 1]);
 int	 ref_equal(const char *a, const char *b);
+int	 ref_mac(const unsigned char *key, size_t keylen,
+	    const char *const *parts, size_t nparts, char *hex, size_t hexlen);
 
 #endif

@@ -171,6 +171,19 @@ static const char *const store_migrations[] = {
 	"  ORDER BY e.id DESC LIMIT 1) WHERE method = 'paypal';"
 	"CREATE INDEX payment_capture ON payment(method, capture_ref)"
 	"  WHERE capture_ref IS NOT NULL;",
+	/* 7: the server's secrets (HMAC keys) behind the values it hands
+	 * out and must recognise: form keys bound to a browser ('form'),
+	 * CSRF tokens bound to a clerk ('csrf'). In the database, so that
+	 * every process and every host behind one database share them;
+	 * randomblob is SQLite's CSPRNG, seeded from the system. */
+	"CREATE TABLE secret ("
+	"  name TEXT PRIMARY KEY,"
+	"  value BLOB NOT NULL CHECK (length(value) = 32),"
+	"  created TEXT NOT NULL"
+	");"
+	"INSERT INTO secret(name, value, created) VALUES"
+	"  ('form', randomblob(32), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+	"  ('csrf', randomblob(32), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));",
 };
 
 #define STORE_VERSION	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -293,6 +306,13 @@ fail:
 	return rc;
 }
 
+/* The schema version this program makes and expects. */
+int
+store_schema_version(void)
+{
+	return STORE_VERSION;
+}
+
 /* Bring the schema up to date, one transaction per step. */
 int
 store_migrate(struct store *s, int *from, int *to)
@@ -323,6 +343,37 @@ store_migrate(struct store *s, int *from, int *to)
 	}
 	*to = v;
 	return STORE_OK;
+}
+
+/*
+ * The server secret `name` (REF_SECRET_LEN bytes, made by the migration
+ * that named it). STORE_NOTFOUND for a name no migration made.
+ */
+int
+store_secret(struct store *s, const char *name,
+    unsigned char out[REF_SECRET_LEN])
+{
+	sqlite3_stmt *st;
+	int	 rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM secret WHERE"
+	    " name = ?1", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "secret");
+	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return store_fail(s, "secret");
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == REF_SECRET_LEN)
+		memcpy(out, sqlite3_column_blob(st, 0), REF_SECRET_LEN);
+	else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		rc = SQLITE_NOTFOUND;
+	sqlite3_finalize(st);
+	if (rc == SQLITE_NOTFOUND) {
+		snprintf(s->err, sizeof(s->err), "no secret '%s'", name);
+		return STORE_NOTFOUND;
+	}
+	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "secret");
 }
 
 void

@@ -99,6 +99,9 @@ struct store_upload {
 
 int	 store_open(struct store **, const char *data_dir, int create);
 int	 store_migrate(struct store *, int *from, int *to);
+int	 store_schema_version(void);
+int	 store_secret(struct store *, const char *name,
+	    unsigned char out[REF_SECRET_LEN]);
 void	 store_close(struct store *);
 const char *store_errmsg(const struct store *);
 int	 store_queue_mail(struct store *, const char *to, const char *subject,

@@ -6,7 +6,7 @@
 RATHAUS_PACKAGES=(
     build-essential autoconf automake libtool pkg-config autoconf-archive
     libxml2-dev libxslt1-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
-    libqrencode-dev libcmocka-dev libjansson-dev
+    libqrencode-dev libcmocka-dev libjansson-dev nettle-dev
     apache2 apache2-utils curl zbar-tools librsvg2-bin libxml2-utils tzdata
     default-jre-headless python3-aiosmtpd
     chromium chromium-driver

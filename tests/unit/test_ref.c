@@ -156,6 +156,46 @@ test_ref_equal(void **state)
 	assert_true(ref_equal("", ""));
 }
 
+/*
+ * HMAC-SHA256 as Python's hmac module computes it for the same bytes (the
+ * key and message of RFC 4231's test case 2, with the NUL that ends each
+ * part), and the parts' separators.
+ */
+static void
+test_ref_mac(void **state)
+{
+	const char *const jefe[] = { "what do ya want for nothing?" };
+	const char *const ab_c[] = { "ab", "c" }, *const a_bc[] = { "a", "bc" };
+	char	 hex[65], x[17], y[17];
+
+	(void)state;
+	assert_int_equal(ref_mac((const unsigned char *)"Jefe", 4, jefe, 1,
+	    hex, sizeof(hex)), 0);
+	assert_string_equal(hex, "4fd2cd52032b7d4c8c0faac64edd70d0"
+	    "83ded8a88aaf5bb3b60c8e40a83de008");
+	assert_int_equal(ref_mac((const unsigned char *)"Jefe", 4, jefe, 0,
+	    hex, sizeof(hex)), 0);
+	assert_string_equal(hex, "923598ca6d64af2a5dba79dcd021a8a0"
+	    "fe5c5f557519adaaf0ad532d4506dd30");
+	assert_int_equal(ref_mac((const unsigned char *)"Jefe", 4, jefe, 1,
+	    x, sizeof(x)), 0);
+	assert_string_equal(x, "4fd2cd52032b7d4c");
+	/* "ab","c" and "a","bc" must not give the same MAC. */
+	assert_int_equal(ref_mac((const unsigned char *)"k", 1, ab_c, 2, x,
+	    sizeof(x)), 0);
+	assert_int_equal(ref_mac((const unsigned char *)"k", 1, a_bc, 2, y,
+	    sizeof(y)), 0);
+	assert_string_not_equal(x, y);
+	/* Another key, another MAC. */
+	assert_int_equal(ref_mac((const unsigned char *)"K", 1, ab_c, 2, y,
+	    sizeof(y)), 0);
+	assert_string_not_equal(x, y);
+	assert_int_equal(ref_mac((const unsigned char *)"k", 1, ab_c, 2, y,
+	    1), -1);
+	assert_int_equal(ref_mac((const unsigned char *)"k", 1, ab_c, 2, y,
+	    66), -1);
+}
+
 int
 main(void)
 {
@@ -168,6 +208,7 @@ main(void)
 		cmocka_unit_test(test_ref_token_failure_is_reported),
 		cmocka_unit_test(test_ref_token_random),
 		cmocka_unit_test(test_ref_equal),
+		cmocka_unit_test(test_ref_mac),
 	};
 
 	return cmocka_run_group_tests_name("ref", tests, NULL, NULL);

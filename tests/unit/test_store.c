@@ -239,6 +239,30 @@ test_store_migrate_is_idempotent(void **state)
 	assert_true(to >= 1);
 }
 
+/* Each secret is made once, by the migration, and differs from the others
+ * and from another instance's. */
+static void
+test_store_secrets(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char form[REF_SECRET_LEN], csrf[REF_SECRET_LEN];
+	unsigned char again[REF_SECRET_LEN], other[REF_SECRET_LEN];
+	char	 dir[TMPDIR_MAX];
+	struct store *s2;
+
+	assert_int_equal(store_secret(f->s, "form", form), STORE_OK);
+	assert_int_equal(store_secret(f->s, "csrf", csrf), STORE_OK);
+	assert_memory_not_equal(form, csrf, REF_SECRET_LEN);
+	assert_int_equal(store_secret(f->s, "form", again), STORE_OK);
+	assert_memory_equal(form, again, REF_SECRET_LEN);
+	assert_int_equal(store_secret(f->s, "nonesuch", again), STORE_NOTFOUND);
+	assert_int_equal(testdb_create(dir, "secret", &s2), 0);
+	assert_int_equal(store_secret(s2, "form", other), STORE_OK);
+	assert_memory_not_equal(form, other, REF_SECRET_LEN);
+	store_close(s2);
+	tmpdir_remove(dir);
+}
+
 #define KEY	"0123456789abcdef0123456789abcdef"
 #define KEY2	"fedcba9876543210fedcba9876543210"
 
@@ -623,7 +647,7 @@ test_store_migrate_from_1(void **state)
 	assert_int_equal(store_open(&s, dir, 1), STORE_OK);
 	assert_int_equal(store_migrate(s, &from, &to), STORE_OK);
 	assert_int_equal(from, 1);
-	assert_int_equal(to, 6);
+	assert_int_equal(to, store_schema_version());
 	store_close(s);
 	assert_int_equal(store_open(&s, dir, 0), STORE_OK);
 	assert_int_equal(store_find(s, "2026-000001-7",
@@ -830,6 +854,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_reserved_reference, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_failed_write_changes_nothing, setup, teardown),
 		cmocka_unit_test(test_store_web_open_needs_init),
+		cmocka_unit_test_setup_teardown(test_store_secrets, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_store_migrate_is_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_upload_put_replaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_upload_claim, setup, teardown),
