@@ -9,6 +9,7 @@
 #include "form.h"
 #include "pay.h"
 #include "paypal.h"
+#include "store_token.h"
 #include "text.h"
 #include "when.h"
 
@@ -19,6 +20,40 @@
  * the webhook notices. Only a COMPLETED capture of exactly the stored
  * total in EUR makes a submission paid.
  */
+
+/*
+ * The access token lives in the store between the short-lived processes;
+ * the transport only uses it. Without a usable cache (none yet, or the
+ * store failing), the call fetches a new one.
+ */
+static void
+pay_paypal_auth_load(struct store *s, struct paypal_auth *auth)
+{
+	char	 now[21];
+	int	 rc;
+
+	memset(auth, 0, sizeof(*auth));
+	if (when_now_iso(now) == -1)
+		return;
+	rc = store_token_get(s, "paypal", now, auth->token,
+	    sizeof(auth->token));
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		fprintf(stderr, "rathaus: paypal: token cache: %s\n",
+		    store_errmsg(s));
+}
+
+/* What the call changed goes back into the cache; the token is wiped. */
+static void
+pay_paypal_auth_save(struct store *s, struct paypal_auth *auth)
+{
+	char	 until[21];
+
+	if (auth->fresh && (when_iso(auth->expires, until) == -1 ||
+	    store_token_put(s, "paypal", auth->token, until) != STORE_OK))
+		fprintf(stderr, "rathaus: paypal: token not cached: %s\n",
+		    store_errmsg(s));
+	explicit_bzero(auth, sizeof(*auth));
+}
 
 static enum pay_problem
 pay_paypal_problem(enum paypal_err e)
@@ -107,6 +142,7 @@ pay_paypal_start(struct app *a, const struct pay_order *o, char **redirect)
 	struct paypal_item items[PAYPAL_ITEMS_MAX];
 	struct paypal_order po;
 	struct paypal_created created;
+	struct paypal_auth auth;
 	struct buf ok, cancel;
 	char	 err[256], now[21];
 	enum paypal_err e;
@@ -130,7 +166,9 @@ pay_paypal_start(struct app *a, const struct pay_order *o, char **redirect)
 	}
 	po.return_url = buf_str(&ok);
 	po.cancel_url = buf_str(&cancel);
-	e = paypal_create(&a->conf, a->store, &po, &created, err, sizeof(err));
+	pay_paypal_auth_load(a->store, &auth);
+	e = paypal_create(&a->conf, &auth, &po, &created, err, sizeof(err));
+	pay_paypal_auth_save(a->store, &auth);
 	buf_free(&ok);
 	buf_free(&cancel);
 	if (e == PAYPAL_OK && !pay_paypal_ours(a, created.approve_url)) {
@@ -171,6 +209,7 @@ pay_paypal_finish(struct app *a, const struct pay_order *o,
 	const char *order = req_param(q, "token");
 	struct store_payment p;
 	struct paypal_capture cap;
+	struct paypal_auth auth;
 	struct buf rid;
 	char	 err[256], now[21];
 	enum paypal_err e;
@@ -190,8 +229,10 @@ pay_paypal_finish(struct app *a, const struct pay_order *o,
 		buf_free(&rid);
 		return PAY_FAILED;
 	}
-	e = paypal_capture(&a->conf, a->store, order, buf_str(&rid), &cap, err,
+	pay_paypal_auth_load(a->store, &auth);
+	e = paypal_capture(&a->conf, &auth, order, buf_str(&rid), &cap, err,
 	    sizeof(err));
+	pay_paypal_auth_save(a->store, &auth);
 	buf_free(&rid);
 	if (e == PAYPAL_OK)
 		e = paypal_capture_check(&cap, o->amount_cents, "EUR");
@@ -224,8 +265,10 @@ pay_paypal_notify(struct app *a)
 {
 	struct paypal_webhook wh;
 	struct paypal_event ev;
+	struct paypal_auth auth;
 	struct store_payment p;
 	char	 err[256], now[21], state[16];
+	enum paypal_err e;
 	const char *to = NULL;
 	long	 fee = 0;
 	int	 dup = 0;
@@ -238,8 +281,11 @@ pay_paypal_notify(struct app *a)
 	wh.auth_algo = a->req.headers[REQ_PAYPAL_AUTH_ALGO];
 	if (app_store(a) != 0 || when_now_iso(now) == -1)
 		return -1;
-	if (paypal_verify_webhook(&a->conf, a->store, &wh, a->req.json, &ev,
-	    err, sizeof(err)) != PAYPAL_OK) {
+	pay_paypal_auth_load(a->store, &auth);
+	e = paypal_verify_webhook(&a->conf, &auth, &wh, a->req.json, &ev, err,
+	    sizeof(err));
+	pay_paypal_auth_save(a->store, &auth);
+	if (e != PAYPAL_OK) {
 		fprintf(stderr, "rathaus: PayPal notice refused: %s\n", err);
 		return -1;
 	}
@@ -284,6 +330,7 @@ static enum pay_problem
 pay_paypal_refund(struct app *a, const struct store_payment *p)
 {
 	struct paypal_refund r;
+	struct paypal_auth auth;
 	struct buf rid;
 	char	 err[256], now[21];
 	enum paypal_err e;
@@ -299,8 +346,10 @@ pay_paypal_refund(struct app *a, const struct store_payment *p)
 		buf_free(&rid);
 		return PAY_FAILED;
 	}
-	e = paypal_refund(&a->conf, a->store, p->capture_ref, buf_str(&rid),
-	    &r, err, sizeof(err));
+	pay_paypal_auth_load(a->store, &auth);
+	e = paypal_refund(&a->conf, &auth, p->capture_ref, buf_str(&rid), &r,
+	    err, sizeof(err));
+	pay_paypal_auth_save(a->store, &auth);
 	buf_free(&rid);
 	if (e != PAYPAL_OK) {
 		fprintf(stderr, "rathaus: PayPal refund for %s: %s\n", p->ref,

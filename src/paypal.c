@@ -14,12 +14,9 @@
 #include "net.h"
 #include "conf.h"
 #include "paypal.h"
-#include "store.h"
-#include "store_token.h"
 #include "text.h"
 #include "when.h"
 
-#define PAYPAL_PROVIDER		"paypal"
 #define PAYPAL_REPLY_MAX	(1u << 20)
 #define PAYPAL_TOKEN_MARGIN	300	/* seconds before PayPal's expiry */
 #define PAYPAL_HEADER_MAX	500	/* a webhook header, as PayPal bounds it */
@@ -382,94 +379,75 @@ paypal_exchange(const struct conf *c, const struct paypal_req *r,
 }
 
 /*
- * An access token: the cached one while it is valid at `now`, else a new
- * one (client credentials, Basic auth), cached until five minutes before
- * PayPal lets it expire. A token that would not last those five minutes
- * is used once and not cached.
+ * An access token: the caller's cached one if it has one, else a new one
+ * (client credentials, Basic auth), for the caller to cache until five
+ * minutes before PayPal lets it expire. A token that would not last those
+ * five minutes is used once and not kept (`expires` 0).
  */
 enum paypal_err
-paypal_token(const struct conf *c, struct store *s, time_t now, char *token,
-    size_t size, char *err, size_t errlen)
+paypal_token(const struct conf *c, struct paypal_auth *a, time_t now,
+    char *err, size_t errlen)
 {
-	const struct paypal_req r = { "/v1/oauth2/token",
+	struct paypal_req r = { "/v1/oauth2/token",
 	    "grant_type=client_credentials",
 	    "application/x-www-form-urlencoded", NULL, NULL };
-	char	 now_iso[21], until[21];
 	json_t	*j, *exp;
 	long	 status;
 	enum paypal_err rc;
-	int	 src;
 
 	snprintf(err, errlen, "%s", "");
-	if (size > 0)
-		*token = '\0';
 	if (!paypal_enabled(c))
 		return paypal_fail(err, errlen, PAYPAL_INTERNAL,
 		    "PayPal is off (no paypal_api)");
-	if (when_iso(now, now_iso) != 0)
-		return paypal_fail(err, errlen, PAYPAL_INTERNAL, "bad time");
-	src = store_token_get(s, PAYPAL_PROVIDER, now_iso, token, size);
-	if (src == STORE_OK)
+	if (a->token[0] != '\0')
 		return PAYPAL_OK;
-	if (src != STORE_NOTFOUND)
-		return paypal_fail(err, errlen, PAYPAL_INTERNAL,
-		    "token cache: %s", store_errmsg(s));
+	a->fresh = 1;
+	a->expires = 0;
 	if ((rc = paypal_exchange(c, &r, &status, &j, err, errlen)) !=
 	    PAYPAL_OK)
 		return rc;
 	exp = json_object_get(j, "expires_in");
-	if (paypal_copy(token, size, j, "access_token") != 0 ||
+	if (paypal_copy(a->token, sizeof(a->token), j, "access_token") != 0 ||
 	    !json_is_integer(exp) || json_integer_value(exp) <= 0) {
 		json_decref(j);
-		if (size > 0)
-			explicit_bzero(token, size);
+		explicit_bzero(a->token, sizeof(a->token));
 		return paypal_fail(err, errlen, PAYPAL_BAD_REPLY, "PayPal %s: "
 		    "no access_token or expires_in", r.path);
 	}
-	rc = PAYPAL_OK;
 	if (json_integer_value(exp) > PAYPAL_TOKEN_MARGIN &&
-	    json_integer_value(exp) < 86400L * 366 &&
-	    (when_iso(now + (time_t)json_integer_value(exp) -
-	    PAYPAL_TOKEN_MARGIN, until) != 0 ||
-	    store_token_put(s, PAYPAL_PROVIDER, token, until) != STORE_OK))
-		fprintf(stderr, "rathaus: paypal: token not cached: %s\n",
-		    store_errmsg(s));
+	    json_integer_value(exp) < 86400L * 366)
+		a->expires = now + (time_t)json_integer_value(exp) -
+		    PAYPAL_TOKEN_MARGIN;
 	json_decref(j);
-	return rc;
+	return PAYPAL_OK;
 }
 
 /*
  * A call with a token. A 401 with a cached token (revoked early) drops
- * the cache and tries once more with a new one.
+ * it and tries once more with a new one.
  */
 static enum paypal_err
-paypal_call(const struct conf *c, struct store *s, struct paypal_req *r,
+paypal_call(const struct conf *c, struct paypal_auth *a, struct paypal_req *r,
     json_t **out, char *err, size_t errlen)
 {
-	char	 token[PAYPAL_TOKEN_MAX];
 	long	 status = 0;
 	enum paypal_err rc;
 	int	 attempt;
 
 	*out = NULL;
 	for (attempt = 0; attempt < 2; attempt++) {
-		rc = paypal_token(c, s, time(NULL), token, sizeof(token), err,
-		    errlen);
+		rc = paypal_token(c, a, time(NULL), err, errlen);
 		if (rc != PAYPAL_OK)
 			break;
-		r->bearer = token;
+		r->bearer = a->token;
 		rc = paypal_exchange(c, r, &status, out, err, errlen);
 		r->bearer = NULL;
 		if (status != 401 || attempt > 0)
 			break;
-		if (store_token_put(s, PAYPAL_PROVIDER, "",
-		    "1970-01-01T00:00:00Z") != STORE_OK) {
-			rc = paypal_fail(err, errlen, PAYPAL_INTERNAL,
-			    "token cache: %s", store_errmsg(s));
-			break;
-		}
+		explicit_bzero(a->token, sizeof(a->token));
+		a->fresh = 1;
+		a->expires = 0;
 	}
-	explicit_bzero(token, sizeof(token));
 	return rc;
 }
 
@@ -593,7 +571,7 @@ paypal_link_ok(const struct conf *c, const char *url)
  * after a timeout never makes a second one.
  */
 enum paypal_err
-paypal_create(const struct conf *c, struct store *s,
+paypal_create(const struct conf *c, struct paypal_auth *a,
     const struct paypal_order *o, struct paypal_created *out,
     char *err, size_t errlen)
 {
@@ -614,7 +592,7 @@ paypal_create(const struct conf *c, struct store *s,
 	json_decref(req);
 	if (r.body == NULL)
 		return paypal_fail(err, errlen, PAYPAL_INTERNAL, "no memory");
-	rc = paypal_call(c, s, &r, &j, err, errlen);
+	rc = paypal_call(c, a, &r, &j, err, errlen);
 	free((char *)r.body);
 	if (rc != PAYPAL_OK)
 		return rc;
@@ -647,8 +625,8 @@ paypal_create(const struct conf *c, struct store *s,
  * [A-Za-z0-9_-] goes into the path. The answer in *out (json_decref).
  */
 static enum paypal_err
-paypal_post_on(const struct conf *c, struct store *s, const char *prefix,
-    const char *id, const char *action, const char *body,
+paypal_post_on(const struct conf *c, struct paypal_auth *a,
+    const char *prefix, const char *id, const char *action, const char *body,
     const char *request_id, json_t **out, char *err, size_t errlen)
 {
 	struct paypal_req r = { NULL, body, "application/json", NULL,
@@ -667,7 +645,7 @@ paypal_post_on(const struct conf *c, struct store *s, const char *prefix,
 		return paypal_fail(err, errlen, PAYPAL_INTERNAL, "no memory");
 	}
 	r.path = buf_str(&path);
-	rc = paypal_call(c, s, &r, out, err, errlen);
+	rc = paypal_call(c, a, &r, out, err, errlen);
 	buf_free(&path);
 	return rc;
 }
@@ -679,16 +657,16 @@ paypal_post_on(const struct conf *c, struct store *s, const char *prefix,
  * instrument).
  */
 enum paypal_err
-paypal_capture(const struct conf *c, struct store *s, const char *order_id,
-    const char *request_id, struct paypal_capture *out, char *err,
-    size_t errlen)
+paypal_capture(const struct conf *c, struct paypal_auth *a,
+    const char *order_id, const char *request_id, struct paypal_capture *out,
+    char *err, size_t errlen)
 {
 	json_t	*j, *cap;
 	enum paypal_err rc;
 
 	memset(out, 0, sizeof(*out));
 	out->amount_cents = -1;
-	if ((rc = paypal_post_on(c, s, "/v2/checkout/orders", order_id,
+	if ((rc = paypal_post_on(c, a, "/v2/checkout/orders", order_id,
 	    "capture", NULL, request_id, &j, err, errlen)) != PAYPAL_OK)
 		return rc;
 	cap = paypal_at(j, "purchase_units.0.payments.captures.0");
@@ -716,15 +694,15 @@ paypal_capture(const struct conf *c, struct store *s, const char *order_id,
  * too old, not ours).
  */
 enum paypal_err
-paypal_refund(const struct conf *c, struct store *s, const char *capture_id,
-    const char *request_id, struct paypal_refund *out, char *err,
-    size_t errlen)
+paypal_refund(const struct conf *c, struct paypal_auth *a,
+    const char *capture_id, const char *request_id, struct paypal_refund *out,
+    char *err, size_t errlen)
 {
 	json_t	*j;
 	enum paypal_err rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = paypal_post_on(c, s, "/v2/payments/captures", capture_id,
+	if ((rc = paypal_post_on(c, a, "/v2/payments/captures", capture_id,
 	    "refund", "{}", request_id, &j, err, errlen)) != PAYPAL_OK)
 		return rc;
 	if (paypal_copy(out->status, sizeof(out->status), j, "status") != 0 ||
@@ -837,7 +815,7 @@ paypal_event_read(json_t *ev, struct paypal_event *out)
  * FAILURE; BAD_REPLY for a body that is not an event or any other answer.
  */
 enum paypal_err
-paypal_verify_webhook(const struct conf *c, struct store *s,
+paypal_verify_webhook(const struct conf *c, struct paypal_auth *a,
     const struct paypal_webhook *h, const char *body,
     struct paypal_event *out, char *err, size_t errlen)
 {
@@ -881,7 +859,7 @@ paypal_verify_webhook(const struct conf *c, struct store *s,
 		goto fail;
 	}
 	json_decref(req);
-	rc = paypal_call(c, s, &r, &j, err, errlen);
+	rc = paypal_call(c, a, &r, &j, err, errlen);
 	free((char *)r.body);
 	if (rc != PAYPAL_OK)
 		goto fail;

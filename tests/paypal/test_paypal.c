@@ -1,6 +1,7 @@
 /*
  * The PayPal client against tests/paypal/standin.py on a free port of
- * 127.0.0.1: the token is fetched once and cached, an order is made once
+ * 127.0.0.1: the token is fetched once and handed back for the caller's
+ * cache, an order is made once
  * per request id, approved and captured; every failure mode gives its
  * own paypal_err and a message without the secret; webhook signatures
  * are verified. Also store_token and the cent amounts.
@@ -45,6 +46,7 @@ struct fixture {
 	struct conf c;
 	struct standin standin;
 	int	 port;
+	struct paypal_auth auth;	/* the caller's token cache */
 	char	 err[256];
 };
 
@@ -208,7 +210,7 @@ approved(struct fixture *f, struct paypal_created *cr)
 	struct buf body;
 	char	 loc[PAYPAL_URL_MAX];
 
-	assert_int_equal(paypal_create(&f->c, f->s, &o, cr, f->err,
+	assert_int_equal(paypal_create(&f->c, &f->auth, &o, cr, f->err,
 	    sizeof(f->err)), PAYPAL_OK);
 	buf_init(&body, 0);
 	assert_int_equal(get(cr->approve_url, &body, loc, sizeof(loc)), 302);
@@ -312,29 +314,36 @@ test_checkout_origin(void **state)
 	}
 }
 
-/* One token request; the second call and others use the cache. */
+/*
+ * One token request; the caller's cached token is used as it is. A new
+ * one is to be cached until 9 h (expires_in 32400) less 5 min.
+ */
 static void
 test_token_cached(void **state)
 {
 	struct fixture *f = *state;
-	char	 t1[PAYPAL_TOKEN_MAX], t2[PAYPAL_TOKEN_MAX];
+	char	 first[PAYPAL_TOKEN_MAX];
 	time_t	 now = time(NULL);
 
-	assert_int_equal(paypal_token(&f->c, f->s, now, t1, sizeof(t1),
-	    f->err, sizeof(f->err)), PAYPAL_OK);
-	assert_int_equal(strncmp(t1, "A21AA", 5), 0);
-	assert_int_equal(paypal_token(&f->c, f->s, now + 60, t2, sizeof(t2),
-	    f->err, sizeof(f->err)), PAYPAL_OK);
-	assert_string_equal(t1, t2);
+	assert_int_equal(paypal_token(&f->c, &f->auth, now, f->err,
+	    sizeof(f->err)), PAYPAL_OK);
+	assert_int_equal(strncmp(f->auth.token, "A21AA", 5), 0);
+	assert_true(f->auth.fresh);
+	assert_true(f->auth.expires == now + 32400 - 300);
+	snprintf(first, sizeof(first), "%s", f->auth.token);
+	f->auth.fresh = 0;
+	assert_int_equal(paypal_token(&f->c, &f->auth, now + 60, f->err,
+	    sizeof(f->err)), PAYPAL_OK);
+	assert_string_equal(f->auth.token, first);
+	assert_false(f->auth.fresh);
 	assert_int_equal(count(f, "token"), 1);
-	/* 9 h (expires_in 32400) less 5 min: then a new one. */
-	assert_int_equal(paypal_token(&f->c, f->s, now + 32400 - 301, t2,
-	    sizeof(t2), f->err, sizeof(f->err)), PAYPAL_OK);
-	assert_int_equal(count(f, "token"), 1);
-	assert_int_equal(paypal_token(&f->c, f->s, now + 32400 - 300, t2,
-	    sizeof(t2), f->err, sizeof(f->err)), PAYPAL_OK);
+	/* None cached (expired in the caller's cache): a new one. */
+	memset(&f->auth, 0, sizeof(f->auth));
+	assert_int_equal(paypal_token(&f->c, &f->auth, now + 32400, f->err,
+	    sizeof(f->err)), PAYPAL_OK);
 	assert_int_equal(count(f, "token"), 2);
-	assert_string_not_equal(t1, t2);
+	assert_true(f->auth.fresh);
+	assert_string_not_equal(f->auth.token, first);
 }
 
 /* The same request id twice: one order, the same id and link. */
@@ -346,12 +355,12 @@ test_create_once(void **state)
 	struct paypal_created a, b;
 	json_t	*j;
 
-	assert_int_equal(paypal_create(&f->c, f->s, &o, &a, f->err,
+	assert_int_equal(paypal_create(&f->c, &f->auth, &o, &a, f->err,
 	    sizeof(f->err)), PAYPAL_OK);
 	assert_true(*a.order_id != '\0');
 	assert_non_null(strstr(a.approve_url, "/checkoutnow?token="));
 	assert_non_null(strstr(a.approve_url, a.order_id));
-	assert_int_equal(paypal_create(&f->c, f->s, &o, &b, f->err,
+	assert_int_equal(paypal_create(&f->c, &f->auth, &o, &b, f->err,
 	    sizeof(f->err)), PAYPAL_OK);
 	assert_string_equal(a.order_id, b.order_id);
 	assert_string_equal(a.approve_url, b.approve_url);
@@ -361,7 +370,7 @@ test_create_once(void **state)
 	assert_int_equal(count(f, "token"), 1);
 	/* Another request id is another order. */
 	o.request_id = "rathaus-2026-000001-5-a2";
-	assert_int_equal(paypal_create(&f->c, f->s, &o, &b, f->err,
+	assert_int_equal(paypal_create(&f->c, &f->auth, &o, &b, f->err,
 	    sizeof(f->err)), PAYPAL_OK);
 	assert_string_not_equal(a.order_id, b.order_id);
 }
@@ -375,7 +384,7 @@ test_capture_completed(void **state)
 	json_t	*j;
 
 	approved(f, &cr);
-	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id, CAPTURE_ID,
+	assert_int_equal(paypal_capture(&f->c, &f->auth, cr.order_id, CAPTURE_ID,
 	    &cap, f->err, sizeof(f->err)), PAYPAL_OK);
 	assert_string_equal(cap.status, "COMPLETED");
 	assert_int_equal(cap.amount_cents, 2250);
@@ -386,10 +395,10 @@ test_capture_completed(void **state)
 	assert_int_equal(paypal_capture_check(&cap, 2250, "USD"),
 	    PAYPAL_MISMATCH);
 	/* Again (a retry after a lost answer): the same capture, once. */
-	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id, CAPTURE_ID,
+	assert_int_equal(paypal_capture(&f->c, &f->auth, cr.order_id, CAPTURE_ID,
 	    &again, f->err, sizeof(f->err)), PAYPAL_OK);
 	assert_string_equal(again.capture_id, cap.capture_id);
-	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id,
+	assert_int_equal(paypal_capture(&f->c, &f->auth, cr.order_id,
 	    "rathaus-other-request", &again, f->err, sizeof(f->err)),
 	    PAYPAL_OK);
 	assert_string_equal(again.capture_id, cap.capture_id);
@@ -414,29 +423,29 @@ test_refund(void **state)
 	json_t	*j;
 
 	approved(f, &cr);
-	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id, CAPTURE_ID,
+	assert_int_equal(paypal_capture(&f->c, &f->auth, cr.order_id, CAPTURE_ID,
 	    &cap, f->err, sizeof(f->err)), PAYPAL_OK);
 	/* Down first: nothing refunded, try again later. */
 	json_decref(control(f, "fail=server_error&on=refund"));
-	assert_int_equal(paypal_refund(&f->c, f->s, cap.capture_id,
+	assert_int_equal(paypal_refund(&f->c, &f->auth, cap.capture_id,
 	    "rathaus-r1", &r, f->err, sizeof(f->err)), PAYPAL_UNAVAILABLE);
-	assert_int_equal(paypal_refund(&f->c, f->s, cap.capture_id,
+	assert_int_equal(paypal_refund(&f->c, &f->auth, cap.capture_id,
 	    "rathaus-r1", &r, f->err, sizeof(f->err)), PAYPAL_OK);
 	assert_string_equal(r.status, "COMPLETED");
 	assert_true(*r.refund_id != '\0');
-	assert_int_equal(paypal_refund(&f->c, f->s, cap.capture_id,
+	assert_int_equal(paypal_refund(&f->c, &f->auth, cap.capture_id,
 	    "rathaus-r1", &again, f->err, sizeof(f->err)), PAYPAL_OK);
 	assert_string_equal(again.refund_id, r.refund_id);
-	assert_int_equal(paypal_refund(&f->c, f->s, cap.capture_id,
+	assert_int_equal(paypal_refund(&f->c, &f->auth, cap.capture_id,
 	    "rathaus-r2", &again, f->err, sizeof(f->err)), PAYPAL_REFUSED);
 	assert_non_null(strstr(f->err, "CAPTURE_FULLY_REFUNDED"));
 	assert_clean(f->err, NULL);
 	j = control(f, "");
 	assert_int_equal(json_integer_value(json_object_get(j, "refunds")), 1);
 	json_decref(j);
-	assert_int_equal(paypal_refund(&f->c, f->s, "NOSUCHCAPTURE",
+	assert_int_equal(paypal_refund(&f->c, &f->auth, "NOSUCHCAPTURE",
 	    "rathaus-r3", &again, f->err, sizeof(f->err)), PAYPAL_REFUSED);
-	assert_int_equal(paypal_refund(&f->c, f->s, "../x", "rathaus-r4",
+	assert_int_equal(paypal_refund(&f->c, &f->auth, "../x", "rathaus-r4",
 	    &again, f->err, sizeof(f->err)), PAYPAL_INTERNAL);
 }
 
@@ -449,19 +458,19 @@ test_capture_refused(void **state)
 	struct paypal_created cr;
 	struct paypal_capture cap;
 
-	assert_int_equal(paypal_create(&f->c, f->s, &o, &cr, f->err,
+	assert_int_equal(paypal_create(&f->c, &f->auth, &o, &cr, f->err,
 	    sizeof(f->err)), PAYPAL_OK);
-	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id, CAPTURE_ID,
+	assert_int_equal(paypal_capture(&f->c, &f->auth, cr.order_id, CAPTURE_ID,
 	    &cap, f->err, sizeof(f->err)), PAYPAL_REFUSED);
 	assert_non_null(strstr(f->err, "ORDER_NOT_APPROVED"));
 	assert_clean(f->err, NULL);
 	assert_false(paypal_capture_ok(&cap, 2250));
-	assert_int_equal(paypal_capture(&f->c, f->s, "NOSUCHORDER", CAPTURE_ID,
+	assert_int_equal(paypal_capture(&f->c, &f->auth, "NOSUCHORDER", CAPTURE_ID,
 	    &cap, f->err, sizeof(f->err)), PAYPAL_REFUSED);
 	assert_int_equal(count(f, "capture"), 2);
-	assert_int_equal(paypal_capture(&f->c, f->s, "../../v1/oauth2/token",
+	assert_int_equal(paypal_capture(&f->c, &f->auth, "../../v1/oauth2/token",
 	    CAPTURE_ID, &cap, f->err, sizeof(f->err)), PAYPAL_INTERNAL);
-	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id, "a b",
+	assert_int_equal(paypal_capture(&f->c, &f->auth, cr.order_id, "a b",
 	    &cap, f->err, sizeof(f->err)), PAYPAL_INTERNAL);
 	assert_int_equal(count(f, "capture"), 2);
 }
@@ -479,35 +488,37 @@ test_failures(void **state)
 	time_t	 now = time(NULL);
 
 	fail_next(f, "token_error");
-	assert_int_equal(paypal_token(&f->c, f->s, now, tok, sizeof(tok),
-	    f->err, sizeof(f->err)), PAYPAL_REFUSED);
+	assert_int_equal(paypal_token(&f->c, &f->auth, now, f->err,
+	    sizeof(f->err)), PAYPAL_REFUSED);
 	assert_non_null(strstr(f->err, "invalid_client"));
 	assert_clean(f->err, NULL);
+	assert_string_equal(f->auth.token, "");
 	/* Wrong credentials: refused the same way. */
 	f->c.paypal_secret = (char *)"wrong-" STANDIN_SECRET;
-	assert_int_equal(paypal_token(&f->c, f->s, now, tok, sizeof(tok),
-	    f->err, sizeof(f->err)), PAYPAL_REFUSED);
+	assert_int_equal(paypal_token(&f->c, &f->auth, now, f->err,
+	    sizeof(f->err)), PAYPAL_REFUSED);
 	assert_clean(f->err, NULL);
 	assert_null(strstr(f->err, "wrong-"));
 	f->c.paypal_secret = (char *)STANDIN_SECRET;
-	assert_int_equal(paypal_token(&f->c, f->s, now, tok, sizeof(tok),
-	    f->err, sizeof(f->err)), PAYPAL_OK);
+	assert_int_equal(paypal_token(&f->c, &f->auth, now, f->err,
+	    sizeof(f->err)), PAYPAL_OK);
+	snprintf(tok, sizeof(tok), "%s", f->auth.token);
 
 	fail_next(f, "timeout");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(paypal_create(&f->c, f->s, &o, &cr, f->err,
+	assert_int_equal(paypal_create(&f->c, &f->auth, &o, &cr, f->err,
 	    sizeof(f->err)), PAYPAL_UNAVAILABLE);
 	assert_true(helper_elapsed_ms(&t0) < (SLEEP_S * 1000 - 500));
 	assert_clean(f->err, tok);
 
 	fail_next(f, "server_error");
-	assert_int_equal(paypal_create(&f->c, f->s, &o, &cr, f->err,
+	assert_int_equal(paypal_create(&f->c, &f->auth, &o, &cr, f->err,
 	    sizeof(f->err)), PAYPAL_UNAVAILABLE);
 	assert_non_null(strstr(f->err, "500"));
 	assert_clean(f->err, tok);
 
 	fail_next(f, "malformed");
-	assert_int_equal(paypal_create(&f->c, f->s, &o, &cr, f->err,
+	assert_int_equal(paypal_create(&f->c, &f->auth, &o, &cr, f->err,
 	    sizeof(f->err)), PAYPAL_BAD_REPLY);
 	assert_clean(f->err, tok);
 	assert_string_equal(cr.order_id, "");
@@ -515,7 +526,7 @@ test_failures(void **state)
 	/* Now for real, approved; then a declined capture. */
 	approved(f, &cr);
 	fail_next(f, "declined");
-	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id, CAPTURE_ID,
+	assert_int_equal(paypal_capture(&f->c, &f->auth, cr.order_id, CAPTURE_ID,
 	    &cap, f->err, sizeof(f->err)), PAYPAL_REFUSED);
 	assert_string_equal(cap.status, "DECLINED");
 	assert_false(paypal_capture_ok(&cap, 2250));
@@ -524,7 +535,7 @@ test_failures(void **state)
 	assert_clean(f->err, tok);
 
 	fail_next(f, "amount_mismatch");
-	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id,
+	assert_int_equal(paypal_capture(&f->c, &f->auth, cr.order_id,
 	    "rathaus-2026-000001-5-c2", &cap, f->err, sizeof(f->err)),
 	    PAYPAL_OK);
 	assert_string_equal(cap.status, "COMPLETED");
@@ -535,22 +546,23 @@ test_failures(void **state)
 
 	/* Ours: a total that is not the sum, PayPal off, plain http. */
 	o.amount_cents = 2300;
-	assert_int_equal(paypal_create(&f->c, f->s, &o, &cr, f->err,
+	assert_int_equal(paypal_create(&f->c, &f->auth, &o, &cr, f->err,
 	    sizeof(f->err)), PAYPAL_MISMATCH);
 	o.amount_cents = 2250;
 	f->c.paypal_api = (char *)"http://api-m.paypal.com";
-	assert_int_equal(paypal_create(&f->c, f->s, &o, &cr, f->err,
+	assert_int_equal(paypal_create(&f->c, &f->auth, &o, &cr, f->err,
 	    sizeof(f->err)), PAYPAL_INTERNAL);
 	f->c.paypal_api = (char *)"";
-	assert_int_equal(paypal_token(&f->c, f->s, now + 99999, tok,
-	    sizeof(tok), f->err, sizeof(f->err)), PAYPAL_INTERNAL);
+	assert_int_equal(paypal_token(&f->c, &f->auth, now, f->err,
+	    sizeof(f->err)), PAYPAL_INTERNAL);
 	f->c.paypal_api = f->api;
 
 	/* Nobody there: unavailable, quickly. */
 	standin_stop(&f->standin);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(paypal_token(&f->c, f->s, now + 99999, tok,
-	    sizeof(tok), f->err, sizeof(f->err)), PAYPAL_UNAVAILABLE);
+	memset(&f->auth, 0, sizeof(f->auth));
+	assert_int_equal(paypal_token(&f->c, &f->auth, now, f->err,
+	    sizeof(f->err)), PAYPAL_UNAVAILABLE);
 	assert_true(helper_elapsed_ms(&t0) < 3000);
 	assert_clean(f->err, NULL);
 }
@@ -563,12 +575,15 @@ test_token_revoked(void **state)
 	struct paypal_order o = order(REQUEST_ID);
 	struct paypal_created cr;
 
-	assert_int_equal(store_token_put(f->s, "paypal", "A21AArevoked",
-	    "2099-01-01T00:00:00Z"), STORE_OK);
-	assert_int_equal(paypal_create(&f->c, f->s, &o, &cr, f->err,
+	snprintf(f->auth.token, sizeof(f->auth.token), "A21AArevoked");
+	assert_int_equal(paypal_create(&f->c, &f->auth, &o, &cr, f->err,
 	    sizeof(f->err)), PAYPAL_OK);
 	assert_int_equal(count(f, "token"), 1);
 	assert_int_equal(count(f, "orders"), 2);
+	/* The new one is the caller's to cache. */
+	assert_true(f->auth.fresh);
+	assert_int_equal(strncmp(f->auth.token, "A21AA", 5), 0);
+	assert_string_not_equal(f->auth.token, "A21AArevoked");
 }
 
 /* Ask the stand-in to send a webhook (to its own /__control) and verify it. */
@@ -598,7 +613,7 @@ webhook(struct fixture *f, const char *extra, enum paypal_err want,
 	    "PAYPAL-AUTH-ALGO"));
 	assert_int_equal(json_integer_value(json_array_get(json_object_get(j,
 	    "statuses"), 0)), 200);
-	assert_int_equal(paypal_verify_webhook(&f->c, f->s, &h,
+	assert_int_equal(paypal_verify_webhook(&f->c, &f->auth, &h,
 	    json_string_value(json_object_get(j, "body")), ev, f->err,
 	    sizeof(f->err)), want);
 	if (want == PAYPAL_OK)
@@ -622,7 +637,7 @@ test_webhook(void **state)
 	struct buf q;
 
 	approved(f, &cr);
-	assert_int_equal(paypal_capture(&f->c, f->s, cr.order_id, CAPTURE_ID,
+	assert_int_equal(paypal_capture(&f->c, &f->auth, cr.order_id, CAPTURE_ID,
 	    &cap, f->err, sizeof(f->err)), PAYPAL_OK);
 	buf_init(&q, 0);
 	buf_printf(&q, "type=PAYMENT.CAPTURE.COMPLETED&order=%s&times=2",
@@ -649,22 +664,22 @@ test_webhook(void **state)
 	assert_clean(f->err, NULL);
 	buf_free(&q);
 	/* Not an event, a header missing, no webhook id: never verified. */
-	assert_int_equal(paypal_verify_webhook(&f->c, f->s, &h, "{\"id\":",
+	assert_int_equal(paypal_verify_webhook(&f->c, &f->auth, &h, "{\"id\":",
 	    &ev, f->err, sizeof(f->err)), PAYPAL_BAD_REPLY);
-	assert_int_equal(paypal_verify_webhook(&f->c, f->s, &h,
+	assert_int_equal(paypal_verify_webhook(&f->c, &f->auth, &h,
 	    "{\"id\":\"WH-1\",\"event_type\":\"X\"}", &ev, f->err,
 	    sizeof(f->err)), PAYPAL_BAD_REPLY);
 	h.cert_url = NULL;
-	assert_int_equal(paypal_verify_webhook(&f->c, f->s, &h,
+	assert_int_equal(paypal_verify_webhook(&f->c, &f->auth, &h,
 	    "{\"id\":\"WH-1\",\"event_type\":\"X\",\"resource\":{\"id\":\"C\"}}",
 	    &ev, f->err, sizeof(f->err)), PAYPAL_REFUSED);
 	h.cert_url = "https://api.sandbox.paypal.com/v1/notifications/certs/C";
 	f->c.paypal_webhook_id = (char *)"";
-	assert_int_equal(paypal_verify_webhook(&f->c, f->s, &h,
+	assert_int_equal(paypal_verify_webhook(&f->c, &f->auth, &h,
 	    "{\"id\":\"WH-1\",\"event_type\":\"X\",\"resource\":{\"id\":\"C\"}}",
 	    &ev, f->err, sizeof(f->err)), PAYPAL_INTERNAL);
 	f->c.paypal_webhook_id = (char *)"WRONGHOOK";
-	assert_int_equal(paypal_verify_webhook(&f->c, f->s, &h,
+	assert_int_equal(paypal_verify_webhook(&f->c, &f->auth, &h,
 	    "{\"id\":\"WH-1\",\"event_type\":\"X\",\"resource\":{\"id\":\"C\"}}",
 	    &ev, f->err, sizeof(f->err)), PAYPAL_REFUSED);
 	assert_int_equal(count(f, "verify"), 4);
