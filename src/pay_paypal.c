@@ -109,11 +109,11 @@ pay_paypal_items(xmlNodePtr bill, struct paypal_item *items, size_t max)
 
 /* Where PayPal sends the citizen back: approved, or cancelled. */
 static int
-pay_paypal_back(struct app *a, const struct pay_order *o, int cancel,
+pay_paypal_back(const struct conf *c, const struct pay_order *o, int cancel,
     struct buf *url)
 {
 	return buf_printf(url, "%s%s/paid/%s?access=%s&method=paypal%s",
-	    a->conf.base_url, a->conf.script, o->ref, o->token,
+	    c->base_url, c->script, o->ref, o->token,
 	    cancel ? "&cancel=1" : "");
 }
 
@@ -122,14 +122,14 @@ pay_paypal_back(struct app *a, const struct pay_order *o, int cancel,
  * checkout's CSP allows, so the browser would refuse any other anyway.
  */
 static int
-pay_paypal_ours(struct app *a, const char *url)
+pay_paypal_ours(const struct conf *c, const char *url)
 {
 	struct buf origin;
 	size_t	 n;
 	int	 ok;
 
 	buf_init(&origin, 256);
-	ok = paypal_checkout_origin(&a->conf, &origin) == 0 &&
+	ok = paypal_checkout_origin(c, &origin) == 0 &&
 	    (n = strlen(buf_str(&origin))) > 0 &&
 	    strncmp(url, buf_str(&origin), n) == 0 && url[n] == '/';
 	buf_free(&origin);
@@ -137,7 +137,8 @@ pay_paypal_ours(struct app *a, const char *url)
 }
 
 static enum pay_problem
-pay_paypal_start(struct app *a, const struct pay_order *o, char **redirect)
+pay_paypal_start(const struct pay_ctx *x, const struct pay_order *o,
+    char **redirect)
 {
 	struct paypal_item items[PAYPAL_ITEMS_MAX];
 	struct paypal_order po;
@@ -158,20 +159,20 @@ pay_paypal_start(struct app *a, const struct pay_order *o, char **redirect)
 	po.brand_name = "Rathaus";
 	buf_init(&ok, 1024);
 	buf_init(&cancel, 1024);
-	if (pay_paypal_back(a, o, 0, &ok) != 0 ||
-	    pay_paypal_back(a, o, 1, &cancel) != 0) {
+	if (pay_paypal_back(x->conf, o, 0, &ok) != 0 ||
+	    pay_paypal_back(x->conf, o, 1, &cancel) != 0) {
 		buf_free(&ok);
 		buf_free(&cancel);
 		return PAY_FAILED;
 	}
 	po.return_url = buf_str(&ok);
 	po.cancel_url = buf_str(&cancel);
-	pay_paypal_auth_load(a->store, &auth);
-	e = paypal_create(&a->conf, &auth, &po, &created, err, sizeof(err));
-	pay_paypal_auth_save(a->store, &auth);
+	pay_paypal_auth_load(x->store, &auth);
+	e = paypal_create(x->conf, &auth, &po, &created, err, sizeof(err));
+	pay_paypal_auth_save(x->store, &auth);
 	buf_free(&ok);
 	buf_free(&cancel);
-	if (e == PAYPAL_OK && !pay_paypal_ours(a, created.approve_url)) {
+	if (e == PAYPAL_OK && !pay_paypal_ours(x->conf, created.approve_url)) {
 		e = PAYPAL_INTERNAL;
 		snprintf(err, sizeof(err), "approve link outside PayPal's"
 		    " pages");
@@ -186,11 +187,11 @@ pay_paypal_start(struct app *a, const struct pay_order *o, char **redirect)
 		 * have made the order: the attempt (its request id) stays open
 		 * so that the retry gets that order, not a second one. */
 		if (e == PAYPAL_REFUSED || e == PAYPAL_INTERNAL)
-			(void)store_payment_update(a->store, o->attempt->id,
+			(void)store_payment_update(x->store, o->attempt->id,
 			    "failed", "paypal", NULL, NULL, now, &dup);
 		return pay_paypal_problem(e);
 	}
-	if (store_payment_set_ref(a->store,
+	if (store_payment_set_ref(x->store,
 	    o->attempt->id, created.order_id, NULL, now) != STORE_OK ||
 	    (*redirect = strdup(created.approve_url)) == NULL)
 		return PAY_FAILED;
@@ -203,7 +204,7 @@ pay_paypal_start(struct app *a, const struct pay_order *o, char **redirect)
  * a second tab) captures once.
  */
 static enum pay_problem
-pay_paypal_finish(struct app *a, const struct pay_order *o,
+pay_paypal_finish(const struct pay_ctx *x, const struct pay_order *o,
     const struct req_params *q)
 {
 	const char *order = req_param(q, "token");
@@ -216,11 +217,11 @@ pay_paypal_finish(struct app *a, const struct pay_order *o,
 	int	 dup = 0;
 
 	if (order == NULL || when_now_iso(now) == -1 ||
-	    store_payment_find(a->store, "paypal", order, &p) != STORE_OK ||
+	    store_payment_find(x->store, "paypal", order, &p) != STORE_OK ||
 	    strcmp(p.ref, o->ref) != 0)
 		return PAY_FAILED;
 	if (req_param(q, "cancel") != NULL) {
-		(void)store_payment_update(a->store, p.id, "cancelled",
+		(void)store_payment_update(x->store, p.id, "cancelled",
 		    "paypal-return", NULL, NULL, now, &dup);
 		return PAY_CANCELLED;
 	}
@@ -229,10 +230,10 @@ pay_paypal_finish(struct app *a, const struct pay_order *o,
 		buf_free(&rid);
 		return PAY_FAILED;
 	}
-	pay_paypal_auth_load(a->store, &auth);
-	e = paypal_capture(&a->conf, &auth, order, buf_str(&rid), &cap, err,
+	pay_paypal_auth_load(x->store, &auth);
+	e = paypal_capture(x->conf, &auth, order, buf_str(&rid), &cap, err,
 	    sizeof(err));
-	pay_paypal_auth_save(a->store, &auth);
+	pay_paypal_auth_save(x->store, &auth);
 	buf_free(&rid);
 	if (e == PAYPAL_OK)
 		e = paypal_capture_check(&cap, o->amount_cents, "EUR");
@@ -242,15 +243,15 @@ pay_paypal_finish(struct app *a, const struct pay_order *o,
 		/* Said no, or took another amount: this attempt is over. A
 		 * provider that did not answer leaves it open to retry. */
 		if (e == PAYPAL_REFUSED || e == PAYPAL_MISMATCH)
-			(void)store_payment_update(a->store, p.id, "failed",
+			(void)store_payment_update(x->store, p.id, "failed",
 			    "paypal-return", cap.capture_id[0] ?
 			    cap.capture_id : NULL, NULL, now, &dup);
 		return pay_paypal_problem(e);
 	}
-	if (store_payment_set_ref(a->store, p.id, NULL, cap.capture_id, now) !=
+	if (store_payment_set_ref(x->store, p.id, NULL, cap.capture_id, now) !=
 	    STORE_OK)
 		return PAY_FAILED;
-	return store_payment_update(a->store, p.id, "completed",
+	return store_payment_update(x->store, p.id, "completed",
 	    "paypal", cap.capture_id, NULL, now, &dup) == STORE_OK ? PAY_OK :
 	    PAY_FAILED;
 }
@@ -261,7 +262,7 @@ pay_paypal_finish(struct app *a, const struct pay_order *o,
  * total. 0 taken (also when it concerns nothing of ours), -1 refused.
  */
 static int
-pay_paypal_notify(struct app *a)
+pay_paypal_notify(const struct pay_ctx *x, const struct pay_notice *n)
 {
 	struct paypal_webhook wh;
 	struct paypal_event ev;
@@ -274,17 +275,17 @@ pay_paypal_notify(struct app *a)
 	int	 dup = 0;
 
 	memset(&wh, 0, sizeof(wh));
-	wh.transmission_id = a->req.headers[REQ_PAYPAL_TRANSMISSION_ID];
-	wh.transmission_time = a->req.headers[REQ_PAYPAL_TRANSMISSION_TIME];
-	wh.transmission_sig = a->req.headers[REQ_PAYPAL_TRANSMISSION_SIG];
-	wh.cert_url = a->req.headers[REQ_PAYPAL_CERT_URL];
-	wh.auth_algo = a->req.headers[REQ_PAYPAL_AUTH_ALGO];
-	if (app_store(a) != 0 || when_now_iso(now) == -1)
+	wh.transmission_id = n->headers[REQ_PAYPAL_TRANSMISSION_ID];
+	wh.transmission_time = n->headers[REQ_PAYPAL_TRANSMISSION_TIME];
+	wh.transmission_sig = n->headers[REQ_PAYPAL_TRANSMISSION_SIG];
+	wh.cert_url = n->headers[REQ_PAYPAL_CERT_URL];
+	wh.auth_algo = n->headers[REQ_PAYPAL_AUTH_ALGO];
+	if (when_now_iso(now) == -1)
 		return -1;
-	pay_paypal_auth_load(a->store, &auth);
-	e = paypal_verify_webhook(&a->conf, &auth, &wh, a->req.json, &ev, err,
+	pay_paypal_auth_load(x->store, &auth);
+	e = paypal_verify_webhook(x->conf, &auth, &wh, n->body, &ev, err,
 	    sizeof(err));
-	pay_paypal_auth_save(a->store, &auth);
+	pay_paypal_auth_save(x->store, &auth);
 	if (e != PAYPAL_OK) {
 		fprintf(stderr, "rathaus: PayPal notice refused: %s\n", err);
 		return -1;
@@ -297,11 +298,11 @@ pay_paypal_notify(struct app *a)
 		to = "refunded";
 	/* A capture's notice names its order; a refund's only the capture. */
 	if (to == NULL || (ev.order_id[0] == '\0' && ev.capture_id[0] ==
-	    '\0') || store_payment_find(a->store, "paypal", ev.order_id[0] !=
+	    '\0') || store_payment_find(x->store, "paypal", ev.order_id[0] !=
 	    '\0' ? ev.order_id : ev.capture_id, &p) != STORE_OK)
 		return 0;	/* nothing of ours to change */
 	if (strcmp(to, "completed") == 0 &&
-	    (store_payment_state(a->store, p.ref, state, sizeof(state),
+	    (store_payment_state(x->store, p.ref, state, sizeof(state),
 	    &fee) != STORE_OK || ev.amount_cents != fee ||
 	    strcmp(ev.currency, "EUR") != 0)) {
 		fprintf(stderr, "rathaus: PayPal notice for %s: amount or"
@@ -310,10 +311,10 @@ pay_paypal_notify(struct app *a)
 	}
 	/* The capture is what a refund names. */
 	if (strcmp(to, "completed") == 0 &&
-	    store_payment_set_ref(a->store, p.id, NULL, ev.resource_id, now) !=
+	    store_payment_set_ref(x->store, p.id, NULL, ev.resource_id, now) !=
 	    STORE_OK)
 		return -1;
-	return store_payment_update(a->store, p.id, to, "paypal-webhook",
+	return store_payment_update(x->store, p.id, to, "paypal-webhook",
 	    ev.id, NULL, now, &dup) == STORE_OK ? 0 : -1;
 }
 
@@ -327,7 +328,7 @@ pay_paypal_notify(struct app *a)
  * FAILED: nothing was asked of PayPal.
  */
 static enum pay_problem
-pay_paypal_refund(struct app *a, const struct store_payment *p)
+pay_paypal_refund(const struct pay_ctx *x, const struct store_payment *p)
 {
 	struct paypal_refund r;
 	struct paypal_auth auth;
@@ -346,10 +347,10 @@ pay_paypal_refund(struct app *a, const struct store_payment *p)
 		buf_free(&rid);
 		return PAY_FAILED;
 	}
-	pay_paypal_auth_load(a->store, &auth);
-	e = paypal_refund(&a->conf, &auth, p->capture_ref, buf_str(&rid), &r,
+	pay_paypal_auth_load(x->store, &auth);
+	e = paypal_refund(x->conf, &auth, p->capture_ref, buf_str(&rid), &r,
 	    err, sizeof(err));
-	pay_paypal_auth_save(a->store, &auth);
+	pay_paypal_auth_save(x->store, &auth);
 	buf_free(&rid);
 	if (e != PAYPAL_OK) {
 		fprintf(stderr, "rathaus: PayPal refund for %s: %s\n", p->ref,
@@ -360,15 +361,15 @@ pay_paypal_refund(struct app *a, const struct store_payment *p)
 	if (strcmp(r.status, "COMPLETED") != 0)
 		return PAY_PENDING;
 	/* Conflict: PayPal's notice of it came first; refunded all the same. */
-	switch (store_payment_update(a->store, p->id, "refunded", "paypal",
-	    r.refund_id, a->staff.user, now, &dup)) {
+	switch (store_payment_update(x->store, p->id, "refunded", "paypal",
+	    r.refund_id, x->actor, now, &dup)) {
 	case STORE_OK:
 	case STORE_CONFLICT:
 		return PAY_OK;
 	default:
 		fprintf(stderr, "rathaus: PayPal refund %s for %s done, not yet"
 		    " recorded: %s\n", r.refund_id, p->ref,
-		    store_errmsg(a->store));
+		    store_errmsg(x->store));
 		return PAY_UNAVAILABLE;
 	}
 }
