@@ -322,6 +322,7 @@ static void
 test_paypal_partial_refund_notice(void **state)
 {
 	char	 ref[32], token[80], order[128], back[1024];
+	long	 before;
 
 	(void)state;
 	if (T.paypal_api[0] == '\0')
@@ -331,7 +332,7 @@ test_paypal_partial_refund_notice(void **state)
 	    sizeof(back));
 	back_to_status(back);
 	payment_is(ref, "paid");
-	assert_int_equal(standin_count("refunds"), 0);
+	before = standin_count("refunds");
 
 	refund_notice(order, "5.00");
 	payment_is(ref, "paid");
@@ -339,7 +340,7 @@ test_paypal_partial_refund_notice(void **state)
 	refund_notice(order, "17.50");
 	payment_is(ref, "refunded");
 	status_says(ref, token, "<strong>erstattet</strong>");
-	assert_int_equal(standin_count("refunds"), 2);
+	assert_int_equal(standin_count("refunds"), before + 2);
 }
 
 int
