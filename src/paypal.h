@@ -68,7 +68,8 @@ struct paypal_created {
 };
 
 struct paypal_capture {
-	char		 status[PAYPAL_ID_MAX];	/* COMPLETED, DECLINED, PENDING, ... */
+	/* COMPLETED, PARTIALLY_REFUNDED, REFUNDED, PENDING, DECLINED, FAILED */
+	char		 status[PAYPAL_ID_MAX];
 	char		 capture_id[PAYPAL_ID_MAX];
 	long		 amount_cents;
 	char		 currency[4];
@@ -108,12 +109,14 @@ enum paypal_err paypal_create(const struct conf *, struct paypal_auth *,
 enum paypal_err paypal_capture(const struct conf *, struct paypal_auth *,
 	    const char *order_id, const char *request_id,
 	    struct paypal_capture *, char *err, size_t errlen);
+enum paypal_err paypal_order_capture(const struct conf *,
+	    struct paypal_auth *, const char *order_id, struct paypal_capture *,
+	    char *err, size_t errlen);
 enum paypal_err paypal_refund(const struct conf *, struct paypal_auth *,
 	    const char *capture_id, const char *request_id,
 	    struct paypal_refund *, char *err, size_t errlen);
 enum paypal_err paypal_capture_check(const struct paypal_capture *,
 	    long expected_cents, const char *currency);
-int	 paypal_capture_ok(const struct paypal_capture *, long expected_cents);
 enum paypal_err paypal_verify_webhook(const struct conf *,
 	    struct paypal_auth *, const struct paypal_webhook *,
 	    const char *body, struct paypal_event *, char *err, size_t errlen);

@@ -523,8 +523,8 @@ test_capture_completed(void **state)
 	assert_int_equal(cap.amount_cents, 2250);
 	assert_string_equal(cap.currency, "EUR");
 	assert_true(*cap.capture_id != '\0');
-	assert_true(paypal_capture_ok(&cap, 2250));
-	assert_false(paypal_capture_ok(&cap, 2251));
+	assert_int_equal(paypal_capture_check(&cap, 2250, "EUR"), PAYPAL_OK);
+	assert_int_not_equal(paypal_capture_check(&cap, 2251, "EUR"), PAYPAL_OK);
 	assert_int_equal(paypal_capture_check(&cap, 2250, "USD"),
 	    PAYPAL_MISMATCH);
 	/* Again (a retry after a lost answer): the same capture, once. */
@@ -597,7 +597,7 @@ test_capture_refused(void **state)
 	    &cap, f->err, sizeof(f->err)), PAYPAL_REFUSED);
 	assert_non_null(strstr(f->err, "ORDER_NOT_APPROVED"));
 	assert_clean(f->err, NULL);
-	assert_false(paypal_capture_ok(&cap, 2250));
+	assert_int_not_equal(paypal_capture_check(&cap, 2250, "EUR"), PAYPAL_OK);
 	assert_int_equal(paypal_capture(&f->c, &f->auth, "NOSUCHORDER", CAPTURE_ID,
 	    &cap, f->err, sizeof(f->err)), PAYPAL_REFUSED);
 	assert_int_equal(count(f, "capture"), 2);
@@ -662,7 +662,7 @@ test_failures(void **state)
 	assert_int_equal(paypal_capture(&f->c, &f->auth, cr.order_id, CAPTURE_ID,
 	    &cap, f->err, sizeof(f->err)), PAYPAL_REFUSED);
 	assert_string_equal(cap.status, "DECLINED");
-	assert_false(paypal_capture_ok(&cap, 2250));
+	assert_int_not_equal(paypal_capture_check(&cap, 2250, "EUR"), PAYPAL_OK);
 	assert_int_equal(paypal_capture_check(&cap, 2250, "EUR"),
 	    PAYPAL_REFUSED);
 	assert_clean(f->err, tok);
@@ -673,7 +673,7 @@ test_failures(void **state)
 	    PAYPAL_OK);
 	assert_string_equal(cap.status, "COMPLETED");
 	assert_int_equal(cap.amount_cents, 2150);
-	assert_false(paypal_capture_ok(&cap, 2250));
+	assert_int_not_equal(paypal_capture_check(&cap, 2250, "EUR"), PAYPAL_OK);
 	assert_int_equal(paypal_capture_check(&cap, 2250, "EUR"),
 	    PAYPAL_MISMATCH);
 
@@ -978,6 +978,50 @@ test_capture_refunded(void **state)
 }
 
 /*
+ * An order's capture as PayPal shows it now (GET): none before the
+ * capture (a bad reply: nothing to judge), COMPLETED after it,
+ * PARTIALLY_REFUNDED after part of it was refunded; an unknown order is
+ * refused, an id that is no id never sent.
+ */
+static void
+test_order_capture(void **state)
+{
+	struct fixture *f = *state;
+	struct paypal_order o = order(REQUEST_ID);
+	struct paypal_created cr;
+	struct paypal_capture cap, seen;
+	struct buf q;
+
+	approved_order(f, &o, &cr);
+	assert_int_equal(paypal_order_capture(&f->c, &f->auth, cr.order_id,
+	    &seen, f->err, sizeof(f->err)), PAYPAL_BAD_REPLY);
+	assert_int_equal(seen.amount_cents, -1);
+	assert_int_equal(paypal_capture(&f->c, &f->auth, cr.order_id,
+	    CAPTURE_ID, &cap, f->err, sizeof(f->err)), PAYPAL_OK);
+	assert_int_equal(paypal_order_capture(&f->c, &f->auth, cr.order_id,
+	    &seen, f->err, sizeof(f->err)), PAYPAL_OK);
+	assert_string_equal(seen.status, "COMPLETED");
+	assert_string_equal(seen.capture_id, cap.capture_id);
+	assert_int_equal(seen.amount_cents, 2250);
+	buf_init(&q, 0);
+	buf_printf(&q, "refund=%s&amount=0.50", cr.order_id);
+	json_decref(control(f, buf_str(&q)));
+	buf_free(&q);
+	assert_int_equal(paypal_order_capture(&f->c, &f->auth, cr.order_id,
+	    &seen, f->err, sizeof(f->err)), PAYPAL_OK);
+	assert_string_equal(seen.status, "PARTIALLY_REFUNDED");
+	assert_int_equal(seen.amount_cents, 2250);
+	assert_int_equal(paypal_order_capture(&f->c, &f->auth, "NOSUCHORDER",
+	    &seen, f->err, sizeof(f->err)), PAYPAL_REFUSED);
+	assert_non_null(strstr(f->err, "RESOURCE_NOT_FOUND"));
+	assert_clean(f->err, f->auth.token);
+	assert_int_equal(count(f, "get"), 4);
+	assert_int_equal(paypal_order_capture(&f->c, &f->auth, "../x", &seen,
+	    f->err, sizeof(f->err)), PAYPAL_INTERNAL);
+	assert_int_equal(count(f, "get"), 4);
+}
+
+/*
  * An invoice id is PayPal's once a capture took money for it: a second
  * order with the same one is 422 DUPLICATE_INVOICE_ID (refused, the
  * issue in the message); another invoice id goes through.
@@ -1130,6 +1174,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_capture_after_window, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_capture_refunded, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_order_capture, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_invoice, setup,
 		    teardown),
