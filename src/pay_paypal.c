@@ -16,9 +16,9 @@
 /*
  * PayPal behind the payment interface: an order for the stored bill
  * (Orders v2, the attempt's request id as PayPal-Request-Id, our
- * reference as invoice id), the capture when the citizen comes back, and
- * the webhook notices. Only a COMPLETED capture of exactly the stored
- * total in EUR makes a submission paid.
+ * reference and the attempt as invoice id), the capture when the citizen
+ * comes back, and the webhook notices. Only a capture of exactly the
+ * stored total in EUR makes a submission paid.
  */
 
 /*
@@ -145,15 +145,19 @@ pay_paypal_start(const struct pay_ctx *x, const struct pay_order *o,
 	struct paypal_created created;
 	struct paypal_auth auth;
 	struct buf ok, cancel;
-	char	 err[256], now[21];
+	char	 err[256], now[21], invoice[REF_MAX + 24];
 	enum paypal_err e;
 	int	 dup = 0;
 
+	/* PayPal takes an invoice id once money moved for it: each attempt
+	 * has its own, the reference and the attempt ("2026-000042-7/12"),
+	 * the same again for the same attempt's retries. */
+	snprintf(invoice, sizeof(invoice), "%s/%ld", o->ref, o->attempt->id);
 	memset(&po, 0, sizeof(po));
 	po.items = items;
 	po.nitems = pay_paypal_items(o->bill, items, PAYPAL_ITEMS_MAX);
 	po.request_id = o->attempt->request_id;
-	po.invoice_id = o->ref;
+	po.invoice_id = invoice;
 	po.amount_cents = o->amount_cents;
 	po.currency = "EUR";
 	po.brand_name = "Rathaus";
