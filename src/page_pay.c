@@ -289,8 +289,9 @@ page_pay(struct app *a)
 
 /*
  * GET /paid/<ref>?access=<token>&method=..&<the provider's query>: back
- * from the provider, approved or cancelled. Paid: on to the status page.
- * Not paid: the checkout again, saying why, to try again or choose
+ * from the provider, approved or cancelled; only a submission awaiting
+ * its payment is finished. Paid (or refunded since): on to the status
+ * page. Not paid: the checkout again, saying why, to try again or choose
  * another method.
  */
 int
@@ -317,7 +318,9 @@ page_pay_return(struct app *a)
 	}
 	page_pay_order(a, &s, token, &order);
 	page_pay_ctx(a, &ctx);
-	problem = strcmp(state, "paid") == 0 ? PAY_OK :
+	/* Paid or refunded already (a reload, a second tab): nothing to
+	 * finish, the status page says which. */
+	problem = strcmp(state, "awaiting") != 0 ? PAY_OK :
 	    prov->finish(&ctx, &order, &a->req.query);
 	if (problem == PAY_OK) {
 		rc = page_pay_redirect(a, "/status/", s.ref, token, "");

@@ -253,30 +253,64 @@ pay_paypal_finish(const struct pay_ctx *x, const struct pay_order *o,
 		return pay_paypal_problem(e);
 	}
 	if (store_payment_set_ref(x->store, p.id, NULL, cap.capture_id, now) !=
-	    STORE_OK)
+	    STORE_OK || store_payment_update(x->store, p.id, "completed",
+	    "paypal", cap.capture_id, NULL, now, &dup) != STORE_OK)
 		return PAY_FAILED;
-	return store_payment_update(x->store, p.id, "completed",
-	    "paypal", cap.capture_id, NULL, now, &dup) == STORE_OK ? PAY_OK :
-	    PAY_FAILED;
+	/* Refunded at PayPal before we learned of the capture: the fee was
+	 * taken and given back. Refunded in part, it stays paid. */
+	if (strcmp(cap.status, "REFUNDED") == 0)
+		return store_payment_update(x->store, p.id, "refunded",
+		    "paypal", NULL, NULL, now, &dup) == STORE_OK ? PAY_OK :
+		    PAY_FAILED;
+	if (strcmp(cap.status, "PARTIALLY_REFUNDED") == 0)
+		fprintf(stderr, "rathaus: PayPal capture for %s partly refunded"
+		    " at PayPal: paid\n", o->ref);
+	return PAY_OK;
+}
+
+/*
+ * Whether a refund's notice gave the whole fee back: PayPal tells of
+ * every refund, of a part too, so the order's capture as it is now says
+ * (REFUNDED; PARTIALLY_REFUNDED: the fee stays paid). 1 whole, 0 a part,
+ * -1 not known now (PayPal sends its notice again).
+ */
+static int
+pay_paypal_refunded_whole(const struct pay_ctx *x, struct paypal_auth *auth,
+    const struct store_payment *p)
+{
+	struct paypal_capture cap;
+	char	 err[256];
+
+	if (paypal_order_capture(x->conf, auth, p->provider_ref, &cap, err,
+	    sizeof(err)) != PAYPAL_OK) {
+		fprintf(stderr, "rathaus: PayPal refund notice for %s: %s\n",
+		    p->ref, err);
+		return -1;
+	}
+	if (strcmp(cap.status, "REFUNDED") == 0)
+		return 1;
+	fprintf(stderr, "rathaus: PayPal refunded part of the fee of %s"
+	    " (capture %s): paid\n", p->ref, cap.status);
+	return 0;
 }
 
 /*
  * A webhook notice: verified by PayPal's own check, then applied once
  * (the event id); a capture completes a payment only with the stored
- * total. 0 taken (also when it concerns nothing of ours), -1 refused.
+ * total, a refund refunds it only when the whole fee went back. 0 taken
+ * (also when it concerns nothing of ours), -1 refused or not applied.
  */
 static int
-pay_paypal_notify(const struct pay_ctx *x, const struct pay_notice *n)
+pay_paypal_notice(const struct pay_ctx *x, struct paypal_auth *auth,
+    const struct pay_notice *n)
 {
 	struct paypal_webhook wh;
 	struct paypal_event ev;
-	struct paypal_auth auth;
 	struct store_payment p;
 	char	 err[256], now[21], state[16];
-	enum paypal_err e;
 	const char *to = NULL;
 	long	 fee = 0;
-	int	 dup = 0;
+	int	 dup = 0, whole;
 
 	memset(&wh, 0, sizeof(wh));
 	wh.transmission_id = n->headers[REQ_PAYPAL_TRANSMISSION_ID];
@@ -286,11 +320,8 @@ pay_paypal_notify(const struct pay_ctx *x, const struct pay_notice *n)
 	wh.auth_algo = n->headers[REQ_PAYPAL_AUTH_ALGO];
 	if (when_now_iso(now) == -1)
 		return -1;
-	pay_paypal_auth_load(x->store, &auth);
-	e = paypal_verify_webhook(x->conf, &auth, &wh, n->body, &ev, err,
-	    sizeof(err));
-	pay_paypal_auth_save(x->store, &auth);
-	if (e != PAYPAL_OK) {
+	if (paypal_verify_webhook(x->conf, auth, &wh, n->body, &ev, err,
+	    sizeof(err)) != PAYPAL_OK) {
 		fprintf(stderr, "rathaus: PayPal notice refused: %s\n", err);
 		return -1;
 	}
@@ -313,6 +344,9 @@ pay_paypal_notify(const struct pay_ctx *x, const struct pay_notice *n)
 		    " currency differ, not taken as paid\n", p.ref);
 		return 0;
 	}
+	if (strcmp(to, "refunded") == 0 &&
+	    (whole = pay_paypal_refunded_whole(x, auth, &p)) != 1)
+		return whole;
 	/* The capture is what a refund names. */
 	if (strcmp(to, "completed") == 0 &&
 	    store_payment_set_ref(x->store, p.id, NULL, ev.resource_id, now) !=
@@ -320,6 +354,18 @@ pay_paypal_notify(const struct pay_ctx *x, const struct pay_notice *n)
 		return -1;
 	return store_payment_update(x->store, p.id, to, "paypal-webhook",
 	    ev.id, NULL, now, &dup) == STORE_OK ? 0 : -1;
+}
+
+static int
+pay_paypal_notify(const struct pay_ctx *x, const struct pay_notice *n)
+{
+	struct paypal_auth auth;
+	int	 rc;
+
+	pay_paypal_auth_load(x->store, &auth);
+	rc = pay_paypal_notice(x, &auth, n);
+	pay_paypal_auth_save(x->store, &auth);
+	return rc;
 }
 
 /*
