@@ -56,7 +56,7 @@ page_pay_methods(struct app *a, xmlNodePtr parent)
 			continue;
 		memcpy(name, p, len);
 		name[len] = '\0';
-		if (!pay_offered(a, name))
+		if (!pay_offered(&a->conf, name))
 			continue;
 		prov = pay_provider(name);
 		/* No origin for its pages: not offered (the browser would not
@@ -91,7 +91,7 @@ page_pay_transfer(struct app *a, const struct store_submission *s)
 	char	 rf[EPC_RF_MAX], printed[EPC_RF_PRINT_MAX], size[16];
 	int	 qsize, rc = -1;
 
-	if (!pay_offered(a, "transfer") || *a->conf.bank_iban == '\0' ||
+	if (!pay_offered(&a->conf, "transfer") || *a->conf.bank_iban == '\0' ||
 	    s->fee_cents <= 0)
 		return 0;
 	if (epc_rf(s->ref, rf) != 0 || epc_rf_print(rf, printed) != 0)
@@ -186,6 +186,15 @@ page_pay_order(struct app *a, const struct store_submission *s,
 	o->bill = page_pay_bill(a);
 }
 
+/* What a provider may use of this request: the citizen acts. */
+static void
+page_pay_ctx(struct app *a, struct pay_ctx *ctx)
+{
+	ctx->conf = &a->conf;
+	ctx->store = a->store;
+	ctx->actor = NULL;
+}
+
 /* The checkout again, saying what went wrong; `status` is its code. */
 static int
 page_pay_again(struct app *a, const char *token, struct store_submission *s,
@@ -232,6 +241,7 @@ page_pay(struct app *a)
 	struct store_submission s;
 	struct store_payment attempt;
 	struct pay_order order;
+	struct pay_ctx ctx;
 	enum pay_problem problem = PAY_OK;
 	char	 state[16], request_id[REF_TOKEN_LEN + 1], now[21];
 	char	*redirect = NULL;
@@ -247,7 +257,8 @@ page_pay(struct app *a)
 	}
 	/* Paid already, or nothing to pay: nothing to start. */
 	if (strcmp(state, "awaiting") != 0 || method == NULL ||
-	    !pay_offered(a, method) || (prov = pay_provider(method)) == NULL ||
+	    !pay_offered(&a->conf, method) ||
+	    (prov = pay_provider(method)) == NULL ||
 	    !prov->online || prov->start == NULL) {
 		a->status = 422;
 		rc = app_elem(a->root, "problem", NULL, "code", "method",
@@ -263,7 +274,8 @@ page_pay(struct app *a)
 		store_submission_free(&s);
 		return -1;
 	}
-	problem = prov->start(a, &order, &redirect);
+	page_pay_ctx(a, &ctx);
+	problem = prov->start(&ctx, &order, &redirect);
 	if (problem == PAY_OK && redirect != NULL) {
 		a->location = redirect;
 		store_submission_free(&s);
@@ -277,8 +289,9 @@ page_pay(struct app *a)
 
 /*
  * GET /paid/<ref>?access=<token>&method=..&<the provider's query>: back
- * from the provider, approved or cancelled. Paid: on to the status page.
- * Not paid: the checkout again, saying why, to try again or choose
+ * from the provider, approved or cancelled; only a submission awaiting
+ * its payment is finished. Paid (or refunded since): on to the status
+ * page. Not paid: the checkout again, saying why, to try again or choose
  * another method.
  */
 int
@@ -289,6 +302,7 @@ page_pay_return(struct app *a)
 	const struct pay_provider *prov = pay_provider(method);
 	struct store_submission s;
 	struct pay_order order;
+	struct pay_ctx ctx;
 	enum pay_problem problem;
 	char	 state[16];
 	int	 rc;
@@ -297,13 +311,17 @@ page_pay_return(struct app *a)
 		store_submission_free(&s);
 		return rc > 0 ? 0 : -1;
 	}
-	if (prov == NULL || prov->finish == NULL || !pay_offered(a, method)) {
+	if (prov == NULL || prov->finish == NULL ||
+	    !pay_offered(&a->conf, method)) {
 		store_submission_free(&s);
 		return app_error(a, 404, "not_found");
 	}
 	page_pay_order(a, &s, token, &order);
-	problem = strcmp(state, "paid") == 0 ? PAY_OK :
-	    prov->finish(a, &order, &a->req.query);
+	page_pay_ctx(a, &ctx);
+	/* Paid or refunded already (a reload, a second tab): nothing to
+	 * finish, the status page says which. */
+	problem = strcmp(state, "awaiting") != 0 ? PAY_OK :
+	    prov->finish(&ctx, &order, &a->req.query);
 	if (problem == PAY_OK) {
 		rc = page_pay_redirect(a, "/status/", s.ref, token, "");
 		store_submission_free(&s);
@@ -318,12 +336,18 @@ int
 page_webhook(struct app *a)
 {
 	const struct pay_provider *prov = pay_provider(a->route.arg);
+	const struct pay_notice notice = { a->req.json, a->req.headers };
+	struct pay_ctx ctx;
 	int	 rc;
 
 	if (prov == NULL || prov->notify == NULL ||
-	    !pay_offered(a, a->route.arg) || a->req.json == NULL)
+	    !pay_offered(&a->conf, a->route.arg) || a->req.json == NULL)
 		return app_error(a, 404, "not_found");
-	rc = prov->notify(a);
+	rc = app_store(a);
+	if (rc == 0) {
+		page_pay_ctx(a, &ctx);
+		rc = prov->notify(&ctx, &notice);
+	}
 	render_plain(rc == 0 ? 200 : 400, rc == 0 ? "ok" : "refused", a->out);
 	a->answered = 1;
 	return 0;

@@ -251,6 +251,7 @@ page_staff_refund(struct app *a, const struct store_case *c,
 		{ PAY_FAILED, "refund-failed", 502 },
 	};
 	const struct pay_provider *prov;
+	const struct pay_ctx ctx = { &a->conf, a->store, a->staff.user };
 	struct store_payment p;
 	enum pay_problem why = PAY_FAILED;
 	char	 now[21], detail[64];
@@ -272,7 +273,7 @@ page_staff_refund(struct app *a, const struct store_case *c,
 	online = prov != NULL && prov->refund != NULL;
 	manual = online && req_param(&a->req.body, "manual") != NULL;
 	if (online && !manual)
-		why = prov->refund(a, &p);
+		why = prov->refund(&ctx, &p);
 	else {
 		rc = store_payment_update(a->store, p.id, "refunded", "clerk",
 		    NULL, a->staff.user, now, &dup);

@@ -32,13 +32,13 @@ pay_provider(const char *name)
 
 /* Is `name` among the configured methods (pay_methods, space-separated)? */
 int
-pay_offered(const struct app *a, const char *name)
+pay_offered(const struct conf *c, const char *name)
 {
-	const char *p = a->conf.pay_methods;
+	const char *p = c->pay_methods;
 	size_t	 n = strlen(name), len;
 
 	if (pay_provider(name) == NULL ||
-	    (strcmp(name, "paypal") == 0 && !paypal_enabled(&a->conf)))
+	    (strcmp(name, "paypal") == 0 && !paypal_enabled(c)))
 		return 0;
 	for (; p != NULL && *(p += strspn(p, " ,")) != '\0'; p += len) {
 		len = strcspn(p, " ,");

@@ -10,8 +10,29 @@
 #ifndef RATHAUS_PAY_H
 #define RATHAUS_PAY_H
 
-#include "app.h"
+#include <libxml/tree.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "req.h"
 #include "store_pay.h"
+
+/*
+ * What a provider works with: the configuration, the open store, and who
+ * acts (a clerk's user name, or NULL: the citizen or the provider). The
+ * page builds it; a provider never sees the request or the page.
+ */
+struct pay_ctx {
+	const struct conf *conf;
+	struct store	*store;
+	const char	*actor;
+};
+
+/* A provider's notice as it came: its body and headers (enum req_header). */
+struct pay_notice {
+	const char	*body;
+	char *const	*headers;	/* REQ_HEADERS of them, NULL if absent */
+};
 
 /* What is to be paid: the submission, its bill, where to come back. */
 struct pay_order {
@@ -37,16 +58,17 @@ struct pay_provider {
 	const char	*name;		/* as in pay_methods: "paypal" */
 	int		 online;	/* paid now, at the provider */
 	/* Start: *redirect is where the citizen goes (malloc'ed). */
-	enum pay_problem (*start)(struct app *, const struct pay_order *,
-	    char **redirect);
+	enum pay_problem (*start)(const struct pay_ctx *,
+	    const struct pay_order *, char **redirect);
 	/* The citizen is back from the provider (the query it came with). */
-	enum pay_problem (*finish)(struct app *, const struct pay_order *,
-	    const struct req_params *query);
+	enum pay_problem (*finish)(const struct pay_ctx *,
+	    const struct pay_order *, const struct req_params *query);
 	/* The provider's notice (webhook): 0 taken, -1 refused (bad
 	 * signature or malformed: nothing changed). */
-	int		 (*notify)(struct app *);
-	/* Give a completed payment back. */
-	enum pay_problem (*refund)(struct app *, const struct store_payment *);
+	int		 (*notify)(const struct pay_ctx *, const struct pay_notice *);
+	/* Give a completed payment back (ctx.actor: the clerk). */
+	enum pay_problem (*refund)(const struct pay_ctx *,
+	    const struct store_payment *);
 	/* The origin of the provider's pages, where the checkout form leads
 	 * (the page's CSP form-action must name it); NULL for none. */
 	int		 (*checkout_origin)(const struct conf *, struct buf *);
@@ -55,7 +77,7 @@ struct pay_provider {
 extern const struct pay_provider pay_paypal;
 
 const struct pay_provider *pay_provider(const char *name);
-int	 pay_offered(const struct app *, const char *name);
+int	 pay_offered(const struct conf *, const char *name);
 const char *pay_problem_code(enum pay_problem);
 
 #endif

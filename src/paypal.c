@@ -14,24 +14,23 @@
 #include "net.h"
 #include "conf.h"
 #include "paypal.h"
-#include "store.h"
-#include "store_token.h"
 #include "text.h"
 #include "when.h"
 
-#define PAYPAL_PROVIDER		"paypal"
 #define PAYPAL_REPLY_MAX	(1u << 20)
 #define PAYPAL_TOKEN_MARGIN	300	/* seconds before PayPal's expiry */
 #define PAYPAL_HEADER_MAX	500	/* a webhook header, as PayPal bounds it */
 #define PAYPAL_CENTS_DIGITS	12	/* before the point: 10^10 euro */
+#define PAYPAL_ISSUE_MAX	64
 
-/* One HTTP request to the API. */
+/* One HTTP request to the API, and the issue of its error answer. */
 struct paypal_req {
 	const char	*path;		/* below paypal_api */
 	const char	*body;		/* NULL: an empty POST */
-	const char	*ctype;
+	const char	*ctype;		/* NULL: a GET */
 	const char	*bearer;	/* NULL: Basic auth with id and secret */
 	const char	*request_id;	/* PayPal-Request-Id, or NULL */
+	char		 issue[PAYPAL_ISSUE_MAX]; /* out: details[0].issue */
 };
 
 static enum paypal_err
@@ -258,7 +257,8 @@ paypal_http(const struct conf *c, const struct paypal_req *r, long *status,
 		    "cannot load or start libcurl");
 	}
 	if (!url.failed && !bearer.failed &&
-	    paypal_header(&hdr, "Content-Type", r->ctype) == 0 &&
+	    (r->ctype == NULL ||
+	    paypal_header(&hdr, "Content-Type", r->ctype) == 0) &&
 	    paypal_header(&hdr, "Accept", "application/json") == 0 &&
 	    paypal_header(&hdr, "Prefer", "return=representation") == 0 &&
 	    (r->bearer == NULL ||
@@ -287,8 +287,12 @@ paypal_http(const struct conf *c, const struct paypal_req *r, long *status,
 	PAYPAL_OPT(CURLOPT_CONNECTTIMEOUT, c->paypal_timeout_s);
 	PAYPAL_OPT(CURLOPT_TIMEOUT, c->paypal_timeout_s);
 	PAYPAL_OPT(CURLOPT_HTTPHEADER, hdr);
-	PAYPAL_OPT(CURLOPT_POST, 1L);
-	PAYPAL_OPT(CURLOPT_POSTFIELDS, r->body != NULL ? r->body : "");
+	if (r->ctype == NULL)
+		PAYPAL_OPT(CURLOPT_HTTPGET, 1L);
+	else {
+		PAYPAL_OPT(CURLOPT_POST, 1L);
+		PAYPAL_OPT(CURLOPT_POSTFIELDS, r->body != NULL ? r->body : "");
+	}
 	if (r->bearer == NULL) {
 		PAYPAL_OPT(CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 		PAYPAL_OPT(CURLOPT_USERNAME, c->paypal_client_id);
@@ -322,16 +326,18 @@ paypal_http(const struct conf *c, const struct paypal_req *r, long *status,
 /*
  * What an answer means: 2xx with a JSON object is OK (`*out`, to be
  * json_decref'd); 429 and 5xx UNAVAILABLE; other 4xx REFUSED, the message
- * PayPal's error name, issue and debug id; anything else BAD_REPLY.
+ * PayPal's error name, issue and debug id, the issue also in `issue`
+ * (what the caller may act on); anything else BAD_REPLY.
  */
 static enum paypal_err
 paypal_reply(const char *path, long status, const struct buf *reply,
-    json_t **out, char *err, size_t errlen)
+    json_t **out, char issue[PAYPAL_ISSUE_MAX], char *err, size_t errlen)
 {
-	char	 name[64], issue[64], debug[64];
+	char	 name[64], debug[64];
 	json_t	*j;
 
 	*out = NULL;
+	*issue = '\0';
 	j = reply->len > 0 ? json_loadb(reply->data, reply->len, 0, NULL) :
 	    NULL;
 	if (status >= 200 && status < 300) {
@@ -347,7 +353,7 @@ paypal_reply(const char *path, long status, const struct buf *reply,
 	paypal_clean(name, sizeof(name), json_string_value(json_object_get(j,
 	    "name")) ? json_string_value(json_object_get(j, "name")) :
 	    json_string_value(json_object_get(j, "error")));
-	paypal_clean(issue, sizeof(issue), json_string_value(paypal_at(j,
+	paypal_clean(issue, PAYPAL_ISSUE_MAX, json_string_value(paypal_at(j,
 	    "details.0.issue")));
 	paypal_clean(debug, sizeof(debug), json_string_value(json_object_get(j,
 	    "debug_id")));
@@ -364,7 +370,7 @@ paypal_reply(const char *path, long status, const struct buf *reply,
 
 /* A request and its JSON answer. */
 static enum paypal_err
-paypal_exchange(const struct conf *c, const struct paypal_req *r,
+paypal_exchange(const struct conf *c, struct paypal_req *r,
     long *status, json_t **out, char *err, size_t errlen)
 {
 	struct buf reply;
@@ -374,7 +380,8 @@ paypal_exchange(const struct conf *c, const struct paypal_req *r,
 	buf_init(&reply, PAYPAL_REPLY_MAX);
 	rc = paypal_http(c, r, status, &reply, err, errlen);
 	if (rc == PAYPAL_OK)
-		rc = paypal_reply(r->path, *status, &reply, out, err, errlen);
+		rc = paypal_reply(r->path, *status, &reply, out, r->issue, err,
+		    errlen);
 	if (reply.data != NULL)
 		explicit_bzero(reply.data, reply.len);
 	buf_free(&reply);
@@ -382,94 +389,75 @@ paypal_exchange(const struct conf *c, const struct paypal_req *r,
 }
 
 /*
- * An access token: the cached one while it is valid at `now`, else a new
- * one (client credentials, Basic auth), cached until five minutes before
- * PayPal lets it expire. A token that would not last those five minutes
- * is used once and not cached.
+ * An access token: the caller's cached one if it has one, else a new one
+ * (client credentials, Basic auth), for the caller to cache until five
+ * minutes before PayPal lets it expire. A token that would not last those
+ * five minutes is used once and not kept (`expires` 0).
  */
 enum paypal_err
-paypal_token(const struct conf *c, struct store *s, time_t now, char *token,
-    size_t size, char *err, size_t errlen)
+paypal_token(const struct conf *c, struct paypal_auth *a, time_t now,
+    char *err, size_t errlen)
 {
-	const struct paypal_req r = { "/v1/oauth2/token",
+	struct paypal_req r = { "/v1/oauth2/token",
 	    "grant_type=client_credentials",
-	    "application/x-www-form-urlencoded", NULL, NULL };
-	char	 now_iso[21], until[21];
+	    "application/x-www-form-urlencoded", NULL, NULL, "" };
 	json_t	*j, *exp;
 	long	 status;
 	enum paypal_err rc;
-	int	 src;
 
 	snprintf(err, errlen, "%s", "");
-	if (size > 0)
-		*token = '\0';
 	if (!paypal_enabled(c))
 		return paypal_fail(err, errlen, PAYPAL_INTERNAL,
 		    "PayPal is off (no paypal_api)");
-	if (when_iso(now, now_iso) != 0)
-		return paypal_fail(err, errlen, PAYPAL_INTERNAL, "bad time");
-	src = store_token_get(s, PAYPAL_PROVIDER, now_iso, token, size);
-	if (src == STORE_OK)
+	if (a->token[0] != '\0')
 		return PAYPAL_OK;
-	if (src != STORE_NOTFOUND)
-		return paypal_fail(err, errlen, PAYPAL_INTERNAL,
-		    "token cache: %s", store_errmsg(s));
+	a->fresh = 1;
+	a->expires = 0;
 	if ((rc = paypal_exchange(c, &r, &status, &j, err, errlen)) !=
 	    PAYPAL_OK)
 		return rc;
 	exp = json_object_get(j, "expires_in");
-	if (paypal_copy(token, size, j, "access_token") != 0 ||
+	if (paypal_copy(a->token, sizeof(a->token), j, "access_token") != 0 ||
 	    !json_is_integer(exp) || json_integer_value(exp) <= 0) {
 		json_decref(j);
-		if (size > 0)
-			explicit_bzero(token, size);
+		explicit_bzero(a->token, sizeof(a->token));
 		return paypal_fail(err, errlen, PAYPAL_BAD_REPLY, "PayPal %s: "
 		    "no access_token or expires_in", r.path);
 	}
-	rc = PAYPAL_OK;
 	if (json_integer_value(exp) > PAYPAL_TOKEN_MARGIN &&
-	    json_integer_value(exp) < 86400L * 366 &&
-	    (when_iso(now + (time_t)json_integer_value(exp) -
-	    PAYPAL_TOKEN_MARGIN, until) != 0 ||
-	    store_token_put(s, PAYPAL_PROVIDER, token, until) != STORE_OK))
-		fprintf(stderr, "rathaus: paypal: token not cached: %s\n",
-		    store_errmsg(s));
+	    json_integer_value(exp) < 86400L * 366)
+		a->expires = now + (time_t)json_integer_value(exp) -
+		    PAYPAL_TOKEN_MARGIN;
 	json_decref(j);
-	return rc;
+	return PAYPAL_OK;
 }
 
 /*
  * A call with a token. A 401 with a cached token (revoked early) drops
- * the cache and tries once more with a new one.
+ * it and tries once more with a new one.
  */
 static enum paypal_err
-paypal_call(const struct conf *c, struct store *s, struct paypal_req *r,
+paypal_call(const struct conf *c, struct paypal_auth *a, struct paypal_req *r,
     json_t **out, char *err, size_t errlen)
 {
-	char	 token[PAYPAL_TOKEN_MAX];
 	long	 status = 0;
 	enum paypal_err rc;
 	int	 attempt;
 
 	*out = NULL;
 	for (attempt = 0; attempt < 2; attempt++) {
-		rc = paypal_token(c, s, time(NULL), token, sizeof(token), err,
-		    errlen);
+		rc = paypal_token(c, a, time(NULL), err, errlen);
 		if (rc != PAYPAL_OK)
 			break;
-		r->bearer = token;
+		r->bearer = a->token;
 		rc = paypal_exchange(c, r, &status, out, err, errlen);
 		r->bearer = NULL;
 		if (status != 401 || attempt > 0)
 			break;
-		if (store_token_put(s, PAYPAL_PROVIDER, "",
-		    "1970-01-01T00:00:00Z") != STORE_OK) {
-			rc = paypal_fail(err, errlen, PAYPAL_INTERNAL,
-			    "token cache: %s", store_errmsg(s));
-			break;
-		}
+		explicit_bzero(a->token, sizeof(a->token));
+		a->fresh = 1;
+		a->expires = 0;
 	}
-	explicit_bzero(token, sizeof(token));
 	return rc;
 }
 
@@ -593,12 +581,12 @@ paypal_link_ok(const struct conf *c, const char *url)
  * after a timeout never makes a second one.
  */
 enum paypal_err
-paypal_create(const struct conf *c, struct store *s,
+paypal_create(const struct conf *c, struct paypal_auth *a,
     const struct paypal_order *o, struct paypal_created *out,
     char *err, size_t errlen)
 {
 	struct paypal_req r = { "/v2/checkout/orders", NULL,
-	    "application/json", NULL, o->request_id };
+	    "application/json", NULL, o->request_id, "" };
 	json_t	*req, *j, *links, *l;
 	const char *rel, *href;
 	enum paypal_err rc;
@@ -614,7 +602,7 @@ paypal_create(const struct conf *c, struct store *s,
 	json_decref(req);
 	if (r.body == NULL)
 		return paypal_fail(err, errlen, PAYPAL_INTERNAL, "no memory");
-	rc = paypal_call(c, s, &r, &j, err, errlen);
+	rc = paypal_call(c, a, &r, &j, err, errlen);
 	free((char *)r.body);
 	if (rc != PAYPAL_OK)
 		return rc;
@@ -642,68 +630,121 @@ paypal_create(const struct conf *c, struct store *s,
 }
 
 /*
- * POST to <prefix>/<id>/<action> (an order's capture, a capture's
- * refund). The id may have come back through the payer's browser: only
- * [A-Za-z0-9_-] goes into the path. The answer in *out (json_decref).
+ * A call on <prefix>/<id>: POST to its `action` (an order's capture, a
+ * capture's refund) with `body`, or GET it when `action` is NULL. The id
+ * may have come back through the payer's browser: only [A-Za-z0-9_-]
+ * goes into the path. The answer in *out (json_decref); the issue of an
+ * error answer in `issue` when not NULL.
  */
 static enum paypal_err
-paypal_post_on(const struct conf *c, struct store *s, const char *prefix,
+paypal_on(const struct conf *c, struct paypal_auth *a, const char *prefix,
     const char *id, const char *action, const char *body,
-    const char *request_id, json_t **out, char *err, size_t errlen)
+    const char *request_id, json_t **out, char issue[PAYPAL_ISSUE_MAX],
+    char *err, size_t errlen)
 {
-	struct paypal_req r = { NULL, body, "application/json", NULL,
-	    request_id };
+	struct paypal_req r = { NULL, body, action != NULL ?
+	    "application/json" : NULL, NULL, request_id, "" };
 	struct buf path;
 	enum paypal_err rc;
 
 	*out = NULL;
+	if (issue != NULL)
+		*issue = '\0';
 	snprintf(err, errlen, "%s", "");
-	if (!paypal_id_ok(id) || !paypal_id_ok(request_id))
+	if (!paypal_id_ok(id) || (action != NULL && !paypal_id_ok(request_id)))
 		return paypal_fail(err, errlen, PAYPAL_INTERNAL,
-		    "PayPal %s: bad id or request id", action);
+		    "PayPal %s: bad id or request id", prefix);
 	buf_init(&path, 256);
-	if (buf_printf(&path, "%s/%s/%s", prefix, id, action) != 0) {
+	if (buf_printf(&path, "%s/%s%s%s", prefix, id, action != NULL ? "/" :
+	    "", action != NULL ? action : "") != 0) {
 		buf_free(&path);
 		return paypal_fail(err, errlen, PAYPAL_INTERNAL, "no memory");
 	}
 	r.path = buf_str(&path);
-	rc = paypal_call(c, s, &r, out, err, errlen);
+	rc = paypal_call(c, a, &r, out, err, errlen);
+	if (issue != NULL)
+		memcpy(issue, r.issue, sizeof(r.issue));
 	buf_free(&path);
 	return rc;
 }
 
 /*
- * Capture an approved order. OK when PayPal answered with a capture (see
- * paypal_capture_check for what it says); REFUSED for a declined one
- * (`out` filled) and for PayPal's 4xx (not approved, declined
- * instrument).
+ * The capture in an order as PayPal answers it (its first purchase
+ * unit's first): OK; REFUSED for a declined or failed one (`out`
+ * filled); BAD_REPLY (`out` cleared) when it has no id, status or amount.
  */
-enum paypal_err
-paypal_capture(const struct conf *c, struct store *s, const char *order_id,
-    const char *request_id, struct paypal_capture *out, char *err,
+static enum paypal_err
+paypal_capture_read(json_t *order, struct paypal_capture *out, char *err,
     size_t errlen)
 {
-	json_t	*j, *cap;
-	enum paypal_err rc;
+	json_t	*cap = paypal_at(order, "purchase_units.0.payments.captures.0");
 
-	memset(out, 0, sizeof(*out));
-	out->amount_cents = -1;
-	if ((rc = paypal_post_on(c, s, "/v2/checkout/orders", order_id,
-	    "capture", NULL, request_id, &j, err, errlen)) != PAYPAL_OK)
-		return rc;
-	cap = paypal_at(j, "purchase_units.0.payments.captures.0");
 	if (paypal_copy(out->status, sizeof(out->status), cap, "status") !=
 	    0 || paypal_copy(out->capture_id, sizeof(out->capture_id), cap,
 	    "id") != 0 || paypal_money_get(cap, "amount", &out->amount_cents,
 	    out->currency) != 0) {
 		memset(out, 0, sizeof(*out));
 		out->amount_cents = -1;
-		rc = paypal_fail(err, errlen, PAYPAL_BAD_REPLY, "PayPal"
+		return paypal_fail(err, errlen, PAYPAL_BAD_REPLY, "PayPal"
 		    " capture: no capture id, status or amount");
-	} else if (strcmp(out->status, "DECLINED") == 0 ||
+	}
+	if (strcmp(out->status, "DECLINED") == 0 ||
 	    strcmp(out->status, "FAILED") == 0)
-		rc = paypal_fail(err, errlen, PAYPAL_REFUSED, "PayPal"
+		return paypal_fail(err, errlen, PAYPAL_REFUSED, "PayPal"
 		    " capture: %s", out->status);
+	return PAYPAL_OK;
+}
+
+/*
+ * An order's capture as PayPal shows it now (GET
+ * /v2/checkout/orders/{id}): after refunds PARTIALLY_REFUNDED or
+ * REFUNDED, its amount what was captured. As paypal_capture_read says.
+ */
+enum paypal_err
+paypal_order_capture(const struct conf *c, struct paypal_auth *a,
+    const char *order_id, struct paypal_capture *out, char *err,
+    size_t errlen)
+{
+	json_t	*j;
+	enum paypal_err rc;
+
+	memset(out, 0, sizeof(*out));
+	out->amount_cents = -1;
+	if ((rc = paypal_on(c, a, "/v2/checkout/orders", order_id, NULL, NULL,
+	    NULL, &j, NULL, err, errlen)) != PAYPAL_OK)
+		return rc;
+	rc = paypal_capture_read(j, out, err, errlen);
+	json_decref(j);
+	return rc;
+}
+
+/*
+ * Capture an approved order. OK when PayPal answered with a capture (see
+ * paypal_capture_check for what it says): a new one, the same again (a
+ * retry with the same request_id gets the capture as it is now, perhaps
+ * refunded since), or, when PayPal says ORDER_ALREADY_CAPTURED (captured
+ * before, the request id forgotten after PayPal's idempotency window),
+ * the one the order holds. REFUSED for a declined one (`out` filled)
+ * and for PayPal's other 4xx (not approved, declined instrument).
+ */
+enum paypal_err
+paypal_capture(const struct conf *c, struct paypal_auth *a,
+    const char *order_id, const char *request_id, struct paypal_capture *out,
+    char *err, size_t errlen)
+{
+	char	 issue[PAYPAL_ISSUE_MAX];
+	json_t	*j;
+	enum paypal_err rc;
+
+	memset(out, 0, sizeof(*out));
+	out->amount_cents = -1;
+	rc = paypal_on(c, a, "/v2/checkout/orders", order_id, "capture", NULL,
+	    request_id, &j, issue, err, errlen);
+	if (rc == PAYPAL_REFUSED && strcmp(issue, "ORDER_ALREADY_CAPTURED") == 0)
+		return paypal_order_capture(c, a, order_id, out, err, errlen);
+	if (rc != PAYPAL_OK)
+		return rc;
+	rc = paypal_capture_read(j, out, err, errlen);
 	json_decref(j);
 	return rc;
 }
@@ -716,16 +757,16 @@ paypal_capture(const struct conf *c, struct store *s, const char *order_id,
  * too old, not ours).
  */
 enum paypal_err
-paypal_refund(const struct conf *c, struct store *s, const char *capture_id,
-    const char *request_id, struct paypal_refund *out, char *err,
-    size_t errlen)
+paypal_refund(const struct conf *c, struct paypal_auth *a,
+    const char *capture_id, const char *request_id, struct paypal_refund *out,
+    char *err, size_t errlen)
 {
 	json_t	*j;
 	enum paypal_err rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = paypal_post_on(c, s, "/v2/payments/captures", capture_id,
-	    "refund", "{}", request_id, &j, err, errlen)) != PAYPAL_OK)
+	if ((rc = paypal_on(c, a, "/v2/payments/captures", capture_id,
+	    "refund", "{}", request_id, &j, NULL, err, errlen)) != PAYPAL_OK)
 		return rc;
 	if (paypal_copy(out->status, sizeof(out->status), j, "status") != 0 ||
 	    paypal_copy(out->refund_id, sizeof(out->refund_id), j, "id") != 0 ||
@@ -743,16 +784,20 @@ paypal_refund(const struct conf *c, struct store *s, const char *capture_id,
 
 /*
  * What a capture means for a bill of `expected_cents` in `currency`: OK
- * only when COMPLETED with that amount in that currency; MISMATCH when
- * completed with another (the money moved: a clerk must look); REFUSED
- * when declined or failed; UNAVAILABLE when PENDING (a webhook tells the
- * outcome later); BAD_REPLY for any other status.
+ * when it took that amount in that currency: COMPLETED, or refunded at
+ * PayPal since, in part (PARTIALLY_REFUNDED) or whole (REFUNDED; the
+ * caller records the refund too); MISMATCH when it took another amount
+ * (the money moved: a clerk must look); REFUSED when declined or failed;
+ * UNAVAILABLE when PENDING (a webhook tells the outcome later);
+ * BAD_REPLY for any other status.
  */
 enum paypal_err
 paypal_capture_check(const struct paypal_capture *cap, long expected_cents,
     const char *currency)
 {
-	if (strcmp(cap->status, "COMPLETED") == 0)
+	if (strcmp(cap->status, "COMPLETED") == 0 ||
+	    strcmp(cap->status, "PARTIALLY_REFUNDED") == 0 ||
+	    strcmp(cap->status, "REFUNDED") == 0)
 		return cap->amount_cents == expected_cents &&
 		    strcmp(cap->currency, currency) == 0 ? PAYPAL_OK :
 		    PAYPAL_MISMATCH;
@@ -762,13 +807,6 @@ paypal_capture_check(const struct paypal_capture *cap, long expected_cents,
 	if (strcmp(cap->status, "PENDING") == 0)
 		return PAYPAL_UNAVAILABLE;
 	return PAYPAL_BAD_REPLY;
-}
-
-/* 1 when the capture pays a bill of `expected_cents` euro; else 0. */
-int
-paypal_capture_ok(const struct paypal_capture *cap, long expected_cents)
-{
-	return paypal_capture_check(cap, expected_cents, "EUR") == PAYPAL_OK;
 }
 
 /* A PAYPAL-* header as PayPal bounds it: present, printable, short. */
@@ -837,12 +875,12 @@ paypal_event_read(json_t *ev, struct paypal_event *out)
  * FAILURE; BAD_REPLY for a body that is not an event or any other answer.
  */
 enum paypal_err
-paypal_verify_webhook(const struct conf *c, struct store *s,
+paypal_verify_webhook(const struct conf *c, struct paypal_auth *a,
     const struct paypal_webhook *h, const char *body,
     struct paypal_event *out, char *err, size_t errlen)
 {
 	struct paypal_req r = { "/v1/notifications/verify-webhook-signature",
-	    NULL, "application/json", NULL, NULL };
+	    NULL, "application/json", NULL, NULL, "" };
 	json_t	*ev, *req, *j;
 	const char *v;
 	enum paypal_err rc;
@@ -881,7 +919,7 @@ paypal_verify_webhook(const struct conf *c, struct store *s,
 		goto fail;
 	}
 	json_decref(req);
-	rc = paypal_call(c, s, &r, &j, err, errlen);
+	rc = paypal_call(c, a, &r, &j, err, errlen);
 	free((char *)r.body);
 	if (rc != PAYPAL_OK)
 		goto fail;

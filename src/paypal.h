@@ -4,7 +4,8 @@
  * takes at most paypal_timeout seconds, uses no proxy from the
  * environment, verifies TLS, and speaks plain http only to a loopback
  * address (a test's stand-in). Messages in `err` are short and never hold
- * the secret or a token.
+ * the secret or a token. It never touches the database: the caller keeps
+ * the access token between calls (struct paypal_auth).
  */
 #ifndef RATHAUS_PAYPAL_H
 #define RATHAUS_PAYPAL_H
@@ -14,7 +15,6 @@
 
 struct buf;
 struct conf;
-struct store;
 
 enum paypal_err {
 	PAYPAL_OK = 0,
@@ -30,6 +30,19 @@ enum paypal_err {
 #define PAYPAL_TOKEN_MAX	2048
 #define PAYPAL_TEXT_MAX		127	/* item, brand, invoice: PayPal's limit */
 #define PAYPAL_ITEMS_MAX	100
+
+/*
+ * An access token, which the caller caches between calls and processes:
+ * `token` goes in as the cached one ("" for none); when the call sets
+ * `fresh`, it comes out as the one to cache instead ("" when the cached
+ * one was refused and no new one could be had) until `expires` (0: do
+ * not keep it).
+ */
+struct paypal_auth {
+	char		 token[PAYPAL_TOKEN_MAX];
+	int		 fresh;
+	time_t		 expires;
+};
 
 struct paypal_item {
 	const char	*name;		/* cut to 127 bytes at a character */
@@ -55,7 +68,8 @@ struct paypal_created {
 };
 
 struct paypal_capture {
-	char		 status[PAYPAL_ID_MAX];	/* COMPLETED, DECLINED, PENDING, ... */
+	/* COMPLETED, PARTIALLY_REFUNDED, REFUNDED, PENDING, DECLINED, FAILED */
+	char		 status[PAYPAL_ID_MAX];
 	char		 capture_id[PAYPAL_ID_MAX];
 	long		 amount_cents;
 	char		 currency[4];
@@ -87,23 +101,25 @@ struct paypal_event {
 
 int	 paypal_enabled(const struct conf *);
 int	 paypal_checkout_origin(const struct conf *, struct buf *);
-enum paypal_err paypal_token(const struct conf *, struct store *, time_t now,
-	    char *token, size_t size, char *err, size_t errlen);
-enum paypal_err paypal_create(const struct conf *, struct store *,
+enum paypal_err paypal_token(const struct conf *, struct paypal_auth *,
+	    time_t now, char *err, size_t errlen);
+enum paypal_err paypal_create(const struct conf *, struct paypal_auth *,
 	    const struct paypal_order *, struct paypal_created *,
 	    char *err, size_t errlen);
-enum paypal_err paypal_capture(const struct conf *, struct store *,
+enum paypal_err paypal_capture(const struct conf *, struct paypal_auth *,
 	    const char *order_id, const char *request_id,
 	    struct paypal_capture *, char *err, size_t errlen);
-enum paypal_err paypal_refund(const struct conf *, struct store *,
+enum paypal_err paypal_order_capture(const struct conf *,
+	    struct paypal_auth *, const char *order_id, struct paypal_capture *,
+	    char *err, size_t errlen);
+enum paypal_err paypal_refund(const struct conf *, struct paypal_auth *,
 	    const char *capture_id, const char *request_id,
 	    struct paypal_refund *, char *err, size_t errlen);
 enum paypal_err paypal_capture_check(const struct paypal_capture *,
 	    long expected_cents, const char *currency);
-int	 paypal_capture_ok(const struct paypal_capture *, long expected_cents);
-enum paypal_err paypal_verify_webhook(const struct conf *, struct store *,
-	    const struct paypal_webhook *, const char *body,
-	    struct paypal_event *, char *err, size_t errlen);
+enum paypal_err paypal_verify_webhook(const struct conf *,
+	    struct paypal_auth *, const struct paypal_webhook *,
+	    const char *body, struct paypal_event *, char *err, size_t errlen);
 int	 paypal_cents_format(long cents, char *out, size_t size);
 int	 paypal_cents_parse(const char *value, long *cents);
 
