@@ -447,15 +447,19 @@ camt_tx(struct camt_statement *st, const struct camt_ntry *e,
 		t.credit = strcmp(cdi, "CRDT") == 0;
 	if ((t.payer = camt_text(camt_path(tx, dbtr))) == NULL)
 		t.payer = camt_text(camt_path(tx, dbtr08));
-	if (camt_tx_texts(e, tx, &t) != 0 ||
-	    (t.label = camt_label(e, tx, k)) == NULL ||
-	    (v = reallocarray(st->tx, st->n + 1, sizeof(*v))) == NULL) {
+	/* Doubled, not grown by one: a statement has thousands. */
+	if (st->n == st->cap && (v = reallocarray(st->tx, st->cap > 0 ?
+	    st->cap * 2 : 64, sizeof(*v))) != NULL) {
+		st->tx = v;
+		st->cap = st->cap > 0 ? st->cap * 2 : 64;
+	}
+	if (st->n == st->cap || camt_tx_texts(e, tx, &t) != 0 ||
+	    (t.label = camt_label(e, tx, k)) == NULL) {
 		camt_tx_free(&t);
 		snprintf(err, esize, "out of memory");
 		return -1;
 	}
 	camt_identity(e, tx, &t);
-	st->tx = v;
 	st->tx[st->n++] = t;
 	return 0;
 }

@@ -59,6 +59,7 @@ struct camt_statement {
 	size_t		 nstmts;
 	struct camt_tx	*tx;
 	size_t		 n;
+	size_t		 cap;		/* tx allocated */
 };
 
 /* What a transaction is to the town, by its content alone. */
