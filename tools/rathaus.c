@@ -340,94 +340,145 @@ out:
 	return rc;
 }
 
-/* An entry's texts on one line: " / " between, controls as spaces. */
+/* What an import did, for its last line. */
+struct camt_counts {
+	long	 paid, already, check, unmatched, pending, skipped;
+};
+
+/* A transaction's texts on one line (camt_ reads them without breaks). */
 static void
-camt_line_texts(const struct camt_entry *e)
+camt_line_texts(const struct camt_tx *t)
 {
-	const char *p;
 	size_t	 i;
 
-	for (i = 0; i < e->ntexts; i++) {
-		if (i > 0)
-			fputs(" / ", stdout);
-		for (p = e->texts[i]; *p != '\0'; p++)
-			putchar((unsigned char)*p < 0x20 || *p == 0x7f ? ' ' :
-			    *p);
-	}
+	for (i = 0; i < t->ntexts; i++)
+		printf("%s%s", i > 0 ? " / " : "", t->texts[i]);
 }
 
 /*
- * One credit entry of a statement: paid, already, check or unmatched
- * (one line each on stdout). -1 on a store error.
+ * A payment camt_classify found: "already" when this very transaction
+ * was recorded, "check" when the submission does not await exactly this
+ * amount, else recorded ("paid"). `again`: the store changed between the
+ * look and the write (another import, a clerk), said as it is now. -1 on
+ * a store error.
  */
 static int
-camt_one(struct store *s, const struct camt_entry *e, const char *now,
-    int dry_run)
+camt_pay(struct store *s, const struct camt_tx *t, const char *ref,
+    const char *now, int dry_run, int again, struct camt_counts *n)
 {
-	char	 ref[REF_MAX], seen[REF_MAX], state[16];
+	char	 seen[REF_MAX], state[16], amount[CAMT_MONEY_MAX];
+	char	 fee_s[CAMT_MONEY_MAX];
 	long	 fee = 0;
 	int	 dup = 0, rc;
 
-	if (camt_match(e, ref) != 1) {
-		printf("unmatched %s %ld.%02ld ", e->id, e->amount_cents / 100,
-		    e->amount_cents % 100);
-		camt_line_texts(e);
-		putchar('\n');
-		return 0;
-	}
-	if ((rc = store_payment_recorded(s, "statement", e->id, seen)) ==
-	    STORE_OK) {
-		printf("already %s\n", seen);
+	camt_money(t->amount_cents, amount);
+	rc = store_payment_recorded(s, "statement", t->id, seen);
+	if (rc == STORE_OK) {
+		n->already++;
+		printf("already %s %s\n", seen, t->label);
 		return 0;
 	}
 	if (rc != STORE_NOTFOUND || ((rc = store_payment_state(s, ref, state,
 	    sizeof(state), &fee)) != STORE_OK && rc != STORE_NOTFOUND))
 		return -1;
+	camt_money(fee, fee_s);
 	if (rc == STORE_NOTFOUND)
-		printf("check %s: no such submission\n", ref);
+		printf("check %s %s: no such submission\n", ref, t->label);
 	else if (strcmp(state, "awaiting") != 0)
-		printf("check %s: payment is %s, not awaiting\n", ref, state);
-	else if (strcmp(e->currency, "EUR") != 0)
-		printf("check %s: currency %s\n", ref, e->currency);
-	else if (e->amount_cents != fee)
-		printf("check %s: amount %ld.%02ld, fee %ld.%02ld\n", ref,
-		    e->amount_cents / 100, e->amount_cents % 100, fee / 100,
-		    fee % 100);
-	else if (dry_run)
-		printf("paid %s %ld.%02ld (dry run)\n", ref,
-		    e->amount_cents / 100, e->amount_cents % 100);
-	else if ((rc = store_payment_received(s, ref, "transfer",
-	    e->amount_cents, "statement", e->id, CAMT_ACTOR, now, &dup)) ==
-	    STORE_CONFLICT)
-		printf("check %s: entry %s was recorded for another"
-		    " submission\n", ref, e->id);
-	else if (rc != STORE_OK)
-		return -1;
-	else if (dup)
-		printf("already %s\n", ref);
-	else
-		printf("paid %s %ld.%02ld\n", ref, e->amount_cents / 100,
-		    e->amount_cents % 100);
+		printf("check %s %s: payment is %s, not awaiting\n", ref,
+		    t->label, state);
+	else if (t->amount_cents != fee)
+		printf("check %s %s: amount %s, fee %s\n", ref, t->label,
+		    amount, fee_s);
+	else if (dry_run) {
+		n->paid++;
+		printf("paid %s %s %s (dry run)\n", ref, amount, t->label);
+		return 0;
+	} else {
+		rc = store_payment_received(s, ref, "transfer",
+		    t->amount_cents, "statement", t->id, CAMT_ACTOR, now, &dup);
+		if (rc == STORE_OK && !dup) {
+			n->paid++;
+			printf("paid %s %s %s\n", ref, amount, t->label);
+			return 0;
+		}
+		if ((rc == STORE_OK || rc == STORE_CONFLICT) && !again)
+			return camt_pay(s, t, ref, now, dry_run, 1, n);
+		if (rc != STORE_CONFLICT)
+			return -1;
+		printf("check %s %s: the store refused the payment\n", ref,
+		    t->label);
+	}
+	n->check++;
 	return 0;
 }
 
+/* One transaction of a statement of ours: one line, or none (skipped). */
+static int
+camt_one(struct store *s, const struct camt_tx *t, const char *now,
+    int dry_run, struct camt_counts *n)
+{
+	char	 ref[REF_MAX], why[CAMT_WHY_MAX], amount[CAMT_MONEY_MAX];
+
+	if (t->has_amount)
+		camt_money(t->amount_cents, amount);
+	else
+		snprintf(amount, sizeof(amount), "?");
+	switch (camt_classify(t, ref, why, sizeof(why))) {
+	case CAMT_SKIP:
+		n->skipped++;
+		return 0;
+	case CAMT_UNMATCHED:
+		n->unmatched++;
+		printf("unmatched %s %s %s %s%s%s: ", t->label,
+		    *t->booked != '\0' ? t->booked : "-", amount, t->currency,
+		    t->payer != NULL ? " " : "", t->payer != NULL ? t->payer : "");
+		camt_line_texts(t);
+		putchar('\n');
+		return 0;
+	case CAMT_PENDING:
+		n->pending++;
+		printf("pending %s %s %s: %s; nothing marked\n", ref, t->label,
+		    amount, why);
+		return 0;
+	case CAMT_HOLD:
+		n->check++;
+		printf("check %s %s: %s\n", ref, t->label, why);
+		return 0;
+	case CAMT_PAYMENT:
+		break;
+	}
+	return camt_pay(s, t, ref, now, dry_run, 0, n);
+}
+
 /*
- * A bank statement (camt.053): every booked credit that names one of our
- * references with its check digit, awaits payment and has its fee in
- * euro is marked paid, once per entry id; the rest is listed, never
- * guessed. 1 for an unreadable file or a store error, else 0.
+ * A bank statement (camt.053): in each statement of the town's account
+ * (bank_iban), every booked credit in euro that names one of our
+ * references with its check digit and pays exactly the fee of a
+ * submission awaiting it is recorded, once per transaction (its identity
+ * survives a second import); the rest is listed with the reason, never
+ * guessed. A statement of another account is named and left alone. 1
+ * when nothing could be looked at (no bank_iban, an unreadable file, no
+ * statement of ours) or on a store error, else 0.
  */
 static int
 cmd_camt(struct cli *c)
 {
+	struct camt_counts n = { 0, 0, 0, 0, 0, 0 };
 	struct camt_statement st;
 	struct store *s;
 	char	 err[512], now[21];
-	size_t	 i;
+	size_t	 i, k, first = 0, ours = 0;
 	int	 rc = 0;
 
 	if (c->nargs != 1 || c->format || c->from || c->to)
 		return usage();
+	if (*c->conf.bank_iban == '\0') {
+		fputs("rathaus: camt: no bank_iban in the configuration: which"
+		    " account's statements are the town's is not known;"
+		    " nothing marked\n", stderr);
+		return 1;
+	}
 	if (camt_parse_file(c->args[0], &st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "rathaus: %s: %s\n", c->args[0], err);
 		return 1;
@@ -437,11 +488,31 @@ cmd_camt(struct cli *c)
 		camt_free(&st);
 		return 1;
 	}
-	for (i = 0; i < st.n && rc == 0; i++)
-		if (camt_one(s, &st.entries[i], now, c->dry_run) != 0) {
-			fprintf(stderr, "rathaus: camt: %s\n", store_errmsg(s));
-			rc = 1;
+	for (i = 0; i < st.nstmts && rc == 0; first += st.stmts[i++].ntx) {
+		if (!camt_iban_equal(st.stmts[i].iban, c->conf.bank_iban)) {
+			printf("other-account %s %s: not bank_iban %s, %zu"
+			    " transaction%s, nothing marked\n", st.stmts[i].id,
+			    *st.stmts[i].iban != '\0' ? st.stmts[i].iban :
+			    "(no IBAN)", c->conf.bank_iban, st.stmts[i].ntx,
+			    st.stmts[i].ntx == 1 ? "" : "s");
+			continue;
 		}
+		ours++;
+		for (k = first; k < first + st.stmts[i].ntx && rc == 0; k++)
+			if (camt_one(s, &st.tx[k], now, c->dry_run, &n) != 0) {
+				fprintf(stderr, "rathaus: camt: %s\n",
+				    store_errmsg(s));
+				rc = 1;
+			}
+	}
+	printf("total%s: %ld paid, %ld already, %ld check, %ld unmatched,"
+	    " %ld pending, %ld skipped\n", c->dry_run ? " (dry run)" : "",
+	    n.paid, n.already, n.check, n.unmatched, n.pending, n.skipped);
+	if (rc == 0 && ours == 0) {
+		fprintf(stderr, "rathaus: %s: no statement of bank_iban %s in"
+		    " it; nothing marked\n", c->args[0], c->conf.bank_iban);
+		rc = 1;
+	}
 	store_close(s);
 	camt_free(&st);
 	return rc;

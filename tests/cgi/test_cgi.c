@@ -1323,6 +1323,7 @@ test_camt_import(void **state)
 	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">"
 	    "<BkToCstmrStmt><Stmt><Id>1</Id>"
+	    "<Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></Acct>"
 	    "<Ntry><Amt Ccy=\"EUR\">15.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
 	    "<Sts>BOOK</Sts><BookgDt><Dt>2026-11-25</Dt></BookgDt>"
 	    "<AcctSvcrRef>A-1</AcctSvcrRef><NtryDtls><TxDtls><RmtInf>"
