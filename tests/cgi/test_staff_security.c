@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cgitest.h"
 
@@ -164,11 +166,164 @@ test_download_name_is_its_type(void **state)
 	assert_true(ends_with(ext, ".pdf"));
 }
 
+/*
+ * A submission's page for `who` without a cookie, as a browser's first
+ * visit: the cookie the page set ("name=value") and the page's token.
+ */
+static void
+staff_form(const char *user, const char *ref, char *cookie, size_t clen,
+    char tok[REF_TOKEN_LEN + 1])
+{
+	struct as who = { user, NULL, NULL };
+	char	 path[256], *c;
+	struct resp r;
+
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+	assert_int_equal(staff_http(&who, "GET", path, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	staff_token(&r, tok);
+	assert_non_null(c = resp_header(&r, "Set-Cookie"));
+	assert_true(strcspn(c, ";") < clen);
+	snprintf(cookie, clen, "%.*s", (int)strcspn(c, ";"), c);
+}
+
+/* The payments recorded for `ref` by `method` (NULL: all). */
+static long
+payments(const char *ref, const char *method)
+{
+	char	 sql[512];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM payment p JOIN"
+	    " submission s ON s.id = p.submission_id WHERE s.ref = '%s'"
+	    " AND p.state IN ('completed', 'refunded')%s%s%s", ref,
+	    method ? " AND p.method = '" : "", method ? method : "",
+	    method ? "'" : "");
+	return db_number(sql);
+}
+
+/* "Paid" by `user` on `ref`: the answer must be `status` and say `text`. */
+static void
+record_paid(const char *user, const char *ref, long status, const char *text)
+{
+	struct as who = { user, NULL, NULL };
+	struct resp r;
+
+	staff_action(&who, ref, "paid&method=counter", &r);
+	if (r.status != status)
+		fail_msg("paid on %s by %s: %ld, not %ld", ref, user, r.status,
+		    status);
+	if (text != NULL && strstr(r.body, text) == NULL)
+		fail_msg("paid on %s: the page does not say \"%s\"", ref, text);
+}
+
+/*
+ * Item 4. "Paid" is recorded only while the fee is open, decided by the
+ * store inside its transaction: of two clerks clicking at once exactly
+ * one records it, the other gets 409 and a page that says why; so does a
+ * second click, a fee PayPal took, a refunded fee, and no fee at all.
+ */
+static void
+test_paid_only_while_awaiting(void **state)
+{
+	static const char *const users[2] = { "mustermann", "admin" };
+	char	 ref[32], paypal[32], free_ref[32], token[128];
+	char	 cookie[2][128], tok[2][REF_TOKEN_LEN + 1], body[2][256];
+	char	 path[256], sql[1024];
+	struct as who;
+	struct resp r;
+	pid_t	 pid[2];
+	int	 go[2], status, got[3] = { 0, 0, 0 };
+	size_t	 i;
+
+	(void)state;
+	submit_file("nachweis.pdf", pdf, sizeof(pdf) - 1, ref, sizeof(ref));
+	payment_is(ref, "awaiting");
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+	for (i = 0; i < 2; i++) {
+		staff_form(users[i], ref, cookie[i], sizeof(cookie[i]), tok[i]);
+		snprintf(body[i], sizeof(body[i]), "_csrf=%s&_action=paid"
+		    "&method=%s", tok[i], i == 0 ? "counter" : "transfer");
+	}
+
+	/* Two clerks at once: both wait for the same moment to post. */
+	assert_int_equal(pipe(go), 0);
+	for (i = 0; i < 2; i++) {
+		assert_true((pid[i] = fork()) >= 0);
+		if (pid[i] == 0) {
+			char	 c;
+
+			close(go[1]);
+			if (read(go[0], &c, 1) != 0)
+				_exit(3);
+			who.user = users[i];
+			who.cookie = cookie[i];
+			who.origin = NULL;
+			if (staff_http(&who, "POST", path, body[i], &r) != 0)
+				_exit(3);
+			_exit(r.status == 303 ? 0 : r.status == 409 ? 1 : 2);
+		}
+	}
+	close(go[0]);
+	close(go[1]);		/* go */
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(waitpid(pid[i], &status, 0), pid[i]);
+		assert_true(WIFEXITED(status));
+		if (WEXITSTATUS(status) > 2)
+			fail_msg("clerk %s: no answer", users[i]);
+		got[WEXITSTATUS(status)]++;
+	}
+	if (got[0] != 1 || got[1] != 1)
+		fail_msg("two clerks at once: %d recorded (303), %d refused"
+		    " (409), %d else", got[0], got[1], got[2]);
+	assert_int_equal(payments(ref, NULL), 1);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE"
+	    " action = 'payment' AND ref = '%s'", ref);
+	assert_int_equal(db_number(sql), 1);
+	payment_is(ref, "paid");
+
+	/* A second click later: 409, the page says it is paid already. */
+	record_paid("mustermann", ref, 409, "bereits bezahlt");
+	assert_int_equal(payments(ref, NULL), 1);
+
+	/* Refunded: not paid again. */
+	who.user = "mustermann";
+	who.cookie = NULL;
+	who.origin = NULL;
+	staff_action(&who, ref, "refund&confirm=1", &r);
+	assert_int_equal(r.status, 303);
+	payment_is(ref, "refunded");
+	record_paid("mustermann", ref, 409, "bereits erstattet");
+	payment_is(ref, "refunded");
+
+	/* Paid by PayPal (as its capture records it). */
+	submit_file("nachweis.pdf", pdf, sizeof(pdf) - 1, paypal,
+	    sizeof(paypal));
+	snprintf(sql, sizeof(sql), "INSERT INTO payment(submission_id,"
+	    " method, state, amount_cents, request_id, created, updated)"
+	    " SELECT id, 'paypal', 'completed', 1000, 'rathaus-test-%s',"
+	    " created, created FROM submission WHERE ref = '%s';"
+	    "UPDATE submission SET payment = 'paid' WHERE ref = '%s'", paypal,
+	    paypal, paypal);
+	assert_int_equal(db_exec(sql), 0);
+	record_paid("mustermann", paypal, 409, "bereits bezahlt");
+	assert_int_equal(payments(paypal, "counter"), 0);
+	payment_is(paypal, "paid");
+
+	/* Nothing to pay. */
+	submit_bonfire(free_ref, sizeof(free_ref), token, sizeof(token));
+	payment_is(free_ref, "none");
+	record_paid("mustermann", free_ref, 409, "keine Geb\xc3\xbchr");
+	assert_int_equal(payments(free_ref, NULL), 0);
+	payment_is(free_ref, "none");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_download_name_is_its_type,
+		    free_tracked),
+		cmocka_unit_test_teardown(test_paid_only_while_awaiting,
 		    free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
