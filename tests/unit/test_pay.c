@@ -341,7 +341,7 @@ test_pay_clerk_only_while_awaiting(void **state)
 	    1250, "clerk", NULL, "m.muster", LATER, &dup), STORE_CONFLICT);
 	assert_int_equal(count(f, "SELECT count(*) FROM payment WHERE"
 	    " method = 'transfer'"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM payment"), 3);
+	assert_int_equal(count(f, "SELECT count(*) FROM payment"), 2);
 }
 
 int
