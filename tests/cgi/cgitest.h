@@ -113,6 +113,8 @@ char	*replace_all(const char *s, const char *from, const char *to);
 void	 staff_token(const struct resp *r, char tok[REF_TOKEN_LEN + 1]);
 void	 staff_action(struct as *who, const char *ref, const char *action,
 	    struct resp *r);
+void	 staff_form(const struct as *who, const char *ref, char *cookie,
+	    size_t clen, char tok[REF_TOKEN_LEN + 1], struct resp *r);
 
 /* The instance's database, mails and programs. */
 int	 db_query(const char *sql, long *n, char *text, size_t size);

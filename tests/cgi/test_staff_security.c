@@ -166,27 +166,6 @@ test_download_name_is_its_type(void **state)
 	assert_true(ends_with(ext, ".pdf"));
 }
 
-/*
- * A submission's page for `who` without a cookie, as a browser's first
- * visit: the cookie the page set ("name=value") and the page's token.
- */
-static void
-staff_form(const char *user, const char *ref, char *cookie, size_t clen,
-    char tok[REF_TOKEN_LEN + 1])
-{
-	struct as who = { user, NULL, NULL };
-	char	 path[256], *c;
-	struct resp r;
-
-	snprintf(path, sizeof(path), "/submissions/%s", ref);
-	assert_int_equal(staff_http(&who, "GET", path, NULL, &r), 0);
-	assert_int_equal(r.status, 200);
-	staff_token(&r, tok);
-	assert_non_null(c = resp_header(&r, "Set-Cookie"));
-	assert_true(strcspn(c, ";") < clen);
-	snprintf(cookie, clen, "%.*s", (int)strcspn(c, ";"), c);
-}
-
 /* The payments recorded for `ref` by `method` (NULL: all). */
 static long
 payments(const char *ref, const char *method)
@@ -229,7 +208,7 @@ test_paid_only_while_awaiting(void **state)
 	char	 ref[32], paypal[32], free_ref[32], token[128];
 	char	 cookie[2][128], tok[2][REF_TOKEN_LEN + 1], body[2][256];
 	char	 path[256], sql[1024];
-	struct as who;
+	struct as who = { NULL, NULL, NULL };
 	struct resp r;
 	pid_t	 pid[2];
 	int	 go[2], status, got[3] = { 0, 0, 0 };
@@ -240,7 +219,8 @@ test_paid_only_while_awaiting(void **state)
 	payment_is(ref, "awaiting");
 	snprintf(path, sizeof(path), "/submissions/%s", ref);
 	for (i = 0; i < 2; i++) {
-		staff_form(users[i], ref, cookie[i], sizeof(cookie[i]), tok[i]);
+		who.user = users[i];
+		staff_form(&who, ref, cookie[i], sizeof(cookie[i]), tok[i], &r);
 		snprintf(body[i], sizeof(body[i]), "_csrf=%s&_action=paid"
 		    "&method=%s", tok[i], i == 0 ? "counter" : "transfer");
 	}
@@ -317,6 +297,193 @@ test_paid_only_while_awaiting(void **state)
 	payment_is(free_ref, "none");
 }
 
+/* The notes on `ref`. */
+static long
+notes(const char *ref)
+{
+	char	 sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM note n JOIN"
+	    " submission s ON s.id = n.submission_id WHERE s.ref = '%s'", ref);
+	return db_number(sql);
+}
+
+/* A note posted by `who` (with its cookie) with CSRF token `tok`. */
+static long
+post_note(struct as *who, const char *ref, const char *tok)
+{
+	char	 path[256], body[256];
+	struct resp r;
+
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+	snprintf(body, sizeof(body), "_csrf=%s&_action=note&note=Notiz", tok);
+	assert_int_equal(staff_http(who, "POST", path, body, &r), 0);
+	return r.status;
+}
+
+/*
+ * Item 5. The CSRF token is bound to its user and the server's secret:
+ * a cookie value the server never issued does not pass with the same
+ * value in the form (and a page replaces it), nor does another user's
+ * cookie and token; a clerk's own do. The cookie is HttpOnly,
+ * SameSite=Strict, for the staff program's path over plain HTTP.
+ */
+static void
+test_csrf_bound_to_user(void **state)
+{
+	static const char made_up[] = "0123456789abcdef0123456789abcdef";
+	struct as clerk = { "mustermann", NULL, NULL };
+	struct as admin = { "admin", NULL, NULL };
+	char	 ref[32], path[256], cookie[256], tok[REF_TOKEN_LEN + 1];
+	char	 admin_cookie[256], admin_tok[REF_TOKEN_LEN + 1], *c;
+	struct resp r;
+
+	(void)state;
+	submit_file("nachweis.pdf", pdf, sizeof(pdf) - 1, ref, sizeof(ref));
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+
+	/* A value of the attacker's choosing, as cookie and in the form. */
+	snprintf(cookie, sizeof(cookie), "rathaus_csrf=%s", made_up);
+	clerk.cookie = cookie;
+	assert_int_equal(post_note(&clerk, ref, made_up), 403);
+	assert_int_equal(notes(ref), 0);
+	/* A page seen with it sets a cookie of the server's own. */
+	assert_int_equal(staff_http(&clerk, "GET", path, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(c = resp_header(&r, "Set-Cookie"));
+	assert_null(strstr(c, made_up));
+	staff_token(&r, tok);
+	assert_string_not_equal(tok, made_up);
+
+	/* The administrator's cookie and token, sent by a clerk. */
+	staff_form(&admin, ref, admin_cookie, sizeof(admin_cookie), admin_tok,
+	    &r);
+	clerk.cookie = admin_cookie;
+	assert_int_equal(post_note(&clerk, ref, admin_tok), 403);
+	assert_int_equal(notes(ref), 0);
+	/* ... which are good for the administrator. */
+	admin.cookie = admin_cookie;
+	assert_int_equal(post_note(&admin, ref, admin_tok), 303);
+	assert_int_equal(notes(ref), 1);
+
+	/* The clerk's own: they pass, and stay (no new cookie). */
+	staff_form(&clerk, ref, cookie, sizeof(cookie), tok, &r);
+	assert_non_null(c = resp_header(&r, "Set-Cookie"));
+	assert_int_equal(strncmp(c, "rathaus_csrf=", 13), 0);
+	assert_non_null(strstr(c, "; Path=/cgi-bin/staff.cgi"));
+	assert_non_null(strstr(c, "; HttpOnly"));
+	assert_non_null(strstr(c, "; SameSite=Strict"));
+	assert_null(strstr(c, "Secure"));	/* plain HTTP here */
+	clerk.cookie = cookie;
+	assert_int_equal(post_note(&clerk, ref, tok), 303);
+	assert_int_equal(notes(ref), 2);
+	assert_int_equal(staff_http(&clerk, "GET", path, NULL, &r), 0);
+	assert_null(resp_header(&r, "Set-Cookie"));
+	/* A token of the page, not the admin's, with the clerk's cookie. */
+	assert_int_equal(post_note(&clerk, ref, admin_tok), 403);
+	assert_int_equal(notes(ref), 2);
+}
+
+/*
+ * staff.cgi run as the web server runs it, with a configuration whose
+ * base_url is https: `method` `path` as `user` with `cookie` and
+ * urlencoded `body`; the response (headers and page) in *out.
+ */
+static void
+staff_cgi_https(const char *method, const char *path, const char *user,
+    const char *cookie, const char *body, char **out)
+{
+	char	 conf[PATH_MAX + 32], env[9][PATH_MAX + 64], line[PATH_MAX + 32];
+	char	*argv[24];
+	FILE	*in, *fp;
+	size_t	 n = 0, i;
+	int	 rc;
+
+	snprintf(conf, sizeof(conf), "%s/conf/https.conf", T.dir);
+	snprintf(line, sizeof(line), "%s/conf/rathaus.conf", T.dir);
+	assert_non_null(in = fopen(line, "r"));
+	assert_non_null(fp = fopen(conf, "w"));
+	while (fgets(line, sizeof(line), in) != NULL)
+		fputs(strncmp(line, "base_url", 8) == 0 ?
+		    "base_url = https://rathaus.example\n" : line, fp);
+	fclose(in);
+	assert_int_equal(fclose(fp), 0);
+
+	snprintf(env[0], sizeof(env[0]), "RATHAUS_CONF=%s", conf);
+	snprintf(env[1], sizeof(env[1]), "REQUEST_METHOD=%s", method);
+	snprintf(env[2], sizeof(env[2]), "PATH_INFO=%s", path);
+	snprintf(env[3], sizeof(env[3]), "REMOTE_USER=%s", user);
+	snprintf(env[4], sizeof(env[4]), "HTTP_COOKIE=%s", cookie ? cookie : "");
+	snprintf(env[5], sizeof(env[5]), "CONTENT_LENGTH=%zu",
+	    body ? strlen(body) : 0);
+	snprintf(env[6], sizeof(env[6]), "BODY=%s", body ? body : "");
+	snprintf(env[7], sizeof(env[7]), "CGI=%s/cgi-bin/staff.cgi", T.dir);
+	snprintf(env[8], sizeof(env[8]), "ASAN_OPTIONS=detect_leaks=1");
+	if (geteuid() == 0) {
+		argv[n++] = "runuser";
+		argv[n++] = "-u";
+		argv[n++] = "www-data";
+		argv[n++] = "--";
+	}
+	argv[n++] = "env";
+	argv[n++] = "-i";
+	argv[n++] = "CONTENT_TYPE=application/x-www-form-urlencoded";
+	for (i = 0; i < 9; i++)
+		argv[n++] = env[i];
+	argv[n++] = "/bin/sh";
+	argv[n++] = "-c";
+	argv[n++] = "printf '%s' \"$BODY\" | exec \"$CGI\"";
+	argv[n] = NULL;
+	rc = run(argv, out);
+	track(*out);
+	assert_int_equal(rc, 0);
+}
+
+/*
+ * Item 5, over HTTPS: the cookie is __Host-rathaus_csrf (Path=/, Secure,
+ * HttpOnly, SameSite=Strict), so that no other host of the domain and
+ * no plain-HTTP answer can set it; the same value under another name
+ * does not pass.
+ */
+static void
+test_csrf_cookie_https(void **state)
+{
+	char	 ref[32], path[64], cookie[128], body[256], *out;
+	const char *c, *v;
+	struct resp page;
+	char	 tok[REF_TOKEN_LEN + 1];
+
+	(void)state;
+	submit_file("nachweis.pdf", pdf, sizeof(pdf) - 1, ref, sizeof(ref));
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+	staff_cgi_https("GET", path, "mustermann", NULL, NULL, &out);
+	assert_int_equal(strncmp(out, "Status: 200", 11), 0);
+	assert_non_null(c = strstr(out, "\r\nSet-Cookie: "));
+	c += 14;
+	if (strncmp(c, "__Host-rathaus_csrf=", 20) != 0)
+		fail_msg("over https: Set-Cookie: %.*s", (int)strcspn(c, "\r"),
+		    c);
+	v = c + 20;
+	assert_true(strcspn(c, "\r") > strcspn(c, ";"));
+	assert_non_null(strstr(c, "; Path=/; Secure; HttpOnly; SameSite=Strict\r"));
+	memset(&page, 0, sizeof(page));
+	page.body = out;
+	staff_token(&page, tok);
+	snprintf(body, sizeof(body), "_csrf=%s&_action=note&note=Notiz", tok);
+
+	/* The same value without the prefix: anyone could have set it. */
+	snprintf(cookie, sizeof(cookie), "rathaus_csrf=%.*s",
+	    (int)strcspn(v, ";"), v);
+	staff_cgi_https("POST", path, "mustermann", cookie, body, &out);
+	assert_int_equal(strncmp(out, "Status: 403", 11), 0);
+	assert_int_equal(notes(ref), 0);
+	snprintf(cookie, sizeof(cookie), "__Host-rathaus_csrf=%.*s",
+	    (int)strcspn(v, ";"), v);
+	staff_cgi_https("POST", path, "mustermann", cookie, body, &out);
+	assert_int_equal(strncmp(out, "Status: 303", 11), 0);
+	assert_int_equal(notes(ref), 1);
+}
+
 int
 main(void)
 {
@@ -325,6 +492,8 @@ main(void)
 		    free_tracked),
 		cmocka_unit_test_teardown(test_paid_only_while_awaiting,
 		    free_tracked),
+		cmocka_unit_test_teardown(test_csrf_bound_to_user, free_tracked),
+		cmocka_unit_test_teardown(test_csrf_cookie_https, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 	int	 rc;
