@@ -162,6 +162,16 @@ http_parts(const struct as *who, const char *method, const char *target,
     const char *body, size_t blen, const struct part *parts, size_t nparts,
     struct resp *r)
 {
+	return http_request(who, method, target, NULL, body, blen, parts,
+	    nparts, r);
+}
+
+/* http_parts with one more request header ("Name: value"), or NULL. */
+int
+http_request(const struct as *who, const char *method, const char *target,
+    const char *header, const char *body, size_t blen,
+    const struct part *parts, size_t nparts, struct resp *r)
+{
 	CURL	*c;
 	CURLcode rc;
 	curl_mime *mime = NULL;
@@ -196,6 +206,10 @@ http_parts(const struct as *who, const char *method, const char *target,
 	if (who != NULL && who->origin != NULL) {
 		snprintf(origin, sizeof(origin), "Origin: %s", who->origin);
 		headers = curl_slist_append(NULL, origin);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	}
+	if (header != NULL) {
+		headers = curl_slist_append(headers, header);
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	}
 	if (body != NULL) {

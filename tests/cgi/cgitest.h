@@ -84,6 +84,10 @@ int	 http(const char *method, const char *target, const char *body,
 int	 http_parts(const struct as *who, const char *method,
 	    const char *target, const char *body, size_t blen,
 	    const struct part *parts, size_t nparts, struct resp *r);
+int	 http_request(const struct as *who, const char *method,
+	    const char *target, const char *header, const char *body,
+	    size_t blen, const struct part *parts, size_t nparts,
+	    struct resp *r);
 int	 http_multipart(const char *target, const struct part *parts,
 	    size_t n, struct resp *r);
 int	 staff_http(const struct as *who, const char *method,

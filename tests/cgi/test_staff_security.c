@@ -484,6 +484,121 @@ test_csrf_cookie_https(void **state)
 	assert_int_equal(notes(ref), 1);
 }
 
+/* GET `path` of the staff program as `who` with one more header. */
+static void
+staff_get_with(const struct as *who, const char *path, const char *header,
+    struct resp *r)
+{
+	char	 target[512];
+
+	snprintf(target, sizeof(target), "/cgi-bin/staff.cgi%s", path);
+	assert_int_equal(http_request(who, "GET", target, header, NULL, 0,
+	    NULL, 0, r), 0);
+}
+
+static long
+audit_rows(const char *actor)
+{
+	char	 sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE"
+	    " actor = '%s'", actor);
+	return db_number(sql);
+}
+
+static void
+assert_corp(const struct resp *r)
+{
+	const char *v = resp_header(r, "Cross-Origin-Resource-Policy");
+
+	if (v == NULL || strcmp(v, "same-origin") != 0)
+		fail_msg("Cross-Origin-Resource-Policy: %s", v ? v : "(none)");
+}
+
+/*
+ * Item 6. A request another site made (Sec-Fetch-Site cross-site or
+ * same-site, or an Origin not ours) to the back office is refused with
+ * a 403 page that says so and offers to open the page from here: no
+ * submission shown, no file or export sent, no audit row written in the
+ * clerk's name, no action done. Requests of our own pages, typed or
+ * bookmarked ones (none) and those of clients that send neither header
+ * are served. Every response says Cross-Origin-Resource-Policy:
+ * same-origin, the citizen's too.
+ */
+static void
+test_cross_site_refused(void **state)
+{
+	static const char *const refused[] = { "Sec-Fetch-Site: cross-site",
+	    "Sec-Fetch-Site: same-site", "Origin: http://evil.example" };
+	static const char *const served[] = { "Sec-Fetch-Site: same-origin",
+	    "Sec-Fetch-Site: none", NULL };
+	struct as clerk = { "mustermann", NULL, NULL };
+	char	 ref[32], paths[4][128], link[256], cookie[256], body[256];
+	char	 tok[REF_TOKEN_LEN + 1];
+	struct resp r;
+	long	 before;
+	size_t	 i, k;
+
+	(void)state;
+	submit_file("nachweis.pdf", pdf, sizeof(pdf) - 1, ref, sizeof(ref));
+	snprintf(paths[0], sizeof(paths[0]), "/submissions/%s", ref);
+	snprintf(paths[1], sizeof(paths[1]), "/files/%s?field=scan", ref);
+	snprintf(paths[2], sizeof(paths[2]), "/export/nachweis?format=csv");
+	snprintf(paths[3], sizeof(paths[3]), "/");
+
+	for (i = 0; i < 4; i++)
+		for (k = 0; k < sizeof(refused) / sizeof(refused[0]); k++) {
+			before = audit_rows("mustermann");
+			staff_get_with(&clerk, paths[i], refused[k], &r);
+			if (r.status != 403)
+				fail_msg("GET %s with %s: %ld", paths[i],
+				    refused[k], r.status);
+			assert_int_equal(audit_rows("mustermann"), before);
+			assert_non_null(strstr(r.body, "anderen Website"));
+			assert_null(strstr(r.body, "%PDF"));
+			assert_null(strstr(r.body, "nachweis.pdf"));
+			snprintf(link, sizeof(link), "href=\"/cgi-bin/staff.cgi"
+			    "%s\"", paths[i]);
+			if (strstr(r.body, link) == NULL)
+				fail_msg("GET %s with %s: no link to open it",
+				    paths[i], refused[k]);
+			assert_corp(&r);
+		}
+
+	for (i = 0; i < 4; i++)
+		for (k = 0; k < sizeof(served) / sizeof(served[0]); k++) {
+			before = audit_rows("mustermann");
+			staff_get_with(&clerk, paths[i], served[k], &r);
+			if (r.status != 200)
+				fail_msg("GET %s with %s: %ld", paths[i],
+				    served[k] ? served[k] : "neither", r.status);
+			/* The inbox is not audited; the rest is. */
+			assert_int_equal(audit_rows("mustermann"),
+			    before + (i < 3));
+			assert_corp(&r);
+		}
+
+	/* A form of another site, with the clerk's cookie and token. */
+	staff_form(&clerk, ref, cookie, sizeof(cookie), tok, &r);
+	clerk.cookie = cookie;
+	snprintf(body, sizeof(body), "_csrf=%s&_action=note&note=fremd", tok);
+	snprintf(link, sizeof(link), "/cgi-bin/staff.cgi%s", paths[0]);
+	assert_int_equal(http_request(&clerk, "POST", link,
+	    "Sec-Fetch-Site: cross-site", body, strlen(body), NULL, 0, &r), 0);
+	assert_int_equal(r.status, 403);
+	assert_int_equal(notes(ref), 0);
+	assert_int_equal(http_request(&clerk, "POST", link,
+	    "Sec-Fetch-Site: same-origin", body, strlen(body), NULL, 0, &r),
+	    0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(notes(ref), 1);
+
+	/* The citizen's pages are not for other sites to embed either. */
+	assert_int_equal(http("GET", SCRIPT "/", NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_corp(&r);
+}
+
 int
 main(void)
 {
@@ -494,6 +609,7 @@ main(void)
 		    free_tracked),
 		cmocka_unit_test_teardown(test_csrf_bound_to_user, free_tracked),
 		cmocka_unit_test_teardown(test_csrf_cookie_https, free_tracked),
+		cmocka_unit_test_teardown(test_cross_site_refused, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 	int	 rc;
