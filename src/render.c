@@ -107,6 +107,8 @@ render_headers(FILE *out, int status, const char *ctype, int private_page,
 	fprintf(out, "Content-Security-Policy: %s%s%s\r\n"
 	    "X-Content-Type-Options: nosniff\r\n"
 	    "X-Frame-Options: DENY\r\n"
+	    /* No other site may load any answer of ours as a resource. */
+	    "Cross-Origin-Resource-Policy: same-origin\r\n"
 	    /* Status URLs carry the token: never hand them on as Referer. */
 	    "Referrer-Policy: no-referrer\r\n", RENDER_CSP,
 	    form_action != NULL ? " " : "",

@@ -140,11 +140,35 @@ staff_same_origin(const char *origin, const char *base)
 }
 
 /*
+ * Did another site make this request? Then a foreign page is driving the
+ * clerk's browser: viewing, downloading, exporting in the clerk's name
+ * (and audited so), or acting. Sec-Fetch-Site (every current browser)
+ * says so for any request: ours are "same-origin" (our own pages) and
+ * "none" (typed, a bookmark, a mail program); "same-site" (another host
+ * of the domain), "cross-site" and anything else are not. An Origin
+ * (POSTs and CORS requests, older browsers too) must be ours; "null"
+ * (our Referrer-Policy no-referrer makes browsers send it) says nothing.
+ * A client that sends neither (an old browser, curl) cannot be told
+ * apart: it is served, and its POSTs still need the token.
+ */
+static int
+staff_cross_site(const struct app *a)
+{
+	const char *site = a->req.fetch_site, *origin = a->req.origin;
+
+	if (origin != NULL && strcmp(origin, "null") != 0 &&
+	    !staff_same_origin(origin, a->conf.base_url))
+		return 1;
+	return site != NULL && strcmp(site, "same-origin") != 0 &&
+	    strcmp(site, "none") != 0;
+}
+
+/*
  * Before any staff page: who it is (REMOTE_USER mapped to a clerk, else
- * 403), what it may see, and for a POST the CSRF token of its cookie,
- * made for this user (staff_csrf), in the form too. Browsers send
- * "Origin: null" from pages with Referrer-Policy no-referrer (ours):
- * that says nothing either way, the token decides.
+ * 403), that no other site made the request (else 403 "cross_site": no
+ * page, no file, no audit row; the page offers to open it from here),
+ * what it may see, and for a POST the CSRF token of its cookie, made for
+ * this user (staff_csrf), in the form too.
  * 0: go on; 1: answered (403); -1: failed.
  */
 int
@@ -168,6 +192,14 @@ staff_guard(struct app *a)
 	a->staff.admin = role != NULL && strcmp(role, "admin") == 0;
 	if (!a->staff.admin && form_clerk(&a->share, a->staff.clerk) == NULL)
 		return staff_forbidden(a, "no_clerk");
+	if (staff_cross_site(a)) {
+		fprintf(stderr, "rathaus: staff %s %s by '%s' made by another"
+		    " site (Sec-Fetch-Site: %s, Origin: %s): refused\n",
+		    a->req.method == REQ_POST ? "POST" : "GET", a->req.path,
+		    a->staff.user, a->req.fetch_site ? a->req.fetch_site : "-",
+		    a->req.origin ? a->req.origin : "-");
+		return staff_forbidden(a, "cross_site");
+	}
 	if (staff_load_services(a) != 0)
 		return -1;
 
@@ -177,12 +209,9 @@ staff_guard(struct app *a)
 		return 0;
 	sent = req_param(&a->req.body, "_csrf");
 	if (a->staff.csrf_new || sent == NULL ||
-	    !ref_equal(sent, a->staff.csrf) ||
-	    (a->req.origin != NULL && strcmp(a->req.origin, "null") != 0 &&
-	    !staff_same_origin(a->req.origin, a->conf.base_url))) {
+	    !ref_equal(sent, a->staff.csrf)) {
 		fprintf(stderr, "rathaus: staff POST by '%s' without a valid"
-		    " CSRF token or from another origin: refused\n",
-		    a->staff.user);
+		    " CSRF token: refused\n", a->staff.user);
 		return staff_forbidden(a, "csrf");
 	}
 	return 0;
