@@ -81,6 +81,21 @@ disposition_names(const char *cd, char *plain, size_t plen, char *ext,
 	snprintf(ext, elen, "%s", p);
 }
 
+/* The number a query (printf format and arguments) answers. */
+static long count_rows(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static long
+count_rows(const char *fmt, ...)
+{
+	char	 sql[1024];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	return db_number(sql);
+}
+
 static int
 ends_with(const char *s, const char *end)
 {
@@ -170,14 +185,10 @@ test_download_name_is_its_type(void **state)
 static long
 payments(const char *ref, const char *method)
 {
-	char	 sql[512];
-
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM payment p JOIN"
-	    " submission s ON s.id = p.submission_id WHERE s.ref = '%s'"
-	    " AND p.state IN ('completed', 'refunded')%s%s%s", ref,
-	    method ? " AND p.method = '" : "", method ? method : "",
-	    method ? "'" : "");
-	return db_number(sql);
+	return count_rows("SELECT count(*) FROM payment p JOIN submission s"
+	    " ON s.id = p.submission_id WHERE s.ref = '%s' AND p.state IN"
+	    " ('completed', 'refunded') AND p.method LIKE '%s'", ref,
+	    method ? method : "%");
 }
 
 /* "Paid" by `user` on `ref`: the answer must be `status` and say `text`. */
@@ -256,9 +267,8 @@ test_paid_only_while_awaiting(void **state)
 		fail_msg("two clerks at once: %d recorded (303), %d refused"
 		    " (409), %d else", got[0], got[1], got[2]);
 	assert_int_equal(payments(ref, NULL), 1);
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE"
-	    " action = 'payment' AND ref = '%s'", ref);
-	assert_int_equal(db_number(sql), 1);
+	assert_int_equal(count_rows("SELECT count(*) FROM audit WHERE"
+	    " action = 'payment' AND ref = '%s'", ref), 1);
 	payment_is(ref, "paid");
 
 	/* A second click later: 409, the page says it is paid already. */
@@ -301,11 +311,8 @@ test_paid_only_while_awaiting(void **state)
 static long
 notes(const char *ref)
 {
-	char	 sql[256];
-
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM note n JOIN"
-	    " submission s ON s.id = n.submission_id WHERE s.ref = '%s'", ref);
-	return db_number(sql);
+	return count_rows("SELECT count(*) FROM note n JOIN submission s"
+	    " ON s.id = n.submission_id WHERE s.ref = '%s'", ref);
 }
 
 /* A note posted by `who` (with its cookie) with CSRF token `tok`. */
@@ -499,11 +506,8 @@ staff_get_with(const struct as *who, const char *path, const char *header,
 static long
 audit_rows(const char *actor)
 {
-	char	 sql[256];
-
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE"
-	    " actor = '%s'", actor);
-	return db_number(sql);
+	return count_rows("SELECT count(*) FROM audit WHERE actor = '%s'",
+	    actor);
 }
 
 static void
