@@ -11,12 +11,16 @@
 #include "render.h"
 #include "staff.h"
 #include "store_staff.h"
+#include "upload.h"
 #include "when.h"
 
 /*
  * GET /files/<ref>?field=NAME: a file of a submission, as an attachment
- * with the type its content was recognised as (never inline, never
- * sniffed), and an audit entry that this user downloaded it.
+ * of the type its bytes are (never inline, never sniffed by the browser),
+ * saved under a name that ends in that type's extension whatever the
+ * citizen called it (upload_save_name; the citizen's name is shown on
+ * the submission's page only), and an audit entry that this user
+ * downloaded it.
  */
 int
 page_staff_file(struct app *a)
@@ -25,7 +29,8 @@ page_staff_file(struct app *a)
 	struct store_case c;
 	struct store_upload u;
 	struct render_file out;
-	char	 now[21];
+	enum upload_type t;
+	char	 now[21], name[UPLOAD_NAME_MAX + 1], fallback[128];
 	int	 rc;
 
 	if (app_store(a) != 0)
@@ -49,9 +54,13 @@ page_staff_file(struct app *a)
 			store_upload_free(&u);
 		return -1;
 	}
+	t = upload_sniff(u.data, u.size);
+	snprintf(fallback, sizeof(fallback), "%s-%s", a->route.arg, field);
+	upload_save_name(name, u.filename, fallback, t);
 	memset(&out, 0, sizeof(out));
-	out.ctype = u.mime;
-	out.filename = u.filename;
+	out.ctype = t != UPLOAD_UNKNOWN ? upload_mime(t) :
+	    "application/octet-stream";
+	out.filename = name;
 	out.data = u.data;
 	out.len = u.size;
 	out.head_only = a->req.method == REQ_HEAD;

@@ -202,17 +202,28 @@ page_staff_status(struct app *a, const struct store_case *c,
 	return rc == STORE_OK ? 0 : -1;
 }
 
-/* A transfer or a counter payment received: recorded, and audited. */
+/*
+ * A transfer or a counter payment received: recorded, and audited, while
+ * the fee is open. The store decides that in its transaction (a colleague
+ * may have been quicker); a fee not open is 409 with what it is now:
+ * paid (by anyone, any way), refunded, or none to pay.
+ */
 static int
 page_staff_paid(struct app *a, const struct store_case *c,
     const char **problem)
 {
+	static const char *const states[][2] = {
+		{ "paid", "paid-already" },
+		{ "refunded", "paid-refunded" },
+		{ "none", "paid-none" },
+	};
 	const char *method = req_param(&a->req.body, "method");
-	char	 now[21];
+	char	 now[21], state[STORE_STATUS_MAX];
+	size_t	 i;
 	int	 rc, dup = 0;
 
 	if (method == NULL || (strcmp(method, "transfer") != 0 &&
-	    strcmp(method, "counter") != 0) || c->sub.fee_cents <= 0) {
+	    strcmp(method, "counter") != 0)) {
 		*problem = "action";
 		return 422;
 	}
@@ -224,7 +235,16 @@ page_staff_paid(struct app *a, const struct store_case *c,
 		*problem = "busy";
 		return 503;
 	}
-	return rc == STORE_OK ? 0 : -1;
+	if (rc != STORE_CONFLICT)
+		return rc == STORE_OK ? 0 : -1;
+	if (store_payment_state(a->store, c->sub.ref, state, sizeof(state),
+	    NULL) != STORE_OK)
+		return -1;
+	*problem = "paid-already";	/* "paid", or one we do not know */
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(state, states[i][0]) == 0)
+			*problem = states[i][1];
+	return 409;
 }
 
 /*

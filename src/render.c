@@ -107,6 +107,8 @@ render_headers(FILE *out, int status, const char *ctype, int private_page,
 	fprintf(out, "Content-Security-Policy: %s%s%s\r\n"
 	    "X-Content-Type-Options: nosniff\r\n"
 	    "X-Frame-Options: DENY\r\n"
+	    /* No other site may load any answer of ours as a resource. */
+	    "Cross-Origin-Resource-Policy: same-origin\r\n"
 	    /* Status URLs carry the token: never hand them on as Referer. */
 	    "Referrer-Policy: no-referrer\r\n", RENDER_CSP,
 	    form_action != NULL ? " " : "",
@@ -125,8 +127,10 @@ render_plain_error(int status, FILE *out)
 
 /*
  * Content-Disposition: attachment with an ASCII name for old clients and
- * the UTF-8 name (RFC 6266, RFC 8187) for the rest; the name is the one
- * the upload check made, so it holds no path or control characters.
+ * the UTF-8 name (RFC 6266, RFC 8187) for the rest. The caller's name is
+ * one to save under (upload_save_name: no path, no control characters,
+ * the extension of the type); in the ASCII one each other character is
+ * one "_", and so are '"', '\\' and '%' (some browsers decode %XX there).
  */
 void
 render_download(const struct render_file *f, FILE *out)
@@ -137,8 +141,9 @@ render_download(const struct render_file *f, FILE *out)
 	render_headers(out, 200, f->ctype, 1, NULL);
 	fputs("Content-Disposition: attachment; filename=\"", out);
 	for (p = (const unsigned char *)f->filename; *p != '\0'; p++)
-		fputc(*p < 0x80 && *p >= 0x20 && *p != '"' && *p != '\\' ?
-		    *p : '_', out);
+		if ((*p & 0xc0) != 0x80)	/* not inside a character */
+			fputc(*p < 0x80 && *p >= 0x20 && *p != 0x7f &&
+			    strchr("\"\\%", *p) == NULL ? *p : '_', out);
 	fputs("\"; filename*=UTF-8''", out);
 	for (p = (const unsigned char *)f->filename; *p != '\0'; p++)
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||

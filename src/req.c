@@ -543,6 +543,10 @@ req_parse(struct req *r, const struct req_limits *lim, req_getenv_fn env)
 	if ((v = env("HTTP_ORIGIN")) != NULL && strlen(v) < 512 &&
 	    (r->origin = strdup(v)) == NULL)
 		return REQ_NOMEM;
+	/* Whose page made the request (a browser's word, not identity). */
+	if ((v = env("HTTP_SEC_FETCH_SITE")) != NULL && strlen(v) < 32 &&
+	    (r->fetch_site = strdup(v)) == NULL)
+		return REQ_NOMEM;
 	for (i = 0; i < REQ_HEADERS; i++)
 		if ((v = env(req_header_vars[i])) != NULL && strlen(v) < 2048 &&
 		    text_utf8_valid(v, strlen(v)) && !text_has_controls(v) &&
@@ -668,6 +672,7 @@ req_free(struct req *r)
 	free(r->accept_language);
 	free(r->remote_user);
 	free(r->origin);
+	free(r->fetch_site);
 	free(r->json);
 	for (i = 0; i < REQ_HEADERS; i++)
 		free(r->headers[i]);

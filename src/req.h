@@ -71,6 +71,7 @@ struct req {
 	char		*accept_language;
 	char		*remote_user;	/* who the web server authenticated */
 	char		*origin;	/* the Origin header of the request */
+	char		*fetch_site;	/* its Sec-Fetch-Site header */
 	char		*json;		/* an application/json body, as sent */
 	char		*headers[REQ_HEADERS];	/* by enum req_header, or NULL */
 };

@@ -10,6 +10,9 @@
 #include "staff.h"
 
 #define STAFF_CSRF_COOKIE	"rathaus_csrf"
+/* Over HTTPS: only this host, over HTTPS, for its whole path can set it. */
+#define STAFF_CSRF_COOKIE_HOST	"__Host-rathaus_csrf"
+#define STAFF_CSRF_NONCE	16	/* hex characters; the MAC is the rest */
 
 static int
 staff_forbidden(struct app *a, const char *reason)
@@ -23,6 +26,79 @@ staff_token_ok(const char *t)
 {
 	return t != NULL && strlen(t) == REF_TOKEN_LEN &&
 	    strspn(t, "0123456789abcdef") == REF_TOKEN_LEN;
+}
+
+/*
+ * The CSRF token of `user` with the first STAFF_CSRF_NONCE characters of
+ * `nonce` (hex): those, then the rest of REF_TOKEN_LEN from
+ * HMAC-SHA256(csrf secret, user, nonce). Only the server can make one,
+ * and one made for a user passes for no other.
+ */
+static int
+staff_csrf_make(const unsigned char key[REF_SECRET_LEN], const char *user,
+    const char *nonce, char out[REF_TOKEN_LEN + 1])
+{
+	char	 own[STAFF_CSRF_NONCE + 1];
+	const char *parts[] = { user, own };
+
+	memcpy(own, nonce, STAFF_CSRF_NONCE);
+	own[STAFF_CSRF_NONCE] = '\0';
+	memcpy(out, own, STAFF_CSRF_NONCE);
+	return ref_mac(key, REF_SECRET_LEN, parts, 2, out + STAFF_CSRF_NONCE,
+	    REF_TOKEN_LEN - STAFF_CSRF_NONCE + 1);
+}
+
+/*
+ * This browser's CSRF token for this user: the value of the first cookie
+ * of our name that the server made for this user (another user's, one
+ * the server never made, one made with another secret do not count);
+ * else a new one, set as the cookie (HttpOnly: no script needs it;
+ * SameSite=Strict: no other site's request carries it; over HTTPS
+ * __Host-, Secure and Path=/, so that neither another host of the domain
+ * nor a plain-HTTP answer can set it). The page's forms carry the same
+ * value (staff_node): a POST must bring both.
+ */
+static int
+staff_csrf(struct app *a)
+{
+	int	 https = strncmp(a->conf.base_url, "https:", 6) == 0;
+	const char *name = https ? STAFF_CSRF_COOKIE_HOST : STAFF_CSRF_COOKIE;
+	const struct req_param *c;
+	unsigned char key[REF_SECRET_LEN];
+	char	 want[REF_TOKEN_LEN + 1], fresh[REF_TOKEN_LEN + 1];
+	struct buf set;
+	size_t	 i;
+	int	 rc = -1;
+
+	if (app_store(a) != 0 || store_secret(a->store, "csrf", key) !=
+	    STORE_OK)
+		return -1;
+	for (i = 0; i < a->req.cookies.n; i++) {
+		c = &a->req.cookies.v[i];
+		if (strcmp(c->name, name) != 0 || !staff_token_ok(c->value) ||
+		    staff_csrf_make(key, a->staff.user, c->value, want) != 0 ||
+		    !ref_equal(c->value, want))
+			continue;
+		memcpy(a->staff.csrf, want, sizeof(want));
+		rc = 0;
+		goto out;
+	}
+	if (ref_token(fresh) != 0 ||
+	    staff_csrf_make(key, a->staff.user, fresh, a->staff.csrf) != 0)
+		goto out;
+	a->staff.csrf_new = 1;
+	buf_init(&set, 1024);
+	if (https)
+		buf_printf(&set, "%s=%s; Path=/; Secure; HttpOnly;"
+		    " SameSite=Strict", name, a->staff.csrf);
+	else
+		buf_printf(&set, "%s=%s; Path=%s; HttpOnly; SameSite=Strict",
+		    name, a->staff.csrf, a->conf.staff_script);
+	rc = (a->set_cookie = buf_steal(&set)) != NULL ? 0 : -1;
+out:
+	explicit_bzero(key, sizeof(key));
+	explicit_bzero(want, sizeof(want));
+	return rc;
 }
 
 /*
@@ -64,18 +140,42 @@ staff_same_origin(const char *origin, const char *base)
 }
 
 /*
+ * Did another site make this request? Then a foreign page is driving the
+ * clerk's browser: viewing, downloading, exporting in the clerk's name
+ * (and audited so), or acting. Sec-Fetch-Site (every current browser)
+ * says so for any request: ours are "same-origin" (our own pages) and
+ * "none" (typed, a bookmark, a mail program); "same-site" (another host
+ * of the domain), "cross-site" and anything else are not. An Origin
+ * (POSTs and CORS requests, older browsers too) must be ours; "null"
+ * (our Referrer-Policy no-referrer makes browsers send it) says nothing.
+ * A client that sends neither (an old browser, curl) cannot be told
+ * apart: it is served, and its POSTs still need the token.
+ */
+static int
+staff_cross_site(const struct app *a)
+{
+	const char *site = a->req.fetch_site, *origin = a->req.origin;
+
+	if (origin != NULL && strcmp(origin, "null") != 0 &&
+	    !staff_same_origin(origin, a->conf.base_url))
+		return 1;
+	return site != NULL && strcmp(site, "same-origin") != 0 &&
+	    strcmp(site, "none") != 0;
+}
+
+/*
  * Before any staff page: who it is (REMOTE_USER mapped to a clerk, else
- * 403), what it may see, and for a POST the CSRF token of its cookie.
- * Browsers send "Origin: null" from pages with Referrer-Policy
- * no-referrer (ours): that says nothing either way, the token decides.
+ * 403), that no other site made the request (else 403 "cross_site": no
+ * page, no file, no audit row; the page offers to open it from here),
+ * what it may see, and for a POST the CSRF token of its cookie, made for
+ * this user (staff_csrf), in the form too.
  * 0: go on; 1: answered (403); -1: failed.
  */
 int
 staff_guard(struct app *a)
 {
 	xmlNodePtr login;
-	const char *role, *cookie, *sent;
-	struct buf c;
+	const char *role, *sent;
 
 	if (a->req.remote_user == NULL)
 		return staff_forbidden(a, "no_user");
@@ -92,35 +192,26 @@ staff_guard(struct app *a)
 	a->staff.admin = role != NULL && strcmp(role, "admin") == 0;
 	if (!a->staff.admin && form_clerk(&a->share, a->staff.clerk) == NULL)
 		return staff_forbidden(a, "no_clerk");
+	if (staff_cross_site(a)) {
+		fprintf(stderr, "rathaus: staff %s %s by '%s' made by another"
+		    " site (Sec-Fetch-Site: %s, Origin: %s): refused\n",
+		    a->req.method == REQ_POST ? "POST" : "GET", a->req.path,
+		    a->staff.user, a->req.fetch_site ? a->req.fetch_site : "-",
+		    a->req.origin ? a->req.origin : "-");
+		return staff_forbidden(a, "cross_site");
+	}
 	if (staff_load_services(a) != 0)
 		return -1;
 
-	cookie = req_param(&a->req.cookies, STAFF_CSRF_COOKIE);
-	if (staff_token_ok(cookie))
-		memcpy(a->staff.csrf, cookie, REF_TOKEN_LEN + 1);
-	else {
-		if (ref_token(a->staff.csrf) == -1)
-			return -1;
-		a->staff.csrf_new = 1;
-		/* HttpOnly: no script needs it; Strict: no other site sends it. */
-		buf_init(&c, 1024);
-		buf_printf(&c, "%s=%s; Path=%s; HttpOnly; SameSite=Strict%s",
-		    STAFF_CSRF_COOKIE, a->staff.csrf, a->conf.staff_script,
-		    strncmp(a->conf.base_url, "https:", 6) == 0 ?
-		    "; Secure" : "");
-		if ((a->set_cookie = buf_steal(&c)) == NULL)
-			return -1;
-	}
+	if (staff_csrf(a) != 0)
+		return -1;
 	if (a->req.method != REQ_POST)
 		return 0;
 	sent = req_param(&a->req.body, "_csrf");
 	if (a->staff.csrf_new || sent == NULL ||
-	    !ref_equal(sent, a->staff.csrf) ||
-	    (a->req.origin != NULL && strcmp(a->req.origin, "null") != 0 &&
-	    !staff_same_origin(a->req.origin, a->conf.base_url))) {
+	    !ref_equal(sent, a->staff.csrf)) {
 		fprintf(stderr, "rathaus: staff POST by '%s' without a valid"
-		    " CSRF token or from another origin: refused\n",
-		    a->staff.user);
+		    " CSRF token: refused\n", a->staff.user);
 		return staff_forbidden(a, "csrf");
 	}
 	return 0;

@@ -356,8 +356,12 @@ store_payment_update(struct store *s, long id, const char *state,
  * money taken at the counter. Recorded once per (source, event_id): a
  * repeat for the same submission sets *duplicate and changes nothing; an
  * event_id recorded for another submission is STORE_CONFLICT (a bank's
- * entry id is never two payments). Else a completed attempt with its
- * event, the submission paid, and an audit row; one transaction.
+ * entry id is never two payments). A clerk's record (source "clerk") is
+ * STORE_CONFLICT too unless the submission awaits its payment: not
+ * twice, not after PayPal, not once refunded, not where nothing is to
+ * pay; decided here, inside the transaction, so that of two clerks
+ * clicking at once exactly one records it. Else a completed attempt with
+ * its event, the submission paid, and an audit row; one transaction.
  */
 int
 store_payment_received(struct store *s, const char *ref, const char *method,
@@ -384,6 +388,8 @@ store_payment_received(struct store *s, const char *ref, const char *method,
 	if ((rc = store_payment_sub(s, ref, &sub_id, before, sizeof(before),
 	    NULL)) != STORE_OK)
 		return store_commit_or_rollback(s, rc);
+	if (strcmp(source, "clerk") == 0 && strcmp(before, "awaiting") != 0)
+		return store_commit_or_rollback(s, STORE_CONFLICT);
 	rc = store_payment_seen(s, source, event_id, &seen_id, NULL);
 	if (rc == STORE_OK) {
 		*duplicate = seen_id == sub_id;

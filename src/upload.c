@@ -1,8 +1,10 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 #include "upload.h"
@@ -256,8 +258,8 @@ upload_check_answer(const struct form_field *f, const char *answer,
 /*
  * The length of the UTF-8 character at `p` (at most `left` bytes) if it
  * is valid and no control character (C0, DEL, C1, the line and paragraph
- * separators, bidirectional overrides that could make "gpj.exe" read
- * "exe.jpg"), else 0.
+ * separators, bidirectional marks and overrides that could make "gpj.exe"
+ * read "exe.jpg", zero-width characters that hide in a name), else 0.
  */
 static size_t
 upload_name_char(const unsigned char *p, size_t left)
@@ -289,7 +291,9 @@ upload_name_char(const unsigned char *p, size_t left)
 	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
 	    (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
 	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-	    cp == 0x200e || cp == 0x200f || cp == 0xfffe || cp == 0xffff)
+	    cp == 0x200e || cp == 0x200f || cp == 0x061c ||
+	    (cp >= 0x200b && cp <= 0x200d) || cp == 0x2060 || cp == 0xfeff ||
+	    cp == 0xfffe || cp == 0xffff)
 		return 0;
 	return n;
 }
@@ -333,4 +337,101 @@ upload_name(char out[UPLOAD_NAME_MAX + 1], const char *filename,
 	if (n == 0 || strcmp(out, ".") == 0 || strcmp(out, "..") == 0)
 		snprintf(out, UPLOAD_NAME_MAX + 1, "upload.%s",
 		    (size_t)t < UPLOAD_NTYPES ? upload_types[t].ext : "bin");
+}
+
+/* Windows' device names, which no file may be called, whatever its extension. */
+static int
+upload_device_name(const char *base)
+{
+	static const char *const devices[] = { "con", "prn", "aux", "nul" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(devices) / sizeof(devices[0]); i++)
+		if (strcasecmp(base, devices[i]) == 0)
+			return 1;
+	return strlen(base) == 4 && (strncasecmp(base, "com", 3) == 0 ||
+	    strncasecmp(base, "lpt", 3) == 0) && base[3] >= '0' &&
+	    base[3] <= '9';
+}
+
+/*
+ * The base of a name to save a file under, from `name` (NULL or
+ * anything): its last path component without its extension (Windows
+ * drops trailing dots and spaces first, so do we); letters, digits,
+ * spaces, "-_()+," and the characters upload_name_char passes beyond
+ * ASCII; a run of anything else one "_"; no "_", "-" or space at either
+ * end. `max` bytes at most, cut on a character boundary. May be "".
+ */
+static void
+upload_save_base(char *out, size_t max, const char *name)
+{
+	const unsigned char *p, *start, *end;
+	size_t	 n = 0, c;
+	int	 gap = 0;
+
+	out[0] = '\0';
+	if (name == NULL)
+		return;
+	start = (const unsigned char *)name;
+	end = start + strlen(name);
+	for (p = start; p < end; p++)
+		if (*p == '/' || *p == '\\')
+			start = p + 1;
+	while (end > start && (end[-1] == '.' || end[-1] == ' '))
+		end--;
+	for (p = end; p > start && p[-1] != '.'; p--)
+		;
+	if (p > start)
+		end = p - 1;	/* the citizen's extension goes */
+	for (p = start; p < end; p += c) {
+		if ((c = upload_name_char(p, (size_t)(end - p))) == 0) {
+			c = 1;	/* dropped; resync on the next byte */
+			continue;
+		}
+		if (c == 1 && !isalnum(*p) && strchr(" -_()+,", *p) == NULL) {
+			gap = 1;
+			continue;
+		}
+		if (gap && n > 0 && out[n - 1] != '_' && n + 1 < max)
+			out[n++] = '_';
+		gap = 0;
+		if (n + c > max)
+			break;
+		memcpy(out + n, p, c);
+		n += c;
+	}
+	while (n > 0 && strchr("_- ", out[n - 1]) != NULL)
+		n--;
+	out[n] = '\0';
+	for (c = 0; out[c] != '\0' && strchr("_- ", out[c]) != NULL; c++)
+		;
+	memmove(out, out + c, n - c + 1);
+}
+
+/*
+ * The name a clerk's browser saves a file of kind `t` under: the base
+ * of the citizen's `name` (see upload_save_base), else of `fallback`,
+ * else "download", and the extension of the kind, whatever the citizen
+ * called it: "x.cmd", ".hta" or "a.pdf;.html" holding a PDF is saved as
+ * a PDF, never run as a program or opened as a page. One dot, no
+ * Windows device name, at most UPLOAD_NAME_MAX bytes. Made when the file
+ * goes out, so that files stored under any name are saved this way too.
+ */
+void
+upload_save_name(char out[UPLOAD_NAME_MAX + 1], const char *name,
+    const char *fallback, enum upload_type t)
+{
+	const char *ext = (size_t)t < UPLOAD_NTYPES ? upload_types[t].ext :
+	    "bin";
+	size_t	 max = UPLOAD_NAME_MAX - 1 - strlen(ext), n;
+
+	upload_save_base(out, max, name);
+	if (out[0] == '\0')
+		upload_save_base(out, max, fallback);
+	if (out[0] == '\0')
+		snprintf(out, max + 1, "download");
+	n = strlen(out);
+	if (upload_device_name(out) && n < max)
+		out[n++] = '_';
+	snprintf(out + n, UPLOAD_NAME_MAX + 1 - n, ".%s", ext);
 }

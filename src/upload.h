@@ -32,6 +32,8 @@ const char	*upload_check(const struct form_field *, const char *filename,
 		    char arg[VALID_ARG_MAX]);
 void		 upload_name(char out[UPLOAD_NAME_MAX + 1],
 		    const char *filename, enum upload_type);
+void		 upload_save_name(char out[UPLOAD_NAME_MAX + 1],
+		    const char *name, const char *fallback, enum upload_type);
 int		 upload_describe(struct buf *, const char *filename,
 		    const char *mime, size_t size);
 int		 upload_answers(const struct form *,

@@ -35,6 +35,17 @@
         </xsl:call-template>
       </p>
     </xsl:if>
+    <!-- Refused as another site's request: the same page, from here. -->
+    <xsl:if test="$reason = 'cross_site'">
+      <p>
+        <a href="{$script}{$ctx/@self}">
+          <xsl:if test="string($ctx/@query)">
+            <xsl:attribute name="href"><xsl:value-of select="concat($script, $ctx/@self, '?', $ctx/@query)"/></xsl:attribute>
+          </xsl:if>
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'http.cross_site.open'"/></xsl:call-template>
+        </a>
+      </p>
+    </xsl:if>
     <xsl:call-template name="back-to-catalog"/>
   </xsl:template>
 

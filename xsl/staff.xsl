@@ -2,7 +2,8 @@
 <!--
   What the back-office pages share (page/@name = 'staff-*'): the bar with
   the signed-in user, the status label, the CSRF field every form carries
-  (/page/staff/@csrf, the value of the SameSite=Strict cookie), and the
+  (/page/staff/@csrf, the value of the SameSite=Strict cookie, made for
+  this user with the server's secret), and the
   answer-name helper for lists. Included after layout.xsl.
 -->
 <xsl:stylesheet version="1.0"

@@ -162,6 +162,16 @@ http_parts(const struct as *who, const char *method, const char *target,
     const char *body, size_t blen, const struct part *parts, size_t nparts,
     struct resp *r)
 {
+	return http_request(who, method, target, NULL, body, blen, parts,
+	    nparts, r);
+}
+
+/* http_parts with one more request header ("Name: value"), or NULL. */
+int
+http_request(const struct as *who, const char *method, const char *target,
+    const char *header, const char *body, size_t blen,
+    const struct part *parts, size_t nparts, struct resp *r)
+{
 	CURL	*c;
 	CURLcode rc;
 	curl_mime *mime = NULL;
@@ -196,6 +206,10 @@ http_parts(const struct as *who, const char *method, const char *target,
 	if (who != NULL && who->origin != NULL) {
 		snprintf(origin, sizeof(origin), "Origin: %s", who->origin);
 		headers = curl_slist_append(NULL, origin);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	}
+	if (header != NULL) {
+		headers = curl_slist_append(headers, header);
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	}
 	if (body != NULL) {
@@ -749,33 +763,54 @@ put_definition(const char *id, const char *xml)
 	assert_int_equal(fputs(xml, fp) >= 0, 1);
 	assert_int_equal(fclose(fp), 0);
 }
-/* The CSRF token a staff page set as its cookie ("rathaus_csrf=..."). */
+/* The CSRF token of a staff page: the value of its `_csrf` field. */
 void
 staff_token(const struct resp *r, char tok[REF_TOKEN_LEN + 1])
 {
-	const char *c = resp_header(r, "Set-Cookie");
+	const char *p = strstr(r->body, "name=\"_csrf\" value=\"");
 
-	assert_non_null(c);
-	assert_int_equal(strncmp(c, "rathaus_csrf=", 13), 0);
-	assert_true(strspn(c + 13, "0123456789abcdef") >= REF_TOKEN_LEN);
-	memcpy(tok, c + 13, REF_TOKEN_LEN);
+	assert_non_null(p);
+	p += strlen("name=\"_csrf\" value=\"");
+	assert_int_equal(strspn(p, "0123456789abcdef"), REF_TOKEN_LEN);
+	assert_int_equal(p[REF_TOKEN_LEN], '"');
+	memcpy(tok, p, REF_TOKEN_LEN);
 	tok[REF_TOKEN_LEN] = '\0';
 }
-/* A clerk's POST on a submission, with the CSRF token of its page. */
+/*
+ * A submission's page for `who` as a browser's first visit (no cookie):
+ * the cookie the page set ("name=value", in cookie[clen]) and the page's
+ * CSRF token; the page in *r.
+ */
+void
+staff_form(const struct as *who, const char *ref, char *cookie, size_t clen,
+    char tok[REF_TOKEN_LEN + 1], struct resp *r)
+{
+	struct as first = *who;
+	char	 path[256], *c;
+
+	first.cookie = NULL;
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+	assert_int_equal(staff_http(&first, "GET", path, NULL, r), 0);
+	assert_int_equal(r->status, 200);
+	staff_token(r, tok);
+	assert_non_null(c = resp_header(r, "Set-Cookie"));
+	assert_true(strcspn(c, ";") < clen);
+	snprintf(cookie, clen, "%.*s", (int)strcspn(c, ";"), c);
+}
+/*
+ * A clerk's POST on a submission, as its browser sends it: the cookie
+ * the page set, and the CSRF token of the page.
+ */
 void
 staff_action(struct as *who, const char *ref, const char *action,
     struct resp *r)
 {
-	static char cookie[64];
+	static char cookie[256];
 	char	 path[256], body[512], tok[REF_TOKEN_LEN + 1];
 
-	snprintf(path, sizeof(path), "/submissions/%s", ref);
-	who->cookie = NULL;
-	assert_int_equal(staff_http(who, "GET", path, NULL, r), 0);
-	assert_int_equal(r->status, 200);
-	staff_token(r, tok);
-	snprintf(cookie, sizeof(cookie), "rathaus_csrf=%s", tok);
+	staff_form(who, ref, cookie, sizeof(cookie), tok, r);
 	who->cookie = cookie;
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
 	snprintf(body, sizeof(body), "_csrf=%s&_action=%s", tok, action);
 	assert_int_equal(staff_http(who, "POST", path, body, r), 0);
 }

@@ -84,6 +84,10 @@ int	 http(const char *method, const char *target, const char *body,
 int	 http_parts(const struct as *who, const char *method,
 	    const char *target, const char *body, size_t blen,
 	    const struct part *parts, size_t nparts, struct resp *r);
+int	 http_request(const struct as *who, const char *method,
+	    const char *target, const char *header, const char *body,
+	    size_t blen, const struct part *parts, size_t nparts,
+	    struct resp *r);
 int	 http_multipart(const char *target, const struct part *parts,
 	    size_t n, struct resp *r);
 int	 staff_http(const struct as *who, const char *method,
@@ -113,6 +117,8 @@ char	*replace_all(const char *s, const char *from, const char *to);
 void	 staff_token(const struct resp *r, char tok[REF_TOKEN_LEN + 1]);
 void	 staff_action(struct as *who, const char *ref, const char *action,
 	    struct resp *r);
+void	 staff_form(const struct as *who, const char *ref, char *cookie,
+	    size_t clen, char tok[REF_TOKEN_LEN + 1], struct resp *r);
 
 /* The instance's database, mails and programs. */
 int	 db_query(const char *sql, long *n, char *text, size_t size);

@@ -44,7 +44,9 @@ page() {
 	    QUERY_STRING="$query" CONTENT_LENGTH=${#body} \
 	    CONTENT_TYPE=application/x-www-form-urlencoded \
 	    ${REMOTE_USER:+REMOTE_USER="$REMOTE_USER"} \
-	    ${HTTP_COOKIE:+HTTP_COOKIE="$HTTP_COOKIE"} "${program:-$cgi}" \
+	    ${HTTP_COOKIE:+HTTP_COOKIE="$HTTP_COOKIE"} \
+	    ${HTTP_SEC_FETCH_SITE:+HTTP_SEC_FETCH_SITE="$HTTP_SEC_FETCH_SITE"} \
+	    "${program:-$cgi}" \
 	    >"$tmp/out" 2>>"$tmp/stderr"
 	sed -n '1,/^\r$/p' "$tmp/out" >"$tmp/pages/$name.head"
 	sed '1,/^\r$/d' "$tmp/out" >"$tmp/pages/$name.html"
@@ -111,12 +113,26 @@ REMOTE_USER=admin page staff-inbox-filtered GET / "service=osterfeuer&status=rec
 REMOTE_USER=mustermann page staff-submission GET "/submissions/$ref" ""
 REMOTE_USER=mustermann page staff-submission-en GET "/submissions/$ref" "lang=en"
 REMOTE_USER=nobody page staff-forbidden GET / ""
+# Another site's request: refused, with a link to open it from here.
+HTTP_SEC_FETCH_SITE=cross-site REMOTE_USER=mustermann page staff-cross-site \
+    GET "/submissions/$ref" ""
+grep -q 'anderen Website' "$tmp/pages/staff-cross-site.html" ||
+    : >"$tmp/pages/staff-cross-site.html"
 # The paid order, once paid: its refund form. (A staff POST carries the
-# same CSRF token as cookie and field.)
-csrf=0123456789abcdef0123456789abcdef
-HTTP_COOKIE=rathaus_csrf=$csrf REMOTE_USER=admin page staff-paid POST \
+# cookie the page set and the token of the page's forms.)
+REMOTE_USER=admin page staff-csrf GET "/submissions/$pref" ""
+csrf=$(sed -n 's/.*name="_csrf" value="\([0-9a-f]*\)".*/\1/p' \
+    "$tmp/pages/staff-csrf.html" | head -n 1)
+cookie=$(sed -n 's/^Set-Cookie: \([^;]*\);.*/\1/p' "$tmp/pages/staff-csrf.head")
+rm -f "$tmp/pages/staff-csrf.head" "$tmp/pages/staff-csrf.html"
+HTTP_COOKIE=$cookie REMOTE_USER=admin page staff-paid POST \
     "/submissions/$pref" "" "_csrf=$csrf&_action=paid&method=counter"
 rm -f "$tmp/pages/staff-paid.head" "$tmp/pages/staff-paid.html"
+# Paid again: 409, the page says it is paid already.
+HTTP_COOKIE=$cookie REMOTE_USER=admin page staff-paid-again POST \
+    "/submissions/$pref" "" "_csrf=$csrf&_action=paid&method=counter"
+grep -q 'bereits bezahlt' "$tmp/pages/staff-paid-again.html" ||
+    : >"$tmp/pages/staff-paid-again.html"
 REMOTE_USER=admin page staff-refund GET "/submissions/$pref" ""
 # Without the form this page would check nothing new: fail it as empty.
 grep -q 'value="refund"' "$tmp/pages/staff-refund.html" ||

@@ -318,7 +318,8 @@ test_req_parse_cgi(void **state)
 {
 	static const char *const get[] = {
 		"REQUEST_METHOD=GET", "QUERY_STRING=q=hund&lang=en",
-		"HTTP_ACCEPT_LANGUAGE=en-GB,de;q=0.5", NULL,
+		"HTTP_ACCEPT_LANGUAGE=en-GB,de;q=0.5",
+		"HTTP_SEC_FETCH_SITE=cross-site", NULL,
 	};
 	static const char *const post[] = {
 		"REQUEST_METHOD=POST", "PATH_INFO=/services/osterfeuer",
@@ -334,6 +335,8 @@ test_req_parse_cgi(void **state)
 	assert_string_equal(req_param(&r.query, "q"), "hund");
 	assert_string_equal(r.query_string, "q=hund&lang=en");
 	assert_string_equal(r.accept_language, "en-GB,de;q=0.5");
+	assert_string_equal(r.fetch_site, "cross-site");
+	assert_null(r.origin);
 	req_free(&r);
 
 	assert_int_equal(parse_with(post, "name=A&b=2", &r), REQ_BAD_REQUEST);

@@ -176,6 +176,88 @@ test_upload_name(void **state)
 	assert_string_equal(got, want);
 }
 
+static const char *
+save_name(const char *in, enum upload_type t)
+{
+	static char out[UPLOAD_NAME_MAX + 1];
+
+	upload_save_name(out, in, "2026-000001-8-scan", t);
+	return out;
+}
+
+/*
+ * The name a download is saved under ends in the extension of its kind,
+ * whatever the citizen called it, with one dot and nothing a shell, a
+ * browser or Windows reads as more.
+ */
+static void
+test_upload_save_name(void **state)
+{
+	static const struct {
+		const char	*in;
+		enum upload_type t;
+		const char	*want;
+	} cases[] = {
+		{ "scan.pdf", UPLOAD_PDF, "scan.pdf" },
+		{ "Foto vom 3. Mai.jpeg", UPLOAD_JPEG, "Foto vom 3_ Mai.jpg" },
+		{ "x.cmd", UPLOAD_PDF, "x.pdf" },
+		{ "x.html", UPLOAD_PNG, "x.png" },
+		{ "bild.svg", UPLOAD_PNG, "bild.png" },
+		{ "a.pdf;.html", UPLOAD_PDF, "a_pdf.pdf" },
+		{ "a.pdf%00.html", UPLOAD_PDF, "a_pdf_00.pdf" },
+		{ "x.exe.pdf", UPLOAD_PDF, "x_exe.pdf" },
+		{ "a\"b'c<d>e|f?g*h:i.png", UPLOAD_PNG, "a_b_c_d_e_f_g_h_i.png" },
+		{ "C:\\Users\\a\\Lageplan.tif", UPLOAD_PNG, "Lageplan.png" },
+		{ "../../etc/passwd", UPLOAD_PDF, "passwd.pdf" },
+		{ "--help.pdf", UPLOAD_PDF, "help.pdf" },
+		{ "scan.pdf. . ", UPLOAD_PDF, "scan.pdf" },
+		{ "M\xc3\xbcller (Kopie).pdf", UPLOAD_PDF,
+		    "M\xc3\xbcller (Kopie).pdf" },
+		/* Bidi overrides, marks and zero-width characters go. */
+		{ "x\xe2\x80\xae" "fdp.exe", UPLOAD_PDF, "xfdp.pdf" },
+		{ "a\xd8\x9c\xe2\x80\x8b" "b\xe2\x81\xa6.html", UPLOAD_PDF,
+		    "ab.pdf" },
+		{ "a\tb\x1b[0m.pdf", UPLOAD_PDF, "ab_0m.pdf" },
+		{ "a\xff\xfe.pdf", UPLOAD_PDF, "a.pdf" },
+		/* Windows' device names, whatever the extension. */
+		{ "CON.txt", UPLOAD_PDF, "CON_.pdf" },
+		{ "lpt1", UPLOAD_PDF, "lpt1_.pdf" },
+		{ "console.pdf", UPLOAD_PDF, "console.pdf" },
+		/* No base of its own: the fallback's. */
+		{ ".hta", UPLOAD_PDF, "2026-000001-8-scan.pdf" },
+		{ "...", UPLOAD_PDF, "2026-000001-8-scan.pdf" },
+		{ ";;;.html", UPLOAD_PDF, "2026-000001-8-scan.pdf" },
+		{ "", UPLOAD_JPEG, "2026-000001-8-scan.jpg" },
+		{ NULL, UPLOAD_PNG, "2026-000001-8-scan.png" },
+		{ "dir/", UPLOAD_PDF, "2026-000001-8-scan.pdf" },
+		/* A kind we do not know is saved as bytes. */
+		{ "x.html", UPLOAD_UNKNOWN, "x.bin" },
+	};
+	char	 longname[300], out[UPLOAD_NAME_MAX + 1];
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (strcmp(save_name(cases[i].in, cases[i].t),
+		    cases[i].want) != 0)
+			fail_msg("\"%s\": \"%s\", not \"%s\"", cases[i].in ?
+			    cases[i].in : "(null)", save_name(cases[i].in,
+			    cases[i].t), cases[i].want);
+	/* Neither name nor fallback: still a name. */
+	upload_save_name(out, ".", NULL, UPLOAD_PDF);
+	assert_string_equal(out, "download.pdf");
+
+	/* Long: the base is cut between characters, the extension stays. */
+	for (i = 0; i < 140; i += 2)
+		memcpy(longname + i, "\xc3\xa4", 2);
+	memcpy(longname + 140, ".html", 6);
+	upload_save_name(out, longname, NULL, UPLOAD_PDF);
+	assert_true(strlen(out) <= UPLOAD_NAME_MAX);
+	assert_int_equal(strlen(out), UPLOAD_NAME_MAX);
+	assert_string_equal(out + 96, ".pdf");
+	assert_memory_equal(out + 94, "\xc3\xa4", 2);
+}
+
 /* The page's description of a stored file is what valid_ takes. */
 static void
 test_upload_describe(void **state)
@@ -208,6 +290,7 @@ main(void)
 		cmocka_unit_test(test_upload_check_size),
 		cmocka_unit_test(test_upload_check_empty),
 		cmocka_unit_test(test_upload_name),
+		cmocka_unit_test(test_upload_save_name),
 		cmocka_unit_test(test_upload_describe),
 	};
 

@@ -1,0 +1,627 @@
+/*
+ * The back office under attack (issue 10): files saved by a clerk under
+ * a name that runs as something else, payments recorded against the
+ * payment state, CSRF tokens not bound to their user, and requests from
+ * other sites that write audit rows in a clerk's name. The real
+ * staff.cgi behind a real Apache, as in test_cgi.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgitest.h"
+
+/*
+ * A service with a fee and one file, for ordnung-2 (mustermann): what
+ * the tests here submit.
+ */
+static const char nachweis[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<service id=\"nachweis\" version=\"1\" category=\"ordnung\">\n"
+    "  <title xml:lang=\"de\">Nachweis einreichen</title>\n"
+    "  <clerk ref=\"ordnung-2\"/>\n"
+    "  <fee cents=\"1000\"><label xml:lang=\"de\">Geb\xc3\xbchr</label>"
+    "<legal xml:lang=\"de\">Satzung</legal></fee>\n"
+    "  <page id=\"p\"><field name=\"scan\" type=\"file\" required=\"true\""
+    " accept=\"pdf jpeg png\"><label xml:lang=\"de\">Nachweis</label>"
+    "</field></page>\n"
+    "</service>\n";
+
+static const char pdf[] = "%PDF-1.4\n% a scan\n%%EOF\n";
+
+/* A submission of `nachweis` with `data` uploaded as `filename`. */
+static void
+submit_file(const char *filename, const char *data, size_t len, char *ref,
+    size_t reflen)
+{
+	struct part p[] = {
+		{ "scan", data, len, filename },
+		{ "_confirm", "1", 1, NULL },
+	};
+	struct resp r;
+	char	 token[128];
+
+	put_definition("nachweis", nachweis);
+	assert_int_equal(http_multipart(SCRIPT "/services/nachweis", p,
+	    sizeof(p) / sizeof(p[0]), &r), 0);
+	if (r.status != 303)
+		fail_msg("submission: %ld\n%s", r.status, r.body);
+	parse_receipt_location(resp_header(&r, "Location"), ref, reflen,
+	    token, sizeof(token));
+}
+
+/* The quoted name and the RFC 8187 name of a Content-Disposition. */
+static void
+disposition_names(const char *cd, char *plain, size_t plen, char *ext,
+    size_t elen)
+{
+	const char *p, *q;
+
+	assert_non_null(cd);
+	assert_int_equal(strncmp(cd, "attachment; filename=\"", 22), 0);
+	p = cd + 22;
+	assert_non_null(q = strchr(p, '"'));
+	assert_true((size_t)(q - p) < plen);
+	snprintf(plain, plen, "%.*s", (int)(q - p), p);
+	assert_non_null(p = strstr(q, "; filename*=UTF-8''"));
+	p += 19;
+	assert_true(strlen(p) < elen);
+	snprintf(ext, elen, "%s", p);
+}
+
+/* The number a query (printf format and arguments) answers. */
+static long count_rows(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static long
+count_rows(const char *fmt, ...)
+{
+	char	 sql[1024];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	return db_number(sql);
+}
+
+static int
+ends_with(const char *s, const char *end)
+{
+	size_t	 n = strlen(s), m = strlen(end);
+
+	return n >= m && strcmp(s + n - m, end) == 0;
+}
+
+/*
+ * Item 3. Whatever the citizen called a file, and whatever name an older
+ * version stored, the clerk's browser saves it under a name that ends in
+ * the extension of what it is (by its bytes), with one dot, and nothing
+ * a shell, a browser or Windows reads as more: no quotes, semicolons,
+ * percent escapes, controls, bidirectional overrides or device names.
+ */
+static void
+test_download_name_is_its_type(void **state)
+{
+	static const struct {
+		const char	*stored;	/* the upload's stored name */
+		const char	*plain;		/* filename="…" */
+		const char	*ext;		/* filename*=UTF-8''… */
+	} names[] = {
+		{ "x.cmd", "x.pdf", "x.pdf" },
+		{ ".hta", NULL, NULL },		/* no base: ref-field.pdf */
+		{ "x.html", "x.pdf", "x.pdf" },
+		{ "plan.svg", "plan.pdf", "plan.pdf" },
+		{ "a.pdf;.html", "a_pdf.pdf", "a_pdf.pdf" },
+		{ "a\";x=.html", "a_x.pdf", "a_x.pdf" },
+		{ "%2e%2e%2fx.html", "2e_2e_2fx.pdf", "2e_2e_2fx.pdf" },
+		{ "..\\..\\Autostart\\run.bat", "run.pdf", "run.pdf" },
+		{ "\xe2\x80\xaelmth.pdf", "lmth.pdf", "lmth.pdf" },
+		{ "gpj\xe2\x80\xae.exe", "gpj.pdf", "gpj.pdf" },
+		{ "K\xc3\xbc" "che.html", "K_che.pdf", "K%C3%BCche.pdf" },
+		{ "CON.txt", "CON_.pdf", "CON_.pdf" },
+		{ "  scan .pdf. ", "scan.pdf", "scan.pdf" },
+		{ "", NULL, NULL },
+	};
+	struct as clerk = { "mustermann", NULL, NULL };
+	char	 ref[32], path[256], sql[512], plain[256], ext[512];
+	char	 fallback[64];
+	struct resp r;
+	size_t	 i;
+
+	(void)state;
+	submit_file("x.cmd", pdf, sizeof(pdf) - 1, ref, sizeof(ref));
+	snprintf(fallback, sizeof(fallback), "%s-scan.pdf", ref);
+	snprintf(path, sizeof(path), "/files/%s?field=scan", ref);
+
+	/* The citizen's name is shown as it was given, as text. */
+	snprintf(sql, sizeof(sql), "/submissions/%s", ref);
+	assert_int_equal(staff_http(&clerk, "GET", sql, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, ">x.cmd ("));
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(sql, sizeof(sql), "UPDATE upload SET filename = '%s'"
+		    " WHERE ref = '%s'", names[i].stored, ref);
+		assert_int_equal(db_exec(sql), 0);
+		assert_int_equal(staff_http(&clerk, "GET", path, NULL, &r), 0);
+		assert_int_equal(r.status, 200);
+		assert_string_equal(resp_header(&r, "Content-Type"),
+		    "application/pdf");
+		disposition_names(resp_header(&r, "Content-Disposition"),
+		    plain, sizeof(plain), ext, sizeof(ext));
+		if (strcmp(plain, names[i].plain ? names[i].plain :
+		    fallback) != 0 || strcmp(ext, names[i].ext ?
+		    names[i].ext : fallback) != 0)
+			fail_msg("stored \"%s\": saved as \"%s\" / %s", names[i].stored,
+			    plain, ext);
+	}
+
+	/* A stored type that is not what the bytes are: the bytes count. */
+	snprintf(sql, sizeof(sql), "UPDATE upload SET filename = 'bild.svg',"
+	    " mime = 'image/svg+xml' WHERE ref = '%s'", ref);
+	assert_int_equal(db_exec(sql), 0);
+	assert_int_equal(staff_http(&clerk, "GET", path, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(resp_header(&r, "Content-Type"), "application/pdf");
+	disposition_names(resp_header(&r, "Content-Disposition"), plain,
+	    sizeof(plain), ext, sizeof(ext));
+	assert_string_equal(plain, "bild.pdf");
+	assert_true(ends_with(ext, ".pdf"));
+}
+
+/* The payments recorded for `ref` by `method` (NULL: all). */
+static long
+payments(const char *ref, const char *method)
+{
+	return count_rows("SELECT count(*) FROM payment p JOIN submission s"
+	    " ON s.id = p.submission_id WHERE s.ref = '%s' AND p.state IN"
+	    " ('completed', 'refunded') AND p.method LIKE '%s'", ref,
+	    method ? method : "%");
+}
+
+/* "Paid" by `user` on `ref`: the answer must be `status` and say `text`. */
+static void
+record_paid(const char *user, const char *ref, long status, const char *text)
+{
+	struct as who = { user, NULL, NULL };
+	struct resp r;
+
+	staff_action(&who, ref, "paid&method=counter", &r);
+	if (r.status != status)
+		fail_msg("paid on %s by %s: %ld, not %ld", ref, user, r.status,
+		    status);
+	if (text != NULL && strstr(r.body, text) == NULL)
+		fail_msg("paid on %s: the page does not say \"%s\"", ref, text);
+}
+
+/*
+ * Item 4. "Paid" is recorded only while the fee is open, decided by the
+ * store inside its transaction: of two clerks clicking at once exactly
+ * one records it, the other gets 409 and a page that says why; so does a
+ * second click, a fee PayPal took, a refunded fee, and no fee at all.
+ */
+static void
+test_paid_only_while_awaiting(void **state)
+{
+	static const char *const users[2] = { "mustermann", "admin" };
+	char	 ref[32], paypal[32], free_ref[32], token[128];
+	char	 cookie[2][128], tok[2][REF_TOKEN_LEN + 1], body[2][256];
+	char	 path[256], sql[1024];
+	struct as who = { NULL, NULL, NULL };
+	struct resp r;
+	pid_t	 pid[2];
+	int	 go[2], status, got[3] = { 0, 0, 0 };
+	size_t	 i;
+
+	(void)state;
+	submit_file("nachweis.pdf", pdf, sizeof(pdf) - 1, ref, sizeof(ref));
+	payment_is(ref, "awaiting");
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+	for (i = 0; i < 2; i++) {
+		who.user = users[i];
+		staff_form(&who, ref, cookie[i], sizeof(cookie[i]), tok[i], &r);
+		snprintf(body[i], sizeof(body[i]), "_csrf=%s&_action=paid"
+		    "&method=%s", tok[i], i == 0 ? "counter" : "transfer");
+	}
+
+	/* Two clerks at once: both wait for the same moment to post. */
+	assert_int_equal(pipe(go), 0);
+	for (i = 0; i < 2; i++) {
+		assert_true((pid[i] = fork()) >= 0);
+		if (pid[i] == 0) {
+			char	 c;
+
+			close(go[1]);
+			if (read(go[0], &c, 1) != 0)
+				_exit(3);
+			who.user = users[i];
+			who.cookie = cookie[i];
+			who.origin = NULL;
+			if (staff_http(&who, "POST", path, body[i], &r) != 0)
+				_exit(3);
+			_exit(r.status == 303 ? 0 : r.status == 409 ? 1 : 2);
+		}
+	}
+	close(go[0]);
+	close(go[1]);		/* go */
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(waitpid(pid[i], &status, 0), pid[i]);
+		assert_true(WIFEXITED(status));
+		if (WEXITSTATUS(status) > 2)
+			fail_msg("clerk %s: no answer", users[i]);
+		got[WEXITSTATUS(status)]++;
+	}
+	if (got[0] != 1 || got[1] != 1)
+		fail_msg("two clerks at once: %d recorded (303), %d refused"
+		    " (409), %d else", got[0], got[1], got[2]);
+	assert_int_equal(payments(ref, NULL), 1);
+	assert_int_equal(count_rows("SELECT count(*) FROM audit WHERE"
+	    " action = 'payment' AND ref = '%s'", ref), 1);
+	payment_is(ref, "paid");
+
+	/* A second click later: 409, the page says it is paid already. */
+	record_paid("mustermann", ref, 409, "bereits bezahlt");
+	assert_int_equal(payments(ref, NULL), 1);
+
+	/* Refunded: not paid again. */
+	who.user = "mustermann";
+	who.cookie = NULL;
+	who.origin = NULL;
+	staff_action(&who, ref, "refund&confirm=1", &r);
+	assert_int_equal(r.status, 303);
+	payment_is(ref, "refunded");
+	record_paid("mustermann", ref, 409, "bereits erstattet");
+	payment_is(ref, "refunded");
+
+	/* Paid by PayPal (as its capture records it). */
+	submit_file("nachweis.pdf", pdf, sizeof(pdf) - 1, paypal,
+	    sizeof(paypal));
+	snprintf(sql, sizeof(sql), "INSERT INTO payment(submission_id,"
+	    " method, state, amount_cents, request_id, created, updated)"
+	    " SELECT id, 'paypal', 'completed', 1000, 'rathaus-test-%s',"
+	    " created, created FROM submission WHERE ref = '%s';"
+	    "UPDATE submission SET payment = 'paid' WHERE ref = '%s'", paypal,
+	    paypal, paypal);
+	assert_int_equal(db_exec(sql), 0);
+	record_paid("mustermann", paypal, 409, "bereits bezahlt");
+	assert_int_equal(payments(paypal, "counter"), 0);
+	payment_is(paypal, "paid");
+
+	/* Nothing to pay. */
+	submit_bonfire(free_ref, sizeof(free_ref), token, sizeof(token));
+	payment_is(free_ref, "none");
+	record_paid("mustermann", free_ref, 409, "keine Geb\xc3\xbchr");
+	assert_int_equal(payments(free_ref, NULL), 0);
+	payment_is(free_ref, "none");
+}
+
+/* The notes on `ref`. */
+static long
+notes(const char *ref)
+{
+	return count_rows("SELECT count(*) FROM note n JOIN submission s"
+	    " ON s.id = n.submission_id WHERE s.ref = '%s'", ref);
+}
+
+/* A note posted by `who` (with its cookie) with CSRF token `tok`. */
+static long
+post_note(struct as *who, const char *ref, const char *tok)
+{
+	char	 path[256], body[256];
+	struct resp r;
+
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+	snprintf(body, sizeof(body), "_csrf=%s&_action=note&note=Notiz", tok);
+	assert_int_equal(staff_http(who, "POST", path, body, &r), 0);
+	return r.status;
+}
+
+/*
+ * Item 5. The CSRF token is bound to its user and the server's secret:
+ * a cookie value the server never issued does not pass with the same
+ * value in the form (and a page replaces it), nor does another user's
+ * cookie and token; a clerk's own do. The cookie is HttpOnly,
+ * SameSite=Strict, for the staff program's path over plain HTTP.
+ */
+static void
+test_csrf_bound_to_user(void **state)
+{
+	static const char made_up[] = "0123456789abcdef0123456789abcdef";
+	struct as clerk = { "mustermann", NULL, NULL };
+	struct as admin = { "admin", NULL, NULL };
+	char	 ref[32], path[256], cookie[256], tok[REF_TOKEN_LEN + 1];
+	char	 admin_cookie[256], admin_tok[REF_TOKEN_LEN + 1], *c;
+	struct resp r;
+
+	(void)state;
+	submit_file("nachweis.pdf", pdf, sizeof(pdf) - 1, ref, sizeof(ref));
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+
+	/* A value of the attacker's choosing, as cookie and in the form. */
+	snprintf(cookie, sizeof(cookie), "rathaus_csrf=%s", made_up);
+	clerk.cookie = cookie;
+	assert_int_equal(post_note(&clerk, ref, made_up), 403);
+	assert_int_equal(notes(ref), 0);
+	/* A page seen with it sets a cookie of the server's own. */
+	assert_int_equal(staff_http(&clerk, "GET", path, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(c = resp_header(&r, "Set-Cookie"));
+	assert_null(strstr(c, made_up));
+	staff_token(&r, tok);
+	assert_string_not_equal(tok, made_up);
+
+	/* The administrator's cookie and token, sent by a clerk. */
+	staff_form(&admin, ref, admin_cookie, sizeof(admin_cookie), admin_tok,
+	    &r);
+	clerk.cookie = admin_cookie;
+	assert_int_equal(post_note(&clerk, ref, admin_tok), 403);
+	assert_int_equal(notes(ref), 0);
+	/* ... which are good for the administrator. */
+	admin.cookie = admin_cookie;
+	assert_int_equal(post_note(&admin, ref, admin_tok), 303);
+	assert_int_equal(notes(ref), 1);
+
+	/* The clerk's own: they pass, and stay (no new cookie). */
+	staff_form(&clerk, ref, cookie, sizeof(cookie), tok, &r);
+	assert_non_null(c = resp_header(&r, "Set-Cookie"));
+	assert_int_equal(strncmp(c, "rathaus_csrf=", 13), 0);
+	assert_non_null(strstr(c, "; Path=/cgi-bin/staff.cgi"));
+	assert_non_null(strstr(c, "; HttpOnly"));
+	assert_non_null(strstr(c, "; SameSite=Strict"));
+	assert_null(strstr(c, "Secure"));	/* plain HTTP here */
+	clerk.cookie = cookie;
+	assert_int_equal(post_note(&clerk, ref, tok), 303);
+	assert_int_equal(notes(ref), 2);
+	assert_int_equal(staff_http(&clerk, "GET", path, NULL, &r), 0);
+	assert_null(resp_header(&r, "Set-Cookie"));
+	/* A token of the page, not the admin's, with the clerk's cookie. */
+	assert_int_equal(post_note(&clerk, ref, admin_tok), 403);
+	assert_int_equal(notes(ref), 2);
+}
+
+/*
+ * staff.cgi run as the web server runs it, with a configuration whose
+ * base_url is https: `method` `path` as `user` with `cookie` and
+ * urlencoded `body`; the response (headers and page) in *out.
+ */
+static void
+staff_cgi_https(const char *method, const char *path, const char *user,
+    const char *cookie, const char *body, char **out)
+{
+	char	 conf[PATH_MAX + 32], env[9][PATH_MAX + 64], line[PATH_MAX + 32];
+	char	*argv[24];
+	FILE	*in, *fp;
+	size_t	 n = 0, i;
+	int	 rc;
+
+	snprintf(conf, sizeof(conf), "%s/conf/https.conf", T.dir);
+	snprintf(line, sizeof(line), "%s/conf/rathaus.conf", T.dir);
+	assert_non_null(in = fopen(line, "r"));
+	assert_non_null(fp = fopen(conf, "w"));
+	while (fgets(line, sizeof(line), in) != NULL)
+		fputs(strncmp(line, "base_url", 8) == 0 ?
+		    "base_url = https://rathaus.example\n" : line, fp);
+	fclose(in);
+	assert_int_equal(fclose(fp), 0);
+
+	snprintf(env[0], sizeof(env[0]), "RATHAUS_CONF=%s", conf);
+	snprintf(env[1], sizeof(env[1]), "REQUEST_METHOD=%s", method);
+	snprintf(env[2], sizeof(env[2]), "PATH_INFO=%s", path);
+	snprintf(env[3], sizeof(env[3]), "REMOTE_USER=%s", user);
+	snprintf(env[4], sizeof(env[4]), "HTTP_COOKIE=%s", cookie ? cookie : "");
+	snprintf(env[5], sizeof(env[5]), "CONTENT_LENGTH=%zu",
+	    body ? strlen(body) : 0);
+	snprintf(env[6], sizeof(env[6]), "BODY=%s", body ? body : "");
+	snprintf(env[7], sizeof(env[7]), "CGI=%s/cgi-bin/staff.cgi", T.dir);
+	snprintf(env[8], sizeof(env[8]), "ASAN_OPTIONS=detect_leaks=1");
+	if (geteuid() == 0) {
+		argv[n++] = "runuser";
+		argv[n++] = "-u";
+		argv[n++] = "www-data";
+		argv[n++] = "--";
+	}
+	argv[n++] = "env";
+	argv[n++] = "-i";
+	argv[n++] = "CONTENT_TYPE=application/x-www-form-urlencoded";
+	for (i = 0; i < 9; i++)
+		argv[n++] = env[i];
+	argv[n++] = "/bin/sh";
+	argv[n++] = "-c";
+	argv[n++] = "printf '%s' \"$BODY\" | exec \"$CGI\"";
+	argv[n] = NULL;
+	rc = run(argv, out);
+	track(*out);
+	assert_int_equal(rc, 0);
+}
+
+/*
+ * Item 5, over HTTPS: the cookie is __Host-rathaus_csrf (Path=/, Secure,
+ * HttpOnly, SameSite=Strict), so that no other host of the domain and
+ * no plain-HTTP answer can set it; the same value under another name
+ * does not pass.
+ */
+static void
+test_csrf_cookie_https(void **state)
+{
+	char	 ref[32], path[64], cookie[128], body[256], *out;
+	const char *c, *v;
+	struct resp page;
+	char	 tok[REF_TOKEN_LEN + 1];
+
+	(void)state;
+	submit_file("nachweis.pdf", pdf, sizeof(pdf) - 1, ref, sizeof(ref));
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+	staff_cgi_https("GET", path, "mustermann", NULL, NULL, &out);
+	assert_int_equal(strncmp(out, "Status: 200", 11), 0);
+	assert_non_null(c = strstr(out, "\r\nSet-Cookie: "));
+	c += 14;
+	if (strncmp(c, "__Host-rathaus_csrf=", 20) != 0)
+		fail_msg("over https: Set-Cookie: %.*s", (int)strcspn(c, "\r"),
+		    c);
+	v = c + 20;
+	assert_true(strcspn(c, "\r") > strcspn(c, ";"));
+	assert_non_null(strstr(c, "; Path=/; Secure; HttpOnly; SameSite=Strict\r"));
+	memset(&page, 0, sizeof(page));
+	page.body = out;
+	staff_token(&page, tok);
+	snprintf(body, sizeof(body), "_csrf=%s&_action=note&note=Notiz", tok);
+
+	/* The same value without the prefix: anyone could have set it. */
+	snprintf(cookie, sizeof(cookie), "rathaus_csrf=%.*s",
+	    (int)strcspn(v, ";"), v);
+	staff_cgi_https("POST", path, "mustermann", cookie, body, &out);
+	assert_int_equal(strncmp(out, "Status: 403", 11), 0);
+	assert_int_equal(notes(ref), 0);
+	snprintf(cookie, sizeof(cookie), "__Host-rathaus_csrf=%.*s",
+	    (int)strcspn(v, ";"), v);
+	staff_cgi_https("POST", path, "mustermann", cookie, body, &out);
+	assert_int_equal(strncmp(out, "Status: 303", 11), 0);
+	assert_int_equal(notes(ref), 1);
+}
+
+/* GET `path` of the staff program as `who` with one more header. */
+static void
+staff_get_with(const struct as *who, const char *path, const char *header,
+    struct resp *r)
+{
+	char	 target[512];
+
+	snprintf(target, sizeof(target), "/cgi-bin/staff.cgi%s", path);
+	assert_int_equal(http_request(who, "GET", target, header, NULL, 0,
+	    NULL, 0, r), 0);
+}
+
+static long
+audit_rows(const char *actor)
+{
+	return count_rows("SELECT count(*) FROM audit WHERE actor = '%s'",
+	    actor);
+}
+
+static void
+assert_corp(const struct resp *r)
+{
+	const char *v = resp_header(r, "Cross-Origin-Resource-Policy");
+
+	if (v == NULL || strcmp(v, "same-origin") != 0)
+		fail_msg("Cross-Origin-Resource-Policy: %s", v ? v : "(none)");
+}
+
+/*
+ * Item 6. A request another site made (Sec-Fetch-Site cross-site or
+ * same-site, or an Origin not ours) to the back office is refused with
+ * a 403 page that says so and offers to open the page from here: no
+ * submission shown, no file or export sent, no audit row written in the
+ * clerk's name, no action done. Requests of our own pages, typed or
+ * bookmarked ones (none) and those of clients that send neither header
+ * are served. Every response says Cross-Origin-Resource-Policy:
+ * same-origin, the citizen's too.
+ */
+static void
+test_cross_site_refused(void **state)
+{
+	static const char *const refused[] = { "Sec-Fetch-Site: cross-site",
+	    "Sec-Fetch-Site: same-site", "Origin: http://evil.example" };
+	static const char *const served[] = { "Sec-Fetch-Site: same-origin",
+	    "Sec-Fetch-Site: none", NULL };
+	struct as clerk = { "mustermann", NULL, NULL };
+	char	 ref[32], paths[4][128], link[256], cookie[256], body[256];
+	char	 tok[REF_TOKEN_LEN + 1];
+	struct resp r;
+	long	 before;
+	size_t	 i, k;
+
+	(void)state;
+	submit_file("nachweis.pdf", pdf, sizeof(pdf) - 1, ref, sizeof(ref));
+	snprintf(paths[0], sizeof(paths[0]), "/submissions/%s", ref);
+	snprintf(paths[1], sizeof(paths[1]), "/files/%s?field=scan", ref);
+	snprintf(paths[2], sizeof(paths[2]), "/export/nachweis?format=csv");
+	snprintf(paths[3], sizeof(paths[3]), "/");
+
+	for (i = 0; i < 4; i++)
+		for (k = 0; k < sizeof(refused) / sizeof(refused[0]); k++) {
+			before = audit_rows("mustermann");
+			staff_get_with(&clerk, paths[i], refused[k], &r);
+			if (r.status != 403)
+				fail_msg("GET %s with %s: %ld", paths[i],
+				    refused[k], r.status);
+			assert_int_equal(audit_rows("mustermann"), before);
+			assert_non_null(strstr(r.body, "anderen Website"));
+			assert_null(strstr(r.body, "%PDF"));
+			assert_null(strstr(r.body, "nachweis.pdf"));
+			snprintf(link, sizeof(link), "href=\"/cgi-bin/staff.cgi"
+			    "%s\"", paths[i]);
+			if (strstr(r.body, link) == NULL)
+				fail_msg("GET %s with %s: no link to open it",
+				    paths[i], refused[k]);
+			assert_corp(&r);
+		}
+
+	for (i = 0; i < 4; i++)
+		for (k = 0; k < sizeof(served) / sizeof(served[0]); k++) {
+			before = audit_rows("mustermann");
+			staff_get_with(&clerk, paths[i], served[k], &r);
+			if (r.status != 200)
+				fail_msg("GET %s with %s: %ld", paths[i],
+				    served[k] ? served[k] : "neither", r.status);
+			/* The inbox is not audited; the rest is. */
+			assert_int_equal(audit_rows("mustermann"),
+			    before + (i < 3));
+			assert_corp(&r);
+		}
+
+	/* A form of another site, with the clerk's cookie and token. */
+	staff_form(&clerk, ref, cookie, sizeof(cookie), tok, &r);
+	clerk.cookie = cookie;
+	snprintf(body, sizeof(body), "_csrf=%s&_action=note&note=fremd", tok);
+	snprintf(link, sizeof(link), "/cgi-bin/staff.cgi%s", paths[0]);
+	assert_int_equal(http_request(&clerk, "POST", link,
+	    "Sec-Fetch-Site: cross-site", body, strlen(body), NULL, 0, &r), 0);
+	assert_int_equal(r.status, 403);
+	assert_int_equal(notes(ref), 0);
+	assert_int_equal(http_request(&clerk, "POST", link,
+	    "Sec-Fetch-Site: same-origin", body, strlen(body), NULL, 0, &r),
+	    0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(notes(ref), 1);
+
+	/* The citizen's pages are not for other sites to embed either. */
+	assert_int_equal(http("GET", SCRIPT "/", NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_corp(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_download_name_is_its_type,
+		    free_tracked),
+		cmocka_unit_test_teardown(test_paid_only_while_awaiting,
+		    free_tracked),
+		cmocka_unit_test_teardown(test_csrf_bound_to_user, free_tracked),
+		cmocka_unit_test_teardown(test_csrf_cookie_https, free_tracked),
+		cmocka_unit_test_teardown(test_cross_site_refused, free_tracked),
+		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
+	};
+	int	 rc;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return 1;
+	rc = cmocka_run_group_tests_name("staff_security", tests,
+	    group_setup, group_teardown);
+	curl_global_cleanup();
+	return rc;
+}
