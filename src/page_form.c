@@ -13,12 +13,117 @@
 #include "upload.h"
 #include "valid.h"
 
-/* The double-submit key a form carries: 32 lower-case hex characters. */
+/*
+ * The form key (`_key`) is the double-submit key and the name files are
+ * staged under. It counts only together with the browser it was issued
+ * to: a random value in an HttpOnly, SameSite=Lax cookie, and the key is
+ * a nonce and the HMAC of cookie and nonce under the server's "form"
+ * secret. So nobody can make a key for another browser, nor make that
+ * browser stage files under a key chosen for it (a cross-site POST
+ * carries no Lax cookie), and staged files reach only submissions sent
+ * from the browser that uploaded them. Over HTTPS the cookie has the
+ * __Host- prefix (Secure, Path=/): no other host of the site can set it.
+ */
+#define PAGE_FORM_COOKIE	"rathaus_form"
+#define PAGE_FORM_NONCE_LEN	(REF_TOKEN_LEN / 2)	/* hex, then the MAC */
+
+struct page_form_key {
+	char	 key[REF_TOKEN_LEN + 1];
+	int	 renewed;	/* the POST's key was not this browser's */
+};
+
+/* 32 lower-case hex characters, as ref_token makes them. */
 static int
-page_form_key_ok(const char *k)
+page_form_hex_ok(const char *k)
 {
 	return k != NULL && strlen(k) == REF_TOKEN_LEN &&
 	    strspn(k, "0123456789abcdef") == REF_TOKEN_LEN;
+}
+
+/* The key for `nonce` (PAGE_FORM_NONCE_LEN hex) and this browser. */
+static int
+page_form_key_make(const unsigned char *secret, const char *browser,
+    const char *nonce, char key[REF_TOKEN_LEN + 1])
+{
+	char	 n[PAGE_FORM_NONCE_LEN + 1];
+	const char *parts[] = { browser, n };
+
+	memcpy(n, nonce, PAGE_FORM_NONCE_LEN);
+	n[PAGE_FORM_NONCE_LEN] = '\0';
+	memcpy(key, n, PAGE_FORM_NONCE_LEN);
+	return ref_mac(secret, REF_SECRET_LEN, parts, 2,
+	    key + PAGE_FORM_NONCE_LEN, REF_TOKEN_LEN - PAGE_FORM_NONCE_LEN + 1);
+}
+
+/*
+ * This browser's cookie value, or a new one set with the answer;
+ * 1: the request had none (so no key it sent can be its own).
+ */
+static int
+page_form_browser(struct app *a, char browser[REF_TOKEN_LEN + 1])
+{
+	int	 https = strncmp(a->conf.base_url, "https:", 6) == 0;
+	const char *prefix = https ? "__Host-" : "";
+	const char *sent;
+	struct buf name, c;
+
+	buf_init(&name, 64);
+	buf_printf(&name, "%s%s", prefix, PAGE_FORM_COOKIE);
+	sent = name.failed ? NULL : req_param(&a->req.cookies, buf_str(&name));
+	buf_free(&name);
+	if (page_form_hex_ok(sent)) {
+		memcpy(browser, sent, REF_TOKEN_LEN + 1);
+		return 0;
+	}
+	if (ref_token(browser) == -1)
+		return -1;
+	buf_init(&c, 1024);
+	buf_printf(&c, "%s%s=%s; Path=%s; %sHttpOnly; SameSite=Lax", prefix,
+	    PAGE_FORM_COOKIE, browser, https ? "/" : a->conf.script,
+	    https ? "Secure; " : "");
+	free(a->set_cookie);
+	return (a->set_cookie = buf_steal(&c)) != NULL ? 1 : -1;
+}
+
+/*
+ * The key of this page: the one the POST sent if it is this browser's,
+ * else a fresh one (every form page gets its own: it is the double-submit
+ * key too). A replaced key takes nothing along: what was staged under it
+ * stays there.
+ */
+static int
+page_form_key(struct app *a, struct page_form_key *k)
+{
+	unsigned char secret[REF_SECRET_LEN];
+	char	 browser[REF_TOKEN_LEN + 1], nonce[REF_TOKEN_LEN + 1];
+	char	 want[REF_TOKEN_LEN + 1];
+	const char *sent = a->req.method == REQ_POST ?
+	    req_param(&a->req.body, "_key") : NULL;
+	int	 rc = -1, fresh;
+
+	memset(k, 0, sizeof(*k));
+	if (app_store(a) != 0)
+		return -1;
+	if (store_secret(a->store, "form", secret) != STORE_OK) {
+		fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
+		return -1;
+	}
+	if ((fresh = page_form_browser(a, browser)) == -1)
+		goto out;
+	if (fresh == 0 && page_form_hex_ok(sent) &&
+	    page_form_key_make(secret, browser, sent, want) == 0 &&
+	    ref_equal(sent, want)) {
+		memcpy(k->key, sent, REF_TOKEN_LEN + 1);
+		rc = 0;
+		goto out;
+	}
+	k->renewed = a->req.method == REQ_POST;
+	if (ref_token(nonce) == 0 &&
+	    page_form_key_make(secret, browser, nonce, k->key) == 0)
+		rc = 0;
+out:
+	explicit_bzero(secret, sizeof(secret));
+	return rc;
 }
 
 /* <value name="..">text</value> for each answer, under `values`. */
@@ -499,9 +604,9 @@ page_form(struct app *a)
 	struct page_form_nav nav;
 	struct page_form_refused *refused = NULL;
 	struct req_params in;
-	const char *key = NULL;
+	struct page_form_key k;
+	const char *key;
 	struct buf accept;
-	char	 fresh[REF_TOKEN_LEN + 1];
 	size_t	 nrefused = 0, i;
 	int	 rc = -1, stage;
 
@@ -533,14 +638,10 @@ page_form(struct app *a)
 		return rc;
 	}
 
+	if (page_form_key(a, &k) != 0)
+		goto out;
+	key = k.key;
 	if (a->req.method == REQ_POST) {
-		key = req_param(&a->req.body, "_key");
-		if (!page_form_key_ok(key)) {
-			/* Files are staged under a key: make one now. */
-			if (ref_token(fresh) == -1)
-				goto out;
-			key = fresh;
-		}
 		page_form_accepted(req_param(&a->req.body, "_accept"), &accept);
 		if ((refused = calloc(f.nfields + 1, sizeof(*refused))) == NULL ||
 		    (stage = page_form_stage(a, &f, key, refused,
@@ -560,6 +661,13 @@ page_form(struct app *a)
 				goto out;
 		page_form_navigate(&f, &a->req.body, &res, buf_str(&accept),
 		    &nav);
+		/*
+		 * Never stored with a key that is not this browser's (a
+		 * cross-site POST, a browser that lost its cookie): the check
+		 * page again, with this browser's key, to send from there.
+		 */
+		if (nav.step == PAGE_FORM_STORE && k.renewed)
+			nav.step = PAGE_FORM_CHECK;
 		if (nav.step == PAGE_FORM_STORE) {
 			rc = page_form_store(a, &f, &res, key);
 			goto out;
@@ -567,11 +675,6 @@ page_form(struct app *a)
 		/* Errors: 422. Only warnings: shown once, then sent as is. */
 		if (nav.errors && page_form_has_error(&res, nav.show))
 			a->status = 422;
-	}
-	if (key == NULL) {
-		if (ref_token(fresh) == -1)
-			goto out;
-		key = fresh;
 	}
 	if (nav.step == PAGE_FORM_CHECK) {
 		if (page_form_check(a, &f, &res) != 0)
@@ -590,7 +693,7 @@ page_form(struct app *a)
 	    app_elem(a->root, "submit", NULL, "key", key, "accept",
 	    buf_str(&accept), "page", nav.step == PAGE_FORM_CHECK ? "" :
 	    f.pages[nav.show].id, "checking", nav.checking ? "1" : "",
-	    NULL) == NULL)
+	    "renewed", k.renewed ? "1" : "", NULL) == NULL)
 		goto out;
 	/*
 	 * Never cached: a sent-back form holds personal data, and a fresh one
