@@ -367,9 +367,26 @@ struct page_form_refused {
 };
 
 /*
- * Stage each file part of the request under the form's key, after
- * checking its content (never its name or the browser's type); note what
- * was refused. 1: the store was busy, answered.
+ * What staging may hold (the configuration's caps) and since when an
+ * untouched staged file counts as abandoned. `now` and `idle` hold the
+ * time stamps `lim` points to.
+ */
+static int
+page_form_staging(struct app *a, struct store_staging *lim, char now[21],
+    char idle[21])
+{
+	lim->key_max = a->conf.staged_form_max;
+	lim->total_max = a->conf.staged_total_max;
+	lim->now = now;
+	lim->idle_before = idle;
+	return when_now_iso(now) == 0 &&
+	    when_ago_iso(a->conf.staged_idle_s, idle) == 0 ? 0 : -1;
+}
+
+/*
+ * Stage the file parts of the request under the form's key, in one go,
+ * after checking their content (never their names or the browser's
+ * type); note what was refused. 1: answered (the store was busy).
  */
 static int
 page_form_stage(struct app *a, const struct form *f, const char *key,
@@ -377,18 +394,25 @@ page_form_stage(struct app *a, const struct form *f, const char *key,
 {
 	const struct req_param *p;
 	const struct form_field *fld;
-	char	 name[UPLOAD_NAME_MAX + 1], created[21];
+	struct store_staged *files;
+	struct store_staging lim;
+	char	(*names)[UPLOAD_NAME_MAX + 1];
+	char	 now[21], idle[21];
 	enum upload_type t;
-	size_t	 i;
-	int	 rc;
+	size_t	 i, n = 0;
+	int	 rc = -1;
 
 	*nrefused = 0;
+	files = calloc(f->nfields + 1, sizeof(*files));
+	names = calloc(f->nfields + 1, sizeof(*names));
+	if (files == NULL || names == NULL)
+		goto out;
 	for (i = 0; i < a->req.body.n; i++) {
 		p = &a->req.body.v[i];
 		if (p->filename == NULL || (p->valuelen == 0 &&
 		    p->filename[0] == '\0') ||
 		    (fld = form_field(f, p->name)) == NULL ||
-		    fld->type != FORM_FILE || *nrefused >= f->nfields)
+		    fld->type != FORM_FILE || *nrefused + n >= f->nfields)
 			continue;
 		refused[*nrefused].field = fld->name;
 		if ((refused[*nrefused].code = upload_check(fld, p->filename,
@@ -398,22 +422,33 @@ page_form_stage(struct app *a, const struct form *f, const char *key,
 			continue;
 		}
 		t = upload_sniff((const unsigned char *)p->value, p->valuelen);
-		upload_name(name, p->filename, t);
-		if (when_now_iso(created) == -1 || app_store(a) != 0)
-			return -1;
-		rc = store_upload_put(a->store, key, fld->name, name,
-		    upload_mime(t), (const unsigned char *)p->value,
-		    p->valuelen, created);
-		if (rc == STORE_BUSY) {
-			fprintf(stderr, "rathaus: store busy, answered 503\n");
-			return app_error(a, 503, "busy") == 0 ? 1 : -1;
-		}
-		if (rc != STORE_OK) {
-			fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
-			return -1;
-		}
+		upload_name(names[n], p->filename, t);
+		files[n].field = fld->name;
+		files[n].filename = names[n];
+		files[n].mime = upload_mime(t);
+		files[n].data = (const unsigned char *)p->value;
+		files[n].len = p->valuelen;
+		n++;
 	}
-	return 0;
+	rc = 0;
+	if (n == 0)
+		goto out;
+	if (page_form_staging(a, &lim, now, idle) != 0 || app_store(a) != 0) {
+		rc = -1;
+		goto out;
+	}
+	rc = store_upload_put(a->store, key, files, n, &lim);
+	if (rc == STORE_BUSY) {
+		fprintf(stderr, "rathaus: store busy, answered 503\n");
+		rc = app_error(a, 503, "busy") == 0 ? 1 : -1;
+	} else if (rc != STORE_OK) {
+		fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
+		rc = -1;
+	}
+out:
+	free(files);
+	free(names);
+	return rc;
 }
 
 /*

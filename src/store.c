@@ -868,25 +868,18 @@ store_submission_free(struct store_submission *sub)
  * Stage a file for (key, field), replacing the one staged before: one
  * file per field. Files a submission claimed are never replaced.
  */
-int
-store_upload_put(struct store *s, const char *key, const char *field,
-    const char *filename, const char *mime, const unsigned char *data,
-    size_t len, const char *created)
+static int
+store_upload_stage(struct store *s, const char *key,
+    const struct store_staged *f, const char *now)
 {
 	sqlite3_stmt *st = NULL;
 	int	 rc;
 
-	if (len == 0 || len > STORE_UPLOAD_MAX) {
-		snprintf(s->err, sizeof(s->err), "upload of %zu bytes", len);
-		return STORE_ERROR;
-	}
-	if ((rc = store_begin(s)) != STORE_OK)
-		return rc;
 	rc = sqlite3_prepare_v2(s->db, "DELETE FROM upload WHERE"
 	    " submit_key = ?1 AND field = ?2 AND ref IS NULL", -1, &st, NULL);
 	if (rc == SQLITE_OK &&
 	    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC) == SQLITE_OK)
+	    sqlite3_bind_text(st, 2, f->field, -1, SQLITE_STATIC) == SQLITE_OK)
 		rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	st = NULL;
@@ -896,22 +889,43 @@ store_upload_put(struct store *s, const char *key, const char *field,
 		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL);
 	if (rc == SQLITE_OK &&
 	    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 3, filename, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 4, mime, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_int64(st, 5, (sqlite3_int64)len) == SQLITE_OK &&
-	    sqlite3_bind_blob(st, 6, data, (int)len, SQLITE_STATIC) ==
+	    sqlite3_bind_text(st, 2, f->field, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 3, f->filename, -1, SQLITE_STATIC) ==
 	    SQLITE_OK &&
-	    sqlite3_bind_text(st, 7, created, -1, SQLITE_STATIC) == SQLITE_OK)
+	    sqlite3_bind_text(st, 4, f->mime, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 5, (sqlite3_int64)f->len) == SQLITE_OK &&
+	    sqlite3_bind_blob(st, 6, f->data, (int)f->len, SQLITE_STATIC) ==
+	    SQLITE_OK &&
+	    sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC) == SQLITE_OK)
 		rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || store_exec(s, "COMMIT;") != STORE_OK) {
-		if (rc != SQLITE_DONE)
-			store_fail(s, "put upload");
-		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
-		return STORE_ERROR;
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "put upload");
+}
+
+/*
+ * Stage the files of one request under `key`, in one transaction, within
+ * the limits of `lim`.
+ */
+int
+store_upload_put(struct store *s, const char *key, struct store_staged *files,
+    size_t nfiles, const struct store_staging *lim)
+{
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < nfiles; i++) {
+		files[i].refused = 0;
+		if (files[i].len == 0 || files[i].len > STORE_UPLOAD_MAX) {
+			snprintf(s->err, sizeof(s->err), "upload of %zu bytes",
+			    files[i].len);
+			return STORE_ERROR;
+		}
 	}
-	return STORE_OK;
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	for (i = 0; i < nfiles && rc == STORE_OK; i++)
+		rc = store_upload_stage(s, key, &files[i], lim->now);
+	return store_commit_or_rollback(s, rc);
 }
 
 /* The metadata of one row: field, filename, mime, size, claimed. */

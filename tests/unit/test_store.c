@@ -269,14 +269,32 @@ test_store_secrets(void **state)
 static const unsigned char pdf[] = "%PDF-1.7 one";
 static const unsigned char png[] = "\x89PNG\r\n\x1a\n two";
 
+/* Room for all; nothing idle since the epoch. */
+#define ROOMY(now)	{ STORE_UPLOAD_MAX * 4, STORE_UPLOAD_MAX * 64, (now), \
+	"1970-01-01T00:00:00Z" }
+
+/* Stage one file; what store_upload_put answered. */
+static int
+put_with(struct fixture *f, const char *key, const char *field,
+    const char *filename, const unsigned char *data, size_t len,
+    const struct store_staging *lim)
+{
+	struct store_staged file = { field, filename, data[0] == '%' ?
+	    "application/pdf" : "image/png", data, len, 0 };
+	int	 rc = store_upload_put(f->s, key, &file, 1, lim);
+
+	return rc == STORE_OK && file.refused ? STORE_CONFLICT : rc;
+}
+
 static void
 put(struct fixture *f, const char *key, const char *field,
     const char *filename, const unsigned char *data, size_t len,
     const char *created)
 {
-	assert_int_equal(store_upload_put(f->s, key, field, filename,
-	    data[0] == '%' ? "application/pdf" : "image/png", data, len,
-	    created), STORE_OK);
+	struct store_staging lim = ROOMY(created);
+
+	assert_int_equal(put_with(f, key, field, filename, data, len, &lim),
+	    STORE_OK);
 }
 
 static long
@@ -318,8 +336,12 @@ test_store_upload_put_replaces(void **state)
 	assert_int_equal(n, 0);
 	assert_null(v);
 	/* Nothing to store is an error, not an empty file. */
-	assert_int_equal(store_upload_put(f->s, KEY, "scan", "e.pdf",
-	    "application/pdf", pdf, 0, "2026-03-01T10:00:04Z"), STORE_ERROR);
+	{
+		struct store_staging lim = ROOMY("2026-03-01T10:00:04Z");
+
+		assert_int_equal(put_with(f, KEY, "scan", "e.pdf", pdf, 0,
+		    &lim), STORE_ERROR);
+	}
 	assert_int_equal(count_uploads(f), 3);
 }
 
@@ -657,9 +679,14 @@ test_store_migrate_from_1(void **state)
 	assert_null(sub.definition_xml);	/* none was kept then */
 	store_submission_free(&sub);
 	/* The new table works, and the counter went on where it was. */
-	assert_int_equal(store_upload_put(s, KEY2, "scan", "a.pdf",
-	    "application/pdf", pdf, sizeof(pdf) - 1, "2026-03-01T10:00:00Z"),
-	    STORE_OK);
+	{
+		struct store_staging lim = ROOMY("2026-03-01T10:00:00Z");
+		struct store_staged file = { "scan", "a.pdf",
+		    "application/pdf", pdf, sizeof(pdf) - 1, 0 };
+
+		assert_int_equal(store_upload_put(s, KEY2, &file, 1, &lim),
+		    STORE_OK);
+	}
 	assert_int_equal(store_submit(s, &n, &r), STORE_OK);
 	assert_memory_equal(r.ref, "2026-000002-", 12);
 	assert_int_equal(store_upload_get(s, r.ref, "scan", &u), STORE_OK);
