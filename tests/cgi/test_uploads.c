@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cgitest.h"
 
@@ -392,6 +393,154 @@ test_form_cookie_https(void **state)
 	    0);
 }
 
+/* Bytes staged under all keys. */
+static long
+staged_bytes(void)
+{
+	return db_number("SELECT coalesce(sum(size), 0) FROM upload WHERE"
+	    " ref IS NULL");
+}
+
+/*
+ * The cap of one form key (staged_form_mib) is the citizen's own doing:
+ * the file over it is refused beside its field (422), the field keeps
+ * nothing new, the files staged before stay; a replaced file does not
+ * count twice.
+ */
+static void
+test_cap_per_form(void **state)
+{
+	char	*png = png_of(700 << 10, "cap"), *k, sql[256];
+	struct resp r;
+
+	(void)state;
+	conf_with("staged_form_mib = 1\n");
+	k = get_form(NULL, NULL);
+	post_file(NULL, k, "nachweis", png, 700 << 10, "erste.png", &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(staged_under(k), 1);
+
+	post_file(NULL, k, "zweitschrift", png, 700 << 10, "zweite.png", &r);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "href=\"#f-zweitschrift\""));
+	assert_non_null(strstr(r.body, "zusammen"));
+	assert_non_null(strstr(r.body, "1 MB"));
+	assert_int_equal(staged_under(k), 1);
+	assert_non_null(strstr(r.body, "erste.png"));
+
+	post_file(NULL, k, "nachweis", png, 800 << 10, "dritte.png", &r);
+	assert_int_equal(r.status, 200);
+	snprintf(sql, sizeof(sql), "SELECT sum(size) FROM upload WHERE"
+	    " submit_key = '%s' AND ref IS NULL", k);
+	assert_int_equal(db_number(sql), 800 << 10);
+}
+
+/*
+ * The cap of all staged files (staged_total_mib) is reached by many:
+ * the POST that would go over it gets a clear 503 page with Retry-After,
+ * and nothing of it is staged. A submission that takes its files makes
+ * room again.
+ */
+static void
+test_cap_total(void **state)
+{
+	char	*png = png_of(900 << 10, "total"), *k1, *k2, *k3, *after;
+	struct resp r;
+
+	(void)state;
+	assert_int_equal(db_exec("DELETE FROM upload WHERE ref IS NULL"), 0);
+	conf_with("staged_total_mib = 2\n");
+	k1 = get_form(NULL, NULL);
+	k2 = get_form(NULL, NULL);
+	k3 = get_form(NULL, NULL);
+	post_file(NULL, k1, "nachweis", png, 900 << 10, "a.png", &r);
+	assert_int_equal(r.status, 200);
+	post_file(NULL, k2, "nachweis", png, 900 << 10, "b.png", &r);
+	assert_int_equal(r.status, 200);
+
+	post_file(NULL, k3, "nachweis", png, 900 << 10, "c.png", &r);
+	assert_int_equal(r.status, 503);
+	assert_non_null(after = resp_header(&r, "Retry-After"));
+	assert_true(strspn(after, "0123456789") == strlen(after) &&
+	    *after != '0');
+	assert_non_null(strstr(r.body, "Dateien"));
+	assert_int_equal(staged_under(k3), 0);
+	assert_true(staged_bytes() <= 2L << 20);
+
+	/* Sent, k1's file is claimed, and there is room again. */
+	confirm(NULL, k1, "Erika", &r);
+	assert_int_equal(r.status, 303);
+	post_file(NULL, k3, "nachweis", png, 900 << 10, "c.png", &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(staged_under(k3), 1);
+}
+
+/* An ISO 8601 UTC time stamp `ago` seconds back. */
+static void
+iso_ago(long ago, char out[21])
+{
+	time_t	 t = time(NULL) - ago;
+	struct tm tm;
+
+	assert_non_null(gmtime_r(&t, &tm));
+	assert_int_not_equal(strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm), 0);
+}
+
+/*
+ * Abandoned staged files (untouched for staged_idle_minutes, default 60)
+ * are dropped by the next staging of anyone, and by `rathaus purge`;
+ * a form page sent without a file keeps its files alive.
+ */
+static void
+test_idle_expiry(void **state)
+{
+	char	*png = png_of(2048, "idle"), *k1, *k2, *k3, *out, sql[256];
+	char	 old[21], when[21];
+	struct resp r;
+
+	(void)state;
+	k1 = get_form(NULL, NULL);
+	k2 = get_form(NULL, NULL);
+	k3 = get_form(NULL, NULL);
+	post_file(NULL, k1, "nachweis", png, 2048, "idle.png", &r);
+	assert_int_equal(r.status, 200);
+	post_file(NULL, k3, "nachweis", png, 2048, "alive.png", &r);
+	assert_int_equal(r.status, 200);
+	iso_ago(61 * 60, old);
+	iso_ago(50 * 60, when);
+	snprintf(sql, sizeof(sql), "UPDATE upload SET touched = '%s' WHERE"
+	    " submit_key = '%s'", old, k1);
+	assert_int_equal(db_exec(sql), 0);
+	snprintf(sql, sizeof(sql), "UPDATE upload SET touched = '%s' WHERE"
+	    " submit_key = '%s'", when, k3);
+	assert_int_equal(db_exec(sql), 0);
+
+	/* k3's page sent without a file: its file is touched. */
+	snprintf(sql, sizeof(sql), "_key=%s&_page=p&name=Erika", k3);
+	assert_int_equal(http("POST", ANHANG, sql, strlen(sql), &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "alive.png"));
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM upload WHERE"
+	    " submit_key = '%s' AND touched > '%s'", k3, when);
+	assert_int_equal(db_number(sql), 1);
+
+	/* Someone stages: k1's abandoned file goes, k3's stays. */
+	post_file(NULL, k2, "nachweis", png, 2048, "new.png", &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(staged_under(k1), 0);
+	assert_int_equal(staged_under(k3), 1);
+
+	/* And rathaus purge drops what is idle. */
+	snprintf(sql, sizeof(sql), "UPDATE upload SET touched = '%s' WHERE"
+	    " submit_key = '%s'", old, k2);
+	assert_int_equal(db_exec(sql), 0);
+	assert_int_equal(rathaus_cli("purge", &out), 0);
+	track(out);
+	assert_non_null(strstr(out, "staged uploads: 1 deleted"));
+	assert_int_equal(staged_under(k2), 0);
+	assert_int_equal(staged_under(k3), 1);
+}
+
 int
 main(void)
 {
@@ -401,6 +550,9 @@ main(void)
 		cmocka_unit_test_teardown(test_key_never_issued, free_tracked),
 		cmocka_unit_test_teardown(test_key_wrong_cookie, free_tracked),
 		cmocka_unit_test_teardown(test_form_cookie_https, conf_reset),
+		cmocka_unit_test_teardown(test_cap_per_form, conf_reset),
+		cmocka_unit_test_teardown(test_cap_total, conf_reset),
+		cmocka_unit_test_teardown(test_idle_expiry, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 	int	 rc;

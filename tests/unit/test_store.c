@@ -481,6 +481,139 @@ test_store_upload_expire(void **state)
 	assert_int_equal(deleted, 0);
 }
 
+#define KEY3	"00000000000000000000000000000003"
+
+/* How many files are staged (not claimed) under `key`. */
+static long
+staged(const struct fixture *f, const char *key)
+{
+	struct buf sql;
+	long	 n;
+
+	buf_init(&sql, 256);
+	buf_printf(&sql, "SELECT count(*) FROM upload WHERE ref IS NULL AND"
+	    " submit_key = '%s'", key);
+	n = testdb_long(f->dir, buf_str(&sql));
+	buf_free(&sql);
+	return n;
+}
+
+/*
+ * The caps: what one key has staged (a replaced file does not count
+ * twice; over the cap that file is refused, its field keeps the file it
+ * had, the request's other files are staged), and what all keys have
+ * staged (over it nothing of the request is staged: STORE_CAPPED). A
+ * file counts at least 4 KiB: many tiny files are no way around the
+ * caps. Files a submission claimed do not count.
+ */
+static void
+test_store_upload_caps(void **state)
+{
+	struct fixture *f = *state;
+	struct store_staging lim = { 25000, 60000, "2026-03-01T10:00:00Z",
+	    "2026-03-01T09:00:00Z" };
+	struct store_staging tiny = { 10000, 60000, "2026-03-01T10:00:00Z",
+	    "2026-03-01T09:00:00Z" };
+	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
+	struct store_receipt r;
+	struct store_staged two[2];
+	static unsigned char big[20000] = "%PDF-";
+
+	assert_int_equal(put_with(f, KEY, "scan", "a.pdf", big, 10000, &lim),
+	    STORE_OK);
+	assert_int_equal(put_with(f, KEY, "photo", "b.pdf", big, 10000, &lim),
+	    STORE_OK);
+	assert_int_equal(put_with(f, KEY, "third", "c.pdf", big, 10000, &lim),
+	    STORE_CONFLICT);
+	assert_int_equal(staged(f, KEY), 2);
+	/* Replaced: 10000 + 14000 fit, 10000 + 16000 do not. */
+	assert_int_equal(put_with(f, KEY, "scan", "d.pdf", big, 14000, &lim),
+	    STORE_OK);
+	assert_int_equal(put_with(f, KEY, "scan", "e.pdf", big, 16000, &lim),
+	    STORE_CONFLICT);
+	assert_int_equal(testdb_long(f->dir, "SELECT size FROM upload WHERE"
+	    " field = 'scan' AND ref IS NULL"), 14000);
+
+	/* In all: 24000 + 20000 fit; 44000 + 10000 + 10000 do not. */
+	assert_int_equal(put_with(f, KEY2, "scan", "f.pdf", big, 20000, &lim),
+	    STORE_OK);
+	memset(two, 0, sizeof(two));
+	two[0] = (struct store_staged){ "scan", "g.pdf", "application/pdf",
+	    big, 10000, 0 };
+	two[1] = (struct store_staged){ "photo", "h.pdf", "application/pdf",
+	    big, 10000, 0 };
+	assert_int_equal(store_upload_put(f->s, KEY3, two, 2, &lim),
+	    STORE_CAPPED);
+	assert_int_equal(staged(f, KEY3), 0);
+	/* Claimed by a submission, KEY's scan no longer counts. */
+	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
+	assert_int_equal(store_upload_put(f->s, KEY3, two, 2, &lim),
+	    STORE_OK);
+	assert_false(two[0].refused);
+	assert_false(two[1].refused);
+	assert_int_equal(staged(f, KEY3), 2);
+
+	/* Tiny files count 4 KiB each: the third is over 10000. */
+	assert_int_equal(put_with(f, "tiny", "a", "a.pdf", pdf,
+	    sizeof(pdf) - 1, &tiny), STORE_OK);
+	assert_int_equal(put_with(f, "tiny", "b", "b.pdf", pdf,
+	    sizeof(pdf) - 1, &tiny), STORE_OK);
+	assert_int_equal(put_with(f, "tiny", "c", "c.pdf", pdf,
+	    sizeof(pdf) - 1, &tiny), STORE_CONFLICT);
+}
+
+/*
+ * Abandoned files: whatever is staged drops the staged files untouched
+ * since `idle_before` (of every key); staging under a key touches all
+ * its staged files. Claimed files never expire; `rathaus purge`
+ * (store_upload_expire) drops by the same time stamp.
+ */
+static void
+test_store_upload_idle(void **state)
+{
+	struct fixture *f = *state;
+	struct store_new n = sample(KEY3, "00112233445566778899aabbccddeeff");
+	struct store_receipt r;
+	struct store_staging lim = ROOMY("2026-03-01T10:00:00Z");
+	struct store_upload u;
+	long	 deleted;
+
+	lim.idle_before = "2026-03-01T09:00:00Z";
+	assert_int_equal(put_with(f, KEY, "scan", "a.pdf", pdf,
+	    sizeof(pdf) - 1, &lim), STORE_OK);
+	lim.now = "2026-03-01T10:50:00Z";
+	assert_int_equal(put_with(f, KEY, "photo", "b.png", png,
+	    sizeof(png) - 1, &lim), STORE_OK);
+	lim.now = "2026-03-01T11:30:00Z";
+	lim.idle_before = "2026-03-01T10:30:00Z";
+	assert_int_equal(put_with(f, KEY2, "scan", "c.pdf", pdf,
+	    sizeof(pdf) - 1, &lim), STORE_OK);
+	/* Both of KEY's were touched at 10:50. */
+	assert_int_equal(staged(f, KEY), 2);
+	lim.now = "2026-03-01T12:00:00Z";
+	lim.idle_before = "2026-03-01T11:00:00Z";
+	assert_int_equal(put_with(f, KEY3, "scan", "d.pdf", pdf,
+	    sizeof(pdf) - 1, &lim), STORE_OK);
+	assert_int_equal(staged(f, KEY), 0);
+	assert_int_equal(staged(f, KEY2), 1);
+	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
+
+	lim.now = "2026-03-01T20:00:00Z";
+	lim.idle_before = "2026-03-01T19:00:00Z";
+	assert_int_equal(put_with(f, KEY, "scan", "e.pdf", pdf,
+	    sizeof(pdf) - 1, &lim), STORE_OK);
+	assert_int_equal(staged(f, KEY2), 0);
+	assert_int_equal(store_upload_get(f->s, r.ref, "scan", &u), STORE_OK);
+	store_upload_free(&u);
+	assert_int_equal(store_upload_expire(f->s, "2026-03-01T20:00:00Z",
+	    &deleted), STORE_OK);
+	assert_int_equal(deleted, 0);
+	assert_int_equal(store_upload_expire(f->s, "2026-03-01T20:00:01Z",
+	    &deleted), STORE_OK);
+	assert_int_equal(deleted, 1);
+	assert_int_equal(count_uploads(f), 1);
+}
+
 /*
  * The definition a submission was made with comes back with it, kept
  * once however many submissions share the same text.
@@ -888,6 +1021,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_upload_claim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_upload_double_submit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_upload_expire, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_upload_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_upload_idle, setup, teardown),
 		cmocka_unit_test(test_store_migrate_from_1),
 		cmocka_unit_test_setup_teardown(test_store_purge_due_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_each_filters, setup, teardown),
