@@ -410,7 +410,7 @@ staged_bytes(void)
 static void
 test_cap_per_form(void **state)
 {
-	char	*png = png_of(700 << 10, "cap"), *k, sql[256];
+	char	*png = png_of(800 << 10, "cap"), *k, sql[256];
 	struct resp r;
 
 	(void)state;
