@@ -386,7 +386,10 @@ page_form_staging(struct app *a, struct store_staging *lim, char now[21],
 /*
  * Stage the file parts of the request under the form's key, in one go,
  * after checking their content (never their names or the browser's
- * type); note what was refused. 1: answered (the store was busy).
+ * type); note what was refused, a file over the key's cap too (the
+ * citizen's own files: said at the field). 1: answered, the store was
+ * busy or all staged files together are at their cap (503, nothing of
+ * this request staged); 2: staged.
  */
 static int
 page_form_stage(struct app *a, const struct form *f, const char *key,
@@ -438,27 +441,67 @@ page_form_stage(struct app *a, const struct form *f, const char *key,
 		goto out;
 	}
 	rc = store_upload_put(a->store, key, files, n, &lim);
-	if (rc == STORE_BUSY) {
-		fprintf(stderr, "rathaus: store busy, answered 503\n");
-		rc = app_error(a, 503, "busy") == 0 ? 1 : -1;
-	} else if (rc != STORE_OK) {
+	if (rc == STORE_BUSY || rc == STORE_CAPPED) {
+		fprintf(stderr, "rathaus: %s, answered 503\n",
+		    rc == STORE_BUSY ? "store busy" : store_errmsg(a->store));
+		/* The space comes back as abandoned files are dropped. */
+		if (rc == STORE_CAPPED)
+			a->retry_after = a->conf.staged_idle_s;
+		rc = app_error(a, 503, rc == STORE_BUSY ? "busy" :
+		    "uploads_full") == 0 ? 1 : -1;
+		goto out;
+	}
+	if (rc != STORE_OK) {
 		fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
 		rc = -1;
+		goto out;
 	}
+	for (i = 0; i < n; i++)
+		if (files[i].refused) {
+			refused[*nrefused].field = files[i].field;
+			refused[*nrefused].code = "file_total";
+			snprintf(refused[*nrefused].arg, VALID_ARG_MAX, "%zu MB",
+			    a->conf.staged_form_max >> 20);
+			(*nrefused)++;
+		}
+	rc = 2;
 out:
 	free(files);
 	free(names);
 	return rc;
 }
 
+/* Touch the key's staged files; 1: answered (busy). */
+static int
+page_form_touch(struct app *a, const char *key)
+{
+	struct store_staging lim;
+	char	 now[21], idle[21];
+	int	 rc;
+
+	if (page_form_staging(a, &lim, now, idle) != 0)
+		return -1;
+	if ((rc = store_upload_touch(a->store, key, &lim)) == STORE_BUSY) {
+		fprintf(stderr, "rathaus: store busy, answered 503\n");
+		return app_error(a, 503, "busy") == 0 ? 1 : -1;
+	}
+	if (rc != STORE_OK) {
+		fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * The answers to check: the request's text answers, and for each file
  * field the description of the file staged under the key, from the store
- * only, so that typed text never passes as a file.
+ * only, so that typed text never passes as a file. Staged files this
+ * request did not stage (`staged` 0) are touched: the form is still
+ * being filled in. 1: answered (busy).
  */
 static int
 page_form_input(struct app *a, const struct form *f, const char *key,
-    struct req_params *in)
+    int staged, struct req_params *in)
 {
 	struct store_upload *files = NULL;
 	size_t	 nfiles = 0, i;
@@ -469,6 +512,15 @@ page_form_input(struct app *a, const struct form *f, const char *key,
 	if (i < f->nfields && (app_store(a) != 0 ||
 	    store_upload_list(a->store, key, &files, &nfiles) != STORE_OK))
 		return -1;
+	/* Files wait under the key: the citizen is still at it. */
+	for (i = 0; !staged && i < nfiles && files[i].claimed; i++)
+		;
+	if (!staged && i < nfiles && (rc = page_form_touch(a, key)) != 0) {
+		free(files);
+		if (rc == 1 || store_upload_list(a->store, key, &files,
+		    &nfiles) != STORE_OK)
+			return rc == 1 ? 1 : -1;
+	}
 	rc = upload_answers(f, &a->req.body, files, nfiles, in);
 	free(files);
 	return rc;
@@ -682,12 +734,13 @@ page_form(struct app *a)
 		    (stage = page_form_stage(a, &f, key, refused,
 		    &nrefused)) == -1)
 			goto out;
+		if (stage != 1 && (stage = page_form_input(a, &f, key,
+		    stage == 2, &in)) == -1)
+			goto out;
 		if (stage == 1) {
 			rc = 0;		/* answered: 503 */
 			goto out;
 		}
-		if (page_form_input(a, &f, key, &in) != 0)
-			goto out;
 		if (valid_check(&f, &in, &a->today, &res) != 0)
 			goto out;
 		for (i = 0; i < nrefused; i++)

@@ -134,6 +134,8 @@ void	 store_submission_free(struct store_submission *);
 int	 store_upload_put(struct store *, const char *key,
 	    struct store_staged *files, size_t nfiles,
 	    const struct store_staging *);
+int	 store_upload_touch(struct store *, const char *key,
+	    const struct store_staging *);
 int	 store_upload_list(struct store *, const char *key,
 	    struct store_upload **out, size_t *nout);
 int	 store_upload_get(struct store *, const char *ref, const char *field,

@@ -453,7 +453,7 @@ test_store_upload_double_submit(void **state)
 	store_upload_free(&u);
 }
 
-/* Expiry deletes old staged files only. */
+/* Expiry deletes staged files untouched since then only. */
 static void
 test_store_upload_expire(void **state)
 {
@@ -468,7 +468,7 @@ test_store_upload_expire(void **state)
 	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
 	put(f, KEY2, "scan", "old.pdf", pdf, sizeof(pdf) - 1,
 	    "2026-01-01T10:00:00Z");
-	put(f, KEY2, "photo", "new.png", png, sizeof(png) - 1,
+	put(f, "another", "photo", "new.png", png, sizeof(png) - 1,
 	    "2026-03-01T10:00:00Z");
 	assert_int_equal(store_upload_expire(f->s, "2026-03-01T10:00:00Z",
 	    &deleted), STORE_OK);
