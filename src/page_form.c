@@ -63,14 +63,11 @@ static int
 page_form_browser(struct app *a, char browser[REF_TOKEN_LEN + 1])
 {
 	int	 https = strncmp(a->conf.base_url, "https:", 6) == 0;
-	const char *prefix = https ? "__Host-" : "";
-	const char *sent;
-	struct buf name, c;
+	const char *name = https ? "__Host-" PAGE_FORM_COOKIE :
+	    PAGE_FORM_COOKIE;
+	const char *sent = req_param(&a->req.cookies, name);
+	struct buf c;
 
-	buf_init(&name, 64);
-	buf_printf(&name, "%s%s", prefix, PAGE_FORM_COOKIE);
-	sent = name.failed ? NULL : req_param(&a->req.cookies, buf_str(&name));
-	buf_free(&name);
 	if (page_form_hex_ok(sent)) {
 		memcpy(browser, sent, REF_TOKEN_LEN + 1);
 		return 0;
@@ -78,9 +75,8 @@ page_form_browser(struct app *a, char browser[REF_TOKEN_LEN + 1])
 	if (ref_token(browser) == -1)
 		return -1;
 	buf_init(&c, 1024);
-	buf_printf(&c, "%s%s=%s; Path=%s; %sHttpOnly; SameSite=Lax", prefix,
-	    PAGE_FORM_COOKIE, browser, https ? "/" : a->conf.script,
-	    https ? "Secure; " : "");
+	buf_printf(&c, "%s=%s; Path=%s; %sHttpOnly; SameSite=Lax", name,
+	    browser, https ? "/" : a->conf.script, https ? "Secure; " : "");
 	free(a->set_cookie);
 	return (a->set_cookie = buf_steal(&c)) != NULL ? 1 : -1;
 }
