@@ -335,6 +335,7 @@ app_respond(struct app *a, const char *allow, FILE *out)
 		.lang = a->lang,
 		.allow = a->status != 405 ? NULL : a->allow ? a->allow : allow,
 		.set_cookie = a->set_cookie,
+		.retry_after = a->retry_after,
 		.form_action = a->form_action,
 	};
 	char	 code[8];

@@ -34,6 +34,9 @@ enum conf_key {
 	CONF_PAYPAL_SECRET,
 	CONF_PAYPAL_WEBHOOK_ID,
 	CONF_PAYPAL_TIMEOUT,
+	CONF_STAGED_FORM_MIB,
+	CONF_STAGED_TOTAL_MIB,
+	CONF_STAGED_IDLE_MINUTES,
 	CONF__MAX
 };
 
@@ -45,6 +48,7 @@ static const char *const conf_keys[CONF__MAX] = {
 	"pay_methods", "bank_iban", "bank_bic", "bank_recipient",
 	"paypal_api", "paypal_client_id", "paypal_secret", "paypal_webhook_id",
 	"paypal_timeout",
+	"staged_form_mib", "staged_total_mib", "staged_idle_minutes",
 };
 
 static char **
@@ -74,6 +78,9 @@ conf_slot(struct conf *c, enum conf_key k)
 	case CONF_PAYPAL_SECRET: return &c->paypal_secret;
 	case CONF_PAYPAL_WEBHOOK_ID: return &c->paypal_webhook_id;
 	case CONF_PAYPAL_TIMEOUT: return &c->paypal_timeout;
+	case CONF_STAGED_FORM_MIB: return &c->staged_form_mib;
+	case CONF_STAGED_TOTAL_MIB: return &c->staged_total_mib;
+	case CONF_STAGED_IDLE_MINUTES: return &c->staged_idle_minutes;
 	default:		return NULL;
 	}
 }
@@ -81,6 +88,15 @@ conf_slot(struct conf *c, enum conf_key k)
 #define CONF_TIMEOUT_DEFAULT	10
 #define CONF_TIMEOUT_MAX	300
 #define CONF_PAYPAL_TIMEOUT_DEFAULT 15
+/*
+ * Staged files: 20 MiB a form (two scans at the 8 MiB a file may have,
+ * and more); 256 MiB in all, what abandoned forms may hold of the disk;
+ * dropped an hour after the form last sent or staged anything.
+ */
+#define CONF_STAGED_FORM_MIB	20
+#define CONF_STAGED_TOTAL_MIB	256
+#define CONF_STAGED_IDLE_MIN	60
+#define CONF_MIB		((size_t)1 << 20)
 
 /*
  * Fill every unset key with its default; -1 when out of memory. Mail is
@@ -97,6 +113,7 @@ conf_defaults(struct conf *c)
 		"", "try", "", "", "", "", "10",
 		"counter", "", "", "",
 		"", "", "", "", "15",
+		"20", "256", "60",
 	};
 	char	**slot;
 	int	  k;
@@ -112,7 +129,30 @@ conf_defaults(struct conf *c)
 	}
 	if (c->paypal_timeout_s == 0)
 		c->paypal_timeout_s = CONF_PAYPAL_TIMEOUT_DEFAULT;
+	if (c->staged_idle_s == 0) {
+		c->staged_form_max = CONF_STAGED_FORM_MIB * CONF_MIB;
+		c->staged_total_max = CONF_STAGED_TOTAL_MIB * CONF_MIB;
+		c->staged_idle_s = CONF_STAGED_IDLE_MIN * 60L;
+	}
 	return 0;
+}
+
+/* The staging limits, as written, in bytes and seconds. */
+static const char *
+conf_staged_check(struct conf *c)
+{
+	long	 form, total, idle;
+
+	if (text_to_long(c->staged_form_mib, 1, 1024, &form) != 0)
+		return "staged_form_mib must be 1 to 1024 (MiB)";
+	if (text_to_long(c->staged_total_mib, 1, 1L << 20, &total) != 0)
+		return "staged_total_mib must be 1 to 1048576 (MiB)";
+	if (text_to_long(c->staged_idle_minutes, 1, 7 * 24 * 60, &idle) != 0)
+		return "staged_idle_minutes must be 1 to 10080";
+	c->staged_form_max = (size_t)form * CONF_MIB;
+	c->staged_total_max = (size_t)total * CONF_MIB;
+	c->staged_idle_s = idle * 60;
+	return NULL;
 }
 
 /*
@@ -317,6 +357,8 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	if (rc == 0 && (bad = conf_mail_check(c)) != NULL)
 		rc = conf_fail(err, errlen, path, 0, bad);
 	if (rc == 0 && (bad = conf_paypal_check(c)) != NULL)
+		rc = conf_fail(err, errlen, path, 0, bad);
+	if (rc == 0 && (bad = conf_staged_check(c)) != NULL)
 		rc = conf_fail(err, errlen, path, 0, bad);
 	if (rc != 0)
 		conf_free(c);

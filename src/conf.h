@@ -32,12 +32,20 @@ struct conf {
 	char	*paypal_secret;	/* never logged, never printed */
 	char	*paypal_webhook_id;
 	char	*paypal_timeout; /* seconds, as written */
+	/* Files staged under form keys until a submission takes them: how
+	 * much, and how long one untouched stays (see docs/install.md). */
+	char	*staged_form_mib;	/* MiB under one form key */
+	char	*staged_total_mib;	/* MiB in all */
+	char	*staged_idle_minutes;	/* untouched that long: dropped */
 	/* Parsed from the strings above by conf_load/conf_defaults. */
 	enum conf_tls {
 		CONF_TLS_NO, CONF_TLS_TRY, CONF_TLS_REQUIRED
 	}		 smtp_tls;
 	long		 mail_timeout_s; /* 1 to 300 */
 	long		 paypal_timeout_s; /* 1 to 300 */
+	size_t		 staged_form_max;	/* bytes */
+	size_t		 staged_total_max;	/* bytes */
+	long		 staged_idle_s;		/* seconds */
 };
 
 int	 conf_load(struct conf *, const char *path, char *err, size_t errlen);

@@ -13,12 +13,113 @@
 #include "upload.h"
 #include "valid.h"
 
-/* The double-submit key a form carries: 32 lower-case hex characters. */
+/*
+ * The form key (`_key`) is the double-submit key and the name files are
+ * staged under. It counts only together with the browser it was issued
+ * to: a random value in an HttpOnly, SameSite=Lax cookie, and the key is
+ * a nonce and the HMAC of cookie and nonce under the server's "form"
+ * secret. So nobody can make a key for another browser, nor make that
+ * browser stage files under a key chosen for it (a cross-site POST
+ * carries no Lax cookie), and staged files reach only submissions sent
+ * from the browser that uploaded them. Over HTTPS the cookie has the
+ * __Host- prefix (Secure, Path=/): no other host of the site can set it.
+ */
+#define PAGE_FORM_COOKIE	"rathaus_form"
+#define PAGE_FORM_NONCE_LEN	(REF_TOKEN_LEN / 2)	/* hex, then the MAC */
+
+struct page_form_key {
+	char	 key[REF_TOKEN_LEN + 1];
+	int	 renewed;	/* the POST's key was not this browser's */
+};
+
+/* 32 lower-case hex characters, as ref_token makes them. */
 static int
-page_form_key_ok(const char *k)
+page_form_hex_ok(const char *k)
 {
 	return k != NULL && strlen(k) == REF_TOKEN_LEN &&
 	    strspn(k, "0123456789abcdef") == REF_TOKEN_LEN;
+}
+
+/* The key for `nonce` (PAGE_FORM_NONCE_LEN hex) and this browser. */
+static int
+page_form_key_make(const unsigned char *secret, const char *browser,
+    const char *nonce, char key[REF_TOKEN_LEN + 1])
+{
+	char	 n[PAGE_FORM_NONCE_LEN + 1];
+	const char *parts[] = { browser, n };
+
+	memcpy(n, nonce, PAGE_FORM_NONCE_LEN);
+	n[PAGE_FORM_NONCE_LEN] = '\0';
+	memcpy(key, n, PAGE_FORM_NONCE_LEN);
+	return ref_mac(secret, REF_SECRET_LEN, parts, 2,
+	    key + PAGE_FORM_NONCE_LEN, REF_TOKEN_LEN - PAGE_FORM_NONCE_LEN + 1);
+}
+
+/*
+ * This browser's cookie value, or a new one set with the answer;
+ * 1: the request had none (so no key it sent can be its own).
+ */
+static int
+page_form_browser(struct app *a, char browser[REF_TOKEN_LEN + 1])
+{
+	int	 https = strncmp(a->conf.base_url, "https:", 6) == 0;
+	const char *name = https ? "__Host-" PAGE_FORM_COOKIE :
+	    PAGE_FORM_COOKIE;
+	const char *sent = req_param(&a->req.cookies, name);
+	struct buf c;
+
+	if (page_form_hex_ok(sent)) {
+		memcpy(browser, sent, REF_TOKEN_LEN + 1);
+		return 0;
+	}
+	if (ref_token(browser) == -1)
+		return -1;
+	buf_init(&c, 1024);
+	buf_printf(&c, "%s=%s; Path=%s; %sHttpOnly; SameSite=Lax", name,
+	    browser, https ? "/" : a->conf.script, https ? "Secure; " : "");
+	free(a->set_cookie);
+	return (a->set_cookie = buf_steal(&c)) != NULL ? 1 : -1;
+}
+
+/*
+ * The key of this page: the one the POST sent if it is this browser's,
+ * else a fresh one (every form page gets its own: it is the double-submit
+ * key too). A replaced key takes nothing along: what was staged under it
+ * stays there.
+ */
+static int
+page_form_key(struct app *a, struct page_form_key *k)
+{
+	unsigned char secret[REF_SECRET_LEN];
+	char	 browser[REF_TOKEN_LEN + 1], nonce[REF_TOKEN_LEN + 1];
+	char	 want[REF_TOKEN_LEN + 1];
+	const char *sent = a->req.method == REQ_POST ?
+	    req_param(&a->req.body, "_key") : NULL;
+	int	 rc = -1, fresh;
+
+	memset(k, 0, sizeof(*k));
+	if (app_store(a) != 0)
+		return -1;
+	if (store_secret(a->store, "form", secret) != STORE_OK) {
+		fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
+		return -1;
+	}
+	if ((fresh = page_form_browser(a, browser)) == -1)
+		goto out;
+	if (fresh == 0 && page_form_hex_ok(sent) &&
+	    page_form_key_make(secret, browser, sent, want) == 0 &&
+	    ref_equal(sent, want)) {
+		memcpy(k->key, sent, REF_TOKEN_LEN + 1);
+		rc = 0;
+		goto out;
+	}
+	k->renewed = a->req.method == REQ_POST;
+	if (ref_token(nonce) == 0 &&
+	    page_form_key_make(secret, browser, nonce, k->key) == 0)
+		rc = 0;
+out:
+	explicit_bzero(secret, sizeof(secret));
+	return rc;
 }
 
 /* <value name="..">text</value> for each answer, under `values`. */
@@ -262,9 +363,29 @@ struct page_form_refused {
 };
 
 /*
- * Stage each file part of the request under the form's key, after
- * checking its content (never its name or the browser's type); note what
- * was refused. 1: the store was busy, answered.
+ * What staging may hold (the configuration's caps) and since when an
+ * untouched staged file counts as abandoned. `now` and `idle` hold the
+ * time stamps `lim` points to.
+ */
+static int
+page_form_staging(struct app *a, struct store_staging *lim, char now[21],
+    char idle[21])
+{
+	lim->key_max = a->conf.staged_form_max;
+	lim->total_max = a->conf.staged_total_max;
+	lim->now = now;
+	lim->idle_before = idle;
+	return when_now_iso(now) == 0 &&
+	    when_ago_iso(a->conf.staged_idle_s, idle) == 0 ? 0 : -1;
+}
+
+/*
+ * Stage the file parts of the request under the form's key, in one go,
+ * after checking their content (never their names or the browser's
+ * type); note what was refused, a file over the key's cap too (the
+ * citizen's own files: said at the field). 1: answered, the store was
+ * busy or all staged files together are at their cap (503, nothing of
+ * this request staged); 2: staged.
  */
 static int
 page_form_stage(struct app *a, const struct form *f, const char *key,
@@ -272,18 +393,25 @@ page_form_stage(struct app *a, const struct form *f, const char *key,
 {
 	const struct req_param *p;
 	const struct form_field *fld;
-	char	 name[UPLOAD_NAME_MAX + 1], created[21];
+	struct store_staged *files;
+	struct store_staging lim;
+	char	(*names)[UPLOAD_NAME_MAX + 1];
+	char	 now[21], idle[21];
 	enum upload_type t;
-	size_t	 i;
-	int	 rc;
+	size_t	 i, n = 0;
+	int	 rc = -1;
 
 	*nrefused = 0;
+	files = calloc(f->nfields + 1, sizeof(*files));
+	names = calloc(f->nfields + 1, sizeof(*names));
+	if (files == NULL || names == NULL)
+		goto out;
 	for (i = 0; i < a->req.body.n; i++) {
 		p = &a->req.body.v[i];
 		if (p->filename == NULL || (p->valuelen == 0 &&
 		    p->filename[0] == '\0') ||
 		    (fld = form_field(f, p->name)) == NULL ||
-		    fld->type != FORM_FILE || *nrefused >= f->nfields)
+		    fld->type != FORM_FILE || *nrefused + n >= f->nfields)
 			continue;
 		refused[*nrefused].field = fld->name;
 		if ((refused[*nrefused].code = upload_check(fld, p->filename,
@@ -293,20 +421,69 @@ page_form_stage(struct app *a, const struct form *f, const char *key,
 			continue;
 		}
 		t = upload_sniff((const unsigned char *)p->value, p->valuelen);
-		upload_name(name, p->filename, t);
-		if (when_now_iso(created) == -1 || app_store(a) != 0)
-			return -1;
-		rc = store_upload_put(a->store, key, fld->name, name,
-		    upload_mime(t), (const unsigned char *)p->value,
-		    p->valuelen, created);
-		if (rc == STORE_BUSY) {
-			fprintf(stderr, "rathaus: store busy, answered 503\n");
-			return app_error(a, 503, "busy") == 0 ? 1 : -1;
+		upload_name(names[n], p->filename, t);
+		files[n].field = fld->name;
+		files[n].filename = names[n];
+		files[n].mime = upload_mime(t);
+		files[n].data = (const unsigned char *)p->value;
+		files[n].len = p->valuelen;
+		n++;
+	}
+	rc = 0;
+	if (n == 0)
+		goto out;
+	if (page_form_staging(a, &lim, now, idle) != 0 || app_store(a) != 0) {
+		rc = -1;
+		goto out;
+	}
+	rc = store_upload_put(a->store, key, files, n, &lim);
+	if (rc == STORE_BUSY || rc == STORE_CAPPED) {
+		fprintf(stderr, "rathaus: %s, answered 503\n",
+		    rc == STORE_BUSY ? "store busy" : store_errmsg(a->store));
+		/* The space comes back as abandoned files are dropped. */
+		if (rc == STORE_CAPPED)
+			a->retry_after = a->conf.staged_idle_s;
+		rc = app_error(a, 503, rc == STORE_BUSY ? "busy" :
+		    "uploads_full") == 0 ? 1 : -1;
+		goto out;
+	}
+	if (rc != STORE_OK) {
+		fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
+		rc = -1;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (files[i].refused) {
+			refused[*nrefused].field = files[i].field;
+			refused[*nrefused].code = "file_total";
+			snprintf(refused[*nrefused].arg, VALID_ARG_MAX, "%zu MB",
+			    a->conf.staged_form_max >> 20);
+			(*nrefused)++;
 		}
-		if (rc != STORE_OK) {
-			fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
-			return -1;
-		}
+	rc = 2;
+out:
+	free(files);
+	free(names);
+	return rc;
+}
+
+/* Touch the key's staged files; 1: answered (busy). */
+static int
+page_form_touch(struct app *a, const char *key)
+{
+	struct store_staging lim;
+	char	 now[21], idle[21];
+	int	 rc;
+
+	if (page_form_staging(a, &lim, now, idle) != 0)
+		return -1;
+	if ((rc = store_upload_touch(a->store, key, &lim)) == STORE_BUSY) {
+		fprintf(stderr, "rathaus: store busy, answered 503\n");
+		return app_error(a, 503, "busy") == 0 ? 1 : -1;
+	}
+	if (rc != STORE_OK) {
+		fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
+		return -1;
 	}
 	return 0;
 }
@@ -314,11 +491,13 @@ page_form_stage(struct app *a, const struct form *f, const char *key,
 /*
  * The answers to check: the request's text answers, and for each file
  * field the description of the file staged under the key, from the store
- * only, so that typed text never passes as a file.
+ * only, so that typed text never passes as a file. Staged files this
+ * request did not stage (`staged` 0) are touched: the form is still
+ * being filled in. 1: answered (busy).
  */
 static int
 page_form_input(struct app *a, const struct form *f, const char *key,
-    struct req_params *in)
+    int staged, struct req_params *in)
 {
 	struct store_upload *files = NULL;
 	size_t	 nfiles = 0, i;
@@ -329,6 +508,15 @@ page_form_input(struct app *a, const struct form *f, const char *key,
 	if (i < f->nfields && (app_store(a) != 0 ||
 	    store_upload_list(a->store, key, &files, &nfiles) != STORE_OK))
 		return -1;
+	/* Files wait under the key: the citizen is still at it. */
+	for (i = 0; !staged && i < nfiles && files[i].claimed; i++)
+		;
+	if (!staged && i < nfiles && (rc = page_form_touch(a, key)) != 0) {
+		free(files);
+		if (rc == 1 || store_upload_list(a->store, key, &files,
+		    &nfiles) != STORE_OK)
+			return rc == 1 ? 1 : -1;
+	}
 	rc = upload_answers(f, &a->req.body, files, nfiles, in);
 	free(files);
 	return rc;
@@ -499,9 +687,9 @@ page_form(struct app *a)
 	struct page_form_nav nav;
 	struct page_form_refused *refused = NULL;
 	struct req_params in;
-	const char *key = NULL;
+	struct page_form_key k;
+	const char *key;
 	struct buf accept;
-	char	 fresh[REF_TOKEN_LEN + 1];
 	size_t	 nrefused = 0, i;
 	int	 rc = -1, stage;
 
@@ -533,25 +721,22 @@ page_form(struct app *a)
 		return rc;
 	}
 
+	if (page_form_key(a, &k) != 0)
+		goto out;
+	key = k.key;
 	if (a->req.method == REQ_POST) {
-		key = req_param(&a->req.body, "_key");
-		if (!page_form_key_ok(key)) {
-			/* Files are staged under a key: make one now. */
-			if (ref_token(fresh) == -1)
-				goto out;
-			key = fresh;
-		}
 		page_form_accepted(req_param(&a->req.body, "_accept"), &accept);
 		if ((refused = calloc(f.nfields + 1, sizeof(*refused))) == NULL ||
 		    (stage = page_form_stage(a, &f, key, refused,
 		    &nrefused)) == -1)
 			goto out;
+		if (stage != 1 && (stage = page_form_input(a, &f, key,
+		    stage == 2, &in)) == -1)
+			goto out;
 		if (stage == 1) {
 			rc = 0;		/* answered: 503 */
 			goto out;
 		}
-		if (page_form_input(a, &f, key, &in) != 0)
-			goto out;
 		if (valid_check(&f, &in, &a->today, &res) != 0)
 			goto out;
 		for (i = 0; i < nrefused; i++)
@@ -560,6 +745,13 @@ page_form(struct app *a)
 				goto out;
 		page_form_navigate(&f, &a->req.body, &res, buf_str(&accept),
 		    &nav);
+		/*
+		 * Never stored with a key that is not this browser's (a
+		 * cross-site POST, a browser that lost its cookie): the check
+		 * page again, with this browser's key, to send from there.
+		 */
+		if (nav.step == PAGE_FORM_STORE && k.renewed)
+			nav.step = PAGE_FORM_CHECK;
 		if (nav.step == PAGE_FORM_STORE) {
 			rc = page_form_store(a, &f, &res, key);
 			goto out;
@@ -567,11 +759,6 @@ page_form(struct app *a)
 		/* Errors: 422. Only warnings: shown once, then sent as is. */
 		if (nav.errors && page_form_has_error(&res, nav.show))
 			a->status = 422;
-	}
-	if (key == NULL) {
-		if (ref_token(fresh) == -1)
-			goto out;
-		key = fresh;
 	}
 	if (nav.step == PAGE_FORM_CHECK) {
 		if (page_form_check(a, &f, &res) != 0)
@@ -590,7 +777,7 @@ page_form(struct app *a)
 	    app_elem(a->root, "submit", NULL, "key", key, "accept",
 	    buf_str(&accept), "page", nav.step == PAGE_FORM_CHECK ? "" :
 	    f.pages[nav.show].id, "checking", nav.checking ? "1" : "",
-	    NULL) == NULL)
+	    "renewed", k.renewed ? "1" : "", NULL) == NULL)
 		goto out;
 	/*
 	 * Never cached: a sent-back form holds personal data, and a fresh one

@@ -244,6 +244,8 @@ render(const struct render_page *p, FILE *out)
 		fprintf(out, "Allow: %s\r\n", p->allow);
 	if (p->set_cookie != NULL)
 		fprintf(out, "Set-Cookie: %s\r\n", p->set_cookie);
+	if (p->retry_after > 0)
+		fprintf(out, "Retry-After: %ld\r\n", p->retry_after);
 	fprintf(out, "Content-Length: %d\r\n\r\n", len);
 	if (!p->head_only)
 		fwrite(html, 1, (size_t)len, out);

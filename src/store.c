@@ -184,6 +184,14 @@ static const char *const store_migrations[] = {
 	"INSERT INTO secret(name, value, created) VALUES"
 	"  ('form', randomblob(32), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
 	"  ('csrf', randomblob(32), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));",
+	/* 8: when a staged file was last touched (staged, or its form sent
+	 * a page): untouched for the idle time it is abandoned and dropped.
+	 * The index (staged files are those with ref NULL) holds the size
+	 * too, so that the caps sum an index, not the rows. */
+	"ALTER TABLE upload ADD COLUMN touched TEXT NOT NULL DEFAULT '';"
+	"UPDATE upload SET touched = created;"
+	"DROP INDEX upload_created;"
+	"CREATE INDEX upload_idle ON upload(ref, touched, size);",
 };
 
 #define STORE_VERSION	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -647,8 +655,9 @@ store_upload_claim(struct store *s, const char *key, const char *ref,
 {
 	static const char *const sql[] = {
 		"INSERT INTO upload(submit_key, field, filename, mime, size,"
-		" data, created, ref) SELECT submit_key, field, filename, mime,"
-		" size, data, created, ?2 FROM upload u WHERE submit_key = ?1"
+		" data, created, touched, ref) SELECT submit_key, field,"
+		" filename, mime, size, data, created, touched, ?2"
+		" FROM upload u WHERE submit_key = ?1"
 		" AND field = ?3 AND ref IS NOT NULL AND id = (SELECT max(id)"
 		" FROM upload WHERE submit_key = ?1 AND field = ?3)",
 		"UPDATE upload SET ref = ?2 WHERE submit_key = ?1"
@@ -865,53 +874,176 @@ store_submission_free(struct store_submission *sub)
 }
 
 /*
+ * What a staged file counts against the caps: its size, but at least a
+ * page, so that a flood of tiny files is no way around them.
+ */
+#define STORE_STAGED_MIN	4096
+#define STORE_STAGED_CHARGE	"max(size, 4096)"
+
+static sqlite3_int64
+store_staged_charge(size_t len)
+{
+	return len < STORE_STAGED_MIN ? STORE_STAGED_MIN : (sqlite3_int64)len;
+}
+
+/*
+ * What is staged, as charged: under all keys, under `key`, and of that
+ * the file (key, field) that a new one would replace.
+ */
+static int
+store_staged_sums(struct store *s, const char *key, const char *field,
+    sqlite3_int64 *total, sqlite3_int64 *of_key, sqlite3_int64 *replaced)
+{
+	static const char *const sql[] = {
+		"SELECT coalesce(sum(" STORE_STAGED_CHARGE "), 0), 0 FROM upload"
+		" WHERE ref IS NULL",
+		"SELECT coalesce(sum(" STORE_STAGED_CHARGE "), 0),"
+		" coalesce(sum(CASE WHEN field = ?2 THEN " STORE_STAGED_CHARGE
+		" END), 0) FROM upload WHERE submit_key = ?1 AND ref IS NULL",
+	};
+	const char *const v[] = { key, field };
+	sqlite3_stmt *st;
+	size_t	 i;
+	int	 rc = SQLITE_ROW;
+
+	for (i = 0; i < 2 && rc == SQLITE_ROW; i++) {
+		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) !=
+		    SQLITE_OK)
+			return store_fail(s, "staged sums");
+		rc = store_bind_texts(st, v, 2) == 0 ? sqlite3_step(st) :
+		    SQLITE_ERROR;
+		if (rc == SQLITE_ROW && i == 0)
+			*total = sqlite3_column_int64(st, 0);
+		else if (rc == SQLITE_ROW) {
+			*of_key = sqlite3_column_int64(st, 0);
+			*replaced = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_finalize(st);
+	}
+	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "staged sums");
+}
+
+/*
  * Stage a file for (key, field), replacing the one staged before: one
  * file per field. Files a submission claimed are never replaced.
  */
-int
-store_upload_put(struct store *s, const char *key, const char *field,
-    const char *filename, const char *mime, const unsigned char *data,
-    size_t len, const char *created)
+static int
+store_upload_stage(struct store *s, const char *key,
+    const struct store_staged *f, const char *now)
 {
 	sqlite3_stmt *st = NULL;
 	int	 rc;
 
-	if (len == 0 || len > STORE_UPLOAD_MAX) {
-		snprintf(s->err, sizeof(s->err), "upload of %zu bytes", len);
-		return STORE_ERROR;
-	}
-	if ((rc = store_begin(s)) != STORE_OK)
-		return rc;
 	rc = sqlite3_prepare_v2(s->db, "DELETE FROM upload WHERE"
 	    " submit_key = ?1 AND field = ?2 AND ref IS NULL", -1, &st, NULL);
 	if (rc == SQLITE_OK &&
 	    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC) == SQLITE_OK)
+	    sqlite3_bind_text(st, 2, f->field, -1, SQLITE_STATIC) == SQLITE_OK)
 		rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	st = NULL;
 	if (rc == SQLITE_DONE)
 		rc = sqlite3_prepare_v2(s->db, "INSERT INTO upload(submit_key,"
-		    " field, filename, mime, size, data, created)"
-		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL);
+		    " field, filename, mime, size, data, created, touched)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)", -1, &st, NULL);
 	if (rc == SQLITE_OK &&
 	    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 3, filename, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 4, mime, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_int64(st, 5, (sqlite3_int64)len) == SQLITE_OK &&
-	    sqlite3_bind_blob(st, 6, data, (int)len, SQLITE_STATIC) ==
+	    sqlite3_bind_text(st, 2, f->field, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 3, f->filename, -1, SQLITE_STATIC) ==
 	    SQLITE_OK &&
-	    sqlite3_bind_text(st, 7, created, -1, SQLITE_STATIC) == SQLITE_OK)
+	    sqlite3_bind_text(st, 4, f->mime, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 5, (sqlite3_int64)f->len) == SQLITE_OK &&
+	    sqlite3_bind_blob(st, 6, f->data, (int)f->len, SQLITE_STATIC) ==
+	    SQLITE_OK &&
+	    sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC) == SQLITE_OK)
 		rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || store_exec(s, "COMMIT;") != STORE_OK) {
-		if (rc != SQLITE_DONE)
-			store_fail(s, "put upload");
-		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
-		return STORE_ERROR;
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "put upload");
+}
+
+/* Within a transaction: drop the abandoned files, touch `key`'s others. */
+static int
+store_upload_refresh(struct store *s, const char *key,
+    const struct store_staging *lim)
+{
+	const char *const v[] = { lim->idle_before, key, lim->now };
+
+	return store_run(s, "DELETE FROM upload WHERE ref IS NULL AND"
+	    " touched < ?1", v, 1, "drop idle uploads") == STORE_OK &&
+	    store_run(s, "UPDATE upload SET touched = ?3 WHERE"
+	    " submit_key = ?2 AND ref IS NULL", v, 3, "touch uploads") ==
+	    STORE_OK ? STORE_OK : STORE_ERROR;
+}
+
+/*
+ * Stage the files of one request under `key`, in one transaction. First
+ * the staged files untouched since lim->idle_before go (every key's);
+ * then each file in turn: one that would take the key's staged bytes
+ * over lim->key_max is refused (`refused`; its field keeps the file it
+ * had), the rest are staged; the key's staged files are touched. If the
+ * bytes staged under all keys would go over lim->total_max, nothing of
+ * the request is staged: STORE_CAPPED (the abandoned files are dropped
+ * all the same).
+ */
+int
+store_upload_put(struct store *s, const char *key, struct store_staged *files,
+    size_t nfiles, const struct store_staging *lim)
+{
+	sqlite3_int64 total = 0, of_key = 0, replaced = 0, charge;
+	size_t	 i;
+	int	 rc, capped = 0;
+
+	for (i = 0; i < nfiles; i++) {
+		files[i].refused = 0;
+		if (files[i].len == 0 || files[i].len > STORE_UPLOAD_MAX) {
+			snprintf(s->err, sizeof(s->err), "upload of %zu bytes",
+			    files[i].len);
+			return STORE_ERROR;
+		}
 	}
-	return STORE_OK;
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = store_upload_refresh(s, key, lim);
+	if (rc == STORE_OK)
+		rc = store_exec(s, "SAVEPOINT staging;");
+	for (i = 0; i < nfiles && rc == STORE_OK && !capped; i++) {
+		if ((rc = store_staged_sums(s, key, files[i].field, &total,
+		    &of_key, &replaced)) != STORE_OK)
+			break;
+		charge = store_staged_charge(files[i].len);
+		if (of_key - replaced + charge > (sqlite3_int64)lim->key_max)
+			files[i].refused = 1;
+		else if (total - replaced + charge >
+		    (sqlite3_int64)lim->total_max)
+			capped = 1;
+		else
+			rc = store_upload_stage(s, key, &files[i], lim->now);
+	}
+	if (rc == STORE_OK && capped)
+		rc = store_exec(s, "ROLLBACK TO staging;");
+	if (rc == STORE_OK)
+		rc = store_exec(s, "RELEASE staging;");
+	if ((rc = store_commit_or_rollback(s, rc)) != STORE_OK)
+		return rc;
+	if (capped)
+		snprintf(s->err, sizeof(s->err), "staged uploads at their cap"
+		    " of %zu bytes", lim->total_max);
+	return capped ? STORE_CAPPED : STORE_OK;
+}
+
+/*
+ * A page of the form was sent without a file: the key's staged files
+ * are touched (the citizen is still at it), the abandoned ones dropped.
+ */
+int
+store_upload_touch(struct store *s, const char *key,
+    const struct store_staging *lim)
+{
+	int	 rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	return store_commit_or_rollback(s, store_upload_refresh(s, key, lim));
 }
 
 /* The metadata of one row: field, filename, mime, size, claimed. */
@@ -1016,8 +1148,8 @@ store_upload_free(struct store_upload *u)
 }
 
 /*
- * Delete the staged files created before `older_than` (ISO 8601 UTC,
- * compared as text like every time stamp here); claimed ones stay.
+ * Delete the staged files last touched before `older_than` (ISO 8601
+ * UTC, compared as text like every time stamp here); claimed ones stay.
  */
 int
 store_upload_expire(struct store *s, const char *older_than, long *deleted)
@@ -1029,7 +1161,7 @@ store_upload_expire(struct store *s, const char *older_than, long *deleted)
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
 	rc = sqlite3_prepare_v2(s->db, "DELETE FROM upload WHERE ref IS NULL"
-	    " AND created < ?1", -1, &st, NULL);
+	    " AND touched < ?1", -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		if (sqlite3_bind_text(st, 1, older_than, -1, SQLITE_STATIC) ==
 		    SQLITE_OK)

@@ -16,7 +16,8 @@ enum store_rc {
 	STORE_NOTFOUND = 1,
 	STORE_OUTDATED = 2,	/* the database needs `rathaus init` */
 	STORE_BUSY = 3,		/* another writer held the lock too long */
-	STORE_CONFLICT = 4	/* changed meanwhile by someone else */
+	STORE_CONFLICT = 4,	/* changed meanwhile by someone else */
+	STORE_CAPPED = 5	/* over a cap: nothing of it was stored */
 };
 
 #define STORE_STATUS_MAX	24
@@ -87,6 +88,24 @@ struct store_submission {
 	size_t		 nhistory;
 };
 
+/* A file to stage under a form key (store_upload_put). */
+struct store_staged {
+	const char	*field;
+	const char	*filename;
+	const char	*mime;
+	const unsigned char *data;
+	size_t		 len;		/* bytes, 1 to STORE_UPLOAD_MAX */
+	int		 refused;	/* out: over the key's cap, not staged */
+};
+
+/* What staging may hold, and when a staged file counts as abandoned. */
+struct store_staging {
+	size_t		 key_max;	/* bytes staged under one form key */
+	size_t		 total_max;	/* bytes staged under all keys */
+	const char	*now;		/* ISO 8601 UTC */
+	const char	*idle_before;	/* staged files untouched since: gone */
+};
+
 /* A file: staged under a form key, or claimed by a submission. */
 struct store_upload {
 	char		 field[STORE_FIELD_MAX];
@@ -112,9 +131,11 @@ int	 store_submit(struct store *, const struct store_new *,
 int	 store_find(struct store *, const char *ref, const char *token,
 	    struct store_submission *);
 void	 store_submission_free(struct store_submission *);
-int	 store_upload_put(struct store *, const char *key, const char *field,
-	    const char *filename, const char *mime, const unsigned char *data,
-	    size_t len, const char *created);
+int	 store_upload_put(struct store *, const char *key,
+	    struct store_staged *files, size_t nfiles,
+	    const struct store_staging *);
+int	 store_upload_touch(struct store *, const char *key,
+	    const struct store_staging *);
 int	 store_upload_list(struct store *, const char *key,
 	    struct store_upload **out, size_t *nout);
 int	 store_upload_get(struct store *, const char *ref, const char *field,

@@ -34,7 +34,6 @@
 #define PURGE_ACTOR	"rathaus purge"
 #define CAMT_ACTOR	"rathaus camt"
 #define DAY_SECONDS	(24L * 60 * 60)
-#define STAGED_SECONDS	DAY_SECONDS	/* staged files live a day */
 
 static int
 usage(void)
@@ -278,7 +277,8 @@ out:
 
 /*
  * Every loaded definition with a retention: purge what is due, one line
- * per service; then the staged files older than a day. 1 on a store
+ * per service; then the staged files untouched for staged_idle_minutes
+ * (abandoned forms; the web program drops them too). 1 on a store
  * error, EX_TEMPFAIL (75) when the database was busy: cron tries again.
  */
 static int
@@ -320,7 +320,8 @@ cmd_purge(struct cli *c)
 			printf("%s: %ld purged (completed or rejected before"
 			    " %s)\n", forms[k].id, count, cutoff);
 	}
-	if (src == STORE_OK && when_ago_iso(STAGED_SECONDS, cutoff) == 0 &&
+	if (src == STORE_OK &&
+	    when_ago_iso(c->conf.staged_idle_s, cutoff) == 0 &&
 	    (src = store_upload_expire(s, cutoff, &count)) == STORE_OK) {
 		printf("staged uploads: %ld deleted (before %s)\n", count,
 		    cutoff);

@@ -31,6 +31,20 @@
     </xsl:for-each>
   </xsl:template>
 
+  <!--
+    The key the browser sent was not its own (submit/@renewed: a form of
+    another browser or site, or a browser that lost its cookie): nothing
+    was sent, files staged under that key stay behind. Say so.
+  -->
+  <xsl:template name="renewed">
+    <xsl:if test="string(/page/submit/@renewed)">
+      <div class="warning-summary" role="status" aria-labelledby="renewed-title">
+        <h2 id="renewed-title"><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.renewed.heading'"/></xsl:call-template></h2>
+        <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.renewed'"/></xsl:call-template></p>
+      </div>
+    </xsl:if>
+  </xsl:template>
+
   <!-- A repeating group's row of a field name "name.2", as "Partner 2 – ". -->
   <xsl:template name="row-prefix">
     <xsl:param name="k"/>

@@ -27,6 +27,7 @@
     <p class="caption"><xsl:call-template name="t"><xsl:with-param name="of" select="$S/title"/></xsl:call-template></p>
     <h1><xsl:call-template name="msg"><xsl:with-param name="key" select="'check.title'"/></xsl:call-template></h1>
     <p class="lead"><xsl:call-template name="msg"><xsl:with-param name="key" select="'check.intro'"/></xsl:call-template></p>
+    <xsl:call-template name="renewed"/>
     <form method="post" action="{$script}/services/{$S/@id}{$lq}" novalidate="novalidate">
       <xsl:call-template name="carry"/>
       <xsl:for-each select="$S/page[@id = /page/asked/@page]">

@@ -30,6 +30,7 @@
   </xsl:template>
 
   <xsl:template match="page" mode="main">
+    <xsl:call-template name="renewed"/>
     <xsl:if test="errors/error">
       <xsl:call-template name="error-summary"/>
     </xsl:if>

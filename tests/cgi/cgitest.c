@@ -124,14 +124,29 @@ http(const char *method, const char *target, const char *body, size_t blen,
 	return http_parts(NULL, method, target, body, blen, NULL, 0, r);
 }
 
-/* POST `body` to /services/<service>; the answer must be `status`. */
+/*
+ * POST `body` to /services/<service>; the answer must be `status`. A body
+ * without `_key` gets the key of a fresh form page first, as a browser
+ * sends the key of the page it filled in (with that page's cookie).
+ */
 void
 post_service(const char *service, const char *body, long status,
     struct resp *r)
 {
-	char	 path[256];
+	char	 path[256], *key, *keyed;
+	size_t	 len;
 
 	snprintf(path, sizeof(path), SCRIPT "/services/%s", service);
+	if (strstr(body, "_key=") == NULL) {
+		assert_int_equal(http("GET", path, NULL, 0, r), 0);
+		if ((key = form_key(r->body)) != NULL) {
+			len = strlen(key) + strlen(body) + 8;
+			keyed = track(malloc(len));
+			assert_non_null(keyed);
+			snprintf(keyed, len, "_key=%s&%s", key, body);
+			body = keyed;
+		}
+	}
 	assert_int_equal(http("POST", path, body, strlen(body), r), 0);
 	if (r->status != status)
 		fail_msg("POST %s: %ld, not %ld", path, r->status, status);
@@ -176,15 +191,20 @@ http_request(const struct as *who, const char *method, const char *target,
 	CURLcode rc;
 	curl_mime *mime = NULL;
 	curl_mimepart *mp;
-	char	 url[4096], userpwd[256], origin[300];
+	char	 url[4096], userpwd[256], origin[300], *jar;
+	const char *path, *cookie;
 	struct curl_slist *headers = NULL;
 	size_t	 i;
+	int	 citizen;
 
 	memset(r, 0, sizeof(*r));
 	if (strncmp(target, "http://", 7) == 0)
 		snprintf(url, sizeof(url), "%s", target);
 	else
 		snprintf(url, sizeof(url), "%s%s", T.origin, target);
+	path = strncmp(url, T.origin, strlen(T.origin)) == 0 ?
+	    url + strlen(T.origin) : "";
+	citizen = strncmp(path, SCRIPT, strlen(SCRIPT)) == 0;
 	if ((c = curl_easy_init()) == NULL)
 		return -1;
 	curl_easy_setopt(c, CURLOPT_URL, url);
@@ -201,8 +221,10 @@ http_request(const struct as *who, const char *method, const char *target,
 		snprintf(userpwd, sizeof(userpwd), "%s:rathaus-demo", who->user);
 		curl_easy_setopt(c, CURLOPT_USERPWD, userpwd);
 	}
-	if (who != NULL && who->cookie != NULL)
-		curl_easy_setopt(c, CURLOPT_COOKIE, who->cookie);
+	cookie = who != NULL && who->cookie != NULL ? who->cookie :
+	    citizen ? T.form_cookie : "";
+	if (*cookie != '\0')
+		curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
 	if (who != NULL && who->origin != NULL) {
 		snprintf(origin, sizeof(origin), "Origin: %s", who->origin);
 		headers = curl_slist_append(NULL, origin);
@@ -254,7 +276,26 @@ http_request(const struct as *who, const char *method, const char *target,
 		print_error("%s %s: %s\n", method, url, curl_easy_strerror(rc));
 		return -1;
 	}
+	/* The browser keeps what the citizen program sets. */
+	if (citizen && (who == NULL || who->cookie == NULL) &&
+	    (jar = form_cookie_of(r)) != NULL)
+		snprintf(T.form_cookie, sizeof(T.form_cookie), "%s", jar);
 	return 0;
+}
+
+/*
+ * The form cookie a response sets, as "name=value" (tracked), or NULL:
+ * rathaus_form, or __Host-rathaus_form over HTTPS.
+ */
+char *
+form_cookie_of(const struct resp *r)
+{
+	const char *c = resp_header(r, "Set-Cookie");
+
+	if (c == NULL || (strncmp(c, "rathaus_form=", 13) != 0 &&
+	    strncmp(c, "__Host-rathaus_form=", 20) != 0))
+		return NULL;
+	return track(strndup(c, strcspn(c, ";")));
 }
 
 /* The value of a response header (malloc'ed), or NULL. */

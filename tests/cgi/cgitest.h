@@ -36,6 +36,10 @@ struct cgitest {
 	struct standin paypal;		/* the stand-in for PayPal's API */
 	char	 paypal_api[64];
 	char	 spool[PATH_MAX + 8];	/* what it received */
+	/* The citizen program's form cookie ("name=value"), as a browser
+	 * keeps it: set by a response, sent with every later request to
+	 * the citizen program whose caller names no cookie of its own. */
+	char	 form_cookie[128];
 };
 extern struct cgitest T;
 
@@ -52,10 +56,14 @@ struct field {
 	const char	*value;
 };
 
-/* Who asks: a back-office user (Basic auth) and the cookie it sends. */
+/*
+ * Who asks: a back-office user (Basic auth) and the cookie it sends. A
+ * request to the citizen program with no `as` or a NULL cookie sends
+ * T.form_cookie, like a browser; "" sends no cookie at all.
+ */
 struct as {
 	const char	*user;		/* password: tools/instance's demo one */
-	const char	*cookie;	/* "name=value", or NULL */
+	const char	*cookie;	/* "name=value", "" none, or NULL */
 	const char	*origin;	/* an Origin header, or NULL */
 };
 
@@ -105,6 +113,7 @@ void	 field_set(struct field *f, size_t n, const char *name,
 void	 valid_fields(struct field f[NFIELDS], const char *key);
 char	*form_key(const char *html);
 char	*fresh_key(void);
+char	*form_cookie_of(const struct resp *r);
 void	 parse_receipt_location(const char *loc, char *ref, size_t reflen,
 	    char *token, size_t toklen);
 void	 submit_bonfire(char *ref, size_t reflen, char *token,

@@ -52,6 +52,17 @@ page() {
 	sed '1,/^\r$/d' "$tmp/out" >"$tmp/pages/$name.html"
 }
 
+# session PATH: the key of a fresh form page and the cookie it set, as a
+# browser keeps them, in $key and $cookie: a form is only sent with both.
+session() {
+	page session GET "$1" ""
+	key=$(sed -n 's/.*name="_key" value="\([0-9a-f]*\)".*/\1/p' \
+	    "$tmp/pages/session.html" | head -n 1)
+	cookie=$(sed -n 's/^Set-Cookie: \([^;]*\);.*/\1/p' \
+	    "$tmp/pages/session.head")
+	rm -f "$tmp/pages/session.head" "$tmp/pages/session.html"
+}
+
 # A valid Easter bonfire for next Easter: Karsamstag of next year is
 # always far enough away (the deadline is 4 days before it).
 year=$(( $(date +%Y) + 1 ))
@@ -86,7 +97,10 @@ page link GET /services/kfz-zulassung ""
 page link-en GET /services/kfz-zulassung "lang=en"
 page not-found GET /nope ""
 page bad-request GET / "q=%zz"
-page valid POST /services/osterfeuer "" "$valid&_confirm=1"
+# Sent with a key that is not the browser's: the check page again, saying so.
+page check-renewed POST /services/osterfeuer "" "_key=0123456789abcdef0123456789abcdef&$valid&_confirm=1"
+session /services/osterfeuer
+HTTP_COOKIE=$cookie page valid POST /services/osterfeuer "" "_key=$key&$valid&_confirm=1"
 loc=$(sed -n 's/^Location: \(.*\)\r$/\1/p' "$tmp/pages/valid.head")
 rm -f "$tmp/pages/valid.head" "$tmp/pages/valid.html"
 ref=${loc#*/receipt/}
@@ -97,7 +111,8 @@ page status GET "/status/$ref" "token=$token"
 page status-en GET "/status/$ref" "token=$token&lang=en"
 
 # A paid service: the checkout with the GiroCode.
-page paid-order POST /services/meldebescheinigung "" "name=Erika+Beispiel&born=1960-02-29&street=Hauptstr.+1&postcode=26639&id_number=L01X00T47&kind=einfach&purpose=privat&delivery=post&_confirm=1"
+session /services/meldebescheinigung
+HTTP_COOKIE=$cookie page paid-order POST /services/meldebescheinigung "" "_key=$key&name=Erika+Beispiel&born=1960-02-29&street=Hauptstr.+1&postcode=26639&id_number=L01X00T47&kind=einfach&purpose=privat&delivery=post&_confirm=1"
 loc=$(sed -n 's/^Location: \(.*\)\r$/\1/p' "$tmp/pages/paid-order.head")
 rm -f "$tmp/pages/paid-order.head" "$tmp/pages/paid-order.html"
 pref=${loc#*/pay/}

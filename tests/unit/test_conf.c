@@ -89,6 +89,37 @@ test_conf_long_line(void **state)
 	buf_free(&b);
 }
 
+/* The staging limits: defaults, MiB and minutes as written, bounds. */
+static void
+test_conf_staged(void **state)
+{
+	static const char *const bad[] = {
+		"staged_form_mib = 0\n", "staged_form_mib = 2048\n",
+		"staged_total_mib = -1\n", "staged_total_mib = 10 MB\n",
+		"staged_idle_minutes = 0\n", "staged_idle_minutes = 10081\n",
+	};
+	struct conf c;
+	char	 err[256];
+	size_t	 i;
+
+	(void)state;
+	assert_int_equal(load("data_dir = /srv\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.staged_form_max, 20u << 20);
+	assert_int_equal(c.staged_total_max, 256u << 20);
+	assert_int_equal(c.staged_idle_s, 3600);
+	conf_free(&c);
+	assert_int_equal(load("staged_form_mib = 1\nstaged_total_mib = 3\n"
+	    "staged_idle_minutes = 15\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.staged_form_max, 1u << 20);
+	assert_int_equal(c.staged_total_max, 3u << 20);
+	assert_int_equal(c.staged_idle_s, 900);
+	conf_free(&c);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(load(bad[i], &c, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "staged_"));
+	}
+}
+
 /* Mail settings: off by default, parsed, and nothing to inject. */
 static void
 test_conf_mail(void **state)
@@ -223,6 +254,7 @@ main(void)
 		cmocka_unit_test(test_conf_long_line),
 		cmocka_unit_test(test_conf_mail),
 		cmocka_unit_test(test_conf_paypal),
+		cmocka_unit_test(test_conf_staged),
 		cmocka_unit_test(test_qr_path),
 	};
 

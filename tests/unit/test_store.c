@@ -269,14 +269,32 @@ test_store_secrets(void **state)
 static const unsigned char pdf[] = "%PDF-1.7 one";
 static const unsigned char png[] = "\x89PNG\r\n\x1a\n two";
 
+/* Room for all; nothing idle since the epoch. */
+#define ROOMY(now)	{ STORE_UPLOAD_MAX * 4, STORE_UPLOAD_MAX * 64, (now), \
+	"1970-01-01T00:00:00Z" }
+
+/* Stage one file; what store_upload_put answered. */
+static int
+put_with(struct fixture *f, const char *key, const char *field,
+    const char *filename, const unsigned char *data, size_t len,
+    const struct store_staging *lim)
+{
+	struct store_staged file = { field, filename, data[0] == '%' ?
+	    "application/pdf" : "image/png", data, len, 0 };
+	int	 rc = store_upload_put(f->s, key, &file, 1, lim);
+
+	return rc == STORE_OK && file.refused ? STORE_CONFLICT : rc;
+}
+
 static void
 put(struct fixture *f, const char *key, const char *field,
     const char *filename, const unsigned char *data, size_t len,
     const char *created)
 {
-	assert_int_equal(store_upload_put(f->s, key, field, filename,
-	    data[0] == '%' ? "application/pdf" : "image/png", data, len,
-	    created), STORE_OK);
+	struct store_staging lim = ROOMY(created);
+
+	assert_int_equal(put_with(f, key, field, filename, data, len, &lim),
+	    STORE_OK);
 }
 
 static long
@@ -318,8 +336,12 @@ test_store_upload_put_replaces(void **state)
 	assert_int_equal(n, 0);
 	assert_null(v);
 	/* Nothing to store is an error, not an empty file. */
-	assert_int_equal(store_upload_put(f->s, KEY, "scan", "e.pdf",
-	    "application/pdf", pdf, 0, "2026-03-01T10:00:04Z"), STORE_ERROR);
+	{
+		struct store_staging lim = ROOMY("2026-03-01T10:00:04Z");
+
+		assert_int_equal(put_with(f, KEY, "scan", "e.pdf", pdf, 0,
+		    &lim), STORE_ERROR);
+	}
 	assert_int_equal(count_uploads(f), 3);
 }
 
@@ -431,7 +453,7 @@ test_store_upload_double_submit(void **state)
 	store_upload_free(&u);
 }
 
-/* Expiry deletes old staged files only. */
+/* Expiry deletes staged files untouched since then only. */
 static void
 test_store_upload_expire(void **state)
 {
@@ -446,7 +468,7 @@ test_store_upload_expire(void **state)
 	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
 	put(f, KEY2, "scan", "old.pdf", pdf, sizeof(pdf) - 1,
 	    "2026-01-01T10:00:00Z");
-	put(f, KEY2, "photo", "new.png", png, sizeof(png) - 1,
+	put(f, "another", "photo", "new.png", png, sizeof(png) - 1,
 	    "2026-03-01T10:00:00Z");
 	assert_int_equal(store_upload_expire(f->s, "2026-03-01T10:00:00Z",
 	    &deleted), STORE_OK);
@@ -457,6 +479,139 @@ test_store_upload_expire(void **state)
 	assert_int_equal(store_upload_expire(f->s, "2026-03-01T10:00:00Z",
 	    &deleted), STORE_OK);
 	assert_int_equal(deleted, 0);
+}
+
+#define KEY3	"00000000000000000000000000000003"
+
+/* How many files are staged (not claimed) under `key`. */
+static long
+staged(const struct fixture *f, const char *key)
+{
+	struct buf sql;
+	long	 n;
+
+	buf_init(&sql, 256);
+	buf_printf(&sql, "SELECT count(*) FROM upload WHERE ref IS NULL AND"
+	    " submit_key = '%s'", key);
+	n = testdb_long(f->dir, buf_str(&sql));
+	buf_free(&sql);
+	return n;
+}
+
+/*
+ * The caps: what one key has staged (a replaced file does not count
+ * twice; over the cap that file is refused, its field keeps the file it
+ * had, the request's other files are staged), and what all keys have
+ * staged (over it nothing of the request is staged: STORE_CAPPED). A
+ * file counts at least 4 KiB: many tiny files are no way around the
+ * caps. Files a submission claimed do not count.
+ */
+static void
+test_store_upload_caps(void **state)
+{
+	struct fixture *f = *state;
+	struct store_staging lim = { 25000, 60000, "2026-03-01T10:00:00Z",
+	    "2026-03-01T09:00:00Z" };
+	struct store_staging tiny = { 10000, 60000, "2026-03-01T10:00:00Z",
+	    "2026-03-01T09:00:00Z" };
+	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
+	struct store_receipt r;
+	struct store_staged two[2];
+	static unsigned char big[20000] = "%PDF-";
+
+	assert_int_equal(put_with(f, KEY, "scan", "a.pdf", big, 10000, &lim),
+	    STORE_OK);
+	assert_int_equal(put_with(f, KEY, "photo", "b.pdf", big, 10000, &lim),
+	    STORE_OK);
+	assert_int_equal(put_with(f, KEY, "third", "c.pdf", big, 10000, &lim),
+	    STORE_CONFLICT);
+	assert_int_equal(staged(f, KEY), 2);
+	/* Replaced: 10000 + 14000 fit, 10000 + 16000 do not. */
+	assert_int_equal(put_with(f, KEY, "scan", "d.pdf", big, 14000, &lim),
+	    STORE_OK);
+	assert_int_equal(put_with(f, KEY, "scan", "e.pdf", big, 16000, &lim),
+	    STORE_CONFLICT);
+	assert_int_equal(testdb_long(f->dir, "SELECT size FROM upload WHERE"
+	    " field = 'scan' AND ref IS NULL"), 14000);
+
+	/* In all: 24000 + 20000 fit; 44000 + 10000 + 10000 do not. */
+	assert_int_equal(put_with(f, KEY2, "scan", "f.pdf", big, 20000, &lim),
+	    STORE_OK);
+	memset(two, 0, sizeof(two));
+	two[0] = (struct store_staged){ "scan", "g.pdf", "application/pdf",
+	    big, 10000, 0 };
+	two[1] = (struct store_staged){ "photo", "h.pdf", "application/pdf",
+	    big, 10000, 0 };
+	assert_int_equal(store_upload_put(f->s, KEY3, two, 2, &lim),
+	    STORE_CAPPED);
+	assert_int_equal(staged(f, KEY3), 0);
+	/* Claimed by a submission, KEY's scan no longer counts. */
+	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
+	assert_int_equal(store_upload_put(f->s, KEY3, two, 2, &lim),
+	    STORE_OK);
+	assert_false(two[0].refused);
+	assert_false(two[1].refused);
+	assert_int_equal(staged(f, KEY3), 2);
+
+	/* Tiny files count 4 KiB each: the third is over 10000. */
+	assert_int_equal(put_with(f, "tiny", "a", "a.pdf", pdf,
+	    sizeof(pdf) - 1, &tiny), STORE_OK);
+	assert_int_equal(put_with(f, "tiny", "b", "b.pdf", pdf,
+	    sizeof(pdf) - 1, &tiny), STORE_OK);
+	assert_int_equal(put_with(f, "tiny", "c", "c.pdf", pdf,
+	    sizeof(pdf) - 1, &tiny), STORE_CONFLICT);
+}
+
+/*
+ * Abandoned files: whatever is staged drops the staged files untouched
+ * since `idle_before` (of every key); staging under a key touches all
+ * its staged files. Claimed files never expire; `rathaus purge`
+ * (store_upload_expire) drops by the same time stamp.
+ */
+static void
+test_store_upload_idle(void **state)
+{
+	struct fixture *f = *state;
+	struct store_new n = sample(KEY3, "00112233445566778899aabbccddeeff");
+	struct store_receipt r;
+	struct store_staging lim = ROOMY("2026-03-01T10:00:00Z");
+	struct store_upload u;
+	long	 deleted;
+
+	lim.idle_before = "2026-03-01T09:00:00Z";
+	assert_int_equal(put_with(f, KEY, "scan", "a.pdf", pdf,
+	    sizeof(pdf) - 1, &lim), STORE_OK);
+	lim.now = "2026-03-01T10:50:00Z";
+	assert_int_equal(put_with(f, KEY, "photo", "b.png", png,
+	    sizeof(png) - 1, &lim), STORE_OK);
+	lim.now = "2026-03-01T11:30:00Z";
+	lim.idle_before = "2026-03-01T10:30:00Z";
+	assert_int_equal(put_with(f, KEY2, "scan", "c.pdf", pdf,
+	    sizeof(pdf) - 1, &lim), STORE_OK);
+	/* Both of KEY's were touched at 10:50. */
+	assert_int_equal(staged(f, KEY), 2);
+	lim.now = "2026-03-01T12:00:00Z";
+	lim.idle_before = "2026-03-01T11:00:00Z";
+	assert_int_equal(put_with(f, KEY3, "scan", "d.pdf", pdf,
+	    sizeof(pdf) - 1, &lim), STORE_OK);
+	assert_int_equal(staged(f, KEY), 0);
+	assert_int_equal(staged(f, KEY2), 1);
+	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
+
+	lim.now = "2026-03-01T20:00:00Z";
+	lim.idle_before = "2026-03-01T19:00:00Z";
+	assert_int_equal(put_with(f, KEY, "scan", "e.pdf", pdf,
+	    sizeof(pdf) - 1, &lim), STORE_OK);
+	assert_int_equal(staged(f, KEY2), 0);
+	assert_int_equal(store_upload_get(f->s, r.ref, "scan", &u), STORE_OK);
+	store_upload_free(&u);
+	assert_int_equal(store_upload_expire(f->s, "2026-03-01T20:00:00Z",
+	    &deleted), STORE_OK);
+	assert_int_equal(deleted, 0);
+	assert_int_equal(store_upload_expire(f->s, "2026-03-01T20:00:01Z",
+	    &deleted), STORE_OK);
+	assert_int_equal(deleted, 1);
+	assert_int_equal(count_uploads(f), 1);
 }
 
 /*
@@ -657,9 +812,14 @@ test_store_migrate_from_1(void **state)
 	assert_null(sub.definition_xml);	/* none was kept then */
 	store_submission_free(&sub);
 	/* The new table works, and the counter went on where it was. */
-	assert_int_equal(store_upload_put(s, KEY2, "scan", "a.pdf",
-	    "application/pdf", pdf, sizeof(pdf) - 1, "2026-03-01T10:00:00Z"),
-	    STORE_OK);
+	{
+		struct store_staging lim = ROOMY("2026-03-01T10:00:00Z");
+		struct store_staged file = { "scan", "a.pdf",
+		    "application/pdf", pdf, sizeof(pdf) - 1, 0 };
+
+		assert_int_equal(store_upload_put(s, KEY2, &file, 1, &lim),
+		    STORE_OK);
+	}
 	assert_int_equal(store_submit(s, &n, &r), STORE_OK);
 	assert_memory_equal(r.ref, "2026-000002-", 12);
 	assert_int_equal(store_upload_get(s, r.ref, "scan", &u), STORE_OK);
@@ -861,6 +1021,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_upload_claim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_upload_double_submit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_upload_expire, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_upload_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_upload_idle, setup, teardown),
 		cmocka_unit_test(test_store_migrate_from_1),
 		cmocka_unit_test_setup_teardown(test_store_purge_due_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_each_filters, setup, teardown),
