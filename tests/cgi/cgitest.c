@@ -419,6 +419,24 @@ form_key(const char *html)
 	return NULL;
 }
 
+/*
+ * GET the form page of `service` and return its double-submit key
+ * (tracked); the page's cookie stays in the jar, as in a browser.
+ */
+char *
+service_key(const char *service)
+{
+	char	 path[256], *key;
+	struct resp r;
+
+	snprintf(path, sizeof(path), SCRIPT "/services/%s", service);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	key = form_key(r.body);
+	assert_non_null(key);
+	return key;
+}
+
 /* GET the form and return a fresh double-submit key (malloc'ed). */
 char *
 fresh_key(void)

@@ -113,6 +113,7 @@ void	 field_set(struct field *f, size_t n, const char *name,
 void	 valid_fields(struct field f[NFIELDS], const char *key);
 char	*form_key(const char *html);
 char	*fresh_key(void);
+char	*service_key(const char *service);
 char	*form_cookie_of(const struct resp *r);
 void	 parse_receipt_location(const char *loc, char *ref, size_t reflen,
 	    char *token, size_t toklen);

@@ -49,11 +49,13 @@ submit_file(const char *filename, const char *data, size_t len, char *ref,
 	struct part p[] = {
 		{ "scan", data, len, filename },
 		{ "_confirm", "1", 1, NULL },
+		{ "_key", NULL, 32, NULL },
 	};
 	struct resp r;
 	char	 token[128];
 
 	put_definition("nachweis", nachweis);
+	p[2].value = service_key("nachweis");
 	assert_int_equal(http_multipart(SCRIPT "/services/nachweis", p,
 	    sizeof(p) / sizeof(p[0]), &r), 0);
 	if (r.status != 303)
