@@ -45,4 +45,19 @@ smtpd_start(struct smtpd *s, int port, const char *spool, int reject)
 	return helper_start(&s->h, argv);
 }
 
+/*
+ * Start smtpd.py --hang on `port`: a mail server that accepts and never
+ * answers. 0, or -1 (and nothing running).
+ */
+static inline int
+smtpd_start_hanging(struct smtpd *s, int port)
+{
+	char	 portstr[16];
+	const char *const argv[] = { smtpd_python(), SRCDIR
+	    "/tests/mail/smtpd.py", "--port", portstr, "--hang", NULL };
+
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	return helper_start(&s->h, argv);
+}
+
 #endif

@@ -1,0 +1,136 @@
+/*
+ * The citizens' mails behind a real Apache (the instance of cgitest.c,
+ * with tests/mail/smtpd.py as its mail server): the receipt never waits
+ * for the mail server, and what the outbox keeps of a submission goes
+ * when `rathaus purge` says so.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgitest.h"
+#include "helper.h"
+#include "maildecode.h"
+
+/* How many mails to `to` whose decoded subject holds `subject` arrived. */
+static int
+mails_to(const char *to, const char *subject)
+{
+	char	 path[PATH_MAX + 64], *env, *msg, *subj, *words;
+	struct stat st;
+	int	 k, n = 0;
+	FILE	*fp;
+	size_t	 len;
+
+	for (k = 1; k < 10000; k++) {
+		snprintf(path, sizeof(path), "%s/%04d.eml", T.spool, k);
+		if (stat(path, &st) != 0)
+			break;
+		env = calloc(1, 4096);
+		msg = calloc(1, (size_t)st.st_size + 1);
+		assert_non_null(env);
+		assert_non_null(msg);
+		snprintf(path, sizeof(path), "%s/%04d.env", T.spool, k);
+		if ((fp = fopen(path, "r")) != NULL) {
+			len = fread(env, 1, 4095, fp);
+			(void)len;
+			fclose(fp);
+		}
+		snprintf(path, sizeof(path), "%s/%04d.eml", T.spool, k);
+		if ((fp = fopen(path, "r")) != NULL) {
+			len = fread(msg, 1, (size_t)st.st_size, fp);
+			(void)len;
+			fclose(fp);
+		}
+		if (strstr(env, to) != NULL &&
+		    (subj = maildecode_header(msg, "Subject")) != NULL) {
+			words = maildecode_words(subj);
+			n += words != NULL && strstr(words, subject) != NULL;
+			free(words);
+			free(subj);
+		}
+		free(msg);
+		free(env);
+	}
+	return n;
+}
+
+/*
+ * A mail server that accepts and never answers: the citizen's 303 comes
+ * at once all the same (under mod_cgid the program's stdin and stdout
+ * are one socket, and Apache finishes the response only when both are
+ * closed); the mail waits in the outbox, and `rathaus outbox` delivers
+ * it once, when a server answers again.
+ */
+static void
+test_receipt_not_held_by_mail_server(void **state)
+{
+	struct smtpd hung;
+	struct timespec t0;
+	char	 ref[32], token[80], sql[256], *out, *mail;
+	long	 ms;
+	int	 i;
+
+	(void)state;
+	if (T.smtpd.h.pid <= 0)
+		skip();
+	smtpd_stop(&T.smtpd);
+	assert_int_equal(smtpd_start_hanging(&hung, T.smtp_port), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	submit_bonfire(ref, sizeof(ref), token, sizeof(token));
+	ms = helper_elapsed_ms(&t0);
+	smtpd_stop(&hung);
+	/* A functional bound, generous: the server would hold it 10 s. */
+	assert_in_range(ms, 0, 1999);
+
+	/* The program gave up on the hung server: the mails are still due. */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM outbox WHERE"
+	    " subject LIKE '%%%s' AND sent IS NULL", ref);
+	assert_true(db_number(sql) >= 1);
+	assert_int_equal(smtpd_start(&T.smtpd, T.smtp_port, T.spool, 0), 0);
+	/* Let the program's attempt end (its claim ran out, as time would). */
+	for (i = 0; i < 150 && db_number("SELECT count(*) FROM outbox WHERE"
+	    " sent IS NULL AND attempts = 0") > 0; i++)
+		usleep(100000);
+	assert_int_equal(db_exec("UPDATE outbox SET next_try = created"
+	    " WHERE sent IS NULL"), 0);
+	assert_int_equal(rathaus_cli("outbox", &out), 0);
+	free(out);
+	assert_non_null(mail = mail_to("erika@example.org", ref));
+	free(mail);
+	assert_int_equal(mails_to("erika@example.org", ref), 1);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM outbox WHERE"
+	    " subject LIKE '%%%s' AND sent IS NULL", ref);
+	assert_int_equal(db_number(sql), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_receipt_not_held_by_mail_server,
+		    free_tracked),
+		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
+	};
+	int	 rc;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return 1;
+	rc = cmocka_run_group_tests_name("cgi mail", tests, group_setup,
+	    group_teardown);
+	curl_global_cleanup();
+	return rc;
+}
