@@ -13,7 +13,7 @@
 #include "app.h"
 #include "buf.h"
 #include "fee.h"
-#include "mail.h"
+#include "outbox.h"
 #include "page.h"
 #include "store_pay.h"
 #include "ref.h"
@@ -425,7 +425,7 @@ app_detach(void)
 static void
 app_mail(struct app *a, FILE *in, FILE *out)
 {
-	struct mail_stats st;
+	struct outbox_stats st;
 	int	 rc;
 
 	/* Only the CGI's own streams lead to the web server. */
@@ -442,7 +442,7 @@ app_mail(struct app *a, FILE *in, FILE *out)
 	}
 	if (rc == 1 || app_store(a) != 0)
 		return;
-	(void)mail_flush(&a->conf, a->store, time(NULL), 4, 2000, &st);
+	(void)outbox_flush(&a->conf, a->store, time(NULL), 4, 2000, &st);
 }
 
 /*

@@ -682,7 +682,7 @@ store_upload_claim(struct store *s, const char *key, const char *ref,
 /*
  * Put a mail into the outbox, due now; only from a store_mails_fn, inside
  * the transaction of the change that causes it. Sent after the response
- * (mail_flush) or later by `rathaus outbox`.
+ * (outbox_flush) or later by `rathaus outbox`.
  */
 int
 store_queue_mail(struct store *s, const char *to, const char *subject,

@@ -1,7 +1,7 @@
 /*
  * store_outbox: the mails waiting to be sent (table outbox, schema 4).
  * Mails are queued by store_queue_mail inside the transaction of the
- * change that causes them; mail_flush takes the due ones from here.
+ * change that causes them; outbox_flush takes the due ones from here.
  * Time stamps are ISO 8601 UTC ("2026-04-01T10:00:00Z"), compared as text.
  */
 #ifndef RATHAUS_STORE_OUTBOX_H

@@ -24,7 +24,7 @@
 #include "conf.h"
 #include "export.h"
 #include "form.h"
-#include "mail.h"
+#include "outbox.h"
 #include "store.h"
 #include "store_outbox.h"
 #include "store_pay.h"
@@ -191,7 +191,7 @@ cmd_init(struct cli *c)
 static int
 cmd_outbox(struct cli *c)
 {
-	struct mail_stats st;
+	struct outbox_stats st;
 	struct store *s;
 	long	 pending = 0, given_up = 0;
 	int	 rc;
@@ -201,7 +201,7 @@ cmd_outbox(struct cli *c)
 	if (*c->conf.smtp_url == '\0')
 		fputs("rathaus: mail is off (no smtp_url): nothing sent\n",
 		    stderr);
-	rc = mail_flush(&c->conf, s, time(NULL), 0, OUTBOX_BUDGET_MS, &st);
+	rc = outbox_flush(&c->conf, s, time(NULL), 0, OUTBOX_BUDGET_MS, &st);
 	if (rc == 0 && store_outbox_counts(s, &pending, &given_up) !=
 	    STORE_OK)
 		rc = -1;

@@ -32,6 +32,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "mail.h"
+#include "outbox.h"
 #include "store.h"
 #include "store_outbox.h"
 #include "maildecode.h"
@@ -188,9 +189,9 @@ slurp(const struct fixture *f, const char *name)
 static void
 flush(struct fixture *f, time_t now, int sent, int failed, int given_up)
 {
-	struct mail_stats st;
+	struct outbox_stats st;
 
-	assert_int_equal(mail_flush(&f->c, f->s, now, 10, 5000, &st), 0);
+	assert_int_equal(outbox_flush(&f->c, f->s, now, 10, 5000, &st), 0);
 	assert_int_equal(st.sent, sent);
 	assert_int_equal(st.failed, failed);
 	assert_int_equal(st.given_up, given_up);
@@ -310,7 +311,7 @@ test_outbox_budget(void **state)
 	struct fixture *f = *state;
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	struct timespec t0;
-	struct mail_stats st;
+	struct outbox_stats st;
 	int	 fd;
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -322,7 +323,7 @@ test_outbox_budget(void **state)
 	submit(f);
 	submit(f);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(mail_flush(&f->c, f->s, time(NULL), 10, 500, &st), 0);
+	assert_int_equal(outbox_flush(&f->c, f->s, time(NULL), 10, 500, &st), 0);
 	close(fd);
 	/* One mail's timeout (2 s) was spent, then the budget was gone. */
 	assert_true(helper_elapsed_ms(&t0) < 15000);
