@@ -56,6 +56,39 @@ struct fixture {
 	int	 port;
 };
 
+/*
+ * The test binary is linked with -Wl,--wrap=store_outbox_sent: the record
+ * that a mail went out can be made to fail (a lock held too long, a full
+ * disk) or the process to die right before it (a crash), as in the
+ * 200-at-once runs of issue 10.
+ */
+int	 __real_store_outbox_sent(struct store *, long, const char *);
+int	 __wrap_store_outbox_sent(struct store *, long, const char *);
+
+static struct {
+	int	 fail;		/* calls to fail; -1: every one */
+	int	 fail_odd_once;	/* the first call for each odd id fails */
+	long	 failed_id;
+	int	 die;		/* SIGKILL instead of recording */
+} mark;
+
+int
+__wrap_store_outbox_sent(struct store *s, long id, const char *at)
+{
+	if (mark.die)
+		kill(getpid(), SIGKILL);
+	if (mark.fail != 0) {
+		if (mark.fail > 0)
+			mark.fail--;
+		return STORE_BUSY;
+	}
+	if (mark.fail_odd_once && id % 2 == 1 && id != mark.failed_id) {
+		mark.failed_id = id;
+		return STORE_BUSY;
+	}
+	return __real_store_outbox_sent(s, id, at);
+}
+
 /* Run a program, quietly; its exit status or -1. */
 static int
 run(const char *const argv[])
@@ -94,6 +127,7 @@ setup(void **state)
 	if (f == NULL)
 		return -1;
 	*state = f;
+	memset(&mark, 0, sizeof(mark));
 	if (testdb_create(f->dir, "outbox", &f->s) != 0 ||
 	    tmpdir_make(f->spool, "spool") != 0 ||
 	    (f->port = helper_free_port()) <= 0)
@@ -143,19 +177,37 @@ queue_mail(struct store *s, void *arg, const struct store_receipt *r)
 	return store_queue_mail(s, TO, SUBJECT, BODY);
 }
 
+/* A submission whose mails `queue` puts into the outbox. */
 static void
-submit(struct fixture *f)
+submit_with(struct fixture *f, store_mails_fn queue)
 {
 	struct store_new n = {
 		.service = "osterfeuer", .version = 1,
 		.values_xml = "<values/>", .lang = "de",
 		.token = "00112233445566778899aabbccddeeff",
 		.created = "2026-04-01T10:00:00Z", .year = 2026,
-		.email = TO, .mails = queue_mail,
+		.email = TO, .mails = queue,
 	};
 	struct store_receipt r;
 
 	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
+}
+
+static void
+submit(struct fixture *f)
+{
+	submit_with(f, queue_mail);
+}
+
+/* A mail whose subject names its submission: "Eingang 2026-000001-7". */
+static int
+queue_named(struct store *s, void *arg, const struct store_receipt *r)
+{
+	char	 subject[64];
+
+	(void)arg;
+	snprintf(subject, sizeof(subject), "Eingang %s", r->ref);
+	return store_queue_mail(s, TO, subject, BODY);
 }
 
 static long
@@ -184,6 +236,82 @@ slurp(const struct fixture *f, const char *name)
 		buf_add(&text, chunk, n);
 	fclose(fp);
 	return buf_steal(&text);
+}
+
+/* How many messages the server accepted (0001.eml, 0002.eml, ...). */
+static int
+spool_count(const struct fixture *f)
+{
+	struct buf path;
+	struct stat st;
+	int	 n;
+
+	buf_init(&path, 256);
+	for (n = 0;; n++) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/%04d.eml", f->spool, n + 1);
+		if (stat(buf_str(&path), &st) != 0)
+			break;
+	}
+	buf_free(&path);
+	return n;
+}
+
+static int
+compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The messages received: `want` of them, no subject twice. */
+static void
+assert_each_once(const struct fixture *f, int want)
+{
+	char	*subjects[256], *msg, name[16];
+	int	 n = spool_count(f), i;
+
+	assert_int_equal(n, want);
+	assert_true(n <= 256);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%04d.eml", i + 1);
+		assert_non_null(msg = slurp(f, name));
+		subjects[i] = maildecode_header(msg, "Subject");
+		free(msg);
+		assert_non_null(subjects[i]);
+	}
+	qsort(subjects, (size_t)n, sizeof(subjects[0]), compare_strings);
+	for (i = 1; i < n; i++)
+		if (strcmp(subjects[i - 1], subjects[i]) == 0)
+			fail_msg("\"%s\" arrived twice", subjects[i]);
+	for (i = 0; i < n; i++)
+		free(subjects[i]);
+}
+
+/* Flush; what it wrote on stderr, as text (malloc'ed). */
+static char *
+flush_logged(struct fixture *f, time_t now, int *rc)
+{
+	struct outbox_stats st;
+	struct buf path;
+	char	*log;
+	int	 saved, fd;
+
+	buf_init(&path, 256);
+	buf_printf(&path, "%s/stderr.log", f->spool);
+	fflush(stderr);
+	assert_true((saved = dup(2)) >= 0);
+	assert_true((fd = open(buf_str(&path), O_WRONLY | O_CREAT | O_TRUNC,
+	    0600)) >= 0);
+	dup2(fd, 2);
+	*rc = outbox_flush(&f->c, f->s, now, 10, 5000, &st);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	buf_free(&path);
+	log = slurp(f, "stderr.log");
+	assert_non_null(log);
+	return log;
 }
 
 static void
@@ -332,6 +460,138 @@ test_outbox_budget(void **state)
 	    " attempts = 0"), 2);
 }
 
+/*
+ * The server took the mail, but recording that fails (a lock held longer
+ * than the busy timeout): the failure is logged, and no later runner
+ * sends the mail again, however late it comes.
+ */
+static void
+test_outbox_sent_once_when_the_record_fails(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_stats st;
+	time_t	 now;
+	char	*log;
+	int	 rc, logged;
+
+	need_aiosmtpd();
+	smtpd_up(f, 0);
+	submit(f);
+	now = time(NULL);
+	mark.fail = -1;
+	log = flush_logged(f, now, &rc);
+	logged = strstr(log, "outbox mail 1:") != NULL;
+	free(log);
+	mark.fail = 0;
+	(void)outbox_flush(&f->c, f->s, now + 3600, 10, 5000, &st);
+	(void)outbox_flush(&f->c, f->s, now + 86400, 10, 5000, &st);
+	assert_int_equal(spool_count(f), 1);
+	assert_true(logged);
+}
+
+/* The record is tried again: it fails twice, and the mail counts as sent. */
+static void
+test_outbox_record_tried_again(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_stats st;
+	time_t	 now;
+
+	need_aiosmtpd();
+	smtpd_up(f, 0);
+	submit(f);
+	now = time(NULL);
+	mark.fail = 2;
+	assert_int_equal(outbox_flush(&f->c, f->s, now, 10, 5000, &st), 0);
+	assert_int_equal(st.sent, 1);
+	assert_int_equal(query(f, "SELECT count(*) FROM outbox WHERE sent IS"
+	    " NOT NULL"), 1);
+	assert_int_equal(spool_count(f), 1);
+}
+
+/*
+ * A runner dies (SIGKILL) after the server took the mail and before it
+ * is recorded: the mail is never sent again without evidence that it was
+ * not delivered; at most one copy.
+ */
+static void
+test_outbox_killed_between_send_and_record(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_stats st;
+	struct store *s;
+	time_t	 now;
+	pid_t	 pid;
+	int	 status;
+
+	need_aiosmtpd();
+	smtpd_up(f, 0);
+	submit(f);
+	now = time(NULL);
+	assert_true((pid = fork()) >= 0);
+	if (pid == 0) {
+		mark.die = 1;
+		/* A connection of its own: one must not cross a fork. */
+		if (store_open(&s, f->dir, 0) == STORE_OK)
+			(void)outbox_flush(&f->c, s, now, 10, 5000, &st);
+		_exit(3);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	assert_int_equal(spool_count(f), 1);
+	(void)outbox_flush(&f->c, f->s, now + 3600, 10, 5000, &st);
+	(void)outbox_flush(&f->c, f->s, now + 86400, 10, 5000, &st);
+	assert_int_equal(spool_count(f), 1);
+}
+
+#define FLUSHERS	8
+#define MAILS		40
+
+/*
+ * Many runners on one outbox at once (the web program's children and
+ * cron), and the record of every other mail fails at first: each mail
+ * arrives exactly once, also after a later runner has looked again.
+ */
+static void
+test_outbox_many_flushers(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_stats st;
+	struct store *s;
+	pid_t	 pid[FLUSHERS];
+	time_t	 now;
+	int	 i, status, rc, failed = 0;
+
+	need_aiosmtpd();
+	smtpd_up(f, 0);
+	for (i = 0; i < MAILS; i++)
+		submit_with(f, queue_named);
+	now = time(NULL);
+	for (i = 0; i < FLUSHERS; i++) {
+		assert_true((pid[i] = fork()) >= 0);
+		if (pid[i] == 0) {
+			mark.fail_odd_once = 1;
+			rc = 1;
+			if (store_open(&s, f->dir, 0) == STORE_OK) {
+				rc = outbox_flush(&f->c, s, now, 0, 60000,
+				    &st) == 0 ? 0 : 1;
+				store_close(s);
+			}
+			_exit(rc);
+		}
+	}
+	for (i = 0; i < FLUSHERS; i++) {
+		assert_int_equal(waitpid(pid[i], &status, 0), pid[i]);
+		failed += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+	}
+	/* A later run (cron), after every claim has run out. */
+	(void)outbox_flush(&f->c, f->s, now + 86400, 0, 60000, &st);
+	assert_each_once(f, MAILS);
+	assert_int_equal(query(f, "SELECT count(*) FROM outbox WHERE sent IS"
+	    " NOT NULL"), MAILS);
+	assert_int_equal(failed, 0);
+}
+
 int
 main(void)
 {
@@ -340,6 +600,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_outbox_retries_later, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_dead_server, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_budget, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_sent_once_when_the_record_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_record_tried_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_killed_between_send_and_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_many_flushers, setup, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
