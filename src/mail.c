@@ -14,6 +14,7 @@
 #include "mail.h"
 #include "ref.h"
 #include "text.h"
+#include "when.h"
 
 #define MAIL_LINE	78	/* header lines are folded to this */
 #define MAIL_QP_LINE	76	/* quoted-printable lines, "=" included */
@@ -314,40 +315,99 @@ mail_format(struct buf *out, const struct conf *c, const char *to,
 	return 0;
 }
 
-/* What curl reads: the message, from memory. */
-struct mail_reader {
+/*
+ * One exchange with the server: the message curl reads from memory, the
+ * hand-over (asked once, when the server has said 354 to DATA and wants
+ * the message), and the time the server has: mail_timeout seconds from
+ * the start until the message is sent, not counting the time the
+ * hand-over takes (the caller's own work, a database write that may wait
+ * for a lock), and mail_timeout more for its answer to the message's end.
+ */
+struct mail_exchange {
 	const char	*p;
 	size_t		 left;
+	mail_hand_fn	 hand;
+	void		*hand_arg;
+	int		 handed;	/* 1: handed over, -1: refused */
+	struct timespec	 start;
+	long		 hand_ms;	/* spent in hand() */
+	long		 timeout_ms;
 };
 
 static size_t
 mail_read(char *dst, size_t size, size_t nmemb, void *arg)
 {
-	struct mail_reader *r = arg;
+	struct mail_exchange *x = arg;
+	struct timespec t0;
 	size_t	 n = size * nmemb;
 
-	if (n > r->left)
-		n = r->left;
-	memcpy(dst, r->p, n);
-	r->p += n;
-	r->left -= n;
+	if (x->handed == 0 && x->hand != NULL) {
+		if (clock_gettime(CLOCK_MONOTONIC, &t0) != 0 ||
+		    x->hand(x->hand_arg) != 0) {
+			x->handed = -1;
+			return CURL_READFUNC_ABORT;
+		}
+		x->hand_ms += when_elapsed_ms(&t0);
+	}
+	x->handed = 1;
+	if (n > x->left)
+		n = x->left;
+	memcpy(dst, x->p, n);
+	x->p += n;
+	x->left -= n;
 	return n;
+}
+
+/* curl's progress callback, about once a second at least: the deadline. */
+static int
+mail_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	const struct mail_exchange *x = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return when_elapsed_ms(&x->start) - x->hand_ms > x->timeout_ms;
+}
+
+/*
+ * What became of it. Until the message is handed over the server has
+ * nothing it could deliver; after that, only its answer to the message's
+ * end tells: 250 (CURLE_OK) sent, a refusal (4xx, 5xx) not sent, no
+ * answer at all unsure.
+ */
+static enum mail_result
+mail_outcome(const struct mail_exchange *x, CURLcode e, long code)
+{
+	if (e == CURLE_OK)
+		return MAIL_SENT;
+	if (x->handed != 1 || code >= 400)
+		return MAIL_NOT_SENT;
+	return MAIL_UNSURE;
 }
 
 /*
  * Hand one message to the SMTP server of the configuration, for one
  * recipient. libcurl does the SMTP dot-stuffing and the final ".". The
- * whole exchange takes at most mail_timeout seconds; no proxy from the
- * environment, no signals. On failure `err` holds curl's message and the
- * server's reply code, never the password.
+ * server has mail_timeout seconds until the message is sent (the time
+ * `hand` takes not counted) and as long again to answer it: at most
+ * twice mail_timeout in all. No proxy from the environment, no signals.
+ * `hand` (or NULL) is called once before the message goes to the server;
+ * when it returns non-zero the message is not sent (the connection is
+ * dropped before its end, and the server discards what it got). On
+ * failure `err` holds curl's message and the server's reply code, never
+ * the password.
  */
-int
+enum mail_result
 mail_send(const struct conf *c, const char *to, const char *msg, size_t len,
-    char *err, size_t errlen)
+    mail_hand_fn hand, void *hand_arg, char *err, size_t errlen)
 {
 	static const long tls[] = { CURLUSESSL_NONE, CURLUSESSL_TRY,
 	    CURLUSESSL_ALL };
-	struct mail_reader r = { msg, len };
+	struct mail_exchange x = { msg, len, hand, hand_arg, 0, { 0, 0 }, 0,
+	    c->mail_timeout_s * 1000L };
 	struct curl_slist *rcpt = NULL;
 	struct buf from, rcpt_to;
 	char	 cerr[CURL_ERROR_SIZE] = "";
@@ -358,7 +418,11 @@ mail_send(const struct conf *c, const char *to, const char *msg, size_t len,
 	snprintf(err, errlen, "%s", "");
 	if (c->smtp_url == NULL || *c->smtp_url == '\0') {
 		snprintf(err, errlen, "mail is off (no smtp_url)");
-		return -1;
+		return MAIL_NOT_SENT;
+	}
+	if (clock_gettime(CLOCK_MONOTONIC, &x.start) != 0) {
+		snprintf(err, errlen, "no clock");
+		return MAIL_NOT_SENT;
 	}
 	buf_init(&from, 512);
 	buf_init(&rcpt_to, 512);
@@ -369,7 +433,7 @@ mail_send(const struct conf *c, const char *to, const char *msg, size_t len,
 		buf_free(&from);
 		buf_free(&rcpt_to);
 		snprintf(err, errlen, "cannot load or start libcurl");
-		return -1;
+		return MAIL_NOT_SENT;
 	}
 	if (!from.failed && !rcpt_to.failed &&
 	    (rcpt = net_curl()->slist_append(NULL, buf_str(&rcpt_to))) != NULL &&
@@ -387,7 +451,12 @@ mail_send(const struct conf *c, const char *to, const char *msg, size_t len,
 	MAIL_OPT(CURLOPT_PROXY, "");
 	MAIL_OPT(CURLOPT_NOSIGNAL, 1L);
 	MAIL_OPT(CURLOPT_CONNECTTIMEOUT, c->mail_timeout_s);
-	MAIL_OPT(CURLOPT_TIMEOUT, c->mail_timeout_s);
+	/* The answer to the message's end: curl waits for it without
+	 * calling mail_progress. */
+	MAIL_OPT(CURLOPT_SERVER_RESPONSE_TIMEOUT, c->mail_timeout_s);
+	MAIL_OPT(CURLOPT_NOPROGRESS, 0L);
+	MAIL_OPT(CURLOPT_XFERINFOFUNCTION, mail_progress);
+	MAIL_OPT(CURLOPT_XFERINFODATA, &x);
 	MAIL_OPT(CURLOPT_USE_SSL, tls[c->smtp_tls <= CONF_TLS_REQUIRED ?
 	    c->smtp_tls : CONF_TLS_REQUIRED]);
 	if (c->smtp_user != NULL && *c->smtp_user != '\0') {
@@ -400,7 +469,7 @@ mail_send(const struct conf *c, const char *to, const char *msg, size_t len,
 	MAIL_OPT(CURLOPT_UPLOAD, 1L);
 	MAIL_OPT(CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 	MAIL_OPT(CURLOPT_READFUNCTION, mail_read);
-	MAIL_OPT(CURLOPT_READDATA, &r);
+	MAIL_OPT(CURLOPT_READDATA, &x);
 #undef MAIL_OPT
 	if (e == CURLE_OK)
 		e = net_curl()->easy_perform(h);
@@ -409,13 +478,20 @@ mail_send(const struct conf *c, const char *to, const char *msg, size_t len,
 		    net_curl()->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) !=
 		    CURLE_OK)
 			code = 0;
-		snprintf(err, errlen, "%s (SMTP %ld)", *cerr != '\0' ? cerr :
-		    net_curl()->easy_strerror(e), code);
+		if (x.handed == -1)
+			snprintf(err, errlen, "not handed over (stopped by"
+			    " the caller)");
+		else if (e == CURLE_ABORTED_BY_CALLBACK)
+			snprintf(err, errlen, "no answer within %ld s (SMTP"
+			    " %ld)", c->mail_timeout_s, code);
+		else
+			snprintf(err, errlen, "%s (SMTP %ld)", *cerr != '\0' ?
+			    cerr : net_curl()->easy_strerror(e), code);
 	}
 	net_curl()->easy_cleanup(h);
 	net_curl()->slist_free_all(rcpt);
 	net_curl()->global_cleanup();
 	buf_free(&from);
 	buf_free(&rcpt_to);
-	return e == CURLE_OK ? 0 : -1;
+	return mail_outcome(&x, e, code);
 }

@@ -16,7 +16,23 @@ struct conf;
 
 int	 mail_format(struct buf *out, const struct conf *, const char *to,
 	    const char *subject, const char *body, time_t now);
-int	 mail_send(const struct conf *, const char *to, const char *msg,
-	    size_t len, char *err, size_t errlen);
+/* What became of a message given to mail_send. */
+enum mail_result {
+	MAIL_SENT = 0,		/* the server took it (250 to its end) */
+	MAIL_NOT_SENT = -1,	/* the server has not got it, or refused it:
+				   sending it again is safe */
+	MAIL_UNSURE = 1		/* handed over, no answer: may have arrived */
+};
+
+/*
+ * Asked once, when the server waits for the message (after its 354 to
+ * DATA) and before any of it is sent: 0 to hand it over, anything else
+ * to stop, and the server gets nothing it could deliver.
+ */
+typedef int (*mail_hand_fn)(void *arg);
+
+enum mail_result mail_send(const struct conf *, const char *to,
+	    const char *msg, size_t len, mail_hand_fn hand, void *hand_arg,
+	    char *err, size_t errlen);
 
 #endif

@@ -184,6 +184,16 @@ static const char *const store_migrations[] = {
 	"INSERT INTO secret(name, value, created) VALUES"
 	"  ('form', randomblob(32), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
 	"  ('csrf', randomblob(32), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));",
+	/* 8: the outbox names the runner that claimed a mail (claim: its
+	 * random token) and when the mail was handed over to the SMTP
+	 * server (handed: written, in a transaction of its own, before the
+	 * message's end is sent). A mail handed over is never due again:
+	 * whether it arrived, only its sent time tells. */
+	"ALTER TABLE outbox ADD COLUMN claim TEXT;"
+	"ALTER TABLE outbox ADD COLUMN handed TEXT;"
+	"DROP INDEX outbox_due;"
+	"CREATE INDEX outbox_due ON outbox(next_try)"
+	"  WHERE sent IS NULL AND handed IS NULL;",
 };
 
 #define STORE_VERSION	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -191,9 +191,9 @@ cmd_init(struct cli *c)
 static int
 cmd_outbox(struct cli *c)
 {
+	struct store_outbox_counts left = { 0, 0, 0 };
 	struct outbox_stats st;
 	struct store *s;
-	long	 pending = 0, given_up = 0;
 	int	 rc;
 
 	if (store_open(&s, c->conf.data_dir, 0) != STORE_OK)
@@ -202,13 +202,13 @@ cmd_outbox(struct cli *c)
 		fputs("rathaus: mail is off (no smtp_url): nothing sent\n",
 		    stderr);
 	rc = outbox_flush(&c->conf, s, time(NULL), 0, OUTBOX_BUDGET_MS, &st);
-	if (rc == 0 && store_outbox_counts(s, &pending, &given_up) !=
-	    STORE_OK)
+	if (rc == 0 && store_outbox_counts(s, &left) != STORE_OK)
 		rc = -1;
 	if (rc != 0)
 		fprintf(stderr, "rathaus: %s\n", store_errmsg(s));
-	printf("outbox: sent %d, failed %d, pending %ld, given up %ld\n",
-	    st.sent, st.failed + st.given_up, pending, given_up);
+	printf("outbox: sent %d, failed %d, pending %ld, given up %ld,"
+	    " unconfirmed %ld\n", st.sent, st.failed + st.given_up,
+	    left.pending, left.given_up, left.unconfirmed);
 	store_close(s);
 	return rc == 0 ? 0 : 1;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A tiny SMTP server for the tests: every message becomes a file.
 
-usage: smtpd.py --port PORT --dir DIR [--reject]
+usage: smtpd.py --port PORT --dir DIR
+           [--reject | --data-refused | --data-unanswered]
        smtpd.py --port PORT --hang
 
 Listens on 127.0.0.1:PORT (aiosmtpd, Debian's python3-aiosmtpd). Each
@@ -10,12 +11,17 @@ stuffing undone, CRLF line ends) after DIR/NNNN.env, whose first line is
 the envelope sender and each further line one recipient; the .eml
 appears last (written under a temporary name and renamed), so a reader
 that sees it sees both whole. --reject answers 451 to every RCPT TO.
+--data-refused takes every message and answers its end with 554 (it is
+not kept: nothing written). --data-unanswered keeps every message (the
+files are written) and never answers its end, as a server that dies
+right after delivering does.
 --hang accepts connections and never says a word (not even the
 greeting), as a hung mail server does, and holds them until it stops;
 it needs no aiosmtpd.
 Prints "ready" on stdout once listening; stops on SIGTERM or SIGINT.
 """
 import argparse
+import asyncio
 import os
 import signal
 import socket
@@ -24,9 +30,10 @@ import threading
 
 
 class Handler:
-    def __init__(self, directory, reject):
+    def __init__(self, directory, reject, data):
         self.directory = directory
         self.reject = reject
+        self.data = data    # None, "refused" or "unanswered"
         self.count = 0
         self.lock = threading.Lock()
 
@@ -38,6 +45,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.data == "refused":
+            return "554 5.6.0 Message refused (test server, --data-refused)"
         with self.lock:
             self.count += 1
             base = os.path.join(self.directory, "%04d" % self.count)
@@ -48,6 +57,8 @@ class Handler:
         with open(base + ".tmp", "wb") as f:
             f.write(envelope.original_content)
         os.rename(base + ".tmp", base + ".eml")
+        if self.data == "unanswered":
+            await asyncio.sleep(3600)
         return "250 Message accepted"
 
 
@@ -84,6 +95,8 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--dir")
     ap.add_argument("--reject", action="store_true")
+    ap.add_argument("--data-refused", action="store_true")
+    ap.add_argument("--data-unanswered", action="store_true")
     ap.add_argument("--hang", action="store_true")
     args = ap.parse_args()
     if not args.hang and args.dir is None:
@@ -97,7 +110,9 @@ def main():
         return 0
 
     from aiosmtpd.controller import Controller
-    controller = Controller(Handler(args.dir, args.reject),
+    data = ("refused" if args.data_refused else
+            "unanswered" if args.data_unanswered else None)
+    controller = Controller(Handler(args.dir, args.reject, data),
                             hostname="127.0.0.1", port=args.port)
     controller.start()
     ready()

@@ -60,17 +60,32 @@ struct fixture {
  * The test binary is linked with -Wl,--wrap=store_outbox_sent: the record
  * that a mail went out can be made to fail (a lock held too long, a full
  * disk) or the process to die right before it (a crash), as in the
- * 200-at-once runs of issue 10.
+ * 200-at-once runs of issue 10; and with --wrap=store_outbox_hand, so
+ * that it can die before the hand-over.
  */
 int	 __real_store_outbox_sent(struct store *, long, const char *);
 int	 __wrap_store_outbox_sent(struct store *, long, const char *);
+int	 __real_store_outbox_hand(struct store *, long, const char *,
+	    const char *);
+int	 __wrap_store_outbox_hand(struct store *, long, const char *,
+	    const char *);
 
 static struct {
 	int	 fail;		/* calls to fail; -1: every one */
 	int	 fail_odd_once;	/* the first call for each odd id fails */
 	long	 failed_id;
 	int	 die;		/* SIGKILL instead of recording */
+	int	 die_at_hand;	/* SIGKILL instead of handing over */
 } mark;
+
+int
+__wrap_store_outbox_hand(struct store *s, long id, const char *claim,
+    const char *at)
+{
+	if (mark.die_at_hand)
+		kill(getpid(), SIGKILL);
+	return __real_store_outbox_hand(s, id, claim, at);
+}
 
 int
 __wrap_store_outbox_sent(struct store *s, long id, const char *at)
@@ -371,7 +386,7 @@ test_outbox_retries_later(void **state)
 {
 	struct fixture *f = *state;
 	time_t	 now;
-	long	 pending, given_up;
+	struct store_outbox_counts left;
 
 	need_aiosmtpd();
 	smtpd_up(f, 1);
@@ -392,9 +407,8 @@ test_outbox_retries_later(void **state)
 	flush(f, now + 61, 1, 0, 0);
 	assert_received(f);
 	flush(f, now + 86400, 0, 0, 0);
-	assert_int_equal(store_outbox_counts(f->s, &pending, &given_up),
-	    STORE_OK);
-	assert_int_equal(pending + given_up, 0);
+	assert_int_equal(store_outbox_counts(f->s, &left), STORE_OK);
+	assert_int_equal(left.pending + left.given_up + left.unconfirmed, 0);
 }
 
 /*
@@ -407,7 +421,7 @@ test_outbox_dead_server(void **state)
 	struct fixture *f = *state;
 	struct timespec t0;
 	time_t	 now;
-	long	 pending, given_up;
+	struct store_outbox_counts left;
 	int	 i;
 
 	submit(f);
@@ -422,10 +436,9 @@ test_outbox_dead_server(void **state)
 	}
 	now += 7 * 3600;
 	flush(f, now, 0, 0, 2);
-	assert_int_equal(store_outbox_counts(f->s, &pending, &given_up),
-	    STORE_OK);
-	assert_int_equal(pending, 0);
-	assert_int_equal(given_up, 2);
+	assert_int_equal(store_outbox_counts(f->s, &left), STORE_OK);
+	assert_int_equal(left.pending, 0);
+	assert_int_equal(left.given_up, 2);
 	assert_int_equal(query(f, "SELECT count(*) FROM outbox WHERE"
 	    " attempts = 10 AND last_error <> '' AND next_try = '"
 	    STORE_OUTBOX_NEVER "'"), 2);
@@ -460,6 +473,26 @@ test_outbox_budget(void **state)
 	    " attempts = 0"), 2);
 }
 
+/* A server that takes every mail, and one queued: when it is due. */
+static time_t
+one_mail(struct fixture *f)
+{
+	need_aiosmtpd();
+	smtpd_up(f, 0);
+	submit(f);
+	return time(NULL);	/* queued mails are due from the clock's now */
+}
+
+/* Runners an hour and a day later, when every claim has run out. */
+static void
+later_runners(struct fixture *f, time_t now)
+{
+	struct outbox_stats st;
+
+	(void)outbox_flush(&f->c, f->s, now + 3600, 10, 5000, &st);
+	(void)outbox_flush(&f->c, f->s, now + 86400, 10, 5000, &st);
+}
+
 /*
  * The server took the mail, but recording that fails (a lock held longer
  * than the busy timeout): the failure is logged, and no later runner
@@ -469,22 +502,17 @@ static void
 test_outbox_sent_once_when_the_record_fails(void **state)
 {
 	struct fixture *f = *state;
-	struct outbox_stats st;
 	time_t	 now;
 	char	*log;
 	int	 rc, logged;
 
-	need_aiosmtpd();
-	smtpd_up(f, 0);
-	submit(f);
-	now = time(NULL);
+	now = one_mail(f);
 	mark.fail = -1;
 	log = flush_logged(f, now, &rc);
 	logged = strstr(log, "outbox mail 1:") != NULL;
 	free(log);
 	mark.fail = 0;
-	(void)outbox_flush(&f->c, f->s, now + 3600, 10, 5000, &st);
-	(void)outbox_flush(&f->c, f->s, now + 86400, 10, 5000, &st);
+	later_runners(f, now);
 	assert_int_equal(spool_count(f), 1);
 	assert_true(logged);
 }
@@ -497,16 +525,37 @@ test_outbox_record_tried_again(void **state)
 	struct outbox_stats st;
 	time_t	 now;
 
-	need_aiosmtpd();
-	smtpd_up(f, 0);
-	submit(f);
-	now = time(NULL);
+	now = one_mail(f);
 	mark.fail = 2;
 	assert_int_equal(outbox_flush(&f->c, f->s, now, 10, 5000, &st), 0);
 	assert_int_equal(st.sent, 1);
 	assert_int_equal(query(f, "SELECT count(*) FROM outbox WHERE sent IS"
 	    " NOT NULL"), 1);
 	assert_int_equal(spool_count(f), 1);
+}
+
+/* A runner in a child that dies (SIGKILL) where `at_hand` says. */
+static void
+flush_and_die(struct fixture *f, time_t now, int at_hand)
+{
+	struct outbox_stats st;
+	struct store *s;
+	pid_t	 pid;
+	int	 status;
+
+	assert_true((pid = fork()) >= 0);
+	if (pid == 0) {
+		if (at_hand)
+			mark.die_at_hand = 1;
+		else
+			mark.die = 1;
+		/* A connection of its own: one must not cross a fork. */
+		if (store_open(&s, f->dir, 0) == STORE_OK)
+			(void)outbox_flush(&f->c, s, now, 10, 5000, &st);
+		_exit(3);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 }
 
 /*
@@ -518,30 +567,99 @@ static void
 test_outbox_killed_between_send_and_record(void **state)
 {
 	struct fixture *f = *state;
-	struct outbox_stats st;
-	struct store *s;
 	time_t	 now;
-	pid_t	 pid;
-	int	 status;
+
+	now = one_mail(f);
+	flush_and_die(f, now, 0);
+	assert_int_equal(spool_count(f), 1);
+	later_runners(f, now);
+	assert_int_equal(spool_count(f), 1);
+}
+
+/*
+ * A runner dies before the hand-over (the server was waiting for the
+ * message): the server got nothing it could deliver, the claim runs out,
+ * and a later runner sends the mail, once.
+ */
+static void
+test_outbox_killed_before_the_hand_over(void **state)
+{
+	struct fixture *f = *state;
+	time_t	 now;
+
+	now = one_mail(f);
+	flush_and_die(f, now, 1);
+	assert_int_equal(spool_count(f), 0);
+	/* Still claimed by the dead runner; then its claim runs out. */
+	flush(f, now, 0, 0, 0);
+	flush(f, now + 3600, 1, 0, 0);
+	flush(f, now + 86400, 0, 0, 0);
+	assert_received(f);
+}
+
+/*
+ * The server takes the message and never answers its end: it may have
+ * arrived, so it is never sent again; logged, and counted apart.
+ */
+static void
+test_outbox_no_answer_after_the_hand_over(void **state)
+{
+	struct fixture *f = *state;
+	struct store_outbox_counts left;
+	struct outbox_stats st;
+	time_t	 now;
+	char	*log;
+	int	 rc, logged;
 
 	need_aiosmtpd();
-	smtpd_up(f, 0);
+	if (smtpd_start_mode(&f->smtpd, f->port, f->spool,
+	    "--data-unanswered") != 0)
+		fail_msg("smtpd.py did not start");
 	submit(f);
 	now = time(NULL);
-	assert_true((pid = fork()) >= 0);
-	if (pid == 0) {
-		mark.die = 1;
-		/* A connection of its own: one must not cross a fork. */
-		if (store_open(&s, f->dir, 0) == STORE_OK)
-			(void)outbox_flush(&f->c, s, now, 10, 5000, &st);
-		_exit(3);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	log = flush_logged(f, now, &rc);
+	logged = strstr(log, "outbox mail 1: handed over, no answer") != NULL;
+	free(log);
+	assert_int_equal(rc, 0);
+	assert_true(logged);
+	smtpd_stop(&f->smtpd);
+	smtpd_up(f, 0);
+	assert_int_equal(outbox_flush(&f->c, f->s, now + 86400, 10, 5000, &st),
+	    0);
+	assert_int_equal(st.sent, 0);
 	assert_int_equal(spool_count(f), 1);
-	(void)outbox_flush(&f->c, f->s, now + 3600, 10, 5000, &st);
-	(void)outbox_flush(&f->c, f->s, now + 86400, 10, 5000, &st);
-	assert_int_equal(spool_count(f), 1);
+	assert_int_equal(store_outbox_counts(f->s, &left), STORE_OK);
+	assert_int_equal(left.unconfirmed, 1);
+	assert_int_equal(left.pending + left.given_up, 0);
+	assert_int_equal(query(f, "SELECT count(*) FROM outbox WHERE handed IS"
+	    " NOT NULL AND sent IS NULL AND attempts = 1 AND last_error <>"
+	    " ''"), 1);
+}
+
+/*
+ * The server refuses the message at its end (554): it has nothing to
+ * deliver, so the mail waits and is sent again, once.
+ */
+static void
+test_outbox_refused_after_the_hand_over(void **state)
+{
+	struct fixture *f = *state;
+	time_t	 now;
+
+	need_aiosmtpd();
+	if (smtpd_start_mode(&f->smtpd, f->port, f->spool,
+	    "--data-refused") != 0)
+		fail_msg("smtpd.py did not start");
+	submit(f);
+	now = time(NULL);
+	flush(f, now, 0, 1, 0);
+	assert_int_equal(query(f, "SELECT count(*) FROM outbox WHERE handed IS"
+	    " NULL AND attempts = 1 AND last_error LIKE '%554%'"), 1);
+	smtpd_stop(&f->smtpd);
+	smtpd_up(f, 0);
+	flush(f, now + 61, 1, 0, 0);
+	flush(f, now + 86400, 0, 0, 0);
+	assert_received(f);
 }
 
 #define FLUSHERS	8
@@ -604,6 +722,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_outbox_record_tried_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_killed_between_send_and_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_many_flushers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_killed_before_the_hand_over, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_no_answer_after_the_hand_over, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_refused_after_the_hand_over, setup, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

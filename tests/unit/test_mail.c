@@ -265,7 +265,8 @@ test_mail_off(void **state)
 
 	(void)state;
 	c.smtp_url = (char *)"";
-	assert_int_equal(mail_send(&c, TO, "x", 1, err, sizeof(err)), -1);
+	assert_int_equal(mail_send(&c, TO, "x", 1, NULL, NULL, err,
+	    sizeof(err)), MAIL_NOT_SENT);
 	assert_non_null(strstr(err, "off"));
 	assert_int_equal(outbox_flush(&c, NULL, NOW, 0, 1000, &st), 0);
 	assert_int_equal(st.sent + st.failed + st.given_up, 0);

@@ -524,10 +524,39 @@ test_store_mail_with_submission(void **state)
 	assert_int_equal(count_in(f, "outbox"), 1);
 }
 
+#define CLAIM_A	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define CLAIM_B	"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+/* The outbox's mails not sent yet, by kind. */
+static void
+assert_outbox_counts(struct fixture *f, long pending, long given_up,
+    long unconfirmed)
+{
+	struct store_outbox_counts c;
+
+	assert_int_equal(store_outbox_counts(f->s, &c), STORE_OK);
+	assert_int_equal(c.pending, pending);
+	assert_int_equal(c.given_up, given_up);
+	assert_int_equal(c.unconfirmed, unconfirmed);
+}
+
+/* The mails due at `now`, claimed by `claim` for 30 s (or read only). */
+static size_t
+due(struct fixture *f, const char *now, const char *claim,
+    const char *until, struct store_outbox_mail **m)
+{
+	size_t	 n;
+
+	assert_int_equal(store_outbox_due(f->s, now, claim, until, 10, m, &n),
+	    STORE_OK);
+	return n;
+}
+
 /*
  * The outbox: due mails are claimed as they are read (a second reader
- * gets nothing), sent ones are never due again, failures count and wait,
- * given-up ones keep their error and are counted apart.
+ * gets nothing), only the claim's holder hands a mail over, a mail
+ * handed over is never due again (sent or not), failures count and
+ * wait, given-up ones keep their error and are counted apart.
  */
 static void
 test_store_outbox(void **state)
@@ -538,60 +567,105 @@ test_store_outbox(void **state)
 	struct store_outbox_mail *m;
 	struct store_receipt r;
 	size_t	 nm;
-	long	 pending, given_up;
+	long	 first, second;
 
 	n.mails = n2.mails = queue_one;
 	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
 	assert_int_equal(store_submit(f->s, &n2, &r), STORE_OK);
-	assert_int_equal(store_outbox_counts(f->s, &pending, &given_up),
-	    STORE_OK);
-	assert_int_equal(pending, 2);
-	assert_int_equal(given_up, 0);
+	assert_outbox_counts(f, 2, 0, 0);
 	/* Nothing is due before it was queued. */
-	assert_int_equal(store_outbox_due(f->s, "2000-01-01T00:00:00Z", NULL,
-	    10, &m, &nm), STORE_OK);
-	assert_int_equal(nm, 0);
-	store_outbox_free(m, nm);
+	assert_int_equal(due(f, "2000-01-01T00:00:00Z", NULL, NULL, &m), 0);
+	store_outbox_free(m, 0);
 
 	assert_int_equal(store_outbox_due(f->s, "2100-01-01T00:00:00Z",
-	    "2100-01-01T00:00:30Z", 1, &m, &nm), STORE_OK);
+	    CLAIM_A, "2100-01-01T00:00:30Z", 1, &m, &nm), STORE_OK);
 	assert_int_equal(nm, 1);
+	first = m[0].id;
 	assert_string_equal(m[0].recipient, "erika@example.org");
 	assert_memory_equal(m[0].subject, "Eingang 2026-000001-", 20);
 	assert_string_equal(m[0].body, "Text");
 	assert_int_equal(m[0].attempts, 0);
+	store_outbox_free(m, 1);
 	/* Claimed: the next reader gets the other mail only. */
-	store_outbox_free(m, nm);
-	assert_int_equal(store_outbox_due(f->s, "2100-01-01T00:00:00Z",
-	    "2100-01-01T00:00:30Z", 10, &m, &nm), STORE_OK);
-	assert_int_equal(nm, 1);
+	assert_int_equal(due(f, "2100-01-01T00:00:00Z", CLAIM_B,
+	    "2100-01-01T00:00:30Z", &m), 1);
+	second = m[0].id;
 	assert_memory_equal(m[0].subject, "Eingang 2026-000002-", 20);
-	assert_int_equal(store_outbox_failed(f->s, m[0].id, "451 try later",
+	store_outbox_free(m, 1);
+	/* A failure of another runner's mail changes nothing. */
+	assert_int_equal(store_outbox_failed(f->s, second, CLAIM_A, "451",
 	    "2100-01-01T00:01:00Z"), STORE_OK);
-	store_outbox_free(m, nm);
+	assert_int_equal(store_outbox_failed(f->s, second, CLAIM_B,
+	    "451 try later", "2100-01-01T00:01:00Z"), STORE_OK);
+	assert_int_equal(count_in(f, "outbox WHERE attempts = 1 AND"
+	    " last_error = '451 try later' AND claim IS NULL"), 1);
 
-	/* After the claim: the first one is due again; sent, it is not. */
-	assert_int_equal(store_outbox_due(f->s, "2100-01-01T00:00:40Z", NULL,
-	    10, &m, &nm), STORE_OK);
-	assert_int_equal(nm, 1);
-	assert_int_equal(store_outbox_sent(f->s, m[0].id,
+	/* The first claim ran out: B takes it; A may no longer hand it over. */
+	assert_int_equal(due(f, "2100-01-01T00:00:40Z", CLAIM_B,
+	    "2100-01-01T00:01:10Z", &m), 1);
+	assert_int_equal(m[0].id, first);
+	store_outbox_free(m, 1);
+	assert_int_equal(store_outbox_hand(f->s, first, CLAIM_A,
+	    "2100-01-01T00:00:41Z"), STORE_CONFLICT);
+	assert_int_equal(store_outbox_hand(f->s, first, CLAIM_B,
 	    "2100-01-01T00:00:41Z"), STORE_OK);
-	store_outbox_free(m, nm);
-	assert_int_equal(store_outbox_due(f->s, "2100-01-01T00:02:00Z", NULL,
-	    10, &m, &nm), STORE_OK);
-	assert_int_equal(nm, 1);
+	assert_int_equal(store_outbox_hand(f->s, first, CLAIM_B,
+	    "2100-01-01T00:00:41Z"), STORE_CONFLICT);
+	/* Handed over: not due, whenever; unconfirmed until it is sent. */
+	assert_int_equal(due(f, "2100-01-02T00:00:00Z", NULL, NULL, &m), 1);
+	assert_int_equal(m[0].id, second);
+	store_outbox_free(m, 1);
+	assert_outbox_counts(f, 1, 0, 1);
+	assert_int_equal(store_outbox_sent(f->s, first,
+	    "2100-01-01T00:00:42Z"), STORE_OK);
+	assert_outbox_counts(f, 1, 0, 0);
+
+	/* The server refused what it was handed: due again after the wait. */
+	assert_int_equal(due(f, "2100-01-01T00:02:00Z", CLAIM_A,
+	    "2100-01-01T00:02:30Z", &m), 1);
 	assert_int_equal(m[0].attempts, 1);
-	assert_int_equal(store_outbox_failed(f->s, m[0].id, "550 no such user",
-	    NULL), STORE_OK);
-	store_outbox_free(m, nm);
-	assert_int_equal(store_outbox_due(f->s, "9999-12-31T23:59:59Z", NULL,
-	    10, &m, &nm), STORE_OK);
-	assert_int_equal(nm, 0);
-	store_outbox_free(m, nm);
-	assert_int_equal(store_outbox_counts(f->s, &pending, &given_up),
+	store_outbox_free(m, 1);
+	assert_int_equal(store_outbox_hand(f->s, second, CLAIM_A,
+	    "2100-01-01T00:02:01Z"), STORE_OK);
+	assert_int_equal(store_outbox_failed(f->s, second, CLAIM_A,
+	    "554 refused", "2100-01-01T00:04:00Z"), STORE_OK);
+	assert_int_equal(due(f, "2100-01-01T00:04:00Z", CLAIM_B,
+	    "2100-01-01T00:04:30Z", &m), 1);
+	assert_int_equal(m[0].attempts, 2);
+	store_outbox_free(m, 1);
+	/* Handed over, no answer: never due again, counted apart. */
+	assert_int_equal(store_outbox_hand(f->s, second, CLAIM_B,
+	    "2100-01-01T00:04:01Z"), STORE_OK);
+	assert_int_equal(store_outbox_unsure(f->s, second, "no answer"),
 	    STORE_OK);
-	assert_int_equal(pending, 0);
-	assert_int_equal(given_up, 1);
+	assert_int_equal(due(f, "9999-12-31T23:59:58Z", NULL, NULL, &m), 0);
+	store_outbox_free(m, 0);
+	assert_outbox_counts(f, 0, 0, 1);
+	assert_int_equal(count_in(f, "outbox WHERE attempts = 3 AND"
+	    " last_error = 'no answer' AND handed IS NOT NULL"), 1);
+}
+
+/* The tenth failure, or one that says so, gives a mail up for good. */
+static void
+test_store_outbox_given_up(void **state)
+{
+	struct fixture *f = *state;
+	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
+	struct store_outbox_mail *m;
+	struct store_receipt r;
+
+	n.mails = queue_one;
+	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
+	assert_int_equal(due(f, "2100-01-01T00:00:00Z", CLAIM_A,
+	    "2100-01-01T00:00:30Z", &m), 1);
+	assert_int_equal(store_outbox_failed(f->s, m[0].id, CLAIM_A,
+	    "550 no such user", NULL), STORE_OK);
+	store_outbox_free(m, 1);
+	assert_int_equal(due(f, "9999-12-31T23:59:59Z", NULL, NULL, &m), 0);
+	store_outbox_free(m, 0);
+	assert_outbox_counts(f, 0, 1, 0);
+	assert_int_equal(count_in(f, "outbox WHERE last_error ="
+	    " '550 no such user'"), 1);
 }
 
 /*
@@ -847,6 +921,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_definition_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_mail_with_submission, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_outbox, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_outbox_given_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_upload_claim_answered_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_wrong_token_is_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_double_submit_is_one_row, setup, teardown),
