@@ -162,6 +162,59 @@ test_mail_sent_after_the_response(void **state)
 	assert_int_equal(error_log_lines("didn't exit"), 0);
 }
 
+/*
+ * `rathaus purge`: a purged submission's mails go, sent or not (they hold
+ * the address and the status link with its token), and so does every
+ * mail sent more than 30 days ago; a mail still to be sent, and one sent
+ * recently, stay.
+ */
+static void
+test_purge_deletes_mails(void **state)
+{
+	char	 old[32], recent[32], token[80], sql[1024], *out;
+	int	 i;
+
+	(void)state;
+	submit_bonfire(old, sizeof(old), token, sizeof(token));
+	submit_bonfire(recent, sizeof(recent), token, sizeof(token));
+	/* The program's own attempts are over (sent, or failed). */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM outbox WHERE"
+	    " (subject LIKE '%%%s' OR subject LIKE '%%%s') AND sent IS NULL"
+	    " AND attempts = 0", old, recent);
+	for (i = 0; i < 150 && db_number(sql) != 0; i++)
+		usleep(100000);
+	/* Completed 200 days ago (the bonfire keeps 90 days). */
+	snprintf(sql, sizeof(sql), "UPDATE submission SET status = 'completed'"
+	    " WHERE ref = '%s';"
+	    "INSERT INTO status_event(submission_id, status, at) SELECT id,"
+	    " 'completed', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now',"
+	    " '-200 days') FROM submission WHERE ref = '%s';"
+	    "UPDATE outbox SET sent = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ',"
+	    " 'now', '-40 days') WHERE subject LIKE '%%%s';"
+	    "INSERT INTO outbox(created, recipient, subject, body, next_try,"
+	    " sent) VALUES (strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now',"
+	    " '-40 days'), 'a@example.org', 'still to be sent', 'x',"
+	    " strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now', '+1 hour'), NULL),"
+	    " (strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now', '-2 days'),"
+	    " 'b@example.org', 'sent yesterday', 'x',"
+	    " strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now', '-2 days'),"
+	    " strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now', '-1 day'))",
+	    old, old, recent);
+	assert_int_equal(db_exec(sql), 0);
+	assert_int_equal(rathaus_cli("purge", &out), 0);
+	track(out);
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM outbox WHERE"
+	    " subject LIKE '%%%s' OR body LIKE '%%%s%%'", old, old);
+	assert_int_equal(db_number(sql), 0);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM outbox WHERE"
+	    " subject LIKE '%%%s'", recent);
+	assert_int_equal(db_number(sql), 0);
+	assert_int_equal(db_number("SELECT count(*) FROM outbox WHERE subject"
+	    " IN ('still to be sent', 'sent yesterday')"), 2);
+	assert_non_null(strstr(out, "outbox: "));
+}
+
 int
 main(void)
 {
@@ -170,6 +223,7 @@ main(void)
 		    free_tracked),
 		cmocka_unit_test_teardown(test_receipt_not_held_by_mail_server,
 		    free_tracked),
+		cmocka_unit_test_teardown(test_purge_deletes_mails, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 	int	 rc;

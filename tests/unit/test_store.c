@@ -839,6 +839,67 @@ test_store_purge_due_only(void **state)
 	buf_free(&q);
 }
 
+/* The receipt and the clerk's notice, both naming the reference. */
+static int
+queue_two(struct store *s, void *arg, const struct store_receipt *r)
+{
+	char	 subject[64];
+
+	(void)arg;
+	snprintf(subject, sizeof(subject), "Neuer Antrag: %s", r->ref);
+	if (store_queue_mail(s, "clerk@example.org", subject, "Link") !=
+	    STORE_OK)
+		return -1;
+	return queue_one(s, NULL, r);
+}
+
+/* Mails of the outbox whose subject ends in `ref`. */
+static long
+mails_of(const struct fixture *f, const char *ref)
+{
+	struct buf q;
+	long	 n;
+
+	buf_init(&q, 256);
+	buf_printf(&q, "outbox WHERE subject LIKE '%%%s'", ref);
+	n = count_in(f, buf_str(&q));
+	buf_free(&q);
+	return n;
+}
+
+/*
+ * Purging a submission deletes its mails, sent or not: they hold the
+ * citizen's address and the link with the token. Those of a submission
+ * that is kept stay.
+ */
+static void
+test_store_purge_deletes_its_mails(void **state)
+{
+	struct fixture *f = *state;
+	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
+	struct store_new n2 = sample(KEY2, "ffeeddccbbaa99887766554433221100");
+	struct store_receipt due, kept;
+	long	 count;
+
+	n.mails = n2.mails = queue_two;
+	n.email = n2.email = "erika@example.org";
+	n.created = n2.created = "2025-12-01T10:00:00Z";
+	assert_int_equal(store_submit(f->s, &n, &due), STORE_OK);
+	assert_int_equal(store_submit(f->s, &n2, &kept), STORE_OK);
+	sql_set_status(f->dir, due.ref, "completed", "2026-01-10T09:00:00Z");
+	/* One of its mails went out, the other did not (mail was off). */
+	sql_exec(f->dir, "UPDATE outbox SET sent = '2025-12-01T10:00:05Z'"
+	    " WHERE subject = 'Eingang %s'", due.ref);
+	assert_int_equal(mails_of(f, due.ref), 2);
+
+	assert_int_equal(store_purge(f->s, "osterfeuer",
+	    "2026-02-01T03:00:00Z", "rathaus purge", "2026-03-01T03:00:00Z",
+	    &count), STORE_OK);
+	assert_int_equal(count, 1);
+	assert_int_equal(mails_of(f, due.ref), 0);
+	assert_int_equal(mails_of(f, kept.ref), 2);
+}
+
 /* What a walk saw: the references in order, and whether it stops. */
 struct seen {
 	struct buf	 refs;
@@ -938,6 +999,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_upload_expire, setup, teardown),
 		cmocka_unit_test(test_store_migrate_from_1),
 		cmocka_unit_test_setup_teardown(test_store_purge_due_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_purge_deletes_its_mails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_each_filters, setup, teardown),
 	};
 
