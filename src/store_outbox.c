@@ -231,6 +231,31 @@ store_outbox_unsure(struct store *s, long id, const char *error)
 	    " handed IS NOT NULL AND sent IS NULL", id, v, 1, 0);
 }
 
+/*
+ * Delete the mails that are done (sent, handed over without an answer,
+ * or given up) since before `before` (for a given-up one: queued before
+ * it): what they hold, an address and a link with the token, is kept no
+ * longer. Mails still to be sent stay. *deleted: how many went.
+ */
+int
+store_outbox_expire(struct store *s, const char *before, long *deleted)
+{
+	const char *v[] = { before, STORE_OUTBOX_NEVER };
+	int	 rc;
+
+	*deleted = 0;
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = store_run(s, "DELETE FROM outbox WHERE (sent IS NOT NULL OR"
+	    " handed IS NOT NULL OR next_try = ?2) AND coalesce(sent, handed,"
+	    " created) < ?1", v, 2, "expire outbox");
+	if (rc == STORE_OK)
+		*deleted = (long)sqlite3_changes(s->db);
+	if ((rc = store_commit_or_rollback(s, rc)) != STORE_OK)
+		*deleted = 0;
+	return rc;
+}
+
 /* What the outbox holds that is not sent, by kind. */
 int
 store_outbox_counts(struct store *s, struct store_outbox_counts *c)

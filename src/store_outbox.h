@@ -47,5 +47,7 @@ int	 store_outbox_failed(struct store *, long id, const char *claim,
 	    const char *error, const char *next_try);
 int	 store_outbox_unsure(struct store *, long id, const char *error);
 int	 store_outbox_counts(struct store *, struct store_outbox_counts *);
+int	 store_outbox_expire(struct store *, const char *before,
+	    long *deleted);
 
 #endif

@@ -35,6 +35,7 @@
 #define CAMT_ACTOR	"rathaus camt"
 #define DAY_SECONDS	(24L * 60 * 60)
 #define STAGED_SECONDS	DAY_SECONDS	/* staged files live a day */
+#define OUTBOX_KEEP_SECONDS (30 * DAY_SECONDS)	/* mails done, then deleted */
 
 static int
 usage(void)
@@ -277,9 +278,11 @@ out:
 }
 
 /*
- * Every loaded definition with a retention: purge what is due, one line
- * per service; then the staged files older than a day. 1 on a store
- * error, EX_TEMPFAIL (75) when the database was busy: cron tries again.
+ * Every loaded definition with a retention: purge what is due (with the
+ * submissions' mails), one line per service; then the staged files older
+ * than a day and the mails sent (or given up) more than 30 days ago. 1 on
+ * a store error, EX_TEMPFAIL (75) when the database was busy: cron tries
+ * again.
  */
 static int
 cmd_purge(struct cli *c)
@@ -321,9 +324,13 @@ cmd_purge(struct cli *c)
 			    " %s)\n", forms[k].id, count, cutoff);
 	}
 	if (src == STORE_OK && when_ago_iso(STAGED_SECONDS, cutoff) == 0 &&
-	    (src = store_upload_expire(s, cutoff, &count)) == STORE_OK) {
+	    (src = store_upload_expire(s, cutoff, &count)) == STORE_OK)
 		printf("staged uploads: %ld deleted (before %s)\n", count,
 		    cutoff);
+	if (src == STORE_OK && when_ago_iso(OUTBOX_KEEP_SECONDS, cutoff) == 0 &&
+	    (src = store_outbox_expire(s, cutoff, &count)) == STORE_OK) {
+		printf("outbox: %ld mails deleted (sent or given up before"
+		    " %s)\n", count, cutoff);
 		rc = 0;
 	}
 	if (src == STORE_BUSY) {

@@ -188,8 +188,7 @@ static int
 queue_mail(struct store *s, void *arg, const struct store_receipt *r)
 {
 	(void)arg;
-	(void)r;
-	return store_queue_mail(s, TO, SUBJECT, BODY);
+	return store_queue_mail(s, r->ref, TO, SUBJECT, BODY);
 }
 
 /* A submission whose mails `queue` puts into the outbox. */
@@ -222,7 +221,7 @@ queue_named(struct store *s, void *arg, const struct store_receipt *r)
 
 	(void)arg;
 	snprintf(subject, sizeof(subject), "Eingang %s", r->ref);
-	return store_queue_mail(s, TO, subject, BODY);
+	return store_queue_mail(s, r->ref, TO, subject, BODY);
 }
 
 static long

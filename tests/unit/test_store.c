@@ -496,7 +496,8 @@ queue_one(struct store *s, void *arg, const struct store_receipt *r)
 	if (arg != NULL)
 		return -1;	/* the test's way of failing */
 	snprintf(subject, sizeof(subject), "Eingang %s", r->ref);
-	return store_queue_mail(s, "erika@example.org", subject, "Text");
+	return store_queue_mail(s, r->ref, "erika@example.org", subject,
+	    "Text");
 }
 
 /*
@@ -847,8 +848,8 @@ queue_two(struct store *s, void *arg, const struct store_receipt *r)
 
 	(void)arg;
 	snprintf(subject, sizeof(subject), "Neuer Antrag: %s", r->ref);
-	if (store_queue_mail(s, "clerk@example.org", subject, "Link") !=
-	    STORE_OK)
+	if (store_queue_mail(s, r->ref, "clerk@example.org", subject,
+	    "Link") != STORE_OK)
 		return -1;
 	return queue_one(s, NULL, r);
 }
@@ -898,6 +899,90 @@ test_store_purge_deletes_its_mails(void **state)
 	assert_int_equal(count, 1);
 	assert_int_equal(mails_of(f, due.ref), 0);
 	assert_int_equal(mails_of(f, kept.ref), 2);
+	/* Each mail names its submission. */
+	assert_int_equal(count_in(f, "outbox o JOIN submission s ON s.id ="
+	    " o.submission_id WHERE o.subject LIKE '%' || s.ref"), 2);
+}
+
+/*
+ * Mails done (sent, unconfirmed, given up) more than the cutoff ago go;
+ * recent ones and those still to be sent stay, however old.
+ */
+static void
+test_store_outbox_expire(void **state)
+{
+	struct fixture *f = *state;
+	long	 deleted;
+
+	sql_exec(f->dir, "INSERT INTO outbox(created, recipient, subject,"
+	    " body, next_try, sent, handed) VALUES"
+	    " ('2026-01-01T10:00:00Z', 'a@example.org', 'sent long ago', 'x',"
+	    "  '2026-01-01T10:00:00Z', '2026-01-01T10:00:01Z',"
+	    "  '2026-01-01T10:00:00Z'),"
+	    " ('2026-01-01T10:00:00Z', 'a@example.org', 'sent lately', 'x',"
+	    "  '2026-01-01T10:00:00Z', '2026-03-01T10:00:01Z',"
+	    "  '2026-03-01T10:00:00Z'),"
+	    " ('2026-01-01T10:00:00Z', 'a@example.org', 'unconfirmed', 'x',"
+	    "  '2026-01-01T10:00:30Z', NULL, '2026-01-01T10:00:00Z'),"
+	    " ('2026-01-01T10:00:00Z', 'a@example.org', 'given up', 'x',"
+	    "  '" STORE_OUTBOX_NEVER "', NULL, NULL),"
+	    " ('2026-01-01T10:00:00Z', 'a@example.org', 'to be sent', 'x',"
+	    "  '2026-01-01T11:00:00Z', NULL, NULL)");
+	assert_int_equal(store_outbox_expire(f->s, "2026-02-01T00:00:00Z",
+	    &deleted), STORE_OK);
+	assert_int_equal(deleted, 3);
+	assert_int_equal(count_in(f, "outbox WHERE subject IN ('sent lately',"
+	    " 'to be sent')"), 2);
+	assert_int_equal(count_in(f, "outbox"), 2);
+	assert_int_equal(store_outbox_expire(f->s, "2026-02-01T00:00:00Z",
+	    &deleted), STORE_OK);
+	assert_int_equal(deleted, 0);
+}
+
+/*
+ * The migration that names a mail's submission finds it for the mails
+ * queued before: the reference at the end of their subject. This test
+ * rebuilds the outbox of schema 4 and assumes that migration is the last.
+ */
+static void
+test_store_migrate_outbox_names_submission(void **state)
+{
+	struct fixture *f = *state;
+	struct store_receipt a, b;
+	struct buf q;
+	int	 from, to;
+
+	submit_at(f, "osterfeuer", KEY, "2026-01-01T10:00:00Z", &a);
+	submit_at(f, "osterfeuer", KEY2, "2026-01-01T10:00:00Z", &b);
+	sql_exec(f->dir, "DROP TABLE outbox;"
+	    "CREATE TABLE outbox (id INTEGER PRIMARY KEY, created TEXT NOT NULL,"
+	    " recipient TEXT NOT NULL, subject TEXT NOT NULL,"
+	    " body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+	    " next_try TEXT NOT NULL, sent TEXT, last_error TEXT);"
+	    "CREATE INDEX outbox_due ON outbox(next_try) WHERE sent IS NULL;"
+	    "INSERT INTO outbox(created, recipient, subject, body, next_try)"
+	    " VALUES ('2026-01-01T10:00:00Z', 'anna@example.org',"
+	    " 'Ihre Anmeldung ist eingegangen: %s', 'x', '2026-01-01T10:00:00Z'),"
+	    " ('2026-01-01T10:00:00Z', 'clerk@example.org',"
+	    " 'Neuer Antrag: %s', 'x', '2026-01-01T10:00:00Z'),"
+	    " ('2026-01-01T10:00:00Z', 'x@example.org', 'Test', 'x',"
+	    " '2026-01-01T10:00:00Z');"
+	    "PRAGMA user_version = %d", a.ref, b.ref,
+	    store_schema_version() - 1);
+	/* As `rathaus init` would: a connection that reads the old schema. */
+	store_close(f->s);
+	assert_int_equal(store_open(&f->s, f->dir, 1), STORE_OK);
+	assert_int_equal(store_migrate(f->s, &from, &to), STORE_OK);
+	assert_int_equal(from, store_schema_version() - 1);
+	assert_int_equal(to, store_schema_version());
+	buf_init(&q, 512);
+	buf_printf(&q, "outbox o JOIN submission s ON s.id = o.submission_id"
+	    " WHERE (s.ref = '%s' AND o.recipient = 'anna@example.org') OR"
+	    " (s.ref = '%s' AND o.recipient = 'clerk@example.org')", a.ref,
+	    b.ref);
+	assert_int_equal(count_in(f, buf_str(&q)), 2);
+	buf_free(&q);
+	assert_int_equal(count_in(f, "outbox WHERE submission_id IS NULL"), 1);
 }
 
 /* What a walk saw: the references in order, and whether it stops. */
@@ -1000,6 +1085,8 @@ main(void)
 		cmocka_unit_test(test_store_migrate_from_1),
 		cmocka_unit_test_setup_teardown(test_store_purge_due_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_purge_deletes_its_mails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_outbox_expire, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_migrate_outbox_names_submission, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_each_filters, setup, teardown),
 	};
 
