@@ -206,8 +206,11 @@ outbox_flush(const struct conf *c, struct store *s, time_t now, int max,
 	if (clock_gettime(CLOCK_MONOTONIC, &start) != 0 ||
 	    when_iso(now, run.now_iso) != 0 ||
 	    when_iso(now + 2 * c->mail_timeout_s + 10, run.claim_until) != 0 ||
-	    ref_token(run.claim) != 0)
+	    ref_token(run.claim) != 0) {
+		fputs("rathaus: outbox: no clock or no random token: nothing"
+		    " sent\n", stderr);
 		return -1;
+	}
 	buf_init(&msg, MAIL_MAX);
 	for (done = 0; rc == 0 && (max <= 0 || done < max); done++) {
 		if (when_elapsed_ms(&start) >= budget_ms)
