@@ -1,15 +1,19 @@
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "buf.h"
 #include "fee.h"
-#include "mail.h"
+#include "outbox.h"
 #include "page.h"
 #include "store_pay.h"
 #include "ref.h"
@@ -367,28 +371,86 @@ app_free(struct app *a)
 }
 
 /*
+ * Hang up on the web server: under mod_cgid stdin and stdout are one
+ * socket, and the response is complete only once both are closed.
+ * /dev/null takes their place, so that no file opened later becomes fd 0
+ * or 1; stderr stays, for the log.
+ */
+static int
+app_hang_up(void)
+{
+	int	 null, rc;
+
+	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
+		return -1;
+	rc = dup2(null, STDIN_FILENO) == -1 ||
+	    dup2(null, STDOUT_FILENO) == -1 ? -1 : 0;
+	if (null > STDERR_FILENO)
+		close(null);
+	return rc;
+}
+
+/*
+ * Go on without the web server's process: mod_cgid ends a script as soon
+ * as its request is done (SIGTERM right after the response, SIGKILL 3 s
+ * later), so the mails go from a child in a session of its own, and the
+ * process Apache knows exits at once. The child's stderr is still the
+ * error log (mod_cgid hands a script the log file itself); where it is a
+ * pipe that nobody reads any more, a line is lost, never the child
+ * (SIGPIPE ignored). 0 in the child, 1 in the parent, -1 when fork failed.
+ */
+static int
+app_detach(void)
+{
+	pid_t	 pid;
+
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid > 0)
+		return 1;
+	(void)setsid();
+	(void)signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+/*
+ * After the response: send the mails this request queued, within a small
+ * budget, from a child detached from the web server (app_detach), so that
+ * a slow or dead mail server never holds a citizen's response or the next
+ * request on the connection; what is left, `rathaus outbox` sends later.
+ * Both processes hang up before anything else: Apache has the response
+ * once neither holds the connection. The child opens the store anew:
+ * SQLite's locks belong to the process that took them, and a connection
+ * must not cross a fork.
+ */
+static void
+app_mail(struct app *a, FILE *in, FILE *out)
+{
+	struct outbox_stats st;
+	int	 rc;
+
+	/* Only the CGI's own streams lead to the web server. */
+	if (!a->mail_queued || a->store == NULL ||
+	    *a->conf.smtp_url == '\0' || in != stdin || out != stdout)
+		return;
+	store_close(a->store);
+	a->store = NULL;
+	if (fflush(stdout) != 0 || (rc = app_detach()) == -1 ||
+	    app_hang_up() != 0) {
+		fprintf(stderr, "rathaus: cannot send after the response (%s):"
+		    " mails left to rathaus outbox\n", strerror(errno));
+		return;
+	}
+	if (rc == 1 || app_store(a) != 0)
+		return;
+	(void)outbox_flush(&a->conf, a->store, time(NULL), 4, 2000, &st);
+}
+
+/*
  * One request: configuration, parse and check the input once, route,
  * build the result document, render. Every failure ends in a proper
  * status and page; nothing is half-written.
  */
-/*
- * After the response: send the mails this request queued, within a small
- * budget. The response is complete first (stdout closed: the web server
- * has it all), so a slow or dead mail server never slows the citizen;
- * what is left, `rathaus outbox` sends later.
- */
-static void
-app_mail(struct app *a, FILE *out)
-{
-	struct mail_stats st;
-
-	if (!a->mail_queued || a->store == NULL || *a->conf.smtp_url == '\0')
-		return;
-	if (out == stdout)
-		fclose(out);
-	(void)mail_flush(&a->conf, a->store, time(NULL), 4, 2000, &st);
-}
-
 int
 app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 {
@@ -453,7 +515,7 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 	if (!a.answered)
 		app_respond(&a, page ? page->allow : NULL, out);
 	fflush(out);
-	app_mail(&a, out);
+	app_mail(&a, in, out);
 	app_free(&a);
 	render_cleanup();
 	return 0;

@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,15 +13,12 @@
 #include "conf.h"
 #include "mail.h"
 #include "ref.h"
-#include "store.h"
-#include "store_outbox.h"
 #include "text.h"
 #include "when.h"
 
 #define MAIL_LINE	78	/* header lines are folded to this */
 #define MAIL_QP_LINE	76	/* quoted-printable lines, "=" included */
 #define MAIL_WORD_BYTES	39	/* UTF-8 bytes in one encoded word: 64 chars */
-#define MAIL_MAX	(1u << 20)
 
 /* A header being written: the column decides where to fold. */
 struct mail_hdr {
@@ -319,40 +315,99 @@ mail_format(struct buf *out, const struct conf *c, const char *to,
 	return 0;
 }
 
-/* What curl reads: the message, from memory. */
-struct mail_reader {
+/*
+ * One exchange with the server: the message curl reads from memory, the
+ * hand-over (asked once, when the server has said 354 to DATA and wants
+ * the message), and the time the server has: mail_timeout seconds from
+ * the start until the message is sent, not counting the time the
+ * hand-over takes (the caller's own work, a database write that may wait
+ * for a lock), and mail_timeout more for its answer to the message's end.
+ */
+struct mail_exchange {
 	const char	*p;
 	size_t		 left;
+	mail_hand_fn	 hand;
+	void		*hand_arg;
+	int		 handed;	/* 1: handed over, -1: refused */
+	struct timespec	 start;
+	long		 hand_ms;	/* spent in hand() */
+	long		 timeout_ms;
 };
 
 static size_t
 mail_read(char *dst, size_t size, size_t nmemb, void *arg)
 {
-	struct mail_reader *r = arg;
+	struct mail_exchange *x = arg;
+	struct timespec t0;
 	size_t	 n = size * nmemb;
 
-	if (n > r->left)
-		n = r->left;
-	memcpy(dst, r->p, n);
-	r->p += n;
-	r->left -= n;
+	if (x->handed == 0 && x->hand != NULL) {
+		if (clock_gettime(CLOCK_MONOTONIC, &t0) != 0 ||
+		    x->hand(x->hand_arg) != 0) {
+			x->handed = -1;
+			return CURL_READFUNC_ABORT;
+		}
+		x->hand_ms += when_elapsed_ms(&t0);
+	}
+	x->handed = 1;
+	if (n > x->left)
+		n = x->left;
+	memcpy(dst, x->p, n);
+	x->p += n;
+	x->left -= n;
 	return n;
+}
+
+/* curl's progress callback, about once a second at least: the deadline. */
+static int
+mail_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	const struct mail_exchange *x = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return when_elapsed_ms(&x->start) - x->hand_ms > x->timeout_ms;
+}
+
+/*
+ * What became of it. Until the message is handed over the server has
+ * nothing it could deliver; after that, only its answer to the message's
+ * end tells: 250 (CURLE_OK) sent, a refusal (4xx, 5xx) not sent, no
+ * answer at all unsure.
+ */
+static enum mail_result
+mail_outcome(const struct mail_exchange *x, CURLcode e, long code)
+{
+	if (e == CURLE_OK)
+		return MAIL_SENT;
+	if (x->handed != 1 || code >= 400)
+		return MAIL_NOT_SENT;
+	return MAIL_UNSURE;
 }
 
 /*
  * Hand one message to the SMTP server of the configuration, for one
  * recipient. libcurl does the SMTP dot-stuffing and the final ".". The
- * whole exchange takes at most mail_timeout seconds; no proxy from the
- * environment, no signals. On failure `err` holds curl's message and the
- * server's reply code, never the password.
+ * server has mail_timeout seconds until the message is sent (the time
+ * `hand` takes not counted) and as long again to answer it: at most
+ * twice mail_timeout in all. No proxy from the environment, no signals.
+ * `hand` (or NULL) is called once before the message goes to the server;
+ * when it returns non-zero the message is not sent (the connection is
+ * dropped before its end, and the server discards what it got). On
+ * failure `err` holds curl's message and the server's reply code, never
+ * the password.
  */
-int
+enum mail_result
 mail_send(const struct conf *c, const char *to, const char *msg, size_t len,
-    char *err, size_t errlen)
+    mail_hand_fn hand, void *hand_arg, char *err, size_t errlen)
 {
 	static const long tls[] = { CURLUSESSL_NONE, CURLUSESSL_TRY,
 	    CURLUSESSL_ALL };
-	struct mail_reader r = { msg, len };
+	struct mail_exchange x = { msg, len, hand, hand_arg, 0, { 0, 0 }, 0,
+	    c->mail_timeout_s * 1000L };
 	struct curl_slist *rcpt = NULL;
 	struct buf from, rcpt_to;
 	char	 cerr[CURL_ERROR_SIZE] = "";
@@ -363,7 +418,11 @@ mail_send(const struct conf *c, const char *to, const char *msg, size_t len,
 	snprintf(err, errlen, "%s", "");
 	if (c->smtp_url == NULL || *c->smtp_url == '\0') {
 		snprintf(err, errlen, "mail is off (no smtp_url)");
-		return -1;
+		return MAIL_NOT_SENT;
+	}
+	if (clock_gettime(CLOCK_MONOTONIC, &x.start) != 0) {
+		snprintf(err, errlen, "no clock");
+		return MAIL_NOT_SENT;
 	}
 	buf_init(&from, 512);
 	buf_init(&rcpt_to, 512);
@@ -374,7 +433,7 @@ mail_send(const struct conf *c, const char *to, const char *msg, size_t len,
 		buf_free(&from);
 		buf_free(&rcpt_to);
 		snprintf(err, errlen, "cannot load or start libcurl");
-		return -1;
+		return MAIL_NOT_SENT;
 	}
 	if (!from.failed && !rcpt_to.failed &&
 	    (rcpt = net_curl()->slist_append(NULL, buf_str(&rcpt_to))) != NULL &&
@@ -392,7 +451,12 @@ mail_send(const struct conf *c, const char *to, const char *msg, size_t len,
 	MAIL_OPT(CURLOPT_PROXY, "");
 	MAIL_OPT(CURLOPT_NOSIGNAL, 1L);
 	MAIL_OPT(CURLOPT_CONNECTTIMEOUT, c->mail_timeout_s);
-	MAIL_OPT(CURLOPT_TIMEOUT, c->mail_timeout_s);
+	/* The answer to the message's end: curl waits for it without
+	 * calling mail_progress. */
+	MAIL_OPT(CURLOPT_SERVER_RESPONSE_TIMEOUT, c->mail_timeout_s);
+	MAIL_OPT(CURLOPT_NOPROGRESS, 0L);
+	MAIL_OPT(CURLOPT_XFERINFOFUNCTION, mail_progress);
+	MAIL_OPT(CURLOPT_XFERINFODATA, &x);
 	MAIL_OPT(CURLOPT_USE_SSL, tls[c->smtp_tls <= CONF_TLS_REQUIRED ?
 	    c->smtp_tls : CONF_TLS_REQUIRED]);
 	if (c->smtp_user != NULL && *c->smtp_user != '\0') {
@@ -405,7 +469,7 @@ mail_send(const struct conf *c, const char *to, const char *msg, size_t len,
 	MAIL_OPT(CURLOPT_UPLOAD, 1L);
 	MAIL_OPT(CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 	MAIL_OPT(CURLOPT_READFUNCTION, mail_read);
-	MAIL_OPT(CURLOPT_READDATA, &r);
+	MAIL_OPT(CURLOPT_READDATA, &x);
 #undef MAIL_OPT
 	if (e == CURLE_OK)
 		e = net_curl()->easy_perform(h);
@@ -414,114 +478,20 @@ mail_send(const struct conf *c, const char *to, const char *msg, size_t len,
 		    net_curl()->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) !=
 		    CURLE_OK)
 			code = 0;
-		snprintf(err, errlen, "%s (SMTP %ld)", *cerr != '\0' ? cerr :
-		    net_curl()->easy_strerror(e), code);
+		if (x.handed == -1)
+			snprintf(err, errlen, "not handed over (stopped by"
+			    " the caller)");
+		else if (e == CURLE_ABORTED_BY_CALLBACK)
+			snprintf(err, errlen, "no answer within %ld s (SMTP"
+			    " %ld)", c->mail_timeout_s, code);
+		else
+			snprintf(err, errlen, "%s (SMTP %ld)", *cerr != '\0' ?
+			    cerr : net_curl()->easy_strerror(e), code);
 	}
 	net_curl()->easy_cleanup(h);
 	net_curl()->slist_free_all(rcpt);
 	net_curl()->global_cleanup();
 	buf_free(&from);
 	buf_free(&rcpt_to);
-	return e == CURLE_OK ? 0 : -1;
-}
-
-static long
-mail_elapsed_ms(const struct timespec *since)
-{
-	struct timespec now;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
-		return LONG_MAX;
-	return (long)(now.tv_sec - since->tv_sec) * 1000 +
-	    (now.tv_nsec - since->tv_nsec) / 1000000;
-}
-
-/* Seconds to wait after the failure that follows `attempts` failed ones. */
-static long
-mail_backoff(int attempts)
-{
-	long	 wait = MAIL_BACKOFF_FIRST;
-
-	while (attempts-- > 0 && wait < MAIL_BACKOFF_MAX)
-		wait *= 2;
-	return wait < MAIL_BACKOFF_MAX ? wait : MAIL_BACKOFF_MAX;
-}
-
-/* Record a failed attempt: again after the back-off, or never. */
-static int
-mail_failed(struct store *s, const struct store_outbox_mail *m,
-    const char *err, time_t now, int permanent, struct mail_stats *st)
-{
-	char	 next[21];
-
-	if (!permanent && m->attempts + 1 < MAIL_ATTEMPTS_MAX) {
-		if (when_iso(now + mail_backoff(m->attempts), next) != 0)
-			return -1;
-		st->failed++;
-		fprintf(stderr, "rathaus: outbox mail %ld: attempt %d: %s\n",
-		    m->id, m->attempts + 1, err);
-		return store_outbox_failed(s, m->id, err, next) == STORE_OK ?
-		    0 : -1;
-	}
-	st->given_up++;
-	fprintf(stderr, "rathaus: outbox mail %ld: given up after %d "
-	    "attempts: %s\n", m->id, m->attempts + 1, err);
-	return store_outbox_failed(s, m->id, err, NULL) == STORE_OK ? 0 : -1;
-}
-
-/*
- * Send the due mails of the outbox, oldest first, one at a time: each is
- * claimed (for twice the timeout) as it is taken, so a second runner
- * skips it. Stops after `max` mails (<= 0: no limit) or once `budget_ms`
- * is spent: it returns within the budget plus one mail's timeout. A sent
- * mail is marked sent; a failed one waits 60 s * 2^attempts (at most 6 h)
- * and is given up after MAIL_ATTEMPTS_MAX attempts, keeping its error.
- * Mail off (no smtp_url): nothing happens. -1 when the store fails.
- */
-int
-mail_flush(const struct conf *c, struct store *s, time_t now, int max,
-    long budget_ms, struct mail_stats *st)
-{
-	struct store_outbox_mail *m;
-	struct timespec start;
-	struct buf msg;
-	char	 now_iso[21], claim[21], err[256];
-	size_t	 n;
-	int	 done, rc = 0;
-
-	memset(st, 0, sizeof(*st));
-	if (c->smtp_url == NULL || *c->smtp_url == '\0')
-		return 0;
-	if (clock_gettime(CLOCK_MONOTONIC, &start) != 0 ||
-	    when_iso(now, now_iso) != 0 ||
-	    when_iso(now + 2 * c->mail_timeout_s + 10, claim) != 0)
-		return -1;
-	buf_init(&msg, MAIL_MAX);
-	for (done = 0; rc == 0 && (max <= 0 || done < max); done++) {
-		if (mail_elapsed_ms(&start) >= budget_ms)
-			break;
-		if (store_outbox_due(s, now_iso, claim, 1, &m, &n) !=
-		    STORE_OK) {
-			fprintf(stderr, "rathaus: outbox: %s\n",
-			    store_errmsg(s));
-			rc = -1;
-			break;
-		}
-		if (n == 0)
-			break;
-		if (mail_format(&msg, c, m->recipient, m->subject, m->body,
-		    now) != 0)
-			rc = mail_failed(s, m, "cannot be formatted (address"
-			    " or text)", now, 1, st);
-		else if (mail_send(c, m->recipient, buf_str(&msg), msg.len,
-		    err, sizeof(err)) != 0)
-			rc = mail_failed(s, m, err, now, 0, st);
-		else if (store_outbox_sent(s, m->id, now_iso) != STORE_OK)
-			rc = -1;
-		else
-			st->sent++;
-		store_outbox_free(m, n);
-	}
-	buf_free(&msg);
-	return rc;
+	return mail_outcome(&x, e, code);
 }

@@ -1,7 +1,7 @@
 /*
- * mail: mails to citizens over SMTP (libcurl). The words are the
- * caller's: it queues recipient, subject and body with store_queue_mail
- * in the transaction of the change; mail_flush sends what is due.
+ * mail: the transport. One message formatted (mail_format) and handed
+ * to an SMTP server (mail_send, libcurl); the words are the caller's.
+ * It knows nothing of the store: the outbox module decides what to send.
  */
 #ifndef RATHAUS_MAIL_H
 #define RATHAUS_MAIL_H
@@ -9,25 +9,30 @@
 #include <stddef.h>
 #include <time.h>
 
+#define MAIL_MAX	(1u << 20)	/* bytes of one formatted message */
+
 struct buf;
 struct conf;
-struct store;
-
-#define MAIL_ATTEMPTS_MAX	10	/* failed attempts before giving up */
-#define MAIL_BACKOFF_FIRST	60	/* seconds after the first failure */
-#define MAIL_BACKOFF_MAX	(6 * 3600)
-
-struct mail_stats {
-	int	 sent;		/* handed over to the SMTP server */
-	int	 failed;	/* failed, to be tried again later */
-	int	 given_up;	/* failed for the last time (or malformed) */
-};
 
 int	 mail_format(struct buf *out, const struct conf *, const char *to,
 	    const char *subject, const char *body, time_t now);
-int	 mail_send(const struct conf *, const char *to, const char *msg,
-	    size_t len, char *err, size_t errlen);
-int	 mail_flush(const struct conf *, struct store *, time_t now, int max,
-	    long budget_ms, struct mail_stats *);
+/* What became of a message given to mail_send. */
+enum mail_result {
+	MAIL_SENT = 0,		/* the server took it (250 to its end) */
+	MAIL_NOT_SENT = -1,	/* the server has not got it, or refused it:
+				   sending it again is safe */
+	MAIL_UNSURE = 1		/* handed over, no answer: may have arrived */
+};
+
+/*
+ * Asked once, when the server waits for the message (after its 354 to
+ * DATA) and before any of it is sent: 0 to hand it over, anything else
+ * to stop, and the server gets nothing it could deliver.
+ */
+typedef int (*mail_hand_fn)(void *arg);
+
+enum mail_result mail_send(const struct conf *, const char *to,
+	    const char *msg, size_t len, mail_hand_fn hand, void *hand_arg,
+	    char *err, size_t errlen);
 
 #endif

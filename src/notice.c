@@ -143,10 +143,9 @@ notice_queue(struct store *s, void *arg, const struct store_receipt *r)
 	struct notice *n = arg;
 	size_t	 i;
 
-	(void)r;
 	for (i = 0; i < n->nmails; i++)
-		if (store_queue_mail(s, n->mails[i].to, n->mails[i].subject,
-		    n->mails[i].body) != STORE_OK)
+		if (store_queue_mail(s, r->ref, n->mails[i].to,
+		    n->mails[i].subject, n->mails[i].body) != STORE_OK)
 			return -1;
 	n->app->mail_queued = n->nmails > 0;
 	return 0;

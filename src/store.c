@@ -192,6 +192,26 @@ static const char *const store_migrations[] = {
 	"UPDATE upload SET touched = created;"
 	"DROP INDEX upload_created;"
 	"CREATE INDEX upload_idle ON upload(ref, touched, size);",
+	/* 9: the outbox names the runner that claimed a mail (claim: its
+	 * random token) and when the mail was handed over to the SMTP
+	 * server (handed: written, in a transaction of its own, before the
+	 * message goes out); a mail handed over is never due again. And it
+	 * names its submission, so that a purge takes the mails along: for
+	 * the mails queued before, the reference that ends their subject
+	 * (xsl/mail.xsl: "...: 2026-000123-4"; a suffix of a longer
+	 * reference is never a reference itself). */
+	"ALTER TABLE outbox ADD COLUMN claim TEXT;"
+	"ALTER TABLE outbox ADD COLUMN handed TEXT;"
+	"DROP INDEX outbox_due;"
+	"CREATE INDEX outbox_due ON outbox(next_try)"
+	"  WHERE sent IS NULL AND handed IS NULL;"
+	"ALTER TABLE outbox ADD COLUMN submission_id INTEGER"
+	"  REFERENCES submission(id);"
+	"UPDATE outbox SET submission_id = (SELECT s.id FROM submission s"
+	"  WHERE s.ref IN (substr(outbox.subject, -13),"
+	"  substr(outbox.subject, -14), substr(outbox.subject, -15),"
+	"  substr(outbox.subject, -16)));"
+	"CREATE INDEX outbox_submission ON outbox(submission_id);",
 };
 
 #define STORE_VERSION	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -689,30 +709,24 @@ store_upload_claim(struct store *s, const char *key, const char *ref,
 }
 
 /*
- * Put a mail into the outbox, due now; only from a store_mails_fn, inside
- * the transaction of the change that causes it. Sent after the response
- * (mail_flush) or later by `rathaus outbox`.
+ * Put a mail about submission `ref` into the outbox, due now; only from a
+ * store_mails_fn, inside the transaction of the change that causes it
+ * (so the submission is there). Sent after the response (outbox_flush)
+ * or later by `rathaus outbox`; deleted with the submission's personal
+ * data (store_purge).
  */
 int
-store_queue_mail(struct store *s, const char *to, const char *subject,
-    const char *body)
+store_queue_mail(struct store *s, const char *ref, const char *to,
+    const char *subject, const char *body)
 {
-	sqlite3_stmt *st;
-	int	 rc;
+	const char *v[] = { to, subject, body, ref };
 
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO outbox(created, recipient,"
-	    " subject, body, next_try) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ',"
-	    " 'now'), ?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", -1,
-	    &st, NULL) != SQLITE_OK)
-		return store_fail(s, "queue mail");
-	if (sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 2, subject, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 3, body, -1, SQLITE_STATIC) != SQLITE_OK)
-		rc = SQLITE_ERROR;
-	else
-		rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "queue mail");
+	return store_run(s, "INSERT INTO outbox(created, recipient, subject,"
+	    " body, next_try, submission_id) VALUES"
+	    " (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?1, ?2, ?3,"
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+	    " (SELECT id FROM submission WHERE ref = ?4))", v, 4,
+	    "queue mail");
 }
 
 /*

@@ -34,7 +34,8 @@ struct store_receipt;
 /*
  * Queues the mails a change causes, called by the store inside the
  * change's own transaction (so both happen or neither), with what the
- * change made (the new reference); it calls store_queue_mail per mail.
+ * change made (the new reference); it calls store_queue_mail per mail,
+ * naming that reference.
  * Not 0: the whole change is rolled back.
  */
 typedef int (*store_mails_fn)(struct store *, void *arg,
@@ -123,8 +124,8 @@ int	 store_secret(struct store *, const char *name,
 	    unsigned char out[REF_SECRET_LEN]);
 void	 store_close(struct store *);
 const char *store_errmsg(const struct store *);
-int	 store_queue_mail(struct store *, const char *to, const char *subject,
-	    const char *body);
+int	 store_queue_mail(struct store *, const char *ref, const char *to,
+	    const char *subject, const char *body);
 int	 store_reserve_ref(struct store *, int year, char ref[REF_MAX]);
 int	 store_submit(struct store *, const struct store_new *,
 	    struct store_receipt *);

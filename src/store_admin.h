@@ -49,7 +49,8 @@ int	 store_each(struct store *, const struct store_filter *,
  * completed or rejected (status) before cutoff_iso (the time of their
  * last status event, ISO 8601 UTC) and are not purged yet: answers become
  * "<values/>", the e-mail address goes, purged := now_iso; their files,
- * notes and the messages of their status events are deleted. Reference,
+ * notes, mails (sent or not) and the messages of their status events are
+ * deleted. Reference,
  * dates, statuses, fee and version stay. One audit row per submission
  * (actor, action "purge", detail "retention"). One BEGIN IMMEDIATE
  * transaction: all or nothing; STORE_BUSY when the lock was held too

@@ -27,10 +27,8 @@ store_outbox_dup(sqlite3_stmt *st, int col)
 }
 
 /*
- * Read the due rows, oldest first; with `claim_until`, move each one's
- * next_try there in the same transaction, so that a second runner (cron
- * while the web program flushes) skips them. A runner that dies while
- * sending leaves the claim to expire: the mail is tried again then.
+ * Read the due rows, oldest first: not sent, not handed over, next_try
+ * reached (a claim that ran out counts as reached), not given up.
  */
 static int
 store_outbox_read(struct store *s, const char *now, size_t limit,
@@ -41,8 +39,9 @@ store_outbox_read(struct store *s, const char *now, size_t limit,
 	int	 rc;
 
 	if (sqlite3_prepare_v2(s->db, "SELECT id, recipient, subject, body,"
-	    " attempts FROM outbox WHERE sent IS NULL AND next_try <= ?1"
-	    " AND next_try <> ?3 ORDER BY id LIMIT ?2", -1, &st, NULL) != SQLITE_OK)
+	    " attempts FROM outbox WHERE sent IS NULL AND handed IS NULL"
+	    " AND next_try <= ?1 AND next_try <> ?3 ORDER BY id LIMIT ?2", -1,
+	    &st, NULL) != SQLITE_OK)
 		return store_fail(s, "outbox due");
 	if (sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit) != SQLITE_OK ||
@@ -73,36 +72,47 @@ store_outbox_read(struct store *s, const char *now, size_t limit,
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "outbox due");
 }
 
-/* One UPDATE of a row by id with up to two text parameters (?2, ?3). */
+/*
+ * One UPDATE of a row by id (?1) with text parameters from ?2 on (NULL
+ * binds NULL); *changed: whether the row matched.
+ */
 static int
-store_outbox_set(struct store *s, const char *sql, long id, const char *a,
-    const char *b)
+store_outbox_set(struct store *s, const char *sql, long id,
+    const char *const *v, int n, int *changed)
 {
 	sqlite3_stmt *st;
-	int	 rc;
+	int	 i, rc = SQLITE_OK;
 
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "outbox update");
-	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 2, a, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    (b != NULL && sqlite3_bind_text(st, 3, b, -1, SQLITE_STATIC) !=
-	    SQLITE_OK))
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
 		rc = SQLITE_ERROR;
-	else
+	for (i = 0; rc == SQLITE_OK && i < n; i++)
+		rc = v[i] == NULL ? sqlite3_bind_null(st, i + 2) :
+		    sqlite3_bind_text(st, i + 2, v[i], -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "outbox update");
+	if (rc != SQLITE_DONE)
+		return store_fail(s, "outbox update");
+	if (changed != NULL)
+		*changed = sqlite3_changes(s->db) > 0;
+	return STORE_OK;
 }
 
 /*
- * The mails due at `now` (next_try reached, not sent, not given up), at
- * most `limit`, oldest first, claimed until `claim_until` when that is not
- * NULL. `*out` is freed with store_outbox_free.
+ * The mails due at `now`, at most `limit`, oldest first, claimed for the
+ * runner `claim` until `claim_until` when that is not NULL: a second
+ * runner skips them until the claim runs out. A claim alone never sends
+ * a mail twice: only its holder may hand it over (store_outbox_hand).
+ * `*out` is freed with store_outbox_free.
  */
 int
-store_outbox_due(struct store *s, const char *now, const char *claim_until,
-    size_t limit, struct store_outbox_mail **out, size_t *nout)
+store_outbox_due(struct store *s, const char *now, const char *claim,
+    const char *claim_until, size_t limit, struct store_outbox_mail **out,
+    size_t *nout)
 {
+	const char *v[2] = { claim_until, claim };
 	size_t	 i;
 	int	 rc;
 
@@ -112,8 +122,8 @@ store_outbox_due(struct store *s, const char *now, const char *claim_until,
 		return rc;
 	rc = store_outbox_read(s, now, limit, out, nout);
 	for (i = 0; rc == STORE_OK && claim_until != NULL && i < *nout; i++)
-		rc = store_outbox_set(s, "UPDATE outbox SET next_try = ?2"
-		    " WHERE id = ?1", (*out)[i].id, claim_until, NULL);
+		rc = store_outbox_set(s, "UPDATE outbox SET next_try = ?2,"
+		    " claim = ?3 WHERE id = ?1", (*out)[i].id, v, 2, NULL);
 	if (rc == STORE_OK)
 		rc = store_exec(s, "COMMIT;");
 	if (rc != STORE_OK) {
@@ -138,54 +148,127 @@ store_outbox_free(struct store_outbox_mail *v, size_t n)
 	free(v);
 }
 
-/* A write of its own: BEGIN IMMEDIATE, one UPDATE, COMMIT. */
+/*
+ * A write of its own: BEGIN IMMEDIATE, one UPDATE, COMMIT. STORE_CONFLICT
+ * when the row did not match (when that matters: `conflict`).
+ */
 static int
-store_outbox_write(struct store *s, const char *sql, long id, const char *a,
-    const char *b)
+store_outbox_write(struct store *s, const char *sql, long id,
+    const char *const *v, int n, int conflict)
 {
-	int	 rc;
+	int	 rc, changed = 0;
 
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if (store_outbox_set(s, sql, id, a, b) != STORE_OK ||
+	if (store_outbox_set(s, sql, id, v, n, &changed) != STORE_OK ||
 	    store_exec(s, "COMMIT;") != STORE_OK)
 		return store_outbox_rollback(s, STORE_ERROR);
+	if (conflict && !changed) {
+		snprintf(s->err, sizeof(s->err), "outbox mail %ld is no longer"
+		    " claimed by this runner", id);
+		return STORE_CONFLICT;
+	}
 	return STORE_OK;
 }
 
-/* The mail was handed over at `at`: never sent again. */
+/*
+ * The runner `claim` is about to hand the mail over (the message's end
+ * is not sent yet): from now on no runner takes it again. STORE_CONFLICT
+ * when the claim is no longer this runner's (it ran out and another took
+ * the mail): then this one must not send it.
+ */
+int
+store_outbox_hand(struct store *s, long id, const char *claim, const char *at)
+{
+	const char *v[2] = { at, claim };
+
+	return store_outbox_write(s, "UPDATE outbox SET handed = ?2"
+	    " WHERE id = ?1 AND claim = ?3 AND handed IS NULL AND"
+	    " sent IS NULL", id, v, 2, 1);
+}
+
+/* The server took the mail at `at`: never sent again. */
 int
 store_outbox_sent(struct store *s, long id, const char *at)
 {
+	const char *v[1] = { at };
+
 	return store_outbox_write(s, "UPDATE outbox SET sent = ?2,"
-	    " last_error = NULL WHERE id = ?1 AND sent IS NULL", id, at, NULL);
+	    " last_error = NULL WHERE id = ?1 AND sent IS NULL", id, v, 1, 0);
 }
 
 /*
- * One more failed attempt: keep the error, try again at `next_try`, or
- * never (NULL: given up; the row stays with its last error).
+ * One more failed attempt of the runner `claim`, which knows that the
+ * server did not take the mail: keep the error, release the mail (also
+ * from a hand-over the server refused), try again at `next_try`, or never
+ * (NULL: given up; the row stays with its last error). Nothing changes
+ * when the claim is no longer this runner's.
  */
 int
-store_outbox_failed(struct store *s, long id, const char *error,
-    const char *next_try)
+store_outbox_failed(struct store *s, long id, const char *claim,
+    const char *error, const char *next_try)
 {
+	const char *v[3] = { error, next_try != NULL ? next_try :
+	    STORE_OUTBOX_NEVER, claim };
+
 	return store_outbox_write(s, "UPDATE outbox SET attempts ="
-	    " attempts + 1, last_error = ?2, next_try = ?3 WHERE id = ?1"
-	    " AND sent IS NULL", id, error,
-	    next_try != NULL ? next_try : STORE_OUTBOX_NEVER);
+	    " attempts + 1, last_error = ?2, next_try = ?3, claim = NULL,"
+	    " handed = NULL WHERE id = ?1 AND claim = ?4 AND sent IS NULL",
+	    id, v, 3, 0);
 }
 
-/* Mails not sent yet and still to be tried, and those given up. */
+/*
+ * Handed over, and no answer came: the mail may have arrived. It keeps
+ * its hand-over, so it is never sent again, and the error says why.
+ */
 int
-store_outbox_counts(struct store *s, long *pending, long *given_up)
+store_outbox_unsure(struct store *s, long id, const char *error)
+{
+	const char *v[1] = { error };
+
+	return store_outbox_write(s, "UPDATE outbox SET attempts ="
+	    " attempts + 1, last_error = ?2 WHERE id = ?1 AND"
+	    " handed IS NOT NULL AND sent IS NULL", id, v, 1, 0);
+}
+
+/*
+ * Delete the mails that are done (sent, handed over without an answer,
+ * or given up) since before `before` (for a given-up one: queued before
+ * it): what they hold, an address and a link with the token, is kept no
+ * longer. Mails still to be sent stay. *deleted: how many went.
+ */
+int
+store_outbox_expire(struct store *s, const char *before, long *deleted)
+{
+	const char *v[] = { before, STORE_OUTBOX_NEVER };
+	int	 rc;
+
+	*deleted = 0;
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = store_run(s, "DELETE FROM outbox WHERE (sent IS NOT NULL OR"
+	    " handed IS NOT NULL OR next_try = ?2) AND coalesce(sent, handed,"
+	    " created) < ?1", v, 2, "expire outbox");
+	if (rc == STORE_OK)
+		*deleted = (long)sqlite3_changes(s->db);
+	if ((rc = store_commit_or_rollback(s, rc)) != STORE_OK)
+		*deleted = 0;
+	return rc;
+}
+
+/* What the outbox holds that is not sent, by kind. */
+int
+store_outbox_counts(struct store *s, struct store_outbox_counts *c)
 {
 	sqlite3_stmt *st;
 	int	 rc;
 
-	*pending = *given_up = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FILTER (WHERE"
-	    " next_try <> ?1), count(*) FILTER (WHERE next_try = ?1)"
-	    " FROM outbox WHERE sent IS NULL", -1, &st, NULL) != SQLITE_OK)
+	memset(c, 0, sizeof(*c));
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FILTER (WHERE handed"
+	    " IS NULL AND next_try <> ?1), count(*) FILTER (WHERE handed IS"
+	    " NULL AND next_try = ?1), count(*) FILTER (WHERE handed IS NOT"
+	    " NULL) FROM outbox WHERE sent IS NULL", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return store_fail(s, "outbox counts");
 	if (sqlite3_bind_text(st, 1, STORE_OUTBOX_NEVER, -1, SQLITE_STATIC) !=
 	    SQLITE_OK)
@@ -193,8 +276,9 @@ store_outbox_counts(struct store *s, long *pending, long *given_up)
 	else
 		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*pending = (long)sqlite3_column_int64(st, 0);
-		*given_up = (long)sqlite3_column_int64(st, 1);
+		c->pending = (long)sqlite3_column_int64(st, 0);
+		c->given_up = (long)sqlite3_column_int64(st, 1);
+		c->unconfirmed = (long)sqlite3_column_int64(st, 2);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "outbox counts");

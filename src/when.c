@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -59,6 +60,18 @@ int
 when_ago_iso(long seconds, char out[21])
 {
 	return when_iso(time(NULL) - (time_t)seconds, out);
+}
+
+/* Milliseconds since `since` (CLOCK_MONOTONIC); LONG_MAX if unknown. */
+long
+when_elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+		return LONG_MAX;
+	return (long)(now.tv_sec - since->tv_sec) * 1000 +
+	    (now.tv_nsec - since->tv_nsec) / 1000000;
 }
 
 static int

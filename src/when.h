@@ -35,5 +35,6 @@ int	 when_iso(time_t, char out[21]);
 int	 when_now_iso(char out[21]);
 int	 when_ago_iso(long seconds, char out[21]);
 int	 when_local_iso(const char *utc, char out[WHEN_ISO_MAX]);
+long	 when_elapsed_ms(const struct timespec *since);
 
 #endif

@@ -24,7 +24,7 @@
 #include "conf.h"
 #include "export.h"
 #include "form.h"
-#include "mail.h"
+#include "outbox.h"
 #include "store.h"
 #include "store_outbox.h"
 #include "store_pay.h"
@@ -34,6 +34,7 @@
 #define PURGE_ACTOR	"rathaus purge"
 #define CAMT_ACTOR	"rathaus camt"
 #define DAY_SECONDS	(24L * 60 * 60)
+#define OUTBOX_KEEP_SECONDS (30 * DAY_SECONDS)	/* mails done, then deleted */
 
 static int
 usage(void)
@@ -190,9 +191,9 @@ cmd_init(struct cli *c)
 static int
 cmd_outbox(struct cli *c)
 {
-	struct mail_stats st;
+	struct store_outbox_counts left = { 0, 0, 0 };
+	struct outbox_stats st;
 	struct store *s;
-	long	 pending = 0, given_up = 0;
 	int	 rc;
 
 	if (store_open(&s, c->conf.data_dir, 0) != STORE_OK)
@@ -200,14 +201,14 @@ cmd_outbox(struct cli *c)
 	if (*c->conf.smtp_url == '\0')
 		fputs("rathaus: mail is off (no smtp_url): nothing sent\n",
 		    stderr);
-	rc = mail_flush(&c->conf, s, time(NULL), 0, OUTBOX_BUDGET_MS, &st);
-	if (rc == 0 && store_outbox_counts(s, &pending, &given_up) !=
-	    STORE_OK)
+	rc = outbox_flush(&c->conf, s, time(NULL), 0, OUTBOX_BUDGET_MS, &st);
+	if (rc == 0 && store_outbox_counts(s, &left) != STORE_OK)
 		rc = -1;
 	if (rc != 0)
 		fprintf(stderr, "rathaus: %s\n", store_errmsg(s));
-	printf("outbox: sent %d, failed %d, pending %ld, given up %ld\n",
-	    st.sent, st.failed + st.given_up, pending, given_up);
+	printf("outbox: sent %d, failed %d, pending %ld, given up %ld,"
+	    " unconfirmed %ld\n", st.sent, st.failed + st.given_up,
+	    left.pending, left.given_up, left.unconfirmed);
 	store_close(s);
 	return rc == 0 ? 0 : 1;
 }
@@ -276,10 +277,12 @@ out:
 }
 
 /*
- * Every loaded definition with a retention: purge what is due, one line
- * per service; then the staged files untouched for staged_idle_minutes
- * (abandoned forms; the web program drops them too). 1 on a store
- * error, EX_TEMPFAIL (75) when the database was busy: cron tries again.
+ * Every loaded definition with a retention: purge what is due (with the
+ * submissions' mails), one line per service; then the staged files
+ * untouched for staged_idle_minutes (abandoned forms; the web program
+ * drops them too) and the mails sent (or given up) more than 30 days ago.
+ * 1 on a store error, EX_TEMPFAIL (75) when the database was busy: cron
+ * tries again.
  */
 static int
 cmd_purge(struct cli *c)
@@ -322,9 +325,13 @@ cmd_purge(struct cli *c)
 	}
 	if (src == STORE_OK &&
 	    when_ago_iso(c->conf.staged_idle_s, cutoff) == 0 &&
-	    (src = store_upload_expire(s, cutoff, &count)) == STORE_OK) {
+	    (src = store_upload_expire(s, cutoff, &count)) == STORE_OK)
 		printf("staged uploads: %ld deleted (before %s)\n", count,
 		    cutoff);
+	if (src == STORE_OK && when_ago_iso(OUTBOX_KEEP_SECONDS, cutoff) == 0 &&
+	    (src = store_outbox_expire(s, cutoff, &count)) == STORE_OK) {
+		printf("outbox: %ld mails deleted (sent or given up before"
+		    " %s)\n", count, cutoff);
 		rc = 0;
 	}
 	if (src == STORE_BUSY) {

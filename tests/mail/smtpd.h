@@ -30,19 +30,45 @@ smtpd_stop(struct smtpd *s)
 }
 
 /*
- * Start smtpd.py on `port`, writing what it receives into `spool`, and
- * wait (at most 15 s) for its "ready". 0, or -1 (and nothing running).
+ * Start smtpd.py on `port`, writing what it receives into `spool` (or
+ * NULL: --hang), with `mode` ("--reject", "--hang", "--data-refused",
+ * "--data-unanswered", or NULL), and wait (at most 15 s) for its
+ * "ready". 0, or -1 (and nothing running).
  */
+static inline int
+smtpd_start_mode(struct smtpd *s, int port, const char *spool,
+    const char *mode)
+{
+	char	 portstr[16];
+	const char *argv[8];
+	int	 n = 0;
+
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	argv[n++] = smtpd_python();
+	argv[n++] = SRCDIR "/tests/mail/smtpd.py";
+	argv[n++] = "--port";
+	argv[n++] = portstr;
+	if (spool != NULL) {
+		argv[n++] = "--dir";
+		argv[n++] = spool;
+	}
+	argv[n++] = mode;
+	argv[n] = NULL;
+	return helper_start(&s->h, argv);
+}
+
+/* Start smtpd.py on `port` into `spool`; `reject`: 451 to every RCPT. */
 static inline int
 smtpd_start(struct smtpd *s, int port, const char *spool, int reject)
 {
-	char	 portstr[16];
-	const char *const argv[] = { smtpd_python(), SRCDIR
-	    "/tests/mail/smtpd.py", "--port", portstr, "--dir", spool,
-	    reject ? "--reject" : NULL, NULL };
+	return smtpd_start_mode(s, port, spool, reject ? "--reject" : NULL);
+}
 
-	snprintf(portstr, sizeof(portstr), "%d", port);
-	return helper_start(&s->h, argv);
+/* A mail server that accepts and never answers. */
+static inline int
+smtpd_start_hanging(struct smtpd *s, int port)
+{
+	return smtpd_start_mode(s, port, NULL, "--hang");
 }
 
 #endif

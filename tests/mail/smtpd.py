@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A tiny SMTP server for the tests: every message becomes a file.
 
-usage: smtpd.py --port PORT --dir DIR [--reject]
+usage: smtpd.py --port PORT --dir DIR
+           [--reject | --data-refused | --data-unanswered]
+       smtpd.py --port PORT --hang
 
 Listens on 127.0.0.1:PORT (aiosmtpd, Debian's python3-aiosmtpd). Each
 message accepted is written as DIR/NNNN.eml (the data as received, dot-
@@ -9,21 +11,29 @@ stuffing undone, CRLF line ends) after DIR/NNNN.env, whose first line is
 the envelope sender and each further line one recipient; the .eml
 appears last (written under a temporary name and renamed), so a reader
 that sees it sees both whole. --reject answers 451 to every RCPT TO.
+--data-refused takes every message and answers its end with 554 (it is
+not kept: nothing written). --data-unanswered keeps every message (the
+files are written) and never answers its end, as a server that dies
+right after delivering does.
+--hang accepts connections and never says a word (not even the
+greeting), as a hung mail server does, and holds them until it stops;
+it needs no aiosmtpd.
 Prints "ready" on stdout once listening; stops on SIGTERM or SIGINT.
 """
 import argparse
+import asyncio
 import os
 import signal
+import socket
 import sys
 import threading
 
-from aiosmtpd.controller import Controller
-
 
 class Handler:
-    def __init__(self, directory, reject):
+    def __init__(self, directory, reject, data):
         self.directory = directory
         self.reject = reject
+        self.data = data    # None, "refused" or "unanswered"
         self.count = 0
         self.lock = threading.Lock()
 
@@ -35,6 +45,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.data == "refused":
+            return "554 5.6.0 Message refused (test server, --data-refused)"
         with self.lock:
             self.count += 1
             base = os.path.join(self.directory, "%04d" % self.count)
@@ -45,27 +57,65 @@ class Handler:
         with open(base + ".tmp", "wb") as f:
             f.write(envelope.original_content)
         os.rename(base + ".tmp", base + ".eml")
+        if self.data == "unanswered":
+            await asyncio.sleep(3600)
         return "250 Message accepted"
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--dir", required=True)
-    ap.add_argument("--reject", action="store_true")
-    args = ap.parse_args()
-
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    controller = Controller(Handler(args.dir, args.reject),
-                            hostname="127.0.0.1", port=args.port)
-    controller.start()
+def ready():
     try:
         sys.stdout.write("ready\n")
         sys.stdout.flush()
     except BrokenPipeError:
         pass
+
+
+def hang(port, stop):
+    """Accept and keep every connection, answer nothing, until stop."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
+    listener.listen(64)
+    listener.settimeout(0.2)
+    held = []
+    ready()
+    while not stop.is_set():
+        try:
+            conn, _ = listener.accept()
+            held.append(conn)
+        except socket.timeout:
+            pass
+    for conn in held:
+        conn.close()
+    listener.close()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--dir")
+    ap.add_argument("--reject", action="store_true")
+    ap.add_argument("--data-refused", action="store_true")
+    ap.add_argument("--data-unanswered", action="store_true")
+    ap.add_argument("--hang", action="store_true")
+    args = ap.parse_args()
+    if not args.hang and args.dir is None:
+        ap.error("--dir is needed (unless --hang)")
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    if args.hang:
+        hang(args.port, stop)
+        return 0
+
+    from aiosmtpd.controller import Controller
+    data = ("refused" if args.data_refused else
+            "unanswered" if args.data_unanswered else None)
+    controller = Controller(Handler(args.dir, args.reject, data),
+                            hostname="127.0.0.1", port=args.port)
+    controller.start()
+    ready()
     try:
         while not stop.wait(0.2):
             pass

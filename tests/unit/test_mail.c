@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "mail.h"
 #include "maildecode.h"
+#include "outbox.h"
 
 #define TO	"erika@example.org"
 #define NOW	((time_t)1775037600)	/* 2026-04-01T10:00:00Z, a Wednesday */
@@ -254,19 +255,20 @@ test_mail_refuses_injection(void **state)
 	buf_free(&b);
 }
 
-/* Mail off: mail_send says so and mail_flush does nothing. */
+/* Mail off: mail_send says so and outbox_flush does nothing. */
 static void
 test_mail_off(void **state)
 {
 	struct conf c = sample_conf("");
-	struct mail_stats st;
+	struct outbox_stats st;
 	char	 err[128];
 
 	(void)state;
 	c.smtp_url = (char *)"";
-	assert_int_equal(mail_send(&c, TO, "x", 1, err, sizeof(err)), -1);
+	assert_int_equal(mail_send(&c, TO, "x", 1, NULL, NULL, err,
+	    sizeof(err)), MAIL_NOT_SENT);
 	assert_non_null(strstr(err, "off"));
-	assert_int_equal(mail_flush(&c, NULL, NOW, 0, 1000, &st), 0);
+	assert_int_equal(outbox_flush(&c, NULL, NOW, 0, 1000, &st), 0);
 	assert_int_equal(st.sent + st.failed + st.given_up, 0);
 }
 

@@ -651,7 +651,8 @@ queue_one(struct store *s, void *arg, const struct store_receipt *r)
 	if (arg != NULL)
 		return -1;	/* the test's way of failing */
 	snprintf(subject, sizeof(subject), "Eingang %s", r->ref);
-	return store_queue_mail(s, "erika@example.org", subject, "Text");
+	return store_queue_mail(s, r->ref, "erika@example.org", subject,
+	    "Text");
 }
 
 /*
@@ -679,10 +680,39 @@ test_store_mail_with_submission(void **state)
 	assert_int_equal(count_in(f, "outbox"), 1);
 }
 
+#define CLAIM_A	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define CLAIM_B	"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+/* The outbox's mails not sent yet, by kind. */
+static void
+assert_outbox_counts(struct fixture *f, long pending, long given_up,
+    long unconfirmed)
+{
+	struct store_outbox_counts c;
+
+	assert_int_equal(store_outbox_counts(f->s, &c), STORE_OK);
+	assert_int_equal(c.pending, pending);
+	assert_int_equal(c.given_up, given_up);
+	assert_int_equal(c.unconfirmed, unconfirmed);
+}
+
+/* The mails due at `now`, claimed by `claim` for 30 s (or read only). */
+static size_t
+due(struct fixture *f, const char *now, const char *claim,
+    const char *until, struct store_outbox_mail **m)
+{
+	size_t	 n;
+
+	assert_int_equal(store_outbox_due(f->s, now, claim, until, 10, m, &n),
+	    STORE_OK);
+	return n;
+}
+
 /*
  * The outbox: due mails are claimed as they are read (a second reader
- * gets nothing), sent ones are never due again, failures count and wait,
- * given-up ones keep their error and are counted apart.
+ * gets nothing), only the claim's holder hands a mail over, a mail
+ * handed over is never due again (sent or not), failures count and
+ * wait, given-up ones keep their error and are counted apart.
  */
 static void
 test_store_outbox(void **state)
@@ -693,60 +723,105 @@ test_store_outbox(void **state)
 	struct store_outbox_mail *m;
 	struct store_receipt r;
 	size_t	 nm;
-	long	 pending, given_up;
+	long	 first, second;
 
 	n.mails = n2.mails = queue_one;
 	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
 	assert_int_equal(store_submit(f->s, &n2, &r), STORE_OK);
-	assert_int_equal(store_outbox_counts(f->s, &pending, &given_up),
-	    STORE_OK);
-	assert_int_equal(pending, 2);
-	assert_int_equal(given_up, 0);
+	assert_outbox_counts(f, 2, 0, 0);
 	/* Nothing is due before it was queued. */
-	assert_int_equal(store_outbox_due(f->s, "2000-01-01T00:00:00Z", NULL,
-	    10, &m, &nm), STORE_OK);
-	assert_int_equal(nm, 0);
-	store_outbox_free(m, nm);
+	assert_int_equal(due(f, "2000-01-01T00:00:00Z", NULL, NULL, &m), 0);
+	store_outbox_free(m, 0);
 
 	assert_int_equal(store_outbox_due(f->s, "2100-01-01T00:00:00Z",
-	    "2100-01-01T00:00:30Z", 1, &m, &nm), STORE_OK);
+	    CLAIM_A, "2100-01-01T00:00:30Z", 1, &m, &nm), STORE_OK);
 	assert_int_equal(nm, 1);
+	first = m[0].id;
 	assert_string_equal(m[0].recipient, "erika@example.org");
 	assert_memory_equal(m[0].subject, "Eingang 2026-000001-", 20);
 	assert_string_equal(m[0].body, "Text");
 	assert_int_equal(m[0].attempts, 0);
+	store_outbox_free(m, 1);
 	/* Claimed: the next reader gets the other mail only. */
-	store_outbox_free(m, nm);
-	assert_int_equal(store_outbox_due(f->s, "2100-01-01T00:00:00Z",
-	    "2100-01-01T00:00:30Z", 10, &m, &nm), STORE_OK);
-	assert_int_equal(nm, 1);
+	assert_int_equal(due(f, "2100-01-01T00:00:00Z", CLAIM_B,
+	    "2100-01-01T00:00:30Z", &m), 1);
+	second = m[0].id;
 	assert_memory_equal(m[0].subject, "Eingang 2026-000002-", 20);
-	assert_int_equal(store_outbox_failed(f->s, m[0].id, "451 try later",
+	store_outbox_free(m, 1);
+	/* A failure of another runner's mail changes nothing. */
+	assert_int_equal(store_outbox_failed(f->s, second, CLAIM_A, "451",
 	    "2100-01-01T00:01:00Z"), STORE_OK);
-	store_outbox_free(m, nm);
+	assert_int_equal(store_outbox_failed(f->s, second, CLAIM_B,
+	    "451 try later", "2100-01-01T00:01:00Z"), STORE_OK);
+	assert_int_equal(count_in(f, "outbox WHERE attempts = 1 AND"
+	    " last_error = '451 try later' AND claim IS NULL"), 1);
 
-	/* After the claim: the first one is due again; sent, it is not. */
-	assert_int_equal(store_outbox_due(f->s, "2100-01-01T00:00:40Z", NULL,
-	    10, &m, &nm), STORE_OK);
-	assert_int_equal(nm, 1);
-	assert_int_equal(store_outbox_sent(f->s, m[0].id,
+	/* The first claim ran out: B takes it; A may no longer hand it over. */
+	assert_int_equal(due(f, "2100-01-01T00:00:40Z", CLAIM_B,
+	    "2100-01-01T00:01:10Z", &m), 1);
+	assert_int_equal(m[0].id, first);
+	store_outbox_free(m, 1);
+	assert_int_equal(store_outbox_hand(f->s, first, CLAIM_A,
+	    "2100-01-01T00:00:41Z"), STORE_CONFLICT);
+	assert_int_equal(store_outbox_hand(f->s, first, CLAIM_B,
 	    "2100-01-01T00:00:41Z"), STORE_OK);
-	store_outbox_free(m, nm);
-	assert_int_equal(store_outbox_due(f->s, "2100-01-01T00:02:00Z", NULL,
-	    10, &m, &nm), STORE_OK);
-	assert_int_equal(nm, 1);
+	assert_int_equal(store_outbox_hand(f->s, first, CLAIM_B,
+	    "2100-01-01T00:00:41Z"), STORE_CONFLICT);
+	/* Handed over: not due, whenever; unconfirmed until it is sent. */
+	assert_int_equal(due(f, "2100-01-02T00:00:00Z", NULL, NULL, &m), 1);
+	assert_int_equal(m[0].id, second);
+	store_outbox_free(m, 1);
+	assert_outbox_counts(f, 1, 0, 1);
+	assert_int_equal(store_outbox_sent(f->s, first,
+	    "2100-01-01T00:00:42Z"), STORE_OK);
+	assert_outbox_counts(f, 1, 0, 0);
+
+	/* The server refused what it was handed: due again after the wait. */
+	assert_int_equal(due(f, "2100-01-01T00:02:00Z", CLAIM_A,
+	    "2100-01-01T00:02:30Z", &m), 1);
 	assert_int_equal(m[0].attempts, 1);
-	assert_int_equal(store_outbox_failed(f->s, m[0].id, "550 no such user",
-	    NULL), STORE_OK);
-	store_outbox_free(m, nm);
-	assert_int_equal(store_outbox_due(f->s, "9999-12-31T23:59:59Z", NULL,
-	    10, &m, &nm), STORE_OK);
-	assert_int_equal(nm, 0);
-	store_outbox_free(m, nm);
-	assert_int_equal(store_outbox_counts(f->s, &pending, &given_up),
+	store_outbox_free(m, 1);
+	assert_int_equal(store_outbox_hand(f->s, second, CLAIM_A,
+	    "2100-01-01T00:02:01Z"), STORE_OK);
+	assert_int_equal(store_outbox_failed(f->s, second, CLAIM_A,
+	    "554 refused", "2100-01-01T00:04:00Z"), STORE_OK);
+	assert_int_equal(due(f, "2100-01-01T00:04:00Z", CLAIM_B,
+	    "2100-01-01T00:04:30Z", &m), 1);
+	assert_int_equal(m[0].attempts, 2);
+	store_outbox_free(m, 1);
+	/* Handed over, no answer: never due again, counted apart. */
+	assert_int_equal(store_outbox_hand(f->s, second, CLAIM_B,
+	    "2100-01-01T00:04:01Z"), STORE_OK);
+	assert_int_equal(store_outbox_unsure(f->s, second, "no answer"),
 	    STORE_OK);
-	assert_int_equal(pending, 0);
-	assert_int_equal(given_up, 1);
+	assert_int_equal(due(f, "9999-12-31T23:59:58Z", NULL, NULL, &m), 0);
+	store_outbox_free(m, 0);
+	assert_outbox_counts(f, 0, 0, 1);
+	assert_int_equal(count_in(f, "outbox WHERE attempts = 3 AND"
+	    " last_error = 'no answer' AND handed IS NOT NULL"), 1);
+}
+
+/* The tenth failure, or one that says so, gives a mail up for good. */
+static void
+test_store_outbox_given_up(void **state)
+{
+	struct fixture *f = *state;
+	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
+	struct store_outbox_mail *m;
+	struct store_receipt r;
+
+	n.mails = queue_one;
+	assert_int_equal(store_submit(f->s, &n, &r), STORE_OK);
+	assert_int_equal(due(f, "2100-01-01T00:00:00Z", CLAIM_A,
+	    "2100-01-01T00:00:30Z", &m), 1);
+	assert_int_equal(store_outbox_failed(f->s, m[0].id, CLAIM_A,
+	    "550 no such user", NULL), STORE_OK);
+	store_outbox_free(m, 1);
+	assert_int_equal(due(f, "9999-12-31T23:59:59Z", NULL, NULL, &m), 0);
+	store_outbox_free(m, 0);
+	assert_outbox_counts(f, 0, 1, 0);
+	assert_int_equal(count_in(f, "outbox WHERE last_error ="
+	    " '550 no such user'"), 1);
 }
 
 /*
@@ -925,6 +1000,151 @@ test_store_purge_due_only(void **state)
 	buf_free(&q);
 }
 
+/* The receipt and the clerk's notice, both naming the reference. */
+static int
+queue_two(struct store *s, void *arg, const struct store_receipt *r)
+{
+	char	 subject[64];
+
+	(void)arg;
+	snprintf(subject, sizeof(subject), "Neuer Antrag: %s", r->ref);
+	if (store_queue_mail(s, r->ref, "clerk@example.org", subject,
+	    "Link") != STORE_OK)
+		return -1;
+	return queue_one(s, NULL, r);
+}
+
+/* Mails of the outbox whose subject ends in `ref`. */
+static long
+mails_of(const struct fixture *f, const char *ref)
+{
+	struct buf q;
+	long	 n;
+
+	buf_init(&q, 256);
+	buf_printf(&q, "outbox WHERE subject LIKE '%%%s'", ref);
+	n = count_in(f, buf_str(&q));
+	buf_free(&q);
+	return n;
+}
+
+/*
+ * Purging a submission deletes its mails, sent or not: they hold the
+ * citizen's address and the link with the token. Those of a submission
+ * that is kept stay.
+ */
+static void
+test_store_purge_deletes_its_mails(void **state)
+{
+	struct fixture *f = *state;
+	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
+	struct store_new n2 = sample(KEY2, "ffeeddccbbaa99887766554433221100");
+	struct store_receipt due, kept;
+	long	 count;
+
+	n.mails = n2.mails = queue_two;
+	n.email = n2.email = "erika@example.org";
+	n.created = n2.created = "2025-12-01T10:00:00Z";
+	assert_int_equal(store_submit(f->s, &n, &due), STORE_OK);
+	assert_int_equal(store_submit(f->s, &n2, &kept), STORE_OK);
+	sql_set_status(f->dir, due.ref, "completed", "2026-01-10T09:00:00Z");
+	/* One of its mails went out, the other did not (mail was off). */
+	sql_exec(f->dir, "UPDATE outbox SET sent = '2025-12-01T10:00:05Z'"
+	    " WHERE subject = 'Eingang %s'", due.ref);
+	assert_int_equal(mails_of(f, due.ref), 2);
+
+	assert_int_equal(store_purge(f->s, "osterfeuer",
+	    "2026-02-01T03:00:00Z", "rathaus purge", "2026-03-01T03:00:00Z",
+	    &count), STORE_OK);
+	assert_int_equal(count, 1);
+	assert_int_equal(mails_of(f, due.ref), 0);
+	assert_int_equal(mails_of(f, kept.ref), 2);
+	/* Each mail names its submission. */
+	assert_int_equal(count_in(f, "outbox o JOIN submission s ON s.id ="
+	    " o.submission_id WHERE o.subject LIKE '%' || s.ref"), 2);
+}
+
+/*
+ * Mails done (sent, unconfirmed, given up) more than the cutoff ago go;
+ * recent ones and those still to be sent stay, however old.
+ */
+static void
+test_store_outbox_expire(void **state)
+{
+	struct fixture *f = *state;
+	long	 deleted;
+
+	sql_exec(f->dir, "INSERT INTO outbox(created, recipient, subject,"
+	    " body, next_try, sent, handed) VALUES"
+	    " ('2026-01-01T10:00:00Z', 'a@example.org', 'sent long ago', 'x',"
+	    "  '2026-01-01T10:00:00Z', '2026-01-01T10:00:01Z',"
+	    "  '2026-01-01T10:00:00Z'),"
+	    " ('2026-01-01T10:00:00Z', 'a@example.org', 'sent lately', 'x',"
+	    "  '2026-01-01T10:00:00Z', '2026-03-01T10:00:01Z',"
+	    "  '2026-03-01T10:00:00Z'),"
+	    " ('2026-01-01T10:00:00Z', 'a@example.org', 'unconfirmed', 'x',"
+	    "  '2026-01-01T10:00:30Z', NULL, '2026-01-01T10:00:00Z'),"
+	    " ('2026-01-01T10:00:00Z', 'a@example.org', 'given up', 'x',"
+	    "  '" STORE_OUTBOX_NEVER "', NULL, NULL),"
+	    " ('2026-01-01T10:00:00Z', 'a@example.org', 'to be sent', 'x',"
+	    "  '2026-01-01T11:00:00Z', NULL, NULL)");
+	assert_int_equal(store_outbox_expire(f->s, "2026-02-01T00:00:00Z",
+	    &deleted), STORE_OK);
+	assert_int_equal(deleted, 3);
+	assert_int_equal(count_in(f, "outbox WHERE subject IN ('sent lately',"
+	    " 'to be sent')"), 2);
+	assert_int_equal(count_in(f, "outbox"), 2);
+	assert_int_equal(store_outbox_expire(f->s, "2026-02-01T00:00:00Z",
+	    &deleted), STORE_OK);
+	assert_int_equal(deleted, 0);
+}
+
+/*
+ * The migration that names a mail's submission finds it for the mails
+ * queued before: the reference at the end of their subject. This test
+ * rebuilds the outbox of schema 4 and assumes that migration is the last.
+ */
+static void
+test_store_migrate_outbox_names_submission(void **state)
+{
+	struct fixture *f = *state;
+	struct store_receipt a, b;
+	struct buf q;
+	int	 from, to;
+
+	submit_at(f, "osterfeuer", KEY, "2026-01-01T10:00:00Z", &a);
+	submit_at(f, "osterfeuer", KEY2, "2026-01-01T10:00:00Z", &b);
+	sql_exec(f->dir, "DROP TABLE outbox;"
+	    "CREATE TABLE outbox (id INTEGER PRIMARY KEY, created TEXT NOT NULL,"
+	    " recipient TEXT NOT NULL, subject TEXT NOT NULL,"
+	    " body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+	    " next_try TEXT NOT NULL, sent TEXT, last_error TEXT);"
+	    "CREATE INDEX outbox_due ON outbox(next_try) WHERE sent IS NULL;"
+	    "INSERT INTO outbox(created, recipient, subject, body, next_try)"
+	    " VALUES ('2026-01-01T10:00:00Z', 'anna@example.org',"
+	    " 'Ihre Anmeldung ist eingegangen: %s', 'x', '2026-01-01T10:00:00Z'),"
+	    " ('2026-01-01T10:00:00Z', 'clerk@example.org',"
+	    " 'Neuer Antrag: %s', 'x', '2026-01-01T10:00:00Z'),"
+	    " ('2026-01-01T10:00:00Z', 'x@example.org', 'Test', 'x',"
+	    " '2026-01-01T10:00:00Z');"
+	    "PRAGMA user_version = %d", a.ref, b.ref,
+	    store_schema_version() - 1);
+	/* As `rathaus init` would: a connection that reads the old schema. */
+	store_close(f->s);
+	assert_int_equal(store_open(&f->s, f->dir, 1), STORE_OK);
+	assert_int_equal(store_migrate(f->s, &from, &to), STORE_OK);
+	assert_int_equal(from, store_schema_version() - 1);
+	assert_int_equal(to, store_schema_version());
+	buf_init(&q, 512);
+	buf_printf(&q, "outbox o JOIN submission s ON s.id = o.submission_id"
+	    " WHERE (s.ref = '%s' AND o.recipient = 'anna@example.org') OR"
+	    " (s.ref = '%s' AND o.recipient = 'clerk@example.org')", a.ref,
+	    b.ref);
+	assert_int_equal(count_in(f, buf_str(&q)), 2);
+	buf_free(&q);
+	assert_int_equal(count_in(f, "outbox WHERE submission_id IS NULL"), 1);
+}
+
 /* What a walk saw: the references in order, and whether it stops. */
 struct seen {
 	struct buf	 refs;
@@ -1007,6 +1227,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_definition_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_mail_with_submission, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_outbox, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_outbox_given_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_upload_claim_answered_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_wrong_token_is_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_double_submit_is_one_row, setup, teardown),
@@ -1025,6 +1246,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_upload_idle, setup, teardown),
 		cmocka_unit_test(test_store_migrate_from_1),
 		cmocka_unit_test_setup_teardown(test_store_purge_due_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_purge_deletes_its_mails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_outbox_expire, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_migrate_outbox_names_submission, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_each_filters, setup, teardown),
 	};
 
