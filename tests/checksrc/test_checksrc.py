@@ -153,6 +153,8 @@ static const char *e = "</div>";
 static const char *f = "a&nbsp;b";
 static const char *g = "<option value=\\"x\\">";
 static const char *h = "a <= b, x<y";
+static const char *i = "a <!DOCTYPE> is not allowed: no DTD";
+static const char *j = "<!DOCTYPE html>";
 """,
         "src/page_x.c": "void f(xmlNodePtr p) "
                         "{ app_elem(p, \"output\", NULL, NULL); }\n"
@@ -164,6 +166,7 @@ static const char *h = "a <= b, x<y";
         "src/form.c:6: a character reference (&nbsp;) in C: markup belongs "
         "in xsl/",
         "src/form.c:7: HTML in C (<option>): markup belongs in xsl/",
+        "src/form.c:10: HTML in C (<!DOCTYPE>): markup belongs in xsl/",
     ]),
     ("message keys: both languages, literal keys, families", {
         "data/messages.xml": MESSAGES,
