@@ -1068,10 +1068,12 @@ test_staff_status_change(void **state)
 	assert_null(strstr(text, "Lageplan"));
 	free(text);
 	free(mail);
-	/* The clerk heard of the new submission, with a back-office link. */
-	assert_non_null(mail = mail_to("h.mustermann@", "Neuer Antrag"));
+	/* The clerk heard of this submission, with a back-office link. */
+	snprintf(body, sizeof(body), "Neuer Antrag: %s", ref);
+	assert_non_null(mail = mail_to("h.mustermann@", body));
 	assert_non_null(text = maildecode_qp(mail));
-	assert_non_null(strstr(text, "/cgi-bin/staff.cgi/submissions/"));
+	snprintf(body, sizeof(body), "/cgi-bin/staff.cgi/submissions/%s", ref);
+	assert_non_null(strstr(text, body));
 	assert_null(strstr(text, "Erika"));
 	free(text);
 	free(mail);
