@@ -912,54 +912,93 @@ submit_bonfire(char *ref, size_t reflen, char *token, size_t toklen)
 	parse_receipt_location(resp_header(&r, "Location"), ref, reflen,
 	    token, toklen);
 }
+/* The first mail in the spool to `to` whose decoded subject holds
+ * `subject` (malloc'ed), or NULL. */
+static char *
+mail_in_spool(const char *to, const char *subject)
+{
+	char	 path[PATH_MAX + 64], *env, *msg, *subj, *words;
+	struct stat st;
+	int	 k, found;
+	FILE	*fp;
+	size_t	 n;
+
+	for (k = 1; k < 10000; k++) {
+		/* smtpd.py writes NNNN.env, then NNNN.eml under another
+		 * name and renames it: a .eml is whole, its .env too. */
+		snprintf(path, sizeof(path), "%s/%04d.eml", T.spool, k);
+		if (stat(path, &st) != 0)
+			break;
+		snprintf(path, sizeof(path), "%s/%04d.env", T.spool, k);
+		env = msg = NULL;
+		if ((fp = fopen(path, "r")) != NULL) {
+			env = calloc(1, 4096);
+			n = env ? fread(env, 1, 4095, fp) : 0;
+			(void)n;
+			fclose(fp);
+		}
+		snprintf(path, sizeof(path), "%s/%04d.eml", T.spool, k);
+		if (env != NULL && strstr(env, to) != NULL &&
+		    (fp = fopen(path, "r")) != NULL) {
+			msg = calloc(1, (size_t)st.st_size + 1);
+			n = msg ? fread(msg, 1, (size_t)st.st_size, fp) : 0;
+			(void)n;
+			fclose(fp);
+		}
+		free(env);
+		found = 0;
+		if (msg != NULL &&
+		    (subj = maildecode_header(msg, "Subject")) != NULL) {
+			words = maildecode_words(subj);
+			found = words != NULL && strstr(words, subject);
+			free(words);
+			free(subj);
+		}
+		if (found)
+			return msg;
+		free(msg);
+	}
+	return NULL;
+}
+
 /*
- * The mail to `to` whose decoded subject holds `subject`, waiting up to
- * 10 s: the program sends after its response. Malloc'ed, or NULL.
+ * The mail to `to` whose decoded subject holds `subject` (malloc'ed), or
+ * NULL once no mail that could still be it is left to send.
+ *
+ * The program sends the mails its request queued after its response,
+ * oldest first, within 2 s; what is left (a slow moment, a backlog of
+ * earlier requests) waits for `rathaus outbox` from cron. A fixed wait
+ * for the spool therefore failed whenever the machine was slow. So: what
+ * is due, we send now with `rathaus outbox`, as cron would; a mail a
+ * program has claimed and is sending right now, we wait for (it is in
+ * the spool before it is marked sent, since the server writes it before
+ * its 250); when nothing unsent and untried is left, it is not coming.
  */
 char *
 mail_to(const char *to, const char *subject)
 {
-	char	 path[PATH_MAX + 64], *env, *msg, *subj, *words;
-	struct stat st;
-	int	 i, k, found;
-	FILE	*fp;
-	size_t	 n;
+	struct timespec pause = { 0, 50 * 1000 * 1000L };
+	char	*msg, *out;
+	long	 untried, due;
+	int	 i;
 
-	for (i = 0; i < 100; i++) {
-		for (k = 1; k < 1000; k++) {
-			snprintf(path, sizeof(path), "%s/%04d.eml", T.spool, k);
-			if (stat(path, &st) != 0)
-				break;
-			snprintf(path, sizeof(path), "%s/%04d.env", T.spool, k);
-			env = msg = NULL;
-			if ((fp = fopen(path, "r")) != NULL) {
-				env = calloc(1, 4096);
-				n = env ? fread(env, 1, 4095, fp) : 0;
-				(void)n;
-				fclose(fp);
+	for (i = 0; i < 1200; i++) {	/* claims last 30 s at most */
+		if ((msg = mail_in_spool(to, subject)) != NULL)
+			return msg;
+		untried = db_number("SELECT count(*) FROM outbox WHERE sent IS"
+		    " NULL AND attempts = 0");
+		due = db_number("SELECT count(*) FROM outbox WHERE sent IS NULL"
+		    " AND next_try <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now')");
+		if (untried <= 0 && due <= 0)
+			return mail_in_spool(to, subject);
+		if (due > 0) {
+			if (rathaus_cli("outbox", &out) != 0) {
+				free(out);
+				return NULL;
 			}
-			snprintf(path, sizeof(path), "%s/%04d.eml", T.spool, k);
-			if (env != NULL && strstr(env, to) != NULL &&
-			    (fp = fopen(path, "r")) != NULL) {
-				msg = calloc(1, (size_t)st.st_size + 1);
-				n = msg ? fread(msg, 1, (size_t)st.st_size, fp) : 0;
-				(void)n;
-				fclose(fp);
-			}
-			free(env);
-			found = 0;
-			if (msg != NULL &&
-			    (subj = maildecode_header(msg, "Subject")) != NULL) {
-				words = maildecode_words(subj);
-				found = words != NULL && strstr(words, subject);
-				free(words);
-				free(subj);
-			}
-			if (found)
-				return msg;
-			free(msg);
-		}
-		usleep(100000);
+			free(out);
+		} else
+			nanosleep(&pause, NULL);
 	}
 	return NULL;
 }

@@ -8,13 +8,15 @@ usage: smtpd.py --port PORT --dir DIR
 Listens on 127.0.0.1:PORT (aiosmtpd, Debian's python3-aiosmtpd). Each
 message accepted is written as DIR/NNNN.eml (the data as received, dot-
 stuffing undone, CRLF line ends) after DIR/NNNN.env, whose first line is
-the envelope sender and each further line one recipient; the .eml
-appears last (written under a temporary name and renamed), so a reader
-that sees it sees both whole. --reject answers 451 to every RCPT TO.
---data-refused takes every message and answers its end with 554 (it is
-not kept: nothing written). --data-unanswered keeps every message (the
-files are written) and never answers its end, as a server that dies
-right after delivering does.
+the envelope sender and each further line one recipient; each is written
+under a temporary name and renamed, the .eml last, so a reader that sees
+it sees both whole. NNNN goes on after the mails already in DIR (a server
+started again on the same spool). The file is written before the server
+answers 250, so a mail the sender counts as sent is there. --reject
+answers 451 to every RCPT TO. --data-refused takes every message and
+answers its end with 554 (it is not kept: nothing written).
+--data-unanswered keeps every message (the files are written) and never
+answers its end, as a server that dies right after delivering does.
 --hang accepts connections and never says a word (not even the
 greeting), as a hung mail server does, and holds them until it stops;
 it needs no aiosmtpd.
@@ -23,6 +25,7 @@ Prints "ready" on stdout once listening; stops on SIGTERM or SIGINT.
 import argparse
 import asyncio
 import os
+import re
 import signal
 import socket
 import sys
@@ -34,7 +37,12 @@ class Handler:
         self.directory = directory
         self.reject = reject
         self.data = data    # None, "refused" or "unanswered"
-        self.count = 0
+        # A server started again on the same spool (a test that stops the
+        # mail server and starts it again) goes on after the mails there:
+        # starting at 0001 again would overwrite them under a reader.
+        self.count = max([int(name[:-4]) for name in os.listdir(directory)
+                          if re.fullmatch(r"[0-9]+\.(eml|env)", name)],
+                         default=0)
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address,
@@ -50,13 +58,14 @@ class Handler:
         with self.lock:
             self.count += 1
             base = os.path.join(self.directory, "%04d" % self.count)
-        with open(base + ".env", "w", encoding="utf-8") as f:
+        with open(base + ".env.tmp", "w", encoding="utf-8") as f:
             f.write(envelope.mail_from + "\n")
             for rcpt in envelope.rcpt_tos:
                 f.write(rcpt + "\n")
-        with open(base + ".tmp", "wb") as f:
+        os.rename(base + ".env.tmp", base + ".env")
+        with open(base + ".eml.tmp", "wb") as f:
             f.write(envelope.original_content)
-        os.rename(base + ".tmp", base + ".eml")
+        os.rename(base + ".eml.tmp", base + ".eml")
         if self.data == "unanswered":
             await asyncio.sleep(3600)
         return "250 Message accepted"
