@@ -327,8 +327,9 @@ test_backup_and_restore(void **state)
 		assert_int_equal(chown(dir, pw->pw_uid, pw->pw_gid), 0);
 	}
 	snprintf(backup, sizeof(backup), "%s/rathaus-backup.db", dir);
-	snprintf(script, sizeof(script), "umask 077 && sqlite3 "
-	    "'%s/data/rathaus.db' \".backup '%s'\"", T.dir, backup);
+	snprintf(script, sizeof(script), "umask 077 && sqlite3 -cmd "
+	    "'.timeout 20000' '%s/data/rathaus.db' \".backup '%s'\"", T.dir,
+	    backup);
 	assert_int_equal(sh_as_web_user(script), 0);
 	assert_int_equal(stat(backup, &st), 0);
 	if ((st.st_mode & 07777) != 0600)
