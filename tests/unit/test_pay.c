@@ -344,6 +344,37 @@ test_pay_clerk_only_while_awaiting(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM payment"), 2);
 }
 
+/*
+ * A bank statement's transfer is recorded only while the fee is open,
+ * decided in the store's transaction: the import looks at the state
+ * before, but a clerk (or PayPal) may record the payment between that look
+ * and the write.
+ */
+static void
+test_pay_statement_only_while_awaiting(void **state)
+{
+	struct fixture *f = *state;
+	int	 dup;
+
+	/* A clerk was quicker than the import. */
+	assert_int_equal(store_payment_received(f->s, f->ref, "counter",
+	    1250, "clerk", NULL, "m.muster", NOW, &dup), STORE_OK);
+	assert_int_equal(store_payment_received(f->s, f->ref, "transfer",
+	    1250, "statement", "t1:aaaa:1", "rathaus camt", LATER, &dup),
+	    STORE_CONFLICT);
+	assert_int_equal(dup, 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM payment"), 1);
+	assert_payment(f, f->ref, "paid");
+
+	/* Nothing to pay: a transfer naming it pays nothing. (The same
+	 * transfer read again after it was recorded is "already":
+	 * test_pay_received_by_statement_once.) */
+	assert_int_equal(store_payment_received(f->s, f->free_ref, "transfer",
+	    0, "statement", "t1:bbbb:1", "rathaus camt", NOW, &dup),
+	    STORE_CONFLICT);
+	assert_payment(f, f->free_ref, "none");
+}
+
 int
 main(void)
 {
@@ -357,6 +388,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pay_received_by_statement_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pay_received_audit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pay_clerk_only_while_awaiting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pay_statement_only_while_awaiting, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
