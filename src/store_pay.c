@@ -388,8 +388,7 @@ store_payment_received(struct store *s, const char *ref, const char *method,
 	if ((rc = store_payment_sub(s, ref, &sub_id, before, sizeof(before),
 	    NULL)) != STORE_OK)
 		return store_commit_or_rollback(s, rc);
-	if (strcmp(source, "clerk") == 0 && strcmp(before, "awaiting") != 0)
-		return store_commit_or_rollback(s, STORE_CONFLICT);
+	/* A report seen before is that report, whatever happened since. */
 	rc = store_payment_seen(s, source, event_id, &seen_id, NULL);
 	if (rc == STORE_OK) {
 		*duplicate = seen_id == sub_id;
@@ -398,6 +397,14 @@ store_payment_received(struct store *s, const char *ref, const char *method,
 	}
 	if (rc != STORE_NOTFOUND)
 		return store_commit_or_rollback(s, rc);
+	/*
+	 * Only an open fee is paid this way: a clerk's record or a transfer
+	 * on a fee paid meanwhile (by a colleague, the import, PayPal),
+	 * refunded or never due is for a person to look at, not a second
+	 * payment. Decided here, in the transaction, not by a look before.
+	 */
+	if (strcmp(before, "awaiting") != 0)
+		return store_commit_or_rollback(s, STORE_CONFLICT);
 	/* Unique: an event id counts once; else 128 random bits. */
 	buf_init(&request_id, 1024);
 	if (event_id != NULL)
