@@ -16,6 +16,12 @@
 #include "render.h"
 #include "staff.h"
 
+/*
+ * Seconds a request may wait in all for the database's write lock before
+ * it answers 503: the citizen is waiting, and Apache's Timeout is 30 s.
+ */
+#define APP_BUSY_S	10
+
 static const struct app_page {
 	enum route_page	 route;
 	int		 (*build)(struct app *);
@@ -191,7 +197,24 @@ app_store(struct app *a)
 {
 	if (a->store != NULL)
 		return 0;
-	return store_open(&a->store, a->conf.data_dir, 0) == STORE_OK ? 0 : -1;
+	if ((a->store_rc = store_open(&a->store, a->conf.data_dir, 0)) !=
+	    STORE_OK)
+		return -1;
+	store_busy_deadline(a->store, &a->busy_deadline);
+	return 0;
+}
+
+/*
+ * The store's failure in this request, as store_fault() says it, or
+ * STORE_OK. A database that cannot be opened, or wants `rathaus init`,
+ * is unavailable: the operator must act.
+ */
+int
+app_store_fault(const struct app *a)
+{
+	if (a->store != NULL)
+		return store_fault(a->store);
+	return a->store_rc == STORE_OUTDATED ? STORE_UNAVAILABLE : a->store_rc;
 }
 
 /*
@@ -399,6 +422,10 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 	size_t	 i;
 
 	memset(&a, 0, sizeof(a));
+	/* One budget for all the request's waits for the write lock. */
+	if (clock_gettime(CLOCK_MONOTONIC, &a.busy_deadline) != 0)
+		a.busy_deadline.tv_sec = 0;
+	a.busy_deadline.tv_sec += APP_BUSY_S;
 	a.site = site;
 	a.out = out;
 	a.lang = "de";
@@ -452,6 +479,9 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 	if (!a.answered)
 		app_respond(&a, page ? page->allow : NULL, out);
 	fflush(out);
+	/* Nobody waits for the work after the response: each wait its own. */
+	if (a.store != NULL)
+		store_busy_deadline(a.store, NULL);
 	app_mail(&a, out);
 	app_free(&a);
 	render_cleanup();

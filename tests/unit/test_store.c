@@ -223,7 +223,7 @@ test_store_web_open_needs_init(void **state)
 	(void)state;
 	assert_int_equal(tmpdir_make(dir, "empty"), 0);
 	/* The web programs never create a database... */
-	assert_int_equal(store_open(&s, dir, 0), STORE_ERROR);
+	assert_int_equal(store_open(&s, dir, 0), STORE_UNAVAILABLE);
 	/* ...nor use one that is not migrated. */
 	assert_int_equal(store_open(&s, dir, 1), STORE_OK);
 	store_close(s);
