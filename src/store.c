@@ -6,6 +6,7 @@
 #include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -401,6 +402,48 @@ store_user_version(struct store *s, int *v)
 }
 
 /*
+ * SQLite gives a new -wal and -shm the owner and mode of the database, but
+ * keeps old ones as they are: a database made 0444 for a while left a
+ * 0444 -shm that refused every write after the mode was back, and a
+ * command run as root may leave root's. Make them the database's again
+ * where this user may (chmod as their owner, chown as root); where not,
+ * say so in the log, with the remedy.
+ */
+static void
+store_repair_side_files(const char *db)
+{
+	static const char *const suffix[] = { "-wal", "-shm" };
+	struct stat d, f;
+	struct buf path;
+	size_t	 i;
+	int	 ok;
+
+	if (stat(db, &d) != 0)
+		return;
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		buf_init(&path, 4096);
+		buf_printf(&path, "%s%s", db, suffix[i]);
+		if (path.failed || lstat(buf_str(&path), &f) != 0 ||
+		    !S_ISREG(f.st_mode) || (f.st_uid == d.st_uid &&
+		    f.st_gid == d.st_gid &&
+		    (f.st_mode & 0777) == (d.st_mode & 0777))) {
+			buf_free(&path);
+			continue;
+		}
+		ok = (f.st_uid == d.st_uid && f.st_gid == d.st_gid) ||
+		    chown(buf_str(&path), d.st_uid, d.st_gid) == 0;
+		ok = ok && chmod(buf_str(&path), d.st_mode & 0777) == 0;
+		fprintf(stderr, "rathaus: %s has owner %ld:%ld and mode %04o,"
+		    " the database %ld:%ld and %04o: %s\n", buf_str(&path),
+		    (long)f.st_uid, (long)f.st_gid, (unsigned)(f.st_mode & 0777),
+		    (long)d.st_uid, (long)d.st_gid,
+		    (unsigned)(d.st_mode & 0777), ok ? "made the database's" :
+		    "this user cannot change that: run `rathaus init` as root");
+		buf_free(&path);
+	}
+}
+
+/*
  * Open <data_dir>/rathaus.db. Without `create` the file must exist and be
  * at the current schema version: the web programs never create or migrate
  * anything; `rathaus init` does, once, as the administrator.
@@ -423,6 +466,8 @@ store_open(struct store **out, const char *data_dir, int create)
 		s->jitter = 1;
 	buf_init(&path, 4096);
 	buf_printf(&path, "%s/rathaus.db", data_dir);
+	if (!path.failed)
+		store_repair_side_files(buf_str(&path));
 	flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
 	if (path.failed || sqlite3_open_v2(buf_str(&path), &s->db, flags,
 	    NULL) != SQLITE_OK) {
