@@ -389,6 +389,26 @@ app_free(struct app *a)
 }
 
 /*
+ * A page failed: the error log says why (SQLite's reason when it was the
+ * store's), and the citizen gets 503 (with Retry-After: the store is busy
+ * or unavailable, nothing was stored, try again later) or 500.
+ */
+static void
+app_failed(struct app *a)
+{
+	int	 fault = app_store_fault(a);
+
+	fprintf(stderr, "rathaus: %s %s failed%s%s\n",
+	    a->req.method == REQ_POST ? "POST" : "GET", a->req.path,
+	    fault == STORE_OK ? "" : ": ", fault == STORE_OK ? "" :
+	    a->store != NULL ? store_errmsg(a->store) :
+	    "the store cannot be opened");
+	app_error(a, fault == STORE_BUSY || fault == STORE_UNAVAILABLE ? 503 :
+	    500, fault == STORE_BUSY ? "busy" : fault == STORE_UNAVAILABLE ?
+	    "unavailable" : "internal");
+}
+
+/*
  * One request: configuration, parse and check the input once, route,
  * build the result document, render. Every failure ends in a proper
  * status and page; nothing is half-written.
@@ -469,12 +489,8 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 		;	/* answered: 403 */
 	else {
 		a.status = 200;
-		if (page->build(&a) != 0 && a.location == NULL) {
-			fprintf(stderr, "rathaus: %s %s failed\n",
-			    a.req.method == REQ_POST ? "POST" : "GET",
-			    a.req.path);
-			app_error(&a, 500, "internal");
-		}
+		if (page->build(&a) != 0 && a.location == NULL)
+			app_failed(&a);
 	}
 	if (!a.answered)
 		app_respond(&a, page ? page->allow : NULL, out);

@@ -550,6 +550,9 @@ page_form(struct app *a)
 		return rc;
 	}
 
+	/* No form to fill in for nothing: without the store, 503 at once. */
+	if (a->req.method != REQ_POST && app_store(a) != 0)
+		goto out;
 	if (a->req.method == REQ_POST) {
 		key = req_param(&a->req.body, "_key");
 		if (!page_form_key_ok(key)) {
