@@ -389,20 +389,33 @@ app_free(struct app *a)
 }
 
 /*
- * A page failed: the error log says why (SQLite's reason when it was the
- * store's), and the citizen gets 503 (with Retry-After: the store is busy
- * or unavailable, nothing was stored, try again later) or 500.
+ * The error log's line for an answer of 500 or more: the route and what
+ * came of it, with SQLite's reason when the store failed (one that could
+ * not be opened was logged by store_open).
+ */
+static void
+app_log_failure(const struct app *a, const char *what)
+{
+	int	 fault = app_store_fault(a);
+
+	fprintf(stderr, "rathaus: %s %s %s%s%s\n",
+	    a->req.method == REQ_POST ? "POST" : "GET", a->req.path, what,
+	    fault == STORE_OK ? "" : ": ", fault == STORE_OK ? "" :
+	    a->store != NULL ? store_errmsg(a->store) :
+	    "the store cannot be opened");
+}
+
+/*
+ * A page failed: logged, and the citizen gets 503 (with Retry-After: the
+ * store is busy or unavailable, nothing was stored, try again later) or
+ * 500.
  */
 static void
 app_failed(struct app *a)
 {
 	int	 fault = app_store_fault(a);
 
-	fprintf(stderr, "rathaus: %s %s failed%s%s\n",
-	    a->req.method == REQ_POST ? "POST" : "GET", a->req.path,
-	    fault == STORE_OK ? "" : ": ", fault == STORE_OK ? "" :
-	    a->store != NULL ? store_errmsg(a->store) :
-	    "the store cannot be opened");
+	app_log_failure(a, "failed");
 	app_error(a, fault == STORE_BUSY || fault == STORE_UNAVAILABLE ? 503 :
 	    500, fault == STORE_BUSY ? "busy" : fault == STORE_UNAVAILABLE ?
 	    "unavailable" : "internal");
@@ -491,6 +504,14 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 		a.status = 200;
 		if (page->build(&a) != 0 && a.location == NULL)
 			app_failed(&a);
+		else if (a.status >= 500 && a.location == NULL) {
+			/* Answered so by the page (the check page kept, a
+			 * clerk's action refused): logged all the same. */
+			char	 what[24];
+
+			snprintf(what, sizeof(what), "answered %d", a.status);
+			app_log_failure(&a, what);
+		}
 	}
 	if (!a.answered)
 		app_respond(&a, page ? page->allow : NULL, out);

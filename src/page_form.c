@@ -155,21 +155,17 @@ page_form_answers(const struct form *f, const struct valid_result *res,
 
 /*
  * The store did not take the submission: nothing was stored (its
- * transaction commits whole or not at all). SQLite's reason goes to the
- * error log; the citizen gets the check page again with every answer and
- * what happened at the top, so that sending later works: 503 (and
- * Retry-After) when the lock was busy or the store is unavailable, 500
- * for anything else. `*unsent` names what happened.
+ * transaction commits whole or not at all). The citizen gets the check
+ * page again with every answer and what happened at the top, so that
+ * sending later works: 503 (and Retry-After) when the lock was busy or
+ * the store is unavailable, 500 for anything else (app_run logs it, with
+ * SQLite's reason). `*unsent` names what happened.
  */
 static int
 page_form_unsent(struct app *a, const char **unsent)
 {
 	int	 fault = app_store_fault(a);
 
-	fprintf(stderr, "rathaus: POST %s not stored: %s\n", a->req.path,
-	    a->store == NULL ? "the store cannot be opened" :
-	    fault == STORE_OK ? "its mails could not be made" :
-	    store_errmsg(a->store));
 	*unsent = fault == STORE_BUSY ? "busy" : fault == STORE_UNAVAILABLE ?
 	    "unavailable" : "internal";
 	a->status = fault == STORE_BUSY || fault == STORE_UNAVAILABLE ? 503 :
