@@ -20,6 +20,12 @@
 #include "render.h"
 #include "staff.h"
 
+/*
+ * Seconds a request may wait in all for the database's write lock before
+ * it answers 503: the citizen is waiting, and Apache's Timeout is 30 s.
+ */
+#define APP_BUSY_S	10
+
 static const struct app_page {
 	enum route_page	 route;
 	int		 (*build)(struct app *);
@@ -195,7 +201,24 @@ app_store(struct app *a)
 {
 	if (a->store != NULL)
 		return 0;
-	return store_open(&a->store, a->conf.data_dir, 0) == STORE_OK ? 0 : -1;
+	if ((a->store_rc = store_open(&a->store, a->conf.data_dir, 0)) !=
+	    STORE_OK)
+		return -1;
+	store_busy_deadline(a->store, &a->busy_deadline);
+	return 0;
+}
+
+/*
+ * The store's failure in this request, as store_fault() says it, or
+ * STORE_OK. A database that cannot be opened, or wants `rathaus init`,
+ * is unavailable: the operator must act.
+ */
+int
+app_store_fault(const struct app *a)
+{
+	if (a->store != NULL)
+		return store_fault(a->store);
+	return a->store_rc == STORE_OUTDATED ? STORE_UNAVAILABLE : a->store_rc;
 }
 
 /*
@@ -447,6 +470,39 @@ app_mail(struct app *a, FILE *in, FILE *out)
 }
 
 /*
+ * The error log's line for an answer of 500 or more: the route and what
+ * came of it, with SQLite's reason when the store failed (one that could
+ * not be opened was logged by store_open).
+ */
+static void
+app_log_failure(const struct app *a, const char *what)
+{
+	int	 fault = app_store_fault(a);
+
+	fprintf(stderr, "rathaus: %s %s %s%s%s\n",
+	    a->req.method == REQ_POST ? "POST" : "GET", a->req.path, what,
+	    fault == STORE_OK ? "" : ": ", fault == STORE_OK ? "" :
+	    a->store != NULL ? store_errmsg(a->store) :
+	    "the store cannot be opened");
+}
+
+/*
+ * A page failed: logged, and the citizen gets 503 (with Retry-After: the
+ * store is busy or unavailable, nothing was stored, try again later) or
+ * 500.
+ */
+static void
+app_failed(struct app *a)
+{
+	int	 fault = app_store_fault(a);
+
+	app_log_failure(a, "failed");
+	app_error(a, fault == STORE_BUSY || fault == STORE_UNAVAILABLE ? 503 :
+	    500, fault == STORE_BUSY ? "busy" : fault == STORE_UNAVAILABLE ?
+	    "unavailable" : "internal");
+}
+
+/*
  * One request: configuration, parse and check the input once, route,
  * build the result document, render. Every failure ends in a proper
  * status and page; nothing is half-written.
@@ -462,6 +518,10 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 	size_t	 i;
 
 	memset(&a, 0, sizeof(a));
+	/* One budget for all the request's waits for the write lock. */
+	if (clock_gettime(CLOCK_MONOTONIC, &a.busy_deadline) != 0)
+		a.busy_deadline.tv_sec = 0;
+	a.busy_deadline.tv_sec += APP_BUSY_S;
 	a.site = site;
 	a.out = out;
 	a.lang = "de";
@@ -505,16 +565,23 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 		;	/* answered: 403 */
 	else {
 		a.status = 200;
-		if (page->build(&a) != 0 && a.location == NULL) {
-			fprintf(stderr, "rathaus: %s %s failed\n",
-			    a.req.method == REQ_POST ? "POST" : "GET",
-			    a.req.path);
-			app_error(&a, 500, "internal");
+		if (page->build(&a) != 0 && a.location == NULL)
+			app_failed(&a);
+		else if (a.status >= 500 && a.location == NULL) {
+			/* Answered so by the page (the check page kept, a
+			 * clerk's action refused): logged all the same. */
+			char	 what[24];
+
+			snprintf(what, sizeof(what), "answered %d", a.status);
+			app_log_failure(&a, what);
 		}
 	}
 	if (!a.answered)
 		app_respond(&a, page ? page->allow : NULL, out);
 	fflush(out);
+	/* Nobody waits for the work after the response: each wait its own. */
+	if (a.store != NULL)
+		store_busy_deadline(a.store, NULL);
 	app_mail(&a, in, out);
 	app_free(&a);
 	render_cleanup();

@@ -6,6 +6,7 @@
 #define RATHAUS_APP_H
 
 #include <stdio.h>
+#include <time.h>
 #include <libxml/tree.h>
 
 #include "conf.h"
@@ -50,6 +51,8 @@ struct app {
 	int		 answered;	/* the page wrote its own response */
 	FILE		*out;		/* where the response goes */
 	int		 mail_queued;	/* send after the response */
+	struct timespec	 busy_deadline;	/* the request's wait for the store */
+	int		 store_rc;	/* store_open's, when it failed */
 };
 
 int	 app_run(enum route_site, req_getenv_fn, FILE *in, FILE *out);
@@ -57,6 +60,7 @@ int	 app_run(enum route_site, req_getenv_fn, FILE *in, FILE *out);
 /* For the pages. */
 int	 app_share(struct app *);
 int	 app_store(struct app *);
+int	 app_store_fault(const struct app *);
 int	 app_begin(struct app *, const char *page_name);
 int	 app_error(struct app *, int status, const char *reason);
 xmlNodePtr app_child(xmlNodePtr parent, const char *name, const char *text);

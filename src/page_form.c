@@ -254,9 +254,29 @@ page_form_answers(const struct form *f, const struct valid_result *res,
 	return out;
 }
 
+/*
+ * The store did not take the submission: nothing was stored (its
+ * transaction commits whole or not at all). The citizen gets the check
+ * page again with every answer and what happened at the top, so that
+ * sending later works: 503 (and Retry-After) when the lock was busy or
+ * the store is unavailable, 500 for anything else (app_run logs it, with
+ * SQLite's reason). `*unsent` names what happened.
+ */
+static int
+page_form_unsent(struct app *a, const char **unsent)
+{
+	int	 fault = app_store_fault(a);
+
+	*unsent = fault == STORE_BUSY ? "busy" : fault == STORE_UNAVAILABLE ?
+	    "unavailable" : "internal";
+	a->status = fault == STORE_BUSY || fault == STORE_UNAVAILABLE ? 503 :
+	    500;
+	return 0;
+}
+
 static int
 page_form_store(struct app *a, const struct form *f,
-    const struct valid_result *res, const char *key)
+    const struct valid_result *res, const char *key, const char **unsent)
 {
 	struct store_new n;
 	struct store_receipt r;
@@ -317,8 +337,7 @@ page_form_store(struct app *a, const struct form *f,
 	n.created = created;
 	n.year = a->today.y;
 	n.ref = ref;
-	if (ref_token(token) == -1 || when_now_iso(created) == -1 ||
-	    app_store(a) != 0) {
+	if (ref_token(token) == -1 || when_now_iso(created) == -1) {
 		free(answers);
 		free(definition);
 		free(files);
@@ -326,8 +345,9 @@ page_form_store(struct app *a, const struct form *f,
 	}
 	/* The reference first, then the mails that name it, and only then
 	 * the write lock: it is held for the inserts alone. */
-	if ((rc = store_reserve_ref(a->store, a->today.y, ref)) == STORE_OK &&
-	    notice_received(&notice, ref, token) != 0)
+	rc = app_store(a) != 0 ? STORE_ERROR :
+	    store_reserve_ref(a->store, a->today.y, ref);
+	if (rc == STORE_OK && notice_received(&notice, ref, token) != 0)
 		rc = STORE_ERROR;
 	if (rc == STORE_OK)
 		rc = store_submit(a->store, &n, &r);
@@ -335,15 +355,8 @@ page_form_store(struct app *a, const struct form *f,
 	free(answers);
 	free(definition);
 	free(files);
-	if (rc == STORE_BUSY) {
-		/* Nothing was stored; the citizen may simply send again. */
-		fprintf(stderr, "rathaus: store busy, answered 503\n");
-		return app_error(a, 503, "busy");
-	}
-	if (rc != STORE_OK) {
-		fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
-		return -1;
-	}
+	if (rc != STORE_OK)
+		return page_form_unsent(a, unsent);
 	/* A paid service goes on to the checkout; the rest to the receipt. */
 	buf_init(&loc, 4096);
 	if (app_link(a, &loc, n.fee_cents > 0 ? "/pay/" : "/receipt/", r.ref,
@@ -688,7 +701,7 @@ page_form(struct app *a)
 	struct page_form_refused *refused = NULL;
 	struct req_params in;
 	struct page_form_key k;
-	const char *key;
+	const char *key, *unsent = NULL;
 	struct buf accept;
 	size_t	 nrefused = 0, i;
 	int	 rc = -1, stage;
@@ -721,6 +734,8 @@ page_form(struct app *a)
 		return rc;
 	}
 
+	/* The key needs the store (its secret): without it no form is
+	 * offered, 503 at once. */
 	if (page_form_key(a, &k) != 0)
 		goto out;
 	key = k.key;
@@ -753,15 +768,21 @@ page_form(struct app *a)
 		if (nav.step == PAGE_FORM_STORE && k.renewed)
 			nav.step = PAGE_FORM_CHECK;
 		if (nav.step == PAGE_FORM_STORE) {
-			rc = page_form_store(a, &f, &res, key);
-			goto out;
+			rc = page_form_store(a, &f, &res, key, &unsent);
+			if (rc != 0 || unsent == NULL)
+				goto out;
+			/* Not stored: the check page again, answers kept. */
+			nav.step = PAGE_FORM_CHECK;
+			rc = -1;
 		}
 		/* Errors: 422. Only warnings: shown once, then sent as is. */
 		if (nav.errors && page_form_has_error(&res, nav.show))
 			a->status = 422;
 	}
 	if (nav.step == PAGE_FORM_CHECK) {
-		if (page_form_check(a, &f, &res) != 0)
+		if (page_form_check(a, &f, &res) != 0 || (unsent != NULL &&
+		    app_elem(a->root, "unsent", NULL, "reason", unsent,
+		    NULL) == NULL))
 			goto out;
 	} else if (app_begin(a, "form") != 0 ||
 	    app_service_node(a, &f, a->root) == NULL)

@@ -24,6 +24,13 @@
 	"img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; " \
 	"form-action 'self'"
 
+/*
+ * Every 503 says when to try again: the write lock was busy, the store
+ * is unavailable, a provider did not answer. Seconds; the citizen's page
+ * says it in words.
+ */
+#define RENDER_RETRY_AFTER_S	10
+
 static xsltDocLoaderFunc render_default_loader;
 
 /*
@@ -102,6 +109,8 @@ render_headers(FILE *out, int status, const char *ctype, int private_page,
     const char *form_action)
 {
 	fprintf(out, "Status: %d %s\r\n", status, render_status_text(status));
+	if (status == 503)
+		fprintf(out, "Retry-After: %d\r\n", RENDER_RETRY_AFTER_S);
 	if (ctype != NULL)
 		fprintf(out, "Content-Type: %s\r\n", ctype);
 	fprintf(out, "Content-Security-Policy: %s%s%s\r\n"

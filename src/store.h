@@ -7,6 +7,7 @@
 #define RATHAUS_STORE_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "ref.h"
 
@@ -17,7 +18,9 @@ enum store_rc {
 	STORE_OUTDATED = 2,	/* the database needs `rathaus init` */
 	STORE_BUSY = 3,		/* another writer held the lock too long */
 	STORE_CONFLICT = 4,	/* changed meanwhile by someone else */
-	STORE_CAPPED = 5	/* over a cap: nothing of it was stored */
+	STORE_UNAVAILABLE = 5,	/* cannot read or write now: disk full,
+				 * read-only, missing, I/O error */
+	STORE_CAPPED = 6	/* over a cap: nothing of it was stored */
 };
 
 #define STORE_STATUS_MAX	24
@@ -118,12 +121,14 @@ struct store_upload {
 };
 
 int	 store_open(struct store **, const char *data_dir, int create);
+void	 store_busy_deadline(struct store *, const struct timespec *deadline);
 int	 store_migrate(struct store *, int *from, int *to);
 int	 store_schema_version(void);
 int	 store_secret(struct store *, const char *name,
 	    unsigned char out[REF_SECRET_LEN]);
 void	 store_close(struct store *);
 const char *store_errmsg(const struct store *);
+int	 store_fault(const struct store *);
 int	 store_queue_mail(struct store *, const char *ref, const char *to,
 	    const char *subject, const char *body);
 int	 store_reserve_ref(struct store *, int year, char ref[REF_MAX]);

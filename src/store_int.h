@@ -5,6 +5,7 @@
 #ifndef RATHAUS_STORE_INT_H
 #define RATHAUS_STORE_INT_H
 
+#include <stdint.h>
 #include <time.h>
 #include <sqlite3.h>
 
@@ -12,8 +13,13 @@
 
 struct store {
 	sqlite3	*db;
-	struct timespec busy_since;	/* first BUSY of the current wait */
+	struct timespec busy_until;	/* waiting for the lock ends then */
+	int	 request_deadline;	/* busy_until is the request's */
+	uint32_t jitter;		/* state of the back-off's jitter */
+	int	 front_fd;		/* fd + 1 of the WAL; -1: none */
+	int	 front;			/* the front place is ours */
 	char	 err[256];
+	int	 code;			/* SQLite's (extended) code of it */
 };
 
 int	 store_fail(struct store *, const char *what);

@@ -3,7 +3,8 @@
   "Check your answers" (page/@name = 'check'): every answer of the pages
   asked, each with a button back to its question, the bill as the server
   computed it, and the button that sends the form. Nothing is stored
-  before that button; all answers travel in hidden inputs.
+  before that button; all answers travel in hidden inputs. Shown again,
+  with the reason at the top, when the store could not take them.
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
@@ -24,6 +25,14 @@
 
   <xsl:template match="page" mode="main">
     <xsl:variable name="values" select="/page/values/value"/>
+    <!-- Sent, but not stored (<unsent reason="busy|unavailable|internal"/>):
+         what happened, above the answers that wait to be sent again. -->
+    <xsl:if test="unsent">
+      <div class="error-summary" id="store-problem" role="alert" tabindex="-1" autofocus="autofocus">
+        <h2><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('check.unsent.', unsent/@reason)"/></xsl:call-template></h2>
+        <p><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('check.unsent.', unsent/@reason, '.text')"/></xsl:call-template></p>
+      </div>
+    </xsl:if>
     <p class="caption"><xsl:call-template name="t"><xsl:with-param name="of" select="$S/title"/></xsl:call-template></p>
     <h1><xsl:call-template name="msg"><xsl:with-param name="key" select="'check.title'"/></xsl:call-template></h1>
     <p class="lead"><xsl:call-template name="msg"><xsl:with-param name="key" select="'check.intro'"/></xsl:call-template></p>

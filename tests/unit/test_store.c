@@ -4,9 +4,12 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -220,7 +223,7 @@ test_store_web_open_needs_init(void **state)
 	(void)state;
 	assert_int_equal(tmpdir_make(dir, "empty"), 0);
 	/* The web programs never create a database... */
-	assert_int_equal(store_open(&s, dir, 0), STORE_ERROR);
+	assert_int_equal(store_open(&s, dir, 0), STORE_UNAVAILABLE);
 	/* ...nor use one that is not migrated. */
 	assert_int_equal(store_open(&s, dir, 1), STORE_OK);
 	store_close(s);
@@ -1219,6 +1222,153 @@ test_store_each_filters(void **state)
 	assert_int_equal(store_each(f->s, &flt, seen_row, &s), STORE_ERROR);
 }
 
+/* ---- when things go wrong (issue 10) ---------------------------------- */
+
+static void
+side_path(const struct fixture *f, const char *suffix, char *out, size_t n)
+{
+	snprintf(out, n, "%s/rathaus.db%s", f->dir, suffix);
+}
+
+/* The -wal and -shm as they are after a close, or empty ones. */
+static void
+side_files(const struct fixture *f, char wal[128], char shm[128])
+{
+	int	 fd;
+
+	side_path(f, "-wal", wal, 128);
+	side_path(f, "-shm", shm, 128);
+	assert_true((fd = open(wal, O_WRONLY | O_CREAT, 0644)) != -1);
+	close(fd);
+	assert_true((fd = open(shm, O_WRONLY | O_CREAT, 0644)) != -1);
+	close(fd);
+}
+
+/*
+ * A -wal and -shm left read-only (the database was 0444 when SQLite
+ * made them): opening makes them the database's mode again, and writing
+ * works.
+ */
+static void
+test_store_repairs_side_file_mode(void **state)
+{
+	struct fixture *f = *state;
+	char	 db[128], wal[128], shm[128], ref[REF_MAX];
+	struct stat d, w, m;
+
+	store_close(f->s);
+	f->s = NULL;
+	side_files(f, wal, shm);
+	side_path(f, "", db, sizeof(db));
+	assert_int_equal(chmod(db, 0640), 0);
+	assert_int_equal(chmod(wal, 0444), 0);
+	assert_int_equal(chmod(shm, 0400), 0);
+	assert_int_equal(store_open(&f->s, f->dir, 0), STORE_OK);
+	assert_int_equal(stat(db, &d), 0);
+	assert_int_equal(stat(wal, &w), 0);
+	assert_int_equal(stat(shm, &m), 0);
+	assert_int_equal(w.st_mode & 0777, 0640);
+	assert_int_equal(m.st_mode & 0777, 0640);
+	assert_int_equal(store_reserve_ref(f->s, 2026, ref), STORE_OK);
+}
+
+/* Root's run left them root's: opening as root gives them back. */
+static void
+test_store_repairs_side_file_owner(void **state)
+{
+	struct fixture *f = *state;
+	char	 db[128], wal[128], shm[128];
+	struct stat d, w, m;
+
+	if (geteuid() != 0)
+		skip();
+	store_close(f->s);
+	f->s = NULL;
+	side_files(f, wal, shm);
+	side_path(f, "", db, sizeof(db));
+	/* The database belongs to the web user; the side files do not. */
+	assert_int_equal(chown(db, 33, 33), 0);
+	assert_int_equal(chown(wal, 0, 0), 0);
+	assert_int_equal(chown(shm, 65534, 65534), 0);
+	assert_int_equal(store_open(&f->s, f->dir, 0), STORE_OK);
+	assert_int_equal(stat(db, &d), 0);
+	assert_int_equal(stat(wal, &w), 0);
+	assert_int_equal(stat(shm, &m), 0);
+	assert_int_equal(w.st_uid, d.st_uid);
+	assert_int_equal(w.st_gid, d.st_gid);
+	assert_int_equal(m.st_uid, d.st_uid);
+	assert_int_equal(m.st_gid, d.st_gid);
+}
+
+/* No database file: "unavailable" (the operator must act), not a bug. */
+static void
+test_store_missing_is_unavailable(void **state)
+{
+	char	 dir[TMPDIR_MAX];
+	struct store *s = NULL;
+
+	(void)state;
+	assert_int_equal(tmpdir_make(dir, "nodb"), 0);
+	assert_int_equal(store_open(&s, dir, 0), STORE_UNAVAILABLE);
+	assert_null(s);
+	tmpdir_remove(dir);
+}
+
+/*
+ * A request whose budget for waiting is spent gets STORE_BUSY from every
+ * transaction while another holds the lock, and says why; when the lock
+ * is free, the same store writes.
+ */
+static void
+test_store_budget_spent(void **state)
+{
+	struct fixture *f = *state;
+	struct timespec past;
+	char	 path[128], ref[REF_MAX];
+	sqlite3	*other;
+
+	side_path(f, "", path, sizeof(path));
+	assert_int_equal(sqlite3_open_v2(path, &other, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE;", NULL, NULL,
+	    NULL), SQLITE_OK);
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &past), 0);
+	store_busy_deadline(f->s, &past);
+	assert_int_equal(store_reserve_ref(f->s, 2026, ref), STORE_BUSY);
+	assert_int_equal(store_fault(f->s), STORE_BUSY);
+	assert_non_null(strstr(store_errmsg(f->s), "locked"));
+	assert_int_equal(store_reserve_ref(f->s, 2026, ref), STORE_BUSY);
+	assert_int_equal(sqlite3_exec(other, "ROLLBACK;", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(store_reserve_ref(f->s, 2026, ref), STORE_OK);
+	assert_memory_equal(ref, "2026-000001-", 12);
+}
+
+/*
+ * A database the process may only read: writes fail as "unavailable"
+ * (the operator must act), with SQLite's reason. Not as root, for whom
+ * file modes do not count.
+ */
+static void
+test_store_read_only_is_unavailable(void **state)
+{
+	struct fixture *f = *state;
+	char	 db[128], ref[REF_MAX];
+
+	if (geteuid() == 0)
+		skip();
+	store_close(f->s);
+	f->s = NULL;
+	side_path(f, "", db, sizeof(db));
+	assert_int_equal(chmod(db, 0444), 0);
+	assert_int_equal(store_open(&f->s, f->dir, 0), STORE_OK);
+	assert_int_equal(store_reserve_ref(f->s, 2026, ref), STORE_ERROR);
+	assert_int_equal(store_fault(f->s), STORE_UNAVAILABLE);
+	assert_non_null(strstr(store_errmsg(f->s), "readonly"));
+	assert_int_equal(chmod(db, 0644), 0);
+}
+
 int
 main(void)
 {
@@ -1250,6 +1400,15 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_outbox_expire, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_migrate_outbox_names_submission, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_each_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_repairs_side_file_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_repairs_side_file_owner, setup, teardown),
+		cmocka_unit_test(test_store_missing_is_unavailable),
+		cmocka_unit_test_setup_teardown(test_store_budget_spent, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_read_only_is_unavailable, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

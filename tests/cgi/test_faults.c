@@ -1,0 +1,844 @@
+/*
+ * Faults behind a real Apache (issue 10): many submissions at once, the
+ * write lock held by someone else, CGI processes and Apache killed in the
+ * middle of submissions, a full disk, a read-only, a corrupt and a missing
+ * database, the instance stopped while submissions are in flight. What
+ * must hold each time: a citizen who got the 303 has a stored submission
+ * (exactly one), a citizen who did not was told so and keeps the answers,
+ * the database stays intact, and every store failure names its cause in
+ * the error log. Each test leaves the instance as it found it.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgitest.h"
+#include "helper.h"
+#include "ref.h"
+
+#define SHOTS_MAX	80
+
+/* One submission of a burst, told apart by a mark in its answers. */
+struct shot {
+	char	 mark[40];
+	char	*body;
+	CURL	*c;
+	CURLcode rc;
+	struct resp r;
+};
+
+/* Something to do while a burst runs (kill, stop), once. */
+struct during {
+	long	 at_ms;			/* after the burst started */
+	void	 (*fn)(void *);
+	void	*arg;
+	int	 done;
+};
+
+static size_t
+shot_collect(char *data, size_t size, size_t n, void *arg)
+{
+	char	**p = arg, *q;
+	size_t	 len = *p ? strlen(*p) : 0;
+
+	if ((q = realloc(*p, len + size * n + 1)) == NULL)
+		return 0;
+	memcpy(q + len, data, size * n);
+	q[len + size * n] = '\0';
+	*p = q;
+	return size * n;
+}
+
+/* A valid bonfire registration whose name carries a mark of its own. */
+static void
+shot_make(struct shot *s, const char *what, size_t i)
+{
+	struct field f[NFIELDS];
+	char	 key[REF_TOKEN_LEN + 1], rnd[REF_TOKEN_LEN + 1], *name;
+
+	memset(s, 0, sizeof(*s));
+	assert_int_equal(ref_token(key), 0);
+	assert_int_equal(ref_token(rnd), 0);
+	snprintf(s->mark, sizeof(s->mark), "%s%zu%.12s", what, i, rnd);
+	assert_non_null(name = malloc(64));
+	snprintf(name, 64, "Erika %s", s->mark);
+	track(name);
+	valid_fields(f, key);
+	field_set(f, NFIELDS, "name", name);
+	s->body = form_encode(f, NFIELDS);
+}
+
+/*
+ * All shots at once (curl's multi interface: every connection opened
+ * together), `d` run once when its time has come. Connections reset by a
+ * dying server end with status 0.
+ */
+static void
+burst(struct shot *s, size_t n, struct during *d)
+{
+	struct timespec t0;
+	CURLM	*m;
+	char	 url[256];
+	size_t	 i;
+	int	 running = 1, left;
+	CURLMsg	*msg;
+
+	assert_non_null(m = curl_multi_init());
+	snprintf(url, sizeof(url), "%s%s", T.origin, FORM);
+	for (i = 0; i < n; i++) {
+		assert_non_null(s[i].c = curl_easy_init());
+		curl_easy_setopt(s[i].c, CURLOPT_URL, url);
+		curl_easy_setopt(s[i].c, CURLOPT_PROXY, "");
+		curl_easy_setopt(s[i].c, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(s[i].c, CURLOPT_TIMEOUT, 60L);
+		curl_easy_setopt(s[i].c, CURLOPT_POSTFIELDS, s[i].body);
+		curl_easy_setopt(s[i].c, CURLOPT_WRITEFUNCTION, shot_collect);
+		curl_easy_setopt(s[i].c, CURLOPT_WRITEDATA, &s[i].r.body);
+		curl_easy_setopt(s[i].c, CURLOPT_HEADERFUNCTION, shot_collect);
+		curl_easy_setopt(s[i].c, CURLOPT_HEADERDATA, &s[i].r.headers);
+		curl_easy_setopt(s[i].c, CURLOPT_PRIVATE, &s[i]);
+		s[i].rc = CURLE_GOT_NOTHING;
+		assert_int_equal(curl_multi_add_handle(m, s[i].c), CURLM_OK);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (running > 0) {
+		assert_int_equal(curl_multi_perform(m, &running), CURLM_OK);
+		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+			struct shot *sh;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+			    (char **)&sh);
+			sh->rc = msg->data.result;
+		}
+		if (d != NULL && !d->done && helper_elapsed_ms(&t0) >= d->at_ms) {
+			d->done = 1;
+			d->fn(d->arg);
+		}
+		if (running > 0)
+			curl_multi_poll(m, NULL, 0, 20, NULL);
+	}
+	for (i = 0; i < n; i++) {
+		if (s[i].rc == CURLE_OK)
+			curl_easy_getinfo(s[i].c, CURLINFO_RESPONSE_CODE,
+			    &s[i].r.status);
+		curl_multi_remove_handle(m, s[i].c);
+		curl_easy_cleanup(s[i].c);
+		track(s[i].r.body);
+		track(s[i].r.headers);
+		if (s[i].r.headers == NULL)
+			s[i].r.headers = track(strdup(""));
+		if (s[i].r.body == NULL)
+			s[i].r.body = track(strdup(""));
+	}
+	curl_multi_cleanup(m);
+}
+
+/* How many submissions carry `mark` in their answers. */
+static long
+stored(const char *mark)
+{
+	char	 sql[160];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM submission"
+	    " WHERE instr(answers, '%s') > 0", mark);
+	return db_number(sql);
+}
+
+/*
+ * The outcome of a burst: every 303 leads to its own reference, stored
+ * exactly once with its answers. With `both`, every other answer also
+ * stored nothing. Returns the number of 303s.
+ */
+static size_t
+outcome(const struct shot *s, size_t n, int both, const char *what)
+{
+	char	 refs[SHOTS_MAX][64], tok[128], *loc;
+	size_t	 i, k, ok = 0, busy = 0, reset = 0, other = 0;
+	long	 rows;
+
+	for (i = 0; i < n; i++) {
+		rows = stored(s[i].mark);
+		if (s[i].r.status == 303) {
+			loc = resp_header(&s[i].r, "Location");
+			assert_non_null(loc);
+			parse_receipt_location(loc, refs[ok], sizeof(refs[ok]),
+			    tok, sizeof(tok));
+			for (k = 0; k < ok; k++)
+				if (strcmp(refs[k], refs[ok]) == 0)
+					fail_msg("%s: reference %s given twice",
+					    what, refs[ok]);
+			if (rows != 1)
+				fail_msg("%s: %s got its receipt %s but is"
+				    " stored %ld times", what, s[i].mark,
+				    refs[ok], rows);
+			ok++;
+			continue;
+		}
+		if (s[i].r.status == 503)
+			busy++;
+		else if (s[i].r.status == 0)
+			reset++;
+		else
+			other++;
+		if (s[i].r.status == 503 &&
+		    resp_header(&s[i].r, "Retry-After") == NULL)
+			fail_msg("%s: a 503 without Retry-After", what);
+		if (both && rows != 0)
+			fail_msg("%s: %s is stored (%ld), but its citizen got"
+			    " %ld (%s), no receipt", what, s[i].mark, rows,
+			    s[i].r.status, curl_easy_strerror(s[i].rc));
+	}
+	print_message("%s: %zu submissions: %zu receipts, %zu 503, %zu"
+	    " reset or refused, %zu other\n", what, n, ok, busy, reset, other);
+	return ok;
+}
+
+/* How many lines of the instance's error log hold `text`. */
+static long
+log_count(const char *text)
+{
+	char	 path[PATH_MAX + 32], line[8192];
+	long	 n = 0;
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/logs/error.log", T.dir);
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strstr(line, text) != NULL)
+			n++;
+	fclose(fp);
+	return n;
+}
+
+/*
+ * The error log gains a line holding `text` (within 3 s: the CGI's stderr
+ * reaches the log after its response). `before`: log_count before.
+ */
+static void
+log_gains(const char *text, long before, const char *what)
+{
+	int	 i;
+
+	for (i = 0; i < 30; i++) {
+		if (log_count(text) > before)
+			return;
+		usleep(100000);
+	}
+	fail_msg("%s: the error log does not say \"%s\"", what, text);
+}
+
+/* The page is the check page again, with the answers and "send". */
+static void
+answers_kept(const struct resp *r, const char *mark)
+{
+	if (strstr(r->body, mark) == NULL)
+		fail_msg("the answers are not kept (no %s in the page)", mark);
+	assert_non_null(strstr(r->body, PLACE_HTML));
+	assert_non_null(strstr(r->body, "name=\"_confirm\""));
+	assert_non_null(strstr(r->body, "id=\"store-problem\""));
+}
+
+static void
+start_instance(void)
+{
+	char	 port[16], *out;
+	char	*argv[] = { SRCDIR "/tools/instance", "start", T.dir, port, NULL };
+
+	snprintf(port, sizeof(port), "%d", T.port);
+	if (run(argv, &out) != 0) {
+		free(out);
+		fail_msg("tools/instance start %s %s failed", T.dir, port);
+	}
+	free(out);
+}
+
+/* Run a program; fail the test when it fails. */
+static void
+must(char *const argv[])
+{
+	char	*out;
+	int	 rc = run(argv, &out);
+
+	free(out);
+	if (rc != 0)
+		fail_msg("%s exited with %d", argv[0], rc);
+}
+
+static void
+data_path(char *out, size_t size, const char *name)
+{
+	snprintf(out, size, "%s/data/%s", T.dir, name);
+}
+
+/* The WAL into the database and emptied: the file alone is the data. */
+static void
+checkpoint(void)
+{
+	assert_int_equal(db_exec("PRAGMA wal_checkpoint(TRUNCATE);"), 0);
+}
+
+/* ---- the tests -------------------------------------------------------- */
+
+/* Many at once: each receipt stored once, under its own reference. */
+static void
+test_parallel_submissions(void **state)
+{
+	static struct shot s[60];
+	size_t	 i, n = sizeof(s) / sizeof(s[0]);
+	long	 before = count_submissions();
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		shot_make(&s[i], "Par", i);
+	burst(s, n, NULL);
+	i = outcome(s, n, 1, "parallel");
+	assert_int_equal(count_submissions() - before, (long)i);
+	assert_true(i > 0);
+}
+
+/*
+ * Someone else holds the write lock for longer than a request may wait:
+ * 503 with Retry-After, nothing stored, the check page again with the
+ * answers, so that sending again later works.
+ */
+static void
+test_busy_lock(void **state)
+{
+	struct shot s;
+	struct resp r;
+	char	 path[PATH_MAX + 32];
+	sqlite3	*db;
+	long	 before = log_count("database is locked");
+
+	(void)state;
+	shot_make(&s, "Busy", 0);
+	data_path(path, sizeof(path), "rathaus.db");
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE;", NULL, NULL,
+	    NULL), SQLITE_OK);
+	assert_int_equal(http("POST", FORM, s.body, strlen(s.body), &r), 0);
+	sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
+	sqlite3_close(db);
+	assert_int_equal(r.status, 503);
+	assert_non_null(resp_header(&r, "Retry-After"));
+	answers_kept(&r, s.mark);
+	assert_int_equal(stored(s.mark), 0);
+	log_gains("database is locked", before, "busy lock");
+	/* Later, sent again: stored, once. */
+	assert_int_equal(http("POST", FORM, s.body, strlen(s.body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(stored(s.mark), 1);
+}
+
+/*
+ * SIGKILL every process whose command line (arguments joined by spaces)
+ * is `cmd`, or with `part` set holds it; how many.
+ */
+static int
+proc_kill(const char *cmd, int part)
+{
+	char	 path[300], line[PATH_MAX + 64];
+	struct dirent *e;
+	DIR	*d;
+	FILE	*fp;
+	size_t	 n, i;
+	int	 killed = 0;
+
+	assert_non_null(d = opendir("/proc"));
+	while ((e = readdir(d)) != NULL) {
+		if (strspn(e->d_name, "0123456789") != strlen(e->d_name))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+		if ((fp = fopen(path, "r")) == NULL)
+			continue;
+		n = fread(line, 1, sizeof(line) - 1, fp);
+		fclose(fp);
+		line[n] = '\0';
+		for (i = 0; i + 1 < n; i++)
+			if (line[i] == '\0')
+				line[i] = ' ';
+		if ((part ? strstr(line, cmd) != NULL : strcmp(line, cmd) == 0) &&
+		    kill((pid_t)atol(e->d_name), SIGKILL) == 0)
+			killed++;
+	}
+	closedir(d);
+	return killed;
+}
+
+/* SIGKILL every CGI process of the instance that runs right now. */
+static void
+kill_cgis(void *arg)
+{
+	char	 cgi[PATH_MAX + 32];
+	int	*killed = arg;
+
+	snprintf(cgi, sizeof(cgi), "%s/cgi-bin/rathaus.cgi", T.dir);
+	*killed += proc_kill(cgi, 0);
+}
+
+/*
+ * SIGKILL Apache (all its processes) and the CGI programs it runs; back
+ * when its main process is gone (reaped: tools/instance asks kill -0).
+ */
+static void
+kill_apache(void *arg)
+{
+	char	 conf[PATH_MAX + 32];
+	long	 pid = 0;
+	FILE	*fp;
+	int	 i;
+
+	snprintf(conf, sizeof(conf), "%s/run/httpd.pid", T.dir);
+	if ((fp = fopen(conf, "r")) != NULL) {
+		if (fscanf(fp, "%ld", &pid) != 1)
+			pid = 0;
+		fclose(fp);
+	}
+	snprintf(conf, sizeof(conf), "%s/conf/httpd.conf", T.dir);
+	proc_kill(conf, 1);
+	kill_cgis(arg);
+	for (i = 0; i < 100 && pid > 0 && kill((pid_t)pid, 0) == 0; i++)
+		usleep(50000);
+}
+
+/*
+ * Rounds of submissions during which the CGI programs, once Apache
+ * itself, are killed: the database stays intact and no citizen who got a
+ * receipt lost the submission.
+ */
+static void
+test_sigkill_rounds(void **state)
+{
+	static const long at_ms[] = { 150, 400, 800, 300 };
+	static struct shot s[20];
+	struct during d;
+	char	 check[64];
+	size_t	 i, r, n = sizeof(s) / sizeof(s[0]);
+	int	 killed = 0;
+
+	(void)state;
+	for (r = 0; r < sizeof(at_ms) / sizeof(at_ms[0]); r++) {
+		for (i = 0; i < n; i++)
+			shot_make(&s[i], "Kill", r * 100 + i);
+		memset(&d, 0, sizeof(d));
+		d.at_ms = at_ms[r];
+		d.fn = r == 3 ? kill_apache : kill_cgis;
+		d.arg = &killed;
+		burst(s, n, &d);
+		outcome(s, n, 0, r == 3 ? "Apache killed" : "CGIs killed");
+		if (r == 3)
+			start_instance();
+	}
+	print_message("%d CGI processes killed\n", killed);
+	assert_int_equal(db_query("PRAGMA integrity_check", NULL, check,
+	    sizeof(check)), 0);
+	assert_string_equal(check, "ok");
+}
+
+/*
+ * The instance stopped while submissions are in flight: every one either
+ * got its 303 and is stored, or is not stored (never stored without its
+ * citizen getting the answer). Started again afterwards.
+ */
+static void
+stop_out(char *path, size_t size)
+{
+	snprintf(path, size, "%s/stop.out", T.dir);
+}
+
+static void
+stop_instance(void *arg)
+{
+	pid_t	*pid = arg;
+	char	*argv[] = { SRCDIR "/tools/instance", "stop", T.dir, NULL };
+	char	 path[PATH_MAX + 16];
+
+	/* Stopping waits for the requests: beside the burst, not in it. */
+	stop_out(path, sizeof(path));
+	if ((*pid = fork()) == 0) {
+		int	 out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (out != -1) {
+			dup2(out, STDOUT_FILENO);
+			dup2(out, STDERR_FILENO);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+}
+
+static void
+test_stop_in_flight(void **state)
+{
+	static struct shot s[40];
+	struct during d;
+	size_t	 i, n = sizeof(s) / sizeof(s[0]);
+	pid_t	 pid = -1;
+	int	 st;
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		shot_make(&s[i], "Stop", i);
+	memset(&d, 0, sizeof(d));
+	d.at_ms = 300;
+	d.fn = stop_instance;
+	d.arg = &pid;
+	burst(s, n, &d);
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	start_instance();
+	outcome(s, n, 1, "stopped");
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		char	 path[PATH_MAX + 16], *out;
+		char	*cat[] = { "cat", path, NULL };
+
+		stop_out(path, sizeof(path));
+		run(cat, &out);
+		print_error("%s", out);
+		free(out);
+		fail_msg("tools/instance stop failed");
+	}
+}
+
+/*
+ * A read-only database: 503 with the answers kept, and once the mode is
+ * back, writing works again, although SQLite made its -wal and -shm
+ * read-only meanwhile. A -shm of another owner and mode: `rathaus init`
+ * (as root) makes it the database's again.
+ */
+static void
+test_read_only_database(void **state)
+{
+	char	 db[PATH_MAX + 32], wal[PATH_MAX + 32], shm[PATH_MAX + 32];
+	char	 bin[PATH_MAX + 16], conf[PATH_MAX + 32];
+	char	*init[] = { bin, "init", "--conf", conf, NULL };
+	struct shot s;
+	struct resp r, ro;
+	struct stat st, sst;
+	long	 before = log_count("readonly");
+
+	(void)state;
+	data_path(db, sizeof(db), "rathaus.db");
+	data_path(wal, sizeof(wal), "rathaus.db-wal");
+	data_path(shm, sizeof(shm), "rathaus.db-shm");
+	checkpoint();
+	assert_int_equal(stat(db, &st), 0);
+	/* SQLite makes them anew, with the database's mode of now. */
+	assert_true(unlink(wal) == 0 || errno == ENOENT);
+	assert_true(unlink(shm) == 0 || errno == ENOENT);
+	assert_int_equal(chmod(db, 0444), 0);
+
+	shot_make(&s, "Ro", 0);
+	assert_int_equal(http("POST", FORM, s.body, strlen(s.body), &ro), 0);
+	assert_int_equal(chmod(db, st.st_mode & 07777), 0);
+	log_gains("readonly", before, "read-only database");
+	assert_int_equal(stored(s.mark), 0);
+
+	/* The mode is back: so is writing. */
+	assert_int_equal(http("POST", FORM, s.body, strlen(s.body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(stored(s.mark), 1);
+	assert_int_equal(stat(shm, &sst), 0);
+	assert_int_equal(sst.st_mode & 0777, st.st_mode & 0777);
+	/* What the citizen saw while it was read-only. */
+	assert_int_equal(ro.status, 503);
+	assert_non_null(resp_header(&ro, "Retry-After"));
+	answers_kept(&ro, s.mark);
+
+	if (geteuid() != 0) {
+		print_message("not root: the owner of -shm is not tried\n");
+		return;
+	}
+	/* A -shm of root's, 0600: the web user can do nothing about it. */
+	before = log_count("rathaus init");
+	assert_int_equal(chown(shm, 0, 0), 0);
+	assert_int_equal(chmod(shm, 0600), 0);
+	shot_make(&s, "Ro", 1);
+	assert_int_equal(http("POST", FORM, s.body, strlen(s.body), &r), 0);
+	assert_int_equal(r.status, 503);
+	answers_kept(&r, s.mark);
+	log_gains("rathaus init", before, "foreign -shm");
+	snprintf(bin, sizeof(bin), "%s/bin/rathaus", T.dir);
+	snprintf(conf, sizeof(conf), "%s/conf/rathaus.conf", T.dir);
+	must(init);
+	assert_int_equal(stat(shm, &sst), 0);
+	assert_int_equal(sst.st_uid, st.st_uid);
+	assert_int_equal(sst.st_gid, st.st_gid);
+	assert_int_equal(sst.st_mode & 0777, st.st_mode & 0777);
+	assert_int_equal(http("POST", FORM, s.body, strlen(s.body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(stored(s.mark), 1);
+}
+
+/*
+ * A full disk (a small tmpfs for the data directory; root only): 503
+ * with the answers kept and SQLite's reason in the log; with space again
+ * the same answers are stored, once. The teardown puts the data back on
+ * the disk, also when the test failed.
+ */
+static int disk_mounted;
+
+static void
+disk_paths(char data[PATH_MAX + 16], char saved[PATH_MAX + 16])
+{
+	snprintf(data, PATH_MAX + 16, "%s/data", T.dir);
+	snprintf(saved, PATH_MAX + 16, "%s/data-saved", T.dir);
+}
+
+/* cp -a FROM/. TO */
+static int
+copy_dir(const char *from, const char *to)
+{
+	char	 src[PATH_MAX + 32], *out;
+	char	*argv[] = { "cp", "-a", src, (char *)to, NULL };
+	int	 rc;
+
+	snprintf(src, sizeof(src), "%s/.", from);
+	rc = run(argv, &out);
+	free(out);
+	return rc;
+}
+
+static int
+disk_restore(void **state)
+{
+	char	 data[PATH_MAX + 16], saved[PATH_MAX + 16], *out;
+	char	*umnt[] = { "umount", data, NULL };
+	char	*rm[] = { "rm", "-rf", saved, NULL };
+	int	 rc = 0;
+
+	disk_paths(data, saved);
+	if (disk_mounted) {
+		char	 filler[PATH_MAX + 32];
+
+		snprintf(filler, sizeof(filler), "%s/filler", data);
+		unlink(filler);
+		db_exec("PRAGMA wal_checkpoint(TRUNCATE);");
+		if (copy_dir(data, saved) != 0 || run(umnt, &out) != 0 ||
+		    copy_dir(saved, data) != 0)
+			rc = -1;
+		free(out);
+		disk_mounted = 0;
+	}
+	run(rm, &out);
+	free(out);
+	free_tracked(state);
+	return rc;
+}
+
+static void
+test_disk_full(void **state)
+{
+	char	 data[PATH_MAX + 16], saved[PATH_MAX + 16];
+	char	 filler[PATH_MAX + 32], chunk[65536], *out;
+	char	*mnt[] = { "mount", "-t", "tmpfs", "-o", "size=16m,mode=0755",
+	    "tmpfs", data, NULL };
+	struct shot s;
+	struct resp r;
+	struct stat st;
+	long	 before_full = log_count("disk is full");
+	long	 before_io = log_count("disk I/O error");
+	int	 fd;
+
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("not root: no tmpfs can be mounted, skipped\n");
+		skip();
+	}
+	disk_paths(data, saved);
+	checkpoint();
+	assert_int_equal(stat(data, &st), 0);
+	assert_int_equal(copy_dir(data, saved), 0);
+	if (run(mnt, &out) != 0) {
+		free(out);
+		print_message("cannot mount a tmpfs here (no CAP_SYS_ADMIN?):"
+		    " skipped\n");
+		skip();
+	}
+	free(out);
+	disk_mounted = 1;
+	assert_int_equal(copy_dir(saved, data), 0);
+	assert_int_equal(chown(data, st.st_uid, st.st_gid), 0);
+	/* Fill it up. */
+	snprintf(filler, sizeof(filler), "%s/filler", data);
+	assert_true((fd = open(filler, O_WRONLY | O_CREAT, 0600)) != -1);
+	memset(chunk, 'x', sizeof(chunk));
+	while (write(fd, chunk, sizeof(chunk)) > 0)
+		;
+	while (write(fd, chunk, 1) > 0)
+		;
+	close(fd);
+
+	shot_make(&s, "Full", 0);
+	assert_int_equal(http("POST", FORM, s.body, strlen(s.body), &r), 0);
+	assert_int_equal(r.status, 503);
+	assert_non_null(resp_header(&r, "Retry-After"));
+	answers_kept(&r, s.mark);
+	if (log_count("disk is full") == before_full)
+		log_gains("disk I/O error", before_io, "disk full");
+	/* Space again (to read, too): nothing stored; sent again, once. */
+	assert_int_equal(unlink(filler), 0);
+	assert_int_equal(stored(s.mark), 0);
+	assert_int_equal(http("POST", FORM, s.body, strlen(s.body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(stored(s.mark), 1);
+}
+
+/*
+ * A corrupt database: every route that reads it answers an error page
+ * and logs SQLite's reason (before, the receipt logged none).
+ */
+static void
+test_corrupt_database(void **state)
+{
+	static const char *const routes[] = { "/receipt/", "/status/",
+	    "/pay/" };
+	char	 db[PATH_MAX + 32], copy[PATH_MAX + 32], target[512];
+	char	 ref[64], token[128], junk[65536];
+	char	*save[] = { "cp", "-a", db, copy, NULL };
+	char	*back[] = { "mv", copy, db, NULL };
+	struct as admin = { "admin", NULL, NULL };
+	struct resp r;
+	size_t	 i;
+	long	 before, root, size;
+	int	 fd;
+
+	(void)state;
+	submit_bonfire(ref, sizeof(ref), token, sizeof(token));
+	data_path(db, sizeof(db), "rathaus.db");
+	data_path(copy, sizeof(copy), "rathaus.db.orig");
+	checkpoint();
+	must(save);
+	/* The submissions' table only: the schema still reads. */
+	root = db_number("SELECT rootpage FROM sqlite_schema"
+	    " WHERE name = 'submission'");
+	size = db_number("PRAGMA page_size");
+	assert_true(root > 1 && size > 0 && size <= (long)sizeof(junk));
+	memset(junk, 0x5a, sizeof(junk));
+	assert_true((fd = open(db, O_WRONLY)) != -1);
+	assert_int_equal(pwrite(fd, junk, (size_t)size, (root - 1) * size),
+	    size);
+	close(fd);
+
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		before = log_count("malformed");
+		snprintf(target, sizeof(target), SCRIPT "%s%s?token=%s",
+		    routes[i], ref, token);
+		assert_int_equal(http("GET", target, NULL, 0, &r), 0);
+		if (r.status < 500)
+			fail_msg("%s: %ld on a corrupt database", routes[i],
+			    r.status);
+		log_gains("malformed", before, routes[i]);
+	}
+	before = log_count("malformed");
+	snprintf(target, sizeof(target), "/submissions/%s", ref);
+	assert_int_equal(staff_http(&admin, "GET", target, NULL, &r), 0);
+	assert_true(r.status >= 500);
+	log_gains("malformed", before, "staff");
+	must(back);
+	status_says(ref, token, ref);
+}
+
+/* The intact copy back, also when the test failed. */
+static int
+corrupt_restore(void **state)
+{
+	char	 db[PATH_MAX + 32], copy[PATH_MAX + 32];
+
+	data_path(db, sizeof(db), "rathaus.db");
+	data_path(copy, sizeof(copy), "rathaus.db.orig");
+	if (access(copy, F_OK) == 0 && rename(copy, db) != 0)
+		return -1;
+	return free_tracked(state);
+}
+
+/*
+ * No database: no form to fill in for nothing (503 instead), the other
+ * routes 503 too, with the reason in the log; a form sent anyway comes
+ * back with its answers.
+ */
+static void
+test_missing_database(void **state)
+{
+	char	 db[PATH_MAX + 32], away[PATH_MAX + 32];
+	struct as admin = { "admin", NULL, NULL };
+	struct shot s;
+	struct resp form, sent, staff;
+	long	 before = log_count("unable to open");
+
+	(void)state;
+	shot_make(&s, "Gone", 0);
+	data_path(db, sizeof(db), "rathaus.db");
+	data_path(away, sizeof(away), "rathaus.db.away");
+	checkpoint();
+	assert_int_equal(rename(db, away), 0);
+	memset(&form, 0, sizeof(form));
+	memset(&sent, 0, sizeof(sent));
+	memset(&staff, 0, sizeof(staff));
+	http("GET", FORM, NULL, 0, &form);
+	http("POST", FORM, s.body, strlen(s.body), &sent);
+	staff_http(&admin, "GET", "/", NULL, &staff);
+	assert_int_equal(rename(away, db), 0);
+
+	assert_int_equal(form.status, 503);
+	assert_null(strstr(form.body, "name=\"_key\""));
+	assert_non_null(resp_header(&form, "Retry-After"));
+	assert_int_equal(sent.status, 503);
+	answers_kept(&sent, s.mark);
+	assert_int_equal(staff.status, 503);
+	log_gains("unable to open", before, "missing database");
+	assert_int_equal(http("POST", FORM, s.body, strlen(s.body), &sent),
+	    0);
+	assert_int_equal(sent.status, 303);
+	assert_int_equal(stored(s.mark), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_parallel_submissions,
+		    free_tracked),
+		cmocka_unit_test_teardown(test_busy_lock, free_tracked),
+		cmocka_unit_test_teardown(test_read_only_database,
+		    free_tracked),
+		cmocka_unit_test_teardown(test_disk_full, disk_restore),
+		cmocka_unit_test_teardown(test_corrupt_database,
+		    corrupt_restore),
+		cmocka_unit_test_teardown(test_missing_database, free_tracked),
+		cmocka_unit_test_teardown(test_sigkill_rounds, free_tracked),
+		cmocka_unit_test_teardown(test_stop_in_flight, free_tracked),
+		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
+	};
+	int	 rc;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return 1;
+	rc = cmocka_run_group_tests_name("faults", tests, group_setup,
+	    group_teardown);
+	curl_global_cleanup();
+	return rc;
+}
