@@ -516,6 +516,7 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 	char	 err[512];
 	enum req_err e;
 	size_t	 i;
+	int	 rc;
 
 	memset(&a, 0, sizeof(a));
 	/* One budget for all the request's waits for the write lock. */
@@ -561,9 +562,10 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 	else if (a.route.status != 200)
 		app_error(&a, a.route.status, a.route.status == 405 ?
 		    "method" : "not_found");
-	else if (site == ROUTE_STAFF && staff_guard(&a) != 0)
-		;	/* answered: 403 */
-	else {
+	else if (site == ROUTE_STAFF && (rc = staff_guard(&a)) != 0) {
+		if (rc == -1)	/* else answered: 403 */
+			app_failed(&a);
+	} else {
 		a.status = 200;
 		if (page->build(&a) != 0 && a.location == NULL)
 			app_failed(&a);

@@ -46,7 +46,7 @@ struct app {
 	const char	*allow;		/* for a 405 where the route's list is wrong */
 	struct app_staff staff;		/* staff.cgi only */
 	char		*set_cookie;	/* a Set-Cookie header value, or NULL */
-	long		 retry_after;	/* seconds, for a 503; 0: none */
+	long		 retry_after;	/* a 503's Retry-After, s; 0: the default */
 	char		*form_action;	/* more CSP form-action sources, or NULL */
 	int		 answered;	/* the page wrote its own response */
 	FILE		*out;		/* where the response goes */

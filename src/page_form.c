@@ -86,6 +86,12 @@ page_form_browser(struct app *a, char browser[REF_TOKEN_LEN + 1])
  * else a fresh one (every form page gets its own: it is the double-submit
  * key too). A replaced key takes nothing along: what was staged under it
  * stays there.
+ *
+ * Without the store there is no secret to judge a key by: -1 for a GET
+ * (no form is offered that cannot be sent); for a POST 1, and `k` holds
+ * the key it sent (or a random one) unjudged, to carry on the check page
+ * with the answers until the store is back: nothing is staged or stored
+ * with it now, and sent again it is judged then.
  */
 static int
 page_form_key(struct app *a, struct page_form_key *k)
@@ -98,11 +104,17 @@ page_form_key(struct app *a, struct page_form_key *k)
 	int	 rc = -1, fresh;
 
 	memset(k, 0, sizeof(*k));
-	if (app_store(a) != 0)
-		return -1;
-	if (store_secret(a->store, "form", secret) != STORE_OK) {
-		fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
-		return -1;
+	if (app_store(a) != 0 || store_secret(a->store, "form", secret) !=
+	    STORE_OK) {
+		if (a->store != NULL)
+			fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
+		if (a->req.method != REQ_POST)
+			return -1;
+		if (page_form_hex_ok(sent))
+			memcpy(k->key, sent, REF_TOKEN_LEN + 1);
+		else if (ref_token(k->key) != 0)
+			return -1;
+		return 1;
 	}
 	if ((fresh = page_form_browser(a, browser)) == -1)
 		goto out;
@@ -704,7 +716,7 @@ page_form(struct app *a)
 	const char *key, *unsent = NULL;
 	struct buf accept;
 	size_t	 nrefused = 0, i;
-	int	 rc = -1, stage;
+	int	 rc = -1, stage, nostore;
 
 	memset(&res, 0, sizeof(res));
 	memset(&in, 0, sizeof(in));
@@ -735,11 +747,18 @@ page_form(struct app *a)
 	}
 
 	/* The key needs the store (its secret): without it no form is
-	 * offered, 503 at once. */
-	if (page_form_key(a, &k) != 0)
+	 * offered, 503 at once, and what a citizen sends comes back. */
+	if ((nostore = page_form_key(a, &k)) == -1)
 		goto out;
 	key = k.key;
-	if (a->req.method == REQ_POST) {
+	if (a->req.method == REQ_POST && nostore) {
+		/* The check page with the answers and why it was not sent. */
+		if (page_form_unsent(a, &unsent) != 0 || upload_answers(&f,
+		    &a->req.body, NULL, 0, &in) != 0 ||
+		    valid_check(&f, &in, &a->today, &res) != 0)
+			goto out;
+		nav.step = PAGE_FORM_CHECK;
+	} else if (a->req.method == REQ_POST) {
 		page_form_accepted(req_param(&a->req.body, "_accept"), &accept);
 		if ((refused = calloc(f.nfields + 1, sizeof(*refused))) == NULL ||
 		    (stage = page_form_stage(a, &f, key, refused,

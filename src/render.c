@@ -104,13 +104,15 @@ render_status_text(int status)
 	}
 }
 
+/* retry_after: seconds for a 503's Retry-After; 0: the default. */
 static void
 render_headers(FILE *out, int status, const char *ctype, int private_page,
-    const char *form_action)
+    const char *form_action, long retry_after)
 {
 	fprintf(out, "Status: %d %s\r\n", status, render_status_text(status));
 	if (status == 503)
-		fprintf(out, "Retry-After: %d\r\n", RENDER_RETRY_AFTER_S);
+		fprintf(out, "Retry-After: %ld\r\n", retry_after > 0 ?
+		    retry_after : RENDER_RETRY_AFTER_S);
 	if (ctype != NULL)
 		fprintf(out, "Content-Type: %s\r\n", ctype);
 	fprintf(out, "Content-Security-Policy: %s%s%s\r\n"
@@ -130,7 +132,7 @@ render_headers(FILE *out, int status, const char *ctype, int private_page,
 void
 render_plain_error(int status, FILE *out)
 {
-	render_headers(out, status, "text/plain; charset=utf-8", 1, NULL);
+	render_headers(out, status, "text/plain; charset=utf-8", 1, NULL, 0);
 	fprintf(out, "\r\n%d %s\n", status, render_status_text(status));
 }
 
@@ -147,7 +149,7 @@ render_download(const struct render_file *f, FILE *out)
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p;
 
-	render_headers(out, 200, f->ctype, 1, NULL);
+	render_headers(out, 200, f->ctype, 1, NULL, 0);
 	fputs("Content-Disposition: attachment; filename=\"", out);
 	for (p = (const unsigned char *)f->filename; *p != '\0'; p++)
 		if ((*p & 0xc0) != 0x80)	/* not inside a character */
@@ -169,14 +171,14 @@ render_download(const struct render_file *f, FILE *out)
 void
 render_plain(int status, const char *text, FILE *out)
 {
-	render_headers(out, status, "text/plain; charset=utf-8", 1, NULL);
+	render_headers(out, status, "text/plain; charset=utf-8", 1, NULL, 0);
 	fprintf(out, "Content-Length: %zu\r\n\r\n%s", strlen(text), text);
 }
 
 void
 render_redirect(const char *location, FILE *out)
 {
-	render_headers(out, 303, NULL, 1, NULL);
+	render_headers(out, 303, NULL, 1, NULL, 0);
 	fprintf(out, "Location: %s\r\n\r\n", location);
 }
 
@@ -246,15 +248,13 @@ render(const struct render_page *p, FILE *out)
 		return -1;
 	}
 	render_headers(out, p->status, "text/html; charset=utf-8",
-	    p->private_page, p->form_action);
+	    p->private_page, p->form_action, p->retry_after);
 	if (p->lang != NULL)
 		fprintf(out, "Content-Language: %s\r\n", p->lang);
 	if (p->allow != NULL)
 		fprintf(out, "Allow: %s\r\n", p->allow);
 	if (p->set_cookie != NULL)
 		fprintf(out, "Set-Cookie: %s\r\n", p->set_cookie);
-	if (p->retry_after > 0)
-		fprintf(out, "Retry-After: %ld\r\n", p->retry_after);
 	fprintf(out, "Content-Length: %d\r\n\r\n", len);
 	if (!p->head_only)
 		fwrite(html, 1, (size_t)len, out);

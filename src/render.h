@@ -20,7 +20,7 @@ struct render_page {
 	const char	*lang;
 	const char	*allow;		/* Allow header for 405, or NULL */
 	const char	*set_cookie;	/* a Set-Cookie header value, or NULL */
-	long		 retry_after;	/* seconds: Retry-After; 0: none */
+	long		 retry_after;	/* a 503's Retry-After, s; 0: the default */
 	const char	*form_action;	/* origins forms may also lead to */
 };
 

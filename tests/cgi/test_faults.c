@@ -68,15 +68,19 @@ shot_collect(char *data, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-/* A valid bonfire registration whose name carries a mark of its own. */
+/*
+ * A valid bonfire registration whose name carries a mark of its own, with
+ * the key of a form page of its own (bound to the jar's form cookie, which
+ * burst() sends).
+ */
 static void
 shot_make(struct shot *s, const char *what, size_t i)
 {
 	struct field f[NFIELDS];
-	char	 key[REF_TOKEN_LEN + 1], rnd[REF_TOKEN_LEN + 1], *name;
+	char	 rnd[REF_TOKEN_LEN + 1], *name, *key;
 
 	memset(s, 0, sizeof(*s));
-	assert_int_equal(ref_token(key), 0);
+	key = fresh_key();
 	assert_int_equal(ref_token(rnd), 0);
 	snprintf(s->mark, sizeof(s->mark), "%s%zu%.12s", what, i, rnd);
 	assert_non_null(name = malloc(64));
@@ -111,6 +115,8 @@ burst(struct shot *s, size_t n, struct during *d)
 		curl_easy_setopt(s[i].c, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(s[i].c, CURLOPT_TIMEOUT, 60L);
 		curl_easy_setopt(s[i].c, CURLOPT_POSTFIELDS, s[i].body);
+		if (T.form_cookie[0] != '\0')
+			curl_easy_setopt(s[i].c, CURLOPT_COOKIE, T.form_cookie);
 		curl_easy_setopt(s[i].c, CURLOPT_WRITEFUNCTION, shot_collect);
 		curl_easy_setopt(s[i].c, CURLOPT_WRITEDATA, &s[i].r.body);
 		curl_easy_setopt(s[i].c, CURLOPT_HEADERFUNCTION, shot_collect);
@@ -541,6 +547,8 @@ test_read_only_database(void **state)
 	long	 before = log_count("readonly");
 
 	(void)state;
+	/* Filled in while all was well; sent when it no longer is. */
+	shot_make(&s, "Ro", 0);
 	data_path(db, sizeof(db), "rathaus.db");
 	data_path(wal, sizeof(wal), "rathaus.db-wal");
 	data_path(shm, sizeof(shm), "rathaus.db-shm");
@@ -551,7 +559,6 @@ test_read_only_database(void **state)
 	assert_true(unlink(shm) == 0 || errno == ENOENT);
 	assert_int_equal(chmod(db, 0444), 0);
 
-	shot_make(&s, "Ro", 0);
 	assert_int_equal(http("POST", FORM, s.body, strlen(s.body), &ro), 0);
 	assert_int_equal(chmod(db, st.st_mode & 07777), 0);
 	log_gains("readonly", before, "read-only database");
@@ -574,9 +581,9 @@ test_read_only_database(void **state)
 	}
 	/* A -shm of root's, 0600: the web user can do nothing about it. */
 	before = log_count("rathaus init");
+	shot_make(&s, "Ro", 1);
 	assert_int_equal(chown(shm, 0, 0), 0);
 	assert_int_equal(chmod(shm, 0600), 0);
-	shot_make(&s, "Ro", 1);
 	assert_int_equal(http("POST", FORM, s.body, strlen(s.body), &r), 0);
 	assert_int_equal(r.status, 503);
 	answers_kept(&r, s.mark);
@@ -668,6 +675,8 @@ test_disk_full(void **state)
 		print_message("not root: no tmpfs can be mounted, skipped\n");
 		skip();
 	}
+	/* Filled in while there was room; sent when there is none. */
+	shot_make(&s, "Full", 0);
 	disk_paths(data, saved);
 	checkpoint();
 	assert_int_equal(stat(data, &st), 0);
@@ -692,7 +701,6 @@ test_disk_full(void **state)
 		;
 	close(fd);
 
-	shot_make(&s, "Full", 0);
 	assert_int_equal(http("POST", FORM, s.body, strlen(s.body), &r), 0);
 	assert_int_equal(r.status, 503);
 	assert_non_null(resp_header(&r, "Retry-After"));
