@@ -184,7 +184,32 @@ test_form_catalog_skips_broken(void **state)
 	form_diag_free(&d);
 }
 
-/* An external entity is never fetched nor expanded. */
+/* A minimal definition with `doctype` between the XML declaration and it. */
+static void
+write_with_doctype(const char *dir, const char *id, const char *doctype,
+    const char *title)
+{
+	struct buf name, text;
+
+	buf_init(&name, 256);
+	buf_init(&text, 4096);
+	buf_printf(&name, "%s.xml", id);
+	buf_printf(&text, "<?xml version=\"1.0\"?>\n%s\n"
+	    "<service id=\"%s\" version=\"1\" category=\"ordnung\">\n"
+	    "<title xml:lang=\"de\">%s</title>\n<title xml:lang=\"en\">T</title>\n"
+	    "<clerk ref=\"ordnung-2\"/>\n<fee cents=\"0\"/>\n"
+	    "<page id=\"p\"><field name=\"a\" type=\"text\">"
+	    "<label xml:lang=\"de\">A</label><label xml:lang=\"en\">A</label>"
+	    "</field></page>\n</service>\n", doctype, id, title);
+	write_file(dir, buf_str(&name), buf_str(&text));
+	buf_free(&name);
+	buf_free(&text);
+}
+
+/*
+ * An external entity is never fetched nor expanded: the whole definition
+ * is refused at its DOCTYPE, with a message at that line.
+ */
 static void
 test_form_no_external_entities(void **state)
 {
@@ -192,22 +217,86 @@ test_form_no_external_entities(void **state)
 	struct form f;
 	struct form_diag d;
 
-	write_file(fx->dir, "xxe.xml",
-	    "<?xml version=\"1.0\"?>\n"
-	    "<!DOCTYPE service [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
-	    "<service id=\"xxe\" version=\"1\" category=\"ordnung\">\n"
-	    "<title xml:lang=\"de\">&x;</title>\n<title xml:lang=\"en\">T</title>\n"
-	    "<clerk ref=\"ordnung-2\"/>\n<fee cents=\"0\"/>\n"
-	    "<page id=\"p\"><field name=\"a\" type=\"text\">"
-	    "<label xml:lang=\"de\">A</label><label xml:lang=\"en\">A</label>"
-	    "</field></page>\n</service>\n");
+	write_with_doctype(fx->dir, "xxe",
+	    "<!DOCTYPE service [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>",
+	    "&x;");
 	form_diag_init(&d);
-	if (form_load_id(&f, &fx->share, "xxe", &d) == 0) {
-		xmlChar *t = xmlNodeGetContent(xmlDocGetRootElement(f.doc));
-		assert_null(strstr((const char *)t, "root:"));
-		xmlFree(t);
-		form_free(&f);
-	}
+	assert_int_equal(form_load_id(&f, &fx->share, "xxe", &d), -1);
+	assert_null(f.doc);
+	assert_non_null(strstr(buf_str(&d.text),
+	    "/forms/xxe.xml:2: a definition cannot have a <!DOCTYPE>"));
+	assert_null(strstr(buf_str(&d.text), "root:"));
+	form_diag_free(&d);
+}
+
+/*
+ * No DOCTYPE anywhere the loader reads: not an internal entity (a
+ * "billion laughs"), not an external DTD, not in the clerks, the
+ * categories, a code list or a stored definition.
+ */
+static void
+test_form_refuses_doctype(void **state)
+{
+	struct fixture *fx = *state;
+	struct form_share share;
+	struct form f;
+	struct form_diag d;
+	struct buf path;
+
+	form_diag_init(&d);
+	write_with_doctype(fx->dir, "laughs",
+	    "<!DOCTYPE service [<!ENTITY a \"ha\"><!ENTITY b \"&a;&a;&a;&a;\">"
+	    "<!ENTITY c \"&b;&b;&b;&b;\">]>", "&c;");
+	assert_int_equal(form_load_id(&f, &fx->share, "laughs", &d), -1);
+	assert_non_null(strstr(buf_str(&d.text), "laughs.xml:2: "));
+	write_with_doctype(fx->dir, "dtd",
+	    "<!DOCTYPE service SYSTEM \"form.dtd\">", "T");
+	assert_int_equal(form_load_id(&f, &fx->share, "dtd", &d), -1);
+	assert_non_null(strstr(buf_str(&d.text), "dtd.xml:2: "));
+
+	/* A stored definition with a DOCTYPE is not read either. */
+	assert_int_equal(form_load_stored(&f, &fx->share,
+	    "<!DOCTYPE service [<!ENTITY x \"y\">]>\n"
+	    "<service id=\"s\" version=\"1\" category=\"ordnung\">"
+	    "<title xml:lang=\"de\">&x;</title><clerk ref=\"ordnung-2\"/>"
+	    "<fee cents=\"0\"/><page id=\"p\"><field name=\"a\" type=\"text\">"
+	    "<label xml:lang=\"de\">A</label></field></page></service>", &d),
+	    -1);
+	assert_non_null(strstr(buf_str(&d.text), "stored.xml:1: "));
+
+	/* A code list with one: the field that names it is refused. */
+	sh("mkdir -p '%s/data/codes'", fx->dir);
+	buf_init(&path, 4096);
+	buf_printf(&path, "%s/data/codes/liste.xml", fx->dir);
+	sh("printf '%%s\\n' '<!DOCTYPE codes [<!ENTITY x \"y\">]>' "
+	    "'<codes id=\"liste\"><code value=\"&x;\"><label xml:lang=\"de\">"
+	    "L</label></code></codes>' > '%s'", buf_str(&path));
+	write_file(fx->dir, "codes.xml",
+	    "<service id=\"codes\" version=\"1\" category=\"ordnung\">\n"
+	    "<title xml:lang=\"de\">T</title>\n<clerk ref=\"ordnung-2\"/>\n"
+	    "<fee cents=\"0\"/>\n<page id=\"p\"><field name=\"a\" "
+	    "type=\"select\" codes=\"liste\"><label xml:lang=\"de\">A</label>"
+	    "</field></page>\n</service>\n");
+	assert_int_equal(form_load_id(&f, &fx->share, "codes", &d), -1);
+	assert_non_null(strstr(buf_str(&d.text), "/data/codes/liste.xml:1: "));
+
+	/* Nor the clerks or the categories: the share does not open. */
+	buf_reset(&path);
+	buf_printf(&path, "%s/data/categories.xml", fx->dir);
+	sh("sed -i '1a <!DOCTYPE categories [<!ENTITY x \"y\">]>' '%s'",
+	    buf_str(&path));
+	assert_int_equal(form_share_open(&share, fx->dir, NULL, &d), -1);
+	assert_non_null(strstr(buf_str(&d.text), "/data/categories.xml:2: "));
+	sh("sed -i '2d' '%s'", buf_str(&path));
+	assert_int_equal(form_share_open(&share, fx->dir, NULL, &d), 0);
+	form_share_close(&share);
+	buf_reset(&path);
+	buf_printf(&path, "%s/data/clerks.xml", fx->dir);
+	sh("sed -i '1a <!DOCTYPE clerks SYSTEM \"clerks.dtd\">' '%s'",
+	    buf_str(&path));
+	assert_int_equal(form_share_open(&share, fx->dir, NULL, &d), -1);
+	assert_non_null(strstr(buf_str(&d.text), "/data/clerks.xml:2: "));
+	buf_free(&path);
 	form_diag_free(&d);
 }
 
@@ -290,6 +379,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_form_id_must_match_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_catalog_skips_broken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_no_external_entities, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_form_refuses_doctype, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_cache_skips_known_definitions, setup, teardown),
 	};
 
