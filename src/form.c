@@ -18,7 +18,10 @@
 #include "text.h"
 #include "when.h"
 
-/* Never the network, never entity expansion, never "huge" documents. */
+/*
+ * Never the network, never entity expansion, never "huge" documents;
+ * and form_parse refuses any DOCTYPE before it is read.
+ */
 #define FORM_PARSE_FLAGS	(XML_PARSE_NONET | XML_PARSE_NOCDATA)
 
 const char *const form_type_names[FORM__TYPES] = {
@@ -122,23 +125,58 @@ form_regexp_error(void *arg, xmlErrorPtr err)
 		reason[--n] = '\0';
 }
 
+/*
+ * The parser meets a DOCTYPE: stop before its declarations are read.
+ * Nothing the loader reads needs a DTD, and an entity declared there is
+ * the start of every entity attack (XXE, "billion laughs").
+ */
+static void
+form_refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *public_id,
+    const xmlChar *system_id)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	long	*line = ctxt->_private;
+
+	(void)name;
+	(void)public_id;
+	(void)system_id;
+	*line = ctxt->input != NULL && ctxt->input->line > 0 ?
+	    ctxt->input->line : 1;
+	xmlStopParser(ctxt);
+}
+
+/*
+ * Everything the loader reads goes through here: a file (`xml` NULL) or
+ * a stored text named `path`; never the network, never a DOCTYPE.
+ */
 static xmlDocPtr
-form_read_xml(const char *path, struct form_diag *diag)
+form_parse(const char *path, const char *xml, struct form_diag *diag)
 {
 	struct form_xml_errors e = { diag, path, "not well-formed: " };
 	xmlParserCtxtPtr ctx;
 	xmlDocPtr doc;
+	long	 doctype = 0;
 	int	 before = diag ? diag->errors : 0;
+	int	 opts = FORM_PARSE_FLAGS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
 
 	if ((ctx = xmlNewParserCtxt()) == NULL)
 		return NULL;
+	ctx->_private = &doctype;
+	ctx->sax->internalSubset = form_refuse_doctype;
 	xmlSetStructuredErrorFunc(&e, form_xml_error);
-	doc = xmlCtxtReadFile(ctx, path, "UTF-8", FORM_PARSE_FLAGS |
-	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL && diag != NULL && diag->errors == before)
-		form_diag_add(diag, path, 0, "cannot read file");
+	doc = xml != NULL ? xmlCtxtReadMemory(ctx, xml,
+	    (int)strnlen(xml, INT_MAX), path, "UTF-8", opts) :
+	    xmlCtxtReadFile(ctx, path, "UTF-8", opts);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	xmlFreeParserCtxt(ctx);
+	if (doctype != 0) {
+		if (doc != NULL)
+			xmlFreeDoc(doc);
+		doc = NULL;
+		form_diag_add(diag, path, doctype,
+		    "a <!DOCTYPE> is not allowed: no DTD, no entities");
+	} else if (doc == NULL && diag != NULL && diag->errors == before)
+		form_diag_add(diag, path, 0, "cannot read file");
 	return doc;
 }
 
@@ -217,11 +255,11 @@ form_share_open(struct form_share *s, const char *dir, const char *cache,
 	}
 	buf_reset(&path);
 	buf_printf(&path, "%s/data/clerks.xml", dir);
-	if ((s->clerks = form_read_xml(buf_str(&path), diag)) == NULL)
+	if ((s->clerks = form_parse(buf_str(&path), NULL, diag)) == NULL)
 		goto out;
 	buf_reset(&path);
 	buf_printf(&path, "%s/data/categories.xml", dir);
-	if ((s->categories = form_read_xml(buf_str(&path), diag)) == NULL)
+	if ((s->categories = form_parse(buf_str(&path), NULL, diag)) == NULL)
 		goto out;
 	rc = 0;
 out:
@@ -386,7 +424,7 @@ form_codes(struct form_share *s, const char *name, struct form_diag *diag)
 	buf_init(&path, 4096);
 	buf_printf(&path, "%s/data/codes/%s.xml", s->dir, name);
 	doc = access(buf_str(&path), F_OK) == 0 ?
-	    form_read_xml(buf_str(&path), diag) : NULL;
+	    form_parse(buf_str(&path), NULL, diag) : NULL;
 	root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (root != NULL && (!form_is(root, "codes") ||
 	    (id = form_attr(root, "id")) == NULL || strcmp(id, name) != 0)) {
@@ -1155,7 +1193,7 @@ form_load(struct form *f, struct form_share *s, const char *path,
 	buf_init(&line, 8192);
 	have_line = s->cache != NULL && form_cache_line(s, path, &line) == 0;
 	known = have_line && strstr(buf_str(&s->known), buf_str(&line)) != NULL;
-	if ((f->doc = form_read_xml(path, diag)) == NULL)
+	if ((f->doc = form_parse(path, NULL, diag)) == NULL)
 		goto fail;
 	if (!known) {
 		if ((schema = form_schema(s, diag)) == NULL ||
@@ -1189,9 +1227,7 @@ form_load_stored(struct form *f, struct form_share *s, const char *xml,
     struct form_diag *diag)
 {
 	memset(f, 0, sizeof(*f));
-	f->doc = xmlReadMemory(xml, (int)strnlen(xml, INT_MAX), "stored.xml",
-	    "UTF-8", FORM_PARSE_FLAGS | XML_PARSE_NOERROR |
-	    XML_PARSE_NOWARNING);
+	f->doc = form_parse("stored.xml", xml, diag);
 	if (f->doc == NULL || form_setup(f, s, "stored.xml", 1, diag) == -1) {
 		form_free(f);
 		return -1;
