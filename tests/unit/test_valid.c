@@ -246,6 +246,86 @@ test_valid_conditions(void **state)
 	req_params_free(&ps);
 }
 
+/* The checked answers of `body` (name=value&...) to the when-order form. */
+static void
+check_order(struct fixture *f, const char *body, struct valid_result *res)
+{
+	struct req_params ps;
+
+	memset(&ps, 0, sizeof(ps));
+	assert_int_equal(req_parse_urlencoded(&ps, &req_default_limits, body,
+	    strlen(body)), REQ_OK);
+	assert_int_equal(valid_check(&f->form, &ps, &today, res), 0);
+	req_params_free(&ps);
+}
+
+static const struct valid_value *
+order_value(const struct valid_result *res, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < res->nvalues; i++)
+		if (strcmp(res->values[i].name, name) == 0)
+			return &res->values[i];
+	fail_msg("no value %s", name);
+	return NULL;
+}
+
+/*
+ * What is asked follows from the answers that are asked, whatever the
+ * order of the fields: "c" (required, when b=ja) stands before "b" (when
+ * a=x). With a=y, "b" is not asked, so its "ja" counts for nothing: not
+ * for "c", not for page "p2" or group "g", and not for "h", which waits
+ * for "f" on that page.
+ */
+static void
+test_valid_conditions_in_any_order(void **state)
+{
+	void	*st = NULL;
+	struct fixture *f;
+	struct valid_result res;
+
+	(void)state;
+	assert_int_equal(fixture_load(&st, SRCDIR "/tests/unit/when-order.xml"),
+	    0);
+	f = st;
+
+	check_order(f, "a=y&b=ja&f=yes", &res);
+	assert_int_equal(res.nerrors, 0);
+	assert_false(order_value(&res, "b")->asked);
+	assert_string_equal(order_value(&res, "b")->value, "");
+	assert_false(order_value(&res, "c")->asked);
+	assert_false(order_value(&res, "d")->asked);
+	assert_false(order_value(&res, "f")->asked);
+	assert_string_equal(order_value(&res, "f")->value, "");
+	assert_false(order_value(&res, "e")->asked);
+	assert_false(order_value(&res, "h")->asked);
+	assert_false(valid_when(&res, f->form.pages[1].when));
+	valid_result_free(&res);
+
+	/* a=x: "b" is asked, and with it everything that waits for it. */
+	check_order(f, "a=x&b=ja&f=yes", &res);
+	assert_true(order_value(&res, "c")->asked);
+	assert_true(order_value(&res, "d")->asked);
+	assert_true(order_value(&res, "e")->asked);
+	assert_true(order_value(&res, "h")->asked);
+	assert_true(valid_when(&res, f->form.pages[1].when));
+	assert_int_equal(res.nerrors, 4);
+	assert_string_equal(res.errors[0].field, "c");
+	assert_string_equal(res.errors[0].code, "required");
+	valid_result_free(&res);
+
+	/* b=nein: "c", the page and the group are not asked. */
+	check_order(f, "a=x&b=nein&c=text&d=text&e=text&f=yes&h=text", &res);
+	assert_int_equal(res.nerrors, 0);
+	assert_string_equal(order_value(&res, "c")->value, "");
+	assert_string_equal(order_value(&res, "d")->value, "");
+	assert_string_equal(order_value(&res, "e")->value, "");
+	assert_string_equal(order_value(&res, "h")->value, "");
+	valid_result_free(&res);
+	fixture_free(&st);
+}
+
 /* A date bound by another answer: not before the fire's date. */
 static void
 test_valid_field_bounds(void **state)
@@ -573,6 +653,7 @@ main(void)
 		cmocka_unit_test(test_valid_postcode_iban_radio),
 		cmocka_unit_test(test_valid_warnings),
 		cmocka_unit_test(test_valid_conditions),
+		cmocka_unit_test(test_valid_conditions_in_any_order),
 		cmocka_unit_test(test_valid_field_bounds),
 		cmocka_unit_test(test_valid_at_least_one),
 		cmocka_unit_test(test_valid_multiselect),
