@@ -1081,6 +1081,83 @@ form_check_when(const struct form *f, const char *path, xmlNodePtr at,
 	return rc;
 }
 
+/*
+ * Depth-first through what each field waits for: its own condition and
+ * those of its group and page. `state`: 0 not seen, 1 on the path now,
+ * 2 done. A field met again while on the path closes a circle, reported
+ * once, from the field where it starts.
+ */
+static int
+form_cycle_from(const struct form *f, size_t i, unsigned char *state,
+    size_t *path, size_t depth, const char *file, struct form_diag *diag)
+{
+	const struct form_field *fld = &f->fields[i], *dep;
+	const char *when[3], *p;
+	char	 name[128];
+	struct buf msg;
+	size_t	 k, n, at, j;
+	int	 rc = 0;
+
+	state[i] = 1;
+	path[depth] = i;
+	when[0] = fld->when;
+	when[1] = fld->group >= 0 ? f->groups[fld->group].when : NULL;
+	when[2] = f->pages[fld->page].when;
+	for (k = 0; k < 3 && rc == 0; k++)
+		for (p = when[k]; rc == 0 && p != NULL &&
+		    *(p += strspn(p, " ")) != '\0'; p += n) {
+			n = strcspn(p, " ");
+			snprintf(name, sizeof(name), "%.*s",
+			    (int)strcspn(p, "= "), p);
+			if ((dep = form_field(f, name)) == NULL)
+				continue;
+			j = (size_t)(dep - f->fields);
+			if (state[j] == 0)
+				rc = form_cycle_from(f, j, state, path,
+				    depth + 1, file, diag);
+			else if (state[j] == 1) {
+				for (at = 0; path[at] != j; at++)
+					;
+				buf_init(&msg, 4096);
+				for (; at <= depth; at++)
+					buf_printf(&msg, "%s -> ",
+					    f->fields[path[at]].name);
+				form_diag_add(diag, file, xmlGetLineNo(dep->node),
+				    "conditions wait for each other in a circle: "
+				    "%s%s", buf_str(&msg), dep->name);
+				buf_free(&msg);
+				rc = -1;
+			}
+		}
+	state[i] = 2;
+	return rc;
+}
+
+/* Whether a question is asked must not depend, at last, on itself. */
+static int
+form_check_cycles(const struct form *f, const char *path,
+    struct form_diag *diag)
+{
+	unsigned char *state;
+	size_t	*stack, i;
+	int	 rc = 0;
+
+	state = calloc(f->nfields + 1, sizeof(*state));
+	stack = calloc(f->nfields + 1, sizeof(*stack));
+	if (state == NULL || stack == NULL) {
+		free(state);
+		free(stack);
+		return -1;
+	}
+	for (i = 0; i < f->nfields; i++)
+		if (state[i] == 0 && form_cycle_from(f, i, state, stack, 0,
+		    path, diag) == -1)
+			rc = -1;
+	free(state);
+	free(stack);
+	return rc;
+}
+
 static int
 form_check_conditions(const struct form *f, const char *path,
     struct form_diag *diag)
@@ -1102,7 +1179,7 @@ form_check_conditions(const struct form *f, const char *path,
 		if (form_check_when(f, path, f->pages[i].node,
 		    f->pages[i].when, NULL, -1, (long)i, i, diag) == -1)
 			rc = -1;
-	return rc;
+	return rc == 0 ? form_check_cycles(f, path, diag) : rc;
 }
 
 /* forms/osterfeuer.xml must say id="osterfeuer": URLs come from file names. */
