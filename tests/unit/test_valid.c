@@ -13,6 +13,7 @@
 #include "upload.h"
 #include "valid.h"
 #include "formfixture.h"
+#include "addresses.h"
 
 
 /* "Today" for every test: 2026-03-20, so Karsamstag 2026 (04-04) is open. */
@@ -127,6 +128,66 @@ test_valid_formats(void **state)
 	assert_string_equal(check(*state, "zip", "2663", NULL), "pattern");
 	assert_string_equal(check(*state, "zip", "26639a", NULL), "pattern");
 	assert_string_equal(check(*state, "kind", "reifen", NULL), "option");
+}
+
+/*
+ * The form accepts exactly the addresses mail can be sent to: the same
+ * lists as test_mail.c's (addresses.h), both ways.
+ */
+static void
+test_valid_email_addresses(void **state)
+{
+	const char *code;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(addresses_good) / sizeof(addresses_good[0]);
+	    i++)
+		if ((code = check(*state, "email", addresses_good[i], NULL)) !=
+		    NULL)
+			fail_msg("%s: %s", addresses_good[i], code);
+	for (i = 0; i < sizeof(addresses_bad) / sizeof(addresses_bad[0]); i++)
+		if ((code = check(*state, "email", addresses_bad[i], NULL)) ==
+		    NULL || strcmp(code, "email") != 0)
+			fail_msg("%s: %s", addresses_bad[i],
+			    code ? code : "accepted");
+}
+
+/*
+ * Characters that reorder text as it is shown (Unicode's Bidi_Control:
+ * embeddings, overrides, isolates and the three marks) are refused: an
+ * IBAN or a name could be shown otherwise than it is stored. Joiners,
+ * which some scripts and emoji need, are not.
+ */
+static void
+test_valid_bidi_refused(void **state)
+{
+	static const char *const bidi[] = {
+		"\xd8\x9c",		/* U+061C ARABIC LETTER MARK */
+		"\xe2\x80\x8e", "\xe2\x80\x8f",	/* U+200E, U+200F */
+		"\xe2\x80\xaa", "\xe2\x80\xab", "\xe2\x80\xac",
+		"\xe2\x80\xad", "\xe2\x80\xae",	/* U+202A..U+202E */
+		"\xe2\x81\xa6", "\xe2\x81\xa7", "\xe2\x81\xa8",
+		"\xe2\x81\xa9",			/* U+2066..U+2069 */
+	};
+	const char *code;
+	char	 v[32];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(bidi) / sizeof(bidi[0]); i++) {
+		snprintf(v, sizeof(v), "An%sna", bidi[i]);
+		if ((code = check(*state, "name", v, NULL)) == NULL ||
+		    strcmp(code, "bidi") != 0)
+			fail_msg("case %zu: %s", i, code ? code : "accepted");
+		snprintf(v, sizeof(v), "%s=1+1", bidi[i]);
+		if ((code = check(*state, "notes", v, NULL)) == NULL ||
+		    strcmp(code, "bidi") != 0)
+			fail_msg("case %zu: %s", i, code ? code : "accepted");
+	}
+	/* U+200D ZERO WIDTH JOINER, U+200C NON-JOINER; the neighbours
+	 * U+061B, U+2010, U+202F (NARROW NO-BREAK SPACE). */
+	assert_null(check(*state, "notes", "\xe2\x80\x8d\xe2\x80\x8c", NULL));
+	assert_null(check(*state, "notes", "\xd8\x9b\xe2\x80\x90\xe2\x80\xaf",
+	    NULL));
 }
 
 static void
@@ -650,6 +711,8 @@ main(void)
 		cmocka_unit_test(test_valid_file_from_store),
 		cmocka_unit_test(test_valid_required_and_lengths),
 		cmocka_unit_test(test_valid_formats),
+		cmocka_unit_test(test_valid_email_addresses),
+		cmocka_unit_test(test_valid_bidi_refused),
 		cmocka_unit_test(test_valid_postcode_iban_radio),
 		cmocka_unit_test(test_valid_warnings),
 		cmocka_unit_test(test_valid_conditions),
