@@ -505,6 +505,8 @@ valid_field(const struct form_field *f, char *v,
 	arg[0] = '\0';
 	if (text_has_controls(v))
 		return "control";
+	if (text_has_bidi(v))
+		return "bidi";
 	chars = valid_chars(v);
 	if (f->maxlength >= 0 && chars > (size_t)f->maxlength) {
 		snprintf(arg, VALID_ARG_MAX, "%ld", f->maxlength);
@@ -516,7 +518,7 @@ valid_field(const struct form_field *f, char *v,
 	}
 	switch (f->type) {
 	case FORM_EMAIL:
-		code = text_email(v) ? NULL : "email";
+		code = text_email_plain(v) ? NULL : "email";
 		break;
 	case FORM_TEL:
 		code = valid_tel(v) ? NULL : "tel";
