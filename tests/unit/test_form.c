@@ -7,12 +7,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "buf.h"
 #include "fee.h"
 #include "form.h"
 #include "tmpdir.h"
+#include "adversarial.h"
 
 /* A throw-away share directory: the real schema and clerks, chosen forms. */
 struct fixture {
@@ -369,6 +372,70 @@ test_form_cache_skips_known_definitions(void **state)
 	buf_free(&def);
 }
 
+/* What the watchdog names when it bites. */
+static const char *volatile watched;
+
+static void
+watchdog(int sig)
+{
+	static const char msg[] = "pattern still running after 5 s: ";
+
+	(void)sig;
+	(void)!write(2, msg, sizeof(msg) - 1);
+	(void)!write(2, watched, strlen(watched));
+	(void)!write(2, "\n", 1);
+	_exit(1);
+}
+
+static int
+exec_watched(const char *value, void *regexp)
+{
+	alarm(5);
+	(void)xmlRegexpExec(regexp, (const xmlChar *)value);
+	alarm(0);
+	return 0;
+}
+
+/*
+ * Every pattern and warn-pattern of the shipped forms ends on long
+ * answers built to make a backtracking matcher work hardest (64 KiB,
+ * adversarial.h). Not a speed test: the watchdog only catches a pattern
+ * that runs for seconds; bench/patterns measures the real time.
+ */
+static void
+test_form_shipped_patterns_end(void **state)
+{
+	static const char *const attrs[] = { "pattern", "warn-pattern" };
+	struct form_share share;
+	struct form *forms;
+	struct form_diag d;
+	const struct form_field *fld;
+	size_t	 n, i, k, a, count = 0;
+
+	(void)state;
+	form_diag_init(&d);
+	assert_int_equal(form_share_open(&share, SRCDIR, NULL, &d), 0);
+	assert_int_equal(form_catalog(&share, &forms, &n, &d), 0);
+	assert_int_equal(d.errors, 0);
+	assert_true(signal(SIGALRM, watchdog) != SIG_ERR);
+	for (i = 0; i < n; i++)
+		for (k = 0; k < forms[i].nfields; k++)
+			for (a = 0; a < 2; a++) {
+				fld = &forms[i].fields[k];
+				if ((watched = form_attr(fld->node, attrs[a])) ==
+				    NULL)
+					continue;
+				assert_int_equal(adversarial_each(watched,
+				    exec_watched, a ? fld->warn_pattern :
+				    fld->pattern), 0);
+				count++;
+			}
+	assert_true(count >= 5);	/* the shipped forms have patterns */
+	form_catalog_free(forms, n);
+	form_share_close(&share);
+	form_diag_free(&d);
+}
+
 int
 main(void)
 {
@@ -381,6 +448,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_form_no_external_entities, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_refuses_doctype, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_cache_skips_known_definitions, setup, teardown),
+		cmocka_unit_test(test_form_shipped_patterns_end),
 	};
 
 	return cmocka_run_group_tests_name("form", tests, NULL, NULL);

@@ -117,6 +117,8 @@ test_valid_required_and_lengths(void **state)
 static void
 test_valid_formats(void **state)
 {
+	char	 arg[VALID_ARG_MAX];
+
 	assert_null(check(*state, "email", "", NULL));	/* optional */
 	assert_string_equal(check(*state, "email", "anna", NULL), "email");
 	assert_string_equal(check(*state, "email", "a@b", NULL), "email");
@@ -126,7 +128,10 @@ test_valid_formats(void **state)
 	assert_string_equal(check(*state, "phone", "12", NULL), "tel");
 	assert_null(check(*state, "phone", "+49 (4944) 305/0", NULL));
 	assert_string_equal(check(*state, "zip", "2663", NULL), "pattern");
-	assert_string_equal(check(*state, "zip", "26639a", NULL), "pattern");
+	assert_string_equal(check(*state, "zip", "2663a", NULL), "pattern");
+	/* Longer than maxlength: the pattern is not even run on it. */
+	assert_string_equal(check(*state, "zip", "26639a", arg), "too_long");
+	assert_string_equal(arg, "5");
 	assert_string_equal(check(*state, "kind", "reifen", NULL), "option");
 }
 
