@@ -15,8 +15,16 @@
 
 #include "fee.h"
 #include "form.h"
+#include "pattern.h"
 #include "text.h"
 #include "when.h"
+
+/*
+ * The checks a definition passes once per change of its file, named in
+ * its line of the known-good cache: raise it when form_load checks more,
+ * so that definitions known good before are checked again.
+ */
+#define FORM_CHECKS	"checks-2"
 
 /*
  * Never the network, never entity expansion, never "huge" documents;
@@ -215,9 +223,10 @@ form_stamp(const char *path, struct buf *out)
 
 /*
  * `cache` names a file of definitions that passed every check, one line
- * each with the stamps of the file and of the schema. A definition found
- * there is not validated against the schema again, and the schema is not
- * even parsed: together 12 % of a request. NULL: always validate (lint).
+ * each with the stamps of the file and of the schema and FORM_CHECKS. A
+ * definition found there is not validated against the schema again, and
+ * the schema is not even parsed: together 12 % of a request; nor are its
+ * patterns checked again. NULL: always validate (lint).
  */
 int
 form_share_open(struct form_share *s, const char *dir, const char *cache,
@@ -301,7 +310,8 @@ form_cache_line(const struct form_share *s, const char *path, struct buf *line)
 	buf_printf(line, "\n%s\t", path);
 	if (form_stamp(path, line) != 0)
 		return -1;
-	buf_printf(line, "\t%s\n", buf_str(&s->schema_stamp));
+	buf_printf(line, "\t%s\t%s\n", buf_str(&s->schema_stamp),
+	    FORM_CHECKS);
 	return line->failed ? -1 : 0;
 }
 
@@ -1182,6 +1192,58 @@ form_check_conditions(const struct form *f, const char *path,
 	return rc == 0 ? form_check_cycles(f, path, diag) : rc;
 }
 
+/*
+ * A pattern runs over the whole answer, and libxml2's matcher
+ * backtracks: a field with pattern= or warn-pattern= needs maxlength=
+ * (checked before any pattern, so that bounds what a pattern is run on),
+ * and the pattern must not be one that takes very long on a long answer
+ * (pattern_check). Like the schema, once per change of the file (the
+ * known-good cache) and by the linter; not for a stored definition,
+ * which is shown, never used to check answers.
+ */
+static int
+form_check_patterns(const struct form *f, const char *path,
+    struct form_diag *diag)
+{
+	static const char *const attrs[] = { "pattern", "warn-pattern" };
+	const struct form_field *fld;
+	const char *re;
+	char	 why[256];
+	size_t	 i, a;
+	int	 rc = 0;
+
+	for (i = 0; i < f->nfields; i++)
+		for (a = 0; a < 2; a++) {
+			fld = &f->fields[i];
+			if ((re = form_attr(fld->node, attrs[a])) == NULL)
+				continue;
+			if (fld->maxlength < 0) {
+				form_diag_add(diag, path, xmlGetLineNo(fld->node),
+				    "field '%s' has %s= but no maxlength=",
+				    fld->name, attrs[a]);
+				rc = -1;
+			}
+			switch (pattern_check(re, fld->maxlength, why,
+			    sizeof(why))) {
+			case PATTERN_OK:
+				break;
+			case PATTERN_SLOW:
+				form_diag_add(diag, path, xmlGetLineNo(fld->node),
+				    "%s '%s' can take very long on a long answer: "
+				    "%s", attrs[a], re, why);
+				rc = -1;
+				break;
+			case PATTERN_COMPLEX:
+				form_diag_add(diag, path, xmlGetLineNo(fld->node),
+				    "%s '%s' is too complex to check how long it "
+				    "can take", attrs[a], re);
+				rc = -1;
+				break;
+			}
+		}
+	return rc;
+}
+
 /* forms/osterfeuer.xml must say id="osterfeuer": URLs come from file names. */
 static int
 form_id_matches_file(const char *id, const char *path)
@@ -1282,7 +1344,8 @@ form_load(struct form *f, struct form_share *s, const char *path,
 		if (valid != 0)
 			goto fail;
 	}
-	if (form_setup(f, s, path, 0, diag) == -1)
+	if (form_setup(f, s, path, 0, diag) == -1 ||
+	    (!known && form_check_patterns(f, path, diag) == -1))
 		goto fail;
 	if (have_line && !known)
 		form_cache_add(s, &line);

@@ -208,27 +208,27 @@ text_email_plain(const char *s)
  * The next code point of UTF-8 text, *p moved past it; a byte that does
  * not start a valid sequence counts as itself. NUL ends the text.
  */
-static unsigned long
-text_next(const unsigned char **p)
+unsigned long
+text_utf8_next(const char **text)
 {
-	const unsigned char *s = *p;
+	const unsigned char *s = (const unsigned char *)*text;
 	unsigned long cp;
 	size_t	 n, k;
 
 	if (s[0] < 0xc0 || s[0] > 0xf4) {
-		*p += s[0] != '\0';
+		*text += s[0] != '\0';
 		return s[0];
 	}
 	n = s[0] >= 0xf0 ? 3 : s[0] >= 0xe0 ? 2 : 1;
 	cp = s[0] & (0x3f >> n);
 	for (k = 1; k <= n; k++) {
 		if ((s[k] & 0xc0) != 0x80) {
-			(*p)++;
+			(*text)++;
 			return s[0];
 		}
 		cp = (cp << 6) | (s[k] & 0x3f);
 	}
-	*p += n + 1;
+	*text += n + 1;
 	return cp;
 }
 
@@ -249,10 +249,8 @@ text_is_bidi(unsigned long cp)
 int
 text_has_bidi(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p != '\0')
-		if (text_is_bidi(text_next(&p)))
+	while (*s != '\0')
+		if (text_is_bidi(text_utf8_next(&s)))
 			return 1;
 	return 0;
 }
@@ -291,10 +289,9 @@ text_is_invisible(unsigned long cp)
 int
 text_formula_start(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	unsigned long cp;
 
-	while ((cp = text_next(&p)) != 0 && text_is_invisible(cp))
+	while ((cp = text_utf8_next(&s)) != 0 && text_is_invisible(cp))
 		;
 	return cp == '=' || cp == '+' || cp == '-' || cp == '@' ||
 	    cp == 0xff1d || cp == 0xff0b || cp == 0xff0d || cp == 0xff20 ||

@@ -7,6 +7,7 @@
 struct buf;
 
 int	 text_utf8_valid(const char *, size_t);
+unsigned long text_utf8_next(const char **);
 int	 text_has_controls(const char *);
 int	 text_has_bidi(const char *);
 int	 text_formula_start(const char *);

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <fcntl.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "buf.h"
@@ -372,6 +374,67 @@ test_form_cache_skips_known_definitions(void **state)
 	buf_free(&def);
 }
 
+/*
+ * A definition found good before the patterns were checked (its line in
+ * the cache without FORM_CHECKS) is checked again: a pattern that takes
+ * too long is refused, not trusted from the old line.
+ */
+static void
+test_form_cache_from_older_checks(void **state)
+{
+	struct fixture *fx = *state;
+	struct form_share share;
+	struct form f;
+	struct form_diag d;
+	struct buf cache, def;
+	struct stat st;
+	struct timespec times[2];
+	char	 text[4096], *at;
+	size_t	 n;
+	FILE	*fp;
+
+	buf_init(&cache, 4096);
+	buf_printf(&cache, "%s/definitions.ok", fx->dir);
+	buf_init(&def, 4096);
+	buf_printf(&def, "%s/forms/later.xml", fx->dir);
+	form_diag_init(&d);
+	write_with_doctype(fx->dir, "later", "", "T");
+	sh("sed -i 's|type=\"text\">|type=\"text\" maxlength=\"9\" "
+	    "pattern=\"a*b*c*\">|' '%s'", buf_str(&def));
+	assert_int_equal(form_share_open(&share, fx->dir, buf_str(&cache),
+	    &d), 0);
+	assert_int_equal(form_load_id(&f, &share, "later", &d), 0);
+	form_free(&f);
+	form_share_close(&share);
+	assert_int_equal(count_lines(buf_str(&cache)), 1);
+
+	/* The same file (size, inode, time: rewritten in place) with a slow
+	 * pattern, and its cache line as a version without the pattern
+	 * checks wrote it. */
+	assert_int_equal(stat(buf_str(&def), &st), 0);
+	assert_non_null(fp = fopen(buf_str(&def), "r+"));
+	n = fread(text, 1, sizeof(text) - 1, fp);
+	text[n] = '\0';
+	assert_non_null(at = strstr(text, "a*b*c*"));
+	memcpy(at, "a*a*a*", 6);
+	assert_int_equal(fseek(fp, 0, SEEK_SET), 0);
+	assert_int_equal(fwrite(text, 1, n, fp), n);
+	assert_int_equal(fclose(fp), 0);
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	assert_int_equal(utimensat(AT_FDCWD, buf_str(&def), times, 0), 0);
+	sh("sed -i 's|\t" "checks-2$||' '%s'", buf_str(&cache));
+	assert_int_equal(form_share_open(&share, fx->dir, buf_str(&cache),
+	    &d), 0);
+	assert_int_equal(form_load_id(&f, &share, "later", &d), -1);
+	form_share_close(&share);
+	assert_non_null(strstr(buf_str(&d.text), "pattern 'a*a*a*' can take "
+	    "very long"));
+	form_diag_free(&d);
+	buf_free(&cache);
+	buf_free(&def);
+}
+
 /* What the watchdog names when it bites. */
 static const char *volatile watched;
 
@@ -448,6 +511,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_form_no_external_entities, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_refuses_doctype, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_cache_skips_known_definitions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_form_cache_from_older_checks, setup, teardown),
 		cmocka_unit_test(test_form_shipped_patterns_end),
 	};
 
