@@ -170,15 +170,6 @@ set_or(struct pattern_set *to, const struct pattern_set *from)
 	to->all |= from->all;
 }
 
-static void
-set_minus(struct pattern_set *to, const struct pattern_set *from)
-{
-	to->ascii[0] &= ~from->ascii[0];
-	to->ascii[1] &= ~from->ascii[1];
-	to->may &= ~from->all;
-	to->all &= ~from->may;
-}
-
 /* Can one character be in all of these (NULL: only the first two)? */
 static int
 set_meet(const struct pattern_set *a, const struct pattern_set *b,
@@ -362,18 +353,19 @@ parse_class_item(struct pattern *g, struct pattern_set *s)
 }
 
 /*
- * [...] after its '['. libxml2 reads '^' anywhere as negating the items
- * up to the next '^', '-' or ']', a character in a negated item is never
- * taken, and "-[...]" subtracts (left out here: the set only grows).
+ * [...] after its '['. As libxml2 2.9 reads it: '^' negates only at the
+ * start (elsewhere it is a character), and "-[...]" subtracts, which is
+ * left out here: the set only grows.
  */
 static int
 parse_class(struct pattern *g, struct pattern_set *out)
 {
-	struct pattern_set pos, neg, item;
-	int	 negated, any_neg = 0, depth;
+	struct pattern_set set, item;
+	int	 negated, depth;
 
-	memset(&pos, 0, sizeof(pos));
-	memset(&neg, 0, sizeof(neg));
+	memset(&set, 0, sizeof(set));
+	negated = *g->p == '^' && g->p[1] != ']';
+	g->p += negated;
 	while (*g->p != ']') {
 		if (*g->p == '\0')
 			return -1;
@@ -385,29 +377,18 @@ parse_class(struct pattern *g, struct pattern_set *out)
 					depth++;
 				else if (*g->p == ']' && --depth == 0)
 					break;
-			if (*g->p++ != ']')
+			if (*g->p++ != ']' || *g->p != ']')
 				return -1;
 			break;
 		}
-		negated = *g->p == '^';
-		g->p += negated;
-		any_neg |= negated;
-		do {
-			if (*g->p == '\0' || *g->p == ']' ||
-			    parse_class_item(g, &item) == -1)
-				return -1;
-			set_or(negated ? &neg : &pos, &item);
-		} while (*g->p != ']' && *g->p != '^' && *g->p != '-' &&
-		    *g->p != '\0');
+		if (parse_class_item(g, &item) == -1)
+			return -1;
+		set_or(&set, &item);
 	}
 	g->p++;
-	if (any_neg) {
-		memset(&item, 0, sizeof(item));
-		set_not(&item);
-		set_or(&pos, &item);
-		set_minus(&pos, &neg);
-	}
-	*out = pos;
+	if (negated)
+		set_not(&set);
+	*out = set;
 	return 0;
 }
 

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <libxml/xmlregexp.h>
+
 #include "pattern.h"
 
 #define L	PATTERN_LENGTH_MAX
@@ -121,6 +123,64 @@ test_pattern_says_where(void **state)
 	assert_string_equal(why, "");
 }
 
+/*
+ * The character sets the check computes hold every character libxml2's
+ * class takes (they may hold more): wherever libxml2 takes c for P,
+ * "(P)*(c)*" is two repetitions taking the same character, refused.
+ */
+static void
+test_pattern_sets_cover_libxml2(void **state)
+{
+	static const char *const classes[] = {
+		"a", ".", "\\d", "\\D", "\\s", "\\S", "\\w", "\\W", "\\i",
+		"\\I", "\\c", "\\C", "[a-z]", "[^,]", "[\\p{L}]", "\\p{Lu}",
+		"\\P{N}", "\\p{N}", "\\p{P}", "\\p{Po}", "\\p{S}", "\\p{Sm}",
+		"\\p{Z}", "\\p{C}", "\\P{L}", "[a-]", "[-a]", "[a^b]",
+		"[a-z-[aeiou]]", "[^a-z-[x]]", "\\-", "[\\-a-c]",
+		"\\p{IsBasicLatin}", "\\p{IsGreek}", "\\P{IsBasicLatin}",
+		"[^\\p{L}]", "[^\\d\\s]", "[a-c-e]", "[\\^x]", "[^^]", "[äöü]",
+		"[À-ÿ]", "[^äöü]", "[\\p{Ll}\\d]", "\\^", "[\\n\\t]",
+		"[{}()|.*+?]",
+	};
+	/* each character, and how to write it as an atom */
+	static const char *const chars[][2] = {
+		{ "a", "a" }, { "e", "e" }, { "x", "x" }, { "A", "A" },
+		{ "0", "0" }, { "9", "9" }, { " ", " " }, { "\t", "\\t" },
+		{ "\n", "\\n" }, { "\r", "\\r" }, { ",", "," }, { "-", "\\-" },
+		{ "^", "\\^" }, { "$", "$" }, { "+", "\\+" }, { "=", "=" },
+		{ "_", "_" }, { ":", ":" }, { ".", "\\." }, { "@", "@" },
+		{ "~", "~" }, { "`", "`" }, { "|", "\\|" }, { "{", "\\{" },
+		{ "(", "\\(" }, { "[", "\\[" }, { "\\", "\\\\" },
+		{ "\"", "\"" }, { "'", "'" }, { "*", "\\*" }, { "/", "/" },
+		{ "?", "\\?" }, { "ä", "ä" }, { "Ä", "Ä" }, { "ß", "ß" },
+		{ "€", "€" }, { "é", "é" }, { "ÿ", "ÿ" }, { "α", "α" },
+		{ "Ω", "Ω" }, { "٣", "٣" }, { "、", "、" }, { "　", "　" },
+		{ "😀", "😀" }, { "\xc2\xa0", "\xc2\xa0" },
+	};
+	xmlRegexpPtr re;
+	char	 both[128], why[256];
+	size_t	 i, j, taken = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+		assert_non_null(re = xmlRegexpCompile((const xmlChar *)
+		    classes[i]));
+		for (j = 0; j < sizeof(chars) / sizeof(chars[0]); j++) {
+			if (xmlRegexpExec(re, (const xmlChar *)chars[j][0]) != 1)
+				continue;
+			taken++;
+			snprintf(both, sizeof(both), "(%s)*(%s)*", classes[i],
+			    chars[j][1]);
+			if (pattern_check(both, 100, why, sizeof(why)) !=
+			    PATTERN_SLOW)
+				fail_msg("%s takes '%s', the check thinks not",
+				    classes[i], chars[j][0]);
+		}
+		xmlRegFreeRegexp(re);
+	}
+	assert_true(taken > 500);
+}
+
 int
 main(void)
 {
@@ -129,6 +189,7 @@ main(void)
 		cmocka_unit_test(test_pattern_measured_fast),
 		cmocka_unit_test(test_pattern_length_counts),
 		cmocka_unit_test(test_pattern_says_where),
+		cmocka_unit_test(test_pattern_sets_cover_libxml2),
 	};
 
 	return cmocka_run_group_tests_name("pattern", tests, NULL, NULL);
