@@ -244,8 +244,10 @@ export_value(struct export_ctx *c, const char *name, xmlNodePtr n)
 
 /*
  * One CSV cell: quoted when it holds ; " CR LF or starts or ends with a
- * space, quotes doubled; a leading = + - @ TAB or CR, which a spreadsheet
- * would take for a formula, gets an apostrophe before it.
+ * space, quotes doubled. A cell a spreadsheet would take for a formula
+ * (text_formula_start: = + - @ or their fullwidth or small forms, also
+ * after spaces and invisible characters) or that starts with TAB or CR
+ * gets an apostrophe first.
  */
 static void
 export_csv_cell(struct buf *b, const char *s, int first)
@@ -259,7 +261,7 @@ export_csv_cell(struct buf *b, const char *s, int first)
 	    (len > 0 && (s[0] == ' ' || s[len - 1] == ' '));
 	if (quote)
 		buf_addch(b, '"');
-	if (len > 0 && strchr("=+-@\t\r", s[0]) != NULL)
+	if (s[0] == '\t' || s[0] == '\r' || text_formula_start(s))
 		buf_addch(b, '\'');
 	for (; *s != '\0'; s++)
 		if (*s == '"')

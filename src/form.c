@@ -15,10 +15,21 @@
 
 #include "fee.h"
 #include "form.h"
+#include "pattern.h"
 #include "text.h"
 #include "when.h"
 
-/* Never the network, never entity expansion, never "huge" documents. */
+/*
+ * The checks a definition passes once per change of its file, named in
+ * its line of the known-good cache: raise it when form_load checks more,
+ * so that definitions known good before are checked again.
+ */
+#define FORM_CHECKS	"checks-2"
+
+/*
+ * Never the network, never entity expansion, never "huge" documents;
+ * and form_parse refuses any DOCTYPE before it is read.
+ */
 #define FORM_PARSE_FLAGS	(XML_PARSE_NONET | XML_PARSE_NOCDATA)
 
 const char *const form_type_names[FORM__TYPES] = {
@@ -122,23 +133,58 @@ form_regexp_error(void *arg, xmlErrorPtr err)
 		reason[--n] = '\0';
 }
 
+/*
+ * The parser meets a DOCTYPE: stop before its declarations are read.
+ * Nothing the loader reads needs a DTD, and an entity declared there is
+ * the start of every entity attack (XXE, "billion laughs").
+ */
+static void
+form_refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *public_id,
+    const xmlChar *system_id)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	long	*line = ctxt->_private;
+
+	(void)name;
+	(void)public_id;
+	(void)system_id;
+	*line = ctxt->input != NULL && ctxt->input->line > 0 ?
+	    ctxt->input->line : 1;
+	xmlStopParser(ctxt);
+}
+
+/*
+ * Everything the loader reads goes through here: a file (`xml` NULL) or
+ * a stored text named `path`; never the network, never a DOCTYPE.
+ */
 static xmlDocPtr
-form_read_xml(const char *path, struct form_diag *diag)
+form_parse(const char *path, const char *xml, struct form_diag *diag)
 {
 	struct form_xml_errors e = { diag, path, "not well-formed: " };
 	xmlParserCtxtPtr ctx;
 	xmlDocPtr doc;
+	long	 doctype = 0;
 	int	 before = diag ? diag->errors : 0;
+	int	 opts = FORM_PARSE_FLAGS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
 
 	if ((ctx = xmlNewParserCtxt()) == NULL)
 		return NULL;
+	ctx->_private = &doctype;
+	ctx->sax->internalSubset = form_refuse_doctype;
 	xmlSetStructuredErrorFunc(&e, form_xml_error);
-	doc = xmlCtxtReadFile(ctx, path, "UTF-8", FORM_PARSE_FLAGS |
-	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL && diag != NULL && diag->errors == before)
-		form_diag_add(diag, path, 0, "cannot read file");
+	doc = xml != NULL ? xmlCtxtReadMemory(ctx, xml,
+	    (int)strnlen(xml, INT_MAX), path, "UTF-8", opts) :
+	    xmlCtxtReadFile(ctx, path, "UTF-8", opts);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	xmlFreeParserCtxt(ctx);
+	if (doctype != 0) {
+		if (doc != NULL)
+			xmlFreeDoc(doc);
+		doc = NULL;
+		form_diag_add(diag, path, doctype,
+		    "a <!DOCTYPE> is not allowed: no DTD, no entities");
+	} else if (doc == NULL && diag != NULL && diag->errors == before)
+		form_diag_add(diag, path, 0, "cannot read file");
 	return doc;
 }
 
@@ -177,9 +223,10 @@ form_stamp(const char *path, struct buf *out)
 
 /*
  * `cache` names a file of definitions that passed every check, one line
- * each with the stamps of the file and of the schema. A definition found
- * there is not validated against the schema again, and the schema is not
- * even parsed: together 12 % of a request. NULL: always validate (lint).
+ * each with the stamps of the file and of the schema and FORM_CHECKS. A
+ * definition found there is not validated against the schema again, and
+ * the schema is not even parsed: together 12 % of a request; nor are its
+ * patterns checked again. NULL: always validate (lint).
  */
 int
 form_share_open(struct form_share *s, const char *dir, const char *cache,
@@ -217,11 +264,11 @@ form_share_open(struct form_share *s, const char *dir, const char *cache,
 	}
 	buf_reset(&path);
 	buf_printf(&path, "%s/data/clerks.xml", dir);
-	if ((s->clerks = form_read_xml(buf_str(&path), diag)) == NULL)
+	if ((s->clerks = form_parse(buf_str(&path), NULL, diag)) == NULL)
 		goto out;
 	buf_reset(&path);
 	buf_printf(&path, "%s/data/categories.xml", dir);
-	if ((s->categories = form_read_xml(buf_str(&path), diag)) == NULL)
+	if ((s->categories = form_parse(buf_str(&path), NULL, diag)) == NULL)
 		goto out;
 	rc = 0;
 out:
@@ -263,7 +310,8 @@ form_cache_line(const struct form_share *s, const char *path, struct buf *line)
 	buf_printf(line, "\n%s\t", path);
 	if (form_stamp(path, line) != 0)
 		return -1;
-	buf_printf(line, "\t%s\n", buf_str(&s->schema_stamp));
+	buf_printf(line, "\t%s\t%s\n", buf_str(&s->schema_stamp),
+	    FORM_CHECKS);
 	return line->failed ? -1 : 0;
 }
 
@@ -386,7 +434,7 @@ form_codes(struct form_share *s, const char *name, struct form_diag *diag)
 	buf_init(&path, 4096);
 	buf_printf(&path, "%s/data/codes/%s.xml", s->dir, name);
 	doc = access(buf_str(&path), F_OK) == 0 ?
-	    form_read_xml(buf_str(&path), diag) : NULL;
+	    form_parse(buf_str(&path), NULL, diag) : NULL;
 	root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (root != NULL && (!form_is(root, "codes") ||
 	    (id = form_attr(root, "id")) == NULL || strcmp(id, name) != 0)) {
@@ -1043,6 +1091,83 @@ form_check_when(const struct form *f, const char *path, xmlNodePtr at,
 	return rc;
 }
 
+/*
+ * Depth-first through what each field waits for: its own condition and
+ * those of its group and page. `state`: 0 not seen, 1 on the path now,
+ * 2 done. A field met again while on the path closes a circle, reported
+ * once, from the field where it starts.
+ */
+static int
+form_cycle_from(const struct form *f, size_t i, unsigned char *state,
+    size_t *path, size_t depth, const char *file, struct form_diag *diag)
+{
+	const struct form_field *fld = &f->fields[i], *dep;
+	const char *when[3], *p;
+	char	 name[128];
+	struct buf msg;
+	size_t	 k, n, at, j;
+	int	 rc = 0;
+
+	state[i] = 1;
+	path[depth] = i;
+	when[0] = fld->when;
+	when[1] = fld->group >= 0 ? f->groups[fld->group].when : NULL;
+	when[2] = f->pages[fld->page].when;
+	for (k = 0; k < 3 && rc == 0; k++)
+		for (p = when[k]; rc == 0 && p != NULL &&
+		    *(p += strspn(p, " ")) != '\0'; p += n) {
+			n = strcspn(p, " ");
+			snprintf(name, sizeof(name), "%.*s",
+			    (int)strcspn(p, "= "), p);
+			if ((dep = form_field(f, name)) == NULL)
+				continue;
+			j = (size_t)(dep - f->fields);
+			if (state[j] == 0)
+				rc = form_cycle_from(f, j, state, path,
+				    depth + 1, file, diag);
+			else if (state[j] == 1) {
+				for (at = 0; path[at] != j; at++)
+					;
+				buf_init(&msg, 4096);
+				for (; at <= depth; at++)
+					buf_printf(&msg, "%s -> ",
+					    f->fields[path[at]].name);
+				form_diag_add(diag, file, xmlGetLineNo(dep->node),
+				    "conditions wait for each other in a circle: "
+				    "%s%s", buf_str(&msg), dep->name);
+				buf_free(&msg);
+				rc = -1;
+			}
+		}
+	state[i] = 2;
+	return rc;
+}
+
+/* Whether a question is asked must not depend, at last, on itself. */
+static int
+form_check_cycles(const struct form *f, const char *path,
+    struct form_diag *diag)
+{
+	unsigned char *state;
+	size_t	*stack, i;
+	int	 rc = 0;
+
+	state = calloc(f->nfields + 1, sizeof(*state));
+	stack = calloc(f->nfields + 1, sizeof(*stack));
+	if (state == NULL || stack == NULL) {
+		free(state);
+		free(stack);
+		return -1;
+	}
+	for (i = 0; i < f->nfields; i++)
+		if (state[i] == 0 && form_cycle_from(f, i, state, stack, 0,
+		    path, diag) == -1)
+			rc = -1;
+	free(state);
+	free(stack);
+	return rc;
+}
+
 static int
 form_check_conditions(const struct form *f, const char *path,
     struct form_diag *diag)
@@ -1064,6 +1189,58 @@ form_check_conditions(const struct form *f, const char *path,
 		if (form_check_when(f, path, f->pages[i].node,
 		    f->pages[i].when, NULL, -1, (long)i, i, diag) == -1)
 			rc = -1;
+	return rc == 0 ? form_check_cycles(f, path, diag) : rc;
+}
+
+/*
+ * A pattern runs over the whole answer, and libxml2's matcher
+ * backtracks: a field with pattern= or warn-pattern= needs maxlength=
+ * (checked before any pattern, so that bounds what a pattern is run on),
+ * and the pattern must not be one that takes very long on a long answer
+ * (pattern_check). Like the schema, once per change of the file (the
+ * known-good cache) and by the linter; not for a stored definition,
+ * which is shown, never used to check answers.
+ */
+static int
+form_check_patterns(const struct form *f, const char *path,
+    struct form_diag *diag)
+{
+	static const char *const attrs[] = { "pattern", "warn-pattern" };
+	const struct form_field *fld;
+	const char *re;
+	char	 why[256];
+	size_t	 i, a;
+	int	 rc = 0;
+
+	for (i = 0; i < f->nfields; i++)
+		for (a = 0; a < 2; a++) {
+			fld = &f->fields[i];
+			if ((re = form_attr(fld->node, attrs[a])) == NULL)
+				continue;
+			if (fld->maxlength < 0) {
+				form_diag_add(diag, path, xmlGetLineNo(fld->node),
+				    "field '%s' has %s= but no maxlength=",
+				    fld->name, attrs[a]);
+				rc = -1;
+			}
+			switch (pattern_check(re, fld->maxlength, why,
+			    sizeof(why))) {
+			case PATTERN_OK:
+				break;
+			case PATTERN_SLOW:
+				form_diag_add(diag, path, xmlGetLineNo(fld->node),
+				    "%s '%s' can take very long on a long answer: "
+				    "%s", attrs[a], re, why);
+				rc = -1;
+				break;
+			case PATTERN_COMPLEX:
+				form_diag_add(diag, path, xmlGetLineNo(fld->node),
+				    "%s '%s' is too complex to check how long it "
+				    "can take", attrs[a], re);
+				rc = -1;
+				break;
+			}
+		}
 	return rc;
 }
 
@@ -1155,7 +1332,7 @@ form_load(struct form *f, struct form_share *s, const char *path,
 	buf_init(&line, 8192);
 	have_line = s->cache != NULL && form_cache_line(s, path, &line) == 0;
 	known = have_line && strstr(buf_str(&s->known), buf_str(&line)) != NULL;
-	if ((f->doc = form_read_xml(path, diag)) == NULL)
+	if ((f->doc = form_parse(path, NULL, diag)) == NULL)
 		goto fail;
 	if (!known) {
 		if ((schema = form_schema(s, diag)) == NULL ||
@@ -1167,7 +1344,8 @@ form_load(struct form *f, struct form_share *s, const char *path,
 		if (valid != 0)
 			goto fail;
 	}
-	if (form_setup(f, s, path, 0, diag) == -1)
+	if (form_setup(f, s, path, 0, diag) == -1 ||
+	    (!known && form_check_patterns(f, path, diag) == -1))
 		goto fail;
 	if (have_line && !known)
 		form_cache_add(s, &line);
@@ -1189,9 +1367,7 @@ form_load_stored(struct form *f, struct form_share *s, const char *xml,
     struct form_diag *diag)
 {
 	memset(f, 0, sizeof(*f));
-	f->doc = xmlReadMemory(xml, (int)strnlen(xml, INT_MAX), "stored.xml",
-	    "UTF-8", FORM_PARSE_FLAGS | XML_PARSE_NOERROR |
-	    XML_PARSE_NOWARNING);
+	f->doc = form_parse("stored.xml", xml, diag);
 	if (f->doc == NULL || form_setup(f, s, "stored.xml", 1, diag) == -1) {
 		form_free(f);
 		return -1;

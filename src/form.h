@@ -1,6 +1,6 @@
 /*
- * form: service definitions. A definition is parsed without network or
- * entity expansion, checked against forms/form.rng and against what the
+ * form: service definitions. A definition is parsed without network,
+ * entities or DOCTYPE, checked against forms/form.rng and against what the
  * schema cannot say (clerk exists, names unique, bounds and patterns
  * parse). A broken file is reported with file and line and skipped; it
  * never takes the other services down.

@@ -155,34 +155,147 @@ text_cents_parse(const char *s, size_t max_whole, size_t max_frac,
 	return 0;
 }
 
-/*
- * A plausible address, not RFC 5322 in full: one "@", something before
- * it, a dotted domain after it, no white space. Whether it exists only a
- * mail can tell.
- */
-int
-text_email(const char *s)
+/* atext of RFC 5322: what a dot-atom's parts are made of. */
+static int
+text_atext(char c)
 {
-	const char *at = strchr(s, '@'), *dot;
-
-	if (at == NULL || at == s || strchr(at + 1, '@') != NULL ||
-	    strpbrk(s, " \t\n\r<>,;\"") != NULL || strlen(s) > 254)
-		return 0;
-	dot = strrchr(at + 1, '.');
-	return dot != NULL && dot > at + 1 && dot[1] != '\0';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
 }
 
 /*
- * An address that may stand in a mail header and an SMTP envelope as it
- * is: plausible (text_email) and made of printable ASCII that needs no
- * quoting. Nothing that could end a header line or add a recipient.
+ * The one judge of an e-mail address: what a form's email field accepts
+ * is exactly what mail_format sends to (and conf takes as mail_from).
+ * An address as RFC 5321 lets it travel through SMTP without quoting or
+ * extensions: a dot-atom local part of at most 64 octets (no leading,
+ * trailing or doubled dot), "@", a host name of two or more labels of
+ * letters, digits and inner hyphens, at most 63 octets each, the last
+ * one not a number and not one letter; at most 254 octets in all. No
+ * quoted strings, comments, address literals, display names or
+ * non-ASCII (no SMTPUTF8: an internationalised domain is written in its
+ * xn-- form). Nothing in it can end a header line or add a recipient.
+ * Whether the address exists only a mail can tell.
  */
 int
 text_email_plain(const char *s)
 {
-	return text_email(s) && strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.@") ==
-	    strlen(s);
+	const char *at = strchr(s, '@'), *p, *label;
+	size_t	 len = strlen(s), n;
+	int	 labels = 0, digits;
+
+	if (at == NULL || at == s || at - s > 64 || len > 254 ||
+	    *s == '.' || at[-1] == '.')
+		return 0;
+	for (p = s; p < at; p++)
+		if (!(text_atext(*p) || (*p == '.' && p[1] != '.')))
+			return 0;
+	for (label = at + 1;; label = p + 1) {
+		n = strspn(label, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+		p = label + n;
+		if (n == 0 || n > 63 || *label == '-' || p[-1] == '-' ||
+		    (*p != '.' && *p != '\0'))
+			return 0;
+		labels++;
+		if (*p == '\0')
+			break;
+	}
+	digits = strspn(label, "0123456789") == n;
+	return labels >= 2 && n >= 2 && !digits;
+}
+
+/*
+ * The next code point of UTF-8 text, *p moved past it; a byte that does
+ * not start a valid sequence counts as itself. NUL ends the text.
+ */
+unsigned long
+text_utf8_next(const char **text)
+{
+	const unsigned char *s = (const unsigned char *)*text;
+	unsigned long cp;
+	size_t	 n, k;
+
+	if (s[0] < 0xc0 || s[0] > 0xf4) {
+		*text += s[0] != '\0';
+		return s[0];
+	}
+	n = s[0] >= 0xf0 ? 3 : s[0] >= 0xe0 ? 2 : 1;
+	cp = s[0] & (0x3f >> n);
+	for (k = 1; k <= n; k++) {
+		if ((s[k] & 0xc0) != 0x80) {
+			(*text)++;
+			return s[0];
+		}
+		cp = (cp << 6) | (s[k] & 0x3f);
+	}
+	*text += n + 1;
+	return cp;
+}
+
+/*
+ * Unicode's Bidi_Control characters: the embeddings and overrides
+ * (U+202A..U+202E), the isolates (U+2066..U+2069) and the marks (U+061C,
+ * U+200E, U+200F). They change the order in which text is shown, so
+ * that an answer, an IBAN or a reference could read otherwise than it
+ * is stored ("Trojan Source"); no citizen needs one in a form.
+ */
+static int
+text_is_bidi(unsigned long cp)
+{
+	return cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+int
+text_has_bidi(const char *s)
+{
+	while (*s != '\0')
+		if (text_is_bidi(text_utf8_next(&s)))
+			return 1;
+	return 0;
+}
+
+/*
+ * What a reader does not see at the start of a text: Unicode White_Space
+ * and Default_Ignorable_Code_Point (zero-width characters, bidi marks and
+ * controls, the BOM, variation selectors, soft hyphen, fillers, tags).
+ */
+static int
+text_is_invisible(unsigned long cp)
+{
+	static const unsigned long ranges[][2] = {
+		{ 0x0009, 0x000d }, { 0x0020, 0x0020 }, { 0x0085, 0x0085 },
+		{ 0x00a0, 0x00a0 }, { 0x00ad, 0x00ad }, { 0x034f, 0x034f },
+		{ 0x061c, 0x061c }, { 0x115f, 0x1160 }, { 0x1680, 0x1680 },
+		{ 0x17b4, 0x17b5 }, { 0x180b, 0x180f }, { 0x2000, 0x200f },
+		{ 0x2028, 0x202f }, { 0x205f, 0x206f }, { 0x3000, 0x3000 },
+		{ 0x3164, 0x3164 }, { 0xfe00, 0xfe0f }, { 0xfeff, 0xfeff },
+		{ 0xffa0, 0xffa0 }, { 0xfff0, 0xfff8 }, { 0x1bca0, 0x1bca3 },
+		{ 0x1d173, 0x1d17a }, { 0xe0000, 0xe0fff },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (cp >= ranges[i][0] && cp <= ranges[i][1])
+			return 1;
+	return 0;
+}
+
+/*
+ * Does a spreadsheet take this text for a formula? Its first visible
+ * character is = + - or @, or one of their fullwidth (＝＋－＠) or small
+ * (﹦﹢﹣﹫) forms, which some spreadsheets read as the ASCII ones.
+ */
+int
+text_formula_start(const char *s)
+{
+	unsigned long cp;
+
+	while ((cp = text_utf8_next(&s)) != 0 && text_is_invisible(cp))
+		;
+	return cp == '=' || cp == '+' || cp == '-' || cp == '@' ||
+	    cp == 0xff1d || cp == 0xff0b || cp == 0xff0d || cp == 0xff20 ||
+	    cp == 0xfe66 || cp == 0xfe62 || cp == 0xfe63 || cp == 0xfe6b;
 }
 
 /* A copy without leading and trailing white space. */

@@ -7,8 +7,10 @@
 struct buf;
 
 int	 text_utf8_valid(const char *, size_t);
+unsigned long text_utf8_next(const char **);
 int	 text_has_controls(const char *);
-int	 text_email(const char *);
+int	 text_has_bidi(const char *);
+int	 text_formula_start(const char *);
 int	 text_email_plain(const char *);
 int	 text_mod97(const char *);
 int	 text_to_long(const char *, long min, long max, long *out);

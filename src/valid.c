@@ -505,6 +505,8 @@ valid_field(const struct form_field *f, char *v,
 	arg[0] = '\0';
 	if (text_has_controls(v))
 		return "control";
+	if (text_has_bidi(v))
+		return "bidi";
 	chars = valid_chars(v);
 	if (f->maxlength >= 0 && chars > (size_t)f->maxlength) {
 		snprintf(arg, VALID_ARG_MAX, "%ld", f->maxlength);
@@ -516,7 +518,7 @@ valid_field(const struct form_field *f, char *v,
 	}
 	switch (f->type) {
 	case FORM_EMAIL:
-		code = text_email(v) ? NULL : "email";
+		code = text_email_plain(v) ? NULL : "email";
 		break;
 	case FORM_TEL:
 		code = valid_tel(v) ? NULL : "tel";
@@ -660,13 +662,50 @@ valid_one(struct valid_value *v,
 	return 0;
 }
 
+/*
+ * Which questions are asked: those whose page, group and own conditions
+ * hold on the answers to the questions that are asked. A question that
+ * is not asked loses its answer (never checked, never stored), and that
+ * may leave others not asked: repeat until nothing changes. Answers are
+ * only ever dropped, so this ends within one round per question, and as
+ * the linter refuses cyclic conditions there is one such end whatever
+ * the order of the fields.
+ */
+static void
+valid_asked(const struct form *form, struct valid_result *res)
+{
+	const struct form_field *f;
+	const struct form_group *g;
+	struct valid_value *v;
+	size_t	 i;
+	int	 changed;
+
+	for (i = 0; i < res->nvalues; i++)
+		res->values[i].asked = 1;
+	do {
+		changed = 0;
+		for (i = 0; i < res->nvalues; i++) {
+			v = &res->values[i];
+			f = v->field;
+			g = f->group >= 0 ? &form->groups[f->group] : NULL;
+			if (!v->asked || (valid_when(res,
+			    form->pages[f->page].when) &&
+			    (g == NULL || valid_when(res, g->when)) &&
+			    valid_when(res, f->when)))
+				continue;
+			v->asked = 0;
+			v->value[0] = '\0';
+			changed = 1;
+		}
+	} while (changed);
+}
+
 int
 valid_check(const struct form *form, const struct req_params *in,
     const struct when_date *today, struct valid_result *res)
 {
 	const struct form_field *f;
 	const struct form_group *g;
-	struct valid_value *v;
 	long	*from, row;
 	size_t	 i, n = 0;
 
@@ -694,20 +733,11 @@ valid_check(const struct form *form, const struct req_params *in,
 			res->nvalues++;
 		}
 	}
-	for (i = 0; i < res->nvalues; i++) {
-		v = &res->values[i];
-		f = v->field;
-		g = f->group >= 0 ? &form->groups[f->group] : NULL;
-		/* A question whose conditions do not hold is not asked: its
-		 * answer is dropped, never checked, never stored. */
-		v->asked = valid_when(res, form->pages[f->page].when) &&
-		    (g == NULL || valid_when(res, g->when)) &&
-		    valid_when(res, f->when);
-		if (!v->asked)
-			v->value[0] = '\0';
-		else if (valid_one(v, today, res) == -1)
+	valid_asked(form, res);
+	for (i = 0; i < res->nvalues; i++)
+		if (res->values[i].asked &&
+		    valid_one(&res->values[i], today, res) == -1)
 			goto fail;
-	}
 	free(from);
 	return valid_at_least_one(form, res);
 fail:

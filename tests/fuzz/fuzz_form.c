@@ -1,8 +1,9 @@
 /*
  * Fuzz target for what follows the parsers: an urlencoded body checked
  * against service definitions (valid_check with rows added and removed,
- * conditions on pages and groups, warnings, file descriptions) and the
- * bill made from the result (fee_bill, fee_bill_xml). The definitions are
+ * conditions on pages and groups decided to a fixed point, warnings,
+ * file descriptions) and the bill made from the result (fee_bill,
+ * fee_bill_xml). The definitions are
  * tests/forms/good/groups.xml, all-types.xml and upload.xml, loaded once;
  * the first byte of the input picks one. `make check` replays
  * tests/fuzz/corpus-form; tools/fuzz runs it under libFuzzer.
@@ -92,6 +93,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    strcmp(res.errors[i].code, "checkbox") != 0 &&
 			    strcmp(res.errors[i].code, "at_least_one") != 0)
 				abort();
+		/* Asked exactly when its conditions hold on what is asked. */
+		for (i = 0; i < res.nvalues; i++) {
+			const struct form_field *fld = res.values[i].field;
+			int holds = valid_when(&res, f->pages[fld->page].when) &&
+			    (fld->group < 0 ||
+			    valid_when(&res, f->groups[fld->group].when)) &&
+			    valid_when(&res, fld->when);
+
+			if (holds != res.values[i].asked ||
+			    (!holds && res.values[i].value[0] != '\0'))
+				abort();
+		}
 		(void)valid_warnings_accepted(&res,
 		    req_param(&ps, "_accept"));
 		if (fee_bill(f, &res, &today, &bill) == 0) {

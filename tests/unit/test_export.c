@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <libxml/parser.h>
 
+#include "buf.h"
 #include "export.h"
 #include "form.h"
 #include "store.h"
@@ -166,6 +167,81 @@ test_export_csv_bytes(void **state)
 	assert_non_null(strstr(f->out, "\r\n2026-000001-5;"));
 	assert_null(strstr(f->out, "2026-000002-8"));
 	assert_null(strstr(f->out, "2026-000003-1"));
+}
+
+/*
+ * A formula is defused wherever it starts: after white space (ASCII,
+ * TAB, LF, NBSP, the other Unicode spaces), after invisible characters
+ * (bidirectional marks and controls, zero-width characters, a BOM), and
+ * in its fullwidth and small forms (＝＋－＠, ﹦﹢﹣﹫), which spreadsheets
+ * may read as their ASCII twins. The cell gets its apostrophe first.
+ */
+static void
+test_export_csv_formulas_defused(void **state)
+{
+	static const char *const cells[][2] = {
+		/* the answer as stored (XML text); the cell as written */
+		{ "=1+1", "'=1+1" },
+		{ " =1+1", "\"' =1+1\"" },
+		{ "   -2", "\"'   -2\"" },
+		{ "\t=Z9", "'\t=Z9" },
+		{ "&#13;=Z9", "\"'\r=Z9\"" },
+		{ "\n=Z9", "\"'\n=Z9\"" },
+		{ "\xc2\xa0=Z9", "'\xc2\xa0=Z9" },			/* NBSP */
+		{ "\xe3\x80\x80=Z9", "'\xe3\x80\x80=Z9" },		/* U+3000 */
+		{ "\xe2\x80\x83\xe2\x80\xaf+Z9", "'\xe2\x80\x83\xe2\x80\xaf+Z9" },
+		{ "\xe2\x80\x8f=Z9", "'\xe2\x80\x8f=Z9" },		/* RLM */
+		{ "\xe2\x80\x8e@Z9", "'\xe2\x80\x8e@Z9" },		/* LRM */
+		{ "\xd8\x9c-Z9", "'\xd8\x9c-Z9" },			/* ALM */
+		{ "\xe2\x80\xae@SUM(Z9)", "'\xe2\x80\xae@SUM(Z9)" },	/* RLO */
+		{ "\xe2\x81\xa6-Z9", "'\xe2\x81\xa6-Z9" },		/* LRI */
+		{ "\xe2\x80\x8b+Z9", "'\xe2\x80\x8b+Z9" },		/* ZWSP */
+		{ "\xe2\x81\xa0=Z9", "'\xe2\x81\xa0=Z9" },		/* WJ */
+		{ "\xef\xbb\xbf=Z9", "'\xef\xbb\xbf=Z9" },		/* BOM */
+		{ "\xe2\x80\x83\xe2\x80\x8f =Z9", "'\xe2\x80\x83\xe2\x80\x8f =Z9" },
+		{ "\xef\xbc\x9dZ9", "'\xef\xbc\x9dZ9" },		/* ＝ */
+		{ "\xef\xbc\x8bZ9", "'\xef\xbc\x8bZ9" },		/* ＋ */
+		{ "\xef\xbc\x8dZ9", "'\xef\xbc\x8dZ9" },		/* － */
+		{ "\xef\xbc\xa0Z9", "'\xef\xbc\xa0Z9" },		/* ＠ */
+		{ "\xc2\xa0\xef\xbc\x9dZ9", "'\xc2\xa0\xef\xbc\x9dZ9" },
+		{ "\xef\xb9\xa6Z9", "'\xef\xb9\xa6Z9" },		/* ﹦ */
+		{ "\xef\xb9\xa2Z9", "'\xef\xb9\xa2Z9" },		/* ﹢ */
+		{ "\xef\xb9\xa3Z9", "'\xef\xb9\xa3Z9" },		/* ﹣ */
+		{ "\xef\xb9\xabZ9", "'\xef\xb9\xabZ9" },		/* ﹫ */
+		/* not formulas: as they are */
+		{ "a=b", "a=b" },
+		{ "\xc2\xa0" "Anna", "\xc2\xa0" "Anna" },
+		{ "\xe2\x80\x8dx=1", "\xe2\x80\x8dx=1" },
+		{ "\xef\xbc\xa1=1", "\xef\xbc\xa1=1" },		/* Ａ */
+	};
+	struct fixture *f = *state;
+	struct buf values, want, created;
+	size_t	 i, n = sizeof(cells) / sizeof(cells[0]);
+
+	buf_init(&values, 4096);
+	buf_init(&want, 4096);
+	buf_init(&created, 64);
+	for (i = 0; i < n; i++) {
+		buf_reset(&values);
+		buf_printf(&values, "<values service=\"exp\" version=\"2\">"
+		    "<value name=\"name\">%s</value><fee total=\"0\"/>"
+		    "</values>", cells[i][0]);
+		buf_reset(&created);
+		buf_printf(&created, "2026-04-01T08:%02zu:00Z", i);
+		submit(f, buf_str(&values), 2, 0, buf_str(&created));
+	}
+	run(f, EXPORT_CSV, "2026-04-01", "2026-04-01");
+	for (i = 0; i < n; i++) {
+		buf_reset(&want);
+		buf_printf(&want, ";2026-04-01T08:%02zu:00Z;received;2;0,00;%s;;;"
+		    "\r\n", i, cells[i][1]);
+		if (strstr(f->out, buf_str(&want)) == NULL)
+			fail_msg("case %zu: no %s in\n%s", i, buf_str(&want),
+			    f->out);
+	}
+	buf_free(&values);
+	buf_free(&want);
+	buf_free(&created);
 }
 
 /* What libxml2 reads back for a submission's answer, or NULL. */
@@ -328,6 +404,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_export_csv_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_csv_formulas_defused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_xml_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_json_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_write_error, setup, teardown),

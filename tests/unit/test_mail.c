@@ -14,6 +14,7 @@
 #include "mail.h"
 #include "maildecode.h"
 #include "outbox.h"
+#include "addresses.h"
 
 #define TO	"erika@example.org"
 #define NOW	((time_t)1775037600)	/* 2026-04-01T10:00:00Z, a Wednesday */
@@ -255,6 +256,32 @@ test_mail_refuses_injection(void **state)
 	buf_free(&b);
 }
 
+/*
+ * The boundary of what can be sent, the same list the form's check is
+ * tested with (addresses.h): every address a form accepts is formatted,
+ * every other one refused.
+ */
+static void
+test_mail_addresses(void **state)
+{
+	struct conf c = sample_conf("Stadt Wiesmoor");
+	struct buf b;
+	size_t	 i;
+
+	(void)state;
+	buf_init(&b, 0);
+	for (i = 0; i < sizeof(addresses_good) / sizeof(addresses_good[0]);
+	    i++) {
+		if (mail_format(&b, &c, addresses_good[i], "x", "y", NOW) != 0)
+			fail_msg("refused: %s", addresses_good[i]);
+		assert_non_null(strstr(buf_str(&b), addresses_good[i]));
+	}
+	for (i = 0; i < sizeof(addresses_bad) / sizeof(addresses_bad[0]); i++)
+		if (mail_format(&b, &c, addresses_bad[i], "x", "y", NOW) != -1)
+			fail_msg("formatted: %s", addresses_bad[i]);
+	buf_free(&b);
+}
+
 /* Mail off: mail_send says so and outbox_flush does nothing. */
 static void
 test_mail_off(void **state)
@@ -281,6 +308,7 @@ main(void)
 		cmocka_unit_test(test_mail_from_name_encoded),
 		cmocka_unit_test(test_mail_body_quoted_printable),
 		cmocka_unit_test(test_mail_refuses_injection),
+		cmocka_unit_test(test_mail_addresses),
 		cmocka_unit_test(test_mail_off),
 	};
 

@@ -13,6 +13,7 @@
 #include "upload.h"
 #include "valid.h"
 #include "formfixture.h"
+#include "addresses.h"
 
 
 /* "Today" for every test: 2026-03-20, so Karsamstag 2026 (04-04) is open. */
@@ -116,6 +117,8 @@ test_valid_required_and_lengths(void **state)
 static void
 test_valid_formats(void **state)
 {
+	char	 arg[VALID_ARG_MAX];
+
 	assert_null(check(*state, "email", "", NULL));	/* optional */
 	assert_string_equal(check(*state, "email", "anna", NULL), "email");
 	assert_string_equal(check(*state, "email", "a@b", NULL), "email");
@@ -125,8 +128,71 @@ test_valid_formats(void **state)
 	assert_string_equal(check(*state, "phone", "12", NULL), "tel");
 	assert_null(check(*state, "phone", "+49 (4944) 305/0", NULL));
 	assert_string_equal(check(*state, "zip", "2663", NULL), "pattern");
-	assert_string_equal(check(*state, "zip", "26639a", NULL), "pattern");
+	assert_string_equal(check(*state, "zip", "2663a", NULL), "pattern");
+	/* Longer than maxlength: the pattern is not even run on it. */
+	assert_string_equal(check(*state, "zip", "26639a", arg), "too_long");
+	assert_string_equal(arg, "5");
 	assert_string_equal(check(*state, "kind", "reifen", NULL), "option");
+}
+
+/*
+ * The form accepts exactly the addresses mail can be sent to: the same
+ * lists as test_mail.c's (addresses.h), both ways.
+ */
+static void
+test_valid_email_addresses(void **state)
+{
+	const char *code;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(addresses_good) / sizeof(addresses_good[0]);
+	    i++)
+		if ((code = check(*state, "email", addresses_good[i], NULL)) !=
+		    NULL)
+			fail_msg("%s: %s", addresses_good[i], code);
+	for (i = 0; i < sizeof(addresses_bad) / sizeof(addresses_bad[0]); i++)
+		if ((code = check(*state, "email", addresses_bad[i], NULL)) ==
+		    NULL || strcmp(code, "email") != 0)
+			fail_msg("%s: %s", addresses_bad[i],
+			    code ? code : "accepted");
+}
+
+/*
+ * Characters that reorder text as it is shown (Unicode's Bidi_Control:
+ * embeddings, overrides, isolates and the three marks) are refused: an
+ * IBAN or a name could be shown otherwise than it is stored. Joiners,
+ * which some scripts and emoji need, are not.
+ */
+static void
+test_valid_bidi_refused(void **state)
+{
+	static const char *const bidi[] = {
+		"\xd8\x9c",		/* U+061C ARABIC LETTER MARK */
+		"\xe2\x80\x8e", "\xe2\x80\x8f",	/* U+200E, U+200F */
+		"\xe2\x80\xaa", "\xe2\x80\xab", "\xe2\x80\xac",
+		"\xe2\x80\xad", "\xe2\x80\xae",	/* U+202A..U+202E */
+		"\xe2\x81\xa6", "\xe2\x81\xa7", "\xe2\x81\xa8",
+		"\xe2\x81\xa9",			/* U+2066..U+2069 */
+	};
+	const char *code;
+	char	 v[32];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(bidi) / sizeof(bidi[0]); i++) {
+		snprintf(v, sizeof(v), "An%sna", bidi[i]);
+		if ((code = check(*state, "name", v, NULL)) == NULL ||
+		    strcmp(code, "bidi") != 0)
+			fail_msg("case %zu: %s", i, code ? code : "accepted");
+		snprintf(v, sizeof(v), "%s=1+1", bidi[i]);
+		if ((code = check(*state, "notes", v, NULL)) == NULL ||
+		    strcmp(code, "bidi") != 0)
+			fail_msg("case %zu: %s", i, code ? code : "accepted");
+	}
+	/* U+200D ZERO WIDTH JOINER, U+200C NON-JOINER; the neighbours
+	 * U+061B, U+2010, U+202F (NARROW NO-BREAK SPACE). */
+	assert_null(check(*state, "notes", "\xe2\x80\x8d\xe2\x80\x8c", NULL));
+	assert_null(check(*state, "notes", "\xd8\x9b\xe2\x80\x90\xe2\x80\xaf",
+	    NULL));
 }
 
 static void
@@ -244,6 +310,86 @@ test_valid_conditions(void **state)
 	assert_string_equal(res.errors[0].code, "required");
 	valid_result_free(&res);
 	req_params_free(&ps);
+}
+
+/* The checked answers of `body` (name=value&...) to the when-order form. */
+static void
+check_order(struct fixture *f, const char *body, struct valid_result *res)
+{
+	struct req_params ps;
+
+	memset(&ps, 0, sizeof(ps));
+	assert_int_equal(req_parse_urlencoded(&ps, &req_default_limits, body,
+	    strlen(body)), REQ_OK);
+	assert_int_equal(valid_check(&f->form, &ps, &today, res), 0);
+	req_params_free(&ps);
+}
+
+static const struct valid_value *
+order_value(const struct valid_result *res, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < res->nvalues; i++)
+		if (strcmp(res->values[i].name, name) == 0)
+			return &res->values[i];
+	fail_msg("no value %s", name);
+	return NULL;
+}
+
+/*
+ * What is asked follows from the answers that are asked, whatever the
+ * order of the fields: "c" (required, when b=ja) stands before "b" (when
+ * a=x). With a=y, "b" is not asked, so its "ja" counts for nothing: not
+ * for "c", not for page "p2" or group "g", and not for "h", which waits
+ * for "f" on that page.
+ */
+static void
+test_valid_conditions_in_any_order(void **state)
+{
+	void	*st = NULL;
+	struct fixture *f;
+	struct valid_result res;
+
+	(void)state;
+	assert_int_equal(fixture_load(&st, SRCDIR "/tests/unit/when-order.xml"),
+	    0);
+	f = st;
+
+	check_order(f, "a=y&b=ja&f=yes", &res);
+	assert_int_equal(res.nerrors, 0);
+	assert_false(order_value(&res, "b")->asked);
+	assert_string_equal(order_value(&res, "b")->value, "");
+	assert_false(order_value(&res, "c")->asked);
+	assert_false(order_value(&res, "d")->asked);
+	assert_false(order_value(&res, "f")->asked);
+	assert_string_equal(order_value(&res, "f")->value, "");
+	assert_false(order_value(&res, "e")->asked);
+	assert_false(order_value(&res, "h")->asked);
+	assert_false(valid_when(&res, f->form.pages[1].when));
+	valid_result_free(&res);
+
+	/* a=x: "b" is asked, and with it everything that waits for it. */
+	check_order(f, "a=x&b=ja&f=yes", &res);
+	assert_true(order_value(&res, "c")->asked);
+	assert_true(order_value(&res, "d")->asked);
+	assert_true(order_value(&res, "e")->asked);
+	assert_true(order_value(&res, "h")->asked);
+	assert_true(valid_when(&res, f->form.pages[1].when));
+	assert_int_equal(res.nerrors, 4);
+	assert_string_equal(res.errors[0].field, "c");
+	assert_string_equal(res.errors[0].code, "required");
+	valid_result_free(&res);
+
+	/* b=nein: "c", the page and the group are not asked. */
+	check_order(f, "a=x&b=nein&c=text&d=text&e=text&f=yes&h=text", &res);
+	assert_int_equal(res.nerrors, 0);
+	assert_string_equal(order_value(&res, "c")->value, "");
+	assert_string_equal(order_value(&res, "d")->value, "");
+	assert_string_equal(order_value(&res, "e")->value, "");
+	assert_string_equal(order_value(&res, "h")->value, "");
+	valid_result_free(&res);
+	fixture_free(&st);
 }
 
 /* A date bound by another answer: not before the fire's date. */
@@ -570,9 +716,12 @@ main(void)
 		cmocka_unit_test(test_valid_file_from_store),
 		cmocka_unit_test(test_valid_required_and_lengths),
 		cmocka_unit_test(test_valid_formats),
+		cmocka_unit_test(test_valid_email_addresses),
+		cmocka_unit_test(test_valid_bidi_refused),
 		cmocka_unit_test(test_valid_postcode_iban_radio),
 		cmocka_unit_test(test_valid_warnings),
 		cmocka_unit_test(test_valid_conditions),
+		cmocka_unit_test(test_valid_conditions_in_any_order),
 		cmocka_unit_test(test_valid_field_bounds),
 		cmocka_unit_test(test_valid_at_least_one),
 		cmocka_unit_test(test_valid_multiselect),
