@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <nettle/sha2.h>
 
@@ -15,6 +14,7 @@
 #include "camt.h"
 #include "epc.h"
 #include "text.h"
+#include "xmlsafe.h"
 
 #define CAMT_NS		"urn:iso:std:iso:20022:tech:xsd:camt.053."
 #define CAMT_REFS_MAX	8	/* distinct references looked at per transaction */
@@ -647,58 +647,27 @@ oom:
 #define CAMT_PARSE	(XML_PARSE_NONET | XML_PARSE_NOERROR | \
 			 XML_PARSE_NOWARNING)
 
-static void
-camt_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
-    const xmlChar *system_id)
-{
-	xmlParserCtxtPtr ctxt = ctx;
-
-	(void)name;
-	(void)external_id;
-	(void)system_id;
-	*(int *)ctxt->_private = 1;
-	xmlStopParser(ctxt);
-}
-
 /* The document in data[len], or NULL with the reason in err. */
 static xmlDoc *
 camt_read_xml(const char *data, size_t len, char *err, size_t esize)
 {
-	xmlParserCtxtPtr ctxt;
-	xmlDoc	*doc = NULL;
-	const xmlError *x;
-	int	 doctype = 0;
+	struct xmlsafe_err x;
+	xmlDoc	*doc;
 
 	if (len == 0) {
 		snprintf(err, esize, "an empty file");
 		return NULL;
 	}
-	if ((ctxt = xmlCreateMemoryParserCtxt(data, (int)len)) == NULL) {
-		snprintf(err, esize, "out of memory");
-		return NULL;
-	}
-	ctxt->sax->internalSubset = camt_doctype;
-	ctxt->_private = &doctype;
-	(void)xmlCtxtUseOptions(ctxt, CAMT_PARSE);
-	(void)xmlParseDocument(ctxt);
-	if (!doctype && ctxt->wellFormed && ctxt->myDoc != NULL) {
-		doc = ctxt->myDoc;
-		ctxt->myDoc = NULL;
-	} else if (doctype)
+	if ((doc = xmlsafe_read("statement.xml", data, len, NULL, CAMT_PARSE,
+	    &x)) != NULL)
+		return doc;
+	if (x.doctype != 0)
 		snprintf(err, esize, "a DOCTYPE: refused, a bank statement never"
 		    " declares a document type or entities");
-	else {
-		x = xmlCtxtGetLastError(ctxt);
-		snprintf(err, esize, "not well-formed XML%s%.*s",
-		    x != NULL && x->message != NULL ? ": " : "",
-		    x != NULL && x->message != NULL ?
-		    (int)strcspn(x->message, "\n") : 0,
-		    x != NULL && x->message != NULL ? x->message : "");
-	}
-	xmlFreeDoc(ctxt->myDoc);
-	ctxt->myDoc = NULL;
-	xmlFreeParserCtxt(ctxt);
-	return doc;
+	else
+		snprintf(err, esize, "not well-formed XML%s%s",
+		    *x.message != '\0' ? ": " : "", x.message);
+	return NULL;
 }
 
 int

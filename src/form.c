@@ -18,6 +18,7 @@
 #include "pattern.h"
 #include "text.h"
 #include "when.h"
+#include "xmlsafe.h"
 
 /*
  * The checks a definition passes once per change of its file, named in
@@ -134,26 +135,6 @@ form_regexp_error(void *arg, xmlErrorPtr err)
 }
 
 /*
- * The parser meets a DOCTYPE: stop before its declarations are read.
- * Nothing the loader reads needs a DTD, and an entity declared there is
- * the start of every entity attack (XXE, "billion laughs").
- */
-static void
-form_refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *public_id,
-    const xmlChar *system_id)
-{
-	xmlParserCtxtPtr ctxt = ctx;
-	long	*line = ctxt->_private;
-
-	(void)name;
-	(void)public_id;
-	(void)system_id;
-	*line = ctxt->input != NULL && ctxt->input->line > 0 ?
-	    ctxt->input->line : 1;
-	xmlStopParser(ctxt);
-}
-
-/*
  * Everything the loader reads goes through here: a file (`xml` NULL) or
  * a stored text named `path`; never the network, never a DOCTYPE.
  */
@@ -161,29 +142,18 @@ static xmlDocPtr
 form_parse(const char *path, const char *xml, struct form_diag *diag)
 {
 	struct form_xml_errors e = { diag, path, "not well-formed: " };
-	xmlParserCtxtPtr ctx;
+	struct xmlsafe_err err;
 	xmlDocPtr doc;
-	long	 doctype = 0;
 	int	 before = diag ? diag->errors : 0;
-	int	 opts = FORM_PARSE_FLAGS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
 
-	if ((ctx = xmlNewParserCtxt()) == NULL)
-		return NULL;
-	ctx->_private = &doctype;
-	ctx->sax->internalSubset = form_refuse_doctype;
 	xmlSetStructuredErrorFunc(&e, form_xml_error);
-	doc = xml != NULL ? xmlCtxtReadMemory(ctx, xml,
-	    (int)strnlen(xml, INT_MAX), path, "UTF-8", opts) :
-	    xmlCtxtReadFile(ctx, path, "UTF-8", opts);
+	doc = xmlsafe_read(path, xml, xml != NULL ? strlen(xml) : 0, "UTF-8",
+	    FORM_PARSE_FLAGS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING, &err);
 	xmlSetStructuredErrorFunc(NULL, NULL);
-	xmlFreeParserCtxt(ctx);
-	if (doctype != 0) {
-		if (doc != NULL)
-			xmlFreeDoc(doc);
-		doc = NULL;
-		form_diag_add(diag, path, doctype,
+	if (err.doctype != 0)
+		form_diag_add(diag, path, err.doctype,
 		    "a <!DOCTYPE> is not allowed: no DTD, no entities");
-	} else if (doc == NULL && diag != NULL && diag->errors == before)
+	else if (doc == NULL && diag != NULL && diag->errors == before)
 		form_diag_add(diag, path, 0, "cannot read file");
 	return doc;
 }
