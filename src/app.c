@@ -336,6 +336,27 @@ app_begin(struct app *a, const char *name)
 	    "query", a->req.query_string, NULL) == NULL ? -1 : 0;
 }
 
+/*
+ * The cookie of the answer: HttpOnly (no script of ours reads one) and
+ * SameSite as asked, valid while the browser runs. Over HTTPS it is
+ * Secure with Path=/, as the __Host- prefix the caller then names it
+ * with requires (no other host of the domain, no plain-HTTP answer can
+ * set one); else for `path` only.
+ */
+int
+app_set_cookie(struct app *a, const char *name, const char *value,
+    const char *path, const char *samesite)
+{
+	int	 https = strncmp(a->conf.base_url, "https:", 6) == 0;
+	struct buf c;
+
+	buf_init(&c, 1024);
+	buf_printf(&c, "%s=%s; Path=%s; %sHttpOnly; SameSite=%s", name, value,
+	    https ? "/" : path, https ? "Secure; " : "", samesite);
+	free(a->set_cookie);
+	return (a->set_cookie = buf_steal(&c)) != NULL ? 0 : -1;
+}
+
 int
 app_error(struct app *a, int status, const char *reason)
 {

@@ -25,35 +25,11 @@
  * __Host- prefix (Secure, Path=/): no other host of the site can set it.
  */
 #define PAGE_FORM_COOKIE	"rathaus_form"
-#define PAGE_FORM_NONCE_LEN	(REF_TOKEN_LEN / 2)	/* hex, then the MAC */
 
 struct page_form_key {
 	char	 key[REF_TOKEN_LEN + 1];
 	int	 renewed;	/* the POST's key was not this browser's */
 };
-
-/* 32 lower-case hex characters, as ref_token makes them. */
-static int
-page_form_hex_ok(const char *k)
-{
-	return k != NULL && strlen(k) == REF_TOKEN_LEN &&
-	    strspn(k, "0123456789abcdef") == REF_TOKEN_LEN;
-}
-
-/* The key for `nonce` (PAGE_FORM_NONCE_LEN hex) and this browser. */
-static int
-page_form_key_make(const unsigned char *secret, const char *browser,
-    const char *nonce, char key[REF_TOKEN_LEN + 1])
-{
-	char	 n[PAGE_FORM_NONCE_LEN + 1];
-	const char *parts[] = { browser, n };
-
-	memcpy(n, nonce, PAGE_FORM_NONCE_LEN);
-	n[PAGE_FORM_NONCE_LEN] = '\0';
-	memcpy(key, n, PAGE_FORM_NONCE_LEN);
-	return ref_mac(secret, REF_SECRET_LEN, parts, 2,
-	    key + PAGE_FORM_NONCE_LEN, REF_TOKEN_LEN - PAGE_FORM_NONCE_LEN + 1);
-}
 
 /*
  * This browser's cookie value, or a new one set with the answer;
@@ -66,19 +42,15 @@ page_form_browser(struct app *a, char browser[REF_TOKEN_LEN + 1])
 	const char *name = https ? "__Host-" PAGE_FORM_COOKIE :
 	    PAGE_FORM_COOKIE;
 	const char *sent = req_param(&a->req.cookies, name);
-	struct buf c;
 
-	if (page_form_hex_ok(sent)) {
+	if (ref_hex_ok(sent)) {
 		memcpy(browser, sent, REF_TOKEN_LEN + 1);
 		return 0;
 	}
 	if (ref_token(browser) == -1)
 		return -1;
-	buf_init(&c, 1024);
-	buf_printf(&c, "%s=%s; Path=%s; %sHttpOnly; SameSite=Lax", name,
-	    browser, https ? "/" : a->conf.script, https ? "Secure; " : "");
-	free(a->set_cookie);
-	return (a->set_cookie = buf_steal(&c)) != NULL ? 1 : -1;
+	return app_set_cookie(a, name, browser, a->conf.script, "Lax") == 0 ?
+	    1 : -1;
 }
 
 /*
@@ -97,8 +69,7 @@ static int
 page_form_key(struct app *a, struct page_form_key *k)
 {
 	unsigned char secret[REF_SECRET_LEN];
-	char	 browser[REF_TOKEN_LEN + 1], nonce[REF_TOKEN_LEN + 1];
-	char	 want[REF_TOKEN_LEN + 1];
+	char	 browser[REF_TOKEN_LEN + 1];
 	const char *sent = a->req.method == REQ_POST ?
 	    req_param(&a->req.body, "_key") : NULL;
 	int	 rc = -1, fresh;
@@ -110,7 +81,7 @@ page_form_key(struct app *a, struct page_form_key *k)
 			fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
 		if (a->req.method != REQ_POST)
 			return -1;
-		if (page_form_hex_ok(sent))
+		if (ref_hex_ok(sent))
 			memcpy(k->key, sent, REF_TOKEN_LEN + 1);
 		else if (ref_token(k->key) != 0)
 			return -1;
@@ -118,17 +89,13 @@ page_form_key(struct app *a, struct page_form_key *k)
 	}
 	if ((fresh = page_form_browser(a, browser)) == -1)
 		goto out;
-	if (fresh == 0 && page_form_hex_ok(sent) &&
-	    page_form_key_make(secret, browser, sent, want) == 0 &&
-	    ref_equal(sent, want)) {
+	if (fresh == 0 && ref_bound(secret, browser, sent)) {
 		memcpy(k->key, sent, REF_TOKEN_LEN + 1);
 		rc = 0;
 		goto out;
 	}
 	k->renewed = a->req.method == REQ_POST;
-	if (ref_token(nonce) == 0 &&
-	    page_form_key_make(secret, browser, nonce, k->key) == 0)
-		rc = 0;
+	rc = ref_bind(secret, browser, k->key);
 out:
 	explicit_bzero(secret, sizeof(secret));
 	return rc;

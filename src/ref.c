@@ -128,6 +128,61 @@ ref_mac(const unsigned char *key, size_t keylen, const char *const *parts,
 	return 0;
 }
 
+/* A token as ref_token makes them: REF_TOKEN_LEN lower-case hex. */
+int
+ref_hex_ok(const char *s)
+{
+	return s != NULL && strlen(s) == REF_TOKEN_LEN &&
+	    strspn(s, "0123456789abcdef") == REF_TOKEN_LEN;
+}
+
+#define REF_NONCE_LEN	(REF_TOKEN_LEN / 2)	/* hex; the MAC is the rest */
+
+/* The value for `owner` with the nonce that starts `nonce`. */
+static int
+ref_bound_make(const unsigned char secret[REF_SECRET_LEN], const char *owner,
+    const char *nonce, char out[REF_TOKEN_LEN + 1])
+{
+	char	 n[REF_NONCE_LEN + 1];
+	const char *parts[] = { owner, n };
+
+	memcpy(n, nonce, REF_NONCE_LEN);
+	n[REF_NONCE_LEN] = '\0';
+	memcpy(out, n, REF_NONCE_LEN);
+	return ref_mac(secret, REF_SECRET_LEN, parts, 2, out + REF_NONCE_LEN,
+	    REF_TOKEN_LEN - REF_NONCE_LEN + 1);
+}
+
+/*
+ * A value the server hands out bound to its owner (a browser's cookie, a
+ * clerk's user name): REF_TOKEN_LEN hex, a random nonce and then
+ * HMAC-SHA256(secret, owner, nonce). Only the server can make one, and
+ * one made for an owner passes for no other (ref_bound).
+ */
+int
+ref_bind(const unsigned char secret[REF_SECRET_LEN], const char *owner,
+    char out[REF_TOKEN_LEN + 1])
+{
+	char	 nonce[REF_TOKEN_LEN + 1];
+
+	return ref_token(nonce) == 0 &&
+	    ref_bound_make(secret, owner, nonce, out) == 0 ? 0 : -1;
+}
+
+/* Whether `value` is one ref_bind made for `owner` (in constant time). */
+int
+ref_bound(const unsigned char secret[REF_SECRET_LEN], const char *owner,
+    const char *value)
+{
+	char	 want[REF_TOKEN_LEN + 1];
+	int	 ok;
+
+	ok = ref_hex_ok(value) && ref_bound_make(secret, owner, value,
+	    want) == 0 && ref_equal(value, want);
+	explicit_bzero(want, sizeof(want));
+	return ok;
+}
+
 /*
  * Compare in time that depends only on the length of `b` (the stored
  * secret), so that a guesser learns nothing from how long a "no" took.

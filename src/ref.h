@@ -20,5 +20,10 @@ int	 ref_token(char out[REF_TOKEN_LEN + 1]);
 int	 ref_equal(const char *a, const char *b);
 int	 ref_mac(const unsigned char *key, size_t keylen,
 	    const char *const *parts, size_t nparts, char *hex, size_t hexlen);
+int	 ref_hex_ok(const char *);
+int	 ref_bind(const unsigned char secret[REF_SECRET_LEN],
+	    const char *owner, char out[REF_TOKEN_LEN + 1]);
+int	 ref_bound(const unsigned char secret[REF_SECRET_LEN],
+	    const char *owner, const char *value);
 
 #endif

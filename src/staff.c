@@ -12,40 +12,11 @@
 #define STAFF_CSRF_COOKIE	"rathaus_csrf"
 /* Over HTTPS: only this host, over HTTPS, for its whole path can set it. */
 #define STAFF_CSRF_COOKIE_HOST	"__Host-rathaus_csrf"
-#define STAFF_CSRF_NONCE	16	/* hex characters; the MAC is the rest */
 
 static int
 staff_forbidden(struct app *a, const char *reason)
 {
 	return app_error(a, 403, reason) == 0 ? 1 : -1;
-}
-
-/* A token as ref_token makes them: 32 lower-case hex characters. */
-static int
-staff_token_ok(const char *t)
-{
-	return t != NULL && strlen(t) == REF_TOKEN_LEN &&
-	    strspn(t, "0123456789abcdef") == REF_TOKEN_LEN;
-}
-
-/*
- * The CSRF token of `user` with the first STAFF_CSRF_NONCE characters of
- * `nonce` (hex): those, then the rest of REF_TOKEN_LEN from
- * HMAC-SHA256(csrf secret, user, nonce). Only the server can make one,
- * and one made for a user passes for no other.
- */
-static int
-staff_csrf_make(const unsigned char key[REF_SECRET_LEN], const char *user,
-    const char *nonce, char out[REF_TOKEN_LEN + 1])
-{
-	char	 own[STAFF_CSRF_NONCE + 1];
-	const char *parts[] = { user, own };
-
-	memcpy(own, nonce, STAFF_CSRF_NONCE);
-	own[STAFF_CSRF_NONCE] = '\0';
-	memcpy(out, own, STAFF_CSRF_NONCE);
-	return ref_mac(key, REF_SECRET_LEN, parts, 2, out + STAFF_CSRF_NONCE,
-	    REF_TOKEN_LEN - STAFF_CSRF_NONCE + 1);
 }
 
 /*
@@ -65,8 +36,6 @@ staff_csrf(struct app *a)
 	const char *name = https ? STAFF_CSRF_COOKIE_HOST : STAFF_CSRF_COOKIE;
 	const struct req_param *c;
 	unsigned char key[REF_SECRET_LEN];
-	char	 want[REF_TOKEN_LEN + 1], fresh[REF_TOKEN_LEN + 1];
-	struct buf set;
 	size_t	 i;
 	int	 rc = -1;
 
@@ -75,29 +44,20 @@ staff_csrf(struct app *a)
 		return -1;
 	for (i = 0; i < a->req.cookies.n; i++) {
 		c = &a->req.cookies.v[i];
-		if (strcmp(c->name, name) != 0 || !staff_token_ok(c->value) ||
-		    staff_csrf_make(key, a->staff.user, c->value, want) != 0 ||
-		    !ref_equal(c->value, want))
+		if (strcmp(c->name, name) != 0 ||
+		    !ref_bound(key, a->staff.user, c->value))
 			continue;
-		memcpy(a->staff.csrf, want, sizeof(want));
+		memcpy(a->staff.csrf, c->value, REF_TOKEN_LEN + 1);
 		rc = 0;
 		goto out;
 	}
-	if (ref_token(fresh) != 0 ||
-	    staff_csrf_make(key, a->staff.user, fresh, a->staff.csrf) != 0)
+	if (ref_bind(key, a->staff.user, a->staff.csrf) != 0)
 		goto out;
 	a->staff.csrf_new = 1;
-	buf_init(&set, 1024);
-	if (https)
-		buf_printf(&set, "%s=%s; Path=/; Secure; HttpOnly;"
-		    " SameSite=Strict", name, a->staff.csrf);
-	else
-		buf_printf(&set, "%s=%s; Path=%s; HttpOnly; SameSite=Strict",
-		    name, a->staff.csrf, a->conf.staff_script);
-	rc = (a->set_cookie = buf_steal(&set)) != NULL ? 0 : -1;
+	rc = app_set_cookie(a, name, a->staff.csrf, a->conf.staff_script,
+	    "Strict");
 out:
 	explicit_bzero(key, sizeof(key));
-	explicit_bzero(want, sizeof(want));
 	return rc;
 }
 

@@ -196,6 +196,35 @@ test_ref_mac(void **state)
 	    66), -1);
 }
 
+/* A bound value passes for its owner and secret only, and only whole. */
+static void
+test_ref_bind(void **state)
+{
+	unsigned char s1[REF_SECRET_LEN], s2[REF_SECRET_LEN];
+	char	 v[REF_TOKEN_LEN + 1], w[REF_TOKEN_LEN + 1];
+
+	(void)state;
+	memset(s1, 1, sizeof(s1));
+	memset(s2, 2, sizeof(s2));
+	will_return(__wrap_getrandom, 0);
+	will_return(__wrap_getrandom, 0);
+	assert_int_equal(ref_bind(s1, "mustermann", v), 0);
+	assert_int_equal(ref_bind(s1, "mustermann", w), 0);
+	assert_true(ref_hex_ok(v));
+	assert_string_not_equal(v, w);		/* a nonce each */
+	assert_true(ref_bound(s1, "mustermann", v));
+	assert_true(ref_bound(s1, "mustermann", w));
+	assert_false(ref_bound(s1, "musterfrau", v));
+	assert_false(ref_bound(s2, "mustermann", v));
+	v[REF_TOKEN_LEN - 1] = v[REF_TOKEN_LEN - 1] == '0' ? '1' : '0';
+	assert_false(ref_bound(s1, "mustermann", v));
+	v[0] = v[0] == '0' ? '1' : '0';		/* another nonce, old MAC */
+	assert_false(ref_bound(s1, "mustermann", v));
+	assert_false(ref_bound(s1, "mustermann", ""));
+	assert_false(ref_bound(s1, "mustermann", NULL));
+	assert_false(ref_bound(s1, "mustermann", "0123456789ABCDEF0123456789abcdef"));
+}
+
 int
 main(void)
 {
@@ -209,6 +238,7 @@ main(void)
 		cmocka_unit_test(test_ref_token_random),
 		cmocka_unit_test(test_ref_equal),
 		cmocka_unit_test(test_ref_mac),
+		cmocka_unit_test(test_ref_bind),
 	};
 
 	return cmocka_run_group_tests_name("ref", tests, NULL, NULL);
