@@ -55,7 +55,8 @@ camt_child(const xmlNode *n, const char *name)
  * The text of an element without white space around it, and tabs and
  * line breaks inside as spaces (the only controls XML text can hold: a
  * name with a line break in it must not start a line of its own in
- * rathaus camt's report); NULL if none.
+ * rathaus camt's report), C1 controls as "?" and no bidi controls
+ * (text_defuse_controls); NULL if none.
  */
 static char *
 camt_text(const xmlNode *n)
@@ -75,6 +76,9 @@ camt_text(const xmlNode *n)
 	for (p = t; p != NULL && *p != '\0'; p++)
 		if (*p == '\t' || *p == '\r' || *p == '\n')
 			*p = ' ';
+	/* Printed to the operator's terminal: no control changes it. */
+	if (t != NULL)
+		text_defuse_controls(t);
 	xmlFree(raw);
 	return t;
 }

@@ -256,6 +256,31 @@ text_has_bidi(const char *s)
 }
 
 /*
+ * Make a text from outside (a bank statement) safe to print to a
+ * terminal or a log line, in place: C1 controls (U+0080..U+009F, and
+ * stray bytes of that value) become "?", bidi controls are left out. C0
+ * controls are the caller's: XML text holds only TAB, CR and LF.
+ */
+void
+text_defuse_controls(char *s)
+{
+	const char *r = s, *start;
+	char	*w = s;
+	unsigned long cp;
+
+	while (*r != '\0') {
+		start = r;
+		cp = text_utf8_next(&r);
+		if (cp >= 0x80 && cp <= 0x9f)
+			*w++ = '?';
+		else if (!text_is_bidi(cp))
+			while (start < r)
+				*w++ = *start++;
+	}
+	*w = '\0';
+}
+
+/*
  * What a reader does not see at the start of a text: Unicode White_Space
  * and Default_Ignorable_Code_Point (zero-width characters, bidi marks and
  * controls, the BOM, variation selectors, soft hyphen, fillers, tags).

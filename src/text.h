@@ -10,6 +10,7 @@ int	 text_utf8_valid(const char *, size_t);
 unsigned long text_utf8_next(const char **);
 int	 text_has_controls(const char *);
 int	 text_has_bidi(const char *);
+void	 text_defuse_controls(char *);
 int	 text_formula_start(const char *);
 int	 text_email_plain(const char *);
 int	 text_mod97(const char *);
