@@ -192,6 +192,22 @@ const char *const workflow_states[2] = { "received", "in_progress" };
         "xsl/layout.xsl:17: message chosen.missing is not in "
         "data/messages.xml",
     ]),
+    ("the tests a document names exist", {
+        "docs/security.md": """\
+Covered by `test_real` in `tests/unit/test_one.c` and by test_cgi.
+Covered by `test_gone`, and by `tests/unit/test_two.c`.
+""",
+        "tests/unit/test_one.c": """\
+static void test_real(void **state) { (void)state; }
+int main(void) { const struct CMUnitTest t[] = {
+    cmocka_unit_test_setup_teardown(test_real, NULL, NULL) }; }
+""",
+        "tests/cgi/test_cgi.c": "",
+    }, [
+        "docs/security.md:2: names test_gone, which no test program has",
+        "docs/security.md:2: names tests/unit/test_two.c, which does not "
+        "exist",
+    ]),
 ]
 
 
