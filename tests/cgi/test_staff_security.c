@@ -605,6 +605,63 @@ test_cross_site_refused(void **state)
 	assert_corp(&r);
 }
 
+/*
+ * Answers written to attack: markup and SQL are stored as the text they
+ * are and shown as text, to the citizen and to the clerk, and the
+ * database is whole afterwards (these held in the attack tests of issue
+ * 10; this keeps them).
+ */
+static void
+test_hostile_answers(void **state)
+{
+	static const char script[] = "<script>alert(1)</script>";
+	static const char sql[] = "x'); DROP TABLE submission;--";
+	static const char attr[] = "\"><img src=x onerror=alert(1)>";
+	struct as admin = { "admin", NULL, NULL };
+	struct field f[NFIELDS];
+	struct resp r;
+	char	 ref[32], token[80], path[256], *body;
+	long	 before = count_submissions();
+	const char *pages[2];
+	size_t	 i;
+
+	(void)state;
+	valid_fields(f, fresh_key());
+	field_set(f, NFIELDS, "name", script);
+	field_set(f, NFIELDS, "organisation", sql);
+	field_set(f, NFIELDS, "safety", attr);
+	body = form_encode(f, NFIELDS);
+	assert_int_equal(http("POST", FORM, body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	parse_receipt_location(resp_header(&r, "Location"), ref, sizeof(ref),
+	    token, sizeof(token));
+	assert_int_equal(count_submissions(), before + 1);
+	assert_true(count_rows("SELECT count(*) FROM submission WHERE ref ="
+	    " '%s' AND instr(answers, 'DROP TABLE submission') > 0", ref) == 1);
+
+	snprintf(path, sizeof(path), SCRIPT "/receipt/%s?token=%s", ref, token);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	pages[0] = r.body;
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+	{
+		struct resp s;
+
+		assert_int_equal(staff_http(&admin, "GET", path, NULL, &s), 0);
+		assert_int_equal(s.status, 200);
+		pages[1] = s.body;
+	}
+	for (i = 0; i < 2; i++) {
+		if (strstr(pages[i], "<script>") != NULL ||
+		    strstr(pages[i], "<img") != NULL)
+			fail_msg("page %zu shows an answer as markup", i);
+		assert_non_null(strstr(pages[i],
+		    "&lt;script&gt;alert(1)&lt;/script&gt;"));
+		assert_non_null(strstr(pages[i], "&lt;img src=x"));
+		assert_non_null(strstr(pages[i], "DROP TABLE submission;--"));
+	}
+}
+
 int
 main(void)
 {
@@ -616,6 +673,7 @@ main(void)
 		cmocka_unit_test_teardown(test_csrf_bound_to_user, free_tracked),
 		cmocka_unit_test_teardown(test_csrf_cookie_https, free_tracked),
 		cmocka_unit_test_teardown(test_cross_site_refused, free_tracked),
+		cmocka_unit_test_teardown(test_hostile_answers, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 	int	 rc;
