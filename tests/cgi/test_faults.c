@@ -37,6 +37,8 @@
 
 #define SHOTS_MAX	80
 
+static void	quiesce(void);
+
 /* One submission of a burst, told apart by a mark in its answers. */
 struct shot {
 	char	 mark[40];
@@ -339,6 +341,7 @@ test_busy_lock(void **state)
 	long	 before = log_count("database is locked");
 
 	(void)state;
+	quiesce();
 	shot_make(&s, "Busy", 0);
 	data_path(path, sizeof(path), "rathaus.db");
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
@@ -360,11 +363,12 @@ test_busy_lock(void **state)
 }
 
 /*
- * SIGKILL every process whose command line (arguments joined by spaces)
- * is `cmd`, or with `part` set holds it; how many.
+ * Send `sig` to every process whose command line (arguments joined by
+ * spaces) is `cmd`, or with `part` set holds it; how many there were
+ * (`sig` 0: only count them).
  */
 static int
-proc_kill(const char *cmd, int part)
+proc_signal(const char *cmd, int part, int sig)
 {
 	char	 path[300], line[PATH_MAX + 64];
 	struct dirent *e;
@@ -387,7 +391,7 @@ proc_kill(const char *cmd, int part)
 			if (line[i] == '\0')
 				line[i] = ' ';
 		if ((part ? strstr(line, cmd) != NULL : strcmp(line, cmd) == 0) &&
-		    kill((pid_t)atol(e->d_name), SIGKILL) == 0)
+		    kill((pid_t)atol(e->d_name), sig) == 0)
 			killed++;
 	}
 	closedir(d);
@@ -402,7 +406,29 @@ kill_cgis(void *arg)
 	int	*killed = arg;
 
 	snprintf(cgi, sizeof(cgi), "%s/cgi-bin/rathaus.cgi", T.dir);
-	*killed += proc_kill(cgi, 0);
+	*killed += proc_signal(cgi, 0, SIGKILL);
+}
+
+/*
+ * Wait until no program of the instance runs, the senders of mails after
+ * a response included (app_mail: a child with the database open): a test
+ * that changes the database's files under a running one would break it
+ * itself (an -shm unlinked under an open connection loses commits).
+ */
+static void
+quiesce(void)
+{
+	char	 cgi[PATH_MAX + 32], staff[PATH_MAX + 32];
+	int	 i;
+
+	snprintf(cgi, sizeof(cgi), "%s/cgi-bin/rathaus.cgi", T.dir);
+	snprintf(staff, sizeof(staff), "%s/cgi-bin/staff.cgi", T.dir);
+	for (i = 0; i < 300; i++) {
+		if (proc_signal(cgi, 0, 0) == 0 && proc_signal(staff, 0, 0) == 0)
+			return;
+		usleep(100000);
+	}
+	fail_msg("the instance's programs still run after 30 s");
 }
 
 /*
@@ -424,7 +450,7 @@ kill_apache(void *arg)
 		fclose(fp);
 	}
 	snprintf(conf, sizeof(conf), "%s/conf/httpd.conf", T.dir);
-	proc_kill(conf, 1);
+	proc_signal(conf, 1, SIGKILL);
 	kill_cgis(arg);
 	for (i = 0; i < 100 && pid > 0 && kill((pid_t)pid, 0) == 0; i++)
 		usleep(50000);
@@ -446,6 +472,7 @@ test_sigkill_rounds(void **state)
 	int	 killed = 0;
 
 	(void)state;
+	quiesce();
 	for (r = 0; r < sizeof(at_ms) / sizeof(at_ms[0]); r++) {
 		for (i = 0; i < n; i++)
 			shot_make(&s[i], "Kill", r * 100 + i);
@@ -547,6 +574,7 @@ test_read_only_database(void **state)
 	long	 before = log_count("readonly");
 
 	(void)state;
+	quiesce();
 	/* Filled in while all was well; sent when it no longer is. */
 	shot_make(&s, "Ro", 0);
 	data_path(db, sizeof(db), "rathaus.db");
@@ -641,6 +669,7 @@ disk_restore(void **state)
 	if (disk_mounted) {
 		char	 filler[PATH_MAX + 32];
 
+		quiesce();
 		snprintf(filler, sizeof(filler), "%s/filler", data);
 		unlink(filler);
 		db_exec("PRAGMA wal_checkpoint(TRUNCATE);");
@@ -671,6 +700,7 @@ test_disk_full(void **state)
 	int	 fd;
 
 	(void)state;
+	quiesce();
 	if (geteuid() != 0) {
 		print_message("not root: no tmpfs can be mounted, skipped\n");
 		skip();
@@ -735,6 +765,7 @@ test_corrupt_database(void **state)
 	int	 fd;
 
 	(void)state;
+	quiesce();
 	submit_bonfire(ref, sizeof(ref), token, sizeof(token));
 	data_path(db, sizeof(db), "rathaus.db");
 	data_path(copy, sizeof(copy), "rathaus.db.orig");
@@ -798,6 +829,7 @@ test_missing_database(void **state)
 	long	 before = log_count("unable to open");
 
 	(void)state;
+	quiesce();
 	shot_make(&s, "Gone", 0);
 	data_path(db, sizeof(db), "rathaus.db");
 	data_path(away, sizeof(away), "rathaus.db.away");
