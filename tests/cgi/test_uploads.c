@@ -541,6 +541,32 @@ test_idle_expiry(void **state)
 	assert_int_equal(staged_under(k3), 1);
 }
 
+/*
+ * A form left alone past the idle time has lost its files: its next page
+ * says so (the file is asked for again), not the name of a file that is
+ * gone, which a "send" would then store as an answer without its file.
+ */
+static void
+test_idle_own_files(void **state)
+{
+	char	*png = png_of(2048, "late"), *k, sql[256], old[21];
+	struct resp r;
+
+	(void)state;
+	k = get_form(NULL, NULL);
+	post_file(NULL, k, "nachweis", png, 2048, "late.png", &r);
+	assert_int_equal(r.status, 200);
+	iso_ago(61 * 60, old);
+	snprintf(sql, sizeof(sql), "UPDATE upload SET touched = '%s' WHERE"
+	    " submit_key = '%s'", old, k);
+	assert_int_equal(db_exec(sql), 0);
+
+	snprintf(sql, sizeof(sql), "_key=%s&_page=p&name=Erika", k);
+	assert_int_equal(http("POST", ANHANG, sql, strlen(sql), &r), 0);
+	assert_int_equal(staged_under(k), 0);
+	assert_null(strstr(r.body, "late.png"));
+}
+
 int
 main(void)
 {
@@ -553,6 +579,7 @@ main(void)
 		cmocka_unit_test_teardown(test_cap_per_form, conf_reset),
 		cmocka_unit_test_teardown(test_cap_total, conf_reset),
 		cmocka_unit_test_teardown(test_idle_expiry, free_tracked),
+		cmocka_unit_test_teardown(test_idle_own_files, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 	int	 rc;
