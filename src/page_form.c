@@ -500,14 +500,22 @@ page_form_input(struct app *a, const struct form *f, const char *key,
 	if (i < f->nfields && (app_store(a) != 0 ||
 	    store_upload_list(a->store, key, &files, &nfiles) != STORE_OK))
 		return -1;
-	/* Files wait under the key: the citizen is still at it. */
+	/*
+	 * Files wait under the key: the citizen is still at it. The touch
+	 * drops abandoned files first, this key's too if it was left past
+	 * the idle time: what is left is listed again.
+	 */
 	for (i = 0; !staged && i < nfiles && files[i].claimed; i++)
 		;
-	if (!staged && i < nfiles && (rc = page_form_touch(a, key)) != 0) {
+	if (!staged && i < nfiles) {
 		free(files);
-		if (rc == 1 || store_upload_list(a->store, key, &files,
-		    &nfiles) != STORE_OK)
-			return rc == 1 ? 1 : -1;
+		files = NULL;
+		nfiles = 0;
+		if ((rc = page_form_touch(a, key)) != 0)
+			return rc;
+		if (store_upload_list(a->store, key, &files, &nfiles) !=
+		    STORE_OK)
+			return -1;
 	}
 	rc = upload_answers(f, &a->req.body, files, nfiles, in);
 	free(files);
