@@ -84,6 +84,11 @@ int	 free_tracked(void **state);
 /* The instance: start and stop (cmocka group setup and teardown). */
 int	 group_setup(void **state);
 int	 group_teardown(void **state);
+int	 cgitest_run(const char *name, const struct CMUnitTest *tests,
+	    size_t n, CMFixtureFunction setup, CMFixtureFunction teardown);
+#define CGITEST_RUN(name, tests, setup, teardown) \
+	cgitest_run((name), (tests), sizeof(tests) / sizeof((tests)[0]), \
+	    (setup), (teardown))
 void	 test_error_log_clean(void **state);
 
 /* HTTP: one request, no redirects followed, no proxy. */
@@ -119,6 +124,8 @@ void	 parse_receipt_location(const char *loc, char *ref, size_t reflen,
 	    char *token, size_t toklen);
 void	 submit_bonfire(char *ref, size_t reflen, char *token,
 	    size_t toklen);
+void	 submit_fields(const struct field f[NFIELDS], char *ref,
+	    size_t reflen, char *token, size_t toklen);
 void	 put_definition(const char *id, const char *xml);
 void	 status_says(const char *ref, const char *token, const char *want);
 char	*replace_all(const char *s, const char *from, const char *to);
@@ -133,6 +140,8 @@ void	 staff_form(const struct as *who, const char *ref, char *cookie,
 /* The instance's database, mails and programs. */
 int	 db_query(const char *sql, long *n, char *text, size_t size);
 long	 db_number(const char *sql);
+long	 db_countf(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
 int	 db_exec(const char *sql);
 long	 count_submissions(void);
 long	 newest_fee(void);

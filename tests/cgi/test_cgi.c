@@ -1777,12 +1777,6 @@ main(void)
 		cmocka_unit_test_teardown(test_form_not_cached, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
-	int	 rc;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return 1;
-	rc = cmocka_run_group_tests_name("cgi", tests, group_setup,
-	    group_teardown);
-	curl_global_cleanup();
-	return rc;
+	return CGITEST_RUN("cgi", tests, NULL, NULL);
 }

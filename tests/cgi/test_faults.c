@@ -166,11 +166,8 @@ burst(struct shot *s, size_t n, struct during *d)
 static long
 stored(const char *mark)
 {
-	char	 sql[160];
-
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM submission"
-	    " WHERE instr(answers, '%s') > 0", mark);
-	return db_number(sql);
+	return db_countf("SELECT count(*) FROM submission WHERE"
+	    " instr(answers, '%s') > 0", mark);
 }
 
 /*
@@ -391,7 +388,7 @@ proc_signal(const char *cmd, int part, int sig)
 			if (line[i] == '\0')
 				line[i] = ' ';
 		if ((part ? strstr(line, cmd) != NULL : strcmp(line, cmd) == 0) &&
-		    kill((pid_t)atol(e->d_name), sig) == 0)
+		    kill((pid_t)strtol(e->d_name, NULL, 10), sig) == 0)
 			killed++;
 	}
 	closedir(d);
@@ -873,12 +870,6 @@ main(void)
 		cmocka_unit_test_teardown(test_stop_in_flight, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
-	int	 rc;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return 1;
-	rc = cmocka_run_group_tests_name("faults", tests, group_setup,
-	    group_teardown);
-	curl_global_cleanup();
-	return rc;
+	return CGITEST_RUN("faults", tests, NULL, NULL);
 }

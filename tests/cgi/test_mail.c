@@ -226,12 +226,6 @@ main(void)
 		cmocka_unit_test_teardown(test_purge_deletes_mails, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
-	int	 rc;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return 1;
-	rc = cmocka_run_group_tests_name("cgi mail", tests, group_setup,
-	    group_teardown);
-	curl_global_cleanup();
-	return rc;
+	return CGITEST_RUN("cgi mail", tests, NULL, NULL);
 }

@@ -291,11 +291,8 @@ instance(const char *cmd)
 static long
 stored(const char *ref)
 {
-	char	 sql[128];
-
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM submission WHERE"
-	    " ref = '%s'", ref);
-	return db_number(sql);
+	return db_countf("SELECT count(*) FROM submission WHERE ref = '%s'",
+	    ref);
 }
 
 /*
@@ -367,8 +364,7 @@ test_error_log_has_no_secrets(void **state)
 	static const char answer[] = "Geheimweg 4711 hinter der Muehle";
 	static const char email[] = "nie.im.log@example.org";
 	struct field f[NFIELDS];
-	struct resp r;
-	char	 ref[32], token[80], *body, *log = NULL;
+	char	 ref[32], token[80], *log = NULL;
 	struct timespec pause = { 0, 100 * 1000 * 1000L };
 	int	 i, mail_on = T.smtpd.h.pid > 0;
 
@@ -378,11 +374,7 @@ test_error_log_has_no_secrets(void **state)
 	valid_fields(f, fresh_key());
 	field_set(f, NFIELDS, "place", answer);
 	field_set(f, NFIELDS, "email", email);
-	body = form_encode(f, NFIELDS);
-	assert_int_equal(http("POST", FORM, body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 303);
-	parse_receipt_location(resp_header(&r, "Location"), ref, sizeof(ref),
-	    token, sizeof(token));
+	submit_fields(f, ref, sizeof(ref), token, sizeof(token));
 	status_says(ref, token, ref);
 	for (i = 0; i < 50; i++) {
 		log = instance_file("logs/error.log");
@@ -422,16 +414,10 @@ main(void)
 		    free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
-	int	 rc;
 
 	/* A short wait for the headers, so that the slow client test is
 	 * quick; a real server keeps tools/instance's 20 s. */
 	setenv("REQUEST_READ_TIMEOUT", "header=2,MinRate=500 body=20,"
 	    "MinRate=500", 1);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return 1;
-	rc = cmocka_run_group_tests_name("ops", tests, group_setup,
-	    group_teardown);
-	curl_global_cleanup();
-	return rc;
+	return CGITEST_RUN("ops", tests, NULL, NULL);
 }

@@ -357,12 +357,6 @@ main(void)
 		    free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
-	int	 rc;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return 1;
-	rc = cmocka_run_group_tests_name("paypal_flow", tests, group_setup,
-	    group_teardown);
-	curl_global_cleanup();
-	return rc;
+	return CGITEST_RUN("paypal_flow", tests, NULL, NULL);
 }

@@ -83,21 +83,6 @@ disposition_names(const char *cd, char *plain, size_t plen, char *ext,
 	snprintf(ext, elen, "%s", p);
 }
 
-/* The number a query (printf format and arguments) answers. */
-static long count_rows(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static long
-count_rows(const char *fmt, ...)
-{
-	char	 sql[1024];
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	return db_number(sql);
-}
-
 static int
 ends_with(const char *s, const char *end)
 {
@@ -187,7 +172,7 @@ test_download_name_is_its_type(void **state)
 static long
 payments(const char *ref, const char *method)
 {
-	return count_rows("SELECT count(*) FROM payment p JOIN submission s"
+	return db_countf("SELECT count(*) FROM payment p JOIN submission s"
 	    " ON s.id = p.submission_id WHERE s.ref = '%s' AND p.state IN"
 	    " ('completed', 'refunded') AND p.method LIKE '%s'", ref,
 	    method ? method : "%");
@@ -269,7 +254,7 @@ test_paid_only_while_awaiting(void **state)
 		fail_msg("two clerks at once: %d recorded (303), %d refused"
 		    " (409), %d else", got[0], got[1], got[2]);
 	assert_int_equal(payments(ref, NULL), 1);
-	assert_int_equal(count_rows("SELECT count(*) FROM audit WHERE"
+	assert_int_equal(db_countf("SELECT count(*) FROM audit WHERE"
 	    " action = 'payment' AND ref = '%s'", ref), 1);
 	payment_is(ref, "paid");
 
@@ -313,7 +298,7 @@ test_paid_only_while_awaiting(void **state)
 static long
 notes(const char *ref)
 {
-	return count_rows("SELECT count(*) FROM note n JOIN submission s"
+	return db_countf("SELECT count(*) FROM note n JOIN submission s"
 	    " ON s.id = n.submission_id WHERE s.ref = '%s'", ref);
 }
 
@@ -508,7 +493,7 @@ staff_get_with(const struct as *who, const char *path, const char *header,
 static long
 audit_rows(const char *actor)
 {
-	return count_rows("SELECT count(*) FROM audit WHERE actor = '%s'",
+	return db_countf("SELECT count(*) FROM audit WHERE actor = '%s'",
 	    actor);
 }
 
@@ -620,7 +605,7 @@ test_hostile_answers(void **state)
 	struct as admin = { "admin", NULL, NULL };
 	struct field f[NFIELDS];
 	struct resp r;
-	char	 ref[32], token[80], path[256], *body;
+	char	 ref[32], token[80], path[256];
 	long	 before = count_submissions();
 	const char *pages[2];
 	size_t	 i;
@@ -630,13 +615,9 @@ test_hostile_answers(void **state)
 	field_set(f, NFIELDS, "name", script);
 	field_set(f, NFIELDS, "organisation", sql);
 	field_set(f, NFIELDS, "safety", attr);
-	body = form_encode(f, NFIELDS);
-	assert_int_equal(http("POST", FORM, body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 303);
-	parse_receipt_location(resp_header(&r, "Location"), ref, sizeof(ref),
-	    token, sizeof(token));
+	submit_fields(f, ref, sizeof(ref), token, sizeof(token));
 	assert_int_equal(count_submissions(), before + 1);
-	assert_true(count_rows("SELECT count(*) FROM submission WHERE ref ="
+	assert_true(db_countf("SELECT count(*) FROM submission WHERE ref ="
 	    " '%s' AND instr(answers, 'DROP TABLE submission') > 0", ref) == 1);
 
 	snprintf(path, sizeof(path), SCRIPT "/receipt/%s?token=%s", ref, token);
@@ -676,12 +657,6 @@ main(void)
 		cmocka_unit_test_teardown(test_hostile_answers, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
-	int	 rc;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return 1;
-	rc = cmocka_run_group_tests_name("staff_security", tests,
-	    group_setup, group_teardown);
-	curl_global_cleanup();
-	return rc;
+	return CGITEST_RUN("staff_security", tests, NULL, NULL);
 }

@@ -170,11 +170,8 @@ confirm(const char *cookie, const char *key, const char *name,
 static long
 staged_under(const char *key)
 {
-	char	 sql[256];
-
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM upload WHERE"
-	    " submit_key = '%s'", key);
-	return db_number(sql);
+	return db_countf("SELECT count(*) FROM upload WHERE submit_key = '%s'",
+	    key);
 }
 
 /*
@@ -582,12 +579,6 @@ main(void)
 		cmocka_unit_test_teardown(test_idle_own_files, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
-	int	 rc;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return 1;
-	rc = cmocka_run_group_tests_name("uploads", tests, setup,
-	    teardown);
-	curl_global_cleanup();
-	return rc;
+	return CGITEST_RUN("uploads", tests, setup, teardown);
 }

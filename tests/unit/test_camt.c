@@ -793,20 +793,34 @@ test_camt_other_account(void **state)
 }
 
 /*
+ * `statement` written as a file and imported into a new instance of our
+ * account: rathaus camt must print `report`. Nothing is marked paid.
+ */
+static void
+import_text(const char *statement, const char *report)
+{
+	char	 dir[TMPDIR_MAX], path[TMPDIR_MAX + 16];
+	FILE	*f;
+
+	instance(dir, "bank_iban = " OUR_IBAN "\n");
+	snprintf(path, sizeof(path), "%s/statement.xml", dir);
+	assert_non_null(f = fopen(path, "w"));
+	assert_true(fputs(statement, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	import(dir, path, report);
+	assert_int_equal(paid_count(dir), 0);
+	tmpdir_remove(dir);
+}
+
+/*
  * A line break in a payer's name or a remittance line cannot make a line
  * of the report of its own (a forged "paid ..." for the operator).
  */
 static void
 test_camt_report_lines(void **state)
 {
-	char	 dir[TMPDIR_MAX], path[TMPDIR_MAX + 16];
-	FILE	*f;
-
 	(void)state;
-	instance(dir, "bank_iban = " OUR_IBAN "\n");
-	snprintf(path, sizeof(path), "%s/breaks.xml", dir);
-	assert_non_null(f = fopen(path, "w"));
-	fputs("<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
+	import_text("<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
 	    "\"><BkToCstmrStmt><Stmt><Id>S\n1</Id><Acct><Id><IBAN>" OUR_IBAN
 	    "</IBAN></Id></Acct><Ntry><Amt Ccy=\"EUR\">30.00</Amt><CdtDbtInd>"
 	    "CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-03-02</Dt>"
@@ -814,14 +828,11 @@ test_camt_report_lines(void **state)
 	    "<RltdPties><Dbtr><Nm>Erika\npaid 2026-000002-8 30.00 X</Nm></Dbtr>"
 	    "</RltdPties><RmtInf><Ustrd>Spende&#13;&#10;already\tx</Ustrd>"
 	    "</RmtInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt>"
-	    "</Document>\n", f);
-	assert_int_equal(fclose(f), 0);
-	import(dir, path, "unmatched A B 2026-03-02 30.00 EUR Erika paid"
+	    "</Document>\n",
+	    "unmatched A B 2026-03-02 30.00 EUR Erika paid"
 	    " 2026-000002-8 30.00 X: Spende  already x\n"
 	    "total: 0 paid, 0 already, 0 check, 1 unmatched, 0 pending,"
 	    " 0 skipped\n");
-	assert_int_equal(paid_count(dir), 0);
-	tmpdir_remove(dir);
 }
 
 /*
@@ -834,14 +845,8 @@ test_camt_report_lines(void **state)
 static void
 test_camt_report_no_controls(void **state)
 {
-	char	 dir[TMPDIR_MAX], path[TMPDIR_MAX + 16];
-	FILE	*f;
-
 	(void)state;
-	instance(dir, "bank_iban = " OUR_IBAN "\n");
-	snprintf(path, sizeof(path), "%s/controls.xml", dir);
-	assert_non_null(f = fopen(path, "w"));
-	fputs("<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
+	import_text("<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
 	    "\"><BkToCstmrStmt><Stmt><Id>S1</Id><Acct><Id><IBAN>" OUR_IBAN
 	    "</IBAN></Id></Acct><Ntry><Amt Ccy=\"EUR\">30.00</Amt><CdtDbtInd>"
 	    "CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-03-02</Dt>"
@@ -849,13 +854,11 @@ test_camt_report_no_controls(void **state)
 	    "<TxDtls><RltdPties><Dbtr><Nm>Erika\xe2\x80\xae" "dias"
 	    "\xe2\x81\xa9 M\xc2\x85</Nm></Dbtr></RltdPties><RmtInf><Ustrd>"
 	    "Spende\xe2\x80\x8f</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
-	    "</Stmt></BkToCstmrStmt></Document>\n", f);
-	assert_int_equal(fclose(f), 0);
-	import(dir, path, "unmatched A?2J 2026-03-02 30.00 EUR Erikadias M?:"
+	    "</Stmt></BkToCstmrStmt></Document>\n",
+	    "unmatched A?2J 2026-03-02 30.00 EUR Erikadias M?:"
 	    " Spende\n"
 	    "total: 0 paid, 0 already, 0 check, 1 unmatched, 0 pending,"
 	    " 0 skipped\n");
-	tmpdir_remove(dir);
 }
 
 int
