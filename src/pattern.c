@@ -625,6 +625,10 @@ build(struct pattern *g, int i, struct pattern_frag *out)
 	int	 c;
 
 	frag_empty(out);
+	/* Too large already: the verdict is made, copies of copies of a
+	 * nested count would only take long to say it. */
+	if (g->failed)
+		return;
 	switch (n->kind) {
 	case P_EMPTY:
 		break;
