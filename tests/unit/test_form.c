@@ -235,6 +235,34 @@ test_form_no_external_entities(void **state)
 }
 
 /*
+ * A definition stored with a submission is shown, never used to check
+ * answers: one kept from before the linter refused cyclic conditions
+ * still opens, so that its receipt and status pages do.
+ */
+static void
+test_form_stored_keeps_old_conditions(void **state)
+{
+	struct fixture *fx = *state;
+	struct form_diag d;
+	struct form f;
+
+	form_diag_init(&d);
+	assert_int_equal(form_load_stored(&f, &fx->share,
+	    "<service id=\"s\" version=\"1\" category=\"ordnung\">"
+	    "<title xml:lang=\"de\">T</title><clerk ref=\"ordnung-2\"/>"
+	    "<fee cents=\"0\"/><page id=\"p\">"
+	    "<field name=\"a\" type=\"radio\" when=\"b=ja\">"
+	    "<label xml:lang=\"de\">A</label><option value=\"ja\">"
+	    "<label xml:lang=\"de\">Ja</label></option></field>"
+	    "<field name=\"b\" type=\"radio\" when=\"a=ja\">"
+	    "<label xml:lang=\"de\">B</label><option value=\"ja\">"
+	    "<label xml:lang=\"de\">Ja</label></option></field>"
+	    "</page></service>", &d), 0);
+	form_free(&f);
+	form_diag_free(&d);
+}
+
+/*
  * No DOCTYPE anywhere the loader reads: not an internal entity (a
  * "billion laughs"), not an external DTD, not in the clerks, the
  * categories, a code list or a stored definition.
@@ -510,6 +538,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_form_catalog_skips_broken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_no_external_entities, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_refuses_doctype, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_form_stored_keeps_old_conditions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_cache_skips_known_definitions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_cache_from_older_checks, setup, teardown),
 		cmocka_unit_test(test_form_shipped_patterns_end),
