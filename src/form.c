@@ -1159,7 +1159,7 @@ form_check_conditions(const struct form *f, const char *path,
 		if (form_check_when(f, path, f->pages[i].node,
 		    f->pages[i].when, NULL, -1, (long)i, i, diag) == -1)
 			rc = -1;
-	return rc == 0 ? form_check_cycles(f, path, diag) : rc;
+	return rc;
 }
 
 /*
@@ -1314,8 +1314,11 @@ form_load(struct form *f, struct form_share *s, const char *path,
 		if (valid != 0)
 			goto fail;
 	}
-	if (form_setup(f, s, path, 0, diag) == -1 ||
-	    (!known && form_check_patterns(f, path, diag) == -1))
+	/* What the linter added since definitions were stored: checked once
+	 * per change of the file, never for a stored one. */
+	if (form_setup(f, s, path, 0, diag) == -1 || (!known &&
+	    (form_check_cycles(f, path, diag) == -1 ||
+	    form_check_patterns(f, path, diag) == -1)))
 		goto fail;
 	if (have_line && !known)
 		form_cache_add(s, &line);
