@@ -487,6 +487,9 @@ app_mail(struct app *a, FILE *in, FILE *out)
 	}
 	if (rc == 1 || app_store(a) != 0)
 		return;
+	/* The request's wait budget is spent or nearly: the sender's
+	 * writes wait on their own (each its own busy time). */
+	store_busy_deadline(a->store, NULL);
 	(void)outbox_flush(&a->conf, a->store, time(NULL), 4, 2000, &st);
 }
 
@@ -602,9 +605,6 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 	if (!a.answered)
 		app_respond(&a, page ? page->allow : NULL, out);
 	fflush(out);
-	/* Nobody waits for the work after the response: each wait its own. */
-	if (a.store != NULL)
-		store_busy_deadline(a.store, NULL);
 	app_mail(&a, in, out);
 	app_free(&a);
 	render_cleanup();
