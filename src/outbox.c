@@ -26,7 +26,7 @@
 struct outbox_run {
 	const struct conf *conf;
 	struct store	*store;
-	time_t		 now;
+	time_t		 now;		/* of the mail being sent */
 	char		 now_iso[21];
 	char		 claim[REF_TOKEN_LEN + 1];	/* this runner's */
 	char		 claim_until[21];
@@ -198,14 +198,13 @@ outbox_flush(const struct conf *c, struct store *s, time_t now, int max,
 	struct timespec start;
 	struct buf msg;
 	size_t	 n;
+	long	 elapsed;
 	int	 done, rc = 0;
 
 	memset(st, 0, sizeof(*st));
 	if (c->smtp_url == NULL || *c->smtp_url == '\0')
 		return 0;
 	if (clock_gettime(CLOCK_MONOTONIC, &start) != 0 ||
-	    when_iso(now, run.now_iso) != 0 ||
-	    when_iso(now + 2 * c->mail_timeout_s + 10, run.claim_until) != 0 ||
 	    ref_token(run.claim) != 0) {
 		fputs("rathaus: outbox: no clock or no random token: nothing"
 		    " sent\n", stderr);
@@ -213,8 +212,16 @@ outbox_flush(const struct conf *c, struct store *s, time_t now, int max,
 	}
 	buf_init(&msg, MAIL_MAX);
 	for (done = 0; rc == 0 && (max <= 0 || done < max); done++) {
-		if (when_elapsed_ms(&start) >= budget_ms)
+		if ((elapsed = when_elapsed_ms(&start)) >= budget_ms)
 			break;
+		/* A run may last minutes: each mail's claim from its own time,
+		 * else the later ones would be claimed already expired. */
+		run.now = now + elapsed / 1000;
+		if (when_iso(run.now, run.now_iso) != 0 || when_iso(run.now +
+		    2 * c->mail_timeout_s + 10, run.claim_until) != 0) {
+			rc = -1;
+			break;
+		}
 		if (store_outbox_due(s, run.now_iso, run.claim,
 		    run.claim_until, 1, &m, &n) != STORE_OK) {
 			fprintf(stderr, "rathaus: outbox: %s\n",
