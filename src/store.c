@@ -437,6 +437,14 @@ store_user_version(struct store *s, int *v)
  * where this user may (chmod as their owner, chown as root); where not,
  * say so in the log, with the remedy.
  */
+/* Whether `f` is a plain file with the owner and mode of `d`. */
+static int
+store_side_file_ok(const struct stat *f, const struct stat *d)
+{
+	return !S_ISREG(f->st_mode) || (f->st_uid == d->st_uid &&
+	    f->st_gid == d->st_gid && (f->st_mode & 0777) == (d->st_mode & 0777));
+}
+
 static void
 store_repair_side_files(const char *db)
 {
@@ -444,23 +452,37 @@ store_repair_side_files(const char *db)
 	struct stat d, f;
 	struct buf path;
 	size_t	 i;
-	int	 ok;
+	int	 ok, fd;
 
 	if (stat(db, &d) != 0)
 		return;
 	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
 		buf_init(&path, 4096);
 		buf_printf(&path, "%s%s", db, suffix[i]);
+		/* lstat: cheap, on every open; the rest only when it differs. */
 		if (path.failed || lstat(buf_str(&path), &f) != 0 ||
-		    !S_ISREG(f.st_mode) || (f.st_uid == d.st_uid &&
-		    f.st_gid == d.st_gid &&
-		    (f.st_mode & 0777) == (d.st_mode & 0777))) {
+		    store_side_file_ok(&f, &d)) {
 			buf_free(&path);
 			continue;
 		}
-		ok = (f.st_uid == d.st_uid && f.st_gid == d.st_gid) ||
-		    chown(buf_str(&path), d.st_uid, d.st_gid) == 0;
-		ok = ok && chmod(buf_str(&path), d.st_mode & 0777) == 0;
+		/*
+		 * Changed through a descriptor of the file itself, never a
+		 * name that a link could be put at in between: the directory
+		 * is the web server user's, and `rathaus init` runs as root.
+		 */
+		fd = open(buf_str(&path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+		    O_CLOEXEC);
+		if (fd != -1 && (fstat(fd, &f) != 0 ||
+		    store_side_file_ok(&f, &d))) {
+			close(fd);
+			buf_free(&path);
+			continue;
+		}
+		ok = fd != -1 && ((f.st_uid == d.st_uid && f.st_gid == d.st_gid) ||
+		    fchown(fd, d.st_uid, d.st_gid) == 0) &&
+		    fchmod(fd, d.st_mode & 0777) == 0;
+		if (fd != -1)
+			close(fd);
 		fprintf(stderr, "rathaus: %s has owner %ld:%ld and mode %04o,"
 		    " the database %ld:%ld and %04o: %s\n", buf_str(&path),
 		    (long)f.st_uid, (long)f.st_gid, (unsigned)(f.st_mode & 0777),
