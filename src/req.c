@@ -507,6 +507,15 @@ req_read_body(FILE *in, size_t len, char **out)
  * by req_parse_body once the route is known to take one, so that a POST to
  * a wrong place is a 404 or 405, not a complaint about its body.
  */
+/* A header value short enough, valid UTF-8, without control characters. */
+static int
+req_header_ok(const char *v, size_t max)
+{
+	size_t	 n = strlen(v);
+
+	return n < max && text_utf8_valid(v, n) && !text_has_controls(v);
+}
+
 /* The CGI variables of the headers in req.headers, in enum req_header order. */
 static const char *const req_header_vars[REQ_HEADERS] = {
 	"HTTP_PAYPAL_TRANSMISSION_ID",
@@ -540,16 +549,20 @@ req_parse(struct req *r, const struct req_limits *lim, req_getenv_fn env)
 	    strlen(v) <= 128 && text_utf8_valid(v, strlen(v)) &&
 	    !text_has_controls(v) && (r->remote_user = strdup(v)) == NULL)
 		return REQ_NOMEM;
-	if ((v = env("HTTP_ORIGIN")) != NULL && strlen(v) < 512 &&
-	    (r->origin = strdup(v)) == NULL)
+	/*
+	 * Whose page made the request (a browser's word, not identity). A
+	 * value that is there but odd is "?": never taken for ours, and
+	 * safe in a log line.
+	 */
+	if ((v = env("HTTP_ORIGIN")) != NULL &&
+	    (r->origin = strdup(req_header_ok(v, 512) ? v : "?")) == NULL)
 		return REQ_NOMEM;
-	/* Whose page made the request (a browser's word, not identity). */
-	if ((v = env("HTTP_SEC_FETCH_SITE")) != NULL && strlen(v) < 32 &&
-	    (r->fetch_site = strdup(v)) == NULL)
+	if ((v = env("HTTP_SEC_FETCH_SITE")) != NULL &&
+	    (r->fetch_site = strdup(req_header_ok(v, 32) ? v : "?")) == NULL)
 		return REQ_NOMEM;
 	for (i = 0; i < REQ_HEADERS; i++)
-		if ((v = env(req_header_vars[i])) != NULL && strlen(v) < 2048 &&
-		    text_utf8_valid(v, strlen(v)) && !text_has_controls(v) &&
+		if ((v = env(req_header_vars[i])) != NULL &&
+		    req_header_ok(v, 2048) &&
 		    (r->headers[i] = strdup(v)) == NULL)
 			return REQ_NOMEM;
 	if ((v = env("QUERY_STRING")) != NULL) {
