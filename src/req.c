@@ -502,11 +502,6 @@ req_read_body(FILE *in, size_t len, char **out)
 	return REQ_OK;
 }
 
-/*
- * The envelope: method, path, query, cookies, languages. The body is read
- * by req_parse_body once the route is known to take one, so that a POST to
- * a wrong place is a 404 or 405, not a complaint about its body.
- */
 /* A header value short enough, valid UTF-8, without control characters. */
 static int
 req_header_ok(const char *v, size_t max)
@@ -525,6 +520,11 @@ static const char *const req_header_vars[REQ_HEADERS] = {
 	"HTTP_PAYPAL_AUTH_ALGO",
 };
 
+/*
+ * The envelope: method, path, query, cookies, languages. The body is read
+ * by req_parse_body once the route is known to take one, so that a POST to
+ * a wrong place is a 404 or 405, not a complaint about its body.
+ */
 enum req_err
 req_parse(struct req *r, const struct req_limits *lim, req_getenv_fn env)
 {
