@@ -793,6 +793,40 @@ test_camt_other_account(void **state)
 }
 
 /*
+ * A batch whose transactions add up beyond what a long holds (a hostile
+ * statement: a hundred of the largest amounts) is held for a person, its
+ * sum never computed past the limit (UBSan aborts on the overflow).
+ */
+static void
+test_camt_batch_too_large(void **state)
+{
+	struct camt_statement st;
+	struct buf b;
+	char	 err[256];
+	size_t	 i;
+
+	(void)state;
+	buf_init(&b, 1 << 20);
+	buf_printf(&b, "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:"
+	    "camt.053.001.08\"><BkToCstmrStmt><Stmt><Id>S1</Id><Acct><Id>"
+	    "<IBAN>" OUR_IBAN "</IBAN></Id></Acct><Ntry><Amt Ccy=\"EUR\">"
+	    "1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
+	    "<BookgDt><Dt>2026-03-02</Dt></BookgDt><NtryDtls>");
+	for (i = 0; i < 100; i++)
+		buf_printf(&b, "<TxDtls><Amt Ccy=\"EUR\">999999999999999.99"
+		    "</Amt><RmtInf><Ustrd>T%zu</Ustrd></RmtInf></TxDtls>", i);
+	buf_printf(&b, "</NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>");
+	assert_false(b.failed);
+	assert_int_equal(camt_parse_memory(b.data, b.len, &st, err,
+	    sizeof(err)), 0);
+	assert_int_equal(st.n, 100);
+	for (i = 0; i < st.n; i++)
+		assert_true(st.tx[i].problem[0] != '\0');
+	camt_free(&st);
+	buf_free(&b);
+}
+
+/*
  * `statement` written as a file and imported into a new instance of our
  * account: rathaus camt must print `report`. Nothing is marked paid.
  */
@@ -867,6 +901,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_camt_refuses_doctype),
 		cmocka_unit_test(test_camt_report_no_controls),
+		cmocka_unit_test(test_camt_batch_too_large),
 		cmocka_unit_test(test_camt_amount),
 		cmocka_unit_test(test_camt_v02),
 		cmocka_unit_test(test_camt_v04_v08),
