@@ -479,17 +479,22 @@ camt_batch_check(struct camt_statement *st, size_t first,
 	char	 sum_s[CAMT_MONEY_MAX], entry_s[CAMT_MONEY_MAX];
 	long	 sum = 0;
 	size_t	 i;
+	int	 large = 0;
 
-	for (i = first; i < st->n; i++) {
+	for (i = first; i < st->n && !large; i++) {
 		if (!st->tx[i].has_amount ||
 		    strcmp(st->tx[i].currency, e->currency) != 0)
 			return;
-		sum += st->tx[i].credit == e->credit ? st->tx[i].amount_cents :
-		    -st->tx[i].amount_cents;
+		large = __builtin_add_overflow(sum, st->tx[i].credit ==
+		    e->credit ? st->tx[i].amount_cents :
+		    -st->tx[i].amount_cents, &sum);
 	}
-	if (sum == e->amount_cents)
+	if (!large && sum == e->amount_cents)
 		return;
-	camt_money(sum, sum_s);
+	if (large)
+		snprintf(sum_s, sizeof(sum_s), "too much to count");
+	else
+		camt_money(sum, sum_s);
 	camt_money(e->amount_cents, entry_s);
 	for (i = first; i < st->n; i++)
 		snprintf(st->tx[i].problem, sizeof(st->tx[i].problem),
