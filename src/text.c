@@ -239,7 +239,7 @@ text_utf8_next(const char **text)
  * that an answer, an IBAN or a reference could read otherwise than it
  * is stored ("Trojan Source"); no citizen needs one in a form.
  */
-static int
+int
 text_is_bidi(unsigned long cp)
 {
 	return cp == 0x061c || cp == 0x200e || cp == 0x200f ||

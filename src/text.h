@@ -9,6 +9,7 @@ struct buf;
 int	 text_utf8_valid(const char *, size_t);
 unsigned long text_utf8_next(const char **);
 int	 text_has_controls(const char *);
+int	 text_is_bidi(unsigned long);
 int	 text_has_bidi(const char *);
 void	 text_defuse_controls(char *);
 int	 text_formula_start(const char *);

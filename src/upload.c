@@ -264,34 +264,13 @@ upload_check_answer(const struct form_field *f, const char *answer,
 static size_t
 upload_name_char(const unsigned char *p, size_t left)
 {
-	unsigned long cp;
-	size_t	 n, k;
+	const char *s = (const char *)p;
+	unsigned long cp = text_utf8_next(&s);
+	size_t	 n = (size_t)(s - (const char *)p);
 
-	if (p[0] < 0x80)
-		return p[0] >= 0x20 && p[0] != 0x7f ? 1 : 0;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		cp = p[0] & 0x07;
-	} else
-		return 0;
-	if (left < n)
-		return 0;
-	for (k = 1; k < n; k++) {
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[k] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
-	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-	    cp == 0x200e || cp == 0x200f || cp == 0x061c ||
+	if (n == 0 || n > left || !text_utf8_valid((const char *)p, n) ||
+	    cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
+	    cp == 0x2028 || cp == 0x2029 || text_is_bidi(cp) ||
 	    (cp >= 0x200b && cp <= 0x200d) || cp == 0x2060 || cp == 0xfeff ||
 	    cp == 0xfffe || cp == 0xffff)
 		return 0;
