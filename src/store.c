@@ -649,11 +649,19 @@ store_copy(char *dst, size_t size, const unsigned char *src)
 int
 store_bind_texts(sqlite3_stmt *st, const char *const *values, int n)
 {
+	return store_bind_texts_at(st, 1, values, n);
+}
+
+/* The same from parameter ?first on (those before are the caller's). */
+int
+store_bind_texts_at(sqlite3_stmt *st, int first, const char *const *values,
+    int n)
+{
 	int	 i, np = sqlite3_bind_parameter_count(st);
 
-	for (i = 0; i < n && i < np; i++)
-		if ((values[i] == NULL ? sqlite3_bind_null(st, i + 1) :
-		    sqlite3_bind_text(st, i + 1, values[i], -1,
+	for (i = 0; i < n && first + i <= np; i++)
+		if ((values[i] == NULL ? sqlite3_bind_null(st, first + i) :
+		    sqlite3_bind_text(st, first + i, values[i], -1,
 		    SQLITE_STATIC)) != SQLITE_OK)
 			return -1;
 	return 0;

@@ -42,6 +42,8 @@ char	*store_dup(const unsigned char *);
 int	 store_submission_row(sqlite3_stmt *, const char *ref,
 	    struct store_submission *);
 int	 store_bind_texts(sqlite3_stmt *, const char *const *values, int n);
+int	 store_bind_texts_at(sqlite3_stmt *, int first,
+	    const char *const *values, int n);
 int	 store_load_history(struct store *, struct store_submission *);
 int	 store_run(struct store *, const char *sql, const char *const *v, int n,
 	    const char *what);

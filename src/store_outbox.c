@@ -10,14 +10,6 @@
 #include "store_int.h"
 #include "store_outbox.h"
 
-/* Roll back after a failed step; the error was recorded before. */
-static int
-store_outbox_rollback(struct store *s, int rc)
-{
-	sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
-	return rc;
-}
-
 static char *
 store_outbox_dup(sqlite3_stmt *st, int col)
 {
@@ -81,17 +73,13 @@ store_outbox_set(struct store *s, const char *sql, long id,
     const char *const *v, int n, int *changed)
 {
 	sqlite3_stmt *st;
-	int	 i, rc = SQLITE_OK;
+	int	 rc;
 
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "outbox update");
-	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
-		rc = SQLITE_ERROR;
-	for (i = 0; rc == SQLITE_OK && i < n; i++)
-		rc = v[i] == NULL ? sqlite3_bind_null(st, i + 2) :
-		    sqlite3_bind_text(st, i + 2, v[i], -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
+	rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+	    store_bind_texts_at(st, 2, v, n) == 0 ? sqlite3_step(st) :
+	    SQLITE_ERROR;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return store_fail(s, "outbox update");
@@ -124,15 +112,12 @@ store_outbox_due(struct store *s, const char *now, const char *claim,
 	for (i = 0; rc == STORE_OK && claim_until != NULL && i < *nout; i++)
 		rc = store_outbox_set(s, "UPDATE outbox SET next_try = ?2,"
 		    " claim = ?3 WHERE id = ?1", (*out)[i].id, v, 2, NULL);
-	if (rc == STORE_OK)
-		rc = store_exec(s, "COMMIT;");
-	if (rc != STORE_OK) {
+	if ((rc = store_commit_or_rollback(s, rc)) != STORE_OK) {
 		store_outbox_free(*out, *nout);
 		*out = NULL;
 		*nout = 0;
-		return store_outbox_rollback(s, STORE_ERROR);
 	}
-	return STORE_OK;
+	return rc;
 }
 
 void
@@ -160,9 +145,9 @@ store_outbox_write(struct store *s, const char *sql, long id,
 
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if (store_outbox_set(s, sql, id, v, n, &changed) != STORE_OK ||
-	    store_exec(s, "COMMIT;") != STORE_OK)
-		return store_outbox_rollback(s, STORE_ERROR);
+	if ((rc = store_commit_or_rollback(s, store_outbox_set(s, sql, id, v,
+	    n, &changed))) != STORE_OK)
+		return rc;
 	if (conflict && !changed) {
 		snprintf(s->err, sizeof(s->err), "outbox mail %ld is no longer"
 		    " claimed by this runner", id);
