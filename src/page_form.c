@@ -75,10 +75,9 @@ page_form_key(struct app *a, struct page_form_key *k)
 	int	 rc = -1, fresh;
 
 	memset(k, 0, sizeof(*k));
+	/* app_run logs the store's reason with the answer it gives. */
 	if (app_store(a) != 0 || store_secret(a->store, "form", secret) !=
 	    STORE_OK) {
-		if (a->store != NULL)
-			fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
 		if (a->req.method != REQ_POST)
 			return -1;
 		if (ref_hex_ok(sent))
@@ -430,17 +429,17 @@ page_form_stage(struct app *a, const struct form *f, const char *key,
 	}
 	rc = store_upload_put(a->store, key, files, n, &lim);
 	if (rc == STORE_BUSY || rc == STORE_CAPPED) {
-		fprintf(stderr, "rathaus: %s, answered 503\n",
-		    rc == STORE_BUSY ? "store busy" : store_errmsg(a->store));
 		/* The space comes back as abandoned files are dropped. */
-		if (rc == STORE_CAPPED)
+		if (rc == STORE_CAPPED) {
+			fprintf(stderr, "rathaus: %s, answered 503\n",
+			    store_errmsg(a->store));
 			a->retry_after = a->conf.staged_idle_s;
+		}
 		rc = app_error(a, 503, rc == STORE_BUSY ? "busy" :
 		    "uploads_full") == 0 ? 1 : -1;
 		goto out;
 	}
 	if (rc != STORE_OK) {
-		fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
 		rc = -1;
 		goto out;
 	}
@@ -469,15 +468,9 @@ page_form_touch(struct app *a, const char *key)
 
 	if (page_form_staging(a, &lim, now, idle) != 0)
 		return -1;
-	if ((rc = store_upload_touch(a->store, key, &lim)) == STORE_BUSY) {
-		fprintf(stderr, "rathaus: store busy, answered 503\n");
+	if ((rc = store_upload_touch(a->store, key, &lim)) == STORE_BUSY)
 		return app_error(a, 503, "busy") == 0 ? 1 : -1;
-	}
-	if (rc != STORE_OK) {
-		fprintf(stderr, "rathaus: %s\n", store_errmsg(a->store));
-		return -1;
-	}
-	return 0;
+	return rc == STORE_OK ? 0 : -1;
 }
 
 /*
