@@ -337,22 +337,39 @@ app_begin(struct app *a, const char *name)
 }
 
 /*
+ * The name of a cookie here, given as "__Host-name": so over HTTPS, where
+ * app_set_cookie makes it Secure with Path=/ as the prefix requires;
+ * without the prefix over plain HTTP, where a browser would refuse it.
+ */
+const char *
+app_cookie_name(const struct app *a, const char *host_name)
+{
+	static const char prefix[] = "__Host-";
+
+	if (strncmp(a->conf.base_url, "https:", 6) == 0 ||
+	    strncmp(host_name, prefix, sizeof(prefix) - 1) != 0)
+		return host_name;
+	return host_name + sizeof(prefix) - 1;
+}
+
+/*
  * The cookie of the answer: HttpOnly (no script of ours reads one) and
- * SameSite as asked, valid while the browser runs. Over HTTPS it is
- * Secure with Path=/, as the __Host- prefix the caller then names it
- * with requires (no other host of the domain, no plain-HTTP answer can
+ * SameSite as asked, valid while the browser runs, named by
+ * app_cookie_name. Over HTTPS it is Secure with Path=/, as its __Host-
+ * prefix requires (no other host of the domain, no plain-HTTP answer can
  * set one); else for `path` only.
  */
 int
-app_set_cookie(struct app *a, const char *name, const char *value,
+app_set_cookie(struct app *a, const char *host_name, const char *value,
     const char *path, const char *samesite)
 {
 	int	 https = strncmp(a->conf.base_url, "https:", 6) == 0;
 	struct buf c;
 
 	buf_init(&c, 1024);
-	buf_printf(&c, "%s=%s; Path=%s; %sHttpOnly; SameSite=%s", name, value,
-	    https ? "/" : path, https ? "Secure; " : "", samesite);
+	buf_printf(&c, "%s=%s; Path=%s; %sHttpOnly; SameSite=%s",
+	    app_cookie_name(a, host_name), value, https ? "/" : path,
+	    https ? "Secure; " : "", samesite);
 	free(a->set_cookie);
 	return (a->set_cookie = buf_steal(&c)) != NULL ? 0 : -1;
 }

@@ -63,7 +63,8 @@ int	 app_store(struct app *);
 int	 app_store_fault(const struct app *);
 int	 app_begin(struct app *, const char *page_name);
 int	 app_error(struct app *, int status, const char *reason);
-int	 app_set_cookie(struct app *, const char *name, const char *value,
+const char *app_cookie_name(const struct app *, const char *host_name);
+int	 app_set_cookie(struct app *, const char *host_name, const char *value,
 	    const char *path, const char *samesite);
 xmlNodePtr app_child(xmlNodePtr parent, const char *name, const char *text);
 xmlNodePtr app_elem(xmlNodePtr parent, const char *name, const char *text,

@@ -24,7 +24,7 @@
  * from the browser that uploaded them. Over HTTPS the cookie has the
  * __Host- prefix (Secure, Path=/): no other host of the site can set it.
  */
-#define PAGE_FORM_COOKIE	"rathaus_form"
+#define PAGE_FORM_COOKIE	"__Host-rathaus_form"
 
 struct page_form_key {
 	char	 key[REF_TOKEN_LEN + 1];
@@ -38,10 +38,8 @@ struct page_form_key {
 static int
 page_form_browser(struct app *a, char browser[REF_TOKEN_LEN + 1])
 {
-	int	 https = strncmp(a->conf.base_url, "https:", 6) == 0;
-	const char *name = https ? "__Host-" PAGE_FORM_COOKIE :
-	    PAGE_FORM_COOKIE;
-	const char *sent = req_param(&a->req.cookies, name);
+	const char *sent = req_param(&a->req.cookies,
+	    app_cookie_name(a, PAGE_FORM_COOKIE));
 
 	if (ref_hex_ok(sent)) {
 		memcpy(browser, sent, REF_TOKEN_LEN + 1);
@@ -49,8 +47,8 @@ page_form_browser(struct app *a, char browser[REF_TOKEN_LEN + 1])
 	}
 	if (ref_token(browser) == -1)
 		return -1;
-	return app_set_cookie(a, name, browser, a->conf.script, "Lax") == 0 ?
-	    1 : -1;
+	return app_set_cookie(a, PAGE_FORM_COOKIE, browser, a->conf.script,
+	    "Lax") == 0 ? 1 : -1;
 }
 
 /*

@@ -9,9 +9,8 @@
 #include "ref.h"
 #include "staff.h"
 
-#define STAFF_CSRF_COOKIE	"rathaus_csrf"
-/* Over HTTPS: only this host, over HTTPS, for its whole path can set it. */
-#define STAFF_CSRF_COOKIE_HOST	"__Host-rathaus_csrf"
+/* Without the prefix over plain HTTP (app_cookie_name). */
+#define STAFF_CSRF_COOKIE	"__Host-rathaus_csrf"
 
 static int
 staff_forbidden(struct app *a, const char *reason)
@@ -32,8 +31,7 @@ staff_forbidden(struct app *a, const char *reason)
 static int
 staff_csrf(struct app *a)
 {
-	int	 https = strncmp(a->conf.base_url, "https:", 6) == 0;
-	const char *name = https ? STAFF_CSRF_COOKIE_HOST : STAFF_CSRF_COOKIE;
+	const char *name = app_cookie_name(a, STAFF_CSRF_COOKIE);
 	const struct req_param *c;
 	unsigned char key[REF_SECRET_LEN];
 	size_t	 i;
@@ -54,7 +52,8 @@ staff_csrf(struct app *a)
 	if (ref_bind(key, a->staff.user, a->staff.csrf) != 0)
 		goto out;
 	a->staff.csrf_new = 1;
-	rc = app_set_cookie(a, name, a->staff.csrf, a->conf.staff_script,
+	rc = app_set_cookie(a, STAFF_CSRF_COOKIE, a->staff.csrf,
+	    a->conf.staff_script,
 	    "Strict");
 out:
 	explicit_bzero(key, sizeof(key));
