@@ -236,18 +236,17 @@ page_form_answers(const struct form *f, const struct valid_result *res,
  * page again with every answer and what happened at the top, so that
  * sending later works: 503 (and Retry-After) when the lock was busy or
  * the store is unavailable, 500 for anything else (app_run logs it, with
- * SQLite's reason). `*unsent` names what happened.
+ * SQLite's reason). Returns what happened, for <unsent reason>.
  */
-static int
-page_form_unsent(struct app *a, const char **unsent)
+static const char *
+page_form_unsent(struct app *a)
 {
 	int	 fault = app_store_fault(a);
 
-	*unsent = fault == STORE_BUSY ? "busy" : fault == STORE_UNAVAILABLE ?
-	    "unavailable" : "internal";
 	a->status = fault == STORE_BUSY || fault == STORE_UNAVAILABLE ? 503 :
 	    500;
-	return 0;
+	return fault == STORE_BUSY ? "busy" : fault == STORE_UNAVAILABLE ?
+	    "unavailable" : "internal";
 }
 
 static int
@@ -331,8 +330,10 @@ page_form_store(struct app *a, const struct form *f,
 	free(answers);
 	free(definition);
 	free(files);
-	if (rc != STORE_OK)
-		return page_form_unsent(a, unsent);
+	if (rc != STORE_OK) {
+		*unsent = page_form_unsent(a);
+		return 0;
+	}
 	/* A paid service goes on to the checkout; the rest to the receipt. */
 	buf_init(&loc, 4096);
 	if (app_link(a, &loc, n.fee_cents > 0 ? "/pay/" : "/receipt/", r.ref,
@@ -719,8 +720,8 @@ page_form(struct app *a)
 	key = k.key;
 	if (a->req.method == REQ_POST && nostore) {
 		/* The check page with the answers and why it was not sent. */
-		if (page_form_unsent(a, &unsent) != 0 || upload_answers(&f,
-		    &a->req.body, NULL, 0, &in) != 0 ||
+		unsent = page_form_unsent(a);
+		if (upload_answers(&f, &a->req.body, NULL, 0, &in) != 0 ||
 		    valid_check(&f, &in, &a->today, &res) != 0)
 			goto out;
 		nav.step = PAGE_FORM_CHECK;
