@@ -147,11 +147,7 @@ camt_iban_equal(const char *a, const char *b)
 void
 camt_money(long cents, char out[CAMT_MONEY_MAX])
 {
-	unsigned long v = cents < 0 ? 0UL - (unsigned long)cents :
-	    (unsigned long)cents;
-
-	snprintf(out, CAMT_MONEY_MAX, "%s%lu.%02lu", cents < 0 ? "-" : "",
-	    v / 100, v % 100);
+	(void)text_cents_format(cents, out, CAMT_MONEY_MAX);
 }
 
 /*

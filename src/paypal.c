@@ -101,12 +101,7 @@ paypal_checkout_origin(const struct conf *c, struct buf *out)
 int
 paypal_cents_format(long cents, char *out, size_t size)
 {
-	int	 n;
-
-	if (cents < 0)
-		return -1;
-	n = snprintf(out, size, "%ld.%02ld", cents / 100, cents % 100);
-	return n < 0 || (size_t)n >= size ? -1 : 0;
+	return cents < 0 ? -1 : text_cents_format(cents, out, size);
 }
 
 /* "22.50", "22.5" or "22" to cents; no sign, no exponent, no rounding. */

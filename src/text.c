@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,6 +118,22 @@ text_to_long(const char *s, long min, long max, long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/*
+ * Cents as a decimal of euro, "-12.50" (every long, LONG_MIN too). -1 if
+ * `out` was too small (cut).
+ */
+int
+text_cents_format(long cents, char *out, size_t size)
+{
+	unsigned long v = cents < 0 ? 0UL - (unsigned long)cents :
+	    (unsigned long)cents;
+	int	 n;
+
+	n = snprintf(out, size, "%s%lu.%02lu", cents < 0 ? "-" : "",
+	    v / 100, v % 100);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
 /*

@@ -141,13 +141,6 @@ valid_money_parse(const char *s, long *cents)
 	return 0;
 }
 
-/* A money bound (cents) as the argument of a message: "1000.00". */
-static void
-valid_money_format(long cents, char *out, size_t size)
-{
-	snprintf(out, size, "%s%ld.%02ld", cents < 0 ? "-" : "",
-	    labs(cents) / 100, labs(cents) % 100);
-}
 
 /* The answer with VALID_MONEY_ROOM bytes to spare; freed on failure. */
 static char *
@@ -176,17 +169,17 @@ valid_money(const struct form_field *f, char *v, char arg[VALID_ARG_MAX])
 	if (f->min != NULL &&
 	    text_to_long(f->min, -FORM_CENTS_MAX, FORM_CENTS_MAX, &b) == 0 &&
 	    cents < b) {
-		valid_money_format(b, arg, VALID_ARG_MAX);
+		(void)text_cents_format(b, arg, VALID_ARG_MAX);
 		return "money_min";
 	}
 	if (f->max == NULL ||
 	    text_to_long(f->max, -FORM_CENTS_MAX, FORM_CENTS_MAX, &b) == -1)
 		b = FORM_CENTS_MAX;
 	if (cents > b) {
-		valid_money_format(b, arg, VALID_ARG_MAX);
+		(void)text_cents_format(b, arg, VALID_ARG_MAX);
 		return "money_max";
 	}
-	valid_money_format(cents, v, VALID_MONEY_ROOM);
+	(void)text_cents_format(cents, v, VALID_MONEY_ROOM);
 	return NULL;
 }
 
