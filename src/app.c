@@ -317,6 +317,29 @@ app_service_node(struct app *a, const struct form *f, xmlNodePtr parent)
 	return svc;
 }
 
+/*
+ * The citizen's account in the page's head: whether this portal logs
+ * citizens in at all, and who is logged in, at which level, with the
+ * module's logout path.
+ */
+static int
+app_account(struct app *a)
+{
+	const struct identity *c = &a->citizen;
+	xmlNodePtr n;
+
+	if (strcmp(a->conf.identity, "none") == 0)
+		return 0;
+	if ((n = app_elem(a->root, "account", NULL, "logout",
+	    *a->conf.logout_url ? a->conf.logout_url : NULL, NULL)) == NULL)
+		return -1;
+	if (c->subject == NULL)
+		return 0;
+	return app_props(n, "level", identity_level_names[c->level],
+	    "given-name", c->attr[IDENTITY_GIVEN_NAME],
+	    "family-name", c->attr[IDENTITY_FAMILY_NAME], NULL);
+}
+
 int
 app_begin(struct app *a, const char *name)
 {
@@ -329,11 +352,13 @@ app_begin(struct app *a, const char *name)
 	xmlDocSetRootElement(a->doc, a->root);
 	a->stylesheet = name;
 	/* query: for links to the same page in the other language. */
-	return app_props(a->root, "name", name, "lang", a->lang, NULL) != 0 ||
+	if (app_props(a->root, "name", name, "lang", a->lang, NULL) != 0 ||
 	    app_elem(a->root, "context", NULL, "script", a->site ==
 	    ROUTE_STAFF ? a->conf.staff_script : a->conf.script,
 	    "static", a->conf.static_url, "self", a->req.path ? a->req.path : "/",
-	    "query", a->req.query_string, NULL) == NULL ? -1 : 0;
+	    "query", a->req.query_string, NULL) == NULL)
+		return -1;
+	return a->site == ROUTE_CITIZEN ? app_account(a) : 0;
 }
 
 /*
@@ -427,6 +452,7 @@ app_free(struct app *a)
 	free(a->set_cookie);
 	free(a->form_action);
 	staff_free(&a->staff);
+	identity_free(&a->citizen);
 	req_free(&a->req);
 	conf_free(&a->conf);
 }
@@ -586,6 +612,14 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 
 	e = req_parse(&a.req, &req_default_limits, env);
 	a.lang = app_pick_lang(&a.req);
+	/* The citizen's identity, from the login module's variables only;
+	 * the staff program never looks (web-server authentication). A
+	 * logged-in citizen's pages are private. */
+	if (site == ROUTE_CITIZEN && e == REQ_OK &&
+	    identity_read(&a.citizen, &a.conf.identity_map, env) != 0)
+		e = REQ_NOMEM;
+	if (a.citizen.subject != NULL)
+		a.private_page = 1;
 	if (e == REQ_OK) {
 		route_match(site, a.req.path, a.req.method, &a.route);
 		for (i = 0; i < sizeof(app_pages) / sizeof(app_pages[0]); i++)

@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "ref.h"
 #include "form.h"
+#include "identity.h"
 #include "req.h"
 #include "route.h"
 #include "store.h"
@@ -45,6 +46,7 @@ struct app {
 	char		*location;	/* set: answer 303 to it */
 	const char	*allow;		/* for a 405 where the route's list is wrong */
 	struct app_staff staff;		/* staff.cgi only */
+	struct identity	 citizen;	/* rathaus.cgi: who is logged in */
 	char		*set_cookie;	/* a Set-Cookie header value, or NULL */
 	long		 retry_after;	/* a 503's Retry-After, s; 0: the default */
 	char		*form_action;	/* more CSP form-action sources, or NULL */

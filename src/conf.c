@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "identity.h"
 #include "text.h"
 
 #define CONF_LINE_MAX	4096
@@ -37,6 +38,20 @@ enum conf_key {
 	CONF_STAGED_FORM_MIB,
 	CONF_STAGED_TOTAL_MIB,
 	CONF_STAGED_IDLE_MINUTES,
+	CONF_IDENTITY,
+	CONF_IDENTITY_SUBJECT,
+	CONF_IDENTITY_ISSUER,
+	CONF_IDENTITY_LEVEL,
+	CONF_IDENTITY_LEVELS,
+	CONF_IDENTITY_GIVEN_NAME,
+	CONF_IDENTITY_FAMILY_NAME,
+	CONF_IDENTITY_BIRTH_DATE,
+	CONF_IDENTITY_STREET,
+	CONF_IDENTITY_POSTCODE,
+	CONF_IDENTITY_TOWN,
+	CONF_IDENTITY_EMAIL,
+	CONF_IDENTITY_VERIFIED,
+	CONF_LOGOUT_URL,
 	CONF__MAX
 };
 
@@ -49,6 +64,10 @@ static const char *const conf_keys[CONF__MAX] = {
 	"paypal_api", "paypal_client_id", "paypal_secret", "paypal_webhook_id",
 	"paypal_timeout",
 	"staged_form_mib", "staged_total_mib", "staged_idle_minutes",
+	"identity", "identity_subject", "identity_issuer", "identity_level",
+	"identity_levels", "identity_given_name", "identity_family_name",
+	"identity_birth_date", "identity_street", "identity_postcode",
+	"identity_town", "identity_email", "identity_verified", "logout_url",
 };
 
 static char **
@@ -81,6 +100,18 @@ conf_slot(struct conf *c, enum conf_key k)
 	case CONF_STAGED_FORM_MIB: return &c->staged_form_mib;
 	case CONF_STAGED_TOTAL_MIB: return &c->staged_total_mib;
 	case CONF_STAGED_IDLE_MINUTES: return &c->staged_idle_minutes;
+	case CONF_IDENTITY:	return &c->identity;
+	case CONF_IDENTITY_LEVELS: return &c->identity_levels;
+	case CONF_IDENTITY_VERIFIED: return &c->identity_verified;
+	case CONF_LOGOUT_URL:	return &c->logout_url;
+	case CONF_IDENTITY_SUBJECT: return &c->identity_vars[0];
+	case CONF_IDENTITY_ISSUER: return &c->identity_vars[1];
+	case CONF_IDENTITY_LEVEL: return &c->identity_vars[2];
+	case CONF_IDENTITY_GIVEN_NAME: case CONF_IDENTITY_FAMILY_NAME:
+	case CONF_IDENTITY_BIRTH_DATE: case CONF_IDENTITY_STREET:
+	case CONF_IDENTITY_POSTCODE: case CONF_IDENTITY_TOWN:
+	case CONF_IDENTITY_EMAIL:
+		return &c->identity_vars[3 + k - CONF_IDENTITY_GIVEN_NAME];
 	default:		return NULL;
 	}
 }
@@ -114,6 +145,8 @@ conf_defaults(struct conf *c)
 		"counter", "", "", "",
 		"", "", "", "", "15",
 		"20", "256", "60",
+		/* identity: none; the rest "" (as the preset says) */
+		"none", "", "", "", "", "", "", "", "", "", "", "", "", "",
 	};
 	char	**slot;
 	int	  k;
@@ -153,6 +186,49 @@ conf_staged_check(struct conf *c)
 	c->staged_total_max = (size_t)total * CONF_MIB;
 	c->staged_idle_s = idle * 60;
 	return NULL;
+}
+
+/* A variable as configured: "" keeps the preset's, "-" names none. */
+static const char *
+conf_identity_var(const char *configured, const char *preset)
+{
+	if (*configured == '\0')
+		return preset;
+	return strcmp(configured, "-") == 0 ? "" : configured;
+}
+
+/*
+ * The citizen login: the preset named by `identity`, each key that is
+ * not empty overriding it (docs/identity.md).
+ */
+static const char *
+conf_identity_check(struct conf *c)
+{
+	const struct identity_map *preset = identity_preset(c->identity);
+	struct identity_map *m = &c->identity_map;
+	int	 a;
+
+	if (preset == NULL)
+		return "identity must be none, oidc or bundid";
+	*m = *preset;
+	m->subject = conf_identity_var(c->identity_vars[0], m->subject);
+	m->issuer = conf_identity_var(c->identity_vars[1], m->issuer);
+	m->level = conf_identity_var(c->identity_vars[2], m->level);
+	for (a = 0; a < IDENTITY__ATTRS; a++)
+		m->attr[a] = conf_identity_var(c->identity_vars[3 + a],
+		    m->attr[a]);
+	if (*c->identity_levels != '\0')
+		m->levels = c->identity_levels;
+	if (*c->identity_verified != '\0' && identity_attrs_parse(
+	    strcmp(c->identity_verified, "-") == 0 ? "" :
+	    c->identity_verified, &m->verified) != 0)
+		return "identity_verified: unknown attribute (or - for none)";
+	/* A local path: the module's logout (docs/identity.md). */
+	if (*c->logout_url != '\0' && (c->logout_url[0] != '/' ||
+	    c->logout_url[1] == '/' || c->logout_url[1] == '\\' ||
+	    strpbrk(c->logout_url, " \t\"<>") != NULL))
+		return "logout_url must be a local path (/...)";
+	return identity_map_check(m);
 }
 
 /*
@@ -359,6 +435,8 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	if (rc == 0 && (bad = conf_paypal_check(c)) != NULL)
 		rc = conf_fail(err, errlen, path, 0, bad);
 	if (rc == 0 && (bad = conf_staged_check(c)) != NULL)
+		rc = conf_fail(err, errlen, path, 0, bad);
+	if (rc == 0 && (bad = conf_identity_check(c)) != NULL)
 		rc = conf_fail(err, errlen, path, 0, bad);
 	if (rc != 0)
 		conf_free(c);

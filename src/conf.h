@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "identity.h"
+
 struct conf {
 	char	*data_dir;	/* SQLite database directory */
 	char	*share_dir;	/* forms/, xsl/, data/, static/ */
@@ -37,6 +39,15 @@ struct conf {
 	char	*staged_form_mib;	/* MiB under one form key */
 	char	*staged_total_mib;	/* MiB in all */
 	char	*staged_idle_minutes;	/* untouched that long: dropped */
+	/* Citizen login (docs/identity.md): a preset mapping (none, oidc,
+	 * bundid), overrides for its variables (subject, issuer, level,
+	 * then the attributes in enum identity_attr order), the level
+	 * values, the attributes vouched for, the module's logout path. */
+	char	*identity;
+	char	*identity_vars[3 + IDENTITY__ATTRS];
+	char	*identity_levels;
+	char	*identity_verified;
+	char	*logout_url;
 	/* Parsed from the strings above by conf_load/conf_defaults. */
 	enum conf_tls {
 		CONF_TLS_NO, CONF_TLS_TRY, CONF_TLS_REQUIRED
@@ -46,6 +57,7 @@ struct conf {
 	size_t		 staged_form_max;	/* bytes */
 	size_t		 staged_total_max;	/* bytes */
 	long		 staged_idle_s;		/* seconds */
+	struct identity_map identity_map; /* points into the strings above */
 };
 
 int	 conf_load(struct conf *, const char *path, char *err, size_t errlen);

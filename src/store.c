@@ -226,6 +226,25 @@ static const char *const store_migrations[] = {
 	"  substr(outbox.subject, -14), substr(outbox.subject, -15),"
 	"  substr(outbox.subject, -16)));"
 	"CREATE INDEX outbox_submission ON outbox(submission_id);",
+	/* 10: the citizen's account (docs/identity.md): the stable subject
+	 * of a logged-in citizen and the trust level the submission was
+	 * sent with, nothing else of the account; and the citizen's
+	 * answers to the town hall (the Postkorb), each with at most one
+	 * file, kept in upload under the submission's reference and the
+	 * field name "reply-<id>". */
+	"ALTER TABLE submission ADD COLUMN subject TEXT;"
+	"ALTER TABLE submission ADD COLUMN trust_level TEXT;"
+	"CREATE INDEX submission_subject ON submission(subject, id)"
+	"  WHERE subject IS NOT NULL;"
+	"CREATE TABLE reply ("
+	"  id INTEGER PRIMARY KEY,"
+	"  submission_id INTEGER NOT NULL REFERENCES submission(id),"
+	"  at TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  field TEXT,"
+	"  seen TEXT"
+	");"
+	"CREATE INDEX reply_submission ON reply(submission_id);",
 };
 
 #define STORE_VERSION	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -850,31 +869,26 @@ store_insert(struct store *s, const struct store_new *n, const char *ref)
 	if (sqlite3_prepare_v2(s->db,
 	    "INSERT INTO submission(ref, token, service, service_version,"
 	    " answers, fee_cents, created, submit_key, lang, definition_id,"
-	    " email, payment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-	    " ?11, CASE WHEN ?6 > 0 THEN 'awaiting' ELSE 'none' END)",
-	    -1, &st, NULL) != SQLITE_OK)
+	    " email, payment, subject, trust_level) VALUES (?1, ?2, ?3, ?4,"
+	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, CASE WHEN ?6 > 0 THEN 'awaiting'"
+	    " ELSE 'none' END, ?12, ?13)", -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "insert");
-	if (n->email != NULL && *n->email != '\0')
-		sqlite3_bind_text(st, 11, n->email, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 11);
-	if (def != 0)
-		sqlite3_bind_int64(st, 10, def);
-	else
-		sqlite3_bind_null(st, 10);
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, n->token, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, n->service, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, n->version);
-	sqlite3_bind_text(st, 5, n->values_xml, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, n->fee_cents);
-	sqlite3_bind_text(st, 7, n->created, -1, SQLITE_STATIC);
-	if (n->submit_key != NULL)
-		sqlite3_bind_text(st, 8, n->submit_key, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 8);
-	sqlite3_bind_text(st, 9, n->lang ? n->lang : "de", -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
+	{
+		const char *const texts[] = {
+			ref, n->token, n->service, NULL, n->values_xml, NULL,
+			n->created, n->submit_key, n->lang ? n->lang : "de",
+			NULL, n->email != NULL && *n->email != '\0' ?
+			n->email : NULL, n->subject,
+			n->subject != NULL ? n->trust_level : NULL,
+		};
+
+		rc = store_bind_texts(st, texts, 13) == 0 &&
+		    sqlite3_bind_int64(st, 4, n->version) == SQLITE_OK &&
+		    sqlite3_bind_int64(st, 6, n->fee_cents) == SQLITE_OK &&
+		    (def != 0 ? sqlite3_bind_int64(st, 10, def) :
+		    sqlite3_bind_null(st, 10)) == SQLITE_OK ?
+		    sqlite3_step(st) : SQLITE_ERROR;
+	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return store_fail(s, "insert");
@@ -1059,6 +1073,11 @@ store_submission_row(sqlite3_stmt *st, const char *ref,
 	store_copy(sub->status, sizeof(sub->status),
 	    sqlite3_column_text(st, 7));
 	store_copy(sub->lang, sizeof(sub->lang), sqlite3_column_text(st, 9));
+	store_copy(sub->trust_level, sizeof(sub->trust_level),
+	    sqlite3_column_text(st, 11));
+	if (sqlite3_column_type(st, 10) != SQLITE_NULL &&
+	    (sub->subject = store_dup(sqlite3_column_text(st, 10))) == NULL)
+		return -1;
 	/* Submissions from before definitions were kept have none. */
 	if (sqlite3_column_type(st, 8) != SQLITE_NULL &&
 	    (sub->definition_xml = store_dup(sqlite3_column_text(st, 8))) ==
@@ -1109,6 +1128,7 @@ store_submission_free(struct store_submission *sub)
 	size_t	 i;
 
 	free(sub->service);
+	free(sub->subject);
 	free(sub->values_xml);
 	for (i = 0; i < sub->nhistory; i++)
 		free(sub->history[i].message);

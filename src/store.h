@@ -60,6 +60,8 @@ struct store_new {
 	const char	*created;	/* ISO 8601 UTC */
 	int		 year;		/* of the reference */
 	const char	*ref;		/* store_reserve_ref's, or NULL: one now */
+	const char	*subject;	/* the logged-in citizen's, or NULL */
+	const char	*trust_level;	/* its level ("substantial") */
 };
 
 struct store_receipt {
@@ -88,6 +90,8 @@ struct store_submission {
 	char		 created[STORE_TIME_MAX];
 	char		 status[STORE_STATUS_MAX];
 	char		 lang[8];	/* the citizen's, at submission */
+	char		*subject;	/* the account that sent it, or NULL */
+	char		 trust_level[16]; /* its level then, "" without */
 	struct store_event *history;
 	size_t		 nhistory;
 };

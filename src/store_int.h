@@ -35,7 +35,8 @@ char	*store_dup(const unsigned char *);
  */
 #define STORE_SUBMISSION_COLUMNS \
 	"SELECT s.id, s.token, s.service, s.service_version, s.answers," \
-	" s.fee_cents, s.created, s.status, d.xml, s.lang"
+	" s.fee_cents, s.created, s.status, d.xml, s.lang, s.subject," \
+	" s.trust_level"
 #define STORE_SUBMISSION_FROM \
 	" FROM submission s LEFT JOIN definition d" \
 	" ON d.id = s.definition_id"
