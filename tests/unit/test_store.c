@@ -959,11 +959,21 @@ test_store_purge_due_only(void **state)
 	sql_set_status(f->dir, other.ref, "completed", "2026-01-10T09:00:00Z");
 	add_note(f, due.ref);
 	add_note(f, recent.ref);
+	/* Sent by a logged-in citizen, who answered the town hall once. */
+	sql_exec(f->dir, "UPDATE submission SET subject = 'sub@idp',"
+	    " trust_level = 'substantial' WHERE ref IN ('%s', '%s');"
+	    "INSERT INTO reply(submission_id, at, text) SELECT id,"
+	    " '2026-01-05T10:00:00Z', 'Anbei' FROM submission WHERE ref IN"
+	    " ('%s', '%s')", due.ref, open.ref, due.ref, open.ref);
 
 	assert_int_equal(store_purge(f->s, "osterfeuer",
 	    "2026-02-01T03:00:00Z", "rathaus purge", "2026-03-01T03:00:00Z",
 	    &count), STORE_OK);
 	assert_int_equal(count, 1);
+	/* The account and the replies go with the answers. */
+	assert_int_equal(count_in(f, "submission WHERE subject IS NOT NULL"
+	    " OR trust_level IS NOT NULL"), 1);
+	assert_int_equal(count_in(f, "reply"), 1);
 
 	buf_init(&q, 1024);
 	buf_printf(&q, "submission WHERE ref = '%s' AND answers = '<values/>'"
