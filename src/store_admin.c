@@ -117,10 +117,12 @@ store_purge(struct store *s, const char *service, const char *cutoff_iso,
 		"DELETE FROM upload WHERE ref IN (SELECT ref FROM submission"
 		" WHERE id IN (" STORE_DUE "))",
 		"DELETE FROM note WHERE submission_id IN (" STORE_DUE ")",
+		"DELETE FROM reply WHERE submission_id IN (" STORE_DUE ")",
 		"DELETE FROM outbox WHERE submission_id IN (" STORE_DUE ")",
 		"UPDATE status_event SET message = NULL"
 		" WHERE submission_id IN (" STORE_DUE ")",
 		"UPDATE submission SET answers = '<values/>', email = NULL,"
+		" subject = NULL, trust_level = NULL,"
 		" purged = ?3 WHERE id IN (" STORE_DUE ")",
 	};
 	const char *values[4] = { service, cutoff_iso, now_iso, actor };

@@ -929,8 +929,8 @@ submit_at(struct fixture *f, const char *service, const char *key,
 
 /*
  * Only what is due is purged: completed or rejected before the cutoff
- * and not purged yet, of this service. Its files, notes, e-mail and
- * status messages go; its metadata and the audit row stay; again: none.
+ * and not purged yet, of this service. Its files, notes, e-mail, status
+ * messages, replies and the citizen's account go; its metadata and the audit row stay; again: none.
  */
 static void
 test_store_purge_due_only(void **state)
