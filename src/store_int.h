@@ -37,6 +37,8 @@ char	*store_dup(const unsigned char *);
 	"SELECT s.id, s.token, s.service, s.service_version, s.answers," \
 	" s.fee_cents, s.created, s.status, d.xml, s.lang, s.subject," \
 	" s.trust_level"
+/* Their number: columns a caller adds after them start here. */
+#define STORE_SUBMISSION_NCOLUMNS	12
 #define STORE_SUBMISSION_FROM \
 	" FROM submission s LEFT JOIN definition d" \
 	" ON d.id = s.definition_id"
