@@ -164,6 +164,9 @@ const configuration = {
     grant_types: ['authorization_code'],
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
+    // Asked for whenever the portal names none: the ID token then always
+    // carries the citizen's acr (mod_auth_openidc: OIDC_CLAIM_acr).
+    default_acr_values: [`${LOA}low`, `${LOA}substantial`, `${LOA}high`],
   }],
   async findAccount(ctx, id) {
     const account = BY_SUB.get(id);
@@ -245,11 +248,16 @@ function readForm(req) {
   });
 }
 
+// The login form's answer redirects on to the portal: a browser applies
+// form-action to those redirects too.
+const formAction = ["'self'",
+  ...new Set(args['redirect-uri'].map((u) => new URL(u).origin))].join(' ');
+
 function send(res, status, html) {
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http:; frame-ancestors 'none'",
+    'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'`,
   });
   res.end(html);
 }
