@@ -67,6 +67,15 @@ install_idp() {
         if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
             install_packages nodejs npm >&2 || return 1
         fi
+        # oidc-provider 9 runs on Node 20.19 or later (tested on 20.20;
+        # upstream supports 22 LTS and warns on older ones at start).
+        # Debian 12's own nodejs is 18: too old, take a newer Node.
+        if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number);
+                process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+            echo "install_idp: Node $(node --version) is too old for" \
+                "oidc-provider 9 (20.19 or later needed)" >&2
+            return 1
+        fi
         mkdir -p "$dir" || return 1
         cp "$src/package.json" "$src/package-lock.json" "$dir/" || return 1
         (cd "$dir" && npm ci --no-audit --no-fund --silent) >&2 </dev/null || {
