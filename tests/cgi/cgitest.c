@@ -789,6 +789,8 @@ group_setup(void **state)
 		setenv("PAYPAL_TIMEOUT", "2", 1);
 		setenv("PAY_METHODS", "paypal transfer counter", 1);
 	}
+	/* A provider only for group_setup_idp, never one of the caller's. */
+	unsetenv("IDP_URL");
 	if (T.want_idp && idp_start() != 0) {
 		group_teardown(state);
 		return -1;
