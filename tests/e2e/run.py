@@ -1429,6 +1429,36 @@ def start_standin(tmp):
     return proc, f"http://127.0.0.1:{port}"
 
 
+def start_idp(tmp, portal_port):
+    """tools/idp/server.mjs (oidc-provider, the demo's service account)
+    on a free port, registered for the portal on portal_port: (process,
+    its issuer URL), or (None, why not). Modules from $IDP_DIR, else
+    .cache/idp of the source tree (tools/check installs them there)."""
+    import select
+    node = find_program("node", "nodejs")
+    if not node:
+        return None, "no node"
+    script = os.path.join(TOP, "tools", "idp", "server.mjs")
+    modules = os.environ.get("IDP_DIR") or os.path.join(TOP, ".cache", "idp")
+    if not os.path.isdir(os.path.join(modules, "node_modules")):
+        return None, f"no modules in {modules} (tools/lib.sh install_idp)"
+    port = free_port()
+    issuer = f"http://127.0.0.1:{port}"
+    portal = f"http://127.0.0.1:{portal_port}"
+    with open(os.path.join(tmp, "idp.log"), "wb") as log:
+        proc = subprocess.Popen(
+            [node, script, "--port", str(port), "--issuer", issuer,
+             "--redirect-uri", portal + "/oidc/callback",
+             "--post-logout-uri", portal + "/cgi-bin/rathaus.cgi/"],
+            stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL,
+            env=dict(os.environ, IDP_DIR=modules), start_new_session=True)
+    ready = select.select([proc.stdout], [], [], WAIT)[0]
+    if not ready or proc.stdout.readline().strip() != b"ready":
+        stop_helper(proc)
+        return None, "server.mjs did not start (see idp.log with KEEP_E2E=1)"
+    return proc, issuer
+
+
 def stop_helper(proc):
     """Stop smtpd.py or standin.py (SIGTERM, then SIGKILL)."""
     if proc.poll() is None:
@@ -1468,6 +1498,7 @@ def main():
     d = None
     smtpd = None
     paypal = None
+    idp = None
     ctx = {}
     try:
         smtpd, spool, smtp_port_or_why = start_smtpd(tmp)
@@ -1486,6 +1517,12 @@ def main():
         else:
             ctx["standin_skip"] = api_or_why
         port = free_port()
+        idp, idp_or_why = start_idp(tmp, port)
+        if idp:
+            env["IDP_URL"] = idp_or_why
+            ctx["idp"] = idp_or_why
+        else:
+            ctx["idp_skip"] = idp_or_why
         r = subprocess.run([instance, "start", site, str(port)], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode != 0:
@@ -1502,7 +1539,8 @@ def main():
             return 99
         print(f"# Chromium {d.version}, portal on 127.0.0.1:{port}, mail "
               + (env["SMTP_URL"] if smtpd else "off: " + ctx["mail_skip"])
-              + ", PayPal " + (ctx.get("standin") or "off: " + ctx["standin_skip"]))
+              + ", PayPal " + (ctx.get("standin") or "off: " + ctx["standin_skip"])
+              + ", login " + (ctx.get("idp") or "off: " + ctx["idp_skip"]))
         ctx.update(origin=f"http://127.0.0.1:{port}", tmp=tmp)
         T.run(d, ctx)
         for key in ("date_order", "date_by_script", "oster_focus_on_load",
@@ -1525,6 +1563,8 @@ def main():
             stop_helper(smtpd)
         if paypal is not None:
             stop_helper(paypal)
+        if idp is not None:
+            stop_helper(idp)
         if os.environ.get("KEEP_E2E"):
             print(f"# kept {tmp}")
         else:
