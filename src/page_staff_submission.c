@@ -188,6 +188,7 @@ page_staff_status(struct app *a, const struct store_case *c,
 	n.lang = c->sub.lang[0] != '\0' ? c->sub.lang : "de";
 	n.status = to;
 	n.message = message;
+	n.account = c->sub.subject != NULL;
 	rc = store_set_status(a->store, c->sub.ref, from, to, a->staff.user,
 	    message, now, notice_status, &n);
 	form_free(&f);

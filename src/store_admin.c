@@ -117,11 +117,13 @@ store_purge(struct store *s, const char *service, const char *cutoff_iso,
 		"DELETE FROM upload WHERE ref IN (SELECT ref FROM submission"
 		" WHERE id IN (" STORE_DUE "))",
 		"DELETE FROM note WHERE submission_id IN (" STORE_DUE ")",
+		/* The citizen's answers (their files went with upload). */
+		"DELETE FROM reply WHERE submission_id IN (" STORE_DUE ")",
 		"DELETE FROM outbox WHERE submission_id IN (" STORE_DUE ")",
 		"UPDATE status_event SET message = NULL"
 		" WHERE submission_id IN (" STORE_DUE ")",
 		"UPDATE submission SET answers = '<values/>', email = NULL,"
-		" purged = ?3 WHERE id IN (" STORE_DUE ")",
+		" subject = NULL, purged = ?3 WHERE id IN (" STORE_DUE ")",
 	};
 	const char *values[4] = { service, cutoff_iso, now_iso, actor };
 	sqlite3_stmt *st;
