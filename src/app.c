@@ -15,6 +15,7 @@
 #include "fee.h"
 #include "outbox.h"
 #include "page.h"
+#include "store_my.h"
 #include "store_pay.h"
 #include "ref.h"
 #include "render.h"
@@ -26,22 +27,22 @@
  */
 #define APP_BUSY_S	10
 
-static const struct app_page {
-	enum route_page	 route;
-	int		 (*build)(struct app *);
-	const char	*allow;
-} app_pages[] = {
-	{ ROUTE_CATALOG, page_catalog, "GET, HEAD" },
-	{ ROUTE_FORM, page_form, "GET, HEAD, POST" },
-	{ ROUTE_RECEIPT, page_receipt, "GET, HEAD" },
-	{ ROUTE_STATUS, page_status, "GET, HEAD" },
-	{ ROUTE_PAY, page_pay, "GET, HEAD, POST" },
-	{ ROUTE_PAY_RETURN, page_pay_return, "GET, HEAD" },
-	{ ROUTE_WEBHOOK, page_webhook, "POST" },
-	{ ROUTE_STAFF_INBOX, page_staff_inbox, "GET, HEAD" },
-	{ ROUTE_STAFF_SUBMISSION, page_staff_submission, "GET, HEAD, POST" },
-	{ ROUTE_STAFF_FILE, page_staff_file, "GET, HEAD" },
-	{ ROUTE_STAFF_EXPORT, page_staff_export, "GET, HEAD" },
+/* The page of each route (route.c has the paths and the methods). */
+static int (*const app_pages[ROUTE_NONE])(struct app *) = {
+	[ROUTE_CATALOG] = page_catalog,
+	[ROUTE_FORM] = page_form,
+	[ROUTE_RECEIPT] = page_receipt,
+	[ROUTE_STATUS] = page_status,
+	[ROUTE_PAY] = page_pay,
+	[ROUTE_PAY_RETURN] = page_pay_return,
+	[ROUTE_WEBHOOK] = page_webhook,
+	[ROUTE_LOGIN] = page_login,
+	[ROUTE_MY] = page_my,
+	[ROUTE_MY_SUBMISSION] = page_my_submission,
+	[ROUTE_STAFF_INBOX] = page_staff_inbox,
+	[ROUTE_STAFF_SUBMISSION] = page_staff_submission,
+	[ROUTE_STAFF_FILE] = page_staff_file,
+	[ROUTE_STAFF_EXPORT] = page_staff_export,
 };
 
 xmlNodePtr
@@ -413,7 +414,7 @@ app_error(struct app *a, int status, const char *reason)
 }
 
 static void
-app_respond(struct app *a, const char *allow, FILE *out)
+app_respond(struct app *a, FILE *out)
 {
 	struct render_page p = {
 		.share_dir = a->conf.share_dir,
@@ -423,7 +424,8 @@ app_respond(struct app *a, const char *allow, FILE *out)
 		.private_page = a->private_page,
 		.head_only = a->req.method == REQ_HEAD,
 		.lang = a->lang,
-		.allow = a->status != 405 ? NULL : a->allow ? a->allow : allow,
+		.allow = a->status != 405 ? NULL : a->allow ? a->allow :
+		    *a->route.allow ? a->route.allow : NULL,
 		.set_cookie = a->set_cookie,
 		.retry_after = a->retry_after,
 		.form_action = a->form_action,
@@ -569,6 +571,43 @@ app_failed(struct app *a)
 	    "unavailable" : "internal");
 }
 
+/* Is `origin` ("http://host:port") the origin of base_url? */
+static int
+app_same_origin(const char *origin, const char *base)
+{
+	const char *p = strstr(base, "://"), *end;
+	size_t	 len;
+
+	end = p != NULL ? strchr(p + 3, '/') : NULL;
+	len = end != NULL ? (size_t)(end - base) : strlen(base);
+	return strlen(origin) == len && strncmp(origin, base, len) == 0;
+}
+
+/*
+ * Did another site make this request? Then a foreign page is driving the
+ * browser of a clerk (viewing, downloading, exporting in the clerk's name,
+ * and audited so, or acting) or of a logged-in citizen (acting in the
+ * account's name). Sec-Fetch-Site (every current browser)
+ * says so for any request: ours are "same-origin" (our own pages) and
+ * "none" (typed, a bookmark, a mail program); "same-site" (another host
+ * of the domain), "cross-site" and anything else are not. An Origin
+ * (POSTs and CORS requests, older browsers too) must be ours; "null"
+ * (our Referrer-Policy no-referrer makes browsers send it) says nothing.
+ * A client that sends neither (an old browser, curl) cannot be told
+ * apart: it is served, and its POSTs still need the token.
+ */
+int
+app_cross_site(const struct app *a)
+{
+	const char *site = a->req.fetch_site, *origin = a->req.origin;
+
+	if (origin != NULL && strcmp(origin, "null") != 0 &&
+	    !app_same_origin(origin, a->conf.base_url))
+		return 1;
+	return site != NULL && strcmp(site, "same-origin") != 0 &&
+	    strcmp(site, "none") != 0;
+}
+
 /*
  * One request: configuration, parse and check the input once, route,
  * build the result document, render. Every failure ends in a proper
@@ -579,10 +618,9 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 {
 	struct app a;
 	const char *conf_path = env("RATHAUS_CONF");
-	const struct app_page *page = NULL;
+	int	(*page)(struct app *) = NULL;
 	char	 err[512];
 	enum req_err e;
-	size_t	 i;
 	int	 rc;
 
 	memset(&a, 0, sizeof(a));
@@ -622,9 +660,8 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 		a.private_page = 1;
 	if (e == REQ_OK) {
 		route_match(site, a.req.path, a.req.method, &a.route);
-		for (i = 0; i < sizeof(app_pages) / sizeof(app_pages[0]); i++)
-			if (app_pages[i].route == a.route.page)
-				page = &app_pages[i];
+		if (a.route.page < ROUTE_NONE)
+			page = app_pages[a.route.page];
 	}
 	if (a.req.method == REQ_POST) {
 		if (e == REQ_OK && a.route.status == 200)
@@ -634,15 +671,16 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 	}
 	if (e != REQ_OK)
 		app_error(&a, req_err_status(e), req_err_reason(e));
-	else if (a.route.status != 200)
-		app_error(&a, a.route.status, a.route.status == 405 ?
+	else if (a.route.status != 200 || page == NULL)
+		app_error(&a, page == NULL ? 404 : a.route.status,
+		    a.route.status == 405 ?
 		    "method" : "not_found");
 	else if (site == ROUTE_STAFF && (rc = staff_guard(&a)) != 0) {
 		if (rc == -1)	/* else answered: 403 */
 			app_failed(&a);
 	} else {
 		a.status = 200;
-		if (page->build(&a) != 0 && a.location == NULL)
+		if (page(&a) != 0 && a.location == NULL)
 			app_failed(&a);
 		else if (a.status >= 500 && a.location == NULL) {
 			/* Answered so by the page (the check page kept, a
@@ -654,7 +692,7 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 		}
 	}
 	if (!a.answered)
-		app_respond(&a, page ? page->allow : NULL, out);
+		app_respond(&a, out);
 	fflush(out);
 	app_mail(&a, in, out);
 	app_free(&a);
@@ -695,10 +733,15 @@ app_answers(xmlNodePtr sub, const char *xml)
 }
 
 /*
- * Shared by receipt and status: find the submission by reference and
- * token and put it, with its service, into a new result document. An
- * unknown reference, a malformed one and a wrong token all end in the same
- * 404 (return 1), so that the answer tells a guesser nothing.
+ * Shared by receipt, status, checkout and Postkorb: find the submission
+ * by reference and token, or, without a token that opens it, as the
+ * logged-in citizen's own (app->owner_token then holds its token, for
+ * what is handed to a payment provider; the page shows none), and put
+ * it, with its service, into a new result document. An unknown
+ * reference, a malformed one, a wrong token and another account's
+ * submission all end in the same 404 (return 1), so that the answer
+ * tells a guesser nothing. A citizen's POST that only the account opens
+ * must come from our own pages (app_cross_site; else 403, return 1).
  */
 int
 app_submission(struct app *a, const char *page, const char *token,
@@ -712,11 +755,29 @@ app_submission(struct app *a, const char *page, const char *token,
 
 	memset(s, 0, sizeof(*s));
 	a->private_page = 1;
-	if (token == NULL || !ref_valid(a->route.arg))
+	*a->owner_token = '\0';
+	if (token != NULL && *token == '\0')
+		token = NULL;
+	if ((token == NULL && a->citizen.subject == NULL) ||
+	    !ref_valid(a->route.arg))
 		return app_error(a, 404, "not_found") == 0 ? 1 : -1;
 	if (app_store(a) != 0 || app_share(a) != 0)
 		return -1;
-	rc = store_find(a->store, a->route.arg, token, s);
+	rc = token != NULL ? store_find(a->store, a->route.arg, token, s) :
+	    STORE_NOTFOUND;
+	if (rc == STORE_NOTFOUND && a->citizen.subject != NULL) {
+		token = NULL;
+		rc = store_my_find(a->store, a->route.arg, a->citizen.subject,
+		    s, a->owner_token);
+		if (rc == STORE_OK && a->req.method == REQ_POST &&
+		    app_cross_site(a)) {
+			fprintf(stderr, "rathaus: POST %s by an account made by"
+			    " another site: refused\n", a->req.path);
+			store_submission_free(s);
+			*a->owner_token = '\0';
+			return app_error(a, 403, "my_cross_site") == 0 ? 1 : -1;
+		}
+	}
 	if (rc == STORE_NOTFOUND)
 		return app_error(a, 404, "not_found") == 0 ? 1 : -1;
 	if (rc != STORE_OK || app_begin(a, page) != 0)

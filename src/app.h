@@ -47,6 +47,9 @@ struct app {
 	const char	*allow;		/* for a 405 where the route's list is wrong */
 	struct app_staff staff;		/* staff.cgi only */
 	struct identity	 citizen;	/* rathaus.cgi: who is logged in */
+	char		 owner_token[REF_TOKEN_LEN + 1]; /* app_submission
+					 * opened it as the account's: its
+					 * token, never shown; else "" */
 	char		*set_cookie;	/* a Set-Cookie header value, or NULL */
 	long		 retry_after;	/* a 503's Retry-After, s; 0: the default */
 	char		*form_action;	/* more CSP form-action sources, or NULL */
@@ -65,6 +68,7 @@ int	 app_store(struct app *);
 int	 app_store_fault(const struct app *);
 int	 app_begin(struct app *, const char *page_name);
 int	 app_error(struct app *, int status, const char *reason);
+int	 app_cross_site(const struct app *);
 const char *app_cookie_name(const struct app *, const char *host_name);
 int	 app_set_cookie(struct app *, const char *host_name, const char *value,
 	    const char *path, const char *samesite);

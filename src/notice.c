@@ -164,21 +164,54 @@ notice_free(struct notice *n)
 /*
  * A status change: to the citizen, if they gave an address. The store's
  * callback, rendered inside the transaction since the link needs the
- * token read there (a clerk's change, not the citizens' rush).
+ * token read there (a clerk's change, not the citizens' rush). A
+ * submission sent logged in gets the link to its Postkorb instead (no
+ * token: the account opens it), and a message is announced as one there
+ * ("postkorb"); the message itself is never in the mail.
  */
 int
 notice_status(struct store *s, void *arg, const struct store_receipt *r)
 {
 	struct notice *n = arg;
 	struct buf link;
+	const char *kind = n->account && n->message != NULL &&
+	    *n->message != '\0' ? "postkorb" : "status";
 	int	 rc = 0;
 
 	if (n->email == NULL || *n->email == '\0')
 		return 0;
 	buf_init(&link, 4096);
-	if (app_link(n->app, &link, "/status/", r->ref, r->token) != 0 ||
-	    notice_render(n, "status", n->lang, n->email, r->ref,
+	if ((n->account ? app_link(n->app, &link, "/my/", r->ref, NULL) :
+	    app_link(n->app, &link, "/status/", r->ref, r->token)) != 0 ||
+	    notice_render(n, kind, n->lang, n->email, r->ref,
 	    buf_str(&link)) != 0 || notice_queue(s, n, r) != 0)
+		rc = -1;
+	buf_free(&link);
+	notice_free(n);
+	return rc;
+}
+
+/*
+ * The citizen answered in the Postkorb: to the responsible clerk, in the
+ * town hall's language, that there is an answer, with the link into the
+ * back office; the answer itself stays there. The store's callback,
+ * inside the answer's transaction.
+ */
+int
+notice_reply(struct store *s, void *arg, const struct store_receipt *r)
+{
+	struct notice *n = arg;
+	struct buf link;
+	const char *to = notice_clerk_email(n);
+	int	 rc = 0;
+
+	if (to == NULL)
+		return 0;
+	buf_init(&link, 4096);
+	if (staff_link(n->app, &link, "/submissions/") != 0 ||
+	    buf_printf(&link, "%s", r->ref) != 0 ||
+	    notice_render(n, "reply", "de", to, r->ref, buf_str(&link)) != 0 ||
+	    notice_queue(s, n, r) != 0)
 		rc = -1;
 	buf_free(&link);
 	notice_free(n);

@@ -28,6 +28,8 @@ struct notice {
 	const char	*lang;		/* the citizen's language */
 	const char	*status;	/* the new status (status notices) */
 	const char	*message;	/* the clerk's words to the citizen */
+	int		 account;	/* sent logged in: the link is to the
+					 * Postkorb, /my/<ref> */
 	struct notice_mail mails[NOTICE_MAILS_MAX];	/* rendered */
 	size_t		 nmails;
 };
@@ -36,6 +38,8 @@ int	 notice_received(struct notice *, const char *ref, const char *token);
 int	 notice_queue(struct store *, void *notice,
 	    const struct store_receipt *);
 int	 notice_status(struct store *, void *notice,
+	    const struct store_receipt *);
+int	 notice_reply(struct store *, void *notice,
 	    const struct store_receipt *);
 void	 notice_free(struct notice *);
 

@@ -144,7 +144,8 @@ page_pay_doc(struct app *a, const char *token, struct store_submission *s,
 	    strcmp((const char *)sub->name, "submission") != 0;)
 		sub = sub->next;
 	if (sub == NULL || page_pay_transfer(a, s) != 0 ||
-	    app_props(sub, "token", token, NULL) != 0 ||
+	    app_props(sub, "token", *a->owner_token != '\0' ? "" : token,
+	    NULL) != 0 ||
 	    app_payment(a, sub, s->ref, state) != 0 ||
 	    page_pay_methods(a, a->root) != 0 ||
 	    app_elem(a->root, "bank", NULL, "iban-grouped", grouped, "bic",
@@ -181,7 +182,9 @@ page_pay_order(struct app *a, const struct store_submission *s,
 {
 	memset(o, 0, sizeof(*o));
 	o->ref = s->ref;
-	o->token = token;
+	/* Opened as the account's own: the provider's way back still needs
+	 * the token (it is the citizen's browser that comes back). */
+	o->token = *a->owner_token != '\0' ? a->owner_token : token;
 	o->amount_cents = s->fee_cents;
 	o->bill = page_pay_bill(a);
 }

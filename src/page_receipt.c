@@ -26,8 +26,9 @@ page_receipt(struct app *a)
 	buf_init(&url, 4096);
 	buf_init(&path, 0);
 	rc = -1;
-	if (app_link(a, &url, "/status/", s.ref,
-	    req_param(&a->req.query, "token")) == -1 ||
+	/* Opened as the account's own: no token in the page (nor its QR). */
+	if (app_link(a, &url, "/status/", s.ref, *a->owner_token != '\0' ?
+	    NULL : req_param(&a->req.query, "token")) == -1 ||
 	    qr_path(buf_str(&url), &path, &n) == -1)
 		goto out;
 	snprintf(size, sizeof(size), "%d", n);

@@ -10,6 +10,7 @@
 #include "page.h"
 #include "pay.h"
 #include "staff.h"
+#include "store_my.h"
 #include "store_pay.h"
 #include "store_staff.h"
 #include "text.h"
@@ -51,6 +52,42 @@ page_staff_form(struct app *a, const struct store_case *c, struct form *f)
 		return form_load_stored(f, &a->share, c->sub.definition_xml,
 		    NULL);
 	return form_load_id(f, &a->share, c->sub.service, NULL);
+}
+
+/*
+ * The citizen's answers from the Postkorb (<replies><reply at field
+ * filename size seen>text</reply>..</replies>); the file downloads
+ * through /files/<ref>?field=reply-<id>, sniffed like any other.
+ */
+static int
+page_staff_replies(struct app *a, xmlNodePtr sub, const char *ref)
+{
+	struct store_reply *r = NULL;
+	xmlNodePtr list, e;
+	char	 size[24];
+	size_t	 n = 0, i;
+	int	 rc = -1;
+
+	if (store_my_replies(a->store, ref, &r, &n) != STORE_OK)
+		return -1;
+	if (n == 0) {
+		free(r);
+		return 0;
+	}
+	if ((list = app_child(sub, "replies", NULL)) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		snprintf(size, sizeof(size), "%zu", r[i].size);
+		if ((e = app_elem(list, "reply", r[i].text, "field",
+		    r[i].field, "filename", r[i].filename, "size", size,
+		    "seen", r[i].seen ? "1" : "", NULL)) == NULL ||
+		    app_time_prop(e, "at", r[i].at) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	store_my_replies_free(r, n);
+	return rc;
 }
 
 static int
@@ -103,7 +140,8 @@ page_staff_detail(struct app *a, const struct store_case *c,
 		    c->audit[i].before, "after", c->audit[i].after, NULL)) ==
 		    NULL || app_time_prop(e, "at", c->audit[i].at) != 0)
 			return -1;
-	if (app_payment(a, sub, c->sub.ref, payment) != 0)
+	if (app_payment(a, sub, c->sub.ref, payment) != 0 ||
+	    page_staff_replies(a, sub, c->sub.ref) != 0)
 		return -1;
 	/* The ways on from here, as buttons. */
 	if ((list = app_child(sub, "moves", NULL)) == NULL)
@@ -188,6 +226,7 @@ page_staff_status(struct app *a, const struct store_case *c,
 	n.lang = c->sub.lang[0] != '\0' ? c->sub.lang : "de";
 	n.status = to;
 	n.message = message;
+	n.account = c->sub.subject != NULL;
 	rc = store_set_status(a->store, c->sub.ref, from, to, a->staff.user,
 	    message, now, notice_status, &n);
 	form_free(&f);
@@ -369,6 +408,10 @@ page_staff_submission(struct app *a)
 			return -1;
 		}
 		rc = page_staff_detail(a, &c, NULL);
+		/* Shown to a clerk: the answers are no longer new. */
+		if (rc == 0 && store_my_replies_seen(a->store, c.sub.ref,
+		    now) == STORE_ERROR)
+			rc = -1;
 		store_case_free(&c);
 		return rc;
 	}

@@ -86,42 +86,6 @@ staff_load_services(struct app *a)
 	return rc;
 }
 
-/* Is `origin` ("http://host:port") the origin of base_url? */
-static int
-staff_same_origin(const char *origin, const char *base)
-{
-	const char *p = strstr(base, "://"), *end;
-	size_t	 len;
-
-	end = p != NULL ? strchr(p + 3, '/') : NULL;
-	len = end != NULL ? (size_t)(end - base) : strlen(base);
-	return strlen(origin) == len && strncmp(origin, base, len) == 0;
-}
-
-/*
- * Did another site make this request? Then a foreign page is driving the
- * clerk's browser: viewing, downloading, exporting in the clerk's name
- * (and audited so), or acting. Sec-Fetch-Site (every current browser)
- * says so for any request: ours are "same-origin" (our own pages) and
- * "none" (typed, a bookmark, a mail program); "same-site" (another host
- * of the domain), "cross-site" and anything else are not. An Origin
- * (POSTs and CORS requests, older browsers too) must be ours; "null"
- * (our Referrer-Policy no-referrer makes browsers send it) says nothing.
- * A client that sends neither (an old browser, curl) cannot be told
- * apart: it is served, and its POSTs still need the token.
- */
-static int
-staff_cross_site(const struct app *a)
-{
-	const char *site = a->req.fetch_site, *origin = a->req.origin;
-
-	if (origin != NULL && strcmp(origin, "null") != 0 &&
-	    !staff_same_origin(origin, a->conf.base_url))
-		return 1;
-	return site != NULL && strcmp(site, "same-origin") != 0 &&
-	    strcmp(site, "none") != 0;
-}
-
 /*
  * Before any staff page: who it is (REMOTE_USER mapped to a clerk, else
  * 403), that no other site made the request (else 403 "cross_site": no
@@ -151,7 +115,7 @@ staff_guard(struct app *a)
 	a->staff.admin = role != NULL && strcmp(role, "admin") == 0;
 	if (!a->staff.admin && form_clerk(&a->share, a->staff.clerk) == NULL)
 		return staff_forbidden(a, "no_clerk");
-	if (staff_cross_site(a)) {
+	if (app_cross_site(a)) {
 		fprintf(stderr, "rathaus: staff %s %s by '%s' made by another"
 		    " site (Sec-Fetch-Site: %s, Origin: %s): refused\n",
 		    a->req.method == REQ_POST ? "POST" : "GET", a->req.path,

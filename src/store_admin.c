@@ -117,6 +117,7 @@ store_purge(struct store *s, const char *service, const char *cutoff_iso,
 		"DELETE FROM upload WHERE ref IN (SELECT ref FROM submission"
 		" WHERE id IN (" STORE_DUE "))",
 		"DELETE FROM note WHERE submission_id IN (" STORE_DUE ")",
+		/* The citizen's answers (their files went with upload). */
 		"DELETE FROM reply WHERE submission_id IN (" STORE_DUE ")",
 		"DELETE FROM outbox WHERE submission_id IN (" STORE_DUE ")",
 		"UPDATE status_event SET message = NULL"

@@ -30,7 +30,7 @@ char	*store_dup(const unsigned char *);
 
 /*
  * A submission with the definition it was made with: the columns
- * store_submission_row reads (0 to 9, the token is 1), then a caller's
+ * store_submission_row reads (0 to 11, the token is 1), then a caller's
  * own, then FROM and a WHERE clause to follow.
  */
 #define STORE_SUBMISSION_COLUMNS \

@@ -108,8 +108,47 @@
             <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('lang.', $other)"/></xsl:call-template>
           </a>
         </nav>
+        <xsl:apply-templates select="/page/account" mode="box"/>
       </div>
     </header>
+  </xsl:template>
+
+  <!--
+    The citizen's account (only where the portal logs citizens in): for
+    the logged-in citizen the name, "Meine Anträge" and the module's
+    logout; else "Anmelden", back to this page after the login.
+  -->
+  <xsl:template match="account" mode="box">
+    <nav class="account">
+      <xsl:attribute name="aria-label">
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'account.label'"/></xsl:call-template>
+      </xsl:attribute>
+      <xsl:choose>
+        <xsl:when test="string(@level)">
+          <span class="account-name">
+            <xsl:call-template name="msg">
+              <xsl:with-param name="key" select="'account.as'"/>
+              <xsl:with-param name="arg" select="normalize-space(concat(@given-name, ' ', @family-name))"/>
+              <xsl:with-param name="format" select="false()"/>
+            </xsl:call-template>
+          </span>
+          <xsl:text> </xsl:text>
+          <a href="{$script}/my{$lq}"><xsl:call-template name="msg"><xsl:with-param name="key" select="'account.my'"/></xsl:call-template></a>
+          <xsl:if test="string(@logout)">
+            <xsl:text> </xsl:text>
+            <a href="{@logout}"><xsl:call-template name="msg"><xsl:with-param name="key" select="'account.logout'"/></xsl:call-template></a>
+          </xsl:if>
+        </xsl:when>
+        <xsl:otherwise>
+          <a>
+            <xsl:attribute name="href">
+              <xsl:value-of select="concat($script, '/login?return=', $ctx/@self)"/>
+              <xsl:if test="$lang != 'de'"><xsl:value-of select="concat('%3Flang%3D', $lang)"/></xsl:if>
+            </xsl:attribute>
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'account.login'"/></xsl:call-template></a>
+        </xsl:otherwise>
+      </xsl:choose>
+    </nav>
   </xsl:template>
 
   <!-- The query string minus any lang= parameter, each kept one followed by '&'. -->

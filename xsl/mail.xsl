@@ -1,8 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   The mails (text, not HTML): the first line is the subject, then a blank
-  line, then the body. The input is <mail kind="received|status|new"
-  lang=".."> with the service's <title>s, <ref>, <link>, <status> and
+  line, then the body. The input is <mail
+  kind="received|status|new|postkorb|reply" lang=".."> with the service's <title>s, <ref>, <link>, <status> and
   <has-message/>. By design it holds no answer of the form: a mail may
   pass through servers the town does not control (docs/security.md).
 -->
@@ -59,7 +59,14 @@
     </xsl:if>
     <xsl:text>&#10;&#10;</xsl:text>
     <xsl:if test="has-message">
-      <xsl:call-template name="m"><xsl:with-param name="key" select="'mail.has_message'"/></xsl:call-template>
+      <xsl:choose>
+        <xsl:when test="@kind = 'postkorb'">
+          <xsl:call-template name="m"><xsl:with-param name="key" select="'mail.postkorb.has_message'"/></xsl:call-template>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="m"><xsl:with-param name="key" select="'mail.has_message'"/></xsl:call-template>
+        </xsl:otherwise>
+      </xsl:choose>
       <xsl:text>&#10;&#10;</xsl:text>
     </xsl:if>
     <xsl:call-template name="m"><xsl:with-param name="key" select="concat('mail.', @kind, '.link')"/></xsl:call-template>

@@ -190,6 +190,36 @@
       </ol>
     </section>
 
+    <!-- The citizen's answers from the Postkorb, with their files. -->
+    <xsl:if test="$sub/replies/reply">
+      <section aria-labelledby="replies-heading">
+        <h2 id="replies-heading"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.replies'"/></xsl:call-template></h2>
+        <xsl:for-each select="$sub/replies/reply">
+          <div class="note-entry reply">
+            <p class="meta">
+              <xsl:call-template name="datetime"><xsl:with-param name="iso" select="@at"/></xsl:call-template>
+              <xsl:if test="not(string(@seen))">
+                <xsl:text> – </xsl:text>
+                <strong class="badge new"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.reply.new'"/></xsl:call-template></strong>
+              </xsl:if>
+            </p>
+            <p class="multiline"><xsl:value-of select="."/></p>
+            <xsl:if test="string(@field)">
+              <p>
+                <a href="{$script}/files/{$sub/@ref}?field={@field}">
+                  <xsl:call-template name="msg">
+                    <xsl:with-param name="key" select="'staff.reply.file'"/>
+                    <xsl:with-param name="arg" select="@filename"/>
+                    <xsl:with-param name="format" select="false()"/>
+                  </xsl:call-template>
+                </a>
+              </p>
+            </xsl:if>
+          </div>
+        </xsl:for-each>
+      </section>
+    </xsl:if>
+
     <section aria-labelledby="notes-heading">
       <h2 id="notes-heading"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.notes'"/></xsl:call-template></h2>
       <xsl:for-each select="$sub/notes/note">
