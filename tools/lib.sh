@@ -8,6 +8,7 @@ RATHAUS_PACKAGES=(
     libxml2-dev libxslt1-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
     libqrencode-dev libcmocka-dev libjansson-dev nettle-dev
     apache2 apache2-utils curl zbar-tools librsvg2-bin libxml2-utils tzdata
+    libapache2-mod-auth-openidc libapache2-mod-auth-mellon
     default-jre-headless python3-aiosmtpd
     chromium chromium-driver
 )
@@ -51,4 +52,36 @@ install_vnu() {
             vnu-jar@26 >&2 </dev/null || return 1
     fi
     echo "$jar"
+}
+
+# The demo's and the tests' OpenID Connect provider (tools/idp: the npm
+# package oidc-provider, pinned in its package-lock.json) installed into
+# DIR, outside the source tree (make distcheck's is read-only); prints
+# DIR. Node and npm come from Debian when the machine has none. Installed
+# again when the lock file changed.
+install_idp() {
+    local dir=$1 src
+    src=$(cd "$(dirname "${BASH_SOURCE[0]}")/idp" && pwd) || return 1
+    if [ ! -f "$dir/node_modules/oidc-provider/package.json" ] ||
+        ! cmp -s "$src/package-lock.json" "$dir/package-lock.json"; then
+        if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+            install_packages nodejs npm >&2 || return 1
+        fi
+        # oidc-provider 9 runs on Node 20.19 or later (tested on 20.20;
+        # upstream supports 22 LTS and warns on older ones at start).
+        # Debian 12's own nodejs is 18: too old, take a newer Node.
+        if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number);
+                process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+            echo "install_idp: Node $(node --version) is too old for" \
+                "oidc-provider 9 (20.19 or later needed)" >&2
+            return 1
+        fi
+        mkdir -p "$dir" || return 1
+        cp "$src/package.json" "$src/package-lock.json" "$dir/" || return 1
+        (cd "$dir" && npm ci --no-audit --no-fund --silent) >&2 </dev/null || {
+            rm -f "$dir/package-lock.json"
+            return 1
+        }
+    fi
+    echo "$dir"
 }

@@ -696,6 +696,54 @@ newest_fee(void)
 
 /* ---- the instance --------------------------------------------------- */
 
+/*
+ * The OpenID Connect provider (tools/idp/server.mjs, node from PATH, its
+ * modules from $IDP_DIR, else from SRCDIR/.cache/idp where tools/check
+ * and tools/demo install them) on a free port, registered with the
+ * instance's redirect URI; IDP_URL names it to tools/instance.
+ */
+static int
+idp_start(void)
+{
+	char	 port[16], issuer[64], redirect[96], logout[96], dir[PATH_MAX];
+	const char *modules = getenv("IDP_DIR");
+	const char *const argv[] = { "node", SRCDIR "/tools/idp/server.mjs",
+	    "--port", port, "--issuer", issuer, "--redirect-uri", redirect,
+	    "--post-logout-uri", logout, NULL };
+	int	 p;
+
+	if (modules == NULL || *modules == '\0') {
+		snprintf(dir, sizeof(dir), "%s/.cache/idp", SRCDIR);
+		modules = dir;
+		setenv("IDP_DIR", modules, 1);
+	}
+	if ((p = helper_free_port()) <= 0) {
+		print_error("no free port for the OpenID Connect provider\n");
+		return -1;
+	}
+	snprintf(port, sizeof(port), "%d", p);
+	snprintf(issuer, sizeof(issuer), "http://127.0.0.1:%d", p);
+	snprintf(redirect, sizeof(redirect), "%s/oidc/callback", T.origin);
+	snprintf(logout, sizeof(logout), "%s" SCRIPT "/", T.origin);
+	if (helper_start(&T.idp, argv) != 0) {
+		print_error("tools/idp/server.mjs did not start (node in PATH? "
+		    "modules in IDP_DIR=%s? install them with: "
+		    ". tools/lib.sh; install_idp \"$PWD/.cache/idp\")\n",
+		    modules);
+		return -1;
+	}
+	snprintf(T.idp_url, sizeof(T.idp_url), "%s", issuer);
+	setenv("IDP_URL", T.idp_url, 1);
+	return 0;
+}
+
+int
+group_setup_idp(void **state)
+{
+	T.want_idp = 1;
+	return group_setup(state);
+}
+
 int
 group_setup(void **state)
 {
@@ -741,6 +789,12 @@ group_setup(void **state)
 		setenv("PAYPAL_TIMEOUT", "2", 1);
 		setenv("PAY_METHODS", "paypal transfer counter", 1);
 	}
+	/* A provider only for group_setup_idp, never one of the caller's. */
+	unsetenv("IDP_URL");
+	if (T.want_idp && idp_start() != 0) {
+		group_teardown(state);
+		return -1;
+	}
 	rc = run(argv, &out);
 	print_message("%s", out);
 	free(out);
@@ -767,6 +821,8 @@ group_teardown(void **state)
 	}
 	smtpd_stop(&T.smtpd);
 	standin_stop(&T.paypal);
+	helper_stop(&T.idp);
+	unsetenv("IDP_URL");
 	if (getenv("KEEP_INSTANCE") != NULL)
 		print_message("instance kept in %s\n", T.dir);
 	else if (T.dir[0] != '\0')
@@ -1092,4 +1148,366 @@ cgitest_run(const char *name, const struct CMUnitTest *tests, size_t n,
 	    teardown != NULL ? teardown : group_teardown);
 	curl_global_cleanup();
 	return rc;
+}
+
+/* ---- a citizen with a browser of its own ------------------------------ */
+
+/* One request with the citizen's handle; no redirect followed. */
+int
+citizen_request(struct citizen *c, const char *method, const char *path,
+    const char *header, const char *body, const struct part *parts,
+    size_t nparts, struct resp *r)
+{
+	CURL	*h;
+	CURLcode rc;
+	curl_mime *mime = NULL;
+	curl_mimepart *mp;
+	struct curl_slist *headers = NULL;
+	char	*eff = NULL;
+	size_t	 i;
+
+	memset(r, 0, sizeof(*r));
+	if (c->curl == NULL) {
+		if ((c->curl = curl_easy_init()) == NULL)
+			return -1;
+		h = c->curl;
+		/* "": the in-memory cookie engine, nothing read or written. */
+		curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");
+		curl_easy_setopt(h, CURLOPT_PROXY, "");
+		curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+		curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+		curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+		curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	}
+	h = c->curl;
+	if (strncmp(path, "http://", 7) == 0)
+		snprintf(c->url, sizeof(c->url), "%s", path);
+	else
+		snprintf(c->url, sizeof(c->url), "%s%s", T.origin, path);
+	curl_easy_setopt(h, CURLOPT_URL, c->url);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
+	/* A browser's: mod_auth_openidc sends a client that accepts no
+	 * HTML a 401 instead of to the provider. */
+	headers = curl_slist_append(NULL,
+	    "Accept: text/html,application/xhtml+xml,*/*;q=0.8");
+	if (header != NULL)
+		headers = curl_slist_append(headers, header);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
+	if (body != NULL) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)strlen(body));
+	} else if (parts != NULL) {
+		if ((mime = curl_mime_init(h)) == NULL) {
+			curl_slist_free_all(headers);
+			return -1;
+		}
+		for (i = 0; i < nparts; i++)
+			if ((mp = curl_mime_addpart(mime)) == NULL ||
+			    curl_mime_name(mp, parts[i].name) != CURLE_OK ||
+			    curl_mime_data(mp, parts[i].value,
+			    parts[i].len) != CURLE_OK ||
+			    (parts[i].filename != NULL && curl_mime_filename(mp,
+			    parts[i].filename) != CURLE_OK)) {
+				curl_mime_free(mime);
+				curl_slist_free_all(headers);
+				return -1;
+			}
+		curl_easy_setopt(h, CURLOPT_MIMEPOST, mime);
+	}
+	if (strcmp(method, body != NULL || parts != NULL ? "POST" : "GET") != 0)
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+	if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK &&
+	    eff != NULL)
+		snprintf(c->url, sizeof(c->url), "%s", eff);
+	/* Nothing of this request is left in the handle for the next. */
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(h, CURLOPT_MIMEPOST, NULL);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
+	curl_mime_free(mime);
+	curl_slist_free_all(headers);
+	if (r->body == NULL)
+		append(&r->body, &r->blen, "", 0);
+	if (r->headers == NULL)
+		append(&r->headers, &r->hlen, "", 0);
+	track(r->body);
+	track(r->headers);
+	if (rc != CURLE_OK) {
+		print_error("citizen %s %s: %s\n", method, c->url,
+		    curl_easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int
+citizen_get(struct citizen *c, const char *path, struct resp *r)
+{
+	return citizen_request(c, "GET", path, NULL, NULL, NULL, 0, r);
+}
+
+int
+citizen_post(struct citizen *c, const char *path, const char *body,
+    struct resp *r)
+{
+	return citizen_request(c, "POST", path, NULL, body, NULL, 0, r);
+}
+
+int
+citizen_post_parts(struct citizen *c, const char *path,
+    const struct part *parts, size_t nparts, struct resp *r)
+{
+	return citizen_request(c, "POST", path, NULL, NULL, parts, nparts, r);
+}
+
+/*
+ * Follow the redirects of *r (already answered) as a browser does: GET
+ * the Location (absolute, or resolved against the request's URL by
+ * libcurl) until an answer that is no redirect. 0, or -1.
+ */
+int
+citizen_follow(struct citizen *c, struct resp *r)
+{
+	char	*next = NULL, url[2048];
+	int	 hops;
+
+	for (hops = 0; r->status >= 300 && r->status < 400; hops++) {
+		if (hops == 20) {
+			print_error("citizen: more than 20 redirects, at %s\n",
+			    c->url);
+			return -1;
+		}
+		if (curl_easy_getinfo(c->curl, CURLINFO_REDIRECT_URL,
+		    &next) != CURLE_OK || next == NULL) {
+			print_error("citizen: %ld without Location at %s\n",
+			    r->status, c->url);
+			return -1;
+		}
+		snprintf(url, sizeof(url), "%s", next);
+		if (citizen_get(c, url, r) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The value of attribute `name` in the tag starting at `tag` (tracked,
+ * entities &amp; &quot; &#NN; decoded), or NULL. */
+static char *
+tag_attr(const char *tag, const char *name)
+{
+	const char *end = strchr(tag, '>'), *p = tag, *v, *q;
+	char	*out, *o;
+	size_t	 n = strlen(name);
+
+	if (end == NULL)
+		return NULL;
+	while ((p = strstr(p, name)) != NULL && p < end) {
+		if ((p[-1] == ' ' || p[-1] == '\n' || p[-1] == '\t') &&
+		    p[n] == '=' && p[n + 1] == '"') {
+			v = p + n + 2;
+			if ((q = strchr(v, '"')) == NULL || q > end)
+				return NULL;
+			if ((out = track(malloc((size_t)(q - v) + 1))) == NULL)
+				return NULL;
+			for (o = out; v < q; ) {
+				if (strncmp(v, "&amp;", 5) == 0) {
+					*o++ = '&';
+					v += 5;
+				} else if (strncmp(v, "&quot;", 6) == 0) {
+					*o++ = '"';
+					v += 6;
+				} else if (v[0] == '&' && v[1] == '#' &&
+				    strchr(v, ';') != NULL &&
+				    strchr(v, ';') < q) {
+					*o++ = (char)strtol(v + 2, NULL, 10);
+					v = strchr(v, ';') + 1;
+				} else
+					*o++ = *v++;
+			}
+			*o = '\0';
+			return out;
+		}
+		p += n;
+	}
+	return NULL;
+}
+
+/* Append "&name=value" (urlencoded) to a tracked string; the new one. */
+static char *
+add_field(const char *body, const char *name, const char *value)
+{
+	const struct field f[] = { { name, value } };
+	const char *enc = form_encode(f, 1);
+	size_t	 len;
+	char	*out;
+
+	if (enc == NULL)
+		return NULL;
+	len = strlen(body) + strlen(enc) + 2;
+	if ((out = track(malloc(len))) == NULL)
+		return NULL;
+	snprintf(out, len, "%s%s%s", body, *body ? "&" : "", enc);
+	return out;
+}
+
+/*
+ * Post the form whose action holds `action_has` from the page *r (at
+ * c->url) with its hidden fields and `extra` (urlencoded or ""), follow
+ * the redirects. 0, or -1 (no such form).
+ */
+static int
+citizen_submit(struct citizen *c, struct resp *r, const char *action_has,
+    const char *extra)
+{
+	const char *form = r->body, *end, *in;
+	char	*action = NULL, *body, *name, *value, *type, url[2048];
+	CURLU	*u;
+	char	*abs = NULL;
+
+	while ((form = strstr(form, "<form")) != NULL) {
+		action = tag_attr(form, "action");
+		if (action != NULL && strstr(action, action_has) != NULL)
+			break;
+		form += 5;
+	}
+	if (form == NULL || action == NULL) {
+		print_error("citizen: no form with action *%s* at %s\n",
+		    action_has, c->url);
+		return -1;
+	}
+	if ((end = strstr(form, "</form>")) == NULL)
+		end = form + strlen(form);
+	body = track(strdup(""));
+	for (in = form; body != NULL && (in = strstr(in, "<input")) != NULL &&
+	    in < end; in += 6) {
+		type = tag_attr(in, "type");
+		name = tag_attr(in, "name");
+		value = tag_attr(in, "value");
+		if (type != NULL && strcmp(type, "hidden") == 0 && name != NULL)
+			body = add_field(body, name, value ? value : "");
+	}
+	if (body == NULL)
+		return -1;
+	if (*extra != '\0') {
+		size_t len = strlen(body) + strlen(extra) + 2;
+		char *both = track(malloc(len));
+
+		if (both == NULL)
+			return -1;
+		snprintf(both, len, "%s%s%s", body, *body ? "&" : "", extra);
+		body = both;
+	}
+	/* The action, resolved against the page's URL. */
+	if ((u = curl_url()) == NULL)
+		return -1;
+	if (curl_url_set(u, CURLUPART_URL, c->url, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, action, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &abs, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		print_error("citizen: bad form action %s at %s\n", action,
+		    c->url);
+		return -1;
+	}
+	snprintf(url, sizeof(url), "%s", abs);
+	curl_free(abs);
+	curl_url_cleanup(u);
+	if (citizen_post(c, url, body, r) != 0)
+		return -1;
+	return citizen_follow(c, r);
+}
+
+/* Whether c->url is on the portal (T.origin, not another port). */
+static int
+citizen_on_portal(const struct citizen *c)
+{
+	size_t	 n = strlen(T.origin);
+
+	return strncmp(c->url, T.origin, n) == 0 &&
+	    (c->url[n] == '/' || c->url[n] == '\0');
+}
+
+int
+citizen_login(struct citizen *c, const char *user, const char *password,
+    const char *return_path, struct resp *final)
+{
+	const struct field ret[] = { { "return", return_path } };
+	const struct field cred[] = { { "login", user },
+	    { "password", password } };
+	char	 path[2048];
+	const char *q, *creds;
+
+	if ((q = form_encode(ret, 1)) == NULL ||
+	    (creds = form_encode(cred, 2)) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), SCRIPT "/login?%s", q);
+	if (citizen_get(c, path, final) != 0 || citizen_follow(c, final) != 0)
+		return -1;
+	/* A session already: straight back, no login page. */
+	if (citizen_on_portal(c))
+		return 0;
+	if (T.idp_url[0] == '\0' ||
+	    strncmp(c->url, T.idp_url, strlen(T.idp_url)) != 0) {
+		print_error("citizen: /login led to %s (%ld), not to the "
+		    "provider %s\n", c->url, final->status,
+		    T.idp_url[0] ? T.idp_url : "(none: group_setup_idp?)");
+		return -1;
+	}
+	if (citizen_submit(c, final, "/login", creds) != 0)
+		return -1;
+	return citizen_on_portal(c) ? 0 : 1;
+}
+
+int
+citizen_logout(struct citizen *c, struct resp *final)
+{
+	char	 path[256];
+
+	snprintf(path, sizeof(path), "/oidc/callback?logout=http%%3A%%2F%%2F"
+	    "127.0.0.1%%3A%d%%2Fcgi-bin%%2Frathaus.cgi%%2F", T.port);
+	if (citizen_get(c, path, final) != 0 || citizen_follow(c, final) != 0)
+		return -1;
+	/* The provider asks whether to log out there too: yes. */
+	if (!citizen_on_portal(c) &&
+	    citizen_submit(c, final, "/session/end/confirm", "logout=yes") != 0)
+		return -1;
+	return citizen_on_portal(c) && final->status == 200 ? 0 : -1;
+}
+
+int
+citizen_has_cookie(struct citizen *c, const char *name)
+{
+	struct curl_slist *list = NULL, *l;
+	const char *f;
+	size_t	 n = strlen(name);
+	int	 i, found = 0;
+
+	if (c->curl == NULL ||
+	    curl_easy_getinfo(c->curl, CURLINFO_COOKIELIST, &list) != CURLE_OK)
+		return 0;
+	/* Netscape format: domain, flag, path, secure, expiry, name, value */
+	for (l = list; l != NULL && !found; l = l->next) {
+		for (f = l->data, i = 0; f != NULL && i < 5; i++)
+			if ((f = strchr(f, '\t')) != NULL)
+				f++;
+		found = f != NULL && strncmp(f, name, n) == 0 && f[n] == '\t';
+	}
+	curl_slist_free_all(list);
+	return found;
+}
+
+void
+citizen_free(struct citizen *c)
+{
+	if (c->curl != NULL)
+		curl_easy_cleanup(c->curl);
+	c->curl = NULL;
 }

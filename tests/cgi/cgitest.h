@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "helper.h"
 #include "ref.h"
 #include "smtpd.h"
 #include "standin.h"
@@ -40,6 +41,11 @@ struct cgitest {
 	 * keeps it: set by a response, sent with every later request to
 	 * the citizen program whose caller names no cookie of its own. */
 	char	 form_cookie[128];
+	/* The OpenID Connect provider (tools/idp/server.mjs), started by
+	 * group_setup_idp only; IDP_URL names it to tools/instance. */
+	int	 want_idp;
+	struct helper idp;
+	char	 idp_url[64];		/* http://127.0.0.1:PORT, the issuer */
 };
 extern struct cgitest T;
 
@@ -83,6 +89,9 @@ int	 free_tracked(void **state);
 
 /* The instance: start and stop (cmocka group setup and teardown). */
 int	 group_setup(void **state);
+/* group_setup with the OpenID Connect provider before the instance, so
+ * that Apache logs citizens in there (group_teardown stops it). */
+int	 group_setup_idp(void **state);
 int	 group_teardown(void **state);
 int	 cgitest_run(const char *name, const struct CMUnitTest *tests,
 	    size_t n, CMFixtureFunction setup, CMFixtureFunction teardown);
@@ -136,6 +145,50 @@ void	 staff_action(struct as *who, const char *ref, const char *action,
 	    struct resp *r);
 void	 staff_form(const struct as *who, const char *ref, char *cookie,
 	    size_t clen, char tok[REF_TOKEN_LEN + 1], struct resp *r);
+
+/*
+ * A citizen with a browser of its own: one libcurl handle with its
+ * in-memory cookie engine (the portal's and the provider's cookies), an
+ * Accept header as a browser sends. Requests follow no redirects, except
+ * in citizen_login and citizen_logout. Responses are tracked like
+ * http()'s. Needs group_setup_idp for the login.
+ */
+struct citizen {
+	void	*curl;		/* CURL *, made by the first request */
+	char	 url[2048];	/* where the last request went */
+};
+
+#define CITIZEN_SESSION_COOKIE	"mod_auth_openidc_session"
+
+/*
+ * Log in: GET SCRIPT/login?return=<return_path>, on to the provider's
+ * login page, post user and password with the form's hidden fields,
+ * follow every redirect. *final: the last response (c->url its URL).
+ * 0: back on the portal; 1: the chain ended at the provider (wrong
+ * password: its login page again); -1: no answer or no login form (the
+ * reason printed).
+ */
+int	 citizen_login(struct citizen *c, const char *user,
+	    const char *password, const char *return_path, struct resp *final);
+/* The module's logout (T's logout URL), confirmed at the provider; 0
+ * when it ended back on the portal's catalog. */
+int	 citizen_logout(struct citizen *c, struct resp *final);
+/* One request on the portal (path) or anywhere (absolute URL). */
+int	 citizen_get(struct citizen *c, const char *path, struct resp *r);
+int	 citizen_post(struct citizen *c, const char *path, const char *body,
+	    struct resp *r);
+int	 citizen_post_parts(struct citizen *c, const char *path,
+	    const struct part *parts, size_t nparts, struct resp *r);
+/* Any method, one more request header ("Name: value") or NULL, a body
+ * (urlencoded) or parts (multipart) or neither. */
+int	 citizen_request(struct citizen *c, const char *method,
+	    const char *path, const char *header, const char *body,
+	    const struct part *parts, size_t nparts, struct resp *r);
+/* Follow the redirects of *r, the answer to c->url, with GETs. */
+int	 citizen_follow(struct citizen *c, struct resp *r);
+/* Whether its cookie jar holds a cookie `name` (any host). */
+int	 citizen_has_cookie(struct citizen *c, const char *name);
+void	 citizen_free(struct citizen *c);
 
 /* The instance's database, mails and programs. */
 int	 db_query(const char *sql, long *n, char *text, size_t size);
