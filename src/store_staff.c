@@ -309,8 +309,9 @@ store_case(struct store *s, const char *ref, struct store_case *c)
 	if (store_submission_row(st, ref, &c->sub) != 0)
 		fail = 1;
 	c->token = store_dup_null(st, 1, &fail);
-	c->email = store_dup_null(st, 10, &fail);
-	c->purged = store_dup_null(st, 11, &fail);
+	/* After STORE_SUBMISSION_COLUMNS (0..11). */
+	c->email = store_dup_null(st, 12, &fail);
+	c->purged = store_dup_null(st, 13, &fail);
 	sqlite3_finalize(st);
 	if (fail || c->token == NULL ||
 	    store_load_history(s, &c->sub) != STORE_OK ||
