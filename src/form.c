@@ -40,6 +40,10 @@ const char *const form_type_names[FORM__TYPES] = {
 	"file",
 };
 
+const char *const form_login_names[FORM__LOGINS] = {
+	"none", "optional", "required",
+};
+
 void
 form_diag_init(struct form_diag *d)
 {
@@ -623,6 +627,50 @@ form_file_rules(const char *file, struct form_field *f,
 	return rc;
 }
 
+/*
+ * prefill="given_name": the account's attribute fills the field. Only
+ * into a field that can hold it: a birth date into a date field, an
+ * e-mail address into an e-mail field, a postcode into a postcode or
+ * text field, names, street and town into text fields.
+ */
+static int
+form_prefill(const char *file, struct form_field *f, struct form_diag *diag)
+{
+	const char *v = form_attr(f->node, "prefill");
+	int	 a, ok;
+
+	f->prefill = -1;
+	if (v == NULL)
+		return 0;
+	if ((a = identity_attr_parse(v)) < 0) {
+		form_diag_add(diag, file, xmlGetLineNo(f->node),
+		    "prefill='%s' is not an attribute of the account", v);
+		return -1;
+	}
+	switch (a) {
+	case IDENTITY_BIRTH_DATE:
+		ok = f->type == FORM_DATE;
+		break;
+	case IDENTITY_EMAIL:
+		ok = f->type == FORM_EMAIL;
+		break;
+	case IDENTITY_POSTCODE:
+		ok = f->type == FORM_POSTCODE || f->type == FORM_TEXT;
+		break;
+	default:
+		ok = f->type == FORM_TEXT || f->type == FORM_TEXTAREA;
+		break;
+	}
+	if (!ok) {
+		form_diag_add(diag, file, xmlGetLineNo(f->node),
+		    "prefill='%s' cannot fill %s field '%s'", v,
+		    form_type_names[f->type], f->name);
+		return -1;
+	}
+	f->prefill = a;
+	return 0;
+}
+
 static int
 form_field_init(struct form_share *s, const char *file, struct form_field *f,
     xmlNodePtr n, struct form_diag *diag)
@@ -633,6 +681,7 @@ form_field_init(struct form_share *s, const char *file, struct form_field *f,
 
 	memset(f, 0, sizeof(*f));
 	f->node = n;
+	f->prefill = -1;
 	f->name = form_attr(n, "name");
 	type = form_attr(n, "type");
 	for (t = 0; t < FORM__TYPES; t++)
@@ -641,6 +690,8 @@ form_field_init(struct form_share *s, const char *file, struct form_field *f,
 	if (f->name == NULL || t == FORM__TYPES)
 		return -1;	/* the schema already said why */
 	f->type = (enum form_type)t;
+	if (form_prefill(file, f, diag) == -1)
+		rc = -1;
 	if (form_file_rules(file, f, diag) == -1)
 		return -1;	/* the text rules' own checks would only repeat it */
 	req = form_attr(n, "required");
@@ -797,6 +848,13 @@ form_add_group(struct form_share *s, const char *file, struct form *f,
 		if (form_add_field(s, file, f, c, (long)f->ngroups - 1,
 		    diag) == -1)
 			rc = -1;
+		/* The account has one name, not one per row. */
+		else if (g->repeat && f->fields[f->nfields - 1].prefill >= 0) {
+			form_diag_add(diag, file, xmlGetLineNo(c),
+			    "field '%s' in a repeating group cannot be prefilled",
+			    f->fields[f->nfields - 1].name);
+			rc = -1;
+		}
 		/* A file is staged once per field and form, not per row. */
 		else if (g->repeat && f->fields[f->nfields - 1].type ==
 		    FORM_FILE) {
@@ -896,6 +954,64 @@ form_check_kind(const char *path, struct form *f, xmlNodePtr root,
 	else
 		return 0;
 	return -1;
+}
+
+/*
+ * <service login="none|optional|required" level="basic|substantial|
+ * high">: a level above basic means nothing without a login that is
+ * required, and only a form is sent.
+ */
+static int
+form_check_login(const char *path, struct form *f, xmlNodePtr root,
+    struct form_diag *diag)
+{
+	const char *login = form_attr(root, "login");
+	const char *level = form_attr(root, "level");
+	int	 i, l;
+
+	f->login = FORM_LOGIN_OPTIONAL;
+	f->level = IDENTITY_BASIC;
+	for (i = 0; login != NULL && i < FORM__LOGINS; i++)
+		if (strcmp(login, form_login_names[i]) == 0)
+			f->login = (enum form_login)i;
+	if (level != NULL && ((l = identity_level_parse(level)) <
+	    IDENTITY_BASIC || l >= IDENTITY__LEVELS)) {
+		form_diag_add(diag, path, xmlGetLineNo(root),
+		    "level='%s' is not basic, substantial or high", level);
+		return -1;
+	} else if (level != NULL)
+		f->level = (enum identity_level)l;
+	if (f->kind != FORM_KIND_FORM && (login != NULL || level != NULL)) {
+		form_diag_add(diag, path, xmlGetLineNo(root),
+		    "%s= belongs on a form service: nothing is sent here",
+		    login != NULL ? "login" : "level");
+		return -1;
+	}
+	if (f->level > IDENTITY_BASIC && f->login != FORM_LOGIN_REQUIRED) {
+		form_diag_add(diag, path, xmlGetLineNo(root),
+		    "level='%s' needs login=\"required\"",
+		    identity_level_names[f->level]);
+		return -1;
+	}
+	return 0;
+}
+
+/* A service that never uses the account has nothing to prefill from. */
+static int
+form_check_prefill(const struct form *f, const char *path,
+    struct form_diag *diag)
+{
+	size_t	 i;
+	int	 rc = 0;
+
+	for (i = 0; f->login == FORM_LOGIN_NONE && i < f->nfields; i++)
+		if (f->fields[i].prefill >= 0) {
+			form_diag_add(diag, path, xmlGetLineNo(f->fields[i].node),
+			    "field '%s' has prefill= but the service has "
+			    "login=\"none\"", f->fields[i].name);
+			rc = -1;
+		}
+	return rc;
 }
 
 /* <at-least-one fields="..."/> names fields of the form. */
@@ -1263,7 +1379,8 @@ form_setup(struct form *f, struct form_share *s, const char *path,
 		    "service id '%s' does not match the file name", f->id);
 		return -1;
 	}
-	if (form_check_kind(path, f, root, diag) == -1)
+	if (form_check_kind(path, f, root, diag) == -1 ||
+	    form_check_login(path, f, root, diag) == -1)
 		return -1;
 	if (!stored && form_clerk(s, f->clerk) == NULL) {
 		for (n = root->children; n != NULL && !form_is(n, "clerk");)
@@ -1283,6 +1400,7 @@ form_setup(struct form *f, struct form_share *s, const char *path,
 	    form_check_conditions(f, path, diag) == -1 ||
 	    form_check_field_bounds(f, path, diag) == -1 ||
 	    form_check_at_least_one(f, path, diag) == -1 ||
+	    form_check_prefill(f, path, diag) == -1 ||
 	    fee_check(f, path, diag) == -1)
 		return -1;
 	return 0;

@@ -14,6 +14,7 @@
 #include <libxml/xmlregexp.h>
 
 #include "buf.h"
+#include "identity.h"
 
 #define FORM_LENGTH_MAX	1000000L	/* characters */
 #define FORM_CENTS_MAX	1000000000L	/* ten million euros */
@@ -46,6 +47,14 @@ enum form_type {
 	FORM__TYPES
 };
 
+/* Whether a service asks the citizen to log in (<service login="">). */
+enum form_login {
+	FORM_LOGIN_NONE,	/* never: the account is not used */
+	FORM_LOGIN_OPTIONAL,	/* may: prefilled, kept with the account */
+	FORM_LOGIN_REQUIRED,	/* must, at `level` at least */
+	FORM__LOGINS
+};
+
 enum form_kind {
 	FORM_KIND_FORM,		/* fields to fill in and send */
 	FORM_KIND_INFO,		/* an information page */
@@ -76,6 +85,7 @@ struct form_field {
 	const char	*when;		/* "field=value ...": asked only then */
 	unsigned	 accept;	/* file: FORM_ACCEPT_* bits */
 	long		 max_kib;	/* file: largest file in KiB */
+	int		 prefill;	/* enum identity_attr, or -1 */
 	size_t		 page;		/* index into form.pages */
 	long		 group;		/* index into form.groups, or -1 */
 };
@@ -109,6 +119,8 @@ struct form {
 	long		 version;
 	const char	*clerk;
 	long		 retention_days; /* <retention days>; 0: not stated */
+	enum form_login	 login;		/* default: optional */
+	enum identity_level level;	/* the least one; default: basic */
 	struct form_field *fields;
 	size_t		 nfields;
 	struct form_page *pages;
@@ -131,6 +143,7 @@ struct form_share {
 };
 
 extern const char *const form_type_names[FORM__TYPES];
+extern const char *const form_login_names[FORM__LOGINS];
 
 void	 form_diag_init(struct form_diag *);
 void	 form_diag_add(struct form_diag *, const char *file, long line,

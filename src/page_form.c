@@ -231,6 +231,186 @@ page_form_answers(const struct form *f, const struct valid_result *res,
 }
 
 /*
+ * The citizen's account, where the service uses it: NULL when nobody is
+ * logged in or the service has login="none".
+ */
+static const struct identity *
+page_form_account(const struct app *a, const struct form *f)
+{
+	return f->login != FORM_LOGIN_NONE && a->citizen.subject != NULL ?
+	    &a->citizen : NULL;
+}
+
+/*
+ * Why this citizen may not send the service: "login" (it needs a login
+ * and nobody is logged in), "level" (the login's trust level is below
+ * the service's), or NULL: may.
+ */
+static const char *
+page_form_refusal(const struct app *a, const struct form *f)
+{
+	if (f->login != FORM_LOGIN_REQUIRED)
+		return NULL;
+	if (a->citizen.subject == NULL)
+		return "login";
+	return a->citizen.level < f->level ? "level" : NULL;
+}
+
+/*
+ * Instead of the form: why the service needs a login, and the way to it
+ * (anonymous), or which trust level it needs and how to get it. A POST
+ * gets it with 403: nothing was staged, nothing stored.
+ */
+static int
+page_form_need(struct app *a, const struct form *f, const char *why)
+{
+	if (a->req.method == REQ_POST)
+		a->status = 403;
+	if (app_begin(a, "login-needed") != 0 ||
+	    app_service_node(a, f, a->root) == NULL ||
+	    app_elem(a->root, "need", NULL, "why", why, "level",
+	    identity_level_names[f->level], "have", a->citizen.subject ?
+	    identity_level_names[a->citizen.level] : "", "sent",
+	    a->req.method == REQ_POST ? "1" : "", NULL) == NULL)
+		return -1;
+	a->private_page = 1;
+	return 0;
+}
+
+/*
+ * The account's value for a prefilled field, or NULL; *locked: the
+ * account vouches for it, so it is shown read-only and what is posted
+ * for the field does not count.
+ */
+static const char *
+page_form_prefill(const struct app *a, const struct form *f,
+    const struct form_field *fld, int *locked)
+{
+	const struct identity *id = page_form_account(a, f);
+
+	*locked = 0;
+	if (id == NULL || fld->prefill < 0 ||
+	    id->attr[fld->prefill] == NULL)
+		return NULL;
+	*locked = identity_verified(id, (enum identity_attr)fld->prefill);
+	return id->attr[fld->prefill];
+}
+
+/*
+ * A locked field's answer is the account's, whatever was posted for it:
+ * the posted ones are dropped, the account's value takes the first's
+ * place (or is added).
+ */
+static int
+page_form_lock(const struct app *a, const struct form *f,
+    struct req_params *in)
+{
+	struct req_param *v;
+	const char *value;
+	char	*copy;
+	size_t	 i, j, k, cap;
+	int	 locked, done;
+
+	for (i = 0; i < f->nfields; i++) {
+		value = page_form_prefill(a, f, &f->fields[i], &locked);
+		if (!locked)
+			continue;
+		if ((copy = strdup(value)) == NULL)
+			return -1;
+		for (j = k = 0, done = 0; j < in->n; j++) {
+			v = &in->v[j];
+			if (strcmp(v->name, f->fields[i].name) != 0)
+				in->v[k++] = *v;
+			else if (!done) {
+				free(v->value);
+				v->value = copy;
+				v->valuelen = strlen(copy);
+				in->v[k++] = *v;
+				done = 1;
+			} else {
+				free(v->name);
+				free(v->value);
+				free(v->filename);
+				free(v->ctype);
+			}
+		}
+		in->n = k;
+		if (done)
+			continue;
+		if (in->n == in->cap) {
+			cap = in->cap ? in->cap * 2 : 16;
+			if ((v = reallocarray(in->v, cap, sizeof(*v))) == NULL) {
+				free(copy);
+				return -1;
+			}
+			in->v = v;
+			in->cap = cap;
+		}
+		v = &in->v[in->n];
+		memset(v, 0, sizeof(*v));
+		if ((v->name = strdup(f->fields[i].name)) == NULL) {
+			free(copy);
+			return -1;
+		}
+		v->value = copy;
+		v->valuelen = strlen(copy);
+		in->n++;
+	}
+	return 0;
+}
+
+/*
+ * A locked answer that does not pass its field's checks cannot be
+ * corrected by the citizen: say that it is the account's value.
+ */
+static void
+page_form_locked_errors(const struct app *a, const struct form *f,
+    struct valid_result *res)
+{
+	const struct form_field *fld;
+	size_t	 i;
+	int	 locked;
+
+	for (i = 0; i < res->nerrors; i++)
+		if ((fld = form_field(f, res->errors[i].field)) != NULL &&
+		    page_form_prefill(a, f, fld, &locked) != NULL && locked) {
+			res->errors[i].code = "locked";
+			res->errors[i].arg[0] = '\0';
+		}
+}
+
+/*
+ * <prefill field=".." locked="true|">value</prefill> for each field the
+ * account fills: the page marks where a value comes from; on the first
+ * showing (`first`), the values themselves as answers.
+ */
+static int
+page_form_prefills(struct app *a, const struct form *f, int first)
+{
+	xmlNodePtr values = NULL;
+	const char *v;
+	size_t	 i;
+	int	 locked;
+
+	for (i = 0; i < f->nfields; i++) {
+		if ((v = page_form_prefill(a, f, &f->fields[i], &locked)) ==
+		    NULL)
+			continue;
+		if (app_elem(a->root, "prefill", v, "field",
+		    f->fields[i].name, "locked", locked ? "true" : "",
+		    NULL) == NULL)
+			return -1;
+		if (first && values == NULL &&
+		    (values = app_child(a->root, "values", NULL)) == NULL)
+			return -1;
+		if (first && app_elem(values, "value", v, "name",
+		    f->fields[i].name, NULL) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * The store did not take the submission: nothing was stored (its
  * transaction commits whole or not at all). The citizen gets the check
  * page again with every answer and what happened at the top, so that
@@ -253,6 +433,7 @@ static int
 page_form_store(struct app *a, const struct form *f,
     const struct valid_result *res, const char *key, const char **unsent)
 {
+	const struct identity *id;
 	struct store_new n;
 	struct store_receipt r;
 	struct fee_bill bill;
@@ -285,6 +466,11 @@ page_form_store(struct app *a, const struct form *f,
 	}
 	n.service = f->id;
 	n.version = f->version;
+	/* A logged-in citizen's: kept with the account and its level. */
+	if ((id = page_form_account(a, f)) != NULL) {
+		n.subject = id->subject;
+		n.trust_level = identity_level_names[id->level];
+	}
 	n.values_xml = answers;
 	/* Kept with it: the answers stay readable when the form changes. */
 	if ((definition = form_text(f)) == NULL) {
@@ -680,7 +866,7 @@ page_form(struct app *a)
 	struct page_form_refused *refused = NULL;
 	struct req_params in;
 	struct page_form_key k;
-	const char *key, *unsent = NULL;
+	const char *key, *unsent = NULL, *why;
 	struct buf accept;
 	size_t	 nrefused = 0, i;
 	int	 rc = -1, stage, nostore;
@@ -713,6 +899,17 @@ page_form(struct app *a)
 		return rc;
 	}
 
+	/*
+	 * A service that needs a login, or a higher trust level, shows why
+	 * instead of the form; what is sent to it is refused before
+	 * anything is staged or stored, whatever the request says.
+	 */
+	if ((why = page_form_refusal(a, &f)) != NULL) {
+		rc = page_form_need(a, &f, why);
+		form_free(&f);
+		return rc;
+	}
+
 	/* The key needs the store (its secret): without it no form is
 	 * offered, 503 at once, and what a citizen sends comes back. */
 	if ((nostore = page_form_key(a, &k)) == -1)
@@ -722,8 +919,10 @@ page_form(struct app *a)
 		/* The check page with the answers and why it was not sent. */
 		unsent = page_form_unsent(a);
 		if (upload_answers(&f, &a->req.body, NULL, 0, &in) != 0 ||
+		    page_form_lock(a, &f, &in) != 0 ||
 		    valid_check(&f, &in, &a->today, &res) != 0)
 			goto out;
+		page_form_locked_errors(a, &f, &res);
 		nav.step = PAGE_FORM_CHECK;
 	} else if (a->req.method == REQ_POST) {
 		page_form_accepted(req_param(&a->req.body, "_accept"), &accept);
@@ -738,8 +937,10 @@ page_form(struct app *a)
 			rc = 0;		/* answered: 503 */
 			goto out;
 		}
-		if (valid_check(&f, &in, &a->today, &res) != 0)
+		if (page_form_lock(a, &f, &in) != 0 ||
+		    valid_check(&f, &in, &a->today, &res) != 0)
 			goto out;
+		page_form_locked_errors(a, &f, &res);
 		for (i = 0; i < nrefused; i++)
 			if (valid_set_error(&res, refused[i].field,
 			    refused[i].code, refused[i].arg) == -1)
@@ -775,6 +976,8 @@ page_form(struct app *a)
 		goto out;
 	if (a->req.method == REQ_POST &&
 	    page_form_values(app_child(a->root, "values", NULL), &res) != 0)
+		goto out;
+	if (page_form_prefills(a, &f, a->req.method != REQ_POST) != 0)
 		goto out;
 	if (nav.errors && (page_form_errors(a->root, &res, nav.show) != 0 ||
 	    page_form_warnings(a->root, &res, nav.show, &accept) != 0))

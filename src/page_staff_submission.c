@@ -115,6 +115,10 @@ page_staff_detail(struct app *a, const struct store_case *c,
 	    "service", c->sub.service, "status", c->sub.status, "fee-cents",
 	    num[0], "service-version", num[1], "email", c->email, "purged",
 	    c->purged, NULL)) == NULL ||
+	    /* Sent by a logged-in citizen: at which trust level (the
+	     * account's subject is for "Meine Anträge", not for the clerk). */
+	    (c->sub.subject != NULL && app_props(sub, "trust-level",
+	    c->sub.trust_level, NULL) != 0) ||
 	    app_time_prop(sub, "created", c->sub.created) != 0 ||
 	    app_answers(sub, c->sub.values_xml) != 0 ||
 	    (list = app_child(sub, "history", NULL)) == NULL)

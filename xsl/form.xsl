@@ -16,6 +16,8 @@
   <xsl:key name="value" match="values/value" use="@name"/>
   <xsl:key name="err" match="errors/error" use="@field"/>
   <xsl:key name="warn" match="warnings/warning" use="@field"/>
+  <!-- Fields the citizen's account fills; locked="true": vouched for. -->
+  <xsl:key name="prefill" match="page/prefill" use="@field"/>
 
   <xsl:variable name="S" select="/page/service"/>
   <!-- The page shown, and the pages asked (some depend on answers). -->
@@ -330,6 +332,9 @@
       <xsl:if test="hint and $errs"><xsl:text> </xsl:text></xsl:if>
       <xsl:if test="$errs"><xsl:value-of select="concat($id, '-error')"/></xsl:if>
       <xsl:if test="key('warn', $k)"><xsl:value-of select="concat(' ', $id, '-warning')"/></xsl:if>
+      <xsl:if test="key('prefill', $k)[@locked = 'true' or string(.) = string(key('value', $k)[1])]">
+        <xsl:value-of select="concat(' ', $id, '-prefill')"/>
+      </xsl:if>
     </xsl:variable>
     <xsl:variable name="class">
       <xsl:text>field field-</xsl:text>
@@ -525,6 +530,21 @@
     <xsl:if test="hint">
       <p class="hint" id="{$id}-hint"><xsl:call-template name="t"><xsl:with-param name="of" select="hint"/></xsl:call-template></p>
     </xsl:if>
+    <!-- Where a value comes from: the account (locked), or the account
+         and still the citizen's to check (while it is unchanged). -->
+    <xsl:variable name="pf" select="key('prefill', $k)"/>
+    <xsl:choose>
+      <xsl:when test="$pf/@locked = 'true'">
+        <p class="hint prefill prefill-locked" id="{$id}-prefill">
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.prefill.locked'"/></xsl:call-template>
+        </p>
+      </xsl:when>
+      <xsl:when test="$pf and string($pf) = string(key('value', $k)[1])">
+        <p class="hint prefill" id="{$id}-prefill">
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.prefill.check'"/></xsl:call-template>
+        </p>
+      </xsl:when>
+    </xsl:choose>
     <xsl:if test="key('warn', $k)">
       <p class="warning-message" id="{$id}-warning">
         <span class="visually-hidden">
@@ -559,6 +579,11 @@
     <xsl:param name="k"/>
     <xsl:attribute name="id"><xsl:value-of select="$id"/></xsl:attribute>
     <xsl:attribute name="name"><xsl:value-of select="$k"/></xsl:attribute>
+    <!-- Read-only, not disabled: it is sent along (the server keeps the
+         account's value anyway). -->
+    <xsl:if test="key('prefill', $k)/@locked = 'true'">
+      <xsl:attribute name="readonly">readonly</xsl:attribute>
+    </xsl:if>
     <xsl:if test="@required = 'true'">
       <xsl:attribute name="required">required</xsl:attribute>
       <xsl:attribute name="aria-required">true</xsl:attribute>
@@ -566,8 +591,8 @@
     <xsl:if test="$errs">
       <xsl:attribute name="aria-invalid">true</xsl:attribute>
     </xsl:if>
-    <xsl:if test="string($desc)">
-      <xsl:attribute name="aria-describedby"><xsl:value-of select="$desc"/></xsl:attribute>
+    <xsl:if test="normalize-space($desc)">
+      <xsl:attribute name="aria-describedby"><xsl:value-of select="normalize-space($desc)"/></xsl:attribute>
     </xsl:if>
   </xsl:template>
 

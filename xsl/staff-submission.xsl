@@ -56,6 +56,20 @@
           <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('pay.event.', @state)"/></xsl:call-template>
         </xsl:for-each>
       </dd>
+      <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.account'"/></xsl:call-template></dt>
+      <dd class="account">
+        <xsl:choose>
+          <xsl:when test="$sub/@trust-level">
+            <xsl:call-template name="msg">
+              <xsl:with-param name="key" select="'staff.account.login'"/>
+              <xsl:with-param name="arg">
+                <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('login.level.', $sub/@trust-level)"/></xsl:call-template>
+              </xsl:with-param>
+            </xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.account.none'"/></xsl:call-template></xsl:otherwise>
+        </xsl:choose>
+      </dd>
       <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.notify'"/></xsl:call-template></dt>
       <dd>
         <xsl:choose>

@@ -751,10 +751,27 @@ def _(d, c):
 
 # ---- 4. Personenstandsurkunde ------------------------------------------------------
 
+def citizen_login(d, c, user, password, return_path):
+    """Log in as a demo citizen through the provider's real login page
+    (the certificate services need a login at level substantial: erika);
+    a session already there goes straight back to return_path."""
+    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/login?return="
+          + urllib.parse.quote(return_path, safe=""))
+    d.wait_for("readyState complete", d.page_ready)
+    if d.find_all("input[name=password]"):
+        d.el("input[name=login]").clear()
+        d.el("input[name=login]").send_keys(user)
+        d.el("input[name=password]").send_keys(password)
+        d.submit_with(d.el("form button[type=submit]"))
+
+
 def urkunde_answers(d, c, copies="2"):
-    """Order a birth certificate (Erika Muster) with `copies` copies, by
-    post, and continue to the check page."""
-    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/services/personenstandsurkunde")
+    """Order a birth certificate (Erika Mustermann, logged in, her name
+    and address from her account) with `copies` copies, by post, and
+    continue to the check page."""
+    path = "/cgi-bin/rathaus.cgi/services/personenstandsurkunde"
+    citizen_login(d, c, "erika", "erika-demo", path)
+    d.get(c["origin"] + path)
     d.wait_for("readyState complete", d.page_ready)
     radio(d, "kind", "geburt")
     radio(d, "recorded_here", "ja")
@@ -763,15 +780,16 @@ def urkunde_answers(d, c, copies="2"):
     fill(d, "surname", "Muster")
     fill(d, "given_names", "Erika")
     fill(d, "copies", copies)
-    d.submit_with(continue_button(d), "#f-name")
+    d.submit_with(continue_button(d), "#f-given_name")
     check(not d.find_all(".error-summary"),
           "errors: " + " | ".join(texts(d, ".error-summary li")))
     radio(d, "relation", "selbst")
     choose(d, "purpose", "privat")
-    fill(d, "name", "Erika Muster")
-    fill(d, "street", "Hauptstraße 1")
-    fill(d, "postcode", "26639")
-    fill(d, "town", "Wiesmoor")
+    # Name and address come from the account, read-only.
+    for name in ("given_name", "family_name", "street", "postcode", "town"):
+        check(d.el(f"#f-{name}").prop("readOnly"), f"{name} is not locked")
+    check(d.el("#f-family_name").prop("value") == "Mustermann",
+          "the family name is not the account's")
     radio(d, "delivery", "post")
     d.submit_with(continue_button(d), "button[name=_confirm]")
     check(not d.find_all(".error-summary"),

@@ -31,6 +31,7 @@ pay_methods = transfer counter
 bank_iban = DE02120300000000202051
 bank_bic = BYLADEM1001
 bank_recipient = Stadt Wiesmoor
+identity = oidc
 CONF
 "$build/tools/rathaus" init --conf "$tmp/rathaus.conf" >/dev/null || exit 99
 RATHAUS_CONF=$tmp/rathaus.conf
@@ -85,8 +86,21 @@ page all-types GET /services/all-types ""
 page all-types-errors POST /services/all-types "" "a_text=1&a_multi=bank&a_multi=wohnung&a_number=x&a_date=04.04.2027&a_time=7+Uhr&a_radio=nein&a_plz=123&a_iban=DE00&a_select=zzz&a_money=12%2C345"
 page dog GET /services/hundeanmeldung ""
 page dog-warning POST /services/hundeanmeldung "" "name=Erika&street=Weg+1&postcode=26639&town=Wiesmoor&dogs=1&dog_name=Bello&breed=Mischling&sex=r&born=2020-05-01&since=2021-01-01&chip=27609810661234&dangerous=nein"
-page certificate GET /services/meldebescheinigung "lang=en"
-page certificate-errors POST /services/meldebescheinigung "" "name=&kind=erweitert&purpose=rente&delivery=post"
+# The certificate needs a login at substantial: anonymous, the way to the
+# login (and a POST refused); erika at substantial, the form prefilled.
+page certificate-login GET /services/meldebescheinigung "lang=en"
+page certificate-refused POST /services/meldebescheinigung "" "given_name=&kind=erweitert&_confirm=1"
+erika() {
+	OIDC_CLAIM_sub=demo-erika-7f3a OIDC_CLAIM_iss=http://127.0.0.1:9 \
+	OIDC_CLAIM_given_name=Erika OIDC_CLAIM_family_name=Mustermann \
+	OIDC_CLAIM_birthdate=1964-08-12 \
+	OIDC_CLAIM_address='{"street_address":"Hauptstraße 193","postal_code":"26639","locality":"Wiesmoor"}' \
+	OIDC_CLAIM_email=erika.mustermann@example.org \
+	OIDC_CLAIM_acr=http://eidas.europa.eu/LoA/${level:-substantial} "$@"
+}
+level=low erika page certificate-level GET /services/meldebescheinigung ""
+erika page certificate GET /services/meldebescheinigung "lang=en"
+erika page certificate-errors POST /services/meldebescheinigung "" "given_name=&kind=erweitert&purpose=rente&delivery=post"
 page id-card GET /services/personalausweis ""
 page id-card-page2 POST /services/personalausweis "" "name=Erika&born=2004-06-01&reason=abgelaufen&_page=person"
 page check POST /services/osterfeuer "" "$valid&_page=angaben"
@@ -111,8 +125,8 @@ page status GET "/status/$ref" "token=$token"
 page status-en GET "/status/$ref" "token=$token&lang=en"
 
 # A paid service: the checkout with the GiroCode.
-session /services/meldebescheinigung
-HTTP_COOKIE=$cookie page paid-order POST /services/meldebescheinigung "" "_key=$key&name=Erika+Beispiel&born=1960-02-29&street=Hauptstr.+1&postcode=26639&id_number=L01X00T47&kind=einfach&purpose=privat&delivery=post&_confirm=1"
+erika session /services/meldebescheinigung
+HTTP_COOKIE=$cookie erika page paid-order POST /services/meldebescheinigung "" "_key=$key&id_number=L01X00T47&kind=einfach&purpose=privat&delivery=post&_confirm=1"
 loc=$(sed -n 's/^Location: \(.*\)\r$/\1/p' "$tmp/pages/paid-order.head")
 rm -f "$tmp/pages/paid-order.head" "$tmp/pages/paid-order.html"
 pref=${loc#*/pay/}
