@@ -1127,6 +1127,39 @@ def _(d, c):
     check("Register a business" in links, f"services {links!r}")
 
 
+# ---- 5b. Logging out ---------------------------------------------------------------------
+
+def citizen_logout(d, c):
+    """Log out with the page head's "Abmelden": the module's logout, the
+    provider's confirmation, back on the catalog with "Anmelden"."""
+    links = [a for a in d.find_all("nav.account a") if a.text.strip() == "Abmelden"]
+    if not links:
+        return
+    links[0].click()
+    d.wait_for("the provider's logout page",
+               lambda: d.find_all("button[name=logout][value=yes]") or None)
+    d.submit_with(d.el("button[name=logout][value=yes]"), "nav.account")
+    check(url_path(d.url).startswith("/cgi-bin/rathaus.cgi"),
+          f"logout ended at {d.url}")
+    names = texts(d, "nav.account a")
+    check("Anmelden" in names, f"after the logout the head shows {names!r}")
+
+
+@T.step("logout", "Abmelden ends erika's session at the portal and the provider")
+def _(d, c):
+    if "idp" not in c:
+        raise Skip("no login: " + c.get("idp_skip", "?"))
+    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/")
+    d.wait_for("readyState complete", d.page_ready)
+    check("Erika Mustermann" in " ".join(texts(d, "nav.account")),
+          "erika is not logged in after the certificate")
+    citizen_logout(d, c)
+    # /my wants a login again: the provider's page, not erika's list.
+    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/my")
+    d.wait_for("the provider's login page",
+               lambda: d.find_all("input[name=password]") or None)
+
+
 # ---- 6. Back office: a clerk works the citizen's request -------------------------------
 
 CLERK = ("mustermann", "rathaus-demo")     # tools/instance's demo users
@@ -1389,6 +1422,210 @@ def _(d, c):
     clerk = [m for m in mails if c["clerk_ref"] in m[1] and CITIZEN_MAIL not in m[0]
              and "/cgi-bin/staff.cgi/submissions/" + c["clerk_ref"] in m[2]]
     check(clerk, f"no mail to the clerk with the back-office link; mails: {c['mails']}")
+
+
+# ---- 7. The citizen's account: login, prefilled request, Meine Anträge, Postkorb ----------
+
+RESIDENCE = "/cgi-bin/rathaus.cgi/services/meldebescheinigung"
+ERIKA_MAIL = "erika.mustermann@example.org"     # tools/idp/server.mjs
+RESIDENCE_CLERK = ("beispiel", "rathaus-demo")    # residence certificates
+ASK = "Bitte laden Sie eine Kopie Ihres Mietvertrags hoch."
+ANSWER = "Anbei der Mietvertrag, Seite 1."
+
+
+def need_idp(c):
+    if "idp" not in c:
+        raise Skip("no login: " + c.get("idp_skip", "?"))
+
+
+def clerk_http(c, method, path, body=None):
+    """The back office over HTTP as the residence clerk (Basic auth), with
+    its CSRF cookie kept: (status, headers, body as text or bytes)."""
+    import base64 as b64
+    import http.cookiejar
+    jar = c.setdefault("clerk_jar", http.cookiejar.CookieJar())
+    class Stay(urllib.request.HTTPRedirectHandler):     # a 303 is the answer
+        def redirect_request(self, *args):
+            return None
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), Stay(),
+                                         urllib.request.HTTPCookieProcessor(jar))
+    req = urllib.request.Request(c["origin"] + "/cgi-bin/staff.cgi" + path, method=method,
+                                 data=body.encode() if body is not None else None)
+    req.add_header("Authorization", "Basic " + b64.b64encode(
+        ("%s:%s" % RESIDENCE_CLERK).encode()).decode())
+    if body is not None:
+        req.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with opener.open(req, timeout=WAIT) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def clerk_do(c, ref, action):
+    """One action on the submission, as the clerk's browser sends it."""
+    status, _, page = clerk_http(c, "GET", f"/submissions/{ref}")
+    check(status == 200, f"the clerk's page of {ref}: {status}")
+    m = re.search(rb'name="_csrf" value="([0-9a-f]+)"', page)
+    check(m, "no CSRF token on the clerk's page")
+    status, _, page = clerk_http(c, "POST", f"/submissions/{ref}",
+                                 f"_csrf={m.group(1).decode()}&_action={action}")
+    check(status == 303, f"the clerk's action {action!r}: {status} "
+          + page.decode("utf-8", "replace")[:200])
+
+
+@T.step("account", "an anonymous citizen is asked to log in for the residence certificate")
+def _(d, c):
+    need_idp(c)
+    d.get(c["origin"] + RESIDENCE)
+    d.wait_for("readyState complete", d.page_ready)
+    check(not d.find_all("#f-given_name"), "the form is shown without a login")
+    button = d.el("a.button[href*='/login?return=']")
+    check("Servicekonto" in button.text, f"login button says {button.text!r}")
+    button.click()
+    d.wait_for("the provider's login page",
+               lambda: d.find_all("input[name=password]") or None)
+    check(d.url.startswith(c["idp"]), f"login page at {d.url}, not at {c['idp']}")
+
+
+@T.step("account", "erika logs in on the provider's page and is back at the form, prefilled")
+def _(d, c):
+    need_idp(c)
+    d.el("input[name=login]").send_keys("erika")
+    d.el("input[name=password]").send_keys("erika-demo")
+    d.submit_with(d.el("form button[type=submit]"), "#f-given_name")
+    check(url_path(d.url) == RESIDENCE, f"back at {d.url}")
+    for name, want in (("given_name", "Erika"), ("family_name", "Mustermann"),
+                       ("street", "Hauptstraße 193"), ("postcode", "26639")):
+        e = d.el(f"#f-{name}")
+        check(e.prop("readOnly"), f"{name} is not locked")
+        check(e.prop("value") == want, f"{name} is {e.prop('value')!r}, not {want!r}")
+    email = d.el("#f-email")
+    check(not email.prop("readOnly"), "the e-mail (not verified) is locked")
+    check(email.prop("value") == ERIKA_MAIL, f"e-mail {email.prop('value')!r}")
+
+
+@T.step("account", "she sends the prefilled request")
+def _(d, c):
+    need_idp(c)
+    fill(d, "id_number", "L01X00T47")
+    d.submit_with(continue_button(d), "input[name=kind]")
+    check(not d.find_all(".error-summary"),
+          "errors: " + " | ".join(texts(d, ".error-summary li")))
+    radio(d, "kind", "einfach")
+    choose(d, "purpose", "privat")
+    radio(d, "delivery", "post")
+    d.submit_with(continue_button(d), "button[name=_confirm]")
+    check(not d.find_all(".error-summary"),
+          "errors: " + " | ".join(texts(d, ".error-summary li")))
+    body_has(d, "Mustermann", "Hauptstraße 193")
+    ref, url = urkunde_send(d)
+    c["account_ref"] = ref
+    c["account_token"] = urllib.parse.parse_qs(
+        urllib.parse.urlsplit(url).query).get("token", [""])[0]
+
+
+@T.step("account", "Meine Anträge lists it, with no token in the page")
+def _(d, c):
+    need_idp(c)
+    my = [a for a in d.find_all("nav.account a") if a.text.strip() == "Meine Anträge"]
+    check(my, "no 'Meine Anträge' in the page head")
+    d.submit_with(my[0], ".my-list")
+    refs = texts(d, ".my-list .ref-code")
+    check(c["account_ref"] in refs, f"{c['account_ref']} not among {refs!r}")
+    html = d.execute("return document.documentElement.outerHTML")
+    hrefs = [a.attr("href") or "" for a in d.find_all("a")]
+    check(not [h for h in hrefs if "token=" in h],
+          "a link carries a token: " + " ".join(h for h in hrefs if "token=" in h))
+    token = c.get("account_token")
+    check(token and token not in html, f"the page shows the token ({token!r})")
+
+
+@T.step("account", "the clerk asks for a document; the Postkorb shows the message")
+def _(d, c):
+    need_idp(c)
+    ref = c["account_ref"]
+    clerk_do(c, ref, "status&from=received&to=in_progress")
+    clerk_do(c, ref, "status&from=in_progress&to=waiting&message="
+             + urllib.parse.quote_plus(ASK))
+    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/my")
+    d.wait_for("readyState complete", d.page_ready)
+    item = [e for e in d.find_all(".my-list .my-item") if ref in e.text]
+    check(item, f"{ref} not listed")
+    check(item[0].find_all(".badge.new") if hasattr(item[0], "find_all") else
+          d.find_all(".my-list .badge.new"), "no 'neu' for the clerk's message")
+    link = [a for a in d.find_all(".my-list a") if a.attr("href").endswith("/my/" + ref)]
+    check(link, "no Postkorb link")
+    d.submit_with(link[0], "#answer-text")
+    body_has(d, ASK)
+
+
+@T.step("account", "she answers with a file; the status is back to in progress")
+def _(d, c):
+    need_idp(c)
+    png = os.path.join(c["tmp"], "mietvertrag.png")
+    tiny_png(png)
+    os.chmod(png, 0o644)
+    fill_text = d.el("#answer-text")
+    fill_text.send_keys(ANSWER)
+    d.el("#answer-file").send_keys(png)
+    d.submit_with(d.el("section.answer button[type=submit]"), ".notice.success")
+    body_has(d, ANSWER, "In Bearbeitung")
+    check(not d.find_all("#answer-text"), "the answer form is still offered")
+
+
+@T.step("account", "the clerk sees the answer and downloads the file")
+def _(d, c):
+    need_idp(c)
+    ref = c["account_ref"]
+    status, _, page = clerk_http(c, "GET", f"/submissions/{ref}")
+    text = page.decode("utf-8", "replace")
+    check(status == 200 and ANSWER in text, "the clerk's page lacks the answer")
+    check("Vertrauensniveau substanziell" in text, "no account line for the clerk")
+    m = re.search(r'href="[^"]*(/files/[^"]+)"', text)
+    check(m, "no download link for the answer's file")
+    status, headers, data = clerk_http(c, "GET", m.group(1).replace("&amp;", "&"))
+    check(status == 200 and data.startswith(b"\x89PNG"),
+          f"download: {status} {headers.get('Content-Type')}")
+
+
+@T.step("account", "both sides got a notice by mail, without the message")
+def _(d, c):
+    need_idp(c)
+    if "spool" not in c:
+        raise Skip(c.get("mail_skip", "no mail server"))
+    ref = c["account_ref"]
+
+    def notices():
+        mails = spool_mails(c["spool"])
+        citizen = [m for m in mails if ERIKA_MAIL in m[0] and "Postkorb" in m[1]
+                   and ref in m[1]]
+        clerk = [m for m in mails if ERIKA_MAIL not in m[0] and ref in m[1]
+                 and "Antwort im Postkorb" in m[1]]
+        return (citizen, clerk) if citizen and clerk else None
+    citizen, clerk = d.wait_for("both notices", notices)
+    for recipients, subject, body in citizen + clerk:
+        check(ASK not in body and ANSWER not in body,
+              f"the mail to {recipients} carries the message")
+    check("/my/" + ref in citizen[0][2], "the citizen's notice has no Postkorb link")
+
+
+@T.step("account", "Abmelden ends the session")
+def _(d, c):
+    need_idp(c)
+    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/")
+    d.wait_for("readyState complete", d.page_ready)
+    citizen_logout(d, c)
+
+
+@T.step("account", "max (basic) is told which level the certificate needs")
+def _(d, c):
+    need_idp(c)
+    citizen_login(d, c, "max", "max-demo", RESIDENCE)
+    d.wait_for("back at the portal", lambda: url_path(d.url) == RESIDENCE or None)
+    check(not d.find_all("#f-given_name"), "max gets the form")
+    body_has(d, "substanziell", "Online-Ausweis")
+    citizen_logout(d, c)
 
 
 # ---- main ---------------------------------------------------------------------------
