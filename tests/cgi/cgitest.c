@@ -133,12 +133,21 @@ void
 post_service(const char *service, const char *body, long status,
     struct resp *r)
 {
+	post_service_as(NULL, service, body, status, r);
+}
+
+/* The same as a logged-in citizen (NULL: anonymous, as post_service). */
+void
+post_service_as(struct citizen *c, const char *service, const char *body,
+    long status, struct resp *r)
+{
 	char	 path[256], *key, *keyed;
 	size_t	 len;
 
 	snprintf(path, sizeof(path), SCRIPT "/services/%s", service);
 	if (strstr(body, "_key=") == NULL) {
-		assert_int_equal(http("GET", path, NULL, 0, r), 0);
+		assert_int_equal(c != NULL ? citizen_get(c, path, r) :
+		    http("GET", path, NULL, 0, r), 0);
 		if ((key = form_key(r->body)) != NULL) {
 			len = strlen(key) + strlen(body) + 8;
 			keyed = track(malloc(len));
@@ -147,9 +156,32 @@ post_service(const char *service, const char *body, long status,
 			body = keyed;
 		}
 	}
-	assert_int_equal(http("POST", path, body, strlen(body), r), 0);
+	assert_int_equal(c != NULL ? citizen_post(c, path, body, r) :
+	    http("POST", path, body, strlen(body), r), 0);
 	if (r->status != status)
 		fail_msg("POST %s: %ld, not %ld", path, r->status, status);
+}
+
+/* erika's session of citizen_erika, ended by group_teardown. */
+static struct citizen erika_session;
+static int erika_in;
+
+/*
+ * erika (trust level substantial), logged in at the first call: the
+ * citizen for the services that need a login. Needs group_setup_idp.
+ */
+struct citizen *
+citizen_erika(void)
+{
+	struct resp r;
+
+	if (!erika_in) {
+		if (citizen_login(&erika_session, "erika", "erika-demo",
+		    SCRIPT "/", &r) != 0)
+			fail_msg("erika cannot log in (group_setup_idp?)");
+		erika_in = 1;
+	}
+	return &erika_session;
 }
 
 /* A request to the staff program as `who`. */
@@ -819,6 +851,8 @@ group_teardown(void **state)
 			print_error("tools/instance stop %s failed\n", T.dir);
 		free(out);
 	}
+	citizen_free(&erika_session);
+	erika_in = 0;
 	smtpd_stop(&T.smtpd);
 	standin_stop(&T.paypal);
 	helper_stop(&T.idp);

@@ -189,6 +189,9 @@ int	 citizen_follow(struct citizen *c, struct resp *r);
 /* Whether its cookie jar holds a cookie `name` (any host). */
 int	 citizen_has_cookie(struct citizen *c, const char *name);
 void	 citizen_free(struct citizen *c);
+struct citizen *citizen_erika(void);
+void	 post_service_as(struct citizen *, const char *service,
+	    const char *body, long status, struct resp *r);
 
 /* The instance's database, mails and programs. */
 int	 db_query(const char *sql, long *n, char *text, size_t size);

@@ -536,29 +536,6 @@ test_warning_then_send_anyway(void **state)
 }
 
 /*
- * This program is about fees, conditions and payments, not about the
- * login: its instance serves the certificate services without their
- * login need
- * (tests/cgi/test_citizen_forms sends them as a logged-in citizen).
- */
-static void
-without_login(const char *id)
-{
-	char	 path[PATH_MAX + 64], xml[65536];
-	size_t	 n;
-	FILE	*fp;
-
-	snprintf(path, sizeof(path), "%s/share/forms/%s.xml", T.dir, id);
-	assert_non_null(fp = fopen(path, "r"));
-	n = fread(xml, 1, sizeof(xml) - 1, fp);
-	assert_int_equal(fclose(fp), 0);
-	assert_true(n > 0 && n < sizeof(xml) - 1);
-	xml[n] = '\0';
-	put_definition(id, replace_all(xml,
-	    " login=\"required\" level=\"substantial\"", ""));
-}
-
-/*
  * The certificate of residence: a reason is asked only for a free
  * purpose, and the fee follows the answers (7.50, extended 9.00, free).
  */
@@ -579,21 +556,23 @@ test_certificate_condition_and_fee(void **state)
 	char	*body;
 
 	(void)state;
-	without_login("meldebescheinigung");
 	memcpy(f, base, sizeof(base));
 	body = form_encode(f, n);
-	post_service("meldebescheinigung", body, 303, &r);
+	post_service_as(citizen_erika(), "meldebescheinigung", body,
+	    303, &r);
 	assert_int_equal(newest_fee(), 750);
 
 	field_set(f, n, "kind", "erweitert");
 	body = form_encode(f, n);
-	post_service("meldebescheinigung", body, 303, &r);
+	post_service_as(citizen_erika(), "meldebescheinigung", body,
+	    303, &r);
 	assert_int_equal(newest_fee(), 900);
 
 	/* For the pension: the reason becomes required, then it is free. */
 	field_set(f, n, "purpose", "rente");
 	body = form_encode(f, n);
-	post_service("meldebescheinigung", body, 422, &r);
+	post_service_as(citizen_erika(), "meldebescheinigung", body,
+	    422, &r);
 	assert_non_null(strstr(r.body, "href=\"#f-reason\""));
 	/* Beside it, when it counts: the question once, then its answers. */
 	assert_non_null(strstr(r.body, "Nur auszuf\xc3\xbcllen bei \xe2\x80\x9e"
@@ -602,7 +581,8 @@ test_certificate_condition_and_fee(void **state)
 	    "\xe2\x80\x9e" "F\xc3\xbcr eine Sozialleistung"));
 	field_set(f, n, "reason", "Deutsche Rentenversicherung, Altersrente");
 	body = form_encode(f, n);
-	post_service("meldebescheinigung", body, 303, &r);
+	post_service_as(citizen_erika(), "meldebescheinigung", body,
+	    303, &r);
 	assert_int_equal(newest_fee(), 0);
 }
 
@@ -715,9 +695,9 @@ test_certificate_order(void **state)
 	long	 before = count_submissions();
 
 	(void)state;
-	without_login("personenstandsurkunde");
 	snprintf(body, sizeof(body), "%s&purpose=privat", base);
-	post_service("personenstandsurkunde", body, 200, &r);
+	post_service_as(citizen_erika(), "personenstandsurkunde", body,
+	    200, &r);
 	assert_non_null(strstr(r.body, "name=\"_confirm\""));
 	assert_non_null(strstr(r.body, "Weitere Ausfertigung, gleichzeitig "
 	    "bestellt</td><td class=\"num\">1</td>"));
@@ -725,23 +705,27 @@ test_certificate_order(void **state)
 	assert_int_equal(count_submissions(), before);
 
 	snprintf(body, sizeof(body), "%s&purpose=privat&_confirm=1", base);
-	post_service("personenstandsurkunde", body, 303, &r);
+	post_service_as(citizen_erika(), "personenstandsurkunde", body,
+	    303, &r);
 	assert_int_equal(count_submissions(), before + 1);
 	assert_int_equal(newest_fee(), 2250);
 
 	/* Recorded elsewhere: only that registry office can issue it. */
 	snprintf(body, sizeof(body), "kind=geburt&recorded_here=nein"
 	    "&_page=urkunde");
-	post_service("personenstandsurkunde", body, 422, &r);
+	post_service_as(citizen_erika(), "personenstandsurkunde", body,
+	    422, &r);
 	assert_non_null(strstr(r.body, "nur das Standesamt des Ortes"));
 
 	/* For a pension: the reason is required, then it costs nothing. */
 	snprintf(body, sizeof(body), "%s&purpose=rente&_confirm=1", base);
-	post_service("personenstandsurkunde", body, 422, &r);
+	post_service_as(citizen_erika(), "personenstandsurkunde", body,
+	    422, &r);
 	assert_non_null(strstr(r.body, "href=\"#f-reason\""));
 	snprintf(body, sizeof(body), "%s&purpose=rente&reason=DRV+Witwenrente"
 	    "&_confirm=1", base);
-	post_service("personenstandsurkunde", body, 303, &r);
+	post_service_as(citizen_erika(), "personenstandsurkunde", body,
+	    303, &r);
 	assert_int_equal(newest_fee(), 0);
 	assert_int_equal(count_submissions(), before + 2);
 }
@@ -1246,8 +1230,8 @@ order_certificate(int copies, char *ref, size_t reflen, char *token,
 	    "&given_names=Erika&copies=%d&relation=selbst&purpose=privat"
 	    "&given_name=Erika&family_name=Beispiel&street=Hauptstr.+1"
 	    "&postcode=26639&town=Wiesmoor&delivery=post&_confirm=1", copies);
-	without_login("personenstandsurkunde");
-	post_service("personenstandsurkunde", body, 303, &r);
+	post_service_as(citizen_erika(), "personenstandsurkunde", body,
+	    303, &r);
 	assert_non_null(strstr(resp_header(&r, "Location"), SCRIPT "/pay/"));
 	parse_receipt_location(resp_header(&r, "Location"), ref, reflen,
 	    token, toklen);
@@ -1806,5 +1790,5 @@ main(void)
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 
-	return CGITEST_RUN("cgi", tests, NULL, NULL);
+	return CGITEST_RUN("cgi", tests, group_setup_idp, NULL);
 }

@@ -126,28 +126,6 @@ test_apache_pages_have_security_headers(void **state)
 }
 
 /*
- * This program is about Apache and the operation of the instance, not about the login: its instance serves
- * the civil-status certificate without its login need
- * (tests/cgi/test_citizen_forms sends it as a logged-in citizen).
- */
-static void
-without_login(const char *id)
-{
-	char	 path[PATH_MAX + 64], xml[65536];
-	size_t	 n;
-	FILE	*fp;
-
-	snprintf(path, sizeof(path), "%s/share/forms/%s.xml", T.dir, id);
-	assert_non_null(fp = fopen(path, "r"));
-	n = fread(xml, 1, sizeof(xml) - 1, fp);
-	assert_int_equal(fclose(fp), 0);
-	assert_true(n > 0 && n < sizeof(xml) - 1);
-	xml[n] = '\0';
-	put_definition(id, replace_all(xml,
-	    " login=\"required\" level=\"substantial\"", ""));
-}
-
-/*
  * The checkout's own Content-Security-Policy (form-action also names
  * PayPal's pages) is the one the browser gets: Apache adds its policy
  * only where the program sent none.
@@ -161,8 +139,8 @@ test_program_keeps_its_policy(void **state)
 	(void)state;
 	if (T.paypal_api[0] == '\0')
 		skip();
-	without_login("personenstandsurkunde");
-	post_service("personenstandsurkunde", "kind=geburt&recorded_here=ja"
+	post_service_as(citizen_erika(), "personenstandsurkunde",
+	    "kind=geburt&recorded_here=ja"
 	    "&event_place=Wiesmoor&event_date=1961-07-14&surname=Beispiel"
 	    "&given_names=Erika&copies=1&relation=selbst&purpose=privat"
 	    "&given_name=Erika&family_name=Beispiel&street=Hauptstr.+1"
@@ -443,5 +421,5 @@ main(void)
 	 * quick; a real server keeps tools/instance's 20 s. */
 	setenv("REQUEST_READ_TIMEOUT", "header=2,MinRate=500 body=20,"
 	    "MinRate=500", 1);
-	return CGITEST_RUN("ops", tests, NULL, NULL);
+	return CGITEST_RUN("ops", tests, group_setup_idp, NULL);
 }

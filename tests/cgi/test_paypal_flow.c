@@ -23,28 +23,6 @@
 
 #include "cgitest.h"
 
-/*
- * This program is about payments, not about the login: its instance serves
- * the civil-status certificate without its login need
- * (tests/cgi/test_citizen_forms sends it as a logged-in citizen).
- */
-static void
-without_login(const char *id)
-{
-	char	 path[PATH_MAX + 64], xml[65536];
-	size_t	 n;
-	FILE	*fp;
-
-	snprintf(path, sizeof(path), "%s/share/forms/%s.xml", T.dir, id);
-	assert_non_null(fp = fopen(path, "r"));
-	n = fread(xml, 1, sizeof(xml) - 1, fp);
-	assert_int_equal(fclose(fp), 0);
-	assert_true(n > 0 && n < sizeof(xml) - 1);
-	xml[n] = '\0';
-	put_definition(id, replace_all(xml,
-	    " login=\"required\" level=\"substantial\"", ""));
-}
-
 /* A certificate order of `copies` copies (two: 22.50): its reference and
  * the citizen's token, at the checkout. */
 static void
@@ -66,9 +44,8 @@ certificate_to_pay(int copies, char *ref, size_t reflen, char *token,
 	struct resp r;
 
 	snprintf(n, sizeof(n), "%d", copies);
-	without_login("personenstandsurkunde");
-	post_service("personenstandsurkunde", form_encode(f,
-	    sizeof(f) / sizeof(f[0])), 303, &r);
+	post_service_as(citizen_erika(), "personenstandsurkunde",
+	    form_encode(f, sizeof(f) / sizeof(f[0])), 303, &r);
 	assert_non_null(strstr(resp_header(&r, "Location"), SCRIPT "/pay/"));
 	parse_receipt_location(resp_header(&r, "Location"), ref, reflen,
 	    token, toklen);
@@ -383,5 +360,5 @@ main(void)
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 
-	return CGITEST_RUN("paypal_flow", tests, NULL, NULL);
+	return CGITEST_RUN("paypal_flow", tests, group_setup_idp, NULL);
 }
