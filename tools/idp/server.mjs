@@ -13,7 +13,8 @@
 // 127.0.0.1 only; prints "ready" when it does; keys and cookie secrets
 // are made at start and live in memory (a restart logs everybody out).
 // oidc-provider 8 (not 9): it runs on Node 18.12 or later, Debian 12's
-// own nodejs (18.19) included; 9 needs Node 22.
+// own nodejs (18.19) included; 9 needs Node 22. Upstream fixes only 9
+// now: fine on loopback with demo accounts, not for anything live.
 // For a demo and the tests only: a live portal uses the state's
 // service account (docs/identity.md).
 
