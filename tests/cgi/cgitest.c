@@ -729,17 +729,19 @@ newest_fee(void)
 /* ---- the instance --------------------------------------------------- */
 
 /*
- * The OpenID Connect provider (tools/idp/server.mjs, node from PATH, its
- * modules from $IDP_DIR, else from SRCDIR/.cache/idp where tools/check
- * and tools/demo install them) on a free port, registered with the
- * instance's redirect URI; IDP_URL names it to tools/instance.
+ * The OpenID Connect provider (tools/idp/server.mjs, run by $IDP_NODE,
+ * else by node from PATH; its modules from $IDP_DIR, else from
+ * SRCDIR/.cache/idp where tools/check and tools/demo install them) on a
+ * free port, registered with the instance's redirect URI; IDP_URL names
+ * it to tools/instance. IDP_NODE tries another Node, e.g. Debian 12's 18.
  */
 static int
 idp_start(void)
 {
 	char	 port[16], issuer[64], redirect[96], logout[96], dir[PATH_MAX];
-	const char *modules = getenv("IDP_DIR");
-	const char *const argv[] = { "node", SRCDIR "/tools/idp/server.mjs",
+	const char *modules = getenv("IDP_DIR"), *env = getenv("IDP_NODE");
+	const char *node = env != NULL && *env != '\0' ? env : "node";
+	const char *const argv[] = { node, SRCDIR "/tools/idp/server.mjs",
 	    "--port", port, "--issuer", issuer, "--redirect-uri", redirect,
 	    "--post-logout-uri", logout, NULL };
 	int	 p;
@@ -758,10 +760,10 @@ idp_start(void)
 	snprintf(redirect, sizeof(redirect), "%s/oidc/callback", T.origin);
 	snprintf(logout, sizeof(logout), "%s" SCRIPT "/", T.origin);
 	if (helper_start(&T.idp, argv) != 0) {
-		print_error("tools/idp/server.mjs did not start (node in PATH? "
-		    "modules in IDP_DIR=%s? install them with: "
-		    ". tools/lib.sh; install_idp \"$PWD/.cache/idp\")\n",
-		    modules);
+		print_error("tools/idp/server.mjs did not start (%s: Node 18.12 "
+		    "or later in PATH or IDP_NODE? modules in IDP_DIR=%s? "
+		    "install them with: . tools/lib.sh; install_idp "
+		    "\"$PWD/.cache/idp\")\n", node, modules);
 		return -1;
 	}
 	snprintf(T.idp_url, sizeof(T.idp_url), "%s", issuer);

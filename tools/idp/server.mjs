@@ -12,6 +12,9 @@
 // first-party client, and German pages without JavaScript. Listens on
 // 127.0.0.1 only; prints "ready" when it does; keys and cookie secrets
 // are made at start and live in memory (a restart logs everybody out).
+// oidc-provider 8 (not 9): it runs on Node 18.12 or later, Debian 12's
+// own nodejs (18.19) included; 9 needs Node 22. Upstream fixes only 9
+// now: fine on loopback with demo accounts, not for anything live.
 // For a demo and the tests only: a live portal uses the state's
 // service account (docs/identity.md).
 
@@ -196,7 +199,14 @@ const configuration = {
       kid: randomBytes(8).toString('hex'),
     }],
   },
-  cookies: { keys: [randomBytes(32).toString('base64url')] },
+  cookies: {
+    keys: [randomBytes(32).toString('base64url')],
+    // SameSite=Lax for the session too (oidc-provider 8 says None, and
+    // adds a ".legacy" copy for old browsers; browsers drop a None cookie
+    // that is not Secure, and the demo is plain http on 127.0.0.1).
+    long: { httpOnly: true, sameSite: 'lax' },
+    short: { httpOnly: true, sameSite: 'lax' },
+  },
   interactions: {
     url(ctx, interaction) {
       return `/interaction/${interaction.uid}`;
