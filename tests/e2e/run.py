@@ -1690,7 +1690,7 @@ def start_idp(tmp, portal_port):
     its issuer URL), or (None, why not). Modules from $IDP_DIR, else
     .cache/idp of the source tree (tools/check installs them there)."""
     import select
-    node = find_program("node", "nodejs")
+    node = os.environ.get("IDP_NODE") or find_program("node", "nodejs")
     if not node:
         return None, "no node"
     script = os.path.join(TOP, "tools", "idp", "server.mjs")
