@@ -3,7 +3,8 @@
  * OpenID Connect provider: /login's return paths, claiming an anonymous
  * submission, owner access without a token and nobody else's, the
  * Postkorb round trip with the clerk (answer with a file, the mails
- * without content), refused cross-site POSTs, and purge.
+ * without content, a refused answer kept), refused cross-site POSTs,
+ * and purge (after which no token adds the submission to an account).
  */
 #include "config.h"
 
@@ -22,6 +23,9 @@
 #define MESSAGE	"Bitte reichen Sie den Lageplan nach"
 #define ANSWER	"Anbei der Lageplan vom Bauamt"
 #define PDF	"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+#define EXE	"MZ\x90 not a document"
+/* "Anbei die Datei " U+202E (right-to-left override) "fdp.exe" */
+#define BIDI	"Anbei die Datei \xe2\x80\xae" "fdp.exe"
 
 /* The submissions the tests share, in order. */
 static char	 ref[32], token[80];
@@ -228,7 +232,21 @@ test_postkorb_round_trip(void **state)
 	assert_non_null(strstr(r.body, "name=\"text\""));
 	csrf_of(&r, csrf);
 	parts[0] = (struct part){ "_csrf", csrf, strlen(csrf), NULL };
+	/* Bidi controls that turn around what the clerk reads: refused as
+	 * in every form, and said why; nothing stored. */
+	parts[1] = (struct part){ "text", BIDI, strlen(BIDI), NULL };
+	assert_int_equal(citizen_post_parts(&erika, path, parts, 2, &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "Schreibrichtung"));
+	/* A file of a kind not taken: refused, her text is still there. */
 	parts[1] = (struct part){ "text", ANSWER, strlen(ANSWER), NULL };
+	parts[2] = (struct part){ "file", EXE, strlen(EXE), "lageplan.pdf" };
+	assert_int_equal(citizen_post_parts(&erika, path, parts, 3, &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, ">" ANSWER "</textarea>"));
+	assert_int_equal(db_countf("SELECT count(*) FROM reply r JOIN"
+	    " submission s ON s.id = r.submission_id WHERE s.ref = '%s'",
+	    ref), 0);
 	parts[2] = (struct part){ "file", PDF, strlen(PDF), "lageplan.pdf" };
 	assert_int_equal(citizen_post_parts(&erika, path, parts, 3, &r), 0);
 	assert_int_equal(r.status, 303);
