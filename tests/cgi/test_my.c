@@ -311,6 +311,35 @@ test_purge_takes_replies(void **state)
 	assert_string_equal(subject_of(ref), "");
 }
 
+/*
+ * A purged submission belongs to no account any more, and its token
+ * adds it to none: the usual 404, no subject on it again.
+ */
+static void
+test_purged_cannot_be_claimed(void **state)
+{
+	struct citizen erika = { 0 };
+	struct resp r;
+	char	 csrf[REF_TOKEN_LEN + 1], body[256];
+
+	(void)state;
+	assert_true(*ref != '\0');
+	assert_int_equal(db_countf("SELECT count(*) FROM submission WHERE"
+	    " ref = '%s' AND purged IS NOT NULL", ref), 1);
+	login(&erika, "erika", "erika-demo");
+	assert_int_equal(citizen_get(&erika, SCRIPT "/my", &r), 0);
+	assert_null(strstr(r.body, ref));
+	csrf_of(&r, csrf);
+	snprintf(body, sizeof(body), "_csrf=%s&ref=%s&token=%s", csrf, ref,
+	    token);
+	assert_int_equal(citizen_post(&erika, SCRIPT "/my", body, &r), 0);
+	assert_int_equal(r.status, 404);
+	assert_string_equal(subject_of(ref), "");
+	assert_int_equal(citizen_get(&erika, SCRIPT "/my", &r), 0);
+	assert_null(strstr(r.body, ref));
+	citizen_free(&erika);
+}
+
 int
 main(void)
 {
@@ -320,6 +349,8 @@ main(void)
 		cmocka_unit_test_teardown(test_postkorb_round_trip,
 		    free_tracked),
 		cmocka_unit_test_teardown(test_purge_takes_replies,
+		    free_tracked),
+		cmocka_unit_test_teardown(test_purged_cannot_be_claimed,
 		    free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
