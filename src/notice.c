@@ -10,7 +10,7 @@
 #include "staff.h"
 
 /*
- * The document xsl/mail.xsl reads: <mail kind lang><title xml:lang/>..
+ * The document xsl/mail.xsl reads: <mail kind lang account><title xml:lang/>..
  * <ref/> <link/> <status/> <has-message/></mail>; the clerk's message
  * itself stays on the status page, behind the token.
  */
@@ -28,7 +28,8 @@ notice_doc(const struct notice *n, const char *kind, const char *lang,
 		return NULL;
 	}
 	xmlDocSetRootElement(doc, root);
-	if (app_props(root, "kind", kind, "lang", lang, NULL) != 0 ||
+	if (app_props(root, "kind", kind, "lang", lang, "account",
+	    n->account ? "1" : NULL, NULL) != 0 ||
 	    app_child(root, "ref", ref) == NULL ||
 	    app_child(root, "link", link) == NULL ||
 	    (n->status != NULL && app_child(root, "status", n->status) ==
@@ -103,9 +104,11 @@ notice_clerk_email(const struct notice *n)
 
 /*
  * A new submission `ref`: to the citizen (if they gave an address) the
- * reference and the status link; to the responsible clerk the link into
- * the back office. Rendered now, before the submission's transaction;
- * notice_queue puts them into the outbox inside it.
+ * reference and the status link, or, sent logged in, the link to its
+ * Postkorb (no token: the account opens it, as in notice_status); to
+ * the responsible clerk the link into the back office. Rendered now,
+ * before the submission's transaction; notice_queue puts them into the
+ * outbox inside it.
  */
 int
 notice_received(struct notice *n, const char *ref, const char *token)
@@ -116,7 +119,8 @@ notice_received(struct notice *n, const char *ref, const char *token)
 
 	buf_init(&link, 4096);
 	if (n->email != NULL && *n->email != '\0') {
-		if (app_link(n->app, &link, "/status/", ref, token) != 0 ||
+		if ((n->account ? app_link(n->app, &link, "/my/", ref, NULL) :
+		    app_link(n->app, &link, "/status/", ref, token)) != 0 ||
 		    notice_render(n, "received", n->lang, n->email, ref,
 		    buf_str(&link)) != 0)
 			rc = -1;

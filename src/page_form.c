@@ -486,6 +486,7 @@ page_form_store(struct app *a, const struct form *f,
 	notice.app = a;
 	notice.form = f;
 	notice.lang = a->lang;
+	notice.account = id != NULL;
 	for (i = 0; i < res->nvalues && notice.email == NULL; i++)
 		if (res->values[i].field->type == FORM_EMAIL &&
 		    res->values[i].asked && res->values[i].value[0] != '\0')

@@ -271,22 +271,28 @@ page_my(struct app *a)
 /*
  * The Postkorb of one submission: what app_submission shows, the
  * citizen's answers in order, and the form to answer while the town hall
- * waits for one. 1: answered (404).
+ * waits for one; after a refused answer (`problem`) with the text that
+ * was sent, so that nothing written is lost. 1: answered (404).
  */
 static int
 page_my_postkorb(struct app *a, struct store_submission *s,
     const char *problem, const char *arg)
 {
 	struct store_reply *r = NULL;
+	const char *sent = problem != NULL ? req_param(&a->req.body, "text") :
+	    NULL;
 	xmlNodePtr list, e;
 	char	 csrf[REF_TOKEN_LEN + 1], size[24];
 	size_t	 n = 0, i;
 	int	 rc;
 
+	/* What XML cannot hold is not given back (req_ made it UTF-8). */
+	if (sent != NULL && text_has_controls(sent))
+		sent = NULL;
 	if ((rc = app_submission(a, "postkorb", NULL, s)) != 0)
 		return rc;
 	if (page_my_csrf(a, 0, csrf) != 0 ||
-	    app_elem(a->root, "my", NULL, "csrf", csrf, "answer",
+	    app_elem(a->root, "my", sent, "csrf", csrf, "answer",
 	    strcmp(s->status, "waiting") == 0 ? "1" : "", NULL) == NULL ||
 	    store_my_replies(a->store, s->ref, &r, &n) != STORE_OK)
 		return -1;
@@ -312,22 +318,33 @@ out:
 	return rc;
 }
 
-/* The answer's text: required, bounded, no control characters. */
+/*
+ * The answer's text: required, bounded, no control characters, and, as
+ * in every form field, no bidi controls that would turn around what the
+ * clerk reads ("answer_bidi"). NULL with *problem set when it is not one.
+ */
 static const char *
-page_my_text(const struct app *a)
+page_my_text(const struct app *a, const char **problem)
 {
 	const char *v = req_param(&a->req.body, "text");
 	size_t	 chars = 0;
 	const char *p;
 
+	*problem = "answer_text";
 	if (v == NULL)
 		return NULL;
 	for (p = v; *p != '\0'; p++)
 		chars += ((unsigned char)*p & 0xc0) != 0x80;
 	for (p = v; *p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'; p++)
 		;
-	return *p != '\0' && chars <= PAGE_MY_TEXT_MAX &&
-	    !text_has_controls(v) ? v : NULL;
+	if (*p == '\0' || chars > PAGE_MY_TEXT_MAX || text_has_controls(v))
+		return NULL;
+	if (text_has_bidi(v)) {
+		*problem = "answer_bidi";
+		return NULL;
+	}
+	*problem = NULL;
+	return v;
 }
 
 /* The file part, if the citizen chose one. */
@@ -359,7 +376,7 @@ page_my_answer(struct app *a, const struct store_submission *s,
 {
 	static const struct form_field any_file = { .type = FORM_FILE };
 	const struct req_param *p = page_my_file(a);
-	const char *text = page_my_text(a);
+	const char *text, *why;
 	struct store_staged file;
 	struct store_answer ans;
 	char	 now[21], name[UPLOAD_NAME_MAX + 1];
@@ -372,8 +389,8 @@ page_my_answer(struct app *a, const struct store_submission *s,
 		*problem = "not_waiting";
 		return 409;
 	}
-	if (text == NULL) {
-		*problem = "answer_text";
+	if ((text = page_my_text(a, &why)) == NULL) {
+		*problem = why;
 		return 422;
 	}
 	memset(&file, 0, sizeof(file));

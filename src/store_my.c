@@ -146,7 +146,8 @@ store_my_find(struct store *s, const char *ref, const char *subject,
 /*
  * Add a submission sent without login to the account: by its reference
  * and token (compared in constant time, as store_find does), only while
- * it belongs to no account. An unknown reference, a wrong token and
+ * it belongs to no account and is not purged (purge took the account
+ * off it for good). An unknown reference, a wrong token, a purged and
  * another account's submission are all STORE_NOTFOUND, and nothing
  * changes; the account's own is STORE_OK again. Audited without the
  * account (the audit log outlives the submission's personal data).
@@ -157,12 +158,12 @@ store_my_claim(struct store *s, const char *ref, const char *token,
 {
 	sqlite3_stmt *st;
 	const char *upd[] = { ref, subject };
-	int	 rc, match, mine = 0, free_ = 0;
+	int	 rc, match, mine = 0, free_ = 0, purged;
 
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT token, subject FROM submission"
-	    " WHERE ref = ?1", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT token, subject, purged IS NOT NULL"
+	    " FROM submission WHERE ref = ?1", -1, &st, NULL) != SQLITE_OK)
 		return store_commit_or_rollback(s, store_fail(s, "claim"));
 	if (sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK) {
 		sqlite3_finalize(st);
@@ -180,13 +181,14 @@ store_my_claim(struct store *s, const char *ref, const char *token,
 	else
 		mine = strcmp((const char *)sqlite3_column_text(st, 1),
 		    subject) == 0;
+	purged = sqlite3_column_int(st, 2) != 0;
 	sqlite3_finalize(st);
-	if (!match || (!free_ && !mine))
+	if (!match || purged || (!free_ && !mine))
 		return store_commit_or_rollback(s, STORE_NOTFOUND);
 	if (mine)
 		return store_commit_or_rollback(s, STORE_OK);
 	rc = store_run(s, "UPDATE submission SET subject = ?2 WHERE ref = ?1"
-	    " AND subject IS NULL", upd, 2, "claim");
+	    " AND subject IS NULL AND purged IS NULL", upd, 2, "claim");
 	if (rc == STORE_OK)
 		rc = store_audit_row(s, "citizen", "claim", ref, NULL, NULL,
 		    NULL, now);

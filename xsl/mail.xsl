@@ -2,7 +2,7 @@
 <!--
   The mails (text, not HTML): the first line is the subject, then a blank
   line, then the body. The input is <mail
-  kind="received|status|new|postkorb|reply" lang=".."> with the service's <title>s, <ref>, <link>, <status> and
+  kind="received|status|new|postkorb|reply" lang=".." account="1|"> with the service's <title>s, <ref>, <link>, <status> and
   <has-message/>. By design it holds no answer of the form: a mail may
   pass through servers the town does not control (docs/security.md).
 -->
@@ -69,7 +69,15 @@
       </xsl:choose>
       <xsl:text>&#10;&#10;</xsl:text>
     </xsl:if>
-    <xsl:call-template name="m"><xsl:with-param name="key" select="concat('mail.', @kind, '.link')"/></xsl:call-template>
+    <xsl:choose>
+      <!-- Sent logged in: the link is to the Postkorb, behind the login. -->
+      <xsl:when test="@kind = 'received' and @account = '1'">
+        <xsl:call-template name="m"><xsl:with-param name="key" select="'mail.received.link_my'"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="m"><xsl:with-param name="key" select="concat('mail.', @kind, '.link')"/></xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
     <xsl:text>&#10;</xsl:text>
     <xsl:value-of select="link"/>
     <xsl:text>&#10;&#10;</xsl:text>

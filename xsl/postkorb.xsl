@@ -4,8 +4,9 @@
   hall's messages (submission/history/entry with text) and the citizen's
   answers (replies/reply) in the order they were written, and, while the
   town hall waits for the citizen (my/@answer), the form to answer with
-  one optional file. <problem code arg/> after a refused answer, <done/>
-  after one stored.
+  one optional file. <problem code arg/> after a refused answer (and my
+  holds the text that was sent, for the text box), <done/> after one
+  stored.
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
@@ -98,7 +99,7 @@
             <input type="hidden" name="_csrf" value="{my/@csrf}"/>
             <p>
               <label for="answer-text"><xsl:call-template name="msg"><xsl:with-param name="key" select="'postkorb.answer.text'"/></xsl:call-template></label>
-              <textarea id="answer-text" name="text" rows="6" maxlength="4000" required="required"></textarea>
+              <textarea id="answer-text" name="text" rows="6" maxlength="4000" required="required"><xsl:value-of select="my"/></textarea>
             </p>
             <p>
               <label for="answer-file"><xsl:call-template name="msg"><xsl:with-param name="key" select="'postkorb.answer.file'"/></xsl:call-template></label>

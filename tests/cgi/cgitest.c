@@ -1117,6 +1117,35 @@ mail_to(const char *to, const char *subject)
 	return NULL;
 }
 /*
+ * A message's quoted-printable undone, in place (soft line breaks
+ * joined, "=XX" as its byte), so that a link or token split over lines
+ * is found whole; returns `msg`.
+ */
+char *
+mail_unfold(char *msg)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *r = msg, *h, *l;
+	char	*w = msg;
+
+	while (*r != '\0') {
+		if (r[0] == '=' && r[1] == '\n')
+			r += 2;
+		else if (r[0] == '=' && r[1] == '\r' && r[2] == '\n')
+			r += 3;
+		else if (r[0] == '=' && r[1] != '\0' && r[2] != '\0' &&
+		    (h = strchr(hex, r[1])) != NULL &&
+		    (l = strchr(hex, r[2])) != NULL) {
+			*w++ = (char)((h - hex) * 16 + (l - hex));
+			r += 3;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return msg;
+}
+
+/*
  * The instance's `rathaus CMD --conf ...`, as the web server's user when
  * we are root (its files in data/ stay that user's). Exit status.
  */

@@ -203,6 +203,7 @@ long	 count_submissions(void);
 long	 newest_fee(void);
 void	 payment_is(const char *ref, const char *state);
 char	*mail_to(const char *to, const char *subject);
+char	*mail_unfold(char *msg);
 int	 run(char *const argv[], char **out);
 int	 rathaus_cli(const char *cmd, char **out);
 

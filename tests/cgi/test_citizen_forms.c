@@ -6,7 +6,8 @@
  * send it, whatever they post; erika (substantial) gets it prefilled,
  * her vouched-for name and address locked, and a forged value in the
  * POST changes nothing of what is stored. The submission keeps her
- * account's subject and level, and the back office says so.
+ * account's subject and level, and the back office says so; her receipt
+ * mail links to "Meine Anträge" and holds no token.
  */
 #include "config.h"
 
@@ -145,14 +146,14 @@ test_basic_is_told_the_level(void **state)
  * address read-only as vouched for, the e-mail address editable; a
  * forged family name and street in the POST are ignored on the check
  * page and in what is stored; the submission keeps her subject and
- * trust level.
+ * trust level; her receipt mail links to her Postkorb, without token.
  */
 static void
 test_substantial_prefilled_and_locked(void **state)
 {
 	struct citizen c = { 0 };
 	struct resp r;
-	char	*in, *key, *body, *loc, sql[256], text[2048];
+	char	*in, *key, *body, *loc, *mail, sql[256], text[2048], token[80];
 	long	 before = count_submissions(), n;
 
 	(void)state;
@@ -196,12 +197,17 @@ test_substantial_prefilled_and_locked(void **state)
 		fail_msg("erika's certificate: %ld, not 303", r.status);
 	assert_int_equal(count_submissions(), before + 1);
 	assert_non_null(loc = resp_header(&r, "Location"));
-	{
-		char token[80];
-
-		parse_receipt_location(loc, erika_ref, sizeof(erika_ref),
-		    token, sizeof(token));
-	}
+	parse_receipt_location(loc, erika_ref, sizeof(erika_ref), token,
+	    sizeof(token));
+	/* Her receipt mail: the way to "Meine Anträge", not the token (the
+	 * account opens it; a mail may pass through foreign servers). */
+	snprintf(sql, sizeof(sql), "eingegangen: %s", erika_ref);
+	assert_non_null(mail = track(mail_to("erika.mustermann@example.org",
+	    sql)));
+	mail_unfold(mail);
+	assert_null(strstr(mail, token));
+	snprintf(sql, sizeof(sql), SCRIPT "/my/%s", erika_ref);
+	assert_non_null(strstr(mail, sql));
 	snprintf(sql, sizeof(sql), "SELECT answers FROM submission WHERE"
 	    " ref = '%s'", erika_ref);
 	assert_int_equal(db_query(sql, &n, text, sizeof(text)), 0);

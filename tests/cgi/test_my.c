@@ -3,7 +3,8 @@
  * OpenID Connect provider: /login's return paths, claiming an anonymous
  * submission, owner access without a token and nobody else's, the
  * Postkorb round trip with the clerk (answer with a file, the mails
- * without content), refused cross-site POSTs, and purge.
+ * without content, a refused answer kept), refused cross-site POSTs,
+ * and purge (after which no token adds the submission to an account).
  */
 #include "config.h"
 
@@ -22,6 +23,9 @@
 #define MESSAGE	"Bitte reichen Sie den Lageplan nach"
 #define ANSWER	"Anbei der Lageplan vom Bauamt"
 #define PDF	"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+#define EXE	"MZ\x90 not a document"
+/* "Anbei die Datei " U+202E (right-to-left override) "fdp.exe" */
+#define BIDI	"Anbei die Datei \xe2\x80\xae" "fdp.exe"
 
 /* The submissions the tests share, in order. */
 static char	 ref[32], token[80];
@@ -215,6 +219,7 @@ test_postkorb_round_trip(void **state)
 	assert_int_equal(r.status, 303);
 	assert_non_null(mail = track(mail_to("erika@example.org",
 	    "Postkorb")));
+	mail_unfold(mail);
 	assert_null(strstr(mail, "Lageplan"));
 	assert_non_null(strstr(mail, SCRIPT "/my/"));
 	assert_null(strstr(mail, token));
@@ -227,7 +232,21 @@ test_postkorb_round_trip(void **state)
 	assert_non_null(strstr(r.body, "name=\"text\""));
 	csrf_of(&r, csrf);
 	parts[0] = (struct part){ "_csrf", csrf, strlen(csrf), NULL };
+	/* Bidi controls that turn around what the clerk reads: refused as
+	 * in every form, and said why; nothing stored. */
+	parts[1] = (struct part){ "text", BIDI, strlen(BIDI), NULL };
+	assert_int_equal(citizen_post_parts(&erika, path, parts, 2, &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "Schreibrichtung"));
+	/* A file of a kind not taken: refused, her text is still there. */
 	parts[1] = (struct part){ "text", ANSWER, strlen(ANSWER), NULL };
+	parts[2] = (struct part){ "file", EXE, strlen(EXE), "lageplan.pdf" };
+	assert_int_equal(citizen_post_parts(&erika, path, parts, 3, &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, ">" ANSWER "</textarea>"));
+	assert_int_equal(db_countf("SELECT count(*) FROM reply r JOIN"
+	    " submission s ON s.id = r.submission_id WHERE s.ref = '%s'",
+	    ref), 0);
 	parts[2] = (struct part){ "file", PDF, strlen(PDF), "lageplan.pdf" };
 	assert_int_equal(citizen_post_parts(&erika, path, parts, 3, &r), 0);
 	assert_int_equal(r.status, 303);
@@ -248,6 +267,7 @@ test_postkorb_round_trip(void **state)
 
 	assert_non_null(mail = track(mail_to("h.mustermann@stadt-wiesmoor"
 	    ".example", "Antwort im Postkorb")));
+	mail_unfold(mail);
 	assert_null(strstr(mail, "Lageplan"));
 	snprintf(path, sizeof(path), "/submissions/%s", ref);
 	clerk.cookie = NULL;
@@ -291,6 +311,35 @@ test_purge_takes_replies(void **state)
 	assert_string_equal(subject_of(ref), "");
 }
 
+/*
+ * A purged submission belongs to no account any more, and its token
+ * adds it to none: the usual 404, no subject on it again.
+ */
+static void
+test_purged_cannot_be_claimed(void **state)
+{
+	struct citizen erika = { 0 };
+	struct resp r;
+	char	 csrf[REF_TOKEN_LEN + 1], body[256];
+
+	(void)state;
+	assert_true(*ref != '\0');
+	assert_int_equal(db_countf("SELECT count(*) FROM submission WHERE"
+	    " ref = '%s' AND purged IS NOT NULL", ref), 1);
+	login(&erika, "erika", "erika-demo");
+	assert_int_equal(citizen_get(&erika, SCRIPT "/my", &r), 0);
+	assert_null(strstr(r.body, ref));
+	csrf_of(&r, csrf);
+	snprintf(body, sizeof(body), "_csrf=%s&ref=%s&token=%s", csrf, ref,
+	    token);
+	assert_int_equal(citizen_post(&erika, SCRIPT "/my", body, &r), 0);
+	assert_int_equal(r.status, 404);
+	assert_string_equal(subject_of(ref), "");
+	assert_int_equal(citizen_get(&erika, SCRIPT "/my", &r), 0);
+	assert_null(strstr(r.body, ref));
+	citizen_free(&erika);
+}
+
 int
 main(void)
 {
@@ -300,6 +349,8 @@ main(void)
 		cmocka_unit_test_teardown(test_postkorb_round_trip,
 		    free_tracked),
 		cmocka_unit_test_teardown(test_purge_takes_replies,
+		    free_tracked),
+		cmocka_unit_test_teardown(test_purged_cannot_be_claimed,
 		    free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
