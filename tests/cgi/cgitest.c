@@ -894,8 +894,10 @@ parse_receipt_location(const char *loc, char *ref, size_t reflen,
 		path += strlen(SCRIPT "/pay/");
 	else
 		fail_msg("Location %s is not a receipt or a checkout", loc);
-	q = strchr(path, '?');
-	assert_non_null(q);
+	/* A logged-in citizen's address has no token: the account opens
+	 * the page. The token the store keeps, for anonymous requests. */
+	if ((q = strchr(path, '?')) == NULL)
+		q = path + strlen(path);
 	n = (size_t)(q - path);
 	assert_true(n < reflen);
 	memcpy(ref, path, n);
@@ -907,6 +909,15 @@ parse_receipt_location(const char *loc, char *ref, size_t reflen,
 		fail_msg("reference %s is not YYYY-NNNNNN-C", ref);
 	}
 	regfree(&re);
+	if (*q == '\0') {
+		char	 sql[96];
+		long	 found;
+
+		snprintf(sql, sizeof(sql), "SELECT token FROM submission"
+		    " WHERE ref = '%s'", ref);
+		assert_int_equal(db_query(sql, &found, token, toklen), 0);
+		return;
+	}
 	assert_int_equal(strncmp(q, "?token=", 7), 0);
 	q += 7;
 	n = strspn(q, "0123456789abcdef");

@@ -197,6 +197,9 @@ test_substantial_prefilled_and_locked(void **state)
 		fail_msg("erika's certificate: %ld, not 303", r.status);
 	assert_int_equal(count_submissions(), before + 1);
 	assert_non_null(loc = resp_header(&r, "Location"));
+	/* On to her checkout without the token: her account opens it, and
+	 * the address stays out of the browser's history and logs. */
+	assert_null(strstr(loc, "token="));
 	parse_receipt_location(loc, erika_ref, sizeof(erika_ref), token,
 	    sizeof(token));
 	/* Her receipt mail: the way to "Meine Anträge", not the token (the
