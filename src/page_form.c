@@ -521,10 +521,12 @@ page_form_store(struct app *a, const struct form *f,
 		*unsent = page_form_unsent(a);
 		return 0;
 	}
-	/* A paid service goes on to the checkout; the rest to the receipt. */
+	/* A paid service goes on to the checkout; the rest to the receipt.
+	 * A logged-in citizen's account opens them: no token in the address
+	 * (history, logs), unless the key led to an earlier submission. */
 	buf_init(&loc, 4096);
 	if (app_link(a, &loc, n.fee_cents > 0 ? "/pay/" : "/receipt/", r.ref,
-	    r.token) == -1) {
+	    n.subject != NULL && !r.existing ? NULL : r.token) == -1) {
 		buf_free(&loc);
 		return -1;
 	}

@@ -205,7 +205,7 @@
       <strong><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('pay.state.', $sub/@payment)"/></xsl:call-template></strong>
       <xsl:if test="$sub/@payment = 'awaiting'">
         <xsl:text> – </xsl:text>
-        <a href="{$script}/pay/{$sub/@ref}?token={$sub/@token}">
+        <a><xsl:attribute name="href"><xsl:call-template name="submission-link"><xsl:with-param name="path" select="concat('/pay/', $sub/@ref)"/><xsl:with-param name="token" select="$sub/@token"/></xsl:call-template></xsl:attribute>
           <xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.now'"/></xsl:call-template>
         </a>
       </xsl:if>

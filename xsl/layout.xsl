@@ -294,6 +294,23 @@
   </xsl:template>
 
   <!--
+    A link to a submission's page (path + reference) with its token, or
+    without one where the logged-in owner's account opens it (the token
+    attribute is empty then).
+  -->
+  <xsl:template name="submission-link">
+    <xsl:param name="path"/>
+    <xsl:param name="token"/>
+    <xsl:choose>
+      <xsl:when test="string($token)">
+        <xsl:value-of select="concat($script, $path, '?token=', $token)"/>
+        <xsl:if test="$lang != 'de'">&amp;lang=<xsl:value-of select="$lang"/></xsl:if>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="concat($script, $path, $lq)"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!--
     What to have ready, how long it takes, the legal basis: from the
     definition's document, duration and legal elements, where present.
   -->

@@ -16,9 +16,6 @@
   <xsl:variable name="S" select="/page/service"/>
   <xsl:variable name="sub" select="/page/submission"/>
   <xsl:variable name="state" select="string($sub/payment/@state)"/>
-  <xsl:variable name="amp">
-    <xsl:if test="$lang != 'de'">&amp;lang=<xsl:value-of select="$lang"/></xsl:if>
-  </xsl:variable>
 
   <xsl:template match="page" mode="head">
     <meta name="robots" content="noindex, nofollow"/>
@@ -79,9 +76,9 @@
     </xsl:if>
 
     <p class="back">
-      <a href="{$script}/receipt/{$sub/@ref}?token={$sub/@token}{$amp}"><xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.to_receipt'"/></xsl:call-template></a>
+      <a><xsl:attribute name="href"><xsl:call-template name="submission-link"><xsl:with-param name="path" select="concat('/receipt/', $sub/@ref)"/><xsl:with-param name="token" select="$sub/@token"/></xsl:call-template></xsl:attribute><xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.to_receipt'"/></xsl:call-template></a>
       <xsl:text> · </xsl:text>
-      <a href="{$script}/status/{$sub/@ref}?token={$sub/@token}{$amp}"><xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.to_status'"/></xsl:call-template></a>
+      <a><xsl:attribute name="href"><xsl:call-template name="submission-link"><xsl:with-param name="path" select="concat('/status/', $sub/@ref)"/><xsl:with-param name="token" select="$sub/@token"/></xsl:call-template></xsl:attribute><xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.to_status'"/></xsl:call-template></a>
     </p>
     <xsl:apply-templates select="$S/clerk" mode="contact"/>
   </xsl:template>
@@ -90,7 +87,7 @@
     <section class="pay-method" aria-labelledby="m-paypal">
       <h3 id="m-paypal"><xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.method.paypal'"/></xsl:call-template></h3>
       <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.paypal.text'"/></xsl:call-template></p>
-      <form method="post" action="{$script}/pay/{$sub/@ref}?token={$sub/@token}{$amp}">
+      <form method="post"><xsl:attribute name="action"><xsl:call-template name="submission-link"><xsl:with-param name="path" select="concat('/pay/', $sub/@ref)"/><xsl:with-param name="token" select="$sub/@token"/></xsl:call-template></xsl:attribute>
         <input type="hidden" name="method" value="paypal"/>
         <button type="submit" class="button"><xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.paypal.button'"/></xsl:call-template></button>
       </form>
