@@ -96,6 +96,10 @@ test_anonymous_cannot_send(void **state)
 	assert_null(strstr(r.body, "name=\"given_name\""));
 	assert_null(strstr(r.body, "<form"));
 	assert_null(strstr(r.body, "<script"));
+	/* In English the way back keeps the language. */
+	assert_int_equal(http("GET", CERT_PATH "?lang=en", NULL, 0, &r), 0);
+	assert_non_null(strstr(r.body, "href=\"" SCRIPT "/login?return="
+	    SCRIPT "/services/" CERT "%3Flang%3Den\""));
 
 	/* With a key of this browser from another form, and without. */
 	key = service_key("osterfeuer");
