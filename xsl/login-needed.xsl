@@ -56,7 +56,11 @@
               </p>
             </xsl:if>
             <p class="actions">
-              <a class="button" href="{$script}/login?return={$script}/services/{$S/@id}">
+              <a class="button">
+                <xsl:attribute name="href">
+                  <xsl:value-of select="concat($script, '/login?return=', $script, '/services/', $S/@id)"/>
+                  <xsl:if test="$lang != 'de'"><xsl:value-of select="concat('%3Flang%3D', $lang)"/></xsl:if>
+                </xsl:attribute>
                 <xsl:call-template name="msg"><xsl:with-param name="key" select="'login.need.button'"/></xsl:call-template>
               </a>
             </p>
