@@ -1036,6 +1036,17 @@ test_staff_status_change(void **state)
 	assert_int_equal(db_number(path), 1);
 
 	snprintf(path, sizeof(path), "/submissions/%s", ref);
+	/* A message that would turn around what the citizen reads (a
+	 * right-to-left override) is refused like control characters. */
+	snprintf(body, sizeof(body), "_csrf=%s&_action=status&from=received"
+	    "&to=in_progress&message=Frist+%%E2%%80%%AE.8102+ni+ehcsielb",
+	    tok);
+	assert_int_equal(staff_http(&clerk, "POST", path, body, &r), 0);
+	assert_int_equal(r.status, 422);
+	snprintf(body, sizeof(body), "_csrf=%s&_action=note&note=%%E2%%80%%AE"
+	    "x", tok);
+	assert_int_equal(staff_http(&clerk, "POST", path, body, &r), 0);
+	assert_int_equal(r.status, 422);
 	snprintf(body, sizeof(body), "_csrf=%s&_action=status&from=received"
 	    "&to=in_progress&message=Bitte+reichen+Sie+einen+Lageplan+nach.",
 	    tok);
