@@ -169,7 +169,11 @@ page_staff_detail(struct app *a, const struct store_case *c,
 	return 0;
 }
 
-/* A note or a message: text a clerk wrote, within bounds; "" is none. */
+/*
+ * A note or a message: text a clerk wrote, within bounds, without
+ * control or bidi characters (the citizen reads a message in the
+ * Postkorb and on the status page as written); "" is none.
+ */
 static const char *
 page_staff_text(const struct app *a, const char *name)
 {
@@ -181,7 +185,8 @@ page_staff_text(const struct app *a, const char *name)
 		return "";
 	for (p = v; *p != '\0'; p++)
 		chars += ((unsigned char)*p & 0xc0) != 0x80;
-	return chars <= PAGE_STAFF_TEXT_MAX && !text_has_controls(v) ? v : NULL;
+	return chars <= PAGE_STAFF_TEXT_MAX && !text_has_controls(v) &&
+	    !text_has_bidi(v) ? v : NULL;
 }
 
 /* Back to the submission, saying what was done (?done=status). */
