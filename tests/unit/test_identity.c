@@ -171,6 +171,13 @@ test_identity_headers_and_odd_values(void **state)
 		"OIDC_CLAIM_email", "",
 		NULL,
 	};
+	static const char *const at_issuer[] = {
+		"OIDC_CLAIM_sub", "a", "OIDC_CLAIM_iss", "b@c", NULL,
+	};
+	static const char *const at_subject[] = {
+		"OIDC_CLAIM_sub", "a@b", "OIDC_CLAIM_iss",
+		"https://idp.example", NULL,
+	};
 	struct identity id;
 	int	 a;
 
@@ -186,6 +193,14 @@ test_identity_headers_and_odd_values(void **state)
 	identity_free(&id);
 	read_with("oidc", odd, &id);
 	assert_string_equal(id.subject, "s1");	/* no issuer given */
+	identity_free(&id);
+	/* subject@issuer must name one pair only: an issuer with '@'
+	 * would let ("a@b", "c") and ("a", "b@c") meet. */
+	read_with("oidc", at_issuer, &id);
+	assert_null(id.subject);
+	identity_free(&id);
+	read_with("oidc", at_subject, &id);
+	assert_string_equal(id.subject, "a@b@https://idp.example");
 	for (a = 0; a < IDENTITY__ATTRS; a++)
 		assert_null(id.attr[a]);
 	identity_free(&id);
