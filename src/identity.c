@@ -275,6 +275,13 @@ identity_read(struct identity *id, const struct identity_map *m,
 		return oom ? -1 : 0;
 	iss = identity_value(env, m->issuer, IDENTITY_SUBJECT_MAX / 2 - 2,
 	    &oom);
+	/* "sub@issuer" names one pair only while the issuer has no '@'
+	 * (a URL or an entity id has none): else no login at all. */
+	if (iss != NULL && strchr(iss, '@') != NULL) {
+		free(sub);
+		free(iss);
+		return 0;
+	}
 	n = strlen(sub) + (iss ? strlen(iss) + 1 : 0) + 1;
 	if (!oom && (id->subject = malloc(n)) != NULL)
 		snprintf(id->subject, n, "%s%s%s", sub, iss ? "@" : "",
