@@ -3,7 +3,7 @@
  * mod_auth_openidc and a real OpenID Connect provider (tools/idp,
  * started by group_setup_idp): the provider checks the demo citizens'
  * passwords, a login comes back to the portal with the module's session,
- * anonymous pages still pass.
+ * anonymous pages still pass, headers a client sends are no identity.
  */
 #include "config.h"
 
@@ -127,6 +127,68 @@ test_logout(void **state)
 	citizen_free(&c);
 }
 
+/*
+ * Headers a client sends are no identity: not the module's variable
+ * names, not a web server's user, not a proxy's, not SAML's. Anonymous
+ * they leave the citizen anonymous (the certificate asks for a login,
+ * /my sends to it, a POST stores nothing); for max (basic) they do not
+ * make him erika at substantial.
+ */
+static void
+test_forged_headers(void **state)
+{
+	static const char *const forged[] = {
+		"OIDC_CLAIM_sub: demo-erika-7f3a",
+		"OIDC_CLAIM_acr: http://eidas.europa.eu/LoA/substantial",
+		"OIDC-CLAIM-sub: demo-erika-7f3a",
+		"Remote-User: demo-erika-7f3a",
+		"X-Remote-User: demo-erika-7f3a",
+		"X-Forwarded-User: demo-erika-7f3a",
+		"MELLON_urn_oid_1_3_6_1_4_1_25484_494450_3: bpk-erika",
+		"Mellon-Urn-Oid-2-5-4-42: Erika",
+		"X-Forwarded-Preferred-Username: erika",
+	};
+	static const char cert[] = SCRIPT "/services/meldebescheinigung";
+	struct citizen anon = { 0 }, max = { 0 };
+	struct resp r;
+	long	 before = count_submissions();
+	size_t	 i;
+	char	*loc;
+
+	(void)state;
+	assert_int_equal(citizen_login(&max, "max", "max-demo", SCRIPT "/",
+	    &r), 0);
+	for (i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
+		assert_int_equal(citizen_request(&anon, "GET", cert, forged[i],
+		    NULL, NULL, 0, &r), 0);
+		assert_int_equal(r.status, 200);
+		if (strstr(r.body, "Mit dem Servicekonto anmelden") == NULL ||
+		    strstr(r.body, "name=\"given_name\"") != NULL)
+			fail_msg("with \"%s\" the form is open", forged[i]);
+		assert_int_equal(citizen_request(&anon, "GET", SCRIPT "/my",
+		    forged[i], NULL, NULL, 0, &r), 0);
+		assert_int_equal(r.status, 303);
+		assert_non_null(loc = resp_header(&r, "Location"));
+		assert_non_null(strstr(loc, "/login?return="));
+		assert_int_equal(citizen_request(&anon, "POST", cert,
+		    forged[i], "given_name=Mallory&_confirm=1", NULL, 0, &r),
+		    0);
+		assert_int_equal(r.status, 403);
+		/* max stays max, at basic: told the level, not given it. */
+		assert_int_equal(citizen_request(&max, "GET", cert, forged[i],
+		    NULL, NULL, 0, &r), 0);
+		assert_int_equal(r.status, 200);
+		if (strstr(r.body, "Max Mustermann") == NULL ||
+		    strstr(r.body, "Erika") != NULL ||
+		    strstr(r.body, "name=\"given_name\"") != NULL)
+			fail_msg("with \"%s\" max is someone else", forged[i]);
+	}
+	assert_int_equal(count_submissions(), before);
+	assert_false(citizen_has_cookie(&anon, CITIZEN_SESSION_COOKIE));
+	citizen_free(&anon);
+	citizen_free(&max);
+}
+
 int
 main(void)
 {
@@ -136,6 +198,7 @@ main(void)
 		cmocka_unit_test_teardown(test_wrong_password, free_tracked),
 		cmocka_unit_test_teardown(test_login_comes_back, free_tracked),
 		cmocka_unit_test_teardown(test_logout, free_tracked),
+		cmocka_unit_test_teardown(test_forged_headers, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 
