@@ -231,6 +231,10 @@ test_identity_conf(void **state)
 	static const char *const bad[] = {
 		"identity = saml\n",
 		"identity = oidc\nidentity_subject = HTTP-X\n",
+		/* A request header as Apache passes it: the client's word. */
+		"identity = oidc\nidentity_subject = HTTP_X_REMOTE_USER\n",
+		"identity = oidc\nidentity_level = http_x_loa\n",
+		"identity = oidc\nidentity_street = HTTP_ADDRESS.street\n",
 		"identity = oidc\nidentity_street = A.b.c\n",
 		"identity = oidc\nidentity_levels = x=medium\n",
 		"identity = oidc\nidentity_levels = =basic\n",
