@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -117,10 +118,15 @@ identity_attrs_parse(const char *list, unsigned *bits)
 	}
 }
 
-/* A variable's name as configured: letters, digits, '_', one ".member". */
+/*
+ * A variable's name as configured: letters, digits, '_', one ".member";
+ * never HTTP_*, which Apache makes of the headers the client sent.
+ */
 static int
 identity_var_ok(const char *v)
 {
+	if (strncasecmp(v, "HTTP_", 5) == 0)
+		return 0;
 	size_t	 n = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	    "0123456789_");
 
