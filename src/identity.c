@@ -2,11 +2,11 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
 #include "identity.h"
+#include "req.h"
 #include "text.h"
 
 const char *const identity_attr_names[IDENTITY__ATTRS] = {
@@ -125,7 +125,7 @@ identity_attrs_parse(const char *list, unsigned *bits)
 static int
 identity_var_ok(const char *v)
 {
-	if (strncasecmp(v, "HTTP_", 5) == 0)
+	if (req_header_var(v))
 		return 0;
 	size_t	 n = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	    "0123456789_");

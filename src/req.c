@@ -694,3 +694,13 @@ req_free(struct req *r)
 	req_params_free(&r->cookies);
 	memset(r, 0, sizeof(*r));
 }
+
+/*
+ * Whether a CGI variable's name is one Apache makes of a request header
+ * (HTTP_*, in any case): what the client sent, never an identity.
+ */
+int
+req_header_var(const char *name)
+{
+	return strncasecmp(name, "HTTP_", 5) == 0;
+}
