@@ -78,7 +78,8 @@ req_params_push(struct req_params *ps, const struct req_limits *lim,
 	return REQ_OK;
 }
 
-static int
+/* A hex digit's value, or -1. */
+int
 req_hexval(char c)
 {
 	if (c >= '0' && c <= '9')

@@ -135,18 +135,6 @@ route_return_clean(const char *p, size_t len)
 	return 1;
 }
 
-static int
-route_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * `p` percent-decoded once into `dec` (ROUTE_RETURN_MAX + 1 bytes); 1 if
  * anything was decoded, 0 if not, -1 if it decodes to a NUL.
@@ -158,8 +146,8 @@ route_return_decode(const char *p, char *dec)
 	int	 h, l, any = 0;
 
 	for (i = 0; i < len; i++) {
-		if (p[i] == '%' && (h = route_hex(p[i + 1])) >= 0 &&
-		    (l = route_hex(p[i + 2])) >= 0) {
+		if (p[i] == '%' && (h = req_hexval(p[i + 1])) >= 0 &&
+		    (l = req_hexval(p[i + 2])) >= 0) {
 			dec[o++] = (char)(h * 16 + l);
 			i += 2;
 			any = 1;

@@ -213,6 +213,29 @@ http_parts(const struct as *who, const char *method, const char *target,
 	    nparts, r);
 }
 
+
+/* A multipart body of `parts` for handle h; NULL if one failed. */
+static curl_mime *
+mime_of(CURL *h, const struct part *parts, size_t nparts)
+{
+	curl_mime *mime;
+	curl_mimepart *mp;
+	size_t	 i;
+
+	if ((mime = curl_mime_init(h)) == NULL)
+		return NULL;
+	for (i = 0; i < nparts; i++)
+		if ((mp = curl_mime_addpart(mime)) == NULL ||
+		    curl_mime_name(mp, parts[i].name) != CURLE_OK ||
+		    curl_mime_data(mp, parts[i].value, parts[i].len) !=
+		    CURLE_OK || (parts[i].filename != NULL &&
+		    curl_mime_filename(mp, parts[i].filename) != CURLE_OK)) {
+			curl_mime_free(mime);
+			return NULL;
+		}
+	return mime;
+}
+
 /* http_parts with one more request header ("Name: value"), or NULL. */
 int
 http_request(const struct as *who, const char *method, const char *target,
@@ -222,11 +245,9 @@ http_request(const struct as *who, const char *method, const char *target,
 	CURL	*c;
 	CURLcode rc;
 	curl_mime *mime = NULL;
-	curl_mimepart *mp;
 	char	 url[4096], userpwd[256], origin[300], *jar;
 	const char *path, *cookie;
 	struct curl_slist *headers = NULL;
-	size_t	 i;
 	int	 citizen;
 
 	memset(r, 0, sizeof(*r));
@@ -272,21 +293,9 @@ http_request(const struct as *who, const char *method, const char *target,
 		    (curl_off_t)blen);
 	}
 	if (parts != NULL) {
-		if ((mime = curl_mime_init(c)) == NULL) {
+		if ((mime = mime_of(c, parts, nparts)) == NULL) {
 			curl_easy_cleanup(c);
 			return -1;
-		}
-		for (i = 0; i < nparts; i++) {
-			if ((mp = curl_mime_addpart(mime)) == NULL ||
-			    curl_mime_name(mp, parts[i].name) != CURLE_OK ||
-			    curl_mime_data(mp, parts[i].value,
-			    parts[i].len) != CURLE_OK ||
-			    (parts[i].filename != NULL && curl_mime_filename(mp,
-			    parts[i].filename) != CURLE_OK)) {
-				curl_mime_free(mime);
-				curl_easy_cleanup(c);
-				return -1;
-			}
 		}
 		curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
 	}
@@ -1237,10 +1246,8 @@ citizen_request(struct citizen *c, const char *method, const char *path,
 	CURL	*h;
 	CURLcode rc;
 	curl_mime *mime = NULL;
-	curl_mimepart *mp;
 	struct curl_slist *headers = NULL;
 	char	*eff = NULL;
-	size_t	 i;
 
 	memset(r, 0, sizeof(*r));
 	if (c->curl == NULL) {
@@ -1279,21 +1286,10 @@ citizen_request(struct citizen *c, const char *method, const char *path,
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)strlen(body));
 	} else if (parts != NULL) {
-		if ((mime = curl_mime_init(h)) == NULL) {
+		if ((mime = mime_of(h, parts, nparts)) == NULL) {
 			curl_slist_free_all(headers);
 			return -1;
 		}
-		for (i = 0; i < nparts; i++)
-			if ((mp = curl_mime_addpart(mime)) == NULL ||
-			    curl_mime_name(mp, parts[i].name) != CURLE_OK ||
-			    curl_mime_data(mp, parts[i].value,
-			    parts[i].len) != CURLE_OK ||
-			    (parts[i].filename != NULL && curl_mime_filename(mp,
-			    parts[i].filename) != CURLE_OK)) {
-				curl_mime_free(mime);
-				curl_slist_free_all(headers);
-				return -1;
-			}
 		curl_easy_setopt(h, CURLOPT_MIMEPOST, mime);
 	}
 	if (strcmp(method, body != NULL || parts != NULL ? "POST" : "GET") != 0)
