@@ -79,7 +79,15 @@
                 </xsl:with-param>
               </xsl:call-template>
             </p>
-            <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'login.need.level.how'"/></xsl:call-template></p>
+            <!-- What to do: the online ID, then log out here and in again. -->
+            <div class="panel">
+              <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'login.need.level.how'"/></xsl:call-template></p>
+              <xsl:if test="string(/page/account/@logout)">
+                <p class="actions">
+                  <a class="button secondary" href="{/page/account/@logout}"><xsl:call-template name="msg"><xsl:with-param name="key" select="'account.logout'"/></xsl:call-template></a>
+                </p>
+              </xsl:if>
+            </div>
           </xsl:otherwise>
         </xsl:choose>
         <xsl:if test="$S/summary">

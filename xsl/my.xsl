@@ -39,28 +39,32 @@
       </xsl:otherwise>
     </xsl:choose>
 
-    <section class="claim" aria-labelledby="claim-heading">
+    <section class="claim panel" aria-labelledby="claim-heading">
       <h2 id="claim-heading"><xsl:call-template name="msg"><xsl:with-param name="key" select="'my.claim'"/></xsl:call-template></h2>
       <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'my.claim.intro'"/></xsl:call-template></p>
       <form method="post">
         <xsl:attribute name="action"><xsl:call-template name="link"><xsl:with-param name="path" select="'/my'"/></xsl:call-template></xsl:attribute>
         <input type="hidden" name="_csrf" value="{my/@csrf}"/>
-        <p>
+        <div class="field">
           <label for="claim-ref"><xsl:call-template name="msg"><xsl:with-param name="key" select="'my.claim.ref'"/></xsl:call-template></label>
-          <input type="text" id="claim-ref" name="ref" required="required" maxlength="20" autocomplete="off"/>
-        </p>
-        <p>
+          <p class="hint" id="claim-ref-hint"><xsl:call-template name="msg"><xsl:with-param name="key" select="'my.claim.ref.hint'"/></xsl:call-template></p>
+          <input type="text" id="claim-ref" name="ref" required="required" maxlength="20" autocomplete="off"
+                 spellcheck="false" class="code-input" aria-describedby="claim-ref-hint"/>
+        </div>
+        <div class="field">
           <label for="claim-token"><xsl:call-template name="msg"><xsl:with-param name="key" select="'my.claim.token'"/></xsl:call-template></label>
-          <input type="text" id="claim-token" name="token" required="required" maxlength="32" autocomplete="off"/>
-        </p>
-        <p><button type="submit"><xsl:call-template name="msg"><xsl:with-param name="key" select="'my.claim.submit'"/></xsl:call-template></button></p>
+          <p class="hint" id="claim-token-hint"><xsl:call-template name="msg"><xsl:with-param name="key" select="'my.claim.token.hint'"/></xsl:call-template></p>
+          <input type="text" id="claim-token" name="token" required="required" maxlength="32" autocomplete="off"
+                 spellcheck="false" class="code-input" aria-describedby="claim-token-hint"/>
+        </div>
+        <button type="submit" class="button"><xsl:call-template name="msg"><xsl:with-param name="key" select="'my.claim.submit'"/></xsl:call-template></button>
       </form>
     </section>
     <xsl:call-template name="back-to-catalog"/>
   </xsl:template>
 
   <xsl:template match="submission">
-    <li class="my-item status-{@status}">
+    <li class="my-item panel status-{@status}">
       <h2>
         <xsl:call-template name="t"><xsl:with-param name="of" select="title"/></xsl:call-template>
         <xsl:if test="not(title)"><xsl:value-of select="@service"/></xsl:if>
@@ -100,8 +104,15 @@
           </p>
         </div>
       </xsl:if>
-      <ul class="links">
-        <li><a><xsl:attribute name="href"><xsl:call-template name="link"><xsl:with-param name="path" select="concat('/my/', @ref)"/></xsl:call-template></xsl:attribute><xsl:call-template name="msg"><xsl:with-param name="key" select="'my.postkorb'"/></xsl:call-template></a></li>
+      <ul class="links my-links">
+        <li>
+          <!-- The Postkorb is where a message waits for an answer: then it is the button. -->
+          <a>
+            <xsl:if test="string(@unanswered)"><xsl:attribute name="class">button</xsl:attribute></xsl:if>
+            <xsl:attribute name="href"><xsl:call-template name="link"><xsl:with-param name="path" select="concat('/my/', @ref)"/></xsl:call-template></xsl:attribute>
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'my.postkorb'"/></xsl:call-template>
+          </a>
+        </li>
         <li><a><xsl:attribute name="href"><xsl:call-template name="link"><xsl:with-param name="path" select="concat('/status/', @ref)"/></xsl:call-template></xsl:attribute><xsl:call-template name="msg"><xsl:with-param name="key" select="'my.status_page'"/></xsl:call-template></a></li>
         <li><a><xsl:attribute name="href"><xsl:call-template name="link"><xsl:with-param name="path" select="concat('/receipt/', @ref)"/></xsl:call-template></xsl:attribute><xsl:call-template name="msg"><xsl:with-param name="key" select="'my.receipt'"/></xsl:call-template></a></li>
         <xsl:if test="@payment = 'awaiting'">

@@ -36,7 +36,7 @@
       <p class="notice success" role="status"><xsl:call-template name="msg"><xsl:with-param name="key" select="'postkorb.done.answer'"/></xsl:call-template></p>
     </xsl:if>
     <xsl:if test="problem">
-      <p class="notice error" role="alert">
+      <p class="notice error" role="alert" id="answer-problem">
         <xsl:choose>
           <xsl:when test="starts-with(problem/@code, 'file_')">
             <xsl:call-template name="msg">
@@ -97,15 +97,31 @@
           <form method="post" enctype="multipart/form-data">
             <xsl:attribute name="action"><xsl:call-template name="link"><xsl:with-param name="path" select="concat('/my/', $sub/@ref)"/></xsl:call-template></xsl:attribute>
             <input type="hidden" name="_csrf" value="{my/@csrf}"/>
-            <p>
+            <!-- After a refused answer the control it concerns points at the notice. -->
+            <xsl:variable name="bad-text" select="problem/@code = 'answer_text' or problem/@code = 'answer_bidi'"/>
+            <xsl:variable name="bad-file" select="starts-with(problem/@code, 'file_')"/>
+            <div class="field">
+              <xsl:if test="$bad-text"><xsl:attribute name="class">field field-invalid</xsl:attribute></xsl:if>
               <label for="answer-text"><xsl:call-template name="msg"><xsl:with-param name="key" select="'postkorb.answer.text'"/></xsl:call-template></label>
-              <textarea id="answer-text" name="text" rows="6" maxlength="4000" required="required"><xsl:value-of select="my"/></textarea>
-            </p>
-            <p>
+              <textarea id="answer-text" name="text" rows="6" maxlength="4000" required="required">
+                <xsl:if test="$bad-text">
+                  <xsl:attribute name="aria-invalid">true</xsl:attribute>
+                  <xsl:attribute name="aria-describedby">answer-problem</xsl:attribute>
+                </xsl:if>
+                <xsl:value-of select="my"/>
+              </textarea>
+            </div>
+            <div class="field">
+              <xsl:if test="$bad-file"><xsl:attribute name="class">field field-invalid</xsl:attribute></xsl:if>
               <label for="answer-file"><xsl:call-template name="msg"><xsl:with-param name="key" select="'postkorb.answer.file'"/></xsl:call-template></label>
-              <input type="file" id="answer-file" name="file" accept="application/pdf,image/jpeg,image/png"/>
-            </p>
-            <p><button type="submit"><xsl:call-template name="msg"><xsl:with-param name="key" select="'postkorb.answer.submit'"/></xsl:call-template></button></p>
+              <input type="file" id="answer-file" name="file" accept="application/pdf,image/jpeg,image/png">
+                <xsl:if test="$bad-file">
+                  <xsl:attribute name="aria-invalid">true</xsl:attribute>
+                  <xsl:attribute name="aria-describedby">answer-problem</xsl:attribute>
+                </xsl:if>
+              </input>
+            </div>
+            <button type="submit" class="button"><xsl:call-template name="msg"><xsl:with-param name="key" select="'postkorb.answer.submit'"/></xsl:call-template></button>
           </form>
         </section>
       </xsl:when>
