@@ -131,9 +131,21 @@ loc=$(sed -n 's/^Location: \(.*\)\r$/\1/p' "$tmp/pages/paid-order.head")
 rm -f "$tmp/pages/paid-order.head" "$tmp/pages/paid-order.html"
 pref=${loc#*/pay/}
 pref=${pref%%\?*}
-ptoken=${loc#*token=}
-page pay GET "/pay/$pref" "token=$ptoken"
-page pay-en GET "/pay/$pref" "token=$ptoken&lang=en"
+# Sent logged in: the checkout without a token, erika's account opens it;
+# and her pages of the account: Meine Anträge, the Postkorb.
+erika page pay GET "/pay/$pref" ""
+erika page pay-en GET "/pay/$pref" "lang=en"
+erika page my GET /my ""
+erika page my-en GET /my "lang=en"
+erika page postkorb GET "/my/$pref" ""
+erika page receipt-owner GET "/receipt/$pref" ""
+# Each of them hers, not a 404 that would validate as well: else empty.
+for p in pay pay-en my my-en postkorb receipt-owner; do
+	if grep -q '^Status: [45]' "$tmp/pages/$p.head" ||
+	    ! grep -q "$pref" "$tmp/pages/$p.html"; then
+		: >"$tmp/pages/$p.html"
+	fi
+done
 
 # The back office, as web-server users of data/clerks.xml.
 program=$build/cgi-bin/staff.cgi
