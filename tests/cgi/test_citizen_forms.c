@@ -192,6 +192,13 @@ test_substantial_prefilled_and_locked(void **state)
 	assert_null(strstr(r.body, "Gefaelscht"));
 	assert_null(strstr(r.body, "Falschweg"));
 	assert_non_null(strstr(r.body, "Mustermann"));
+	/* Nothing to change where the account vouches: no "Ändern" there,
+	 * its source instead; the e-mail (not vouched for) keeps it. */
+	assert_null(strstr(r.body, "#f-family_name\""));
+	assert_null(strstr(r.body, "#f-street\""));
+	assert_non_null(strstr(r.body, "#f-email\""));
+	assert_non_null(strstr(r.body, "<dd class=\"change prefill-locked\">"
+	    "aus Ihrem Servicekonto</dd>"));
 
 	/* Sent with the forged values again: stored with hers. */
 	body = (replace_all("_key=@KEY@&" CERT_ANSWERS "&_confirm=1", "@KEY@",
