@@ -126,7 +126,13 @@
             </xsl:otherwise>
           </xsl:choose>
         </dd>
-        <xsl:if test="$edit">
+        <xsl:if test="$edit and /page/prefill[@field = $k][@locked = 'true']">
+          <!-- Vouched for by the account: nothing to change here. -->
+          <dd class="change prefill-locked">
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'check.locked'"/></xsl:call-template>
+          </dd>
+        </xsl:if>
+        <xsl:if test="$edit and not(/page/prefill[@field = $k][@locked = 'true'])">
           <dd class="change">
             <!-- Back to the page, scrolled to the question. -->
             <button type="submit" class="link-button" name="_edit" value="{ancestor::page/@id}"
