@@ -214,6 +214,19 @@ http_parts(const struct as *who, const char *method, const char *target,
 }
 
 
+
+/* A response's body and headers, never NULL, tracked for free_tracked. */
+static void
+resp_keep(struct resp *r)
+{
+	if (r->body == NULL)
+		append(&r->body, &r->blen, "", 0);
+	if (r->headers == NULL)
+		append(&r->headers, &r->hlen, "", 0);
+	track(r->body);
+	track(r->headers);
+}
+
 /* A multipart body of `parts` for handle h; NULL if one failed. */
 static curl_mime *
 mime_of(CURL *h, const struct part *parts, size_t nparts)
@@ -307,12 +320,7 @@ http_request(const struct as *who, const char *method, const char *target,
 	curl_easy_cleanup(c);
 	curl_mime_free(mime);
 	curl_slist_free_all(headers);
-	if (r->body == NULL)
-		append(&r->body, &r->blen, "", 0);
-	if (r->headers == NULL)
-		append(&r->headers, &r->hlen, "", 0);
-	track(r->body);
-	track(r->headers);
+	resp_keep(r);
 	if (rc != CURLE_OK) {
 		print_error("%s %s: %s\n", method, url, curl_easy_strerror(rc));
 		return -1;
@@ -1307,12 +1315,7 @@ citizen_request(struct citizen *c, const char *method, const char *path,
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
 	curl_mime_free(mime);
 	curl_slist_free_all(headers);
-	if (r->body == NULL)
-		append(&r->body, &r->blen, "", 0);
-	if (r->headers == NULL)
-		append(&r->headers, &r->hlen, "", 0);
-	track(r->body);
-	track(r->headers);
+	resp_keep(r);
 	if (rc != CURLE_OK) {
 		print_error("citizen %s %s: %s\n", method, c->url,
 		    curl_easy_strerror(rc));
