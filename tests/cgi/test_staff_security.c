@@ -643,6 +643,130 @@ test_hostile_answers(void **state)
 	}
 }
 
+/*
+ * The clerk at the counter (issue 12): the citizen shows the receipt,
+ * the scanner types its QR code's status URL (token and all) into the
+ * inbox's search box. A reference or a URL of the portal opens that
+ * submission for a clerk who may see it; anyone else gets the inbox as
+ * for a search that finds nothing. The token never comes back: not in
+ * the Location, the page, the audit log or the access log.
+ */
+static void
+counter_search(const char *user, const char *text, struct resp *r)
+{
+	struct as who = { user, NULL, NULL };
+	char	 path[512], *q;
+	CURL	*curl;
+
+	assert_non_null(curl = curl_easy_init());
+	assert_non_null(q = curl_easy_escape(curl, text, 0));
+	snprintf(path, sizeof(path), "/?q=%s", q);
+	curl_free(q);
+	curl_easy_cleanup(curl);
+	assert_int_equal(staff_http(&who, "GET", path, NULL, r), 0);
+}
+
+/* A 303 to exactly <staff script>/submissions/<ref>. */
+static void
+opens(const struct resp *r, const char *ref)
+{
+	char	 want[128];
+	const char *loc;
+
+	if (r->status != 303)
+		fail_msg("not opened: %ld\n%s", r->status, r->body);
+	assert_non_null(loc = resp_header(r, "Location"));
+	snprintf(want, sizeof(want), "/cgi-bin/staff.cgi/submissions/%s", ref);
+	assert_true(strlen(loc) >= strlen(want));
+	assert_string_equal(loc + strlen(loc) - strlen(want), want);
+}
+
+/* The inbox as for a search that finds nothing, and no token in it. */
+static void
+finds_nothing(const struct resp *r, const char *token)
+{
+	if (r->status != 200)
+		fail_msg("not the inbox: %ld\n%s", r->status, r->body);
+	assert_null(strstr(r->body, "<table class=\"inbox\""));
+	assert_non_null(strstr(r->body, "0 Antr"));
+	assert_null(strstr(r->body, token));
+	assert_null(strstr(r->body, "token="));
+}
+
+static void
+test_counter_scan(void **state)
+{
+	struct resp r;
+	char	 ref[32], token[80], text[256], unknown[REF_MAX], *log;
+	char	 logpath[PATH_MAX + 32];
+	const char *kinds[] = { "status", "receipt", "pay" };
+	size_t	 i;
+	FILE	*f;
+	long	 n;
+
+	(void)state;
+	submit_bonfire(ref, sizeof(ref), token, sizeof(token));
+
+	/* The QR code's URL, any host, any of the citizen's pages. */
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		snprintf(text, sizeof(text), "http://%s" SCRIPT "/%s/%s"
+		    "?token=%s", i == 0 ? "rathaus.example" : "127.0.0.1:80",
+		    kinds[i], ref, token);
+		counter_search("mustermann", text, &r);
+		opens(&r, ref);
+		assert_null(strstr(resp_header(&r, "Location"), token));
+		assert_null(strchr(resp_header(&r, "Location"), '?'));
+	}
+	/* A bare reference, typed with spaces around. */
+	snprintf(text, sizeof(text), "  %s ", ref);
+	counter_search("mustermann", text, &r);
+	opens(&r, ref);
+	counter_search("admin", ref, &r);
+	opens(&r, ref);
+
+	/* A clerk of another service: as if there were none. */
+	snprintf(text, sizeof(text), "http://rathaus.example" SCRIPT
+	    "/status/%s?token=%s", ref, token);
+	counter_search("steuer", text, &r);
+	finds_nothing(&r, token);
+	counter_search("steuer", ref, &r);
+	finds_nothing(&r, token);
+
+	/* A reference nobody has: the same. */
+	assert_int_equal(ref_format(unknown, 2026, 999999L), 0);
+	snprintf(text, sizeof(text), "https://rathaus.example" SCRIPT
+	    "/status/%s?token=%s", unknown, token);
+	counter_search("mustermann", text, &r);
+	finds_nothing(&r, token);
+	counter_search("mustermann", unknown, &r);
+	finds_nothing(&r, token);
+	/* Some other URL with a token: not echoed either. */
+	snprintf(text, sizeof(text), "https://example.org/x?token=%s", token);
+	counter_search("mustermann", text, &r);
+	finds_nothing(&r, token);
+
+	/* The scanner types into the search box: it has the focus. */
+	counter_search("mustermann", "", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "id=\"f-q\" name=\"q\""));
+	assert_non_null(strstr(r.body, "autofocus"));
+
+	/* Nor kept in the audit log or Apache's access log. */
+	assert_int_equal(db_countf("SELECT count(*) FROM audit WHERE"
+	    " instr(coalesce(ref, '') || coalesce(before, '') ||"
+	    " coalesce(after, '') || coalesce(detail, ''), '%s') > 0",
+	    token), 0);
+	snprintf(logpath, sizeof(logpath), "%s/logs/access.log", T.dir);
+	assert_non_null(f = fopen(logpath, "r"));
+	assert_non_null(log = malloc(1 << 20));
+	n = (long)fread(log, 1, (1 << 20) - 1, f);
+	fclose(f);
+	log[n] = '\0';
+	assert_non_null(strstr(log, "GET /cgi-bin/staff.cgi/ "));
+	assert_null(strstr(log, token));
+	free(log);
+}
+
 int
 main(void)
 {
@@ -655,6 +779,7 @@ main(void)
 		cmocka_unit_test_teardown(test_csrf_cookie_https, free_tracked),
 		cmocka_unit_test_teardown(test_cross_site_refused, free_tracked),
 		cmocka_unit_test_teardown(test_hostile_answers, free_tracked),
+		cmocka_unit_test_teardown(test_counter_scan, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 
