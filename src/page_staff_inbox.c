@@ -3,8 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <libxml/uri.h>
 
 #include "app.h"
+#include "buf.h"
 #include "page.h"
 #include "staff.h"
 #include "store_staff.h"
@@ -13,6 +17,7 @@
 
 #define PAGE_INBOX_ROWS		25
 #define PAGE_INBOX_PAGES_MAX	100000L
+#define PAGE_INBOX_SEARCH_MAX	100	/* characters of a search text */
 
 /* A query parameter that must be a date YYYY-MM-DD, else ignored. */
 static const char *
@@ -63,7 +68,146 @@ page_inbox_services(struct app *a, xmlNodePtr parent)
 	return rc;
 }
 
-/* The inbox: filters, counts by status, one page of submissions. */
+/* Is s[0..n) exactly a reference? Then it is copied to ref. */
+static int
+page_inbox_ref(const char *s, size_t n, char ref[REF_MAX])
+{
+	if (n == 0 || n >= REF_MAX)
+		return 0;
+	memcpy(ref, s, n);
+	ref[n] = '\0';
+	if (ref_valid(ref))
+		return 1;
+	*ref = '\0';
+	return 0;
+}
+
+/*
+ * What a search text says at the counter, where a scanner types the
+ * receipt's QR code. Returns 1 and sets `ref` when the text is exactly a
+ * reference (spaces around allowed) or a URL of a citizen's status,
+ * receipt or payment page (any host, /…/status/<ref>; its query
+ * ignored). Sets *keep to how much of the text may be searched and shown
+ * again: a URL without its query and fragment, so that the token in it
+ * is neither echoed nor kept in a link; all of any other text.
+ */
+static int
+page_inbox_scanned(const char *text, char ref[REF_MAX], size_t *keep)
+{
+	static const char *const pages[] = { "/status", "/receipt", "/pay" };
+	const char *s = text, *path, *end, *slash;
+	size_t	 n, i, len;
+
+	*ref = '\0';
+	*keep = strlen(text);
+	s += strspn(s, " \t");
+	n = strlen(s);
+	while (n > 0 && strchr(" \t\r\n", s[n - 1]) != NULL)
+		n--;
+	if (page_inbox_ref(s, n, ref))
+		return 1;
+	if (strncasecmp(s, "http://", 7) == 0)
+		path = memchr(s + 7, '/', n - 7);
+	else if (strncasecmp(s, "https://", 8) == 0)
+		path = memchr(s + 8, '/', n - 8);
+	else
+		path = *s == '/' ? s : NULL;
+	if (path == NULL)
+		return 0;
+	end = path + strcspn(path, "?#");
+	if (end < s + n)
+		*keep = (size_t)(end - text);
+	else
+		end = s + n;
+	for (slash = end; slash > path && slash[-1] != '/'; slash--)
+		;
+	if (slash == path || !page_inbox_ref(slash, (size_t)(end - slash), ref))
+		return 0;
+	len = (size_t)(slash - 1 - path);
+	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+		if (len >= strlen(pages[i]) && strncmp(slash - 1 -
+		    strlen(pages[i]), pages[i], strlen(pages[i])) == 0)
+			return 1;
+	*ref = '\0';
+	return 0;
+}
+
+/*
+ * The submission `ref` at the counter: 1 and a 303 to its page when it
+ * exists and this clerk may see it; 0 otherwise, with nothing to tell
+ * the two apart (the inbox then searches for the reference).
+ */
+static int
+page_inbox_open(struct app *a, const char *ref)
+{
+	struct store_case c;
+	struct buf loc;
+	int	 rc;
+
+	if ((rc = store_case(a->store, ref, &c)) == STORE_NOTFOUND)
+		return 0;
+	if (rc != STORE_OK)
+		return -1;
+	rc = staff_may(a, c.sub.service);
+	store_case_free(&c);
+	if (!rc)
+		return 0;
+	buf_init(&loc, 4096);
+	if (staff_link(a, &loc, "/submissions/") != 0 ||
+	    buf_addstr(&loc, ref) != 0) {
+		buf_free(&loc);
+		return -1;
+	}
+	a->location = buf_steal(&loc);
+	return a->location != NULL ? 1 : -1;
+}
+
+/*
+ * The page's own query for the link to it in the other language, when
+ * the search text was cut (a URL's token is not to stay in a link).
+ */
+static int
+page_inbox_query(struct app *a, const struct store_inbox_query *q)
+{
+	const char *names[] = { "service", "status", "from", "to", "q",
+	    "sort" };
+	const char *values[] = { q->service, q->status, q->from, q->to,
+	    q->search, q->sort == STORE_SORT_OLDEST ? "oldest" : q->sort ==
+	    STORE_SORT_STATUS ? "status" : NULL };
+	xmlNodePtr ctx;
+	xmlChar	*esc;
+	struct buf b;
+	size_t	 i;
+	int	 rc = 0;
+
+	for (ctx = a->root->children; ctx != NULL; ctx = ctx->next)
+		if (ctx->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)ctx->name, "context") == 0)
+			break;
+	if (ctx == NULL)
+		return -1;
+	buf_init(&b, 4096);
+	for (i = 0; rc == 0 && i < sizeof(names) / sizeof(names[0]); i++) {
+		if (values[i] == NULL)
+			continue;
+		if ((esc = xmlURIEscapeStr((const xmlChar *)values[i],
+		    (const xmlChar *)"")) == NULL ||
+		    buf_printf(&b, "%s%s=%s", i > 0 && *buf_str(&b) ? "&" :
+		    "", names[i], (const char *)esc) != 0)
+			rc = -1;
+		xmlFree(esc);
+	}
+	if (rc == 0 && xmlSetProp(ctx, (const xmlChar *)"query",
+	    (const xmlChar *)buf_str(&b)) == NULL)
+		rc = -1;
+	buf_free(&b);
+	return rc;
+}
+
+/*
+ * The inbox: filters, counts by status, one page of submissions. A
+ * search for a reference or a scanned receipt opens that submission.
+ */
 int
 page_staff_inbox(struct app *a)
 {
@@ -71,9 +215,9 @@ page_staff_inbox(struct app *a)
 	struct store_inbox in;
 	xmlNodePtr inbox, counts, item, values;
 	const char *sort, *service, *status, *search;
-	char	 num[3][24];
+	char	 num[3][24], ref[REF_MAX], cut[PAGE_INBOX_SEARCH_MAX + 1];
 	long	 page = 1, pages;
-	size_t	 i;
+	size_t	 i, keep;
 	int	 rc = -1;
 
 	memset(&q, 0, sizeof(q));
@@ -89,8 +233,25 @@ page_staff_inbox(struct app *a)
 	q.status = workflow_known(status) ? status : NULL;
 	q.from = page_inbox_date(a, "from");
 	q.to = page_inbox_date(a, "to");
-	q.search = search != NULL && *search != '\0' && strlen(search) <= 100 ?
-	    search : NULL;
+	if (search != NULL && page_inbox_scanned(search, ref, &keep)) {
+		if (app_store(a) != 0 || (rc = page_inbox_open(a, ref)) < 0)
+			return -1;
+		if (rc > 0)
+			return 0;
+		rc = -1;
+		search = ref;	/* searched and shown: the reference only */
+	} else if (search != NULL && keep < strlen(search)) {
+		/* A URL: without its query (a token) and fragment. */
+		if (keep > PAGE_INBOX_SEARCH_MAX)
+			search = NULL;
+		else {
+			memcpy(cut, search, keep);
+			cut[keep] = '\0';
+			search = cut;
+		}
+	}
+	q.search = search != NULL && *search != '\0' &&
+	    strlen(search) <= PAGE_INBOX_SEARCH_MAX ? search : NULL;
 	q.sort = sort == NULL ? STORE_SORT_NEWEST :
 	    strcmp(sort, "oldest") == 0 ? STORE_SORT_OLDEST :
 	    strcmp(sort, "status") == 0 ? STORE_SORT_STATUS : STORE_SORT_NEWEST;
@@ -115,6 +276,8 @@ page_staff_inbox(struct app *a)
 	    q.sort == STORE_SORT_OLDEST ? "oldest" : q.sort ==
 	    STORE_SORT_STATUS ? "status" : "newest", NULL) == NULL ||
 	    page_inbox_services(a, a->root) != 0 ||
+	    (search != req_param(&a->req.query, "q") &&
+	    page_inbox_query(a, &q) != 0) ||
 	    (counts = app_child(a->root, "counts", NULL)) == NULL ||
 	    (inbox = app_elem(a->root, "inbox", NULL, "total", num[0], "page",
 	    num[1], "pages", num[2], NULL)) == NULL)

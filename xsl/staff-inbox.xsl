@@ -88,7 +88,7 @@
       </div>
       <div class="field">
         <label for="f-q"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.search'"/></xsl:call-template></label>
-        <input type="search" id="f-q" name="q" value="{$f/@q}" maxlength="100"/>
+        <input type="search" id="f-q" name="q" value="{$f/@q}" maxlength="100" autofocus="autofocus"/>
       </div>
       <div class="field">
         <label for="f-sort"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.sort'"/></xsl:call-template></label>

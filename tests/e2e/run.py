@@ -1278,14 +1278,40 @@ def _(d, c):
     c["clerk_signed_in"] = True
 
 
+@T.step("clerk", "the scanner's status URL in the focused search box opens the request")
+def _(d, c):
+    ref = c["clerk_ref"]
+    staff_home(d, c)
+    focus = d.execute("return document.activeElement && document.activeElement.id")
+    check(focus == "f-q", f"the focus is on {focus!r}, not the search box")
+    # A USB scanner types the receipt's QR code, then Enter (U+E007).
+    old = d.find("html")
+    d.el("#f-q").send_keys(c["status_link"] + "\ue007")
+
+    def replaced():
+        try:
+            old.prop("nodeName")
+            return False
+        except WebDriverError as e:
+            return e.error in ("stale element reference", "no such element")
+    d.wait_for("the next page", replaced)
+    d.wait_for("readyState complete", d.page_ready)
+    d.el("dl.facts")
+    path = url_path(d.url)
+    check(path.endswith(f"/submissions/{ref}"), f"opened {path!r}")
+    check("token" not in d.url, f"the token is in the URL {d.url}")
+
+
 @T.step("clerk", "the inbox finds the new reference by search")
 def _(d, c):
     ref = c["clerk_ref"]
+    staff_home(d, c)
     q = d.el("#f-q")
     q.clear()
-    q.send_keys(ref)
+    # A part of it: the whole reference opens the request (step above).
+    q.send_keys(ref[:-2])
     d.submit_with(d.el("form.filter button[type=submit]"), "p.results")
-    check(f"q={ref}" in d.url, f"URL {d.url} has no q={ref}")
+    check(f"q={ref[:-2]}" in d.url, f"URL {d.url} has no q={ref[:-2]}")
     rows = texts(d, "table.inbox tbody tr")
     check(len(rows) == 1, f"{len(rows)} rows: {rows!r}")
     for want in (ref, "Osterfeuer", OSTER["name"], "Eingegangen"):
