@@ -767,6 +767,25 @@ test_counter_scan(void **state)
 	free(log);
 }
 
+/*
+ * A search text with '&', '#' and '+' stays itself in the inbox's own
+ * links (counts, paging): percent-encoded, not cut or turned into more
+ * parameters.
+ */
+static void
+test_search_text_in_links(void **state)
+{
+	struct resp r;
+
+	(void)state;
+	counter_search("mustermann", "Weg & Steg #1+2", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "q=Weg%20%26%20Steg%20%231%2B2&amp;sort="));
+	assert_null(strstr(r.body, "q=Weg%20&amp;"));
+	assert_null(strstr(r.body, "q=Weg & Steg"));
+	assert_null(strstr(r.body, "q=Weg &amp; Steg"));
+}
+
 int
 main(void)
 {
@@ -780,6 +799,8 @@ main(void)
 		cmocka_unit_test_teardown(test_cross_site_refused, free_tracked),
 		cmocka_unit_test_teardown(test_hostile_answers, free_tracked),
 		cmocka_unit_test_teardown(test_counter_scan, free_tracked),
+		cmocka_unit_test_teardown(test_search_text_in_links,
+		    free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 
