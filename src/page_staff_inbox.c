@@ -163,6 +163,30 @@ page_inbox_open(struct app *a, const char *ref)
 }
 
 /*
+ * The search text as a query value (filter/@q-url), for the page's own
+ * links: '&', '#' and '+' would else start another parameter, the
+ * fragment, or become a space.
+ */
+static int
+page_inbox_q_url(struct app *a, const char *search)
+{
+	xmlNodePtr f;
+	xmlChar	*esc;
+	int	 rc;
+
+	for (f = a->root->children; f != NULL; f = f->next)
+		if (f->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)f->name, "filter") == 0)
+			break;
+	if (f == NULL || (esc = xmlURIEscapeStr((const xmlChar *)
+	    (search != NULL ? search : ""), (const xmlChar *)"")) == NULL)
+		return -1;
+	rc = xmlSetProp(f, (const xmlChar *)"q-url", esc) != NULL ? 0 : -1;
+	xmlFree(esc);
+	return rc;
+}
+
+/*
  * The page's own query for the link to it in the other language, when
  * the search text was cut (a URL's token is not to stay in a link).
  */
@@ -275,6 +299,7 @@ page_staff_inbox(struct app *a)
 	    q.status, "from", q.from, "to", q.to, "q", q.search, "sort",
 	    q.sort == STORE_SORT_OLDEST ? "oldest" : q.sort ==
 	    STORE_SORT_STATUS ? "status" : "newest", NULL) == NULL ||
+	    page_inbox_q_url(a, q.search) != 0 ||
 	    page_inbox_services(a, a->root) != 0 ||
 	    (search != req_param(&a->req.query, "q") &&
 	    page_inbox_query(a, &q) != 0) ||

@@ -25,7 +25,7 @@
     <xsl:text>&amp;status=</xsl:text><xsl:value-of select="$status"/>
     <xsl:text>&amp;from=</xsl:text><xsl:value-of select="$f/@from"/>
     <xsl:text>&amp;to=</xsl:text><xsl:value-of select="$f/@to"/>
-    <xsl:text>&amp;q=</xsl:text><xsl:value-of select="$f/@q"/>
+    <xsl:text>&amp;q=</xsl:text><xsl:value-of select="$f/@q-url"/>
     <xsl:text>&amp;sort=</xsl:text><xsl:value-of select="$f/@sort"/>
     <xsl:if test="string($page)"><xsl:text>&amp;page=</xsl:text><xsl:value-of select="$page"/></xsl:if>
     <xsl:if test="$lang != 'de'"><xsl:text>&amp;lang=</xsl:text><xsl:value-of select="$lang"/></xsl:if>
