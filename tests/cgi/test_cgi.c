@@ -612,6 +612,65 @@ test_id_card_appointment(void **state)
 	assert_non_null(strstr(r.body, "href=\"#f-day_mo\""));
 }
 
+/* The start tag of the element with id="ID" in `body` (tracked), or NULL. */
+static char *
+tag_with_id(const char *body, const char *id)
+{
+	char	 want[96];
+	const char *at, *start, *end;
+
+	snprintf(want, sizeof(want), "id=\"%s\"", id);
+	if ((at = strstr(body, want)) == NULL)
+		return NULL;
+	for (start = at; start > body && *start != '<'; start--)
+		continue;
+	if ((end = strchr(at, '>')) == NULL)
+		return NULL;
+	return track(strndup(start, (size_t)(end - start + 1)));
+}
+
+/* The element with id="ID" has the attribute `attr` (name="value"). */
+static void
+assert_attr(const char *body, const char *id, const char *attr)
+{
+	char	*tag = tag_with_id(body, id);
+
+	if (tag == NULL)
+		fail_msg("no element id=\"%s\"", id);
+	if (strstr(tag, attr) == NULL)
+		fail_msg("%s has no %s", tag, attr);
+}
+
+/*
+ * WCAG 1.3.5: the shipped forms name the purpose of the questions about
+ * the citizen (autocomplete=), the declared token winning over the
+ * type's own (tel, email); none where the question is not about them.
+ */
+static void
+test_autocomplete(void **state)
+{
+	struct resp r;
+	char	*tag;
+
+	(void)state;
+	assert_int_equal(http("GET", FORM, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_attr(r.body, "f-name", "autocomplete=\"name\"");
+	assert_attr(r.body, "f-organisation", "autocomplete=\"organization\"");
+	assert_attr(r.body, "f-phone", "autocomplete=\"tel\"");
+	assert_attr(r.body, "f-email", "autocomplete=\"email\"");
+	assert_non_null(tag = tag_with_id(r.body, "f-place"));
+	assert_null(strstr(tag, "autocomplete"));
+	assert_int_equal(http("GET", SCRIPT "/services/personalausweis", NULL,
+	    0, &r), 0);
+	assert_attr(r.body, "f-born", "autocomplete=\"bday\"");
+	assert_int_equal(http("GET", SCRIPT "/services/hundeanmeldung", NULL,
+	    0, &r), 0);
+	assert_attr(r.body, "f-street", "autocomplete=\"address-line1\"");
+	assert_attr(r.body, "f-postcode", "autocomplete=\"postal-code\"");
+	assert_attr(r.body, "f-town", "autocomplete=\"address-level2\"");
+}
+
 /*
  * Page by page: the first page asks only its questions; sent, the next
  * one carries the earlier answers in hidden inputs; Back goes back; the
@@ -1781,6 +1840,7 @@ main(void)
 		cmocka_unit_test_teardown(test_warning_then_send_anyway, free_tracked),
 		cmocka_unit_test_teardown(test_certificate_condition_and_fee, free_tracked),
 		cmocka_unit_test_teardown(test_id_card_appointment, free_tracked),
+		cmocka_unit_test_teardown(test_autocomplete, free_tracked),
 		cmocka_unit_test_teardown(test_pages_and_check, free_tracked),
 		cmocka_unit_test_teardown(test_certificate_order, free_tracked),
 		cmocka_unit_test_teardown(test_business_registration, free_tracked),
