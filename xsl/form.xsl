@@ -622,6 +622,14 @@
     </xsl:for-each>
   </xsl:template>
 
+  <!-- The field's declared autofill purpose (WCAG 1.3.5), as written:
+       the linter has checked the tokens and that they fit the type. -->
+  <xsl:template name="autocomplete-attr">
+    <xsl:if test="string(@autocomplete)">
+      <xsl:attribute name="autocomplete"><xsl:value-of select="@autocomplete"/></xsl:attribute>
+    </xsl:if>
+  </xsl:template>
+
   <xsl:template match="field" mode="control">
     <xsl:param name="id"/>
     <xsl:param name="desc"/>
@@ -638,6 +646,7 @@
             <xsl:with-param name="k" select="$k"/>
           </xsl:call-template>
           <xsl:call-template name="length-attrs"/>
+          <xsl:call-template name="autocomplete-attr"/>
           <!-- HTML drops one newline right after <textarea>: this one, not the citizen's. -->
           <xsl:text>&#10;</xsl:text>
           <xsl:value-of select="$val"/>
@@ -685,6 +694,7 @@
             <xsl:with-param name="errs" select="$errs"/>
             <xsl:with-param name="k" select="$k"/>
           </xsl:call-template>
+          <xsl:call-template name="autocomplete-attr"/>
           <option value=""><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.choose'"/></xsl:call-template></option>
           <xsl:for-each select="option">
             <option value="{@value}">
@@ -770,9 +780,8 @@
               <xsl:call-template name="length-attrs"/>
             </xsl:otherwise>
           </xsl:choose>
-          <xsl:if test="string(@autocomplete)">
-            <xsl:attribute name="autocomplete"><xsl:value-of select="@autocomplete"/></xsl:attribute>
-          </xsl:if>
+          <!-- Last: the field's declared purpose wins over the type's. -->
+          <xsl:call-template name="autocomplete-attr"/>
         </input>
         <xsl:if test="@type = 'money'">
           <!-- Visible after the input, and read out with it (aria-describedby). -->
