@@ -672,6 +672,42 @@ test_autocomplete(void **state)
 }
 
 /*
+ * A radio or select left empty says what to choose, with the question's
+ * label, in the summary (once, not "Label: Label") and at the field.
+ */
+static void
+test_choice_errors(void **state)
+{
+	static const char termin[] = "name=Erika&born=2004-06-01"
+	    "&reason=abgelaufen&day_mo=yes&phone=04944+305-0&_page=termin";
+	struct resp r;
+	const char *at;
+
+	(void)state;
+	/* A radio (personalausweis, page 2: the time of day). */
+	post_service("personalausweis", termin, 422, &r);
+	assert_non_null(strstr(r.body, "href=\"#f-daytime\">Bitte w\xc3\xa4hlen"
+	    " Sie aus: Tageszeit.</a>"));
+	assert_non_null(at = strstr(r.body, "id=\"f-daytime-error\""));
+	assert_before(at, "Bitte w\xc3\xa4hlen Sie aus: Tageszeit.", "</p>");
+	assert_null(strstr(r.body, "Bitte f\xc3\xbcllen Sie dieses Feld aus"));
+	post_service("personalausweis?lang=en", termin, 422, &r);
+	assert_non_null(strstr(r.body, "href=\"#f-daytime\">Please choose: "
+	    "Time of day.</a>"));
+
+	/* A select (osterfeuer: what is burned), its label a question. */
+	post_service("osterfeuer", "name=Erika+Beispiel&material=", 422, &r);
+	assert_non_null(strstr(r.body, "href=\"#f-material\">Bitte w\xc3\xa4hlen"
+	    " Sie aus: Was wird verbrannt?</a>"));
+	assert_non_null(at = strstr(r.body, "id=\"f-material-error\""));
+	assert_before(at, "Bitte w\xc3\xa4hlen Sie aus: Was wird verbrannt?",
+	    "</p>");
+	/* A text field keeps the general message, after its label. */
+	assert_non_null(strstr(r.body, "href=\"#f-place\">Ort des Feuers: "
+	    "Bitte f\xc3\xbcllen Sie dieses Feld aus.</a>"));
+}
+
+/*
  * Page by page: the first page asks only its questions; sent, the next
  * one carries the earlier answers in hidden inputs; Back goes back; the
  * check page lists every answer with a way to change it, and only its
@@ -1841,6 +1877,7 @@ main(void)
 		cmocka_unit_test_teardown(test_certificate_condition_and_fee, free_tracked),
 		cmocka_unit_test_teardown(test_id_card_appointment, free_tracked),
 		cmocka_unit_test_teardown(test_autocomplete, free_tracked),
+		cmocka_unit_test_teardown(test_choice_errors, free_tracked),
 		cmocka_unit_test_teardown(test_pages_and_check, free_tracked),
 		cmocka_unit_test_teardown(test_certificate_order, free_tracked),
 		cmocka_unit_test_teardown(test_business_registration, free_tracked),
