@@ -112,7 +112,10 @@
           <li>
             <a href="#f-{@field}">
               <xsl:call-template name="row-prefix"><xsl:with-param name="k" select="@field"/></xsl:call-template>
-              <xsl:call-template name="summary-label"><xsl:with-param name="field" select="$field"/></xsl:call-template>
+              <xsl:if test="not(@code = 'required' and ($field/@type = 'radio' or $field/@type = 'select' or $field/@type = 'multiselect'))">
+                <!-- (a choice's message names its label itself) -->
+                <xsl:call-template name="summary-label"><xsl:with-param name="field" select="$field"/></xsl:call-template>
+              </xsl:if>
               <xsl:apply-templates select="." mode="text">
                 <xsl:with-param name="field" select="$field"/>
               </xsl:apply-templates>
@@ -121,6 +124,31 @@
         </xsl:for-each>
       </ul>
     </div>
+  </xsl:template>
+
+  <!-- The label as the end of a sentence: "Rechtsform des Betriebes.",
+       "Welche Bescheinigung brauchen Sie?" (a final ':' becomes '.'). -->
+  <xsl:template name="label-sentence">
+    <xsl:param name="field"/>
+    <xsl:variable name="label">
+      <xsl:call-template name="t">
+        <xsl:with-param name="of" select="$field/label"/>
+        <xsl:with-param name="inline" select="false()"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="l" select="normalize-space($label)"/>
+    <xsl:variable name="last" select="substring($l, string-length($l))"/>
+    <xsl:choose>
+      <xsl:when test="$last = '?' or $last = '!' or $last = '.'">
+        <xsl:value-of select="$l"/>
+      </xsl:when>
+      <xsl:when test="$last = ':'">
+        <xsl:value-of select="concat(substring($l, 1, string-length($l) - 1), '.')"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="concat($l, '.')"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- "Label: " for the error summary, without doubling the label's own final punctuation. -->
@@ -156,6 +184,17 @@
     <xsl:choose>
       <xsl:when test="(@code = 'pattern' or @code = 'email' or @code = 'tel') and $field/invalid">
         <xsl:call-template name="t"><xsl:with-param name="of" select="$field/invalid"/></xsl:call-template>
+      </xsl:when>
+      <!-- A choice left empty: say which one ("Bitte wählen Sie aus:
+           Rechtsform des Betriebes."), not "fill in this field". -->
+      <xsl:when test="@code = 'required' and ($field/@type = 'radio' or $field/@type = 'select' or $field/@type = 'multiselect')">
+        <xsl:call-template name="msg">
+          <xsl:with-param name="key" select="'error.choose'"/>
+          <xsl:with-param name="arg">
+            <xsl:call-template name="label-sentence"><xsl:with-param name="field" select="$field"/></xsl:call-template>
+          </xsl:with-param>
+          <xsl:with-param name="format" select="false()"/>
+        </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="msg">
