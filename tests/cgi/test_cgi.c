@@ -708,6 +708,47 @@ test_choice_errors(void **state)
 }
 
 /*
+ * Each step of a form of several pages has a title of its own, with the
+ * step and the page's title before the service's; one page: the service.
+ */
+static void
+test_step_titles(void **state)
+{
+	static const char first[] = "name=Erika+Beispiel&born=2004-06-01"
+	    "&reason=abgelaufen&_page=person";
+	struct resp r;
+
+	(void)state;
+	assert_int_equal(http("GET", SCRIPT "/services/personalausweis", NULL,
+	    0, &r), 0);
+	assert_non_null(strstr(r.body, "<title>Schritt 1 von 2: Zu Ihrer "
+	    "Person \xe2\x80\x93 Termin f\xc3\xbcr den Personalausweis "
+	    "\xe2\x80\x93 Stadt Wiesmoor</title>"));
+	post_service("personalausweis", first, 200, &r);
+	assert_non_null(strstr(r.body, "<title>Schritt 2 von 2: Ihr "
+	    "Wunschtermin \xe2\x80\x93 Termin f\xc3\xbcr den Personalausweis "
+	    "\xe2\x80\x93 Stadt Wiesmoor</title>"));
+	post_service("personalausweis?lang=en", first, 200, &r);
+	assert_non_null(strstr(r.body, "<title>Step 2 of 2: When would suit "
+	    "you \xe2\x80\x93 Appointment for an identity card \xe2\x80\x93 "));
+	/* Page 2 sent empty: the error comes first. */
+	post_service("personalausweis", "name=Erika&born=2004-06-01"
+	    "&reason=abgelaufen&_page=termin", 422, &r);
+	assert_non_null(strstr(r.body, "<title>Fehler: Schritt 2 von 2: Ihr "
+	    "Wunschtermin \xe2\x80\x93 "));
+	/* The business registration of a company: 2 of 4 pages asked. */
+	post_service("gewerbeanmeldung", "legal_form=gmbh&reason=neu"
+	    "&_page=anlass", 200, &r);
+	assert_non_null(strstr(r.body, "<title>Schritt 2 von 4: Angaben zur "
+	    "Gesellschaft \xe2\x80\x93 "));
+	/* One page: no step. */
+	assert_int_equal(http("GET", FORM, NULL, 0, &r), 0);
+	assert_null(strstr(r.body, "<title>Schritt"));
+	assert_non_null(strstr(r.body, "<title>Osterfeuer anmelden "
+	    "\xe2\x80\x93 Stadt Wiesmoor</title>"));
+}
+
+/*
  * Page by page: the first page asks only its questions; sent, the next
  * one carries the earlier answers in hidden inputs; Back goes back; the
  * check page lists every answer with a way to change it, and only its
@@ -1878,6 +1919,7 @@ main(void)
 		cmocka_unit_test_teardown(test_id_card_appointment, free_tracked),
 		cmocka_unit_test_teardown(test_autocomplete, free_tracked),
 		cmocka_unit_test_teardown(test_choice_errors, free_tracked),
+		cmocka_unit_test_teardown(test_step_titles, free_tracked),
 		cmocka_unit_test_teardown(test_pages_and_check, free_tracked),
 		cmocka_unit_test_teardown(test_certificate_order, free_tracked),
 		cmocka_unit_test_teardown(test_business_registration, free_tracked),
