@@ -24,11 +24,36 @@
   <xsl:variable name="P" select="$S/page[@id = /page/submit/@page]"/>
   <xsl:variable name="asked" select="$S/page[@id = /page/asked/@page]"/>
 
+  <!-- Each step its own title: "Schritt 2 von 3: Zur Bescheinigung –
+       Meldebescheinigung beantragen" (without the page's title when it
+       has none); a form of one page: the service's title alone. -->
   <xsl:template match="page" mode="title">
+    <xsl:if test="$P and count($asked) &gt; 1">
+      <xsl:call-template name="step-text"/>
+      <xsl:choose>
+        <xsl:when test="$P/title">
+          <xsl:text>: </xsl:text>
+          <xsl:call-template name="t">
+            <xsl:with-param name="of" select="$P/title"/>
+            <xsl:with-param name="inline" select="false()"/>
+          </xsl:call-template>
+          <xsl:text> – </xsl:text>
+        </xsl:when>
+        <xsl:otherwise><xsl:text>: </xsl:text></xsl:otherwise>
+      </xsl:choose>
+    </xsl:if>
     <xsl:call-template name="t">
       <xsl:with-param name="of" select="$S/title"/>
       <xsl:with-param name="inline" select="false()"/>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- "Schritt 2 von 3": where the shown page stands among those asked. -->
+  <xsl:template name="step-text">
+    <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.step'"/></xsl:call-template>
+    <xsl:value-of select="concat(' ', count($asked[following-sibling::page[@id = $P/@id]]) + 1, ' ')"/>
+    <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.of'"/></xsl:call-template>
+    <xsl:value-of select="concat(' ', count($asked))"/>
   </xsl:template>
 
   <xsl:template match="page" mode="main">
@@ -222,14 +247,7 @@
         </button>
       </xsl:if>
       <xsl:if test="count($asked) &gt; 1">
-        <p class="step">
-          <xsl:call-template name="msg">
-            <xsl:with-param name="key" select="'form.step'"/>
-          </xsl:call-template>
-          <xsl:value-of select="concat(' ', count($asked[following-sibling::page[@id = $P/@id]]) + 1, ' ')"/>
-          <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.of'"/></xsl:call-template>
-          <xsl:value-of select="concat(' ', count($asked))"/>
-        </p>
+        <p class="step"><xsl:call-template name="step-text"/></p>
       </xsl:if>
       <xsl:if test="$P//field[@required = 'true']">
         <p class="required-note">
