@@ -671,6 +671,149 @@ form_prefill(const char *file, struct form_field *f, struct form_diag *diag)
 	return 0;
 }
 
+/*
+ * autocomplete="...": the purpose of a field (WCAG 1.3.5), as an HTML
+ * autofill detail list: [section-NAME] [shipping|billing]
+ * [home|work|mobile|fax|pager] TOKEN, or "on" / "off" alone. The schema
+ * checks the shape (lower-case words, one space apart); this the words:
+ * each must be one HTML knows, and TOKEN must fit the field's type (an
+ * e-mail address into an e-mail field, a birth date into a date field).
+ * Payment-card and account tokens are left out: no town form asks them.
+ */
+#define FORM_T(t)	(1u << (t))
+#define FORM_T_TEXT	(FORM_T(FORM_TEXT) | FORM_T(FORM_TEXTAREA) | \
+			 FORM_T(FORM_SELECT))
+
+static const struct form_autofill {
+	const char	*token;
+	unsigned	 types;		/* FORM_T() of the types it fits */
+	int		 contact;	/* may follow home, work, ... */
+} form_autofill[] = {
+	{ "name", FORM_T_TEXT, 0 },
+	{ "honorific-prefix", FORM_T_TEXT, 0 },
+	{ "given-name", FORM_T_TEXT, 0 },
+	{ "additional-name", FORM_T_TEXT, 0 },
+	{ "family-name", FORM_T_TEXT, 0 },
+	{ "honorific-suffix", FORM_T_TEXT, 0 },
+	{ "nickname", FORM_T_TEXT, 0 },
+	{ "organization-title", FORM_T_TEXT, 0 },
+	{ "organization", FORM_T_TEXT, 0 },
+	{ "street-address", FORM_T(FORM_TEXTAREA), 0 },
+	{ "address-line1", FORM_T_TEXT, 0 },
+	{ "address-line2", FORM_T_TEXT, 0 },
+	{ "address-line3", FORM_T_TEXT, 0 },
+	{ "address-level4", FORM_T_TEXT, 0 },
+	{ "address-level3", FORM_T_TEXT, 0 },
+	{ "address-level2", FORM_T_TEXT, 0 },
+	{ "address-level1", FORM_T_TEXT, 0 },
+	{ "country", FORM_T_TEXT, 0 },
+	{ "country-name", FORM_T_TEXT, 0 },
+	{ "postal-code", FORM_T_TEXT | FORM_T(FORM_POSTCODE), 0 },
+	{ "language", FORM_T_TEXT, 0 },
+	{ "sex", FORM_T_TEXT, 0 },
+	{ "bday", FORM_T(FORM_DATE), 0 },
+	{ "bday-day", FORM_T(FORM_NUMBER) | FORM_T(FORM_SELECT), 0 },
+	{ "bday-month", FORM_T(FORM_NUMBER) | FORM_T(FORM_SELECT), 0 },
+	{ "bday-year", FORM_T(FORM_NUMBER) | FORM_T(FORM_SELECT), 0 },
+	{ "email", FORM_T(FORM_EMAIL), 1 },
+	{ "tel", FORM_T(FORM_TEL), 1 },
+	{ "tel-country-code", FORM_T(FORM_TEL), 1 },
+	{ "tel-national", FORM_T(FORM_TEL), 1 },
+	{ "tel-area-code", FORM_T(FORM_TEL), 1 },
+	{ "tel-local", FORM_T(FORM_TEL), 1 },
+	{ "tel-extension", FORM_T(FORM_TEL), 1 },
+};
+
+/* The types rendered as a choice of the citizen's own: no autofill. */
+#define FORM_T_NO_AUTOFILL	(FORM_T(FORM_RADIO) | FORM_T(FORM_CHECKBOX) | \
+				 FORM_T(FORM_MULTISELECT) | FORM_T(FORM_FILE))
+
+static int
+form_word(const char *w, size_t n, const char *word)
+{
+	return strlen(word) == n && strncmp(w, word, n) == 0;
+}
+
+static int
+form_autocomplete(const char *file, struct form_field *f,
+    struct form_diag *diag)
+{
+	static const char *const contacts[] = {
+		"home", "work", "mobile", "fax", "pager"
+	};
+	const struct form_autofill *a;
+	const char *v = form_attr(f->node, "autocomplete"), *w;
+	size_t	 n, i;
+	int	 stage = 0, found;	/* 0 section, 1 mode, 2 contact, 3 name, 4 done */
+	int	 contact = 0, onoff = 0, shape = 1;
+
+	if (v == NULL)
+		return 0;
+	if (FORM_T(f->type) & FORM_T_NO_AUTOFILL) {
+		form_diag_add(diag, file, xmlGetLineNo(f->node),
+		    "%s field '%s' cannot carry autocomplete=",
+		    form_type_names[f->type], f->name);
+		return -1;
+	}
+	a = NULL;
+	for (w = v; *(w += strspn(w, " ")) != '\0'; w += n) {
+		n = strcspn(w, " ");
+		if (n > 8 && strncmp(w, "section-", 8) == 0) {
+			shape &= stage == 0;
+			stage = 1;
+			continue;
+		}
+		if (form_word(w, n, "shipping") || form_word(w, n, "billing")) {
+			shape &= stage <= 1;
+			stage = 2;
+			continue;
+		}
+		for (i = 0, found = 0; i < sizeof(contacts) /
+		    sizeof(contacts[0]); i++)
+			found |= form_word(w, n, contacts[i]);
+		if (found) {
+			shape &= stage <= 2;
+			stage = 3;
+			contact = 1;
+			continue;
+		}
+		if (form_word(w, n, "on") || form_word(w, n, "off")) {
+			shape &= stage == 0;
+			stage = 4;
+			onoff = 1;
+			continue;
+		}
+		for (i = 0, found = 0; i < sizeof(form_autofill) /
+		    sizeof(form_autofill[0]); i++)
+			if (form_word(w, n, form_autofill[i].token)) {
+				a = &form_autofill[i];
+				found = 1;
+			}
+		if (!found) {
+			form_diag_add(diag, file, xmlGetLineNo(f->node),
+			    "autocomplete= on field '%s': unknown autofill "
+			    "token '%.*s'", f->name, (int)n, w);
+			return -1;
+		}
+		shape &= stage <= 3 && (!contact || a->contact);
+		stage = 4;
+	}
+	if (!shape || stage != 4) {
+		form_diag_add(diag, file, xmlGetLineNo(f->node),
+		    "autocomplete='%s' on field '%s' is not [section-NAME] "
+		    "[shipping|billing] [home|work|mobile|fax|pager] TOKEN, "
+		    "or on or off alone", v, f->name);
+		return -1;
+	}
+	if (!onoff && !(a->types & FORM_T(f->type))) {
+		form_diag_add(diag, file, xmlGetLineNo(f->node),
+		    "autocomplete='%s' does not fit %s field '%s'", v,
+		    form_type_names[f->type], f->name);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 form_field_init(struct form_share *s, const char *file, struct form_field *f,
     xmlNodePtr n, struct form_diag *diag)
@@ -691,6 +834,8 @@ form_field_init(struct form_share *s, const char *file, struct form_field *f,
 		return -1;	/* the schema already said why */
 	f->type = (enum form_type)t;
 	if (form_prefill(file, f, diag) == -1)
+		rc = -1;
+	if (form_autocomplete(file, f, diag) == -1)
 		rc = -1;
 	if (form_file_rules(file, f, diag) == -1)
 		return -1;	/* the text rules' own checks would only repeat it */

@@ -24,11 +24,36 @@
   <xsl:variable name="P" select="$S/page[@id = /page/submit/@page]"/>
   <xsl:variable name="asked" select="$S/page[@id = /page/asked/@page]"/>
 
+  <!-- Each step its own title: "Schritt 2 von 3: Zur Bescheinigung –
+       Meldebescheinigung beantragen" (without the page's title when it
+       has none); a form of one page: the service's title alone. -->
   <xsl:template match="page" mode="title">
+    <xsl:if test="$P and count($asked) &gt; 1">
+      <xsl:call-template name="step-text"/>
+      <xsl:choose>
+        <xsl:when test="$P/title">
+          <xsl:text>: </xsl:text>
+          <xsl:call-template name="t">
+            <xsl:with-param name="of" select="$P/title"/>
+            <xsl:with-param name="inline" select="false()"/>
+          </xsl:call-template>
+          <xsl:text> – </xsl:text>
+        </xsl:when>
+        <xsl:otherwise><xsl:text>: </xsl:text></xsl:otherwise>
+      </xsl:choose>
+    </xsl:if>
     <xsl:call-template name="t">
       <xsl:with-param name="of" select="$S/title"/>
       <xsl:with-param name="inline" select="false()"/>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- "Schritt 2 von 3": where the shown page stands among those asked. -->
+  <xsl:template name="step-text">
+    <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.step'"/></xsl:call-template>
+    <xsl:value-of select="concat(' ', count($asked[following-sibling::page[@id = $P/@id]]) + 1, ' ')"/>
+    <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.of'"/></xsl:call-template>
+    <xsl:value-of select="concat(' ', count($asked))"/>
   </xsl:template>
 
   <xsl:template match="page" mode="main">
@@ -112,7 +137,10 @@
           <li>
             <a href="#f-{@field}">
               <xsl:call-template name="row-prefix"><xsl:with-param name="k" select="@field"/></xsl:call-template>
-              <xsl:call-template name="summary-label"><xsl:with-param name="field" select="$field"/></xsl:call-template>
+              <xsl:if test="not(@code = 'required' and ($field/@type = 'radio' or $field/@type = 'select' or $field/@type = 'multiselect'))">
+                <!-- (a choice's message names its label itself) -->
+                <xsl:call-template name="summary-label"><xsl:with-param name="field" select="$field"/></xsl:call-template>
+              </xsl:if>
               <xsl:apply-templates select="." mode="text">
                 <xsl:with-param name="field" select="$field"/>
               </xsl:apply-templates>
@@ -121,6 +149,31 @@
         </xsl:for-each>
       </ul>
     </div>
+  </xsl:template>
+
+  <!-- The label as the end of a sentence: "Rechtsform des Betriebes.",
+       "Welche Bescheinigung brauchen Sie?" (a final ':' becomes '.'). -->
+  <xsl:template name="label-sentence">
+    <xsl:param name="field"/>
+    <xsl:variable name="label">
+      <xsl:call-template name="t">
+        <xsl:with-param name="of" select="$field/label"/>
+        <xsl:with-param name="inline" select="false()"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="l" select="normalize-space($label)"/>
+    <xsl:variable name="last" select="substring($l, string-length($l))"/>
+    <xsl:choose>
+      <xsl:when test="$last = '?' or $last = '!' or $last = '.'">
+        <xsl:value-of select="$l"/>
+      </xsl:when>
+      <xsl:when test="$last = ':'">
+        <xsl:value-of select="concat(substring($l, 1, string-length($l) - 1), '.')"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="concat($l, '.')"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- "Label: " for the error summary, without doubling the label's own final punctuation. -->
@@ -157,6 +210,17 @@
       <xsl:when test="(@code = 'pattern' or @code = 'email' or @code = 'tel') and $field/invalid">
         <xsl:call-template name="t"><xsl:with-param name="of" select="$field/invalid"/></xsl:call-template>
       </xsl:when>
+      <!-- A choice left empty: say which one ("Bitte wählen Sie aus:
+           Rechtsform des Betriebes."), not "fill in this field". -->
+      <xsl:when test="@code = 'required' and ($field/@type = 'radio' or $field/@type = 'select' or $field/@type = 'multiselect')">
+        <xsl:call-template name="msg">
+          <xsl:with-param name="key" select="'error.choose'"/>
+          <xsl:with-param name="arg">
+            <xsl:call-template name="label-sentence"><xsl:with-param name="field" select="$field"/></xsl:call-template>
+          </xsl:with-param>
+          <xsl:with-param name="format" select="false()"/>
+        </xsl:call-template>
+      </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="msg">
           <xsl:with-param name="key" select="concat('error.', @code)"/>
@@ -183,14 +247,7 @@
         </button>
       </xsl:if>
       <xsl:if test="count($asked) &gt; 1">
-        <p class="step">
-          <xsl:call-template name="msg">
-            <xsl:with-param name="key" select="'form.step'"/>
-          </xsl:call-template>
-          <xsl:value-of select="concat(' ', count($asked[following-sibling::page[@id = $P/@id]]) + 1, ' ')"/>
-          <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.of'"/></xsl:call-template>
-          <xsl:value-of select="concat(' ', count($asked))"/>
-        </p>
+        <p class="step"><xsl:call-template name="step-text"/></p>
       </xsl:if>
       <xsl:if test="$P//field[@required = 'true']">
         <p class="required-note">
@@ -622,6 +679,14 @@
     </xsl:for-each>
   </xsl:template>
 
+  <!-- The field's declared autofill purpose (WCAG 1.3.5), as written:
+       the linter has checked the tokens and that they fit the type. -->
+  <xsl:template name="autocomplete-attr">
+    <xsl:if test="string(@autocomplete)">
+      <xsl:attribute name="autocomplete"><xsl:value-of select="@autocomplete"/></xsl:attribute>
+    </xsl:if>
+  </xsl:template>
+
   <xsl:template match="field" mode="control">
     <xsl:param name="id"/>
     <xsl:param name="desc"/>
@@ -638,6 +703,7 @@
             <xsl:with-param name="k" select="$k"/>
           </xsl:call-template>
           <xsl:call-template name="length-attrs"/>
+          <xsl:call-template name="autocomplete-attr"/>
           <!-- HTML drops one newline right after <textarea>: this one, not the citizen's. -->
           <xsl:text>&#10;</xsl:text>
           <xsl:value-of select="$val"/>
@@ -685,6 +751,7 @@
             <xsl:with-param name="errs" select="$errs"/>
             <xsl:with-param name="k" select="$k"/>
           </xsl:call-template>
+          <xsl:call-template name="autocomplete-attr"/>
           <option value=""><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.choose'"/></xsl:call-template></option>
           <xsl:for-each select="option">
             <option value="{@value}">
@@ -770,9 +837,8 @@
               <xsl:call-template name="length-attrs"/>
             </xsl:otherwise>
           </xsl:choose>
-          <xsl:if test="string(@autocomplete)">
-            <xsl:attribute name="autocomplete"><xsl:value-of select="@autocomplete"/></xsl:attribute>
-          </xsl:if>
+          <!-- Last: the field's declared purpose wins over the type's. -->
+          <xsl:call-template name="autocomplete-attr"/>
         </input>
         <xsl:if test="@type = 'money'">
           <!-- Visible after the input, and read out with it (aria-describedby). -->

@@ -612,6 +612,142 @@ test_id_card_appointment(void **state)
 	assert_non_null(strstr(r.body, "href=\"#f-day_mo\""));
 }
 
+/* The start tag of the element with id="ID" in `body` (tracked), or NULL. */
+static char *
+tag_with_id(const char *body, const char *id)
+{
+	char	 want[96];
+	const char *at, *start, *end;
+
+	snprintf(want, sizeof(want), "id=\"%s\"", id);
+	if ((at = strstr(body, want)) == NULL)
+		return NULL;
+	for (start = at; start > body && *start != '<'; start--)
+		continue;
+	if ((end = strchr(at, '>')) == NULL)
+		return NULL;
+	return track(strndup(start, (size_t)(end - start + 1)));
+}
+
+/* The element with id="ID" has the attribute `attr` (name="value"). */
+static void
+assert_attr(const char *body, const char *id, const char *attr)
+{
+	char	*tag = tag_with_id(body, id);
+
+	if (tag == NULL)
+		fail_msg("no element id=\"%s\"", id);
+	if (strstr(tag, attr) == NULL)
+		fail_msg("%s has no %s", tag, attr);
+}
+
+/*
+ * WCAG 1.3.5: the shipped forms name the purpose of the questions about
+ * the citizen (autocomplete=), the declared token winning over the
+ * type's own (tel, email); none where the question is not about them.
+ */
+static void
+test_autocomplete(void **state)
+{
+	struct resp r;
+	char	*tag;
+
+	(void)state;
+	assert_int_equal(http("GET", FORM, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_attr(r.body, "f-name", "autocomplete=\"name\"");
+	assert_attr(r.body, "f-organisation", "autocomplete=\"organization\"");
+	assert_attr(r.body, "f-phone", "autocomplete=\"tel\"");
+	assert_attr(r.body, "f-email", "autocomplete=\"email\"");
+	assert_non_null(tag = tag_with_id(r.body, "f-place"));
+	assert_null(strstr(tag, "autocomplete"));
+	assert_int_equal(http("GET", SCRIPT "/services/personalausweis", NULL,
+	    0, &r), 0);
+	assert_attr(r.body, "f-born", "autocomplete=\"bday\"");
+	assert_int_equal(http("GET", SCRIPT "/services/hundeanmeldung", NULL,
+	    0, &r), 0);
+	assert_attr(r.body, "f-street", "autocomplete=\"address-line1\"");
+	assert_attr(r.body, "f-postcode", "autocomplete=\"postal-code\"");
+	assert_attr(r.body, "f-town", "autocomplete=\"address-level2\"");
+}
+
+/*
+ * A radio or select left empty says what to choose, with the question's
+ * label, in the summary (once, not "Label: Label") and at the field.
+ */
+static void
+test_choice_errors(void **state)
+{
+	static const char termin[] = "name=Erika&born=2004-06-01"
+	    "&reason=abgelaufen&day_mo=yes&phone=04944+305-0&_page=termin";
+	struct resp r;
+	const char *at;
+
+	(void)state;
+	/* A radio (personalausweis, page 2: the time of day). */
+	post_service("personalausweis", termin, 422, &r);
+	assert_non_null(strstr(r.body, "href=\"#f-daytime\">Bitte w\xc3\xa4hlen"
+	    " Sie aus: Tageszeit.</a>"));
+	assert_non_null(at = strstr(r.body, "id=\"f-daytime-error\""));
+	assert_before(at, "Bitte w\xc3\xa4hlen Sie aus: Tageszeit.", "</p>");
+	assert_null(strstr(r.body, "Bitte f\xc3\xbcllen Sie dieses Feld aus"));
+	post_service("personalausweis?lang=en", termin, 422, &r);
+	assert_non_null(strstr(r.body, "href=\"#f-daytime\">Please choose: "
+	    "Time of day.</a>"));
+
+	/* A select (osterfeuer: what is burned), its label a question. */
+	post_service("osterfeuer", "name=Erika+Beispiel&material=", 422, &r);
+	assert_non_null(strstr(r.body, "href=\"#f-material\">Bitte w\xc3\xa4hlen"
+	    " Sie aus: Was wird verbrannt?</a>"));
+	assert_non_null(at = strstr(r.body, "id=\"f-material-error\""));
+	assert_before(at, "Bitte w\xc3\xa4hlen Sie aus: Was wird verbrannt?",
+	    "</p>");
+	/* A text field keeps the general message, after its label. */
+	assert_non_null(strstr(r.body, "href=\"#f-place\">Ort des Feuers: "
+	    "Bitte f\xc3\xbcllen Sie dieses Feld aus.</a>"));
+}
+
+/*
+ * Each step of a form of several pages has a title of its own, with the
+ * step and the page's title before the service's; one page: the service.
+ */
+static void
+test_step_titles(void **state)
+{
+	static const char first[] = "name=Erika+Beispiel&born=2004-06-01"
+	    "&reason=abgelaufen&_page=person";
+	struct resp r;
+
+	(void)state;
+	assert_int_equal(http("GET", SCRIPT "/services/personalausweis", NULL,
+	    0, &r), 0);
+	assert_non_null(strstr(r.body, "<title>Schritt 1 von 2: Zu Ihrer "
+	    "Person \xe2\x80\x93 Termin f\xc3\xbcr den Personalausweis "
+	    "\xe2\x80\x93 Stadt Wiesmoor</title>"));
+	post_service("personalausweis", first, 200, &r);
+	assert_non_null(strstr(r.body, "<title>Schritt 2 von 2: Ihr "
+	    "Wunschtermin \xe2\x80\x93 Termin f\xc3\xbcr den Personalausweis "
+	    "\xe2\x80\x93 Stadt Wiesmoor</title>"));
+	post_service("personalausweis?lang=en", first, 200, &r);
+	assert_non_null(strstr(r.body, "<title>Step 2 of 2: When would suit "
+	    "you \xe2\x80\x93 Appointment for an identity card \xe2\x80\x93 "));
+	/* Page 2 sent empty: the error comes first. */
+	post_service("personalausweis", "name=Erika&born=2004-06-01"
+	    "&reason=abgelaufen&_page=termin", 422, &r);
+	assert_non_null(strstr(r.body, "<title>Fehler: Schritt 2 von 2: Ihr "
+	    "Wunschtermin \xe2\x80\x93 "));
+	/* The business registration of a company: 2 of 4 pages asked. */
+	post_service("gewerbeanmeldung", "legal_form=gmbh&reason=neu"
+	    "&_page=anlass", 200, &r);
+	assert_non_null(strstr(r.body, "<title>Schritt 2 von 4: Angaben zur "
+	    "Gesellschaft \xe2\x80\x93 "));
+	/* One page: no step. */
+	assert_int_equal(http("GET", FORM, NULL, 0, &r), 0);
+	assert_null(strstr(r.body, "<title>Schritt"));
+	assert_non_null(strstr(r.body, "<title>Osterfeuer anmelden "
+	    "\xe2\x80\x93 Stadt Wiesmoor</title>"));
+}
+
 /*
  * Page by page: the first page asks only its questions; sent, the next
  * one carries the earlier answers in hidden inputs; Back goes back; the
@@ -1781,6 +1917,9 @@ main(void)
 		cmocka_unit_test_teardown(test_warning_then_send_anyway, free_tracked),
 		cmocka_unit_test_teardown(test_certificate_condition_and_fee, free_tracked),
 		cmocka_unit_test_teardown(test_id_card_appointment, free_tracked),
+		cmocka_unit_test_teardown(test_autocomplete, free_tracked),
+		cmocka_unit_test_teardown(test_choice_errors, free_tracked),
+		cmocka_unit_test_teardown(test_step_titles, free_tracked),
 		cmocka_unit_test_teardown(test_pages_and_check, free_tracked),
 		cmocka_unit_test_teardown(test_certificate_order, free_tracked),
 		cmocka_unit_test_teardown(test_business_registration, free_tracked),
