@@ -223,6 +223,21 @@ app_store_fault(const struct app *a)
 }
 
 /*
+ * What the citizen is told of a store's failure `fault`: "busy",
+ * "maintenance" (the schema is older than the programs: they were
+ * upgraded and `rathaus init` has not run yet), "unavailable" or
+ * "internal".
+ */
+const char *
+app_fault_reason(const struct app *a, int fault)
+{
+	if (a->store == NULL && a->store_rc == STORE_OUTDATED)
+		return "maintenance";
+	return fault == STORE_BUSY ? "busy" : fault == STORE_UNAVAILABLE ?
+	    "unavailable" : "internal";
+}
+
+/*
  * Fields that take their options from a code list get them written out as
  * <option>s in the copy, so that the stylesheets know one shape only.
  */
@@ -567,8 +582,7 @@ app_failed(struct app *a)
 
 	app_log_failure(a, "failed");
 	app_error(a, fault == STORE_BUSY || fault == STORE_UNAVAILABLE ? 503 :
-	    500, fault == STORE_BUSY ? "busy" : fault == STORE_UNAVAILABLE ?
-	    "unavailable" : "internal");
+	    500, app_fault_reason(a, fault));
 }
 
 /* Is `origin` ("http://host:port") the origin of base_url? */

@@ -66,6 +66,7 @@ int	 app_run(enum route_site, req_getenv_fn, FILE *in, FILE *out);
 int	 app_share(struct app *);
 int	 app_store(struct app *);
 int	 app_store_fault(const struct app *);
+const char *app_fault_reason(const struct app *, int);
 int	 app_begin(struct app *, const char *page_name);
 int	 app_error(struct app *, int status, const char *reason);
 int	 app_cross_site(const struct app *);

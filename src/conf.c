@@ -369,6 +369,26 @@ conf_fail(char *err, size_t errlen, const char *path, int line,
 }
 
 /*
+ * An unknown key, named so that the typo is found ("unknown key
+ * \"paypal_clientid\""). Only a plausible key name is repeated: lowercase
+ * letters, digits and '_', at most 40; anything else (a secret pasted
+ * without its key, "paypal_secret: ..." with a colon) is not, and the
+ * value never is.
+ */
+static int
+conf_unknown(char *err, size_t errlen, const char *path, int line,
+    const char *key)
+{
+	size_t	 n = strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_");
+
+	if (n == 0 || n > 40 || key[n] != '\0')
+		return conf_fail(err, errlen, path, line,
+		    "unknown key (not a key name)");
+	snprintf(err, errlen, "%s:%d: unknown key \"%s\"", path, line, key);
+	return -1;
+}
+
+/*
  * Unknown keys are errors, not silently ignored: a typo in a path would
  * otherwise put the database somewhere nobody backs up.
  */
@@ -416,7 +436,7 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 			if (strcmp(key, conf_keys[k]) == 0)
 				break;
 		if (k == CONF__MAX) {
-			rc = conf_fail(err, errlen, path, lineno, "unknown key");
+			rc = conf_unknown(err, errlen, path, lineno, key);
 			break;
 		}
 		slot = conf_slot(c, (enum conf_key)k);

@@ -425,8 +425,7 @@ page_form_unsent(struct app *a)
 
 	a->status = fault == STORE_BUSY || fault == STORE_UNAVAILABLE ? 503 :
 	    500;
-	return fault == STORE_BUSY ? "busy" : fault == STORE_UNAVAILABLE ?
-	    "unavailable" : "internal";
+	return app_fault_reason(a, fault);
 }
 
 static int

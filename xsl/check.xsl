@@ -25,7 +25,7 @@
 
   <xsl:template match="page" mode="main">
     <xsl:variable name="values" select="/page/values/value"/>
-    <!-- Sent, but not stored (<unsent reason="busy|unavailable|internal"/>):
+    <!-- Sent, but not stored (<unsent reason="busy|maintenance|unavailable|internal"/>):
          what happened, above the answers that wait to be sent again. -->
     <xsl:if test="unsent">
       <div class="error-summary" id="store-problem" role="alert" tabindex="-1" autofocus="autofocus">

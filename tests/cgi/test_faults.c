@@ -853,6 +853,77 @@ test_missing_database(void **state)
 	assert_int_equal(stored(s.mark), 1);
 }
 
+/*
+ * Programs upgraded, `rathaus init` not yet run: the schema is older than
+ * the programs'. Until the administrator runs it, every page answers 503
+ * with Retry-After and says it is maintenance (not a fault, not a 500),
+ * no form is offered, a form sent comes back with its answers, and the
+ * back office waits too; the log says to run `rathaus init`.
+ */
+static long schema_version;	/* to restore; 0: nothing to */
+
+static void
+test_outdated_schema(void **state)
+{
+	char	 sql[64];
+	struct as admin = { "admin", NULL, NULL };
+	struct shot s;
+	struct resp form, sent, staff;
+	long	 version = db_number("PRAGMA user_version");
+	long	 before = log_count("run `rathaus init`");
+
+	schema_version = version;
+
+	(void)state;
+	quiesce();
+	shot_make(&s, "Old", 0);
+	assert_true(version > 1);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %ld", version - 1);
+	assert_int_equal(db_exec(sql), 0);
+	memset(&form, 0, sizeof(form));
+	memset(&sent, 0, sizeof(sent));
+	memset(&staff, 0, sizeof(staff));
+	http("GET", FORM, NULL, 0, &form);
+	http("POST", FORM, s.body, strlen(s.body), &sent);
+	staff_http(&admin, "GET", "/", NULL, &staff);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %ld", version);
+	assert_int_equal(db_exec(sql), 0);
+	schema_version = 0;
+
+	assert_int_equal(form.status, 503);
+	assert_non_null(resp_header(&form, "Retry-After"));
+	assert_null(strstr(form.body, "name=\"_key\""));
+	assert_non_null(strstr(form.body, "Wartungsarbeiten"));
+	assert_int_equal(sent.status, 503);
+	assert_non_null(resp_header(&sent, "Retry-After"));
+	answers_kept(&sent, s.mark);
+	assert_non_null(strstr(sent.body, "Wartungsarbeiten"));
+	assert_int_equal(staff.status, 503);
+	assert_non_null(resp_header(&staff, "Retry-After"));
+	assert_non_null(strstr(staff.body, "Wartungsarbeiten"));
+	log_gains("run `rathaus init`", before, "outdated schema");
+	assert_int_equal(http("POST", FORM, s.body, strlen(s.body), &sent),
+	    0);
+	assert_int_equal(sent.status, 303);
+	assert_int_equal(stored(s.mark), 1);
+}
+
+/* The schema's version back, also when the test failed. */
+static int
+outdated_restore(void **state)
+{
+	char	 sql[64];
+
+	if (schema_version > 0) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %ld",
+		    schema_version);
+		if (db_exec(sql) != 0)
+			return -1;
+		schema_version = 0;
+	}
+	return free_tracked(state);
+}
+
 int
 main(void)
 {
@@ -866,6 +937,8 @@ main(void)
 		cmocka_unit_test_teardown(test_corrupt_database,
 		    corrupt_restore),
 		cmocka_unit_test_teardown(test_missing_database, free_tracked),
+		cmocka_unit_test_teardown(test_outdated_schema,
+		    outdated_restore),
 		cmocka_unit_test_teardown(test_sigkill_rounds, free_tracked),
 		cmocka_unit_test_teardown(test_stop_in_flight, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),

@@ -71,6 +71,32 @@ test_conf_rejects_mistakes(void **state)
 	assert_non_null(strstr(err, "cannot open"));
 }
 
+/*
+ * An unknown key is named, so that the administrator finds the typo; its
+ * value never (it may be a secret). A "key" that is no name (a secret
+ * pasted without its key, a colon for the equals sign) is not repeated.
+ */
+static void
+test_conf_unknown_key_named(void **state)
+{
+	struct conf c;
+	char	 err[256];
+
+	(void)state;
+	assert_int_equal(load("data_dir = /srv\n\n# x\n"
+	    "paypal_clientid = Sup3rS3cret\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":4: unknown key \"paypal_clientid\""));
+	assert_null(strstr(err, "Sup3rS3cret"));
+	assert_int_equal(load("paypal_secret: Sup3rS3cret = x\n", &c, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, ":1: unknown key"));
+	assert_null(strstr(err, "Sup3rS3cret"));
+	assert_int_equal(load("Sup3rS3cretSup3rS3cretSup3rS3cretSup3rS3cret"
+	    "Sup3rS3cret = x\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":1: unknown key"));
+	assert_null(strstr(err, "Sup3rS3cret"));
+}
+
 static void
 test_conf_long_line(void **state)
 {
@@ -251,6 +277,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conf_reads_keys_and_defaults),
 		cmocka_unit_test(test_conf_rejects_mistakes),
+		cmocka_unit_test(test_conf_unknown_key_named),
 		cmocka_unit_test(test_conf_long_line),
 		cmocka_unit_test(test_conf_mail),
 		cmocka_unit_test(test_conf_paypal),
