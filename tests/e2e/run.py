@@ -1691,6 +1691,12 @@ def layout_ok(d, what):
     for w in WIDTHS:
         window_width(d, w)
         r = d.execute(LAYOUT_JS)
+        if os.environ.get("E2E_SHOTS"):     # a directory: each page at each width
+            d.screenshot(os.path.join(os.environ["E2E_SHOTS"],
+                                      re.sub(r"\W+", "-", what) + f"-{w}.png"))
+            for i, part in enumerate(d.find_all("table.bill, .answers, .check-list")):
+                part.screenshot(os.path.join(os.environ["E2E_SHOTS"], re.sub(
+                    r"\W+", "-", what) + f"-part{i + 1}-{w}.png"))
         if r["scroll"] > r["client"]:
             problems.append(f"{w} px: scrolls sideways ({r['scroll']} > {r['client']})")
         problems += [f"{w} px: {x}" for x in r["wide"]]
@@ -1811,6 +1817,13 @@ def _(d, c):
     d.get(c["origin"] + "/cgi-bin/rathaus.cgi/services/osterfeuer")
     d.wait_for("readyState complete", d.page_ready)
     layout_ok(d, "osterfeuer form")
+    d.submit_with(continue_button(d), ".error-summary")
+    ring = d.execute("""
+        var e = document.querySelector('.error-summary'); e.focus();
+        var s = getComputedStyle(e);
+        return s.outlineStyle === 'none' || parseFloat(s.outlineWidth) === 0 ? null
+            : s.outlineWidth + ' ' + s.outlineStyle;""")
+    check(ring, "the focused error summary has no outline")
     OSTER_LONG = dict(OSTER, safety=LONG)
     for name, value in OSTER_LONG.items():
         fill(d, name, value)
@@ -1822,6 +1835,13 @@ def _(d, c):
     layout_ok(d, "osterfeuer check page")
     d.submit_with(d.el("button[name=_confirm]"), ".ref-code")
     layout_ok(d, "osterfeuer receipt")
+    lefts = d.execute("""
+        return Array.prototype.map.call(document.querySelectorAll('.answers dd'),
+            function (e) { return Math.round(e.getBoundingClientRect().left); });""")
+    check(len(set(lefts)) == 1, f"the answers zig-zag: their left edges at {sorted(set(lefts))}")
+    d.submit_with(d.el(".status-url a"))
+    d.wait_for("status page", lambda: "/status/" in d.url)
+    layout_ok(d, "osterfeuer status page")
 
 
 # ---- main ---------------------------------------------------------------------------
