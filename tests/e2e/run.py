@@ -681,6 +681,9 @@ def _(d, c):
     c["after_add_row"] = d.execute(
         "var a = document.activeElement; return 'focus ' + (a ? a.tagName + '#' + a.id : null)"
         " + ', scrollY ' + Math.round(window.scrollY) + ', URL ' + location.href.replace(/^.*\\//, '')")
+    # The new row has the focus (autofocus, no script): its legend is read out.
+    active = d.execute("return document.activeElement.id")
+    check(active == "g-representatives.2", f"focus on {active!r}, not the new row")
 
 
 @T.step("gewerbe", "removing row 1 moves row 2 up")
@@ -691,6 +694,10 @@ def _(d, c):
     want = (REP2[0], REP2[1].isoformat(), REP2[2])
     check(got == want, f"row 1 holds {got!r}, wanted {want!r}")
     check(not d.find_all("#f-rep_name\\.2"), "a row 2 is still there")
+    # Focus on the notice at the rows, which says what happened.
+    active = d.execute("var a = document.activeElement; return a.className + ': ' + a.textContent")
+    check(active.startswith("row-notice: Vertretungsberechtigte Person 1 ist entfernt"),
+          f"focus on {active!r}, not the notice")
 
 
 @T.step("gewerbe", "continue to the business page")
