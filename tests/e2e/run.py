@@ -1315,6 +1315,13 @@ def _(d, c):
     body_has(d, OSTER["name"], "Am Festplatz 1", "Unbehandeltes Holz")
     moves = [e.attr("value") for e in d.find_all("input[type=radio][name=to]")]
     check("in_progress" in moves, f"moves offered: {moves!r}")
+    # "Neuer Stand": each radio beside its label; every button shows focus.
+    wide = d.execute("""
+        return Array.prototype.filter.call(document.querySelectorAll('input[type=radio]'),
+            function (e) { return e.getBoundingClientRect().width > 48; }).length;""")
+    check(wide == 0, f"{wide} radio buttons wider than 48 px")
+    bad = focus_changes(d, "main button, main a.button, main input[type=radio]")
+    check(not bad, "no visible focus on: " + "; ".join(bad))
     c["clerk_page"] = url_path(d.url)
     c["textareas_on_load"] = "message %r, note %r" % (
         d.find("#f-message").prop("value"), d.find("#f-note").prop("value"))
