@@ -1853,6 +1853,14 @@ def _(d, c):
         return Array.prototype.map.call(document.querySelectorAll('.answers dd'),
             function (e) { return Math.round(e.getBoundingClientRect().left); });""")
     check(len(set(lefts)) == 1, f"the answers zig-zag: their left edges at {sorted(set(lefts))}")
+    pdf = base64.b64decode(d.cmd("POST", "/print", {
+        "page": {"width": 21.0, "height": 29.7}, "background": False}))
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-z])", pdf))
+    c["receipt_pages"] = pages
+    if os.environ.get("E2E_SHOTS"):
+        with open(os.path.join(os.environ["E2E_SHOTS"], "receipt.pdf"), "wb") as f:
+            f.write(pdf)
+    check(1 <= pages <= 2, f"the receipt prints on {pages} A4 pages")
     d.submit_with(d.el(".status-url a"))
     d.wait_for("status page", lambda: "/status/" in d.url)
     layout_ok(d, "osterfeuer status page")
@@ -2033,7 +2041,7 @@ def main():
                     "gewerbe_after_send", "girocode", "paid_nav", "csp_blocked", "paid_history",
                     "paypal_failure", "failure_history", "retry_history",
                     "clerk_url_keeps_password", "textareas_on_load", "after_save",
-                    "refused_status", "mails"):
+                    "refused_status", "mails", "receipt_pages"):
             if key in ctx:
                 print(f"# {key}: {ctx[key]}")
         print(f"# {T.n} steps in {time.monotonic() - started:.1f} s")
