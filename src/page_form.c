@@ -805,12 +805,17 @@ page_form_navigate(const struct form *f, const struct req_params *body,
 	nav->step = PAGE_FORM_CHECK;
 }
 
-/* <rows group=".." count=".."/> for each repeating group. */
+/*
+ * <rows group=".." count=".."/> for each repeating group; the group whose
+ * row was just added or removed also says which (added="N" or
+ * removed="K"): the page puts the focus there.
+ */
 static int
 page_form_rows(xmlNodePtr parent, const struct form *f,
     const struct valid_result *res)
 {
-	char	 count[24];
+	char	 count[24], row[24];
+	const char *what;
 	size_t	 i;
 
 	for (i = 0; i < f->ngroups; i++) {
@@ -818,8 +823,14 @@ page_form_rows(xmlNodePtr parent, const struct form *f,
 			continue;
 		snprintf(count, sizeof(count), "%ld",
 		    res->rows ? res->rows[i] : f->groups[i].min);
+		what = NULL;
+		if (res->rows_changed && res->rows_group == i) {
+			what = res->rows_added > 0 ? "added" : "removed";
+			snprintf(row, sizeof(row), "%ld", res->rows_added > 0 ?
+			    res->rows_added : res->rows_removed);
+		}
 		if (app_elem(parent, "rows", NULL, "group", f->groups[i].name,
-		    "count", count, NULL) == NULL)
+		    "count", count, what, what ? row : NULL, NULL) == NULL)
 			return -1;
 	}
 	return 0;

@@ -589,6 +589,8 @@ valid_rows(const struct form *form, const struct req_params *in,
 		    strcmp(v, g->name) == 0 && res->rows[i] < g->max) {
 			res->rows[i]++;
 			res->rows_changed = 1;
+			res->rows_group = i;
+			res->rows_added = res->rows[i];
 		}
 		n = strlen(g->name);
 		if ((v = req_param(in, "_remove")) != NULL &&
@@ -598,6 +600,9 @@ valid_rows(const struct form *form, const struct req_params *in,
 			res->rows[i]--;
 			from[i] = k;
 			res->rows_changed = 1;
+			res->rows_group = i;
+			res->rows_added = 0;
+			res->rows_removed = k;
 		}
 	}
 	return 0;

@@ -42,6 +42,9 @@ struct valid_result {
 	size_t		 nwarnings;
 	long		*rows;		/* per group of the form: rows */
 	int		 rows_changed;	/* a row was added or removed */
+	size_t		 rows_group;	/* if so: of the form's groups[] */
+	long		 rows_added;	/* the new row, or 0 */
+	long		 rows_removed;	/* the removed row, or 0 */
 };
 
 /*

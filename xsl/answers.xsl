@@ -227,6 +227,10 @@
     <xsl:param name="fee"/>
     <xsl:choose>
       <xsl:when test="$fee/line">
+        <!-- On a narrow phone the table scrolls by itself, not the page;
+             focusable, so that the keyboard can scroll it too. -->
+        <div class="table-scroll" role="region" tabindex="0">
+        <xsl:attribute name="aria-label"><xsl:call-template name="msg"><xsl:with-param name="key" select="'bill.caption'"/></xsl:call-template></xsl:attribute>
         <table class="bill">
           <caption><xsl:call-template name="msg"><xsl:with-param name="key" select="'bill.caption'"/></xsl:call-template></caption>
           <thead>
@@ -275,6 +279,7 @@
             </tr>
           </tfoot>
         </table>
+        </div>
         <!-- The basis it was computed by, kept with it. -->
         <xsl:if test="$fee/legal">
           <p class="fee-legal">

@@ -291,15 +291,42 @@
     <xsl:choose>
       <xsl:when test="@max">
         <xsl:variable name="n" select="number(/page/rows[@group = current()/@name]/@count)"/>
+        <xsl:variable name="removed" select="/page/rows[@group = current()/@name]/@removed"/>
         <div class="group-rows" id="g-{@name}">
+          <!-- A row was just removed: the focus (and so the screen reader)
+               lands on what happened, at the rows; no JavaScript. -->
+          <xsl:if test="$removed and not(/page/errors/error)">
+            <xsl:variable name="which">
+              <xsl:call-template name="t"><xsl:with-param name="of" select="title"/></xsl:call-template>
+              <xsl:value-of select="concat(' ', $removed)"/>
+            </xsl:variable>
+            <p class="row-notice" id="g-{@name}-notice" tabindex="-1" autofocus="autofocus">
+              <xsl:choose>
+                <xsl:when test="number($removed) &lt;= $n">
+                  <xsl:call-template name="msg">
+                    <xsl:with-param name="key" select="'form.row_removed_moved'"/>
+                    <xsl:with-param name="format" select="false()"/>
+                    <xsl:with-param name="arg" select="string($which)"/>
+                  </xsl:call-template>
+                </xsl:when>
+                <xsl:otherwise>
+                  <xsl:call-template name="msg">
+                    <xsl:with-param name="key" select="'form.row_removed'"/>
+                    <xsl:with-param name="format" select="false()"/>
+                    <xsl:with-param name="arg" select="string($which)"/>
+                  </xsl:call-template>
+                </xsl:otherwise>
+              </xsl:choose>
+            </p>
+          </xsl:if>
           <xsl:call-template name="group-row">
             <xsl:with-param name="row" select="1"/>
             <xsl:with-param name="count" select="$n"/>
           </xsl:call-template>
           <xsl:if test="$n &lt; number(@max)">
-            <!-- Back at the rows, not at the top of the page. -->
-            <button type="submit" class="button secondary" name="_add" value="{@name}"
-                    formaction="{$script}/services/{$S/@id}{$lq}#g-{@name}">
+            <!-- Back at the rows, not at the top of the page: the new row
+                 has autofocus (a URL fragment would switch that off). -->
+            <button type="submit" class="button secondary" name="_add" value="{@name}">
               <xsl:choose>
                 <xsl:when test="add"><xsl:call-template name="t"><xsl:with-param name="of" select="add"/></xsl:call-template></xsl:when>
                 <xsl:otherwise><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.add_row'"/></xsl:call-template></xsl:otherwise>
@@ -337,6 +364,13 @@
     <xsl:param name="count"/>
     <xsl:if test="$row &lt;= $count">
       <fieldset class="group group-row" id="g-{@name}.{$row}">
+        <!-- The row just added takes the focus: its legend is read out,
+             and Tab goes on to its first question. -->
+        <xsl:if test="number(/page/rows[@group = current()/@name]/@added) = $row
+                      and not(/page/errors/error)">
+          <xsl:attribute name="tabindex">-1</xsl:attribute>
+          <xsl:attribute name="autofocus">autofocus</xsl:attribute>
+        </xsl:if>
         <legend>
           <xsl:call-template name="t"><xsl:with-param name="of" select="title"/></xsl:call-template>
           <xsl:value-of select="concat(' ', $row)"/>
@@ -354,8 +388,7 @@
           </xsl:choose>
         </xsl:variable>
         <xsl:if test="$count &gt; number($min)">
-          <button type="submit" class="button secondary remove" name="_remove" value="{@name}.{$row}"
-                  formaction="{$script}/services/{$S/@id}{$lq}#g-{@name}">
+          <button type="submit" class="button secondary remove" name="_remove" value="{@name}.{$row}">
             <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.remove_row'"/></xsl:call-template>
             <span class="visually-hidden">
               <xsl:text>: </xsl:text>

@@ -388,16 +388,15 @@
       <p class="fee">
         <xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.label'"/></xsl:call-template>
         <xsl:text>: </xsl:text>
-        <strong class="amount">
-          <xsl:choose>
-            <xsl:when test="$fee/counter">
-              <xsl:call-template name="t"><xsl:with-param name="of" select="$fee/counter"/></xsl:call-template>
-            </xsl:when>
-            <xsl:otherwise>
-              <xsl:call-template name="fee"><xsl:with-param name="cents" select="$fee/@cents"/></xsl:call-template>
-            </xsl:otherwise>
-          </xsl:choose>
-        </strong>
+        <!-- An amount stays on one line; the counter's sentence wraps. -->
+        <xsl:choose>
+          <xsl:when test="$fee/counter">
+            <strong><xsl:call-template name="t"><xsl:with-param name="of" select="$fee/counter"/></xsl:call-template></strong>
+          </xsl:when>
+          <xsl:otherwise>
+            <strong class="amount"><xsl:call-template name="fee"><xsl:with-param name="cents" select="$fee/@cents"/></xsl:call-template></strong>
+          </xsl:otherwise>
+        </xsl:choose>
       </p>
     </xsl:if>
   </xsl:template>

@@ -342,6 +342,10 @@ class Tap:
         for scenario, description, fn in self.steps:
             self.n += 1
             name = f"{scenario}: {description}"
+            only = os.environ.get("E2E_ONLY")
+            if only and scenario not in only.split(","):
+                print(f"ok {self.n} - {name} # SKIP not in E2E_ONLY", flush=True)
+                continue
             if scenario in broken:
                 print(f"ok {self.n} - {name} # SKIP an earlier step of {scenario} failed",
                       flush=True)
@@ -677,6 +681,9 @@ def _(d, c):
     c["after_add_row"] = d.execute(
         "var a = document.activeElement; return 'focus ' + (a ? a.tagName + '#' + a.id : null)"
         " + ', scrollY ' + Math.round(window.scrollY) + ', URL ' + location.href.replace(/^.*\\//, '')")
+    # The new row has the focus (autofocus, no script): its legend is read out.
+    active = d.execute("return document.activeElement.id")
+    check(active == "g-representatives.2", f"focus on {active!r}, not the new row")
 
 
 @T.step("gewerbe", "removing row 1 moves row 2 up")
@@ -687,6 +694,10 @@ def _(d, c):
     want = (REP2[0], REP2[1].isoformat(), REP2[2])
     check(got == want, f"row 1 holds {got!r}, wanted {want!r}")
     check(not d.find_all("#f-rep_name\\.2"), "a row 2 is still there")
+    # Focus on the notice at the rows, which says what happened.
+    active = d.execute("var a = document.activeElement; return a.className + ': ' + a.textContent")
+    check(active.startswith("row-notice: Vertretungsberechtigte Person 1 ist entfernt"),
+          f"focus on {active!r}, not the notice")
 
 
 @T.step("gewerbe", "continue to the business page")
@@ -1330,6 +1341,13 @@ def _(d, c):
     body_has(d, OSTER["name"], "Am Festplatz 1", "Unbehandeltes Holz")
     moves = [e.attr("value") for e in d.find_all("input[type=radio][name=to]")]
     check("in_progress" in moves, f"moves offered: {moves!r}")
+    # "Neuer Stand": each radio beside its label; every button shows focus.
+    wide = d.execute("""
+        return Array.prototype.filter.call(document.querySelectorAll('input[type=radio]'),
+            function (e) { return e.getBoundingClientRect().width > 48; }).length;""")
+    check(wide == 0, f"{wide} radio buttons wider than 48 px")
+    bad = focus_changes(d, "main button, main a.button, main input[type=radio]")
+    check(not bad, "no visible focus on: " + "; ".join(bad))
     c["clerk_page"] = url_path(d.url)
     c["textareas_on_load"] = "message %r, note %r" % (
         d.find("#f-message").prop("value"), d.find("#f-note").prop("value"))
@@ -1665,6 +1683,215 @@ def _(d, c):
     citizen_logout(d, c)
 
 
+# ---- 8. Layout and focus (issue 12) ------------------------------------------------------
+
+WIDTHS = (320, 768, 1280)
+
+LAYOUT_JS = """
+    var vw = document.documentElement.clientWidth, out = [];
+    function clipped(e) {          // inside a scroll container: may be wider
+        for (var p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+            var o = getComputedStyle(p).overflowX;
+            if (o === 'auto' || o === 'scroll' || o === 'hidden') return true;
+        }
+        return false;
+    }
+    function name(e) {
+        return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+            (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+    }
+    var all = document.body.querySelectorAll('*');
+    for (var i = 0; i < all.length && out.length < 8; i++) {
+        var e = all[i], r = e.getBoundingClientRect();
+        if (!r.width || !r.height || clipped(e)) continue;
+        if (r.right > vw + 1) {
+            out.push(name(e) + ' ends at ' + Math.round(r.right) + ' px'); continue;
+        }
+        var p = e.parentElement, ps = p && getComputedStyle(p);
+        if (!p || p === document.body || ps.display === 'inline' || ps.display === 'contents') continue;
+        var pr = p.getBoundingClientRect();
+        if (r.right > pr.right + 1 && getComputedStyle(e).position !== 'absolute')
+            out.push(name(e) + ' ends at ' + Math.round(r.right) + ' px, beyond its ' +
+                     name(p) + ' (' + Math.round(pr.right) + ' px)');
+    }
+    return {scroll: document.documentElement.scrollWidth, client: vw, wide: out};
+"""
+
+
+def window_width(d, width):
+    d.cmd("POST", "/window/rect", {"width": width, "height": 1000})
+    d.wait_for(f"a {width} px viewport", lambda: abs(
+        d.execute("return document.documentElement.clientWidth") - width) < 40)
+
+
+def layout_ok(d, what):
+    """The page at 320, 768 and 1280 px: no sideways scrolling, no element
+    beyond the viewport or its container; a reference on one line."""
+    problems = []
+    for w in WIDTHS:
+        window_width(d, w)
+        r = d.execute(LAYOUT_JS)
+        if os.environ.get("E2E_SHOTS"):     # a directory: each page at each width
+            d.screenshot(os.path.join(os.environ["E2E_SHOTS"],
+                                      re.sub(r"\W+", "-", what) + f"-{w}.png"))
+            for i, part in enumerate(d.find_all("table.bill, .answers, .check-list")):
+                part.screenshot(os.path.join(os.environ["E2E_SHOTS"], re.sub(
+                    r"\W+", "-", what) + f"-part{i + 1}-{w}.png"))
+        if r["scroll"] > r["client"]:
+            problems.append(f"{w} px: scrolls sideways ({r['scroll']} > {r['client']})")
+        problems += [f"{w} px: {x}" for x in r["wide"]]
+        lines = d.execute("""
+            var e = document.querySelector('.ref-code');
+            if (!e) return 0;
+            var g = document.createRange(); g.selectNodeContents(e);
+            var tops = {};
+            Array.prototype.forEach.call(g.getClientRects(), function (r) {
+                if (r.width) tops[Math.round(r.top)] = 1; });
+            return Object.keys(tops).length;""")
+        if lines > 1:
+            problems.append(f"{w} px: the reference is split over {lines} lines")
+    window_width(d, 1280)
+    check(not problems, f"{what}: " + "; ".join(problems))
+
+
+def focus_changes(d, css):
+    """Each element css matches, focused by script: does its look change?"""
+    return d.execute("""
+        var props = ['outlineStyle', 'outlineColor', 'outlineWidth', 'boxShadow',
+                     'backgroundColor', 'color', 'borderColor'];
+        function look(e) {
+            var s = getComputedStyle(e), o = {};
+            props.forEach(function (p) { o[p] = s[p]; });
+            o.visibleOutline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 &&
+                !/rgba\\(.*, 0\\)$/.test(s.outlineColor) && s.outlineColor !== 'transparent';
+            return o;
+        }
+        var bad = [];
+        document.querySelectorAll(arguments[0]).forEach(function (e) {
+            if (document.activeElement) document.activeElement.blur();
+            var before = look(e);
+            e.focus({focusVisible: true});
+            var after = look(e), changed = after.visibleOutline && !before.visibleOutline;
+            ['boxShadow', 'backgroundColor', 'color', 'borderColor'].forEach(function (p) {
+                if (before[p] !== after[p]) changed = true; });
+            if (!changed) bad.push((e.textContent || e.value || e.name).trim() +
+                                   ' (' + e.className + ')');
+            e.blur();
+        });
+        return bad;""", css)
+
+
+@T.step("layout", "the catalog: no sideways scrolling at 320, 768, 1280 px")
+def _(d, c):
+    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/")
+    d.wait_for("readyState complete", d.page_ready)
+    layout_ok(d, "catalog")
+
+
+@T.step("layout", "business registration page 1: radios beside their labels, fits")
+def _(d, c):
+    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/services/gewerbeanmeldung")
+    d.wait_for("readyState complete", d.page_ready)
+    wide = d.execute("""
+        return Array.prototype.filter.call(document.querySelectorAll('input[type=radio]'),
+            function (e) { return e.getBoundingClientRect().width > 48; }).length;""")
+    check(wide == 0, f"{wide} radio buttons wider than 48 px")
+    layout_ok(d, "gewerbeanmeldung page 1")
+    choose(d, "legal_form", "gmbh")
+    radio(d, "reason", "neu")
+    d.submit_with(continue_button(d), "#f-company")
+    fill(d, "company", "Muster Fahrräder GmbH")
+    fill(d, "register_number", "HRB 123456")
+    fill_rep(d, 1, REP1, c)
+    d.submit_with(d.el("button[name=_add][value=representatives]"), "#f-rep_name\\.2")
+    fill_rep(d, 2, REP2, c)
+    layout_ok(d, "gewerbeanmeldung page 2")
+
+
+@T.step("layout", "every button on the form shows a visible focus change")
+def _(d, c):
+    bad = focus_changes(d, "main button, main a.button, main input[type=radio]")
+    check(not bad, "no visible focus on: " + "; ".join(bad))
+
+
+LONG = "FeuerlöscherWasserfassSandeimerSchaufelAufsichtspersonen" * 3
+
+
+@T.step("layout", "the check page with a long unbroken answer and the bill fits")
+def _(d, c):
+    d.submit_with(continue_button(d), "#f-activity")
+    radio(d, "establishment", "haupt")
+    fill(d, "site_street", "Hauptstraße 1")
+    fill(d, "site_postcode", "26639")
+    fill(d, "activity", LONG)
+    set_date(d, "start", datetime.date.today() + datetime.timedelta(days=14), c)
+    fill(d, "full_time", "2")
+    fill(d, "part_time", "1")
+    radio(d, "permit", "nein")
+    d.submit_with(continue_button(d), "#f-email")
+    check(not d.find_all(".error-summary"),
+          "errors: " + " | ".join(texts(d, ".error-summary li")))
+    fill(d, "email", "erika.mustermann-beispielhausen@verwaltungsgemeinschaft-example.org")
+    fill(d, "extra_copies", "1")
+    tick(d, "truthful")
+    d.submit_with(continue_button(d), "button[name=_confirm]")
+    check(not d.find_all(".error-summary"),
+          "errors: " + " | ".join(texts(d, ".error-summary li")))
+    layout_ok(d, "check page")
+    bad = focus_changes(d, "main button")
+    check(not bad, "no visible focus on: " + "; ".join(bad))
+
+
+@T.step("layout", "the receipt or checkout after sending fits, the reference on one line")
+def _(d, c):
+    d.submit_with(d.el("button[name=_confirm]"), ".ref-code")
+    layout_ok(d, "after sending (" + url_path(d.url) + ")")
+    link = d.find_all(".status-url a")
+    if link:
+        d.submit_with(link[0])
+        layout_ok(d, "status page")
+
+
+@T.step("layout", "an Osterfeuer receipt with a long answer fits")
+def _(d, c):
+    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/services/osterfeuer")
+    d.wait_for("readyState complete", d.page_ready)
+    layout_ok(d, "osterfeuer form")
+    d.submit_with(continue_button(d), ".error-summary")
+    ring = d.execute("""
+        var e = document.querySelector('.error-summary'); e.focus();
+        var s = getComputedStyle(e);
+        return s.outlineStyle === 'none' || parseFloat(s.outlineWidth) === 0 ? null
+            : s.outlineWidth + ' ' + s.outlineStyle;""")
+    check(ring, "the focused error summary has no outline")
+    OSTER_LONG = dict(OSTER, safety=LONG)
+    for name, value in OSTER_LONG.items():
+        fill(d, name, value)
+    set_date(d, "date", next_easter_saturday(datetime.date.today()), c)
+    set_time(d, "time", "19:30", c)
+    choose(d, "material", "holz")
+    tick(d, "material_confirm")
+    d.submit_with(continue_button(d), "button[name=_confirm]")
+    layout_ok(d, "osterfeuer check page")
+    d.submit_with(d.el("button[name=_confirm]"), ".ref-code")
+    layout_ok(d, "osterfeuer receipt")
+    lefts = d.execute("""
+        return Array.prototype.map.call(document.querySelectorAll('.answers dd'),
+            function (e) { return Math.round(e.getBoundingClientRect().left); });""")
+    check(len(set(lefts)) == 1, f"the answers zig-zag: their left edges at {sorted(set(lefts))}")
+    pdf = base64.b64decode(d.cmd("POST", "/print", {
+        "page": {"width": 21.0, "height": 29.7}, "background": False}))
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-z])", pdf))
+    c["receipt_pages"] = pages
+    if os.environ.get("E2E_SHOTS"):
+        with open(os.path.join(os.environ["E2E_SHOTS"], "receipt.pdf"), "wb") as f:
+            f.write(pdf)
+    check(1 <= pages <= 2, f"the receipt prints on {pages} A4 pages")
+    d.submit_with(d.el(".status-url a"))
+    d.wait_for("status page", lambda: "/status/" in d.url)
+    layout_ok(d, "osterfeuer status page")
+
+
 # ---- main ---------------------------------------------------------------------------
 
 def start_smtpd(tmp):
@@ -1840,7 +2067,7 @@ def main():
                     "gewerbe_after_send", "girocode", "paid_nav", "csp_blocked", "paid_history",
                     "paypal_failure", "failure_history", "retry_history",
                     "clerk_url_keeps_password", "textareas_on_load", "after_save",
-                    "refused_status", "mails"):
+                    "refused_status", "mails", "receipt_pages"):
             if key in ctx:
                 print(f"# {key}: {ctx[key]}")
         print(f"# {T.n} steps in {time.monotonic() - started:.1f} s")

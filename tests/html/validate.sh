@@ -106,6 +106,13 @@ page id-card-page2 POST /services/personalausweis "" "name=Erika&born=2004-06-01
 page check POST /services/osterfeuer "" "$valid&_page=angaben"
 page group-rows POST /services/groups "" "form=firma&copies=3&_page=firm&_rows.partners=2&pname.1=Anna&pname.2="
 page group-check POST /services/groups "lang=en" "form=firma&copies=3&_page=address&_rows.partners=2&pname.1=Anna&pname.2=Ben&share.2=40"
+page group-added POST /services/groups "" "form=firma&copies=3&_page=firm&_rows.partners=2&pname.1=Anna&pname.2=Ben&_add=partners"
+page group-removed POST /services/groups "lang=en" "form=firma&copies=3&_page=firm&_rows.partners=3&pname.1=Anna&pname.2=Ben&pname.3=Cem&_remove=partners.1"
+# The focus after a row button: on the new row, on the notice (else empty).
+grep -q 'id="g-partners.3" tabindex="-1" autofocus' "$tmp/pages/group-added.html" ||
+    : >"$tmp/pages/group-added.html"
+grep -q 'class="row-notice".*autofocus.*Partner 1 has been removed; the entries after' \
+    "$tmp/pages/group-removed.html" || : >"$tmp/pages/group-removed.html"
 page info GET /services/abfall ""
 page link GET /services/kfz-zulassung ""
 page link-en GET /services/kfz-zulassung "lang=en"

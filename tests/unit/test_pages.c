@@ -142,6 +142,10 @@ test_rows_add_remove(void **state)
 	run(f, add, &res);
 	assert_int_equal(partner_rows(f, &res), 3);
 	assert_true(res.rows_changed);
+	/* Which row, for the page's focus. */
+	assert_string_equal(f->form.groups[res.rows_group].name, "partners");
+	assert_int_equal(res.rows_added, 3);
+	assert_int_equal(res.rows_removed, 0);
 	valid_result_free(&res);
 
 	run(f, full, &res);
@@ -152,6 +156,9 @@ test_rows_add_remove(void **state)
 	run(f, rm, &res);
 	assert_int_equal(partner_rows(f, &res), 2);
 	assert_true(res.rows_changed);
+	assert_string_equal(f->form.groups[res.rows_group].name, "partners");
+	assert_int_equal(res.rows_added, 0);
+	assert_int_equal(res.rows_removed, 2);
 	assert_string_equal(value(&res, "pname.1")->value, "A");
 	assert_string_equal(value(&res, "pname.2")->value, "C");
 	assert_string_equal(value(&res, "share.2")->value, "7");
