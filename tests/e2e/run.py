@@ -290,7 +290,11 @@ class Driver:
         complete and, if given, the marker element is there."""
         old = self.find("html")
         element.click()
+        self.wait_next(old, marker)
 
+    def wait_next(self, old, marker=None):
+        """Wait until the document whose <html> was `old` is replaced by
+        a loaded one (and the marker element, if given, is there)."""
         def replaced():
             try:
                 old.prop("nodeName")
@@ -1298,16 +1302,7 @@ def _(d, c):
     # A USB scanner types the receipt's QR code, then Enter (U+E007).
     old = d.find("html")
     d.el("#f-q").send_keys(c["status_link"] + "\ue007")
-
-    def replaced():
-        try:
-            old.prop("nodeName")
-            return False
-        except WebDriverError as e:
-            return e.error in ("stale element reference", "no such element")
-    d.wait_for("the next page", replaced)
-    d.wait_for("readyState complete", d.page_ready)
-    d.el("dl.facts")
+    d.wait_next(old, "dl.facts")
     path = url_path(d.url)
     check(path.endswith(f"/submissions/{ref}"), f"opened {path!r}")
     check("token" not in d.url, f"the token is in the URL {d.url}")
