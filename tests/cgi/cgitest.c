@@ -802,7 +802,7 @@ group_setup(void **state)
 	char	 port[16], *out;
 	char	*argv[] = { SRCDIR "/tools/instance", "start", T.dir, port, NULL };
 	char	 url[64];
-	int	 rc, smtp;
+	int	 rc = -1, smtp, attempt;
 
 	(void)state;
 	pick_dates();
@@ -813,12 +813,6 @@ group_setup(void **state)
 		return -1;
 	}
 	chmod(T.dir, 0755);
-	if ((T.port = helper_free_port()) <= 0) {
-		print_error("no free port on 127.0.0.1\n");
-		return -1;
-	}
-	snprintf(port, sizeof(port), "%d", T.port);
-	snprintf(T.origin, sizeof(T.origin), "http://127.0.0.1:%d", T.port);
 	setenv("BUILDDIR", BUILDDIR, 1);
 	/* A real SMTP server for the instance's mails; without aiosmtpd
 	 * the mail tests skip and the rest runs without mail. */
@@ -840,15 +834,32 @@ group_setup(void **state)
 		setenv("PAYPAL_TIMEOUT", "2", 1);
 		setenv("PAY_METHODS", "paypal transfer counter", 1);
 	}
-	/* A provider only for group_setup_idp, never one of the caller's. */
+	/*
+	 * The instance's port, free when picked: another test program
+	 * running at the same time may take it before Apache does, so a
+	 * port found in use is picked anew (with a provider registered for
+	 * it). A provider only for group_setup_idp, never the caller's.
+	 */
 	unsetenv("IDP_URL");
-	if (T.want_idp && idp_start() != 0) {
-		group_teardown(state);
-		return -1;
+	for (attempt = 0; attempt < 3; attempt++) {
+		if ((T.port = helper_free_port()) <= 0) {
+			print_error("no free port on 127.0.0.1\n");
+			return -1;
+		}
+		snprintf(port, sizeof(port), "%d", T.port);
+		snprintf(T.origin, sizeof(T.origin), "http://127.0.0.1:%d",
+		    T.port);
+		helper_stop(&T.idp);
+		if (T.want_idp && idp_start() != 0) {
+			group_teardown(state);
+			return -1;
+		}
+		rc = run(argv, &out);
+		print_message("%s", out);
+		free(out);
+		if (rc != 3)	/* 3: the port is taken (tools/instance) */
+			break;
 	}
-	rc = run(argv, &out);
-	print_message("%s", out);
-	free(out);
 	if (rc != 0) {
 		print_error("tools/instance start %s %s failed (%d)\n", T.dir,
 		    port, rc);
