@@ -428,9 +428,30 @@ quiesce(void)
 	fail_msg("the instance's programs still run after 30 s");
 }
 
+/* A process that ended and waits to be reaped by its parent (init). */
+static int
+zombie(pid_t pid)
+{
+	char	 path[64], line[512], *p;
+	FILE	*fp;
+	int	 z = 0;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	/* "pid (comm) S ...": the state after the last ')'. */
+	if (fgets(line, sizeof(line), fp) != NULL &&
+	    (p = strrchr(line, ')')) != NULL)
+		z = p[1] == ' ' && p[2] == 'Z';
+	fclose(fp);
+	return z;
+}
+
 /*
  * SIGKILL Apache (all its processes) and the CGI programs it runs; back
- * when its main process is gone (reaped: tools/instance asks kill -0).
+ * when none of them runs any more: gone, or a zombie that init has not
+ * reaped yet (under load that can take seconds; tools/instance does not
+ * count a zombie as running).
  */
 static void
 kill_apache(void *arg)
@@ -449,7 +470,9 @@ kill_apache(void *arg)
 	snprintf(conf, sizeof(conf), "%s/conf/httpd.conf", T.dir);
 	proc_signal(conf, 1, SIGKILL);
 	kill_cgis(arg);
-	for (i = 0; i < 100 && pid > 0 && kill((pid_t)pid, 0) == 0; i++)
+	/* Until no process of it runs (a zombie holds no port), 15 s. */
+	for (i = 0; i < 300 && ((pid > 0 && kill((pid_t)pid, 0) == 0 &&
+	    !zombie((pid_t)pid)) || proc_signal(conf, 1, 0) > 0); i++)
 		usleep(50000);
 }
 
