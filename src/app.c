@@ -175,6 +175,18 @@ app_link(struct app *a, struct buf *b, const char *path, const char *ref,
 	return b->failed ? -1 : 0;
 }
 
+/*
+ * Answer 303 to what `loc` holds (the buffer is taken); -1 when building
+ * it failed somewhere (a failed append sticks: callers check once, here).
+ */
+int
+app_redirect(struct app *a, struct buf *loc)
+{
+	free(a->location);
+	a->location = buf_steal(loc);
+	return a->location != NULL ? 0 : -1;
+}
+
 int
 app_share(struct app *a)
 {

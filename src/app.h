@@ -81,6 +81,7 @@ xmlNodePtr app_service_node(struct app *, const struct form *,
 	    xmlNodePtr parent);
 int	 app_link(struct app *, struct buf *, const char *path,
 	    const char *ref, const char *token);
+int	 app_redirect(struct app *, struct buf *location);
 int	 app_submission(struct app *, const char *page_name, const char *token,
 	    struct store_submission *);
 int	 app_time_prop(xmlNodePtr, const char *name, const char *utc);

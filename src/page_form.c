@@ -524,13 +524,9 @@ page_form_store(struct app *a, const struct form *f,
 	 * A logged-in citizen's account opens them: no token in the address
 	 * (history, logs), unless the key led to an earlier submission. */
 	buf_init(&loc, 4096);
-	if (app_link(a, &loc, n.fee_cents > 0 ? "/pay/" : "/receipt/", r.ref,
-	    n.subject != NULL && !r.existing ? NULL : r.token) == -1) {
-		buf_free(&loc);
-		return -1;
-	}
-	a->location = buf_steal(&loc);
-	return a->location ? 0 : -1;
+	app_link(a, &loc, n.fee_cents > 0 ? "/pay/" : "/receipt/", r.ref,
+	    n.subject != NULL && !r.existing ? NULL : r.token);
+	return app_redirect(a, &loc);
 }
 
 /* A file the page refused, to say so beside its field. */

@@ -92,13 +92,8 @@ page_my_redirect(struct app *a, const char *path)
 	struct buf loc;
 
 	buf_init(&loc, 4096);
-	if (buf_printf(&loc, "%s%s%s", a->conf.base_url, a->conf.script,
-	    path) != 0) {
-		buf_free(&loc);
-		return -1;
-	}
-	a->location = buf_steal(&loc);
-	return a->location != NULL ? 0 : -1;
+	buf_printf(&loc, "%s%s%s", a->conf.base_url, a->conf.script, path);
+	return app_redirect(a, &loc);
 }
 
 /*
@@ -146,12 +141,8 @@ page_login(struct app *a)
 	    path, sizeof(path)))
 		snprintf(path, sizeof(path), "%s/", a->conf.script);
 	buf_init(&loc, 1024);
-	if (buf_printf(&loc, "%s%s", a->conf.base_url, path) != 0) {
-		buf_free(&loc);
-		return -1;
-	}
-	a->location = buf_steal(&loc);
-	return a->location != NULL ? 0 : -1;
+	buf_printf(&loc, "%s%s", a->conf.base_url, path);
+	return app_redirect(a, &loc);
 }
 
 /* The titles of every service, for the list (copied per line). */

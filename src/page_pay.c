@@ -220,13 +220,9 @@ page_pay_redirect(struct app *a, const char *path, const char *ref,
 	struct buf loc;
 
 	buf_init(&loc, 4096);
-	if (app_link(a, &loc, path, ref, token) != 0 ||
-	    buf_printf(&loc, "%s", suffix) != 0) {
-		buf_free(&loc);
-		return -1;
-	}
-	a->location = buf_steal(&loc);
-	return a->location != NULL ? 0 : -1;
+	app_link(a, &loc, path, ref, token);
+	buf_printf(&loc, "%s", suffix);
+	return app_redirect(a, &loc);
 }
 
 /*

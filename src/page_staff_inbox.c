@@ -153,13 +153,9 @@ page_inbox_open(struct app *a, const char *ref)
 	if (!rc)
 		return 0;
 	buf_init(&loc, 4096);
-	if (staff_link(a, &loc, "/submissions/") != 0 ||
-	    buf_addstr(&loc, ref) != 0) {
-		buf_free(&loc);
-		return -1;
-	}
-	a->location = buf_steal(&loc);
-	return a->location != NULL ? 1 : -1;
+	staff_link(a, &loc, "/submissions/");
+	buf_addstr(&loc, ref);
+	return app_redirect(a, &loc) == 0 ? 1 : -1;
 }
 
 /*

@@ -196,13 +196,9 @@ page_staff_back(struct app *a, const char *ref, const char *done)
 	struct buf loc;
 
 	buf_init(&loc, 4096);
-	if (staff_link(a, &loc, "/submissions/") != 0 ||
-	    buf_printf(&loc, "%s?done=%s", ref, done) != 0) {
-		buf_free(&loc);
-		return -1;
-	}
-	a->location = buf_steal(&loc);
-	return a->location != NULL ? 0 : -1;
+	staff_link(a, &loc, "/submissions/");
+	buf_printf(&loc, "%s?done=%s", ref, done);
+	return app_redirect(a, &loc);
 }
 
 /* Status change with a message to the citizen, and the mail it causes. */
