@@ -12,25 +12,8 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "confload.h"
 #include "qr.h"
-
-static char path[] = "/tmp/rathaus-conf-XXXXXX";
-
-static int
-load(const char *text, struct conf *c, char *err, size_t errlen)
-{
-	FILE	*f;
-	int	 fd, rc;
-
-	memcpy(path + sizeof(path) - 7, "XXXXXX", 6);
-	assert_true((fd = mkstemp(path)) >= 0);
-	assert_non_null(f = fdopen(fd, "w"));
-	fputs(text, f);
-	fclose(f);
-	rc = conf_load(c, path, err, errlen);
-	unlink(path);
-	return rc;
-}
 
 static void
 test_conf_reads_keys_and_defaults(void **state)
@@ -39,7 +22,8 @@ test_conf_reads_keys_and_defaults(void **state)
 	char	 err[256];
 
 	(void)state;
-	assert_int_equal(load("# comment\n\n  data_dir = /srv/data  \n"
+	assert_int_equal(conf_load_text(
+	    "# comment\n\n  data_dir = /srv/data  \n"
 	    "base_url=https://portal.example.org\r\n", &c, err, sizeof(err)), 0);
 	assert_string_equal(c.data_dir, "/srv/data");
 	assert_string_equal(c.base_url, "https://portal.example.org");
@@ -57,14 +41,17 @@ test_conf_rejects_mistakes(void **state)
 	char	 err[256];
 
 	(void)state;
-	assert_int_equal(load("data_dri = /srv\n", &c, err, sizeof(err)), -1);
+	assert_int_equal(conf_load_text(
+	    "data_dri = /srv\n", &c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, ":1: unknown key"));
-	assert_int_equal(load("\n\njust words\n", &c, err, sizeof(err)), -1);
+	assert_int_equal(conf_load_text(
+	    "\n\njust words\n", &c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, ":3: expected key = value"));
-	assert_int_equal(load("timezone = Europe/Wiesmoor\n", &c, err,
+	assert_int_equal(conf_load_text("timezone = Europe/Wiesmoor\n", &c, err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "unknown timezone"));
-	assert_int_equal(load("timezone = ../../etc/passwd\n", &c, err,
+	assert_int_equal(conf_load_text(
+	    "timezone = ../../etc/passwd\n", &c, err,
 	    sizeof(err)), -1);
 	assert_int_equal(conf_load(&c, "/nonexistent/rathaus.conf", err,
 	    sizeof(err)), -1);
@@ -83,15 +70,17 @@ test_conf_unknown_key_named(void **state)
 	char	 err[256];
 
 	(void)state;
-	assert_int_equal(load("data_dir = /srv\n\n# x\n"
+	assert_int_equal(conf_load_text("data_dir = /srv\n\n# x\n"
 	    "paypal_clientid = Sup3rS3cret\n", &c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, ":4: unknown key \"paypal_clientid\""));
 	assert_null(strstr(err, "Sup3rS3cret"));
-	assert_int_equal(load("paypal_secret: Sup3rS3cret = x\n", &c, err,
+	assert_int_equal(conf_load_text(
+	    "paypal_secret: Sup3rS3cret = x\n", &c, err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, ":1: unknown key"));
 	assert_null(strstr(err, "Sup3rS3cret"));
-	assert_int_equal(load("Sup3rS3cretSup3rS3cretSup3rS3cretSup3rS3cret"
+	assert_int_equal(conf_load_text(
+	    "Sup3rS3cretSup3rS3cretSup3rS3cretSup3rS3cret"
 	    "Sup3rS3cret = x\n", &c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, ":1: unknown key"));
 	assert_null(strstr(err, "Sup3rS3cret"));
@@ -110,7 +99,7 @@ test_conf_long_line(void **state)
 	for (int i = 0; i < 5000; i++)
 		buf_addch(&b, 'x');
 	buf_addch(&b, '\n');
-	assert_int_equal(load(buf_str(&b), &c, err, sizeof(err)), -1);
+	assert_int_equal(conf_load_text(buf_str(&b), &c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "line too long"));
 	buf_free(&b);
 }
@@ -129,19 +118,22 @@ test_conf_staged(void **state)
 	size_t	 i;
 
 	(void)state;
-	assert_int_equal(load("data_dir = /srv\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(conf_load_text(
+	    "data_dir = /srv\n", &c, err, sizeof(err)), 0);
 	assert_int_equal(c.staged_form_max, 20u << 20);
 	assert_int_equal(c.staged_total_max, 256u << 20);
 	assert_int_equal(c.staged_idle_s, 3600);
 	conf_free(&c);
-	assert_int_equal(load("staged_form_mib = 1\nstaged_total_mib = 3\n"
+	assert_int_equal(conf_load_text(
+	    "staged_form_mib = 1\nstaged_total_mib = 3\n"
 	    "staged_idle_minutes = 15\n", &c, err, sizeof(err)), 0);
 	assert_int_equal(c.staged_form_max, 1u << 20);
 	assert_int_equal(c.staged_total_max, 3u << 20);
 	assert_int_equal(c.staged_idle_s, 900);
 	conf_free(&c);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(load(bad[i], &c, err, sizeof(err)), -1);
+		assert_int_equal(conf_load_text(
+		    bad[i], &c, err, sizeof(err)), -1);
 		assert_non_null(strstr(err, "staged_"));
 	}
 }
@@ -154,13 +146,15 @@ test_conf_mail(void **state)
 	char	 err[256];
 
 	(void)state;
-	assert_int_equal(load("data_dir = /srv\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(conf_load_text(
+	    "data_dir = /srv\n", &c, err, sizeof(err)), 0);
 	assert_string_equal(c.smtp_url, "");
 	assert_int_equal(c.smtp_tls, CONF_TLS_TRY);
 	assert_int_equal(c.mail_timeout_s, 10);
 	conf_free(&c);
 
-	assert_int_equal(load("smtp_url = smtps://mail.example.org:465\n"
+	assert_int_equal(conf_load_text(
+	    "smtp_url = smtps://mail.example.org:465\n"
 	    "smtp_starttls = required\nsmtp_user = rathaus\n"
 	    "smtp_password = geheim\nmail_from = portal@wiesmoor.de\n"
 	    "mail_from_name = Stadt Wiesmoor\nmail_timeout = 3\n", &c, err,
@@ -171,27 +165,35 @@ test_conf_mail(void **state)
 	assert_string_equal(c.mail_from_name, "Stadt Wiesmoor");
 	conf_free(&c);
 
-	assert_int_equal(load("smtp_url = smtp://127.0.0.1:25\n", &c, err,
+	assert_int_equal(conf_load_text(
+	    "smtp_url = smtp://127.0.0.1:25\n", &c, err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "mail_from is required"));
-	assert_int_equal(load("smtp_url = http://x\nmail_from = a@b.de\n",
+	assert_int_equal(conf_load_text(
+	    "smtp_url = http://x\nmail_from = a@b.de\n",
 	    &c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "smtp_url"));
-	assert_int_equal(load("smtp_starttls = maybe\n", &c, err,
+	assert_int_equal(conf_load_text("smtp_starttls = maybe\n", &c, err,
 	    sizeof(err)), -1);
-	assert_int_equal(load("mail_timeout = 0\n", &c, err, sizeof(err)), -1);
-	assert_int_equal(load("mail_timeout = 10s\n", &c, err, sizeof(err)),
+	assert_int_equal(conf_load_text(
+	    "mail_timeout = 0\n", &c, err, sizeof(err)), -1);
+	assert_int_equal(conf_load_text(
+	    "mail_timeout = 10s\n", &c, err, sizeof(err)),
 	    -1);
-	assert_int_equal(load("mail_from = a@b.de\rBcc: x@y.de\n", &c, err,
+	assert_int_equal(conf_load_text(
+	    "mail_from = a@b.de\rBcc: x@y.de\n", &c, err,
 	    sizeof(err)), -1);
-	assert_int_equal(load("mail_from = Portal <a@b.de>\n", &c, err,
+	assert_int_equal(conf_load_text(
+	    "mail_from = Portal <a@b.de>\n", &c, err,
 	    sizeof(err)), -1);
-	assert_int_equal(load("mail_from = a@b.de, c@d.de\n", &c, err,
+	assert_int_equal(conf_load_text("mail_from = a@b.de, c@d.de\n", &c, err,
 	    sizeof(err)), -1);
-	assert_int_equal(load("mail_from_name = Stadt\rBcc: x@y.de\n", &c,
+	assert_int_equal(conf_load_text(
+	    "mail_from_name = Stadt\rBcc: x@y.de\n", &c,
 	    err, sizeof(err)), -1);
 	/* An error names the key, never a value (the password). */
-	assert_int_equal(load("smtp_password = geheim\nmail_timeout = x\n",
+	assert_int_equal(conf_load_text(
+	    "smtp_password = geheim\nmail_timeout = x\n",
 	    &c, err, sizeof(err)), -1);
 	assert_null(strstr(err, "geheim"));
 }
@@ -204,18 +206,20 @@ test_conf_paypal(void **state)
 	char	 err[256];
 
 	(void)state;
-	assert_int_equal(load("data_dir = /srv\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(conf_load_text(
+	    "data_dir = /srv\n", &c, err, sizeof(err)), 0);
 	assert_string_equal(c.paypal_api, "");
 	assert_int_equal(c.paypal_timeout_s, 15);
 	conf_free(&c);
-	assert_int_equal(load("paypal_api = https://api-m.sandbox.paypal.com\n"
+	assert_int_equal(conf_load_text(
+	    "paypal_api = https://api-m.sandbox.paypal.com\n"
 	    "paypal_client_id = AbC-123\npaypal_secret = geheim\n"
 	    "paypal_webhook_id = 8PT597110X687430LKGECATA\n"
 	    "paypal_timeout = 5\n", &c, err, sizeof(err)), 0);
 	assert_int_equal(c.paypal_timeout_s, 5);
 	assert_string_equal(c.paypal_secret, "geheim");
 	conf_free(&c);
-	assert_int_equal(load("paypal_api = http://127.0.0.1:8099\n"
+	assert_int_equal(conf_load_text("paypal_api = http://127.0.0.1:8099\n"
 	    "paypal_client_id = id\npaypal_secret = geheim\n", &c, err,
 	    sizeof(err)), 0);
 	conf_free(&c);
@@ -232,16 +236,20 @@ test_conf_paypal(void **state)
 		buf_init(&b, 0);
 		buf_printf(&b, "paypal_api = %s\npaypal_client_id = id\n"
 		    "paypal_secret = geheim\n", bad[i]);
-		assert_int_equal(load(buf_str(&b), &c, err, sizeof(err)), -1);
+		assert_int_equal(conf_load_text(
+		    buf_str(&b), &c, err, sizeof(err)), -1);
 		assert_non_null(strstr(err, "paypal_api"));
 		assert_null(strstr(err, "geheim"));
 		buf_free(&b);
 	}
-	assert_int_equal(load("paypal_api = https://api-m.paypal.com\n"
+	assert_int_equal(conf_load_text(
+	    "paypal_api = https://api-m.paypal.com\n"
 	    "paypal_client_id = id\n", &c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "paypal_secret"));
-	assert_int_equal(load("paypal_timeout = 0\n", &c, err, sizeof(err)), -1);
-	assert_int_equal(load("paypal_secret = geheim\npaypal_timeout = 301\n",
+	assert_int_equal(conf_load_text(
+	    "paypal_timeout = 0\n", &c, err, sizeof(err)), -1);
+	assert_int_equal(conf_load_text(
+	    "paypal_secret = geheim\npaypal_timeout = 301\n",
 	    &c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "paypal_timeout"));
 	assert_null(strstr(err, "geheim"));

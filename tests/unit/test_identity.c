@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "confload.h"
 #include "identity.h"
 
 static const char *const *env_table;
@@ -206,24 +207,6 @@ test_identity_headers_and_odd_values(void **state)
 	identity_free(&id);
 }
 
-static char path[] = "/tmp/rathaus-identity-XXXXXX";
-
-static int
-load(const char *text, struct conf *c, char *err, size_t errlen)
-{
-	FILE	*f;
-	int	 fd, rc;
-
-	memcpy(path + sizeof(path) - 7, "XXXXXX", 6);
-	assert_true((fd = mkstemp(path)) >= 0);
-	assert_non_null(f = fdopen(fd, "w"));
-	fputs(text, f);
-	fclose(f);
-	rc = conf_load(c, path, err, errlen);
-	unlink(path);
-	return rc;
-}
-
 /* rathaus.conf: a preset, keys that override it, and mistakes refused. */
 static void
 test_identity_conf(void **state)
@@ -253,15 +236,18 @@ test_identity_conf(void **state)
 	size_t	 i;
 
 	(void)state;
-	assert_int_equal(load("data_dir = /srv\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(conf_load_text(
+	    "data_dir = /srv\n", &c, err, sizeof(err)), 0);
 	assert_string_equal(c.identity, "none");
 	assert_string_equal(c.identity_map.subject, "");
 	conf_free(&c);
-	assert_int_equal(load("identity = oidc\nidentity_subject = REMOTE_USER\n"
+	assert_int_equal(conf_load_text(
+	    "identity = oidc\nidentity_subject = REMOTE_USER\n"
 	    "identity_issuer = A-B\n", &c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "identity_"));
 	/* "-": no issuer (REMOTE_USER holds it already). */
-	assert_int_equal(load("identity = oidc\nidentity_subject = REMOTE_USER\n"
+	assert_int_equal(conf_load_text(
+	    "identity = oidc\nidentity_subject = REMOTE_USER\n"
 	    "identity_issuer = -\nidentity_level = LOA\n"
 	    "identity_levels = 1=basic 3=high\nidentity_email = MAIL\n"
 	    "identity_verified = given_name email\n"
@@ -277,7 +263,8 @@ test_identity_conf(void **state)
 	identity_free(&id);
 	conf_free(&c);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(load(bad[i], &c, err, sizeof(err)), -1);
+		assert_int_equal(conf_load_text(
+		    bad[i], &c, err, sizeof(err)), -1);
 		assert_true(strstr(err, "identity") != NULL ||
 		    strstr(err, "logout_url") != NULL);
 	}
