@@ -164,20 +164,16 @@ page_inbox_open(struct app *a, const char *ref)
  * fragment, or become a space.
  */
 static int
-page_inbox_q_url(struct app *a, const char *search)
+page_inbox_q_url(xmlNodePtr filter, const char *search)
 {
-	xmlNodePtr f;
 	xmlChar	*esc;
 	int	 rc;
 
-	for (f = a->root->children; f != NULL; f = f->next)
-		if (f->type == XML_ELEMENT_NODE &&
-		    strcmp((const char *)f->name, "filter") == 0)
-			break;
-	if (f == NULL || (esc = xmlURIEscapeStr((const xmlChar *)
+	if ((esc = xmlURIEscapeStr((const xmlChar *)
 	    (search != NULL ? search : ""), (const xmlChar *)"")) == NULL)
 		return -1;
-	rc = xmlSetProp(f, (const xmlChar *)"q-url", esc) != NULL ? 0 : -1;
+	rc = xmlSetProp(filter, (const xmlChar *)"q-url", esc) != NULL ? 0 :
+	    -1;
 	xmlFree(esc);
 	return rc;
 }
@@ -233,7 +229,7 @@ page_staff_inbox(struct app *a)
 {
 	struct store_inbox_query q;
 	struct store_inbox in;
-	xmlNodePtr inbox, counts, item, values;
+	xmlNodePtr inbox, counts, item, values, filter;
 	const char *sort, *service, *status, *search;
 	char	 num[3][24], ref[REF_MAX], cut[PAGE_INBOX_SEARCH_MAX + 1];
 	long	 page = 1, pages;
@@ -291,11 +287,11 @@ page_staff_inbox(struct app *a)
 	snprintf(num[1], sizeof(num[1]), "%ld", page);
 	snprintf(num[2], sizeof(num[2]), "%ld", pages);
 	if (app_begin(a, "staff-inbox") != 0 || staff_node(a, a->root) == NULL ||
-	    app_elem(a->root, "filter", NULL, "service", q.service, "status",
-	    q.status, "from", q.from, "to", q.to, "q", q.search, "sort",
+	    (filter = app_elem(a->root, "filter", NULL, "service", q.service,
+	    "status", q.status, "from", q.from, "to", q.to, "q", q.search, "sort",
 	    q.sort == STORE_SORT_OLDEST ? "oldest" : q.sort ==
-	    STORE_SORT_STATUS ? "status" : "newest", NULL) == NULL ||
-	    page_inbox_q_url(a, q.search) != 0 ||
+	    STORE_SORT_STATUS ? "status" : "newest", NULL)) == NULL ||
+	    page_inbox_q_url(filter, q.search) != 0 ||
 	    page_inbox_services(a, a->root) != 0 ||
 	    (search != req_param(&a->req.query, "q") &&
 	    page_inbox_query(a, &q) != 0) ||
