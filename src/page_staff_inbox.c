@@ -288,8 +288,8 @@ page_staff_inbox(struct app *a)
 	snprintf(num[2], sizeof(num[2]), "%ld", pages);
 	if (app_begin(a, "staff-inbox") != 0 || staff_node(a, a->root) == NULL ||
 	    (filter = app_elem(a->root, "filter", NULL, "service", q.service,
-	    "status", q.status, "from", q.from, "to", q.to, "q", q.search, "sort",
-	    q.sort == STORE_SORT_OLDEST ? "oldest" : q.sort ==
+	    "status", q.status, "from", q.from, "to", q.to, "q", q.search,
+	    "sort", q.sort == STORE_SORT_OLDEST ? "oldest" : q.sort ==
 	    STORE_SORT_STATUS ? "status" : "newest", NULL)) == NULL ||
 	    page_inbox_q_url(filter, q.search) != 0 ||
 	    page_inbox_services(a, a->root) != 0 ||
