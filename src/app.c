@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +40,8 @@ static int (*const app_pages[ROUTE_NONE])(struct app *) = {
 	[ROUTE_LOGIN] = page_login,
 	[ROUTE_MY] = page_my,
 	[ROUTE_MY_SUBMISSION] = page_my_submission,
+	[ROUTE_LEGAL] = page_legal,
+	[ROUTE_SITE] = page_site,
 	[ROUTE_STAFF_INBOX] = page_staff_inbox,
 	[ROUTE_STAFF_SUBMISSION] = page_staff_submission,
 	[ROUTE_STAFF_FILE] = page_staff_file,
@@ -200,7 +203,7 @@ app_share(struct app *a)
 	buf_init(&cache, 4096);
 	buf_printf(&cache, "%s/definitions.ok", a->conf.data_dir);
 	rc = cache.failed ? -1 : form_share_open(&a->share, a->conf.share_dir,
-	    buf_str(&cache), &diag);
+	    a->conf.site_dir, buf_str(&cache), &diag);
 	buf_free(&cache);
 	if (rc != 0)
 		fprintf(stderr, "rathaus: %s", buf_str(&diag.text));
@@ -368,9 +371,32 @@ app_account(struct app *a)
 	    "family-name", c->attr[IDENTITY_FAMILY_NAME], NULL);
 }
 
+/*
+ * The version of the town's look in links to it (/site/look?v=...): the
+ * times its files last changed, so that browsers keep it until then.
+ */
+static void
+app_look_version(const struct app *a, char *out, size_t size)
+{
+	static const char *const files[] = { "municipality.xml", "style.css" };
+	unsigned long long v = 0;
+	struct stat st;
+	char	 path[4096];
+	size_t	 k;
+
+	for (k = 0; k < sizeof(files) / sizeof(files[0]); k++)
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s",
+		    a->conf.site_dir, files[k]) < sizeof(path) &&
+		    stat(path, &st) == 0)
+			v = v * 31 + (unsigned long long)st.st_mtime;
+	snprintf(out, size, "%llx", v);
+}
+
 int
 app_begin(struct app *a, const char *name)
 {
+	char	 look[24] = "";
+
 	if (a->doc != NULL)
 		xmlFreeDoc(a->doc);
 	a->root = NULL;
@@ -379,12 +405,15 @@ app_begin(struct app *a, const char *name)
 		return -1;
 	xmlDocSetRootElement(a->doc, a->root);
 	a->stylesheet = name;
+	if (*a->conf.site_dir != '\0')
+		app_look_version(a, look, sizeof(look));
 	/* query: for links to the same page in the other language. */
 	if (app_props(a->root, "name", name, "lang", a->lang, NULL) != 0 ||
 	    app_elem(a->root, "context", NULL, "script", a->site ==
 	    ROUTE_STAFF ? a->conf.staff_script : a->conf.script,
 	    "static", a->conf.static_url, "self", a->req.path ? a->req.path : "/",
-	    "query", a->req.query_string, NULL) == NULL)
+	    "query", a->req.query_string, "portal", a->conf.script,
+	    "look", *a->conf.site_dir != '\0' ? look : NULL, NULL) == NULL)
 		return -1;
 	return a->site == ROUTE_CITIZEN ? app_account(a) : 0;
 }
@@ -444,7 +473,7 @@ static void
 app_respond(struct app *a, FILE *out)
 {
 	struct render_page p = {
-		.share_dir = a->conf.share_dir,
+		.dirs = { a->conf.share_dir, a->conf.site_dir },
 		.stylesheet = a->stylesheet,
 		.doc = a->doc,
 		.status = a->status,

@@ -52,6 +52,7 @@ enum conf_key {
 	CONF_IDENTITY_EMAIL,
 	CONF_IDENTITY_VERIFIED,
 	CONF_LOGOUT_URL,
+	CONF_SITE_DIR,
 	CONF__MAX
 };
 
@@ -68,6 +69,7 @@ static const char *const conf_keys[CONF__MAX] = {
 	"identity_levels", "identity_given_name", "identity_family_name",
 	"identity_birth_date", "identity_street", "identity_postcode",
 	"identity_town", "identity_email", "identity_verified", "logout_url",
+	"site_dir",
 };
 
 static char **
@@ -104,6 +106,7 @@ conf_slot(struct conf *c, enum conf_key k)
 	case CONF_IDENTITY_LEVELS: return &c->identity_levels;
 	case CONF_IDENTITY_VERIFIED: return &c->identity_verified;
 	case CONF_LOGOUT_URL:	return &c->logout_url;
+	case CONF_SITE_DIR:	return &c->site_dir;
 	case CONF_IDENTITY_SUBJECT: return &c->identity_vars[0];
 	case CONF_IDENTITY_ISSUER: return &c->identity_vars[1];
 	case CONF_IDENTITY_LEVEL: return &c->identity_vars[2];
@@ -147,6 +150,8 @@ conf_defaults(struct conf *c)
 		"20", "256", "60",
 		/* identity: none; the rest "" (as the preset says) */
 		"none", "", "", "", "", "", "", "", "", "", "", "", "", "",
+		/* site_dir: none, a portal without a town's settings */
+		"",
 	};
 	char	**slot;
 	int	  k;

@@ -9,6 +9,7 @@
 struct conf {
 	char	*data_dir;	/* SQLite database directory */
 	char	*share_dir;	/* forms/, xsl/, data/, static/ */
+	char	*site_dir;	/* the town's own files; "": none */
 	char	*base_url;	/* public origin for absolute links */
 	char	*script;	/* URL path of the citizen program */
 	char	*static_url;	/* URL path of static files */

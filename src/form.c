@@ -60,7 +60,11 @@ form_diag_add(struct form_diag *d, const char *file, long line,
 	if (d == NULL)
 		return;
 	d->errors++;
-	buf_printf(&d->text, "%s:%ld: ", file, line);
+	/* Line 0: about the file as a whole. */
+	if (line > 0)
+		buf_printf(&d->text, "%s:%ld: ", file, line);
+	else
+		buf_printf(&d->text, "%s: ", file);
 	va_start(ap, fmt);
 	buf_vprintf(&d->text, fmt, ap);
 	va_end(ap);
@@ -77,7 +81,10 @@ form_diag_warn(struct form_diag *d, const char *file, long line,
 	if (d == NULL)
 		return;
 	d->warnings++;
-	buf_printf(&d->text, "%s:%ld: warning: ", file, line);
+	if (line > 0)
+		buf_printf(&d->text, "%s:%ld: warning: ", file, line);
+	else
+		buf_printf(&d->text, "%s: warning: ", file);
 	va_start(ap, fmt);
 	buf_vprintf(&d->text, fmt, ap);
 	va_end(ap);
@@ -202,21 +209,48 @@ form_stamp(const char *path, struct buf *out)
  * the schema is not even parsed: together 12 % of a request; nor are its
  * patterns checked again. NULL: always validate (lint).
  */
+/*
+ * A file of the town's site directory: its own when it has one, else
+ * `fallback` (a shipped default, or NULL for none) as `path`.
+ */
+static xmlDocPtr
+form_site_doc(const struct form_share *s, const char *name,
+    const char *fallback, const char *empty, struct form_diag *diag)
+{
+	struct buf path;
+	xmlDocPtr doc = NULL;
+
+	buf_init(&path, 4096);
+	if (s->site != NULL)
+		buf_printf(&path, "%s/%s", s->site, name);
+	if (s->site != NULL && !path.failed && access(buf_str(&path), F_OK) == 0)
+		doc = form_parse(buf_str(&path), NULL, diag);
+	else if (fallback != NULL) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", s->dir, fallback);
+		doc = path.failed ? NULL : form_parse(buf_str(&path), NULL, diag);
+	} else if (empty != NULL)
+		doc = form_parse(name, empty, diag);
+	buf_free(&path);
+	return doc;
+}
+
 int
-form_share_open(struct form_share *s, const char *dir, const char *cache,
-    struct form_diag *diag)
+form_share_open(struct form_share *s, const char *dir, const char *site,
+    const char *cache, struct form_diag *diag)
 {
 	struct buf path;
 	char	 chunk[4096];
 	size_t	 n;
 	FILE	*f;
-	int	 rc = -1;
+	int	 before, rc = -1;
 
 	memset(s, 0, sizeof(*s));
 	buf_init(&s->known, 1024 * 1024);
 	buf_init(&s->schema_stamp, 256);
 	buf_init(&path, 4096);
 	if ((s->dir = strdup(dir)) == NULL ||
+	    (site != NULL && *site != '\0' && (s->site = strdup(site)) == NULL) ||
 	    (cache != NULL && (s->cache = strdup(cache)) == NULL))
 		goto out;
 	buf_printf(&path, "%s/forms/form.rng", dir);
@@ -236,19 +270,74 @@ form_share_open(struct form_share *s, const char *dir, const char *cache,
 			buf_addch(&s->known, '\n');
 		}
 	}
-	buf_reset(&path);
-	buf_printf(&path, "%s/data/clerks.xml", dir);
-	if ((s->clerks = form_parse(buf_str(&path), NULL, diag)) == NULL)
+	/* The town's clerks (none shipped: no demo logins in production),
+	 * its catalog groups (shipped neutral ones by default) and itself. */
+	if ((s->clerks = form_site_doc(s, "clerks.xml", NULL, "<clerks/>",
+	    diag)) == NULL ||
+	    (s->categories = form_site_doc(s, "categories.xml",
+	    "data/categories.xml", NULL, diag)) == NULL)
 		goto out;
-	buf_reset(&path);
-	buf_printf(&path, "%s/data/categories.xml", dir);
-	if ((s->categories = form_parse(buf_str(&path), NULL, diag)) == NULL)
+	/* None is a town not yet described; a broken one is an error. */
+	before = diag != NULL ? diag->errors : 0;
+	s->municipality = form_site_doc(s, "municipality.xml", NULL, NULL, diag);
+	if (diag != NULL && diag->errors > before)
 		goto out;
 	rc = 0;
 out:
 	buf_free(&path);
 	if (rc != 0)
 		form_share_close(s);
+	return rc;
+}
+
+/*
+ * Check a file of the site directory against one of rathaus's schemas
+ * (data/<rng>): 0 valid, -1 with the reasons in diag. For the linter.
+ */
+int
+form_validate_site_file(const struct form_share *s, const char *name,
+    const char *rng, struct form_diag *diag)
+{
+	struct form_xml_errors e = { diag, NULL, "schema: " };
+	struct buf path, schema_path;
+	xmlRelaxNGParserCtxtPtr pctx = NULL;
+	xmlRelaxNGValidCtxtPtr vctx = NULL;
+	xmlRelaxNGPtr schema = NULL;
+	xmlDocPtr doc = NULL;
+	int	 rc = -1;
+
+	buf_init(&path, 4096);
+	buf_init(&schema_path, 4096);
+	buf_printf(&path, "%s/%s", s->site, name);
+	buf_printf(&schema_path, "%s/data/%s", s->dir, rng);
+	if (path.failed || schema_path.failed ||
+	    (doc = form_parse(buf_str(&path), NULL, diag)) == NULL)
+		goto out;
+	e.file = buf_str(&path);
+	xmlSetStructuredErrorFunc(&e, form_xml_error);
+	if ((pctx = xmlRelaxNGNewParserCtxt(buf_str(&schema_path))) != NULL)
+		schema = xmlRelaxNGParse(pctx);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (schema == NULL) {
+		form_diag_add(diag, buf_str(&schema_path), 0,
+		    "cannot load schema");
+		goto out;
+	}
+	if ((vctx = xmlRelaxNGNewValidCtxt(schema)) == NULL)
+		goto out;
+	xmlRelaxNGSetValidStructuredErrors(vctx, form_xml_error, &e);
+	rc = xmlRelaxNGValidateDoc(vctx, doc) == 0 ? 0 : -1;
+out:
+	if (vctx != NULL)
+		xmlRelaxNGFreeValidCtxt(vctx);
+	if (schema != NULL)
+		xmlRelaxNGFree(schema);
+	if (pctx != NULL)
+		xmlRelaxNGFreeParserCtxt(pctx);
+	if (doc != NULL)
+		xmlFreeDoc(doc);
+	buf_free(&path);
+	buf_free(&schema_path);
 	return rc;
 }
 
@@ -324,14 +413,46 @@ form_share_close(struct form_share *s)
 		xmlFreeDoc(s->clerks);
 	if (s->categories != NULL)
 		xmlFreeDoc(s->categories);
+	if (s->municipality != NULL)
+		xmlFreeDoc(s->municipality);
 	while (s->ncodes > 0)
 		xmlFreeDoc(s->codes[--s->ncodes]);
 	free(s->codes);
 	free(s->dir);
+	free(s->site);
 	free(s->cache);
 	buf_free(&s->known);
 	buf_free(&s->schema_stamp);
 	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * The text of the town's <name> (with xml:lang `lang`, or the first when
+ * lang is NULL) in municipality.xml, pointing into it; NULL without one.
+ */
+const char *
+form_town_text(const struct form_share *s, const char *name, const char *lang)
+{
+	xmlNodePtr n;
+	xmlChar	*l;
+	int	 hit;
+
+	if (s->municipality == NULL)
+		return NULL;
+	for (n = xmlDocGetRootElement(s->municipality)->children; n != NULL;
+	    n = n->next) {
+		if (!form_is(n, name) || n->children == NULL ||
+		    n->children->type != XML_TEXT_NODE)
+			continue;
+		if (lang == NULL)
+			return (const char *)n->children->content;
+		l = xmlNodeGetLang(n);
+		hit = l != NULL && strcmp((const char *)l, lang) == 0;
+		xmlFree(l);
+		if (hit)
+			return (const char *)n->children->content;
+	}
+	return NULL;
 }
 
 /* The child <elem id="id"> of a shared list's root, or NULL. */
@@ -1627,7 +1748,7 @@ form_text(const struct form *f)
 	return out;
 }
 
-/* Load forms/<id>.xml; the id was checked by the router ([a-z0-9-]). */
+/* Load the site's forms/<id>.xml; the id was checked by the router ([a-z0-9-]). */
 int
 form_load_id(struct form *f, struct form_share *s, const char *id,
     struct form_diag *diag)
@@ -1636,10 +1757,12 @@ form_load_id(struct form *f, struct form_share *s, const char *id,
 	int	 rc;
 
 	memset(f, 0, sizeof(*f));
+	if (s->site == NULL)	/* no town: no services */
+		return -1;
 	buf_init(&path, 4096);
 	/* No such service is the citizen's typo, not the admin's problem:
 	 * say nothing, or anyone could fill the error log. */
-	if (buf_printf(&path, "%s/forms/%s.xml", s->dir, id) == -1 ||
+	if (buf_printf(&path, "%s/forms/%s.xml", s->site, id) == -1 ||
 	    access(buf_str(&path), F_OK) != 0) {
 		buf_free(&path);
 		return -1;
@@ -1678,8 +1801,10 @@ form_catalog(struct form_share *s, struct form **out, size_t *nout,
 
 	*out = NULL;
 	*nout = 0;
+	if (s->site == NULL)	/* no town: no services */
+		return 0;
 	buf_init(&dir, 4096);
-	buf_printf(&dir, "%s/forms", s->dir);
+	buf_printf(&dir, "%s/forms", s->site);
 	count = scandir(buf_str(&dir), &names, form_is_definition, form_name_cmp);
 	buf_free(&dir);
 	if (count < 0)

@@ -131,13 +131,15 @@ struct form {
 
 /* What every definition is checked against: schema, clerks, categories. */
 struct form_share {
-	char		*dir;
+	char		*dir;		/* share_dir: what rathaus ships */
+	char		*site;		/* site_dir: the town's files, or NULL */
 	char		*cache;		/* definitions known good, or NULL */
 	struct buf	 known;		/* its lines, after a leading newline */
 	struct buf	 schema_stamp;	/* of forms/form.rng */
 	xmlRelaxNGPtr	 schema;	/* parsed on first need */
 	xmlDocPtr	 clerks;
-	xmlDocPtr	 categories;	/* data/categories.xml, in catalog order */
+	xmlDocPtr	 categories;	/* categories.xml, in catalog order */
+	xmlDocPtr	 municipality;	/* the site's municipality.xml, or NULL */
 	xmlDocPtr	*codes;		/* code lists loaded so far */
 	size_t		 ncodes;
 };
@@ -153,9 +155,13 @@ void	 form_diag_warn(struct form_diag *, const char *file, long line,
 void	 form_diag_free(struct form_diag *);
 
 int	 form_share_open(struct form_share *, const char *dir,
-	    const char *cache, struct form_diag *);
+	    const char *site, const char *cache, struct form_diag *);
 void	 form_share_close(struct form_share *);
+int	 form_validate_site_file(const struct form_share *, const char *name,
+	    const char *rng, struct form_diag *);
 xmlNodePtr form_clerk(const struct form_share *, const char *id);
+const char *form_town_text(const struct form_share *, const char *name,
+	    const char *lang);
 xmlNodePtr form_category(const struct form_share *, const char *id);
 xmlNodePtr form_login(const struct form_share *, const char *user);
 

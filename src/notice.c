@@ -59,6 +59,8 @@ static int
 notice_render(struct notice *n, const char *kind, const char *lang,
     const char *to, const char *ref, const char *link)
 {
+	const struct render_dirs dirs = { n->app->conf.share_dir,
+	    n->app->conf.site_dir };
 	struct notice_mail *m;
 	struct buf text;
 	xmlDocPtr doc;
@@ -71,7 +73,7 @@ notice_render(struct notice *n, const char *kind, const char *lang,
 	m = &n->mails[n->nmails];
 	buf_init(&text, 8192);
 	if ((doc = notice_doc(n, kind, lang, ref, link)) != NULL &&
-	    render_text(n->app->conf.share_dir, "mail", doc, &text) == 0 &&
+	    render_text(&dirs, "mail", doc, &text) == 0 &&
 	    (body = strstr(buf_str(&text), "\n\n")) != NULL) {
 		*body = '\0';
 		off = (size_t)(body + 2 - buf_str(&text));

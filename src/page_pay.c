@@ -193,9 +193,12 @@ page_pay_order(struct app *a, const struct store_submission *s,
 static void
 page_pay_ctx(struct app *a, struct pay_ctx *ctx)
 {
+	const char *brand = form_town_text(&a->share, "paypal-brand", NULL);
+
 	ctx->conf = &a->conf;
 	ctx->store = a->store;
 	ctx->actor = NULL;
+	ctx->brand = brand ? brand : form_town_text(&a->share, "name", "de");
 }
 
 /* The checkout again, saying what went wrong; `status` is its code. */

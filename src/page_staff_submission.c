@@ -315,7 +315,7 @@ page_staff_refund(struct app *a, const struct store_case *c,
 		{ PAY_FAILED, "refund-failed", 502 },
 	};
 	const struct pay_provider *prov;
-	const struct pay_ctx ctx = { &a->conf, a->store, a->staff.user };
+	const struct pay_ctx ctx = { &a->conf, a->store, a->staff.user, NULL };
 	struct store_payment p;
 	enum pay_problem why = PAY_FAILED;
 	char	 now[21], detail[64];

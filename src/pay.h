@@ -26,6 +26,7 @@ struct pay_ctx {
 	const struct conf *conf;
 	struct store	*store;
 	const char	*actor;
+	const char	*brand;		/* the town's name at PayPal, or NULL */
 };
 
 /* A provider's notice as it came: its body and headers (enum req_header). */

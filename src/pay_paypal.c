@@ -160,7 +160,7 @@ pay_paypal_start(const struct pay_ctx *x, const struct pay_order *o,
 	po.invoice_id = invoice;
 	po.amount_cents = o->amount_cents;
 	po.currency = "EUR";
-	po.brand_name = "Rathaus";
+	po.brand_name = x->brand;
 	buf_init(&ok, 1024);
 	buf_init(&cancel, 1024);
 	if (pay_paypal_back(x->conf, o, 0, &ok) != 0 ||

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxslt/documents.h>
@@ -167,6 +168,21 @@ render_download(const struct render_file *f, FILE *out)
 		fwrite(f->data, 1, f->len, out);
 }
 
+/*
+ * A file of the town's look (its stylesheet, its logo): the same for
+ * everyone, linked with a version, so kept by browsers and proxies.
+ */
+void
+render_asset(const char *ctype, const void *data, size_t len, int head_only,
+    FILE *out)
+{
+	render_headers(out, 200, ctype, 0, NULL, 0);
+	fprintf(out, "Cache-Control: public, max-age=604800\r\n"
+	    "Content-Length: %zu\r\n\r\n", len);
+	if (!head_only)
+		fwrite(data, 1, len, out);
+}
+
 /* A short text answer for a machine (a provider's notice). */
 void
 render_plain(int status, const char *text, FILE *out)
@@ -183,29 +199,54 @@ render_redirect(const char *location, FILE *out)
 }
 
 /*
+ * A file of the town's site directory for the stylesheets' document(),
+ * or "" where there is none (document('') is the stylesheet itself, in
+ * which the lookups find nothing: the shipped defaults apply).
+ */
+static void
+render_site_file(struct buf *b, const char *site_dir, const char *name)
+{
+	if (site_dir == NULL || *site_dir == '\0')
+		return;
+	buf_printf(b, "%s/%s", site_dir, name);
+	if (b->failed || access(buf_str(b), R_OK) != 0)
+		buf_reset(b);
+}
+
+/*
  * Apply xsl/<stylesheet>.xsl to `doc` with the message catalog as the
- * parameter "messages", under security preferences that forbid file
- * writes and network: the serialised result in *text (xmlFree it).
+ * parameter "messages", the town's overrides as "site_messages" and its
+ * municipality.xml as "municipality", under security preferences that
+ * forbid file writes and network: the serialised result in *text
+ * (xmlFree it).
  */
 static int
-render_transform(const char *share_dir, const char *stylesheet,
+render_transform(const struct render_dirs *dirs, const char *stylesheet,
     xmlDocPtr doc, xmlChar **text, int *len)
 {
-	struct buf path, messages;
+	struct buf path, messages, site_messages, municipality;
 	xsltStylesheetPtr style = NULL;
 	xsltTransformContextPtr tctx = NULL;
 	xmlDocPtr res = NULL;
 	int	 rc = -1;
-	const char *params[] = { "messages", NULL, NULL };
+	const char *params[] = { "messages", NULL, "site_messages", NULL,
+	    "municipality", NULL, NULL };
 
 	*text = NULL;
 	*len = 0;
 	buf_init(&path, 4096);
 	buf_init(&messages, 4096);
-	buf_printf(&path, "%s/xsl/%s.xsl", share_dir, stylesheet);
-	buf_printf(&messages, "%s/data/messages.xml", share_dir);
+	buf_init(&site_messages, 4096);
+	buf_init(&municipality, 4096);
+	buf_printf(&path, "%s/xsl/%s.xsl", dirs->share, stylesheet);
+	buf_printf(&messages, "%s/data/messages.xml", dirs->share);
+	render_site_file(&site_messages, dirs->site, "messages.xml");
+	render_site_file(&municipality, dirs->site, "municipality.xml");
 	params[1] = buf_str(&messages);
-	if (path.failed || messages.failed)
+	params[3] = buf_str(&site_messages);
+	params[5] = buf_str(&municipality);
+	if (path.failed || messages.failed || site_messages.failed ||
+	    municipality.failed)
 		goto out;
 	if ((style = xsltParseStylesheetFile(
 	    (const xmlChar *)buf_str(&path))) == NULL) {
@@ -233,6 +274,8 @@ out:
 		xsltFreeStylesheet(style);
 	buf_free(&path);
 	buf_free(&messages);
+	buf_free(&site_messages);
+	buf_free(&municipality);
 	return rc;
 }
 
@@ -242,7 +285,7 @@ render(const struct render_page *p, FILE *out)
 	xmlChar	*html = NULL;
 	int	 len = 0;
 
-	if (render_transform(p->share_dir, p->stylesheet, p->doc, &html,
+	if (render_transform(&p->dirs, p->stylesheet, p->doc, &html,
 	    &len) != 0 || html == NULL) {
 		xmlFree(html);
 		return -1;
@@ -267,13 +310,13 @@ render(const struct render_page *p, FILE *out)
  * Same security preferences and message catalog as the pages.
  */
 int
-render_text(const char *share_dir, const char *stylesheet, xmlDocPtr doc,
-    struct buf *out)
+render_text(const struct render_dirs *dirs, const char *stylesheet,
+    xmlDocPtr doc, struct buf *out)
 {
 	xmlChar	*text = NULL;
 	int	 len = 0;
 
-	if (render_transform(share_dir, stylesheet, doc, &text, &len) != 0) {
+	if (render_transform(dirs, stylesheet, doc, &text, &len) != 0) {
 		xmlFree(text);
 		return -1;
 	}

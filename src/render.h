@@ -10,8 +10,14 @@
 
 #include "buf.h"
 
+/* Where the stylesheets and catalog are, and the town's own files. */
+struct render_dirs {
+	const char	*share;		/* share_dir */
+	const char	*site;		/* site_dir, "" or NULL: none */
+};
+
 struct render_page {
-	const char	*share_dir;
+	struct render_dirs dirs;
 	const char	*stylesheet;	/* "form" -> xsl/form.xsl */
 	xmlDocPtr	 doc;
 	int		 status;
@@ -36,10 +42,12 @@ struct render_file {
 void	 render_init(void);
 void	 render_cleanup(void);
 int	 render(const struct render_page *, FILE *out);
-int	 render_text(const char *share_dir, const char *stylesheet,
+int	 render_text(const struct render_dirs *, const char *stylesheet,
 	    xmlDocPtr doc, struct buf *out);
 void	 render_download(const struct render_file *, FILE *out);
 void	 render_redirect(const char *location, FILE *out);
+void	 render_asset(const char *ctype, const void *data, size_t len,
+	    int head_only, FILE *out);
 void	 render_plain(int status, const char *text, FILE *out);
 void	 render_plain_error(int status, FILE *out);
 const char *render_status_text(int status);

@@ -29,6 +29,10 @@ static const struct route {
 	/* One submission's Postkorb: GET shows it, POST answers. */
 	{ "/my/", 1, M(REQ_GET) | M(REQ_HEAD) | M(REQ_POST),
 	    ROUTE_MY_SUBMISSION },
+	/* The legal notice, privacy notice, accessibility statement. */
+	{ "/legal/", 1, M(REQ_GET) | M(REQ_HEAD), ROUTE_LEGAL },
+	/* The town's stylesheet and logo (page_site.c). */
+	{ "/site/", 1, M(REQ_GET) | M(REQ_HEAD), ROUTE_SITE },
 	{ NULL, 0, 0, ROUTE_NONE },
 }, staff_routes[] = {
 	{ "/", 0, M(REQ_GET) | M(REQ_HEAD), ROUTE_STAFF_INBOX },

@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "export.h"
 #include "form.h"
+#include "site.h"
 #include "outbox.h"
 #include "store.h"
 #include "store_outbox.h"
@@ -39,7 +40,8 @@
 static int
 usage(void)
 {
-	fputs("usage: rathaus lint [--share DIR] [FILE...]\n"
+	fputs("usage: rathaus lint [--conf FILE] [--share DIR] [--site DIR]"
+	    " [FILE...]\n"
 	    "       rathaus init [--conf FILE | --data DIR]\n"
 	    "       rathaus outbox [--conf FILE]\n"
 	    "       rathaus export SERVICE [--format csv|xml|json]"
@@ -50,7 +52,8 @@ usage(void)
 }
 
 /*
- * Options common to the commands: --conf FILE, --share DIR, --data DIR;
+ * Options common to the commands: --conf FILE, --share DIR, --site DIR,
+ * --data DIR;
  * export's --format, --from and --to; the other words in `args`.
  */
 struct cli {
@@ -67,7 +70,7 @@ static int
 cli_parse(struct cli *c, int argc, char *argv[])
 {
 	const char *conf_path = getenv("RATHAUS_CONF");
-	const char *share = NULL, *data = NULL;
+	const char *share = NULL, *site = NULL, *data = NULL;
 	char	 err[512];
 	int	 i;
 
@@ -79,6 +82,8 @@ cli_parse(struct cli *c, int argc, char *argv[])
 			conf_path = argv[++i];
 		else if (strcmp(argv[i], "--share") == 0 && i + 1 < argc)
 			share = argv[++i];
+		else if (strcmp(argv[i], "--site") == 0 && i + 1 < argc)
+			site = argv[++i];
 		else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
 			data = argv[++i];
 		else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
@@ -103,6 +108,10 @@ cli_parse(struct cli *c, int argc, char *argv[])
 		free(c->conf.share_dir);
 		c->conf.share_dir = strdup(share);
 	}
+	if (site != NULL) {
+		free(c->conf.site_dir);
+		c->conf.site_dir = strdup(site);
+	}
 	if (data != NULL) {
 		free(c->conf.data_dir);
 		c->conf.data_dir = strdup(data);
@@ -121,7 +130,8 @@ cmd_lint(struct cli *c)
 	int	 i, rc;
 
 	form_diag_init(&diag);
-	if (form_share_open(&share, c->conf.share_dir, NULL, &diag) != 0) {
+	if (form_share_open(&share, c->conf.share_dir, c->conf.site_dir,
+	    NULL, &diag) != 0) {
 		fputs(buf_str(&diag.text), stdout);
 		form_diag_free(&diag);
 		return 2;
@@ -132,12 +142,20 @@ cmd_lint(struct cli *c)
 				(void)form_lint(&share, &f, c->args[i], &diag);
 				form_free(&f);
 			}
-	} else if (form_catalog(&share, &forms, &n, &diag) == 0) {
+	} else if (share.site == NULL) {
+		form_diag_add(&diag, "rathaus.conf", 0, "no site directory:"
+		    " set site_dir, or give --site DIR or definition files");
+	} else {
+		/* The whole site: the town itself, its clerks, its words. */
+		(void)site_lint(&share, &diag);
+		if (form_catalog(&share, &forms, &n, &diag) != 0)
+			form_diag_add(&diag, share.site, 0, "no forms/"
+			    " directory: the town offers no services");
 		/* Loaded definitions are forms/<id>.xml: the id is checked. */
 		buf_init(&path, 4096);
 		for (k = 0; k < n; k++) {
 			buf_reset(&path);
-			buf_printf(&path, "%s/forms/%s.xml", share.dir,
+			buf_printf(&path, "%s/forms/%s.xml", share.site,
 			    forms[k].id);
 			(void)form_lint(&share, &forms[k], buf_str(&path), &diag);
 		}
@@ -248,7 +266,8 @@ cmd_export(struct cli *c)
 	flt.from = c->from;
 	flt.to = c->to;
 	form_diag_init(&diag);
-	if (form_share_open(&share, c->conf.share_dir, NULL, &diag) != 0) {
+	if (form_share_open(&share, c->conf.share_dir, c->conf.site_dir,
+	    NULL, &diag) != 0) {
 		fputs(buf_str(&diag.text), stderr);
 		form_diag_free(&diag);
 		return 2;
@@ -299,7 +318,8 @@ cmd_purge(struct cli *c)
 	if (c->nargs != 0 || c->format || c->from || c->to)
 		return usage();
 	form_diag_init(&diag);
-	if (form_share_open(&share, c->conf.share_dir, NULL, &diag) != 0) {
+	if (form_share_open(&share, c->conf.share_dir, c->conf.site_dir,
+	    NULL, &diag) != 0) {
 		fputs(buf_str(&diag.text), stderr);
 		form_diag_free(&diag);
 		return 1;

@@ -16,10 +16,16 @@
   <xsl:output method="html" encoding="UTF-8" indent="no"
       doctype-system="about:legacy-compat"/>
 
-  <!-- Path or URL of data/messages.xml, passed by render.c. -->
+  <!-- Paths of data/messages.xml and of the town's site directory's
+       messages.xml and municipality.xml ('' where it has none), passed
+       by render.c. -->
   <xsl:param name="messages" select="''"/>
+  <xsl:param name="site_messages" select="''"/>
+  <xsl:param name="municipality" select="''"/>
 
   <xsl:variable name="M" select="document($messages)/messages"/>
+  <xsl:variable name="SM" select="document($site_messages)/messages"/>
+  <xsl:variable name="T" select="document($municipality)/municipality"/>
   <xsl:key name="msg" match="msg" use="@key"/>
   <xsl:decimal-format name="de" decimal-separator="," grouping-separator="."/>
 
@@ -49,9 +55,12 @@
           </xsl:if>
           <xsl:apply-templates select="/page" mode="title"/>
           <xsl:text> – </xsl:text>
-          <xsl:call-template name="msg"><xsl:with-param name="key" select="'site.name'"/></xsl:call-template>
+          <xsl:call-template name="town-name"><xsl:with-param name="inline" select="false()"/></xsl:call-template>
         </title>
         <link rel="stylesheet" href="{$static}/rathaus.css"/>
+        <xsl:if test="$T">
+          <link rel="stylesheet" href="{$ctx/@portal}/site/look?v={$ctx/@look}"/>
+        </xsl:if>
         <xsl:apply-templates select="/page" mode="head"/>
       </head>
       <body>
@@ -73,12 +82,24 @@
     <header class="site-header">
       <div class="wrap">
         <a class="brand" href="{$script}/{$lq}">
-          <span class="brand-name">
-            <xsl:call-template name="msg"><xsl:with-param name="key" select="'site.name'"/></xsl:call-template>
-          </span>
-          <xsl:text> </xsl:text>
-          <span class="brand-tagline">
-            <xsl:call-template name="msg"><xsl:with-param name="key" select="'site.tagline'"/></xsl:call-template>
+          <xsl:if test="$T/look/logo">
+            <img class="brand-logo" src="{$ctx/@portal}/site/logo?v={$ctx/@look}">
+              <xsl:attribute name="alt">
+                <xsl:call-template name="t">
+                  <xsl:with-param name="of" select="$T/look/logo/alt"/>
+                  <xsl:with-param name="inline" select="false()"/>
+                </xsl:call-template>
+              </xsl:attribute>
+            </img>
+          </xsl:if>
+          <span class="brand-text">
+            <span class="brand-name">
+              <xsl:call-template name="town-name"/>
+            </span>
+            <xsl:text> </xsl:text>
+            <span class="brand-tagline">
+              <xsl:call-template name="town-tagline"/>
+            </span>
           </span>
         </a>
         <xsl:variable name="other">
@@ -174,20 +195,73 @@
             <xsl:call-template name="msg"><xsl:with-param name="key" select="'footer.label'"/></xsl:call-template>
           </xsl:attribute>
           <ul>
-            <li><a href="#"><xsl:call-template name="msg"><xsl:with-param name="key" select="'footer.imprint'"/></xsl:call-template></a></li>
-            <li><a href="#"><xsl:call-template name="msg"><xsl:with-param name="key" select="'footer.privacy'"/></xsl:call-template></a></li>
-            <li><a href="#"><xsl:call-template name="msg"><xsl:with-param name="key" select="'footer.accessibility'"/></xsl:call-template></a></li>
-            <li><a href="#"><xsl:call-template name="msg"><xsl:with-param name="key" select="'footer.easy_language'"/></xsl:call-template></a></li>
-            <li><a href="#"><xsl:call-template name="msg"><xsl:with-param name="key" select="'footer.sign_language'"/></xsl:call-template></a></li>
+            <xsl:call-template name="legal-link"><xsl:with-param name="kind" select="'imprint'"/><xsl:with-param name="key" select="'footer.imprint'"/></xsl:call-template>
+            <xsl:call-template name="legal-link"><xsl:with-param name="kind" select="'privacy'"/><xsl:with-param name="key" select="'footer.privacy'"/></xsl:call-template>
+            <xsl:call-template name="legal-link"><xsl:with-param name="kind" select="'accessibility'"/><xsl:with-param name="key" select="'footer.accessibility'"/></xsl:call-template>
+            <xsl:for-each select="$T/links/easy-language">
+              <li><a href="{@href}" hreflang="de" lang="de"><xsl:call-template name="msg"><xsl:with-param name="key" select="'footer.easy_language'"/></xsl:call-template></a></li>
+            </xsl:for-each>
+            <xsl:for-each select="$T/links/sign-language">
+              <li><a href="{@href}"><xsl:call-template name="msg"><xsl:with-param name="key" select="'footer.sign_language'"/></xsl:call-template></a></li>
+            </xsl:for-each>
           </ul>
         </nav>
         <p class="footer-name">
-          <xsl:call-template name="msg"><xsl:with-param name="key" select="'site.name'"/></xsl:call-template>
+          <xsl:call-template name="town-name"/>
           <xsl:text> – </xsl:text>
-          <xsl:call-template name="msg"><xsl:with-param name="key" select="'site.tagline'"/></xsl:call-template>
+          <xsl:call-template name="town-tagline"/>
         </p>
       </div>
     </footer>
+  </xsl:template>
+
+  <!--
+    A footer link to a legal page: the town's own page where
+    municipality.xml names one, else the page rathaus renders from it.
+  -->
+  <xsl:template name="legal-link">
+    <xsl:param name="kind"/>
+    <xsl:param name="key"/>
+    <xsl:variable name="own" select="$T/links/*[local-name() = $kind]/@href"/>
+    <li>
+      <a>
+        <xsl:attribute name="href">
+          <xsl:choose>
+            <xsl:when test="$own"><xsl:value-of select="$own"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="concat($ctx/@portal, '/legal/', $kind, $lq)"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:attribute>
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="$key"/></xsl:call-template>
+      </a>
+    </li>
+  </xsl:template>
+
+  <!-- The town's name and tagline from municipality.xml; without one the
+       catalog's neutral words (messages site.name, site.tagline). -->
+  <xsl:template name="town-name">
+    <xsl:param name="inline" select="true()"/>
+    <xsl:choose>
+      <xsl:when test="$T/name">
+        <xsl:call-template name="t">
+          <xsl:with-param name="of" select="$T/name"/>
+          <xsl:with-param name="inline" select="$inline"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'site.name'"/></xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="town-tagline">
+    <xsl:choose>
+      <xsl:when test="$T/tagline">
+        <xsl:call-template name="t"><xsl:with-param name="of" select="$T/tagline"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="msg"><xsl:with-param name="key" select="'site.tagline'"/></xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!--
@@ -201,14 +275,34 @@
     <xsl:param name="arg" select="''"/>
     <xsl:param name="default" select="$key"/>
     <xsl:param name="format" select="true()"/>
+    <!-- The town's own text wins in the page language; then ours in it;
+         then the town's German one, then ours. -->
     <xsl:variable name="text">
-      <xsl:for-each select="$M">
-        <xsl:variable name="m" select="key('msg', $key)[1]"/>
-        <xsl:choose>
-          <xsl:when test="$m/text[@xml:lang = $lang]"><xsl:value-of select="$m/text[@xml:lang = $lang]"/></xsl:when>
-          <xsl:otherwise><xsl:value-of select="$m/text[@xml:lang = 'de']"/></xsl:otherwise>
-        </xsl:choose>
-      </xsl:for-each>
+      <xsl:variable name="own">
+        <xsl:for-each select="$SM">
+          <xsl:value-of select="key('msg', $key)[1]/text[@xml:lang = $lang]"/>
+        </xsl:for-each>
+      </xsl:variable>
+      <xsl:variable name="ours">
+        <xsl:for-each select="$M">
+          <xsl:value-of select="key('msg', $key)[1]/text[@xml:lang = $lang]"/>
+        </xsl:for-each>
+      </xsl:variable>
+      <xsl:variable name="own-de">
+        <xsl:for-each select="$SM">
+          <xsl:value-of select="key('msg', $key)[1]/text[@xml:lang = 'de']"/>
+        </xsl:for-each>
+      </xsl:variable>
+      <xsl:choose>
+        <xsl:when test="string($own)"><xsl:value-of select="$own"/></xsl:when>
+        <xsl:when test="string($ours)"><xsl:value-of select="$ours"/></xsl:when>
+        <xsl:when test="string($own-de)"><xsl:value-of select="$own-de"/></xsl:when>
+        <xsl:otherwise>
+          <xsl:for-each select="$M">
+            <xsl:value-of select="key('msg', $key)[1]/text[@xml:lang = 'de']"/>
+          </xsl:for-each>
+        </xsl:otherwise>
+      </xsl:choose>
     </xsl:variable>
     <xsl:choose>
       <xsl:when test="string($text) = ''"><xsl:value-of select="$default"/></xsl:when>

@@ -11,21 +11,50 @@
 
   <xsl:output method="text" encoding="UTF-8"/>
 
+  <!-- As for the pages (render.c, layout.xsl). -->
   <xsl:param name="messages" select="''"/>
+  <xsl:param name="site_messages" select="''"/>
+  <xsl:param name="municipality" select="''"/>
   <xsl:variable name="M" select="document($messages)/messages"/>
+  <xsl:variable name="SM" select="document($site_messages)/messages"/>
+  <xsl:variable name="T" select="document($municipality)/municipality"/>
   <xsl:key name="msg" match="msg" use="@key"/>
   <xsl:variable name="lang" select="string(/mail/@lang)"/>
 
-  <!-- A catalog text in the mail's language, German when missing. -->
+  <!-- A catalog text in the mail's language, German when missing; the
+       town's own text (its messages.xml) before ours. -->
   <xsl:template name="m">
     <xsl:param name="key"/>
-    <xsl:for-each select="$M">
-      <xsl:variable name="t" select="key('msg', $key)[1]"/>
-      <xsl:choose>
-        <xsl:when test="$t/text[@xml:lang = $lang]"><xsl:value-of select="$t/text[@xml:lang = $lang]"/></xsl:when>
-        <xsl:otherwise><xsl:value-of select="$t/text[@xml:lang = 'de']"/></xsl:otherwise>
-      </xsl:choose>
-    </xsl:for-each>
+    <xsl:variable name="own">
+      <xsl:for-each select="$SM">
+        <xsl:variable name="t" select="key('msg', $key)[1]"/>
+        <xsl:choose>
+          <xsl:when test="$t/text[@xml:lang = $lang]"><xsl:value-of select="$t/text[@xml:lang = $lang]"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="$t/text[@xml:lang = 'de']"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="string($own)"><xsl:value-of select="$own"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:for-each select="$M">
+          <xsl:variable name="t" select="key('msg', $key)[1]"/>
+          <xsl:choose>
+            <xsl:when test="$t/text[@xml:lang = $lang]"><xsl:value-of select="$t/text[@xml:lang = $lang]"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="$t/text[@xml:lang = 'de']"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:for-each>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A text of municipality.xml in the mail's language, else German. -->
+  <xsl:template name="town">
+    <xsl:param name="of"/>
+    <xsl:choose>
+      <xsl:when test="$of[@xml:lang = $lang]"><xsl:value-of select="$of[@xml:lang = $lang]"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="$of[@xml:lang = 'de']"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:variable name="title">
@@ -83,9 +112,24 @@
     <xsl:text>&#10;&#10;</xsl:text>
     <xsl:call-template name="m"><xsl:with-param name="key" select="concat('mail.', @kind, '.footer')"/></xsl:call-template>
     <xsl:text>&#10;&#10;-- &#10;</xsl:text>
-    <xsl:call-template name="m"><xsl:with-param name="key" select="'site.name'"/></xsl:call-template>
-    <xsl:text>, </xsl:text>
-    <xsl:call-template name="m"><xsl:with-param name="key" select="'site.tagline'"/></xsl:call-template>
+    <!-- The town's signature; else its name, tagline and address. -->
+    <xsl:choose>
+      <xsl:when test="$T/mail-signature">
+        <xsl:call-template name="town"><xsl:with-param name="of" select="$T/mail-signature"/></xsl:call-template>
+      </xsl:when>
+      <xsl:when test="$T">
+        <xsl:call-template name="town"><xsl:with-param name="of" select="$T/name"/></xsl:call-template>
+        <xsl:text>, </xsl:text>
+        <xsl:call-template name="m"><xsl:with-param name="key" select="'site.tagline'"/></xsl:call-template>
+        <xsl:text>&#10;</xsl:text>
+        <xsl:value-of select="concat($T/address/street, ', ', $T/address/postcode, ' ', $T/address/town)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="m"><xsl:with-param name="key" select="'site.name'"/></xsl:call-template>
+        <xsl:text>, </xsl:text>
+        <xsl:call-template name="m"><xsl:with-param name="key" select="'site.tagline'"/></xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
     <xsl:text>&#10;</xsl:text>
   </xsl:template>
 

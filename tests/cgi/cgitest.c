@@ -961,7 +961,7 @@ put_definition(const char *id, const char *xml)
 	char	 path[PATH_MAX + 64];
 	FILE	*fp;
 
-	snprintf(path, sizeof(path), "%s/share/forms/%s.xml", T.dir, id);
+	snprintf(path, sizeof(path), "%s/site/forms/%s.xml", T.dir, id);
 	assert_non_null(fp = fopen(path, "w"));
 	assert_int_equal(fputs(xml, fp) >= 0, 1);
 	assert_int_equal(fclose(fp), 0);

@@ -79,7 +79,7 @@ test_catalog_category_order(void **state)
 	assert_before(r.body, ">Citizen services and registration</h2>",
 	    ">Public order and safety</h2>");
 
-	snprintf(path, sizeof(path), "%s/share/forms/aaa-sonstiges.xml", T.dir);
+	snprintf(path, sizeof(path), "%s/site/forms/aaa-sonstiges.xml", T.dir);
 	assert_non_null(fp = fopen(path, "w"));
 	assert_int_equal(fputs(def, fp) >= 0, 1);
 	assert_int_equal(fclose(fp), 0);
@@ -1071,7 +1071,7 @@ test_receipt_after_form_change(void **state)
 	put_definition("wandel", v2);
 	snprintf(path, sizeof(path), SCRIPT "/receipt/%s?token=%s", ref, token);
 	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
-	snprintf(path, sizeof(path), "%s/share/forms/wandel.xml", T.dir);
+	snprintf(path, sizeof(path), "%s/site/forms/wandel.xml", T.dir);
 	unlink(path);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body, "<dt>Alter Wunsch</dt><dd>Sonne</dd>"));

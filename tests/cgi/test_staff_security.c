@@ -633,8 +633,9 @@ test_hostile_answers(void **state)
 		pages[1] = s.body;
 	}
 	for (i = 0; i < 2; i++) {
+		/* (The town's logo is an <img> of ours.) */
 		if (strstr(pages[i], "<script>") != NULL ||
-		    strstr(pages[i], "<img") != NULL)
+		    strstr(pages[i], "<img src=x") != NULL)
 			fail_msg("page %zu shows an answer as markup", i);
 		assert_non_null(strstr(pages[i],
 		    "&lt;script&gt;alert(1)&lt;/script&gt;"));

@@ -1,10 +1,12 @@
 #!/bin/sh
-# The linter cases: `rathaus lint` must accept every shipped definition
-# (forms/*.xml) without a word, not even a warning; accept every case in
+# The linter cases: `rathaus lint` must accept every example town's site
+# directory (examples/*/site: its municipality.xml, clerks and each
+# definition) without a word, not even a warning; accept every case in
 # tests/forms/good/ (warnings allowed: most test definitions are German
 # only); accept every case in tests/forms/warn/ printing exactly its
 # NAME.expected; and reject every case in tests/forms/bad/ with exit
-# status 1 and exactly the error lines of its NAME.expected.
+# status 1 and exactly the error lines of its NAME.expected, and every
+# site directory in tests/forms/sites/ with exactly its lines "expected".
 #
 # Runs from the source directory with relative file names, so the names in
 # the expected output read "tests/forms/bad/NAME.xml". Prints TAP; exits
@@ -12,7 +14,7 @@
 #
 # Environment (set by `make check`; defaults for running it by hand from
 # a build in the source tree):
-#   abs_top_srcdir    the sources: forms/form.rng, data/clerks.xml, cases
+#   abs_top_srcdir    the sources: forms/form.rng, the examples, cases
 #   abs_top_builddir  the build: tools/rathaus
 
 if [ -z "${abs_top_srcdir:-}" ]; then
@@ -37,13 +39,14 @@ trap 'exit 130' INT TERM HUP
 # expected output without its case is a case that silently went away: it
 # counts as a failing test of its own.
 cases=
-for f in forms/*.xml tests/forms/good/*.xml tests/forms/bad/*.xml \
+for f in examples/*/site examples/*/site/forms/*.xml tests/forms/sites/* \
+    tests/forms/good/*.xml tests/forms/bad/*.xml \
     tests/forms/bad/*.expected tests/forms/warn/*.xml \
     tests/forms/warn/*.expected; do
 	case $f in
 	*.expected) [ -f "$f" ] && [ ! -f "${f%.expected}.xml" ] &&
 		cases="$cases $f" ;;
-	*) [ -f "$f" ] && cases="$cases $f" ;;
+	*) [ -e "$f" ] && cases="$cases $f" ;;
 	esac
 done
 # File names here never hold spaces or wildcards: split on purpose.
@@ -76,9 +79,28 @@ for f; do
 		continue
 		;;
 	esac
-	"$rathaus" lint --share "$abs_top_srcdir" "$f" >"$tmp.out"
+	# A town's definitions with its own clerks; the cases with the
+	# first example town's.
+	case $f in
+	examples/*/site | tests/forms/sites/*) site=$f; file= ;;
+	examples/*) site=${f%/forms/*}; file=$f ;;
+	*) site=examples/wiesmoor/site; file=$f ;;
+	esac
+	# shellcheck disable=SC2086
+	"$rathaus" lint --share "$abs_top_srcdir" --site "$site" $file >"$tmp.out"
 	rc=$?
 	case $f in
+	tests/forms/sites/*)
+		if [ "$rc" -ne 1 ] || ! cmp -s "$f/expected" "$tmp.out"; then
+			not_ok "$f refused with the expected lines (exit status $rc)"
+			echo "# expected:"
+			diag "$f/expected"
+			echo "# got:"
+			diag "$tmp.out"
+		else
+			ok "$f: the expected lines"
+		fi
+		;;
 	tests/forms/bad/* | tests/forms/warn/*)
 		expected=${f%.xml}.expected
 		want=1

@@ -45,7 +45,8 @@ fuzz_load(void)
 		return fuzz_loaded > 0 ? 0 : -1;
 	fuzz_loaded = -1;
 	form_diag_init(&d);
-	if (form_share_open(&fuzz_share, SRCDIR, NULL, &d) != 0) {
+	if (form_share_open(&fuzz_share, SRCDIR,
+	    SRCDIR "/examples/wiesmoor/site", NULL, &d) != 0) {
 		fprintf(stderr, "%s", buf_str(&d.text));
 		form_diag_free(&d);
 		return -1;

@@ -19,18 +19,21 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rathaus-html.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/data" "$tmp/pages" "$tmp/share"
-# The shipped definitions plus the linter case that uses every field type.
+# The example town's definitions plus the linter cases that use every
+# field type and groups.
 cp -R "$top/forms" "$top/xsl" "$top/data" "$tmp/share/" || exit 99
+cp -R "$top/examples/wiesmoor/site" "$tmp/site" || exit 99
 cp "$top/tests/forms/good/all-types.xml" "$top/tests/forms/good/groups.xml" \
-    "$tmp/share/forms/" || exit 99
+    "$tmp/site/forms/" || exit 99
 cat >"$tmp/rathaus.conf" <<CONF
 data_dir = $tmp/data
 share_dir = $tmp/share
+site_dir = $tmp/site
 base_url = http://127.0.0.1:9
 pay_methods = transfer counter
 bank_iban = DE02120300000000202051
 bank_bic = BYLADEM1001
-bank_recipient = Stadt Wiesmoor
+bank_recipient = Muster
 identity = oidc
 CONF
 "$build/tools/rathaus" init --conf "$tmp/rathaus.conf" >/dev/null || exit 99
@@ -78,6 +81,11 @@ valid="name=Anna+Beispiel&phone=04944+305-0&place=Am+Festplatz+1&date=$saturday&
 
 page catalog GET / ""
 page catalog-en GET / "lang=en"
+page imprint GET /legal/imprint ""
+page privacy GET /legal/privacy ""
+page privacy-en GET /legal/privacy "lang=en"
+page accessibility GET /legal/accessibility ""
+page accessibility-en GET /legal/accessibility "lang=en"
 page search GET / "q=nichts-gefunden"
 page form GET /services/osterfeuer ""
 page form-en GET /services/osterfeuer "lang=en"
@@ -154,7 +162,7 @@ for p in pay pay-en my my-en postkorb receipt-owner; do
 	fi
 done
 
-# The back office, as web-server users of data/clerks.xml.
+# The back office, as web-server users of the town's clerks.xml.
 program=$build/cgi-bin/staff.cgi
 REMOTE_USER=admin page staff-inbox GET / ""
 REMOTE_USER=admin page staff-inbox-filtered GET / "service=osterfeuer&status=received&q=Anna&sort=oldest"

@@ -22,7 +22,8 @@ fixture_load(void **state, const char *path)
 	struct form_diag d;
 
 	form_diag_init(&d);
-	if (f == NULL || form_share_open(&f->share, SRCDIR, NULL, &d) != 0 ||
+	if (f == NULL || form_share_open(&f->share, SRCDIR,
+	    SRCDIR "/examples/wiesmoor/site", NULL, &d) != 0 ||
 	    form_load(&f->form, &f->share, path, &d) != 0) {
 		fprintf(stderr, "%s", buf_str(&d.text));
 		form_diag_free(&d);

@@ -89,7 +89,8 @@ setup(void **state)
 		return -1;
 	form_diag_init(&d);
 	if (testdb_create(f->dir, "export", &f->s) != 0 ||
-	    form_share_open(&f->share, SRCDIR, NULL, &d) != 0 ||
+	    form_share_open(&f->share, SRCDIR,
+	    SRCDIR "/examples/wiesmoor/site", NULL, &d) != 0 ||
 	    form_load_stored(&f->form, &f->share, definition, &d) != 0) {
 		fprintf(stderr, "%s", buf_str(&d.text));
 		form_diag_free(&d);

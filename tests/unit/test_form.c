@@ -67,10 +67,13 @@ setup(void **state)
 		return -1;
 	}
 	sh("mkdir -p '%s/forms' '%s/data'", f->dir, f->dir);
-	sh("cp " SRCDIR "/forms/form.rng " SRCDIR "/forms/osterfeuer.xml '%s/forms/'",
-	    f->dir);
-	sh("cp " SRCDIR "/data/clerks.xml " SRCDIR "/data/categories.xml '%s/data/'", f->dir);
-	if (form_share_open(&f->share, f->dir, NULL, NULL) != 0) {
+	/* The directory is both: what rathaus ships (forms/form.rng,
+	 * data/categories.xml) and a town's site (forms/, clerks.xml). */
+	sh("cp " SRCDIR "/forms/form.rng " SRCDIR
+	    "/examples/wiesmoor/site/forms/osterfeuer.xml '%s/forms/'", f->dir);
+	sh("cp " SRCDIR "/examples/wiesmoor/site/clerks.xml '%s/'", f->dir);
+	sh("cp " SRCDIR "/data/categories.xml '%s/data/'", f->dir);
+	if (form_share_open(&f->share, f->dir, f->dir, NULL, NULL) != 0) {
 		free(f);
 		return -1;
 	}
@@ -318,17 +321,17 @@ test_form_refuses_doctype(void **state)
 	buf_printf(&path, "%s/data/categories.xml", fx->dir);
 	sh("sed -i '1a <!DOCTYPE categories [<!ENTITY x \"y\">]>' '%s'",
 	    buf_str(&path));
-	assert_int_equal(form_share_open(&share, fx->dir, NULL, &d), -1);
+	assert_int_equal(form_share_open(&share, fx->dir, fx->dir, NULL, &d), -1);
 	assert_non_null(strstr(buf_str(&d.text), "/data/categories.xml:2: "));
 	sh("sed -i '2d' '%s'", buf_str(&path));
-	assert_int_equal(form_share_open(&share, fx->dir, NULL, &d), 0);
+	assert_int_equal(form_share_open(&share, fx->dir, fx->dir, NULL, &d), 0);
 	form_share_close(&share);
 	buf_reset(&path);
-	buf_printf(&path, "%s/data/clerks.xml", fx->dir);
+	buf_printf(&path, "%s/clerks.xml", fx->dir);
 	sh("sed -i '1a <!DOCTYPE clerks SYSTEM \"clerks.dtd\">' '%s'",
 	    buf_str(&path));
-	assert_int_equal(form_share_open(&share, fx->dir, NULL, &d), -1);
-	assert_non_null(strstr(buf_str(&d.text), "/data/clerks.xml:2: "));
+	assert_int_equal(form_share_open(&share, fx->dir, fx->dir, NULL, &d), -1);
+	assert_non_null(strstr(buf_str(&d.text), "/clerks.xml:2: "));
 	buf_free(&path);
 	form_diag_free(&d);
 }
@@ -368,14 +371,14 @@ test_form_cache_skips_known_definitions(void **state)
 	buf_printf(&def, "%s/forms/osterfeuer.xml", fx->dir);
 	form_diag_init(&d);
 
-	assert_int_equal(form_share_open(&share, fx->dir, buf_str(&cache), &d), 0);
+	assert_int_equal(form_share_open(&share, fx->dir, fx->dir, buf_str(&cache), &d), 0);
 	assert_int_equal(form_load_id(&f, &share, "osterfeuer", &d), 0);
 	assert_non_null(share.schema);		/* validated */
 	form_free(&f);
 	form_share_close(&share);
 	assert_int_equal(count_lines(buf_str(&cache)), 1);
 
-	assert_int_equal(form_share_open(&share, fx->dir, buf_str(&cache), &d), 0);
+	assert_int_equal(form_share_open(&share, fx->dir, fx->dir, buf_str(&cache), &d), 0);
 	assert_int_equal(form_load_id(&f, &share, "osterfeuer", &d), 0);
 	assert_null(share.schema);		/* known: schema never parsed */
 	form_free(&f);
@@ -386,7 +389,7 @@ test_form_cache_skips_known_definitions(void **state)
 	assert_non_null(fp = fopen(buf_str(&def), "a"));
 	fputs("<!-- changed -->\n", fp);
 	fclose(fp);
-	assert_int_equal(form_share_open(&share, fx->dir, buf_str(&cache), &d), 0);
+	assert_int_equal(form_share_open(&share, fx->dir, fx->dir, buf_str(&cache), &d), 0);
 	assert_int_equal(form_load_id(&f, &share, "osterfeuer", &d), 0);
 	assert_non_null(share.schema);
 	form_free(&f);
@@ -429,7 +432,7 @@ test_form_cache_from_older_checks(void **state)
 	write_with_doctype(fx->dir, "later", "", "T");
 	sh("sed -i 's|type=\"text\">|type=\"text\" maxlength=\"9\" "
 	    "pattern=\"a*b*c*\">|' '%s'", buf_str(&def));
-	assert_int_equal(form_share_open(&share, fx->dir, buf_str(&cache),
+	assert_int_equal(form_share_open(&share, fx->dir, fx->dir, buf_str(&cache),
 	    &d), 0);
 	assert_int_equal(form_load_id(&f, &share, "later", &d), 0);
 	form_free(&f);
@@ -452,7 +455,7 @@ test_form_cache_from_older_checks(void **state)
 	times[1] = st.st_mtim;
 	assert_int_equal(utimensat(AT_FDCWD, buf_str(&def), times, 0), 0);
 	sh("sed -i 's|\t" "checks-2$||' '%s'", buf_str(&cache));
-	assert_int_equal(form_share_open(&share, fx->dir, buf_str(&cache),
+	assert_int_equal(form_share_open(&share, fx->dir, fx->dir, buf_str(&cache),
 	    &d), 0);
 	assert_int_equal(form_load_id(&f, &share, "later", &d), -1);
 	form_share_close(&share);
@@ -505,7 +508,8 @@ test_form_shipped_patterns_end(void **state)
 
 	(void)state;
 	form_diag_init(&d);
-	assert_int_equal(form_share_open(&share, SRCDIR, NULL, &d), 0);
+	assert_int_equal(form_share_open(&share, SRCDIR,
+	    SRCDIR "/examples/wiesmoor/site", NULL, &d), 0);
 	assert_int_equal(form_catalog(&share, &forms, &n, &d), 0);
 	assert_int_equal(d.errors, 0);
 	assert_true(signal(SIGALRM, watchdog) != SIG_ERR);
