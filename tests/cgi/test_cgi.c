@@ -47,6 +47,34 @@ test_catalog(void **state)
 	assert_string_equal(loc + strlen(loc) - strlen(SCRIPT "/"), SCRIPT "/");
 }
 
+/*
+ * The legal links lead to pages of the town (issue 12: they were "#"),
+ * and the pages are there, in both languages.
+ */
+static void
+test_legal_links(void **state)
+{
+	static const char *const pages[] = {
+		SCRIPT "/", SCRIPT "/legal/imprint", SCRIPT "/legal/privacy",
+		SCRIPT "/legal/accessibility?lang=en",
+		SCRIPT "/services/osterfeuer",
+	};
+	struct resp r;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		assert_int_equal(http("GET", pages[i], NULL, 0, &r), 0);
+		assert_int_equal(r.status, 200);
+		if (strstr(r.body, "href=\"#\"") != NULL)
+			fail_msg("%s links to \"#\"", pages[i]);
+		assert_non_null(strstr(r.body,
+		    "href=\"" SCRIPT "/legal/privacy"));
+		assert_non_null(strstr(r.body, "Wiesmoor"));
+	}
+	assert_int_equal(http("GET", SCRIPT "/legal/imprint", NULL, 0, &r), 0);
+	assert_non_null(strstr(r.body, "Hauptstra\xc3\x9f" "e 193"));
+}
 
 /*
  * Groups in the order of data/categories.xml, not of the file names: the
@@ -1899,6 +1927,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_catalog, free_tracked),
+		cmocka_unit_test_teardown(test_legal_links, free_tracked),
 		cmocka_unit_test_teardown(test_catalog_category_order,
 		    free_tracked),
 		cmocka_unit_test_teardown(test_form_page, free_tracked),
