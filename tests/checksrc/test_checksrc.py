@@ -208,6 +208,19 @@ int main(void) { const struct CMUnitTest t[] = {
         "docs/security.md:2: names tests/unit/test_two.c, which does not "
         "exist",
     ]),
+    ("no example town in a shipped file", {
+        "examples/musterhausen/site/municipality.xml":
+            "<municipality><address><town>Musterhausen</town></address>"
+            "</municipality>\n",
+        "static/rathaus.css": "/* rathaus */\n/* Stadt Musterhausen */\n",
+        "xsl/layout.xsl": "<x>\n<!-- MUSTERHAUSEN -->\n</x>\n",
+        "docs/site.md": "Musterhausen is the example.\n",
+    }, [
+        "static/rathaus.css:2: the example town Musterhausen in a shipped"
+        " file: towns belong in examples/ (a site directory)",
+        "xsl/layout.xsl:2: the example town MUSTERHAUSEN in a shipped"
+        " file: towns belong in examples/ (a site directory)",
+    ]),
 ]
 
 
