@@ -413,6 +413,7 @@ app_begin(struct app *a, const char *name)
 	    ROUTE_STAFF ? a->conf.staff_script : a->conf.script,
 	    "static", a->conf.static_url, "self", a->req.path ? a->req.path : "/",
 	    "query", a->req.query_string, "portal", a->conf.script,
+	    "base", a->conf.base_url,
 	    "look", *a->conf.site_dir != '\0' ? look : NULL, NULL) == NULL)
 		return -1;
 	return a->site == ROUTE_CITIZEN ? app_account(a) : 0;

@@ -64,7 +64,12 @@
       <p class="privacy">
         <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.privacy'"/></xsl:call-template>
         <xsl:text> </xsl:text>
-        <a href="#"><xsl:call-template name="msg"><xsl:with-param name="key" select="'form.privacy_link'"/></xsl:call-template></a>
+        <a>
+          <xsl:attribute name="href">
+            <xsl:call-template name="legal-href"><xsl:with-param name="kind" select="'privacy'"/></xsl:call-template>
+          </xsl:attribute>
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.privacy_link'"/></xsl:call-template>
+        </a>
       </p>
       <button type="submit" class="button" name="_confirm" value="1">
         <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.submit'"/></xsl:call-template>

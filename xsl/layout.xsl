@@ -222,18 +222,24 @@
   <xsl:template name="legal-link">
     <xsl:param name="kind"/>
     <xsl:param name="key"/>
-    <xsl:variable name="own" select="$T/links/*[local-name() = $kind]/@href"/>
     <li>
       <a>
         <xsl:attribute name="href">
-          <xsl:choose>
-            <xsl:when test="$own"><xsl:value-of select="$own"/></xsl:when>
-            <xsl:otherwise><xsl:value-of select="concat($ctx/@portal, '/legal/', $kind, $lq)"/></xsl:otherwise>
-          </xsl:choose>
+          <xsl:call-template name="legal-href"><xsl:with-param name="kind" select="$kind"/></xsl:call-template>
         </xsl:attribute>
         <xsl:call-template name="msg"><xsl:with-param name="key" select="$key"/></xsl:call-template>
       </a>
     </li>
+  </xsl:template>
+
+  <!-- The address of a legal page (imprint, privacy, accessibility). -->
+  <xsl:template name="legal-href">
+    <xsl:param name="kind"/>
+    <xsl:variable name="own" select="$T/links/*[local-name() = $kind]/@href"/>
+    <xsl:choose>
+      <xsl:when test="$own"><xsl:value-of select="$own"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="concat($ctx/@portal, '/legal/', $kind, $lq)"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- The town's name and tagline from municipality.xml; without one the
