@@ -14,9 +14,15 @@ The back-office scenario's mail check uses tests/mail/smtpd.py (Debian's
 The checkout pays with PayPal against tests/paypal/standin.py (standard
 library) and reads the GiroCode with zbarimg (zbar-tools); without one of
 them only the steps that need it skip.
+Every page type, in German and English, is checked with axe-core (WCAG
+2.1 AA; $AXE_JS, which tools/check sets, else .cache/axe; without it those
+steps skip), for its layout at 320, 768 and 1280 px, its focus indicators
+and links to "#"; printed receipts are read with pdfinfo and pdftotext
+(poppler-utils).
 On a failure a screenshot goes to $abs_top_builddir/e2e-failure-N.png.
 
-Environment (set by `make check`): abs_top_srcdir, abs_top_builddir.
+Environment (set by `make check`): abs_top_srcdir, abs_top_builddir;
+AXE_JS (tools/check).
 """
 
 import base64
