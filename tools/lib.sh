@@ -10,7 +10,7 @@ RATHAUS_PACKAGES=(
     apache2 apache2-utils curl zbar-tools librsvg2-bin libxml2-utils tzdata
     libapache2-mod-auth-openidc libapache2-mod-auth-mellon openssl
     default-jre-headless python3-aiosmtpd
-    chromium chromium-driver
+    chromium chromium-driver poppler-utils
 )
 
 # Install whichever of the given packages (default: RATHAUS_PACKAGES) is
@@ -52,6 +52,22 @@ install_vnu() {
             vnu-jar@26 >&2 </dev/null || return 1
     fi
     echo "$jar"
+}
+
+# axe-core (the accessibility rules engine, from the npm registry) in DIR,
+# for the browser test's WCAG checks; prints the path of axe.min.js. npm
+# comes from Debian when the machine has none.
+install_axe() {
+    local dir=$1 js=$1/node_modules/axe-core/axe.min.js
+    if [ ! -f "$js" ]; then
+        if ! command -v npm >/dev/null 2>&1; then
+            install_packages npm >&2 || return 1
+        fi
+        mkdir -p "$dir"
+        npm install --prefix "$dir" --no-audit --no-fund --silent \
+            axe-core@4 >&2 </dev/null || return 1
+    fi
+    echo "$js"
 }
 
 # The demo's and the tests' OpenID Connect provider (tools/idp: the npm

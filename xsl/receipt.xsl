@@ -11,6 +11,18 @@
 
   <xsl:variable name="S" select="/page/service"/>
   <xsl:variable name="sub" select="/page/submission"/>
+  <xsl:variable name="status-url" select="normalize-space((/page/status-url | $sub/status-url)[1])"/>
+  <!-- The portal's origin (base_url), for addresses on paper: the
+       context's base attribute where the program gives one, else the
+       part of the absolute status URL before the script. -->
+  <xsl:variable name="base">
+    <xsl:choose>
+      <xsl:when test="string($ctx/@base)"><xsl:value-of select="$ctx/@base"/></xsl:when>
+      <xsl:when test="contains($status-url, concat($script, '/status/'))">
+        <xsl:value-of select="substring-before($status-url, concat($script, '/status/'))"/>
+      </xsl:when>
+    </xsl:choose>
+  </xsl:variable>
 
   <xsl:template match="page" mode="head">
     <meta name="robots" content="noindex, nofollow"/>
@@ -20,7 +32,27 @@
     <xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.title'"/></xsl:call-template>
   </xsl:template>
 
+  <!--
+    On paper the reference heads every page: the print style sheet makes
+    .print-frame a table whose header group (.print-head, hidden on the
+    screen) Chromium repeats on each page, as it does a <thead>.
+  -->
   <xsl:template match="page" mode="main">
+    <div class="print-frame">
+      <div class="print-only print-head">
+        <p class="print-ref"><span>
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.ref'"/></xsl:call-template>
+          <xsl:text>: </xsl:text>
+          <xsl:value-of select="$sub/@ref"/>
+        </span></p>
+      </div>
+      <div class="print-body"><div class="print-row">
+        <xsl:call-template name="receipt"/>
+      </div></div>
+    </div>
+  </xsl:template>
+
+  <xsl:template name="receipt">
     <h1><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.title'"/></xsl:call-template></h1>
     <div class="panel confirmation">
       <p class="thanks"><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.thanks'"/></xsl:call-template></p>
@@ -63,6 +95,16 @@
         <h2 id="fees-heading"><xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.label'"/></xsl:call-template></h2>
         <xsl:call-template name="bill"><xsl:with-param name="fee" select="$sub/values/fee"/></xsl:call-template>
         <xsl:call-template name="payment-line"/>
+        <!-- On paper a link is no use: the address of "Jetzt bezahlen",
+             absolute (the screen's link is relative). -->
+        <xsl:if test="$sub/@payment = 'awaiting' and string($base)">
+          <p class="print-only pay-address">
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'pay.now'"/></xsl:call-template>
+            <xsl:text>: </xsl:text>
+            <xsl:value-of select="$base"/>
+            <xsl:call-template name="submission-link"><xsl:with-param name="path" select="concat('/pay/', $sub/@ref)"/><xsl:with-param name="token" select="$sub/@token"/></xsl:call-template>
+          </p>
+        </xsl:if>
       </section>
     </xsl:if>
 
