@@ -2011,7 +2011,8 @@ FOCUSABLE = "a[href], button, input, select, textarea, summary"
 # Each page type, in German and English; the back office in German only.
 PAGE_TYPES = ("catalog", "form (one page)", "form (multi-page)", "form with errors",
               "check page", "receipt", "status page", "checkout", "login needed",
-              "my requests", "Postkorb", "404")
+              "my requests", "Postkorb", "404", "imprint", "privacy notice",
+              "accessibility statement")
 STAFF_PAGE_TYPES = ("staff inbox", "staff submission")
 NEEDS_LOGIN = ("login needed", "my requests", "Postkorb")
 
@@ -2050,14 +2051,12 @@ def axe_violations(d, c):
 
 
 def empty_links(d):
-    """The links whose href is "#" (a link to nowhere): (elsewhere, in the
-    footer, in the check page's privacy note), each as its text."""
+    """The links whose href is "#" (a link to nowhere), each as its text."""
     return d.execute("""
-        var out = [[], [], []];
+        var out = [];
         document.querySelectorAll('a[href]').forEach(function (a) {
-            if (a.getAttribute('href').trim() !== '#') return;
-            out[a.closest('.site-footer') ? 1 : a.closest('p.privacy') ? 2 : 0].push(
-                JSON.stringify(a.textContent.trim().replace(/\\s+/g, ' ')));
+            if (a.getAttribute('href').trim() === '#')
+                out.push(JSON.stringify(a.textContent.trim().replace(/\\s+/g, ' ')));
         });
         return out;""")
 
@@ -2071,7 +2070,7 @@ def audit(d, c, kind):
     key = f"{kind} ({lang})"
     where = f"{key} {url_path(d.url)}"
     a = c.setdefault("audit", {"pages": [], "axe": [], "layout": [], "focus": [],
-                                "href": [], "footer": [], "privacy": []})
+                                "href": []})
     a["pages"].append((kind, lang))
     started = time.monotonic()
     try:
@@ -2079,9 +2078,9 @@ def audit(d, c, kind):
             a["axe"] += [f"{where}: {v}" for v in axe_violations(d, c)]
         a["layout"] += [f"{where}: {p}" for p in layout_problems(d, key)]
         a["focus"] += [f"{where}: {p}" for p in focus_changes(d, FOCUSABLE)]
-        for name, links in zip(("href", "footer", "privacy"), empty_links(d)):
-            if links:
-                a[name].append(f"{where}: {', '.join(links)}")
+        links = empty_links(d)
+        if links:
+            a["href"].append(f"{where}: {', '.join(links)}")
     except (Failure, WebDriverError) as e:
         a.setdefault("errors", []).append(f"{where}: {e}")
     a.setdefault("seconds", []).append(time.monotonic() - started)
@@ -2206,6 +2205,27 @@ def _(d, c):
         audit(d, c, "404")
 
 
+@T.step("legal pages", "Impressum, Datenschutz, Barrierefreiheit from the footer, in German and English")
+def _(d, c):
+    for kind, text, marker in (("imprint", "Impressum", "Hauptstraße 193"),
+                               ("privacy notice", "Datenschutz", "Art. 77"),
+                               ("accessibility statement", "Barrierefreiheit",
+                                "BITV 2.0")):
+        d.get(c["origin"] + "/cgi-bin/rathaus.cgi/")
+        d.wait_for("readyState complete", d.page_ready)
+        link = [a for a in d.find_all(".site-footer a") if a.text.strip() == text]
+        check(link, f"no footer link {text!r}")
+        link[0].click()
+        d.wait_for(f"the {kind}", lambda: marker in d.el("main").text)
+        audit(d, c, kind)
+        english = [a for a in d.find_all(".lang-switch a")]
+        check(english, "no language switch")
+        english[0].click()
+        d.wait_for(f"the {kind} in English", lambda: d.execute(
+            "return document.documentElement.lang") == "en")
+        audit(d, c, kind)
+
+
 @T.step("checks", "every page type was checked in German and English", alone=True)
 def _(d, c):
     if os.environ.get("E2E_ONLY"):
@@ -2242,26 +2262,9 @@ def _(d, c):
     audit_report(c, "focus")
 
 
-@T.step("checks", 'no link with href="#" (but the two below)', alone=True)
+@T.step("checks", 'no link with href="#"', alone=True)
 def _(d, c):
     audit_report(c, "href")
-
-
-# The footer's links (Impressum, Datenschutz, Barrierefreiheit, ..) are
-# href="#" until the site directory (another branch) makes them pages,
-# and so is the check page's "Mehr zum Datenschutz" (xsl/check.xsl).
-# When they have addresses, these steps pass (automake counts that as
-# XPASS, an error): then their todo= goes.
-@T.step("checks", 'no link with href="#" in the footer', alone=True,
-        todo="the footer's links become pages with the site directory")
-def _(d, c):
-    audit_report(c, "footer")
-
-
-@T.step("checks", 'the check page\'s "Mehr zum Datenschutz" has an address', alone=True,
-        todo="the privacy page comes with the site directory (xsl/check.xsl)")
-def _(d, c):
-    audit_report(c, "privacy")
 
 
 # ---- main ---------------------------------------------------------------------------
