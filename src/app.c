@@ -224,6 +224,8 @@ app_store(struct app *a)
 	return 0;
 }
 
+#define APP_MAINTENANCE_RETRY_S	300	/* the pages say "a few minutes" */
+
 /*
  * The store's failure in this request, as store_fault() says it, or
  * STORE_OK. A database that cannot be opened, or wants `rathaus init`,
@@ -484,7 +486,11 @@ app_respond(struct app *a, FILE *out)
 		.allow = a->status != 405 ? NULL : a->allow ? a->allow :
 		    *a->route.allow ? a->route.allow : NULL,
 		.set_cookie = a->set_cookie,
-		.retry_after = a->retry_after,
+		/* Maintenance ("in a few minutes"): an upgrade waits for
+		 * `rathaus init`; else the page's own or the default. */
+		.retry_after = a->retry_after ? a->retry_after :
+		    a->store == NULL && a->store_rc == STORE_OUTDATED ?
+		    APP_MAINTENANCE_RETRY_S : 0,
 		.form_action = a->form_action,
 	};
 	char	 code[8];
