@@ -102,6 +102,10 @@
       <xsl:with-param name="name"><xsl:call-template name="town-name"/></xsl:with-param>
       <xsl:with-param name="of" select="$T"/>
     </xsl:call-template>
+    <xsl:call-template name="p">
+      <xsl:with-param name="key" select="'legal.imprint.kind'"/>
+      <xsl:with-param name="arg" select="$T/@kind"/>
+    </xsl:call-template>
     <xsl:call-template name="h2"><xsl:with-param name="key" select="'legal.imprint.representative'"/></xsl:call-template>
     <p><xsl:call-template name="t"><xsl:with-param name="of" select="$T/representative"/></xsl:call-template></p>
     <xsl:if test="$T/supervisory-authority">
