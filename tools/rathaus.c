@@ -1,6 +1,6 @@
 /*
  * rathaus: the administrator's command line.
- *   rathaus lint [--share DIR] [FILE...]   check service definitions
+ *   rathaus lint [--share DIR] [--site DIR] [FILE...]  check a site
  *   rathaus init [--conf FILE | --data DIR] create or migrate the store
  *   rathaus outbox [--conf FILE]           send the mails that are due
  *   rathaus export SERVICE [--format csv|xml|json] [--from DATE]
