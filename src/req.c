@@ -78,19 +78,6 @@ req_params_push(struct req_params *ps, const struct req_limits *lim,
 	return REQ_OK;
 }
 
-/* A hex digit's value, or -1. */
-int
-req_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decode one application/x-www-form-urlencoded token. A malformed escape
  * is an error rather than passed through: we do not guess what was meant.
@@ -112,8 +99,8 @@ req_decode(const char *s, size_t len, size_t max, char **out, size_t *outlen)
 				free(p);
 				return REQ_BAD_REQUEST;
 			}
-			hi = req_hexval(s[i + 1]);
-			lo = req_hexval(s[i + 2]);
+			hi = text_hexval(s[i + 1]);
+			lo = text_hexval(s[i + 2]);
 			if (hi < 0 || lo < 0) {
 				free(p);
 				return REQ_BAD_REQUEST;

@@ -95,7 +95,6 @@ enum req_err	 req_parse_cookies(struct req_params *,
 		    const struct req_limits *, const char *);
 const char	*req_param(const struct req_params *, const char *name);
 int		 req_header_var(const char *name);
-int		 req_hexval(char);
 const char	*req_err_reason(enum req_err);
 int		 req_err_status(enum req_err);
 void		 req_params_free(struct req_params *);

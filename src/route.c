@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "route.h"
+#include "text.h"
 
 #define M(x)	(1u << (x))
 
@@ -150,8 +151,8 @@ route_return_decode(const char *p, char *dec)
 	int	 h, l, any = 0;
 
 	for (i = 0; i < len; i++) {
-		if (p[i] == '%' && (h = req_hexval(p[i + 1])) >= 0 &&
-		    (l = req_hexval(p[i + 2])) >= 0) {
+		if (p[i] == '%' && (h = text_hexval(p[i + 1])) >= 0 &&
+		    (l = text_hexval(p[i + 2])) >= 0) {
 			dec[o++] = (char)(h * 16 + l);
 			i += 2;
 			any = 1;

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "form.h"
 #include "site.h"
+#include "text.h"
 #include "xmlsafe.h"
 
 #define SITE_PARSE	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
@@ -36,18 +37,6 @@ static const struct site_pair {
 	{ 2, 0 }, { 2, 1 }, { 0, (size_t)-1 }, { 3, (size_t)-1 },
 };
 
-static int
-site_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* WCAG's relative luminance of "#rrggbb"; -1 if it is not one. */
 static double
 site_luminance(const char *rgb)
@@ -58,8 +47,8 @@ site_luminance(const char *rgb)
 	if (rgb == NULL || strlen(rgb) != 7 || rgb[0] != '#')
 		return -1;
 	for (i = 0; i < 3; i++) {
-		if ((hi = site_hex(rgb[1 + 2 * i])) < 0 ||
-		    (lo = site_hex(rgb[2 + 2 * i])) < 0)
+		if ((hi = text_hexval(rgb[1 + 2 * i])) < 0 ||
+		    (lo = text_hexval(rgb[2 + 2 * i])) < 0)
 			return -1;
 		c[i] = (hi * 16 + lo) / 255.0;
 		c[i] = c[i] <= 0.04045 ? c[i] / 12.92 :

@@ -398,3 +398,16 @@ text_contains_folded(const char *haystack, const char *folded_needle)
 	buf_free(&b);
 	return found;
 }
+
+/* A hex digit's value, or -1. */
+int
+text_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -667,15 +667,20 @@ def _(d, c):
 
 # ---- 3. Gewerbeanmeldung ---------------------------------------------------------
 
-@T.step("gewerbe", "GmbH, Neugründung: continue to the company page")
-def _(d, c):
-    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/services/gewerbeanmeldung")
+def gewerbe_company_page(d, c, query=""):
+    """The business registration as a new GmbH, on to its second page."""
+    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/services/gewerbeanmeldung" + query)
     d.wait_for("readyState complete", d.page_ready)
     choose(d, "legal_form", "gmbh")
     radio(d, "reason", "neu")
     d.submit_with(continue_button(d), "#f-company")
     check(not d.find_all(".error-summary"),
           "errors: " + " | ".join(texts(d, ".error-summary li")))
+
+
+@T.step("gewerbe", "GmbH, Neugründung: continue to the company page")
+def _(d, c):
+    gewerbe_company_page(d, c)
     check(d.find_all("#f-rep_name\\.1"), "no representative row 1")
 
 
@@ -1204,13 +1209,7 @@ def _(d, c):
 
 @T.step("english", "the business registration's second page (a repeating group)")
 def _(d, c):
-    d.get(c["origin"] + "/cgi-bin/rathaus.cgi/services/gewerbeanmeldung?lang=en")
-    d.wait_for("readyState complete", d.page_ready)
-    choose(d, "legal_form", "gmbh")
-    radio(d, "reason", "neu")
-    d.submit_with(continue_button(d), "#f-company")
-    check(not d.find_all(".error-summary"),
-          "errors: " + " | ".join(texts(d, ".error-summary li")))
+    gewerbe_company_page(d, c, "?lang=en")
     english(d)
     audit(d, c, "form (multi-page)")
 
