@@ -148,9 +148,9 @@ cmd_lint(struct cli *c)
 	} else {
 		/* The whole site: the town itself, its clerks, its words. */
 		(void)site_lint(&share, &diag);
-		if (form_catalog(&share, &forms, &n, &diag) != 0)
-			form_diag_add(&diag, share.site, 0, "no forms/"
-			    " directory: the town offers no services");
+		if (form_catalog(&share, &forms, &n, &diag) != 0 || n == 0)
+			form_diag_add(&diag, share.site, 0, "no service in"
+			    " forms/: the town offers nothing");
 		/* Loaded definitions are forms/<id>.xml: the id is checked. */
 		buf_init(&path, 4096);
 		for (k = 0; k < n; k++) {
