@@ -463,6 +463,10 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 		rc = conf_fail(err, errlen, path, 0, bad);
 	if (rc == 0 && (bad = conf_identity_check(c)) != NULL)
 		rc = conf_fail(err, errlen, path, 0, bad);
+	/* The programs run in the web server's working directory. */
+	if (rc == 0 && *c->site_dir != '\0' && c->site_dir[0] != '/')
+		rc = conf_fail(err, errlen, path, 0,
+		    "site_dir must be an absolute path");
 	if (rc != 0)
 		conf_free(c);
 	return rc;

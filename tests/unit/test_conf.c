@@ -56,6 +56,14 @@ test_conf_rejects_mistakes(void **state)
 	assert_int_equal(conf_load(&c, "/nonexistent/rathaus.conf", err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "cannot open"));
+	/* The programs run in the web server's working directory. */
+	assert_int_equal(conf_load_text("site_dir = site\n", &c, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "site_dir must be an absolute path"));
+	assert_int_equal(conf_load_text("site_dir = /etc/rathaus/site\n", &c,
+	    err, sizeof(err)), 0);
+	assert_string_equal(c.site_dir, "/etc/rathaus/site");
+	conf_free(&c);
 }
 
 /*
