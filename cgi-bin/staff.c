@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "app.h"
 
@@ -18,5 +19,7 @@ env(const char *name)
 int
 main(void)
 {
+	/* The database and what it writes beside it: owner and group. */
+	umask(027);
 	return app_run(ROUTE_STAFF, env, stdin, stdout);
 }

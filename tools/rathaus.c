@@ -552,6 +552,8 @@ main(int argc, char *argv[])
 	struct cli c;
 	int	 rc;
 
+	/* The database and the files beside it: owner and group only. */
+	umask(027);
 	if (argc < 2)
 		return usage();
 	if (cli_parse(&c, argc, argv) != 0) {

@@ -30,7 +30,7 @@ check() {	# check DESCRIPTION COMMAND...
 	fi
 }
 
-echo "1..8"
+echo "1..9"
 install() {
 	make -s -C "$build" install DESTDIR="$root/dest" >"$root/install.out" 2>&1 ||
 		{ cat "$root/install.out"; return 1; }
@@ -63,6 +63,9 @@ check "a town's site directory from the installed example lints clean" town
 # The town edited a shipped file too: the upgrade puts rathaus's back.
 echo "edited" >>"$share/xsl/layout.xsl"
 check "make install again (the upgrade)" install
+# What the database holds is personal: not for every local user.
+check "rathaus init makes the database 0640" sh -c \
+    "stat -c %a '$root/data/rathaus.db' | grep -qx 640"
 check "rathaus init and lint after the upgrade" sh -c \
     "'$bin' init --conf '$root/rathaus.conf' && '$bin' lint --conf '$root/rathaus.conf'"
 kept() {
