@@ -190,6 +190,56 @@ out:
 	buf_free(&ours);
 }
 
+/*
+ * What no service uses: a clerk that no service names and no staff login
+ * works as (left behind when a service was deleted), a catalog group
+ * without a service (the start page hides it). Warnings: nothing breaks.
+ */
+void
+site_lint_unused(const struct form_share *s, const struct form *forms,
+    size_t n, struct form_diag *diag)
+{
+	static const struct { const char *elem, *what; } lists[] = {
+		{ "clerk", "clerk" },
+		{ "category", "catalog group" },
+	};
+	xmlDocPtr docs[2] = { s->clerks, s->categories };
+	xmlNodePtr e, l;
+	const char *id, *ref, *file;
+	size_t	 k, i;
+	int	 used;
+
+	for (k = 0; k < 2; k++) {
+		/* The town's own lists only: the shipped groups are a
+		 * choice to pick from. */
+		file = docs[k] != NULL ? (const char *)docs[k]->URL : NULL;
+		if (file == NULL || s->site == NULL ||
+		    strncmp(file, s->site, strlen(s->site)) != 0)
+			continue;
+		for (e = xmlDocGetRootElement(docs[k])->children; e != NULL;
+		    e = e->next) {
+			if (e->type != XML_ELEMENT_NODE ||
+			    strcmp((const char *)e->name, lists[k].elem) != 0 ||
+			    (id = form_attr(e, "id")) == NULL)
+				continue;
+			used = 0;
+			for (i = 0; i < n && !used; i++)
+				used = strcmp(k == 0 ? forms[i].clerk :
+				    forms[i].category, id) == 0;
+			for (l = k == 0 ? e->parent->children : NULL;
+			    l != NULL && !used; l = l->next)
+				used = l->type == XML_ELEMENT_NODE &&
+				    strcmp((const char *)l->name, "login") == 0 &&
+				    (ref = form_attr(l, "clerk")) != NULL &&
+				    strcmp(ref, id) == 0;
+			if (!used)
+				form_diag_warn(diag, file, xmlGetLineNo(e),
+				    "%s %s: no service uses it",
+				    lists[k].what, id);
+		}
+	}
+}
+
 int
 site_lint(const struct form_share *s, struct form_diag *diag)
 {

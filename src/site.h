@@ -9,6 +9,8 @@
 #include "form.h"
 
 int	 site_lint(const struct form_share *, struct form_diag *);
+void	 site_lint_unused(const struct form_share *, const struct form *,
+	    size_t, struct form_diag *);
 double	 site_contrast(const char *rgb1, const char *rgb2);
 
 #endif

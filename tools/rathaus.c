@@ -160,6 +160,7 @@ cmd_lint(struct cli *c)
 			(void)form_lint(&share, &forms[k], buf_str(&path), &diag);
 		}
 		buf_free(&path);
+		site_lint_unused(&share, forms, n, &diag);
 		form_catalog_free(forms, n);
 	}
 	fputs(buf_str(&diag.text), stdout);
