@@ -282,33 +282,21 @@
     <xsl:param name="default" select="$key"/>
     <xsl:param name="format" select="true()"/>
     <!-- The town's own text wins in the page language; then ours in it;
-         then the town's German one, then ours. -->
+         then the town's German one, then ours. Two key lookups: the
+         outer loop only sets the document the inner key() searches. -->
     <xsl:variable name="text">
-      <xsl:variable name="own">
-        <xsl:for-each select="$SM">
-          <xsl:value-of select="key('msg', $key)[1]/text[@xml:lang = $lang]"/>
-        </xsl:for-each>
-      </xsl:variable>
-      <xsl:variable name="ours">
+      <xsl:for-each select="($SM | $M[not($SM)])[1]">
+        <xsl:variable name="own" select="key('msg', $key)[1]"/>
         <xsl:for-each select="$M">
-          <xsl:value-of select="key('msg', $key)[1]/text[@xml:lang = $lang]"/>
+          <xsl:variable name="ours" select="key('msg', $key)[1]"/>
+          <xsl:choose>
+            <xsl:when test="$own/text[@xml:lang = $lang]"><xsl:value-of select="$own/text[@xml:lang = $lang]"/></xsl:when>
+            <xsl:when test="$ours/text[@xml:lang = $lang]"><xsl:value-of select="$ours/text[@xml:lang = $lang]"/></xsl:when>
+            <xsl:when test="$own/text[@xml:lang = 'de']"><xsl:value-of select="$own/text[@xml:lang = 'de']"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="$ours/text[@xml:lang = 'de']"/></xsl:otherwise>
+          </xsl:choose>
         </xsl:for-each>
-      </xsl:variable>
-      <xsl:variable name="own-de">
-        <xsl:for-each select="$SM">
-          <xsl:value-of select="key('msg', $key)[1]/text[@xml:lang = 'de']"/>
-        </xsl:for-each>
-      </xsl:variable>
-      <xsl:choose>
-        <xsl:when test="string($own)"><xsl:value-of select="$own"/></xsl:when>
-        <xsl:when test="string($ours)"><xsl:value-of select="$ours"/></xsl:when>
-        <xsl:when test="string($own-de)"><xsl:value-of select="$own-de"/></xsl:when>
-        <xsl:otherwise>
-          <xsl:for-each select="$M">
-            <xsl:value-of select="key('msg', $key)[1]/text[@xml:lang = 'de']"/>
-          </xsl:for-each>
-        </xsl:otherwise>
-      </xsl:choose>
+      </xsl:for-each>
     </xsl:variable>
     <xsl:choose>
       <xsl:when test="string($text) = ''"><xsl:value-of select="$default"/></xsl:when>

@@ -82,6 +82,16 @@ valid="name=Anna+Beispiel&phone=04944+305-0&place=Am+Festplatz+1&date=$saturday&
 page catalog GET / ""
 page catalog-en GET / "lang=en"
 page imprint GET /legal/imprint ""
+# A portal whose operator has not set up a town yet: neutral words, the
+# legal pages say they are missing, no service (and no error).
+sed 's|^site_dir = .*|site_dir =|' "$tmp/rathaus.conf" >"$tmp/nosite.conf"
+RATHAUS_CONF=$tmp/nosite.conf page nosite-catalog GET / ""
+RATHAUS_CONF=$tmp/nosite.conf page nosite-imprint GET /legal/imprint ""
+grep -q 'Bürgerportal' "$tmp/pages/nosite-catalog.html" &&
+    grep -q 'noch nicht eingetragen' "$tmp/pages/nosite-imprint.html" &&
+    grep -q '^Status: 200' "$tmp/pages/nosite-catalog.head" ||
+    : >"$tmp/pages/nosite-catalog.html"
+RATHAUS_CONF=$tmp/rathaus.conf
 page privacy GET /legal/privacy ""
 page privacy-en GET /legal/privacy "lang=en"
 page accessibility GET /legal/accessibility ""
