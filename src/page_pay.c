@@ -198,7 +198,12 @@ page_pay_ctx(struct app *a, struct pay_ctx *ctx)
 	ctx->conf = &a->conf;
 	ctx->store = a->store;
 	ctx->actor = NULL;
-	ctx->brand = brand ? brand : form_town_text(&a->share, "name", "de");
+	if (brand == NULL)
+		brand = form_town_text(&a->share, "name", "de");
+	/* PayPal refuses an order whose brand_name is longer than 127
+	 * characters (the schema says so; the file may not have been
+	 * linted): none then, rather than no payment. */
+	ctx->brand = brand != NULL && strlen(brand) <= 127 ? brand : NULL;
 }
 
 /* The checkout again, saying what went wrong; `status` is its code. */
