@@ -201,6 +201,17 @@ test_paypal_capture_after_window(void **state)
 	order_says(order, "purchase_units.0.payments.captures.0.id", capture,
 	    sizeof(capture));
 	assert_true(capture[0] != '\0');
+	/* PayPal heads its page with the town's name (municipality.xml). */
+	{
+		char	 q[256];
+		json_t	*j;
+
+		snprintf(q, sizeof(q), "order=%s", order);
+		j = standin(q);
+		assert_string_equal(json_string_value(json_object_get(j,
+		    "brand_name")), "Stadt Wiesmoor");
+		json_decref(j);
+	}
 
 	standin_do("forget_requests=1");
 	back_to_status(back);

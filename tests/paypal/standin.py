@@ -435,6 +435,8 @@ class Handler(BaseHTTPRequestHandler):
             if q.get("order"):
                 o = self.st.orders.get(q["order"])
                 reply["order"] = self.order_view(o) if o else None
+                # Not PayPal's view: what the payer's page would be headed by.
+                reply["brand_name"] = o.get("brand_name") if o else None
             reply.update({"requests": dict(self.st.counts),
                           "orders": len(self.st.orders),
                           "captures": sum(
@@ -572,6 +574,12 @@ class Handler(BaseHTTPRequestHandler):
         ctx = (((req.get("payment_source") or {}).get("paypal") or {})
                .get("experience_context") or req.get("application_context")
                or {})
+        brand = ctx.get("brand_name")
+        if brand is not None and not 1 <= len(brand) <= 127:
+            # experience_context.brand_name: string, 1 to 127 characters.
+            raise Refusal("INVALID_REQUEST", "INVALID_STRING_LENGTH",
+                          "/payment_source/paypal/experience_context/"
+                          "brand_name")
         for key in ("return_url", "cancel_url"):
             if not ctx.get(key):
                 # PayPal lets an order do without; the stand-in needs both
@@ -694,6 +702,7 @@ class Handler(BaseHTTPRequestHandler):
         pu.setdefault("reference_id", "default")
         o = {"id": new_id(), "status": "CREATED", "purchase_units": [pu],
              "return_url": ctx["return_url"], "cancel_url": ctx["cancel_url"],
+             "brand_name": ctx.get("brand_name"),
              "via_source": "payment_source" in req,
              "foreign": mode == "foreign_link", "capture": None,
              "refunds": [], "create_time": now_iso()}
