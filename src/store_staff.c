@@ -72,12 +72,13 @@ store_match(struct buf *match, const char *search, int *short_search)
 
 /*
  * The conditions of the query `q`. Without `full`, only the services
- * (the counts, whose table has the same column names). *short_search:
- * the search text was too short to search for.
+ * (the counts, whose table has the same column names). With `join`, the
+ * search is a MATCH of the joined index (store_inbox), else a subquery.
+ * *short_search: the search text was too short to search for.
  */
 static int
 store_where_build(struct store_where *w, const struct store_inbox_query *q,
-    int full, int *short_search)
+    int full, int join, int *short_search)
 {
 	size_t	 i;
 	int	 rc;
@@ -109,7 +110,10 @@ store_where_build(struct store_where *w, const struct store_inbox_query *q,
 	if (q->search != NULL && *q->search != '\0') {
 		if ((rc = store_match(&w->match, q->search, short_search)) < 0)
 			return -1;
-		if (rc > 0)
+		if (rc > 0 && join)
+			store_where_add(w, "submission_search MATCH ?",
+			    buf_str(&w->match));
+		else if (rc > 0)
 			store_where_add(w, "id IN (SELECT rowid FROM"
 			    " submission_search WHERE submission_search"
 			    " MATCH ?)", buf_str(&w->match));
@@ -140,7 +144,7 @@ store_inbox_counts(struct store *s, const struct store_inbox_query *q,
 	int	 rc = SQLITE_ERROR, unused = 0;
 
 	buf_init(&sql, 4096);
-	if (store_where_build(&w, q, 0, &unused) == 0 &&
+	if (store_where_build(&w, q, 0, 0, &unused) == 0 &&
 	    buf_printf(&sql, "SELECT status, sum(n) FROM status_count WHERE 1%s"
 	    " GROUP BY status", buf_str(&w.sql)) == 0 &&
 	    sqlite3_prepare_v2(s->db, buf_str(&sql), -1, &st, NULL) ==
@@ -224,6 +228,25 @@ store_inbox(struct store *s, const struct store_inbox_query *q,
 			"status <= ?1 AND (status < ?1 OR (created >= ?2 AND"
 			" (created > ?2 OR id > ?3)))" },
 	};
+	/* A search, newest or oldest first: in the order of arrival (the
+	 * id, the index's rowid), which the index reads in order and stops
+	 * after a page, instead of sorting all its matches by time. */
+	static const char *const order_found[][2] = {
+		[STORE_SORT_NEWEST] = {
+			" ORDER BY submission_search.rowid DESC",
+			" ORDER BY submission_search.rowid" },
+		[STORE_SORT_OLDEST] = {
+			" ORDER BY submission_search.rowid",
+			" ORDER BY submission_search.rowid DESC" },
+	};
+	static const char *const beyond_found[][2] = {
+		[STORE_SORT_NEWEST] = {
+			"submission_search.rowid < ?3",
+			"submission_search.rowid > ?3" },
+		[STORE_SORT_OLDEST] = {
+			"submission_search.rowid > ?3",
+			"submission_search.rowid < ?3" },
+	};
 	struct store_where w;
 	struct store_inbox_row *r, tmp;
 	struct store_inbox_key key;
@@ -233,7 +256,7 @@ store_inbox(struct store *s, const struct store_inbox_query *q,
 	const char *kv[3];
 	enum store_sort sort = q->sort <= STORE_SORT_STATUS ? q->sort :
 	    STORE_SORT_NEWEST;
-	int	 back = q->before != NULL, nkey = 0;
+	int	 back = q->before != NULL, nkey = 0, found;
 	long	 limit = q->limit > 0 && q->limit <= STORE_INBOX_MAX ?
 	    q->limit : STORE_INBOX_MAX;
 	size_t	 i;
@@ -258,9 +281,11 @@ store_inbox(struct store *s, const struct store_inbox_query *q,
 		kv[2] = key.id;
 		nkey = 3;
 	}
+	found = sort != STORE_SORT_STATUS;
 	if (store_inbox_counts(s, q, in) != STORE_OK ||
-	    store_where_build(&w, q, 1, &in->short_search) != 0)
+	    store_where_build(&w, q, 1, found, &in->short_search) != 0)
 		goto out;
+	found = found && *buf_str(&w.match) != '\0';
 	if (q->from == NULL && q->to == NULL && *buf_str(&w.match) == '\0')
 		for (i = 0, in->total = 0; i < WORKFLOW_STATES; i++)
 			if (q->status == NULL ||
@@ -269,8 +294,11 @@ store_inbox(struct store *s, const struct store_inbox_query *q,
 	/* The key's values are ?1 to ?3, first in the text: the filter's
 	 * plain ? then number on from 4. */
 	if (buf_printf(&sql, "SELECT ref, service, created, status,"
-	    " fee_cents, answers FROM submission WHERE (%s)%s%s LIMIT %ld",
-	    keyref != NULL ? beyond[sort][back] : "1", buf_str(&w.sql),
+	    " fee_cents, answers FROM %s WHERE (%s)%s%s LIMIT %ld",
+	    found ? "submission_search JOIN submission ON submission.id ="
+	    " submission_search.rowid" : "submission", keyref == NULL ? "1" :
+	    found ? beyond_found[sort][back] : beyond[sort][back],
+	    buf_str(&w.sql), found ? order_found[sort][back] :
 	    order[sort][back], limit + 1) != 0)
 		goto out;
 	if (sqlite3_prepare_v2(s->db, buf_str(&sql), -1, &st, NULL) !=
