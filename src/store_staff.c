@@ -359,6 +359,15 @@ out:
 		store_inbox_free(in);
 		return *s->err ? STORE_ERROR : store_fail(s, "inbox");
 	}
+	/* Back at the start with less than a page (rows came meanwhile, or
+	 * a typed key): the first page, full. */
+	if (back && !in->more_before && (long)in->nrows < limit) {
+		struct store_inbox_query first = *q;
+
+		store_inbox_free(in);
+		first.before = first.after = NULL;
+		return store_inbox(s, &first, in);
+	}
 	return STORE_OK;
 }
 

@@ -1532,6 +1532,18 @@ test_store_inbox_keyset_pages(void **state)
 	assert_int_equal(in.more_before, 0);
 	store_inbox_free(&in);
 
+	/* Before the second row: not one row alone, the first page. */
+	q.sort = STORE_SORT_NEWEST;
+	q.limit = 3;
+	q.before = r[5].ref;
+	inbox_refs(f, &q, &in, &got);
+	buf_reset(&want);
+	buf_printf(&want, "%s %s %s", r[6].ref, r[5].ref, r[4].ref);
+	assert_string_equal(buf_str(&got), buf_str(&want));
+	assert_int_equal(in.more_before, 0);
+	assert_int_equal(in.more_after, 1);
+	store_inbox_free(&in);
+
 	/* A key that is no submission: the first page. */
 	q.before = "2026-999999-9";
 	q.sort = STORE_SORT_NEWEST;
