@@ -47,7 +47,8 @@ struct export_ctx {
 	xmlChar		**vals;		/* second pass: a row's answers */
 	struct buf	 line;		/* CSV: one row */
 	xmlTextWriterPtr xml;
-	json_t		*json;
+	int		 json;		/* JSON: the array is begun */
+	long		 rows;		/* JSON: objects written */
 	int		 failed;
 };
 
@@ -381,6 +382,32 @@ export_xml_row(struct export_ctx *c, const struct store_row *row)
 	return xmlTextWriterEndElement(c->xml) < 0 ? -1 : 0;
 }
 
+/*
+ * One object of the array, written at once: with the indentation and
+ * separators jansson gives the whole array (JSON_INDENT(2)), so that the
+ * text is the same as when the array was built whole before (issue 13:
+ * exports stream, nothing grows with the rows). Takes `obj`.
+ */
+static int
+export_json_put(struct export_ctx *c, json_t *obj)
+{
+	char	*text, *p;
+	int	 rc = 0;
+
+	text = json_dumps(obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(obj);
+	if (text == NULL)
+		return -1;
+	if (fputs(c->rows++ > 0 ? ",\n  " : "\n  ", c->out) == EOF)
+		rc = -1;
+	for (p = text; rc == 0 && *p != '\0'; p++)
+		if (fputc(*p, c->out) == EOF ||
+		    (*p == '\n' && fputs("  ", c->out) == EOF))
+			rc = -1;
+	free(text);
+	return rc;
+}
+
 static int
 export_json_row(struct export_ctx *c, const struct store_row *row)
 {
@@ -410,7 +437,7 @@ export_json_row(struct export_ctx *c, const struct store_row *row)
 		json_decref(obj);
 		return -1;
 	}
-	return json_array_append_new(c->json, obj) == 0 ? 0 : -1;
+	return export_json_put(c, obj);
 }
 
 static int
@@ -451,12 +478,16 @@ export_start(struct export_ctx *c, const struct store_filter *flt)
 	case EXPORT_XML:
 		return export_xml_head(c, flt->service);
 	case EXPORT_JSON:
-		return (c->json = json_array()) == NULL ? -1 : 0;
+		c->json = 1;
+		return fputc('[', c->out) == EOF ? -1 : 0;
 	}
 	return -1;
 }
 
-/* Close what was begun; the JSON array is written only when complete. */
+/*
+ * Close what was begun. Every format streams: after a failure midway the
+ * output is cut short (and the caller says so), as CSV's always was.
+ */
 static int
 export_finish(struct export_ctx *c, int rc)
 {
@@ -466,9 +497,8 @@ export_finish(struct export_ctx *c, int rc)
 		xmlFreeTextWriter(c->xml);	/* flushes, closes its buffer */
 		c->xml = NULL;
 	}
-	if (c->json != NULL && rc == 0 && (json_dumpf(c->json, c->out,
-	    JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
-	    fputc('\n', c->out) == EOF))
+	if (c->json && rc == 0 && fputs(c->rows > 0 ? "\n]\n" : "]\n",
+	    c->out) == EOF)
 		rc = -1;
 	return rc;
 }
@@ -476,8 +506,8 @@ export_finish(struct export_ctx *c, int rc)
 /*
  * Two walks over the store: the first collects the answer names (for
  * the columns, which CSV needs before its first row), the second writes.
- * Only the names and one row at a time are held, except for JSON, whose
- * array the library builds whole before it writes it.
+ * Only the names and one row at a time are held, in every format: JSON
+ * too is written object by object (export_json_put).
  */
 int
 export_write(enum export_format fmt, FILE *out, struct store *s,
@@ -501,7 +531,6 @@ export_write(enum export_format fmt, FILE *out, struct store *s,
 out:
 	if (export_finish(&c, rc) != 0 || fflush(out) != 0 || ferror(out))
 		rc = -1;
-	json_decref(c.json);
 	free(c.vals);
 	free(c.cols.name);
 	export_names_free(&c.cols.index);

@@ -16,7 +16,6 @@
 #include "when.h"
 
 #define PAGE_INBOX_ROWS		25
-#define PAGE_INBOX_PAGES_MAX	100000L
 #define PAGE_INBOX_SEARCH_MAX	100	/* characters of a search text */
 
 /* A query parameter that must be a date YYYY-MM-DD, else ignored. */
@@ -66,6 +65,15 @@ page_inbox_services(struct app *a, xmlNodePtr parent)
 	}
 	form_catalog_free(forms, n);
 	return rc;
+}
+
+/* A query parameter that must be a reference (a page's key), else NULL. */
+static const char *
+page_inbox_key(const struct app *a, const char *name)
+{
+	const char *v = req_param(&a->req.query, name);
+
+	return v != NULL && ref_valid(v) ? v : NULL;
 }
 
 /* Is s[0..n) exactly a reference? Then it is copied to ref. */
@@ -231,8 +239,7 @@ page_staff_inbox(struct app *a)
 	struct store_inbox in;
 	xmlNodePtr inbox, counts, item, values, filter;
 	const char *sort, *service, *status, *search;
-	char	 num[3][24], ref[REF_MAX], cut[PAGE_INBOX_SEARCH_MAX + 1];
-	long	 page = 1, pages;
+	char	 num[24], ref[REF_MAX], cut[PAGE_INBOX_SEARCH_MAX + 1];
 	size_t	 i, keep;
 	int	 rc = -1;
 
@@ -271,45 +278,42 @@ page_staff_inbox(struct app *a)
 	q.sort = sort == NULL ? STORE_SORT_NEWEST :
 	    strcmp(sort, "oldest") == 0 ? STORE_SORT_OLDEST :
 	    strcmp(sort, "status") == 0 ? STORE_SORT_STATUS : STORE_SORT_NEWEST;
-	if (req_param(&a->req.query, "page") == NULL ||
-	    text_to_long(req_param(&a->req.query, "page"), 1,
-	    PAGE_INBOX_PAGES_MAX, &page) == -1)
-		page = 1;
+	/* Keyset paging: the page after or before a row (docs/staff.md). */
+	q.before = page_inbox_key(a, "before");
+	q.after = q.before == NULL ? page_inbox_key(a, "after") : NULL;
 	q.limit = PAGE_INBOX_ROWS;
-	q.offset = (page - 1) * PAGE_INBOX_ROWS;
 	if (app_store(a) != 0 || store_inbox(a->store, &q, &in) != STORE_OK)
 		return -1;
 
 	a->private_page = 1;
-	pages = in.total > 0 ? (in.total + PAGE_INBOX_ROWS - 1) /
-	    PAGE_INBOX_ROWS : 1;
-	snprintf(num[0], sizeof(num[0]), "%ld", in.total);
-	snprintf(num[1], sizeof(num[1]), "%ld", page);
-	snprintf(num[2], sizeof(num[2]), "%ld", pages);
+	snprintf(num, sizeof(num), "%ld", in.total);
 	if (app_begin(a, "staff-inbox") != 0 || staff_node(a, a->root) == NULL ||
 	    (filter = app_elem(a->root, "filter", NULL, "service", q.service,
 	    "status", q.status, "from", q.from, "to", q.to, "q", q.search,
 	    "sort", q.sort == STORE_SORT_OLDEST ? "oldest" : q.sort ==
-	    STORE_SORT_STATUS ? "status" : "newest", NULL)) == NULL ||
+	    STORE_SORT_STATUS ? "status" : "newest", "short-search",
+	    in.short_search ? "1" : NULL, NULL)) == NULL ||
 	    page_inbox_q_url(filter, q.search) != 0 ||
 	    page_inbox_services(a, a->root) != 0 ||
 	    (search != req_param(&a->req.query, "q") &&
 	    page_inbox_query(a, &q) != 0) ||
 	    (counts = app_child(a->root, "counts", NULL)) == NULL ||
-	    (inbox = app_elem(a->root, "inbox", NULL, "total", num[0], "page",
-	    num[1], "pages", num[2], NULL)) == NULL)
+	    (inbox = app_elem(a->root, "inbox", NULL, "total", in.total >= 0 ?
+	    num : NULL, "prev", in.more_before && in.nrows > 0 ?
+	    in.rows[0].ref : NULL, "next", in.more_after && in.nrows > 0 ?
+	    in.rows[in.nrows - 1].ref : NULL, NULL)) == NULL)
 		goto out;
 	for (i = 0; i < WORKFLOW_STATES; i++) {
-		snprintf(num[0], sizeof(num[0]), "%ld", in.counts[i]);
+		snprintf(num, sizeof(num), "%ld", in.counts[i]);
 		if (app_elem(counts, "count", NULL, "status",
-		    workflow_states[i], "n", num[0], NULL) == NULL)
+		    workflow_states[i], "n", num, NULL) == NULL)
 			goto out;
 	}
 	for (i = 0; i < in.nrows; i++) {
-		snprintf(num[0], sizeof(num[0]), "%ld", in.rows[i].fee_cents);
+		snprintf(num, sizeof(num), "%ld", in.rows[i].fee_cents);
 		if ((item = app_elem(inbox, "item", NULL, "ref", in.rows[i].ref,
 		    "service", in.rows[i].service, "status", in.rows[i].status,
-		    "fee-cents", num[0], NULL)) == NULL ||
+		    "fee-cents", num, NULL)) == NULL ||
 		    app_time_prop(item, "created", in.rows[i].created) != 0)
 			goto out;
 		/* The answers, for the name column; a broken one shows none. */

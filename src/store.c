@@ -9,10 +9,13 @@
 #include <sys/stat.h>
 
 #include <sqlite3.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 
 #include "buf.h"
 #include "store.h"
 #include "store_int.h"
+#include "text.h"
 
 /*
  * Waiting for the write lock. Of all the processes waiting, the one that
@@ -245,6 +248,48 @@ static const char *const store_migrations[] = {
 	"  seen TEXT"
 	");"
 	"CREATE INDEX reply_submission ON reply(submission_id);",
+	/* 11: the back office at a million submissions (issue 13).
+	 * status_count: the submissions by service and status, kept by
+	 * triggers in the transaction of every change, so that the inbox's
+	 * counts read a few rows instead of the table. submission_search:
+	 * an FTS5 trigram index over the reference and the text of the
+	 * answers, folded as the catalog folds (text_fold, through the
+	 * store's SQL function rathaus_fold); store_insert writes it from
+	 * C in the submission's transaction, store_purge rewrites it.
+	 * Indexes for the inbox's orders and keyset pages: created, and
+	 * (status, created), (service, status, created) for the filters. */
+	"CREATE TABLE status_count ("
+	"  service TEXT NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  n INTEGER NOT NULL,"
+	"  PRIMARY KEY (service, status)"
+	") WITHOUT ROWID;"
+	"INSERT INTO status_count(service, status, n) SELECT service, status,"
+	"  count(*) FROM submission GROUP BY service, status;"
+	"CREATE TRIGGER status_count_insert AFTER INSERT ON submission BEGIN"
+	"  INSERT INTO status_count(service, status, n)"
+	"  VALUES (new.service, new.status, 1)"
+	"  ON CONFLICT(service, status) DO UPDATE SET n = n + 1; END;"
+	"CREATE TRIGGER status_count_update AFTER UPDATE OF service, status"
+	"  ON submission WHEN old.service IS NOT new.service"
+	"  OR old.status IS NOT new.status BEGIN"
+	"  UPDATE status_count SET n = n - 1"
+	"  WHERE service = old.service AND status = old.status;"
+	"  INSERT INTO status_count(service, status, n)"
+	"  VALUES (new.service, new.status, 1)"
+	"  ON CONFLICT(service, status) DO UPDATE SET n = n + 1; END;"
+	"CREATE TRIGGER status_count_delete AFTER DELETE ON submission BEGIN"
+	"  UPDATE status_count SET n = n - 1"
+	"  WHERE service = old.service AND status = old.status; END;"
+	"CREATE VIRTUAL TABLE submission_search USING fts5(text,"
+	"  tokenize = 'trigram');"
+	"INSERT INTO submission_search(rowid, text) SELECT id,"
+	"  rathaus_fold(ref, answers) FROM submission;"
+	"CREATE INDEX submission_created ON submission(created);"
+	"DROP INDEX submission_status;"
+	"CREATE INDEX submission_status ON submission(status, created);"
+	"CREATE INDEX submission_service_status ON submission(service,"
+	"  status, created);",
 };
 
 #define STORE_VERSION	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -512,6 +557,64 @@ store_repair_side_files(const char *db)
 	}
 }
 
+/* The text nodes under `n`, each followed by a space (a word break). */
+static void
+store_search_nodes(struct buf *text, xmlNodePtr n)
+{
+	for (; n != NULL; n = n->next)
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			buf_addstr(text, n->content != NULL ?
+			    (const char *)n->content : "");
+			buf_addch(text, ' ');
+		} else if (n->type == XML_ELEMENT_NODE)
+			store_search_nodes(text, n->children);
+}
+
+/*
+ * What the search index holds of a submission: the reference and the
+ * text of its answers XML (the values, no markup), folded as the
+ * catalog's search folds (text_fold: ASCII case, ä ö ü to a o u, ß to
+ * ss), so that the inbox's search finds substrings of what the clerk
+ * sees however it is typed. Answers that do not parse: the reference.
+ */
+int
+store_search_text(struct buf *out, const char *ref, const char *answers)
+{
+	struct buf text;
+	xmlDocPtr doc = NULL;
+	int	 rc;
+
+	buf_init(&text, 0);
+	buf_addstr(&text, ref != NULL ? ref : "");
+	buf_addch(&text, ' ');
+	if (answers != NULL && *answers != '\0' &&
+	    (doc = xmlReadMemory(answers, (int)strlen(answers), NULL, "UTF-8",
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)) !=
+	    NULL)
+		store_search_nodes(&text, xmlDocGetRootElement(doc));
+	xmlFreeDoc(doc);
+	rc = text.failed ? -1 : text_fold(out, buf_str(&text));
+	buf_free(&text);
+	return rc;
+}
+
+/* rathaus_fold(ref, answers): store_search_text for SQL (migrations). */
+static void
+store_fold_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct buf out;
+
+	(void)argc;
+	buf_init(&out, 0);
+	if (store_search_text(&out, (const char *)sqlite3_value_text(argv[0]),
+	    (const char *)sqlite3_value_text(argv[1])) != 0)
+		sqlite3_result_error_nomem(ctx);
+	else
+		sqlite3_result_text(ctx, buf_str(&out), (int)out.len,
+		    SQLITE_TRANSIENT);
+	buf_free(&out);
+}
+
 /*
  * Open <data_dir>/rathaus.db. Without `create` the file must exist and be
  * at the current schema version: the web programs never create or migrate
@@ -546,6 +649,13 @@ store_open(struct store **out, const char *data_dir, int create)
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_handler(s->db, store_busy, s);
+	if (sqlite3_create_function(s->db, "rathaus_fold", 2, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, store_fold_sql, NULL, NULL) !=
+	    SQLITE_OK) {
+		store_fail(s, "rathaus_fold");
+		rc = STORE_ERROR;
+		goto fail;
+	}
 	/* Keep the WAL file when we close: recreating it costs ~1 ms. */
 	sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 	if (store_exec(s, "PRAGMA journal_mode=WAL;"
@@ -857,6 +967,38 @@ store_definition(struct store *s, const struct store_new *n,
 	return *id != 0 ? STORE_OK : store_fail(s, "definition");
 }
 
+/*
+ * The search index's row of submission `id`, within the transaction that
+ * writes the submission: folded in C (store_search_text).
+ */
+static int
+store_search_put(struct store *s, sqlite3_int64 id, const char *ref,
+    const char *answers)
+{
+	sqlite3_stmt *st;
+	struct buf text;
+	int	 rc = SQLITE_ERROR;
+
+	buf_init(&text, 0);
+	if (store_search_text(&text, ref, answers) != 0) {
+		buf_free(&text);
+		snprintf(s->err, sizeof(s->err), "search text: out of memory");
+		return STORE_ERROR;
+	}
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO submission_search(rowid,"
+	    " text) VALUES (?1, ?2)", -1, &st, NULL) != SQLITE_OK) {
+		buf_free(&text);
+		return store_fail(s, "search index");
+	}
+	if (sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, buf_str(&text), -1, SQLITE_STATIC) ==
+	    SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	buf_free(&text);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "search index");
+}
+
 static int
 store_insert(struct store *s, const struct store_new *n, const char *ref)
 {
@@ -893,6 +1035,8 @@ store_insert(struct store *s, const struct store_new *n, const char *ref)
 	if (rc != SQLITE_DONE)
 		return store_fail(s, "insert");
 	id = sqlite3_last_insert_rowid(s->db);
+	if ((rc = store_search_put(s, id, ref, n->values_xml)) != STORE_OK)
+		return rc;
 
 	if (sqlite3_prepare_v2(s->db,
 	    "INSERT INTO status_event(submission_id, status, at)"

@@ -122,6 +122,10 @@ store_purge(struct store *s, const char *service, const char *cutoff_iso,
 		"DELETE FROM outbox WHERE submission_id IN (" STORE_DUE ")",
 		"UPDATE status_event SET message = NULL"
 		" WHERE submission_id IN (" STORE_DUE ")",
+		/* The search index keeps the reference alone. */
+		"UPDATE submission_search SET text = (SELECT rathaus_fold(ref,"
+		" '<values/>') FROM submission WHERE id = submission_search.rowid)"
+		" WHERE rowid IN (" STORE_DUE ")",
 		"UPDATE submission SET answers = '<values/>', email = NULL,"
 		" subject = NULL, trust_level = NULL,"
 		" purged = ?3 WHERE id IN (" STORE_DUE ")",
@@ -154,4 +158,35 @@ store_purge(struct store *s, const char *service, const char *cutoff_iso,
 		return STORE_ERROR;
 	}
 	return STORE_OK;
+}
+
+/*
+ * The search index and the status counts made anew from the submissions,
+ * in one transaction: for rows written by other means than the store
+ * (a restore, bench/inbox's bulk insert).
+ */
+int
+store_reindex(struct store *s, long *count)
+{
+	static const char *const sql[] = {
+		"DELETE FROM submission_search",
+		"INSERT INTO submission_search(rowid, text) SELECT id,"
+		" rathaus_fold(ref, answers) FROM submission",
+		"DELETE FROM status_count",
+		"INSERT INTO status_count(service, status, n) SELECT service,"
+		" status, count(*) FROM submission GROUP BY service, status",
+		"INSERT INTO submission_search(submission_search)"
+		" VALUES ('optimize')",
+	};
+	size_t	 i;
+	int	 rc;
+
+	*count = 0;
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	for (i = 0; rc == STORE_OK && i < sizeof(sql) / sizeof(sql[0]); i++)
+		if ((rc = store_run(s, sql[i], NULL, 0, "reindex")) ==
+		    STORE_OK && i == 1)
+			*count = (long)sqlite3_changes(s->db);
+	return store_commit_or_rollback(s, rc);
 }

@@ -50,7 +50,7 @@ int	 store_each(struct store *, const struct store_filter *,
  * last status event, ISO 8601 UTC) and are not purged yet: answers become
  * "<values/>", the e-mail address goes, purged := now_iso; their files,
  * notes, mails (sent or not) and the messages of their status events are
- * deleted. Reference,
+ * deleted, and the search index keeps only the reference. Reference,
  * dates, statuses, fee and version stay. One audit row per submission
  * (actor, action "purge", detail "retention"). One BEGIN IMMEDIATE
  * transaction: all or nothing; STORE_BUSY when the lock was held too
@@ -59,5 +59,11 @@ int	 store_each(struct store *, const struct store_filter *,
 int	 store_purge(struct store *, const char *service,
 	    const char *cutoff_iso, const char *actor, const char *now_iso,
 	    long *count);
+/*
+ * Rebuilds the search index (submission_search) and the counts by status
+ * (status_count) from the submissions, in one transaction; *count: the
+ * submissions indexed. For rows that came by other means than the store.
+ */
+int	 store_reindex(struct store *, long *count);
 
 #endif

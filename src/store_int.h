@@ -54,5 +54,7 @@ int	 store_audit_row(struct store *, const char *actor, const char *action,
 	    const char *ref, const char *before, const char *after,
 	    const char *detail, const char *now);
 int	 store_commit_or_rollback(struct store *, int rc);
+struct buf;
+int	 store_search_text(struct buf *, const char *ref, const char *answers);
 
 #endif

@@ -7,9 +7,11 @@
 #include "buf.h"
 #include "store_int.h"
 #include "store_staff.h"
+#include "text.h"
 
 #define STORE_INBOX_MAX		200	/* rows per page at most */
 #define STORE_BINDS_MAX		64
+#define STORE_SEARCH_MIN	3	/* characters: a trigram */
 
 /*
  * The WHERE clause of an inbox query: fixed fragments with placeholders,
@@ -20,7 +22,7 @@ struct store_where {
 	struct buf	 sql;
 	const char	*binds[STORE_BINDS_MAX];
 	int		 nbinds;
-	char		 like[2][512];
+	struct buf	 match;		/* the FTS5 query: one phrase */
 };
 
 static void
@@ -31,32 +33,59 @@ store_where_add(struct store_where *w, const char *fragment, const char *v)
 		w->binds[w->nbinds++] = v;
 }
 
-/* A LIKE pattern for text anywhere: % and _ taken literally. */
-static void
-store_like(char *out, size_t size, const char *text, int prefix_only)
+/*
+ * The search text as an FTS5 phrase over the trigram index: folded as
+ * the index is (store_search_text), in double quotes, quotes doubled.
+ * 0 when it has fewer than STORE_SEARCH_MIN characters (no trigram: not
+ * searched, *short_search set), -1 on no memory.
+ */
+static int
+store_match(struct buf *match, const char *search, int *short_search)
 {
-	size_t	 o = 0;
+	struct buf folded;
+	const char *p;
+	size_t	 chars = 0;
 
-	if (!prefix_only && o + 1 < size)
-		out[o++] = '%';
-	for (; *text != '\0' && o + 3 < size; text++) {
-		if (*text == '%' || *text == '_' || *text == '\\')
-			out[o++] = '\\';
-		out[o++] = *text;
+	buf_init(&folded, 0);
+	if (text_fold(&folded, search) != 0) {
+		buf_free(&folded);
+		return -1;
 	}
-	out[o++] = '%';
-	out[o] = '\0';
+	for (p = buf_str(&folded); *p != '\0'; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80)
+			chars++;
+	if (chars < STORE_SEARCH_MIN) {
+		buf_free(&folded);
+		*short_search = 1;
+		return 0;
+	}
+	buf_addch(match, '"');
+	for (p = buf_str(&folded); *p != '\0'; p++)
+		if (*p == '"')
+			buf_addstr(match, "\"\"");
+		else
+			buf_addch(match, *p);
+	buf_addch(match, '"');
+	buf_free(&folded);
+	return match->failed ? -1 : 1;
 }
 
+/*
+ * The conditions of the query `q`. Without `full`, only the services
+ * (the counts, whose table has the same column names). With `join`, the
+ * search is a MATCH of the joined index (store_inbox), else a subquery.
+ * *short_search: the search text was too short to search for.
+ */
 static int
 store_where_build(struct store_where *w, const struct store_inbox_query *q,
-    int with_status)
+    int full, int join, int *short_search)
 {
 	size_t	 i;
+	int	 rc;
 
 	memset(w, 0, sizeof(*w));
 	buf_init(&w->sql, 4096);
-	buf_printf(&w->sql, " WHERE 1");
+	buf_init(&w->match, 1024);
 	if (q->services != NULL) {
 		buf_printf(&w->sql, " AND service IN (''");
 		for (i = 0; q->services[i] != NULL &&
@@ -68,24 +97,41 @@ store_where_build(struct store_where *w, const struct store_inbox_query *q,
 	}
 	if (q->service != NULL)
 		store_where_add(w, "service = ?", q->service);
-	if (with_status && q->status != NULL)
+	if (!full)
+		return w->sql.failed ? -1 : 0;
+	if (q->status != NULL)
 		store_where_add(w, "status = ?", q->status);
-	/* created is ISO 8601 UTC: a date compares by its prefix. */
+	/* created is ISO 8601 UTC: a date compares by its prefix; "Z"
+	 * sorts after every time of the day. */
 	if (q->from != NULL)
-		store_where_add(w, "substr(created, 1, 10) >= ?", q->from);
+		store_where_add(w, "created >= ?", q->from);
 	if (q->to != NULL)
-		store_where_add(w, "substr(created, 1, 10) <= ?", q->to);
+		store_where_add(w, "created < ? || 'Z'", q->to);
 	if (q->search != NULL && *q->search != '\0') {
-		store_like(w->like[0], sizeof(w->like[0]), q->search, 1);
-		store_like(w->like[1], sizeof(w->like[1]), q->search, 0);
-		store_where_add(w, "(ref LIKE ? ESCAPE '\\'", w->like[0]);
-		buf_printf(&w->sql, " OR answers LIKE ? ESCAPE '\\')");
-		if (w->nbinds < STORE_BINDS_MAX)
-			w->binds[w->nbinds++] = w->like[1];
+		if ((rc = store_match(&w->match, q->search, short_search)) < 0)
+			return -1;
+		if (rc > 0 && join)
+			store_where_add(w, "submission_search MATCH ?",
+			    buf_str(&w->match));
+		else if (rc > 0)
+			store_where_add(w, "id IN (SELECT rowid FROM"
+			    " submission_search WHERE submission_search"
+			    " MATCH ?)", buf_str(&w->match));
 	}
 	return w->sql.failed ? -1 : 0;
 }
 
+static void
+store_where_free(struct store_where *w)
+{
+	buf_free(&w->sql);
+	buf_free(&w->match);
+}
+
+/*
+ * Counts by status from status_count (kept by triggers): the services
+ * filter only, never a scan of the submissions.
+ */
 static int
 store_inbox_counts(struct store *s, const struct store_inbox_query *q,
     struct store_inbox *in)
@@ -95,11 +141,11 @@ store_inbox_counts(struct store *s, const struct store_inbox_query *q,
 	sqlite3_stmt *st = NULL;
 	const char *status;
 	size_t	 i;
-	int	 rc = SQLITE_ERROR;
+	int	 rc = SQLITE_ERROR, unused = 0;
 
 	buf_init(&sql, 4096);
-	if (store_where_build(&w, q, 0) == 0 &&
-	    buf_printf(&sql, "SELECT status, count(*) FROM submission%s"
+	if (store_where_build(&w, q, 0, 0, &unused) == 0 &&
+	    buf_printf(&sql, "SELECT status, sum(n) FROM status_count WHERE 1%s"
 	    " GROUP BY status", buf_str(&w.sql)) == 0 &&
 	    sqlite3_prepare_v2(s->db, buf_str(&sql), -1, &st, NULL) ==
 	    SQLITE_OK && store_bind_texts(st, w.binds, w.nbinds) == 0)
@@ -112,61 +158,162 @@ store_inbox_counts(struct store *s, const struct store_inbox_query *q,
 		}
 	sqlite3_finalize(st);
 	buf_free(&sql);
-	buf_free(&w.sql);
+	store_where_free(&w);
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "inbox counts");
 }
 
+/* The sort key of the row `ref`: status, created, id (as text). */
+struct store_inbox_key {
+	char	 status[STORE_STATUS_MAX];
+	char	 created[STORE_TIME_MAX];
+	char	 id[24];
+};
+
 static int
-store_inbox_total(struct store *s, const struct store_where *w, long *total)
+store_inbox_key(struct store *s, const char *ref, struct store_inbox_key *k)
 {
-	struct buf sql;
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	int	 rc = SQLITE_ERROR;
 
-	buf_init(&sql, 4096);
-	if (buf_printf(&sql, "SELECT count(*) FROM submission%s",
-	    buf_str(&w->sql)) == 0 &&
-	    sqlite3_prepare_v2(s->db, buf_str(&sql), -1, &st, NULL) ==
-	    SQLITE_OK && store_bind_texts(st, w->binds, w->nbinds) == 0 &&
-	    (rc = sqlite3_step(st)) == SQLITE_ROW)
-		*total = (long)sqlite3_column_int64(st, 0);
+	if (sqlite3_prepare_v2(s->db, "SELECT status, created, id FROM"
+	    " submission WHERE ref = ?1", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "inbox key");
+	if (sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_copy(k->status, sizeof(k->status),
+		    sqlite3_column_text(st, 0));
+		store_copy(k->created, sizeof(k->created),
+		    sqlite3_column_text(st, 1));
+		snprintf(k->id, sizeof(k->id), "%lld",
+		    (long long)sqlite3_column_int64(st, 2));
+	}
 	sqlite3_finalize(st);
-	buf_free(&sql);
-	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "inbox total");
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "inbox key");
 }
 
-/* One page of the inbox, the number of all matches, counts by status. */
+/*
+ * One page of the inbox by keyset: the rows after (or before) the row
+ * `q->after` (`q->before`) in the order asked, never an OFFSET, so that
+ * every page costs the same. The total only where the counts give it.
+ */
 int
 store_inbox(struct store *s, const struct store_inbox_query *q,
     struct store_inbox *in)
 {
-	static const char *const order[] = {
-		[STORE_SORT_NEWEST] = " ORDER BY created DESC, id DESC",
-		[STORE_SORT_OLDEST] = " ORDER BY created, id",
-		[STORE_SORT_STATUS] = " ORDER BY status, created DESC, id DESC",
+	/* [sort][0: forwards, 1: backwards, the order reversed] */
+	static const char *const order[][2] = {
+		[STORE_SORT_NEWEST] = {
+			" ORDER BY created DESC, id DESC",
+			" ORDER BY created, id" },
+		[STORE_SORT_OLDEST] = {
+			" ORDER BY created, id",
+			" ORDER BY created DESC, id DESC" },
+		[STORE_SORT_STATUS] = {
+			" ORDER BY status, created DESC, id DESC",
+			" ORDER BY status DESC, created, id" },
+	};
+	/* Rows beyond the key ?1 status, ?2 created, ?3 id, as above. */
+	static const char *const beyond[][2] = {
+		[STORE_SORT_NEWEST] = {
+			"created <= ?2 AND (created < ?2 OR id < ?3)",
+			"created >= ?2 AND (created > ?2 OR id > ?3)" },
+		[STORE_SORT_OLDEST] = {
+			"created >= ?2 AND (created > ?2 OR id > ?3)",
+			"created <= ?2 AND (created < ?2 OR id < ?3)" },
+		[STORE_SORT_STATUS] = {
+			"status >= ?1 AND (status > ?1 OR (created <= ?2 AND"
+			" (created < ?2 OR id < ?3)))",
+			"status <= ?1 AND (status < ?1 OR (created >= ?2 AND"
+			" (created > ?2 OR id > ?3)))" },
+	};
+	/* A search, newest or oldest first: in the order of arrival (the
+	 * id, the index's rowid), which the index reads in order and stops
+	 * after a page, instead of sorting all its matches by time. */
+	static const char *const order_found[][2] = {
+		[STORE_SORT_NEWEST] = {
+			" ORDER BY submission_search.rowid DESC",
+			" ORDER BY submission_search.rowid" },
+		[STORE_SORT_OLDEST] = {
+			" ORDER BY submission_search.rowid",
+			" ORDER BY submission_search.rowid DESC" },
+	};
+	static const char *const beyond_found[][2] = {
+		[STORE_SORT_NEWEST] = {
+			"submission_search.rowid < ?3",
+			"submission_search.rowid > ?3" },
+		[STORE_SORT_OLDEST] = {
+			"submission_search.rowid > ?3",
+			"submission_search.rowid < ?3" },
 	};
 	struct store_where w;
-	struct store_inbox_row *r;
+	struct store_inbox_row *r, tmp;
+	struct store_inbox_key key;
 	struct buf sql;
 	sqlite3_stmt *st = NULL;
+	const char *keyref = q->before != NULL ? q->before : q->after;
+	const char *kv[3];
+	enum store_sort sort = q->sort <= STORE_SORT_STATUS ? q->sort :
+	    STORE_SORT_NEWEST;
+	int	 back = q->before != NULL, nkey = 0, found;
 	long	 limit = q->limit > 0 && q->limit <= STORE_INBOX_MAX ?
 	    q->limit : STORE_INBOX_MAX;
+	size_t	 i;
 	int	 rc = SQLITE_ERROR;
 
 	memset(in, 0, sizeof(*in));
+	memset(&w, 0, sizeof(w));
+	in->total = -1;
 	buf_init(&sql, 4096);
-	if (store_where_build(&w, q, 1) != 0 ||
-	    store_inbox_total(s, &w, &in->total) != STORE_OK ||
-	    store_inbox_counts(s, q, in) != STORE_OK)
+	if (keyref != NULL) {
+		/* A key that is no row (a typed link): the first page. */
+		if ((rc = store_inbox_key(s, keyref, &key)) == STORE_NOTFOUND) {
+			keyref = NULL;
+			back = 0;
+		} else if (rc != STORE_OK)
+			goto out;
+		rc = SQLITE_ERROR;
+	}
+	if (keyref != NULL) {
+		kv[0] = key.status;
+		kv[1] = key.created;
+		kv[2] = key.id;
+		nkey = 3;
+	}
+	found = sort != STORE_SORT_STATUS;
+	if (store_inbox_counts(s, q, in) != STORE_OK ||
+	    store_where_build(&w, q, 1, found, &in->short_search) != 0)
 		goto out;
-	if (buf_printf(&sql, "SELECT ref, service, created, status, fee_cents,"
-	    " answers FROM submission%s%s LIMIT %ld OFFSET %ld",
-	    buf_str(&w.sql), order[q->sort <= STORE_SORT_STATUS ? q->sort :
-	    STORE_SORT_NEWEST], limit, q->offset > 0 ? q->offset : 0) != 0 ||
-	    sqlite3_prepare_v2(s->db, buf_str(&sql), -1, &st, NULL) !=
-	    SQLITE_OK || store_bind_texts(st, w.binds, w.nbinds) != 0)
+	found = found && *buf_str(&w.match) != '\0';
+	if (q->from == NULL && q->to == NULL && *buf_str(&w.match) == '\0')
+		for (i = 0, in->total = 0; i < WORKFLOW_STATES; i++)
+			if (q->status == NULL ||
+			    strcmp(q->status, workflow_states[i]) == 0)
+				in->total += in->counts[i];
+	/* The key's values are ?1 to ?3, first in the text: the filter's
+	 * plain ? then number on from 4. */
+	if (buf_printf(&sql, "SELECT ref, service, created, status,"
+	    " fee_cents, answers FROM %s WHERE (%s)%s%s LIMIT %ld",
+	    found ? "submission_search JOIN submission ON submission.id ="
+	    " submission_search.rowid" : "submission", keyref == NULL ? "1" :
+	    found ? beyond_found[sort][back] : beyond[sort][back],
+	    buf_str(&w.sql), found ? order_found[sort][back] :
+	    order[sort][back], limit + 1) != 0)
+		goto out;
+	if (sqlite3_prepare_v2(s->db, buf_str(&sql), -1, &st, NULL) !=
+	    SQLITE_OK || store_bind_texts(st, kv, nkey) != 0 ||
+	    store_bind_texts_at(st, nkey + 1, w.binds, w.nbinds) != 0)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((long)in->nrows == limit) {
+			/* One more: there is a page beyond. */
+			if (back)
+				in->more_before = 1;
+			else
+				in->more_after = 1;
+			continue;
+		}
 		if ((r = reallocarray(in->rows, in->nrows + 1,
 		    sizeof(*r))) == NULL) {
 			rc = SQLITE_NOMEM;
@@ -188,13 +335,38 @@ store_inbox(struct store *s, const struct store_inbox_query *q,
 			break;
 		}
 	}
+	/* Came from a page: there is one on that side. */
+	if (keyref != NULL) {
+		if (back)
+			in->more_after = 1;
+		else
+			in->more_before = 1;
+	}
+	/* All on one page: the total is known without the counts. */
+	if (keyref == NULL && !in->more_after)
+		in->total = (long)in->nrows;
+	/* Backwards: read in the reversed order, shown in the asked one. */
+	for (i = 0; back && i < in->nrows / 2; i++) {
+		tmp = in->rows[i];
+		in->rows[i] = in->rows[in->nrows - 1 - i];
+		in->rows[in->nrows - 1 - i] = tmp;
+	}
 out:
 	sqlite3_finalize(st);
 	buf_free(&sql);
-	buf_free(&w.sql);
+	store_where_free(&w);
 	if (rc != SQLITE_DONE) {
 		store_inbox_free(in);
 		return *s->err ? STORE_ERROR : store_fail(s, "inbox");
+	}
+	/* Back at the start with less than a page (rows came meanwhile, or
+	 * a typed key): the first page, full. */
+	if (back && !in->more_before && (long)in->nrows < limit) {
+		struct store_inbox_query first = *q;
+
+		store_inbox_free(in);
+		first.before = first.after = NULL;
+		return store_inbox(s, &first, in);
 	}
 	return STORE_OK;
 }

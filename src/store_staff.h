@@ -23,9 +23,12 @@ struct store_inbox_query {
 	const char	*status;	/* or NULL */
 	const char	*from;		/* YYYY-MM-DD, created on or after */
 	const char	*to;		/* YYYY-MM-DD, created on or before */
-	const char	*search;	/* a reference, or text in the answers */
+	const char	*search;	/* text in the reference or the answers,
+					 * 3 characters at least (folded) */
 	enum store_sort	 sort;
-	long		 offset;
+	const char	*after;		/* the page after the row of this
+					 * reference (keyset), or NULL */
+	const char	*before;	/* the page before it, or NULL */
 	long		 limit;
 };
 
@@ -41,8 +44,13 @@ struct store_inbox_row {
 struct store_inbox {
 	struct store_inbox_row *rows;
 	size_t		 nrows;
-	long		 total;		/* matching, over all pages */
-	long		 counts[WORKFLOW_STATES]; /* by status, other filters */
+	long		 total;		/* matching, over all pages; -1: not
+					 * known without a scan (dates, search) */
+	long		 counts[WORKFLOW_STATES]; /* by status, of the services
+					 * filter alone (status_count) */
+	int		 more_before;	/* a page before this one */
+	int		 more_after;	/* a page after it */
+	int		 short_search;	/* search text too short: not searched */
 };
 
 struct store_note {

@@ -47,6 +47,7 @@ usage(void)
 	    "       rathaus export SERVICE [--format csv|xml|json]"
 	    " [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--conf FILE]\n"
 	    "       rathaus purge [--conf FILE]\n"
+	    "       rathaus reindex [--conf FILE | --data DIR]\n"
 	    "       rathaus camt FILE [--dry-run] [--conf FILE]\n", stderr);
 	return 2;
 }
@@ -194,6 +195,31 @@ cmd_init(struct cli *c)
 	else
 		printf("%s/rathaus.db: schema version %d -> %d\n",
 		    c->conf.data_dir, from, to);
+	store_close(s);
+	return rc == STORE_OK ? 0 : 1;
+}
+
+/*
+ * The search index and the counts by status made anew from the
+ * submissions: after rows came by other means than the programs (a
+ * restore of some rows, bench/inbox's bulk insert).
+ */
+static int
+cmd_reindex(struct cli *c)
+{
+	struct store *s;
+	long	 n = 0;
+	int	 rc;
+
+	if (c->nargs != 0 || c->format || c->from || c->to)
+		return usage();
+	if (store_open(&s, c->conf.data_dir, 0) != STORE_OK)
+		return 1;
+	if ((rc = store_reindex(s, &n)) != STORE_OK)
+		fprintf(stderr, "rathaus: %s\n", store_errmsg(s));
+	else
+		printf("%s/rathaus.db: %ld submissions indexed\n",
+		    c->conf.data_dir, n);
 	store_close(s);
 	return rc == STORE_OK ? 0 : 1;
 }
@@ -574,6 +600,8 @@ main(int argc, char *argv[])
 		rc = cmd_purge(&c);
 	else if (strcmp(argv[1], "camt") == 0)
 		rc = cmd_camt(&c);
+	else if (strcmp(argv[1], "reindex") == 0)
+		rc = cmd_reindex(&c);
 	else
 		rc = usage();
 	free(c.args);

@@ -17,17 +17,20 @@
     <xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.inbox'"/></xsl:call-template>
   </xsl:template>
 
-  <!-- The filter as a query string, with one parameter replaced. -->
+  <!-- The filter as a query string, with one parameter replaced; a page
+       other than the first by its key: after/before the reference of the
+       last/first row shown (keyset paging, docs/staff.md). -->
   <xsl:template name="query">
     <xsl:param name="status" select="$f/@status"/>
-    <xsl:param name="page" select="''"/>
+    <xsl:param name="keyname" select="''"/>
+    <xsl:param name="ref" select="''"/>
     <xsl:text>?service=</xsl:text><xsl:value-of select="$f/@service"/>
     <xsl:text>&amp;status=</xsl:text><xsl:value-of select="$status"/>
     <xsl:text>&amp;from=</xsl:text><xsl:value-of select="$f/@from"/>
     <xsl:text>&amp;to=</xsl:text><xsl:value-of select="$f/@to"/>
     <xsl:text>&amp;q=</xsl:text><xsl:value-of select="$f/@q-url"/>
     <xsl:text>&amp;sort=</xsl:text><xsl:value-of select="$f/@sort"/>
-    <xsl:if test="string($page)"><xsl:text>&amp;page=</xsl:text><xsl:value-of select="$page"/></xsl:if>
+    <xsl:if test="string($keyname)"><xsl:value-of select="concat('&amp;', $keyname, '=', $ref)"/></xsl:if>
     <xsl:if test="$lang != 'de'"><xsl:text>&amp;lang=</xsl:text><xsl:value-of select="$lang"/></xsl:if>
   </xsl:template>
 
@@ -102,12 +105,19 @@
     </form>
 
     <xsl:variable name="inbox" select="/page/inbox"/>
-    <p class="results">
-      <xsl:call-template name="msg">
-        <xsl:with-param name="key" select="'staff.results'"/>
-        <xsl:with-param name="arg" select="$inbox/@total"/>
-      </xsl:call-template>
-    </p>
+    <xsl:if test="$f/@short-search = '1'">
+      <p class="notice"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.search.short'"/></xsl:call-template></p>
+    </xsl:if>
+    <!-- The total where the counts give it or all fits on one page; with
+         dates or a search it would take a scan, and the page shows none. -->
+    <xsl:if test="string($inbox/@total)">
+      <p class="results">
+        <xsl:call-template name="msg">
+          <xsl:with-param name="key" select="'staff.results'"/>
+          <xsl:with-param name="arg" select="$inbox/@total"/>
+        </xsl:call-template>
+      </p>
+    </xsl:if>
     <xsl:if test="$inbox/item">
       <div class="table-scroll">
       <table class="inbox">
@@ -142,24 +152,26 @@
       </table>
       </div>
     </xsl:if>
-    <xsl:if test="$inbox/@pages &gt; 1">
+    <xsl:if test="string($inbox/@prev) or string($inbox/@next)">
       <nav class="paging">
         <xsl:attribute name="aria-label"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.pages'"/></xsl:call-template></xsl:attribute>
-        <xsl:if test="$inbox/@page &gt; 1">
+        <xsl:if test="string($inbox/@prev)">
           <a rel="prev">
-            <xsl:attribute name="href"><xsl:value-of select="$script"/><xsl:text>/</xsl:text><xsl:call-template name="query"><xsl:with-param name="page" select="$inbox/@page - 1"/></xsl:call-template></xsl:attribute>
+            <xsl:attribute name="href"><xsl:value-of select="$script"/><xsl:text>/</xsl:text><xsl:call-template name="query"><xsl:with-param name="keyname" select="'before'"/><xsl:with-param name="ref" select="$inbox/@prev"/></xsl:call-template></xsl:attribute>
             <xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.prev'"/></xsl:call-template>
           </a>
         </xsl:if>
-        <span>
-          <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.step'"/></xsl:call-template>
-          <xsl:value-of select="concat(' ', $inbox/@page, ' ')"/>
-          <xsl:call-template name="msg"><xsl:with-param name="key" select="'form.of'"/></xsl:call-template>
-          <xsl:value-of select="concat(' ', $inbox/@pages)"/>
-        </span>
-        <xsl:if test="$inbox/@page &lt; $inbox/@pages">
+        <xsl:if test="string($inbox/@prev)">
+          <xsl:text> </xsl:text>
+          <a>
+            <xsl:attribute name="href"><xsl:value-of select="$script"/><xsl:text>/</xsl:text><xsl:call-template name="query"/></xsl:attribute>
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.first'"/></xsl:call-template>
+          </a>
+        </xsl:if>
+        <xsl:if test="string($inbox/@next)">
+          <xsl:text> </xsl:text>
           <a rel="next">
-            <xsl:attribute name="href"><xsl:value-of select="$script"/><xsl:text>/</xsl:text><xsl:call-template name="query"><xsl:with-param name="page" select="$inbox/@page + 1"/></xsl:call-template></xsl:attribute>
+            <xsl:attribute name="href"><xsl:value-of select="$script"/><xsl:text>/</xsl:text><xsl:call-template name="query"><xsl:with-param name="keyname" select="'after'"/><xsl:with-param name="ref" select="$inbox/@next"/></xsl:call-template></xsl:attribute>
             <xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.next'"/></xsl:call-template>
           </a>
         </xsl:if>

@@ -787,6 +787,112 @@ test_search_text_in_links(void **state)
 	assert_null(strstr(r.body, "q=Weg &amp; Steg"));
 }
 
+/* The href of the link `rel` of the inbox's paging, &amp; read; or "". */
+static void
+paging_link(const struct resp *r, const char *rel, char *out, size_t size)
+{
+	char	 want[32];
+	const char *p, *end;
+	size_t	 o = 0;
+
+	snprintf(want, sizeof(want), "<a rel=\"%s\" href=\"", rel);
+	*out = '\0';
+	if ((p = strstr(r->body, want)) == NULL)
+		return;
+	p += strlen(want);
+	/* The path after the staff script. */
+	if ((end = strstr(p, "staff.cgi")) != NULL)
+		p = end + strlen("staff.cgi");
+	for (; *p != '"' && *p != '\0' && o + 1 < size; o++)
+		if (strncmp(p, "&amp;", 5) == 0) {
+			out[o] = '&';
+			p += 5;
+		} else
+			out[o] = *p++;
+	out[o] = '\0';
+}
+
+/* Rows (<tr> in the inbox's body) of a page. */
+static size_t
+inbox_rows(const struct resp *r)
+{
+	const char *p = strstr(r->body, "<tbody>");
+	size_t	 n = 0;
+
+	for (; p != NULL && (p = strstr(p + 1, "<tr>")) != NULL; n++)
+		;
+	return n;
+}
+
+/*
+ * Keyset paging (issue 13): a next link after the last row shown, a
+ * previous one before the first, no page numbers; the search folds
+ * umlauts, ß and case (as the catalog) and finds substrings.
+ */
+static void
+test_inbox_keyset_pages(void **state)
+{
+	struct as admin = { "admin", NULL, NULL };
+	struct field f[NFIELDS];
+	struct resp r, r2;
+	char	 ref[32], token[80], next[512], prev[512], first[32];
+	char	 path[512];
+	const char *p;
+	int	 i;
+
+	(void)state;
+	for (i = 0; i < 30; i++) {
+		valid_fields(f, fresh_key());
+		field_set(f, NFIELDS, "name", i % 2 ? "Jörg Straßenfeger" :
+		    "JÖRG STRASSENFEGER");
+		submit_fields(f, ref, sizeof(ref), token, sizeof(token));
+	}
+	/* 25 a page, newest first: the last one sent comes first. */
+	assert_int_equal(staff_http(&admin, "GET", "/?q=jorg%20strassenf",
+	    NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(inbox_rows(&r), 25);
+	snprintf(path, sizeof(path), "/submissions/%s\"", ref);
+	assert_non_null(p = strstr(r.body, "<tbody>"));
+	assert_non_null(strstr(p, path));
+	assert_true(strstr(p, path) < strstr(p + 1, "</tr>"));
+	assert_null(strstr(r.body, "page="));
+	paging_link(&r, "prev", prev, sizeof(prev));
+	assert_string_equal(prev, "");
+	paging_link(&r, "next", next, sizeof(next));
+	assert_non_null(strstr(next, "&after="));
+	assert_non_null(strstr(next, "q=jorg%20strassenf"));
+	/* ref of the first row, for the way back */
+	p = strstr(strstr(r.body, "<tbody>"), "/submissions/") +
+	    strlen("/submissions/");
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(p, "\""), p);
+
+	assert_int_equal(staff_http(&admin, "GET", next, NULL, &r2), 0);
+	assert_int_equal(r2.status, 200);
+	assert_int_equal(inbox_rows(&r2), 5);
+	paging_link(&r2, "next", next, sizeof(next));
+	assert_string_equal(next, "");
+	paging_link(&r2, "prev", prev, sizeof(prev));
+	assert_non_null(strstr(prev, "&before="));
+	assert_int_equal(staff_http(&admin, "GET", prev, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(inbox_rows(&r), 25);
+	p = strstr(strstr(r.body, "<tbody>"), "/submissions/") +
+	    strlen("/submissions/");
+	assert_int_equal(strncmp(p, first, strlen(first)), 0);
+	paging_link(&r, "prev", prev, sizeof(prev));
+	assert_string_equal(prev, "");
+
+	/* Folded either way, a substring: ß as ss, Ö as o. */
+	assert_int_equal(staff_http(&admin, "GET", "/?q=%C3%9FENF", NULL,
+	    &r), 0);
+	assert_int_equal(inbox_rows(&r), 25);
+	/* Two characters: not searched, said so. */
+	assert_int_equal(staff_http(&admin, "GET", "/?q=J%C3%B6", NULL, &r),
+	    0);
+	assert_non_null(strstr(r.body, "mindestens 3 Zeichen"));
+}
+
 int
 main(void)
 {
@@ -801,6 +907,8 @@ main(void)
 		cmocka_unit_test_teardown(test_hostile_answers, free_tracked),
 		cmocka_unit_test_teardown(test_counter_scan, free_tracked),
 		cmocka_unit_test_teardown(test_search_text_in_links,
+		    free_tracked),
+		cmocka_unit_test_teardown(test_inbox_keyset_pages,
 		    free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};

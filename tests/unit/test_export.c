@@ -366,6 +366,18 @@ test_export_json_round_trip(void **state)
 	assert_int_equal(json_object_size(answers), 0);
 	assert_json_string(json_array_get(all, 2), "purged",
 	    "2026-03-06T00:00:00Z");
+	/* Written object by object (issue 13), the text is what jansson
+	 * gives the whole array. */
+	{
+		char	*whole = json_dumps(all, JSON_INDENT(2) |
+		    JSON_PRESERVE_ORDER);
+
+		assert_non_null(whole);
+		assert_int_equal(f->len, strlen(whole) + 1);
+		assert_memory_equal(f->out, whole, strlen(whole));
+		assert_int_equal(f->out[f->len - 1], '\n');
+		free(whole);
+	}
 	json_decref(all);
 }
 

@@ -19,6 +19,7 @@
 #include "store.h"
 #include "store_admin.h"
 #include "store_outbox.h"
+#include "store_staff.h"
 #include "testdb.h"
 #include "tmpdir.h"
 
@@ -900,6 +901,19 @@ test_store_migrate_from_1(void **state)
 	}
 	assert_int_equal(store_submit(s, &n, &r), STORE_OK);
 	assert_memory_equal(r.ref, "2026-000002-", 12);
+	/* Schema 11 indexed and counted the row that was there. */
+	{
+		struct store_inbox_query q;
+		struct store_inbox in;
+
+		memset(&q, 0, sizeof(q));
+		q.search = "000001";
+		assert_int_equal(store_inbox(s, &q, &in), STORE_OK);
+		assert_int_equal(in.nrows, 1);
+		assert_string_equal(in.rows[0].ref, "2026-000001-7");
+		assert_int_equal(in.counts[0], 2);	/* received */
+		store_inbox_free(&in);
+	}
 	assert_int_equal(store_upload_get(s, r.ref, "scan", &u), STORE_OK);
 	store_upload_free(&u);
 	store_close(s);
@@ -1115,7 +1129,8 @@ test_store_outbox_expire(void **state)
 /*
  * The migration that names a mail's submission finds it for the mails
  * queued before: the reference at the end of their subject. This test
- * rebuilds the outbox of schema 4 and undoes what came after schema 9.
+ * rebuilds the outbox of schema 4 and undoes what came after schema 9
+ * (10: the citizen's account; 11: counts, search index, inbox indexes).
  */
 static void
 test_store_migrate_outbox_names_submission(void **state)
@@ -1127,7 +1142,13 @@ test_store_migrate_outbox_names_submission(void **state)
 
 	submit_at(f, "osterfeuer", KEY, "2026-01-01T10:00:00Z", &a);
 	submit_at(f, "osterfeuer", KEY2, "2026-01-01T10:00:00Z", &b);
-	sql_exec(f->dir, "DROP TABLE reply; DROP INDEX submission_subject;"
+	sql_exec(f->dir, "DROP TRIGGER status_count_insert;"
+	    "DROP TRIGGER status_count_update; DROP TRIGGER status_count_delete;"
+	    "DROP TABLE status_count; DROP TABLE submission_search;"
+	    "DROP INDEX submission_created; DROP INDEX submission_service_status;"
+	    "DROP INDEX submission_status;"
+	    "CREATE INDEX submission_status ON submission(status);"
+	    "DROP TABLE reply; DROP INDEX submission_subject;"
 	    "ALTER TABLE submission DROP COLUMN subject;"
 	    "ALTER TABLE submission DROP COLUMN trust_level;"
 	    "DROP TABLE outbox;"
@@ -1381,6 +1402,367 @@ test_store_read_only_is_unavailable(void **state)
 	assert_int_equal(chmod(db, 0644), 0);
 }
 
+/* Submit one of osterfeuer with these answers, created at `created`. */
+static void
+submit_answers(struct fixture *f, const char *values_xml,
+    const char *created, struct store_receipt *r)
+{
+	struct store_new n = sample(NULL, "00112233445566778899aabbccddeeff");
+
+	n.values_xml = values_xml;
+	n.created = created;
+	assert_int_equal(store_submit(f->s, &n, r), STORE_OK);
+}
+
+/* The inbox for `q`, its refs joined by spaces into `out`. */
+static void
+inbox_refs(struct fixture *f, const struct store_inbox_query *q,
+    struct store_inbox *in, struct buf *out)
+{
+	size_t	 i;
+
+	buf_reset(out);
+	assert_int_equal(store_inbox(f->s, q, in), STORE_OK);
+	for (i = 0; i < in->nrows; i++)
+		buf_printf(out, "%s%s", i > 0 ? " " : "", in->rows[i].ref);
+}
+
+/*
+ * Keyset pages (issue 13): the page after the last row and before the
+ * first, in each order; equal times go by id; every row once.
+ */
+static void
+test_store_inbox_keyset_pages(void **state)
+{
+	static const char *const at[] = {
+		"2026-03-01T10:00:00Z", "2026-03-02T10:00:00Z",
+		"2026-03-03T10:00:00Z", "2026-03-03T10:00:00Z",
+		"2026-03-04T10:00:00Z", "2026-03-05T10:00:00Z",
+		"2026-03-06T10:00:00Z",
+	};
+	struct fixture *f = *state;
+	struct store_receipt r[7];
+	struct store_inbox_query q;
+	struct store_inbox in;
+	struct buf got, want;
+	size_t	 i;
+
+	for (i = 0; i < 7; i++)
+		submit_answers(f, "<values/>", at[i], &r[i]);
+	sql_set_status(f->dir, r[1].ref, "completed", "2026-03-07T09:00:00Z");
+	sql_set_status(f->dir, r[5].ref, "completed", "2026-03-07T09:00:00Z");
+	buf_init(&got, 1024);
+	buf_init(&want, 1024);
+	memset(&q, 0, sizeof(q));
+	q.limit = 3;
+
+	/* Newest first: 7 6 5 | 4 3 2 | 1 (3 and 4 at the same time). */
+	inbox_refs(f, &q, &in, &got);
+	buf_printf(&want, "%s %s %s", r[6].ref, r[5].ref, r[4].ref);
+	assert_string_equal(buf_str(&got), buf_str(&want));
+	assert_int_equal(in.more_before, 0);
+	assert_int_equal(in.more_after, 1);
+	assert_int_equal(in.total, 7);
+	store_inbox_free(&in);
+	q.after = r[4].ref;
+	inbox_refs(f, &q, &in, &got);
+	buf_reset(&want);
+	buf_printf(&want, "%s %s %s", r[3].ref, r[2].ref, r[1].ref);
+	assert_string_equal(buf_str(&got), buf_str(&want));
+	assert_int_equal(in.more_before, 1);
+	assert_int_equal(in.more_after, 1);
+	store_inbox_free(&in);
+	q.after = r[1].ref;
+	inbox_refs(f, &q, &in, &got);
+	assert_string_equal(buf_str(&got), r[0].ref);
+	assert_int_equal(in.more_before, 1);
+	assert_int_equal(in.more_after, 0);
+	store_inbox_free(&in);
+	/* Back: the page before the first row shown. */
+	q.after = NULL;
+	q.before = r[0].ref;
+	inbox_refs(f, &q, &in, &got);
+	buf_reset(&want);
+	buf_printf(&want, "%s %s %s", r[3].ref, r[2].ref, r[1].ref);
+	assert_string_equal(buf_str(&got), buf_str(&want));
+	assert_int_equal(in.more_before, 1);
+	assert_int_equal(in.more_after, 1);
+	store_inbox_free(&in);
+	q.before = r[3].ref;
+	inbox_refs(f, &q, &in, &got);
+	buf_reset(&want);
+	buf_printf(&want, "%s %s %s", r[6].ref, r[5].ref, r[4].ref);
+	assert_string_equal(buf_str(&got), buf_str(&want));
+	assert_int_equal(in.more_before, 0);
+	assert_int_equal(in.more_after, 1);
+	store_inbox_free(&in);
+
+	/* Oldest first, after the third: 4 5 6. */
+	q.before = NULL;
+	q.sort = STORE_SORT_OLDEST;
+	q.after = r[2].ref;
+	inbox_refs(f, &q, &in, &got);
+	buf_reset(&want);
+	buf_printf(&want, "%s %s %s", r[3].ref, r[4].ref, r[5].ref);
+	assert_string_equal(buf_str(&got), buf_str(&want));
+	store_inbox_free(&in);
+
+	/* By status (completed before received), newest first in each:
+	 * 6 2 | 7 5 4 | 3 ... with pages of 2 here. */
+	q.sort = STORE_SORT_STATUS;
+	q.limit = 2;
+	q.after = NULL;
+	inbox_refs(f, &q, &in, &got);
+	buf_reset(&want);
+	buf_printf(&want, "%s %s", r[5].ref, r[1].ref);
+	assert_string_equal(buf_str(&got), buf_str(&want));
+	store_inbox_free(&in);
+	q.after = r[1].ref;
+	inbox_refs(f, &q, &in, &got);
+	buf_reset(&want);
+	buf_printf(&want, "%s %s", r[6].ref, r[4].ref);
+	assert_string_equal(buf_str(&got), buf_str(&want));
+	store_inbox_free(&in);
+	q.after = NULL;
+	q.before = r[6].ref;
+	inbox_refs(f, &q, &in, &got);
+	buf_reset(&want);
+	buf_printf(&want, "%s %s", r[5].ref, r[1].ref);
+	assert_string_equal(buf_str(&got), buf_str(&want));
+	assert_int_equal(in.more_before, 0);
+	store_inbox_free(&in);
+
+	/* Before the second row: not one row alone, the first page. */
+	q.sort = STORE_SORT_NEWEST;
+	q.limit = 3;
+	q.before = r[5].ref;
+	inbox_refs(f, &q, &in, &got);
+	buf_reset(&want);
+	buf_printf(&want, "%s %s %s", r[6].ref, r[5].ref, r[4].ref);
+	assert_string_equal(buf_str(&got), buf_str(&want));
+	assert_int_equal(in.more_before, 0);
+	assert_int_equal(in.more_after, 1);
+	store_inbox_free(&in);
+
+	/* A key that is no submission: the first page. */
+	q.before = "2026-999999-9";
+	q.sort = STORE_SORT_NEWEST;
+	q.limit = 3;
+	inbox_refs(f, &q, &in, &got);
+	buf_reset(&want);
+	buf_printf(&want, "%s %s %s", r[6].ref, r[5].ref, r[4].ref);
+	assert_string_equal(buf_str(&got), buf_str(&want));
+	store_inbox_free(&in);
+	buf_free(&got);
+	buf_free(&want);
+}
+
+/* The counts by status as one string: "received=2 in_progress=1 ...". */
+static void
+inbox_counts(struct fixture *f, const struct store_inbox_query *q,
+    struct buf *out)
+{
+	struct store_inbox in;
+	size_t	 i;
+
+	buf_reset(out);
+	assert_int_equal(store_inbox(f->s, q, &in), STORE_OK);
+	for (i = 0; i < WORKFLOW_STATES; i++)
+		buf_printf(out, "%s%s=%ld", i > 0 ? " " : "",
+		    workflow_states[i], in.counts[i]);
+	store_inbox_free(&in);
+}
+
+/*
+ * The counts by status come from status_count, kept in the transactions
+ * that change a status; a purge keeps them (the rows stay); per service.
+ */
+static void
+test_store_inbox_counts(void **state)
+{
+	struct fixture *f = *state;
+	struct store_receipt a, b, c, d;
+	struct store_inbox_query q;
+	struct store_inbox in;
+	struct buf got;
+	const char *const wies[] = { "osterfeuer", NULL };
+	long	 count;
+
+	buf_init(&got, 1024);
+	memset(&q, 0, sizeof(q));
+	submit_at(f, "osterfeuer", NULL, "2025-12-01T10:00:00Z", &a);
+	submit_at(f, "osterfeuer", NULL, "2025-12-02T10:00:00Z", &b);
+	submit_at(f, "osterfeuer", NULL, "2025-12-03T10:00:00Z", &c);
+	submit_at(f, "hundeanmeldung", NULL, "2025-12-04T10:00:00Z", &d);
+	inbox_counts(f, &q, &got);
+	assert_string_equal(buf_str(&got), "received=4 in_progress=0"
+	    " waiting=0 completed=0 rejected=0");
+	assert_int_equal(store_set_status(f->s, a.ref, "received",
+	    "in_progress", "clerk", NULL, "2026-01-05T10:00:00Z", NULL, NULL),
+	    STORE_OK);
+	assert_int_equal(store_set_status(f->s, a.ref, "in_progress",
+	    "completed", "clerk", "Fertig", "2026-01-06T10:00:00Z", NULL,
+	    NULL), STORE_OK);
+	assert_int_equal(store_set_status(f->s, b.ref, "received",
+	    "rejected", "clerk", NULL, "2026-01-06T10:00:00Z", NULL, NULL),
+	    STORE_OK);
+	/* A status change that loses (someone else was quicker): none. */
+	assert_int_equal(store_set_status(f->s, b.ref, "received",
+	    "in_progress", "clerk", NULL, "2026-01-06T10:00:00Z", NULL, NULL),
+	    STORE_CONFLICT);
+	inbox_counts(f, &q, &got);
+	assert_string_equal(buf_str(&got), "received=2 in_progress=0"
+	    " waiting=0 completed=1 rejected=1");
+	/* A clerk of one service counts that service's only. */
+	q.services = wies;
+	inbox_counts(f, &q, &got);
+	assert_string_equal(buf_str(&got), "received=1 in_progress=0"
+	    " waiting=0 completed=1 rejected=1");
+	q.services = NULL;
+	q.service = "hundeanmeldung";
+	inbox_counts(f, &q, &got);
+	assert_string_equal(buf_str(&got), "received=1 in_progress=0"
+	    " waiting=0 completed=0 rejected=0");
+	/* The total of a status filter is its count. */
+	q.service = NULL;
+	q.status = "received";
+	assert_int_equal(store_inbox(f->s, &q, &in), STORE_OK);
+	assert_int_equal(in.total, 2);
+	assert_int_equal(in.nrows, 2);
+	store_inbox_free(&in);
+	q.status = NULL;
+
+	/* A purge keeps the rows and their statuses: the same counts. */
+	assert_int_equal(store_purge(f->s, "osterfeuer",
+	    "2026-02-01T03:00:00Z", "rathaus purge", "2026-03-01T03:00:00Z",
+	    &count), STORE_OK);
+	assert_int_equal(count, 2);
+	inbox_counts(f, &q, &got);
+	assert_string_equal(buf_str(&got), "received=2 in_progress=0"
+	    " waiting=0 completed=1 rejected=1");
+	/* And they are what a scan counts. */
+	assert_int_equal(testdb_long(f->dir, "SELECT count(*) FROM (SELECT"
+	    " service, status, count(*) AS n FROM submission GROUP BY 1, 2"
+	    " EXCEPT SELECT service, status, n FROM status_count)"), 0);
+	buf_free(&got);
+	(void)c;
+	(void)d;
+}
+
+/* How many rows the inbox's search for `text` finds. */
+static long
+found(struct fixture *f, const char *text)
+{
+	struct store_inbox_query q;
+	struct store_inbox in;
+	long	 n;
+
+	memset(&q, 0, sizeof(q));
+	q.search = text;
+	assert_int_equal(store_inbox(f->s, &q, &in), STORE_OK);
+	assert_int_equal(in.short_search, 0);
+	n = (long)in.nrows;
+	assert_int_equal(in.total, n);	/* all on one page */
+	store_inbox_free(&in);
+	return n;
+}
+
+/*
+ * The search (FTS5 trigram over text folded as the catalog folds):
+ * substrings of the answers' text and of the reference, umlauts, ß and
+ * case folded either side; not the markup; shorter than 3 characters
+ * is not searched; a purge leaves only the reference in the index.
+ */
+static void
+test_store_inbox_search(void **state)
+{
+	struct fixture *f = *state;
+	struct store_receipt a, b;
+	struct store_inbox_query q;
+	struct store_inbox in;
+	char	 part[8];
+	long	 count;
+
+	submit_answers(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<values service=\"osterfeuer\" version=\"1\"><value name=\"name\">"
+	    "J\xc3\xb6rg Gro\xc3\x9fmann</value><value name=\"place\">"
+	    "M\xc3\x9c" "HLENWEG 3 &amp; \"Hof\"</value></values>",
+	    "2025-12-01T10:00:00Z", &a);
+	submit_answers(f, "<values><value name=\"name\">Anna Beispiel</value>"
+	    "</values>", "2025-12-02T10:00:00Z", &b);
+	assert_int_equal(found(f, "Gro\xc3\x9fmann"), 1);
+	assert_int_equal(found(f, "grossmann"), 1);
+	assert_int_equal(found(f, "GROSS"), 1);
+	assert_int_equal(found(f, "J\xc3\x96RG"), 1);	/* JÖRG */
+	assert_int_equal(found(f, "jorg"), 1);
+	assert_int_equal(found(f, "m\xc3\xbchlenweg"), 1);	/* mühlenweg */
+	assert_int_equal(found(f, "weg 3 & \"hof"), 1);
+	assert_int_equal(found(f, "eispie"), 1);
+	assert_int_equal(found(f, "Beispielt"), 0);
+	assert_int_equal(found(f, "Meier"), 0);
+	/* Not the markup: names of elements and attributes, the service. */
+	assert_int_equal(found(f, "value"), 0);
+	assert_int_equal(found(f, "osterfeuer"), 0);
+	/* The reference, also a part of it. */
+	assert_int_equal(found(f, b.ref), 1);
+	memcpy(part, b.ref + 5, 6);
+	part[6] = '\0';
+	assert_int_equal(found(f, part), 1);
+	/* Shorter than a trigram: not searched, all shown, and said. */
+	memset(&q, 0, sizeof(q));
+	q.search = "J\xc3\xb6";
+	assert_int_equal(store_inbox(f->s, &q, &in), STORE_OK);
+	assert_int_equal(in.short_search, 1);
+	assert_int_equal(in.nrows, 2);
+	store_inbox_free(&in);
+
+	/* Purged: the answers leave the index, the reference stays. */
+	sql_set_status(f->dir, a.ref, "completed", "2026-01-10T09:00:00Z");
+	assert_int_equal(store_purge(f->s, "osterfeuer",
+	    "2026-02-01T03:00:00Z", "rathaus purge", "2026-03-01T03:00:00Z",
+	    &count), STORE_OK);
+	assert_int_equal(count, 1);
+	assert_int_equal(found(f, "grossmann"), 0);
+	assert_int_equal(found(f, "jorg"), 0);
+	assert_int_equal(found(f, a.ref), 1);
+	assert_int_equal(found(f, "eispie"), 1);
+	/* The index holds a row per submission, no more. */
+	assert_int_equal(count_in(f, "submission_search"), 2);
+}
+
+/*
+ * `rathaus reindex` (store_reindex) makes the index and the counts of
+ * rows that came by SQL alone (a restore, bench/inbox).
+ */
+static void
+test_store_reindex(void **state)
+{
+	struct fixture *f = *state;
+	struct store_receipt a;
+	struct buf got;
+	struct store_inbox_query q;
+	long	 n;
+
+	buf_init(&got, 1024);
+	memset(&q, 0, sizeof(q));
+	submit_answers(f, "<values><value name=\"name\">Anna</value></values>",
+	    "2025-12-01T10:00:00Z", &a);
+	sql_exec(f->dir, "INSERT INTO submission(ref, token, service,"
+	    " service_version, answers, fee_cents, created, status) VALUES"
+	    " ('2025-000009-1', 'x', 'osterfeuer', 1, '<values><value"
+	    " name=\"name\">Wei\xc3\x9f</value></values>', 0,"
+	    " '2025-12-02T10:00:00Z', 'waiting')");
+	assert_int_equal(found(f, "weiss"), 0);
+	assert_int_equal(store_reindex(f->s, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(found(f, "weiss"), 1);
+	assert_int_equal(found(f, "anna"), 1);
+	inbox_counts(f, &q, &got);
+	assert_string_equal(buf_str(&got), "received=1 in_progress=0"
+	    " waiting=1 completed=0 rejected=0");
+	buf_free(&got);
+}
+
 int
 main(void)
 {
@@ -1421,6 +1803,14 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_store_read_only_is_unavailable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_inbox_keyset_pages,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_inbox_counts,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_inbox_search,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_reindex, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
