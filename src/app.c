@@ -576,14 +576,28 @@ app_detach(void)
  * must not cross a fork.
  */
 static void
-app_mail(struct app *a, FILE *in, FILE *out)
+app_mail(struct app *a, FILE *in, FILE *out, const struct app_end *io)
 {
 	struct outbox_stats st;
 	int	 rc;
 
+	if (!a->mail_queued || a->store == NULL || *a->conf.smtp_url == '\0')
+		return;
+	/*
+	 * A persistent program (FastCGI) ends the response itself and sends
+	 * from this process, before it takes the next request: nothing to
+	 * detach from, and the store stays open.
+	 */
+	if (io != NULL) {
+		if (io->end(io->ctx) != 0)
+			return;
+		store_busy_deadline(a->store, NULL);
+		(void)outbox_flush(&a->conf, a->store, time(NULL), 4, 2000,
+		    &st);
+		return;
+	}
 	/* Only the CGI's own streams lead to the web server. */
-	if (!a->mail_queued || a->store == NULL ||
-	    *a->conf.smtp_url == '\0' || in != stdin || out != stdout)
+	if (in != stdin || out != stdout)
 		return;
 	store_close(a->store);
 	a->store = NULL;
@@ -676,10 +690,11 @@ app_cross_site(const struct app *a)
  * status and page; nothing is half-written.
  */
 int
-app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
+app_serve(enum route_site site, req_getenv_fn env, FILE *in, FILE *out,
+    const struct app_end *io)
 {
 	struct app a;
-	const char *conf_path = env("RATHAUS_CONF");
+	const char *conf_path = req_getenv(env, "RATHAUS_CONF");
 	int	(*page)(struct app *) = NULL;
 	char	 err[512];
 	enum req_err e;
@@ -701,8 +716,8 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 		return 1;
 	}
 	/* "today" in date rules is the municipality's local date. */
-	if (setenv("TZ", a.conf.timezone, 1) != 0 ||
-	    (tzset(), when_today(&a.today)) != 0) {
+	if (when_set_zone(a.conf.timezone) != 0 ||
+	    when_today(&a.today) != 0) {
 		fprintf(stderr, "rathaus: cannot set the time zone\n");
 		render_plain_error(500, out);
 		conf_free(&a.conf);
@@ -756,10 +771,22 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 	if (!a.answered)
 		app_respond(&a, out);
 	fflush(out);
-	app_mail(&a, in, out);
+	app_mail(&a, in, out, io);
 	app_free(&a);
-	render_cleanup();
 	return 0;
+}
+
+int
+app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
+{
+	return app_serve(site, env, in, out, NULL);
+}
+
+/* The process's end: what app_serve set up once goes (leak checkers). */
+void
+app_exit(void)
+{
+	render_cleanup();
 }
 
 /* A stored UTC time as the local time citizens read (as is if odd). */

@@ -60,7 +60,23 @@ struct app {
 	int		 store_rc;	/* store_open's, when it failed */
 };
 
+/*
+ * How a persistent program ends a response before the work that follows
+ * it (the mails): end(ctx) makes the web server have all of it (FastCGI:
+ * FCGX_Finish_r); 0, or -1. A CGI's response ends when the process hangs
+ * up instead (app_run).
+ */
+struct app_end {
+	int		(*end)(void *ctx);
+	void		*ctx;
+};
+
+/* One request; may be called any number of times in one process. */
 int	 app_run(enum route_site, req_getenv_fn, FILE *in, FILE *out);
+int	 app_serve(enum route_site, req_getenv_fn, FILE *in, FILE *out,
+	    const struct app_end *);
+/* Once, at the process's end. */
+void	 app_exit(void);
 
 /* For the pages. */
 int	 app_share(struct app *);

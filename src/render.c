@@ -32,7 +32,14 @@
  */
 #define RENDER_RETRY_AFTER_S	10
 
+/*
+ * Process state of libxslt, set once by render_init and undone by
+ * render_cleanup at the process's end: the loader and the security
+ * preferences are the same for every request, and a persistent program
+ * (FastCGI) must not tear down libxml2's parser between requests.
+ */
 static xsltDocLoaderFunc render_default_loader;
+static int render_ready;
 
 /*
  * Stylesheets, their includes and document() all come through here:
@@ -48,12 +55,16 @@ render_loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt,
 	    ctxt, type);
 }
 
-/* Once per process, before any stylesheet is read. */
+/* Once per process, before any stylesheet is read; again is a no-op. */
 void
 render_init(void)
 {
 	xsltSecurityPrefsPtr sec;
 
+	if (render_ready)
+		return;
+	render_ready = 1;
+	xmlInitParser();
 	/* No EXSLT: no stylesheet needs it, and without it there is no
 	 * exsl:document to write files and no libgcrypt to load. */
 	if (render_default_loader == NULL) {
@@ -73,11 +84,15 @@ render_init(void)
 	}
 }
 
+/* Once, at the process's end (leak checkers see a clean exit). */
 void
 render_cleanup(void)
 {
 	xsltSecurityPrefsPtr sec = xsltGetDefaultSecurityPrefs();
 
+	if (!render_ready)
+		return;
+	render_ready = 0;
 	xsltSetDefaultSecurityPrefs(NULL);
 	if (sec != NULL)
 		xsltFreeSecurityPrefs(sec);
