@@ -212,6 +212,44 @@ app_share(struct app *a)
 	return rc;
 }
 
+/*
+ * A page a persistent program made before for the same request while
+ * nothing it was made from has changed (pagecache.h): GET and HEAD of the
+ * citizen program by a visitor who is not logged in, with no query but
+ * the language. 1: a->hit holds it (the page adds what is the visitor's
+ * own: the form key, a cookie); 0: none, and with a->cache_key set the
+ * page is kept once made.
+ */
+int
+app_page_cached(struct app *a)
+{
+	const char *q = a->req.query_string ? a->req.query_string : "";
+	unsigned long long gen;
+	struct buf key;
+
+	if (!a->persistent || a->site != ROUTE_CITIZEN ||
+	    (a->req.method != REQ_GET && a->req.method != REQ_HEAD) ||
+	    a->citizen.subject != NULL || (*q != '\0' &&
+	    strcmp(q, "lang=de") != 0 && strcmp(q, "lang=en") != 0) ||
+	    pagecache_generation(a->conf_path, a->conf.share_dir,
+	    a->conf.site_dir, &gen) != 0)
+		return 0;
+	buf_init(&key, 8192);
+	buf_printf(&key, "%d %s %s %s %04d-%02d-%02d %llx", (int)a->route.page,
+	    a->req.path, q, a->lang, a->today.y, a->today.m, a->today.d, gen);
+	if (key.failed) {
+		buf_free(&key);
+		return 0;
+	}
+	if ((a->hit = pagecache_get(buf_str(&key))) != NULL) {
+		buf_free(&key);
+		return 1;
+	}
+	free(a->cache_key);
+	a->cache_key = buf_steal(&key);
+	return 0;
+}
+
 int
 app_store(struct app *a)
 {
@@ -493,16 +531,35 @@ app_respond(struct app *a, FILE *out)
 		    APP_MAINTENANCE_RETRY_S : 0,
 		.form_action = a->form_action,
 	};
-	char	 code[8];
+	struct buf kept;
+	char	 code[8], *html;
 
 	if (a->location != NULL) {
 		render_redirect(a->location, out);
 		return;
 	}
+	/* A page kept before: with this visitor's key in it. */
+	if (a->hit != NULL && a->status == 200) {
+		if ((html = pagecache_copy(a->hit, a->page_token)) == NULL) {
+			render_plain_error(500, out);
+			return;
+		}
+		p.private_page |= a->hit->private_page;
+		render_html(&p, html, a->hit->len, out);
+		free(html);
+		return;
+	}
+	buf_init(&kept, 16u << 20);
+	if (a->cache_key != NULL && a->status == 200)
+		p.keep = &kept;
 	snprintf(code, sizeof(code), "%d", a->status);
 	if (a->root == NULL || xmlNewProp(a->root, (const xmlChar *)"status",
 	    (const xmlChar *)code) == NULL || render(&p, out) != 0)
 		render_plain_error(500, out);
+	else if (p.keep != NULL && !kept.failed)
+		pagecache_put(a->cache_key, kept.data, kept.len,
+		    a->page_token, a->private_page);
+	buf_free(&kept);
 }
 
 static void
@@ -514,6 +571,7 @@ app_free(struct app *a)
 		form_share_close(&a->share);
 	store_close(a->store);
 	free(a->location);
+	free(a->cache_key);
 	free(a->set_cookie);
 	free(a->form_action);
 	staff_free(&a->staff);
@@ -707,6 +765,8 @@ app_serve(enum route_site site, req_getenv_fn env, FILE *in, FILE *out,
 	a.busy_deadline.tv_sec += APP_BUSY_S;
 	a.site = site;
 	a.out = out;
+	a.persistent = io != NULL;
+	a.conf_path = conf_path;
 	a.lang = "de";
 	if (conf_path == NULL || conf_load(&a.conf, conf_path, err,
 	    sizeof(err)) != 0) {
@@ -786,6 +846,7 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 void
 app_exit(void)
 {
+	pagecache_clear();
 	render_cleanup();
 }
 

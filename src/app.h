@@ -10,6 +10,7 @@
 #include <libxml/tree.h>
 
 #include "conf.h"
+#include "pagecache.h"
 #include "ref.h"
 #include "form.h"
 #include "identity.h"
@@ -58,6 +59,11 @@ struct app {
 	int		 mail_queued;	/* send after the response */
 	struct timespec	 busy_deadline;	/* the request's wait for the store */
 	int		 store_rc;	/* store_open's, when it failed */
+	int		 persistent;	/* a FastCGI worker: pages are kept */
+	const char	*conf_path;	/* RATHAUS_CONF */
+	char		*cache_key;	/* keep the page under it, or NULL */
+	const struct pagecache_entry *hit; /* the page, kept before */
+	char		 page_token[REF_TOKEN_LEN + 1]; /* its form key */
 };
 
 /*
@@ -80,6 +86,7 @@ void	 app_exit(void);
 
 /* For the pages. */
 int	 app_share(struct app *);
+int	 app_page_cached(struct app *);
 int	 app_store(struct app *);
 int	 app_store_fault(const struct app *);
 const char *app_fault_reason(const struct app *, int);

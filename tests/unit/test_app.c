@@ -41,24 +41,32 @@ vars_get(void *ctx, const char *name)
 }
 
 static int
+write_conf(const struct fixture *f, const char *static_url)
+{
+	FILE	*c;
+
+	if ((c = fopen(f->conf, "w")) == NULL)
+		return -1;
+	fprintf(c, "data_dir = %s\nshare_dir = %s\nsite_dir = %s\n"
+	    "base_url = http://127.0.0.1:1\nscript = /cgi-bin/rathaus.cgi\n"
+	    "staff_script = /cgi-bin/staff.cgi\nstatic = %s\n"
+	    "timezone = Europe/Berlin\n", f->dir, SRCDIR,
+	    SRCDIR "/examples/wiesmoor/site", static_url);
+	return fclose(c) == 0 ? 0 : -1;
+}
+
+static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct store *s;
-	FILE	*c;
 
 	if (f == NULL || testdb_create(f->dir, "app", &s) != 0)
 		return -1;
 	store_close(s);
 	snprintf(f->conf, sizeof(f->conf), "%s/rathaus.conf", f->dir);
-	if ((c = fopen(f->conf, "w")) == NULL)
+	if (write_conf(f, "/static") != 0)
 		return -1;
-	fprintf(c, "data_dir = %s\nshare_dir = %s\nsite_dir = %s\n"
-	    "base_url = http://127.0.0.1:1\nscript = /cgi-bin/rathaus.cgi\n"
-	    "staff_script = /cgi-bin/staff.cgi\nstatic = /static\n"
-	    "timezone = Europe/Berlin\n", f->dir, SRCDIR,
-	    SRCDIR "/examples/wiesmoor/site");
-	fclose(c);
 	*state = f;
 	return 0;
 }
@@ -73,11 +81,23 @@ teardown(void **state)
 	return 0;
 }
 
+/* The end of a response in a persistent program: counted. */
+static int
+ended(void *ctx)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int persistent;		/* request() as a FastCGI worker would */
+
 /* One request; the whole response in *resp (free it). */
 static void
 request(const struct fixture *f, const char *method, const char *path,
     const char *query, const char *body, char **resp, size_t *len)
 {
+	int	 ends = 0;
+	struct app_end end = { ended, &ends };
 	char	 conf[TMPDIR_MAX + 64], m[32], p[256], q[256], clen[48];
 	const char *vars[] = { conf, m, p, q, clen,
 	    "CONTENT_TYPE=application/x-www-form-urlencoded",
@@ -96,7 +116,11 @@ request(const struct fixture *f, const char *method, const char *path,
 	out = open_memstream(resp, len);
 	assert_non_null(in);
 	assert_non_null(out);
-	assert_int_equal(app_run(ROUTE_CITIZEN, &env, in, out), 0);
+	if (persistent)
+		assert_int_equal(app_serve(ROUTE_CITIZEN, &env, in, out, &end),
+		    0);
+	else
+		assert_int_equal(app_run(ROUTE_CITIZEN, &env, in, out), 0);
 	fclose(in);
 	fclose(out);
 }
@@ -185,12 +209,58 @@ test_app_run_no_carry_over(void **state)
 	free(de);
 }
 
+/*
+ * As a persistent program: the catalog and a form's first page are kept
+ * (pagecache) and served as made anew, each form page with a key of its
+ * own; a changed file (here the configuration) makes them anew.
+ */
+static void
+test_app_kept_pages(void **state)
+{
+	const struct fixture *f = *state;
+	static const char *const paths[] = { "/", "/services/osterfeuer" };
+	char	*fresh, *kept, *again, *k1, *k2;
+	size_t	 flen, klen, alen, i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		persistent = 0;
+		request(f, "GET", paths[i], "", NULL, &fresh, &flen);
+		persistent = 1;
+		request(f, "GET", paths[i], "", NULL, &kept, &klen);
+		request(f, "GET", paths[i], "", NULL, &again, &alen);
+		persistent = 0;
+		k1 = strstr(kept, "name=\"_key\" value=\"");
+		k2 = strstr(again, "name=\"_key\" value=\"");
+		if (i == 1) {
+			assert_non_null(k1);
+			assert_non_null(k2);
+			assert_memory_not_equal(k1, k2, 20 + 32);
+		}
+		assert_int_equal(klen, flen);
+		assert_int_equal(alen, flen);
+		assert_string_equal(body_of(kept), body_of(fresh));
+		assert_string_equal(body_of(again), body_of(fresh));
+		free(fresh);
+		free(kept);
+		free(again);
+	}
+	/* The configuration changed: the catalog is made anew. */
+	persistent = 1;
+	assert_int_equal(write_conf(f, "/static-new"), 0);
+	request(f, "GET", "/", "", NULL, &kept, &klen);
+	persistent = 0;
+	assert_non_null(strstr(kept, "/static-new/rathaus.css"));
+	free(kept);
+	assert_int_equal(write_conf(f, "/static"), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_app_run_repeats),
 		cmocka_unit_test(test_app_run_no_carry_over),
+		cmocka_unit_test(test_app_kept_pages),
 	};
 	int	 rc;
 
