@@ -10,16 +10,14 @@
 
 #include "app.h"
 
-static const char *
-env(const char *name)
-{
-	return getenv(name);
-}
-
 int
 main(void)
 {
+	int	 rc;
+
 	/* The database and what it writes beside it: owner and group. */
 	umask(027);
-	return app_run(ROUTE_STAFF, env, stdin, stdout);
+	rc = app_run(ROUTE_STAFF, &req_process_env, stdin, stdout);
+	app_exit();
+	return rc;
 }

@@ -212,6 +212,44 @@ app_share(struct app *a)
 	return rc;
 }
 
+/*
+ * A page a persistent program made before for the same request while
+ * nothing it was made from has changed (pagecache.h): GET and HEAD of the
+ * citizen program by a visitor who is not logged in, with no query but
+ * the language. 1: a->hit holds it (the page adds what is the visitor's
+ * own: the form key, a cookie); 0: none, and with a->cache_key set the
+ * page is kept once made.
+ */
+int
+app_page_cached(struct app *a)
+{
+	const char *q = a->req.query_string ? a->req.query_string : "";
+	unsigned long long gen;
+	struct buf key;
+
+	if (!a->persistent || a->site != ROUTE_CITIZEN ||
+	    (a->req.method != REQ_GET && a->req.method != REQ_HEAD) ||
+	    a->citizen.subject != NULL || (*q != '\0' &&
+	    strcmp(q, "lang=de") != 0 && strcmp(q, "lang=en") != 0) ||
+	    pagecache_generation(a->conf_path, a->conf.share_dir,
+	    a->conf.site_dir, &gen) != 0)
+		return 0;
+	buf_init(&key, 8192);
+	buf_printf(&key, "%d %s %s %s %04d-%02d-%02d %llx", (int)a->route.page,
+	    a->req.path, q, a->lang, a->today.y, a->today.m, a->today.d, gen);
+	if (key.failed) {
+		buf_free(&key);
+		return 0;
+	}
+	if ((a->hit = pagecache_get(buf_str(&key))) != NULL) {
+		buf_free(&key);
+		return 1;
+	}
+	free(a->cache_key);
+	a->cache_key = buf_steal(&key);
+	return 0;
+}
+
 int
 app_store(struct app *a)
 {
@@ -493,16 +531,35 @@ app_respond(struct app *a, FILE *out)
 		    APP_MAINTENANCE_RETRY_S : 0,
 		.form_action = a->form_action,
 	};
-	char	 code[8];
+	struct buf kept;
+	char	 code[8], *html;
 
 	if (a->location != NULL) {
 		render_redirect(a->location, out);
 		return;
 	}
+	/* A page kept before: with this visitor's key in it. */
+	if (a->hit != NULL && a->status == 200) {
+		if ((html = pagecache_copy(a->hit, a->page_token)) == NULL) {
+			render_plain_error(500, out);
+			return;
+		}
+		p.private_page |= a->hit->private_page;
+		render_html(&p, html, a->hit->len, out);
+		free(html);
+		return;
+	}
+	buf_init(&kept, 16u << 20);
+	if (a->cache_key != NULL && a->status == 200)
+		p.keep = &kept;
 	snprintf(code, sizeof(code), "%d", a->status);
 	if (a->root == NULL || xmlNewProp(a->root, (const xmlChar *)"status",
 	    (const xmlChar *)code) == NULL || render(&p, out) != 0)
 		render_plain_error(500, out);
+	else if (p.keep != NULL && !kept.failed)
+		pagecache_put(a->cache_key, kept.data, kept.len,
+		    a->page_token, a->private_page);
+	buf_free(&kept);
 }
 
 static void
@@ -514,6 +571,7 @@ app_free(struct app *a)
 		form_share_close(&a->share);
 	store_close(a->store);
 	free(a->location);
+	free(a->cache_key);
 	free(a->set_cookie);
 	free(a->form_action);
 	staff_free(&a->staff);
@@ -576,14 +634,28 @@ app_detach(void)
  * must not cross a fork.
  */
 static void
-app_mail(struct app *a, FILE *in, FILE *out)
+app_mail(struct app *a, FILE *in, FILE *out, const struct app_end *io)
 {
 	struct outbox_stats st;
 	int	 rc;
 
+	if (!a->mail_queued || a->store == NULL || *a->conf.smtp_url == '\0')
+		return;
+	/*
+	 * A persistent program (FastCGI) ends the response itself and sends
+	 * from this process, before it takes the next request: nothing to
+	 * detach from, and the store stays open.
+	 */
+	if (io != NULL) {
+		if (io->end(io->ctx) != 0)
+			return;
+		store_busy_deadline(a->store, NULL);
+		(void)outbox_flush(&a->conf, a->store, time(NULL), 4, 2000,
+		    &st);
+		return;
+	}
 	/* Only the CGI's own streams lead to the web server. */
-	if (!a->mail_queued || a->store == NULL ||
-	    *a->conf.smtp_url == '\0' || in != stdin || out != stdout)
+	if (in != stdin || out != stdout)
 		return;
 	store_close(a->store);
 	a->store = NULL;
@@ -676,10 +748,11 @@ app_cross_site(const struct app *a)
  * status and page; nothing is half-written.
  */
 int
-app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
+app_serve(enum route_site site, req_getenv_fn env, FILE *in, FILE *out,
+    const struct app_end *io)
 {
 	struct app a;
-	const char *conf_path = env("RATHAUS_CONF");
+	const char *conf_path = req_getenv(env, "RATHAUS_CONF");
 	int	(*page)(struct app *) = NULL;
 	char	 err[512];
 	enum req_err e;
@@ -692,6 +765,8 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 	a.busy_deadline.tv_sec += APP_BUSY_S;
 	a.site = site;
 	a.out = out;
+	a.persistent = io != NULL;
+	a.conf_path = conf_path;
 	a.lang = "de";
 	if (conf_path == NULL || conf_load(&a.conf, conf_path, err,
 	    sizeof(err)) != 0) {
@@ -701,8 +776,8 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 		return 1;
 	}
 	/* "today" in date rules is the municipality's local date. */
-	if (setenv("TZ", a.conf.timezone, 1) != 0 ||
-	    (tzset(), when_today(&a.today)) != 0) {
+	if (when_set_zone(a.conf.timezone) != 0 ||
+	    when_today(&a.today) != 0) {
 		fprintf(stderr, "rathaus: cannot set the time zone\n");
 		render_plain_error(500, out);
 		conf_free(&a.conf);
@@ -756,10 +831,23 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 	if (!a.answered)
 		app_respond(&a, out);
 	fflush(out);
-	app_mail(&a, in, out);
+	app_mail(&a, in, out, io);
 	app_free(&a);
-	render_cleanup();
 	return 0;
+}
+
+int
+app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
+{
+	return app_serve(site, env, in, out, NULL);
+}
+
+/* The process's end: what app_serve set up once goes (leak checkers). */
+void
+app_exit(void)
+{
+	pagecache_clear();
+	render_cleanup();
 }
 
 /* A stored UTC time as the local time citizens read (as is if odd). */

@@ -10,6 +10,7 @@
 #include <libxml/tree.h>
 
 #include "conf.h"
+#include "pagecache.h"
 #include "ref.h"
 #include "form.h"
 #include "identity.h"
@@ -58,12 +59,34 @@ struct app {
 	int		 mail_queued;	/* send after the response */
 	struct timespec	 busy_deadline;	/* the request's wait for the store */
 	int		 store_rc;	/* store_open's, when it failed */
+	int		 persistent;	/* a FastCGI worker: pages are kept */
+	const char	*conf_path;	/* RATHAUS_CONF */
+	char		*cache_key;	/* keep the page under it, or NULL */
+	const struct pagecache_entry *hit; /* the page, kept before */
+	char		 page_token[REF_TOKEN_LEN + 1]; /* its form key */
 };
 
+/*
+ * How a persistent program ends a response before the work that follows
+ * it (the mails): end(ctx) makes the web server have all of it (FastCGI:
+ * FCGX_Finish_r); 0, or -1. A CGI's response ends when the process hangs
+ * up instead (app_run).
+ */
+struct app_end {
+	int		(*end)(void *ctx);
+	void		*ctx;
+};
+
+/* One request; may be called any number of times in one process. */
 int	 app_run(enum route_site, req_getenv_fn, FILE *in, FILE *out);
+int	 app_serve(enum route_site, req_getenv_fn, FILE *in, FILE *out,
+	    const struct app_end *);
+/* Once, at the process's end. */
+void	 app_exit(void);
 
 /* For the pages. */
 int	 app_share(struct app *);
+int	 app_page_cached(struct app *);
 int	 app_store(struct app *);
 int	 app_store_fault(const struct app *);
 const char *app_fault_reason(const struct app *, int);

@@ -242,7 +242,7 @@ identity_value(identity_env_fn env, const char *var, size_t max, int *oom)
 		return NULL;
 	memcpy(name, var, n);
 	name[n] = '\0';
-	if ((v = env(name)) == NULL)
+	if ((v = req_getenv(env, name)) == NULL)
 		return NULL;
 	if (dot == NULL) {
 		if (identity_value_ok(v, max) && (copy = strdup(v)) == NULL)

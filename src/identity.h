@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "req.h"
+
 /* Trust levels (eIDAS: low, substantial, high), in order. */
 enum identity_level {
 	IDENTITY_NONE = 0,	/* not logged in */
@@ -62,7 +64,7 @@ struct identity {
 	unsigned	 verified;	/* bit per attribute: locked in forms */
 };
 
-typedef const char *(*identity_env_fn)(const char *);
+typedef const struct req_env *identity_env_fn;
 
 const struct identity_map *identity_preset(const char *name);
 int	 identity_level_parse(const char *name);

@@ -136,6 +136,9 @@ page_catalog(struct app *a)
 	size_t	 nforms = 0, nlist = 0, i;
 	int	 rc = -1;
 
+	/* Made before, nothing changed since (a persistent program). */
+	if (app_page_cached(a) == 1)
+		return 0;
 	if (app_share(a) != 0 || app_begin(a, "catalog") != 0)
 		return -1;
 	buf_init(&folded, 0);

@@ -880,6 +880,21 @@ page_form(struct app *a)
 	size_t	 nrefused = 0, i;
 	int	 rc = -1, stage, nostore;
 
+	/*
+	 * A first page made before, nothing changed since (a persistent
+	 * program): only this visitor's key (and cookie) is new.
+	 */
+	if (a->req.method != REQ_POST && app_page_cached(a) == 1) {
+		if (a->hit->ntokens == 0)
+			return 0;
+		if (page_form_key(a, &k) != 0) {
+			a->hit = NULL;
+			return -1;
+		}
+		memcpy(a->page_token, k.key, sizeof(a->page_token));
+		a->private_page = 1;
+		return 0;
+	}
 	memset(&res, 0, sizeof(res));
 	memset(&in, 0, sizeof(in));
 	memset(&nav, 0, sizeof(nav));
@@ -1003,6 +1018,9 @@ page_form(struct app *a)
 	 * a double-submit key that must be this visitor's alone.
 	 */
 	a->private_page = 1;
+	/* Where the key is in a first page to keep (app_page_cached). */
+	if (a->req.method != REQ_POST)
+		memcpy(a->page_token, key, sizeof(a->page_token));
 	rc = 0;
 out:
 	free(refused);

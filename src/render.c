@@ -1,9 +1,12 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <libxml/xpath.h>
 #include <libxml/parser.h>
 #include <libxslt/documents.h>
 #include <libxslt/security.h>
@@ -32,7 +35,251 @@
  */
 #define RENDER_RETRY_AFTER_S	10
 
+/*
+ * Process state of libxslt, set once by render_init and undone by
+ * render_cleanup at the process's end: the loader and the security
+ * preferences are the same for every request, and a persistent program
+ * (FastCGI) must not tear down libxml2's parser between requests.
+ */
 static xsltDocLoaderFunc render_default_loader;
+static int render_ready;
+
+/*
+ * What a persistent program keeps from one request to the next: parsed
+ * stylesheets and the documents the stylesheets read with document() (the
+ * message catalogs, municipality.xml), each with the identity of the files
+ * it was made from (mtime with nanoseconds, size, inode). Every use
+ * compares them with the files as they are now and parses again when one
+ * changed: an update takes effect with the next request, no restart. A
+ * CGI process fills them for its one request; render_cleanup empties them.
+ */
+#define RENDER_FILES_MAX	8	/* a stylesheet and its includes */
+#define RENDER_CACHE_MAX	48
+
+struct render_stamp {
+	struct timespec	 mtime;
+	off_t		 size;
+	ino_t		 ino;
+	int		 exists;
+};
+
+struct render_style {
+	char		*path;
+	xsltStylesheetPtr style;
+	size_t		 nfiles;
+	char		*files[RENDER_FILES_MAX];
+	struct render_stamp stamps[RENDER_FILES_MAX];
+};
+
+struct render_doc {
+	char		*path;
+	xmlDocPtr	 doc;
+	struct render_stamp stamp;
+};
+
+static struct render_style render_styles[RENDER_CACHE_MAX];
+static size_t render_nstyles;
+static struct render_doc render_docs[RENDER_CACHE_MAX];
+static size_t render_ndocs;
+
+static void
+render_stamp_of(const char *path, struct render_stamp *s)
+{
+	struct stat st;
+
+	memset(s, 0, sizeof(*s));
+	if (stat(path, &st) != 0)
+		return;
+	s->mtime = st.st_mtim;
+	s->size = st.st_size;
+	s->ino = st.st_ino;
+	s->exists = 1;
+}
+
+static int
+render_stamp_same(const struct render_stamp *a, const struct render_stamp *b)
+{
+	return a->exists && b->exists && a->mtime.tv_sec == b->mtime.tv_sec &&
+	    a->mtime.tv_nsec == b->mtime.tv_nsec && a->size == b->size &&
+	    a->ino == b->ino;
+}
+
+static void
+render_style_free(struct render_style *e)
+{
+	size_t	 i;
+
+	if (e->style != NULL)
+		xsltFreeStylesheet(e->style);
+	for (i = 0; i < e->nfiles; i++)
+		free(e->files[i]);
+	free(e->path);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Remember one more file the stylesheet was made of; -1 if too many. */
+static int
+render_style_file(struct render_style *e, const xmlChar *url)
+{
+	size_t	 i;
+
+	if (url == NULL)
+		return 0;
+	for (i = 0; i < e->nfiles; i++)
+		if (strcmp(e->files[i], (const char *)url) == 0)
+			return 0;
+	if (e->nfiles == RENDER_FILES_MAX ||
+	    (e->files[e->nfiles] = strdup((const char *)url)) == NULL)
+		return -1;
+	render_stamp_of(e->files[e->nfiles], &e->stamps[e->nfiles]);
+	e->nfiles++;
+	return 0;
+}
+
+/* The included and imported files of `style`, recursively. */
+static int
+render_style_files(struct render_style *e, xsltStylesheetPtr style)
+{
+	xsltDocumentPtr d;
+	xsltStylesheetPtr imp;
+
+	for (d = style->docList; d != NULL; d = d->next)
+		if (d->doc != NULL && render_style_file(e, d->doc->URL) != 0)
+			return -1;
+	for (imp = style->imports; imp != NULL; imp = imp->next)
+		if ((imp->doc != NULL && render_style_file(e, imp->doc->URL) !=
+		    0) || render_style_files(e, imp) != 0)
+			return -1;
+	return 0;
+}
+
+static int
+render_style_fresh(const struct render_style *e)
+{
+	struct render_stamp now;
+	size_t	 i;
+
+	for (i = 0; i < e->nfiles; i++) {
+		render_stamp_of(e->files[i], &now);
+		if (!render_stamp_same(&now, &e->stamps[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The stylesheet at `path`, parsed, from the cache while its files are
+ * unchanged. *owned: the caller frees it (the cache is full).
+ */
+static xsltStylesheetPtr
+render_style(const char *path, int *owned)
+{
+	struct render_style e, *c;
+	size_t	 i;
+
+	*owned = 0;
+	for (i = 0; i < render_nstyles; i++) {
+		c = &render_styles[i];
+		if (strcmp(c->path, path) != 0)
+			continue;
+		if (render_style_fresh(c))
+			return c->style;
+		render_style_free(c);
+		render_styles[i] = render_styles[--render_nstyles];
+		break;
+	}
+	memset(&e, 0, sizeof(e));
+	/* The stamp of the file is taken before it is read: a change
+	 * while it is read is seen by the next request. */
+	if ((e.path = strdup(path)) == NULL ||
+	    render_style_file(&e, (const xmlChar *)path) != 0 ||
+	    (e.style = xsltParseStylesheetFile((const xmlChar *)path)) ==
+	    NULL) {
+		render_style_free(&e);
+		return NULL;
+	}
+	if (render_style_files(&e, e.style) != 0 ||
+	    render_nstyles == RENDER_CACHE_MAX) {
+		xsltStylesheetPtr style = e.style;
+
+		e.style = NULL;
+		render_style_free(&e);
+		*owned = 1;
+		return style;
+	}
+	render_styles[render_nstyles++] = e;
+	return e.style;
+}
+
+static void
+render_doc_free(struct render_doc *d)
+{
+	if (d->doc != NULL)
+		xmlFreeDoc(d->doc);
+	free(d->path);
+	memset(d, 0, sizeof(*d));
+}
+
+/*
+ * A document for document(), from the cache while its file is unchanged;
+ * NULL if it cannot be read (the stylesheet's document() then tries and
+ * fails on its own). Parsed as the loader would: no network, no entities.
+ */
+static xmlDocPtr
+render_doc(const char *path)
+{
+	struct render_doc d, *c;
+	size_t	 i;
+
+	memset(&d, 0, sizeof(d));
+	render_stamp_of(path, &d.stamp);
+	for (i = 0; i < render_ndocs; i++) {
+		c = &render_docs[i];
+		if (strcmp(c->path, path) != 0)
+			continue;
+		if (render_stamp_same(&d.stamp, &c->stamp))
+			return c->doc;
+		render_doc_free(c);
+		render_docs[i] = render_docs[--render_ndocs];
+		break;
+	}
+	if (!d.stamp.exists || render_ndocs == RENDER_CACHE_MAX)
+		return NULL;
+	if ((d.path = strdup(path)) == NULL ||
+	    (d.doc = xmlReadFile(path, NULL, XML_PARSE_NONET |
+	    XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)) ==
+	    NULL) {
+		render_doc_free(&d);
+		return NULL;
+	}
+	(void)xmlXPathOrderDocElems(d.doc);
+	render_docs[render_ndocs++] = d;
+	return d.doc;
+}
+
+/*
+ * Hand the transform the cached documents its parameters name, so that
+ * document() finds them instead of parsing the files again. Marked as the
+ * transform's "main" documents: xsltFreeTransformContext then frees their
+ * keys but leaves the documents to the cache.
+ */
+static int
+render_give_docs(xsltTransformContextPtr tctx, const char *const *paths,
+    size_t n)
+{
+	xsltDocumentPtr d;
+	xmlDocPtr doc;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (*paths[i] == '\0' || (doc = render_doc(paths[i])) == NULL)
+			continue;
+		if ((d = xsltNewDocument(tctx, doc)) == NULL)
+			return -1;
+		d->main = 1;
+	}
+	return 0;
+}
 
 /*
  * Stylesheets, their includes and document() all come through here:
@@ -48,12 +295,16 @@ render_loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt,
 	    ctxt, type);
 }
 
-/* Once per process, before any stylesheet is read. */
+/* Once per process, before any stylesheet is read; again is a no-op. */
 void
 render_init(void)
 {
 	xsltSecurityPrefsPtr sec;
 
+	if (render_ready)
+		return;
+	render_ready = 1;
+	xmlInitParser();
 	/* No EXSLT: no stylesheet needs it, and without it there is no
 	 * exsl:document to write files and no libgcrypt to load. */
 	if (render_default_loader == NULL) {
@@ -73,11 +324,19 @@ render_init(void)
 	}
 }
 
+/* Once, at the process's end (leak checkers see a clean exit). */
 void
 render_cleanup(void)
 {
 	xsltSecurityPrefsPtr sec = xsltGetDefaultSecurityPrefs();
 
+	if (!render_ready)
+		return;
+	render_ready = 0;
+	while (render_nstyles > 0)
+		render_style_free(&render_styles[--render_nstyles]);
+	while (render_ndocs > 0)
+		render_doc_free(&render_docs[--render_ndocs]);
 	xsltSetDefaultSecurityPrefs(NULL);
 	if (sec != NULL)
 		xsltFreeSecurityPrefs(sec);
@@ -233,7 +492,8 @@ render_transform(const struct render_dirs *dirs, const char *stylesheet,
 	xsltStylesheetPtr style = NULL;
 	xsltTransformContextPtr tctx = NULL;
 	xmlDocPtr res = NULL;
-	int	 rc = -1;
+	int	 rc = -1, owned = 0;
+	const char *docs[3];
 	const char *params[] = { "messages", NULL, "site_messages", NULL,
 	    "municipality", NULL, NULL };
 
@@ -255,12 +515,15 @@ render_transform(const struct render_dirs *dirs, const char *stylesheet,
 	if (path.failed || messages.failed || site_messages.failed ||
 	    municipality.failed)
 		goto out;
-	if ((style = xsltParseStylesheetFile(
-	    (const xmlChar *)buf_str(&path))) == NULL) {
+	if ((style = render_style(buf_str(&path), &owned)) == NULL) {
 		fprintf(stderr, "rathaus: cannot load %s\n", buf_str(&path));
 		goto out;
 	}
+	docs[0] = params[1];
+	docs[1] = params[3];
+	docs[2] = params[5];
 	if ((tctx = xsltNewTransformContext(style, doc)) == NULL ||
+	    render_give_docs(tctx, docs, 3) != 0 ||
 	    xsltSetCtxtSecurityPrefs(xsltGetDefaultSecurityPrefs(), tctx) != 0 ||
 	    xsltQuoteUserParams(tctx, params) != 0)
 		goto out;
@@ -277,13 +540,31 @@ out:
 		xmlFreeDoc(res);
 	if (tctx != NULL)
 		xsltFreeTransformContext(tctx);
-	if (style != NULL)
+	if (style != NULL && owned)
 		xsltFreeStylesheet(style);
 	buf_free(&path);
 	buf_free(&messages);
 	buf_free(&site_messages);
 	buf_free(&municipality);
 	return rc;
+}
+
+/* The response of a page: its headers, then `html` (unless HEAD). */
+void
+render_html(const struct render_page *p, const char *html, size_t len,
+    FILE *out)
+{
+	render_headers(out, p->status, "text/html; charset=utf-8",
+	    p->private_page, p->form_action, p->retry_after);
+	if (p->lang != NULL)
+		fprintf(out, "Content-Language: %s\r\n", p->lang);
+	if (p->allow != NULL)
+		fprintf(out, "Allow: %s\r\n", p->allow);
+	if (p->set_cookie != NULL)
+		fprintf(out, "Set-Cookie: %s\r\n", p->set_cookie);
+	fprintf(out, "Content-Length: %zu\r\n\r\n", len);
+	if (!p->head_only)
+		fwrite(html, 1, len, out);
 }
 
 int
@@ -297,17 +578,9 @@ render(const struct render_page *p, FILE *out)
 		xmlFree(html);
 		return -1;
 	}
-	render_headers(out, p->status, "text/html; charset=utf-8",
-	    p->private_page, p->form_action, p->retry_after);
-	if (p->lang != NULL)
-		fprintf(out, "Content-Language: %s\r\n", p->lang);
-	if (p->allow != NULL)
-		fprintf(out, "Allow: %s\r\n", p->allow);
-	if (p->set_cookie != NULL)
-		fprintf(out, "Set-Cookie: %s\r\n", p->set_cookie);
-	fprintf(out, "Content-Length: %d\r\n\r\n", len);
-	if (!p->head_only)
-		fwrite(html, 1, (size_t)len, out);
+	if (p->keep != NULL)
+		buf_add(p->keep, (const char *)html, (size_t)len);
+	render_html(p, (const char *)html, (size_t)len, out);
 	xmlFree(html);
 	return 0;
 }

@@ -28,6 +28,7 @@ struct render_page {
 	const char	*set_cookie;	/* a Set-Cookie header value, or NULL */
 	long		 retry_after;	/* a 503's Retry-After, s; 0: the default */
 	const char	*form_action;	/* origins forms may also lead to */
+	struct buf	*keep;		/* set: a copy of the HTML goes here */
 };
 
 /* A file to download: never shown inline, never sniffed, never cached. */
@@ -42,6 +43,8 @@ struct render_file {
 void	 render_init(void);
 void	 render_cleanup(void);
 int	 render(const struct render_page *, FILE *out);
+void	 render_html(const struct render_page *, const char *html,
+	    size_t len, FILE *out);
 int	 render_text(const struct render_dirs *, const char *stylesheet,
 	    xmlDocPtr doc, struct buf *out);
 void	 render_download(const struct render_file *, FILE *out);

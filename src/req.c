@@ -508,6 +508,15 @@ static const char *const req_header_vars[REQ_HEADERS] = {
 	"HTTP_PAYPAL_AUTH_ALGO",
 };
 
+static const char *
+req_process_getenv(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+const struct req_env req_process_env = { req_process_getenv, NULL };
+
 /*
  * The envelope: method, path, query, cookies, languages. The body is read
  * by req_parse_body once the route is known to take one, so that a POST to
@@ -521,19 +530,19 @@ req_parse(struct req *r, const struct req_limits *lim, req_getenv_fn env)
 	size_t	 i;
 
 	memset(r, 0, sizeof(*r));
-	r->method = req_method_of(env("REQUEST_METHOD"));
-	v = env("PATH_INFO");
+	r->method = req_method_of(req_getenv(env, "REQUEST_METHOD"));
+	v = req_getenv(env, "PATH_INFO");
 	if (v == NULL || *v == '\0')
 		v = "/";
 	if (!text_utf8_valid(v, strlen(v)) || strchr(v, '\n') != NULL)
 		return REQ_BAD_REQUEST;
 	if ((r->path = strdup(v)) == NULL)
 		return REQ_NOMEM;
-	if ((v = env("HTTP_ACCEPT_LANGUAGE")) != NULL && strlen(v) < 512 &&
+	if ((v = req_getenv(env, "HTTP_ACCEPT_LANGUAGE")) != NULL && strlen(v) < 512 &&
 	    (r->accept_language = strdup(v)) == NULL)
 		return REQ_NOMEM;
 	/* Identity comes from the web server alone; an odd one is none. */
-	if ((v = env("REMOTE_USER")) != NULL && *v != '\0' &&
+	if ((v = req_getenv(env, "REMOTE_USER")) != NULL && *v != '\0' &&
 	    strlen(v) <= 128 && text_utf8_valid(v, strlen(v)) &&
 	    !text_has_controls(v) && (r->remote_user = strdup(v)) == NULL)
 		return REQ_NOMEM;
@@ -542,25 +551,25 @@ req_parse(struct req *r, const struct req_limits *lim, req_getenv_fn env)
 	 * value that is there but odd is "?": never taken for ours, and
 	 * safe in a log line.
 	 */
-	if ((v = env("HTTP_ORIGIN")) != NULL &&
+	if ((v = req_getenv(env, "HTTP_ORIGIN")) != NULL &&
 	    (r->origin = strdup(req_header_ok(v, 512) ? v : "?")) == NULL)
 		return REQ_NOMEM;
-	if ((v = env("HTTP_SEC_FETCH_SITE")) != NULL &&
+	if ((v = req_getenv(env, "HTTP_SEC_FETCH_SITE")) != NULL &&
 	    (r->fetch_site = strdup(req_header_ok(v, 32) ? v : "?")) == NULL)
 		return REQ_NOMEM;
 	for (i = 0; i < REQ_HEADERS; i++)
-		if ((v = env(req_header_vars[i])) != NULL &&
+		if ((v = req_getenv(env, req_header_vars[i])) != NULL &&
 		    req_header_ok(v, 2048) &&
 		    (r->headers[i] = strdup(v)) == NULL)
 			return REQ_NOMEM;
-	if ((v = env("QUERY_STRING")) != NULL) {
+	if ((v = req_getenv(env, "QUERY_STRING")) != NULL) {
 		if ((e = req_parse_urlencoded(&r->query, lim, v, strlen(v))) !=
 		    REQ_OK)
 			return e;
 		if ((r->query_string = strdup(v)) == NULL)
 			return REQ_NOMEM;
 	}
-	if ((v = env("HTTP_COOKIE")) != NULL &&
+	if ((v = req_getenv(env, "HTTP_COOKIE")) != NULL &&
 	    (e = req_parse_cookies(&r->cookies, lim, v)) != REQ_OK)
 		return e;
 	return REQ_OK;
@@ -586,7 +595,7 @@ req_skip(FILE *in, long left)
 void
 req_drain_body(const struct req_limits *lim, req_getenv_fn env, FILE *in)
 {
-	const char *v = env("CONTENT_LENGTH");
+	const char *v = req_getenv(env, "CONTENT_LENGTH");
 	long	 left;
 
 	if (v == NULL || text_to_long(v, 0, (long)lim->body_max, &left) == -1)
@@ -603,13 +612,13 @@ req_parse_body(struct req *r, const struct req_limits *lim,
 	long	 clen = 0;
 	enum req_err e;
 
-	if ((v = env("CONTENT_LENGTH")) == NULL || *v == '\0')
+	if ((v = req_getenv(env, "CONTENT_LENGTH")) == NULL || *v == '\0')
 		return REQ_BAD_REQUEST;	/* we do not take chunked bodies */
 	if (text_to_long(v, 0, (long)1 << 40, &clen) == -1)
 		return REQ_BAD_REQUEST;
 	if ((size_t)clen > lim->body_max)
 		return REQ_TOO_LARGE;
-	ctype = env("CONTENT_TYPE");
+	ctype = req_getenv(env, "CONTENT_TYPE");
 	if (ctype == NULL)
 		ctype = "";
 	/* The large limit is for files, which only multipart carries. The

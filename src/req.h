@@ -76,7 +76,25 @@ struct req {
 	char		*headers[REQ_HEADERS];	/* by enum req_header, or NULL */
 };
 
-typedef const char *(*req_getenv_fn)(const char *);
+/*
+ * Where a request's variables come from: the process environment of a
+ * CGI program (req_process_env), or the parameters of one FastCGI
+ * request (its ctx). Nothing of a request lives in the process.
+ */
+struct req_env {
+	const char	*(*get)(void *ctx, const char *name);
+	void		*ctx;
+};
+typedef const struct req_env *req_getenv_fn;
+
+static inline const char *
+req_getenv(req_getenv_fn env, const char *name)
+{
+	return env->get(env->ctx, name);
+}
+
+/* The CGI's own environment (getenv). */
+extern const struct req_env req_process_env;
 
 extern const struct req_limits req_default_limits;
 

@@ -2,6 +2,7 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -20,6 +21,28 @@ when_month_days(int y, int m)
 	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 	return m == 2 && when_leap(y) ? 29 : days[m - 1];
+}
+
+/*
+ * Make `tz` the time zone of local times (localtime_r, mktime). It is the
+ * process's (TZ), set by each request to its configuration's before any
+ * date is read; setenv only when it changes, so that a persistent program
+ * does not grow the environment request by request. 0, or -1.
+ */
+int
+when_set_zone(const char *tz)
+{
+	static char current[256];	/* what this process set last */
+
+	if (strlen(tz) >= sizeof(current))
+		return -1;
+	if (strcmp(current, tz) != 0) {
+		if (setenv("TZ", tz, 1) != 0)
+			return -1;
+		memcpy(current, tz, strlen(tz) + 1);
+	}
+	tzset();
+	return 0;
 }
 
 int

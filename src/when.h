@@ -18,6 +18,7 @@ enum when_bound_kind {
 	WHEN_MAX	/* the earliest of all terms applies */
 };
 
+int	 when_set_zone(const char *tz);
 int	 when_today(struct when_date *);
 int	 when_parse_date(const char *, struct when_date *);
 int	 when_parse_time(const char *, int *minutes);

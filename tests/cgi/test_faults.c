@@ -359,10 +359,35 @@ test_busy_lock(void **state)
 	assert_int_equal(stored(s.mark), 1);
 }
 
+/* Has process `pid` the instance's database (or its -wal, -shm) open? */
+static int
+proc_has_database(const char *pid)
+{
+	char	 dir[300], path[600], link[PATH_MAX + 1], db[PATH_MAX + 32];
+	struct dirent *e;
+	DIR	*d;
+	ssize_t	 n;
+	int	 found = 0;
+
+	data_path(db, sizeof(db), "rathaus.db");
+	snprintf(dir, sizeof(dir), "/proc/%s/fd", pid);
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while (!found && (e = readdir(d)) != NULL) {
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if ((n = readlink(path, link, sizeof(link) - 1)) <= 0)
+			continue;
+		link[n] = '\0';
+		found = strncmp(link, db, strlen(db)) == 0;
+	}
+	closedir(d);
+	return found;
+}
+
 /*
  * Send `sig` to every process whose command line (arguments joined by
  * spaces) is `cmd`, or with `part` set holds it; how many there were
- * (`sig` 0: only count them).
+ * (`sig` 0: only count them; -1: count those with the database open).
  */
 static int
 proc_signal(const char *cmd, int part, int sig)
@@ -387,7 +412,9 @@ proc_signal(const char *cmd, int part, int sig)
 		for (i = 0; i + 1 < n; i++)
 			if (line[i] == '\0')
 				line[i] = ' ';
-		if ((part ? strstr(line, cmd) != NULL : strcmp(line, cmd) == 0) &&
+		if (!(part ? strstr(line, cmd) != NULL : strcmp(line, cmd) == 0))
+			continue;
+		if (sig == -1 ? proc_has_database(e->d_name) :
 		    kill((pid_t)strtol(e->d_name, NULL, 10), sig) == 0)
 			killed++;
 	}
@@ -411,17 +438,21 @@ kill_cgis(void *arg)
  * a response included (app_mail: a child with the database open): a test
  * that changes the database's files under a running one would break it
  * itself (an -shm unlinked under an open connection loses commits).
+ * The persistent workers (FASTCGI=1) stay between requests: there, until
+ * none has the database open (each closes it with its request).
  */
 static void
 quiesce(void)
 {
 	char	 cgi[PATH_MAX + 32], staff[PATH_MAX + 32];
-	int	 i;
+	const char *mode = getenv("FASTCGI");
+	int	 i, sig = mode != NULL && strcmp(mode, "1") == 0 ? -1 : 0;
 
 	snprintf(cgi, sizeof(cgi), "%s/cgi-bin/rathaus.cgi", T.dir);
 	snprintf(staff, sizeof(staff), "%s/cgi-bin/staff.cgi", T.dir);
 	for (i = 0; i < 300; i++) {
-		if (proc_signal(cgi, 0, 0) == 0 && proc_signal(staff, 0, 0) == 0)
+		if (proc_signal(cgi, 0, sig) == 0 &&
+		    proc_signal(staff, 0, sig) == 0)
 			return;
 		usleep(100000);
 	}

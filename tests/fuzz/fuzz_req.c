@@ -30,10 +30,11 @@ static char	*fuzz_env_values[FUZZ_ENV_LINES];
 static char	 fuzz_content_length[32];
 
 static const char *
-fuzz_env(const char *name)
+fuzz_getenv(void *ctx, const char *name)
 {
 	int	 i;
 
+	(void)ctx;
 	if (strcmp(name, "CONTENT_LENGTH") == 0)
 		return fuzz_content_length;
 	for (i = 0; i < FUZZ_ENV_LINES; i++)
@@ -41,6 +42,9 @@ fuzz_env(const char *name)
 			return fuzz_env_values[i];
 	return NULL;
 }
+
+static const struct req_env fuzz_env_table = { fuzz_getenv, NULL };
+#define fuzz_env (&fuzz_env_table)
 
 static void
 fuzz_cgi(const char *p, size_t size)

@@ -23,15 +23,19 @@
 static const char *const *env_table;
 
 static const char *
-env(const char *name)
+env_get(void *ctx, const char *name)
 {
 	size_t	 i;
 
+	(void)ctx;
 	for (i = 0; env_table[i] != NULL; i += 2)
 		if (strcmp(env_table[i], name) == 0)
 			return env_table[i + 1];
 	return NULL;
 }
+
+static const struct req_env env_table_env = { env_get, NULL };
+#define env (&env_table_env)
 
 static void
 read_with(const char *preset, const char *const *table, struct identity *id)

@@ -279,11 +279,12 @@ test_req_cookies(void **state)
 static const char *const *test_env;
 
 static const char *
-fake_env(const char *name)
+fake_getenv(void *ctx, const char *name)
 {
 	size_t	 n = strlen(name);
 	const char *const *e;
 
+	(void)ctx;
 	for (e = test_env; *e != NULL; e++)
 		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
 			return *e + n + 1;
@@ -296,6 +297,9 @@ parse_body_with(const struct req_limits *lim, const char *const *env,
 {
 	FILE	*in;
 	enum req_err e;
+
+	static const struct req_env fake = { fake_getenv, NULL };
+	const struct req_env *fake_env = &fake;
 
 	test_env = env;
 	in = fmemopen((void *)body, len + 1, "r");

@@ -1,0 +1,137 @@
+/*
+ * rathaus.fcgi and staff.fcgi: the same engine as rathaus.cgi and
+ * staff.cgi (built from this file with FCGI_SITE set), as a persistent
+ * FastCGI program under mod_fcgid or behind mod_proxy_fcgi with a process
+ * manager. libfcgi speaks the protocol; each request gets its parameters
+ * as its environment (FCGX_GetParam on its envp, never the process's) and
+ * its streams as FILEs, and is ended with FCGX_Finish_r. Started as a
+ * plain CGI program (FCGX_IsCGI), it serves that one request.
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <fcgiapp.h>
+
+#include "app.h"
+
+#ifndef FCGI_SITE
+#error "build with -DFCGI_SITE=ROUTE_CITIZEN or ROUTE_STAFF"
+#endif
+
+/* One request's connection: the streams are gone once it has ended. */
+struct fcgi_conn {
+	FCGX_Request	*req;
+	FILE		*out;
+	int		 ended;
+};
+
+static ssize_t
+fcgi_read(void *cookie, char *buf, size_t size)
+{
+	struct fcgi_conn *c = cookie;
+	int	 n;
+
+	if (c->ended)
+		return 0;
+	n = FCGX_GetStr(buf, size > INT_MAX ? INT_MAX : (int)size,
+	    c->req->in);
+	return n < 0 ? -1 : n;
+}
+
+/* All or nothing: stdio takes 0 for a failed write. */
+static ssize_t
+fcgi_write(void *cookie, const char *buf, size_t size)
+{
+	struct fcgi_conn *c = cookie;
+	int	 n = size > INT_MAX ? INT_MAX : (int)size;
+
+	if (c->ended || FCGX_PutStr(buf, n, c->req->out) != n)
+		return 0;
+	return n;
+}
+
+static const char *
+fcgi_getenv(void *ctx, const char *name)
+{
+	const FCGX_Request *req = ctx;
+
+	return FCGX_GetParam(name, req->envp);
+}
+
+/* The response is complete: the web server may hand it on (app_end). */
+static int
+fcgi_end(void *ctx)
+{
+	struct fcgi_conn *c = ctx;
+
+	if (c->ended)
+		return 0;
+	if (fflush(c->out) != 0)
+		return -1;
+	FCGX_Finish_r(c->req);
+	c->ended = 1;
+	return 0;
+}
+
+static void
+fcgi_serve(FCGX_Request *req)
+{
+	static const cookie_io_functions_t in_fns = { fcgi_read, NULL, NULL,
+	    NULL };
+	static const cookie_io_functions_t out_fns = { NULL, fcgi_write, NULL,
+	    NULL };
+	struct fcgi_conn c = { req, NULL, 0 };
+	struct req_env env = { fcgi_getenv, req };
+	struct app_end end = { fcgi_end, &c };
+	FILE	*in, *out;
+
+	in = fopencookie(&c, "r", in_fns);
+	out = c.out = fopencookie(&c, "w", out_fns);
+	if (in == NULL || out == NULL) {
+		fprintf(stderr, "rathaus: fopencookie failed\n");
+		FCGX_FPrintF(req->out, "Status: 500 Internal Server Error\r\n"
+		    "Content-Type: text/plain; charset=utf-8\r\n"
+		    "Cache-Control: no-store\r\n\r\n500\n");
+	} else {
+		(void)setvbuf(out, NULL, _IOFBF, 16384);
+		(void)app_serve(FCGI_SITE, &env, in, out, &end);
+	}
+	if (in != NULL)
+		fclose(in);
+	if (out != NULL)
+		fclose(out);
+	if (!c.ended)
+		FCGX_Finish_r(req);
+}
+
+int
+main(void)
+{
+	FCGX_Request req;
+	int	 rc;
+
+	/* The database and what it writes beside it: owner and group. */
+	umask(027);
+	if (FCGX_IsCGI()) {
+		rc = app_run(FCGI_SITE, &req_process_env, stdin, stdout);
+		app_exit();
+		return rc;
+	}
+	/* A client gone mid-response is the request's failure, not ours. */
+	(void)signal(SIGPIPE, SIG_IGN);
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&req, 0, 0) != 0) {
+		fprintf(stderr, "rathaus: FastCGI initialisation failed\n");
+		return 1;
+	}
+	while (FCGX_Accept_r(&req) >= 0)
+		fcgi_serve(&req);
+	FCGX_Free(&req, 1);
+	app_exit();
+	return 0;
+}

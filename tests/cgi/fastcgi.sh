@@ -1,0 +1,51 @@
+#!/bin/sh
+# The CGI test programs again, against the persistent mode: FASTCGI=1
+# makes tools/instance serve rathaus.fcgi and staff.fcgi under mod_fcgid
+# at the CGI programs' addresses. One TAP line per program; each keeps
+# its log in tests/cgi/fastcgi-NAME.log of the build tree. Two run at a
+# time (each starts its own instance on a port of its own).
+#   FASTCGI_PROGRAMS="test_cgi test_ops" tests/cgi/fastcgi.sh   a few only
+builddir=${abs_top_builddir:-.}
+programs=${FASTCGI_PROGRAMS:-"test_cgi test_paypal_flow test_staff_security
+    test_uploads test_mail test_ops test_faults test_identity test_my
+    test_citizen_forms test_towns"}
+FASTCGI=1
+export FASTCGI
+
+n=0
+for p in $programs; do n=$((n + 1)); done
+echo "1..$n"
+
+# One program, its result in tests/cgi/fastcgi-NAME.rc.
+run_one() {
+    log=$builddir/tests/cgi/fastcgi-$1.log
+    "$builddir/tests/cgi/$1" >"$log" 2>&1
+    echo $? >"$builddir/tests/cgi/fastcgi-$1.rc"
+}
+
+set -- $programs
+i=0
+while [ $# -gt 0 ]; do
+    first=$1
+    shift
+    run_one "$first" &
+    pid=$!
+    second=
+    if [ $# -gt 0 ]; then
+        second=$1
+        shift
+        run_one "$second"
+    fi
+    wait "$pid"
+    for p in $first $second; do
+        i=$((i + 1))
+        rc=$(cat "$builddir/tests/cgi/fastcgi-$p.rc" 2>/dev/null || echo 99)
+        if [ "$rc" = 0 ]; then
+            echo "ok $i - $p (FastCGI)"
+        else
+            echo "not ok $i - $p (FastCGI), exit $rc; its log:"
+            sed 's/^/# /' "$builddir/tests/cgi/fastcgi-$p.log" | tail -n 60
+        fi
+        rm -f "$builddir/tests/cgi/fastcgi-$p.rc"
+    done
+done
