@@ -10,12 +10,14 @@
 #include "config.h"
 
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <fastcgi.h>
 #include <fcgiapp.h>
 
 #include "app.h"
@@ -80,7 +82,7 @@ fcgi_end(void *ctx)
 }
 
 static void
-fcgi_serve(FCGX_Request *req)
+fcgi_serve(FCGX_Request *req, struct app_cache *cache)
 {
 	static const cookie_io_functions_t in_fns = { fcgi_read, NULL, NULL,
 	    NULL };
@@ -100,7 +102,7 @@ fcgi_serve(FCGX_Request *req)
 		    "Cache-Control: no-store\r\n\r\n500\n");
 	} else {
 		(void)setvbuf(out, NULL, _IOFBF, 16384);
-		(void)app_serve(FCGI_SITE, &env, in, out, &end);
+		(void)app_serve(FCGI_SITE, &env, in, out, &end, cache);
 	}
 	if (in != NULL)
 		fclose(in);
@@ -114,6 +116,7 @@ int
 main(void)
 {
 	FCGX_Request req;
+	struct app_cache cache;	/* what the worker keeps between requests */
 	int	 rc;
 
 	/* The database and what it writes beside it: owner and group. */
@@ -129,9 +132,22 @@ main(void)
 		fprintf(stderr, "rathaus: FastCGI initialisation failed\n");
 		return 1;
 	}
-	while (FCGX_Accept_r(&req) >= 0)
-		fcgi_serve(&req);
+	app_cache_init(&cache);
+	for (;;) {
+		/* No request for a while: the database is closed (others
+		 * may change its files; test_faults waits for that). */
+		if (app_cache_idle(&cache)) {
+			struct pollfd pfd = { FCGI_LISTENSOCK_FILENO, POLLIN, 0 };
+
+			if (poll(&pfd, 1, APP_STORE_IDLE_MS) == 0)
+				app_cache_close_store(&cache);
+		}
+		if (FCGX_Accept_r(&req) < 0)
+			break;
+		fcgi_serve(&req, &cache);
+	}
 	FCGX_Free(&req, 1);
+	app_cache_free(&cache);
 	app_exit();
 	return 0;
 }

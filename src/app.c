@@ -190,26 +190,242 @@ app_redirect(struct app *a, struct buf *loc)
 	return a->location != NULL ? 0 : -1;
 }
 
+/* The key of what a share is made from: directories and configuration. */
+static char *
+app_share_key(const struct app *a)
+{
+	struct buf k;
+
+	buf_init(&k, 16384);
+	buf_printf(&k, "%s\n%s\n%s\n%s", a->conf.share_dir, a->conf.site_dir,
+	    a->conf.data_dir, a->conf_path ? a->conf_path : "");
+	return buf_steal(&k);
+}
+
+/* The kept definitions go (the share they point into goes, or changed). */
+static void
+app_cache_forms_free(struct app_cache *c)
+{
+	while (c->nforms > 0) {
+		c->nforms--;
+		free(c->forms[c->nforms].key);
+		form_free(&c->forms[c->nforms].form);
+	}
+}
+
+void
+app_cache_init(struct app_cache *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+/* The kept connection goes (idle, or the store failed). */
+void
+app_cache_close_store(struct app_cache *c)
+{
+	store_close(c->store);
+	c->store = NULL;
+	free(c->store_dir);
+	c->store_dir = NULL;
+}
+
+/* Is there a connection to close when no request comes? */
+int
+app_cache_idle(const struct app_cache *c)
+{
+	return c->store != NULL;
+}
+
+void
+app_cache_free(struct app_cache *c)
+{
+	app_cache_close_store(c);
+	app_cache_forms_free(c);
+	if (c->share_open)
+		form_share_close(&c->share);
+	free(c->share_key);
+	if (c->conf_ok)
+		conf_free(&c->conf);
+	free(c->conf_path);
+	memset(c, 0, sizeof(*c));
+}
+
+/* A file's stamp: all zero when it cannot be read. */
+static void
+app_stamp(const char *path, struct app_cache_stamp *s)
+{
+	struct stat st;
+
+	memset(s, 0, sizeof(*s));
+	if (stat(path, &st) != 0)
+		return;
+	s->sec = (long long)st.st_mtim.tv_sec;
+	s->nsec = (long long)st.st_mtim.tv_nsec;
+	s->size = (long long)st.st_size;
+	s->ino = (long long)st.st_ino;
+}
+
+/*
+ * The configuration from `path`: the cache's while the file's stamp is
+ * the one it was read with, else read again (the stamp is taken before
+ * the file is read: a change while reading is seen next time). A file
+ * that does not load is not kept: its error comes again each time.
+ */
+static int
+app_conf(struct app_cache *c, const char *path, char *err, size_t errlen)
+{
+	struct app_cache_stamp now;
+
+	app_stamp(path, &now);
+	if (c->conf_ok && strcmp(c->conf_path, path) == 0 && now.sec != 0 &&
+	    memcmp(&now, &c->conf_stamp, sizeof(now)) == 0)
+		return 0;
+	if (c->conf_ok)
+		conf_free(&c->conf);
+	c->conf_ok = 0;
+	free(c->conf_path);
+	if ((c->conf_path = strdup(path)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (conf_load(&c->conf, path, err, errlen) != 0)
+		return -1;
+	c->conf_ok = 1;
+	c->conf_stamp = now;
+	return 0;
+}
+
+/*
+ * The form share of this request: the cache's, kept from an earlier
+ * request while the same directories and configuration are in use and
+ * the generation of their files is the same; else (re)loaded, and the
+ * definitions kept with the old one go.
+ */
 int
 app_share(struct app *a)
 {
+	struct app_cache *c = a->cache;
 	struct form_diag diag;
 	struct buf cache;
-	int	 rc;
+	unsigned long long gen = 0;
+	char	*key;
+	int	 rc, have_gen;
 
-	if (a->share_open)
+	if (a->share != NULL)
 		return 0;
+	if ((key = app_share_key(a)) == NULL)
+		return -1;
+	/* A CGI's cache is new: nothing to check it against. */
+	have_gen = a->persistent && a->conf_path != NULL &&
+	    pagecache_generation(a->conf_path, a->conf.share_dir,
+	    a->conf.site_dir, &gen) == 0;
+	if (c->share_open && have_gen && c->gen == gen &&
+	    c->share_key != NULL && strcmp(c->share_key, key) == 0) {
+		free(key);
+		a->share = &c->share;
+		return 0;
+	}
+	app_cache_forms_free(c);
+	if (c->share_open)
+		form_share_close(&c->share);
+	c->share_open = 0;
+	free(c->share_key);
+	c->share_key = NULL;
 	form_diag_init(&diag);
 	buf_init(&cache, 4096);
 	buf_printf(&cache, "%s/definitions.ok", a->conf.data_dir);
-	rc = cache.failed ? -1 : form_share_open(&a->share, a->conf.share_dir,
+	rc = cache.failed ? -1 : form_share_open(&c->share, a->conf.share_dir,
 	    a->conf.site_dir, buf_str(&cache), &diag);
 	buf_free(&cache);
 	if (rc != 0)
 		fprintf(stderr, "rathaus: %s", buf_str(&diag.text));
 	form_diag_free(&diag);
-	a->share_open = rc == 0;
-	return rc;
+	if (rc != 0) {
+		free(key);
+		return rc;
+	}
+	c->share_open = 1;
+	/* Without a generation it serves this request only. */
+	c->share_key = have_gen ? key : NULL;
+	if (!have_gen)
+		free(key);
+	c->gen = gen;
+	a->share = &c->share;
+	return 0;
+}
+
+/*
+ * A definition from the cache, or loaded into it: *f is a copy that
+ * form_free only forgets (borrowed). The kept ones go with the share
+ * (app_share), so that a changed file is seen by the next request.
+ * Failures are not kept: their diagnostics come again each time.
+ */
+static int
+app_form(struct app *a, char kind, const char *text, struct form_diag *diag,
+    struct form *f)
+{
+	struct app_cache *c = a->cache;
+	struct app_cache_form *e;
+	size_t	 i, len = strlen(text);
+	int	 rc;
+
+	memset(f, 0, sizeof(*f));
+	if (app_share(a) != 0)
+		return -1;
+	for (i = 0; i < c->nforms; i++) {
+		e = &c->forms[i];
+		if (e->key[0] != kind || strcmp(e->key + 1, text) != 0)
+			continue;
+		/* The last used goes last: the oldest is never one this
+		 * request holds. */
+		if (i + 1 < c->nforms) {
+			struct app_cache_form used = *e;
+
+			memmove(e, e + 1, (c->nforms - i - 1) * sizeof(*e));
+			c->forms[c->nforms - 1] = used;
+		}
+		*f = c->forms[c->nforms - 1].form;
+		f->borrowed = 1;
+		return 0;
+	}
+	if (c->nforms == APP_CACHE_FORMS) {	/* the oldest makes room */
+		free(c->forms[0].key);
+		form_free(&c->forms[0].form);
+		memmove(&c->forms[0], &c->forms[1],
+		    (APP_CACHE_FORMS - 1) * sizeof(c->forms[0]));
+		c->nforms--;
+	}
+	e = &c->forms[c->nforms];
+	if ((e->key = malloc(len + 2)) == NULL)
+		return -1;
+	e->key[0] = kind;
+	memcpy(e->key + 1, text, len + 1);
+	rc = kind == 's' ? form_load_stored(&e->form, a->share, text, diag) :
+	    form_load_id(&e->form, a->share, text, diag);
+	if (rc != 0) {
+		free(e->key);
+		e->key = NULL;
+		return -1;
+	}
+	c->nforms++;
+	*f = e->form;
+	f->borrowed = 1;
+	return 0;
+}
+
+/* The site's forms/<id>.xml (form_load_id), kept. */
+int
+app_form_id(struct app *a, const char *id, struct form_diag *diag,
+    struct form *f)
+{
+	return app_form(a, 'i', id, diag, f);
+}
+
+/* A definition as stored with a submission (form_load_stored), kept. */
+int
+app_form_stored(struct app *a, const char *xml, struct form *f)
+{
+	return app_form(a, 's', xml, NULL, f);
 }
 
 /*
@@ -250,16 +466,113 @@ app_page_cached(struct app *a)
 	return 0;
 }
 
+/* The inode of <data_dir>/rathaus.db, or 0. */
+static long long
+app_db_ino(const char *data_dir)
+{
+	struct app_cache_stamp st;
+	char	 path[4096];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/rathaus.db", data_dir) >=
+	    sizeof(path))
+		return 0;
+	app_stamp(path, &st);
+	return st.ino;
+}
+
+/*
+ * What tells that the database's files are still the ones a kept
+ * connection has open: the inode, mode and owner of rathaus.db, -wal and
+ * -shm (an operator's chmod or chown, a restore, side files removed: then
+ * the connection is opened anew, and store_open sees and repairs what it
+ * can, or fails as a new one would).
+ */
+static void
+app_db_files(const char *data_dir, long long out[9])
+{
+	static const char *const sfx[] = { "", "-wal", "-shm" };
+	struct stat st;
+	char	 path[4096];
+	size_t	 i;
+
+	memset(out, 0, 9 * sizeof(out[0]));
+	for (i = 0; i < 3; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/rathaus.db%s",
+		    data_dir, sfx[i]) >= sizeof(path) || stat(path, &st) != 0)
+			continue;
+		out[3 * i] = (long long)st.st_ino;
+		out[3 * i + 1] = (long long)st.st_mode;
+		out[3 * i + 2] = (long long)st.st_uid;
+	}
+}
+
+/*
+ * The store of this request: in a persistent program the connection the
+ * last request left (app_cache), readied by store_reuse (no transaction
+ * open, the schema checked), while it is the same database file; else
+ * opened.
+ */
 int
 app_store(struct app *a)
 {
+	struct app_cache *c = a->cache;
+
 	if (a->store != NULL)
 		return 0;
+	if (c->store != NULL) {
+		long long now[9];
+
+		app_db_files(a->conf.data_dir, now);
+		if (a->persistent && strcmp(c->store_dir, a->conf.data_dir) ==
+		    0 && now[0] != 0 && memcmp(now, c->store_files,
+		    sizeof(now)) == 0 && store_reuse(c->store) == STORE_OK) {
+			a->store = c->store;
+			a->store_ino = now[0];
+			c->store = NULL;
+			free(c->store_dir);
+			c->store_dir = NULL;
+			store_busy_deadline(a->store, &a->busy_deadline);
+			return 0;
+		}
+		app_cache_close_store(c);
+	}
+	/* The inode first: a file put in its place later is not this one. */
+	a->store_ino = app_db_ino(a->conf.data_dir);
 	if ((a->store_rc = store_open(&a->store, a->conf.data_dir, 0)) !=
 	    STORE_OK)
 		return -1;
 	store_busy_deadline(a->store, &a->busy_deadline);
 	return 0;
+}
+
+/*
+ * The request's end for its store: a persistent program keeps a
+ * connection that met no fault (nothing left open on it: a transaction
+ * still open is a bug, rolled back and logged); else it is closed.
+ */
+static void
+app_store_done(struct app *a)
+{
+	struct app_cache *c = a->cache;
+
+	if (a->store == NULL)
+		return;
+	if (store_request_end(a->store))
+		fprintf(stderr, "rathaus: %s %s left a transaction open:"
+		    " rolled back\n", a->req.method == REQ_POST ? "POST" :
+		    "GET", a->req.path ? a->req.path : "-");
+	if (a->persistent)
+		app_db_files(a->conf.data_dir, c->store_files);
+	if (!a->persistent || store_fault(a->store) != STORE_OK ||
+	    c->store != NULL || a->store_ino == 0 ||
+	    c->store_files[0] != a->store_ino ||
+	    (c->store_dir = strdup(a->conf.data_dir)) == NULL) {
+		store_close(a->store);
+		a->store = NULL;
+		return;
+	}
+	c->store = a->store;
+	a->store = NULL;
 }
 
 #define APP_MAINTENANCE_RETRY_S	300	/* the pages say "a few minutes" */
@@ -366,7 +679,7 @@ app_service_node(struct app *a, const struct form *f, xmlNodePtr parent)
 	svc = xmlDocCopyNode(xmlDocGetRootElement(f->doc), a->doc, 1);
 	if (svc == NULL)
 		return NULL;
-	clerk = form_clerk(&a->share, f->clerk);
+	clerk = form_clerk(a->share, f->clerk);
 	for (n = svc->children; clerk != NULL && n != NULL; n = n->next)
 		if (n->type == XML_ELEMENT_NODE &&
 		    strcmp((const char *)n->name, "clerk") == 0) {
@@ -567,9 +880,7 @@ app_free(struct app *a)
 {
 	if (a->doc != NULL)
 		xmlFreeDoc(a->doc);
-	if (a->share_open)
-		form_share_close(&a->share);
-	store_close(a->store);
+	app_store_done(a);
 	free(a->location);
 	free(a->cache_key);
 	free(a->set_cookie);
@@ -577,7 +888,6 @@ app_free(struct app *a)
 	staff_free(&a->staff);
 	identity_free(&a->citizen);
 	req_free(&a->req);
-	conf_free(&a->conf);
 }
 
 /*
@@ -749,7 +1059,7 @@ app_cross_site(const struct app *a)
  */
 int
 app_serve(enum route_site site, req_getenv_fn env, FILE *in, FILE *out,
-    const struct app_end *io)
+    const struct app_end *io, struct app_cache *cache)
 {
 	struct app a;
 	const char *conf_path = req_getenv(env, "RATHAUS_CONF");
@@ -767,20 +1077,21 @@ app_serve(enum route_site site, req_getenv_fn env, FILE *in, FILE *out,
 	a.out = out;
 	a.persistent = io != NULL;
 	a.conf_path = conf_path;
+	a.cache = cache;
 	a.lang = "de";
-	if (conf_path == NULL || conf_load(&a.conf, conf_path, err,
+	if (conf_path == NULL || app_conf(cache, conf_path, err,
 	    sizeof(err)) != 0) {
 		fprintf(stderr, "rathaus: configuration: %s\n",
 		    conf_path ? err : "RATHAUS_CONF is not set");
 		render_plain_error(500, out);
 		return 1;
 	}
+	a.conf = cache->conf;
 	/* "today" in date rules is the municipality's local date. */
 	if (when_set_zone(a.conf.timezone) != 0 ||
 	    when_today(&a.today) != 0) {
 		fprintf(stderr, "rathaus: cannot set the time zone\n");
 		render_plain_error(500, out);
-		conf_free(&a.conf);
 		return 1;
 	}
 	render_init();
@@ -836,10 +1147,17 @@ app_serve(enum route_site site, req_getenv_fn env, FILE *in, FILE *out,
 	return 0;
 }
 
+/* A CGI: one request, what it keeps lives as long. */
 int
 app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 {
-	return app_serve(site, env, in, out, NULL);
+	struct app_cache cache;
+	int	 rc;
+
+	app_cache_init(&cache);
+	rc = app_serve(site, env, in, out, NULL, &cache);
+	app_cache_free(&cache);
+	return rc;
 }
 
 /* The process's end: what app_serve set up once goes (leak checkers). */
@@ -937,9 +1255,8 @@ app_submission(struct app *a, const char *page, const char *token,
 	 * submissions kept none); one removed since is no reason to hide the
 	 * submission.
 	 */
-	if ((s->definition_xml != NULL ? form_load_stored(&f, &a->share,
-	    s->definition_xml, NULL) : form_load_id(&f, &a->share, s->service,
-	    NULL)) == 0) {
+	if ((s->definition_xml != NULL ? app_form_stored(a,
+	    s->definition_xml, &f) : app_form_id(a, s->service, NULL, &f)) == 0) {
 		rc = app_service_node(a, &f, a->root) == NULL ? -1 : 0;
 		form_free(&f);
 		if (rc != 0)

@@ -31,13 +31,13 @@ struct app_staff {
 
 struct app {
 	enum route_site	 site;
-	struct conf	 conf;
+	struct conf	 conf;		/* the cache's (a copy of its pointers) */
 	struct req	 req;
 	struct route_match route;
 	const char	*lang;		/* "de" or "en" */
 	struct when_date today;
-	struct form_share share;
-	int		 share_open;
+	struct form_share *share;	/* app_share: the cache's */
+	struct app_cache *cache;	/* what outlives the request */
 	struct store	*store;
 	xmlDocPtr	 doc;		/* the result document */
 	xmlNodePtr	 root;
@@ -59,12 +59,61 @@ struct app {
 	int		 mail_queued;	/* send after the response */
 	struct timespec	 busy_deadline;	/* the request's wait for the store */
 	int		 store_rc;	/* store_open's, when it failed */
+	long long	 store_ino;	/* its rathaus.db's inode, at the open */
 	int		 persistent;	/* a FastCGI worker: pages are kept */
 	const char	*conf_path;	/* RATHAUS_CONF */
 	char		*cache_key;	/* keep the page under it, or NULL */
 	const struct pagecache_entry *hit; /* the page, kept before */
 	char		 page_token[REF_TOKEN_LEN + 1]; /* its form key */
 };
+
+/*
+ * What a process keeps between its requests (a FastCGI worker: the main
+ * owns one and hands it to every app_serve; a CGI's lives for its one
+ * request): the configuration, kept while its file's stamp (mtime ns,
+ * size, inode) stays the same; the form share (clerks, categories, municipality, schema,
+ * code lists) and the definitions loaded with it, kept while the
+ * generation of their files (pagecache_generation: every file's mtime,
+ * size and inode) stays the same, and reloaded on the next request after
+ * one changed. A worker also keeps its database connection (app_store),
+ * closed when it has been idle for APP_STORE_IDLE_MS, after a request
+ * that met a fault of the store, and when rathaus.db, its -wal or -shm
+ * are other files, or one's mode or owner changed.
+ */
+#define APP_CACHE_FORMS	32
+
+struct app_cache_form {
+	char		*key;		/* "i" id, or "s" the stored text */
+	struct form	 form;
+};
+
+struct app_cache_stamp {
+	long long	 sec, nsec, size, ino;
+};
+
+struct app_cache {
+	struct conf	 conf;		/* rathaus.conf, parsed */
+	int		 conf_ok;
+	char		*conf_path;	/* RATHAUS_CONF it was read from */
+	struct app_cache_stamp conf_stamp; /* of the file, before reading */
+	struct form_share share;
+	int		 share_open;
+	char		*share_key;	/* its directories and configuration */
+	unsigned long long gen;		/* of the files it was made from */
+	struct app_cache_form forms[APP_CACHE_FORMS];
+	size_t		 nforms;
+	struct store	*store;		/* the connection, between requests */
+	char		*store_dir;	/* its data_dir */
+	long long	 store_files[9]; /* app_db_files at the last request's end */
+};
+
+/* A worker closes its kept connection after this long without a request. */
+#define APP_STORE_IDLE_MS	200
+
+void	 app_cache_init(struct app_cache *);
+void	 app_cache_free(struct app_cache *);
+int	 app_cache_idle(const struct app_cache *);
+void	 app_cache_close_store(struct app_cache *);
 
 /*
  * How a persistent program ends a response before the work that follows
@@ -80,12 +129,15 @@ struct app_end {
 /* One request; may be called any number of times in one process. */
 int	 app_run(enum route_site, req_getenv_fn, FILE *in, FILE *out);
 int	 app_serve(enum route_site, req_getenv_fn, FILE *in, FILE *out,
-	    const struct app_end *);
+	    const struct app_end *, struct app_cache *);
 /* Once, at the process's end. */
 void	 app_exit(void);
 
 /* For the pages. */
 int	 app_share(struct app *);
+int	 app_form_id(struct app *, const char *id, struct form_diag *,
+	    struct form *);
+int	 app_form_stored(struct app *, const char *xml, struct form *);
 int	 app_page_cached(struct app *);
 int	 app_store(struct app *);
 int	 app_store_fault(const struct app *);

@@ -1931,6 +1931,10 @@ form_free(struct form *f)
 {
 	size_t	 i;
 
+	if (f->borrowed) {
+		memset(f, 0, sizeof(*f));
+		return;
+	}
 	for (i = 0; i < f->nfields; i++)
 		form_field_free(&f->fields[i]);
 	free(f->fields);

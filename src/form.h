@@ -127,6 +127,8 @@ struct form {
 	size_t		 npages;
 	struct form_group *groups;
 	size_t		 ngroups;
+	int		 borrowed;	/* a copy of a kept one (app_form_id):
+					 * form_free only forgets it */
 };
 
 /* What every definition is checked against: schema, clerks, categories. */

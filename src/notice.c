@@ -94,7 +94,7 @@ notice_render(struct notice *n, const char *kind, const char *lang,
 static const char *
 notice_clerk_email(const struct notice *n)
 {
-	xmlNodePtr c = form_clerk(&n->app->share, n->form->clerk);
+	xmlNodePtr c = form_clerk(n->app->share, n->form->clerk);
 
 	for (c = c ? c->children : NULL; c != NULL; c = c->next)
 		if (c->type == XML_ELEMENT_NODE &&

@@ -146,13 +146,13 @@ page_catalog(struct app *a)
 		q = NULL;
 	form_diag_init(&diag);
 	if ((cat = app_elem(a->root, "catalog", NULL, "q", q, NULL)) == NULL ||
-	    form_catalog(&a->share, &forms, &nforms, &diag) != 0)
+	    form_catalog(a->share, &forms, &nforms, &diag) != 0)
 		goto out;
 	/* A broken definition is logged and left out; the rest stays up. */
 	if (diag.errors > 0)
 		fprintf(stderr, "rathaus: skipped broken definitions:\n%s",
 		    buf_str(&diag.text));
-	for (n = xmlDocGetRootElement(a->share.categories)->children;
+	for (n = xmlDocGetRootElement(a->share->categories)->children;
 	    n != NULL; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
@@ -169,7 +169,7 @@ page_catalog(struct app *a)
 		    !page_catalog_matches(&forms[i], buf_str(&folded)))
 			continue;
 		list[nlist].form = &forms[i];
-		list[nlist].rank = page_catalog_rank(&a->share,
+		list[nlist].rank = page_catalog_rank(a->share,
 		    forms[i].category);
 		if ((list[nlist++].title = page_catalog_title(&forms[i],
 		    a->lang)) == NULL)

@@ -902,7 +902,7 @@ page_form(struct app *a)
 	if (app_share(a) != 0)
 		return -1;
 	form_diag_init(&diag);
-	if (form_load_id(&f, &a->share, a->route.arg, &diag) != 0) {
+	if (app_form_id(a, a->route.arg, &diag, &f) != 0) {
 		/* Missing or broken: for the citizen, there is no such form. */
 		if (diag.errors > 0)
 			fprintf(stderr, "rathaus: %s", buf_str(&diag.text));

@@ -71,7 +71,7 @@ page_legal(struct app *a)
 	    strstr(a->conf.pay_methods, "paypal") != NULL ? "yes" : NULL,
 	    "mail", *a->conf.smtp_url != '\0' ? "yes" : NULL,
 	    NULL)) == NULL ||
-	    form_catalog(&a->share, &forms, &nforms, &diag) != 0)
+	    form_catalog(a->share, &forms, &nforms, &diag) != 0)
 		goto out;
 	/* Information pages and links out store nothing. */
 	for (i = 0; i < nforms; i++)

@@ -191,7 +191,7 @@ page_my_list(struct app *a, const char *problem)
 	    store_my_list(a->store, a->citizen.subject, &rows, &n) !=
 	    STORE_OK)
 		return -1;
-	if (form_catalog(&a->share, &forms, &nforms, NULL) != 0)
+	if (form_catalog(a->share, &forms, &nforms, NULL) != 0)
 		goto out;
 	if (page_my_csrf(a, 0, csrf) != 0 || app_begin(a, "my") != 0 ||
 	    (my = app_elem(a->root, "my", NULL, "csrf", csrf, NULL)) == NULL ||
@@ -398,8 +398,8 @@ page_my_answer(struct app *a, const struct store_submission *s,
 		file.len = p->valuelen;
 	}
 	if (when_now_iso(now) == -1 || (s->definition_xml != NULL ?
-	    form_load_stored(&f, &a->share, s->definition_xml, NULL) :
-	    form_load_id(&f, &a->share, s->service, NULL)) != 0)
+	    app_form_stored(a, s->definition_xml, &f) :
+	    app_form_id(a, s->service, NULL, &f)) != 0)
 		return -1;
 	memset(&n, 0, sizeof(n));
 	n.app = a;

@@ -193,13 +193,15 @@ page_pay_order(struct app *a, const struct store_submission *s,
 static void
 page_pay_ctx(struct app *a, struct pay_ctx *ctx)
 {
-	const char *brand = form_town_text(&a->share, "paypal-brand", NULL);
+	/* None where this request did not load the town (app_share). */
+	const char *brand = a->share == NULL ? NULL :
+	    form_town_text(a->share, "paypal-brand", NULL);
 
 	ctx->conf = &a->conf;
 	ctx->store = a->store;
 	ctx->actor = NULL;
-	if (brand == NULL)
-		brand = form_town_text(&a->share, "name", "de");
+	if (brand == NULL && a->share != NULL)
+		brand = form_town_text(a->share, "name", "de");
 	/* PayPal refuses an order whose brand_name is longer than 127
 	 * characters (the schema says so; the file may not have been
 	 * linted): none then, rather than no payment. */

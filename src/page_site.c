@@ -32,9 +32,9 @@ page_site_look(const struct app *a)
 {
 	xmlNodePtr n;
 
-	if (a->share.municipality == NULL)
+	if (a->share->municipality == NULL)
 		return NULL;
-	for (n = xmlDocGetRootElement(a->share.municipality)->children;
+	for (n = xmlDocGetRootElement(a->share->municipality)->children;
 	    n != NULL; n = n->next)
 		if (n->type == XML_ELEMENT_NODE &&
 		    strcmp((const char *)n->name, "look") == 0)

@@ -103,7 +103,7 @@ page_staff_export(struct app *a)
 		return app_error(a, 404, "not_found");
 	if (!staff_may(a, a->route.arg))
 		return app_error(a, 403, "not_yours");
-	if (form_load_id(&f, &a->share, a->route.arg, NULL) != 0)
+	if (app_form_id(a, a->route.arg, NULL, &f) != 0)
 		return app_error(a, 404, "not_found");
 	memset(&flt, 0, sizeof(flt));
 	flt.service = a->route.arg;

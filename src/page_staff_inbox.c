@@ -38,7 +38,7 @@ page_inbox_services(struct app *a, xmlNodePtr parent)
 	size_t	 n = 0, i;
 	int	 rc = 0;
 
-	if (form_catalog(&a->share, &forms, &n, NULL) != 0 ||
+	if (form_catalog(a->share, &forms, &n, NULL) != 0 ||
 	    (list = app_child(parent, "services", NULL)) == NULL) {
 		form_catalog_free(forms, n);
 		return -1;

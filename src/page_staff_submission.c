@@ -49,9 +49,8 @@ static int
 page_staff_form(struct app *a, const struct store_case *c, struct form *f)
 {
 	if (c->sub.definition_xml != NULL)
-		return form_load_stored(f, &a->share, c->sub.definition_xml,
-		    NULL);
-	return form_load_id(f, &a->share, c->sub.service, NULL);
+		return app_form_stored(a, c->sub.definition_xml, f);
+	return app_form_id(a, c->sub.service, NULL, f);
 }
 
 /*

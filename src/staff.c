@@ -73,7 +73,7 @@ staff_load_services(struct app *a)
 
 	if (a->staff.admin)
 		return 0;
-	if (form_catalog(&a->share, &forms, &n, NULL) != 0)
+	if (form_catalog(a->share, &forms, &n, NULL) != 0)
 		return -1;
 	if ((a->staff.services = calloc(n + 1, sizeof(char *))) == NULL)
 		rc = -1;
@@ -104,7 +104,7 @@ staff_guard(struct app *a)
 		return staff_forbidden(a, "no_user");
 	if (app_share(a) != 0)
 		return -1;
-	if ((login = form_login(&a->share, a->req.remote_user)) == NULL) {
+	if ((login = form_login(a->share, a->req.remote_user)) == NULL) {
 		fprintf(stderr, "rathaus: staff user '%s' has no <login> in"
 		    " data/clerks.xml\n", a->req.remote_user);
 		return staff_forbidden(a, "no_clerk");
@@ -113,7 +113,7 @@ staff_guard(struct app *a)
 	a->staff.clerk = form_attr(login, "clerk");
 	role = form_attr(login, "role");
 	a->staff.admin = role != NULL && strcmp(role, "admin") == 0;
-	if (!a->staff.admin && form_clerk(&a->share, a->staff.clerk) == NULL)
+	if (!a->staff.admin && form_clerk(a->share, a->staff.clerk) == NULL)
 		return staff_forbidden(a, "no_clerk");
 	if (app_cross_site(a)) {
 		fprintf(stderr, "rathaus: staff %s %s by '%s' made by another"

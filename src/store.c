@@ -772,6 +772,52 @@ store_close(struct store *s)
 	free(s);
 }
 
+/*
+ * A persistent program keeps its connection between requests (app.c).
+ * At a request's end: a transaction it left open is rolled back (1; a
+ * bug of the caller's, never carried into the next request), the front
+ * place given up; 0 when nothing was open.
+ */
+int
+store_request_end(struct store *s)
+{
+	int	 open = !sqlite3_get_autocommit(s->db);
+
+	if (open)
+		(void)sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+	store_front_leave(s);
+	return open;
+}
+
+/*
+ * The kept connection readied for the next request: no transaction open
+ * (rolled back as above), the last request's failure and wait budget
+ * forgotten, and the schema still the one this program expects:
+ * STORE_OK, STORE_OUTDATED (`rathaus init` has not run after an
+ * upgrade), or the class of the failure. A cheap check: PRAGMA
+ * user_version reads the header that the request's first read loads.
+ */
+int
+store_reuse(struct store *s)
+{
+	int	 v = 0;
+
+	(void)store_request_end(s);
+	s->code = SQLITE_OK;
+	*s->err = '\0';
+	s->request_deadline = 0;
+	if (store_user_version(s, &v) != STORE_OK)
+		return store_class(s->code);
+	return v == STORE_VERSION ? STORE_OK : STORE_OUTDATED;
+}
+
+/* Is a transaction open on this connection? (tests) */
+int
+store_in_transaction(const struct store *s)
+{
+	return !sqlite3_get_autocommit(s->db);
+}
+
 void
 store_copy(char *dst, size_t size, const unsigned char *src)
 {

@@ -131,6 +131,9 @@ int	 store_schema_version(void);
 int	 store_secret(struct store *, const char *name,
 	    unsigned char out[REF_SECRET_LEN]);
 void	 store_close(struct store *);
+int	 store_request_end(struct store *);
+int	 store_reuse(struct store *);
+int	 store_in_transaction(const struct store *);
 const char *store_errmsg(const struct store *);
 int	 store_fault(const struct store *);
 int	 store_queue_mail(struct store *, const char *ref, const char *to,

@@ -439,7 +439,8 @@ kill_cgis(void *arg)
  * that changes the database's files under a running one would break it
  * itself (an -shm unlinked under an open connection loses commits).
  * The persistent workers (FASTCGI=1) stay between requests: there, until
- * none has the database open (each closes it with its request).
+ * none has the database open (a worker closes its kept connection after
+ * APP_STORE_IDLE_MS without a request).
  */
 static void
 quiesce(void)

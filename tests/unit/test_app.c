@@ -18,9 +18,12 @@
 
 #include "app.h"
 #include "store.h"
+#include "store_int.h"
 #include "testdb.h"
 
 #define ROUNDS	25
+
+static struct app_cache cache;	/* the worker's (persistent) */
 
 struct fixture {
 	char	 dir[TMPDIR_MAX];
@@ -41,7 +44,8 @@ vars_get(void *ctx, const char *name)
 }
 
 static int
-write_conf(const struct fixture *f, const char *static_url)
+write_conf_site(const struct fixture *f, const char *static_url,
+    const char *site)
 {
 	FILE	*c;
 
@@ -50,9 +54,14 @@ write_conf(const struct fixture *f, const char *static_url)
 	fprintf(c, "data_dir = %s\nshare_dir = %s\nsite_dir = %s\n"
 	    "base_url = http://127.0.0.1:1\nscript = /cgi-bin/rathaus.cgi\n"
 	    "staff_script = /cgi-bin/staff.cgi\nstatic = %s\n"
-	    "timezone = Europe/Berlin\n", f->dir, SRCDIR,
-	    SRCDIR "/examples/wiesmoor/site", static_url);
+	    "timezone = Europe/Berlin\n", f->dir, SRCDIR, site, static_url);
 	return fclose(c) == 0 ? 0 : -1;
+}
+
+static int
+write_conf(const struct fixture *f, const char *static_url)
+{
+	return write_conf_site(f, static_url, SRCDIR "/examples/wiesmoor/site");
 }
 
 static int
@@ -76,6 +85,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	app_cache_close_store(&cache);	/* before its database goes */
 	tmpdir_remove(f->dir);
 	free(f);
 	return 0;
@@ -117,7 +127,8 @@ request(const struct fixture *f, const char *method, const char *path,
 	assert_non_null(in);
 	assert_non_null(out);
 	if (persistent)
-		assert_int_equal(app_serve(ROUTE_CITIZEN, &env, in, out, &end),
+		assert_int_equal(app_serve(ROUTE_CITIZEN, &env, in, out, &end,
+		    &cache),
 		    0);
 	else
 		assert_int_equal(app_run(ROUTE_CITIZEN, &env, in, out), 0);
@@ -254,6 +265,131 @@ test_app_kept_pages(void **state)
 	assert_int_equal(write_conf(f, "/static"), 0);
 }
 
+/* Run a shell command; 0 if it exited 0. */
+static int
+sh(const char *fmt, ...)
+{
+	char	 cmd[2 * TMPDIR_MAX + 512];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+/*
+ * One worker: the form share and the definition are kept between its
+ * requests (the cache holds them), and a changed definition or clerks.xml
+ * is what the next request shows. The query keeps the page itself from
+ * being kept (pagecache), so that the page is made from the cache.
+ */
+static void
+test_app_worker_sees_changes(void **state)
+{
+	const struct fixture *f = *state;
+	char	 site[TMPDIR_MAX + 16];
+	char	*resp;
+	size_t	 len;
+	const struct form_share *share;
+
+	snprintf(site, sizeof(site), "%s/site", f->dir);
+	assert_int_equal(sh("cp -r '%s/examples/wiesmoor/site' '%s'", SRCDIR,
+	    site), 0);
+	assert_int_equal(write_conf_site(f, "/static", site), 0);
+	persistent = 1;
+	request(f, "GET", "/services/osterfeuer", "x=1", NULL, &resp, &len);
+	assert_non_null(strstr(resp, "Register an Easter bonfire"));
+	assert_non_null(strstr(resp, "04944 305-21"));
+	free(resp);
+	assert_true(cache.share_open);
+	assert_int_equal(cache.nforms, 1);
+	share = &cache.share;
+	request(f, "GET", "/services/osterfeuer", "x=2", NULL, &resp, &len);
+	assert_non_null(strstr(resp, "Register an Easter bonfire"));
+	free(resp);
+	/* Kept: the same share, the definition not loaded again. */
+	assert_ptr_equal(share, &cache.share);
+	assert_int_equal(cache.nforms, 1);
+
+	/* The definition changes: the next request shows it. */
+	assert_int_equal(sh("sed -i 's/Register an Easter bonfire/Register a"
+	    " spring bonfire/' '%s/forms/osterfeuer.xml'", site), 0);
+	request(f, "GET", "/services/osterfeuer", "x=3", NULL, &resp, &len);
+	assert_null(strstr(resp, "Register an Easter bonfire"));
+	assert_non_null(strstr(resp, "Register a spring bonfire"));
+	free(resp);
+	/* So does clerks.xml. */
+	assert_int_equal(sh("sed -i 's/04944 305-21/04944 305-99/'"
+	    " '%s/clerks.xml'", site), 0);
+	request(f, "GET", "/services/osterfeuer", "x=4", NULL, &resp, &len);
+	assert_null(strstr(resp, "04944 305-21"));
+	assert_non_null(strstr(resp, "04944 305-99"));
+	free(resp);
+	persistent = 0;
+	assert_int_equal(write_conf(f, "/static"), 0);
+	assert_int_equal(sh("rm -rf '%s'", site), 0);
+}
+
+/*
+ * One worker keeps the parsed configuration while its file stays the
+ * same, and the next request after a change reads it again (the query
+ * keeps the catalog from being kept whole: pagecache).
+ */
+static void
+test_app_worker_conf(void **state)
+{
+	const struct fixture *f = *state;
+	const char *data_dir;
+	char	*resp;
+	size_t	 len;
+
+	persistent = 1;
+	request(f, "GET", "/", "x=1", NULL, &resp, &len);
+	assert_non_null(strstr(resp, "/static/rathaus.css"));
+	free(resp);
+	assert_true(cache.conf_ok);
+	data_dir = cache.conf.data_dir;
+	request(f, "GET", "/", "x=2", NULL, &resp, &len);
+	free(resp);
+	assert_ptr_equal(data_dir, cache.conf.data_dir);	/* kept */
+	assert_int_equal(write_conf(f, "/static-other"), 0);
+	request(f, "GET", "/", "x=3", NULL, &resp, &len);
+	assert_non_null(strstr(resp, "/static-other/rathaus.css"));
+	free(resp);
+	persistent = 0;
+	assert_int_equal(write_conf(f, "/static"), 0);
+}
+
+/*
+ * A worker keeps its database connection between requests, and never
+ * with a transaction open: one left open (here begun by hand on the kept
+ * connection) is rolled back before the next request uses it.
+ */
+static void
+test_app_worker_store(void **state)
+{
+	const struct fixture *f = *state;
+	char	*resp;
+	size_t	 len;
+	struct store *kept;
+
+	persistent = 1;
+	request(f, "GET", "/services/osterfeuer", "x=1", NULL, &resp, &len);
+	free(resp);
+	assert_non_null(cache.store);		/* kept */
+	assert_false(store_in_transaction(cache.store));
+	kept = cache.store;
+	assert_int_equal(store_begin(kept), STORE_OK);
+	assert_true(store_in_transaction(kept));
+	request(f, "GET", "/services/osterfeuer", "x=2", NULL, &resp, &len);
+	assert_non_null(strstr(resp, "name=\"_key\""));	/* the form */
+	free(resp);
+	assert_ptr_equal(cache.store, kept);	/* the same connection */
+	assert_false(store_in_transaction(cache.store));
+	persistent = 0;
+}
+
 int
 main(void)
 {
@@ -261,10 +397,15 @@ main(void)
 		cmocka_unit_test(test_app_run_repeats),
 		cmocka_unit_test(test_app_run_no_carry_over),
 		cmocka_unit_test(test_app_kept_pages),
+		cmocka_unit_test(test_app_worker_sees_changes),
+		cmocka_unit_test(test_app_worker_conf),
+		cmocka_unit_test(test_app_worker_store),
 	};
 	int	 rc;
 
+	app_cache_init(&cache);
 	rc = cmocka_run_group_tests(tests, setup, teardown);
+	app_cache_free(&cache);
 	app_exit();
 	return rc;
 }
