@@ -39,35 +39,30 @@ install_packages() {
         --no-install-recommends "${missing[@]}" </dev/null || return 1
 }
 
-# The Nu Html Checker (vnu.jar from the npm registry) in DIR; prints the
-# jar's path. npm comes from Debian when the machine has none.
-install_vnu() {
-    local dir=$1 jar=$1/node_modules/vnu-jar/build/dist/vnu.jar
-    if [ ! -f "$jar" ]; then
+# npm package PKG in DIR unless FILE (a path inside DIR) is there already;
+# prints FILE's path. npm comes from Debian when the machine has none.
+install_npm() {
+    local dir=$1 pkg=$2 file=$1/$3
+    if [ ! -f "$file" ]; then
         if ! command -v npm >/dev/null 2>&1; then
             install_packages npm >&2 || return 1
         fi
         mkdir -p "$dir"
         npm install --prefix "$dir" --no-audit --no-fund --silent \
-            vnu-jar@26 >&2 </dev/null || return 1
+            "$pkg" >&2 </dev/null || return 1
     fi
-    echo "$jar"
+    echo "$file"
 }
 
-# axe-core (the accessibility rules engine, from the npm registry) in DIR,
-# for the browser test's WCAG checks; prints the path of axe.min.js. npm
-# comes from Debian when the machine has none.
+# The Nu Html Checker (vnu.jar) in DIR; prints the jar's path.
+install_vnu() {
+    install_npm "$1" vnu-jar@26 node_modules/vnu-jar/build/dist/vnu.jar
+}
+
+# axe-core (the accessibility rules engine) in DIR, for the browser
+# test's WCAG checks; prints the path of axe.min.js.
 install_axe() {
-    local dir=$1 js=$1/node_modules/axe-core/axe.min.js
-    if [ ! -f "$js" ]; then
-        if ! command -v npm >/dev/null 2>&1; then
-            install_packages npm >&2 || return 1
-        fi
-        mkdir -p "$dir"
-        npm install --prefix "$dir" --no-audit --no-fund --silent \
-            axe-core@4 >&2 </dev/null || return 1
-    fi
-    echo "$js"
+    install_npm "$1" axe-core@4 node_modules/axe-core/axe.min.js
 }
 
 # The demo's and the tests' OpenID Connect provider (tools/idp: the npm
