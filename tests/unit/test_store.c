@@ -1428,6 +1428,31 @@ inbox_refs(struct fixture *f, const struct store_inbox_query *q,
 }
 
 /*
+ * The inbox for `q` is the rows `rows` of `r`, counted from 1 in order of
+ * arrival ("7 6 5"); `in` stays for the caller's further checks.
+ */
+static void
+expect_page(struct fixture *f, const struct store_inbox_query *q,
+    struct store_inbox *in, const struct store_receipt *r, const char *rows)
+{
+	struct buf got, want;
+	const char *p;
+	char	*next;
+	long	 k;
+
+	buf_init(&got, 1024);
+	buf_init(&want, 1024);
+	inbox_refs(f, q, in, &got);
+	for (p = rows; *p != '\0'; p = next) {
+		k = strtol(p, &next, 10);
+		buf_printf(&want, "%s%s", p > rows ? " " : "", r[k - 1].ref);
+	}
+	assert_string_equal(buf_str(&got), buf_str(&want));
+	buf_free(&got);
+	buf_free(&want);
+}
+
+/*
  * Keyset pages (issue 13): the page after the last row and before the
  * first, in each order; equal times go by id; every row once.
  */
@@ -1444,55 +1469,40 @@ test_store_inbox_keyset_pages(void **state)
 	struct store_receipt r[7];
 	struct store_inbox_query q;
 	struct store_inbox in;
-	struct buf got, want;
 	size_t	 i;
 
 	for (i = 0; i < 7; i++)
 		submit_answers(f, "<values/>", at[i], &r[i]);
 	sql_set_status(f->dir, r[1].ref, "completed", "2026-03-07T09:00:00Z");
 	sql_set_status(f->dir, r[5].ref, "completed", "2026-03-07T09:00:00Z");
-	buf_init(&got, 1024);
-	buf_init(&want, 1024);
 	memset(&q, 0, sizeof(q));
 	q.limit = 3;
 
 	/* Newest first: 7 6 5 | 4 3 2 | 1 (3 and 4 at the same time). */
-	inbox_refs(f, &q, &in, &got);
-	buf_printf(&want, "%s %s %s", r[6].ref, r[5].ref, r[4].ref);
-	assert_string_equal(buf_str(&got), buf_str(&want));
+	expect_page(f, &q, &in, r, "7 6 5");
 	assert_int_equal(in.more_before, 0);
 	assert_int_equal(in.more_after, 1);
 	assert_int_equal(in.total, 7);
 	store_inbox_free(&in);
 	q.after = r[4].ref;
-	inbox_refs(f, &q, &in, &got);
-	buf_reset(&want);
-	buf_printf(&want, "%s %s %s", r[3].ref, r[2].ref, r[1].ref);
-	assert_string_equal(buf_str(&got), buf_str(&want));
+	expect_page(f, &q, &in, r, "4 3 2");
 	assert_int_equal(in.more_before, 1);
 	assert_int_equal(in.more_after, 1);
 	store_inbox_free(&in);
 	q.after = r[1].ref;
-	inbox_refs(f, &q, &in, &got);
-	assert_string_equal(buf_str(&got), r[0].ref);
+	expect_page(f, &q, &in, r, "1");
 	assert_int_equal(in.more_before, 1);
 	assert_int_equal(in.more_after, 0);
 	store_inbox_free(&in);
 	/* Back: the page before the first row shown. */
 	q.after = NULL;
 	q.before = r[0].ref;
-	inbox_refs(f, &q, &in, &got);
-	buf_reset(&want);
-	buf_printf(&want, "%s %s %s", r[3].ref, r[2].ref, r[1].ref);
-	assert_string_equal(buf_str(&got), buf_str(&want));
+	expect_page(f, &q, &in, r, "4 3 2");
 	assert_int_equal(in.more_before, 1);
 	assert_int_equal(in.more_after, 1);
 	store_inbox_free(&in);
 	q.before = r[3].ref;
-	inbox_refs(f, &q, &in, &got);
-	buf_reset(&want);
-	buf_printf(&want, "%s %s %s", r[6].ref, r[5].ref, r[4].ref);
-	assert_string_equal(buf_str(&got), buf_str(&want));
+	expect_page(f, &q, &in, r, "7 6 5");
 	assert_int_equal(in.more_before, 0);
 	assert_int_equal(in.more_after, 1);
 	store_inbox_free(&in);
@@ -1501,10 +1511,7 @@ test_store_inbox_keyset_pages(void **state)
 	q.before = NULL;
 	q.sort = STORE_SORT_OLDEST;
 	q.after = r[2].ref;
-	inbox_refs(f, &q, &in, &got);
-	buf_reset(&want);
-	buf_printf(&want, "%s %s %s", r[3].ref, r[4].ref, r[5].ref);
-	assert_string_equal(buf_str(&got), buf_str(&want));
+	expect_page(f, &q, &in, r, "4 5 6");
 	store_inbox_free(&in);
 
 	/* By status (completed before received), newest first in each:
@@ -1512,23 +1519,14 @@ test_store_inbox_keyset_pages(void **state)
 	q.sort = STORE_SORT_STATUS;
 	q.limit = 2;
 	q.after = NULL;
-	inbox_refs(f, &q, &in, &got);
-	buf_reset(&want);
-	buf_printf(&want, "%s %s", r[5].ref, r[1].ref);
-	assert_string_equal(buf_str(&got), buf_str(&want));
+	expect_page(f, &q, &in, r, "6 2");
 	store_inbox_free(&in);
 	q.after = r[1].ref;
-	inbox_refs(f, &q, &in, &got);
-	buf_reset(&want);
-	buf_printf(&want, "%s %s", r[6].ref, r[4].ref);
-	assert_string_equal(buf_str(&got), buf_str(&want));
+	expect_page(f, &q, &in, r, "7 5");
 	store_inbox_free(&in);
 	q.after = NULL;
 	q.before = r[6].ref;
-	inbox_refs(f, &q, &in, &got);
-	buf_reset(&want);
-	buf_printf(&want, "%s %s", r[5].ref, r[1].ref);
-	assert_string_equal(buf_str(&got), buf_str(&want));
+	expect_page(f, &q, &in, r, "6 2");
 	assert_int_equal(in.more_before, 0);
 	store_inbox_free(&in);
 
@@ -1536,10 +1534,7 @@ test_store_inbox_keyset_pages(void **state)
 	q.sort = STORE_SORT_NEWEST;
 	q.limit = 3;
 	q.before = r[5].ref;
-	inbox_refs(f, &q, &in, &got);
-	buf_reset(&want);
-	buf_printf(&want, "%s %s %s", r[6].ref, r[5].ref, r[4].ref);
-	assert_string_equal(buf_str(&got), buf_str(&want));
+	expect_page(f, &q, &in, r, "7 6 5");
 	assert_int_equal(in.more_before, 0);
 	assert_int_equal(in.more_after, 1);
 	store_inbox_free(&in);
@@ -1548,13 +1543,8 @@ test_store_inbox_keyset_pages(void **state)
 	q.before = "2026-999999-9";
 	q.sort = STORE_SORT_NEWEST;
 	q.limit = 3;
-	inbox_refs(f, &q, &in, &got);
-	buf_reset(&want);
-	buf_printf(&want, "%s %s %s", r[6].ref, r[5].ref, r[4].ref);
-	assert_string_equal(buf_str(&got), buf_str(&want));
+	expect_page(f, &q, &in, r, "7 6 5");
 	store_inbox_free(&in);
-	buf_free(&got);
-	buf_free(&want);
 }
 
 /* The counts by status as one string: "received=2 in_progress=1 ...". */
