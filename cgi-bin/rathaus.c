@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "app.h"
+#include "xmlmem.h"
 
 int
 main(void)
@@ -14,7 +15,10 @@ main(void)
 
 	/* The database and what it writes beside it: owner and group. */
 	umask(027);
+	/* One request: libxml2's blocks from chunks (xmlmem.h). */
+	(void)xmlmem_begin();
 	rc = app_run(ROUTE_CITIZEN, &req_process_env, stdin, stdout);
 	app_exit();
+	xmlmem_end();
 	return rc;
 }
