@@ -241,6 +241,7 @@ app_cache_free(struct app_cache *c)
 {
 	app_cache_close_store(c);
 	app_cache_forms_free(c);
+	pagecache_clear(&c->pages);
 	if (c->share_open)
 		form_share_close(&c->share);
 	free(c->share_key);
@@ -428,13 +429,21 @@ app_form_stored(struct app *a, const char *xml, struct form *f)
 	return app_form(a, 's', xml, NULL, f);
 }
 
+/* Where a CGI keeps pages: <data_dir>/cache, with the catalogs. */
+static int
+app_pages_dir(const struct app *a, char *dir, size_t size)
+{
+	return (size_t)snprintf(dir, size, "%s/cache", a->conf.data_dir) <
+	    size ? 0 : -1;
+}
+
 /*
- * A page a persistent program made before for the same request while
- * nothing it was made from has changed (pagecache.h): GET and HEAD of the
- * citizen program by a visitor who is not logged in, with no query but
- * the language. 1: a->hit holds it (the page adds what is the visitor's
- * own: the form key, a cookie); 0: none, and with a->cache_key set the
- * page is kept once made.
+ * A page made before for the same request while nothing it was made from
+ * has changed (pagecache.h): GET and HEAD of the citizen program by a
+ * visitor who is not logged in, with no query but the language; a
+ * persistent program keeps it in memory, a CGI in a file. 1: a->hit holds
+ * it (the page adds what is the visitor's own: the form key, a cookie);
+ * 0: none, and with a->cache_key set the page is kept once made.
  */
 int
 app_page_cached(struct app *a)
@@ -442,11 +451,13 @@ app_page_cached(struct app *a)
 	const char *q = a->req.query_string ? a->req.query_string : "";
 	unsigned long long gen;
 	struct buf key;
+	char	 dir[4096];
 
-	if (!a->persistent || a->site != ROUTE_CITIZEN ||
+	if (a->site != ROUTE_CITIZEN || a->conf_path == NULL ||
 	    (a->req.method != REQ_GET && a->req.method != REQ_HEAD) ||
 	    a->citizen.subject != NULL || (*q != '\0' &&
 	    strcmp(q, "lang=de") != 0 && strcmp(q, "lang=en") != 0) ||
+	    app_pages_dir(a, dir, sizeof(dir)) != 0 ||
 	    pagecache_generation(a->conf_path, a->conf.share_dir,
 	    a->conf.site_dir, &gen) != 0)
 		return 0;
@@ -457,7 +468,11 @@ app_page_cached(struct app *a)
 		buf_free(&key);
 		return 0;
 	}
-	if ((a->hit = pagecache_get(buf_str(&key))) != NULL) {
+	if (a->persistent)
+		a->hit = pagecache_get(&a->cache->pages, buf_str(&key));
+	else if (pagecache_load(dir, buf_str(&key), &a->page_file) == 0)
+		a->hit = &a->page_file;
+	if (a->hit != NULL) {
 		buf_free(&key);
 		return 1;
 	}
@@ -827,7 +842,8 @@ static void
 app_respond(struct app *a, FILE *out)
 {
 	struct render_page p = {
-		.dirs = { a->conf.share_dir, a->conf.site_dir },
+		.dirs = { a->conf.share_dir, a->conf.site_dir,
+		    a->conf.data_dir },
 		.stylesheet = a->stylesheet,
 		.doc = a->doc,
 		.status = a->status,
@@ -845,7 +861,7 @@ app_respond(struct app *a, FILE *out)
 		.form_action = a->form_action,
 	};
 	struct buf kept;
-	char	 code[8], *html;
+	char	 code[8], dir[4096], *html;
 
 	if (a->location != NULL) {
 		render_redirect(a->location, out);
@@ -869,8 +885,12 @@ app_respond(struct app *a, FILE *out)
 	if (a->root == NULL || xmlNewProp(a->root, (const xmlChar *)"status",
 	    (const xmlChar *)code) == NULL || render(&p, out) != 0)
 		render_plain_error(500, out);
-	else if (p.keep != NULL && !kept.failed)
-		pagecache_put(a->cache_key, kept.data, kept.len,
+	else if (p.keep != NULL && !kept.failed && a->persistent)
+		pagecache_put(&a->cache->pages, a->cache_key, kept.data,
+		    kept.len, a->page_token, a->private_page);
+	else if (p.keep != NULL && !kept.failed &&
+	    app_pages_dir(a, dir, sizeof(dir)) == 0)
+		(void)pagecache_save(dir, a->cache_key, kept.data, kept.len,
 		    a->page_token, a->private_page);
 	buf_free(&kept);
 }
@@ -883,6 +903,7 @@ app_free(struct app *a)
 	app_store_done(a);
 	free(a->location);
 	free(a->cache_key);
+	pagecache_entry_free(&a->page_file);
 	free(a->set_cookie);
 	free(a->form_action);
 	staff_free(&a->staff);
@@ -1164,7 +1185,6 @@ app_run(enum route_site site, req_getenv_fn env, FILE *in, FILE *out)
 void
 app_exit(void)
 {
-	pagecache_clear();
 	render_cleanup();
 }
 

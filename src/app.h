@@ -64,6 +64,7 @@ struct app {
 	const char	*conf_path;	/* RATHAUS_CONF */
 	char		*cache_key;	/* keep the page under it, or NULL */
 	const struct pagecache_entry *hit; /* the page, kept before */
+	struct pagecache_entry page_file; /* a CGI's: read from its file */
 	char		 page_token[REF_TOKEN_LEN + 1]; /* its form key */
 };
 
@@ -105,6 +106,7 @@ struct app_cache {
 	struct store	*store;		/* the connection, between requests */
 	char		*store_dir;	/* its data_dir */
 	long long	 store_files[9]; /* app_db_files at the last request's end */
+	struct pagecache pages;		/* rendered pages (pagecache.h) */
 };
 
 /* A worker closes its kept connection after this long without a request. */

@@ -60,7 +60,7 @@ notice_render(struct notice *n, const char *kind, const char *lang,
     const char *to, const char *ref, const char *link)
 {
 	const struct render_dirs dirs = { n->app->conf.share_dir,
-	    n->app->conf.site_dir };
+	    n->app->conf.site_dir, n->app->conf.data_dir };
 	struct notice_mail *m;
 	struct buf text;
 	xmlDocPtr doc;

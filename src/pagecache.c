@@ -1,7 +1,7 @@
 #include "config.h"
 
 #include <dirent.h>
-#include <fcntl.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,43 +9,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "cachefile.h"
 #include "pagecache.h"
-
-/*
- * The pages kept: a process cache like the parsed stylesheets (render.c),
- * filled and used by one request at a time. When full, the least used
- * page makes room.
- */
-#define PAGECACHE_MAX	64
-
-static struct pagecache_entry pagecache[PAGECACHE_MAX];
-static size_t pagecache_n;
-
-/* FNV-1a, 64 bits. */
-static uint64_t
-pagecache_hash(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	size_t	 i;
-
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 /* One file's part of the generation: its path and its stamp. */
 static uint64_t
 pagecache_stamp(const char *path, const struct stat *st)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = CACHEFILE_HASH_INIT;
 	long long v[4] = { (long long)st->st_mtim.tv_sec,
 	    (long long)st->st_mtim.tv_nsec, (long long)st->st_size,
 	    (long long)st->st_ino };
 
-	h = pagecache_hash(h, path, strlen(path));
-	return pagecache_hash(h, v, sizeof(v));
+	h = cachefile_hash(h, path, strlen(path));
+	return cachefile_hash(h, v, sizeof(v));
 }
 
 /*
@@ -106,20 +84,20 @@ pagecache_generation(const char *conf_path, const char *share_dir,
 }
 
 const struct pagecache_entry *
-pagecache_get(const char *key)
+pagecache_get(struct pagecache *c, const char *key)
 {
 	size_t	 i;
 
-	for (i = 0; i < pagecache_n; i++)
-		if (strcmp(pagecache[i].key, key) == 0) {
-			pagecache[i].uses++;
-			return &pagecache[i];
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->pages[i].key, key) == 0) {
+			c->pages[i].uses++;
+			return &c->pages[i];
 		}
 	return NULL;
 }
 
-static void
-pagecache_free(struct pagecache_entry *e)
+void
+pagecache_entry_free(struct pagecache_entry *e)
 {
 	free(e->key);
 	free(e->html);
@@ -127,49 +105,207 @@ pagecache_free(struct pagecache_entry *e)
 }
 
 /*
- * Keep a page under `key`; `token` (or NULL): the request's double-submit
- * key, whose places in the page pagecache_copy fills with another's.
- * Best effort: a page that cannot be kept is made again next time.
+ * An entry for `html` with the places of `token` (or NULL: the
+ * request's double-submit key) blanked; 0, or -1 (out of memory, or the
+ * token more often in the page than kept places).
  */
-void
-pagecache_put(const char *key, const char *html, size_t len,
-    const char *token, int private_page)
+static int
+pagecache_entry_make(struct pagecache_entry *e, const char *key,
+    const char *html, size_t len, const char *token, int private_page)
 {
-	struct pagecache_entry e, *slot;
 	const char *p;
-	size_t	 i, least = 0;
+	size_t	 i;
 
-	memset(&e, 0, sizeof(e));
+	memset(e, 0, sizeof(*e));
 	if (token != NULL && *token != '\0') {
-		e.token_len = strlen(token);
+		e->token_len = strlen(token);
 		for (p = html; (p = memmem(p, len - (size_t)(p - html), token,
-		    e.token_len)) != NULL; p += e.token_len) {
-			if (e.ntokens == PAGECACHE_KEYS_MAX)
-				return;
-			e.token_at[e.ntokens++] = (size_t)(p - html);
+		    e->token_len)) != NULL; p += e->token_len) {
+			if (e->ntokens == PAGECACHE_KEYS_MAX)
+				return -1;
+			e->token_at[e->ntokens++] = (size_t)(p - html);
 		}
 	}
-	if ((e.key = strdup(key)) == NULL || (e.html = malloc(len)) == NULL) {
-		free(e.key);
-		return;
+	if ((e->key = strdup(key)) == NULL || (e->html = malloc(len)) == NULL) {
+		pagecache_entry_free(e);
+		return -1;
 	}
-	memcpy(e.html, html, len);
-	e.len = len;
-	e.private_page = private_page;
-	for (i = 0; i < pagecache_n; i++)
-		if (strcmp(pagecache[i].key, key) == 0)
+	memcpy(e->html, html, len);
+	for (i = 0; i < e->ntokens; i++)
+		memset(e->html + e->token_at[i], '0', e->token_len);
+	e->len = len;
+	e->private_page = private_page;
+	return 0;
+}
+
+/*
+ * Keep a page under `key` in memory. Best effort: a page that cannot be
+ * kept is made again next time. When full, the least used makes room.
+ */
+void
+pagecache_put(struct pagecache *c, const char *key, const char *html,
+    size_t len, const char *token, int private_page)
+{
+	struct pagecache_entry e;
+	size_t	 i, least = 0;
+
+	if (pagecache_entry_make(&e, key, html, len, token, private_page) != 0)
+		return;
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->pages[i].key, key) == 0)
 			break;
-	if (i == pagecache_n && pagecache_n < PAGECACHE_MAX)
-		i = pagecache_n++;
-	else if (i == pagecache_n) {
-		for (i = 1; i < pagecache_n; i++)
-			if (pagecache[i].uses < pagecache[least].uses)
+	if (i == c->n && c->n < PAGECACHE_MAX)
+		i = c->n++;
+	else if (i == c->n) {
+		for (i = 1; i < c->n; i++)
+			if (c->pages[i].uses < c->pages[least].uses)
 				least = i;
 		i = least;
 	}
-	slot = &pagecache[i];
-	pagecache_free(slot);
-	*slot = e;
+	pagecache_entry_free(&c->pages[i]);
+	c->pages[i] = e;
+}
+
+void
+pagecache_clear(struct pagecache *c)
+{
+	while (c->n > 0)
+		pagecache_entry_free(&c->pages[--c->n]);
+}
+
+/*
+ * On disk a page is one file, <dir>/<hash of the key>.page:
+ *   "rathaus-page 1" LF key LF
+ *   private token_len ntokens length at... LF
+ *   the page (length bytes)
+ * A file whose key is another's (the hash's rare collision) or whose
+ * length is not the one written (torn) is no page.
+ */
+#define PAGECACHE_MAGIC		"rathaus-page 1\n"
+#define PAGECACHE_FILE_MAX	(8u << 20)
+#define PAGECACHE_AGE_S		(2 * 24 * 3600)	/* pages of days gone */
+
+static int
+pagecache_path(char *path, size_t size, const char *dir, const char *key)
+{
+	uint64_t h = cachefile_hash(CACHEFILE_HASH_INIT, key, strlen(key));
+
+	return (size_t)snprintf(path, size, "%s/%016llx.page", dir,
+	    (unsigned long long)h) < size ? 0 : -1;
+}
+
+/* A decimal number of at most 12 digits at *p; 0, or -1. */
+static int
+pagecache_number(const char **p, const char *end, unsigned long long *v)
+{
+	const char *s = *p;
+
+	*v = 0;
+	while (*p < end && **p >= '0' && **p <= '9' && *p - s < 12)
+		*v = *v * 10 + (unsigned long long)(*(*p)++ - '0');
+	return *p == s ? -1 : 0;
+}
+
+/* Parse the numbers line of a page file; 0, or -1. */
+static int
+pagecache_parse_line(const char *line, const char *end,
+    struct pagecache_entry *e, size_t *len)
+{
+	unsigned long long v[3 + PAGECACHE_KEYS_MAX];
+	size_t	 n = 0, i;
+	const char *p = line;
+
+	while (p < end && n < sizeof(v) / sizeof(v[0])) {
+		if (pagecache_number(&p, end, &v[n]) != 0)
+			return -1;
+		n++;
+		if (p < end && *p == ' ')
+			p++;
+	}
+	if (p != end || n < 4 || v[0] > 1 || v[2] > PAGECACHE_KEYS_MAX ||
+	    n != 4 + v[2])
+		return -1;
+	e->private_page = (int)v[0];
+	e->token_len = (size_t)v[1];
+	e->ntokens = (size_t)v[2];
+	*len = (size_t)v[3];
+	for (i = 0; i < e->ntokens; i++) {
+		if (v[4 + i] > *len || e->token_len > *len - v[4 + i])
+			return -1;
+		e->token_at[i] = (size_t)v[4 + i];
+	}
+	return 0;
+}
+
+int
+pagecache_load(const char *dir, const char *key, struct pagecache_entry *e)
+{
+	char	 path[4096], *data, *p, *nl, *end;
+	size_t	 klen = strlen(key), got, len;
+	int	 rc = 1;
+
+	memset(e, 0, sizeof(*e));
+	if (strchr(key, '\n') != NULL ||
+	    pagecache_path(path, sizeof(path), dir, key) != 0)
+		return -1;
+	if ((data = cachefile_read(path, PAGECACHE_FILE_MAX, &got)) == NULL)
+		return errno == ENOENT ? 1 : -1;
+	end = data + got;
+	p = data;
+	if (got < sizeof(PAGECACHE_MAGIC) - 1 + klen + 1 ||
+	    memcmp(p, PAGECACHE_MAGIC, sizeof(PAGECACHE_MAGIC) - 1) != 0)
+		goto out;
+	p += sizeof(PAGECACHE_MAGIC) - 1;
+	if (memcmp(p, key, klen) != 0 || p[klen] != '\n')
+		goto out;
+	p += klen + 1;
+	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+	    pagecache_parse_line(p, nl, e, &len) != 0 ||
+	    (size_t)(end - nl - 1) != len)
+		goto out;
+	if ((e->key = strdup(key)) == NULL ||
+	    (e->html = malloc(len + 1)) == NULL) {
+		rc = -1;
+		goto out;
+	}
+	memcpy(e->html, nl + 1, len);
+	e->html[len] = '\0';
+	e->len = len;
+	free(data);
+	return 0;
+out:
+	free(data);
+	pagecache_entry_free(e);
+	return rc;
+}
+
+int
+pagecache_save(const char *dir, const char *key, const char *html,
+    size_t len, const char *token, int private_page)
+{
+	struct pagecache_entry e;
+	struct buf file;
+	char	 path[4096];
+	size_t	 i;
+	int	 rc;
+
+	if (strchr(key, '\n') != NULL || len > PAGECACHE_FILE_MAX / 2 ||
+	    pagecache_path(path, sizeof(path), dir, key) != 0 ||
+	    pagecache_entry_make(&e, key, html, len, token, private_page) != 0)
+		return -1;
+	cachefile_prune(dir, "", ".page", PAGECACHE_AGE_S, NULL);
+	buf_init(&file, PAGECACHE_FILE_MAX);
+	buf_printf(&file, "%s%s\n%d %zu %zu %zu", PAGECACHE_MAGIC, key,
+	    e.private_page, e.token_len, e.ntokens, e.len);
+	for (i = 0; i < e.ntokens; i++)
+		buf_printf(&file, " %zu", e.token_at[i]);
+	buf_addch(&file, '\n');
+	buf_add(&file, e.html, e.len);
+	rc = file.failed ? -1 : cachefile_write(dir, path, file.data,
+	    file.len);
+	buf_free(&file);
+	pagecache_entry_free(&e);
+	return rc;
 }
 
 /*
@@ -192,11 +328,4 @@ pagecache_copy(const struct pagecache_entry *e, const char *token)
 	for (i = 0; i < e->ntokens; i++)
 		memcpy(html + e->token_at[i], token, e->token_len);
 	return html;
-}
-
-void
-pagecache_clear(void)
-{
-	while (pagecache_n > 0)
-		pagecache_free(&pagecache[--pagecache_n]);
 }

@@ -1,14 +1,18 @@
 /*
- * pagecache: rendered pages that a persistent program (FastCGI) serves
- * again while nothing they were made from has changed: the catalog and a
- * form's empty first page for a visitor who is not logged in. A page is
- * found by a key that holds everything it depends on: the route, path,
- * query and language, today's date, and the generation of the files (a
- * sum over the stamps of every file of the configuration, the shipped
- * stylesheets, catalogs, schemas and code lists, and the town's site
- * directory). The per-visitor parts are not in the stored page: the
- * double-submit key is put in at its places on every use, and cookies are
- * headers of each request's own.
+ * pagecache: rendered pages served again while nothing they were made
+ * from has changed: the catalog and a form's empty first page for a
+ * visitor who is not logged in. A page is found by a key that holds
+ * everything it depends on: the route, path, query and language, today's
+ * date, and the generation of the files (a sum over the stamps of every
+ * file of the configuration, the shipped stylesheets, catalogs, schemas
+ * and code lists, and the town's site directory). The per-visitor parts
+ * are not in the stored page: the double-submit key's places are blanked
+ * and filled with each visitor's own, and cookies are headers of each
+ * request's own.
+ *
+ * A persistent program (FastCGI) keeps pages in its memory (struct
+ * pagecache); a CGI, which ends after one request, in files under
+ * <data_dir>/cache (pagecache_load, pagecache_save).
  */
 #ifndef RATHAUS_PAGECACHE_H
 #define RATHAUS_PAGECACHE_H
@@ -16,6 +20,7 @@
 #include <stddef.h>
 
 #define PAGECACHE_KEYS_MAX	4	/* places of the token in one page */
+#define PAGECACHE_MAX		64	/* pages one process keeps */
 
 struct pagecache_entry {
 	char		*key;
@@ -28,12 +33,28 @@ struct pagecache_entry {
 	unsigned long	 uses;
 };
 
+struct pagecache {
+	struct pagecache_entry pages[PAGECACHE_MAX];
+	size_t		 n;
+};
+
 int	 pagecache_generation(const char *conf_path, const char *share_dir,
 	    const char *site_dir, unsigned long long *gen);
-const struct pagecache_entry *pagecache_get(const char *key);
-void	 pagecache_put(const char *key, const char *html, size_t len,
-	    const char *token, int private_page);
+
+const struct pagecache_entry *pagecache_get(struct pagecache *,
+	    const char *key);
+void	 pagecache_put(struct pagecache *, const char *key, const char *html,
+	    size_t len, const char *token, int private_page);
+void	 pagecache_clear(struct pagecache *);
+
+/* 0: *e holds the page (pagecache_entry_free), 1: none kept, -1: error. */
+int	 pagecache_load(const char *dir, const char *key,
+	    struct pagecache_entry *e);
+/* Best effort: 0, or -1 (the page is made again next time). */
+int	 pagecache_save(const char *dir, const char *key, const char *html,
+	    size_t len, const char *token, int private_page);
+void	 pagecache_entry_free(struct pagecache_entry *);
+
 char	*pagecache_copy(const struct pagecache_entry *, const char *token);
-void	 pagecache_clear(void);
 
 #endif

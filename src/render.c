@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <libxml/xpath.h>
 #include <libxml/parser.h>
 #include <libxslt/documents.h>
+#include <libxslt/extensions.h>
 #include <libxslt/security.h>
 #include <libxslt/transform.h>
 #include <libxslt/variables.h>
@@ -16,6 +18,7 @@
 #include <libxslt/xsltutils.h>
 
 #include "buf.h"
+#include "msgcat.h"
 #include "render.h"
 
 /*
@@ -81,6 +84,18 @@ static struct render_style render_styles[RENDER_CACHE_MAX];
 static size_t render_nstyles;
 static struct render_doc render_docs[RENDER_CACHE_MAX];
 static size_t render_ndocs;
+
+/* The message catalogs, one per language (r:msg). */
+#define RENDER_MSGCATS		4
+#define RENDER_NS		"urn:x-rathaus"
+
+struct render_msgcat {
+	char		 lang[16];	/* "": free */
+	uint64_t	 stamp;		/* msgcat_sources of its files */
+	struct msgcat	 cat;
+};
+
+static struct render_msgcat render_msgcats[RENDER_MSGCATS];
 
 static void
 render_stamp_of(const char *path, struct render_stamp *s)
@@ -282,6 +297,105 @@ render_give_docs(xsltTransformContextPtr tctx, const char *const *paths,
 }
 
 /*
+ * The message catalog as `lang` sees it (msgcat.h): read from its file
+ * in <data_dir>/cache, or merged here where that cannot be written; a
+ * persistent process keeps one per language while the sources' stamps
+ * stay.
+ */
+static const struct msgcat *
+render_msgcat(const struct render_dirs *dirs, const char *lang)
+{
+	struct render_msgcat *c = NULL;
+	struct buf ours, own, cache;
+	uint64_t stamp;
+	size_t	 i;
+	int	 rc = -1;
+
+	buf_init(&ours, 4096);
+	buf_init(&own, 4096);
+	buf_init(&cache, 4096);
+	buf_printf(&ours, "%s/data/messages.xml", dirs->share);
+	if (dirs->site != NULL && *dirs->site != '\0')
+		buf_printf(&own, "%s/messages.xml", dirs->site);
+	if (dirs->data != NULL && *dirs->data != '\0')
+		buf_printf(&cache, "%s/cache", dirs->data);
+	if (ours.failed || own.failed || cache.failed)
+		goto out;
+	stamp = msgcat_sources(buf_str(&ours), own.len ? buf_str(&own) : NULL);
+	for (i = 0; i < RENDER_MSGCATS; i++)
+		if (strcmp(render_msgcats[i].lang, lang) == 0 ||
+		    render_msgcats[i].lang[0] == '\0')
+			break;
+	if (i == RENDER_MSGCATS)
+		i = 0;			/* more languages than kept: reuse */
+	c = &render_msgcats[i];
+	if (strcmp(c->lang, lang) == 0 && c->stamp == stamp) {
+		rc = 0;
+		goto out;
+	}
+	msgcat_free(&c->cat);
+	memset(c, 0, sizeof(*c));
+	if ((size_t)snprintf(c->lang, sizeof(c->lang), "%s", lang) >=
+	    sizeof(c->lang))
+		goto out;
+	if ((cache.len > 0 && msgcat_load(&c->cat, buf_str(&cache),
+	    buf_str(&ours), own.len ? buf_str(&own) : NULL, lang) == 0) ||
+	    msgcat_build(&c->cat, buf_str(&ours), own.len ? buf_str(&own) :
+	    NULL, lang) == 0) {
+		c->stamp = stamp;
+		rc = 0;
+	} else
+		c->lang[0] = '\0';
+out:
+	buf_free(&ours);
+	buf_free(&own);
+	buf_free(&cache);
+	return rc == 0 ? &c->cat : NULL;
+}
+
+/*
+ * r:msg('key') in a stylesheet: the key's text in the catalog the
+ * transform was given (its _private), "" when it has none.
+ */
+static void
+render_msg_function(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xsltTransformContextPtr tctx = xsltXPathGetTransformContext(ctxt);
+	const struct msgcat *cat = tctx != NULL ? tctx->_private : NULL;
+	const char *text = NULL;
+	xmlChar *key;
+
+	if (nargs != 1) {
+		xmlXPathSetArityError(ctxt);
+		return;
+	}
+	if ((key = xmlXPathPopString(ctxt)) == NULL)
+		return;
+	if (cat != NULL)
+		text = msgcat_get(cat, (const char *)key);
+	xmlFree(key);
+	xmlXPathReturnString(ctxt, xmlStrdup((const xmlChar *)(text ? text :
+	    "")));
+}
+
+/* The language a result document is for: its root's lang, else German. */
+static void
+render_lang_of(xmlDocPtr doc, char *lang, size_t size)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	xmlChar *l = root ? xmlGetProp(root, (const xmlChar *)"lang") : NULL;
+	size_t	 i;
+
+	snprintf(lang, size, "%s", l != NULL ? (const char *)l : "de");
+	for (i = 0; lang[i] != '\0'; i++)
+		if (lang[i] < 'a' || lang[i] > 'z')
+			break;
+	if (i == 0 || lang[i] != '\0')
+		snprintf(lang, size, "de");
+	xmlFree(l);
+}
+
+/*
  * Stylesheets, their includes and document() all come through here:
  * never the network, never entity expansion, no DTD loading.
  */
@@ -291,6 +405,11 @@ render_loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt,
 {
 	options &= ~(XML_PARSE_NOENT | XML_PARSE_DTDLOAD | XML_PARSE_DTDATTR |
 	    XML_PARSE_HUGE);
+	/* A stylesheet's whitespace-only text goes anyway (XSLT 1.0 4.2),
+	 * except in xsl:text, where it is the only child, which the parser
+	 * keeps: not making those nodes is a tenth of the parse. */
+	if (type == XSLT_LOAD_START || type == XSLT_LOAD_STYLESHEET)
+		options |= XML_PARSE_NOBLANKS;
 	return render_default_loader(uri, dict, options | XML_PARSE_NONET,
 	    ctxt, type);
 }
@@ -329,6 +448,7 @@ void
 render_cleanup(void)
 {
 	xsltSecurityPrefsPtr sec = xsltGetDefaultSecurityPrefs();
+	size_t	 i;
 
 	if (!render_ready)
 		return;
@@ -337,6 +457,10 @@ render_cleanup(void)
 		render_style_free(&render_styles[--render_nstyles]);
 	while (render_ndocs > 0)
 		render_doc_free(&render_docs[--render_ndocs]);
+	for (i = 0; i < RENDER_MSGCATS; i++) {
+		msgcat_free(&render_msgcats[i].cat);
+		memset(&render_msgcats[i], 0, sizeof(render_msgcats[i]));
+	}
 	xsltSetDefaultSecurityPrefs(NULL);
 	if (sec != NULL)
 		xsltFreeSecurityPrefs(sec);
@@ -457,75 +581,68 @@ render_redirect(const char *location, FILE *out)
 	fprintf(out, "Location: %s\r\n\r\n", location);
 }
 
-/*
- * A file of the town's site directory for the stylesheets' document(),
- * or where there is none `none`: the message catalog, which the
- * transform has loaded anyway (document('') would parse the stylesheet
- * file once more, 1.4 M instructions); its <messages> is no
- * <municipality>, and as the town's messages it says what ours say.
- */
+/* A file of the town's site directory, or "" where it has none. */
 static void
-render_site_file(struct buf *b, const char *site_dir, const char *name,
-    const char *none)
+render_site_file(struct buf *b, const char *site_dir, const char *name)
 {
-	if (site_dir != NULL && *site_dir != '\0') {
-		buf_printf(b, "%s/%s", site_dir, name);
-		if (!b->failed && access(buf_str(b), R_OK) == 0)
-			return;
+	if (site_dir == NULL || *site_dir == '\0')
+		return;
+	buf_printf(b, "%s/%s", site_dir, name);
+	if (!b->failed && access(buf_str(b), R_OK) != 0)
 		buf_reset(b);
-	}
-	buf_addstr(b, none);
 }
 
 /*
- * Apply xsl/<stylesheet>.xsl to `doc` with the message catalog as the
- * parameter "messages", the town's overrides as "site_messages" and its
- * municipality.xml as "municipality", under security preferences that
- * forbid file writes and network: the serialised result in *text
- * (xmlFree it).
+ * Apply xsl/<stylesheet>.xsl to `doc` with the message catalog in the
+ * document's language behind r:msg() and the town's municipality.xml as
+ * the parameter "municipality" (an empty node-set without one), under
+ * security preferences that forbid file writes and network: the
+ * serialised result in *text (xmlFree it).
  */
 static int
 render_transform(const struct render_dirs *dirs, const char *stylesheet,
     xmlDocPtr doc, xmlChar **text, int *len)
 {
-	struct buf path, messages, site_messages, municipality;
+	struct buf path, municipality;
 	xsltStylesheetPtr style = NULL;
 	xsltTransformContextPtr tctx = NULL;
 	xmlDocPtr res = NULL;
+	const struct msgcat *cat;
+	const char *docs[1];
 	int	 rc = -1, owned = 0;
-	const char *docs[3];
-	const char *params[] = { "messages", NULL, "site_messages", NULL,
-	    "municipality", NULL, NULL };
+	char	 lang[16];
 
 	*text = NULL;
 	*len = 0;
 	buf_init(&path, 4096);
-	buf_init(&messages, 4096);
-	buf_init(&site_messages, 4096);
 	buf_init(&municipality, 4096);
+	render_lang_of(doc, lang, sizeof(lang));
 	buf_printf(&path, "%s/xsl/%s.xsl", dirs->share, stylesheet);
-	buf_printf(&messages, "%s/data/messages.xml", dirs->share);
-	render_site_file(&site_messages, dirs->site, "messages.xml",
-	    buf_str(&messages));
-	render_site_file(&municipality, dirs->site, "municipality.xml",
-	    buf_str(&messages));
-	params[1] = buf_str(&messages);
-	params[3] = buf_str(&site_messages);
-	params[5] = buf_str(&municipality);
-	if (path.failed || messages.failed || site_messages.failed ||
-	    municipality.failed)
+	render_site_file(&municipality, dirs->site, "municipality.xml");
+	if (path.failed || municipality.failed)
 		goto out;
+	if ((cat = render_msgcat(dirs, lang)) == NULL) {
+		fprintf(stderr, "rathaus: cannot read the message catalog\n");
+		goto out;
+	}
 	if ((style = render_style(buf_str(&path), &owned)) == NULL) {
 		fprintf(stderr, "rathaus: cannot load %s\n", buf_str(&path));
 		goto out;
 	}
-	docs[0] = params[1];
-	docs[1] = params[3];
-	docs[2] = params[5];
+	docs[0] = buf_str(&municipality);
 	if ((tctx = xsltNewTransformContext(style, doc)) == NULL ||
-	    render_give_docs(tctx, docs, 3) != 0 ||
+	    render_give_docs(tctx, docs, 1) != 0 ||
 	    xsltSetCtxtSecurityPrefs(xsltGetDefaultSecurityPrefs(), tctx) != 0 ||
-	    xsltQuoteUserParams(tctx, params) != 0)
+	    xsltRegisterExtFunction(tctx, (const xmlChar *)"msg",
+	    (const xmlChar *)RENDER_NS, render_msg_function) != 0)
+		goto out;
+	tctx->_private = (void *)cat;
+	/* Without the file: document() of nothing, not of '' (which
+	 * would parse the stylesheet once more). */
+	if ((municipality.len > 0 ? xsltQuoteOneUserParam(tctx,
+	    (const xmlChar *)"municipality", (const xmlChar *)docs[0]) :
+	    xsltEvalOneUserParam(tctx, (const xmlChar *)"municipality",
+	    (const xmlChar *)"/..")) != 0)
 		goto out;
 	res = xsltApplyStylesheetUser(style, doc, NULL, NULL, NULL, tctx);
 	if (res == NULL || tctx->state != XSLT_STATE_OK ||
@@ -543,8 +660,6 @@ out:
 	if (style != NULL && owned)
 		xsltFreeStylesheet(style);
 	buf_free(&path);
-	buf_free(&messages);
-	buf_free(&site_messages);
 	buf_free(&municipality);
 	return rc;
 }

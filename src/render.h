@@ -14,6 +14,8 @@
 struct render_dirs {
 	const char	*share;		/* share_dir */
 	const char	*site;		/* site_dir, "" or NULL: none */
+	const char	*data;		/* data_dir: <data>/cache holds the
+					 * merged catalogs; "" or NULL: none */
 };
 
 struct render_page {

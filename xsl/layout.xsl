@@ -11,22 +11,18 @@
   date, link (URL inside the program, keeps the language), contact box.
 -->
 <xsl:stylesheet version="1.0"
-    xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:r="urn:x-rathaus" exclude-result-prefixes="r">
 
   <xsl:output method="html" encoding="UTF-8" indent="no"
       doctype-system="about:legacy-compat"/>
 
-  <!-- Paths of data/messages.xml and of the town's site directory's
-       messages.xml and municipality.xml ('' where it has none), passed
-       by render.c. -->
-  <xsl:param name="messages" select="''"/>
-  <xsl:param name="site_messages" select="''"/>
-  <xsl:param name="municipality" select="''"/>
-
-  <xsl:variable name="M" select="document($messages)/messages"/>
-  <xsl:variable name="SM" select="document($site_messages)/messages"/>
+  <!-- The path of the town's municipality.xml (an empty node-set where
+       it has none), passed by render.c; the message catalog as the
+       page's language sees it is behind r:msg('key') (render.c,
+       msgcat.c). -->
+  <xsl:param name="municipality" select="/.."/>
   <xsl:variable name="T" select="document($municipality)/municipality"/>
-  <xsl:key name="msg" match="msg" use="@key"/>
   <xsl:decimal-format name="de" decimal-separator="," grouping-separator="."/>
 
   <xsl:variable name="lang">
@@ -281,23 +277,7 @@
     <xsl:param name="arg" select="''"/>
     <xsl:param name="default" select="$key"/>
     <xsl:param name="format" select="true()"/>
-    <!-- The town's own text wins in the page language; then ours in it;
-         then the town's German one, then ours. Two key lookups: the
-         outer loop only sets the document the inner key() searches. -->
-    <xsl:variable name="text">
-      <xsl:for-each select="($SM | $M[not($SM)])[1]">
-        <xsl:variable name="own" select="key('msg', $key)[1]"/>
-        <xsl:for-each select="$M">
-          <xsl:variable name="ours" select="key('msg', $key)[1]"/>
-          <xsl:choose>
-            <xsl:when test="$own/text[@xml:lang = $lang]"><xsl:value-of select="$own/text[@xml:lang = $lang]"/></xsl:when>
-            <xsl:when test="$ours/text[@xml:lang = $lang]"><xsl:value-of select="$ours/text[@xml:lang = $lang]"/></xsl:when>
-            <xsl:when test="$own/text[@xml:lang = 'de']"><xsl:value-of select="$own/text[@xml:lang = 'de']"/></xsl:when>
-            <xsl:otherwise><xsl:value-of select="$ours/text[@xml:lang = 'de']"/></xsl:otherwise>
-          </xsl:choose>
-        </xsl:for-each>
-      </xsl:for-each>
-    </xsl:variable>
+    <xsl:variable name="text" select="r:msg($key)"/>
     <xsl:choose>
       <xsl:when test="string($text) = ''"><xsl:value-of select="$default"/></xsl:when>
       <xsl:when test="contains($text, '{arg}')">

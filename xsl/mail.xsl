@@ -7,45 +7,21 @@
   pass through servers the town does not control (docs/security.md).
 -->
 <xsl:stylesheet version="1.0"
-    xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:r="urn:x-rathaus" exclude-result-prefixes="r">
 
   <xsl:output method="text" encoding="UTF-8"/>
 
   <!-- As for the pages (render.c, layout.xsl). -->
-  <xsl:param name="messages" select="''"/>
-  <xsl:param name="site_messages" select="''"/>
-  <xsl:param name="municipality" select="''"/>
-  <xsl:variable name="M" select="document($messages)/messages"/>
-  <xsl:variable name="SM" select="document($site_messages)/messages"/>
+  <xsl:param name="municipality" select="/.."/>
   <xsl:variable name="T" select="document($municipality)/municipality"/>
-  <xsl:key name="msg" match="msg" use="@key"/>
   <xsl:variable name="lang" select="string(/mail/@lang)"/>
 
-  <!-- A catalog text in the mail's language, German when missing; the
-       town's own text (its messages.xml) before ours. -->
+  <!-- A catalog text in the mail's language, the town's own words
+       merged in (render.c, msgcat.c). -->
   <xsl:template name="m">
     <xsl:param name="key"/>
-    <xsl:variable name="own">
-      <xsl:for-each select="$SM">
-        <xsl:variable name="t" select="key('msg', $key)[1]"/>
-        <xsl:choose>
-          <xsl:when test="$t/text[@xml:lang = $lang]"><xsl:value-of select="$t/text[@xml:lang = $lang]"/></xsl:when>
-          <xsl:otherwise><xsl:value-of select="$t/text[@xml:lang = 'de']"/></xsl:otherwise>
-        </xsl:choose>
-      </xsl:for-each>
-    </xsl:variable>
-    <xsl:choose>
-      <xsl:when test="string($own)"><xsl:value-of select="$own"/></xsl:when>
-      <xsl:otherwise>
-        <xsl:for-each select="$M">
-          <xsl:variable name="t" select="key('msg', $key)[1]"/>
-          <xsl:choose>
-            <xsl:when test="$t/text[@xml:lang = $lang]"><xsl:value-of select="$t/text[@xml:lang = $lang]"/></xsl:when>
-            <xsl:otherwise><xsl:value-of select="$t/text[@xml:lang = 'de']"/></xsl:otherwise>
-          </xsl:choose>
-        </xsl:for-each>
-      </xsl:otherwise>
-    </xsl:choose>
+    <xsl:value-of select="r:msg($key)"/>
   </xsl:template>
 
   <!-- A text of municipality.xml in the mail's language, else German. -->
