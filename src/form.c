@@ -17,6 +17,7 @@
 #include "fee.h"
 #include "form.h"
 #include "pattern.h"
+#include "req.h"
 #include "text.h"
 #include "when.h"
 #include "xmlsafe.h"
@@ -1906,6 +1907,16 @@ form_lint(const struct form_share *s, const struct form *f, const char *path,
 	xmlNodePtr root = xmlDocGetRootElement(f->doc);
 
 	form_lint_english(root, path, diag);
+	/* Every answer given so far rides along on each POST (hidden
+	 * inputs), and a request holds at most fields_max values, a few
+	 * of them the form's own controls. */
+	if (f->nfields + FORM_CONTROLS_MAX > req_default_limits.fields_max)
+		form_diag_warn(diag, path, xmlGetLineNo(root),
+		    "%zu questions, more than the %zu answers one request "
+		    "carries (a POST carries every answer given so far): a "
+		    "citizen who answers them all cannot send the form; split "
+		    "it into several services", f->nfields,
+		    req_default_limits.fields_max - FORM_CONTROLS_MAX);
 	if (f->kind == FORM_KIND_FORM && f->retention_days == 0)
 		form_diag_warn(diag, path, xmlGetLineNo(root),
 		    "no <retention>: submissions are kept until deleted by hand");

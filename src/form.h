@@ -21,6 +21,7 @@
 #define FORM_ROWS_MAX	50		/* rows of one repeating group */
 #define FORM_FILE_KIB_MAX 8192L		/* the hard cap of max-size: 8 MiB */
 #define FORM_RETENTION_MAX 36500L	/* days a submission may be kept */
+#define FORM_CONTROLS_MAX 5		/* a POST's own: _key, _page, ... */
 
 /* The kinds of file a file field takes (accept="pdf jpeg png"). */
 #define FORM_ACCEPT_PDF		0x1u
