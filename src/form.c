@@ -1056,19 +1056,11 @@ form_add_field(struct form_share *s, const char *file, struct form *f,
     xmlNodePtr n, long group, struct form_diag *diag)
 {
 	struct form_field *fld = &f->fields[f->nfields];
-	size_t	 i;
 
 	if (form_field_init(s, file, fld, n, diag) == -1) {
 		form_field_free(fld);
 		return -1;
 	}
-	for (i = 0; i < f->nfields; i++)
-		if (strcmp(f->fields[i].name, fld->name) == 0) {
-			form_diag_add(diag, file, xmlGetLineNo(n),
-			    "duplicate field name '%s'", fld->name);
-			form_field_free(fld);
-			return -1;
-		}
 	fld->page = f->npages - 1;
 	fld->group = group;
 	f->nfields++;
@@ -1136,6 +1128,50 @@ form_add_group(struct form_share *s, const char *file, struct form *f,
 }
 
 /* Pages in order; on each, fields and groups of fields. */
+/* Field indexes by name, then by place (qsort_r). */
+static int
+form_by_name(const void *a, const void *b, void *ctx)
+{
+	const struct form *f = ctx;
+	size_t	 i = *(const size_t *)a, j = *(const size_t *)b;
+	int	 c = strcmp(f->fields[i].name, f->fields[j].name);
+
+	return c != 0 ? c : (i > j) - (i < j);
+}
+
+/*
+ * The fields sorted by name for form_field's binary search: with a
+ * lookup per field (conditions, code lists, answers) a linear search
+ * made a 3,000-field form quadratic. A name twice is an error at its
+ * second place.
+ */
+static int
+form_index_fields(const char *file, struct form *f, struct form_diag *diag)
+{
+	size_t	 i;
+	int	 rc = 0;
+
+	free(f->by_name);
+	if ((f->by_name = calloc(f->nfields + 1, sizeof(*f->by_name))) ==
+	    NULL) {
+		form_diag_add(diag, file, 0, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < f->nfields; i++)
+		f->by_name[i] = i;
+	qsort_r(f->by_name, f->nfields, sizeof(*f->by_name), form_by_name, f);
+	for (i = 1; i < f->nfields; i++)
+		if (strcmp(f->fields[f->by_name[i]].name,
+		    f->fields[f->by_name[i - 1]].name) == 0) {
+			form_diag_add(diag, file,
+			    xmlGetLineNo(f->fields[f->by_name[i]].node),
+			    "duplicate field name '%s'",
+			    f->fields[f->by_name[i]].name);
+			rc = -1;
+		}
+	return rc;
+}
+
 static int
 form_collect_fields(struct form_share *s, const char *file, struct form *f,
     xmlNodePtr root, struct form_diag *diag)
@@ -1163,7 +1199,7 @@ form_collect_fields(struct form_share *s, const char *file, struct form *f,
 			    form_add_group(s, file, f, n, diag) == -1))
 				rc = -1;
 	}
-	return rc;
+	return form_index_fields(file, f, diag) == 0 ? rc : -1;
 }
 
 /*
@@ -1949,6 +1985,7 @@ form_free(struct form *f)
 	for (i = 0; i < f->nfields; i++)
 		form_field_free(&f->fields[i]);
 	free(f->fields);
+	free(f->by_name);
 	free(f->groups);
 	free(f->pages);
 	if (f->doc != NULL)
@@ -1959,11 +1996,22 @@ form_free(struct form *f)
 const struct form_field *
 form_field(const struct form *f, const char *name)
 {
-	size_t	 i;
+	size_t	 lo = 0, hi = f->nfields, mid;
+	int	 c;
 
-	for (i = 0; i < f->nfields; i++)
-		if (strcmp(f->fields[i].name, name) == 0)
-			return &f->fields[i];
+	if (f->by_name == NULL)		/* while loading */
+		for (lo = 0; lo < f->nfields; lo++)
+			if (strcmp(f->fields[lo].name, name) == 0)
+				return &f->fields[lo];
+	while (f->by_name != NULL && lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(f->fields[f->by_name[mid]].name, name)) == 0)
+			return &f->fields[f->by_name[mid]];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 

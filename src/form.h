@@ -124,6 +124,7 @@ struct form {
 	enum identity_level level;	/* the least one; default: basic */
 	struct form_field *fields;
 	size_t		 nfields;
+	size_t		*by_name;	/* field indexes sorted by name */
 	struct form_page *pages;
 	size_t		 npages;
 	struct form_group *groups;
