@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <qrencode.h>
 
 #include "buf.h"
 #include "conf.h"
@@ -287,6 +288,37 @@ test_qr_path(void **state)
 	buf_free(&p);
 }
 
+/* Every run of the path as printf would write it, in order. */
+static void
+test_qr_path_whole(void **state)
+{
+	static const char url[] = "https://rathaus.example/cgi-bin/"
+	    "rathaus.cgi/status/2026-123456-7?token=0123456789abcdef";
+	struct buf p, want;
+	QRcode	*qr;
+	int	 size = 0, x, y, run;
+
+	(void)state;
+	buf_init(&p, 0);
+	buf_init(&want, 0);
+	assert_int_equal(qr_path(url, &p, &size), 0);
+	assert_non_null(qr = QRcode_encodeString8bit(url, 0, QR_ECLEVEL_M));
+	for (y = 0; y < qr->width; y++)
+		for (x = 0; x < qr->width; x += run ? run : 1) {
+			for (run = 0; x + run < qr->width &&
+			    (qr->data[y * qr->width + x + run] & 1); run++)
+				;
+			if (run > 0)
+				buf_printf(&want, "M%d %dh%dv1h-%dz", x + QR_QUIET,
+				    y + QR_QUIET, run, run);
+		}
+	assert_int_equal(size, qr->width + 2 * QR_QUIET);
+	QRcode_free(qr);
+	assert_string_equal(buf_str(&p), buf_str(&want));
+	buf_free(&p);
+	buf_free(&want);
+}
+
 int
 main(void)
 {
@@ -299,6 +331,7 @@ main(void)
 		cmocka_unit_test(test_conf_paypal),
 		cmocka_unit_test(test_conf_staged),
 		cmocka_unit_test(test_qr_path),
+		cmocka_unit_test(test_qr_path_whole),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
