@@ -438,7 +438,7 @@ kill_cgis(void *arg)
  * a response included (app_mail: a child with the database open): a test
  * that changes the database's files under a running one would break it
  * itself (an -shm unlinked under an open connection loses commits).
- * The persistent workers (FASTCGI=1) stay between requests: there, until
+ * The persistent workers (FASTCGI=1 or proxy) stay between requests: there, until
  * none has the database open (a worker closes its kept connection after
  * APP_STORE_IDLE_MS without a request).
  */
@@ -447,7 +447,8 @@ quiesce(void)
 {
 	char	 cgi[PATH_MAX + 32], staff[PATH_MAX + 32];
 	const char *mode = getenv("FASTCGI");
-	int	 i, sig = mode != NULL && strcmp(mode, "1") == 0 ? -1 : 0;
+	int	 i, sig = mode != NULL && *mode != '\0' &&
+	    strcmp(mode, "0") != 0 ? -1 : 0;
 
 	snprintf(cgi, sizeof(cgi), "%s/cgi-bin/rathaus.cgi", T.dir);
 	snprintf(staff, sizeof(staff), "%s/cgi-bin/staff.cgi", T.dir);
@@ -606,6 +607,31 @@ test_stop_in_flight(void **state)
 		free(out);
 		fail_msg("tools/instance stop failed");
 	}
+}
+
+/*
+ * An Apache killed leaves its pid file; on a busy machine its pid soon
+ * names another process (pid_max 32,768 wraps within seconds while CGIs
+ * start). tools/instance start must not take that one for a running
+ * instance (found by a distcheck run: "an instance is already running").
+ */
+static void
+test_stale_pid_file(void **state)
+{
+	char	 pidfile[PATH_MAX + 32];
+	char	*stop[] = { SRCDIR "/tools/instance", "stop", T.dir, NULL };
+	struct resp r;
+	FILE	*fp;
+
+	(void)state;
+	must(stop);
+	snprintf(pidfile, sizeof(pidfile), "%s/run/httpd.pid", T.dir);
+	assert_non_null(fp = fopen(pidfile, "w"));
+	fprintf(fp, "%ld\n", (long)getpid());	/* alive, not an Apache */
+	assert_int_equal(fclose(fp), 0);
+	start_instance();
+	assert_int_equal(http("GET", "/cgi-bin/rathaus.cgi/", NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
 }
 
 /*
@@ -1000,6 +1026,7 @@ main(void)
 		    outdated_restore),
 		cmocka_unit_test_teardown(test_sigkill_rounds, free_tracked),
 		cmocka_unit_test_teardown(test_stop_in_flight, free_tracked),
+		cmocka_unit_test_teardown(test_stale_pid_file, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 
