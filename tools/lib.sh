@@ -7,7 +7,7 @@ RATHAUS_PACKAGES=(
     build-essential autoconf automake libtool pkg-config autoconf-archive
     libxml2-dev libxslt1-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
     libqrencode-dev libcmocka-dev libjansson-dev nettle-dev libfcgi-dev
-    apache2 apache2-utils libapache2-mod-fcgid curl zbar-tools librsvg2-bin libxml2-utils tzdata
+    apache2 apache2-utils libapache2-mod-fcgid spawn-fcgi multiwatch curl zbar-tools librsvg2-bin libxml2-utils tzdata
     libapache2-mod-auth-openidc libapache2-mod-auth-mellon openssl
     default-jre-headless python3-aiosmtpd
     chromium chromium-driver poppler-utils

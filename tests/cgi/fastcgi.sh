@@ -9,7 +9,9 @@ builddir=${abs_top_builddir:-.}
 programs=${FASTCGI_PROGRAMS:-"test_cgi test_paypal_flow test_staff_security
     test_uploads test_mail test_ops test_faults test_identity test_my
     test_citizen_forms test_towns"}
-FASTCGI=1
+# FASTCGI=proxy (tests/cgi/proxyfcgi.sh): the same against a pool under
+# mod_proxy_fcgi.
+FASTCGI=${FASTCGI:-1}
 export FASTCGI
 
 n=0
@@ -18,9 +20,9 @@ echo "1..$n"
 
 # One program, its result in tests/cgi/fastcgi-NAME.rc.
 run_one() {
-    log=$builddir/tests/cgi/fastcgi-$1.log
+    log=$builddir/tests/cgi/fastcgi-$FASTCGI-$1.log
     "$builddir/tests/cgi/$1" >"$log" 2>&1
-    echo $? >"$builddir/tests/cgi/fastcgi-$1.rc"
+    echo $? >"$builddir/tests/cgi/fastcgi-$FASTCGI-$1.rc"
 }
 
 set -- $programs
@@ -39,13 +41,13 @@ while [ $# -gt 0 ]; do
     wait "$pid"
     for p in $first $second; do
         i=$((i + 1))
-        rc=$(cat "$builddir/tests/cgi/fastcgi-$p.rc" 2>/dev/null || echo 99)
+        rc=$(cat "$builddir/tests/cgi/fastcgi-$FASTCGI-$p.rc" 2>/dev/null || echo 99)
         if [ "$rc" = 0 ]; then
-            echo "ok $i - $p (FastCGI)"
+            echo "ok $i - $p (FastCGI $FASTCGI)"
         else
-            echo "not ok $i - $p (FastCGI), exit $rc; its log:"
-            sed 's/^/# /' "$builddir/tests/cgi/fastcgi-$p.log" | tail -n 60
+            echo "not ok $i - $p (FastCGI $FASTCGI), exit $rc; its log:"
+            sed 's/^/# /' "$builddir/tests/cgi/fastcgi-$FASTCGI-$p.log" | tail -n 60
         fi
-        rm -f "$builddir/tests/cgi/fastcgi-$p.rc"
+        rm -f "$builddir/tests/cgi/fastcgi-$FASTCGI-$p.rc"
     done
 done
