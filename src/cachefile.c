@@ -154,3 +154,26 @@ cachefile_prune(const char *dir, const char *prefix, const char *suffix,
 	}
 	closedir(d);
 }
+
+int
+cachefile_remove(const char *dir)
+{
+	char	 path[4096];
+	struct dirent *de;
+	DIR	*d;
+	int	 rc = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    de->d_name) >= sizeof(path) || unlink(path) != 0)
+			rc = -1;
+	}
+	closedir(d);
+	if (rmdir(dir) != 0)
+		rc = -1;
+	return rc;
+}

@@ -31,5 +31,8 @@ int	 cachefile_write(const char *dir, const char *path, const void *data,
  * `keep`, or NULL), and temporary files a writer left an hour ago. */
 void	 cachefile_prune(const char *dir, const char *prefix,
 	    const char *suffix, time_t age_s, const char *keep);
+/* `dir` and the files in it go (`rathaus init`: after an upgrade, or
+ * files made by another user than the web server's); 0, or -1. */
+int	 cachefile_remove(const char *dir);
 
 #endif

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "cachefile.h"
 #include "camt.h"
 #include "conf.h"
 #include "export.h"
@@ -175,6 +176,7 @@ static int
 cmd_init(struct cli *c)
 {
 	struct store *s;
+	char	 cache[4096];
 	int	 from = 0, to = 0, rc;
 
 	/* A new instance: its directory too (not its parents: a typo in
@@ -184,6 +186,12 @@ cmd_init(struct cli *c)
 		    c->conf.data_dir, strerror(errno));
 		return 1;
 	}
+	/* Made again on demand: after an upgrade, and by the web server's
+	 * user (not, say, root's from a program run by hand). */
+	if (snprintf(cache, sizeof(cache), "%s/cache", c->conf.data_dir) >=
+	    (int)sizeof(cache) || cachefile_remove(cache) != 0)
+		fprintf(stderr, "rathaus: cannot empty %s/cache: %s\n",
+		    c->conf.data_dir, strerror(errno));
 	if (store_open(&s, c->conf.data_dir, 1) != STORE_OK)
 		return 1;
 	rc = store_migrate(s, &from, &to);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "cachefile.h"
 #include "pagecache.h"
 #include "tmpdir.h"
 
@@ -192,6 +193,22 @@ test_pagecache_prunes_old_pages(void **state)
 	pagecache_entry_free(&e);
 }
 
+/* `rathaus init` empties the cache: the directory and its files go. */
+static void
+test_cachefile_remove(void **state)
+{
+	const char *dir = *state;
+	char	 cache[TMPDIR_MAX + 16];
+	struct stat st;
+
+	snprintf(cache, sizeof(cache), "%s/cache", dir);
+	assert_int_equal(cachefile_remove(cache), 0);	/* none: fine */
+	assert_int_equal(pagecache_save(cache, "a", "x", 1, NULL, 0), 0);
+	assert_int_equal(pagecache_save(cache, "b", "y", 1, NULL, 0), 0);
+	assert_int_equal(cachefile_remove(cache), 0);
+	assert_int_equal(stat(cache, &st), -1);
+}
+
 int
 main(void)
 {
@@ -203,6 +220,8 @@ main(void)
 		    test_pagecache_file_of_another_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_pagecache_prunes_old_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cachefile_remove, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
