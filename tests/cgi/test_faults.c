@@ -503,9 +503,12 @@ kill_apache(void *arg)
 	snprintf(conf, sizeof(conf), "%s/conf/httpd.conf", T.dir);
 	proc_signal(conf, 1, SIGKILL);
 	kill_cgis(arg);
-	/* Until no process of it runs (a zombie holds no port), 15 s. */
+	/* Until no process of it runs (a zombie holds no port), 15 s. A
+	 * dying Apache may still start a child (mod_cgid's daemon) after the
+	 * scan: each round kills what it finds again (two distcheck runs
+	 * left one running, and the restart found "an instance running"). */
 	for (i = 0; i < 300 && ((pid > 0 && kill((pid_t)pid, 0) == 0 &&
-	    !zombie((pid_t)pid)) || proc_signal(conf, 1, 0) > 0); i++)
+	    !zombie((pid_t)pid)) || proc_signal(conf, 1, SIGKILL) > 0); i++)
 		usleep(50000);
 }
 
