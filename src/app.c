@@ -251,21 +251,6 @@ app_cache_free(struct app_cache *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* A file's stamp: all zero when it cannot be read. */
-static void
-app_stamp(const char *path, struct app_cache_stamp *s)
-{
-	struct stat st;
-
-	memset(s, 0, sizeof(*s));
-	if (stat(path, &st) != 0)
-		return;
-	s->sec = (long long)st.st_mtim.tv_sec;
-	s->nsec = (long long)st.st_mtim.tv_nsec;
-	s->size = (long long)st.st_size;
-	s->ino = (long long)st.st_ino;
-}
-
 /*
  * The configuration from `path`: the cache's while the file's stamp is
  * the one it was read with, else read again (the stamp is taken before
@@ -275,11 +260,11 @@ app_stamp(const char *path, struct app_cache_stamp *s)
 static int
 app_conf(struct app_cache *c, const char *path, char *err, size_t errlen)
 {
-	struct app_cache_stamp now;
+	struct stamp now;
 
-	app_stamp(path, &now);
-	if (c->conf_ok && strcmp(c->conf_path, path) == 0 && now.sec != 0 &&
-	    memcmp(&now, &c->conf_stamp, sizeof(now)) == 0)
+	(void)stamp_of(path, &now);
+	if (c->conf_ok && strcmp(c->conf_path, path) == 0 &&
+	    stamp_same(&now, &c->conf_stamp))
 		return 0;
 	if (c->conf_ok)
 		conf_free(&c->conf);
@@ -293,6 +278,23 @@ app_conf(struct app_cache *c, const char *path, char *err, size_t errlen)
 		return -1;
 	c->conf_ok = 1;
 	c->conf_stamp = now;
+	return 0;
+}
+
+/*
+ * The generation of the files a page is made from (pagecache.h), walked
+ * once per request however many ask; 0, or -1.
+ */
+static int
+app_generation(struct app *a, unsigned long long *gen)
+{
+	if (!a->gen_known) {
+		if (a->conf_path == NULL || pagecache_generation(a->conf_path,
+		    a->conf.share_dir, a->conf.site_dir, &a->gen) != 0)
+			return -1;
+		a->gen_known = 1;
+	}
+	*gen = a->gen;
 	return 0;
 }
 
@@ -317,9 +319,7 @@ app_share(struct app *a)
 	if ((key = app_share_key(a)) == NULL)
 		return -1;
 	/* A CGI's cache is new: nothing to check it against. */
-	have_gen = a->persistent && a->conf_path != NULL &&
-	    pagecache_generation(a->conf_path, a->conf.share_dir,
-	    a->conf.site_dir, &gen) == 0;
+	have_gen = a->persistent && app_generation(a, &gen) == 0;
 	if (c->share_open && have_gen && c->gen == gen &&
 	    c->share_key != NULL && strcmp(c->share_key, key) == 0) {
 		free(key);
@@ -453,13 +453,12 @@ app_page_cached(struct app *a)
 	struct buf key;
 	char	 dir[4096];
 
-	if (a->site != ROUTE_CITIZEN || a->conf_path == NULL ||
+	if (a->site != ROUTE_CITIZEN ||
 	    (a->req.method != REQ_GET && a->req.method != REQ_HEAD) ||
 	    a->citizen.subject != NULL || (*q != '\0' &&
 	    strcmp(q, "lang=de") != 0 && strcmp(q, "lang=en") != 0) ||
 	    app_pages_dir(a, dir, sizeof(dir)) != 0 ||
-	    pagecache_generation(a->conf_path, a->conf.share_dir,
-	    a->conf.site_dir, &gen) != 0)
+	    app_generation(a, &gen) != 0)
 		return 0;
 	buf_init(&key, 8192);
 	buf_printf(&key, "%d %s %s %s %04d-%02d-%02d %llx", (int)a->route.page,
@@ -485,13 +484,13 @@ app_page_cached(struct app *a)
 static long long
 app_db_ino(const char *data_dir)
 {
-	struct app_cache_stamp st;
+	struct stamp st;
 	char	 path[4096];
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/rathaus.db", data_dir) >=
 	    sizeof(path))
 		return 0;
-	app_stamp(path, &st);
+	(void)stamp_of(path, &st);
 	return st.ino;
 }
 

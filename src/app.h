@@ -16,6 +16,7 @@
 #include "identity.h"
 #include "req.h"
 #include "route.h"
+#include "stamp.h"
 #include "store.h"
 #include "when.h"
 
@@ -63,6 +64,8 @@ struct app {
 	int		 persistent;	/* a FastCGI worker: pages are kept */
 	const char	*conf_path;	/* RATHAUS_CONF */
 	char		*cache_key;	/* keep the page under it, or NULL */
+	unsigned long long gen;		/* app_generation's, once known */
+	int		 gen_known;
 	const struct pagecache_entry *hit; /* the page, kept before */
 	struct pagecache_entry page_file; /* a CGI's: read from its file */
 	char		 page_token[REF_TOKEN_LEN + 1]; /* its form key */
@@ -88,15 +91,11 @@ struct app_cache_form {
 	struct form	 form;
 };
 
-struct app_cache_stamp {
-	long long	 sec, nsec, size, ino;
-};
-
 struct app_cache {
 	struct conf	 conf;		/* rathaus.conf, parsed */
 	int		 conf_ok;
 	char		*conf_path;	/* RATHAUS_CONF it was read from */
-	struct app_cache_stamp conf_stamp; /* of the file, before reading */
+	struct stamp	 conf_stamp;	/* of the file, before reading */
 	struct form_share share;
 	int		 share_open;
 	char		*share_key;	/* its directories and configuration */

@@ -28,19 +28,21 @@ cachefile_hash(uint64_t h, const void *data, size_t len)
 }
 
 uint64_t
-cachefile_stamp(uint64_t h, const char *path)
+cachefile_stamp(uint64_t h, const char *path, const struct stamp *s)
 {
-	struct stat st;
-	long long v[4] = { 0, 0, 0, 0 };
+	struct stamp now;
+	long long v[4];
 
+	if (s == NULL) {
+		(void)stamp_of(path, &now);
+		s = &now;
+	}
 	if (path == NULL)
 		path = "";
-	if (*path != '\0' && stat(path, &st) == 0) {
-		v[0] = (long long)st.st_mtim.tv_sec;
-		v[1] = (long long)st.st_mtim.tv_nsec;
-		v[2] = (long long)st.st_size;
-		v[3] = (long long)st.st_ino;
-	}
+	v[0] = s->sec;
+	v[1] = s->nsec;
+	v[2] = s->size;
+	v[3] = s->ino;
 	h = cachefile_hash(h, path, strlen(path) + 1);
 	return cachefile_hash(h, v, sizeof(v));
 }

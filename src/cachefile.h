@@ -12,13 +12,16 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "stamp.h"
+
 #define CACHEFILE_HASH_INIT	0xcbf29ce484222325ULL
 
 /* FNV-1a, 64 bits, of `len` bytes, continuing `h`. */
 uint64_t cachefile_hash(uint64_t h, const void *data, size_t len);
-/* `h` continued with a file's path and stamp (mtime, size, inode; all
- * zero when it cannot be read): changes when the file does. */
-uint64_t cachefile_stamp(uint64_t h, const char *path);
+/* `h` continued with a file's path and stamp (stamp.h; NULL: the
+ * file's now, all zero when it cannot be read): changes when it does. */
+uint64_t cachefile_stamp(uint64_t h, const char *path,
+	    const struct stamp *);
 
 /* All of `path` (at most `max` bytes), NUL-terminated, its length in
  * *len; NULL with errno (ENOENT: no such file; EFBIG: larger). */

@@ -18,6 +18,7 @@
 #include "form.h"
 #include "pattern.h"
 #include "req.h"
+#include "stamp.h"
 #include "text.h"
 #include "when.h"
 #include "xmlsafe.h"
@@ -191,17 +192,16 @@ form_is(xmlNodePtr n, const char *name)
 	    strcmp((const char *)n->name, name) == 0;
 }
 
-/* Identity of a file's current content: mtime with nanoseconds, size, inode. */
+/* A file's stamp (stamp.h) as the text definitions.ok keeps. */
 static int
 form_stamp(const char *path, struct buf *out)
 {
-	struct stat st;
+	struct stamp st;
 
-	if (stat(path, &st) != 0)
+	if (stamp_of(path, &st) != 0)
 		return -1;
-	return buf_printf(out, "%lld.%09ld %lld %llu", (long long)st.st_mtim.tv_sec,
-	    st.st_mtim.tv_nsec, (long long)st.st_size,
-	    (unsigned long long)st.st_ino);
+	return buf_printf(out, "%lld.%09lld %lld %llu", st.sec, st.nsec,
+	    st.size, (unsigned long long)st.ino);
 }
 
 /*

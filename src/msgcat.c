@@ -282,7 +282,8 @@ msgcat_build(struct msgcat *cat, const char *ours, const char *own,
 uint64_t
 msgcat_sources(const char *ours, const char *own)
 {
-	return cachefile_stamp(cachefile_stamp(CACHEFILE_HASH_INIT, ours), own);
+	return cachefile_stamp(cachefile_stamp(CACHEFILE_HASH_INIT, ours, NULL),
+	    own, NULL);
 }
 
 int

@@ -13,19 +13,6 @@
 #include "cachefile.h"
 #include "pagecache.h"
 
-/* One file's part of the generation: its path and its stamp. */
-static uint64_t
-pagecache_stamp(const char *path, const struct stat *st)
-{
-	uint64_t h = CACHEFILE_HASH_INIT;
-	long long v[4] = { (long long)st->st_mtim.tv_sec,
-	    (long long)st->st_mtim.tv_nsec, (long long)st->st_size,
-	    (long long)st->st_ino };
-
-	h = cachefile_hash(h, path, strlen(path));
-	return cachefile_hash(h, v, sizeof(v));
-}
-
 /*
  * Add up the stamps of `path` and, for a directory, of what is in it,
  * `depth` levels down. The sum does not depend on the order readdir
@@ -36,12 +23,14 @@ pagecache_walk(const char *path, int depth, uint64_t *sum)
 {
 	char	 sub[4096];
 	struct stat st;
+	struct stamp stamp;
 	struct dirent *e;
 	DIR	*d;
 
 	if (stat(path, &st) != 0)
 		return;
-	*sum += pagecache_stamp(path, &st);
+	stamp_from_stat(&st, &stamp);
+	*sum += cachefile_stamp(CACHEFILE_HASH_INIT, path, &stamp);
 	if (!S_ISDIR(st.st_mode) || depth == 0 || (d = opendir(path)) == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {

@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "msgcat.h"
 #include "render.h"
+#include "stamp.h"
 
 /*
  * Every page gets the same strict policy: nothing but our own stylesheet
@@ -59,25 +60,18 @@ static int render_ready;
 #define RENDER_FILES_MAX	8	/* a stylesheet and its includes */
 #define RENDER_CACHE_MAX	48
 
-struct render_stamp {
-	struct timespec	 mtime;
-	off_t		 size;
-	ino_t		 ino;
-	int		 exists;
-};
-
 struct render_style {
 	char		*path;
 	xsltStylesheetPtr style;
 	size_t		 nfiles;
 	char		*files[RENDER_FILES_MAX];
-	struct render_stamp stamps[RENDER_FILES_MAX];
+	struct stamp stamps[RENDER_FILES_MAX];
 };
 
 struct render_doc {
 	char		*path;
 	xmlDocPtr	 doc;
-	struct render_stamp stamp;
+	struct stamp stamp;
 };
 
 static struct render_style render_styles[RENDER_CACHE_MAX];
@@ -96,28 +90,6 @@ struct render_msgcat {
 };
 
 static struct render_msgcat render_msgcats[RENDER_MSGCATS];
-
-static void
-render_stamp_of(const char *path, struct render_stamp *s)
-{
-	struct stat st;
-
-	memset(s, 0, sizeof(*s));
-	if (stat(path, &st) != 0)
-		return;
-	s->mtime = st.st_mtim;
-	s->size = st.st_size;
-	s->ino = st.st_ino;
-	s->exists = 1;
-}
-
-static int
-render_stamp_same(const struct render_stamp *a, const struct render_stamp *b)
-{
-	return a->exists && b->exists && a->mtime.tv_sec == b->mtime.tv_sec &&
-	    a->mtime.tv_nsec == b->mtime.tv_nsec && a->size == b->size &&
-	    a->ino == b->ino;
-}
 
 static void
 render_style_free(struct render_style *e)
@@ -146,7 +118,7 @@ render_style_file(struct render_style *e, const xmlChar *url)
 	if (e->nfiles == RENDER_FILES_MAX ||
 	    (e->files[e->nfiles] = strdup((const char *)url)) == NULL)
 		return -1;
-	render_stamp_of(e->files[e->nfiles], &e->stamps[e->nfiles]);
+	(void)stamp_of(e->files[e->nfiles], &e->stamps[e->nfiles]);
 	e->nfiles++;
 	return 0;
 }
@@ -171,12 +143,12 @@ render_style_files(struct render_style *e, xsltStylesheetPtr style)
 static int
 render_style_fresh(const struct render_style *e)
 {
-	struct render_stamp now;
+	struct stamp now;
 	size_t	 i;
 
 	for (i = 0; i < e->nfiles; i++) {
-		render_stamp_of(e->files[i], &now);
-		if (!render_stamp_same(&now, &e->stamps[i]))
+		(void)stamp_of(e->files[i], &now);
+		if (!stamp_same(&now, &e->stamps[i]))
 			return 0;
 	}
 	return 1;
@@ -247,12 +219,12 @@ render_doc(const char *path)
 	size_t	 i;
 
 	memset(&d, 0, sizeof(d));
-	render_stamp_of(path, &d.stamp);
+	(void)stamp_of(path, &d.stamp);
 	for (i = 0; i < render_ndocs; i++) {
 		c = &render_docs[i];
 		if (strcmp(c->path, path) != 0)
 			continue;
-		if (render_stamp_same(&d.stamp, &c->stamp))
+		if (stamp_same(&d.stamp, &c->stamp))
 			return c->doc;
 		render_doc_free(c);
 		render_docs[i] = render_docs[--render_ndocs];
@@ -273,26 +245,22 @@ render_doc(const char *path)
 }
 
 /*
- * Hand the transform the cached documents its parameters name, so that
- * document() finds them instead of parsing the files again. Marked as the
- * transform's "main" documents: xsltFreeTransformContext then frees their
- * keys but leaves the documents to the cache.
+ * Hand the transform the cached document at `path` ("" : none), so that
+ * document() finds it instead of parsing the file again. Marked as one of
+ * the transform's "main" documents: xsltFreeTransformContext then frees
+ * its keys but leaves the document to the cache.
  */
 static int
-render_give_docs(xsltTransformContextPtr tctx, const char *const *paths,
-    size_t n)
+render_give_doc(xsltTransformContextPtr tctx, const char *path)
 {
 	xsltDocumentPtr d;
 	xmlDocPtr doc;
-	size_t	 i;
 
-	for (i = 0; i < n; i++) {
-		if (*paths[i] == '\0' || (doc = render_doc(paths[i])) == NULL)
-			continue;
-		if ((d = xsltNewDocument(tctx, doc)) == NULL)
-			return -1;
-		d->main = 1;
-	}
+	if (*path == '\0' || (doc = render_doc(path)) == NULL)
+		return 0;
+	if ((d = xsltNewDocument(tctx, doc)) == NULL)
+		return -1;
+	d->main = 1;
 	return 0;
 }
 
@@ -608,7 +576,6 @@ render_transform(const struct render_dirs *dirs, const char *stylesheet,
 	xsltTransformContextPtr tctx = NULL;
 	xmlDocPtr res = NULL;
 	const struct msgcat *cat;
-	const char *docs[1];
 	int	 rc = -1, owned = 0;
 	char	 lang[16];
 
@@ -629,9 +596,8 @@ render_transform(const struct render_dirs *dirs, const char *stylesheet,
 		fprintf(stderr, "rathaus: cannot load %s\n", buf_str(&path));
 		goto out;
 	}
-	docs[0] = buf_str(&municipality);
 	if ((tctx = xsltNewTransformContext(style, doc)) == NULL ||
-	    render_give_docs(tctx, docs, 1) != 0 ||
+	    render_give_doc(tctx, buf_str(&municipality)) != 0 ||
 	    xsltSetCtxtSecurityPrefs(xsltGetDefaultSecurityPrefs(), tctx) != 0 ||
 	    xsltRegisterExtFunction(tctx, (const xmlChar *)"msg",
 	    (const xmlChar *)RENDER_NS, render_msg_function) != 0)
@@ -640,7 +606,8 @@ render_transform(const struct render_dirs *dirs, const char *stylesheet,
 	/* Without the file: document() of nothing, not of '' (which
 	 * would parse the stylesheet once more). */
 	if ((municipality.len > 0 ? xsltQuoteOneUserParam(tctx,
-	    (const xmlChar *)"municipality", (const xmlChar *)docs[0]) :
+	    (const xmlChar *)"municipality",
+	    (const xmlChar *)buf_str(&municipality)) :
 	    xsltEvalOneUserParam(tctx, (const xmlChar *)"municipality",
 	    (const xmlChar *)"/..")) != 0)
 		goto out;
