@@ -1,11 +1,15 @@
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "cal.h"
 #include "form.h"
 #include "site.h"
 #include "text.h"
@@ -240,6 +244,75 @@ site_lint_unused(const struct form_share *s, const struct form *forms,
 	}
 }
 
+static int
+site_name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int
+site_is_xml(const struct dirent *d)
+{
+	size_t	 n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 4 &&
+	    strcmp(d->d_name + n - 4, ".xml") == 0;
+}
+
+/*
+ * Each appointment calendar, calendars/<id>.xml, in file-name order so
+ * that the report reads the same every time: cal_load's schema and
+ * checks, and a file name that can be an id (forms name it).
+ */
+static void
+site_lint_calendars(const struct form_share *s, struct form_diag *diag)
+{
+	struct dirent **names = NULL;
+	struct buf dir, path, rng;
+	struct cal cal;
+	char	 id[256];
+	size_t	 len;
+	int	 count, i;
+
+	buf_init(&dir, 4096);
+	buf_init(&path, 4096);
+	buf_init(&rng, 4096);
+	buf_printf(&dir, "%s/calendars", s->site);
+	buf_printf(&rng, "%s/data/calendar.rng", s->dir);
+	if (dir.failed || rng.failed)
+		goto out;
+	/* A town without calendars/ takes no appointments: nothing to say. */
+	if ((count = scandir(buf_str(&dir), &names, site_is_xml,
+	    site_name_cmp)) < 0) {
+		if (errno != ENOENT)
+			form_diag_add(diag, buf_str(&dir), 0, "cannot read"
+			    " the directory");
+		goto out;
+	}
+	for (i = 0; i < count; i++) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", buf_str(&dir), names[i]->d_name);
+		len = strlen(names[i]->d_name) - 4;
+		if (len < sizeof(id)) {
+			memcpy(id, names[i]->d_name, len);
+			id[len] = '\0';
+		}
+		if (len >= sizeof(id) || !cal_id_valid(id))
+			form_diag_add(diag, buf_str(&path), 0, "the file's"
+			    " name is no calendar id: letters, digits and -,"
+			    " at most 64");
+		else if (cal_load(buf_str(&path), buf_str(&rng), &cal,
+		    diag) == 0)
+			cal_free(&cal);
+		free(names[i]);
+	}
+	free(names);
+out:
+	buf_free(&dir);
+	buf_free(&path);
+	buf_free(&rng);
+}
+
 int
 site_lint(const struct form_share *s, struct form_diag *diag)
 {
@@ -272,6 +345,7 @@ site_lint(const struct form_share *s, struct form_diag *diag)
 		(void)form_validate_site_file(s, "categories.xml",
 		    "categories.rng", diag);
 	site_lint_messages(s, diag);
+	site_lint_calendars(s, diag);
 	buf_free(&file);
 	return diag->errors > before ? -1 : 0;
 }

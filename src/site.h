@@ -1,7 +1,8 @@
 /*
  * site: the checks of a town's site directory for `rathaus lint`:
  * municipality.xml, clerks.xml, categories.xml against their schemas,
- * messages.xml's keys, the logo, and the contrast of the town's colours.
+ * messages.xml's keys, the logo, the contrast of the town's colours, and
+ * the appointment calendars in calendars/ (src/cal.c).
  */
 #ifndef RATHAUS_SITE_H
 #define RATHAUS_SITE_H
