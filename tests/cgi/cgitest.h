@@ -120,6 +120,25 @@ char	*resp_header(const struct resp *r, const char *name);
 void	 assert_before(const char *body, const char *first,
 	    const char *second);
 
+/* One request of a burst, told apart by a mark in its body. */
+struct shot {
+	char	 mark[40];
+	char	*body;
+	void	*c;		/* CURL * */
+	int	 rc;		/* CURLcode */
+	struct resp r;
+};
+
+/* Something to do while a burst runs (kill, stop), once. */
+struct during {
+	long	 at_ms;			/* after the burst started */
+	void	 (*fn)(void *);
+	void	*arg;
+	int	 done;
+};
+void	 http_burst(const char *target, struct shot *s, size_t n,
+	    struct during *d);
+
 /* Forms. */
 char	*form_encode(const struct field *f, size_t n);
 void	 field_set(struct field *f, size_t n, const char *name,

@@ -39,41 +39,10 @@
 
 static void	quiesce(void);
 
-/* One submission of a burst, told apart by a mark in its answers. */
-struct shot {
-	char	 mark[40];
-	char	*body;
-	CURL	*c;
-	CURLcode rc;
-	struct resp r;
-};
-
-/* Something to do while a burst runs (kill, stop), once. */
-struct during {
-	long	 at_ms;			/* after the burst started */
-	void	 (*fn)(void *);
-	void	*arg;
-	int	 done;
-};
-
-static size_t
-shot_collect(char *data, size_t size, size_t n, void *arg)
-{
-	char	**p = arg, *q;
-	size_t	 len = *p ? strlen(*p) : 0;
-
-	if ((q = realloc(*p, len + size * n + 1)) == NULL)
-		return 0;
-	memcpy(q + len, data, size * n);
-	q[len + size * n] = '\0';
-	*p = q;
-	return size * n;
-}
-
 /*
  * A valid bonfire registration whose name carries a mark of its own, with
  * the key of a form page of its own (bound to the jar's form cookie, which
- * burst() sends).
+ * http_burst() sends).
  */
 static void
 shot_make(struct shot *s, const char *what, size_t i)
@@ -91,84 +60,6 @@ shot_make(struct shot *s, const char *what, size_t i)
 	valid_fields(f, key);
 	field_set(f, NFIELDS, "name", name);
 	s->body = form_encode(f, NFIELDS);
-}
-
-/*
- * All shots at once (curl's multi interface: every connection opened
- * together), `d` run once when its time has come. Connections reset by a
- * dying server end with status 0.
- */
-static void
-burst(struct shot *s, size_t n, struct during *d)
-{
-	struct timespec t0;
-	CURLM	*m;
-	char	 url[256];
-	size_t	 i;
-	int	 running = 1, left;
-	CURLMsg	*msg;
-
-	assert_non_null(m = curl_multi_init());
-	snprintf(url, sizeof(url), "%s%s", T.origin, FORM);
-	for (i = 0; i < n; i++) {
-		assert_non_null(s[i].c = curl_easy_init());
-		curl_easy_setopt(s[i].c, CURLOPT_URL, url);
-		curl_easy_setopt(s[i].c, CURLOPT_PROXY, "");
-		curl_easy_setopt(s[i].c, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(s[i].c, CURLOPT_TIMEOUT, 60L);
-		curl_easy_setopt(s[i].c, CURLOPT_POSTFIELDS, s[i].body);
-		if (T.form_cookie[0] != '\0')
-			curl_easy_setopt(s[i].c, CURLOPT_COOKIE, T.form_cookie);
-		curl_easy_setopt(s[i].c, CURLOPT_WRITEFUNCTION, shot_collect);
-		curl_easy_setopt(s[i].c, CURLOPT_WRITEDATA, &s[i].r.body);
-		curl_easy_setopt(s[i].c, CURLOPT_HEADERFUNCTION, shot_collect);
-		curl_easy_setopt(s[i].c, CURLOPT_HEADERDATA, &s[i].r.headers);
-		curl_easy_setopt(s[i].c, CURLOPT_PRIVATE, &s[i]);
-		s[i].rc = CURLE_GOT_NOTHING;
-		assert_int_equal(curl_multi_add_handle(m, s[i].c), CURLM_OK);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (running > 0) {
-		assert_int_equal(curl_multi_perform(m, &running), CURLM_OK);
-		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
-			struct shot *sh;
-
-			if (msg->msg != CURLMSG_DONE)
-				continue;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
-			    (char **)&sh);
-			sh->rc = msg->data.result;
-		}
-		if (d != NULL && !d->done && helper_elapsed_ms(&t0) >= d->at_ms) {
-			d->done = 1;
-			d->fn(d->arg);
-		}
-		if (running > 0)
-			curl_multi_poll(m, NULL, 0, 20, NULL);
-	}
-	/* A burst quicker than at_ms (a build without sanitizers): the
-	 * fault after it, never not at all (the Apache round would find
-	 * its instance running when it starts it again). */
-	if (d != NULL && !d->done) {
-		d->done = 1;
-		d->fn(d->arg);
-		print_message("burst over before %ld ms: fault after it\n",
-		    d->at_ms);
-	}
-	for (i = 0; i < n; i++) {
-		if (s[i].rc == CURLE_OK)
-			curl_easy_getinfo(s[i].c, CURLINFO_RESPONSE_CODE,
-			    &s[i].r.status);
-		curl_multi_remove_handle(m, s[i].c);
-		curl_easy_cleanup(s[i].c);
-		track(s[i].r.body);
-		track(s[i].r.headers);
-		if (s[i].r.headers == NULL)
-			s[i].r.headers = track(strdup(""));
-		if (s[i].r.body == NULL)
-			s[i].r.body = track(strdup(""));
-	}
-	curl_multi_cleanup(m);
 }
 
 /* How many submissions carry `mark` in their answers. */
@@ -326,7 +217,7 @@ test_parallel_submissions(void **state)
 	(void)state;
 	for (i = 0; i < n; i++)
 		shot_make(&s[i], "Par", i);
-	burst(s, n, NULL);
+	http_burst(FORM, s, n, NULL);
 	i = outcome(s, n, 1, "parallel");
 	assert_int_equal(count_submissions() - before, (long)i);
 	assert_true(i > 0);
@@ -547,7 +438,7 @@ test_sigkill_rounds(void **state)
 		d.at_ms = at_ms[r];
 		d.fn = r == 3 ? kill_apache : kill_cgis;
 		d.arg = &killed;
-		burst(s, n, &d);
+		http_burst(FORM, s, n, &d);
 		outcome(s, n, 0, r == 3 ? "Apache killed" : "CGIs killed");
 		if (r == 3)
 			start_instance();
@@ -606,7 +497,7 @@ test_stop_in_flight(void **state)
 	d.at_ms = 300;
 	d.fn = stop_instance;
 	d.arg = &pid;
-	burst(s, n, &d);
+	http_burst(FORM, s, n, &d);
 	assert_true(pid > 0);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	start_instance();
