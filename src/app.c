@@ -759,6 +759,18 @@ app_look_version(const struct app *a, char *out, size_t size)
 	snprintf(out, size, "%llx", v);
 }
 
+/*
+ * This page is not to be kept, though its files did not change: it shows
+ * what the store holds (free appointments).
+ */
+int
+app_keep_not(struct app *a)
+{
+	free(a->cache_key);
+	a->cache_key = NULL;
+	return 0;
+}
+
 int
 app_begin(struct app *a, const char *name)
 {

@@ -144,6 +144,7 @@ int	 app_store(struct app *);
 int	 app_store_fault(const struct app *);
 const char *app_fault_reason(const struct app *, int);
 int	 app_begin(struct app *, const char *page_name);
+int	 app_keep_not(struct app *);
 int	 app_error(struct app *, int status, const char *reason);
 int	 app_cross_site(const struct app *);
 const char *app_cookie_name(const struct app *, const char *host_name);

@@ -40,7 +40,7 @@ const char *const form_type_names[FORM__TYPES] = {
 	"text", "textarea", "email", "tel", "date", "time", "number",
 	"select", "checkbox", "radio", "postcode", "iban", "multiselect",
 	"money",
-	"file",
+	"file", "slot",
 };
 
 const char *const form_login_names[FORM__LOGINS] = {
@@ -52,6 +52,7 @@ form_diag_init(struct form_diag *d)
 {
 	buf_init(&d->text, 0);
 	d->errors = 0;
+	d->warnings = 0;
 }
 
 void
@@ -751,6 +752,55 @@ form_file_rules(const char *file, struct form_field *f,
 }
 
 /*
+ * A slot field books a time of its calendar (calendar=, a file of the
+ * town's calendars/ directory); the rules of text fields mean nothing to
+ * it. calendar= on another field is a mistake.
+ */
+static int
+form_slot_rules(const struct form_share *s, const char *file,
+    struct form_field *f, struct form_diag *diag)
+{
+	static const char *const text_rules[] = { "minlength", "maxlength",
+	    "min", "max", "deadline", "pattern", "warn-pattern", "codes",
+	    "prefill", "autocomplete" };
+	struct buf path;
+	size_t	 i;
+	int	 rc = 0;
+
+	f->calendar = form_attr(f->node, "calendar");
+	if (f->type != FORM_SLOT) {
+		if (f->calendar == NULL)
+			return 0;
+		form_diag_add(diag, file, xmlGetLineNo(f->node),
+		    "calendar= belongs on a slot field, not '%s'", f->name);
+		return -1;
+	}
+	for (i = 0; i < sizeof(text_rules) / sizeof(text_rules[0]); i++)
+		if (form_attr(f->node, text_rules[i]) != NULL) {
+			form_diag_add(diag, file, xmlGetLineNo(f->node),
+			    "slot field '%s' cannot carry %s=", f->name,
+			    text_rules[i]);
+			rc = -1;
+		}
+	if (f->calendar == NULL) {
+		form_diag_add(diag, file, xmlGetLineNo(f->node),
+		    "slot field '%s' needs calendar=", f->name);
+		return -1;
+	}
+	buf_init(&path, 4096);
+	buf_printf(&path, "%s/calendars/%s.xml", s->site != NULL ? s->site :
+	    s->dir, f->calendar);
+	if (path.failed || access(buf_str(&path), R_OK) != 0) {
+		form_diag_add(diag, file, xmlGetLineNo(f->node),
+		    "slot field '%s': no calendar '%s' (calendars/%s.xml)",
+		    f->name, f->calendar, f->calendar);
+		rc = -1;
+	}
+	buf_free(&path);
+	return rc;
+}
+
+/*
  * prefill="given_name": the account's attribute fills the field. Only
  * into a field that can hold it: a birth date into a date field, an
  * e-mail address into an e-mail field, a postcode into a postcode or
@@ -960,7 +1010,8 @@ form_field_init(struct form_share *s, const char *file, struct form_field *f,
 		rc = -1;
 	if (form_autocomplete(file, f, diag) == -1)
 		rc = -1;
-	if (form_file_rules(file, f, diag) == -1)
+	if (form_file_rules(file, f, diag) == -1 ||
+	    form_slot_rules(s, file, f, diag) == -1)
 		return -1;	/* the text rules' own checks would only repeat it */
 	req = form_attr(n, "required");
 	f->required = req != NULL && strcmp(req, "true") == 0;
@@ -1040,6 +1091,17 @@ form_field_free(struct form_field *f)
 	f->pattern = f->warn_pattern = NULL;
 }
 
+const struct form_field *
+form_slot_field(const struct form *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nfields; i++)
+		if (f->fields[i].type == FORM_SLOT)
+			return &f->fields[i];
+	return NULL;
+}
+
 static void
 form_count(xmlNodePtr n, const char *name, size_t *count)
 {
@@ -1064,6 +1126,15 @@ form_add_field(struct form_share *s, const char *file, struct form *f,
 	fld->page = f->npages - 1;
 	fld->group = group;
 	f->nfields++;
+	/* One appointment per submission: what is booked, cancelled and
+	 * moved is the submission's. */
+	if (fld->type == FORM_SLOT && (form_slot_field(f) != fld ||
+	    (group >= 0 && f->groups[group].repeat))) {
+		form_diag_add(diag, file, xmlGetLineNo(n), "slot field '%s': "
+		    "a service books one appointment, not in a repeating "
+		    "group", fld->name);
+		return -1;
+	}
 	return 0;
 }
 

@@ -45,6 +45,7 @@ enum form_type {
 	FORM_MULTISELECT,	/* answers are option values, one per line */
 	FORM_MONEY,		/* euro; kept as "1234.50", bounds in cents */
 	FORM_FILE,		/* an upload, staged in the store */
+	FORM_SLOT,		/* an appointment: YYYY-MM-DDTHH:MM of a calendar */
 	FORM__TYPES
 };
 
@@ -86,6 +87,7 @@ struct form_field {
 	const char	*when;		/* "field=value ...": asked only then */
 	unsigned	 accept;	/* file: FORM_ACCEPT_* bits */
 	long		 max_kib;	/* file: largest file in KiB */
+	const char	*calendar;	/* slot: the calendar's id */
 	int		 prefill;	/* enum identity_attr, or -1 */
 	size_t		 page;		/* index into form.pages */
 	long		 group;		/* index into form.groups, or -1 */
@@ -149,6 +151,9 @@ struct form_share {
 };
 
 extern const char *const form_type_names[FORM__TYPES];
+
+/* The service's slot field (an appointment), or NULL. */
+const struct form_field *form_slot_field(const struct form *);
 extern const char *const form_login_names[FORM__LOGINS];
 
 void	 form_diag_init(struct form_diag *);

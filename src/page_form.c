@@ -9,6 +9,7 @@
 #include "fee.h"
 #include "notice.h"
 #include "page.h"
+#include "page_slot.h"
 #include "ref.h"
 #include "upload.h"
 #include "valid.h"
@@ -428,9 +429,15 @@ page_form_unsent(struct app *a)
 	return app_fault_reason(a, fault);
 }
 
+/*
+ * Store the submission (with its appointment, if any): 0 and a redirect,
+ * or 0 with *unsent saying why not; 1 when the appointment's place was
+ * taken meanwhile; -1 on error.
+ */
 static int
 page_form_store(struct app *a, const struct form *f,
-    const struct valid_result *res, const char *key, const char **unsent)
+    const struct valid_result *res, const char *key, struct page_slot *ps,
+    const char **unsent)
 {
 	const struct identity *id;
 	struct store_new n;
@@ -498,6 +505,7 @@ page_form_store(struct app *a, const struct form *f,
 	n.created = created;
 	n.year = a->today.y;
 	n.ref = ref;
+	n.booking = page_slot_booking(ps, res);
 	if (ref_token(token) == -1 || when_now_iso(created) == -1) {
 		free(answers);
 		free(definition);
@@ -516,6 +524,8 @@ page_form_store(struct app *a, const struct form *f,
 	free(answers);
 	free(definition);
 	free(files);
+	if (rc == STORE_TAKEN)
+		return 1;
 	if (rc != STORE_OK) {
 		*unsent = page_form_unsent(a);
 		return 0;
@@ -765,7 +775,10 @@ page_form_navigate(const struct form *f, const struct req_params *body,
 
 	memset(nav, 0, sizeof(*nav));
 	nav->checking = req_param(body, "_check") != NULL;
-	if (res->rows_changed) {
+	/* Rows added or removed, another week of appointments: the same
+	 * page again, its errors not yet. */
+	if (res->rows_changed || (req_param(body, "_week") != NULL &&
+	    cur >= 0)) {
 		nav->show = cur >= 0 ? (size_t)cur : 0;
 		return;
 	}
@@ -875,10 +888,11 @@ page_form(struct app *a)
 	struct page_form_refused *refused = NULL;
 	struct req_params in;
 	struct page_form_key k;
+	struct page_slot ps;
 	const char *key, *unsent = NULL, *why;
 	struct buf accept;
 	size_t	 nrefused = 0, i;
-	int	 rc = -1, stage, nostore;
+	int	 rc = -1, stage, nostore, taken = 0;
 
 	/*
 	 * A first page made before, nothing changed since (a persistent
@@ -898,6 +912,7 @@ page_form(struct app *a)
 	memset(&res, 0, sizeof(res));
 	memset(&in, 0, sizeof(in));
 	memset(&nav, 0, sizeof(nav));
+	memset(&ps, 0, sizeof(ps));
 	buf_init(&accept, 4096);
 	if (app_share(a) != 0)
 		return -1;
@@ -936,7 +951,8 @@ page_form(struct app *a)
 
 	/* The key needs the store (its secret): without it no form is
 	 * offered, 503 at once, and what a citizen sends comes back. */
-	if ((nostore = page_form_key(a, &k)) == -1)
+	if ((nostore = page_form_key(a, &k)) == -1 ||
+	    page_slot_open(a, &f, &ps) != 0)
 		goto out;
 	key = k.key;
 	if (a->req.method == REQ_POST && nostore) {
@@ -965,6 +981,8 @@ page_form(struct app *a)
 		    valid_check(&f, &in, &a->today, &res) != 0)
 			goto out;
 		page_form_locked_errors(a, &f, &res);
+		if ((taken = page_slot_check(a, &ps, &res)) == -1)
+			goto out;
 		for (i = 0; i < nrefused; i++)
 			if (valid_set_error(&res, refused[i].field,
 			    refused[i].code, refused[i].arg) == -1)
@@ -979,16 +997,31 @@ page_form(struct app *a)
 		if (nav.step == PAGE_FORM_STORE && k.renewed)
 			nav.step = PAGE_FORM_CHECK;
 		if (nav.step == PAGE_FORM_STORE) {
-			rc = page_form_store(a, &f, &res, key, &unsent);
-			if (rc != 0 || unsent == NULL)
+			rc = page_form_store(a, &f, &res, key, &ps, &unsent);
+			if (rc == 1) {
+				/* Someone else had the last place first: the
+				 * question again, with the times still free. */
+				if (valid_set_error(&res, ps.field->name,
+				    "slot_taken", NULL) != 0)
+					goto out;
+				nav.step = PAGE_FORM_PAGE;
+				nav.show = ps.field->page;
+				nav.errors = 1;
+				taken = 1;
+			} else if (rc != 0 || unsent == NULL)
 				goto out;
-			/* Not stored: the check page again, answers kept. */
-			nav.step = PAGE_FORM_CHECK;
+			else {
+				/* Not stored: the check page again, answers
+				 * kept. */
+				nav.step = PAGE_FORM_CHECK;
+			}
 			rc = -1;
 		}
-		/* Errors: 422. Only warnings: shown once, then sent as is. */
+		/* Errors: 422; the appointment's place gone meanwhile: 409.
+		 * Only warnings: shown once, then sent as is. */
 		if (nav.errors && page_form_has_error(&res, nav.show))
-			a->status = 422;
+			a->status = taken && nav.show == ps.field->page ? 409 :
+			    422;
 	}
 	if (nav.step == PAGE_FORM_CHECK) {
 		if (page_form_check(a, &f, &res) != 0 || (unsent != NULL &&
@@ -1005,6 +1038,12 @@ page_form(struct app *a)
 		goto out;
 	if (nav.errors && (page_form_errors(a->root, &res, nav.show) != 0 ||
 	    page_form_warnings(a->root, &res, nav.show, &accept) != 0))
+		goto out;
+	if (nav.step == PAGE_FORM_PAGE && ps.field != NULL &&
+	    ps.field->page == nav.show && (page_slot_offer(a, &ps,
+	    a->req.method == REQ_POST ? &res : NULL,
+	    a->req.method == REQ_POST ? req_param(&a->req.body, "_week") :
+	    NULL) != 0 || app_keep_not(a) != 0))
 		goto out;
 	if (page_form_rows(a->root, &f, &res) != 0 ||
 	    page_form_asked(a->root, &f, &res) != 0 ||
@@ -1023,6 +1062,7 @@ page_form(struct app *a)
 		memcpy(a->page_token, key, sizeof(a->page_token));
 	rc = 0;
 out:
+	page_slot_close(&ps);
 	free(refused);
 	req_params_free(&in);
 	buf_free(&accept);

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "store.h"
+#include "store_booking.h"
 #include "store_int.h"
 #include "text.h"
 
@@ -293,6 +294,39 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX submission_status ON submission(status, created);"
 	"CREATE INDEX submission_service_status ON submission(service,"
 	"  status, created);",
+	/* 12: appointments (issue 14, docs/calendars.md). A booking holds
+	 * one place of each grid cell from start to held_end (its length
+	 * rounded up to the calendar's grid) while its state is not
+	 * 'cancelled'; it is taken in the submission's own transaction.
+	 * Times are the town's local wall clock, YYYY-MM-DDTHH:MM, so that
+	 * they compare as text. A block is a clerk's: no place is free in
+	 * it. Neither holds personal data: the purge leaves them. */
+	"CREATE TABLE booking ("
+	"  id INTEGER PRIMARY KEY,"
+	"  submission_id INTEGER NOT NULL REFERENCES submission(id),"
+	"  calendar TEXT NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  start TEXT NOT NULL,"
+	"  end TEXT NOT NULL,"
+	"  held_end TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'booked' CHECK (state IN"
+	"    ('booked', 'cancelled', 'done', 'noshow')),"
+	"  created TEXT NOT NULL,"
+	"  changed TEXT,"
+	"  reminded TEXT"
+	");"
+	"CREATE INDEX booking_calendar ON booking(calendar, start);"
+	"CREATE INDEX booking_submission ON booking(submission_id);"
+	"CREATE TABLE cal_block ("
+	"  id INTEGER PRIMARY KEY,"
+	"  calendar TEXT NOT NULL,"
+	"  start TEXT NOT NULL,"
+	"  end TEXT NOT NULL CHECK (end > start),"
+	"  reason TEXT,"
+	"  clerk TEXT NOT NULL,"
+	"  created TEXT NOT NULL"
+	");"
+	"CREATE INDEX cal_block_calendar ON cal_block(calendar, start);",
 };
 
 #define STORE_VERSION	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -1203,13 +1237,15 @@ store_submit(struct store *s, const struct store_new *n,
 	    (n->submit_key != NULL &&
 	    store_upload_claim(s, n->submit_key, r->ref, n->files) !=
 	    STORE_OK) ||
+	    (n->booking != NULL && (rc = store_book(s, n->booking, r->ref,
+	    n->created)) != STORE_OK) ||
 	    (n->mails != NULL && n->mails(s, n->mails_arg, r) != 0) ||
 	    store_exec(s, "COMMIT;") != STORE_OK) {
 		if (*s->err == '\0')
 			snprintf(s->err, sizeof(s->err), "reference overflow");
 		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
 		memset(r, 0, sizeof(*r));
-		return STORE_ERROR;
+		return rc == STORE_TAKEN ? STORE_TAKEN : STORE_ERROR;
 	}
 	return STORE_OK;
 }

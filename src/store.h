@@ -20,7 +20,8 @@ enum store_rc {
 	STORE_CONFLICT = 4,	/* changed meanwhile by someone else */
 	STORE_UNAVAILABLE = 5,	/* cannot read or write now: disk full,
 				 * read-only, missing, I/O error */
-	STORE_CAPPED = 6	/* over a cap: nothing of it was stored */
+	STORE_CAPPED = 6,	/* over a cap: nothing of it was stored */
+	STORE_TAKEN = 7		/* the appointment's place is no longer free */
 };
 
 #define STORE_STATUS_MAX	24
@@ -33,6 +34,7 @@ enum store_rc {
 struct store;
 
 struct store_receipt;
+struct store_booking;
 
 /*
  * Queues the mails a change causes, called by the store inside the
@@ -62,6 +64,7 @@ struct store_new {
 	const char	*ref;		/* store_reserve_ref's, or NULL: one now */
 	const char	*subject;	/* the logged-in citizen's, or NULL */
 	const char	*trust_level;	/* its level ("substantial") */
+	const struct store_booking *booking; /* its appointment, or NULL */
 };
 
 struct store_receipt {

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "text.h"
 #include "upload.h"
+#include "cal.h"
 #include "valid.h"
 
 /* Code points, not bytes: "Müller" is six characters long. */
@@ -492,8 +493,10 @@ valid_field(const struct form_field *f, char *v,
     const struct when_date *today, const struct valid_result *res,
     char arg[VALID_ARG_MAX])
 {
+	struct when_date slot_day;
 	size_t	 chars;
 	const char *code = NULL;
+	int	 slot_minute;
 
 	arg[0] = '\0';
 	if (text_has_controls(v))
@@ -547,6 +550,12 @@ valid_field(const struct form_field *f, char *v,
 	case FORM_FILE:
 		/* Only the page's description of a stored file can pass. */
 		code = upload_check_answer(f, v, arg);
+		break;
+	case FORM_SLOT:
+		/* The form alone; whether the calendar offers it and a place
+		 * is free is page_slot's (it needs the store). */
+		code = cal_parse_slot(v, &slot_day, &slot_minute) == 0 ? NULL :
+		    "slot";
 		break;
 	default:
 		break;

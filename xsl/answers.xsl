@@ -182,6 +182,9 @@
         <!-- Stored as "1234.50": shown as "1.234,50 €" / "EUR 1,234.50". -->
         <xsl:call-template name="amount"><xsl:with-param name="cents" select="round($v * 100)"/></xsl:call-template>
       </xsl:when>
+      <xsl:when test="@type = 'slot'">
+        <xsl:call-template name="datetime"><xsl:with-param name="iso" select="$v"/></xsl:call-template>
+      </xsl:when>
       <xsl:when test="@type = 'date'">
         <xsl:call-template name="date"><xsl:with-param name="iso" select="$v"/></xsl:call-template>
       </xsl:when>

@@ -239,7 +239,7 @@
         <xsl:with-param name="except" select="$P//field/@name"/>
       </xsl:call-template>
       <input type="hidden" name="_page" value="{$P/@id}"/>
-      <xsl:if test="$P/group[@max]">
+      <xsl:if test="$P/group[@max] or $P//field[@type = 'slot']">
         <!-- Enter in a field presses the form's first button: let that be
              "continue", not the first row's "remove". -->
         <button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">
@@ -486,6 +486,15 @@
           </xsl:for-each>
         </fieldset>
       </xsl:when>
+      <xsl:when test="@type = 'slot'">
+        <xsl:call-template name="slot-field">
+          <xsl:with-param name="k" select="$k"/>
+          <xsl:with-param name="id" select="$id"/>
+          <xsl:with-param name="desc" select="$desc"/>
+          <xsl:with-param name="errs" select="$errs"/>
+          <xsl:with-param name="class" select="$class"/>
+        </xsl:call-template>
+      </xsl:when>
       <xsl:when test="@type = 'radio'">
         <!-- The first radio carries the field's id: the error summary links to it. -->
         <xsl:variable name="field" select="."/>
@@ -536,6 +545,128 @@
         </div>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!--
+    An appointment (type="slot"): the free times of one week of the
+    calendar (/page/slots, made by page_slot.c), a group of radios per
+    day, full and closed days said as such; buttons page to the week
+    before and after (_week, the same page again). The first radio
+    carries the field's id for the error summary.
+  -->
+  <xsl:template name="slot-field">
+    <xsl:param name="k"/>
+    <xsl:param name="id"/>
+    <xsl:param name="desc"/>
+    <xsl:param name="errs"/>
+    <xsl:param name="class"/>
+    <xsl:variable name="field" select="."/>
+    <xsl:variable name="sl" select="/page/slots[@field = $k]"/>
+    <xsl:variable name="val" select="string(key('value', $k)[1])"/>
+    <xsl:variable name="first" select="($sl/day/slot)[1]"/>
+    <fieldset class="{$class}">
+      <legend><xsl:call-template name="label-text"/></legend>
+      <xsl:call-template name="hint-and-errors">
+        <xsl:with-param name="id" select="$id"/>
+        <xsl:with-param name="errs" select="$errs"/>
+        <xsl:with-param name="k" select="$k"/>
+      </xsl:call-template>
+      <p class="slot-facts">
+        <xsl:call-template name="msg">
+          <xsl:with-param name="key" select="'slot.length'"/>
+          <xsl:with-param name="arg" select="$sl/@minutes"/>
+        </xsl:call-template>
+        <xsl:if test="$sl/location">
+          <xsl:text> </xsl:text>
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.where'"/></xsl:call-template>
+          <xsl:text> </xsl:text>
+          <xsl:call-template name="t"><xsl:with-param name="of" select="$sl/location"/></xsl:call-template>
+        </xsl:if>
+      </p>
+      <xsl:if test="$val != '' and not($errs) and not($sl/day/slot[@value = $val])">
+        <p class="slot-chosen">
+          <xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.chosen'"/></xsl:call-template>
+          <xsl:text> </xsl:text>
+          <xsl:call-template name="datetime"><xsl:with-param name="iso" select="$val"/></xsl:call-template>
+        </p>
+      </xsl:if>
+      <h3 class="slot-week" id="{$id}-week">
+        <xsl:call-template name="msg">
+          <xsl:with-param name="key" select="'slot.week'"/>
+          <xsl:with-param name="arg">
+            <xsl:choose>
+              <xsl:when test="$sl/day"><xsl:value-of select="$sl/day[1]/@date"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="$sl/@week"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:with-param>
+        </xsl:call-template>
+      </h3>
+      <xsl:if test="not($first)">
+        <p class="slot-none"><xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.none'"/></xsl:call-template></p>
+      </xsl:if>
+      <div class="slot-days">
+        <xsl:for-each select="$sl/day">
+          <fieldset class="slot-day slot-{@state}">
+            <legend>
+              <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('weekday.', @weekday)"/></xsl:call-template>
+              <xsl:text>, </xsl:text>
+              <xsl:call-template name="date"><xsl:with-param name="iso" select="@date"/></xsl:call-template>
+            </legend>
+            <xsl:choose>
+              <xsl:when test="@holiday">
+                <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.holiday'"/></xsl:call-template></p>
+              </xsl:when>
+              <xsl:when test="@state = 'closed'">
+                <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.closed'"/></xsl:call-template></p>
+              </xsl:when>
+              <xsl:when test="@state = 'full'">
+                <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.full'"/></xsl:call-template></p>
+              </xsl:when>
+            </xsl:choose>
+            <xsl:for-each select="slot">
+              <xsl:variable name="oid">
+                <xsl:value-of select="$id"/>
+                <xsl:if test="generate-id(.) != generate-id($first)"><xsl:value-of select="concat('-', translate(@value, ':', '-'))"/></xsl:if>
+              </xsl:variable>
+              <div class="check slot">
+                <input type="radio" value="{@value}">
+                  <xsl:for-each select="$field">
+                    <xsl:call-template name="control-attrs">
+                      <xsl:with-param name="id" select="$oid"/>
+                      <xsl:with-param name="desc" select="$desc"/>
+                      <xsl:with-param name="errs" select="$errs"/>
+                      <xsl:with-param name="k" select="$k"/>
+                    </xsl:call-template>
+                  </xsl:for-each>
+                  <xsl:if test="@value = $val"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+                </input>
+                <label for="{$oid}">
+                  <xsl:call-template name="msg">
+                    <xsl:with-param name="key" select="'time.clock'"/>
+                    <xsl:with-param name="arg" select="@time"/>
+                  </xsl:call-template>
+                </label>
+              </div>
+            </xsl:for-each>
+          </fieldset>
+        </xsl:for-each>
+      </div>
+      <xsl:if test="$sl/@prev or $sl/@next">
+        <div class="slot-nav">
+          <xsl:if test="$sl/@prev">
+            <button type="submit" class="button secondary" name="_week" value="{$sl/@prev}">
+              <xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.earlier'"/></xsl:call-template>
+            </button>
+            <xsl:text> </xsl:text>
+          </xsl:if>
+          <xsl:if test="$sl/@next">
+            <button type="submit" class="button secondary" name="_week" value="{$sl/@next}">
+              <xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.later'"/></xsl:call-template>
+            </button>
+          </xsl:if>
+        </div>
+      </xsl:if>
+    </fieldset>
   </xsl:template>
 
   <!--

@@ -8,7 +8,7 @@
 builddir=${abs_top_builddir:-.}
 programs=${FASTCGI_PROGRAMS:-"test_cgi test_paypal_flow test_staff_security
     test_uploads test_mail test_ops test_faults test_identity test_my
-    test_citizen_forms test_towns"}
+    test_citizen_forms test_towns test_booking"}
 # FASTCGI=proxy (tests/cgi/proxyfcgi.sh): the same against a pool under
 # mod_proxy_fcgi.
 FASTCGI=${FASTCGI:-1}

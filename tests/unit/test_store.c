@@ -1142,7 +1142,8 @@ test_store_migrate_outbox_names_submission(void **state)
 
 	submit_at(f, "osterfeuer", KEY, "2026-01-01T10:00:00Z", &a);
 	submit_at(f, "osterfeuer", KEY2, "2026-01-01T10:00:00Z", &b);
-	sql_exec(f->dir, "DROP TRIGGER status_count_insert;"
+	sql_exec(f->dir, "DROP TABLE booking; DROP TABLE cal_block;"
+	    "DROP TRIGGER status_count_insert;"
 	    "DROP TRIGGER status_count_update; DROP TRIGGER status_count_delete;"
 	    "DROP TABLE status_count; DROP TABLE submission_search;"
 	    "DROP INDEX submission_created; DROP INDEX submission_service_status;"

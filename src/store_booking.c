@@ -1,0 +1,117 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_booking.h"
+#include "store_int.h"
+
+/*
+ * Minutes of `day` at which `t` (YYYY-MM-DDTHH:MM) lies, clamped to the
+ * day: before it 0, after it 1440.
+ */
+static int
+store_day_minute(const char *day, const unsigned char *t)
+{
+	int	 c;
+
+	if (t == NULL || strlen((const char *)t) != 16)
+		return 0;
+	if ((c = strncmp((const char *)t, day, 10)) < 0)
+		return 0;
+	if (c > 0)
+		return 24 * 60;
+	return ((t[11] - '0') * 10 + (t[12] - '0')) * 60 +
+	    (t[14] - '0') * 10 + (t[15] - '0');
+}
+
+int
+store_day_taken(struct store *s, const char *calendar, const char *day,
+    struct cal_taken **out, size_t *n)
+{
+	/* What overlaps the day: starts before its end, ends after its
+	 * start. A cancelled booking holds nothing. */
+	static const char sql[] =
+	    "SELECT start, held_end, 0 FROM booking WHERE calendar = ?1"
+	    " AND state != 'cancelled' AND start < ?3 AND held_end > ?2"
+	    " UNION ALL SELECT start, end, 1 FROM cal_block"
+	    " WHERE calendar = ?1 AND start < ?3 AND end > ?2";
+	char	 from[17], to[17];
+	const char *v[3] = { calendar, from, to };
+	struct cal_taken *t = NULL, *more;
+	sqlite3_stmt *st;
+	size_t	 cap = 0;
+	int	 rc;
+
+	*out = NULL;
+	*n = 0;
+	if (strlen(day) != 10) {
+		snprintf(s->err, sizeof(s->err), "day: not YYYY-MM-DD");
+		return STORE_ERROR;
+	}
+	snprintf(from, sizeof(from), "%sT00:00", day);
+	snprintf(to, sizeof(to), "%sT24:00", day);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "day taken");
+	if (store_bind_texts(st, v, 3) != 0) {
+		sqlite3_finalize(st);
+		return store_fail(s, "day taken");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((more = reallocarray(t, cap, sizeof(*t))) == NULL) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			t = more;
+		}
+		t[*n].from = store_day_minute(day, sqlite3_column_text(st, 0));
+		t[*n].to = store_day_minute(day, sqlite3_column_text(st, 1));
+		t[*n].all = sqlite3_column_int(st, 2);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(t);
+		*n = 0;
+		return rc == SQLITE_NOMEM ? (snprintf(s->err, sizeof(s->err),
+		    "day taken: out of memory"), STORE_ERROR) :
+		    store_fail(s, "day taken");
+	}
+	*out = t;
+	return STORE_OK;
+}
+
+int
+store_book(struct store *s, const struct store_booking *b, const char *ref,
+    const char *now)
+{
+	const char *v[] = { ref, b->calendar, b->field, b->start, b->end,
+	    b->held_end, now };
+	struct cal_taken *taken;
+	char	 day[11];
+	size_t	 n;
+	int	 rc, is_free;
+
+	if (strlen(b->start) != 16 || strlen(b->held_end) != 16) {
+		snprintf(s->err, sizeof(s->err), "booking: not a slot");
+		return STORE_ERROR;
+	}
+	memcpy(day, b->start, 10);
+	day[10] = '\0';
+	if ((rc = store_day_taken(s, b->calendar, day, &taken, &n)) !=
+	    STORE_OK)
+		return rc;
+	is_free = b->free(b->arg, taken, n);
+	free(taken);
+	if (!is_free) {
+		snprintf(s->err, sizeof(s->err), "booking: %s taken",
+		    b->start);
+		return STORE_TAKEN;
+	}
+	return store_run(s, "INSERT INTO booking(submission_id, calendar,"
+	    " field, start, end, held_end, created) VALUES ((SELECT id FROM"
+	    " submission WHERE ref = ?1), ?2, ?3, ?4, ?5, ?6, ?7)", v, 7,
+	    "booking");
+}

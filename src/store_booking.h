@@ -1,0 +1,42 @@
+/*
+ * store_booking: appointments (docs/calendars.md). What is taken on a
+ * calendar's day, and a booking taken in its submission's transaction:
+ * whether the place is still free is decided there, with the write lock
+ * held, so that two citizens sending the last place at once cannot both
+ * have it.
+ */
+#ifndef RATHAUS_STORE_BOOKING_H
+#define RATHAUS_STORE_BOOKING_H
+
+#include <stddef.h>
+
+#include "cal.h"
+
+struct store;
+
+/*
+ * A booking to take with a submission (store_new.booking). `free` is
+ * asked inside the transaction, with what is taken on the day of
+ * `start` then: 1 the place is free (the booking is stored), 0 it is not
+ * (nothing is stored, store_submit returns STORE_TAKEN).
+ */
+struct store_booking {
+	const char	*calendar;
+	const char	*field;		/* the slot question's name */
+	const char	*start;		/* YYYY-MM-DDTHH:MM, local */
+	const char	*end;		/* start + the service's length */
+	const char	*held_end;	/* start + the length on the grid */
+	int		(*free)(void *arg, const struct cal_taken *, size_t);
+	void		*arg;
+};
+
+/* What is taken on `day` (YYYY-MM-DD) of `calendar`, bookings and blocks,
+ * as minutes of that day; *out to free(). */
+int	 store_day_taken(struct store *, const char *calendar,
+	    const char *day, struct cal_taken **out, size_t *n);
+
+/* Within store_submit's transaction: STORE_OK, STORE_TAKEN or an error. */
+int	 store_book(struct store *, const struct store_booking *,
+	    const char *ref, const char *now);
+
+#endif

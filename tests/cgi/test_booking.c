@@ -1,0 +1,376 @@
+/*
+ * Appointments behind a real Apache (issue 14, docs/calendars.md): the
+ * slot question offers the free times of its calendar week by week,
+ * without the days before the first bookable one, breaks, public
+ * holidays or times past closing; a booking takes its place (a longer
+ * one two) in the submission's transaction; fifty citizens sending the
+ * last place at once: exactly one has it, the others get the question
+ * back with the free times and a clear message, none a 5xx; what the
+ * calendar does not offer is refused next to the field.
+ *
+ * The tests bring a calendar and two services of their own (a 15-minute
+ * grid, one place, a long horizon), so that every date they need lies
+ * within it whatever the day they run.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cal.h"
+#include "cgitest.h"
+#include "when.h"
+
+#define RACE	50
+
+static const char calendar[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<calendar id=\"testamt\" grid=\"15\" places=\"1\" earliest=\"1\""
+    " horizon=\"400\" holidays=\"NI\">\n"
+    "  <title xml:lang=\"de\">Testamt</title>\n"
+    "  <location xml:lang=\"de\">Rathaus, Zimmer 1</location>\n"
+    "  <hours days=\"mon tue wed thu fri\" from=\"08:00\" to=\"12:00\"/>\n"
+    "  <break days=\"mon tue wed thu fri\" from=\"10:00\" to=\"10:30\"/>\n"
+    "  <service id=\"termin-lang\" minutes=\"20\"/>\n"
+    "</calendar>\n";
+
+#define SERVICE(id, title) \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \
+    "<service id=\"" id "\" version=\"1\" category=\"buergerservice\">\n" \
+    "  <title xml:lang=\"de\">" title "</title>\n" \
+    "  <clerk ref=\"buergerbuero\"/>\n" \
+    "  <fee cents=\"0\"/>\n" \
+    "  <page id=\"p\">\n" \
+    "    <field name=\"name\" type=\"text\" required=\"true\">" \
+    "<label xml:lang=\"de\">Name</label></field>\n" \
+    "    <field name=\"termin\" type=\"slot\" calendar=\"testamt\"" \
+    " required=\"true\"><label xml:lang=\"de\">Termin</label></field>\n" \
+    "  </page>\n" \
+    "</service>\n"
+
+/* Days the tests book on: weekdays, no holiday, from tomorrow on. */
+static char	 day1[11], day2[11], day3[11];
+static struct when_date today;
+
+/* The n-th bookable weekday after today (1: the first). */
+static void
+workday(int n, char out[11])
+{
+	struct when_date d;
+	long	 k = when_days(&today);
+
+	while (n > 0) {
+		when_from_days(++k, &d);
+		if (cal_weekday(&d) < 5 && !cal_holiday(&d))
+			n--;
+	}
+	when_format(&d, out);
+}
+
+static int
+setup(void **state)
+{
+	char	 path[PATH_MAX + 64];
+	FILE	*fp;
+
+	if (group_setup(state) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/site/calendars", T.dir);
+	(void)mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/site/calendars/testamt.xml", T.dir);
+	if ((fp = fopen(path, "w")) == NULL || fputs(calendar, fp) < 0 ||
+	    fclose(fp) != 0)
+		return -1;
+	put_definition("termin-test", SERVICE("termin-test", "Testtermin"));
+	put_definition("termin-lang", SERVICE("termin-lang", "Langer Termin"));
+	if (when_today(&today) != 0)
+		return -1;
+	workday(1, day1);
+	workday(2, day2);
+	workday(3, day3);
+	return 0;
+}
+
+/* The page of the slot question for the week of `week` ("": the first). */
+static void
+slot_page(const char *service, const char *week, struct resp *r)
+{
+	char	 body[256], path[128];
+
+	snprintf(path, sizeof(path), SCRIPT "/services/%s", service);
+	if (*week == '\0')
+		assert_int_equal(http("GET", path, NULL, 0, r), 0);
+	else {
+		snprintf(body, sizeof(body), "_key=%s&name=Erika&_page=p"
+		    "&_week=%s", service_key(service), week);
+		assert_int_equal(http("POST", path, body, strlen(body), r), 0);
+	}
+	assert_int_equal(r->status, 200);
+}
+
+/* Whether the page offers `day`T`time` as a free time. */
+static int
+offers(const struct resp *r, const char *day, const char *time)
+{
+	char	 want[64];
+
+	snprintf(want, sizeof(want), "value=\"%sT%s\"", day, time);
+	return strstr(r->body, want) != NULL;
+}
+
+/* Send `service` with appointment `slot`; the response in r. */
+static void
+book(const char *service, const char *slot, const char *name,
+    struct resp *r)
+{
+	char	 body[256], path[128];
+
+	snprintf(path, sizeof(path), SCRIPT "/services/%s", service);
+	snprintf(body, sizeof(body), "_key=%s&name=%s&termin=%s&_confirm=1",
+	    service_key(service), name, slot);
+	assert_int_equal(http("POST", path, body, strlen(body), r), 0);
+}
+
+/*
+ * The first week: no day before tomorrow, the opening hours on the
+ * 15-minute grid without the break, nothing at or after closing; where
+ * and how long; no cache may keep the page.
+ */
+static void
+test_first_week(void **state)
+{
+	char	 today_s[11], want[64];
+	struct resp r;
+
+	(void)state;
+	slot_page("termin-test", "", &r);
+	when_format(&today, today_s);
+	snprintf(want, sizeof(want), "%sT", today_s);
+	assert_null(strstr(r.body, want));
+	assert_true(offers(&r, day1, "08:00"));
+	assert_true(offers(&r, day1, "09:45"));
+	assert_false(offers(&r, day1, "10:00"));
+	assert_false(offers(&r, day1, "10:15"));
+	assert_true(offers(&r, day1, "10:30"));
+	assert_true(offers(&r, day1, "11:45"));
+	assert_false(offers(&r, day1, "12:00"));
+	assert_non_null(strstr(r.body, "Ein Termin dauert 15 Minuten."));
+	assert_non_null(strstr(r.body, "Rathaus, Zimmer 1"));
+	/* The error summary's link goes to the first time. */
+	assert_non_null(strstr(r.body, "id=\"f-termin\""));
+	assert_non_null(strstr(resp_header(&r, "Cache-Control"), "no-store"));
+	/* No earlier week to go to; a later one. */
+	assert_null(strstr(r.body, ">Fr\xc3\xbchere Termine<"));
+	assert_non_null(strstr(r.body, ">Sp\xc3\xa4tere Termine<"));
+}
+
+/* Easter Monday and Ascension Day are closed, said as holidays. */
+static void
+test_holidays(void **state)
+{
+	struct when_date e, d;
+	char	 day[11], want[96];
+	long	 first = when_days(&today) + 1;
+	struct resp r;
+	int	 i;
+
+	(void)state;
+	when_easter(today.y, &e);
+	if (when_days(&e) + 1 < first)
+		when_easter(today.y + 1, &e);
+	for (i = 0; i < 2; i++) {
+		when_from_days(when_days(&e) + (i == 0 ? 1 : 39), &d);
+		when_format(&d, day);
+		slot_page("termin-test", day, &r);
+		snprintf(want, sizeof(want), "%.2s.%.2s.%.4s</legend><p>Feiertag",
+		    day + 8, day + 5, day);
+		assert_non_null(strstr(r.body, want));
+		assert_false(offers(&r, day, "08:00"));
+		/* The week's other days are open. */
+		when_from_days(when_days(&d) + 1, &d);
+		when_format(&d, day);
+		assert_true(offers(&r, day, "08:00"));
+	}
+}
+
+/*
+ * A booking takes its place at once: the time is gone from the page, the
+ * next one stays; the receipt says when; a 20-minute booking on the
+ * 15-minute grid takes two places, and is not offered where it would
+ * run past closing.
+ */
+static void
+test_book_takes_the_place(void **state)
+{
+	char	 slot[32], want[64];
+	struct resp r;
+
+	(void)state;
+	snprintf(slot, sizeof(slot), "%sT08:00", day2);
+	book("termin-test", slot, "Erika", &r);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(db_countf("SELECT count(*) FROM booking WHERE"
+	    " calendar = 'testamt' AND start = '%s' AND held_end = '%sT08:15'"
+	    " AND state = 'booked'", slot, day2), 1);
+	assert_int_equal(http("GET", resp_header(&r, "Location") +
+	    strlen(T.origin), NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	snprintf(want, sizeof(want), "%.2s.%.2s.%.4s, 08:00 Uhr", day2 + 8,
+	    day2 + 5, day2);
+	assert_non_null(strstr(r.body, want));
+
+	slot_page("termin-test", day2, &r);
+	assert_false(offers(&r, day2, "08:00"));
+	assert_true(offers(&r, day2, "08:15"));
+
+	snprintf(slot, sizeof(slot), "%sT09:00", day2);
+	book("termin-lang", slot, "Max", &r);
+	assert_int_equal(r.status, 303);
+	slot_page("termin-test", day2, &r);
+	assert_false(offers(&r, day2, "09:00"));
+	assert_false(offers(&r, day2, "09:15"));
+	assert_true(offers(&r, day2, "09:30"));
+	slot_page("termin-lang", day2, &r);
+	assert_non_null(strstr(r.body, "Ein Termin dauert 20 Minuten."));
+	assert_true(offers(&r, day2, "11:30"));
+	assert_false(offers(&r, day2, "11:45"));
+	/* 09:45 would hold 09:45 to 10:15, into the break. */
+	assert_false(offers(&r, day2, "09:45"));
+}
+
+/*
+ * Fifty citizens send the same last place at the same moment: exactly
+ * one has it; each of the others gets the question back (409) with the
+ * message and the free times, answers kept; none a 5xx.
+ */
+static void
+test_race_for_the_last_place(void **state)
+{
+	struct shot s[RACE];
+	char	 slot[32], rnd[REF_TOKEN_LEN + 1], *body;
+	size_t	 i, won = 0, lost = 0;
+
+	(void)state;
+	snprintf(slot, sizeof(slot), "%sT11:00", day3);
+	for (i = 0; i < RACE; i++) {
+		memset(&s[i], 0, sizeof(s[i]));
+		assert_int_equal(ref_token(rnd), 0);
+		snprintf(s[i].mark, sizeof(s[i].mark), "race%zu%.12s", i, rnd);
+		assert_non_null(body = malloc(256));
+		snprintf(body, 256, "_key=%s&name=%s&termin=%s&_confirm=1",
+		    service_key("termin-test"), s[i].mark, slot);
+		s[i].body = track(body);
+	}
+	http_burst(SCRIPT "/services/termin-test", s, RACE, NULL);
+	for (i = 0; i < RACE; i++) {
+		if (s[i].r.status == 303) {
+			won++;
+			continue;
+		}
+		if (s[i].r.status != 409)
+			fail_msg("request %zu: status %ld", i, s[i].r.status);
+		lost++;
+		assert_non_null(strstr(s[i].r.body, "Dieser Termin ist gerade "
+		    "vergeben worden."));
+		assert_non_null(strstr(s[i].r.body, "href=\"#f-termin\""));
+		/* The name stays; other times are offered. */
+		assert_non_null(strstr(s[i].r.body, s[i].mark));
+		assert_true(offers(&s[i].r, day3, "11:15"));
+		assert_false(offers(&s[i].r, day3, "11:00"));
+	}
+	assert_int_equal(won, 1);
+	assert_int_equal(lost, RACE - 1);
+	assert_int_equal(db_countf("SELECT count(*) FROM booking WHERE"
+	    " start = '%s' AND state != 'cancelled'", slot), 1);
+	assert_int_equal(db_countf("SELECT count(*) FROM submission WHERE"
+	    " service = 'termin-test' AND instr(answers, 'race') > 0"), 1);
+}
+
+/*
+ * What the calendar does not offer is refused at the field, nothing
+ * stored: not a time at all, off the grid, in the break, today, a
+ * holiday, past the horizon.
+ */
+static void
+test_refused_times(void **state)
+{
+	struct when_date e, d;
+	char	 bad[6][32], day[11];
+	long	 before = db_number("SELECT count(*) FROM submission");
+	struct resp r;
+	size_t	 i;
+
+	(void)state;
+	snprintf(bad[0], sizeof(bad[0]), "morgen%%20fr%%C3%%BCh");
+	snprintf(bad[1], sizeof(bad[1]), "%sT08:05", day1);
+	snprintf(bad[2], sizeof(bad[2]), "%sT10:15", day1);
+	when_format(&today, day);
+	snprintf(bad[3], sizeof(bad[3]), "%sT08:00", day);
+	when_easter(today.y + 1, &e);
+	when_from_days(when_days(&e) + 1, &d);
+	when_format(&d, day);
+	snprintf(bad[4], sizeof(bad[4]), "%sT08:00", day);
+	when_from_days(when_days(&today) + 401, &d);
+	when_format(&d, day);
+	snprintf(bad[5], sizeof(bad[5]), "%sT08:00", day);
+	for (i = 0; i < 6; i++) {
+		book("termin-test", bad[i], "Erika", &r);
+		if (r.status != 422)
+			fail_msg("%s: status %ld", bad[i], r.status);
+		assert_non_null(strstr(r.body, "href=\"#f-termin\">Termin: "
+		    "Diesen Termin bieten wir nicht an."));
+	}
+	assert_int_equal(db_number("SELECT count(*) FROM submission"), before);
+}
+
+/* A clerk's block takes every place: the day shows as fully booked. */
+static void
+test_blocked_day(void **state)
+{
+	struct when_date d;
+	char	 sql[256], day[11], want[96];
+	struct resp r;
+
+	(void)state;
+	/* A weekday four weeks on: no booking of the other tests there. */
+	when_from_days(when_days(&today) + 28, &d);
+	while (cal_weekday(&d) > 4 || cal_holiday(&d))
+		when_from_days(when_days(&d) + 1, &d);
+	when_format(&d, day);
+	snprintf(sql, sizeof(sql), "INSERT INTO cal_block(calendar, start, end,"
+	    " clerk, created) VALUES ('testamt', '%sT07:00', '%sT13:00',"
+	    " 'buergerbuero', '2026-01-01T00:00:00Z')", day, day);
+	assert_int_equal(db_exec(sql), 0);
+	slot_page("termin-test", day, &r);
+	snprintf(want, sizeof(want), "%.2s.%.2s.%.4s</legend><p>Ausgebucht",
+	    day + 8, day + 5, day);
+	assert_non_null(strstr(r.body, want));
+	assert_false(offers(&r, day, "08:00"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_first_week, free_tracked),
+		cmocka_unit_test_teardown(test_holidays, free_tracked),
+		cmocka_unit_test_teardown(test_book_takes_the_place,
+		    free_tracked),
+		cmocka_unit_test_teardown(test_race_for_the_last_place,
+		    free_tracked),
+		cmocka_unit_test_teardown(test_refused_times, free_tracked),
+		cmocka_unit_test_teardown(test_blocked_day, free_tracked),
+		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
+	};
+
+	return CGITEST_RUN("booking", tests, setup, NULL);
+}
