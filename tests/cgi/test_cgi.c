@@ -614,19 +614,42 @@ test_certificate_condition_and_fee(void **state)
 	assert_int_equal(newest_fee(), 0);
 }
 
-/* The identity-card appointment request: a free request, days as ticks. */
+/*
+ * The first free time the identity card's calendar offers now, as a
+ * slot question sends it (YYYY-MM-DDTHH:MM): the first time of its page.
+ */
+static const char *
+id_card_slot(void)
+{
+	static char slot[17];
+	const char *p;
+	struct resp r;
+
+	post_service("personalausweis", "name=Erika&born=2004-06-01"
+	    "&reason=abgelaufen&_page=person", 200, &r);
+	assert_non_null(p = strstr(r.body, "field-slot"));
+	assert_non_null(p = strstr(p, "type=\"radio\" value=\""));
+	p += strlen("type=\"radio\" value=\"");
+	assert_int_equal(strcspn(p, "\""), 16);
+	memcpy(slot, p, 16);
+	slot[16] = '\0';
+	return slot;
+}
+
+/* The identity-card appointment: booked, free online, paid at the counter. */
 static void
 test_id_card_appointment(void **state)
 {
-	static const char body[] = "name=Erika+Beispiel&born=2004-06-01"
-	    "&reason=abgelaufen&day_mo=yes&day_do=yes&daytime=egal"
-	    "&phone=04944+305-0&_confirm=1";
+	char	 body[256];
 	/* The first page answered, the second sent empty. */
 	static const char bad[] = "name=Erika&born=2004-06-01"
 	    "&reason=abgelaufen&_page=termin";
 	struct resp r;
 
 	(void)state;
+	snprintf(body, sizeof(body), "name=Erika+Beispiel&born=2004-06-01"
+	    "&reason=abgelaufen&termin=%s&phone=04944+305-0&_confirm=1",
+	    id_card_slot());
 	/* Paid at the counter: the page says what, not "free". */
 	assert_int_equal(http("GET", SCRIPT "/services/personalausweis", NULL,
 	    0, &r), 0);
@@ -635,9 +658,7 @@ test_id_card_appointment(void **state)
 	post_service("personalausweis", body, 303, &r);
 	assert_int_equal(newest_fee(), 0);
 	post_service("personalausweis", bad, 422, &r);
-	assert_non_null(strstr(r.body, "href=\"#f-daytime\""));
-	/* No day ticked: one error, at the first day. */
-	assert_non_null(strstr(r.body, "href=\"#f-day_mo\""));
+	assert_non_null(strstr(r.body, "href=\"#f-termin\""));
 }
 
 /* The start tag of the element with id="ID" in `body` (tracked), or NULL. */
@@ -706,22 +727,23 @@ test_autocomplete(void **state)
 static void
 test_choice_errors(void **state)
 {
-	static const char termin[] = "name=Erika&born=2004-06-01"
-	    "&reason=abgelaufen&day_mo=yes&phone=04944+305-0&_page=termin";
+	static const char person[] = "name=Erika&born=2004-06-01"
+	    "&_page=person";
 	struct resp r;
 	const char *at;
 
 	(void)state;
-	/* A radio (personalausweis, page 2: the time of day). */
-	post_service("personalausweis", termin, 422, &r);
-	assert_non_null(strstr(r.body, "href=\"#f-daytime\">Bitte w\xc3\xa4hlen"
-	    " Sie aus: Tageszeit.</a>"));
-	assert_non_null(at = strstr(r.body, "id=\"f-daytime-error\""));
-	assert_before(at, "Bitte w\xc3\xa4hlen Sie aus: Tageszeit.", "</p>");
+	/* A radio (personalausweis, page 1: why a new card). */
+	post_service("personalausweis", person, 422, &r);
+	assert_non_null(strstr(r.body, "href=\"#f-reason\">Bitte w\xc3\xa4hlen"
+	    " Sie aus: Warum brauchen Sie einen neuen Ausweis?</a>"));
+	assert_non_null(at = strstr(r.body, "id=\"f-reason-error\""));
+	assert_before(at, "Bitte w\xc3\xa4hlen Sie aus: Warum brauchen Sie "
+	    "einen neuen Ausweis?", "</p>");
 	assert_null(strstr(r.body, "Bitte f\xc3\xbcllen Sie dieses Feld aus"));
-	post_service("personalausweis?lang=en", termin, 422, &r);
-	assert_non_null(strstr(r.body, "href=\"#f-daytime\">Please choose: "
-	    "Time of day.</a>"));
+	post_service("personalausweis?lang=en", person, 422, &r);
+	assert_non_null(strstr(r.body, "href=\"#f-reason\">Please choose: "
+	    "Why do you need a new card?</a>"));
 
 	/* A select (osterfeuer: what is burned), its label a question. */
 	post_service("osterfeuer", "name=Erika+Beispiel&material=", 422, &r);
@@ -751,19 +773,20 @@ test_step_titles(void **state)
 	    0, &r), 0);
 	assert_non_null(strstr(r.body, "<title>Schritt 1 von 2: Zu Ihrer "
 	    "Person \xe2\x80\x93 Termin f\xc3\xbcr den Personalausweis "
-	    "\xe2\x80\x93 Stadt Wiesmoor</title>"));
+	    "buchen \xe2\x80\x93 Stadt Wiesmoor</title>"));
 	post_service("personalausweis", first, 200, &r);
 	assert_non_null(strstr(r.body, "<title>Schritt 2 von 2: Ihr "
-	    "Wunschtermin \xe2\x80\x93 Termin f\xc3\xbcr den Personalausweis "
-	    "\xe2\x80\x93 Stadt Wiesmoor</title>"));
+	    "Termin \xe2\x80\x93 Termin f\xc3\xbcr den Personalausweis "
+	    "buchen \xe2\x80\x93 Stadt Wiesmoor</title>"));
 	post_service("personalausweis?lang=en", first, 200, &r);
-	assert_non_null(strstr(r.body, "<title>Step 2 of 2: When would suit "
-	    "you \xe2\x80\x93 Appointment for an identity card \xe2\x80\x93 "));
+	assert_non_null(strstr(r.body, "<title>Step 2 of 2: Your appointment "
+	    "\xe2\x80\x93 Book an appointment for an identity card "
+	    "\xe2\x80\x93 "));
 	/* Page 2 sent empty: the error comes first. */
 	post_service("personalausweis", "name=Erika&born=2004-06-01"
 	    "&reason=abgelaufen&_page=termin", 422, &r);
 	assert_non_null(strstr(r.body, "<title>Fehler: Schritt 2 von 2: Ihr "
-	    "Wunschtermin \xe2\x80\x93 "));
+	    "Termin \xe2\x80\x93 "));
 	/* The business registration of a company: 2 of 4 pages asked. */
 	post_service("gewerbeanmeldung", "legal_form=gmbh&reason=neu"
 	    "&_page=anlass", 200, &r);
@@ -787,23 +810,24 @@ test_pages_and_check(void **state)
 {
 	static const char first[] = "name=Erika+Beispiel&born=2004-06-01"
 	    "&reason=abgelaufen";
-	static const char second[] = "&day_di=yes&daytime=vormittag"
-	    "&phone=04944+305-0";
+	char	 second[128], want[64];
 	char	 body[1024];
 	struct resp r;
 	long	 before = count_submissions();
 
 	(void)state;
+	snprintf(second, sizeof(second), "&termin=%s&phone=04944+305-0",
+	    id_card_slot());
 	assert_int_equal(http("GET", SCRIPT "/services/personalausweis", NULL,
 	    0, &r), 0);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body, "id=\"f-name\""));
-	assert_null(strstr(r.body, "id=\"f-daytime\""));
+	assert_null(strstr(r.body, "id=\"f-termin\""));
 	assert_non_null(strstr(r.body, "name=\"_page\" value=\"person\""));
 
 	snprintf(body, sizeof(body), "%s&_page=person", first);
 	post_service("personalausweis", body, 200, &r);
-	assert_non_null(strstr(r.body, "id=\"f-daytime\""));
+	assert_non_null(strstr(r.body, "id=\"f-termin\""));
 	assert_null(strstr(r.body, "id=\"f-name\""));
 	assert_non_null(strstr(r.body,
 	    "type=\"hidden\" name=\"name\" value=\"Erika Beispiel\""));
@@ -818,8 +842,10 @@ test_pages_and_check(void **state)
 	post_service("personalausweis", body, 200, &r);
 	assert_non_null(strstr(r.body, "Bitte pr\xc3\xbc" "fen Sie Ihre Angaben"));
 	assert_non_null(strstr(r.body, "name=\"_edit\" value=\"person\""));
-	assert_non_null(strstr(r.body, "#f-daytime\""));
-	assert_non_null(strstr(r.body, "<dd>Vormittags (8:00"));
+	assert_non_null(strstr(r.body, "#f-termin\""));
+	snprintf(want, sizeof(want), "<dd><time datetime=\"%.16s\">",
+	    second + strlen("&termin="));
+	assert_non_null(strstr(r.body, want));
 	assert_non_null(strstr(r.body, "name=\"_confirm\""));
 	assert_int_equal(count_submissions(), before);
 

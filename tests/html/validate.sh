@@ -121,6 +121,10 @@ erika page certificate GET /services/meldebescheinigung "lang=en"
 erika page certificate-errors POST /services/meldebescheinigung "" "given_name=&kind=erweitert&purpose=rente&delivery=post"
 page id-card GET /services/personalausweis ""
 page id-card-page2 POST /services/personalausweis "" "name=Erika&born=2004-06-01&reason=abgelaufen&_page=person"
+# The appointment question: a time the calendar does not offer (an error
+# at the field and in the summary), and the week after (paged).
+page id-card-slot-error POST /services/personalausweis "" "name=Erika&born=2004-06-01&reason=abgelaufen&termin=2020-01-06T08:00&_page=termin"
+page id-card-later POST /services/personalausweis "lang=en" "name=Erika&born=2004-06-01&reason=abgelaufen&_page=termin&_week=$(date -d '+7 day' +%F)"
 page check POST /services/osterfeuer "" "$valid&_page=angaben"
 page group-rows POST /services/groups "" "form=firma&copies=3&_page=firm&_rows.partners=2&pname.1=Anna&pname.2="
 page group-check POST /services/groups "lang=en" "form=firma&copies=3&_page=address&_rows.partners=2&pname.1=Anna&pname.2=Ben&share.2=40"
