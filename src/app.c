@@ -42,6 +42,7 @@ static int (*const app_pages[ROUTE_NONE])(struct app *) = {
 	[ROUTE_MY_SUBMISSION] = page_my_submission,
 	[ROUTE_LEGAL] = page_legal,
 	[ROUTE_SITE] = page_site,
+	[ROUTE_CALENDAR] = page_calendar,
 	[ROUTE_STAFF_INBOX] = page_staff_inbox,
 	[ROUTE_STAFF_SUBMISSION] = page_staff_submission,
 	[ROUTE_STAFF_FILE] = page_staff_file,

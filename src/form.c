@@ -1128,11 +1128,16 @@ form_add_field(struct form_share *s, const char *file, struct form *f,
 	f->nfields++;
 	/* One appointment per submission: what is booked, cancelled and
 	 * moved is the submission's. */
-	if (fld->type == FORM_SLOT && (form_slot_field(f) != fld ||
-	    (group >= 0 && f->groups[group].repeat))) {
+	if (fld->type == FORM_SLOT && form_slot_field(f) != fld) {
 		form_diag_add(diag, file, xmlGetLineNo(n), "slot field '%s': "
-		    "a service books one appointment, not in a repeating "
-		    "group", fld->name);
+		    "a service books one appointment, and '%s' asks for it",
+		    fld->name, form_slot_field(f)->name);
+		return -1;
+	}
+	if (fld->type == FORM_SLOT && group >= 0 && f->groups[group].repeat) {
+		form_diag_add(diag, file, xmlGetLineNo(n), "slot field '%s' in "
+		    "repeating group '%s': one appointment per submission, not "
+		    "per row", fld->name, f->groups[group].name);
 		return -1;
 	}
 	return 0;

@@ -33,7 +33,8 @@ notice_doc(const struct notice *n, const char *kind, const char *lang,
 	    app_child(root, "ref", ref) == NULL ||
 	    app_child(root, "link", link) == NULL ||
 	    (n->status != NULL && app_child(root, "status", n->status) ==
-	    NULL) || (n->message != NULL && *n->message != '\0' &&
+	    NULL) || (n->calendar != NULL && strcmp(kind, "received") == 0 &&
+	    app_child(root, "calendar", n->calendar) == NULL) || (n->message != NULL && *n->message != '\0' &&
 	    app_child(root, "has-message", NULL) == NULL)) {
 		xmlFreeDoc(doc);
 		return NULL;
@@ -115,17 +116,26 @@ notice_clerk_email(const struct notice *n)
 int
 notice_received(struct notice *n, const char *ref, const char *token)
 {
-	struct buf link;
+	struct buf link, cal;
 	const char *to;
 	int	 rc = 0;
 
 	buf_init(&link, 4096);
+	buf_init(&cal, 4096);
 	if (n->email != NULL && *n->email != '\0') {
-		if ((n->account ? app_link(n->app, &link, "/my/", ref, NULL) :
-		    app_link(n->app, &link, "/status/", ref, token)) != 0 ||
-		    notice_render(n, "received", n->lang, n->email, ref,
-		    buf_str(&link)) != 0)
+		/* A booked appointment: its calendar file, too. */
+		if (form_slot_field(n->form) != NULL) {
+			if (app_link(n->app, &cal, "/calendar/", ref,
+			    n->account ? NULL : token) != 0)
+				rc = -1;
+			n->calendar = buf_str(&cal);
+		}
+		if (rc != 0 || (n->account ? app_link(n->app, &link, "/my/",
+		    ref, NULL) : app_link(n->app, &link, "/status/", ref,
+		    token)) != 0 || notice_render(n, "received", n->lang,
+		    n->email, ref, buf_str(&link)) != 0)
 			rc = -1;
+		n->calendar = NULL;
 	}
 	if (rc == 0 && (to = notice_clerk_email(n)) != NULL) {
 		buf_reset(&link);
@@ -136,6 +146,7 @@ notice_received(struct notice *n, const char *ref, const char *token)
 			rc = -1;
 	}
 	buf_free(&link);
+	buf_free(&cal);
 	return rc;
 }
 

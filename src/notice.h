@@ -30,6 +30,8 @@ struct notice {
 	const char	*message;	/* the clerk's words to the citizen */
 	int		 account;	/* sent logged in: the link is to the
 					 * Postkorb, /my/<ref> */
+	const char	*calendar;	/* its appointment's calendar file, for
+					 * the citizen's mail, or NULL */
 	struct notice_mail mails[NOTICE_MAILS_MAX];	/* rendered */
 	size_t		 nmails;
 };

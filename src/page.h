@@ -16,6 +16,7 @@ int	 page_my(struct app *);
 int	 page_my_submission(struct app *);
 int	 page_legal(struct app *);
 int	 page_site(struct app *);
+int	 page_calendar(struct app *);
 int	 page_staff_inbox(struct app *);
 int	 page_staff_submission(struct app *);
 int	 page_staff_file(struct app *);

@@ -981,7 +981,7 @@ page_form(struct app *a)
 		    valid_check(&f, &in, &a->today, &res) != 0)
 			goto out;
 		page_form_locked_errors(a, &f, &res);
-		if ((taken = page_slot_check(a, &ps, &res)) == -1)
+		if ((taken = page_slot_check(a, &ps, key, &res)) == -1)
 			goto out;
 		for (i = 0; i < nrefused; i++)
 			if (valid_set_error(&res, refused[i].field,

@@ -5,6 +5,7 @@
 #include "app.h"
 #include "buf.h"
 #include "page.h"
+#include "page_slot.h"
 #include "qr.h"
 
 /*
@@ -15,6 +16,7 @@ int
 page_receipt(struct app *a)
 {
 	struct store_submission s;
+	struct store_booking_row b;
 	struct buf url, path;
 	char	 size[16];
 	int	 n = 0, rc;
@@ -32,7 +34,8 @@ page_receipt(struct app *a)
 	    qr_path(buf_str(&url), &path, &n) == -1)
 		goto out;
 	snprintf(size, sizeof(size), "%d", n);
-	if (app_child(a->root, "status-url", buf_str(&url)) == NULL ||
+	if (page_slot_booked(a, s.ref, &b) < 0 ||
+	    app_child(a->root, "status-url", buf_str(&url)) == NULL ||
 	    app_elem(a->root, "qr", NULL, "size", size, "path", buf_str(&path),
 	    NULL) == NULL)
 		goto out;

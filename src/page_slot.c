@@ -71,17 +71,19 @@ page_slot_close(struct page_slot *ps)
 	memset(ps, 0, sizeof(*ps));
 }
 
-/* What is taken on day d: 0, or -1 (the store's fault, on a->store). */
+/* What is taken on day d but by the key's submissions: 0, or -1 (the
+ * store's fault, on a->store). */
 static int
 page_slot_taken(struct app *a, const struct page_slot *ps,
-    const struct when_date *d, struct cal_taken **taken, size_t *n)
+    const struct when_date *d, const char *key, struct cal_taken **taken,
+    size_t *n)
 {
 	char	 day[11];
 
 	when_format(d, day);
 	if (app_store(a) != 0)
 		return -1;
-	return store_day_taken(a->store, ps->cal.id, day, taken, n) ==
+	return store_day_taken(a->store, ps->cal.id, day, key, taken, n) ==
 	    STORE_OK ? 0 : -1;
 }
 
@@ -89,9 +91,12 @@ page_slot_taken(struct app *a, const struct page_slot *ps,
  * A chosen time must still be free: "slot_taken" when it is a time the
  * calendar offers but its places are gone (1), "slot" when it is none
  * (off the grid, a closed day, past the horizon); 0, or -1 on error.
+ * What the citizen's key booked before is not in the way: sent twice,
+ * the form comes to store_submit, which returns the first receipt.
  */
 int
-page_slot_check(struct app *a, struct page_slot *ps, struct valid_result *res)
+page_slot_check(struct app *a, struct page_slot *ps, const char *key,
+    struct valid_result *res)
 {
 	struct cal_taken *taken = NULL;
 	struct when_date d;
@@ -105,7 +110,7 @@ page_slot_check(struct app *a, struct page_slot *ps, struct valid_result *res)
 	    !cal_slot_free(&ps->cal, v, ps->minutes, &ps->today,
 	    ps->now_minute, NULL, 0))
 		return valid_set_error(res, ps->field->name, "slot", NULL);
-	if (page_slot_taken(a, ps, &d, &taken, &n) != 0)
+	if (page_slot_taken(a, ps, &d, key, &taken, &n) != 0)
 		return -1;
 	if (!cal_slot_free(&ps->cal, v, ps->minutes, &ps->today,
 	    ps->now_minute, taken, n))
@@ -126,7 +131,7 @@ page_slot_day(struct app *a, const struct page_slot *ps,
 	*n = 0;
 	if (!cal_bookable_day(&ps->cal, d, &ps->today))
 		return 0;
-	if (page_slot_taken(a, ps, d, &taken, &ntaken) != 0)
+	if (page_slot_taken(a, ps, d, NULL, &taken, &ntaken) != 0)
 		return -1;
 	*n = cal_day_slots(&ps->cal, d, ps->minutes, taken, ntaken,
 	    when_cmp(d, &ps->today) == 0 ? ps->now_minute : -1, out,
@@ -186,6 +191,57 @@ page_slot_week(struct app *a, const struct page_slot *ps, const char *v,
 	return 0;
 }
 
+/* The calendar's <title>s and <location>s, copied under `node`. */
+static int
+page_slot_texts(struct app *a, const struct cal *c, xmlNodePtr node)
+{
+	xmlNodePtr n, copy;
+
+	for (n = xmlDocGetRootElement(c->doc)->children; n != NULL;
+	    n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    (xmlStrcmp(n->name, (const xmlChar *)"title") == 0 ||
+		    xmlStrcmp(n->name, (const xmlChar *)"location") == 0)) {
+			if ((copy = xmlDocCopyNode(n, a->doc, 1)) == NULL ||
+			    xmlAddChild(node, copy) == NULL) {
+				xmlFreeNode(copy);
+				return -1;
+			}
+		}
+	return 0;
+}
+
+/*
+ * <booking calendar start end state> under the page's root for the
+ * appointment of submission `ref`, with its calendar's titles and
+ * locations (none when the calendar is gone since): 1, 0 when it has no
+ * appointment, -1 on error.
+ */
+int
+page_slot_booked(struct app *a, const char *ref, struct store_booking_row *b)
+{
+	struct form_diag diag;
+	struct cal c;
+	xmlNodePtr node;
+	int	 rc;
+
+	if ((rc = store_booking_of(a->store, ref, b)) == STORE_NOTFOUND)
+		return 0;
+	if (rc != STORE_OK || (node = app_elem(a->root, "booking", NULL,
+	    "calendar", b->calendar, "start", b->start, "end", b->end,
+	    "state", b->state, NULL)) == NULL)
+		return -1;
+	form_diag_init(&diag);
+	rc = cal_load_id(a->share->site, a->share->dir, b->calendar, &c,
+	    &diag);
+	form_diag_free(&diag);
+	if (rc != 0)
+		return 1;
+	rc = page_slot_texts(a, &c, node);
+	cal_free(&c);
+	return rc == 0 ? 1 : -1;
+}
+
 /* Whether the calendar has hours on weekday wd (0 Monday) at all. */
 static int
 page_slot_weekday_open(const struct cal *c, int wd)
@@ -212,7 +268,7 @@ page_slot_offer(struct app *a, struct page_slot *ps,
 	struct when_date d;
 	char	 date[11], prev[11], next[11], mins[16], wd[4], value[CAL_SLOT_LEN];
 	char	 free_s[16];
-	xmlNodePtr node, day, c, copy;
+	xmlNodePtr node, day;
 	long	 monday, k;
 	size_t	 n, i, open;
 
@@ -242,17 +298,8 @@ page_slot_offer(struct app *a, struct page_slot *ps,
 	    xmlNewProp(node, (const xmlChar *)"next",
 	    (const xmlChar *)next) == NULL))
 		return -1;
-	for (c = xmlDocGetRootElement(ps->cal.doc)->children; c != NULL;
-	    c = c->next)
-		if (c->type == XML_ELEMENT_NODE &&
-		    (xmlStrcmp(c->name, (const xmlChar *)"title") == 0 ||
-		    xmlStrcmp(c->name, (const xmlChar *)"location") == 0)) {
-			if ((copy = xmlDocCopyNode(c, a->doc, 1)) == NULL ||
-			    xmlAddChild(node, copy) == NULL) {
-				xmlFreeNode(copy);
-				return -1;
-			}
-		}
+	if (page_slot_texts(a, &ps->cal, node) != 0)
+		return -1;
 	for (k = 0; k < 7; k++) {
 		/* Days before the first bookable one are not offered at all;
 		 * nor weekdays the calendar never opens on. */

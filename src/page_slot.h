@@ -28,11 +28,13 @@ struct page_slot {
 
 int	 page_slot_open(struct app *, const struct form *, struct page_slot *);
 void	 page_slot_close(struct page_slot *);
-int	 page_slot_check(struct app *, struct page_slot *,
+int	 page_slot_check(struct app *, struct page_slot *, const char *key,
 	    struct valid_result *);
 int	 page_slot_offer(struct app *, struct page_slot *,
 	    const struct valid_result *, const char *week);
 const struct store_booking *page_slot_booking(struct page_slot *,
 	    const struct valid_result *);
+int	 page_slot_booked(struct app *, const char *ref,
+	    struct store_booking_row *);
 
 #endif

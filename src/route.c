@@ -34,6 +34,8 @@ static const struct route {
 	{ "/legal/", 1, M(REQ_GET) | M(REQ_HEAD), ROUTE_LEGAL },
 	/* The town's stylesheet and logo (page_site.c). */
 	{ "/site/", 1, M(REQ_GET) | M(REQ_HEAD), ROUTE_SITE },
+	/* A submission's appointment as a calendar file (page_calendar.c). */
+	{ "/calendar/", 1, M(REQ_GET) | M(REQ_HEAD), ROUTE_CALENDAR },
 	{ NULL, 0, 0, ROUTE_NONE },
 }, staff_routes[] = {
 	{ "/", 0, M(REQ_GET) | M(REQ_HEAD), ROUTE_STAFF_INBOX },

@@ -27,17 +27,19 @@ store_day_minute(const char *day, const unsigned char *t)
 
 int
 store_day_taken(struct store *s, const char *calendar, const char *day,
-    struct cal_taken **out, size_t *n)
+    const char *except_key, struct cal_taken **out, size_t *n)
 {
 	/* What overlaps the day: starts before its end, ends after its
 	 * start. A cancelled booking holds nothing. */
 	static const char sql[] =
 	    "SELECT start, held_end, 0 FROM booking WHERE calendar = ?1"
 	    " AND state != 'cancelled' AND start < ?3 AND held_end > ?2"
+	    " AND (?4 IS NULL OR submission_id NOT IN (SELECT id FROM"
+	    " submission WHERE submit_key = ?4))"
 	    " UNION ALL SELECT start, end, 1 FROM cal_block"
 	    " WHERE calendar = ?1 AND start < ?3 AND end > ?2";
 	char	 from[17], to[17];
-	const char *v[3] = { calendar, from, to };
+	const char *v[4] = { calendar, from, to, except_key };
 	struct cal_taken *t = NULL, *more;
 	sqlite3_stmt *st;
 	size_t	 cap = 0;
@@ -53,7 +55,7 @@ store_day_taken(struct store *s, const char *calendar, const char *day,
 	snprintf(to, sizeof(to), "%sT24:00", day);
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "day taken");
-	if (store_bind_texts(st, v, 3) != 0) {
+	if (store_bind_texts(st, v, 4) != 0) {
 		sqlite3_finalize(st);
 		return store_fail(s, "day taken");
 	}
@@ -100,7 +102,7 @@ store_book(struct store *s, const struct store_booking *b, const char *ref,
 	}
 	memcpy(day, b->start, 10);
 	day[10] = '\0';
-	if ((rc = store_day_taken(s, b->calendar, day, &taken, &n)) !=
+	if ((rc = store_day_taken(s, b->calendar, day, NULL, &taken, &n)) !=
 	    STORE_OK)
 		return rc;
 	is_free = b->free(b->arg, taken, n);
@@ -114,4 +116,42 @@ store_book(struct store *s, const struct store_booking *b, const char *ref,
 	    " field, start, end, held_end, created) VALUES ((SELECT id FROM"
 	    " submission WHERE ref = ?1), ?2, ?3, ?4, ?5, ?6, ?7)", v, 7,
 	    "booking");
+}
+
+int
+store_booking_of(struct store *s, const char *ref,
+    struct store_booking_row *b)
+{
+	sqlite3_stmt *st;
+	int	 rc;
+
+	memset(b, 0, sizeof(*b));
+	if (sqlite3_prepare_v2(s->db, "SELECT b.id, b.calendar, b.field,"
+	    " b.start, b.end, b.held_end, b.state FROM booking b"
+	    " JOIN submission s ON s.id = b.submission_id WHERE s.ref = ?1"
+	    " ORDER BY b.state = 'cancelled', b.id DESC LIMIT 1", -1, &st,
+	    NULL) != SQLITE_OK)
+		return store_fail(s, "booking");
+	if (sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return store_fail(s, "booking");
+	}
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		b->id = (long)sqlite3_column_int64(st, 0);
+		store_copy(b->calendar, sizeof(b->calendar),
+		    sqlite3_column_text(st, 1));
+		store_copy(b->field, sizeof(b->field),
+		    sqlite3_column_text(st, 2));
+		store_copy(b->start, sizeof(b->start),
+		    sqlite3_column_text(st, 3));
+		store_copy(b->end, sizeof(b->end), sqlite3_column_text(st, 4));
+		store_copy(b->held_end, sizeof(b->held_end),
+		    sqlite3_column_text(st, 5));
+		store_copy(b->state, sizeof(b->state),
+		    sqlite3_column_text(st, 6));
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_fail(s, "booking");
 }

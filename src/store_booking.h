@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "cal.h"
+#include "store.h"
 
 struct store;
 
@@ -30,10 +31,29 @@ struct store_booking {
 	void		*arg;
 };
 
+/* A submission's appointment as stored. */
+struct store_booking_row {
+	long		 id;
+	char		 calendar[72];
+	char		 field[STORE_FIELD_MAX];
+	char		 start[CAL_SLOT_LEN];
+	char		 end[CAL_SLOT_LEN];
+	char		 held_end[CAL_SLOT_LEN];
+	char		 state[16];	/* booked cancelled done noshow */
+};
+
+/* The appointment of submission `ref`: the one that stands, else the
+ * last cancelled; STORE_NOTFOUND when it has none. */
+int	 store_booking_of(struct store *, const char *ref,
+	    struct store_booking_row *);
+
 /* What is taken on `day` (YYYY-MM-DD) of `calendar`, bookings and blocks,
- * as minutes of that day; *out to free(). */
+ * as minutes of that day; *out to free(). except_key: not the bookings
+ * of submissions made with that form key (the citizen's own, sent
+ * before: a double click is not a conflict), or NULL. */
 int	 store_day_taken(struct store *, const char *calendar,
-	    const char *day, struct cal_taken **out, size_t *n);
+	    const char *day, const char *except_key, struct cal_taken **out,
+	    size_t *n);
 
 /* Within store_submit's transaction: STORE_OK, STORE_TAKEN or an error. */
 int	 store_book(struct store *, const struct store_booking *,

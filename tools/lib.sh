@@ -9,7 +9,7 @@ RATHAUS_PACKAGES=(
     libqrencode-dev libcmocka-dev libjansson-dev nettle-dev libfcgi-dev
     apache2 apache2-utils libapache2-mod-fcgid spawn-fcgi multiwatch curl zbar-tools librsvg2-bin libxml2-utils tzdata
     libapache2-mod-auth-openidc libapache2-mod-auth-mellon openssl
-    default-jre-headless python3-aiosmtpd
+    default-jre-headless python3-aiosmtpd python3-icalendar
     chromium chromium-driver poppler-utils
 )
 

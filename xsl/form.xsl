@@ -583,12 +583,24 @@
           <xsl:call-template name="t"><xsl:with-param name="of" select="$sl/location"/></xsl:call-template>
         </xsl:if>
       </p>
+      <!-- A time chosen in another week stays chosen while the citizen
+           looks at this one: a radio of the same group, checked. -->
       <xsl:if test="$val != '' and not($errs) and not($sl/day/slot[@value = $val])">
-        <p class="slot-chosen">
-          <xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.chosen'"/></xsl:call-template>
-          <xsl:text> </xsl:text>
-          <xsl:call-template name="datetime"><xsl:with-param name="iso" select="$val"/></xsl:call-template>
-        </p>
+        <div class="check slot slot-chosen">
+          <input type="radio" value="{$val}" checked="checked">
+            <xsl:call-template name="control-attrs">
+              <xsl:with-param name="id" select="concat($id, '-chosen')"/>
+              <xsl:with-param name="desc" select="$desc"/>
+              <xsl:with-param name="errs" select="$errs"/>
+              <xsl:with-param name="k" select="$k"/>
+            </xsl:call-template>
+          </input>
+          <label for="{$id}-chosen">
+            <xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.chosen'"/></xsl:call-template>
+            <xsl:text> </xsl:text>
+            <xsl:call-template name="datetime"><xsl:with-param name="iso" select="$val"/></xsl:call-template>
+          </label>
+        </div>
       </xsl:if>
       <h3 class="slot-week" id="{$id}-week">
         <xsl:call-template name="msg">

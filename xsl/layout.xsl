@@ -469,6 +469,54 @@
     </xsl:if>
   </xsl:template>
 
+  <!--
+    A submission's appointment (/page/booking, page_slot.c): when and
+    where, or that it is cancelled, and its calendar file to download.
+    The receipt and the status page show it; `actions` is what the page
+    adds (cancel and move, on the status page).
+  -->
+  <xsl:template name="booking-box">
+    <xsl:param name="actions" select="/.."/>
+    <xsl:variable name="B" select="/page/booking"/>
+    <xsl:variable name="sub" select="/page/submission"/>
+    <xsl:if test="$B">
+      <section class="panel booking booking-{$B/@state}" aria-labelledby="booking-heading">
+        <h2 id="booking-heading"><xsl:call-template name="msg"><xsl:with-param name="key" select="'calendar.heading'"/></xsl:call-template></h2>
+        <p class="booking-when">
+          <strong><xsl:call-template name="datetime"><xsl:with-param name="iso" select="$B/@start"/></xsl:call-template></strong>
+          <xsl:if test="$B/location">
+            <br/>
+            <xsl:call-template name="t"><xsl:with-param name="of" select="$B/location"/></xsl:call-template>
+          </xsl:if>
+        </p>
+        <xsl:choose>
+          <xsl:when test="$B/@state = 'cancelled'">
+            <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'calendar.cancelled'"/></xsl:call-template></p>
+          </xsl:when>
+          <xsl:otherwise>
+            <p>
+              <a class="calendar-file" type="text/calendar" download="termin-{$sub/@ref}.ics">
+                <xsl:attribute name="href">
+                  <xsl:value-of select="concat($script, '/calendar/', $sub/@ref)"/>
+                  <xsl:if test="string($sub/@token)"><xsl:value-of select="concat('?token=', $sub/@token)"/></xsl:if>
+                  <xsl:if test="$lang != 'de'">
+                    <xsl:choose>
+                      <xsl:when test="string($sub/@token)">&amp;</xsl:when>
+                      <xsl:otherwise>?</xsl:otherwise>
+                    </xsl:choose>
+                    <xsl:value-of select="concat('lang=', $lang)"/>
+                  </xsl:if>
+                </xsl:attribute>
+                <xsl:call-template name="msg"><xsl:with-param name="key" select="'calendar.add'"/></xsl:call-template>
+              </a>
+            </p>
+            <xsl:copy-of select="$actions"/>
+          </xsl:otherwise>
+        </xsl:choose>
+      </section>
+    </xsl:if>
+  </xsl:template>
+
   <!-- An ISO date YYYY-MM-DD for display (unchanged if it is not one). -->
   <xsl:template name="date">
     <xsl:param name="iso"/>

@@ -2,7 +2,8 @@
 <!--
   The mails (text, not HTML): the first line is the subject, then a blank
   line, then the body. The input is <mail
-  kind="received|status|new|postkorb|reply" lang=".." account="1|"> with the service's <title>s, <ref>, <link>, <status> and
+  kind="received|status|new|postkorb|reply" lang=".." account="1|"> with the service's <title>s, <ref>, <link>, <calendar> (a booked
+  appointment's calendar file), <status> and
   <has-message/>. By design it holds no answer of the form: a mail may
   pass through servers the town does not control (docs/security.md).
 -->
@@ -86,6 +87,13 @@
     <xsl:text>&#10;</xsl:text>
     <xsl:value-of select="link"/>
     <xsl:text>&#10;&#10;</xsl:text>
+    <!-- A booked appointment: the calendar file to import. -->
+    <xsl:if test="calendar">
+      <xsl:call-template name="m"><xsl:with-param name="key" select="'mail.calendar'"/></xsl:call-template>
+      <xsl:text>&#10;</xsl:text>
+      <xsl:value-of select="calendar"/>
+      <xsl:text>&#10;&#10;</xsl:text>
+    </xsl:if>
     <xsl:call-template name="m"><xsl:with-param name="key" select="concat('mail.', @kind, '.footer')"/></xsl:call-template>
     <xsl:text>&#10;&#10;-- &#10;</xsl:text>
     <!-- The town's signature; else its name, tagline and address. -->

@@ -76,6 +76,8 @@
       <dd><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('status.', $sub/@status)"/></xsl:call-template></dd>
     </dl>
 
+    <xsl:call-template name="booking-box"/>
+
     <xsl:variable name="values" select="$sub/values/value"/>
     <xsl:if test="$values[string(.) != '']">
       <section class="answers" aria-labelledby="answers-heading">

@@ -41,6 +41,8 @@
       <p><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('next.', $sub/@status)"/></xsl:call-template></p>
     </div>
 
+    <xsl:call-template name="booking-box"/>
+
     <!-- What the town hall wrote, newest first. -->
     <xsl:if test="$sub/history/entry[string(.) != '']">
       <section class="messages" aria-labelledby="messages-heading">

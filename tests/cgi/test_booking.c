@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "buf.h"
 #include "cal.h"
 #include "cgitest.h"
 #include "when.h"
@@ -54,6 +55,8 @@ static const char calendar[] =
     "<label xml:lang=\"de\">Name</label></field>\n" \
     "    <field name=\"termin\" type=\"slot\" calendar=\"testamt\"" \
     " required=\"true\"><label xml:lang=\"de\">Termin</label></field>\n" \
+    "    <field name=\"email\" type=\"email\">" \
+    "<label xml:lang=\"de\">E-Mail</label></field>\n" \
     "  </page>\n" \
     "</service>\n"
 
@@ -296,6 +299,59 @@ test_race_for_the_last_place(void **state)
 }
 
 /*
+ * Sent twice (a double click, a reload) for the last place: the second
+ * request leads to the first one's receipt, not to "taken"; one booking.
+ */
+static void
+test_double_click(void **state)
+{
+	char	 slot[32], body[256], first[512];
+	struct resp r;
+
+	(void)state;
+	snprintf(slot, sizeof(slot), "%sT11:30", day3);
+	snprintf(body, sizeof(body), "_key=%s&name=Erika&termin=%s&_confirm=1",
+	    service_key("termin-test"), slot);
+	assert_int_equal(http("POST", SCRIPT "/services/termin-test", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	snprintf(first, sizeof(first), "%s", resp_header(&r, "Location"));
+	assert_int_equal(http("POST", SCRIPT "/services/termin-test", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_string_equal(resp_header(&r, "Location"), first);
+	assert_int_equal(db_countf("SELECT count(*) FROM booking WHERE"
+	    " start = '%s'", slot), 1);
+}
+
+/*
+ * A time chosen, then a look at the next week: the choice stays, checked,
+ * and is what "Weiter" sends.
+ */
+static void
+test_choice_kept_across_weeks(void **state)
+{
+	struct when_date d;
+	char	 body[256], week[11], want[128];
+	struct resp r;
+
+	(void)state;
+	when_parse_date(day1, &d);
+	when_from_days(when_days(&d) + 7, &d);
+	when_format(&d, week);
+	snprintf(body, sizeof(body), "_key=%s&name=Erika&termin=%sT08:45"
+	    "&_page=p&_week=%s", service_key("termin-test"), day1, week);
+	assert_int_equal(http("POST", SCRIPT "/services/termin-test", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_false(offers(&r, day1, "08:00"));
+	snprintf(want, sizeof(want), "value=\"%sT08:45\" checked"
+	    " id=\"f-termin-chosen\" name=\"termin\"", day1);
+	assert_non_null(strstr(r.body, want));
+	assert_null(strstr(r.body, "role=\"alert\""));
+}
+
+/*
  * What the calendar does not offer is refused at the field, nothing
  * stored: not a time at all, off the grid, in the break, today, a
  * holiday, past the horizon.
@@ -330,6 +386,135 @@ test_refused_times(void **state)
 		    "Diesen Termin bieten wir nicht an."));
 	}
 	assert_int_equal(db_number("SELECT count(*) FROM submission"), before);
+}
+
+/* The first bookable weekday from the 10th of month `m` on, after today. */
+static void
+day_in_month(int m, char out[11])
+{
+	struct when_date d;
+	int	 y = today.y + (m <= today.m ? 1 : 0);
+
+	d.y = y;
+	d.m = m;
+	d.d = 10;
+	while (cal_weekday(&d) > 4 || cal_holiday(&d))
+		when_from_days(when_days(&d) + 1, &d);
+	when_format(&d, out);
+}
+
+/* What tests/cgi/ics_check.py (python3-icalendar) reads in `ics`. */
+static char *
+ics_read(const char *ics, size_t len)
+{
+	char	 path[PATH_MAX + 32], cmd[2 * PATH_MAX + 64], line[4096];
+	struct buf out;
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/check.ics", T.dir);
+	assert_non_null(fp = fopen(path, "wb"));
+	assert_int_equal(fwrite(ics, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/tests/cgi/ics_check.py"
+	    " %s", SRCDIR, path);
+	assert_non_null(fp = popen(cmd, "r"));
+	buf_init(&out, 0);
+	while (fgets(line, sizeof(line), fp) != NULL)
+		buf_addstr(&out, line);
+	assert_int_equal(pclose(fp), 0);
+	return track(buf_steal(&out));
+}
+
+/*
+ * The receipt links the calendar file; python3-icalendar reads it with
+ * the town's offset on either side of the clock change, the place, the
+ * reference and the way to cancel; a wrong token or a submission without
+ * an appointment: 404.
+ */
+static void
+test_calendar_file(void **state)
+{
+	static const struct { int month; const char *offset; } when[] = {
+		{ 1, "+01:00" }, { 7, "+02:00" },
+	};
+	char	 day[11], slot[32], want[96], path[256], *link, *read, *end;
+	char	 ref[32], token[80];
+	struct resp r;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(when) / sizeof(when[0]); i++) {
+		day_in_month(when[i].month, day);
+		snprintf(slot, sizeof(slot), "%sT09:15", day);
+		book("termin-test", slot, "Erika", &r);
+		assert_int_equal(r.status, 303);
+		assert_int_equal(http("GET", resp_header(&r, "Location") +
+		    strlen(T.origin), NULL, 0, &r), 0);
+		assert_non_null(link = strstr(r.body, "class=\"calendar-file\""));
+		assert_non_null(link = strstr(link, "href=\""));
+		link += strlen("href=\"");
+		assert_non_null(end = strchr(link, '"'));
+		snprintf(path, sizeof(path), "%.*s", (int)(end - link), link);
+		assert_non_null(strstr(r.body, ">In den Kalender eintragen</a>"));
+		assert_int_equal(http("GET", replace_all(path, "&amp;", "&"),
+		    NULL, 0, &r), 0);
+		assert_int_equal(r.status, 200);
+		assert_non_null(strstr(resp_header(&r, "Content-Type"),
+		    "text/calendar"));
+		read = ics_read(r.body, r.blen);
+		snprintf(want, sizeof(want), "start=%sT09:15:00%s\n", day,
+		    when[i].offset);
+		assert_non_null(strstr(read, want));
+		snprintf(want, sizeof(want), "end=%sT09:30:00%s\n", day,
+		    when[i].offset);
+		assert_non_null(strstr(read, want));
+		assert_non_null(strstr(read, "summary=Termin: Testamt\n"));
+		assert_non_null(strstr(read, "location=Rathaus, Zimmer 1\n"));
+		assert_non_null(strstr(read, "status=CONFIRMED\n"));
+		assert_non_null(strstr(read, "Termin ansehen, absagen oder "
+		    "verschieben:\\nhttp://127.0.0.1:"));
+		/* Nothing the citizen wrote goes into the file. */
+		assert_null(strstr(read, "Erika"));
+		/* Another token: no such appointment. */
+		assert_non_null(end = strstr(path, "token="));
+		end[strlen("token=")] = end[strlen("token=")] == 'a' ? 'b' : 'a';
+		assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+		assert_int_equal(r.status, 404);
+	}
+	submit_bonfire(ref, sizeof(ref), token, sizeof(token));
+	snprintf(path, sizeof(path), SCRIPT "/calendar/%s?token=%s", ref, token);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 404);
+}
+
+/*
+ * The mail that confirms a booking links the calendar file (and the
+ * status page), and holds no answer: not the name, not the time.
+ */
+static void
+test_mail_links_calendar(void **state)
+{
+	char	 slot[32], body[256], ref[32], *mail;
+	struct resp r;
+
+	(void)state;
+	if (T.smtpd.h.pid <= 0)
+		skip();
+	snprintf(slot, sizeof(slot), "%sT10:45", day1);
+	snprintf(body, sizeof(body), "_key=%s&name=Quirin+Kalender&termin=%s"
+	    "&email=quirin%%40example.org&_confirm=1",
+	    service_key("termin-test"), slot);
+	assert_int_equal(http("POST", SCRIPT "/services/termin-test", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	parse_receipt_location(resp_header(&r, "Location"), ref, sizeof(ref),
+	    body, sizeof(body));
+	assert_non_null(mail = mail_to("quirin@example.org", ref));
+	track(mail);
+	assert_non_null(strstr(mail, SCRIPT "/calendar/"));
+	assert_non_null(strstr(mail, "in Ihren Kalender ein"));
+	assert_null(strstr(mail, "Quirin"));
+	assert_null(strstr(mail, "10:45"));
 }
 
 /* A clerk's block takes every place: the day shows as fully booked. */
@@ -367,8 +552,14 @@ main(void)
 		    free_tracked),
 		cmocka_unit_test_teardown(test_race_for_the_last_place,
 		    free_tracked),
+		cmocka_unit_test_teardown(test_double_click, free_tracked),
+		cmocka_unit_test_teardown(test_choice_kept_across_weeks,
+		    free_tracked),
 		cmocka_unit_test_teardown(test_refused_times, free_tracked),
 		cmocka_unit_test_teardown(test_blocked_day, free_tracked),
+		cmocka_unit_test_teardown(test_calendar_file, free_tracked),
+		cmocka_unit_test_teardown(test_mail_links_calendar,
+		    free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 
