@@ -191,6 +191,24 @@ page_slot_week(struct app *a, const struct page_slot *ps, const char *v,
 	return 0;
 }
 
+/* Now as the town's wall clock, YYYY-MM-DDTHH:MM. */
+void
+page_slot_now(char out[CAL_SLOT_LEN])
+{
+	struct when_date d;
+	struct tm tm;
+	time_t	 t = time(NULL);
+
+	if (localtime_r(&t, &tm) == NULL) {
+		snprintf(out, CAL_SLOT_LEN, "9999-12-31T23:59");
+		return;
+	}
+	d.y = tm.tm_year + 1900;
+	d.m = tm.tm_mon + 1;
+	d.d = tm.tm_mday;
+	cal_format_slot(&d, tm.tm_hour * 60 + tm.tm_min, out);
+}
+
 /* The calendar's <title>s and <location>s, copied under `node`. */
 static int
 page_slot_texts(struct app *a, const struct cal *c, xmlNodePtr node)
@@ -223,6 +241,7 @@ page_slot_booked(struct app *a, const char *ref, struct store_booking_row *b)
 	struct form_diag diag;
 	struct cal c;
 	xmlNodePtr node;
+	char	 now[CAL_SLOT_LEN];
 	int	 rc;
 
 	if ((rc = store_booking_of(a->store, ref, b)) == STORE_NOTFOUND)
@@ -230,6 +249,11 @@ page_slot_booked(struct app *a, const char *ref, struct store_booking_row *b)
 	if (rc != STORE_OK || (node = app_elem(a->root, "booking", NULL,
 	    "calendar", b->calendar, "start", b->start, "end", b->end,
 	    "state", b->state, NULL)) == NULL)
+		return -1;
+	/* Begun (or over): no longer to cancel or move. */
+	page_slot_now(now);
+	if (strcmp(now, b->start) >= 0 && xmlNewProp(node,
+	    (const xmlChar *)"started", (const xmlChar *)"1") == NULL)
 		return -1;
 	form_diag_init(&diag);
 	rc = cal_load_id(a->share->site, a->share->dir, b->calendar, &c,
@@ -264,6 +288,16 @@ int
 page_slot_offer(struct app *a, struct page_slot *ps,
     const struct valid_result *res, const char *week)
 {
+	/* A time taken meanwhile: its week, where the next free ones are. */
+	return page_slot_offer_at(a, ps, res != NULL ? page_slot_given(ps,
+	    res) : NULL, week);
+}
+
+/* The same with the chosen time (YYYY-MM-DDTHH:MM) given, or NULL. */
+int
+page_slot_offer_at(struct app *a, struct page_slot *ps, const char *chosen,
+    const char *week)
+{
 	struct cal_slot slots[CAL_DAY_SLOTS_MAX];
 	struct when_date d;
 	char	 date[11], prev[11], next[11], mins[16], wd[4], value[CAL_SLOT_LEN];
@@ -274,9 +308,7 @@ page_slot_offer(struct app *a, struct page_slot *ps,
 
 	if (ps->field == NULL)
 		return 0;
-	/* A time taken meanwhile: its week, where the next free ones are. */
-	if (page_slot_week(a, ps, res != NULL ? page_slot_given(ps, res) :
-	    NULL, week, &monday) != 0)
+	if (page_slot_week(a, ps, chosen, week, &monday) != 0)
 		return -1;
 	when_from_days(monday - 7, &d);
 	when_format(&d, prev);
@@ -348,12 +380,22 @@ page_slot_still_free(void *arg, const struct cal_taken *taken, size_t n)
 const struct store_booking *
 page_slot_booking(struct page_slot *ps, const struct valid_result *res)
 {
-	struct when_date d;
 	const char *v;
+
+	if (ps->field == NULL || (v = page_slot_answer(ps, res)) == NULL)
+		return NULL;
+	return page_slot_book(ps, v);
+}
+
+/* The booking of time `v` (YYYY-MM-DDTHH:MM), or NULL if it is none. */
+const struct store_booking *
+page_slot_book(struct page_slot *ps, const char *v)
+{
+	struct when_date d;
 	int	 minute;
 
-	if (ps->field == NULL || (v = page_slot_answer(ps, res)) == NULL ||
-	    cal_parse_slot(v, &d, &minute) != 0)
+	if (ps->field == NULL || v == NULL || cal_parse_slot(v, &d, &minute) !=
+	    0)
 		return NULL;
 	cal_format_slot(&d, minute, ps->start);
 	cal_format_slot(&d, minute + ps->minutes, ps->end);

@@ -32,8 +32,13 @@ int	 page_slot_check(struct app *, struct page_slot *, const char *key,
 	    struct valid_result *);
 int	 page_slot_offer(struct app *, struct page_slot *,
 	    const struct valid_result *, const char *week);
+int	 page_slot_offer_at(struct app *, struct page_slot *,
+	    const char *chosen, const char *week);
 const struct store_booking *page_slot_booking(struct page_slot *,
 	    const struct valid_result *);
+const struct store_booking *page_slot_book(struct page_slot *,
+	    const char *slot);
+void	 page_slot_now(char out[CAL_SLOT_LEN]);
 int	 page_slot_booked(struct app *, const char *ref,
 	    struct store_booking_row *);
 

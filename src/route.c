@@ -16,7 +16,8 @@ static const struct route {
 	{ "/", 0, M(REQ_GET) | M(REQ_HEAD), ROUTE_CATALOG },
 	{ "/services/", 1, M(REQ_GET) | M(REQ_HEAD) | M(REQ_POST), ROUTE_FORM },
 	{ "/receipt/", 1, M(REQ_GET) | M(REQ_HEAD), ROUTE_RECEIPT },
-	{ "/status/", 1, M(REQ_GET) | M(REQ_HEAD), ROUTE_STATUS },
+	/* POST: the appointment's buttons (cancel, move). */
+	{ "/status/", 1, M(REQ_GET) | M(REQ_HEAD) | M(REQ_POST), ROUTE_STATUS },
 	/* The checkout: GET shows it, POST starts a payment. */
 	{ "/pay/", 1, M(REQ_GET) | M(REQ_HEAD) | M(REQ_POST), ROUTE_PAY },
 	/* Back from a provider (approved or cancelled). */

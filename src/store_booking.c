@@ -112,10 +112,77 @@ store_book(struct store *s, const struct store_booking *b, const char *ref,
 		    b->start);
 		return STORE_TAKEN;
 	}
-	return store_run(s, "INSERT INTO booking(submission_id, calendar,"
+	if ((rc = store_run(s, "INSERT INTO booking(submission_id, calendar,"
 	    " field, start, end, held_end, created) VALUES ((SELECT id FROM"
 	    " submission WHERE ref = ?1), ?2, ?3, ?4, ?5, ?6, ?7)", v, 7,
-	    "booking");
+	    "booking")) != STORE_OK)
+		return rc;
+	return store_audit_row(s, "citizen", "booking", ref, NULL, b->start,
+	    b->calendar, now);
+}
+
+/*
+ * Within a transaction: the standing booking `id` of `ref` cancelled,
+ * audited as `action` by `actor`. STORE_CONFLICT when it no longer stands
+ * (cancelled or worked meanwhile).
+ */
+static int
+store_booking_drop(struct store *s, long id, const char *ref,
+    const char *actor, const char *action, const char *now)
+{
+	struct store_booking_row b;
+	sqlite3_stmt *st;
+	int	 rc;
+
+	if ((rc = store_booking_of(s, ref, &b)) != STORE_OK)
+		return rc == STORE_NOTFOUND ? STORE_CONFLICT : rc;
+	if (b.id != id || strcmp(b.state, "booked") != 0)
+		return STORE_CONFLICT;
+	if (sqlite3_prepare_v2(s->db, "UPDATE booking SET state = 'cancelled',"
+	    " changed = ?2 WHERE id = ?1 AND state = 'booked'", -1, &st,
+	    NULL) != SQLITE_OK)
+		return store_fail(s, "cancel booking");
+	rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC) == SQLITE_OK ?
+	    sqlite3_step(st) : SQLITE_ERROR;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, "cancel booking");
+	if (sqlite3_changes(s->db) != 1)
+		return STORE_CONFLICT;
+	return store_audit_row(s, actor, action, ref, b.start, NULL,
+	    b.calendar, now);
+}
+
+int
+store_booking_cancel(struct store *s, long id, const char *ref,
+    const char *actor, const char *now)
+{
+	int	 rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	return store_commit_or_rollback(s, store_booking_drop(s, id, ref,
+	    actor, "booking-cancel", now));
+}
+
+/*
+ * Move: the old booking cancelled and the new one taken in one
+ * transaction, so that its own place is free for it, and a place taken
+ * meanwhile leaves the old booking standing (STORE_TAKEN).
+ */
+int
+store_booking_move(struct store *s, long id, const char *ref,
+    const struct store_booking *b, const char *actor, const char *now)
+{
+	int	 rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	if ((rc = store_booking_drop(s, id, ref, actor, "booking-move",
+	    now)) == STORE_OK)
+		rc = store_book(s, b, ref, now);
+	return store_commit_or_rollback(s, rc);
 }
 
 int

@@ -55,8 +55,18 @@ int	 store_day_taken(struct store *, const char *calendar,
 	    const char *day, const char *except_key, struct cal_taken **out,
 	    size_t *n);
 
-/* Within store_submit's transaction: STORE_OK, STORE_TAKEN or an error. */
+/* Within store_submit's transaction: STORE_OK, STORE_TAKEN or an error.
+ * Audited as the citizen's "booking". */
 int	 store_book(struct store *, const struct store_booking *,
 	    const char *ref, const char *now);
+/* The standing booking `id` of `ref` cancelled (audited
+ * "booking-cancel"), or moved to `b` (the old one cancelled, "booking-
+ * move", and `b` booked) in one transaction: STORE_OK, STORE_TAKEN (the
+ * new time is gone; the old booking stands), STORE_CONFLICT (it no
+ * longer stood), or a fault. */
+int	 store_booking_cancel(struct store *, long id, const char *ref,
+	    const char *actor, const char *now);
+int	 store_booking_move(struct store *, long id, const char *ref,
+	    const struct store_booking *b, const char *actor, const char *now);
 
 #endif

@@ -12,6 +12,7 @@
 
   <xsl:include href="layout.xsl"/>
   <xsl:include href="answers.xsl"/>
+  <xsl:include href="slots.xsl"/>
 
   <xsl:key name="value" match="values/value" use="@name"/>
   <xsl:key name="err" match="errors/error" use="@field"/>
@@ -560,10 +561,6 @@
     <xsl:param name="desc"/>
     <xsl:param name="errs"/>
     <xsl:param name="class"/>
-    <xsl:variable name="field" select="."/>
-    <xsl:variable name="sl" select="/page/slots[@field = $k]"/>
-    <xsl:variable name="val" select="string(key('value', $k)[1])"/>
-    <xsl:variable name="first" select="($sl/day/slot)[1]"/>
     <fieldset class="{$class}">
       <legend><xsl:call-template name="label-text"/></legend>
       <xsl:call-template name="hint-and-errors">
@@ -571,113 +568,14 @@
         <xsl:with-param name="errs" select="$errs"/>
         <xsl:with-param name="k" select="$k"/>
       </xsl:call-template>
-      <p class="slot-facts">
-        <xsl:call-template name="msg">
-          <xsl:with-param name="key" select="'slot.length'"/>
-          <xsl:with-param name="arg" select="$sl/@minutes"/>
-        </xsl:call-template>
-        <xsl:if test="$sl/location">
-          <xsl:text> </xsl:text>
-          <xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.where'"/></xsl:call-template>
-          <xsl:text> </xsl:text>
-          <xsl:call-template name="t"><xsl:with-param name="of" select="$sl/location"/></xsl:call-template>
-        </xsl:if>
-      </p>
-      <!-- A time chosen in another week stays chosen while the citizen
-           looks at this one: a radio of the same group, checked. -->
-      <xsl:if test="$val != '' and not($errs) and not($sl/day/slot[@value = $val])">
-        <div class="check slot slot-chosen">
-          <input type="radio" value="{$val}" checked="checked">
-            <xsl:call-template name="control-attrs">
-              <xsl:with-param name="id" select="concat($id, '-chosen')"/>
-              <xsl:with-param name="desc" select="$desc"/>
-              <xsl:with-param name="errs" select="$errs"/>
-              <xsl:with-param name="k" select="$k"/>
-            </xsl:call-template>
-          </input>
-          <label for="{$id}-chosen">
-            <xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.chosen'"/></xsl:call-template>
-            <xsl:text> </xsl:text>
-            <xsl:call-template name="datetime"><xsl:with-param name="iso" select="$val"/></xsl:call-template>
-          </label>
-        </div>
-      </xsl:if>
-      <h3 class="slot-week" id="{$id}-week">
-        <xsl:call-template name="msg">
-          <xsl:with-param name="key" select="'slot.week'"/>
-          <xsl:with-param name="arg">
-            <xsl:choose>
-              <xsl:when test="$sl/day"><xsl:value-of select="$sl/day[1]/@date"/></xsl:when>
-              <xsl:otherwise><xsl:value-of select="$sl/@week"/></xsl:otherwise>
-            </xsl:choose>
-          </xsl:with-param>
-        </xsl:call-template>
-      </h3>
-      <xsl:if test="not($first)">
-        <p class="slot-none"><xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.none'"/></xsl:call-template></p>
-      </xsl:if>
-      <div class="slot-days">
-        <xsl:for-each select="$sl/day">
-          <fieldset class="slot-day slot-{@state}">
-            <legend>
-              <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('weekday.', @weekday)"/></xsl:call-template>
-              <xsl:text>, </xsl:text>
-              <xsl:call-template name="date"><xsl:with-param name="iso" select="@date"/></xsl:call-template>
-            </legend>
-            <xsl:choose>
-              <xsl:when test="@holiday">
-                <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.holiday'"/></xsl:call-template></p>
-              </xsl:when>
-              <xsl:when test="@state = 'closed'">
-                <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.closed'"/></xsl:call-template></p>
-              </xsl:when>
-              <xsl:when test="@state = 'full'">
-                <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.full'"/></xsl:call-template></p>
-              </xsl:when>
-            </xsl:choose>
-            <xsl:for-each select="slot">
-              <xsl:variable name="oid">
-                <xsl:value-of select="$id"/>
-                <xsl:if test="generate-id(.) != generate-id($first)"><xsl:value-of select="concat('-', translate(@value, ':', '-'))"/></xsl:if>
-              </xsl:variable>
-              <div class="check slot">
-                <input type="radio" value="{@value}">
-                  <xsl:for-each select="$field">
-                    <xsl:call-template name="control-attrs">
-                      <xsl:with-param name="id" select="$oid"/>
-                      <xsl:with-param name="desc" select="$desc"/>
-                      <xsl:with-param name="errs" select="$errs"/>
-                      <xsl:with-param name="k" select="$k"/>
-                    </xsl:call-template>
-                  </xsl:for-each>
-                  <xsl:if test="@value = $val"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
-                </input>
-                <label for="{$oid}">
-                  <xsl:call-template name="msg">
-                    <xsl:with-param name="key" select="'time.clock'"/>
-                    <xsl:with-param name="arg" select="@time"/>
-                  </xsl:call-template>
-                </label>
-              </div>
-            </xsl:for-each>
-          </fieldset>
-        </xsl:for-each>
-      </div>
-      <xsl:if test="$sl/@prev or $sl/@next">
-        <div class="slot-nav">
-          <xsl:if test="$sl/@prev">
-            <button type="submit" class="button secondary" name="_week" value="{$sl/@prev}">
-              <xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.earlier'"/></xsl:call-template>
-            </button>
-            <xsl:text> </xsl:text>
-          </xsl:if>
-          <xsl:if test="$sl/@next">
-            <button type="submit" class="button secondary" name="_week" value="{$sl/@next}">
-              <xsl:call-template name="msg"><xsl:with-param name="key" select="'slot.later'"/></xsl:call-template>
-            </button>
-          </xsl:if>
-        </div>
-      </xsl:if>
+      <xsl:call-template name="slot-choice">
+        <xsl:with-param name="k" select="$k"/>
+        <xsl:with-param name="id" select="$id"/>
+        <xsl:with-param name="desc" select="normalize-space($desc)"/>
+        <xsl:with-param name="invalid" select="boolean($errs)"/>
+        <xsl:with-param name="required" select="@required = 'true'"/>
+        <xsl:with-param name="val" select="string(key('value', $k)[1])"/>
+      </xsl:call-template>
     </fieldset>
   </xsl:template>
 

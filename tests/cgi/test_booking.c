@@ -517,6 +517,177 @@ test_mail_links_calendar(void **state)
 	assert_null(strstr(mail, "10:45"));
 }
 
+/*
+ * Book `slot` of termin-test; the status page's path (with the token) in
+ * `status`.
+ */
+static void
+book_for_status(const char *slot, char *status, size_t size)
+{
+	struct resp r;
+	const char *loc;
+
+	book("termin-test", slot, "Erika", &r);
+	assert_int_equal(r.status, 303);
+	assert_non_null(loc = strstr(resp_header(&r, "Location"),
+	    "/receipt/"));
+	snprintf(status, size, SCRIPT "/status/%s", loc + strlen("/receipt/"));
+}
+
+/* POST `body` to the status page at `status`; the response in r. */
+static void
+status_post(const char *status, const char *body, struct resp *r)
+{
+	assert_int_equal(http("POST", status, body, strlen(body), r), 0);
+}
+
+/*
+ * "Termin absagen" asks once more, then frees the place at once: the time
+ * is offered again, the booking is cancelled and audited, the page and
+ * the calendar file say so, and there is nothing left to cancel.
+ */
+static void
+test_cancel_frees_the_place(void **state)
+{
+	char	 slot[32], status[256];
+	struct resp r;
+
+	(void)state;
+	snprintf(slot, sizeof(slot), "%sT09:30", day1);
+	book_for_status(slot, status, sizeof(status));
+	assert_int_equal(http("GET", status, NULL, 0, &r), 0);
+	assert_non_null(strstr(r.body, ">Termin absagen</button>"));
+	assert_non_null(strstr(r.body, ">Termin verschieben</button>"));
+
+	status_post(status, "_action=cancel", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "wirklich absagen?"));
+	assert_int_equal(db_countf("SELECT count(*) FROM booking WHERE"
+	    " start = '%s' AND state = 'booked'", slot), 1);
+
+	status_post(status, "_action=cancel&_confirm=1", &r);
+	assert_int_equal(r.status, 303);
+	assert_non_null(strstr(resp_header(&r, "Location"), "&done=cancelled"));
+	assert_int_equal(db_countf("SELECT count(*) FROM booking WHERE"
+	    " start = '%s' AND state = 'booked'", slot), 0);
+	assert_int_equal(db_countf("SELECT count(*) FROM audit WHERE"
+	    " action = 'booking-cancel' AND before = '%s'", slot), 1);
+	assert_int_equal(http("GET", resp_header(&r, "Location") +
+	    strlen(T.origin), NULL, 0, &r), 0);
+	assert_non_null(strstr(r.body, "Ihr Termin ist abgesagt."));
+	assert_non_null(strstr(r.body, "Dieser Termin ist abgesagt."));
+	assert_null(strstr(r.body, ">Termin absagen</button>"));
+	slot_page("termin-test", day1, &r);
+	assert_true(offers(&r, day1, "09:30"));
+
+	/* The calendar file of a cancelled appointment says so. */
+	assert_int_equal(http("GET", replace_all(status, "/status/",
+	    "/calendar/"), NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "STATUS:CANCELLED"));
+
+	/* Sent again: it no longer stands. */
+	status_post(status, "_action=cancel&_confirm=1", &r);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(r.body, "schon ge\xc3\xa4ndert"));
+}
+
+/*
+ * "Termin verschieben" offers the free times; the chosen one is booked and
+ * the old one freed in one go; a time taken meanwhile leaves the old
+ * booking as it was (409); a time the calendar does not offer is refused.
+ */
+static void
+test_move(void **state)
+{
+	char	 from[32], to[32], taken[32], status[256], body[128];
+	struct resp r;
+
+	(void)state;
+	snprintf(from, sizeof(from), "%sT10:30", day2);
+	snprintf(to, sizeof(to), "%sT10:45", day2);
+	snprintf(taken, sizeof(taken), "%sT11:15", day2);
+	book_for_status(taken, status, sizeof(status));
+	book_for_status(from, status, sizeof(status));
+
+	status_post(status, "_action=move", &r);
+	assert_int_equal(r.status, 200);
+	assert_true(offers(&r, day2, "10:45"));
+	assert_false(offers(&r, day2, "11:15"));
+	assert_non_null(strstr(r.body, "name=\"_action\" value=\"move\""));
+
+	/* Taken by someone else meanwhile. */
+	snprintf(body, sizeof(body), "_action=move&termin=%s", taken);
+	status_post(status, body, &r);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(r.body, "Diese Zeit ist gerade vergeben"));
+	assert_int_equal(db_countf("SELECT count(*) FROM booking WHERE"
+	    " start = '%s' AND state = 'booked'", from), 1);
+
+	snprintf(body, sizeof(body), "_action=move&termin=%sT10:40", day2);
+	status_post(status, body, &r);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "Diesen Termin bieten wir nicht an"));
+
+	snprintf(body, sizeof(body), "_action=move&termin=%s", to);
+	status_post(status, body, &r);
+	assert_int_equal(r.status, 303);
+	assert_non_null(strstr(resp_header(&r, "Location"), "&done=moved"));
+	assert_int_equal(db_countf("SELECT count(*) FROM booking WHERE"
+	    " start = '%s' AND state = 'booked'", from), 0);
+	assert_int_equal(db_countf("SELECT count(*) FROM booking WHERE"
+	    " start = '%s' AND state = 'booked'", to), 1);
+	assert_int_equal(db_countf("SELECT count(*) FROM audit WHERE"
+	    " action = 'booking-move' AND before = '%s'", from), 1);
+	slot_page("termin-test", day2, &r);
+	assert_true(offers(&r, day2, "10:30"));
+	assert_false(offers(&r, day2, "10:45"));
+	assert_int_equal(http("GET", status, NULL, 0, &r), 0);
+	assert_non_null(strstr(r.body, ", 10:45 Uhr</time></strong>"));
+}
+
+/*
+ * Begun: neither cancelled nor moved, and no buttons; from another site
+ * or with another token: nothing happens.
+ */
+static void
+test_no_change_when_begun_or_foreign(void **state)
+{
+	struct as evil = { NULL, NULL, "http://evil.example" };
+	char	 slot[32], status[256], other[256], sql[256];
+	struct resp r;
+
+	(void)state;
+	snprintf(slot, sizeof(slot), "%sT08:15", day3);
+	book_for_status(slot, status, sizeof(status));
+
+	assert_int_equal(http_request(&evil, "POST", status, NULL,
+	    "_action=cancel&_confirm=1", 25, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 403);
+	snprintf(other, sizeof(other), "%s", status);
+	memcpy(strstr(other, "token=") + 6, "00000000", 8);
+	status_post(other, "_action=cancel&_confirm=1", &r);
+	assert_int_equal(r.status, 404);
+	assert_int_equal(db_countf("SELECT count(*) FROM booking WHERE"
+	    " start = '%s' AND state = 'booked'", slot), 1);
+
+	/* The same appointment, begun: a time in the past. */
+	snprintf(sql, sizeof(sql), "UPDATE booking SET start ="
+	    " '2020-01-06T08:00', end = '2020-01-06T08:15', held_end ="
+	    " '2020-01-06T08:15' WHERE start = '%s'", slot);
+	assert_int_equal(db_exec(sql), 0);
+	assert_int_equal(http("GET", status, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, ">Termin absagen</button>"));
+	status_post(status, "_action=cancel&_confirm=1", &r);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(r.body, "schon begonnen"));
+	status_post(status, "_action=move", &r);
+	assert_int_equal(r.status, 409);
+	assert_int_equal(db_countf("SELECT count(*) FROM booking WHERE"
+	    " start = '2020-01-06T08:00' AND state = 'booked'"), 1);
+}
+
 /* A clerk's block takes every place: the day shows as fully booked. */
 static void
 test_blocked_day(void **state)
@@ -559,6 +730,11 @@ main(void)
 		cmocka_unit_test_teardown(test_blocked_day, free_tracked),
 		cmocka_unit_test_teardown(test_calendar_file, free_tracked),
 		cmocka_unit_test_teardown(test_mail_links_calendar,
+		    free_tracked),
+		cmocka_unit_test_teardown(test_cancel_frees_the_place,
+		    free_tracked),
+		cmocka_unit_test_teardown(test_move, free_tracked),
+		cmocka_unit_test_teardown(test_no_change_when_begun_or_foreign,
 		    free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};

@@ -1905,7 +1905,7 @@ test_post_to_wrong_place(void **state)
 	(void)state;
 	assert_int_equal(http("POST", SCRIPT "/nope", "a=%zz", 5, &r), 0);
 	assert_int_equal(r.status, 404);
-	assert_int_equal(http("POST", SCRIPT "/status/2026-000001-5", "a=%zz",
+	assert_int_equal(http("POST", SCRIPT "/receipt/2026-000001-5", "a=%zz",
 	    5, &r), 0);
 	assert_int_equal(r.status, 405);
 }

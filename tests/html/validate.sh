@@ -67,6 +67,17 @@ session() {
 	rm -f "$tmp/pages/session.head" "$tmp/pages/session.html"
 }
 
+# sent NAME PREFIX: the page NAME was a form sent; its Location (PREFIX
+# the reference, ?token= the token) in $ref and $token; the page itself
+# is no page to check.
+sent() {
+	loc=$(sed -n 's/^Location: \(.*\)\r$/\1/p' "$tmp/pages/$1.head")
+	rm -f "$tmp/pages/$1.head" "$tmp/pages/$1.html"
+	ref=${loc#*"$2"}
+	ref=${ref%%\?*}
+	token=${loc#*token=}
+}
+
 # A valid Easter bonfire for next Easter: Karsamstag of next year is
 # always far enough away (the deadline is 4 days before it).
 year=$(( $(date +%Y) + 1 ))
@@ -144,22 +155,34 @@ page bad-request GET / "q=%zz"
 page check-renewed POST /services/osterfeuer "" "_key=0123456789abcdef0123456789abcdef&$valid&_confirm=1"
 session /services/osterfeuer
 HTTP_COOKIE=$cookie page valid POST /services/osterfeuer "" "_key=$key&$valid&_confirm=1"
-loc=$(sed -n 's/^Location: \(.*\)\r$/\1/p' "$tmp/pages/valid.head")
-rm -f "$tmp/pages/valid.head" "$tmp/pages/valid.html"
-ref=${loc#*/receipt/}
-ref=${ref%%\?*}
-token=${loc#*token=}
+sent valid /receipt/
+vref=$ref
 page receipt GET "/receipt/$ref" "token=$token"
 page status GET "/status/$ref" "token=$token"
 page status-en GET "/status/$ref" "token=$token&lang=en"
 
+# An appointment: booked, on its receipt and status page, "absagen"
+# asking once more, "verschieben" offering the free times.
+slot=$(sed -n 's/.*type="radio" value="\([0-9-]*T[0-9:]*\)".*/\1/p' \
+    "$tmp/pages/id-card-page2.html" | head -n 1)
+session /services/personalausweis
+HTTP_COOKIE=$cookie page booked POST /services/personalausweis "" "_key=$key&name=Erika&born=2004-06-01&reason=abgelaufen&termin=$slot&_confirm=1"
+sent booked /receipt/
+bref=$ref btoken=$token
+page booking-receipt GET "/receipt/$bref" "token=$btoken"
+page booking-status GET "/status/$bref" "token=$btoken"
+page booking-cancel POST "/status/$bref" "token=$btoken" "_action=cancel"
+page booking-move POST "/status/$bref" "token=$btoken&lang=en" "_action=move"
+grep -q 'Termin absagen' "$tmp/pages/booking-status.html" &&
+    grep -q 'wirklich absagen' "$tmp/pages/booking-cancel.html" &&
+    grep -q 'name="termin"' "$tmp/pages/booking-move.html" ||
+    : >"$tmp/pages/booking-status.html"
+
 # A paid service: the checkout with the GiroCode.
 erika session /services/meldebescheinigung
 HTTP_COOKIE=$cookie erika page paid-order POST /services/meldebescheinigung "" "_key=$key&id_number=L01X00T47&kind=einfach&purpose=privat&delivery=post&_confirm=1"
-loc=$(sed -n 's/^Location: \(.*\)\r$/\1/p' "$tmp/pages/paid-order.head")
-rm -f "$tmp/pages/paid-order.head" "$tmp/pages/paid-order.html"
-pref=${loc#*/pay/}
-pref=${pref%%\?*}
+sent paid-order /pay/
+pref=$ref
 # Sent logged in: the checkout without a token, erika's account opens it;
 # and her pages of the account: Meine Anträge, the Postkorb.
 erika page pay GET "/pay/$pref" ""
@@ -180,12 +203,12 @@ done
 program=$build/cgi-bin/staff.cgi
 REMOTE_USER=admin page staff-inbox GET / ""
 REMOTE_USER=admin page staff-inbox-filtered GET / "service=osterfeuer&status=received&q=Anna&sort=oldest"
-REMOTE_USER=mustermann page staff-submission GET "/submissions/$ref" ""
-REMOTE_USER=mustermann page staff-submission-en GET "/submissions/$ref" "lang=en"
+REMOTE_USER=mustermann page staff-submission GET "/submissions/$vref" ""
+REMOTE_USER=mustermann page staff-submission-en GET "/submissions/$vref" "lang=en"
 REMOTE_USER=nobody page staff-forbidden GET / ""
 # Another site's request: refused, with a link to open it from here.
 HTTP_SEC_FETCH_SITE=cross-site REMOTE_USER=mustermann page staff-cross-site \
-    GET "/submissions/$ref" ""
+    GET "/submissions/$vref" ""
 grep -q 'anderen Website' "$tmp/pages/staff-cross-site.html" ||
     : >"$tmp/pages/staff-cross-site.html"
 # The paid order, once paid: its refund form. (A staff POST carries the

@@ -41,7 +41,12 @@ test_route_wrong_method_is_405(void **state)
 	(void)state;
 	route_match(ROUTE_CITIZEN, "/", REQ_POST, &m);
 	assert_int_equal(m.status, 405);
+	route_match(ROUTE_CITIZEN, "/receipt/2026-000001-4", REQ_POST, &m);
+	assert_int_equal(m.status, 405);
+	/* The status page's appointment buttons post to it. */
 	route_match(ROUTE_CITIZEN, "/status/2026-000001-4", REQ_POST, &m);
+	assert_int_equal(m.status, 200);
+	route_match(ROUTE_CITIZEN, "/calendar/2026-000001-4", REQ_POST, &m);
 	assert_int_equal(m.status, 405);
 	route_match(ROUTE_CITIZEN, "/services/x", REQ_OTHER, &m);
 	assert_int_equal(m.status, 405);
