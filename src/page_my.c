@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "notice.h"
 #include "page.h"
+#include "page_slot.h"
 #include "store_my.h"
 #include "text.h"
 #include "upload.h"
@@ -270,6 +271,7 @@ page_my_postkorb(struct app *a, struct store_submission *s,
     const char *problem, const char *arg)
 {
 	struct store_reply *r = NULL;
+	struct store_booking_row b;
 	const char *sent = problem != NULL ? req_param(&a->req.body, "text") :
 	    NULL;
 	xmlNodePtr list, e;
@@ -302,6 +304,9 @@ page_my_postkorb(struct app *a, struct store_submission *s,
 		goto out;
 	if (problem == NULL && req_param(&a->req.query, "done") != NULL &&
 	    app_elem(a->root, "done", NULL, "what", "answer", NULL) == NULL)
+		goto out;
+	/* Its appointment, to manage on the status page. */
+	if (page_slot_booked(a, s->ref, &b) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -57,6 +57,14 @@
       <dd><strong><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('status.', $sub/@status)"/></xsl:call-template></strong></dd>
     </dl>
 
+    <xsl:call-template name="booking-box">
+      <xsl:with-param name="actions">
+        <xsl:if test="not(/page/booking/@started)">
+          <p><a href="{$script}/status/{$sub/@ref}{$lq}"><xsl:call-template name="msg"><xsl:with-param name="key" select="'booking.manage'"/></xsl:call-template></a></p>
+        </xsl:if>
+      </xsl:with-param>
+    </xsl:call-template>
+
     <section class="messages" aria-labelledby="conv-heading">
       <h2 id="conv-heading"><xsl:call-template name="msg"><xsl:with-param name="key" select="'postkorb.conversation'"/></xsl:call-template></h2>
       <xsl:variable name="all" select="$sub/history/entry[string(.) != ''] | replies/reply"/>

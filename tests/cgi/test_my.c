@@ -340,6 +340,50 @@ test_purged_cannot_be_claimed(void **state)
 	citizen_free(&erika);
 }
 
+/*
+ * "Meine Anträge": an appointment booked logged in shows in the Postkorb
+ * with its calendar file and the way to move or cancel it; the status
+ * page cancels it for the account, no token needed.
+ */
+static void
+test_my_appointment(void **state)
+{
+	struct citizen erika = { 0 };
+	char	 slot[17], body[256], path[128], ref[32];
+	const char *p;
+	struct resp r;
+
+	(void)state;
+	login(&erika, "erika", "erika-demo");
+	assert_int_equal(citizen_post(&erika, SCRIPT "/services/personalausweis",
+	    "name=Erika&born=1964-08-12&reason=abgelaufen&_page=person", &r), 0);
+	assert_non_null(p = strstr(r.body, "type=\"radio\" value=\""));
+	p += strlen("type=\"radio\" value=\"");
+	snprintf(slot, sizeof(slot), "%.16s", p);
+	snprintf(body, sizeof(body), "_key=%s&name=Erika&born=1964-08-12"
+	    "&reason=abgelaufen&termin=%s&_confirm=1", form_key(r.body), slot);
+	assert_int_equal(citizen_post(&erika, SCRIPT "/services/personalausweis",
+	    body, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(p = strstr(resp_header(&r, "Location"), "/receipt/"));
+	snprintf(ref, sizeof(ref), "%.*s", (int)strcspn(p + 9, "?\r\n"), p + 9);
+
+	snprintf(path, sizeof(path), SCRIPT "/my/%s", ref);
+	assert_int_equal(citizen_get(&erika, path, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, ">In den Kalender eintragen</a>"));
+	assert_non_null(strstr(r.body, ">Termin verschieben oder absagen</a>"));
+
+	snprintf(path, sizeof(path), SCRIPT "/status/%s", ref);
+	assert_int_equal(citizen_post(&erika, path, "_action=cancel&_confirm=1",
+	    &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(db_countf("SELECT count(*) FROM booking b JOIN"
+	    " submission s ON s.id = b.submission_id WHERE s.ref = '%s' AND"
+	    " b.state = 'cancelled'", ref), 1);
+	citizen_free(&erika);
+}
+
 int
 main(void)
 {
@@ -352,6 +396,7 @@ main(void)
 		    free_tracked),
 		cmocka_unit_test_teardown(test_purged_cannot_be_claimed,
 		    free_tracked),
+		cmocka_unit_test_teardown(test_my_appointment, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 
