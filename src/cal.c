@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -781,4 +782,21 @@ cal_slot_free(const struct cal *c, const char *v, int minutes,
 		if (slots[k].start == m)
 			return slots[k].free > 0;
 	return 0;
+}
+
+void
+cal_now(char out[CAL_SLOT_LEN])
+{
+	struct when_date d;
+	struct tm tm;
+	time_t	 t = time(NULL);
+
+	if (localtime_r(&t, &tm) == NULL) {
+		snprintf(out, CAL_SLOT_LEN, "9999-12-31T23:59");
+		return;
+	}
+	d.y = tm.tm_year + 1900;
+	d.m = tm.tm_mon + 1;
+	d.d = tm.tm_mday;
+	cal_format_slot(&d, tm.tm_hour * 60 + tm.tm_min, out);
 }

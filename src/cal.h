@@ -86,6 +86,8 @@ int	 cal_bookable_day(const struct cal *, const struct when_date *d,
 size_t	 cal_day_slots(const struct cal *, const struct when_date *d,
 	    int minutes, const struct cal_taken *, size_t ntaken, int after,
 	    struct cal_slot *out, size_t max);
+/* Now as the town's wall clock (the process's zone), YYYY-MM-DDTHH:MM. */
+void	 cal_now(char out[CAL_SLOT_LEN]);
 /* "YYYY-MM-DDTHH:MM" <-> date and minute: parse 0 or -1. */
 int	 cal_parse_slot(const char *, struct when_date *, int *minute);
 void	 cal_format_slot(const struct when_date *, int minute,

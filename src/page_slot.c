@@ -191,24 +191,6 @@ page_slot_week(struct app *a, const struct page_slot *ps, const char *v,
 	return 0;
 }
 
-/* Now as the town's wall clock, YYYY-MM-DDTHH:MM. */
-void
-page_slot_now(char out[CAL_SLOT_LEN])
-{
-	struct when_date d;
-	struct tm tm;
-	time_t	 t = time(NULL);
-
-	if (localtime_r(&t, &tm) == NULL) {
-		snprintf(out, CAL_SLOT_LEN, "9999-12-31T23:59");
-		return;
-	}
-	d.y = tm.tm_year + 1900;
-	d.m = tm.tm_mon + 1;
-	d.d = tm.tm_mday;
-	cal_format_slot(&d, tm.tm_hour * 60 + tm.tm_min, out);
-}
-
 /* The calendar's <title>s and <location>s, copied under `node`. */
 static int
 page_slot_texts(struct app *a, const struct cal *c, xmlNodePtr node)
@@ -251,7 +233,7 @@ page_slot_booked(struct app *a, const char *ref, struct store_booking_row *b)
 	    "state", b->state, NULL)) == NULL)
 		return -1;
 	/* Begun (or over): no longer to cancel or move. */
-	page_slot_now(now);
+	cal_now(now);
 	if (strcmp(now, b->start) >= 0 && xmlNewProp(node,
 	    (const xmlChar *)"started", (const xmlChar *)"1") == NULL)
 		return -1;

@@ -38,7 +38,6 @@ const struct store_booking *page_slot_booking(struct page_slot *,
 	    const struct valid_result *);
 const struct store_booking *page_slot_book(struct page_slot *,
 	    const char *slot);
-void	 page_slot_now(char out[CAL_SLOT_LEN]);
 int	 page_slot_booked(struct app *, const char *ref,
 	    struct store_booking_row *);
 

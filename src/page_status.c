@@ -120,7 +120,7 @@ page_status_action(struct app *a, const struct store_submission *s,
 	if (action == NULL || (strcmp(action, "cancel") != 0 &&
 	    strcmp(action, "move") != 0))
 		return app_error(a, 400, "bad_request");
-	page_slot_now(now);
+	cal_now(now);
 	if (strcmp(b->state, "booked") != 0)
 		return page_status_show(a, action, "changed", 409);
 	if (strcmp(now, b->start) >= 0)

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,4 +222,111 @@ store_booking_of(struct store *s, const char *ref,
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
 	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_fail(s, "booking");
+}
+
+int
+store_reminders_due(struct store *s, const char *after, const char *until,
+    struct store_reminder **out, size_t *n)
+{
+	const char *v[2] = { after, until };
+	struct store_reminder *r = NULL, *more;
+	sqlite3_stmt *st;
+	size_t	 cap = 0;
+	int	 rc;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT b.id, s.ref, s.token, s.lang,"
+	    " s.email, d.xml, s.subject IS NOT NULL, b.start FROM booking b"
+	    " JOIN submission s ON s.id = b.submission_id"
+	    " LEFT JOIN definition d ON d.id = s.definition_id"
+	    " WHERE b.state = 'booked' AND b.reminded IS NULL"
+	    " AND b.start > ?1 AND b.start <= ?2 AND s.email IS NOT NULL"
+	    " AND s.purged IS NULL ORDER BY b.start, b.id", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return store_fail(s, "reminders");
+	if (store_bind_texts(st, v, 2) != 0) {
+		sqlite3_finalize(st);
+		return store_fail(s, "reminders");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((more = reallocarray(r, cap, sizeof(*r))) == NULL) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			r = more;
+		}
+		memset(&r[*n], 0, sizeof(r[*n]));
+		r[*n].id = (long)sqlite3_column_int64(st, 0);
+		store_copy(r[*n].ref, sizeof(r[*n].ref),
+		    sqlite3_column_text(st, 1));
+		store_copy(r[*n].token, sizeof(r[*n].token),
+		    sqlite3_column_text(st, 2));
+		store_copy(r[*n].lang, sizeof(r[*n].lang),
+		    sqlite3_column_text(st, 3));
+		r[*n].email = store_dup(sqlite3_column_text(st, 4));
+		r[*n].definition_xml = sqlite3_column_type(st, 5) == SQLITE_NULL ?
+		    NULL : store_dup(sqlite3_column_text(st, 5));
+		r[*n].account = sqlite3_column_int(st, 6);
+		store_copy(r[*n].start, sizeof(r[*n].start),
+		    sqlite3_column_text(st, 7));
+		(*n)++;
+		if (r[*n - 1].email == NULL || (sqlite3_column_type(st, 5) !=
+		    SQLITE_NULL && r[*n - 1].definition_xml == NULL)) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_reminders_free(r, *n);
+		*n = 0;
+		if (rc == SQLITE_NOMEM) {
+			snprintf(s->err, sizeof(s->err), "reminders: out of"
+			    " memory");
+			return STORE_ERROR;
+		}
+		return store_fail(s, "reminders");
+	}
+	*out = r;
+	return STORE_OK;
+}
+
+void
+store_reminders_free(struct store_reminder *r, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(r[i].email);
+		free(r[i].definition_xml);
+	}
+	free(r);
+}
+
+int
+store_remind(struct store *s, long id, const char *ref, const char *to,
+    const char *subject, const char *body, const char *now)
+{
+	sqlite3_stmt *st;
+	int	 rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, "UPDATE booking SET reminded = ?2"
+	    " WHERE id = ?1 AND reminded IS NULL AND state = 'booked'", -1,
+	    &st, NULL) != SQLITE_OK)
+		return store_commit_or_rollback(s, store_fail(s, "remind"));
+	rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC) == SQLITE_OK ?
+	    sqlite3_step(st) : SQLITE_ERROR;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_commit_or_rollback(s, store_fail(s, "remind"));
+	if (sqlite3_changes(s->db) != 1)
+		return store_commit_or_rollback(s, STORE_CONFLICT);
+	return store_commit_or_rollback(s, store_queue_mail(s, ref, to,
+	    subject, body));
 }

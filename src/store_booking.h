@@ -69,4 +69,29 @@ int	 store_booking_cancel(struct store *, long id, const char *ref,
 int	 store_booking_move(struct store *, long id, const char *ref,
 	    const struct store_booking *b, const char *actor, const char *now);
 
+/* A reminder to send: a standing booking not yet reminded of. */
+struct store_reminder {
+	long		 id;
+	char		 ref[REF_MAX];
+	char		 token[REF_TOKEN_LEN + 1];
+	char		 lang[8];
+	char		*email;
+	char		*definition_xml;	/* or NULL */
+	int		 account;	/* made logged in */
+	char		 start[CAL_SLOT_LEN];
+};
+
+/* The bookings that stand, start after `after` and no later than
+ * `until` (local, YYYY-MM-DDTHH:MM), were not reminded of and have an
+ * e-mail address; free with store_reminders_free. */
+int	 store_reminders_due(struct store *, const char *after,
+	    const char *until, struct store_reminder **, size_t *);
+void	 store_reminders_free(struct store_reminder *, size_t);
+/* Booking `id` reminded of at `now` and the mail queued, in one
+ * transaction, if it still stands and was not reminded of meanwhile
+ * (else STORE_CONFLICT, and nothing queued). */
+int	 store_remind(struct store *, long id, const char *ref,
+	    const char *to, const char *subject, const char *body,
+	    const char *now);
+
 #endif

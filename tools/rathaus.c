@@ -2,7 +2,9 @@
  * rathaus: the administrator's command line.
  *   rathaus lint [--share DIR] [--site DIR] [FILE...]  check a site
  *   rathaus init [--conf FILE | --data DIR] create or migrate the store
- *   rathaus outbox [--conf FILE]           send the mails that are due
+ *   rathaus outbox [--conf FILE] [--now YYYY-MM-DDTHH:MM]
+ *                                          queue the appointments'
+ *                                          reminders, send what is due
  *   rathaus export SERVICE [--format csv|xml|json] [--from DATE]
  *       [--to DATE]                        submissions to stdout
  *   rathaus purge                          delete what is past retention
@@ -21,12 +23,14 @@
 
 #include "buf.h"
 #include "cachefile.h"
+#include "cal.h"
 #include "camt.h"
 #include "conf.h"
 #include "export.h"
 #include "form.h"
 #include "site.h"
 #include "outbox.h"
+#include "remind.h"
 #include "store.h"
 #include "store_outbox.h"
 #include "store_pay.h"
@@ -44,7 +48,7 @@ usage(void)
 	fputs("usage: rathaus lint [--conf FILE] [--share DIR] [--site DIR]"
 	    " [FILE...]\n"
 	    "       rathaus init [--conf FILE | --data DIR]\n"
-	    "       rathaus outbox [--conf FILE]\n"
+	    "       rathaus outbox [--conf FILE] [--now YYYY-MM-DDTHH:MM]\n"
 	    "       rathaus export SERVICE [--format csv|xml|json]"
 	    " [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--conf FILE]\n"
 	    "       rathaus purge [--conf FILE]\n"
@@ -66,6 +70,7 @@ struct cli {
 	const char	*from;
 	const char	*to;
 	int		 dry_run;
+	const char	*now;		/* outbox: the local time to remind by */
 };
 
 static int
@@ -96,6 +101,8 @@ cli_parse(struct cli *c, int argc, char *argv[])
 			c->to = argv[++i];
 		else if (strcmp(argv[i], "--dry-run") == 0)
 			c->dry_run = 1;
+		else if (strcmp(argv[i], "--now") == 0 && i + 1 < argc)
+			c->now = argv[++i];
 		else if (strncmp(argv[i], "--", 2) == 0)
 			return -1;
 		else
@@ -247,13 +254,37 @@ cmd_outbox(struct cli *c)
 	struct store_outbox_counts left = { 0, 0, 0 };
 	struct outbox_stats st;
 	struct store *s;
-	int	 rc;
+	struct when_date day;
+	char	 now[CAL_SLOT_LEN];
+	long	 reminded = 0;
+	int	 rc, minute;
 
-	if (store_open(&s, c->conf.data_dir, 0) != STORE_OK)
+	if (c->now != NULL && (strlen(c->now) != 16 ||
+	    cal_parse_slot(c->now, &day, &minute) != 0)) {
+		fputs("rathaus: --now YYYY-MM-DDTHH:MM (the town's local time)\n",
+		    stderr);
+		return 2;
+	}
+	if (when_set_zone(c->conf.timezone) != 0 ||
+	    store_open(&s, c->conf.data_dir, 0) != STORE_OK)
 		return 1;
 	if (*c->conf.smtp_url == '\0')
 		fputs("rathaus: mail is off (no smtp_url): nothing sent\n",
 		    stderr);
+	/* The appointments of tomorrow from 18:00 on: their reminders join
+	 * the outbox first, and go out with it. */
+	if (c->now != NULL)
+		snprintf(now, sizeof(now), "%s", c->now);
+	else
+		cal_now(now);
+	if (remind_queue(&c->conf, s, now, &reminded) != 0) {
+		fprintf(stderr, "rathaus: reminders: %s\n", store_errmsg(s));
+		store_close(s);
+		return 1;
+	}
+	if (reminded > 0)
+		printf("outbox: %ld reminder%s queued\n", reminded,
+		    reminded == 1 ? "" : "s");
 	rc = outbox_flush(&c->conf, s, time(NULL), 0, OUTBOX_BUDGET_MS, &st);
 	if (rc == 0 && store_outbox_counts(s, &left) != STORE_OK)
 		rc = -1;

@@ -2,7 +2,7 @@
 <!--
   The mails (text, not HTML): the first line is the subject, then a blank
   line, then the body. The input is <mail
-  kind="received|status|new|postkorb|reply" lang=".." account="1|"> with the service's <title>s, <ref>, <link>, <calendar> (a booked
+  kind="received|status|new|postkorb|reply|reminder" lang=".." account="1|"> with the service's <title>s, <ref>, <link>, <calendar> (a booked
   appointment's calendar file), <status> and
   <has-message/>. By design it holds no answer of the form: a mail may
   pass through servers the town does not control (docs/security.md).
@@ -77,7 +77,7 @@
     </xsl:if>
     <xsl:choose>
       <!-- Sent logged in: the link is to the Postkorb, behind the login. -->
-      <xsl:when test="@kind = 'received' and @account = '1'">
+      <xsl:when test="(@kind = 'received' or @kind = 'reminder') and @account = '1'">
         <xsl:call-template name="m"><xsl:with-param name="key" select="'mail.received.link_my'"/></xsl:call-template>
       </xsl:when>
       <xsl:otherwise>

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cal.h"
@@ -688,6 +689,93 @@ test_no_change_when_begun_or_foreign(void **state)
 	    " start = '2020-01-06T08:00' AND state = 'booked'"), 1);
 }
 
+/* `rathaus outbox --now NOW` as the instance's user; its output in *out. */
+static void
+outbox_at(const char *now, char **out)
+{
+	char	 bin[PATH_MAX + 16], conf[PATH_MAX + 32];
+	char	*as_user[] = { "runuser", "-u", "www-data", "--", bin, "outbox",
+	    "--now", (char *)now, "--conf", conf, NULL };
+	char	*as_self[] = { bin, "outbox", "--now", (char *)now, "--conf",
+	    conf, NULL };
+
+	snprintf(bin, sizeof(bin), "%s/bin/rathaus", T.dir);
+	snprintf(conf, sizeof(conf), "%s/conf/rathaus.conf", T.dir);
+	assert_int_equal(run(geteuid() == 0 ? as_user : as_self, out), 0);
+	track(*out);
+}
+
+/*
+ * The reminder: queued by `rathaus outbox` from 18:00 the evening before,
+ * not a minute earlier; once, however often it runs; not for a cancelled
+ * appointment; with the links, without the answers.
+ */
+static void
+test_reminder_once(void **state)
+{
+	struct when_date d;
+	char	 slot[32], gone[32], eve[11], now[32], body[256], ref[32];
+	char	 status[256], *out, *mail;
+	struct resp r;
+
+	(void)state;
+	if (T.smtpd.h.pid <= 0)
+		skip();
+	snprintf(slot, sizeof(slot), "%sT11:45", day1);
+	snprintf(body, sizeof(body), "_key=%s&name=Rosa+Rotkehlchen&termin=%s"
+	    "&email=rosa%%40example.org&_confirm=1",
+	    service_key("termin-test"), slot);
+	assert_int_equal(http("POST", SCRIPT "/services/termin-test", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	parse_receipt_location(resp_header(&r, "Location"), ref, sizeof(ref),
+	    body, sizeof(body));
+	/* Another one, cancelled: no reminder for it. */
+	snprintf(gone, sizeof(gone), "%sT11:30", day1);
+	snprintf(body, sizeof(body), "_key=%s&name=Gustav&termin=%s"
+	    "&email=gustav%%40example.org&_confirm=1",
+	    service_key("termin-test"), gone);
+	assert_int_equal(http("POST", SCRIPT "/services/termin-test", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	snprintf(status, sizeof(status), SCRIPT "/status/%s",
+	    strstr(resp_header(&r, "Location"), "/receipt/") + 9);
+	status_post(status, "_action=cancel&_confirm=1", &r);
+	assert_int_equal(r.status, 303);
+
+	when_parse_date(day1, &d);
+	when_from_days(when_days(&d) - 1, &d);
+	when_format(&d, eve);
+	snprintf(now, sizeof(now), "%sT17:59", eve);
+	outbox_at(now, &out);
+	assert_null(strstr(out, "reminder"));
+	assert_int_equal(db_countf("SELECT count(*) FROM booking WHERE"
+	    " start = '%s' AND reminded IS NULL", slot), 1);
+
+	snprintf(now, sizeof(now), "%sT18:00", eve);
+	outbox_at(now, &out);
+	assert_non_null(strstr(out, "reminder"));
+	assert_non_null(mail = mail_to("rosa@example.org", "Erinnerung"));
+	track(mail);
+	assert_non_null(strstr(mail, ref));
+	assert_non_null(strstr(mail, SCRIPT "/calendar/"));
+	assert_non_null(strstr(mail, SCRIPT "/status/"));
+	assert_null(strstr(mail, "Rosa"));
+	assert_null(strstr(mail, "11:45"));
+
+	/* Later runs: nothing again. */
+	snprintf(now, sizeof(now), "%sT18:30", eve);
+	outbox_at(now, &out);
+	snprintf(now, sizeof(now), "%sT07:00", day1);
+	outbox_at(now, &out);
+	assert_int_equal(db_countf("SELECT count(*) FROM outbox WHERE"
+	    " recipient = 'rosa@example.org' AND subject LIKE 'Erinnerung%%'"),
+	    1);
+	assert_int_equal(db_countf("SELECT count(*) FROM outbox WHERE"
+	    " recipient = 'gustav@example.org' AND subject LIKE"
+	    " 'Erinnerung%%'"), 0);
+}
+
 /* A clerk's block takes every place: the day shows as fully booked. */
 static void
 test_blocked_day(void **state)
@@ -736,6 +824,7 @@ main(void)
 		cmocka_unit_test_teardown(test_move, free_tracked),
 		cmocka_unit_test_teardown(test_no_change_when_begun_or_foreign,
 		    free_tracked),
+		cmocka_unit_test_teardown(test_reminder_once, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 

@@ -349,7 +349,7 @@ static void
 test_my_appointment(void **state)
 {
 	struct citizen erika = { 0 };
-	char	 slot[17], body[256], path[128], ref[32];
+	char	 slot[17], body[256], path[128], mine[32];
 	const char *p;
 	struct resp r;
 
@@ -366,21 +366,21 @@ test_my_appointment(void **state)
 	    body, &r), 0);
 	assert_int_equal(r.status, 303);
 	assert_non_null(p = strstr(resp_header(&r, "Location"), "/receipt/"));
-	snprintf(ref, sizeof(ref), "%.*s", (int)strcspn(p + 9, "?\r\n"), p + 9);
+	snprintf(mine, sizeof(mine), "%.*s", (int)strcspn(p + 9, "?\r\n"), p + 9);
 
-	snprintf(path, sizeof(path), SCRIPT "/my/%s", ref);
+	snprintf(path, sizeof(path), SCRIPT "/my/%s", mine);
 	assert_int_equal(citizen_get(&erika, path, &r), 0);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body, ">In den Kalender eintragen</a>"));
 	assert_non_null(strstr(r.body, ">Termin verschieben oder absagen</a>"));
 
-	snprintf(path, sizeof(path), SCRIPT "/status/%s", ref);
+	snprintf(path, sizeof(path), SCRIPT "/status/%s", mine);
 	assert_int_equal(citizen_post(&erika, path, "_action=cancel&_confirm=1",
 	    &r), 0);
 	assert_int_equal(r.status, 303);
 	assert_int_equal(db_countf("SELECT count(*) FROM booking b JOIN"
 	    " submission s ON s.id = b.submission_id WHERE s.ref = '%s' AND"
-	    " b.state = 'cancelled'", ref), 1);
+	    " b.state = 'cancelled'", mine), 1);
 	citizen_free(&erika);
 }
 
