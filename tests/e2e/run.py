@@ -19,6 +19,10 @@ Every page type, in German and English, is checked with axe-core (WCAG
 steps skip), for its layout at 320, 768 and 1280 px, its focus indicators
 and links to "#"; printed receipts are read with pdfinfo and pdftotext
 (poppler-utils).
+The appointment scenario (termin, issue 14) books an identity-card time,
+reads the receipt's calendar file with urllib, moves the appointment to a
+time of one place and cancels it, and checks the form's free times after
+each; it relies on examples/wiesmoor/site/calendars/buergerbuero.xml.
 On a failure a screenshot goes to $abs_top_builddir/e2e-failure-N.png.
 
 Environment (set by `make check`): abs_top_srcdir, abs_top_builddir;
@@ -1781,6 +1785,361 @@ def _(d, c):
     citizen_logout(d, c)
 
 
+# ---- 7b. Appointments: book, move and cancel an identity-card appointment (issue 14) ------
+
+TERMIN = "/cgi-bin/rathaus.cgi/services/personalausweis"
+TERMIN_PERSON = ("Max Mustermann", datetime.date(1988, 6, 21), "abgelaufen")
+# examples/wiesmoor/site/calendars/buergerbuero.xml: two places a time in
+# the mornings, one on Thursday afternoons (14:00-17:30), 15 minutes each
+# for the identity card, bookable from tomorrow on.
+ONE_PLACE = (3, "14:00")        # Thursday (Monday is 0), from 14:00
+WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+
+
+def slot_times(d):
+    """The times the page offers: the values of its radios name="termin"
+    (a time chosen in another week, "Gewählt: ..", included)."""
+    return d.execute("""
+        return Array.prototype.map.call(
+            document.querySelectorAll('input[type=radio][name=termin]'),
+            function (e) { return e.value; });""")
+
+
+def slot_label(iso):
+    """"2026-12-04T08:15" as the pages show it: "04.12.2026, 08:15 Uhr"."""
+    t = datetime.datetime.strptime(iso, "%Y-%m-%dT%H:%M")
+    return t.strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def slot_week(d):
+    """The heading of the week shown ("Freie Termine in der Woche ab ..")."""
+    return " ".join(d.el("h3.slot-week").text.split())
+
+
+def slot_page(d, label):
+    """Press the week button "Frühere Termine" or "Spätere Termine" (or
+    their English words): the same page with the other week."""
+    buttons = [b for b in d.find_all("button[name=_week]") if b.text.strip() == label]
+    check(buttons, f"no button {label!r} (week buttons: {texts(d, 'button[name=_week]')!r})")
+    week = slot_week(d)
+    d.submit_with(buttons[0], "h3.slot-week")
+    check(not d.find_all(".error-summary"),
+          "errors after a week button: " + " | ".join(texts(d, ".error-summary li")))
+    check(slot_week(d) != week, f"{label!r} shows the same week: {week!r}")
+
+
+def slot_find(d, want, weeks=10):
+    """Page on with "Spätere Termine" until want(times) names a time;
+    that time. Fails after `weeks` weeks."""
+    for _ in range(weeks):
+        found = want(slot_times(d))
+        if found:
+            return found
+        slot_page(d, "Spätere Termine")
+    raise Failure(f"no such time in {weeks} weeks, the last {slot_week(d)!r}")
+
+
+def slot_week_of(d, iso):
+    """Page (on or back) to the week of the day of iso; whether iso is
+    among the times offered there."""
+    day = datetime.date.fromisoformat(iso[:10])
+    legend = f"{WEEKDAYS[day.weekday()]}, {day.strftime('%d.%m.%Y')}"
+    for _ in range(10):
+        days = texts(d, "fieldset.slot-day > legend")
+        if any(x.startswith(legend) for x in days):
+            return iso in slot_times(d)
+        times = slot_times(d)
+        earlier = times and min(t[:10] for t in times) > iso[:10]
+        slot_page(d, "Frühere Termine" if earlier else "Spätere Termine")
+    raise Failure(f"no week shows {legend!r}; the last: {slot_week(d)!r}")
+
+
+def termin_times_page(d, c, lang=None):
+    """The identity card's page 1 answered: on to its page 2, the times."""
+    d.get(c["origin"] + (with_lang(TERMIN, lang) if lang else TERMIN))
+    d.wait_for("readyState complete", d.page_ready)
+    fill(d, "name", TERMIN_PERSON[0])
+    set_date(d, "born", TERMIN_PERSON[1], c)
+    radio(d, "reason", TERMIN_PERSON[2])
+    d.submit_with(continue_button(d), "input[type=radio][name=termin]")
+    check(not d.find_all(".error-summary"),
+          "errors: " + " | ".join(texts(d, ".error-summary li")))
+
+
+def booking_panel(d):
+    """The receipt's or status page's "Ihr Termin": (its text, the time's
+    datetime attribute or None)."""
+    panel = d.el("section.panel.booking")
+    times = d.find_all("section.panel.booking .booking-when time")
+    return " ".join(panel.text.split()), times[0].attr("datetime") if times else None
+
+
+def calendar_file(c, href):
+    """GET the calendar file as a calendar program would, without the
+    browser's cookies: (status, Content-Type, body as text)."""
+    try:
+        with OPENER.open(href, timeout=WAIT) as r:
+            return r.status, r.headers.get("Content-Type", ""), r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type", ""), e.read().decode("utf-8", "replace")
+
+
+def ics_start(iso):
+    """The DTSTART line the calendar file has for the local time iso."""
+    return "DTSTART;TZID=Europe/Berlin:" + iso.replace("-", "").replace(":", "") + "00"
+
+
+def audit_now(d, c, kind):
+    """audit() the page, and fail at once on what it found there (axe,
+    layout at 320, 768, 1280 px, focus, href="#")."""
+    a = c.setdefault("audit", {"pages": [], "axe": [], "layout": [], "focus": [],
+                                "href": []})
+    before = {k: len(a.get(k, [])) for k in ("axe", "layout", "focus", "href", "errors")}
+    audit(d, c, kind)
+    found = [x for k, n in before.items() for x in a.get(k, [])[n:]]
+    check(not found, "\n".join(found))
+
+
+def status_button(d, label):
+    buttons = [b for b in d.find_all("section.panel.booking button[type=submit]")
+               if b.text.strip() == label]
+    check(buttons, f"no button {label!r} at 'Ihr Termin'; buttons: "
+          f"{texts(d, 'section.panel.booking button')!r}")
+    return buttons[0]
+
+
+@T.step("termin", "page 1 'Zu Ihrer Person' leads to a week of free times, by day")
+def _(d, c):
+    termin_times_page(d, c)
+    check(d.find("main h1").text == "Termin für den Personalausweis buchen",
+          f"h1 {d.find('main h1').text!r}")
+    check(slot_week(d).startswith("Freie Termine in der Woche ab "),
+          f"week heading {slot_week(d)!r}")
+    body_has(d, "Ein Termin dauert 15 Minuten.", "Rathaus Wiesmoor, Hauptstraße 193")
+    days = texts(d, "fieldset.slot-day > legend")
+    check(days, "no day (fieldset.slot-day) on the page")
+    for day in days:
+        check(re.match(r"(%s), \d\d\.\d\d\.\d{4}" % "|".join(WEEKDAYS), day),
+              f"day legend {day!r}")
+    times = slot_times(d)
+    check(times, "no free time offered")
+    bad = [t for t in times if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", t)]
+    check(not bad, f"radio values {bad[:5]!r} are no YYYY-MM-DDTHH:MM")
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    early = [t for t in times if t[:10] < tomorrow]
+    check(not early, f"times before tomorrow (earliest=1) offered: {early[:5]!r}")
+    first = d.el("#f-termin")
+    check(first.prop("value") == times[0], f"#f-termin is {first.prop('value')!r},"
+          f" not the first time {times[0]!r}")
+    label = " ".join(d.find("label[for=f-termin]").text.split())
+    check(label == times[0][11:] + " Uhr", f"the first time's label {label!r}")
+    c["termin_first"] = times[0]
+
+
+@T.step("termin", "the times at 320 px: no sideways scrolling, axe and focus clean")
+def _(d, c):
+    wide = d.execute("""
+        return Array.prototype.filter.call(document.querySelectorAll('input[type=radio]'),
+            function (e) { return e.getBoundingClientRect().width > 48; }).length;""")
+    check(wide == 0, f"{wide} radio buttons wider than 48 px")
+    audit_now(d, c, "appointment times")
+
+
+@T.step("termin", "the first time by keyboard (Space); 'Spätere Termine' keeps it")
+def _(d, c):
+    first = c["termin_first"]
+    radio_el = d.el("#f-termin")
+    radio_el.send_keys(" ")         # Send Keys focuses it; Space checks it
+    check(radio_el.prop("checked"), "Space on the first time did not check it")
+    slot_page(d, "Spätere Termine")
+    c["after_week"] = where_focus(d)
+    chosen = d.find_all("input[type=radio][name=termin]:checked")
+    check(len(chosen) == 1 and chosen[0].prop("value") == first,
+          f"the chosen {first} is not checked in the later week: "
+          f"{[e.prop('value') for e in chosen]!r}")
+    body_has(d, "Gewählt: " + slot_label(first))
+    slot_page(d, "Frühere Termine")
+    checked = d.find_all("input[type=radio][name=termin]:checked")
+    check([e.prop("value") for e in checked] == [first],
+          f"back in its week, checked: {[e.prop('value') for e in checked]!r}")
+
+
+@T.step("termin", "Enter in the phone field means 'Weiter': the check page shows the time")
+def _(d, c):
+    old = d.find("html")
+    d.el("#f-phone").send_keys("04944 912345\ue007")
+    d.wait_next(old, "main h1")
+    h1 = d.el("main h1").text
+    check(h1 == "Bitte prüfen Sie Ihre Angaben",
+          f"Enter led to {h1!r} ({slot_week(d) if d.find_all('h3.slot-week') else url_path(d.url)})")
+    first = c["termin_first"]
+    when = d.el(f"time[datetime='{first}']").text
+    check(when == slot_label(first), f"the check page shows {when!r}, not {slot_label(first)!r}")
+    body_has(d, TERMIN_PERSON[0], "04944 912345")
+
+
+@T.step("termin", "sending books it: the receipt's 'Ihr Termin' with time, place, calendar link")
+def _(d, c):
+    d.submit_with(d.el("button[name=_confirm]"), ".ref-code")
+    ref = d.find(".ref-code").text.strip()
+    check(re.fullmatch(r"\d{4}-\d{6}-\d", ref), f"reference {ref!r}")
+    check("/receipt/" in d.url, f"URL {d.url} is no receipt")
+    text, when = booking_panel(d)
+    first = c["termin_first"]
+    check(d.find("#booking-heading").text == "Ihr Termin", f"panel {text!r}")
+    check(when == first, f"the receipt's time is {when!r}, not {first!r}: {text!r}")
+    for want in (slot_label(first), "Rathaus Wiesmoor, Hauptstraße 193, Bürgerbüro"):
+        check(want in text, f"'Ihr Termin' lacks {want!r}: {text!r}")
+    link = d.el("section.panel.booking a.calendar-file")
+    check(link.text.strip() == "In den Kalender eintragen", f"link text {link.text!r}")
+    href = link.prop("href")
+    check(url_path(href) == f"/cgi-bin/rathaus.cgi/calendar/{ref}" and "token=" in href,
+          f"calendar link {href!r}")
+    c["termin_ref"], c["termin_ics"] = ref, href
+    c["termin_status"] = d.el(".status-url a").prop("href")
+    c["termin_receipt"], c["termin_booked"] = d.url, first
+
+
+# Its own scenario: a failure here does not hide the rest of "termin".
+@T.step("termin fee", "the receipt's 'Gebühr' is the fee paid at the counter, not 'kostenlos'")
+def _(d, c):
+    if "termin_receipt" not in c:
+        raise Skip("no appointment booked (termin)")
+    d.get(c["termin_receipt"])
+    d.wait_for("readyState complete", d.page_ready)
+    facts = dict(zip(texts(d, "dl.facts dt"), texts(d, "dl.facts dd")))
+    fee = facts.get("Gebühr")
+    # forms.md: a <counter> text is "shown in place of 'kostenlos'"
+    check(fee and "kostenlos" not in fee and "46,00 €" in fee,
+          f"the receipt says 'Gebühr: {fee}'; the service and its check page say"
+          " '46,00 € (unter 24 Jahren 27,60 €), zu zahlen beim Termin'")
+
+
+@T.step("termin", "the calendar link answers text/calendar, BEGIN:VCALENDAR, the time")
+def _(d, c):
+    status, ctype, body = calendar_file(c, c["termin_ics"])
+    check(status == 200, f"{c['termin_ics']}: HTTP {status}")
+    check(ctype.split(";")[0].strip() == "text/calendar", f"Content-Type {ctype!r}")
+    check(body.startswith("BEGIN:VCALENDAR"), f"the body begins {body[:40]!r}")
+    check(body.rstrip().endswith("END:VCALENDAR"), f"the body ends {body[-40:]!r}")
+    want = ics_start(c["termin_booked"])
+    check(want in body.splitlines(), f"no {want!r} in the file: {body[:600]!r}")
+
+
+@T.step("termin", "the status link shows the appointment, 'verschieben' and 'absagen'")
+def _(d, c):
+    d.get(c["termin_status"])
+    d.wait_for("readyState complete", d.page_ready)
+    check(d.el(".ref-code").text.strip() == c["termin_ref"], "another reference")
+    text, when = booking_panel(d)
+    check(when == c["termin_booked"], f"the status page's time is {when!r}: {text!r}")
+    check(d.find("section.panel.booking a.calendar-file").prop("href") == c["termin_ics"],
+          "the status page's calendar link differs from the receipt's")
+    status_button(d, "Termin verschieben")
+    status_button(d, "Termin absagen")
+    audit_now(d, c, "status page with appointment")
+
+
+@T.step("termin", "'Termin verschieben' to a Thursday afternoon: 'Ihr Termin ist verschoben.'")
+def _(d, c):
+    d.submit_with(status_button(d, "Termin verschieben"), "form.booking-move")
+    check(d.find_all("form.booking-move input[type=radio][name=termin]"),
+          "the move form offers no times")
+    audit_now(d, c, "moving an appointment")
+    old = c["termin_booked"]
+    # A time of one place: once taken, nobody else is offered it.
+    new = slot_find(d, lambda times: next(
+        (t for t in times if t != old and t[11:] >= ONE_PLACE[1]
+         and datetime.date.fromisoformat(t[:10]).weekday() == ONE_PLACE[0]), None))
+    radio(d, "termin", new)
+    do = [b for b in d.find_all("form.booking-move .actions button.button")
+          if b.text.strip() == "Auf diese Zeit verschieben"]
+    check(do, "no button 'Auf diese Zeit verschieben'")
+    d.submit_with(do[0], ".ref-code")
+    check(not d.find_all(".error-summary"),
+          "refused: " + " | ".join(texts(d, ".error-summary")))
+    check("done=moved" in d.url, f"URL {d.url} lacks done=moved")
+    notice = " ".join(d.el(".notice").text.split())
+    check(notice.startswith("Ihr Termin ist verschoben."), f"notice {notice!r}")
+    text, when = booking_panel(d)
+    check(when == new, f"after the move the time is {when!r}, not {new!r}: {text!r}")
+    check(slot_label(new) in text, f"'Ihr Termin' lacks {slot_label(new)!r}: {text!r}")
+    c["termin_old"], c["termin_booked"] = old, new
+
+
+@T.step("termin", "the calendar file has the new time")
+def _(d, c):
+    status, ctype, body = calendar_file(c, c["termin_ics"])
+    check(status == 200 and ctype.startswith("text/calendar"), f"HTTP {status} {ctype!r}")
+    lines = body.splitlines()
+    check(ics_start(c["termin_booked"]) in lines,
+          f"no {ics_start(c['termin_booked'])!r} in the file: {body[:600]!r}")
+    check(ics_start(c["termin_old"]) not in lines, "the file still has the old time")
+
+
+@T.step("termin", "the form no longer offers the taken Thursday time")
+def _(d, c):
+    termin_times_page(d, c)
+    offered = slot_week_of(d, c["termin_booked"])
+    check(not offered, f"{c['termin_booked']} (one place, booked) is still offered in"
+          f" {slot_week(d)!r}")
+    c["termin_form_week"] = slot_week(d)
+
+
+@T.step("termin", "'Termin absagen', 'Ja, Termin absagen': 'Ihr Termin ist abgesagt.'")
+def _(d, c):
+    d.get(c["termin_status"])
+    d.wait_for("readyState complete", d.page_ready)
+    d.submit_with(status_button(d, "Termin absagen"), ".confirm")
+    confirm = " ".join(d.el("section.panel.booking .confirm").text.split())
+    check("wirklich absagen" in confirm, f"confirmation {confirm!r}")
+    audit_now(d, c, "cancelling an appointment")
+    yes = [b for b in d.find_all(".confirm button[type=submit]")
+           if b.text.strip() == "Ja, Termin absagen"]
+    check(yes, f"no 'Ja, Termin absagen' in {confirm!r}")
+    d.submit_with(yes[0], ".ref-code")
+    check("done=cancelled" in d.url, f"URL {d.url} lacks done=cancelled")
+    notice = " ".join(d.el(".notice").text.split())
+    check(notice.startswith("Ihr Termin ist abgesagt."), f"notice {notice!r}")
+    text, when = booking_panel(d)
+    check("Dieser Termin ist abgesagt." in text, f"'Ihr Termin' says {text!r}")
+    buttons = texts(d, "section.panel.booking button")
+    check(not [b for b in buttons if b in ("Termin verschieben", "Termin absagen")],
+          f"a cancelled appointment still offers {buttons!r}")
+
+
+@T.step("termin", "the cancelled time is offered again on the form")
+def _(d, c):
+    termin_times_page(d, c)
+    offered = slot_week_of(d, c["termin_booked"])
+    check(offered, f"{c['termin_booked']} is not offered again after the cancellation"
+          f" ({slot_week(d)!r}; times that day: "
+          f"{[t for t in slot_times(d) if t[:10] == c['termin_booked'][:10]]!r})")
+
+
+@T.step("termin", "the times, the status page, moving and cancelling in English")
+def _(d, c):
+    termin_times_page(d, c, "en")
+    english(d)
+    check(slot_week(d).startswith("Free appointments in the week from"),
+          f"week heading {slot_week(d)!r}")
+    audit_now(d, c, "appointment times")
+    # a second booking, its status page in English: move and cancel offered
+    d.el("#f-termin").send_keys(" ")
+    d.submit_with(continue_button(d), "button[name=_confirm]")
+    d.submit_with(d.el("button[name=_confirm]"), ".ref-code")
+    d.submit_with(d.el(".status-url a"), "section.panel.booking")
+    english(d)
+    audit_now(d, c, "status page with appointment")
+    d.submit_with(status_button(d, "Move the appointment"), "form.booking-move")
+    english(d)
+    audit_now(d, c, "moving an appointment")
+    d.submit_with(d.el("form.booking-move .actions a"), "section.panel.booking")
+    d.submit_with(status_button(d, "Cancel the appointment"), ".confirm")
+    english(d)
+    audit_now(d, c, "cancelling an appointment")
+
+
 # ---- 8. Layout and focus (issue 12) ------------------------------------------------------
 
 WIDTHS = (320, 768, 1280)
@@ -2011,7 +2370,8 @@ FOCUSABLE = "a[href], button, input, select, textarea, summary"
 PAGE_TYPES = ("catalog", "form (one page)", "form (multi-page)", "form with errors",
               "check page", "receipt", "status page", "checkout", "login needed",
               "my requests", "Postkorb", "404", "imprint", "privacy notice",
-              "accessibility statement")
+              "accessibility statement", "appointment times", "status page with appointment",
+              "moving an appointment", "cancelling an appointment")
 STAFF_PAGE_TYPES = ("staff inbox", "staff submission")
 NEEDS_LOGIN = ("login needed", "my requests", "Postkorb")
 
@@ -2440,7 +2800,7 @@ def main():
         T.run(d, ctx)
         for key in ("date_order", "date_by_script", "oster_focus_on_load",
                     "error_link_lands_at", "edit_lands_at", "after_add_row",
-                    "gewerbe_after_send", "girocode", "paid_nav", "csp_blocked", "paid_history",
+                    "gewerbe_after_send", "after_week", "girocode", "paid_nav", "csp_blocked", "paid_history",
                     "paypal_failure", "failure_history", "retry_history",
                     "clerk_url_keeps_password", "textareas_on_load", "after_save",
                     "refused_status", "mails", "print", "audited"):
