@@ -657,6 +657,12 @@ test_id_card_appointment(void **state)
 	assert_null(strstr(r.body, "kostenlos</strong>"));
 	post_service("personalausweis", body, 303, &r);
 	assert_int_equal(newest_fee(), 0);
+	/* Nor does its receipt say "free" (reported from the browser test). */
+	assert_int_equal(http("GET", resp_header(&r, "Location") +
+	    strlen(T.origin), NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "46,00 \xe2\x82\xac (unter 24"));
+	assert_null(strstr(r.body, "kostenlos"));
 	post_service("personalausweis", bad, 422, &r);
 	assert_non_null(strstr(r.body, "href=\"#f-termin\""));
 }
