@@ -70,7 +70,16 @@
       <xsl:variable name="cents" select="($sub/@fee-cents | $S/fee[not($sub/@fee-cents)]/@cents)[1]"/>
       <xsl:if test="string(number($cents)) != 'NaN'">
         <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'fee.label'"/></xsl:call-template></dt>
-        <dd class="amount"><xsl:call-template name="fee"><xsl:with-param name="cents" select="$cents"/></xsl:call-template></dd>
+        <xsl:choose>
+          <!-- Nothing online, the fee paid at the counter: say what, as
+               the form did, not "free". -->
+          <xsl:when test="number($cents) = 0 and $S/fee/counter">
+            <dd><xsl:call-template name="t"><xsl:with-param name="of" select="$S/fee/counter"/></xsl:call-template></dd>
+          </xsl:when>
+          <xsl:otherwise>
+            <dd class="amount"><xsl:call-template name="fee"><xsl:with-param name="cents" select="$cents"/></xsl:call-template></dd>
+          </xsl:otherwise>
+        </xsl:choose>
       </xsl:if>
       <dt><xsl:call-template name="msg"><xsl:with-param name="key" select="'receipt.status'"/></xsl:call-template></dt>
       <dd><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('status.', $sub/@status)"/></xsl:call-template></dd>
