@@ -47,6 +47,7 @@ static int (*const app_pages[ROUTE_NONE])(struct app *) = {
 	[ROUTE_STAFF_SUBMISSION] = page_staff_submission,
 	[ROUTE_STAFF_FILE] = page_staff_file,
 	[ROUTE_STAFF_EXPORT] = page_staff_export,
+	[ROUTE_STAFF_DAY] = page_staff_day,
 };
 
 xmlNodePtr

@@ -21,5 +21,6 @@ int	 page_staff_inbox(struct app *);
 int	 page_staff_submission(struct app *);
 int	 page_staff_file(struct app *);
 int	 page_staff_export(struct app *);
+int	 page_staff_day(struct app *);
 
 #endif

@@ -192,8 +192,9 @@ page_slot_week(struct app *a, const struct page_slot *ps, const char *v,
 }
 
 /* The calendar's <title>s and <location>s, copied under `node`. */
-static int
-page_slot_texts(struct app *a, const struct cal *c, xmlNodePtr node)
+int
+page_slot_calendar_texts(struct app *a, const struct cal *c,
+    xmlNodePtr node)
 {
 	xmlNodePtr n, copy;
 
@@ -243,7 +244,7 @@ page_slot_booked(struct app *a, const char *ref, struct store_booking_row *b)
 	form_diag_free(&diag);
 	if (rc != 0)
 		return 1;
-	rc = page_slot_texts(a, &c, node);
+	rc = page_slot_calendar_texts(a, &c, node);
 	cal_free(&c);
 	return rc == 0 ? 1 : -1;
 }
@@ -303,6 +304,10 @@ page_slot_offer_at(struct app *a, struct page_slot *ps, const char *chosen,
 	    "calendar", ps->cal.id, "minutes", mins, "week", date, NULL)) ==
 	    NULL)
 		return -1;
+	/* Another week asked for: the page puts the focus on it. */
+	if (week != NULL && xmlNewProp(node, (const xmlChar *)"paged",
+	    (const xmlChar *)"1") == NULL)
+		return -1;
 	/* Paging: back while the week before has a bookable day, on up to
 	 * the horizon. */
 	if ((monday - 1 >= when_days(&ps->today) + ps->cal.earliest &&
@@ -312,7 +317,7 @@ page_slot_offer_at(struct app *a, struct page_slot *ps, const char *chosen,
 	    xmlNewProp(node, (const xmlChar *)"next",
 	    (const xmlChar *)next) == NULL))
 		return -1;
-	if (page_slot_texts(a, &ps->cal, node) != 0)
+	if (page_slot_calendar_texts(a, &ps->cal, node) != 0)
 		return -1;
 	for (k = 0; k < 7; k++) {
 		/* Days before the first bookable one are not offered at all;

@@ -38,6 +38,8 @@ const struct store_booking *page_slot_booking(struct page_slot *,
 	    const struct valid_result *);
 const struct store_booking *page_slot_book(struct page_slot *,
 	    const char *slot);
+int	 page_slot_calendar_texts(struct app *, const struct cal *,
+	    xmlNodePtr node);
 int	 page_slot_booked(struct app *, const char *ref,
 	    struct store_booking_row *);
 

@@ -45,6 +45,9 @@ static const struct route {
 	    ROUTE_STAFF_SUBMISSION },
 	{ "/files/", 1, M(REQ_GET) | M(REQ_HEAD), ROUTE_STAFF_FILE },
 	{ "/export/", 1, M(REQ_GET) | M(REQ_HEAD), ROUTE_STAFF_EXPORT },
+	/* A calendar's day: GET shows it, POST marks and blocks. */
+	{ "/appointments", 0, M(REQ_GET) | M(REQ_HEAD) | M(REQ_POST),
+	    ROUTE_STAFF_DAY },
 	{ NULL, 0, 0, ROUTE_NONE },
 };
 

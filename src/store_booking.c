@@ -330,3 +330,201 @@ store_remind(struct store *s, long id, const char *ref, const char *to,
 	return store_commit_or_rollback(s, store_queue_mail(s, ref, to,
 	    subject, body));
 }
+
+int
+store_day(struct store *s, const char *calendar, const char *day,
+    struct store_day_row **rows, size_t *nrows, struct store_block_row **blocks,
+    size_t *nblocks)
+{
+	char	 from[17], to[17];
+	const char *v[3] = { calendar, from, to };
+	struct store_day_row *r = NULL, *rmore;
+	struct store_block_row *b = NULL, *bmore;
+	sqlite3_stmt *st = NULL;
+	size_t	 cap = 0;
+	int	 rc;
+
+	*rows = NULL;
+	*blocks = NULL;
+	*nrows = *nblocks = 0;
+	if (strlen(day) != 10) {
+		snprintf(s->err, sizeof(s->err), "day: not YYYY-MM-DD");
+		return STORE_ERROR;
+	}
+	snprintf(from, sizeof(from), "%sT00:00", day);
+	snprintf(to, sizeof(to), "%sT24:00", day);
+	if (sqlite3_prepare_v2(s->db, "SELECT b.id, s.ref, s.service,"
+	    " b.state, b.start, b.end, s.answers FROM booking b JOIN"
+	    " submission s ON s.id = b.submission_id WHERE b.calendar = ?1"
+	    " AND b.start >= ?2 AND b.start < ?3 ORDER BY b.start,"
+	    " b.state = 'cancelled', b.id", -1, &st, NULL) != SQLITE_OK ||
+	    store_bind_texts(st, v, 3) != 0)
+		goto fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*nrows == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((rmore = reallocarray(r, cap, sizeof(*r))) == NULL)
+				goto nomem;
+			r = rmore;
+		}
+		memset(&r[*nrows], 0, sizeof(r[*nrows]));
+		r[*nrows].id = (long)sqlite3_column_int64(st, 0);
+		store_copy(r[*nrows].ref, sizeof(r[*nrows].ref),
+		    sqlite3_column_text(st, 1));
+		store_copy(r[*nrows].service, sizeof(r[*nrows].service),
+		    sqlite3_column_text(st, 2));
+		store_copy(r[*nrows].state, sizeof(r[*nrows].state),
+		    sqlite3_column_text(st, 3));
+		store_copy(r[*nrows].start, sizeof(r[*nrows].start),
+		    sqlite3_column_text(st, 4));
+		store_copy(r[*nrows].end, sizeof(r[*nrows].end),
+		    sqlite3_column_text(st, 5));
+		if ((r[*nrows].answers = store_dup(sqlite3_column_text(st,
+		    6))) == NULL)
+			goto nomem;
+		(*nrows)++;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	cap = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, start, end, reason, clerk"
+	    " FROM cal_block WHERE calendar = ?1 AND start < ?3 AND end > ?2"
+	    " ORDER BY start, id", -1, &st, NULL) != SQLITE_OK ||
+	    store_bind_texts(st, v, 3) != 0)
+		goto fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*nblocks == cap) {
+			cap = cap ? 2 * cap : 8;
+			if ((bmore = reallocarray(b, cap, sizeof(*b))) == NULL)
+				goto nomem;
+			b = bmore;
+		}
+		memset(&b[*nblocks], 0, sizeof(b[*nblocks]));
+		b[*nblocks].id = (long)sqlite3_column_int64(st, 0);
+		store_copy(b[*nblocks].start, sizeof(b[*nblocks].start),
+		    sqlite3_column_text(st, 1));
+		store_copy(b[*nblocks].end, sizeof(b[*nblocks].end),
+		    sqlite3_column_text(st, 2));
+		store_copy(b[*nblocks].reason, sizeof(b[*nblocks].reason),
+		    sqlite3_column_text(st, 3));
+		store_copy(b[*nblocks].clerk, sizeof(b[*nblocks].clerk),
+		    sqlite3_column_text(st, 4));
+		(*nblocks)++;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	*rows = r;
+	*blocks = b;
+	return STORE_OK;
+nomem:
+	snprintf(s->err, sizeof(s->err), "day: out of memory");
+	sqlite3_finalize(st);
+	store_day_free(r, *nrows, b);
+	*nrows = *nblocks = 0;
+	return STORE_ERROR;
+fail:
+	rc = store_fail(s, "day");
+	sqlite3_finalize(st);
+	store_day_free(r, *nrows, b);
+	*nrows = *nblocks = 0;
+	return rc;
+}
+
+void
+store_day_free(struct store_day_row *r, size_t n, struct store_block_row *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(r[i].answers);
+	free(r);
+	free(b);
+}
+
+int
+store_booking_mark(struct store *s, long id, const char *ref,
+    const char *state, const char *actor, const char *now)
+{
+	char	 action[32], before[16] = "";
+	sqlite3_stmt *st;
+	int	 rc;
+
+	snprintf(action, sizeof(action), "booking-%s", state);
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, "SELECT state FROM booking WHERE id = ?1",
+	    -1, &st, NULL) != SQLITE_OK)
+		return store_commit_or_rollback(s, store_fail(s, "mark"));
+	if (sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		store_copy(before, sizeof(before), sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (*before == '\0' || strcmp(before, "cancelled") == 0)
+		return store_commit_or_rollback(s, STORE_CONFLICT);
+	if (sqlite3_prepare_v2(s->db, "UPDATE booking SET state = ?2,"
+	    " changed = ?3 WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return store_commit_or_rollback(s, store_fail(s, "mark"));
+	rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC) == SQLITE_OK ?
+	    sqlite3_step(st) : SQLITE_ERROR;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_commit_or_rollback(s, store_fail(s, "mark"));
+	return store_commit_or_rollback(s, store_audit_row(s, actor, action,
+	    ref, before, state, NULL, now));
+}
+
+int
+store_block_add(struct store *s, const char *calendar, const char *start,
+    const char *end, const char *reason, const char *clerk, const char *now)
+{
+	const char *v[] = { calendar, start, end, reason, clerk, now };
+	char	 span[40];
+	int	 rc;
+
+	snprintf(span, sizeof(span), "%s-%s", start, end);
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	if ((rc = store_run(s, "INSERT INTO cal_block(calendar, start, end,"
+	    " reason, clerk, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", v, 6,
+	    "block")) == STORE_OK)
+		rc = store_audit_row(s, clerk, "block", NULL, NULL, span,
+		    calendar, now);
+	return store_commit_or_rollback(s, rc);
+}
+
+int
+store_block_remove(struct store *s, long id, const char *calendar,
+    const char *actor, const char *now)
+{
+	char	 span[40] = "";
+	sqlite3_stmt *st;
+	int	 rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, "SELECT start || '-' || end FROM"
+	    " cal_block WHERE id = ?1 AND calendar = ?2", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return store_commit_or_rollback(s, store_fail(s, "unblock"));
+	if (sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, calendar, -1, SQLITE_STATIC) ==
+	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		store_copy(span, sizeof(span), sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (*span == '\0')
+		return store_commit_or_rollback(s, STORE_NOTFOUND);
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM cal_block WHERE id = ?1",
+	    -1, &st, NULL) != SQLITE_OK)
+		return store_commit_or_rollback(s, store_fail(s, "unblock"));
+	rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK ? sqlite3_step(st) :
+	    SQLITE_ERROR;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_commit_or_rollback(s, store_fail(s, "unblock"));
+	return store_commit_or_rollback(s, store_audit_row(s, actor,
+	    "unblock", NULL, span, NULL, calendar, now));
+}

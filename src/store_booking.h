@@ -13,6 +13,8 @@
 #include "cal.h"
 #include "store.h"
 
+#define STORE_BLOCK_REASON_MAX	200	/* characters of a block's reason */
+
 struct store;
 
 /*
@@ -93,5 +95,44 @@ void	 store_reminders_free(struct store_reminder *, size_t);
 int	 store_remind(struct store *, long id, const char *ref,
 	    const char *to, const char *subject, const char *body,
 	    const char *now);
+
+/* One appointment of a calendar's day, for the clerks. */
+struct store_day_row {
+	long		 id;
+	char		 ref[REF_MAX];
+	char		 service[72];
+	char		 state[16];
+	char		 start[CAL_SLOT_LEN];
+	char		 end[CAL_SLOT_LEN];
+	char		*answers;	/* the submission's, for the name */
+};
+
+/* A clerk's block, for the clerks. */
+struct store_block_row {
+	long		 id;
+	char		 start[CAL_SLOT_LEN];
+	char		 end[CAL_SLOT_LEN];
+	char		 reason[STORE_BLOCK_REASON_MAX * 4 + 1];
+	char		 clerk[STORE_ACTOR_MAX];
+};
+
+/* The bookings (cancelled ones too) and blocks of `day` (YYYY-MM-DD) of
+ * `calendar`, by time; free with store_day_free. */
+int	 store_day(struct store *, const char *calendar, const char *day,
+	    struct store_day_row **, size_t *, struct store_block_row **,
+	    size_t *);
+void	 store_day_free(struct store_day_row *, size_t,
+	    struct store_block_row *);
+/* A clerk marks a booking that stood or was marked: `state` done, noshow
+ * or booked again (a mistake undone); audited booking-STATE.
+ * STORE_CONFLICT when it is cancelled. */
+int	 store_booking_mark(struct store *, long id, const char *ref,
+	    const char *state, const char *actor, const char *now);
+/* A clerk's block added (audited "block") or removed ("unblock"). */
+int	 store_block_add(struct store *, const char *calendar,
+	    const char *start, const char *end, const char *reason,
+	    const char *clerk, const char *now);
+int	 store_block_remove(struct store *, long id, const char *calendar,
+	    const char *actor, const char *now);
 
 #endif

@@ -52,6 +52,12 @@
       </div>
     </xsl:if>
     <h3 class="slot-week" id="{$id}-week">
+      <!-- After "Frühere/Spätere Termine": the focus on the week shown,
+           not back at the top of the page. -->
+      <xsl:if test="$sl/@paged">
+        <xsl:attribute name="tabindex">-1</xsl:attribute>
+        <xsl:attribute name="autofocus">autofocus</xsl:attribute>
+      </xsl:if>
       <xsl:call-template name="msg">
         <xsl:with-param name="key" select="'slot.week'"/>
         <xsl:with-param name="arg">

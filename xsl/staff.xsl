@@ -21,6 +21,8 @@
         <xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.nav'"/></xsl:call-template>
       </xsl:attribute>
       <a href="{$script}/{$lq}"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.inbox'"/></xsl:call-template></a>
+      <xsl:text> </xsl:text>
+      <a href="{$script}/appointments{$lq}"><xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.appointments'"/></xsl:call-template></a>
       <span class="staff-user">
         <xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.signed_in'"/></xsl:call-template>
         <xsl:text> </xsl:text>

@@ -988,11 +988,21 @@ void
 staff_form(const struct as *who, const char *ref, char *cookie, size_t clen,
     char tok[REF_TOKEN_LEN + 1], struct resp *r)
 {
+	char	 path[256];
+
+	snprintf(path, sizeof(path), "/submissions/%s", ref);
+	staff_page_form(who, path, cookie, clen, tok, r);
+}
+
+/* The same for any staff page at `path` (its forms' token). */
+void
+staff_page_form(const struct as *who, const char *path, char *cookie,
+    size_t clen, char tok[REF_TOKEN_LEN + 1], struct resp *r)
+{
 	struct as first = *who;
-	char	 path[256], *c;
+	char	*c;
 
 	first.cookie = NULL;
-	snprintf(path, sizeof(path), "/submissions/%s", ref);
 	assert_int_equal(staff_http(&first, "GET", path, NULL, r), 0);
 	assert_int_equal(r->status, 200);
 	staff_token(r, tok);

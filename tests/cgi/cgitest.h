@@ -164,6 +164,9 @@ void	 staff_action(struct as *who, const char *ref, const char *action,
 	    struct resp *r);
 void	 staff_form(const struct as *who, const char *ref, char *cookie,
 	    size_t clen, char tok[REF_TOKEN_LEN + 1], struct resp *r);
+void	 staff_page_form(const struct as *who, const char *path,
+	    char *cookie, size_t clen, char tok[REF_TOKEN_LEN + 1],
+	    struct resp *r);
 
 /*
  * A citizen with a browser of its own: one libcurl handle with its

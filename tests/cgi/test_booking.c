@@ -776,6 +776,91 @@ test_reminder_once(void **state)
 	    " 'Erinnerung%%'"), 0);
 }
 
+/*
+ * The clerks' day view: the clerk of the calendar's services sees the
+ * day's appointments with the applicant, marks who came (audited), blocks
+ * a time (no longer offered) and lifts it again; a clerk of other
+ * services sees no calendar; a POST without the CSRF token is refused.
+ */
+static void
+test_day_view(void **state)
+{
+	struct as clerk = { "beispiel", NULL, NULL };
+	struct as other = { "mustermann", NULL, NULL };
+	char	 slot[32], path[128], cookie[256], tok[REF_TOKEN_LEN + 1];
+	char	 body[512], want[64];
+	struct resp r;
+	long	 id;
+
+	(void)state;
+	snprintf(slot, sizeof(slot), "%sT08:30", day2);
+	book("termin-test", slot, "Dora+Tagblatt", &r);
+	assert_int_equal(r.status, 303);
+	id = db_countf("SELECT id FROM booking WHERE start = '%s' AND state ="
+	    " 'booked'", slot);
+	assert_true(id > 0);
+
+	snprintf(path, sizeof(path), "/appointments?calendar=testamt&day=%s",
+	    day2);
+	staff_page_form(&clerk, path, cookie, sizeof(cookie), tok, &r);
+	assert_non_null(strstr(r.body, "Dora Tagblatt"));
+	assert_non_null(strstr(r.body, "08:30\xe2\x80\x93" "08:45"));
+	assert_non_null(strstr(r.body, ">gebucht<"));
+	assert_non_null(strstr(r.body, ">Testtermin<"));
+	assert_int_equal(staff_http(&other, "GET", path, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Ihre Dienste vergeben keine Termine."));
+	assert_null(strstr(r.body, "Dora"));
+
+	clerk.cookie = cookie;
+	snprintf(body, sizeof(body), "calendar=testamt&day=%s&booking=%ld"
+	    "&_action=done", day2, id);
+	assert_int_equal(staff_http(&clerk, "POST", "/appointments", body,
+	    &r), 0);
+	assert_int_equal(r.status, 403);
+	snprintf(body, sizeof(body), "_csrf=%s&calendar=testamt&day=%s"
+	    "&booking=%ld&_action=done", tok, day2, id);
+	assert_int_equal(staff_http(&clerk, "POST", "/appointments", body,
+	    &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(db_countf("SELECT count(*) FROM booking WHERE id = %ld"
+	    " AND state = 'done'", id), 1);
+	assert_int_equal(db_countf("SELECT count(*) FROM audit WHERE action ="
+	    " 'booking-done' AND actor = 'beispiel'"), 1);
+	assert_int_equal(staff_http(&clerk, "GET", path, NULL, &r), 0);
+	assert_non_null(strstr(r.body, ">erschienen<"));
+
+	/* A time blocked: no longer offered; lifted: offered again. */
+	snprintf(body, sizeof(body), "_csrf=%s&calendar=testamt&day=%s"
+	    "&from=11:00&to=10:00&reason=Schulung&_action=block", tok, day2);
+	assert_int_equal(staff_http(&clerk, "POST", "/appointments", body,
+	    &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "die zweite nach der ersten"));
+	snprintf(body, sizeof(body), "_csrf=%s&calendar=testamt&day=%s"
+	    "&from=11:00&to=11:15&reason=Schulung&_action=block", tok, day2);
+	assert_int_equal(staff_http(&clerk, "POST", "/appointments", body,
+	    &r), 0);
+	assert_int_equal(r.status, 303);
+	slot_page("termin-test", day2, &r);
+	assert_false(offers(&r, day2, "11:00"));
+	assert_int_equal(staff_http(&clerk, "GET", path, NULL, &r), 0);
+	assert_non_null(strstr(r.body, ": Schulung (beispiel)"));
+	id = db_countf("SELECT id FROM cal_block WHERE reason = 'Schulung'");
+	snprintf(body, sizeof(body), "_csrf=%s&calendar=testamt&day=%s"
+	    "&block=%ld&_action=unblock", tok, day2, id);
+	assert_int_equal(staff_http(&clerk, "POST", "/appointments", body,
+	    &r), 0);
+	assert_int_equal(r.status, 303);
+	slot_page("termin-test", day2, &r);
+	assert_true(offers(&r, day2, "11:00"));
+	assert_int_equal(db_countf("SELECT count(*) FROM audit WHERE action IN"
+	    " ('block', 'unblock') AND detail = 'testamt'"), 2);
+	snprintf(want, sizeof(want), "%sT11:00-%sT11:15", day2, day2);
+	assert_int_equal(db_countf("SELECT count(*) FROM audit WHERE action ="
+	    " 'unblock' AND before = '%s'", want), 1);
+}
+
 /* A clerk's block takes every place: the day shows as fully booked. */
 static void
 test_blocked_day(void **state)
@@ -825,6 +910,7 @@ main(void)
 		cmocka_unit_test_teardown(test_no_change_when_begun_or_foreign,
 		    free_tracked),
 		cmocka_unit_test_teardown(test_reminder_once, free_tracked),
+		cmocka_unit_test_teardown(test_day_view, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 

@@ -203,6 +203,10 @@ done
 program=$build/cgi-bin/staff.cgi
 REMOTE_USER=admin page staff-inbox GET / ""
 REMOTE_USER=admin page staff-inbox-filtered GET / "service=osterfeuer&status=received&q=Anna&sort=oldest"
+# A calendar's day with the appointment booked above, for its clerk.
+REMOTE_USER=beispiel page staff-day GET /appointments "calendar=buergerbuero&day=${slot%T*}"
+REMOTE_USER=beispiel page staff-day-en GET /appointments "calendar=buergerbuero&day=${slot%T*}&lang=en"
+grep -q "$bref" "$tmp/pages/staff-day.html" || : >"$tmp/pages/staff-day.html"
 REMOTE_USER=mustermann page staff-submission GET "/submissions/$vref" ""
 REMOTE_USER=mustermann page staff-submission-en GET "/submissions/$vref" "lang=en"
 REMOTE_USER=nobody page staff-forbidden GET / ""
