@@ -177,6 +177,29 @@ test_first_week(void **state)
 	assert_non_null(strstr(r.body, ">Sp\xc3\xa4tere Termine<"));
 }
 
+/*
+ * A form whose first page asks for the time is never a kept page (the
+ * page cache of a CGI on disk, of a FastCGI worker in memory): booked,
+ * the time is gone from the very next GET.
+ */
+static void
+test_first_page_not_kept(void **state)
+{
+	char	 slot[32];
+	struct resp r;
+
+	(void)state;
+	slot_page("termin-test", "", &r);
+	assert_true(offers(&r, day1, "11:15"));
+	slot_page("termin-test", "", &r);
+	assert_true(offers(&r, day1, "11:15"));
+	snprintf(slot, sizeof(slot), "%sT11:15", day1);
+	book("termin-test", slot, "Erika", &r);
+	assert_int_equal(r.status, 303);
+	slot_page("termin-test", "", &r);
+	assert_false(offers(&r, day1, "11:15"));
+}
+
 /* Easter Monday and Ascension Day are closed, said as holidays. */
 static void
 test_holidays(void **state)
@@ -891,6 +914,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_first_week, free_tracked),
+		cmocka_unit_test_teardown(test_first_page_not_kept,
+		    free_tracked),
 		cmocka_unit_test_teardown(test_holidays, free_tracked),
 		cmocka_unit_test_teardown(test_book_takes_the_place,
 		    free_tracked),
