@@ -753,8 +753,16 @@ cal_parse_slot(const char *v, struct when_date *d, int *minute)
 void
 cal_format_slot(const struct when_date *d, int minute, char out[CAL_SLOT_LEN])
 {
+	struct when_date next;
 	char	 date[11];
 
+	/* An end at midnight (or later) is on the next day: 24:00 is the
+	 * next day's 00:00, so that ends never come before starts. */
+	if (minute >= 24 * 60) {
+		when_from_days(when_days(d) + minute / (24 * 60), &next);
+		d = &next;
+		minute %= 24 * 60;
+	}
 	when_format(d, date);
 	/* In range by construction; the masks tell the compiler. */
 	snprintf(out, CAL_SLOT_LEN, "%sT%02u:%02u", date,

@@ -88,7 +88,8 @@ size_t	 cal_day_slots(const struct cal *, const struct when_date *d,
 	    struct cal_slot *out, size_t max);
 /* Now as the town's wall clock (the process's zone), YYYY-MM-DDTHH:MM. */
 void	 cal_now(char out[CAL_SLOT_LEN]);
-/* "YYYY-MM-DDTHH:MM" <-> date and minute: parse 0 or -1. */
+/* "YYYY-MM-DDTHH:MM" <-> date and minute: parse 0 or -1; a minute of
+ * 1440 or more is written on the following day. */
 int	 cal_parse_slot(const char *, struct when_date *, int *minute);
 void	 cal_format_slot(const struct when_date *, int minute,
 	    char out[CAL_SLOT_LEN]);

@@ -139,9 +139,12 @@ ics_event(struct buf *out, const struct ics_event *e)
 		buf_addstr(out, ics_berlin);
 	buf_addstr(out, "BEGIN:VEVENT\r\n");
 	ics_text(out, "UID", e->uid);
-	buf_printf(out, "DTSTAMP:%04d%02d%02dT%02d%02d%02dZ\r\n",
+	buf_printf(out, "DTSTAMP:%04d%02d%02dT%02d%02d%02dZ\r\n"
+	    "LAST-MODIFIED:%04d%02d%02dT%02d%02d%02dZ\r\n"
+	    "SEQUENCE:%ld\r\n",
 	    utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour,
-	    utc.tm_min, utc.tm_sec);
+	    utc.tm_min, utc.tm_sec, utc.tm_year + 1900, utc.tm_mon + 1,
+	    utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, e->sequence);
 	if (ics_time(out, "DTSTART", e->start, berlin) != 0 ||
 	    ics_time(out, "DTEND", e->end, berlin) != 0)
 		return -1;

@@ -23,6 +23,9 @@ struct ics_event {
 	const char	*url;		/* the status page, or NULL */
 	time_t		 stamp;		/* when the file was made */
 	int		 cancelled;	/* STATUS:CANCELLED */
+	long		 sequence;	/* grows with each version of the
+					 * same UID (moved, cancelled), so
+					 * calendars replace what they have */
 };
 
 int	 ics_event(struct buf *, const struct ics_event *);

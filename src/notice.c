@@ -124,7 +124,7 @@ notice_received(struct notice *n, const char *ref, const char *token)
 	buf_init(&cal, 4096);
 	if (n->email != NULL && *n->email != '\0') {
 		/* A booked appointment: its calendar file, too. */
-		if (form_slot_field(n->form) != NULL) {
+		if (n->booked) {
 			if (app_link(n->app, &cal, "/calendar/", ref,
 			    n->account ? NULL : token) != 0)
 				rc = -1;

@@ -30,6 +30,7 @@ struct notice {
 	const char	*message;	/* the clerk's words to the citizen */
 	int		 account;	/* sent logged in: the link is to the
 					 * Postkorb, /my/<ref> */
+	int		 booked;	/* received: an appointment was booked */
 	const char	*calendar;	/* its appointment's calendar file, for
 					 * the citizen's mail, or NULL */
 	struct notice_mail mails[NOTICE_MAILS_MAX];	/* rendered */

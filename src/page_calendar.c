@@ -72,6 +72,9 @@ page_calendar(struct app *a)
 	e.url = buf_str(&url);
 	e.stamp = time(NULL);
 	e.cancelled = strcmp(b.state, "cancelled") == 0;
+	/* A move is a new booking (a higher id), a cancellation the same
+	 * booking's next version. */
+	e.sequence = 2 * b.id + e.cancelled;
 	if (uid.failed || ics_event(&ics, &e) != 0)
 		goto out;
 	snprintf(name, sizeof(name), "termin-%s.ics", s.ref);

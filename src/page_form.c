@@ -506,6 +506,7 @@ page_form_store(struct app *a, const struct form *f,
 	n.year = a->today.y;
 	n.ref = ref;
 	n.booking = page_slot_booking(ps, res);
+	notice.booked = n.booking != NULL;
 	if (ref_token(token) == -1 || when_now_iso(created) == -1) {
 		free(answers);
 		free(definition);

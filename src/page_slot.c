@@ -83,8 +83,8 @@ page_slot_taken(struct app *a, const struct page_slot *ps,
 	when_format(d, day);
 	if (app_store(a) != 0)
 		return -1;
-	return store_day_taken(a->store, ps->cal.id, day, key, taken, n) ==
-	    STORE_OK ? 0 : -1;
+	return store_day_taken(a->store, ps->cal.id, day, key, ps->except_ref,
+	    taken, n) == STORE_OK ? 0 : -1;
 }
 
 /*
@@ -134,7 +134,7 @@ page_slot_day(struct app *a, const struct page_slot *ps,
 	if (page_slot_taken(a, ps, d, NULL, &taken, &ntaken) != 0)
 		return -1;
 	*n = cal_day_slots(&ps->cal, d, ps->minutes, taken, ntaken,
-	    when_cmp(d, &ps->today) == 0 ? ps->now_minute : -1, out,
+	    when_cmp(d, &ps->today) == 0 ? ps->now_minute + 1 : -1, out,
 	    CAL_DAY_SLOTS_MAX);
 	free(taken);
 	return 0;
@@ -224,14 +224,15 @@ page_slot_booked(struct app *a, const char *ref, struct store_booking_row *b)
 	struct form_diag diag;
 	struct cal c;
 	xmlNodePtr node;
-	char	 now[CAL_SLOT_LEN];
+	char	 now[CAL_SLOT_LEN], id[24];
 	int	 rc;
 
 	if ((rc = store_booking_of(a->store, ref, b)) == STORE_NOTFOUND)
 		return 0;
+	snprintf(id, sizeof(id), "%ld", b->id);
 	if (rc != STORE_OK || (node = app_elem(a->root, "booking", NULL,
-	    "calendar", b->calendar, "start", b->start, "end", b->end,
-	    "state", b->state, NULL)) == NULL)
+	    "id", id, "calendar", b->calendar, "start", b->start, "end",
+	    b->end, "state", b->state, NULL)) == NULL)
 		return -1;
 	/* Begun (or over): no longer to cancel or move. */
 	cal_now(now);

@@ -20,6 +20,8 @@ struct page_slot {
 	int		 minutes;	/* the service's booking length */
 	struct when_date today;
 	int		 now_minute;
+	const char	*except_ref;	/* moving: this submission's own place
+					 * counts as free, or NULL */
 	char		 start[CAL_SLOT_LEN];
 	char		 end[CAL_SLOT_LEN];
 	char		 held_end[CAL_SLOT_LEN];

@@ -112,6 +112,19 @@ page_day_time(const struct page_day *d, const char *hm, char out[CAL_SLOT_LEN])
 	return 0;
 }
 
+/* Characters (not bytes) of UTF-8 text: what the form's maxlength counts. */
+static size_t
+page_day_chars(const char *s)
+{
+	size_t	 n = 0;
+
+	while (*s != '\0') {
+		(void)text_utf8_next(&s);
+		n++;
+	}
+	return n;
+}
+
 /* Not done, and why (a code of staff.day.problem.*): 0. */
 static int
 page_day_refuse(const char **problem, const char *code)
@@ -155,7 +168,7 @@ page_day_action(struct app *a, struct page_day *d, const char **problem)
 		    page_day_time(d, req_param(in, "to"), to) != 0 ||
 		    strcmp(from, to) >= 0)
 			return page_day_refuse(problem, "block-time");
-		if (text_has_controls(reason) || strlen(reason) >
+		if (text_has_controls(reason) || page_day_chars(reason) >
 		    STORE_BLOCK_REASON_MAX)
 			return page_day_refuse(problem, "block-reason");
 		return store_block_add(a->store, d->calendar, from, to, reason,
@@ -298,13 +311,20 @@ page_staff_day(struct app *a)
 		when_format(&a->today, d.day);
 	if (d.calendar == NULL) {
 		/* No service of this user books appointments. */
+		if (a->req.method == REQ_POST)
+			a->status = 422;
 		rc = page_day_doc(a, &d, NULL);
 		goto out;
 	}
 	if (page_day_load(a, &d) != 0)
 		goto out;
 	if (a->req.method == REQ_POST) {
-		if (page_day_action(a, &d, &problem) != 0)
+		/* Never another calendar or day than the form's. */
+		if (cal == NULL || strcmp(cal, d.calendar) != 0)
+			(void)page_day_refuse(&problem, "calendar");
+		else if (day == NULL || strcmp(day, d.day) != 0)
+			(void)page_day_refuse(&problem, "day");
+		else if (page_day_action(a, &d, &problem) != 0)
 			goto out;
 		if (problem == NULL) {
 			buf_init(&loc, 1024);

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "page.h"
 #include "page_slot.h"
+#include "text.h"
 
 /*
  * The status page, and what its appointment's buttons send (POST
@@ -37,6 +38,21 @@ page_status_done(struct app *a, const struct store_submission *s,
 	return app_redirect(a, &loc);
 }
 
+/*
+ * Whether the booking the page showed (its id, sent back) is the one
+ * that stands now: a page open in another tab since the appointment was
+ * moved must not cancel or move the new one.
+ */
+static int
+page_status_same(const struct app *a, const struct store_booking_row *b)
+{
+	const char *sent = req_param(&a->req.body, "booking");
+	long	 id;
+
+	return sent != NULL && text_to_long(sent, 1, 1000000000000L, &id) ==
+	    0 && id == b->id;
+}
+
 /* <booking-action kind=".." problem=".."/>: what the page shows now. */
 static int
 page_status_show(struct app *a, const char *kind, const char *problem,
@@ -54,7 +70,7 @@ page_status_move(struct app *a, const struct store_submission *s,
     const struct store_booking_row *b, const char *token)
 {
 	const struct req_params *in = &a->req.body;
-	const char *v = req_param(in, "termin"), *week = req_param(in, "_week");
+	const char *v, *week = req_param(in, "_week");
 	const struct store_booking *nb;
 	struct page_slot ps;
 	struct form f;
@@ -69,7 +85,14 @@ page_status_move(struct app *a, const struct store_submission *s,
 		rc = page_status_show(a, "move", "no-calendar", 409);
 		goto out;
 	}
+	/* The times it may move to: its own place counts as free. */
+	ps.except_ref = s->ref;
+	v = req_param(in, ps.field->name);
 	if (v != NULL && *v != '\0' && week == NULL) {
+		if (!page_status_same(a, b)) {
+			rc = page_status_show(a, "move", "changed", 409);
+			goto out;
+		}
 		/* What the calendar offers, then free for good in the move's
 		 * own transaction. */
 		if ((nb = page_slot_book(&ps, v)) == NULL ||
@@ -129,6 +152,8 @@ page_status_action(struct app *a, const struct store_submission *s,
 		return page_status_move(a, s, b, token);
 	if (req_param(&a->req.body, "_confirm") == NULL)
 		return page_status_show(a, "cancel", NULL, 0);
+	if (!page_status_same(a, b))
+		return page_status_show(a, "cancel", "changed", 409);
 	if (when_now_iso(iso) == -1)
 		return -1;
 	rc = store_booking_cancel(a->store, b->id, s->ref, "citizen", iso);

@@ -91,6 +91,25 @@ remind_doc(const struct conf *c, const struct store_reminder *r)
 	return doc;
 }
 
+/*
+ * Booked only after its reminder was due (from REMIND_HOUR the evening
+ * before, or the same day): the citizen knows; no reminder for it.
+ */
+static int
+remind_late(const struct store_reminder *r)
+{
+	struct when_date d;
+	char	 local[WHEN_ISO_MAX], eve[CAL_SLOT_LEN];
+	int	 minute;
+
+	if (cal_parse_slot(r->start, &d, &minute) != 0 ||
+	    when_local_iso(r->created, local) != 0)
+		return 0;
+	when_from_days(when_days(&d) - 1, &d);
+	cal_format_slot(&d, REMIND_HOUR * 60, eve);
+	return strncmp(local, eve, CAL_SLOT_LEN - 1) >= 0;
+}
+
 int
 remind_queue(const struct conf *c, struct store *s,
     const char now[CAL_SLOT_LEN], long *queued)
@@ -102,26 +121,34 @@ remind_queue(const struct conf *c, struct store *s,
 	xmlDocPtr doc;
 	char	 until[CAL_SLOT_LEN], iso[21], *body;
 	size_t	 n = 0, i;
-	int	 rc = 0, q;
+	int	 rc = 0, q, rendered;
 
 	*queued = 0;
 	if (remind_until(now, until) != 0 || when_now_iso(iso) == -1 ||
 	    store_reminders_due(s, now, until, &r, &n) != STORE_OK)
 		return -1;
-	for (i = 0; i < n && rc == 0; i++) {
+	/* One that fails (the lock busy at 18:00, a mail that does not
+	 * render) is said and left for the next run; the others go on. */
+	for (i = 0; i < n; i++) {
+		if (remind_late(&r[i]))
+			continue;
 		buf_init(&text, 65536);
-		if ((doc = remind_doc(c, &r[i])) == NULL ||
-		    render_text(&dirs, "mail", doc, &text) != 0 ||
-		    (body = strstr(text.data, "\n\n")) == NULL)
-			rc = -1;
-		else {
+		rendered = (doc = remind_doc(c, &r[i])) != NULL &&
+		    render_text(&dirs, "mail", doc, &text) == 0 &&
+		    (body = strstr(text.data, "\n\n")) != NULL;
+		q = STORE_ERROR;
+		if (rendered) {
 			*body = '\0';
 			q = store_remind(s, r[i].id, r[i].ref, r[i].email,
 			    text.data, body + 2, iso);
-			if (q == STORE_OK)
-				(*queued)++;
-			else if (q != STORE_CONFLICT)
-				rc = -1;
+		}
+		if (q == STORE_OK)
+			(*queued)++;
+		else if (q != STORE_CONFLICT) {
+			fprintf(stderr, "rathaus: reminder of %s not queued:"
+			    " %s\n", r[i].ref, rendered ? store_errmsg(s) :
+			    "the mail does not render");
+			rc = -1;
 		}
 		xmlFreeDoc(doc);
 		buf_free(&text);

@@ -28,19 +28,25 @@ store_day_minute(const char *day, const unsigned char *t)
 
 int
 store_day_taken(struct store *s, const char *calendar, const char *day,
-    const char *except_key, struct cal_taken **out, size_t *n)
+    const char *except_key, const char *except_ref, struct cal_taken **out,
+    size_t *n)
 {
 	/* What overlaps the day: starts before its end, ends after its
 	 * start. A cancelled booking holds nothing. */
+	/* A booking starts on its day (it may end at the next midnight):
+	 * the index on (calendar, start) reads the day alone. A block may
+	 * span days. */
 	static const char sql[] =
 	    "SELECT start, held_end, 0 FROM booking WHERE calendar = ?1"
-	    " AND state != 'cancelled' AND start < ?3 AND held_end > ?2"
+	    " AND state != 'cancelled' AND start >= ?2 AND start < ?3"
 	    " AND (?4 IS NULL OR submission_id NOT IN (SELECT id FROM"
 	    " submission WHERE submit_key = ?4))"
+	    " AND (?5 IS NULL OR submission_id NOT IN (SELECT id FROM"
+	    " submission WHERE ref = ?5))"
 	    " UNION ALL SELECT start, end, 1 FROM cal_block"
 	    " WHERE calendar = ?1 AND start < ?3 AND end > ?2";
 	char	 from[17], to[17];
-	const char *v[4] = { calendar, from, to, except_key };
+	const char *v[5] = { calendar, from, to, except_key, except_ref };
 	struct cal_taken *t = NULL, *more;
 	sqlite3_stmt *st;
 	size_t	 cap = 0;
@@ -56,7 +62,7 @@ store_day_taken(struct store *s, const char *calendar, const char *day,
 	snprintf(to, sizeof(to), "%sT24:00", day);
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "day taken");
-	if (store_bind_texts(st, v, 4) != 0) {
+	if (store_bind_texts(st, v, 5) != 0) {
 		sqlite3_finalize(st);
 		return store_fail(s, "day taken");
 	}
@@ -103,8 +109,8 @@ store_book(struct store *s, const struct store_booking *b, const char *ref,
 	}
 	memcpy(day, b->start, 10);
 	day[10] = '\0';
-	if ((rc = store_day_taken(s, b->calendar, day, NULL, &taken, &n)) !=
-	    STORE_OK)
+	if ((rc = store_day_taken(s, b->calendar, day, NULL, NULL, &taken,
+	    &n)) != STORE_OK)
 		return rc;
 	is_free = b->free(b->arg, taken, n);
 	free(taken);
@@ -237,7 +243,8 @@ store_reminders_due(struct store *s, const char *after, const char *until,
 	*out = NULL;
 	*n = 0;
 	if (sqlite3_prepare_v2(s->db, "SELECT b.id, s.ref, s.token, s.lang,"
-	    " s.email, d.xml, s.subject IS NOT NULL, b.start FROM booking b"
+	    " s.email, d.xml, s.subject IS NOT NULL, b.start, b.created"
+	    " FROM booking b"
 	    " JOIN submission s ON s.id = b.submission_id"
 	    " LEFT JOIN definition d ON d.id = s.definition_id"
 	    " WHERE b.state = 'booked' AND b.reminded IS NULL"
@@ -272,6 +279,8 @@ store_reminders_due(struct store *s, const char *after, const char *until,
 		r[*n].account = sqlite3_column_int(st, 6);
 		store_copy(r[*n].start, sizeof(r[*n].start),
 		    sqlite3_column_text(st, 7));
+		store_copy(r[*n].created, sizeof(r[*n].created),
+		    sqlite3_column_text(st, 8));
 		(*n)++;
 		if (r[*n - 1].email == NULL || (sqlite3_column_type(st, 5) !=
 		    SQLITE_NULL && r[*n - 1].definition_xml == NULL)) {
@@ -457,10 +466,13 @@ store_booking_mark(struct store *s, long id, const char *ref,
 	if (sqlite3_prepare_v2(s->db, "SELECT state FROM booking WHERE id = ?1",
 	    -1, &st, NULL) != SQLITE_OK)
 		return store_commit_or_rollback(s, store_fail(s, "mark"));
-	if (sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
+	rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK ? sqlite3_step(st) :
+	    SQLITE_ERROR;
+	if (rc == SQLITE_ROW)
 		store_copy(before, sizeof(before), sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_commit_or_rollback(s, store_fail(s, "mark"));
 	if (*before == '\0' || strcmp(before, "cancelled") == 0)
 		return store_commit_or_rollback(s, STORE_CONFLICT);
 	if (sqlite3_prepare_v2(s->db, "UPDATE booking SET state = ?2,"
@@ -510,11 +522,14 @@ store_block_remove(struct store *s, long id, const char *calendar,
 	    " cal_block WHERE id = ?1 AND calendar = ?2", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return store_commit_or_rollback(s, store_fail(s, "unblock"));
-	if (sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+	rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
 	    sqlite3_bind_text(st, 2, calendar, -1, SQLITE_STATIC) ==
-	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+	    SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+	if (rc == SQLITE_ROW)
 		store_copy(span, sizeof(span), sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_commit_or_rollback(s, store_fail(s, "unblock"));
 	if (*span == '\0')
 		return store_commit_or_rollback(s, STORE_NOTFOUND);
 	if (sqlite3_prepare_v2(s->db, "DELETE FROM cal_block WHERE id = ?1",

@@ -52,10 +52,11 @@ int	 store_booking_of(struct store *, const char *ref,
 /* What is taken on `day` (YYYY-MM-DD) of `calendar`, bookings and blocks,
  * as minutes of that day; *out to free(). except_key: not the bookings
  * of submissions made with that form key (the citizen's own, sent
- * before: a double click is not a conflict), or NULL. */
+ * before: a double click is not a conflict); except_ref: not those of
+ * that submission (its own place, when it moves); either may be NULL. */
 int	 store_day_taken(struct store *, const char *calendar,
-	    const char *day, const char *except_key, struct cal_taken **out,
-	    size_t *n);
+	    const char *day, const char *except_key, const char *except_ref,
+	    struct cal_taken **out, size_t *n);
 
 /* Within store_submit's transaction: STORE_OK, STORE_TAKEN or an error.
  * Audited as the citizen's "booking". */
@@ -81,6 +82,7 @@ struct store_reminder {
 	char		*definition_xml;	/* or NULL */
 	int		 account;	/* made logged in */
 	char		 start[CAL_SLOT_LEN];
+	char		 created[STORE_TIME_MAX];	/* ISO 8601 UTC */
 };
 
 /* The bookings that stand, start after `after` and no later than

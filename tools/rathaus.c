@@ -257,7 +257,7 @@ cmd_outbox(struct cli *c)
 	struct when_date day;
 	char	 now[CAL_SLOT_LEN];
 	long	 reminded = 0;
-	int	 rc, minute;
+	int	 rc, minute, remind_rc;
 
 	if (c->now != NULL && (strlen(c->now) != 16 ||
 	    cal_parse_slot(c->now, &day, &minute) != 0)) {
@@ -277,11 +277,9 @@ cmd_outbox(struct cli *c)
 		snprintf(now, sizeof(now), "%s", c->now);
 	else
 		cal_now(now);
-	if (remind_queue(&c->conf, s, now, &reminded) != 0) {
-		fprintf(stderr, "rathaus: reminders: %s\n", store_errmsg(s));
-		store_close(s);
-		return 1;
-	}
+	/* A reminder that failed is said and tried again next run; the
+	 * outbox goes out all the same. */
+	remind_rc = remind_queue(&c->conf, s, now, &reminded);
 	if (reminded > 0)
 		printf("outbox: %ld reminder%s queued\n", reminded,
 		    reminded == 1 ? "" : "s");
@@ -294,7 +292,7 @@ cmd_outbox(struct cli *c)
 	    " unconfirmed %ld\n", st.sent, st.failed + st.given_up,
 	    left.pending, left.given_up, left.unconfirmed);
 	store_close(s);
-	return rc == 0 ? 0 : 1;
+	return rc == 0 && remind_rc == 0 ? 0 : 1;
 }
 
 /* A date of --from or --to: YYYY-MM-DD, a real day. */

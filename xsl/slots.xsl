@@ -52,10 +52,17 @@
       </div>
     </xsl:if>
     <h3 class="slot-week" id="{$id}-week">
+      <!-- No free time this week: the heading is what the error
+           summary's link leads to. -->
+      <xsl:if test="not($first)">
+        <xsl:attribute name="id"><xsl:value-of select="$id"/></xsl:attribute>
+      </xsl:if>
       <!-- After "Frühere/Spätere Termine": the focus on the week shown,
            not back at the top of the page. -->
-      <xsl:if test="$sl/@paged">
+      <xsl:if test="$sl/@paged or not($first)">
         <xsl:attribute name="tabindex">-1</xsl:attribute>
+      </xsl:if>
+      <xsl:if test="$sl/@paged">
         <xsl:attribute name="autofocus">autofocus</xsl:attribute>
       </xsl:if>
       <xsl:call-template name="msg">

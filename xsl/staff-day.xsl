@@ -20,10 +20,18 @@
     <xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.appointments'"/></xsl:call-template>
     <xsl:if test="$cal">
       <xsl:text>: </xsl:text>
-      <xsl:call-template name="t"><xsl:with-param name="of" select="$cal/title"/><xsl:with-param name="inline" select="false()"/></xsl:call-template>
+      <xsl:for-each select="$cal"><xsl:call-template name="cal-name"/></xsl:for-each>
       <xsl:text>, </xsl:text>
       <xsl:call-template name="date"><xsl:with-param name="iso" select="$D/@date"/></xsl:call-template>
     </xsl:if>
+  </xsl:template>
+
+  <!-- A calendar's title, or its id when its file does not load. -->
+  <xsl:template name="cal-name">
+    <xsl:choose>
+      <xsl:when test="title"><xsl:call-template name="t"><xsl:with-param name="of" select="title"/><xsl:with-param name="inline" select="false()"/></xsl:call-template></xsl:when>
+      <xsl:otherwise><xsl:value-of select="@id"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- This page for another day. -->
@@ -39,7 +47,7 @@
       <xsl:call-template name="msg"><xsl:with-param name="key" select="'staff.appointments'"/></xsl:call-template>
       <xsl:if test="$cal">
         <xsl:text>: </xsl:text>
-        <xsl:call-template name="t"><xsl:with-param name="of" select="$cal/title"/></xsl:call-template>
+        <xsl:for-each select="$cal"><xsl:call-template name="cal-name"/></xsl:for-each>
         <br/>
         <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('weekday.', $D/@weekday)"/></xsl:call-template>
         <xsl:text>, </xsl:text>
@@ -72,7 +80,7 @@
           <xsl:for-each select="/page/calendars/calendar">
             <option value="{@id}">
               <xsl:if test="@selected = '1'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
-              <xsl:call-template name="t"><xsl:with-param name="of" select="title"/><xsl:with-param name="inline" select="false()"/></xsl:call-template>
+              <xsl:call-template name="cal-name"/>
             </option>
           </xsl:for-each>
         </select>

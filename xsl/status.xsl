@@ -67,7 +67,7 @@
         <p>
           <xsl:choose>
             <xsl:when test="$BA/@problem = 'slot' or $BA/@problem = 'slot_taken'">
-              <a href="#f-termin"><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('booking.problem.', $BA/@problem)"/></xsl:call-template></a>
+              <a href="#f-{/page/slots/@field}"><xsl:call-template name="msg"><xsl:with-param name="key" select="concat('booking.problem.', $BA/@problem)"/></xsl:call-template></a>
             </xsl:when>
             <xsl:otherwise>
               <xsl:call-template name="msg"><xsl:with-param name="key" select="concat('booking.problem.', $BA/@problem)"/></xsl:call-template>
@@ -142,6 +142,7 @@
           <form method="post" action="{$self}">
             <input type="hidden" name="_action" value="cancel"/>
             <input type="hidden" name="_confirm" value="1"/>
+            <input type="hidden" name="booking" value="{/page/booking/@id}"/>
             <button type="submit" class="button"><xsl:call-template name="msg"><xsl:with-param name="key" select="'booking.cancel.yes'"/></xsl:call-template></button>
             <xsl:text> </xsl:text>
             <a href="{$self}"><xsl:call-template name="msg"><xsl:with-param name="key" select="'booking.cancel.no'"/></xsl:call-template></a>
@@ -151,6 +152,7 @@
       <xsl:when test="$BA[@kind = 'move'] and /page/slots">
         <form method="post" action="{$self}" novalidate="novalidate" class="booking-move">
           <input type="hidden" name="_action" value="move"/>
+          <input type="hidden" name="booking" value="{/page/booking/@id}"/>
           <!-- Enter in the form means "move", not a week button. -->
           <button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">
             <xsl:call-template name="msg"><xsl:with-param name="key" select="'booking.move.do'"/></xsl:call-template>
@@ -158,8 +160,8 @@
           <fieldset class="field field-slot">
             <legend><xsl:call-template name="msg"><xsl:with-param name="key" select="'booking.move.legend'"/></xsl:call-template></legend>
             <xsl:call-template name="slot-choice">
-              <xsl:with-param name="k" select="'termin'"/>
-              <xsl:with-param name="id" select="'f-termin'"/>
+              <xsl:with-param name="k" select="string(/page/slots/@field)"/>
+              <xsl:with-param name="id" select="concat('f-', /page/slots/@field)"/>
               <xsl:with-param name="invalid" select="string($BA/@problem) != ''"/>
             </xsl:call-template>
           </fieldset>

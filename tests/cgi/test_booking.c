@@ -45,6 +45,32 @@ static const char calendar[] =
     "  <service id=\"termin-lang\" minutes=\"20\"/>\n"
     "</calendar>\n";
 
+/* Open to midnight, every day: an end at 24:00 is the next day's 00:00. */
+static const char late_calendar[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<calendar id=\"spaet\" grid=\"15\" places=\"1\" earliest=\"1\""
+    " horizon=\"400\">\n"
+    "  <title xml:lang=\"de\">Sp\xc3\xa4tschalter</title>\n"
+    "  <location xml:lang=\"de\">Rathaus, Foyer</location>\n"
+    "  <hours days=\"mon tue wed thu fri sat sun\" from=\"23:00\""
+    " to=\"24:00\"/>\n"
+    "</calendar>\n";
+
+/* Its service; the question is called "wann", not "termin". */
+static const char late_service[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<service id=\"spaet\" version=\"1\" category=\"buergerservice\">\n"
+    "  <title xml:lang=\"de\">Sp\xc3\xa4ttermin</title>\n"
+    "  <clerk ref=\"buergerbuero\"/>\n"
+    "  <fee cents=\"0\"/>\n"
+    "  <page id=\"p\">\n"
+    "    <field name=\"name\" type=\"text\" required=\"true\">"
+    "<label xml:lang=\"de\">Name</label></field>\n"
+    "    <field name=\"wann\" type=\"slot\" calendar=\"spaet\""
+    " required=\"true\"><label xml:lang=\"de\">Wann</label></field>\n"
+    "  </page>\n"
+    "</service>\n";
+
 #define SERVICE(id, title) \
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \
     "<service id=\"" id "\" version=\"1\" category=\"buergerservice\">\n" \
@@ -94,6 +120,11 @@ setup(void **state)
 	if ((fp = fopen(path, "w")) == NULL || fputs(calendar, fp) < 0 ||
 	    fclose(fp) != 0)
 		return -1;
+	snprintf(path, sizeof(path), "%s/site/calendars/spaet.xml", T.dir);
+	if ((fp = fopen(path, "w")) == NULL || fputs(late_calendar, fp) < 0 ||
+	    fclose(fp) != 0)
+		return -1;
+	put_definition("spaet", late_service);
 	put_definition("termin-test", SERVICE("termin-test", "Testtermin"));
 	put_definition("termin-lang", SERVICE("termin-lang", "Langer Termin"));
 	if (when_today(&today) != 0)
@@ -558,11 +589,26 @@ book_for_status(const char *slot, char *status, size_t size)
 	snprintf(status, size, SCRIPT "/status/%s", loc + strlen("/receipt/"));
 }
 
-/* POST `body` to the status page at `status`; the response in r. */
+/*
+ * POST `body` to the status page at `status`, with the booking it shows
+ * (booking=, as its forms send it) unless the body names one; the
+ * response in r.
+ */
 static void
 status_post(const char *status, const char *body, struct resp *r)
 {
-	assert_int_equal(http("POST", status, body, strlen(body), r), 0);
+	const char *ref = strstr(status, "/status/") + strlen("/status/");
+	char	 full[512];
+
+	if (strstr(body, "booking=") != NULL)
+		snprintf(full, sizeof(full), "%s", body);
+	else
+		snprintf(full, sizeof(full), "%s&booking=%ld", body,
+		    db_countf("SELECT b.id FROM booking b JOIN submission s ON"
+		    " s.id = b.submission_id WHERE s.ref = '%.*s' ORDER BY"
+		    " b.state = 'cancelled', b.id DESC LIMIT 1",
+		    (int)strcspn(ref, "?"), ref));
+	assert_int_equal(http("POST", status, full, strlen(full), r), 0);
 }
 
 /*
@@ -666,6 +712,14 @@ test_move(void **state)
 	slot_page("termin-test", day2, &r);
 	assert_true(offers(&r, day2, "10:30"));
 	assert_false(offers(&r, day2, "10:45"));
+	/* A page from before the move (another tab) cancels nothing. */
+	snprintf(body, sizeof(body), "_action=cancel&_confirm=1&booking=%ld",
+	    db_countf("SELECT id FROM booking WHERE start = '%s'", from));
+	status_post(status, body, &r);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(r.body, "schon ge\xc3\xa4ndert"));
+	assert_int_equal(db_countf("SELECT count(*) FROM booking WHERE"
+	    " start = '%s' AND state = 'booked'", to), 1);
 	assert_int_equal(http("GET", status, NULL, 0, &r), 0);
 	assert_non_null(strstr(r.body, ", 10:45 Uhr</time></strong>"));
 }
@@ -737,14 +791,15 @@ static void
 test_reminder_once(void **state)
 {
 	struct when_date d;
-	char	 slot[32], gone[32], eve[11], now[32], body[256], ref[32];
+	char	 slot[32], gone[32], late[32], eve[11], now[32], body[256];
+	char	 ref[32], sql[256];
 	char	 status[256], *out, *mail;
 	struct resp r;
 
 	(void)state;
 	if (T.smtpd.h.pid <= 0)
 		skip();
-	snprintf(slot, sizeof(slot), "%sT11:45", day1);
+	snprintf(slot, sizeof(slot), "%sT10:30", day3);
 	snprintf(body, sizeof(body), "_key=%s&name=Rosa+Rotkehlchen&termin=%s"
 	    "&email=rosa%%40example.org&_confirm=1",
 	    service_key("termin-test"), slot);
@@ -754,7 +809,7 @@ test_reminder_once(void **state)
 	parse_receipt_location(resp_header(&r, "Location"), ref, sizeof(ref),
 	    body, sizeof(body));
 	/* Another one, cancelled: no reminder for it. */
-	snprintf(gone, sizeof(gone), "%sT11:30", day1);
+	snprintf(gone, sizeof(gone), "%sT10:45", day3);
 	snprintf(body, sizeof(body), "_key=%s&name=Gustav&termin=%s"
 	    "&email=gustav%%40example.org&_confirm=1",
 	    service_key("termin-test"), gone);
@@ -766,9 +821,22 @@ test_reminder_once(void **state)
 	status_post(status, "_action=cancel&_confirm=1", &r);
 	assert_int_equal(r.status, 303);
 
-	when_parse_date(day1, &d);
+	/* A third, booked only after its reminder was due (here: made late
+	 * the evening before): the citizen knows, no reminder. */
+	snprintf(late, sizeof(late), "%sT09:45", day3);
+	snprintf(body, sizeof(body), "_key=%s&name=Lena&termin=%s"
+	    "&email=lena%%40example.org&_confirm=1",
+	    service_key("termin-test"), late);
+	assert_int_equal(http("POST", SCRIPT "/services/termin-test", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+
+	when_parse_date(day3, &d);
 	when_from_days(when_days(&d) - 1, &d);
 	when_format(&d, eve);
+	snprintf(sql, sizeof(sql), "UPDATE booking SET created = '%sT20:30:00Z'"
+	    " WHERE start = '%s'", eve, late);
+	assert_int_equal(db_exec(sql), 0);
 	snprintf(now, sizeof(now), "%sT17:59", eve);
 	outbox_at(now, &out);
 	assert_null(strstr(out, "reminder"));
@@ -784,18 +852,21 @@ test_reminder_once(void **state)
 	assert_non_null(strstr(mail, SCRIPT "/calendar/"));
 	assert_non_null(strstr(mail, SCRIPT "/status/"));
 	assert_null(strstr(mail, "Rosa"));
-	assert_null(strstr(mail, "11:45"));
+	assert_null(strstr(mail, "10:30"));
 
 	/* Later runs: nothing again. */
 	snprintf(now, sizeof(now), "%sT18:30", eve);
 	outbox_at(now, &out);
-	snprintf(now, sizeof(now), "%sT07:00", day1);
+	snprintf(now, sizeof(now), "%sT07:00", day3);
 	outbox_at(now, &out);
 	assert_int_equal(db_countf("SELECT count(*) FROM outbox WHERE"
 	    " recipient = 'rosa@example.org' AND subject LIKE 'Erinnerung%%'"),
 	    1);
 	assert_int_equal(db_countf("SELECT count(*) FROM outbox WHERE"
 	    " recipient = 'gustav@example.org' AND subject LIKE"
+	    " 'Erinnerung%%'"), 0);
+	assert_int_equal(db_countf("SELECT count(*) FROM outbox WHERE"
+	    " recipient = 'lena@example.org' AND subject LIKE"
 	    " 'Erinnerung%%'"), 0);
 }
 
@@ -853,6 +924,16 @@ test_day_view(void **state)
 	assert_int_equal(staff_http(&clerk, "GET", path, NULL, &r), 0);
 	assert_non_null(strstr(r.body, ">erschienen<"));
 
+	/* Another calendar than one of its own: refused, nothing done. */
+	snprintf(body, sizeof(body), "_csrf=%s&calendar=nirgendwo&day=%s"
+	    "&booking=%ld&_action=noshow", tok, day2, id);
+	assert_int_equal(staff_http(&clerk, "POST", "/appointments", body,
+	    &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "Diesen Kalender k\xc3\xb6nnen Sie"));
+	assert_int_equal(db_countf("SELECT count(*) FROM booking WHERE id = %ld"
+	    " AND state = 'done'", id), 1);
+
 	/* A time blocked: no longer offered; lifted: offered again. */
 	snprintf(body, sizeof(body), "_csrf=%s&calendar=testamt&day=%s"
 	    "&from=11:00&to=10:00&reason=Schulung&_action=block", tok, day2);
@@ -882,6 +963,66 @@ test_day_view(void **state)
 	snprintf(want, sizeof(want), "%sT11:00-%sT11:15", day2, day2);
 	assert_int_equal(db_countf("SELECT count(*) FROM audit WHERE action ="
 	    " 'unblock' AND before = '%s'", want), 1);
+}
+
+/*
+ * An appointment to midnight ends at the next day's 00:00 and holds its
+ * place; a question not called "termin" moves all the same; moving, a
+ * citizen's own place counts as free (a 20-minute booking moves by 15).
+ */
+static void
+test_midnight_names_and_own_place(void **state)
+{
+	char	 slot[32], next[11], status[256], body[256];
+	const char *loc;
+	struct when_date d;
+	struct resp r;
+
+	(void)state;
+	snprintf(slot, sizeof(slot), "%sT23:45", day1);
+	snprintf(body, sizeof(body), "_key=%s&name=Nora&wann=%s&_confirm=1",
+	    service_key("spaet"), slot);
+	assert_int_equal(http("POST", SCRIPT "/services/spaet", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(loc = strstr(resp_header(&r, "Location"), "/receipt/"));
+	snprintf(status, sizeof(status), SCRIPT "/status/%s",
+	    loc + strlen("/receipt/"));
+	when_parse_date(day1, &d);
+	when_from_days(when_days(&d) + 1, &d);
+	when_format(&d, next);
+	assert_int_equal(db_countf("SELECT count(*) FROM booking WHERE start ="
+	    " '%s' AND end = '%sT00:00' AND held_end = '%sT00:00'", slot, next,
+	    next), 1);
+	snprintf(body, sizeof(body), "_key=%s&name=Otto&wann=%s&_confirm=1",
+	    service_key("spaet"), slot);
+	assert_int_equal(http("POST", SCRIPT "/services/spaet", body,
+	    strlen(body), &r), 0);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(r.body, "gerade vergeben"));
+
+	status_post(status, "_action=move", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "name=\"wann\""));
+	snprintf(body, sizeof(body), "_action=move&wann=%sT23:15", day1);
+	status_post(status, body, &r);
+	assert_int_equal(r.status, 303);
+
+	snprintf(slot, sizeof(slot), "%sT08:45", day3);
+	book("termin-lang", slot, "Erika", &r);
+	assert_int_equal(r.status, 303);
+	assert_non_null(loc = strstr(resp_header(&r, "Location"), "/receipt/"));
+	snprintf(status, sizeof(status), SCRIPT "/status/%s",
+	    loc + strlen("/receipt/"));
+	status_post(status, "_action=move", &r);
+	assert_int_equal(r.status, 200);
+	assert_true(offers(&r, day3, "09:00"));
+	snprintf(body, sizeof(body), "_action=move&termin=%sT09:00", day3);
+	status_post(status, body, &r);
+	assert_int_equal(r.status, 303);
+	assert_int_equal(db_countf("SELECT count(*) FROM booking WHERE start ="
+	    " '%sT09:00' AND held_end = '%sT09:30' AND state = 'booked'",
+	    day3, day3), 1);
 }
 
 /* A clerk's block takes every place: the day shows as fully booked. */
@@ -936,6 +1077,8 @@ main(void)
 		    free_tracked),
 		cmocka_unit_test_teardown(test_reminder_once, free_tracked),
 		cmocka_unit_test_teardown(test_day_view, free_tracked),
+		cmocka_unit_test_teardown(test_midnight_names_and_own_place,
+		    free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 

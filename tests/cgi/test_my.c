@@ -375,8 +375,10 @@ test_my_appointment(void **state)
 	assert_non_null(strstr(r.body, ">Termin verschieben oder absagen</a>"));
 
 	snprintf(path, sizeof(path), SCRIPT "/status/%s", mine);
-	assert_int_equal(citizen_post(&erika, path, "_action=cancel&_confirm=1",
-	    &r), 0);
+	snprintf(body, sizeof(body), "_action=cancel&_confirm=1&booking=%ld",
+	    db_countf("SELECT b.id FROM booking b JOIN submission s ON s.id ="
+	    " b.submission_id WHERE s.ref = '%s'", mine));
+	assert_int_equal(citizen_post(&erika, path, body, &r), 0);
 	assert_int_equal(r.status, 303);
 	assert_int_equal(db_countf("SELECT count(*) FROM booking b JOIN"
 	    " submission s ON s.id = b.submission_id WHERE s.ref = '%s' AND"

@@ -478,6 +478,12 @@ test_cal_parse_format(void **state)
 	d = day("2027-01-05");
 	cal_format_slot(&d, 0, out);
 	assert_string_equal(out, "2027-01-05T00:00");
+	/* An end at midnight is the next day's 00:00, across a year too. */
+	d = day("2026-12-31");
+	cal_format_slot(&d, 24 * 60, out);
+	assert_string_equal(out, "2027-01-01T00:00");
+	cal_format_slot(&d, 24 * 60 + 15, out);
+	assert_string_equal(out, "2027-01-01T00:15");
 	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
 		if (cal_parse_slot(bad[k], &d, &m) != -1)
 			fail_msg("accepted %s", bad[k]);

@@ -94,15 +94,18 @@ test_berlin(void **state)
 	    "DTSTART;TZID=Europe/Berlin:20270112T091500\r\n"
 	    "DTEND;TZID=Europe/Berlin:20270112T093000\r\n"));
 	assert_non_null(strstr(buf_str(&out), "STATUS:CONFIRMED\r\n"));
+	assert_non_null(strstr(buf_str(&out), "SEQUENCE:0\r\n"));
 	assert_non_null(strstr(buf_str(&out), "DTSTAMP:"));
 	assert_memory_equal(buf_str(&out), "BEGIN:VCALENDAR\r\n", 17);
 	assert_non_null(strstr(buf_str(&out), "END:VCALENDAR\r\n"));
 	buf_free(&out);
 
 	e.cancelled = 1;
+	e.sequence = 7;
 	buf_init(&out, 0);
 	assert_int_equal(ics_event(&out, &e), 0);
 	assert_non_null(strstr(buf_str(&out), "STATUS:CANCELLED\r\n"));
+	assert_non_null(strstr(buf_str(&out), "SEQUENCE:7\r\n"));
 	buf_free(&out);
 }
 
