@@ -492,6 +492,8 @@
         <xsl:choose>
           <xsl:when test="$B/@state = 'cancelled'">
             <p><xsl:call-template name="msg"><xsl:with-param name="key" select="'calendar.cancelled'"/></xsl:call-template></p>
+            <!-- Cancelled, and then wanted after all: the way to book anew. -->
+            <p><a href="{$script}/services/{$sub/@service}{$lq}"><xsl:call-template name="msg"><xsl:with-param name="key" select="'calendar.rebook'"/></xsl:call-template></a></p>
           </xsl:when>
           <xsl:otherwise>
             <p>

@@ -647,6 +647,8 @@ test_cancel_frees_the_place(void **state)
 	assert_non_null(strstr(r.body, "Ihr Termin ist abgesagt."));
 	assert_non_null(strstr(r.body, "Dieser Termin ist abgesagt."));
 	assert_null(strstr(r.body, ">Termin absagen</button>"));
+	assert_non_null(strstr(r.body, "href=\"" SCRIPT "/services/termin-test\""
+	    ">Einen neuen Termin buchen</a>"));
 	slot_page("termin-test", day1, &r);
 	assert_true(offers(&r, day1, "09:30"));
 
