@@ -132,17 +132,20 @@ EOF
 chmod 755 "$tmp/cgi-bin/env.cgi"
 chmod -R a+rX "$tmp/cgi-bin" "$tmp/mellon"
 
-# A free port on loopback.
+# A free port on loopback, in $port.
 port_open() { bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$1" 2>/dev/null; }
-port=
-for try in 1 2 3 4 5 6 7 8 9 10; do
-	p=$(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000 + 30000 ))
-	if ! port_open "$p"; then
-		port=$p
-		break
-	fi
-done
-[ -n "$port" ] || { echo "Bail out! no free port"; exit 99; }
+pick_port() {
+	port=
+	for try in 1 2 3 4 5 6 7 8 9 10; do
+		p=$(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000 + 30000 ))
+		if ! port_open "$p"; then
+			port=$p
+			break
+		fi
+	done
+	[ -n "$port" ] || { echo "Bail out! no free port"; exit 99; }
+}
+pick_port
 
 {
 	cat <<EOF
@@ -194,11 +197,20 @@ else
 	exit 1
 fi
 
-"$apache" -f "$tmp/httpd.conf" -k start >"$tmp/out" 2>&1 || {
+# A port free when picked may be taken by another test before Apache
+# binds it: then another port, a few times.
+for try in 1 2 3 4 5; do
+	"$apache" -f "$tmp/httpd.conf" -k start >"$tmp/out" 2>&1 && break
+	if [ "$try" -lt 5 ] && grep -q 'Address already in use' "$tmp/out"; then
+		pick_port
+		sed -i "s/^Listen 127\.0\.0\.1:[0-9]*\$/Listen 127.0.0.1:$port/" \
+		    "$tmp/httpd.conf"
+		continue
+	fi
 	sed 's/^/# /' "$tmp/out" "$tmp/logs/error.log" 2>/dev/null
 	echo "Bail out! apache2 -k start failed"
 	exit 99
-}
+done
 i=0
 while [ $i -lt 100 ]; do
 	pid=$(cat "$tmp/run/httpd.pid" 2>/dev/null)
