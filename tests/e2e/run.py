@@ -2769,15 +2769,25 @@ def main():
             ctx["standin"] = api_or_why
         else:
             ctx["standin_skip"] = api_or_why
-        port = free_port()
-        idp, idp_or_why = start_idp(tmp, port)
-        if idp:
-            env["IDP_URL"] = idp_or_why
-            ctx["idp"] = idp_or_why
-        else:
-            ctx["idp_skip"] = idp_or_why
-        r = subprocess.run([instance, "start", site, str(port)], env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        # A port free when picked may be taken by another test before
+        # Apache binds it (tools/instance exits 3): another port, with a
+        # provider registered for it.
+        for attempt in range(5):
+            port = free_port()
+            idp, idp_or_why = start_idp(tmp, port)
+            if idp:
+                env["IDP_URL"] = idp_or_why
+                ctx["idp"] = idp_or_why
+            else:
+                env.pop("IDP_URL", None)
+                ctx["idp_skip"] = idp_or_why
+            r = subprocess.run([instance, "start", site, str(port)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+            if r.returncode != 3 or attempt == 4:
+                break
+            if idp:
+                stop_helper(idp)
         if r.returncode != 0:
             print("1..0 # SKIP tools/instance start failed")
             for line in r.stdout.splitlines():
