@@ -10,6 +10,7 @@ RATHAUS_PACKAGES=(
     apache2 apache2-utils libapache2-mod-fcgid spawn-fcgi multiwatch curl zbar-tools librsvg2-bin libxml2-utils tzdata
     libapache2-mod-auth-openidc libapache2-mod-auth-mellon openssl
     default-jre-headless python3-aiosmtpd python3-icalendar
+    postgresql-15 libpq-dev
     chromium chromium-driver poppler-utils
 )
 
