@@ -16,10 +16,12 @@ not_ok() { n=$((n + 1)); echo "not ok $n - $1"; failed=1; }
 failed=0
 echo "1..6"
 
-# As the web server's user when we are root, as ourselves otherwise.
+# As the web server's user when we are root, as ourselves otherwise;
+# from the cluster's directory (tools/pgcluster makes it reachable),
+# not the build tree, which that user may not enter.
 psql_as_web() {
 	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u www-data -- psql -X -q -v ON_ERROR_STOP=1 "$conn" "$@"
+		(cd "$tmp" && runuser -u www-data -- psql -X -q -v ON_ERROR_STOP=1 "$conn" "$@")
 	else
 		psql -X -q -v ON_ERROR_STOP=1 "$conn" "$@"
 	fi
