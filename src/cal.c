@@ -29,41 +29,6 @@ static const char *const cal_day_names[7] = {
 	"mon", "tue", "wed", "thu", "fri", "sat", "sun",
 };
 
-/* libxml2 reports through a callback; each report becomes a diag line. */
-struct cal_xml_errors {
-	struct form_diag *diag;
-	const char	*file;
-	const char	*prefix;
-};
-
-static void
-cal_xml_error(void *arg, xmlErrorPtr err)
-{
-	struct cal_xml_errors *e = arg;
-	char	 msg[512];
-	size_t	 n;
-	long	 line;
-
-	if (err == NULL || err->level == XML_ERR_WARNING)
-		return;
-	snprintf(msg, sizeof(msg), "%s", err->message ? err->message : "?");
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	/* Some RELAX NG reports carry the node but no line: ask the node. */
-	line = err->line;
-	if (line == 0 && err->node != NULL)
-		line = xmlGetLineNo((xmlNodePtr)err->node);
-	form_diag_add(e->diag, e->file, line, "%s%s", e->prefix, msg);
-}
-
-static int
-cal_is(xmlNodePtr n, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE &&
-	    strcmp((const char *)n->name, name) == 0;
-}
-
 static size_t
 cal_count(xmlNodePtr root, const char *name)
 {
@@ -71,7 +36,7 @@ cal_count(xmlNodePtr root, const char *name)
 	size_t	 k = 0;
 
 	for (n = root->children; n != NULL; n = n->next)
-		k += cal_is(n, name);
+		k += form_is(n, name);
 	return k;
 }
 
@@ -289,11 +254,11 @@ cal_check_texts(const char *path, xmlNodePtr root, const char *name,
 	int	 german = 0;
 
 	for (n = root->children; n != NULL; n = n->next) {
-		if (!cal_is(n, name) || (lang = cal_lang(n)) == NULL)
+		if (!form_is(n, name) || (lang = cal_lang(n)) == NULL)
 			continue;
 		german |= strcmp(lang, "de") == 0;
 		for (m = root->children; m != n; m = m->next)
-			if (cal_is(m, name) && (other = cal_lang(m)) != NULL &&
+			if (form_is(m, name) && (other = cal_lang(m)) != NULL &&
 			    strcmp(other, lang) == 0) {
 				form_diag_add(diag, path, xmlGetLineNo(n),
 				    "a second %s in %s", name, lang);
@@ -371,7 +336,7 @@ cal_read(const char *path, struct cal *c, struct form_diag *diag)
 	k = 0;
 	longest = 0;
 	for (n = root->children; n != NULL; n = n->next) {
-		if (!cal_is(n, "hours"))
+		if (!form_is(n, "hours"))
 			continue;
 		(void)cal_number(path, n, "places", 1, 100, c->places, &places,
 		    diag);
@@ -394,7 +359,7 @@ cal_read(const char *path, struct cal *c, struct form_diag *diag)
 
 	k = 0;
 	for (n = root->children; n != NULL; n = n->next) {
-		if (!cal_is(n, "break"))
+		if (!form_is(n, "break"))
 			continue;
 		if (cal_range(path, n, 0, &c->breaks[k], diag) == 0)
 			cal_check_break(path, n, c, &c->breaks[k], diag);
@@ -403,7 +368,7 @@ cal_read(const char *path, struct cal *c, struct form_diag *diag)
 
 	k = 0;
 	for (n = root->children; n != NULL; n = n->next) {
-		if (!cal_is(n, "service"))
+		if (!form_is(n, "service"))
 			continue;
 		c->lengths[k].service = form_attr(n, "id");
 		if (c->lengths[k].service == NULL ||
@@ -433,7 +398,7 @@ cal_read(const char *path, struct cal *c, struct form_diag *diag)
 
 	k = 0;
 	for (n = root->children; n != NULL; n = n->next) {
-		if (!cal_is(n, "closed"))
+		if (!form_is(n, "closed"))
 			continue;
 		if ((v = form_attr(n, "date")) != NULL)
 			from = to = v;
@@ -484,13 +449,13 @@ static int
 cal_validate(const char *path, const char *rng, xmlDocPtr doc,
     struct form_diag *diag)
 {
-	struct cal_xml_errors e = { diag, rng, "schema: " };
+	struct form_xml_errors e = { diag, rng, "schema: " };
 	xmlRelaxNGParserCtxtPtr pctx = NULL;
 	xmlRelaxNGValidCtxtPtr vctx = NULL;
 	xmlRelaxNGPtr schema = NULL;
 	int	 rc = -1, before = diag->errors;
 
-	xmlSetStructuredErrorFunc(&e, cal_xml_error);
+	xmlSetStructuredErrorFunc(&e, form_xml_error);
 	if ((pctx = xmlRelaxNGNewParserCtxt(rng)) != NULL)
 		schema = xmlRelaxNGParse(pctx);
 	xmlSetStructuredErrorFunc(NULL, NULL);
@@ -503,7 +468,7 @@ cal_validate(const char *path, const char *rng, xmlDocPtr doc,
 		goto out;
 	}
 	e.file = path;
-	xmlRelaxNGSetValidStructuredErrors(vctx, cal_xml_error, &e);
+	xmlRelaxNGSetValidStructuredErrors(vctx, form_xml_error, &e);
 	/* Never refused without a reason. */
 	if ((rc = xmlRelaxNGValidateDoc(vctx, doc) == 0 ? 0 : -1) == -1 &&
 	    diag->errors == before)
@@ -523,11 +488,11 @@ static int
 cal_load_diag(const char *path, const char *rng, struct cal *c,
     struct form_diag *diag)
 {
-	struct cal_xml_errors e = { diag, path, "not well-formed: " };
+	struct form_xml_errors e = { diag, path, "not well-formed: " };
 	struct xmlsafe_err err;
 	int	 before = diag->errors;
 
-	xmlSetStructuredErrorFunc(&e, cal_xml_error);
+	xmlSetStructuredErrorFunc(&e, form_xml_error);
 	c->doc = xmlsafe_read(path, NULL, 0, "UTF-8", CAL_PARSE, &err);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (c->doc == NULL) {

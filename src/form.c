@@ -101,14 +101,9 @@ form_diag_free(struct form_diag *d)
 	buf_free(&d->text);
 }
 
-/* libxml2 reports through a callback; turn each report into a diag line. */
-struct form_xml_errors {
-	struct form_diag *diag;
-	const char	*file;
-	const char	*prefix;
-};
-
-static void
+/* libxml2 reports through a callback; turn each report into a diag line
+ * (arg: a struct form_xml_errors). Calendars (cal.c) report so too. */
+void
 form_xml_error(void *arg, xmlErrorPtr err)
 {
 	struct form_xml_errors *e = arg;
@@ -186,7 +181,7 @@ form_attr(xmlNodePtr n, const char *name)
 	return (const char *)a->children->content;
 }
 
-static int
+int
 form_is(xmlNodePtr n, const char *name)
 {
 	return n->type == XML_ELEMENT_NODE &&

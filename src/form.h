@@ -12,6 +12,7 @@
 #include <libxml/tree.h>
 #include <libxml/relaxng.h>
 #include <libxml/xmlregexp.h>
+#include <libxml/xmlerror.h>
 
 #include "buf.h"
 #include "identity.h"
@@ -162,6 +163,16 @@ void	 form_diag_add(struct form_diag *, const char *file, long line,
 void	 form_diag_warn(struct form_diag *, const char *file, long line,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	 form_diag_free(struct form_diag *);
+
+/* Where libxml2's reports of one file go (form_xml_error's arg). */
+struct form_xml_errors {
+	struct form_diag *diag;
+	const char	*file;
+	const char	*prefix;	/* "schema: ", "not well-formed: " */
+};
+void	 form_xml_error(void *arg, xmlErrorPtr);
+/* Is n an element called name? */
+int	 form_is(xmlNodePtr n, const char *name);
 
 int	 form_share_open(struct form_share *, const char *dir,
 	    const char *site, const char *cache, struct form_diag *);
