@@ -21,10 +21,20 @@
 #include <fcgiapp.h>
 
 #include "app.h"
+#include "xmlmem.h"
 
 #ifndef FCGI_SITE
 #error "build with -DFCGI_SITE=ROUTE_CITIZEN or ROUTE_STAFF"
 #endif
+
+/*
+ * libxml2's blocks come from xmlmem's chunks here too (a fifth of a kept
+ * page's work was glibc's malloc and free); chunks are never given back,
+ * so a worker that once needed more than this (a form of thousands of
+ * fields) ends after its request and the process manager starts a fresh
+ * one.
+ */
+#define FCGI_XMLMEM_MAX_CHUNKS	256	/* of 256 KiB: 64 MiB */
 
 /* One request's connection: the streams are gone once it has ended. */
 struct fcgi_conn {
@@ -128,6 +138,7 @@ main(void)
 	}
 	/* A client gone mid-response is the request's failure, not ours. */
 	(void)signal(SIGPIPE, SIG_IGN);
+	(void)xmlmem_begin();
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&req, 0, 0) != 0) {
 		fprintf(stderr, "rathaus: FastCGI initialisation failed\n");
 		return 1;
@@ -145,9 +156,12 @@ main(void)
 		if (FCGX_Accept_r(&req) < 0)
 			break;
 		fcgi_serve(&req, &cache);
+		if (xmlmem_chunks() > FCGI_XMLMEM_MAX_CHUNKS)
+			break;
 	}
 	FCGX_Free(&req, 1);
 	app_cache_free(&cache);
 	app_exit();
+	xmlmem_end();
 	return 0;
 }

@@ -44,8 +44,7 @@ struct xmlmem_chunk {
 
 /*
  * libxml2's memory hooks take no context: this is the one piece of
- * process state, like malloc's own, and only a CGI process (one request)
- * sets it up.
+ * process state, like malloc's own.
  */
 static struct {
 	struct xmlmem_chunk *chunks;
@@ -225,6 +224,12 @@ xmlmem_end(void)
 		free(c);
 	}
 	memset(&xmlmem, 0, sizeof(xmlmem));
+}
+
+size_t
+xmlmem_chunks(void)
+{
+	return xmlmem.nchunks;
 }
 
 void

@@ -5,8 +5,9 @@
  * free cost about 200 instructions a block, a fifth of the request's work
  * (docs/PERFORMANCE.md). Here a small block is cut from a larger chunk and
  * goes back to a free list of its size class (some 20 instructions); a
- * large one is glibc's. A persistent (FastCGI) process keeps glibc's, whose
- * memory a long life returns better.
+ * large one is glibc's. A persistent (FastCGI) process uses it too: after
+ * its first requests the free lists hold what a request needs, and a
+ * worker whose chunks grew past its limit ends (cgi-bin/fastcgi.c).
  */
 #ifndef RATHAUS_XMLMEM_H
 #define RATHAUS_XMLMEM_H
@@ -17,6 +18,9 @@
 int	 xmlmem_begin(void);
 /* After the last libxml2 call (app_exit): the chunks go. */
 void	 xmlmem_end(void);
+
+/* The chunks held now (256 KiB each). */
+size_t	 xmlmem_chunks(void);
 
 /* Blocks handed out and not freed, chunks held (tests). */
 struct xmlmem_stats {
