@@ -6,7 +6,9 @@
 #include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <sqlite3.h>
 #include <libxml/parser.h>
@@ -22,24 +24,33 @@
  * Waiting for the write lock. Of all the processes waiting, the one that
  * holds the front place (store_front) retries every STORE_FRONT_US to
  * twice that, so that the lock is taken within a millisecond of its
- * release, as with the 0.5 ms steps of before; the others back off
- * exponentially from STORE_BUSY_STEP_MIN_US to STORE_BUSY_STEP_MAX_US,
- * each sleep a random part (half to all) of its step, trying for the
- * front place each time. With every waiter in 0.5 ms steps, 200 waiting
- * processes polled the lock 400,000 times a second, spent half the
- * machine in the kernel and ran out of time (503s); with back-off alone
- * the lock lay idle while all slept, and 50 at once took longer than
- * before; with steps up to 32 ms instead of 8, a waiter that lost the
- * front place a few times in a row waited 0.35 s (p99 of steady
- * submissions, 16 at once) instead of 0.2 s, with bursts of 200 no
- * faster. docs/PERFORMANCE.md has the figures. A web request has one
- * budget for all its waits together (store_busy_deadline); elsewhere
- * each wait may last STORE_BUSY_MS.
+ * release; the others wait in the kernel for the front place itself
+ * (a blocking lock, store_front_wait), and the next of them has it the
+ * moment the front one takes the write lock or gives up. Before, they
+ * backed off exponentially up to 8 ms and tried for the front place
+ * after each sleep: the front place then lay empty for the rest of the
+ * next sleeper's step, and the write lock idle with it, a few
+ * milliseconds each time the lock changed hands (FastCGI submissions at
+ * 16 at once spent most of their time so; docs/PERFORMANCE.md has the
+ * figures). With every waiter in 0.5 ms steps, 200 waiting processes
+ * polled the lock 400,000 times a second and ran out of time (503s): one
+ * poller at a time does not. A web request has one budget for all its
+ * waits together (store_busy_deadline); elsewhere each wait may last
+ * STORE_BUSY_MS.
  */
 #define STORE_BUSY_MS		10000
 #define STORE_FRONT_US		500
+/* Below this left of the budget a waiter sleeps instead of blocking. */
+#define STORE_BLOCK_MIN_US	1000
+/* The longest blocking wait before the write lock is tried again: should
+ * the front place not be given up (a bug), waiters still get on. */
+#define STORE_BLOCK_MAX_US	50000
+/* No WAL file to hold the front place on: back-off from 1 to 8 ms. */
 #define STORE_BUSY_STEP_MIN_US	1000
 #define STORE_BUSY_STEP_MAX_US	8000
+/* The blocking wait's timer fires again this often: a first shot lost
+ * before the wait began (a process descheduled) costs this much. */
+#define STORE_BLOCK_TICK_US	2000
 
 /* Each entry moves the schema one user_version up; never edit old ones. */
 static const char *const store_migrations[] = {
@@ -399,6 +410,67 @@ store_front_leave(struct store *s)
 	s->front = 0;
 }
 
+/* A transaction ends (a single statement's too): the front place, should
+ * it still be ours, goes to the next waiter. */
+static int
+store_commit_hook(void *arg)
+{
+	store_front_leave(arg);
+	return 0;
+}
+
+static void
+store_rollback_hook(void *arg)
+{
+	store_front_leave(arg);
+}
+
+/* SIGALRM only ends a blocking wait (EINTR): nothing to do here. */
+static void
+store_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Wait in the kernel for the front place, at most `us` microseconds
+ * (an interval timer interrupts the blocking lock; SIGALRM is nobody
+ * else's in these programs, and its previous handler comes back). 1: the
+ * front place is ours; 0: not (yet).
+ */
+static int
+store_front_wait(struct store *s, long long us)
+{
+	struct sigaction sa, old_sa;
+	struct itimerval it;
+	struct flock fl;
+	int	 got;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = store_alarm;	/* no SA_RESTART: EINTR */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, &old_sa) != 0)
+		return 0;
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = (time_t)(us / 1000000);
+	it.it_value.tv_usec = (suseconds_t)(us % 1000000);
+	it.it_interval.tv_usec = STORE_BLOCK_TICK_US;
+	if (setitimer(ITIMER_REAL, &it, NULL) != 0) {
+		(void)sigaction(SIGALRM, &old_sa, NULL);
+		return 0;
+	}
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_len = 1;
+	got = fcntl(s->front_fd - 1, F_OFD_SETLKW, &fl) == 0;
+	memset(&it, 0, sizeof(it));
+	(void)setitimer(ITIMER_REAL, &it, NULL);
+	(void)sigaction(SIGALRM, &old_sa, NULL);
+	s->front = got;
+	return got;
+}
+
 static int
 store_busy(void *arg, int count)
 {
@@ -415,9 +487,19 @@ store_busy(void *arg, int count)
 	}
 	if ((left = store_us(&now, &s->busy_until)) <= 0)
 		return 0;
-	if (store_front(s))
+	/* Not at the front, and time to wait for it: back to SQLite at
+	 * once when it is ours (or the budget is spent: SQLite asks again,
+	 * and we say no). */
+	if (!store_front(s) && s->front_fd > 0 && left >= STORE_BLOCK_MIN_US) {
+		(void)store_front_wait(s, left < STORE_BLOCK_MAX_US ? left :
+		    STORE_BLOCK_MAX_US);
+		return 1;
+	}
+	if (s->front)
 		step = 2 * STORE_FRONT_US;
-	else if (count < 5)
+	else if (s->front_fd > 0)
+		step = STORE_BLOCK_MIN_US;
+	else if (count < 3)
 		step = STORE_BUSY_STEP_MIN_US << count;
 	else
 		step = STORE_BUSY_STEP_MAX_US;
@@ -686,6 +768,8 @@ store_open(struct store **out, const char *data_dir, int create)
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_handler(s->db, store_busy, s);
+	(void)sqlite3_commit_hook(s->db, store_commit_hook, s);
+	(void)sqlite3_rollback_hook(s->db, store_rollback_hook, s);
 	if (sqlite3_create_function(s->db, "rathaus_fold", 2, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, NULL, store_fold_sql, NULL, NULL) !=
 	    SQLITE_OK) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -1348,6 +1349,21 @@ test_store_missing_is_unavailable(void **state)
 	tmpdir_remove(dir);
 }
 
+/* Another connection of this process that holds the write lock. */
+static sqlite3 *
+hold_write_lock(const struct fixture *f)
+{
+	char	 path[128];
+	sqlite3	*other = NULL;
+
+	side_path(f, "", path, sizeof(path));
+	assert_int_equal(sqlite3_open_v2(path, &other, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE;", NULL, NULL,
+	    NULL), SQLITE_OK);
+	return other;
+}
+
 /*
  * A request whose budget for waiting is spent gets STORE_BUSY from every
  * transaction while another holds the lock, and says why; when the lock
@@ -1358,14 +1374,9 @@ test_store_budget_spent(void **state)
 {
 	struct fixture *f = *state;
 	struct timespec past;
-	char	 path[128], ref[REF_MAX];
-	sqlite3	*other;
+	char	 ref[REF_MAX];
+	sqlite3	*other = hold_write_lock(f);
 
-	side_path(f, "", path, sizeof(path));
-	assert_int_equal(sqlite3_open_v2(path, &other, SQLITE_OPEN_READWRITE,
-	    NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE;", NULL, NULL,
-	    NULL), SQLITE_OK);
 	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &past), 0);
 	store_busy_deadline(f->s, &past);
 	assert_int_equal(store_reserve_ref(f->s, 2026, ref), STORE_BUSY);
@@ -1377,6 +1388,121 @@ test_store_budget_spent(void **state)
 	sqlite3_close(other);
 	assert_int_equal(store_reserve_ref(f->s, 2026, ref), STORE_OK);
 	assert_memory_equal(ref, "2026-000001-", 12);
+}
+
+/*
+ * Hold the front place among the waiters (an open file description lock
+ * on the WAL's first byte, as store.c takes it) and never give it up, as
+ * a process that forgot to would: the descriptor, or -1.
+ */
+static int
+hold_front_place(const struct fixture *f)
+{
+	struct flock fl;
+	char	 path[128];
+	int	 fd;
+
+	side_path(f, "-wal", path, sizeof(path));
+	if ((fd = open(path, O_RDWR | O_CLOEXEC)) == -1)
+		return -1;
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_len = 1;
+	if (fcntl(fd, F_OFD_SETLK, &fl) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	    (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*
+ * Waiters wait for the front place in the kernel, woken by a timer at
+ * their budget's end: with the front place never given up and the write
+ * lock held past the budget, a request still gets STORE_BUSY (it does
+ * not wait for ever).
+ */
+static void
+test_store_front_wait_ends_with_budget(void **state)
+{
+	struct fixture *f = *state;
+	struct timespec deadline;
+	char	 ref[REF_MAX];
+	sqlite3	*other;
+	int	 front;
+
+	assert_int_equal(store_reserve_ref(f->s, 2026, ref), STORE_OK);
+	assert_true((front = hold_front_place(f)) >= 0);
+	other = hold_write_lock(f);
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &deadline), 0);
+	deadline.tv_nsec += 200 * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	store_busy_deadline(f->s, &deadline);
+	assert_int_equal(store_reserve_ref(f->s, 2026, ref), STORE_BUSY);
+	assert_int_equal(sqlite3_exec(other, "ROLLBACK;", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(other);
+	close(front);
+}
+
+/*
+ * The front place never given up (a bug elsewhere) does not stop the
+ * line: a waiter tries the write lock again between its waits for the
+ * front place, and gets it once the other writer (another process) is
+ * done, long before its budget of 10 s is spent.
+ */
+static void
+test_store_front_lost_does_not_stop_the_line(void **state)
+{
+	struct fixture *f = *state;
+	struct timespec t0;
+	char	 path[128], ref[REF_MAX], c;
+	int	 front, ready[2], status;
+	pid_t	 pid;
+
+	assert_int_equal(store_reserve_ref(f->s, 2026, ref), STORE_OK);
+	side_path(f, "", path, sizeof(path));
+	assert_int_equal(pipe(ready), 0);
+	if ((pid = fork()) == 0) {
+		sqlite3 *other;
+		struct timespec hold = { 0, 300 * 1000000L };
+
+		if (sqlite3_open_v2(path, &other, SQLITE_OPEN_READWRITE,
+		    NULL) != SQLITE_OK || sqlite3_exec(other,
+		    "BEGIN IMMEDIATE;", NULL, NULL, NULL) != SQLITE_OK)
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		nanosleep(&hold, NULL);
+		(void)sqlite3_exec(other, "ROLLBACK;", NULL, NULL, NULL);
+		sqlite3_close(other);
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	assert_true((front = hold_front_place(f)) >= 0);
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &t0), 0);
+	store_busy_deadline(f->s, NULL);
+	assert_int_equal(store_reserve_ref(f->s, 2026, ref), STORE_OK);
+	assert_true(seconds_since(&t0) < 5.0);
+	close(front);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 /*
@@ -1791,6 +1917,11 @@ main(void)
 		    test_store_repairs_side_file_owner, setup, teardown),
 		cmocka_unit_test(test_store_missing_is_unavailable),
 		cmocka_unit_test_setup_teardown(test_store_budget_spent, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_front_wait_ends_with_budget, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_front_lost_does_not_stop_the_line, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_store_read_only_is_unavailable, setup, teardown),
