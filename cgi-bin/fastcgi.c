@@ -9,11 +9,14 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -127,7 +130,7 @@ main(void)
 {
 	FCGX_Request req;
 	struct app_cache cache;	/* what the worker keeps between requests */
-	int	 rc;
+	int	 rc, flags;
 
 	/* The database and what it writes beside it: owner and group. */
 	umask(027);
@@ -143,17 +146,38 @@ main(void)
 		fprintf(stderr, "rathaus: FastCGI initialisation failed\n");
 		return 1;
 	}
+	/*
+	 * The listening socket does not block: in a pool (mod_proxy_fcgi,
+	 * spawn-fcgi) every idle worker wakes for a connection and one
+	 * gets it; the others, told EAGAIN, go back to waiting here and
+	 * still close an idle database, instead of blocking in accept()
+	 * with it open.
+	 */
+	flags = fcntl(FCGI_LISTENSOCK_FILENO, F_GETFL);
+	if (flags == -1 || fcntl(FCGI_LISTENSOCK_FILENO, F_SETFL,
+	    flags | O_NONBLOCK) == -1) {
+		fprintf(stderr, "rathaus: FastCGI socket: %s\n", strerror(errno));
+		return 1;
+	}
 	app_cache_init(&cache);
 	for (;;) {
+		struct pollfd pfd = { FCGI_LISTENSOCK_FILENO, POLLIN, 0 };
+
 		/* No request for a while: the database is closed (others
 		 * may change its files; test_faults waits for that). */
-		if (app_cache_idle(&cache)) {
-			struct pollfd pfd = { FCGI_LISTENSOCK_FILENO, POLLIN, 0 };
-
-			if (poll(&pfd, 1, APP_STORE_IDLE_MS) == 0)
-				app_cache_close_store(&cache);
+		rc = poll(&pfd, 1, app_cache_idle(&cache) ? APP_STORE_IDLE_MS :
+		    -1);
+		if (rc == 0)
+			app_cache_close_store(&cache);
+		if (rc <= 0) {
+			if (rc == -1 && errno != EINTR)
+				break;
+			continue;
 		}
-		if (FCGX_Accept_r(&req) < 0)
+		rc = FCGX_Accept_r(&req);
+		if (rc == -EAGAIN || rc == -EWOULDBLOCK)
+			continue;	/* another worker took it */
+		if (rc < 0)
 			break;
 		fcgi_serve(&req, &cache);
 		if (xmlmem_chunks() > FCGI_XMLMEM_MAX_CHUNKS)
