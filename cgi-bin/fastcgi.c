@@ -39,6 +39,20 @@
  */
 #define FCGI_XMLMEM_MAX_CHUNKS	256	/* of 256 KiB: 64 MiB */
 
+/*
+ * SIGTERM (mod_fcgid, multiwatch) or SIGUSR1: end after the request in
+ * hand. The one piece of process state here, as signals need: libfcgi's
+ * own handlers end only a blocking accept(), and ours does not block.
+ */
+static volatile sig_atomic_t fcgi_stopping;
+
+static void
+fcgi_stop(int sig)
+{
+	(void)sig;
+	fcgi_stopping = 1;
+}
+
 /* One request's connection: the streams are gone once it has ended. */
 struct fcgi_conn {
 	FCGX_Request	*req;
@@ -130,6 +144,8 @@ main(void)
 {
 	FCGX_Request req;
 	struct app_cache cache;	/* what the worker keeps between requests */
+	struct sigaction sa;
+	sigset_t stop_set, wait_set;
 	int	 rc, flags;
 
 	/* The database and what it writes beside it: owner and group. */
@@ -159,14 +175,31 @@ main(void)
 		fprintf(stderr, "rathaus: FastCGI socket: %s\n", strerror(errno));
 		return 1;
 	}
+	/* Stop signals wait (blocked) while a request is served and come
+	 * in only in ppoll, which they end. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fcgi_stop;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGTERM);
+	sigaddset(&stop_set, SIGUSR1);
+	if (sigaction(SIGTERM, &sa, NULL) != 0 ||
+	    sigaction(SIGUSR1, &sa, NULL) != 0 ||
+	    sigprocmask(SIG_BLOCK, &stop_set, &wait_set) != 0) {
+		fprintf(stderr, "rathaus: signals: %s\n", strerror(errno));
+		return 1;
+	}
+	sigdelset(&wait_set, SIGTERM);
+	sigdelset(&wait_set, SIGUSR1);
 	app_cache_init(&cache);
-	for (;;) {
+	while (!fcgi_stopping) {
 		struct pollfd pfd = { FCGI_LISTENSOCK_FILENO, POLLIN, 0 };
+		struct timespec idle = { 0, APP_STORE_IDLE_MS * 1000000L };
 
 		/* No request for a while: the database is closed (others
 		 * may change its files; test_faults waits for that). */
-		rc = poll(&pfd, 1, app_cache_idle(&cache) ? APP_STORE_IDLE_MS :
-		    -1);
+		rc = ppoll(&pfd, 1, app_cache_idle(&cache) ? &idle : NULL,
+		    &wait_set);
 		if (rc == 0)
 			app_cache_close_store(&cache);
 		if (rc <= 0) {

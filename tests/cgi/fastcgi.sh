@@ -14,7 +14,7 @@ programs=${FASTCGI_PROGRAMS:-"test_cgi test_paypal_flow test_staff_security
 FASTCGI=${FASTCGI:-1}
 export FASTCGI
 
-n=0
+n=1
 for p in $programs; do n=$((n + 1)); done
 echo "1..$n"
 
@@ -51,3 +51,30 @@ while [ $# -gt 0 ]; do
         rm -f "$builddir/tests/cgi/fastcgi-$FASTCGI-$p.rc"
     done
 done
+
+# The instances are gone: none of their workers (or multiwatch pools)
+# may still run. A leftover is a process running a cgi-bin/rathaus.cgi
+# or staff.cgi of a directory that no longer exists (instances still in
+# use by other tests keep theirs). Up to 10 s for them to end.
+leftovers() {
+    for f in /proc/[0-9]*/cmdline; do
+        tr '\0' '\n' <"$f" 2>/dev/null | while IFS= read -r arg; do
+            case $arg in
+            */cgi-bin/rathaus.cgi | */cgi-bin/staff.cgi)
+                [ -d "${arg%/cgi-bin/*}" ] || echo "${f%/cmdline}: $arg" ;;
+            esac
+        done
+    done
+}
+i=$((i + 1))
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    left=$(leftovers)
+    [ -z "$left" ] && break
+    sleep 1
+done
+if [ -z "$left" ]; then
+    echo "ok $i - no worker of a stopped instance left (FastCGI $FASTCGI)"
+else
+    echo "not ok $i - workers of stopped instances still run (FastCGI $FASTCGI):"
+    echo "$left" | head -n 10 | sed 's/^/# /'
+fi
