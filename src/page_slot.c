@@ -289,6 +289,7 @@ page_slot_offer_at(struct app *a, struct page_slot *ps, const char *chosen,
 	xmlNodePtr node, day;
 	long	 monday, k;
 	size_t	 n, i, open;
+	int	 has_prev = 0;
 
 	if (ps->field == NULL)
 		return 0;
@@ -309,9 +310,14 @@ page_slot_offer_at(struct app *a, struct page_slot *ps, const char *chosen,
 	if (week != NULL && xmlNewProp(node, (const xmlChar *)"paged",
 	    (const xmlChar *)"1") == NULL)
 		return -1;
-	/* Paging: back while the week before has a bookable day, on up to
-	 * the horizon. */
-	if ((monday - 1 >= when_days(&ps->today) + ps->cal.earliest &&
+	/* Paging: back while the week before has a bookable day (from the
+	 * first one on, on a weekday the calendar opens: on a Friday the
+	 * first week shown is the next, and its weekend is no reason to go
+	 * back), on up to the horizon. */
+	for (k = 0; k < 7 && !has_prev; k++)
+		has_prev = monday - 7 + k >= when_days(&ps->today) +
+		    ps->cal.earliest && page_slot_weekday_open(&ps->cal, (int)k);
+	if ((has_prev &&
 	    xmlNewProp(node, (const xmlChar *)"prev",
 	    (const xmlChar *)prev) == NULL) ||
 	    (monday + 7 <= when_days(&ps->today) + ps->cal.horizon &&

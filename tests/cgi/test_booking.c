@@ -23,6 +23,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -127,6 +128,11 @@ setup(void **state)
 	put_definition("spaet", late_service);
 	put_definition("termin-test", SERVICE("termin-test", "Testtermin"));
 	put_definition("termin-lang", SERVICE("termin-lang", "Langer Termin"));
+	/* "Today" as the portal counts it: in the town's time zone (from
+	 * 23:00 UTC in winter Berlin has the next day already). */
+	if (setenv("TZ", "Europe/Berlin", 1) != 0)
+		return -1;
+	tzset();
 	if (when_today(&today) != 0)
 		return -1;
 	workday(1, day1);
