@@ -851,6 +851,37 @@ app_error(struct app *a, int status, const char *reason)
 	return 0;
 }
 
+/*
+ * A CGI's memo of a citizen's page that its request does not keep
+ * (app_page_cached): a transform's HTML depends on nothing but its
+ * document and the files (their generation), so a page whose document is
+ * the same to the byte, as a status page or a receipt opened again, is
+ * served as made before, without parsing the stylesheets (about half of
+ * such a request's work, docs/PERFORMANCE.md). Not for a page with a new
+ * form key in it (never asked for again), nor in a persistent program,
+ * which keeps its stylesheets parsed. The key (malloc'ed), or NULL.
+ */
+static char *
+app_memo_key(struct app *a)
+{
+	char	 digest[RENDER_DIGEST_HEX + 1], *key;
+	unsigned long long gen;
+	struct buf b;
+
+	if (a->persistent || a->site != ROUTE_CITIZEN || a->status != 200 ||
+	    (a->req.method != REQ_GET && a->req.method != REQ_HEAD) ||
+	    a->cache_key != NULL || *a->page_token != '\0' ||
+	    a->stylesheet == NULL || app_generation(a, &gen) != 0 ||
+	    render_digest(a->doc, digest) != 0)
+		return NULL;
+	buf_init(&b, 1024);
+	buf_printf(&b, "%s%s %llx %s", PAGECACHE_MEMO, a->stylesheet, gen,
+	    digest);
+	key = buf_steal(&b);
+	buf_free(&b);
+	return key;
+}
+
 static void
 app_respond(struct app *a, FILE *out)
 {
@@ -874,7 +905,7 @@ app_respond(struct app *a, FILE *out)
 		.form_action = a->form_action,
 	};
 	struct buf kept;
-	char	 code[8], dir[4096], *html;
+	char	 code[8], dir[4096], *html, *memo;
 
 	if (a->location != NULL) {
 		render_redirect(a->location, out);
@@ -891,21 +922,33 @@ app_respond(struct app *a, FILE *out)
 		free(html);
 		return;
 	}
-	buf_init(&kept, 16u << 20);
-	if (a->cache_key != NULL && a->status == 200)
-		p.keep = &kept;
 	snprintf(code, sizeof(code), "%d", a->status);
 	if (a->root == NULL || xmlNewProp(a->root, (const xmlChar *)"status",
-	    (const xmlChar *)code) == NULL || render(&p, out) != 0)
+	    (const xmlChar *)code) == NULL) {
+		render_plain_error(500, out);
+		return;
+	}
+	if ((memo = app_memo_key(a)) != NULL &&
+	    app_pages_dir(a, dir, sizeof(dir)) == 0 &&
+	    pagecache_load(dir, memo, &a->page_file) == 0) {
+		render_html(&p, a->page_file.html, a->page_file.len, out);
+		free(memo);
+		return;
+	}
+	buf_init(&kept, 16u << 20);
+	if ((a->cache_key != NULL || memo != NULL) && a->status == 200)
+		p.keep = &kept;
+	if (render(&p, out) != 0)
 		render_plain_error(500, out);
 	else if (p.keep != NULL && !kept.failed && a->persistent)
 		pagecache_put(&a->cache->pages, a->cache_key, kept.data,
 		    kept.len, a->page_token, a->private_page);
 	else if (p.keep != NULL && !kept.failed &&
 	    app_pages_dir(a, dir, sizeof(dir)) == 0)
-		(void)pagecache_save(dir, a->cache_key, kept.data, kept.len,
-		    a->page_token, a->private_page);
+		(void)pagecache_save(dir, memo != NULL ? memo : a->cache_key,
+		    kept.data, kept.len, a->page_token, a->private_page);
 	buf_free(&kept);
+	free(memo);
 }
 
 static void

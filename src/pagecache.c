@@ -163,7 +163,8 @@ pagecache_clear(struct pagecache *c)
 }
 
 /*
- * On disk a page is one file, <dir>/<hash of the key>.page:
+ * On disk a page is one file, <dir>/<hash of the key>.page (a memo's
+ * memo-<hash>.page):
  *   "rathaus-page 1" LF key LF
  *   private token_len ntokens length at... LF
  *   the page (length bytes)
@@ -178,9 +179,17 @@ static int
 pagecache_path(char *path, size_t size, const char *dir, const char *key)
 {
 	uint64_t h = cachefile_hash(CACHEFILE_HASH_INIT, key, strlen(key));
+	int	 memo = strncmp(key, PAGECACHE_MEMO, strlen(PAGECACHE_MEMO)) == 0;
 
-	return (size_t)snprintf(path, size, "%s/%016llx.page", dir,
-	    (unsigned long long)h) < size ? 0 : -1;
+	return (size_t)snprintf(path, size, "%s/%s%016llx.page", dir,
+	    memo ? PAGECACHE_MEMO_FILE : "", (unsigned long long)h) < size ?
+	    0 : -1;
+}
+
+void
+pagecache_forget_memos(const char *dir)
+{
+	cachefile_prune(dir, PAGECACHE_MEMO_FILE, ".page", 0, NULL);
 }
 
 /* A decimal number of at most 12 digits at *p; 0, or -1. */

@@ -20,6 +20,13 @@
 #include <stddef.h>
 
 #define PAGECACHE_KEYS_MAX	4	/* places of the token in one page */
+/*
+ * A memo: a page whose key starts so is kept by the digest of the
+ * document it was made from (app.c), personal data and all; its file is
+ * named apart, so that `rathaus purge` can remove every memo.
+ */
+#define PAGECACHE_MEMO		"memo "
+#define PAGECACHE_MEMO_FILE	"memo-"
 #define PAGECACHE_MAX		64	/* pages one process keeps */
 
 struct pagecache_entry {
@@ -54,6 +61,8 @@ int	 pagecache_load(const char *dir, const char *key,
 int	 pagecache_save(const char *dir, const char *key, const char *html,
 	    size_t len, const char *token, int private_page);
 void	 pagecache_entry_free(struct pagecache_entry *);
+/* Every memo in `dir` goes (best effort). */
+void	 pagecache_forget_memos(const char *dir);
 
 char	*pagecache_copy(const struct pagecache_entry *, const char *token);
 

@@ -9,6 +9,7 @@
 
 #include <libxml/xpath.h>
 #include <libxml/parser.h>
+#include <libxml/xmlsave.h>
 #include <libxslt/documents.h>
 #include <libxslt/extensions.h>
 #include <libxslt/security.h>
@@ -16,6 +17,8 @@
 #include <libxslt/variables.h>
 #include <libxslt/xsltInternals.h>
 #include <libxslt/xsltutils.h>
+
+#include <nettle/sha2.h>
 
 #include "buf.h"
 #include "msgcat.h"
@@ -664,6 +667,40 @@ render(const struct render_page *p, FILE *out)
 		buf_add(p->keep, (const char *)html, (size_t)len);
 	render_html(p, (const char *)html, (size_t)len, out);
 	xmlFree(html);
+	return 0;
+}
+
+static int
+render_digest_write(void *ctx, const char *data, int len)
+{
+	if (len > 0)
+		sha256_update(ctx, (size_t)len, (const uint8_t *)data);
+	return len;
+}
+
+int
+render_digest(xmlDocPtr doc, char hex[RENDER_DIGEST_HEX + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+	struct sha256_ctx h;
+	uint8_t	 d[SHA256_DIGEST_SIZE];
+	xmlSaveCtxtPtr save;
+	size_t	 i;
+	long	 rc;
+
+	sha256_init(&h);
+	if ((save = xmlSaveToIO(render_digest_write, NULL, &h, "UTF-8",
+	    0)) == NULL)
+		return -1;
+	rc = xmlSaveDoc(save, doc);
+	if (xmlSaveClose(save) < 0 || rc < 0)
+		return -1;
+	sha256_digest(&h, sizeof(d), d);
+	for (i = 0; i < sizeof(d); i++) {
+		hex[2 * i] = digits[d[i] >> 4];
+		hex[2 * i + 1] = digits[d[i] & 15];
+	}
+	hex[RENDER_DIGEST_HEX] = '\0';
 	return 0;
 }
 

@@ -45,6 +45,10 @@ struct render_file {
 void	 render_init(void);
 void	 render_cleanup(void);
 int	 render(const struct render_page *, FILE *out);
+/* The SHA-256 of `doc` as serialised, in hex: the same for documents
+ * equal to the byte (a page's memo, app.c); 0, or -1. */
+#define RENDER_DIGEST_HEX	64
+int	 render_digest(xmlDocPtr doc, char hex[RENDER_DIGEST_HEX + 1]);
 void	 render_html(const struct render_page *, const char *html,
 	    size_t len, FILE *out);
 int	 render_text(const struct render_dirs *, const char *stylesheet,

@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "cachefile.h"
+#include "pagecache.h"
 #include "cal.h"
 #include "camt.h"
 #include "conf.h"
@@ -374,7 +375,7 @@ cmd_purge(struct cli *c)
 	struct form_diag diag;
 	struct form *forms = NULL;
 	struct store *s = NULL;
-	char	 now[21], cutoff[21];
+	char	 now[21], cutoff[21], cache[4096];
 	size_t	 n = 0, k;
 	long	 count;
 	int	 rc = 1, src = STORE_OK;
@@ -407,6 +408,10 @@ cmd_purge(struct cli *c)
 			printf("%s: %ld purged (completed or rejected before"
 			    " %s)\n", forms[k].id, count, cutoff);
 	}
+	/* Pages kept by their documents (pagecache.h) may show what went. */
+	if (src == STORE_OK && (size_t)snprintf(cache, sizeof(cache),
+	    "%s/cache", c->conf.data_dir) < sizeof(cache))
+		pagecache_forget_memos(cache);
 	if (src == STORE_OK &&
 	    when_ago_iso(c->conf.staged_idle_s, cutoff) == 0 &&
 	    (src = store_upload_expire(s, cutoff, &count)) == STORE_OK)

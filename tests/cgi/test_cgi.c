@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -1958,6 +1959,69 @@ test_unstorable_characters(void **state)
 	assert_int_equal(count_submissions(), before);
 }
 
+/* The memos (memo-*.page) in the instance's page cache. */
+static int
+memo_files(void)
+{
+	char	 dir[PATH_MAX];
+	struct dirent *de;
+	DIR	*d;
+	int	 n = 0;
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/data/cache", T.dir) >=
+	    sizeof(dir) || (d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "memo-", 5) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * A CGI serves a status page or receipt whose document is the same as
+ * before from its memo; a change the citizen should see (a clerk's
+ * status) makes a new page at once, and `rathaus purge` removes every
+ * memo, which may hold what it purged.
+ */
+static void
+test_status_memo(void **state)
+{
+	struct as clerk = { "mustermann", NULL, NULL };
+	char	 ref[32], token[80], path[512], *first, *out;
+	int	 cgi = getenv("FASTCGI") == NULL;
+	struct resp r;
+
+	(void)state;
+	submit_bonfire(ref, sizeof(ref), token, sizeof(token));
+	snprintf(path, sizeof(path), SCRIPT "/status/%s?token=%s", ref, token);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	first = track(strdup(r.body));
+	assert_null(strstr(first, "In Bearbeitung"));
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body, first);
+	/* Only a CGI keeps memos; a worker keeps its stylesheets. */
+	if (cgi)
+		assert_true(memo_files() > 0);
+	else
+		assert_int_equal(memo_files(), 0);
+
+	staff_action(&clerk, ref, "status&from=received&to=in_progress", &r);
+	assert_int_equal(r.status, 303);
+	status_says(ref, token, "<strong>In Bearbeitung</strong>");
+	snprintf(path, sizeof(path), SCRIPT "/receipt/%s?token=%s", ref, token);
+	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, ref));
+
+	assert_int_equal(rathaus_cli("purge", &out), 0);
+	free(out);
+	assert_int_equal(memo_files(), 0);
+	status_says(ref, token, "<strong>In Bearbeitung</strong>");
+}
+
 /* A form page carries a per-visitor key: no cache may keep it. */
 static void
 test_form_not_cached(void **state)
@@ -2018,6 +2082,7 @@ main(void)
 		cmocka_unit_test_teardown(test_paypal_refund, free_tracked),
 		cmocka_unit_test_teardown(test_unstorable_characters, free_tracked),
 		cmocka_unit_test_teardown(test_form_not_cached, free_tracked),
+		cmocka_unit_test_teardown(test_status_memo, free_tracked),
 		cmocka_unit_test_teardown(test_error_log_clean, free_tracked),
 	};
 

@@ -193,6 +193,26 @@ test_pagecache_prunes_old_pages(void **state)
 	pagecache_entry_free(&e);
 }
 
+/* `rathaus purge` forgets the memos (kept by their documents) only. */
+static void
+test_pagecache_forget_memos(void **state)
+{
+	const char *dir = *state;
+	struct pagecache_entry e;
+	char	 cache[TMPDIR_MAX + 16];
+
+	snprintf(cache, sizeof(cache), "%s/cache", dir);
+	assert_int_equal(pagecache_save(cache, PAGECACHE_MEMO "status 1 ab",
+	    "m", 1, NULL, 1), 0);
+	assert_int_equal(pagecache_save(cache, "2 / de", "k", 1, NULL, 0), 0);
+	pagecache_forget_memos(cache);
+	assert_int_equal(pagecache_load(cache, PAGECACHE_MEMO "status 1 ab",
+	    &e), 1);
+	assert_int_equal(pagecache_load(cache, "2 / de", &e), 0);
+	assert_memory_equal(e.html, "k", 1);
+	pagecache_entry_free(&e);
+}
+
 /* `rathaus init` empties the cache: the directory and its files go. */
 static void
 test_cachefile_remove(void **state)
@@ -220,6 +240,8 @@ main(void)
 		    test_pagecache_file_of_another_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_pagecache_prunes_old_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pagecache_forget_memos,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cachefile_remove, setup,
 		    teardown),
 	};
