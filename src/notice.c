@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "notice.h"
+#include "ref.h"
 #include "render.h"
 #include "staff.h"
 
@@ -114,12 +115,18 @@ notice_clerk_email(const struct notice *n)
  * outbox inside it.
  */
 int
-notice_received(struct notice *n, const char *ref, const char *token)
+notice_received(struct notice *n, const char *token)
 {
+	char	 rnd[REF_TOKEN_LEN + 1], *ref = n->mark;
 	struct buf link, cal;
 	const char *to;
 	int	 rc = 0;
 
+	/* Random, so that nothing else in a mail is taken for it. */
+	if (ref_token(rnd) == -1)
+		return -1;
+	snprintf(n->mark, sizeof(n->mark), "ref-%.*s", NOTICE_MARK_LEN - 4,
+	    rnd);
 	buf_init(&link, 4096);
 	buf_init(&cal, 4096);
 	if (n->email != NULL && *n->email != '\0') {
@@ -150,22 +157,51 @@ notice_received(struct notice *n, const char *ref, const char *token)
 	return rc;
 }
 
+/* `text` with every `mark` replaced by `ref` into `out`; 0, or -1. */
+static int
+notice_put_ref(struct buf *out, const char *text, const char *mark,
+    const char *ref)
+{
+	size_t	 mlen = strlen(mark);
+	const char *p;
+
+	buf_reset(out);
+	while (mlen > 0 && (p = strstr(text, mark)) != NULL) {
+		buf_add(out, text, (size_t)(p - text));
+		buf_addstr(out, ref);
+		text = p + mlen;
+	}
+	buf_addstr(out, text);
+	return out->failed ? -1 : 0;
+}
+
 /*
  * The store's callback, inside the change's transaction: queue the mails
- * rendered before it. Not 0: the change is rolled back.
+ * rendered before it, with the reference taken in it. Not 0: the change
+ * is rolled back.
  */
 int
 notice_queue(struct store *s, void *arg, const struct store_receipt *r)
 {
 	struct notice *n = arg;
+	struct buf subject, body;
 	size_t	 i;
+	int	 rc = 0;
 
-	for (i = 0; i < n->nmails; i++)
-		if (store_queue_mail(s, r->ref, n->mails[i].to,
-		    n->mails[i].subject, n->mails[i].body) != STORE_OK)
-			return -1;
-	n->app->mail_queued = n->nmails > 0;
-	return 0;
+	buf_init(&subject, 4096);
+	buf_init(&body, 1u << 20);
+	for (i = 0; i < n->nmails && rc == 0; i++)
+		if (notice_put_ref(&subject, n->mails[i].subject, n->mark,
+		    r->ref) != 0 || notice_put_ref(&body, n->mails[i].body,
+		    n->mark, r->ref) != 0 || store_queue_mail(s, r->ref,
+		    n->mails[i].to, buf_str(&subject), buf_str(&body)) !=
+		    STORE_OK)
+			rc = -1;
+	buf_free(&subject);
+	buf_free(&body);
+	if (rc == 0)
+		n->app->mail_queued = n->nmails > 0;
+	return rc;
 }
 
 void

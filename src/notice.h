@@ -4,7 +4,9 @@
  * name the service, the reference and a link, never an answer: a mail
  * may pass through servers nobody here controls. A new submission's are
  * rendered before its transaction (notice_received), so that no citizen
- * waits for another's mail to be composed under the write lock.
+ * waits for another's mail to be composed under the write lock: with a
+ * mark where the reference goes, which the transaction, having taken the
+ * next number, puts in (notice_queue).
  */
 #ifndef RATHAUS_NOTICE_H
 #define RATHAUS_NOTICE_H
@@ -14,6 +16,7 @@
 #include "store.h"
 
 #define NOTICE_MAILS_MAX	2	/* the citizen's and the clerk's */
+#define NOTICE_MARK_LEN		24	/* "ref-" and 20 random hex digits */
 
 struct notice_mail {
 	const char	*to;
@@ -35,9 +38,12 @@ struct notice {
 					 * the citizen's mail, or NULL */
 	struct notice_mail mails[NOTICE_MAILS_MAX];	/* rendered */
 	size_t		 nmails;
+	char		 mark[NOTICE_MARK_LEN + 1];	/* the reference's
+					 * place in them (notice_received) */
 };
 
-int	 notice_received(struct notice *, const char *ref, const char *token);
+/* A new submission's mails, the reference still a mark; 0, or -1. */
+int	 notice_received(struct notice *, const char *token);
 int	 notice_queue(struct store *, void *notice,
 	    const struct store_receipt *);
 int	 notice_status(struct store *, void *notice,

@@ -444,7 +444,7 @@ page_form_store(struct app *a, const struct form *f,
 	struct store_receipt r;
 	struct fee_bill bill;
 	struct buf loc;
-	char	 token[REF_TOKEN_LEN + 1], created[21], ref[REF_MAX];
+	char	 token[REF_TOKEN_LEN + 1], created[21];
 	char	*answers, *definition;
 	const char **files;
 	struct notice notice;
@@ -504,7 +504,6 @@ page_form_store(struct app *a, const struct form *f,
 	n.token = token;
 	n.created = created;
 	n.year = a->today.y;
-	n.ref = ref;
 	n.booking = page_slot_booking(ps, res);
 	notice.booked = n.booking != NULL;
 	if (ref_token(token) == -1 || when_now_iso(created) == -1) {
@@ -513,11 +512,11 @@ page_form_store(struct app *a, const struct form *f,
 		free(files);
 		return -1;
 	}
-	/* The reference first, then the mails that name it, and only then
-	 * the write lock: it is held for the inserts alone. */
-	rc = app_store(a) != 0 ? STORE_ERROR :
-	    store_reserve_ref(a->store, a->today.y, ref);
-	if (rc == STORE_OK && notice_received(&notice, ref, token) != 0)
+	/* The mails first, a mark for the reference in them, and only then
+	 * the write lock: it is held for the inserts alone, and the next
+	 * number taken under it goes into the mails (notice_queue). */
+	rc = app_store(a) != 0 ? STORE_ERROR : STORE_OK;
+	if (rc == STORE_OK && notice_received(&notice, token) != 0)
 		rc = STORE_ERROR;
 	if (rc == STORE_OK)
 		rc = store_submit(a->store, &n, &r);

@@ -1058,8 +1058,8 @@ store_next_seq(struct store *s, int year, long *seq)
 	    "ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
 	    -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "counter");
-	sqlite3_bind_int(st, 1, year);
-	rc = sqlite3_step(st);
+	rc = sqlite3_bind_int(st, 1, year) == SQLITE_OK ? sqlite3_step(st) :
+	    SQLITE_ERROR;
 	if (rc == SQLITE_ROW)
 		*seq = (long)sqlite3_column_int64(st, 0);
 	/* RETURNING rows are only final once the statement has run out. */
@@ -1067,40 +1067,6 @@ store_next_seq(struct store *s, int year, long *seq)
 		rc = SQLITE_ERROR;
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "counter");
-}
-
-/*
- * A reference for a submission about to be stored, taken in a short
- * transaction of its own, so that what names it (the mails) can be
- * written before the submission's transaction, not while holding the
- * write lock every other citizen waits for. A reference not used after
- * all (a double submit, a failure) is a gap in the numbers, never a
- * reference given twice. No fsync of its own: the submission's commit
- * (synchronous=FULL) makes the WAL, and so the counter, durable; a
- * crash before it loses only an unused number.
- */
-int
-store_reserve_ref(struct store *s, int year, char ref[REF_MAX])
-{
-	long	 seq = 0;
-	int	 rc;
-
-	*ref = '\0';
-	if ((rc = store_exec(s, "PRAGMA synchronous=NORMAL;")) != STORE_OK)
-		return rc;
-	if ((rc = store_begin(s)) == STORE_OK) {
-		rc = store_next_seq(s, year, &seq);
-		if (rc == STORE_OK && ref_format(ref, year, seq) == -1) {
-			snprintf(s->err, sizeof(s->err), "reference overflow");
-			rc = STORE_ERROR;
-		}
-		rc = store_commit_or_rollback(s, rc);
-	}
-	if (store_exec(s, "PRAGMA synchronous=FULL;") != STORE_OK)
-		rc = STORE_ERROR;
-	if (rc != STORE_OK)
-		*ref = '\0';
-	return rc;
 }
 
 /*
@@ -1313,10 +1279,8 @@ store_submit(struct store *s, const struct store_new *n,
 		return rc;
 	}
 	store_copy(r->token, sizeof(r->token), (const unsigned char *)n->token);
-	if (n->ref != NULL)
-		store_copy(r->ref, sizeof(r->ref), (const unsigned char *)n->ref);
-	if ((n->ref == NULL && (store_next_seq(s, n->year, &seq) != STORE_OK ||
-	    ref_format(r->ref, n->year, seq) == -1)) ||
+	if (store_next_seq(s, n->year, &seq) != STORE_OK ||
+	    ref_format(r->ref, n->year, seq) == -1 ||
 	    store_insert(s, n, r->ref) != STORE_OK ||
 	    (n->submit_key != NULL &&
 	    store_upload_claim(s, n->submit_key, r->ref, n->files) !=

@@ -61,7 +61,6 @@ struct store_new {
 	const char	*token;		/* from ref_token() */
 	const char	*created;	/* ISO 8601 UTC */
 	int		 year;		/* of the reference */
-	const char	*ref;		/* store_reserve_ref's, or NULL: one now */
 	const char	*subject;	/* the logged-in citizen's, or NULL */
 	const char	*trust_level;	/* its level ("substantial") */
 	const struct store_booking *booking; /* its appointment, or NULL */
@@ -141,7 +140,6 @@ const char *store_errmsg(const struct store *);
 int	 store_fault(const struct store *);
 int	 store_queue_mail(struct store *, const char *ref, const char *to,
 	    const char *subject, const char *body);
-int	 store_reserve_ref(struct store *, int year, char ref[REF_MAX]);
 int	 store_submit(struct store *, const struct store_new *,
 	    struct store_receipt *);
 int	 store_find(struct store *, const char *ref, const char *token,

@@ -144,7 +144,7 @@ error_log_lines(const char *what)
 static void
 test_mail_sent_after_the_response(void **state)
 {
-	char	 ref[32], token[80], sql[256], *mail;
+	char	 ref[32], token[80], sql[256], *mail, *body;
 	int	 i;
 
 	(void)state;
@@ -152,7 +152,14 @@ test_mail_sent_after_the_response(void **state)
 		skip();
 	submit_bonfire(ref, sizeof(ref), token, sizeof(token));
 	assert_non_null(mail = mail_to("erika@example.org", ref));
+	/* Rendered before the reference was taken: the mark is gone, the
+	 * link is the submission's (its reference and token). */
+	assert_non_null(body = maildecode_qp(mail));
 	free(mail);
+	snprintf(sql, sizeof(sql), "/status/%s?token=%s", ref, token);
+	assert_non_null(strstr(body, sql));
+	assert_null(strstr(body, "ref-"));
+	free(body);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM outbox WHERE"
 	    " subject LIKE '%%%s' AND sent IS NULL", ref);
 	for (i = 0; i < 100 && db_number(sql) != 0; i++)
