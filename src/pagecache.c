@@ -2,11 +2,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -174,6 +176,8 @@ pagecache_clear(struct pagecache *c)
 #define PAGECACHE_MAGIC		"rathaus-page 1\n"
 #define PAGECACHE_FILE_MAX	(8u << 20)
 #define PAGECACHE_AGE_S		(2 * 24 * 3600)	/* pages of days gone */
+#define PAGECACHE_PRUNE_EVERY_S	600	/* a walk of the directory at most */
+#define PAGECACHE_PRUNED	"pruned"	/* its mtime: the last walk */
 
 static int
 pagecache_path(char *path, size_t size, const char *dir, const char *key)
@@ -277,6 +281,31 @@ out:
 	return rc;
 }
 
+/*
+ * Pages older than PAGECACHE_AGE_S go, in one walk of the directory per
+ * PAGECACHE_PRUNE_EVERY_S at most: with a memo for each page shown it
+ * holds thousands, and a walk on every save would cost each new page
+ * milliseconds. Two processes may both walk: no harm.
+ */
+static void
+pagecache_prune(const char *dir)
+{
+	char	 path[4096];
+	struct stat st;
+	time_t	 now = time(NULL);
+	int	 fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/" PAGECACHE_PRUNED,
+	    dir) >= sizeof(path) || (stat(path, &st) == 0 &&
+	    st.st_mtime <= now && now - st.st_mtime < PAGECACHE_PRUNE_EVERY_S))
+		return;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0640)) >= 0) {
+		(void)futimens(fd, NULL);
+		(void)close(fd);
+	}
+	cachefile_prune(dir, "", ".page", PAGECACHE_AGE_S, NULL);
+}
+
 int
 pagecache_save(const char *dir, const char *key, const char *html,
     size_t len, const char *token, int private_page)
@@ -291,7 +320,6 @@ pagecache_save(const char *dir, const char *key, const char *html,
 	    pagecache_path(path, sizeof(path), dir, key) != 0 ||
 	    pagecache_entry_make(&e, key, html, len, token, private_page) != 0)
 		return -1;
-	cachefile_prune(dir, "", ".page", PAGECACHE_AGE_S, NULL);
 	buf_init(&file, PAGECACHE_FILE_MAX);
 	buf_printf(&file, "%s%s\n%d %zu %zu %zu", PAGECACHE_MAGIC, key,
 	    e.private_page, e.token_len, e.ntokens, e.len);
@@ -303,6 +331,8 @@ pagecache_save(const char *dir, const char *key, const char *html,
 	    file.len);
 	buf_free(&file);
 	pagecache_entry_free(&e);
+	/* After the write, which makes the directory. */
+	pagecache_prune(dir);
 	return rc;
 }
 

@@ -165,28 +165,46 @@ test_pagecache_file_of_another_key(void **state)
 	assert_int_equal(pagecache_load(cache, "key two", &e), 1);
 }
 
-/* Saving prunes pages older than two days; a fresh one stays. */
+/* `path`'s times set `seconds` into the past. */
+static void
+make_old(const char *path, long seconds)
+{
+	struct timeval tv[2];
+
+	gettimeofday(&tv[0], NULL);
+	tv[0].tv_sec -= seconds;
+	tv[1] = tv[0];
+	assert_int_equal(utimes(path, tv), 0);
+}
+
+/*
+ * Saving prunes pages older than two days, a fresh one stays; the
+ * directory is walked once in ten minutes at most (its "pruned" stamp).
+ */
 static void
 test_pagecache_prunes_old_pages(void **state)
 {
 	const char *dir = *state;
 	struct pagecache_entry e;
-	char	 cache[TMPDIR_MAX + 16], old[512];
-	struct timeval tv[2];
+	char	 cache[TMPDIR_MAX + 16], old[512], stamp[TMPDIR_MAX + 32];
 	struct dirent *de;
 	DIR	*d;
 
 	snprintf(cache, sizeof(cache), "%s/cache", dir);
+	snprintf(stamp, sizeof(stamp), "%s/pruned", cache);
 	assert_int_equal(pagecache_save(cache, "old", "o", 1, NULL, 0), 0);
 	assert_non_null(d = opendir(cache));
 	while ((de = readdir(d)) != NULL)
 		if (strstr(de->d_name, ".page") != NULL)
 			snprintf(old, sizeof(old), "%s/%s", cache, de->d_name);
 	closedir(d);
-	gettimeofday(&tv[0], NULL);
-	tv[0].tv_sec -= 3 * 24 * 3600;
-	tv[1] = tv[0];
-	assert_int_equal(utimes(old, tv), 0);
+	make_old(old, 3 * 24 * 3600);
+	/* Walked a moment ago: not again yet. */
+	make_old(stamp, 60);
+	assert_int_equal(pagecache_save(cache, "new", "n", 1, NULL, 0), 0);
+	assert_int_equal(pagecache_load(cache, "old", &e), 0);
+	pagecache_entry_free(&e);
+	make_old(stamp, 11 * 60);
 	assert_int_equal(pagecache_save(cache, "new", "n", 1, NULL, 0), 0);
 	assert_int_equal(pagecache_load(cache, "old", &e), 1);
 	assert_int_equal(pagecache_load(cache, "new", &e), 0);
