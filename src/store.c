@@ -1084,7 +1084,7 @@ store_definition(struct store *s, const struct store_new *n,
 	};
 	sqlite3_stmt *st;
 	size_t	 i;
-	int	 rc = SQLITE_DONE;
+	int	 rc = SQLITE_DONE, np;
 
 	*id = 0;
 	if (n->definition_xml == NULL)
@@ -1093,11 +1093,13 @@ store_definition(struct store *s, const struct store_new *n,
 		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) !=
 		    SQLITE_OK)
 			return store_fail(s, "definition");
-		/* Parameters a statement does not use are no error to bind. */
-		sqlite3_bind_text(st, 1, n->service, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, n->version);
-		if (sqlite3_bind_text(st, 3, n->definition_xml, -1,
-		    SQLITE_STATIC) != SQLITE_OK)
+		/* Each statement binds the parameters it has. */
+		np = sqlite3_bind_parameter_count(st);
+		if ((np >= 1 && sqlite3_bind_text(st, 1, n->service, -1,
+		    SQLITE_STATIC) != SQLITE_OK) || (np >= 2 &&
+		    sqlite3_bind_int64(st, 2, n->version) != SQLITE_OK) ||
+		    (np >= 3 && sqlite3_bind_text(st, 3, n->definition_xml, -1,
+		    SQLITE_STATIC) != SQLITE_OK))
 			rc = SQLITE_ERROR;
 		else
 			rc = sqlite3_step(st);
@@ -1183,9 +1185,9 @@ store_insert(struct store *s, const struct store_new *n, const char *ref)
 	    "INSERT INTO status_event(submission_id, status, at)"
 	    " VALUES (?1, 'received', ?2)", -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "insert event");
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, n->created, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
+	rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, n->created, -1, SQLITE_STATIC) ==
+	    SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "insert event");
 }
@@ -1316,7 +1318,10 @@ store_load_history(struct store *s, struct store_submission *sub)
 	    " WHERE submission_id = ?1 ORDER BY id", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return store_fail(s, "history");
-	sqlite3_bind_int64(st, 1, sub->id);
+	if (sqlite3_bind_int64(st, 1, sub->id) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return store_fail(s, "history");
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		h = reallocarray(sub->history, sub->nhistory + 1, sizeof(*h));
 		if (h == NULL) {
@@ -1387,8 +1392,8 @@ store_find(struct store *s, const char *ref, const char *token,
 	    STORE_SUBMISSION_FROM " WHERE s.ref = ?1", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return store_fail(s, "find");
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
+	rc = sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK ?
+	    sqlite3_step(st) : SQLITE_ERROR;
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return rc == SQLITE_DONE ? STORE_NOTFOUND :

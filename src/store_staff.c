@@ -395,7 +395,10 @@ store_case_notes(struct store *s, struct store_case *c)
 	    " WHERE submission_id = ?1 ORDER BY id", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return store_fail(s, "notes");
-	sqlite3_bind_int64(st, 1, c->sub.id);
+	if (sqlite3_bind_int64(st, 1, c->sub.id) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return store_fail(s, "notes");
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((n = reallocarray(c->notes, c->nnotes + 1,
 		    sizeof(*n))) == NULL) {
@@ -439,7 +442,11 @@ store_case_audit(struct store *s, struct store_case *c)
 	    " after, detail FROM audit WHERE ref = ?1 ORDER BY id", -1, &st,
 	    NULL) != SQLITE_OK)
 		return store_fail(s, "audit");
-	sqlite3_bind_text(st, 1, c->sub.ref, -1, SQLITE_STATIC);
+	if (sqlite3_bind_text(st, 1, c->sub.ref, -1, SQLITE_STATIC) !=
+	    SQLITE_OK) {
+		sqlite3_finalize(st);
+		return store_fail(s, "audit");
+	}
 	while (!fail && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((e = reallocarray(c->audit, c->naudit + 1,
 		    sizeof(*e))) == NULL) {
@@ -473,8 +480,8 @@ store_case(struct store *s, const char *ref, struct store_case *c)
 	    ", s.email, s.purged" STORE_SUBMISSION_FROM " WHERE s.ref = ?1",
 	    -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "case");
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+	if ((rc = sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) ==
+	    SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return rc == SQLITE_DONE ? STORE_NOTFOUND : store_fail(s, "case");
 	}
@@ -527,8 +534,8 @@ store_current_status(struct store *s, const char *ref,
 	if (sqlite3_prepare_v2(s->db, "SELECT status, token FROM submission"
 	    " WHERE ref = ?1", -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "status");
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
+	rc = sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK ?
+	    sqlite3_step(st) : SQLITE_ERROR;
 	if (rc == SQLITE_ROW) {
 		store_copy(status, STORE_STATUS_MAX, sqlite3_column_text(st, 0));
 		store_copy(token, REF_TOKEN_LEN + 1, sqlite3_column_text(st, 1));

@@ -107,6 +107,21 @@ static const char *u = "x UPDATE submission SET status = 'done'";
         "src/page_x.c:6: SQL in a string literal outside src/store*.c: "
         "\"x UPDATE submission SET status = 'done'\"",
     ]),
+    ("every sqlite3_bind_ result checked", {
+        "src/store_x.c": """\
+int f(sqlite3_stmt *st, long id) {
+	sqlite3_bind_int64(st, 1, id);
+	(void)sqlite3_bind_text(st, 2, "a", -1, SQLITE_STATIC);
+	if (sqlite3_bind_int64(st, 3, id) != SQLITE_OK)
+		return -1;
+	return sqlite3_bind_parameter_count(st) > 0 &&
+	    sqlite3_bind_null(st, 4) == SQLITE_OK;
+}
+""",
+    }, [
+        "src/store_x.c:2: the result of sqlite3_bind_int64() is not checked",
+        "src/store_x.c:3: the result of sqlite3_bind_text() is not checked",
+    ]),
     ("libxslt only in src/render.c", {
         "src/render.c": "#include <libxslt/transform.h>\n"
                         "void f(void) { xsltCleanupGlobals(); }\n",
