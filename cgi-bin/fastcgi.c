@@ -139,14 +139,59 @@ fcgi_serve(FCGX_Request *req, struct app_cache *cache)
 		FCGX_Finish_r(req);
 }
 
+/*
+ * The listening socket does not block: in a pool (mod_proxy_fcgi,
+ * spawn-fcgi) every idle worker wakes for a connection and one gets it;
+ * the others, told EAGAIN, go back to waiting in ppoll and still close an
+ * idle database, instead of blocking in accept() with it open. 0, or -1.
+ */
+static int
+fcgi_listen_nonblocking(void)
+{
+	int	 flags = fcntl(FCGI_LISTENSOCK_FILENO, F_GETFL);
+
+	if (flags == -1 || fcntl(FCGI_LISTENSOCK_FILENO, F_SETFL,
+	    flags | O_NONBLOCK) == -1) {
+		fprintf(stderr, "rathaus: FastCGI socket: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The stop signals wait (blocked) while a request is served and come in
+ * only in ppoll, with *wait_set, which they end. 0, or -1.
+ */
+static int
+fcgi_stop_signals(sigset_t *wait_set)
+{
+	struct sigaction sa;
+	sigset_t stop_set;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fcgi_stop;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGTERM);
+	sigaddset(&stop_set, SIGUSR1);
+	if (sigaction(SIGTERM, &sa, NULL) != 0 ||
+	    sigaction(SIGUSR1, &sa, NULL) != 0 ||
+	    sigprocmask(SIG_BLOCK, &stop_set, wait_set) != 0) {
+		fprintf(stderr, "rathaus: signals: %s\n", strerror(errno));
+		return -1;
+	}
+	sigdelset(wait_set, SIGTERM);
+	sigdelset(wait_set, SIGUSR1);
+	return 0;
+}
+
 int
 main(void)
 {
 	FCGX_Request req;
 	struct app_cache cache;	/* what the worker keeps between requests */
-	struct sigaction sa;
-	sigset_t stop_set, wait_set;
-	int	 rc, flags;
+	sigset_t wait_set;
+	int	 rc;
 
 	/* The database and what it writes beside it: owner and group. */
 	umask(027);
@@ -162,35 +207,8 @@ main(void)
 		fprintf(stderr, "rathaus: FastCGI initialisation failed\n");
 		return 1;
 	}
-	/*
-	 * The listening socket does not block: in a pool (mod_proxy_fcgi,
-	 * spawn-fcgi) every idle worker wakes for a connection and one
-	 * gets it; the others, told EAGAIN, go back to waiting here and
-	 * still close an idle database, instead of blocking in accept()
-	 * with it open.
-	 */
-	flags = fcntl(FCGI_LISTENSOCK_FILENO, F_GETFL);
-	if (flags == -1 || fcntl(FCGI_LISTENSOCK_FILENO, F_SETFL,
-	    flags | O_NONBLOCK) == -1) {
-		fprintf(stderr, "rathaus: FastCGI socket: %s\n", strerror(errno));
+	if (fcgi_listen_nonblocking() != 0 || fcgi_stop_signals(&wait_set) != 0)
 		return 1;
-	}
-	/* Stop signals wait (blocked) while a request is served and come
-	 * in only in ppoll, which they end. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fcgi_stop;
-	sigemptyset(&sa.sa_mask);
-	sigemptyset(&stop_set);
-	sigaddset(&stop_set, SIGTERM);
-	sigaddset(&stop_set, SIGUSR1);
-	if (sigaction(SIGTERM, &sa, NULL) != 0 ||
-	    sigaction(SIGUSR1, &sa, NULL) != 0 ||
-	    sigprocmask(SIG_BLOCK, &stop_set, &wait_set) != 0) {
-		fprintf(stderr, "rathaus: signals: %s\n", strerror(errno));
-		return 1;
-	}
-	sigdelset(&wait_set, SIGTERM);
-	sigdelset(&wait_set, SIGUSR1);
 	app_cache_init(&cache);
 	while (!fcgi_stopping) {
 		struct pollfd pfd = { FCGI_LISTENSOCK_FILENO, POLLIN, 0 };
