@@ -781,6 +781,7 @@ app_begin(struct app *a, const char *name)
 	if (a->doc != NULL)
 		xmlFreeDoc(a->doc);
 	a->root = NULL;
+	a->late = NULL;		/* a new document: nothing to add to it */
 	if ((a->doc = xmlNewDoc((const xmlChar *)"1.0")) == NULL ||
 	    (a->root = xmlNewNode(NULL, (const xmlChar *)"page")) == NULL)
 		return -1;
@@ -938,7 +939,7 @@ app_respond(struct app *a, FILE *out)
 	buf_init(&kept, 16u << 20);
 	if ((a->cache_key != NULL || memo != NULL) && a->status == 200)
 		p.keep = &kept;
-	if (render(&p, out) != 0)
+	if ((a->late != NULL && a->late(a) != 0) || render(&p, out) != 0)
 		render_plain_error(500, out);
 	else if (p.keep != NULL && !kept.failed && a->persistent)
 		pagecache_put(&a->cache->pages, a->cache_key, kept.data,

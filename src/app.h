@@ -69,6 +69,10 @@ struct app {
 	const struct pagecache_entry *hit; /* the page, kept before */
 	struct pagecache_entry page_file; /* a CGI's: read from its file */
 	char		 page_token[REF_TOKEN_LEN + 1]; /* its form key */
+	/* Adds to the page document what follows from what it holds and
+	 * costs to make (the receipt's QR code from its status link): run
+	 * only when the page is made, not when its memo serves it. */
+	int		(*late)(struct app *);
 };
 
 /*
