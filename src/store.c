@@ -811,6 +811,48 @@ fail:
 	return rc;
 }
 
+/*
+ * A copy of the store to read only (a backup, for rathaus checksum):
+ * opened immutable, so that nothing is written, not even a -wal or -shm
+ * beside it. The file is named by an SQLite URI, its path escaped.
+ */
+int
+store_open_copy(struct store **out, const char *path)
+{
+	static const char keep[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/";
+	struct store *s;
+	struct buf uri;
+	const unsigned char *p;
+	int	 rc = STORE_ERROR;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return STORE_ERROR;
+	buf_init(&uri, 16384);
+	buf_addstr(&uri, "file:");
+	for (p = (const unsigned char *)path; *p != '\0'; p++)
+		if (strchr(keep, *p) != NULL)
+			buf_addch(&uri, (char)*p);
+		else
+			buf_printf(&uri, "%%%02X", *p);
+	buf_addstr(&uri, "?immutable=1");
+	if (uri.failed || sqlite3_open_v2(buf_str(&uri), &s->db,
+	    SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK ||
+	    store_exec(s, "SELECT count(*) FROM sqlite_schema;") != STORE_OK) {
+		store_fail(s, path);
+		rc = store_class(s->code);
+		fprintf(stderr, "rathaus: %s\n", s->err);
+		store_close(s);
+	} else {
+		sqlite3_extended_result_codes(s->db, 1);
+		*out = s;
+		rc = STORE_OK;
+	}
+	buf_free(&uri);
+	return rc;
+}
+
 /* The schema version this program makes and expects. */
 int
 store_schema_version(void)

@@ -127,6 +127,7 @@ struct store_upload {
 };
 
 int	 store_open(struct store **, const char *data_dir, int create);
+int	 store_open_copy(struct store **, const char *path);
 void	 store_busy_deadline(struct store *, const struct timespec *deadline);
 int	 store_migrate(struct store *, int *from, int *to);
 int	 store_schema_version(void);

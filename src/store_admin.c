@@ -1,10 +1,14 @@
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
+#include <nettle/sha2.h>
 
+#include "buf.h"
 #include "store.h"
 #include "store_admin.h"
 #include "store_int.h"
@@ -189,4 +193,177 @@ store_reindex(struct store *s, long *count)
 		    STORE_OK && i == 1)
 			*count = (long)sqlite3_changes(s->db);
 	return store_commit_or_rollback(s, rc);
+}
+
+/* "name" with its quotes doubled, for SQL. */
+static void
+store_sum_ident(struct buf *b, const char *name)
+{
+	buf_addch(b, '"');
+	for (; *name != '\0'; name++) {
+		if (*name == '"')
+			buf_addch(b, '"');
+		buf_addch(b, *name);
+	}
+	buf_addch(b, '"');
+}
+
+/*
+ * The column names `query` (on pragma_table_info(?1)) gives for `table`,
+ * quoted, ", " between them, appended to `out`; how many, or -1.
+ */
+static int
+store_sum_names(struct store *s, const char *query, const char *table,
+    struct buf *out)
+{
+	sqlite3_stmt *st;
+	int	 rc, n = 0;
+
+	if (sqlite3_prepare_v2(s->db, query, -1, &st, NULL) != SQLITE_OK) {
+		(void)store_fail(s, "checksum columns");
+		return -1;
+	}
+	rc = sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC) == SQLITE_OK ?
+	    sqlite3_step(st) : SQLITE_ERROR;
+	for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		if (n++ > 0)
+			buf_addstr(out, ", ");
+		store_sum_ident(out, (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		(void)store_fail(s, "checksum columns");
+		return -1;
+	}
+	return n;
+}
+
+/*
+ * SELECT of every column of `table` in column order, ordered by its
+ * primary key's columns (or by every column); 0, or -1.
+ */
+static int
+store_sum_select(struct store *s, const char *table, struct buf *sql)
+{
+	int	 ncols, nkey, i;
+
+	buf_reset(sql);
+	buf_addstr(sql, "SELECT ");
+	if ((ncols = store_sum_names(s, "SELECT name FROM"
+	    " pragma_table_info(?1) ORDER BY cid", table, sql)) <= 0)
+		return -1;
+	buf_addstr(sql, " FROM ");
+	store_sum_ident(sql, table);
+	buf_addstr(sql, " ORDER BY ");
+	if ((nkey = store_sum_names(s, "SELECT name FROM"
+	    " pragma_table_info(?1) WHERE pk > 0 ORDER BY pk", table, sql)) < 0)
+		return -1;
+	for (i = 1; nkey == 0 && i <= ncols; i++)
+		buf_printf(sql, "%s%d", i > 1 ? ", " : "", i);
+	return sql->failed ? -1 : 0;
+}
+
+/* The rows of `table` and their sum; STORE_OK, or a failure. */
+static int
+store_sum_table(struct store *s, const char *table, struct buf *sql,
+    long *rows, char sum[STORE_SUM_HEX + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+	struct sha256_ctx h;
+	sqlite3_stmt *st;
+	uint8_t	 d[SHA256_DIGEST_SIZE];
+	const unsigned char *v;
+	char	 len[24], hex[2];
+	int	 rc, i, n, k, ncols;
+
+	*rows = 0;
+	if (store_sum_select(s, table, sql) != 0)
+		return STORE_ERROR;
+	if (sqlite3_prepare_v2(s->db, buf_str(sql), -1, &st, NULL) !=
+	    SQLITE_OK)
+		return store_fail(s, "checksum");
+	sha256_init(&h);
+	ncols = sqlite3_column_count(st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < ncols; i++) {
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_NULL:
+				sha256_update(&h, 1, (const uint8_t *)"-");
+				break;
+			case SQLITE_BLOB:
+				v = sqlite3_column_blob(st, i);
+				n = sqlite3_column_bytes(st, i);
+				snprintf(len, sizeof(len), "%d:", 2 * n);
+				sha256_update(&h, strlen(len),
+				    (const uint8_t *)len);
+				for (k = 0; k < n; k++) {
+					hex[0] = digits[v[k] >> 4];
+					hex[1] = digits[v[k] & 15];
+					sha256_update(&h, 2,
+					    (const uint8_t *)hex);
+				}
+				break;
+			default:
+				v = sqlite3_column_text(st, i);
+				n = sqlite3_column_bytes(st, i);
+				snprintf(len, sizeof(len), "%d:", n);
+				sha256_update(&h, strlen(len),
+				    (const uint8_t *)len);
+				if (v != NULL)
+					sha256_update(&h, (size_t)n, v);
+			}
+		}
+		sha256_update(&h, 1, (const uint8_t *)"\n");
+		(*rows)++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, "checksum");
+	sha256_digest(&h, sizeof(d), d);
+	for (k = 0; k < (int)sizeof(d); k++) {
+		sum[2 * k] = digits[d[k] >> 4];
+		sum[2 * k + 1] = digits[d[k] & 15];
+	}
+	sum[STORE_SUM_HEX] = '\0';
+	return STORE_OK;
+}
+
+int
+store_checksum(struct store *s, int (*fn)(void *, const char *, long,
+    const char *), void *arg)
+{
+	sqlite3_stmt *st;
+	struct buf sql;
+	char	 sum[STORE_SUM_HEX + 1], *table;
+	long	 rows;
+	int	 rc;
+
+	/* One read transaction: every table as of one moment. */
+	if ((rc = store_exec(s, "BEGIN;")) != STORE_OK)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, "SELECT name FROM pragma_table_list"
+	    " WHERE schema = 'main' AND type = 'table' AND name NOT LIKE"
+	    " 'sqlite\\_%' ESCAPE '\\' ORDER BY name", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		rc = store_fail(s, "checksum tables");
+		(void)sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+		return rc;
+	}
+	buf_init(&sql, 1u << 20);
+	rc = STORE_OK;
+	while (rc == STORE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		if ((table = strdup((const char *)sqlite3_column_text(st, 0))) ==
+		    NULL) {
+			rc = store_fail(s, "checksum");
+			break;
+		}
+		rc = store_sum_table(s, table, &sql, &rows, sum);
+		if (rc == STORE_OK && fn(arg, table, rows, sum) != 0)
+			rc = STORE_ERROR;
+		free(table);
+	}
+	sqlite3_finalize(st);
+	buf_free(&sql);
+	(void)sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+	return rc;
 }

@@ -66,4 +66,19 @@ int	 store_purge(struct store *, const char *service,
  */
 int	 store_reindex(struct store *, long *count);
 
+/*
+ * One line per table of the store's own data, in name order: its rows
+ * and a SHA-256 over them in key order (the primary key's columns, or
+ * all columns for a table without one), read in one snapshot. A row is
+ * its values in column order, each as its length in bytes, ":" and its
+ * text (a BLOB as lowercase hex; NULL as "-" alone), then a line feed:
+ * the same rows give the same sum in another copy of the store, or in
+ * another store that writes its values as this text. SQLite's own
+ * tables and the search index's are left out (rathaus reindex makes the
+ * index anew). fn returns 0 to go on.
+ */
+#define STORE_SUM_HEX	64
+int	 store_checksum(struct store *, int (*fn)(void *, const char *table,
+	    long rows, const char *sum), void *arg);
+
 #endif
