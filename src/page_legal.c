@@ -61,6 +61,10 @@ page_legal(struct app *a)
 			break;
 	if (k == sizeof(page_legal_kinds) / sizeof(page_legal_kinds[0]))
 		return app_error(a, 404, "not_found");
+	/* The same for every visitor not logged in, until a file (the
+	 * configuration, a definition, the town's) changes. */
+	if (app_page_cached(a) == 1)
+		return 0;
 	if (app_share(a) != 0 || app_begin(a, "legal") != 0)
 		return -1;
 	form_diag_init(&diag);

@@ -1989,10 +1989,20 @@ test_status_memo(void **state)
 {
 	struct as clerk = { "mustermann", NULL, NULL };
 	char	 ref[32], token[80], path[512], want[512], *first, *out;
-	int	 cgi = getenv("FASTCGI") == NULL;
+	int	 cgi = getenv("FASTCGI") == NULL, memos;
 	struct resp r;
 
 	(void)state;
+	/* A legal page is the same for every visitor: kept as a page of
+	 * its route (as the catalog), not by its document. */
+	memos = memo_files();
+	assert_int_equal(http("GET", SCRIPT "/legal/privacy", NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	first = track(strdup(r.body));
+	assert_int_equal(http("GET", SCRIPT "/legal/privacy", NULL, 0, &r), 0);
+	assert_string_equal(r.body, first);
+	assert_int_equal(memo_files(), memos);
+
 	submit_bonfire(ref, sizeof(ref), token, sizeof(token));
 	snprintf(path, sizeof(path), SCRIPT "/status/%s?token=%s", ref, token);
 	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
