@@ -3,12 +3,12 @@
  * from has changed: the catalog, the legal pages and a form's empty
  * first page for a visitor who is not logged in. A page is found by a
  * key that holds everything it depends on: the route, path, query and
- * language, today's date, and the generation of the files (a sum over the stamps of every
- * file of the configuration, the shipped stylesheets, catalogs, schemas
- * and code lists, and the town's site directory). The per-visitor parts
- * are not in the stored page: the double-submit key's places are blanked
- * and filled with each visitor's own, and cookies are headers of each
- * request's own.
+ * language, today's date, and the generation of the files (a sum over
+ * the stamps of every file of the configuration, the shipped
+ * stylesheets, catalogs, schemas and code lists, and the town's site
+ * directory). The per-visitor parts are not in the stored page: the
+ * double-submit key's places are blanked and filled with each visitor's
+ * own, and cookies are headers of each request's own.
  *
  * A persistent program (FastCGI) keeps pages in its memory (struct
  * pagecache); a CGI, which ends after one request, in files under
