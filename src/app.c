@@ -872,12 +872,15 @@ app_memo_key(struct app *a)
 	if (a->persistent || a->site != ROUTE_CITIZEN || a->status != 200 ||
 	    (a->req.method != REQ_GET && a->req.method != REQ_HEAD) ||
 	    a->cache_key != NULL || *a->page_token != '\0' ||
-	    a->stylesheet == NULL || app_generation(a, &gen) != 0 ||
-	    render_digest(a->doc, digest) != 0)
+	    a->stylesheet == NULL || a->req.path == NULL ||
+	    strchr(a->req.path, PAGECACHE_MEMO_SLOT) != NULL ||
+	    app_generation(a, &gen) != 0 || render_digest(a->doc, digest) != 0)
 		return NULL;
+	/* The slot: the page's path and language; a path answered 200 is
+	 * one of a thing that is there (a submission, an account's). */
 	buf_init(&b, 1024);
-	buf_printf(&b, "%s%s %llx %s", PAGECACHE_MEMO, a->stylesheet, gen,
-	    digest);
+	buf_printf(&b, "%s%s %s %s%c%llx %s", PAGECACHE_MEMO, a->stylesheet,
+	    a->lang, a->req.path, PAGECACHE_MEMO_SLOT, gen, digest);
 	key = buf_steal(&b);
 	buf_free(&b);
 	return key;

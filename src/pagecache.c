@@ -179,12 +179,22 @@ pagecache_clear(struct pagecache *c)
 #define PAGECACHE_PRUNE_EVERY_S	600	/* a walk of the directory at most */
 #define PAGECACHE_PRUNED	"pruned"	/* its mtime: the last walk */
 
+/*
+ * The file of a page: named by a hash of its key, or, for a memo, of its
+ * slot (PAGECACHE_MEMO_SLOT): one file per slot, which a page made from
+ * another document replaces.
+ */
 static int
 pagecache_path(char *path, size_t size, const char *dir, const char *key)
 {
-	uint64_t h = cachefile_hash(CACHEFILE_HASH_INIT, key, strlen(key));
+	size_t	 len = strlen(key);
+	const char *end;
+	uint64_t h;
 	int	 memo = strncmp(key, PAGECACHE_MEMO, strlen(PAGECACHE_MEMO)) == 0;
 
+	if (memo && (end = strchr(key, PAGECACHE_MEMO_SLOT)) != NULL)
+		len = (size_t)(end - key);
+	h = cachefile_hash(CACHEFILE_HASH_INIT, key, len);
 	return (size_t)snprintf(path, size, "%s/%s%016llx.page", dir,
 	    memo ? PAGECACHE_MEMO_FILE : "", (unsigned long long)h) < size ?
 	    0 : -1;

@@ -22,10 +22,15 @@
 #define PAGECACHE_KEYS_MAX	4	/* places of the token in one page */
 /*
  * A memo: a page whose key starts so is kept by the digest of the
- * document it was made from (app.c), personal data and all; its file is
- * named apart, so that `rathaus purge` can remove every memo.
+ * document it was made from (app.c), personal data and all. Its key is
+ * "memo <slot>|<generation> <digest>", and its file is named by the slot
+ * alone (the page's path and language): a page of another document
+ * replaces it, so that no visitor can fill the disk by asking for one
+ * page with ever other queries. Named apart, so that `rathaus purge` can
+ * remove every memo.
  */
 #define PAGECACHE_MEMO		"memo "
+#define PAGECACHE_MEMO_SLOT	'|'
 #define PAGECACHE_MEMO_FILE	"memo-"
 #define PAGECACHE_MAX		64	/* pages one process keeps */
 
