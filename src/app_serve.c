@@ -242,7 +242,7 @@ app_mail(struct app *a, FILE *in, FILE *out, const struct app_end *io)
 		if (io->end(io->ctx) != 0)
 			return;
 		store_busy_deadline(a->store, NULL);
-		(void)outbox_flush(&a->conf, a->store, time(NULL), 4, 2000,
+		(void)outbox_flush(&a->conf, a->store, when_time(), 4, 2000,
 		    &st);
 		return;
 	}
@@ -262,7 +262,7 @@ app_mail(struct app *a, FILE *in, FILE *out, const struct app_end *io)
 	/* The request's wait budget is spent or nearly: the sender's
 	 * writes wait on their own (each its own busy time). */
 	store_busy_deadline(a->store, NULL);
-	(void)outbox_flush(&a->conf, a->store, time(NULL), 4, 2000, &st);
+	(void)outbox_flush(&a->conf, a->store, when_time(), 4, 2000, &st);
 }
 
 /*

@@ -45,10 +45,27 @@ when_set_zone(const char *tz)
 	return 0;
 }
 
+/*
+ * Now, in seconds, from the clock SQLite's 'now' reads (CLOCK_REALTIME).
+ * Not time(): glibc's reads the kernel's coarse clock, which lags it by
+ * up to a tick, so just after a second begins a mail the store queued
+ * "now" could seem due only a second later, and the send after the
+ * response would leave it to the next `rathaus outbox`.
+ */
+time_t
+when_time(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return time(NULL);
+	return ts.tv_sec;
+}
+
 int
 when_today(struct when_date *d)
 {
-	time_t	 t = time(NULL);
+	time_t	 t = when_time();
 	struct tm tm;
 
 	if (localtime_r(&t, &tm) == NULL)
@@ -75,14 +92,14 @@ when_iso(time_t t, char out[21])
 int
 when_now_iso(char out[21])
 {
-	return when_iso(time(NULL), out);
+	return when_iso(when_time(), out);
 }
 
 /* The UTC time `seconds` before now, as when_now_iso writes it. */
 int
 when_ago_iso(long seconds, char out[21])
 {
-	return when_iso(time(NULL) - (time_t)seconds, out);
+	return when_iso(when_time() - (time_t)seconds, out);
 }
 
 /* Milliseconds since `since` (CLOCK_MONOTONIC); LONG_MAX if unknown. */

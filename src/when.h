@@ -34,6 +34,8 @@ int	 when_bound_valid(const char *expr);
 
 int	 when_iso(time_t, char out[21]);
 int	 when_now_iso(char out[21]);
+/* Now in seconds, as SQLite's 'now' reads it (not time()'s coarse clock). */
+time_t	 when_time(void);
 int	 when_ago_iso(long seconds, char out[21]);
 int	 when_local_iso(const char *utc, char out[WHEN_ISO_MAX]);
 long	 when_elapsed_ms(const struct timespec *since);

@@ -316,7 +316,7 @@ cmd_outbox(struct cli *c)
 	if (reminded > 0)
 		printf("outbox: %ld reminder%s queued\n", reminded,
 		    reminded == 1 ? "" : "s");
-	rc = outbox_flush(&c->conf, s, time(NULL), 0, OUTBOX_BUDGET_MS, &st);
+	rc = outbox_flush(&c->conf, s, when_time(), 0, OUTBOX_BUDGET_MS, &st);
 	if (rc == 0 && store_outbox_counts(s, &left) != STORE_OK)
 		rc = -1;
 	if (rc != 0)

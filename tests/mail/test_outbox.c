@@ -39,6 +39,7 @@
 #include "smtpd.h"
 #include "testdb.h"
 #include "tmpdir.h"
+#include "when.h"
 
 #define TO	"erika@example.org"
 #define SUBJECT	"Ihre Anmeldung – Eingang bestätigt"
@@ -370,7 +371,7 @@ test_outbox_delivers_once(void **state)
 	need_aiosmtpd();
 	smtpd_up(f, 0);
 	submit(f);
-	now = time(NULL);	/* queued mails are due from the clock's now */
+	now = when_time();	/* queued mails are due from the store's now */
 	flush(f, now, 1, 0, 0);
 	assert_received(f);
 	assert_int_equal(query(f, "SELECT count(*) FROM outbox WHERE sent"
@@ -390,7 +391,7 @@ test_outbox_retries_later(void **state)
 	need_aiosmtpd();
 	smtpd_up(f, 1);
 	submit(f);
-	now = time(NULL);
+	now = when_time();
 	flush(f, now, 0, 1, 0);
 	assert_int_equal(query(f, "SELECT count(*) FROM outbox WHERE sent IS"
 	    " NULL AND attempts = 1 AND next_try > strftime('%Y-%m-%dT%H:%M:"
@@ -425,7 +426,7 @@ test_outbox_dead_server(void **state)
 
 	submit(f);
 	submit(f);
-	now = time(NULL);
+	now = when_time();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	flush(f, now, 0, 2, 0);
 	assert_true(helper_elapsed_ms(&t0) < 15000);
@@ -463,7 +464,7 @@ test_outbox_budget(void **state)
 	submit(f);
 	submit(f);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(outbox_flush(&f->c, f->s, time(NULL), 10, 500, &st), 0);
+	assert_int_equal(outbox_flush(&f->c, f->s, when_time(), 10, 500, &st), 0);
 	close(fd);
 	/* One mail's timeout (2 s) was spent, then the budget was gone. */
 	assert_true(helper_elapsed_ms(&t0) < 15000);
@@ -479,7 +480,7 @@ one_mail(struct fixture *f)
 	need_aiosmtpd();
 	smtpd_up(f, 0);
 	submit(f);
-	return time(NULL);	/* queued mails are due from the clock's now */
+	return when_time();	/* queued mails are due from the store's now */
 }
 
 /* Runners an hour and a day later, when every claim has run out. */
@@ -615,7 +616,7 @@ test_outbox_no_answer_after_the_hand_over(void **state)
 	    "--data-unanswered") != 0)
 		fail_msg("smtpd.py did not start");
 	submit(f);
-	now = time(NULL);
+	now = when_time();
 	log = flush_logged(f, now, &rc);
 	logged = strstr(log, "outbox mail 1: handed over, no answer") != NULL;
 	free(log);
@@ -650,7 +651,7 @@ test_outbox_refused_after_the_hand_over(void **state)
 	    "--data-refused") != 0)
 		fail_msg("smtpd.py did not start");
 	submit(f);
-	now = time(NULL);
+	now = when_time();
 	flush(f, now, 0, 1, 0);
 	assert_int_equal(query(f, "SELECT count(*) FROM outbox WHERE handed IS"
 	    " NULL AND attempts = 1 AND last_error LIKE '%554%'"), 1);
@@ -683,7 +684,7 @@ test_outbox_many_flushers(void **state)
 	smtpd_up(f, 0);
 	for (i = 0; i < MAILS; i++)
 		submit_with(f, queue_named);
-	now = time(NULL);
+	now = when_time();
 	for (i = 0; i < FLUSHERS; i++) {
 		assert_true((pid[i] = fork()) >= 0);
 		if (pid[i] == 0) {

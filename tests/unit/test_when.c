@@ -8,6 +8,8 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include <sqlite3.h>
+
 #include "when.h"
 
 static void
@@ -152,11 +154,48 @@ test_when_local_iso(void **state)
 	assert_int_equal(when_local_iso("", out), -1);
 }
 
+/*
+ * when_time() is never behind SQLite's 'now', through more than two
+ * second boundaries: a mail the store queues "now" is due at it. time()
+ * reads a coarse clock that lags by up to a tick just after a second
+ * begins; the send after the response then found nothing due (it failed
+ * test_outbox_delivers_once once under load).
+ */
+static void
+test_when_time_not_behind_sqlite(void **state)
+{
+	struct timespec t0, t;
+	sqlite3_stmt *st;
+	sqlite3	*db;
+	long long sql_now;
+	time_t	 now;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT CAST(strftime('%s',"
+	    " 'now') AS INTEGER)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &t0), 0);
+	do {
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		sql_now = sqlite3_column_int64(st, 0);
+		assert_int_equal(sqlite3_reset(st), SQLITE_OK);
+		now = when_time();
+		if ((long long)now < sql_now)
+			fail_msg("when_time() %lld behind SQLite's now %lld",
+			    (long long)now, sql_now);
+		assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &t), 0);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 +
+	    (t.tv_nsec - t0.tv_nsec) / 1000000 < 2200);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_when_parse_date),
+		cmocka_unit_test(test_when_time_not_behind_sqlite),
 		cmocka_unit_test(test_when_parse_time),
 		cmocka_unit_test(test_when_days_roundtrip),
 		cmocka_unit_test(test_when_easter),
