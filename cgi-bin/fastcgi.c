@@ -190,6 +190,7 @@ main(void)
 {
 	FCGX_Request req;
 	struct app_cache cache;	/* what the worker keeps between requests */
+	struct xmlmem_stats mem;
 	sigset_t wait_set;
 	int	 rc;
 
@@ -231,7 +232,8 @@ main(void)
 		if (rc < 0)
 			break;
 		fcgi_serve(&req, &cache);
-		if (xmlmem_chunks() > FCGI_XMLMEM_MAX_CHUNKS)
+		xmlmem_stats(&mem);
+		if (mem.chunks > FCGI_XMLMEM_MAX_CHUNKS)
 			break;
 	}
 	FCGX_Free(&req, 1);

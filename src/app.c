@@ -10,6 +10,7 @@
 #include "app.h"
 #include "app_int.h"
 #include "buf.h"
+#include "cachefile.h"
 #include "fee.h"
 #include "store_my.h"
 #include "store_pay.h"
@@ -397,14 +398,6 @@ app_form_stored(struct app *a, const char *xml, struct form *f)
 	return app_form(a, 's', xml, NULL, f);
 }
 
-/* Where a CGI keeps pages: <data_dir>/cache, with the catalogs. */
-int
-app_pages_dir(const struct app *a, char *dir, size_t size)
-{
-	return (size_t)snprintf(dir, size, "%s/cache", a->conf.data_dir) <
-	    size ? 0 : -1;
-}
-
 /*
  * A page made before for the same request while nothing it was made from
  * has changed (pagecache.h): GET and HEAD of the citizen program by a
@@ -425,7 +418,7 @@ app_page_cached(struct app *a)
 	    (a->req.method != REQ_GET && a->req.method != REQ_HEAD) ||
 	    a->citizen.subject != NULL || (*q != '\0' &&
 	    strcmp(q, "lang=de") != 0 && strcmp(q, "lang=en") != 0) ||
-	    app_pages_dir(a, dir, sizeof(dir)) != 0 ||
+	    cachefile_dir(a->conf.data_dir, dir, sizeof(dir)) != 0 ||
 	    app_generation(a, &gen) != 0)
 		return 0;
 	buf_init(&key, 8192);

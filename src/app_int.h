@@ -18,8 +18,6 @@ int	 app_conf(struct app_cache *c, const char *path, char *err,
 const char *app_pick_lang(const struct req *r);
 /* The generation of the files a page is made from (pagecache.h). */
 int	 app_generation(struct app *a, unsigned long long *gen);
-/* Where a CGI keeps pages: <data_dir>/cache. */
-int	 app_pages_dir(const struct app *a, char *dir, size_t size);
 /* The request's end for its store (kept by a worker, else closed). */
 void	 app_store_done(struct app *a);
 

@@ -12,6 +12,7 @@
 #include "app.h"
 #include "app_int.h"
 #include "buf.h"
+#include "cachefile.h"
 #include "outbox.h"
 #include "page.h"
 #include "render.h"
@@ -134,7 +135,7 @@ app_respond(struct app *a, FILE *out)
 		return;
 	}
 	if ((memo = app_memo_key(a)) != NULL &&
-	    app_pages_dir(a, dir, sizeof(dir)) == 0 &&
+	    cachefile_dir(a->conf.data_dir, dir, sizeof(dir)) == 0 &&
 	    pagecache_load(dir, memo, &a->page_file) == 0) {
 		render_html(&p, a->page_file.html, a->page_file.len, out);
 		free(memo);
@@ -149,7 +150,7 @@ app_respond(struct app *a, FILE *out)
 		pagecache_put(&a->cache->pages, a->cache_key, kept.data,
 		    kept.len, a->page_token, a->private_page);
 	else if (p.keep != NULL && !kept.failed &&
-	    app_pages_dir(a, dir, sizeof(dir)) == 0)
+	    cachefile_dir(a->conf.data_dir, dir, sizeof(dir)) == 0)
 		(void)pagecache_save(dir, memo != NULL ? memo : a->cache_key,
 		    kept.data, kept.len, a->page_token, a->private_page);
 	buf_free(&kept);

@@ -14,6 +14,13 @@
 #define CACHEFILE_TMP		".tmp-"
 #define CACHEFILE_TMP_AGE_S	3600
 
+int
+cachefile_dir(const char *data_dir, char *out, size_t size)
+{
+	return (size_t)snprintf(out, size, "%s/cache", data_dir) < size ? 0 :
+	    -1;
+}
+
 uint64_t
 cachefile_hash(uint64_t h, const void *data, size_t len)
 {

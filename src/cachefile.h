@@ -16,6 +16,8 @@
 
 #define CACHEFILE_HASH_INIT	0xcbf29ce484222325ULL
 
+/* <data_dir>/cache into `out`; 0, or -1 when it does not fit. */
+int	 cachefile_dir(const char *data_dir, char *out, size_t size);
 /* FNV-1a, 64 bits, of `len` bytes, continuing `h`. */
 uint64_t cachefile_hash(uint64_t h, const void *data, size_t len);
 /* `h` continued with a file's path and stamp (stamp.h; NULL: the

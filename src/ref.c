@@ -7,6 +7,7 @@
 #include <nettle/hmac.h>
 
 #include "ref.h"
+#include "text.h"
 
 /* Damm's totally anti-symmetric quasigroup of order 10. */
 static const unsigned char ref_damm_table[10][10] = {
@@ -66,20 +67,6 @@ ref_valid(const char *s)
 	return ref_damm(s) == 0;
 }
 
-/* `n` bytes as lower-case hex, NUL-terminated (out: 2n + 1). */
-static void
-ref_hex(const unsigned char *raw, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[raw[i] >> 4];
-		out[2 * i + 1] = hex[raw[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
-
 int
 ref_token(char out[REF_TOKEN_LEN + 1])
 {
@@ -93,7 +80,7 @@ ref_token(char out[REF_TOKEN_LEN + 1])
 			return -1;
 		got += (size_t)n;
 	}
-	ref_hex(raw, sizeof(raw), out);
+	text_hex(raw, sizeof(raw), out);
 	return 0;
 }
 
@@ -121,7 +108,7 @@ ref_mac(const unsigned char *key, size_t keylen, const char *const *parts,
 		hmac_sha256_update(&ctx, strlen(parts[i]) + 1,
 		    (const uint8_t *)parts[i]);
 	hmac_sha256_digest(&ctx, sizeof(mac), mac);
-	ref_hex(mac, sizeof(mac), full);
+	text_hex(mac, sizeof(mac), full);
 	memcpy(hex, full, hexlen - 1);
 	hex[hexlen - 1] = '\0';
 	explicit_bzero(&ctx, sizeof(ctx));

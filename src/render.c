@@ -21,9 +21,11 @@
 #include <nettle/sha2.h>
 
 #include "buf.h"
+#include "cachefile.h"
 #include "msgcat.h"
 #include "render.h"
 #include "stamp.h"
+#include "text.h"
 
 /*
  * Every page gets the same strict policy: nothing but our own stylesheet
@@ -277,20 +279,20 @@ static const struct msgcat *
 render_msgcat(const struct render_dirs *dirs, const char *lang)
 {
 	struct render_msgcat *c = NULL;
-	struct buf ours, own, cache;
+	struct buf ours, own;
+	char	 cache[4096] = "";
 	uint64_t stamp;
 	size_t	 i;
 	int	 rc = -1;
 
 	buf_init(&ours, 4096);
 	buf_init(&own, 4096);
-	buf_init(&cache, 4096);
 	buf_printf(&ours, "%s/data/messages.xml", dirs->share);
 	if (dirs->site != NULL && *dirs->site != '\0')
 		buf_printf(&own, "%s/messages.xml", dirs->site);
-	if (dirs->data != NULL && *dirs->data != '\0')
-		buf_printf(&cache, "%s/cache", dirs->data);
-	if (ours.failed || own.failed || cache.failed)
+	if (ours.failed || own.failed || (dirs->data != NULL &&
+	    *dirs->data != '\0' && cachefile_dir(dirs->data, cache,
+	    sizeof(cache)) != 0))
 		goto out;
 	stamp = msgcat_sources(buf_str(&ours), own.len ? buf_str(&own) : NULL);
 	for (i = 0; i < RENDER_MSGCATS; i++)
@@ -309,7 +311,7 @@ render_msgcat(const struct render_dirs *dirs, const char *lang)
 	if ((size_t)snprintf(c->lang, sizeof(c->lang), "%s", lang) >=
 	    sizeof(c->lang))
 		goto out;
-	if ((cache.len > 0 && msgcat_load(&c->cat, buf_str(&cache),
+	if ((*cache != '\0' && msgcat_load(&c->cat, cache,
 	    buf_str(&ours), own.len ? buf_str(&own) : NULL, lang) == 0) ||
 	    msgcat_build(&c->cat, buf_str(&ours), own.len ? buf_str(&own) :
 	    NULL, lang) == 0) {
@@ -320,7 +322,6 @@ render_msgcat(const struct render_dirs *dirs, const char *lang)
 out:
 	buf_free(&ours);
 	buf_free(&own);
-	buf_free(&cache);
 	return rc == 0 ? &c->cat : NULL;
 }
 
@@ -681,11 +682,9 @@ render_digest_write(void *ctx, const char *data, int len)
 int
 render_digest(xmlDocPtr doc, char hex[RENDER_DIGEST_HEX + 1])
 {
-	static const char digits[] = "0123456789abcdef";
 	struct sha256_ctx h;
 	uint8_t	 d[SHA256_DIGEST_SIZE];
 	xmlSaveCtxtPtr save;
-	size_t	 i;
 	long	 rc;
 
 	sha256_init(&h);
@@ -696,11 +695,7 @@ render_digest(xmlDocPtr doc, char hex[RENDER_DIGEST_HEX + 1])
 	if (xmlSaveClose(save) < 0 || rc < 0)
 		return -1;
 	sha256_digest(&h, sizeof(d), d);
-	for (i = 0; i < sizeof(d); i++) {
-		hex[2 * i] = digits[d[i] >> 4];
-		hex[2 * i + 1] = digits[d[i] & 15];
-	}
-	hex[RENDER_DIGEST_HEX] = '\0';
+	text_hex(d, sizeof(d), hex);
 	return 0;
 }
 

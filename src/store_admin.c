@@ -12,6 +12,7 @@
 #include "store.h"
 #include "store_admin.h"
 #include "store_int.h"
+#include "text.h"
 
 /* YYYY-MM-DD by its shape; SQLite's date() judges the calendar. */
 static int
@@ -263,18 +264,37 @@ store_sum_select(struct store *s, const char *table, struct buf *sql)
 	return sql->failed ? -1 : 0;
 }
 
+/* `len` ":" and `n` bytes of `v` into the sum, a BLOB as hex. */
+static void
+store_sum_value(struct sha256_ctx *h, const unsigned char *v, int n,
+    int blob)
+{
+	char	 len[24], hex[2 * 256 + 1];
+	int	 k, part;
+
+	snprintf(len, sizeof(len), "%d:", blob ? 2 * n : n);
+	sha256_update(h, strlen(len), (const uint8_t *)len);
+	if (!blob) {
+		if (v != NULL)
+			sha256_update(h, (size_t)n, v);
+		return;
+	}
+	for (k = 0; k < n; k += part) {
+		part = n - k < 256 ? n - k : 256;
+		text_hex(v + k, (size_t)part, hex);
+		sha256_update(h, 2 * (size_t)part, (const uint8_t *)hex);
+	}
+}
+
 /* The rows of `table` and their sum; STORE_OK, or a failure. */
 static int
 store_sum_table(struct store *s, const char *table, struct buf *sql,
     long *rows, char sum[STORE_SUM_HEX + 1])
 {
-	static const char digits[] = "0123456789abcdef";
 	struct sha256_ctx h;
 	sqlite3_stmt *st;
 	uint8_t	 d[SHA256_DIGEST_SIZE];
-	const unsigned char *v;
-	char	 len[24], hex[2];
-	int	 rc, i, n, k, ncols;
+	int	 rc, i, ncols, type;
 
 	*rows = 0;
 	if (store_sum_select(s, table, sql) != 0)
@@ -286,32 +306,14 @@ store_sum_table(struct store *s, const char *table, struct buf *sql,
 	ncols = sqlite3_column_count(st);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		for (i = 0; i < ncols; i++) {
-			switch (sqlite3_column_type(st, i)) {
-			case SQLITE_NULL:
+			if ((type = sqlite3_column_type(st, i)) == SQLITE_NULL)
 				sha256_update(&h, 1, (const uint8_t *)"-");
-				break;
-			case SQLITE_BLOB:
-				v = sqlite3_column_blob(st, i);
-				n = sqlite3_column_bytes(st, i);
-				snprintf(len, sizeof(len), "%d:", 2 * n);
-				sha256_update(&h, strlen(len),
-				    (const uint8_t *)len);
-				for (k = 0; k < n; k++) {
-					hex[0] = digits[v[k] >> 4];
-					hex[1] = digits[v[k] & 15];
-					sha256_update(&h, 2,
-					    (const uint8_t *)hex);
-				}
-				break;
-			default:
-				v = sqlite3_column_text(st, i);
-				n = sqlite3_column_bytes(st, i);
-				snprintf(len, sizeof(len), "%d:", n);
-				sha256_update(&h, strlen(len),
-				    (const uint8_t *)len);
-				if (v != NULL)
-					sha256_update(&h, (size_t)n, v);
-			}
+			else
+				store_sum_value(&h, type == SQLITE_BLOB ?
+				    sqlite3_column_blob(st, i) :
+				    sqlite3_column_text(st, i),
+				    sqlite3_column_bytes(st, i),
+				    type == SQLITE_BLOB);
 		}
 		sha256_update(&h, 1, (const uint8_t *)"\n");
 		(*rows)++;
@@ -320,11 +322,7 @@ store_sum_table(struct store *s, const char *table, struct buf *sql,
 	if (rc != SQLITE_DONE)
 		return store_fail(s, "checksum");
 	sha256_digest(&h, sizeof(d), d);
-	for (k = 0; k < (int)sizeof(d); k++) {
-		sum[2 * k] = digits[d[k] >> 4];
-		sum[2 * k + 1] = digits[d[k] & 15];
-	}
-	sum[STORE_SUM_HEX] = '\0';
+	text_hex(d, sizeof(d), sum);
 	return STORE_OK;
 }
 
@@ -336,7 +334,7 @@ store_checksum(struct store *s, int (*fn)(void *, const char *, long,
 	struct buf sql;
 	char	 sum[STORE_SUM_HEX + 1], *table;
 	long	 rows;
-	int	 rc;
+	int	 rc, step = SQLITE_DONE;
 
 	/* One read transaction: every table as of one moment. */
 	if ((rc = store_exec(s, "BEGIN;")) != STORE_OK)
@@ -351,7 +349,7 @@ store_checksum(struct store *s, int (*fn)(void *, const char *, long,
 	}
 	buf_init(&sql, 1u << 20);
 	rc = STORE_OK;
-	while (rc == STORE_OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == STORE_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((table = strdup((const char *)sqlite3_column_text(st, 0))) ==
 		    NULL) {
 			rc = store_fail(s, "checksum");
@@ -362,6 +360,9 @@ store_checksum(struct store *s, int (*fn)(void *, const char *, long,
 			rc = STORE_ERROR;
 		free(table);
 	}
+	/* A list cut short is no checksum. */
+	if (rc == STORE_OK && step != SQLITE_DONE)
+		rc = store_fail(s, "checksum tables");
 	sqlite3_finalize(st);
 	buf_free(&sql);
 	(void)sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);

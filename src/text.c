@@ -399,6 +399,20 @@ text_contains_folded(const char *haystack, const char *folded_needle)
 	return found;
 }
 
+/* `n` bytes as lower-case hex, NUL-terminated (out: 2n + 1). */
+void
+text_hex(const unsigned char *raw, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[raw[i] >> 4];
+		out[2 * i + 1] = hex[raw[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
 /* A hex digit's value, or -1. */
 int
 text_hexval(char c)

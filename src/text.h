@@ -17,6 +17,7 @@ int	 text_email_plain(const char *);
 int	 text_mod97(const char *);
 int	 text_to_long(const char *, long min, long max, long *out);
 int	 text_hexval(char);
+void	 text_hex(const unsigned char *raw, size_t n, char *out);
 int	 text_cents_format(long cents, char *out, size_t size);
 int	 text_cents_parse(const char *, size_t max_whole, size_t max_frac,
 	    long *cents);

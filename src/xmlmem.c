@@ -226,12 +226,6 @@ xmlmem_end(void)
 	memset(&xmlmem, 0, sizeof(xmlmem));
 }
 
-size_t
-xmlmem_chunks(void)
-{
-	return xmlmem.nchunks;
-}
-
 void
 xmlmem_stats(struct xmlmem_stats *st)
 {

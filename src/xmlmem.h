@@ -19,10 +19,8 @@ int	 xmlmem_begin(void);
 /* After the last libxml2 call (app_exit): the chunks go. */
 void	 xmlmem_end(void);
 
-/* The chunks held now (256 KiB each). */
-size_t	 xmlmem_chunks(void);
-
-/* Blocks handed out and not freed, chunks held (tests). */
+/* Blocks handed out and not freed, chunks held (256 KiB each): for the
+ * tests, and a FastCGI worker's limit (cgi-bin/fastcgi.c). */
 struct xmlmem_stats {
 	size_t	 live;
 	size_t	 chunks;

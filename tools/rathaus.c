@@ -198,8 +198,8 @@ cmd_init(struct cli *c)
 	}
 	/* Made again on demand: after an upgrade, and by the web server's
 	 * user (not, say, root's from a program run by hand). */
-	if (snprintf(cache, sizeof(cache), "%s/cache", c->conf.data_dir) >=
-	    (int)sizeof(cache) || cachefile_remove(cache) != 0)
+	if (cachefile_dir(c->conf.data_dir, cache, sizeof(cache)) != 0 ||
+	    cachefile_remove(cache) != 0)
 		fprintf(stderr, "rathaus: cannot empty %s/cache: %s\n",
 		    c->conf.data_dir, strerror(errno));
 	if (store_open(&s, c->conf.data_dir, 1) != STORE_OK)
@@ -441,8 +441,8 @@ cmd_purge(struct cli *c)
 			    " %s)\n", forms[k].id, count, cutoff);
 	}
 	/* Pages kept by their documents (pagecache.h) may show what went. */
-	if (src == STORE_OK && (size_t)snprintf(cache, sizeof(cache),
-	    "%s/cache", c->conf.data_dir) < sizeof(cache))
+	if (src == STORE_OK && cachefile_dir(c->conf.data_dir, cache,
+	    sizeof(cache)) == 0)
 		pagecache_forget_memos(cache);
 	if (src == STORE_OK &&
 	    when_ago_iso(c->conf.staged_idle_s, cutoff) == 0 &&
