@@ -929,7 +929,12 @@ store_close(struct store *s)
 	if (s == NULL)
 		return;
 	store_front_leave(s);
-	sqlite3_close(s->db);
+	/* Busy only with a statement left unfinalized (a bug): the connection
+	 * then stays open, and a CGI's sender after fork (app_mail) would
+	 * open another beside its locks. Said, never silent. */
+	if (sqlite3_close(s->db) != SQLITE_OK)
+		fprintf(stderr, "rathaus: the database stays open: %s\n",
+		    sqlite3_errmsg(s->db));
 	if (s->front_fd > 0)
 		close(s->front_fd - 1);
 	free(s);
