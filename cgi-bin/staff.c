@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "app.h"
+#include "prefault.h"
 #include "xmlmem.h"
 
 int
@@ -16,6 +17,8 @@ main(void)
 {
 	int	 rc;
 
+	/* The heap a request touches, populated at once (prefault.h). */
+	(void)prefault_heap(PREFAULT_CGI_BYTES);
 	/* The database and what it writes beside it: owner and group. */
 	umask(027);
 	/* One request: libxml2's blocks from chunks (xmlmem.h). */
