@@ -18,6 +18,7 @@
 #include "store.h"
 #include "store_booking.h"
 #include "store_int.h"
+#include "store_sql.h"
 #include "text.h"
 
 /*
@@ -1023,14 +1024,7 @@ int
 store_run(struct store *s, const char *sql, const char *const *v, int n,
     const char *what)
 {
-	sqlite3_stmt *st;
-	int	 rc;
-
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, what);
-	rc = store_bind_texts(st, v, n) == 0 ? sqlite3_step(st) : SQLITE_ERROR;
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, what);
+	return store_stmt_run(s, sql, v, n, what, NULL);
 }
 
 int

@@ -4,18 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "store.h"
 #include "store_int.h"
 #include "store_outbox.h"
+#include "store_sql.h"
 
 static char *
-store_outbox_dup(sqlite3_stmt *st, int col)
+store_outbox_dup(struct store_stmt *q, int col)
 {
-	const unsigned char *v = sqlite3_column_text(st, col);
+	const char *v = store_stmt_col_text(q, col);
 
-	return strdup(v != NULL ? (const char *)v : "");
+	return strdup(v != NULL ? v : "");
 }
 
 /*
@@ -26,42 +25,35 @@ static int
 store_outbox_read(struct store *s, const char *now, size_t limit,
     struct store_outbox_mail **out, size_t *nout)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	struct store_outbox_mail *v, *m;
 	int	 rc;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT id, recipient, subject, body,"
-	    " attempts FROM outbox WHERE sent IS NULL AND handed IS NULL"
-	    " AND next_try <= ?1 AND next_try <> ?3 ORDER BY id LIMIT ?2", -1,
-	    &st, NULL) != SQLITE_OK)
-		return store_fail(s, "outbox due");
-	if (sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 3, STORE_OUTBOX_NEVER, -1, SQLITE_STATIC) !=
-	    SQLITE_OK) {
-		sqlite3_finalize(st);
-		return store_fail(s, "outbox due");
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((v = reallocarray(*out, *nout + 1, sizeof(*v))) == NULL) {
-			rc = SQLITE_NOMEM;
+	if ((rc = store_stmt_prepare(&q, s, "SELECT id, recipient, subject,"
+	    " body, attempts FROM outbox WHERE sent IS NULL AND handed IS NULL"
+	    " AND next_try <= ?1 AND next_try <> ?3 ORDER BY id LIMIT ?2",
+	    "outbox due")) != STORE_OK)
+		return rc;
+	store_stmt_text(&q, 1, now);
+	store_stmt_int64(&q, 2, (int64_t)limit);
+	store_stmt_text(&q, 3, STORE_OUTBOX_NEVER);
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
+		if ((v = reallocarray(*out, *nout + 1, sizeof(*v))) == NULL)
 			break;
-		}
 		*out = v;
 		m = &v[(*nout)++];
-		m->id = (long)sqlite3_column_int64(st, 0);
-		m->recipient = store_outbox_dup(st, 1);
-		m->subject = store_outbox_dup(st, 2);
-		m->body = store_outbox_dup(st, 3);
-		m->attempts = sqlite3_column_int(st, 4);
+		m->id = (long)store_stmt_col_int64(&q, 0);
+		m->recipient = store_outbox_dup(&q, 1);
+		m->subject = store_outbox_dup(&q, 2);
+		m->body = store_outbox_dup(&q, 3);
+		m->attempts = (int)store_stmt_col_int64(&q, 4);
 		if (m->recipient == NULL || m->subject == NULL ||
-		    m->body == NULL) {
-			rc = SQLITE_NOMEM;
+		    m->body == NULL)
 			break;
-		}
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "outbox due");
+	store_stmt_end(&q);
+	return rc == STORE_STMT_ROW ? store_stmt_fail(s, "outbox due",
+	    "out of memory") : rc;
 }
 
 /*
@@ -72,20 +64,19 @@ static int
 store_outbox_set(struct store *s, const char *sql, long id,
     const char *const *v, int n, int *changed)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	int	 rc;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "outbox update");
-	rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
-	    store_bind_texts_at(st, 2, v, n) == 0 ? sqlite3_step(st) :
-	    SQLITE_ERROR;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail(s, "outbox update");
-	if (changed != NULL)
-		*changed = sqlite3_changes(s->db) > 0;
-	return STORE_OK;
+	if ((rc = store_stmt_prepare(&q, s, sql, "outbox update")) !=
+	    STORE_OK)
+		return rc;
+	store_stmt_int64(&q, 1, id);
+	store_stmt_texts(&q, 2, v, n);
+	rc = store_stmt_step(&q);
+	if (rc == STORE_OK && changed != NULL)
+		*changed = q.changes > 0;
+	store_stmt_end(&q);
+	return rc == STORE_STMT_ROW ? STORE_OK : rc;
 }
 
 /*
@@ -231,11 +222,9 @@ store_outbox_expire(struct store *s, const char *before, long *deleted)
 	*deleted = 0;
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	rc = store_run(s, "DELETE FROM outbox WHERE (sent IS NOT NULL OR"
-	    " handed IS NOT NULL OR next_try = ?2) AND coalesce(sent, handed,"
-	    " created) < ?1", v, 2, "expire outbox");
-	if (rc == STORE_OK)
-		*deleted = (long)sqlite3_changes(s->db);
+	rc = store_stmt_run(s, "DELETE FROM outbox WHERE (sent IS NOT NULL"
+	    " OR handed IS NOT NULL OR next_try = ?2) AND coalesce(sent,"
+	    " handed, created) < ?1", v, 2, "expire outbox", deleted);
 	if ((rc = store_commit_or_rollback(s, rc)) != STORE_OK)
 		*deleted = 0;
 	return rc;
@@ -245,26 +234,24 @@ store_outbox_expire(struct store *s, const char *before, long *deleted)
 int
 store_outbox_counts(struct store *s, struct store_outbox_counts *c)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	int	 rc;
 
 	memset(c, 0, sizeof(*c));
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FILTER (WHERE handed"
-	    " IS NULL AND next_try <> ?1), count(*) FILTER (WHERE handed IS"
-	    " NULL AND next_try = ?1), count(*) FILTER (WHERE handed IS NOT"
-	    " NULL) FROM outbox WHERE sent IS NULL", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return store_fail(s, "outbox counts");
-	if (sqlite3_bind_text(st, 1, STORE_OUTBOX_NEVER, -1, SQLITE_STATIC) !=
-	    SQLITE_OK)
-		rc = SQLITE_ERROR;
-	else
-		rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		c->pending = (long)sqlite3_column_int64(st, 0);
-		c->given_up = (long)sqlite3_column_int64(st, 1);
-		c->unconfirmed = (long)sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "outbox counts");
+	if ((rc = store_stmt_prepare(&q, s, "SELECT count(*) FILTER (WHERE"
+	    " handed IS NULL AND next_try <> ?1), count(*) FILTER (WHERE"
+	    " handed IS NULL AND next_try = ?1), count(*) FILTER (WHERE"
+	    " handed IS NOT NULL) FROM outbox WHERE sent IS NULL",
+	    "outbox counts")) != STORE_OK)
+		return rc;
+	store_stmt_text(&q, 1, STORE_OUTBOX_NEVER);
+	if ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
+		c->pending = (long)store_stmt_col_int64(&q, 0);
+		c->given_up = (long)store_stmt_col_int64(&q, 1);
+		c->unconfirmed = (long)store_stmt_col_int64(&q, 2);
+		rc = STORE_OK;
+	} else if (rc == STORE_OK)
+		rc = store_stmt_fail(s, "outbox counts", "no row");
+	store_stmt_end(&q);
+	return rc;
 }

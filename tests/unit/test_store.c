@@ -24,37 +24,6 @@
 #include "testdb.h"
 #include "tmpdir.h"
 
-struct fixture {
-	char	 dir[TMPDIR_MAX];
-	struct store *s;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (f == NULL)
-		return -1;
-	if (testdb_create(f->dir, "store", &f->s) != 0) {
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	store_close(f->s);
-	tmpdir_remove(f->dir);
-	free(f);
-	return 0;
-}
-
 /* The file fields a sample submission answers with a file. */
 static const char *const scan_only[] = { "scan", NULL };
 
@@ -72,7 +41,7 @@ sample(const char *key, const char *token)
 }
 
 static long
-count_in(const struct fixture *f, const char *table)
+count_in(const struct testdb_fixture *f, const char *table)
 {
 	struct buf sql;
 	long	 n;
@@ -85,7 +54,7 @@ count_in(const struct fixture *f, const char *table)
 }
 
 static long
-count_rows(const struct fixture *f)
+count_rows(const struct testdb_fixture *f)
 {
 	return count_in(f, "submission");
 }
@@ -93,7 +62,7 @@ count_rows(const struct fixture *f)
 static void
 test_store_submit_and_find(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new n = sample("k1", "00112233445566778899aabbccddeeff");
 	struct store_receipt r1, r2;
 	struct store_submission sub;
@@ -120,7 +89,7 @@ test_store_submit_and_find(void **state)
 static void
 test_store_wrong_token_is_not_found(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new n = sample(NULL, "00112233445566778899aabbccddeeff");
 	struct store_receipt r;
 	struct store_submission sub;
@@ -137,7 +106,7 @@ test_store_wrong_token_is_not_found(void **state)
 static void
 test_store_double_submit_is_one_row(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new n = sample("same-key", "00112233445566778899aabbccddeeff");
 	struct store_receipt r1, r2;
 	long	 before = count_rows(f);
@@ -155,7 +124,7 @@ test_store_double_submit_is_one_row(void **state)
 static void
 test_store_references_count_per_year(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new n = sample(NULL, "00112233445566778899aabbccddeeff");
 	struct store_receipt r;
 
@@ -173,7 +142,7 @@ test_store_references_count_per_year(void **state)
 static void
 test_store_reference_numbers(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new n = sample("k-res", "00112233445566778899aabbccddeeff");
 	struct store_receipt r1, r2;
 
@@ -191,7 +160,7 @@ test_store_reference_numbers(void **state)
 
 /* One write (a submission without a key): store_submit's answer. */
 static int
-write_one(struct fixture *f, struct store_receipt *r)
+write_one(struct testdb_fixture *f, struct store_receipt *r)
 {
 	struct store_new n = sample(NULL, "00112233445566778899aabbccddeeff");
 
@@ -202,7 +171,7 @@ write_one(struct fixture *f, struct store_receipt *r)
 static void
 test_store_failed_write_changes_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new n = sample(NULL, "00112233445566778899aabbccddeeff");
 	struct store_receipt r;
 	long	 before = count_rows(f);
@@ -236,7 +205,7 @@ test_store_web_open_needs_init(void **state)
 static void
 test_store_migrate_is_idempotent(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	int	 from, to;
 
 	assert_int_equal(store_migrate(f->s, &from, &to), STORE_OK);
@@ -249,7 +218,7 @@ test_store_migrate_is_idempotent(void **state)
 static void
 test_store_secrets(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	unsigned char form[REF_SECRET_LEN], csrf[REF_SECRET_LEN];
 	unsigned char again[REF_SECRET_LEN], other[REF_SECRET_LEN];
 	char	 dir[TMPDIR_MAX];
@@ -280,7 +249,7 @@ static const unsigned char png[] = "\x89PNG\r\n\x1a\n two";
 
 /* Stage one file; what store_upload_put answered. */
 static int
-put_with(struct fixture *f, const char *key, const char *field,
+put_with(struct testdb_fixture *f, const char *key, const char *field,
     const char *filename, const unsigned char *data, size_t len,
     const struct store_staging *lim)
 {
@@ -292,7 +261,7 @@ put_with(struct fixture *f, const char *key, const char *field,
 }
 
 static void
-put(struct fixture *f, const char *key, const char *field,
+put(struct testdb_fixture *f, const char *key, const char *field,
     const char *filename, const unsigned char *data, size_t len,
     const char *created)
 {
@@ -303,7 +272,7 @@ put(struct fixture *f, const char *key, const char *field,
 }
 
 static long
-count_uploads(const struct fixture *f)
+count_uploads(const struct testdb_fixture *f)
 {
 	return count_in(f, "upload");
 }
@@ -312,7 +281,7 @@ count_uploads(const struct fixture *f)
 static void
 test_store_upload_put_replaces(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_upload *v;
 	size_t	 n;
 
@@ -354,7 +323,7 @@ test_store_upload_put_replaces(void **state)
 static void
 test_store_upload_claim(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
 	struct store_new other = sample(KEY2, "ffeeddccbbaa99887766554433221100");
 	struct store_receipt r, r2;
@@ -408,7 +377,7 @@ test_store_upload_claim(void **state)
 static void
 test_store_upload_claim_answered_only(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
 	struct store_receipt r;
 	struct store_upload u, *v;
@@ -433,7 +402,7 @@ test_store_upload_claim_answered_only(void **state)
 static void
 test_store_upload_double_submit(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
 	struct store_receipt r1, r2, r3;
 	struct store_upload u;
@@ -462,7 +431,7 @@ test_store_upload_double_submit(void **state)
 static void
 test_store_upload_expire(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
 	struct store_receipt r;
 	struct store_upload u;
@@ -490,7 +459,7 @@ test_store_upload_expire(void **state)
 
 /* How many files are staged (not claimed) under `key`. */
 static long
-staged(const struct fixture *f, const char *key)
+staged(const struct testdb_fixture *f, const char *key)
 {
 	struct buf sql;
 	long	 n;
@@ -514,7 +483,7 @@ staged(const struct fixture *f, const char *key)
 static void
 test_store_upload_caps(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_staging lim = { 25000, 60000, "2026-03-01T10:00:00Z",
 	    "2026-03-01T09:00:00Z" };
 	struct store_staging tiny = { 10000, 60000, "2026-03-01T10:00:00Z",
@@ -576,7 +545,7 @@ test_store_upload_caps(void **state)
 static void
 test_store_upload_idle(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new n = sample(KEY3, "00112233445566778899aabbccddeeff");
 	struct store_receipt r;
 	struct store_staging lim = ROOMY("2026-03-01T10:00:00Z");
@@ -626,7 +595,7 @@ test_store_upload_idle(void **state)
 static void
 test_store_definition_kept(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new a = sample(KEY, "00112233445566778899aabbccddeeff");
 	struct store_new b = sample(KEY2, "ffeeddccbbaa99887766554433221100");
 	struct store_new c = sample(NULL, "0f1e2d3c4b5a69788796a5b4c3d2e1f0");
@@ -667,7 +636,7 @@ queue_one(struct store *s, void *arg, const struct store_receipt *r)
 static void
 test_store_mail_with_submission(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
 	struct store_new bad = sample(KEY2, "ffeeddccbbaa99887766554433221100");
 	struct store_receipt r;
@@ -690,7 +659,7 @@ test_store_mail_with_submission(void **state)
 
 /* The outbox's mails not sent yet, by kind. */
 static void
-assert_outbox_counts(struct fixture *f, long pending, long given_up,
+assert_outbox_counts(struct testdb_fixture *f, long pending, long given_up,
     long unconfirmed)
 {
 	struct store_outbox_counts c;
@@ -703,7 +672,7 @@ assert_outbox_counts(struct fixture *f, long pending, long given_up,
 
 /* The mails due at `now`, claimed by `claim` for 30 s (or read only). */
 static size_t
-due(struct fixture *f, const char *now, const char *claim,
+due(struct testdb_fixture *f, const char *now, const char *claim,
     const char *until, struct store_outbox_mail **m)
 {
 	size_t	 n;
@@ -722,7 +691,7 @@ due(struct fixture *f, const char *now, const char *claim,
 static void
 test_store_outbox(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
 	struct store_new n2 = sample(KEY2, "ffeeddccbbaa99887766554433221100");
 	struct store_outbox_mail *m;
@@ -810,7 +779,7 @@ test_store_outbox(void **state)
 static void
 test_store_outbox_given_up(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
 	struct store_outbox_mail *m;
 	struct store_receipt r;
@@ -922,7 +891,7 @@ test_store_migrate_from_1(void **state)
 }
 
 static void
-add_note(const struct fixture *f, const char *ref)
+add_note(const struct testdb_fixture *f, const char *ref)
 {
 	sql_exec(f->dir, "INSERT INTO note(submission_id, author, at, text)"
 	    " SELECT id, 'clerk', '2026-01-05T10:00:00Z', 'rief an'"
@@ -931,7 +900,7 @@ add_note(const struct fixture *f, const char *ref)
 
 /* Submit one of `service`, created at `created`, with an address. */
 static void
-submit_at(struct fixture *f, const char *service, const char *key,
+submit_at(struct testdb_fixture *f, const char *service, const char *key,
     const char *created, struct store_receipt *r)
 {
 	struct store_new n = sample(key, "00112233445566778899aabbccddeeff");
@@ -950,7 +919,7 @@ submit_at(struct fixture *f, const char *service, const char *key,
 static void
 test_store_purge_due_only(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_receipt open, due, recent, done, other;
 	struct store_upload u;
 	struct buf q;
@@ -1044,7 +1013,7 @@ queue_two(struct store *s, void *arg, const struct store_receipt *r)
 
 /* Mails of the outbox whose subject ends in `ref`. */
 static long
-mails_of(const struct fixture *f, const char *ref)
+mails_of(const struct testdb_fixture *f, const char *ref)
 {
 	struct buf q;
 	long	 n;
@@ -1064,7 +1033,7 @@ mails_of(const struct fixture *f, const char *ref)
 static void
 test_store_purge_deletes_its_mails(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new n = sample(KEY, "00112233445566778899aabbccddeeff");
 	struct store_new n2 = sample(KEY2, "ffeeddccbbaa99887766554433221100");
 	struct store_receipt due, kept;
@@ -1099,7 +1068,7 @@ test_store_purge_deletes_its_mails(void **state)
 static void
 test_store_outbox_expire(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	long	 deleted;
 
 	sql_exec(f->dir, "INSERT INTO outbox(created, recipient, subject,"
@@ -1136,7 +1105,7 @@ test_store_outbox_expire(void **state)
 static void
 test_store_migrate_outbox_names_submission(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_receipt a, b;
 	struct buf q;
 	int	 from, to;
@@ -1205,7 +1174,7 @@ seen_row(void *arg, const struct store_row *row)
 }
 
 static void
-each(struct fixture *f, const char *from, const char *to,
+each(struct testdb_fixture *f, const char *from, const char *to,
     const char *status, const char *want)
 {
 	struct store_filter flt = { "osterfeuer", from, to, status };
@@ -1221,7 +1190,7 @@ each(struct fixture *f, const char *from, const char *to,
 static void
 test_store_each_filters(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_filter flt = { "osterfeuer", NULL, NULL, NULL };
 	struct store_receipt r[4];
 	struct seen s = { .stop_after = 1 };
@@ -1260,14 +1229,14 @@ test_store_each_filters(void **state)
 /* ---- when things go wrong (issue 10) ---------------------------------- */
 
 static void
-side_path(const struct fixture *f, const char *suffix, char *out, size_t n)
+side_path(const struct testdb_fixture *f, const char *suffix, char *out, size_t n)
 {
 	snprintf(out, n, "%s/rathaus.db%s", f->dir, suffix);
 }
 
 /* The -wal and -shm as they are after a close, or empty ones. */
 static void
-side_files(const struct fixture *f, char wal[128], char shm[128])
+side_files(const struct testdb_fixture *f, char wal[128], char shm[128])
 {
 	int	 fd;
 
@@ -1287,7 +1256,7 @@ side_files(const struct fixture *f, char wal[128], char shm[128])
 static void
 test_store_repairs_side_file_mode(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	char	 db[128], wal[128], shm[128];
 	struct store_receipt r;
 	struct stat d, w, m;
@@ -1312,7 +1281,7 @@ test_store_repairs_side_file_mode(void **state)
 static void
 test_store_repairs_side_file_owner(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	char	 db[128], wal[128], shm[128];
 	struct stat d, w, m;
 
@@ -1352,7 +1321,7 @@ test_store_missing_is_unavailable(void **state)
 
 /* Another connection of this process that holds the write lock. */
 static sqlite3 *
-hold_write_lock(const struct fixture *f)
+hold_write_lock(const struct testdb_fixture *f)
 {
 	char	 path[128];
 	sqlite3	*other = NULL;
@@ -1373,7 +1342,7 @@ hold_write_lock(const struct fixture *f)
 static void
 test_store_budget_spent(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct timespec past;
 	struct store_receipt r;
 	sqlite3	*other = hold_write_lock(f);
@@ -1420,7 +1389,7 @@ exec_in(const char *dir, const char *sql)
 static void
 test_store_checksum_of_a_copy(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_new n = sample("k-sum", "00112233445566778899aabbccddeeff");
 	struct store_receipt r;
 	struct store *copy;
@@ -1476,7 +1445,7 @@ test_store_checksum_of_a_copy(void **state)
  * a process that forgot to would: the descriptor, or -1.
  */
 static int
-hold_front_place(const struct fixture *f)
+hold_front_place(const struct testdb_fixture *f)
 {
 	struct flock fl;
 	char	 path[128];
@@ -1515,7 +1484,7 @@ seconds_since(const struct timespec *t0)
 static void
 test_store_front_wait_ends_with_budget(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct timespec deadline;
 	struct store_receipt r;
 	sqlite3	*other;
@@ -1547,7 +1516,7 @@ test_store_front_wait_ends_with_budget(void **state)
 static void
 test_store_front_lost_does_not_stop_the_line(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct timespec t0;
 	char	 path[128], c;
 	struct store_receipt r;
@@ -1594,7 +1563,7 @@ test_store_front_lost_does_not_stop_the_line(void **state)
 static void
 test_store_read_only_is_unavailable(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	char	 db[128];
 	struct store_receipt r;
 
@@ -1613,7 +1582,7 @@ test_store_read_only_is_unavailable(void **state)
 
 /* Submit one of osterfeuer with these answers, created at `created`. */
 static void
-submit_answers(struct fixture *f, const char *values_xml,
+submit_answers(struct testdb_fixture *f, const char *values_xml,
     const char *created, struct store_receipt *r)
 {
 	struct store_new n = sample(NULL, "00112233445566778899aabbccddeeff");
@@ -1625,7 +1594,7 @@ submit_answers(struct fixture *f, const char *values_xml,
 
 /* The inbox for `q`, its refs joined by spaces into `out`. */
 static void
-inbox_refs(struct fixture *f, const struct store_inbox_query *q,
+inbox_refs(struct testdb_fixture *f, const struct store_inbox_query *q,
     struct store_inbox *in, struct buf *out)
 {
 	size_t	 i;
@@ -1641,7 +1610,7 @@ inbox_refs(struct fixture *f, const struct store_inbox_query *q,
  * arrival ("7 6 5"); `in` stays for the caller's further checks.
  */
 static void
-expect_page(struct fixture *f, const struct store_inbox_query *q,
+expect_page(struct testdb_fixture *f, const struct store_inbox_query *q,
     struct store_inbox *in, const struct store_receipt *r, const char *rows)
 {
 	struct buf got, want;
@@ -1674,7 +1643,7 @@ test_store_inbox_keyset_pages(void **state)
 		"2026-03-04T10:00:00Z", "2026-03-05T10:00:00Z",
 		"2026-03-06T10:00:00Z",
 	};
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_receipt r[7];
 	struct store_inbox_query q;
 	struct store_inbox in;
@@ -1758,7 +1727,7 @@ test_store_inbox_keyset_pages(void **state)
 
 /* The counts by status as one string: "received=2 in_progress=1 ...". */
 static void
-inbox_counts(struct fixture *f, const struct store_inbox_query *q,
+inbox_counts(struct testdb_fixture *f, const struct store_inbox_query *q,
     struct buf *out)
 {
 	struct store_inbox in;
@@ -1779,7 +1748,7 @@ inbox_counts(struct fixture *f, const struct store_inbox_query *q,
 static void
 test_store_inbox_counts(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_receipt a, b, c, d;
 	struct store_inbox_query q;
 	struct store_inbox in;
@@ -1850,7 +1819,7 @@ test_store_inbox_counts(void **state)
 
 /* How many rows the inbox's search for `text` finds. */
 static long
-found(struct fixture *f, const char *text)
+found(struct testdb_fixture *f, const char *text)
 {
 	struct store_inbox_query q;
 	struct store_inbox in;
@@ -1875,7 +1844,7 @@ found(struct fixture *f, const char *text)
 static void
 test_store_inbox_search(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_receipt a, b;
 	struct store_inbox_query q;
 	struct store_inbox in;
@@ -1936,7 +1905,7 @@ test_store_inbox_search(void **state)
 static void
 test_store_reindex(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb_fixture *f = *state;
 	struct store_receipt a;
 	struct buf got;
 	struct store_inbox_query q;
@@ -1966,56 +1935,84 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_store_submit_and_find, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_definition_kept, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_mail_with_submission, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_outbox, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_outbox_given_up, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_upload_claim_answered_only, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_wrong_token_is_not_found, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_double_submit_is_one_row, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_references_count_per_year, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_reference_numbers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_checksum_of_a_copy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_failed_write_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_submit_and_find,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_definition_kept,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_mail_with_submission,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_outbox,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_outbox_given_up,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_upload_claim_answered_only,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_wrong_token_is_not_found,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_double_submit_is_one_row,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_references_count_per_year,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_reference_numbers,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_checksum_of_a_copy,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_failed_write_changes_nothing,
+		    testdb_setup, testdb_teardown),
 		cmocka_unit_test(test_store_web_open_needs_init),
-		cmocka_unit_test_setup_teardown(test_store_secrets, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_store_migrate_is_idempotent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_upload_put_replaces, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_upload_claim, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_upload_double_submit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_upload_expire, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_upload_caps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_upload_idle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_secrets,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_migrate_is_idempotent,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_upload_put_replaces,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_upload_claim,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_upload_double_submit,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_upload_expire,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_upload_caps,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_upload_idle,
+		    testdb_setup, testdb_teardown),
 		cmocka_unit_test(test_store_migrate_from_1),
-		cmocka_unit_test_setup_teardown(test_store_purge_due_only, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_purge_deletes_its_mails, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_outbox_expire, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_migrate_outbox_names_submission, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_each_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_purge_due_only,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_purge_deletes_its_mails,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_outbox_expire,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_migrate_outbox_names_submission,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_each_filters,
+		    testdb_setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_store_repairs_side_file_mode, setup, teardown),
+		    test_store_repairs_side_file_mode,
+		    testdb_setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_store_repairs_side_file_owner, setup, teardown),
+		    test_store_repairs_side_file_owner,
+		    testdb_setup, testdb_teardown),
 		cmocka_unit_test(test_store_missing_is_unavailable),
-		cmocka_unit_test_setup_teardown(test_store_budget_spent, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_store_budget_spent,
+		    testdb_setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_store_front_wait_ends_with_budget, setup, teardown),
+		    test_store_front_wait_ends_with_budget,
+		    testdb_setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_store_front_lost_does_not_stop_the_line, setup,
-		    teardown),
+		    test_store_front_lost_does_not_stop_the_line,
+		    testdb_setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_store_read_only_is_unavailable, setup, teardown),
+		    test_store_read_only_is_unavailable,
+		    testdb_setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(test_store_inbox_keyset_pages,
-		    setup, teardown),
+		    testdb_setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(test_store_inbox_counts,
-		    setup, teardown),
+		    testdb_setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(test_store_inbox_search,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_reindex, setup,
-		    teardown),
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_reindex,
+		    testdb_setup, testdb_teardown),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

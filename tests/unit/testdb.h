@@ -7,6 +7,7 @@
 #define RATHAUS_TEST_TESTDB_H
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <sqlite3.h>
 
 #include "buf.h"
@@ -29,6 +30,38 @@ testdb_create(char dir[TMPDIR_MAX], const char *what, struct store **s)
 		tmpdir_remove(dir);
 		return -1;
 	}
+	return 0;
+}
+
+/* The fixture of the store's tests: a new store in a new directory. */
+struct testdb_fixture {
+	char	 dir[TMPDIR_MAX];
+	struct store *s;
+};
+
+static inline int
+testdb_setup(void **state)
+{
+	struct testdb_fixture *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	if (testdb_create(f->dir, "store", &f->s) != 0) {
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static inline int
+testdb_teardown(void **state)
+{
+	struct testdb_fixture *f = *state;
+
+	store_close(f->s);
+	tmpdir_remove(f->dir);
+	free(f);
 	return 0;
 }
 

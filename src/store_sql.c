@@ -1,0 +1,125 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "store_int.h"
+#include "store_sql.h"
+
+int
+store_stmt_fail(struct store *s, const char *what, const char *why)
+{
+	s->code = SQLITE_ERROR;
+	snprintf(s->err, sizeof(s->err), "%.60s: %.180s", what, why);
+	return STORE_ERROR;
+}
+
+int
+store_stmt_prepare(struct store_stmt *q, struct store *s, const char *sql,
+    const char *what)
+{
+	memset(q, 0, sizeof(*q));
+	q->s = s;
+	q->what = what;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q->st, NULL) != SQLITE_OK) {
+		q->st = NULL;
+		return store_fail(s, what);
+	}
+	return STORE_OK;
+}
+
+/* Parameter i, text; NULL binds SQL NULL. */
+void
+store_stmt_text(struct store_stmt *q, int i, const char *v)
+{
+	if (q->failed || q->st == NULL)
+		return;
+	if ((v == NULL ? sqlite3_bind_null(q->st, i) :
+	    sqlite3_bind_text(q->st, i, v, -1, SQLITE_STATIC)) != SQLITE_OK)
+		q->failed = 1;
+}
+
+/* Parameters first.. from v[0..n-1]; those the statement lacks are left. */
+void
+store_stmt_texts(struct store_stmt *q, int first, const char *const *v,
+    int n)
+{
+	int	 i, np = q->st != NULL ? sqlite3_bind_parameter_count(q->st) : 0;
+
+	for (i = 0; i < n && first + i <= np; i++)
+		store_stmt_text(q, first + i, v[i]);
+}
+
+void
+store_stmt_int64(struct store_stmt *q, int i, int64_t v)
+{
+	if (q->failed || q->st == NULL)
+		return;
+	if (sqlite3_bind_int64(q->st, i, (sqlite3_int64)v) != SQLITE_OK)
+		q->failed = 1;
+}
+
+int
+store_stmt_step(struct store_stmt *q)
+{
+	int	 rc;
+
+	if (q->st == NULL || q->failed)
+		return store_fail(q->s, q->what);
+	rc = sqlite3_step(q->st);
+	if (rc == SQLITE_ROW)
+		return STORE_STMT_ROW;
+	if (rc == SQLITE_DONE) {
+		q->changes = (long)sqlite3_changes(q->s->db);
+		return STORE_OK;
+	}
+	return store_fail(q->s, q->what);
+}
+
+const char *
+store_stmt_col_text(struct store_stmt *q, int col)
+{
+	return (const char *)sqlite3_column_text(q->st, col);
+}
+
+int64_t
+store_stmt_col_int64(struct store_stmt *q, int col)
+{
+	return (int64_t)sqlite3_column_int64(q->st, col);
+}
+
+int
+store_stmt_col_null(struct store_stmt *q, int col)
+{
+	return sqlite3_column_type(q->st, col) == SQLITE_NULL;
+}
+
+void
+store_stmt_end(struct store_stmt *q)
+{
+	sqlite3_finalize(q->st);
+	q->st = NULL;
+}
+
+int
+store_stmt_run(struct store *s, const char *sql, const char *const *v,
+    int n, const char *what, long *changes)
+{
+	struct store_stmt q;
+	int	 rc;
+
+	if (changes != NULL)
+		*changes = 0;
+	if ((rc = store_stmt_prepare(&q, s, sql, what)) != STORE_OK)
+		return rc;
+	store_stmt_texts(&q, 1, v, n);
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW)
+		;
+	if (rc == STORE_OK && changes != NULL)
+		*changes = q.changes;
+	store_stmt_end(&q);
+	return rc;
+}

@@ -1,0 +1,52 @@
+/*
+ * store_sql: a statement of the store, in the form that both of its
+ * engines can take (issue 15: PostgreSQL beside SQLite). Parameters are
+ * ?1..?N, bound as text, 64-bit integers or NULL; columns are read as
+ * text (NULL for SQL NULL) or as 64-bit integers. A bind that fails is
+ * kept and fails the next step, so that a statement is bound in one
+ * sequence and checked once, where it runs. Today over SQLite; the
+ * PostgreSQL engine is to run the same text through libpq (?N becomes
+ * $N), loaded with dlopen by an instance that names it only, since
+ * linking libpq would cost every CGI request of an SQLite instance its
+ * 24 libraries (docs/PERFORMANCE.md). Only src/store*.c include this.
+ */
+#ifndef RATHAUS_STORE_SQL_H
+#define RATHAUS_STORE_SQL_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+
+struct store;
+
+/* The caller's: prepared by store_stmt_prepare, ended by store_stmt_end. */
+struct store_stmt {
+	struct store	*s;
+	sqlite3_stmt	*st;
+	const char	*what;		/* names it in the error */
+	int		 failed;	/* a bind failed: the step fails */
+	long		 changes;	/* rows the finished statement changed */
+};
+
+/* store_stmt_step: a row to read (else STORE_OK: done, or STORE_ERROR). */
+#define STORE_STMT_ROW	100
+
+int	 store_stmt_prepare(struct store_stmt *, struct store *,
+	    const char *sql, const char *what);
+void	 store_stmt_text(struct store_stmt *, int i, const char *v);
+void	 store_stmt_texts(struct store_stmt *, int first,
+	    const char *const *v, int n);
+void	 store_stmt_int64(struct store_stmt *, int i, int64_t v);
+int	 store_stmt_step(struct store_stmt *);
+const char *store_stmt_col_text(struct store_stmt *, int col);
+int64_t	 store_stmt_col_int64(struct store_stmt *, int col);
+int	 store_stmt_col_null(struct store_stmt *, int col);
+void	 store_stmt_end(struct store_stmt *);
+/* A failure that is not SQL's (out of memory, a row missing): said in
+ * the store's error as `what: why`; STORE_ERROR. */
+int	 store_stmt_fail(struct store *, const char *what, const char *why);
+/* Prepare, bind texts from ?1, step to the end: STORE_OK or STORE_ERROR;
+ * *changes (when not NULL): the rows it changed. */
+int	 store_stmt_run(struct store *, const char *sql, const char *const *v,
+	    int n, const char *what, long *changes);
+
+#endif
