@@ -1,9 +1,8 @@
 #include "config.h"
 
-#include <dlfcn.h>
-#include <stdio.h>
-#include <string.h>
+#include <stddef.h>
 
+#include "dynlib.h"
 #include "net.h"
 
 /*
@@ -14,54 +13,29 @@
 static struct net_curl net_fns;
 static int net_loaded;		/* 1 loaded, -1 failed, 0 not yet */
 
-/* dlsym gives a data pointer; copying it is how POSIX says to convert. */
-static int
-net_sym(void *lib, const char *name, void *fn, size_t size)
-{
-	void	*p = dlsym(lib, name);
+#define NET_SYM(name, field) \
+	{ name, offsetof(struct net_curl, field), \
+	    sizeof(((struct net_curl *)0)->field) }
 
-	if (p == NULL)
-		return -1;
-	memcpy(fn, &p, size);
-	return 0;
-}
+static const struct dynlib_sym net_syms[] = {
+	NET_SYM("curl_global_init", global_init),
+	NET_SYM("curl_global_cleanup", global_cleanup),
+	NET_SYM("curl_easy_init", easy_init),
+	NET_SYM("curl_easy_setopt", easy_setopt),
+	NET_SYM("curl_easy_perform", easy_perform),
+	NET_SYM("curl_easy_getinfo", easy_getinfo),
+	NET_SYM("curl_easy_cleanup", easy_cleanup),
+	NET_SYM("curl_easy_strerror", easy_strerror),
+	NET_SYM("curl_slist_append", slist_append),
+	NET_SYM("curl_slist_free_all", slist_free_all),
+};
 
 const struct net_curl *
 net_curl(void)
 {
-	void	*lib;
-
-	if (net_loaded != 0)
-		return net_loaded > 0 ? &net_fns : NULL;
-	net_loaded = -1;
-	if ((lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		fprintf(stderr, "rathaus: cannot load libcurl: %s\n", dlerror());
-		return NULL;
-	}
-	if (net_sym(lib, "curl_global_init", &net_fns.global_init,
-	    sizeof(net_fns.global_init)) != 0 ||
-	    net_sym(lib, "curl_global_cleanup", &net_fns.global_cleanup,
-	    sizeof(net_fns.global_cleanup)) != 0 ||
-	    net_sym(lib, "curl_easy_init", &net_fns.easy_init,
-	    sizeof(net_fns.easy_init)) != 0 ||
-	    net_sym(lib, "curl_easy_setopt", &net_fns.easy_setopt,
-	    sizeof(net_fns.easy_setopt)) != 0 ||
-	    net_sym(lib, "curl_easy_perform", &net_fns.easy_perform,
-	    sizeof(net_fns.easy_perform)) != 0 ||
-	    net_sym(lib, "curl_easy_getinfo", &net_fns.easy_getinfo,
-	    sizeof(net_fns.easy_getinfo)) != 0 ||
-	    net_sym(lib, "curl_easy_cleanup", &net_fns.easy_cleanup,
-	    sizeof(net_fns.easy_cleanup)) != 0 ||
-	    net_sym(lib, "curl_easy_strerror", &net_fns.easy_strerror,
-	    sizeof(net_fns.easy_strerror)) != 0 ||
-	    net_sym(lib, "curl_slist_append", &net_fns.slist_append,
-	    sizeof(net_fns.slist_append)) != 0 ||
-	    net_sym(lib, "curl_slist_free_all", &net_fns.slist_free_all,
-	    sizeof(net_fns.slist_free_all)) != 0) {
-		fprintf(stderr, "rathaus: libcurl lacks a function we use\n");
-		dlclose(lib);
-		return NULL;
-	}
-	net_loaded = 1;
-	return &net_fns;
+	if (net_loaded == 0)
+		net_loaded = dynlib_load("libcurl.so.4", net_syms,
+		    sizeof(net_syms) / sizeof(net_syms[0]), &net_fns) == 0 ?
+		    1 : -1;
+	return net_loaded > 0 ? &net_fns : NULL;
 }

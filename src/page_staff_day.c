@@ -200,7 +200,7 @@ page_day_doc(struct app *a, struct page_day *d, const char *problem)
 	struct when_date w;
 	struct cal c;
 	xmlNodePtr list, node, row, n, copy;
-	char	 prev[11], next[11], wd[4], id[24];
+	char	 prev[11], next[11], wd[12], id[24];
 	const char *done = req_param(&a->req.query, "done");
 	size_t	 i;
 	int	 rc;

@@ -929,6 +929,11 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
+	if (s->engine == STORE_ENGINE_POSTGRESQL) {
+		store_pg_close(s);
+		free(s);
+		return;
+	}
 	store_front_leave(s);
 	/* Busy only with a statement left unfinalized (a bug): the connection
 	 * then stays open, and a CGI's sender after fork (app_mail) would

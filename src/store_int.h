@@ -11,8 +11,16 @@
 
 #include "store.h"
 
+/* The engine behind a store (issue 15). */
+enum store_engine {
+	STORE_ENGINE_SQLITE = 0,
+	STORE_ENGINE_POSTGRESQL
+};
+
 struct store {
+	int	 engine;		/* enum store_engine */
 	sqlite3	*db;
+	void	*pg;			/* PGconn * (store_pg.c) */
 	struct timespec busy_until;	/* waiting for the lock ends then */
 	int	 request_deadline;	/* busy_until is the request's */
 	uint32_t jitter;		/* state of the back-off's jitter */

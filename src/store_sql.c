@@ -1,6 +1,9 @@
 #include "config.h"
 
+#include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -8,6 +11,7 @@
 #include "store.h"
 #include "store_int.h"
 #include "store_sql.h"
+#include "text.h"
 
 int
 store_stmt_fail(struct store *s, const char *what, const char *why)
@@ -17,6 +21,12 @@ store_stmt_fail(struct store *s, const char *what, const char *why)
 	return STORE_ERROR;
 }
 
+static int
+store_stmt_pg(const struct store_stmt *q)
+{
+	return q->s->engine == STORE_ENGINE_POSTGRESQL;
+}
+
 int
 store_stmt_prepare(struct store_stmt *q, struct store *s, const char *sql,
     const char *what)
@@ -24,6 +34,12 @@ store_stmt_prepare(struct store_stmt *q, struct store *s, const char *sql,
 	memset(q, 0, sizeof(*q));
 	q->s = s;
 	q->what = what;
+	if (store_stmt_pg(q)) {
+		if ((q->pg_sql = store_pg_sql(sql, &q->pg_nparams)) == NULL)
+			return store_stmt_fail(s, what, "out of memory, or"
+			    " more parameters than a statement may have");
+		return STORE_OK;
+	}
 	if (sqlite3_prepare_v2(s->db, sql, -1, &q->st, NULL) != SQLITE_OK) {
 		q->st = NULL;
 		return store_fail(s, what);
@@ -35,9 +51,16 @@ store_stmt_prepare(struct store_stmt *q, struct store *s, const char *sql,
 void
 store_stmt_text(struct store_stmt *q, int i, const char *v)
 {
-	if (q->failed || q->st == NULL)
+	if (q->failed)
 		return;
-	if ((v == NULL ? sqlite3_bind_null(q->st, i) :
+	if (store_stmt_pg(q)) {
+		if (i < 1 || i > q->pg_nparams)
+			q->failed = 1;
+		else
+			q->pg_param[i - 1] = v;
+		return;
+	}
+	if (q->st == NULL || (v == NULL ? sqlite3_bind_null(q->st, i) :
 	    sqlite3_bind_text(q->st, i, v, -1, SQLITE_STATIC)) != SQLITE_OK)
 		q->failed = 1;
 }
@@ -47,8 +70,12 @@ void
 store_stmt_texts(struct store_stmt *q, int first, const char *const *v,
     int n)
 {
-	int	 i, np = q->st != NULL ? sqlite3_bind_parameter_count(q->st) : 0;
+	int	 i, np;
 
+	if (store_stmt_pg(q))
+		np = q->pg_nparams;
+	else
+		np = q->st != NULL ? sqlite3_bind_parameter_count(q->st) : 0;
 	for (i = 0; i < n && first + i <= np; i++)
 		store_stmt_text(q, first + i, v[i]);
 }
@@ -56,10 +83,46 @@ store_stmt_texts(struct store_stmt *q, int first, const char *const *v,
 void
 store_stmt_int64(struct store_stmt *q, int i, int64_t v)
 {
-	if (q->failed || q->st == NULL)
+	if (q->failed)
 		return;
-	if (sqlite3_bind_int64(q->st, i, (sqlite3_int64)v) != SQLITE_OK)
+	if (store_stmt_pg(q)) {
+		if (i < 1 || i > q->pg_nparams)
+			q->failed = 1;
+		else {
+			snprintf(q->pg_num[i - 1], sizeof(q->pg_num[i - 1]),
+			    "%" PRId64, v);
+			q->pg_param[i - 1] = q->pg_num[i - 1];
+		}
+		return;
+	}
+	if (q->st == NULL ||
+	    sqlite3_bind_int64(q->st, i, (sqlite3_int64)v) != SQLITE_OK)
 		q->failed = 1;
+}
+
+static int
+store_stmt_step_pg(struct store_stmt *q)
+{
+	int	 rc;
+
+	if (q->failed)
+		return store_stmt_fail(q->s, q->what, "a parameter it does"
+		    " not have");
+	if (q->pg_done) {
+		if (q->pg_row + 1 < q->pg_nrows) {
+			q->pg_row++;
+			return STORE_STMT_ROW;
+		}
+		return STORE_OK;
+	}
+	q->pg_done = 1;
+	rc = store_pg_exec(q->s, q->pg_sql, q->pg_nparams, q->pg_param,
+	    &q->pg_res, &q->changes, q->what);
+	if (rc != STORE_STMT_ROW)
+		return rc;
+	q->pg_nrows = store_pg_rows(q->pg_res);
+	q->pg_row = 0;
+	return q->pg_nrows > 0 ? STORE_STMT_ROW : STORE_OK;
 }
 
 int
@@ -67,6 +130,8 @@ store_stmt_step(struct store_stmt *q)
 {
 	int	 rc;
 
+	if (store_stmt_pg(q))
+		return store_stmt_step_pg(q);
 	if (q->st == NULL || q->failed)
 		return store_fail(q->s, q->what);
 	rc = sqlite3_step(q->st);
@@ -82,18 +147,30 @@ store_stmt_step(struct store_stmt *q)
 const char *
 store_stmt_col_text(struct store_stmt *q, int col)
 {
+	if (store_stmt_pg(q))
+		return store_pg_value(q->pg_res, q->pg_row, col);
 	return (const char *)sqlite3_column_text(q->st, col);
 }
 
 int64_t
 store_stmt_col_int64(struct store_stmt *q, int col)
 {
-	return (int64_t)sqlite3_column_int64(q->st, col);
+	const char *v;
+	long	 n;
+
+	if (!store_stmt_pg(q))
+		return (int64_t)sqlite3_column_int64(q->st, col);
+	/* As SQLite's: 0 for NULL and for what is not a number. */
+	v = store_pg_value(q->pg_res, q->pg_row, col);
+	return v != NULL && text_to_long(v, LONG_MIN, LONG_MAX, &n) == 0 ?
+	    (int64_t)n : 0;
 }
 
 int
 store_stmt_col_null(struct store_stmt *q, int col)
 {
+	if (store_stmt_pg(q))
+		return store_pg_value(q->pg_res, q->pg_row, col) == NULL;
 	return sqlite3_column_type(q->st, col) == SQLITE_NULL;
 }
 
@@ -102,6 +179,10 @@ store_stmt_end(struct store_stmt *q)
 {
 	sqlite3_finalize(q->st);
 	q->st = NULL;
+	store_pg_clear(q->pg_res);
+	q->pg_res = NULL;
+	free(q->pg_sql);
+	q->pg_sql = NULL;
 }
 
 int

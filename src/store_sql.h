@@ -18,6 +18,9 @@
 
 struct store;
 
+/* The most parameters a statement may have. */
+#define STORE_STMT_PARAMS	64
+
 /* The caller's: prepared by store_stmt_prepare, ended by store_stmt_end. */
 struct store_stmt {
 	struct store	*s;
@@ -25,6 +28,14 @@ struct store_stmt {
 	const char	*what;		/* names it in the error */
 	int		 failed;	/* a bind failed: the step fails */
 	long		 changes;	/* rows the finished statement changed */
+	/* PostgreSQL: the text with $N, the parameters as text (numbers
+	 * written into num), the result and the row read last. */
+	char		*pg_sql;
+	int		 pg_nparams;
+	const char	*pg_param[STORE_STMT_PARAMS];
+	char		 pg_num[STORE_STMT_PARAMS][24];
+	void		*pg_res;
+	int		 pg_row, pg_nrows, pg_done;
 };
 
 /* store_stmt_step: a row to read (else STORE_OK: done, or STORE_ERROR). */
@@ -48,5 +59,27 @@ int	 store_stmt_fail(struct store *, const char *what, const char *why);
  * *changes (when not NULL): the rows it changed. */
 int	 store_stmt_run(struct store *, const char *sql, const char *const *v,
 	    int n, const char *what, long *changes);
+
+/*
+ * The PostgreSQL engine (store_pg.c), for store_sql.c: its failures in
+ * the codes store_class knows, so that a caller sees STORE_BUSY or
+ * STORE_UNAVAILABLE as with SQLite.
+ */
+#define STORE_PG_UNAVAILABLE	SQLITE_CANTOPEN
+#define STORE_PG_BUSY		SQLITE_BUSY
+#define STORE_PG_ERROR		SQLITE_ERROR
+
+/* A store on PostgreSQL (`conninfo` as libpq takes it): STORE_OK,
+ * STORE_UNAVAILABLE (no server, or no libpq) or STORE_ERROR; *out is
+ * set either way (its error says why), for store_close. */
+int	 store_pg_open(struct store **out, const char *conninfo);
+void	 store_pg_close(struct store *);
+char	*store_pg_sql(const char *sql, int *nparams);
+int	 store_pg_exec(struct store *, const char *sql, int n,
+	    const char *const *params, void **res, long *changes,
+	    const char *what);
+int	 store_pg_rows(void *res);
+const char *store_pg_value(void *res, int row, int col);
+void	 store_pg_clear(void *res);
 
 #endif

@@ -1,0 +1,121 @@
+/*
+ * The statement layer's cases (src/store_sql.c), one text for both
+ * engines: tests/unit/test_store_sql.c runs them on SQLite,
+ * tests/pg/test_store_pg.c on PostgreSQL. Each takes a store whose
+ * provider_token table is empty. Their SQL is what both engines take
+ * (CAST(? AS BIGINT), not SQLite's untyped arithmetic on a parameter).
+ */
+#ifndef RATHAUS_TEST_STORE_SQL_CASES_H
+#define RATHAUS_TEST_STORE_SQL_CASES_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "store.h"
+#include "store_sql.h"
+#include "store_token.h"
+
+/* Text, integers and NULL go in as bound and come out as such; ?N
+ * inside quotes is text, a bare ? the next number. */
+static inline void
+sql_case_binds_and_columns(struct store *s)
+{
+	struct store_stmt q;
+
+	assert_int_equal(store_stmt_prepare(&q, s, "SELECT ?1,"
+	    " CAST(?2 AS BIGINT), ?3, CAST(?2 AS BIGINT) + 1, '?1 stays', ?",
+	    "select"), STORE_OK);
+	store_stmt_text(&q, 1, "Grüße");
+	store_stmt_int64(&q, 2, INT64_C(9007199254740993));
+	store_stmt_text(&q, 3, NULL);
+	store_stmt_text(&q, 4, "the next one");
+	assert_int_equal(store_stmt_step(&q), STORE_STMT_ROW);
+	assert_string_equal(store_stmt_col_text(&q, 0), "Grüße");
+	assert_false(store_stmt_col_null(&q, 0));
+	assert_true(store_stmt_col_int64(&q, 1) == INT64_C(9007199254740993));
+	assert_true(store_stmt_col_null(&q, 2));
+	assert_null(store_stmt_col_text(&q, 2));
+	assert_true(store_stmt_col_int64(&q, 3) == INT64_C(9007199254740994));
+	assert_string_equal(store_stmt_col_text(&q, 4), "?1 stays");
+	assert_string_equal(store_stmt_col_text(&q, 5), "the next one");
+	assert_int_equal(store_stmt_step(&q), STORE_OK);
+	store_stmt_end(&q);
+}
+
+/*
+ * A bind that fails (no such parameter) is not lost: the step fails,
+ * and the error names the statement; nothing runs.
+ */
+static inline void
+sql_case_failed_bind_fails_the_step(struct store *s)
+{
+	const char *const v[] = { "p", "t", "2999-01-01T00:00:00Z" };
+	struct store_stmt q;
+
+	assert_int_equal(store_stmt_prepare(&q, s, "INSERT INTO"
+	    " provider_token(provider, token, expires) VALUES (?1, ?2, ?3)",
+	    "token insert"), STORE_OK);
+	store_stmt_texts(&q, 1, v, 3);
+	store_stmt_int64(&q, 7, 1);
+	assert_int_equal(store_stmt_step(&q), STORE_ERROR);
+	store_stmt_end(&q);
+	assert_non_null(strstr(store_errmsg(s), "token insert"));
+	assert_int_equal(store_stmt_prepare(&q, s, "SELECT count(*) FROM"
+	    " provider_token", "count"), STORE_OK);
+	assert_int_equal(store_stmt_step(&q), STORE_STMT_ROW);
+	assert_int_equal(store_stmt_col_int64(&q, 0), 0);
+	store_stmt_end(&q);
+}
+
+/* store_stmt_run: the rows a statement changed; texts beyond the
+ * statement's parameters are left, not an error; a constraint fails it
+ * with nothing changed. */
+static inline void
+sql_case_run_counts_changes(struct store *s)
+{
+	const char *const a[] = { "a", "1", "2999-01-01T00:00:00Z", "extra" };
+	const char *const b[] = { "b", "2", "2999-01-01T00:00:00Z" };
+	const char *const upd[] = { "2999-06-01T00:00:00Z" };
+	long	 changes = -1;
+
+	assert_int_equal(store_stmt_run(s, "INSERT INTO provider_token"
+	    "(provider, token, expires) VALUES (?1, ?2, ?3)", a, 4, "insert",
+	    &changes), STORE_OK);
+	assert_int_equal(changes, 1);
+	assert_int_equal(store_stmt_run(s, "INSERT INTO provider_token"
+	    "(provider, token, expires) VALUES (?1, ?2, ?3)", b, 3, "insert",
+	    NULL), STORE_OK);
+	assert_int_equal(store_stmt_run(s, "UPDATE provider_token SET"
+	    " expires = ?1", upd, 1, "update", &changes), STORE_OK);
+	assert_int_equal(changes, 2);
+	assert_int_equal(store_stmt_run(s, "DELETE FROM provider_token"
+	    " WHERE provider = 'none'", NULL, 0, "delete", &changes),
+	    STORE_OK);
+	assert_int_equal(changes, 0);
+	assert_int_equal(store_stmt_run(s, "INSERT INTO provider_token"
+	    "(provider, token, expires) VALUES (?1, ?2, ?3)", a, 3, "again",
+	    &changes), STORE_ERROR);
+	assert_int_equal(changes, 0);
+	assert_non_null(strstr(store_errmsg(s), "again"));
+	assert_int_equal(store_fault(s), STORE_ERROR);
+}
+
+/* The token cache (store_token.c): the upsert replaces; expired is
+ * not found. */
+static inline void
+sql_case_token_cache(struct store *s)
+{
+	char	 tok[64];
+
+	assert_int_equal(store_token_put(s, "paypal", "t1",
+	    "2999-01-01T00:00:00Z"), STORE_OK);
+	assert_int_equal(store_token_put(s, "paypal", "t2",
+	    "2999-01-01T00:00:00Z"), STORE_OK);
+	assert_int_equal(store_token_get(s, "paypal", "2026-01-01T00:00:00Z",
+	    tok, sizeof(tok)), STORE_OK);
+	assert_string_equal(tok, "t2");
+	assert_int_equal(store_token_get(s, "paypal", "3000-01-01T00:00:00Z",
+	    tok, sizeof(tok)), STORE_NOTFOUND);
+}
+
+#endif
