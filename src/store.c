@@ -578,23 +578,31 @@ store_errmsg(const struct store *s)
 	return s->err;
 }
 
+/* SQL without parameters (on PostgreSQL one statement). */
 int
 store_exec(struct store *s, const char *sql)
 {
-	int	 rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	int	 rc;
 
+	if (STORE_PG(s))
+		return store_stmt_run(s, sql, NULL, 0, sql, NULL);
+	rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
 	store_front_leave(s);
 	return rc == SQLITE_OK ? STORE_OK : store_fail(s, sql);
 }
 
-/* BEGIN IMMEDIATE: STORE_BUSY when another writer held the lock too long. */
+/*
+ * A write transaction: on SQLite BEGIN IMMEDIATE, the write lock taken
+ * now; on PostgreSQL BEGIN, each row locked as it is written (or read
+ * FOR UPDATE). STORE_BUSY when another writer held the lock too long.
+ */
 int
 store_begin(struct store *s)
 {
-	if (store_exec(s, "BEGIN IMMEDIATE;") == STORE_OK)
+	if (store_exec(s, STORE_PG(s) ? "BEGIN" : "BEGIN IMMEDIATE;") ==
+	    STORE_OK)
 		return STORE_OK;
-	return (sqlite3_errcode(s->db) & 0xff) == SQLITE_BUSY ? STORE_BUSY :
-	    STORE_ERROR;
+	return store_class(s->code) == STORE_BUSY ? STORE_BUSY : STORE_ERROR;
 }
 
 static int
@@ -1044,12 +1052,29 @@ store_audit_row(struct store *s, const char *actor, const char *action,
 	    "audit");
 }
 
+/* Roll back, keeping the error that made us (store_err, store_fault). */
+static void
+store_rollback(struct store *s)
+{
+	char	 err[sizeof(s->err)];
+	int	 code = s->code;
+
+	if (!STORE_PG(s)) {
+		(void)sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+		return;
+	}
+	memcpy(err, s->err, sizeof(err));
+	(void)store_exec(s, "ROLLBACK");
+	memcpy(s->err, err, sizeof(err));
+	s->code = code;
+}
+
 int
 store_commit_or_rollback(struct store *s, int rc)
 {
 	if (rc == STORE_OK && store_exec(s, "COMMIT;") == STORE_OK)
 		return STORE_OK;
-	sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+	store_rollback(s);
 	return rc == STORE_OK ? STORE_ERROR : rc;
 }
 

@@ -30,6 +30,9 @@ struct store {
 	int	 code;			/* SQLite's (extended) code of it */
 };
 
+/* The store is on PostgreSQL: where the engines' SQL differs. */
+#define STORE_PG(s)	((s)->engine == STORE_ENGINE_POSTGRESQL)
+
 int	 store_fail(struct store *, const char *what);
 int	 store_exec(struct store *, const char *sql);
 int	 store_begin(struct store *);

@@ -17,6 +17,11 @@ store_outbox_dup(struct store_stmt *q, int col)
 	return strdup(v != NULL ? v : "");
 }
 
+#define STORE_OUTBOX_DUE \
+	"SELECT id, recipient, subject, body, attempts FROM outbox" \
+	" WHERE sent IS NULL AND handed IS NULL AND next_try <= ?1" \
+	" AND next_try <> ?3 ORDER BY id LIMIT ?2"
+
 /*
  * Read the due rows, oldest first: not sent, not handed over, next_try
  * reached (a claim that ran out counts as reached), not given up.
@@ -29,10 +34,11 @@ store_outbox_read(struct store *s, const char *now, size_t limit,
 	struct store_outbox_mail *v, *m;
 	int	 rc;
 
-	if ((rc = store_stmt_prepare(&q, s, "SELECT id, recipient, subject,"
-	    " body, attempts FROM outbox WHERE sent IS NULL AND handed IS NULL"
-	    " AND next_try <= ?1 AND next_try <> ?3 ORDER BY id LIMIT ?2",
-	    "outbox due")) != STORE_OK)
+	/* SQLite's transaction holds the write lock already; PostgreSQL's
+	 * locks the rows it reads, and a second runner skips them. */
+	if ((rc = store_stmt_prepare(&q, s, STORE_PG(s) ? STORE_OUTBOX_DUE
+	    " FOR UPDATE SKIP LOCKED" : STORE_OUTBOX_DUE, "outbox due")) !=
+	    STORE_OK)
 		return rc;
 	store_stmt_text(&q, 1, now);
 	store_stmt_int64(&q, 2, (int64_t)limit);

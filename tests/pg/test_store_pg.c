@@ -16,11 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "store.h"
 #include "store_int.h"
 #include "store_sql.h"
+#include "store_outbox.h"
 #include "store_sql_cases.h"
 #include "tmpdir.h"
 
@@ -142,6 +145,98 @@ test_pg_token_cache(void **state)
 	sql_case_token_cache(*state);
 }
 
+/*
+ * Runners claiming the outbox at once (`rathaus outbox` on two hosts):
+ * each mail is claimed by one of them, every mail by some. Each runner is
+ * a process of its own with its own connection, taking one mail at a
+ * time until none is due; the ids it got go to a file. Without the
+ * rows locked and skipped (FOR UPDATE SKIP LOCKED), two runners read
+ * the same row and both claim it.
+ */
+#define OUTBOX_MAILS	200
+#define OUTBOX_RUNNERS	3
+
+static void
+outbox_runner(int k, const char *path)
+{
+	struct store_outbox_mail *m;
+	struct store *s;
+	char	 claim[16];
+	size_t	 n;
+	FILE	*fp;
+	int	 rc = 0;
+
+	snprintf(claim, sizeof(claim), "runner-%d", k);
+	if ((fp = fopen(path, "w")) == NULL)
+		_exit(2);
+	if (store_pg_open(&s, conninfo) != STORE_OK)
+		_exit(3);
+	for (;;) {
+		rc = store_outbox_due(s, "2026-01-01T00:00:00Z", claim,
+		    "2026-01-01T00:01:00Z", 1, &m, &n);
+		if (rc == STORE_BUSY)
+			continue;
+		if (rc != STORE_OK || n == 0)
+			break;
+		fprintf(fp, "%ld\n", m[0].id);
+		store_outbox_free(m, n);
+	}
+	if (rc != STORE_OK)
+		fprintf(stderr, "runner %d: %s\n", k, store_errmsg(s));
+	store_close(s);
+	_exit(fclose(fp) == 0 && rc == STORE_OK ? 0 : 4);
+}
+
+static void
+test_pg_outbox_claimed_once(void **state)
+{
+	struct store *s = *state;
+	char	 path[OUTBOX_RUNNERS][TMPDIR_MAX + 32];
+	char	 sql[256];
+	unsigned char seen[OUTBOX_MAILS + 1];
+	pid_t	 pid[OUTBOX_RUNNERS];
+	long	 id, total = 0;
+	int	 k, st;
+	FILE	*fp;
+
+	assert_int_equal(store_exec(s, "DROP TABLE IF EXISTS outbox"),
+	    STORE_OK);
+	assert_int_equal(store_exec(s, "CREATE TABLE outbox (id BIGSERIAL"
+	    " PRIMARY KEY, created TEXT NOT NULL, recipient TEXT NOT NULL,"
+	    " subject TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT"
+	    " NULL DEFAULT 0, next_try TEXT NOT NULL, sent TEXT, last_error"
+	    " TEXT, claim TEXT, handed TEXT, submission_id BIGINT)"),
+	    STORE_OK);
+	snprintf(sql, sizeof(sql), "INSERT INTO outbox(created, recipient,"
+	    " subject, body, next_try) SELECT '2025-12-31T00:00:00Z',"
+	    " 'a@example.org', 'S', 'B', '2025-12-31T00:00:00Z' FROM"
+	    " generate_series(1, %d)", OUTBOX_MAILS);
+	assert_int_equal(store_exec(s, sql), STORE_OK);
+	for (k = 0; k < OUTBOX_RUNNERS; k++) {
+		snprintf(path[k], sizeof(path[k]), "%s/runner-%d", cluster_dir,
+		    k);
+		assert_true((pid[k] = fork()) != -1);
+		if (pid[k] == 0)
+			outbox_runner(k, path[k]);
+	}
+	for (k = 0; k < OUTBOX_RUNNERS; k++) {
+		assert_int_equal(waitpid(pid[k], &st, 0), pid[k]);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	memset(seen, 0, sizeof(seen));
+	for (k = 0; k < OUTBOX_RUNNERS; k++) {
+		assert_non_null(fp = fopen(path[k], "r"));
+		while (fscanf(fp, "%ld", &id) == 1) {
+			assert_true(id >= 1 && id <= OUTBOX_MAILS);
+			if (seen[id]++)
+				fail_msg("mail %ld claimed twice", id);
+			total++;
+		}
+		fclose(fp);
+	}
+	assert_int_equal(total, OUTBOX_MAILS);
+}
+
 /* No server there: unavailable (a 503 for the citizen), said why. */
 static void
 test_pg_no_server_is_unavailable(void **state)
@@ -172,6 +267,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pg_run_counts_changes,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_token_cache,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_outbox_claimed_once,
 		    setup, teardown),
 		cmocka_unit_test(test_pg_no_server_is_unavailable),
 	};
