@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "buf.h"
 #include "store_int.h"
 #include "store_pay.h"
+#include "store_sql.h"
 
 /* The columns of struct store_payment, for a WHERE clause to follow. */
 #define STORE_PAYMENT_SELECT \
@@ -16,21 +18,31 @@
 	" JOIN submission s ON s.id = p.submission_id"
 
 static void
-store_payment_row(sqlite3_stmt *st, struct store_payment *p)
+store_payment_row(struct store_stmt *q, struct store_payment *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->id = (long)sqlite3_column_int64(st, 0);
-	store_copy(p->ref, sizeof(p->ref), sqlite3_column_text(st, 1));
-	store_copy(p->method, sizeof(p->method), sqlite3_column_text(st, 2));
-	store_copy(p->state, sizeof(p->state), sqlite3_column_text(st, 3));
-	p->amount_cents = (long)sqlite3_column_int64(st, 4);
-	store_copy(p->provider_ref, sizeof(p->provider_ref),
-	    sqlite3_column_text(st, 5));
-	store_copy(p->request_id, sizeof(p->request_id),
-	    sqlite3_column_text(st, 6));
-	store_copy(p->updated, sizeof(p->updated), sqlite3_column_text(st, 7));
-	store_copy(p->capture_ref, sizeof(p->capture_ref),
-	    sqlite3_column_text(st, 8));
+	p->id = (long)store_stmt_col_int64(q, 0);
+	store_stmt_copy(q, 1, p->ref, sizeof(p->ref));
+	store_stmt_copy(q, 2, p->method, sizeof(p->method));
+	store_stmt_copy(q, 3, p->state, sizeof(p->state));
+	p->amount_cents = (long)store_stmt_col_int64(q, 4);
+	store_stmt_copy(q, 5, p->provider_ref, sizeof(p->provider_ref));
+	store_stmt_copy(q, 6, p->request_id, sizeof(p->request_id));
+	store_stmt_copy(q, 7, p->updated, sizeof(p->updated));
+	store_stmt_copy(q, 8, p->capture_ref, sizeof(p->capture_ref));
+}
+
+/* The one row a statement gives: STORE_OK with it to read, else
+ * STORE_NOTFOUND or the failure (the statement ended then). */
+static int
+store_payment_one(struct store_stmt *q)
+{
+	int	 rc = store_stmt_step(q);
+
+	if (rc == STORE_STMT_ROW)
+		return STORE_OK;
+	store_stmt_end(q);
+	return rc == STORE_OK ? STORE_NOTFOUND : rc;
 }
 
 /*
@@ -41,50 +53,44 @@ static int
 store_payment_get(struct store *s, const char *sql, const char *const *v,
     int n, long id, struct store_payment *p)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	int	 rc;
 
 	memset(p, 0, sizeof(*p));
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "payment");
+	if ((rc = store_stmt_prepare(&q, s, sql, "payment")) != STORE_OK)
+		return rc;
 	if (v != NULL)
-		rc = store_bind_texts(st, v, n) == 0 ? sqlite3_step(st) :
-		    SQLITE_ERROR;
+		store_stmt_texts(&q, 1, v, n);
 	else
-		rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK ?
-		    sqlite3_step(st) : SQLITE_ERROR;
-	if (rc == SQLITE_ROW)
-		store_payment_row(st, p);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "payment");
+		store_stmt_int64(&q, 1, id);
+	if ((rc = store_payment_one(&q)) != STORE_OK)
+		return rc;
+	store_payment_row(&q, p);
+	store_stmt_end(&q);
+	return STORE_OK;
 }
 
 /* The submission's id and payment state by reference. */
 static int
-store_payment_sub(struct store *s, const char *ref, sqlite3_int64 *id,
+store_payment_sub(struct store *s, const char *ref, int64_t *id,
     char *state, size_t size, long *fee_cents)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	int	 rc;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT id, payment, fee_cents"
-	    " FROM submission WHERE ref = ?1", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "payment state");
-	rc = sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK ?
-	    sqlite3_step(st) : SQLITE_ERROR;
-	if (rc == SQLITE_ROW) {
-		if (id != NULL)
-			*id = sqlite3_column_int64(st, 0);
-		store_copy(state, size, sqlite3_column_text(st, 1));
-		if (fee_cents != NULL)
-			*fee_cents = (long)sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "payment state");
+	if ((rc = store_stmt_prepare(&q, s, "SELECT id, payment, fee_cents"
+	    " FROM submission WHERE ref = ?1", "payment state")) != STORE_OK)
+		return rc;
+	store_stmt_text(&q, 1, ref);
+	if ((rc = store_payment_one(&q)) != STORE_OK)
+		return rc;
+	if (id != NULL)
+		*id = store_stmt_col_int64(&q, 0);
+	store_stmt_copy(&q, 1, state, size);
+	if (fee_cents != NULL)
+		*fee_cents = (long)store_stmt_col_int64(&q, 2);
+	store_stmt_end(&q);
+	return STORE_OK;
 }
 
 /*
@@ -95,9 +101,9 @@ store_payment_sub(struct store *s, const char *ref, sqlite3_int64 *id,
  */
 static int
 store_payment_seen(struct store *s, const char *source, const char *event_id,
-    sqlite3_int64 *sub_id, char *ref)
+    int64_t *sub_id, char *ref)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	const char *v[] = { source, event_id };
 	int	 rc;
 
@@ -106,57 +112,69 @@ store_payment_seen(struct store *s, const char *source, const char *event_id,
 		*ref = '\0';
 	if (event_id == NULL)
 		return STORE_NOTFOUND;
-	if (sqlite3_prepare_v2(s->db, "SELECT s.id, s.ref FROM payment_event e"
-	    " JOIN submission s ON s.id = e.submission_id"
-	    " WHERE e.source = ?1 AND e.event_id = ?2", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return store_fail(s, "payment event");
-	rc = store_bind_texts(st, v, 2) == 0 ? sqlite3_step(st) : SQLITE_ERROR;
-	if (rc == SQLITE_ROW) {
-		*sub_id = sqlite3_column_int64(st, 0);
-		if (ref != NULL)
-			store_copy(ref, REF_MAX, sqlite3_column_text(st, 1));
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "payment event");
+	if ((rc = store_stmt_prepare(&q, s, "SELECT s.id, s.ref FROM"
+	    " payment_event e JOIN submission s ON s.id = e.submission_id"
+	    " WHERE e.source = ?1 AND e.event_id = ?2", "payment event")) !=
+	    STORE_OK)
+		return rc;
+	store_stmt_texts(&q, 1, v, 2);
+	if ((rc = store_payment_one(&q)) != STORE_OK)
+		return rc;
+	*sub_id = store_stmt_col_int64(&q, 0);
+	if (ref != NULL)
+		store_stmt_copy(&q, 1, ref, REF_MAX);
+	store_stmt_end(&q);
+	return STORE_OK;
 }
 
 static int
-store_payment_event(struct store *s, sqlite3_int64 payment_id,
-    sqlite3_int64 sub_id, const char *state, const char *now,
-    const char *actor, const char *source, const char *event_id,
-    const char *detail)
+store_payment_event(struct store *s, int64_t payment_id, int64_t sub_id,
+    const char *state, const char *now, const char *actor,
+    const char *source, const char *event_id, const char *detail)
 {
-	char	 pid[24], sid[24];
-	const char *v[] = { pid, sid, state, now, actor, source, event_id,
-	    detail };
-
-	snprintf(pid, sizeof(pid), "%lld", (long long)payment_id);
-	snprintf(sid, sizeof(sid), "%lld", (long long)sub_id);
-	return store_run(s, "INSERT INTO payment_event(payment_id,"
-	    " submission_id, state, at, actor, source, event_id, detail)"
-	    " VALUES (CAST(?1 AS INTEGER), CAST(?2 AS INTEGER), ?3, ?4, ?5,"
-	    " ?6, ?7, ?8)", v, 8, "payment event");
-}
-
-static int
-store_payment_insert(struct store *s, sqlite3_int64 sub_id,
-    const char *method, const char *state, long amount_cents,
-    const char *request_id, const char *now, sqlite3_int64 *id)
-{
-	char	 sid[24], amount[24];
-	const char *v[] = { sid, method, state, amount, request_id, now };
+	const char *v[] = { state, now, actor, source, event_id, detail };
+	struct store_stmt q;
 	int	 rc;
 
-	snprintf(sid, sizeof(sid), "%lld", (long long)sub_id);
-	snprintf(amount, sizeof(amount), "%ld", amount_cents);
-	rc = store_run(s, "INSERT INTO payment(submission_id, method, state,"
-	    " amount_cents, request_id, created, updated) VALUES"
-	    " (CAST(?1 AS INTEGER), ?2, ?3, CAST(?4 AS INTEGER), ?5, ?6, ?6)",
-	    v, 6, "payment");
-	*id = sqlite3_last_insert_rowid(s->db);
+	if ((rc = store_stmt_prepare(&q, s, "INSERT INTO payment_event("
+	    "payment_id, submission_id, state, at, actor, source, event_id,"
+	    " detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    "payment event")) != STORE_OK)
+		return rc;
+	store_stmt_int64(&q, 1, payment_id);
+	store_stmt_int64(&q, 2, sub_id);
+	store_stmt_texts(&q, 3, v, 6);
+	rc = store_stmt_step(&q);
+	store_stmt_end(&q);
+	return rc;
+}
+
+/* A new attempt; *id: its id (RETURNING, as both engines give it). */
+static int
+store_payment_insert(struct store *s, int64_t sub_id, const char *method,
+    const char *state, long amount_cents, const char *request_id,
+    const char *now, int64_t *id)
+{
+	const char *v[] = { method, state };
+	struct store_stmt q;
+	int	 rc;
+
+	*id = 0;
+	if ((rc = store_stmt_prepare(&q, s, "INSERT INTO payment(submission_id,"
+	    " method, state, amount_cents, request_id, created, updated)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id", "payment")) !=
+	    STORE_OK)
+		return rc;
+	store_stmt_int64(&q, 1, sub_id);
+	store_stmt_texts(&q, 2, v, 2);
+	store_stmt_int64(&q, 4, amount_cents);
+	store_stmt_text(&q, 5, request_id);
+	store_stmt_text(&q, 6, now);
+	if ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
+		*id = store_stmt_col_int64(&q, 0);
+		rc = store_stmt_step(&q);
+	}
+	store_stmt_end(&q);
 	return rc;
 }
 
@@ -178,7 +196,7 @@ store_payment_start(struct store *s, const char *ref, const char *method,
 	    " ORDER BY p.id DESC LIMIT 1";
 	const char *v[] = { ref, method };
 	char	 state[STORE_STATUS_MAX];
-	sqlite3_int64 sub_id, id;
+	int64_t sub_id, id;
 	int	 rc;
 
 	memset(out, 0, sizeof(*out));
@@ -210,18 +228,23 @@ int
 store_payment_set_ref(struct store *s, long id, const char *provider_ref,
     const char *capture_ref, const char *now)
 {
-	char	 pid[24];
-	const char *v[] = { provider_ref, now, pid, capture_ref };
+	struct store_stmt q;
 	int	 rc;
 
-	snprintf(pid, sizeof(pid), "%ld", id);
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if ((rc = store_run(s, "UPDATE payment SET provider_ref ="
+	if ((rc = store_stmt_prepare(&q, s, "UPDATE payment SET provider_ref ="
 	    " coalesce(?1, provider_ref), capture_ref = coalesce(?4,"
-	    " capture_ref), updated = ?2 WHERE id = CAST(?3 AS INTEGER)", v, 4,
-	    "payment ref")) == STORE_OK && sqlite3_changes(s->db) == 0)
+	    " capture_ref), updated = ?2 WHERE id = ?3", "payment ref")) !=
+	    STORE_OK)
+		return store_commit_or_rollback(s, rc);
+	store_stmt_text(&q, 1, provider_ref);
+	store_stmt_text(&q, 2, now);
+	store_stmt_int64(&q, 3, id);
+	store_stmt_text(&q, 4, capture_ref);
+	if ((rc = store_stmt_step(&q)) == STORE_OK && q.changes == 0)
 		rc = STORE_NOTFOUND;
+	store_stmt_end(&q);
 	return store_commit_or_rollback(s, rc);
 }
 
@@ -250,6 +273,26 @@ store_payment_paid(struct store *s, const char *ref,
 	return store_payment_get(s, STORE_PAYMENT_SELECT
 	    " WHERE s.ref = ?1 AND p.state = 'completed' ORDER BY p.id DESC"
 	    " LIMIT 1", v, 1, 0, out);
+}
+
+/* One UPDATE by the payment's id (?1) with texts ?2 and ?3. */
+static int
+store_payment_set(struct store *s, const char *sql, long id, const char *a,
+    const char *b)
+{
+	struct store_stmt q;
+	int	 rc;
+
+	if ((rc = store_stmt_prepare(&q, s, sql, "payment update")) !=
+	    STORE_OK)
+		return rc;
+	store_stmt_int64(&q, 1, id);
+	store_stmt_text(&q, 2, a);
+	if (b != NULL)
+		store_stmt_text(&q, 3, b);
+	rc = store_stmt_step(&q);
+	store_stmt_end(&q);
+	return rc;
 }
 
 static int
@@ -299,9 +342,9 @@ store_payment_update(struct store *s, long id, const char *state,
     const char *now, int *duplicate)
 {
 	struct store_payment p;
-	sqlite3_int64 sub_id;
+	int64_t sub_id;
 	const char *next;
-	char	 pid[24], cur[STORE_STATUS_MAX];
+	char	 cur[STORE_STATUS_MAX];
 	int	 rc;
 
 	*duplicate = 0;
@@ -326,24 +369,15 @@ store_payment_update(struct store *s, long id, const char *state,
 	next = store_payment_next(p.state, state);
 	if (actor != NULL && strcmp(next, p.state) == 0)
 		return store_commit_or_rollback(s, STORE_CONFLICT);
-	snprintf(pid, sizeof(pid), "%ld", id);
-	{
-		const char *upd[] = { next, now, pid };
-		const char *sub[] = { strcmp(next, "completed") == 0 ? "paid" :
-		    "refunded", pid };
-
-		if (strcmp(next, p.state) != 0)
-			rc = store_run(s, "UPDATE payment SET state = ?1,"
-			    " updated = ?2 WHERE id = CAST(?3 AS INTEGER)",
-			    upd, 3, "payment update");
-		if (rc == STORE_OK && strcmp(next, p.state) != 0 &&
-		    (strcmp(next, "completed") == 0 ||
-		    strcmp(next, "refunded") == 0))
-			rc = store_run(s, "UPDATE submission SET payment = ?1"
-			    " WHERE id = (SELECT submission_id FROM payment"
-			    " WHERE id = CAST(?2 AS INTEGER))", sub, 2,
-			    "payment update");
-	}
+	if (strcmp(next, p.state) != 0)
+		rc = store_payment_set(s, "UPDATE payment SET state = ?2,"
+		    " updated = ?3 WHERE id = ?1", id, next, now);
+	if (rc == STORE_OK && strcmp(next, p.state) != 0 &&
+	    (strcmp(next, "completed") == 0 || strcmp(next, "refunded") == 0))
+		rc = store_payment_set(s, "UPDATE submission SET payment = ?2"
+		    " WHERE id = (SELECT submission_id FROM payment"
+		    " WHERE id = ?1)", id, strcmp(next, "completed") == 0 ?
+		    "paid" : "refunded", NULL);
 	if (rc == STORE_OK)
 		rc = store_payment_event(s, id, sub_id, state, now, actor,
 		    source, event_id, strcmp(next, state) != 0 ? "ignored" :
@@ -371,7 +405,7 @@ store_payment_received(struct store *s, const char *ref, const char *method,
 	char	 before[STORE_STATUS_MAX], token[REF_TOKEN_LEN + 1];
 	char	 detail[64];
 	struct buf request_id;
-	sqlite3_int64 sub_id, seen_id, id;
+	int64_t sub_id, seen_id, id;
 	int	 rc;
 
 	*duplicate = 0;
@@ -446,43 +480,39 @@ int
 store_payment_history(struct store *s, const char *ref,
     struct store_payment_event **events, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	struct store_payment_event *e;
 	int	 rc;
 
 	*events = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT coalesce(p.method, ''), e.state,"
-	    " e.at, e.source FROM payment_event e JOIN submission s"
+	if ((rc = store_stmt_prepare(&q, s, "SELECT coalesce(p.method, ''),"
+	    " e.state, e.at, e.source FROM payment_event e JOIN submission s"
 	    " ON s.id = e.submission_id LEFT JOIN payment p"
-	    " ON p.id = e.payment_id WHERE s.ref = ?1 ORDER BY e.id", -1, &st,
-	    NULL) != SQLITE_OK)
-		return store_fail(s, "payment history");
-	rc = sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK ?
-	    SQLITE_ROW : SQLITE_ERROR;
-	while (rc == SQLITE_ROW && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	    " ON p.id = e.payment_id WHERE s.ref = ?1 ORDER BY e.id",
+	    "payment history")) != STORE_OK)
+		return rc;
+	store_stmt_text(&q, 1, ref);
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
 		if ((e = reallocarray(*events, *n + 1, sizeof(*e))) == NULL) {
-			rc = SQLITE_NOMEM;
+			rc = store_stmt_fail(s, "payment history",
+			    "out of memory");
 			break;
 		}
 		*events = e;
 		e = &e[(*n)++];
-		store_copy(e->method, sizeof(e->method),
-		    sqlite3_column_text(st, 0));
-		store_copy(e->state, sizeof(e->state),
-		    sqlite3_column_text(st, 1));
-		store_copy(e->at, sizeof(e->at), sqlite3_column_text(st, 2));
-		store_copy(e->source, sizeof(e->source),
-		    sqlite3_column_text(st, 3));
+		store_stmt_copy(&q, 0, e->method, sizeof(e->method));
+		store_stmt_copy(&q, 1, e->state, sizeof(e->state));
+		store_stmt_copy(&q, 2, e->at, sizeof(e->at));
+		store_stmt_copy(&q, 3, e->source, sizeof(e->source));
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	store_stmt_end(&q);
+	if (rc != STORE_OK) {
 		free(*events);
 		*events = NULL;
 		*n = 0;
-		return store_fail(s, "payment history");
 	}
-	return STORE_OK;
+	return rc;
 }
 
 /*
@@ -494,7 +524,7 @@ int
 store_payment_recorded(struct store *s, const char *source,
     const char *event_id, char ref[REF_MAX])
 {
-	sqlite3_int64 sub_id;
+	int64_t sub_id;
 
 	return store_payment_seen(s, source, event_id, &sub_id, ref);
 }

@@ -175,6 +175,13 @@ store_stmt_col_null(struct store_stmt *q, int col)
 }
 
 void
+store_stmt_copy(struct store_stmt *q, int col, char *dst, size_t size)
+{
+	store_copy(dst, size, (const unsigned char *)store_stmt_col_text(q,
+	    col));
+}
+
+void
 store_stmt_end(struct store_stmt *q)
 {
 	sqlite3_finalize(q->st);

@@ -13,6 +13,7 @@
 #ifndef RATHAUS_STORE_SQL_H
 #define RATHAUS_STORE_SQL_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sqlite3.h>
 
@@ -51,6 +52,9 @@ int	 store_stmt_step(struct store_stmt *);
 const char *store_stmt_col_text(struct store_stmt *, int col);
 int64_t	 store_stmt_col_int64(struct store_stmt *, int col);
 int	 store_stmt_col_null(struct store_stmt *, int col);
+/* A column's text into dst (NULL as ""), cut to fit. */
+void	 store_stmt_copy(struct store_stmt *, int col, char *dst,
+	    size_t size);
 void	 store_stmt_end(struct store_stmt *);
 /* A failure that is not SQL's (out of memory, a row missing): said in
  * the store's error as `what: why`; STORE_ERROR. */
