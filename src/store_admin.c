@@ -12,6 +12,7 @@
 #include "store.h"
 #include "store_admin.h"
 #include "store_int.h"
+#include "store_sql.h"
 #include "text.h"
 
 /* YYYY-MM-DD by its shape; SQLite's date() judges the calendar. */
@@ -28,15 +29,6 @@ store_is_date(const char *d)
 	return 1;
 }
 
-/* The text of a column, or NULL for SQL NULL. */
-static const char *
-store_text_or_null(sqlite3_stmt *st, int col)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return NULL;
-	return (const char *)sqlite3_column_text(st, col);
-}
-
 
 int
 store_each(struct store *s, const struct store_filter *flt,
@@ -44,7 +36,7 @@ store_each(struct store *s, const struct store_filter *flt,
 {
 	const char *values[4];
 	struct store_row row;
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	int	 rc;
 
 	if (flt->service == NULL || (flt->from != NULL &&
@@ -60,43 +52,40 @@ store_each(struct store *s, const struct store_filter *flt,
 	values[3] = flt->status;
 	/* Time stamps compare as text: "2026-03-01" sorts before that day's
 	 * "2026-03-01T..."; the end is the start of the day after `to`. */
-	if (sqlite3_prepare_v2(s->db,
+	if ((rc = store_stmt_prepare(&q, s,
 	    "SELECT s.ref, s.created, s.status, s.service_version,"
 	    " s.fee_cents, s.answers, d.xml, s.email, s.purged"
 	    " FROM submission s LEFT JOIN definition d"
 	    " ON d.id = s.definition_id WHERE s.service = ?1"
-	    " AND (?2 IS NULL OR s.created >= ?2)"
-	    " AND (?3 IS NULL OR s.created < date(?3, '+1 day'))"
-	    " AND (?4 IS NULL OR s.status = ?4)"
-	    " ORDER BY s.created, s.id", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "each");
-	if (store_bind_texts(st, values, 4) != 0) {
-		sqlite3_finalize(st);
-		return store_fail(s, "each");
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row.ref = store_text_or_null(st, 0);
-		row.created = store_text_or_null(st, 1);
-		row.status = store_text_or_null(st, 2);
-		row.version = (long)sqlite3_column_int64(st, 3);
-		row.fee_cents = (long)sqlite3_column_int64(st, 4);
-		row.answers_xml = store_text_or_null(st, 5);
-		row.definition_xml = store_text_or_null(st, 6);
-		row.email = store_text_or_null(st, 7);
-		row.purged = store_text_or_null(st, 8);
+	    " AND (CAST(?2 AS TEXT) IS NULL OR s.created >= ?2)"
+	    " AND (CAST(?3 AS TEXT) IS NULL OR s.created < date(?3, '+1 day'))"
+	    " AND (CAST(?4 AS TEXT) IS NULL OR s.status = ?4)"
+	    " ORDER BY s.created, s.id", "each")) != STORE_OK)
+		return rc;
+	store_stmt_texts(&q, 1, values, 4);
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
+		row.ref = store_stmt_col_text(&q, 0);
+		row.created = store_stmt_col_text(&q, 1);
+		row.status = store_stmt_col_text(&q, 2);
+		row.version = (long)store_stmt_col_int64(&q, 3);
+		row.fee_cents = (long)store_stmt_col_int64(&q, 4);
+		row.answers_xml = store_stmt_col_text(&q, 5);
+		row.definition_xml = store_stmt_col_text(&q, 6);
+		row.email = store_stmt_col_text(&q, 7);
+		row.purged = store_stmt_col_text(&q, 8);
 		if (row.ref == NULL || row.created == NULL ||
 		    row.status == NULL || row.answers_xml == NULL) {
-			rc = SQLITE_NOMEM;
+			rc = store_stmt_fail(s, "each", "a submission without"
+			    " its reference, date, status or answers");
 			break;
 		}
 		if (fn(arg, &row) != 0) {
-			sqlite3_finalize(st);
-			snprintf(s->err, sizeof(s->err), "stopped");
-			return STORE_ERROR;
+			rc = store_stmt_fail(s, "each", "stopped");
+			break;
 		}
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "each");
+	store_stmt_end(&q);
+	return rc;
 }
 
 /*
@@ -136,33 +125,18 @@ store_purge(struct store *s, const char *service, const char *cutoff_iso,
 		" purged = ?3 WHERE id IN (" STORE_DUE ")",
 	};
 	const char *values[4] = { service, cutoff_iso, now_iso, actor };
-	sqlite3_stmt *st;
 	size_t	 i;
 	int	 rc;
 
 	*count = 0;
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) !=
-		    SQLITE_OK)
-			break;
-		rc = store_bind_texts(st, values, 4) == 0 ? sqlite3_step(st) :
-		    SQLITE_ERROR;
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			break;
-		*count = (long)sqlite3_changes(s->db);
-	}
-	if (i < sizeof(sql) / sizeof(sql[0]) ||
-	    store_exec(s, "COMMIT;") != STORE_OK) {
-		if (i < sizeof(sql) / sizeof(sql[0]))
-			store_fail(s, "purge");
-		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+	/* The last statement marks the submissions: its count is theirs. */
+	for (i = 0; rc == STORE_OK && i < sizeof(sql) / sizeof(sql[0]); i++)
+		rc = store_stmt_run(s, sql[i], values, 4, "purge", count);
+	if ((rc = store_commit_or_rollback(s, rc)) != STORE_OK)
 		*count = 0;
-		return STORE_ERROR;
-	}
-	return STORE_OK;
+	return rc;
 }
 
 /*
@@ -190,10 +164,11 @@ store_reindex(struct store *s, long *count)
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
 	for (i = 0; rc == STORE_OK && i < sizeof(sql) / sizeof(sql[0]); i++)
-		if ((rc = store_run(s, sql[i], NULL, 0, "reindex")) ==
-		    STORE_OK && i == 1)
-			*count = (long)sqlite3_changes(s->db);
-	return store_commit_or_rollback(s, rc);
+		rc = store_stmt_run(s, sql[i], NULL, 0, "reindex", i == 1 ?
+		    count : NULL);
+	if ((rc = store_commit_or_rollback(s, rc)) != STORE_OK)
+		*count = 0;
+	return rc;
 }
 
 /* "name" with its quotes doubled, for SQL. */
