@@ -17,6 +17,10 @@ struct dynlib_sym {
 	size_t		 size;
 };
 
+/* The entry of the function `name` for the pointer `field` of `type`. */
+#define DYNLIB_SYM(type, name, field) \
+	{ name, offsetof(type, field), sizeof(((type *)0)->field) }
+
 /*
  * Open `soname` and fill `table` from `syms`: 0, or -1 with the reason
  * on stderr (the library kept closed). The library stays loaded for the

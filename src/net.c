@@ -13,9 +13,7 @@
 static struct net_curl net_fns;
 static int net_loaded;		/* 1 loaded, -1 failed, 0 not yet */
 
-#define NET_SYM(name, field) \
-	{ name, offsetof(struct net_curl, field), \
-	    sizeof(((struct net_curl *)0)->field) }
+#define NET_SYM(name, field)	DYNLIB_SYM(struct net_curl, name, field)
 
 static const struct dynlib_sym net_syms[] = {
 	NET_SYM("curl_global_init", global_init),

@@ -63,29 +63,6 @@ store_outbox_read(struct store *s, const char *now, size_t limit,
 }
 
 /*
- * One UPDATE of a row by id (?1) with text parameters from ?2 on (NULL
- * binds NULL); *changed: whether the row matched.
- */
-static int
-store_outbox_set(struct store *s, const char *sql, long id,
-    const char *const *v, int n, int *changed)
-{
-	struct store_stmt q;
-	int	 rc;
-
-	if ((rc = store_stmt_prepare(&q, s, sql, "outbox update")) !=
-	    STORE_OK)
-		return rc;
-	store_stmt_int64(&q, 1, id);
-	store_stmt_texts(&q, 2, v, n);
-	rc = store_stmt_step(&q);
-	if (rc == STORE_OK && changed != NULL)
-		*changed = q.changes > 0;
-	store_stmt_end(&q);
-	return rc == STORE_STMT_ROW ? STORE_OK : rc;
-}
-
-/*
  * The mails due at `now`, at most `limit`, oldest first, claimed for the
  * runner `claim` until `claim_until` when that is not NULL: a second
  * runner skips them until the claim runs out. A claim alone never sends
@@ -107,8 +84,9 @@ store_outbox_due(struct store *s, const char *now, const char *claim,
 		return rc;
 	rc = store_outbox_read(s, now, limit, out, nout);
 	for (i = 0; rc == STORE_OK && claim_until != NULL && i < *nout; i++)
-		rc = store_outbox_set(s, "UPDATE outbox SET next_try = ?2,"
-		    " claim = ?3 WHERE id = ?1", (*out)[i].id, v, 2, NULL);
+		rc = store_stmt_run_id(s, "UPDATE outbox SET next_try = ?2,"
+		    " claim = ?3 WHERE id = ?1", (*out)[i].id, v, 2,
+		    "outbox claim", NULL);
 	if ((rc = store_commit_or_rollback(s, rc)) != STORE_OK) {
 		store_outbox_free(*out, *nout);
 		*out = NULL;
@@ -138,14 +116,15 @@ static int
 store_outbox_write(struct store *s, const char *sql, long id,
     const char *const *v, int n, int conflict)
 {
-	int	 rc, changed = 0;
+	long	 changed = 0;
+	int	 rc;
 
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if ((rc = store_commit_or_rollback(s, store_outbox_set(s, sql, id, v,
-	    n, &changed))) != STORE_OK)
+	if ((rc = store_commit_or_rollback(s, store_stmt_run_id(s, sql, id, v,
+	    n, "outbox update", &changed))) != STORE_OK)
 		return rc;
-	if (conflict && !changed) {
+	if (conflict && changed == 0) {
 		snprintf(s->err, sizeof(s->err), "outbox mail %ld is no longer"
 		    " claimed by this runner", id);
 		return STORE_CONFLICT;

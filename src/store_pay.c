@@ -32,19 +32,6 @@ store_payment_row(struct store_stmt *q, struct store_payment *p)
 	store_stmt_copy(q, 8, p->capture_ref, sizeof(p->capture_ref));
 }
 
-/* The one row a statement gives: STORE_OK with it to read, else
- * STORE_NOTFOUND or the failure (the statement ended then). */
-static int
-store_payment_one(struct store_stmt *q)
-{
-	int	 rc = store_stmt_step(q);
-
-	if (rc == STORE_STMT_ROW)
-		return STORE_OK;
-	store_stmt_end(q);
-	return rc == STORE_OK ? STORE_NOTFOUND : rc;
-}
-
 /*
  * One payment by `sql` (STORE_PAYMENT_SELECT and a WHERE clause on the
  * texts ?1..?n, or on the id ?1 when `v` is NULL).
@@ -63,7 +50,7 @@ store_payment_get(struct store *s, const char *sql, const char *const *v,
 		store_stmt_texts(&q, 1, v, n);
 	else
 		store_stmt_int64(&q, 1, id);
-	if ((rc = store_payment_one(&q)) != STORE_OK)
+	if ((rc = store_stmt_one(&q)) != STORE_OK)
 		return rc;
 	store_payment_row(&q, p);
 	store_stmt_end(&q);
@@ -82,7 +69,7 @@ store_payment_sub(struct store *s, const char *ref, int64_t *id,
 	    " FROM submission WHERE ref = ?1", "payment state")) != STORE_OK)
 		return rc;
 	store_stmt_text(&q, 1, ref);
-	if ((rc = store_payment_one(&q)) != STORE_OK)
+	if ((rc = store_stmt_one(&q)) != STORE_OK)
 		return rc;
 	if (id != NULL)
 		*id = store_stmt_col_int64(&q, 0);
@@ -118,7 +105,7 @@ store_payment_seen(struct store *s, const char *source, const char *event_id,
 	    STORE_OK)
 		return rc;
 	store_stmt_texts(&q, 1, v, 2);
-	if ((rc = store_payment_one(&q)) != STORE_OK)
+	if ((rc = store_stmt_one(&q)) != STORE_OK)
 		return rc;
 	*sub_id = store_stmt_col_int64(&q, 0);
 	if (ref != NULL)
@@ -275,26 +262,6 @@ store_payment_paid(struct store *s, const char *ref,
 	    " LIMIT 1", v, 1, 0, out);
 }
 
-/* One UPDATE by the payment's id (?1) with texts ?2 and ?3. */
-static int
-store_payment_set(struct store *s, const char *sql, long id, const char *a,
-    const char *b)
-{
-	struct store_stmt q;
-	int	 rc;
-
-	if ((rc = store_stmt_prepare(&q, s, sql, "payment update")) !=
-	    STORE_OK)
-		return rc;
-	store_stmt_int64(&q, 1, id);
-	store_stmt_text(&q, 2, a);
-	if (b != NULL)
-		store_stmt_text(&q, 3, b);
-	rc = store_stmt_step(&q);
-	store_stmt_end(&q);
-	return rc;
-}
-
 static int
 store_payment_known_state(const char *state)
 {
@@ -369,15 +336,23 @@ store_payment_update(struct store *s, long id, const char *state,
 	next = store_payment_next(p.state, state);
 	if (actor != NULL && strcmp(next, p.state) == 0)
 		return store_commit_or_rollback(s, STORE_CONFLICT);
-	if (strcmp(next, p.state) != 0)
-		rc = store_payment_set(s, "UPDATE payment SET state = ?2,"
-		    " updated = ?3 WHERE id = ?1", id, next, now);
-	if (rc == STORE_OK && strcmp(next, p.state) != 0 &&
-	    (strcmp(next, "completed") == 0 || strcmp(next, "refunded") == 0))
-		rc = store_payment_set(s, "UPDATE submission SET payment = ?2"
-		    " WHERE id = (SELECT submission_id FROM payment"
-		    " WHERE id = ?1)", id, strcmp(next, "completed") == 0 ?
-		    "paid" : "refunded", NULL);
+	{
+		const char *upd[] = { next, now };
+		const char *sub[] = { strcmp(next, "completed") == 0 ? "paid" :
+		    "refunded" };
+
+		if (strcmp(next, p.state) != 0)
+			rc = store_stmt_run_id(s, "UPDATE payment SET state ="
+			    " ?2, updated = ?3 WHERE id = ?1", id, upd, 2,
+			    "payment update", NULL);
+		if (rc == STORE_OK && strcmp(next, p.state) != 0 &&
+		    (strcmp(next, "completed") == 0 ||
+		    strcmp(next, "refunded") == 0))
+			rc = store_stmt_run_id(s, "UPDATE submission SET"
+			    " payment = ?2 WHERE id = (SELECT submission_id"
+			    " FROM payment WHERE id = ?1)", id, sub, 1,
+			    "payment update", NULL);
+	}
 	if (rc == STORE_OK)
 		rc = store_payment_event(s, id, sub_id, state, now, actor,
 		    source, event_id, strcmp(next, state) != 0 ? "ignored" :

@@ -42,9 +42,7 @@ struct store_pq {
 static struct store_pq store_pq;
 static int store_pq_loaded;	/* 1 loaded, -1 failed, 0 not yet */
 
-#define STORE_PQ(name, field) \
-	{ name, offsetof(struct store_pq, field), \
-	    sizeof(((struct store_pq *)0)->field) }
+#define STORE_PQ(name, field)	DYNLIB_SYM(struct store_pq, name, field)
 
 static const struct dynlib_sym store_pq_syms[] = {
 	STORE_PQ("PQconnectdb", connectdb),

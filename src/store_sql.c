@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,20 +22,15 @@ store_stmt_fail(struct store *s, const char *what, const char *why)
 	return STORE_ERROR;
 }
 
-static int
-store_stmt_pg(const struct store_stmt *q)
-{
-	return q->s->engine == STORE_ENGINE_POSTGRESQL;
-}
-
 int
 store_stmt_prepare(struct store_stmt *q, struct store *s, const char *sql,
     const char *what)
 {
-	memset(q, 0, sizeof(*q));
+	memset(q, 0, offsetof(struct store_stmt, pg_param));
 	q->s = s;
 	q->what = what;
-	if (store_stmt_pg(q)) {
+	if (STORE_PG(s)) {
+		memset(q->pg_param, 0, sizeof(q->pg_param));
 		if ((q->pg_sql = store_pg_sql(sql, &q->pg_nparams)) == NULL)
 			return store_stmt_fail(s, what, "out of memory, or"
 			    " more parameters than a statement may have");
@@ -53,7 +49,7 @@ store_stmt_text(struct store_stmt *q, int i, const char *v)
 {
 	if (q->failed)
 		return;
-	if (store_stmt_pg(q)) {
+	if (STORE_PG(q->s)) {
 		if (i < 1 || i > q->pg_nparams)
 			q->failed = 1;
 		else
@@ -72,7 +68,7 @@ store_stmt_texts(struct store_stmt *q, int first, const char *const *v,
 {
 	int	 i, np;
 
-	if (store_stmt_pg(q))
+	if (STORE_PG(q->s))
 		np = q->pg_nparams;
 	else
 		np = q->st != NULL ? sqlite3_bind_parameter_count(q->st) : 0;
@@ -85,7 +81,7 @@ store_stmt_int64(struct store_stmt *q, int i, int64_t v)
 {
 	if (q->failed)
 		return;
-	if (store_stmt_pg(q)) {
+	if (STORE_PG(q->s)) {
 		if (i < 1 || i > q->pg_nparams)
 			q->failed = 1;
 		else {
@@ -130,7 +126,7 @@ store_stmt_step(struct store_stmt *q)
 {
 	int	 rc;
 
-	if (store_stmt_pg(q))
+	if (STORE_PG(q->s))
 		return store_stmt_step_pg(q);
 	if (q->st == NULL || q->failed)
 		return store_fail(q->s, q->what);
@@ -147,7 +143,7 @@ store_stmt_step(struct store_stmt *q)
 const char *
 store_stmt_col_text(struct store_stmt *q, int col)
 {
-	if (store_stmt_pg(q))
+	if (STORE_PG(q->s))
 		return store_pg_value(q->pg_res, q->pg_row, col);
 	return (const char *)sqlite3_column_text(q->st, col);
 }
@@ -158,7 +154,7 @@ store_stmt_col_int64(struct store_stmt *q, int col)
 	const char *v;
 	long	 n;
 
-	if (!store_stmt_pg(q))
+	if (!STORE_PG(q->s))
 		return (int64_t)sqlite3_column_int64(q->st, col);
 	/* As SQLite's: 0 for NULL and for what is not a number. */
 	v = store_pg_value(q->pg_res, q->pg_row, col);
@@ -169,7 +165,7 @@ store_stmt_col_int64(struct store_stmt *q, int col)
 int
 store_stmt_col_null(struct store_stmt *q, int col)
 {
-	if (store_stmt_pg(q))
+	if (STORE_PG(q->s))
 		return store_pg_value(q->pg_res, q->pg_row, col) == NULL;
 	return sqlite3_column_type(q->st, col) == SQLITE_NULL;
 }
@@ -193,8 +189,21 @@ store_stmt_end(struct store_stmt *q)
 }
 
 int
-store_stmt_run(struct store *s, const char *sql, const char *const *v,
-    int n, const char *what, long *changes)
+store_stmt_one(struct store_stmt *q)
+{
+	int	 rc = store_stmt_step(q);
+
+	if (rc == STORE_STMT_ROW)
+		return STORE_OK;
+	store_stmt_end(q);
+	return rc == STORE_OK ? STORE_NOTFOUND : rc;
+}
+
+/* store_stmt_run and _run_id: texts from ?first, an id at ?1 if first
+ * is 2. */
+static int
+store_stmt_run_at(struct store *s, const char *sql, int64_t id, int first,
+    const char *const *v, int n, const char *what, long *changes)
 {
 	struct store_stmt q;
 	int	 rc;
@@ -203,11 +212,27 @@ store_stmt_run(struct store *s, const char *sql, const char *const *v,
 		*changes = 0;
 	if ((rc = store_stmt_prepare(&q, s, sql, what)) != STORE_OK)
 		return rc;
-	store_stmt_texts(&q, 1, v, n);
+	if (first == 2)
+		store_stmt_int64(&q, 1, id);
+	store_stmt_texts(&q, first, v, n);
 	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW)
 		;
 	if (rc == STORE_OK && changes != NULL)
 		*changes = q.changes;
 	store_stmt_end(&q);
 	return rc;
+}
+
+int
+store_stmt_run(struct store *s, const char *sql, const char *const *v,
+    int n, const char *what, long *changes)
+{
+	return store_stmt_run_at(s, sql, 0, 1, v, n, what, changes);
+}
+
+int
+store_stmt_run_id(struct store *s, const char *sql, int64_t id,
+    const char *const *v, int n, const char *what, long *changes)
+{
+	return store_stmt_run_at(s, sql, id, 2, v, n, what, changes);
 }

@@ -29,14 +29,15 @@ struct store_stmt {
 	const char	*what;		/* names it in the error */
 	int		 failed;	/* a bind failed: the step fails */
 	long		 changes;	/* rows the finished statement changed */
-	/* PostgreSQL: the text with $N, the parameters as text (numbers
-	 * written into num), the result and the row read last. */
+	/* PostgreSQL: the text with $N, the result and the row read last,
+	 * the parameters as text (numbers written into num). The arrays
+	 * come last: a statement on SQLite never clears them. */
 	char		*pg_sql;
 	int		 pg_nparams;
-	const char	*pg_param[STORE_STMT_PARAMS];
-	char		 pg_num[STORE_STMT_PARAMS][24];
 	void		*pg_res;
 	int		 pg_row, pg_nrows, pg_done;
+	const char	*pg_param[STORE_STMT_PARAMS];
+	char		 pg_num[STORE_STMT_PARAMS][24];
 };
 
 /* store_stmt_step: a row to read (else STORE_OK: done, or STORE_ERROR). */
@@ -49,6 +50,9 @@ void	 store_stmt_texts(struct store_stmt *, int first,
 	    const char *const *v, int n);
 void	 store_stmt_int64(struct store_stmt *, int i, int64_t v);
 int	 store_stmt_step(struct store_stmt *);
+/* The one row a statement gives: STORE_OK with it to read, else
+ * STORE_NOTFOUND or the failure, and the statement is ended then. */
+int	 store_stmt_one(struct store_stmt *);
 const char *store_stmt_col_text(struct store_stmt *, int col);
 int64_t	 store_stmt_col_int64(struct store_stmt *, int col);
 int	 store_stmt_col_null(struct store_stmt *, int col);
@@ -63,6 +67,9 @@ int	 store_stmt_fail(struct store *, const char *what, const char *why);
  * *changes (when not NULL): the rows it changed. */
 int	 store_stmt_run(struct store *, const char *sql, const char *const *v,
 	    int n, const char *what, long *changes);
+/* The same with an id at ?1 and the texts from ?2. */
+int	 store_stmt_run_id(struct store *, const char *sql, int64_t id,
+	    const char *const *v, int n, const char *what, long *changes);
 
 /*
  * The PostgreSQL engine (store_pg.c), for store_sql.c: its failures in

@@ -28,16 +28,13 @@ store_token_get(struct store *s, const char *provider, const char *now,
 	    " WHERE provider = ?1 AND expires > ?2", "token get")) != STORE_OK)
 		return rc;
 	store_stmt_texts(&q, 1, args, 2);
-	if ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
-		v = store_stmt_col_text(&q, 0);
-		if (v == NULL || *v == '\0' || strlen(v) >= size)
-			rc = STORE_NOTFOUND;
-		else {
-			store_copy(token, size, (const unsigned char *)v);
-			rc = STORE_OK;
-		}
-	} else if (rc == STORE_OK)
+	if ((rc = store_stmt_one(&q)) != STORE_OK)
+		return rc;
+	v = store_stmt_col_text(&q, 0);
+	if (v == NULL || *v == '\0' || strlen(v) >= size)
 		rc = STORE_NOTFOUND;
+	else
+		store_stmt_copy(&q, 0, token, size);
 	store_stmt_end(&q);
 	return rc;
 }

@@ -42,7 +42,7 @@ test_store_token_cache(void **state)
 }
 
 /*
- * The text PostgreSQL gets (store_pg.c): ?N as $N, a bare ? numbered
+ * The text sent to PostgreSQL (store_pg.c): ?N as $N, a bare ? numbered
  * after the largest so far, nothing inside quotes or a comment; more
  * parameters than a statement may have: refused.
  */
