@@ -17,6 +17,9 @@
 #include "ref.h"
 #include "render.h"
 
+/* A kept secret of a database no longer in place goes after this. */
+#define APP_SECRET_OLD_S	60
+
 xmlNodePtr
 app_child(xmlNodePtr parent, const char *name, const char *text)
 {
@@ -517,6 +520,53 @@ app_store(struct app *a)
 	    STORE_OK)
 		return -1;
 	store_busy_deadline(a->store, &a->busy_deadline);
+	return 0;
+}
+
+/*
+ * The store's secret `name` (form keys) into `out`, from a copy a CGI
+ * keeps in <data_dir>/cache, named by the database file's inode: the
+ * check page then opens no database at all (the open is a tenth of its
+ * work, docs/PERFORMANCE.md). A database put in the file's place is
+ * another file, whose secret is read anew; copies of others go after a
+ * minute. A persistent program reads the store it keeps open anyway.
+ * 0, or -1 (no store: app_run tells why).
+ */
+int
+app_secret_kept(struct app *a, const char *name,
+    unsigned char out[REF_SECRET_LEN])
+{
+	struct stamp db;
+	char	 dir[4096], db_path[4096 + 16], prefix[64], path[4096 + 96];
+	char	*data = NULL;
+	size_t	 len = 0;
+	uint64_t h;
+	int	 kept = 0;
+
+	if (!a->persistent && cachefile_dir(a->conf.data_dir, dir,
+	    sizeof(dir)) == 0 && (size_t)snprintf(db_path, sizeof(db_path),
+	    "%s/rathaus.db", a->conf.data_dir) < sizeof(db_path) &&
+	    stamp_of(db_path, &db) == 0 && (size_t)snprintf(prefix,
+	    sizeof(prefix), "secret-%s-", name) < sizeof(prefix)) {
+		h = cachefile_hash(CACHEFILE_HASH_INIT, &db.ino,
+		    sizeof(db.ino));
+		kept = (size_t)snprintf(path, sizeof(path), "%s/%s%016llx.bin",
+		    dir, prefix, (unsigned long long)h) < sizeof(path);
+	}
+	if (kept && (data = cachefile_read(path, REF_SECRET_LEN, &len)) !=
+	    NULL) {
+		if (len == REF_SECRET_LEN)
+			memcpy(out, data, REF_SECRET_LEN);
+		explicit_bzero(data, len);
+		free(data);
+		if (len == REF_SECRET_LEN)
+			return 0;
+	}
+	if (app_store(a) != 0 || store_secret(a->store, name, out) !=
+	    STORE_OK)
+		return -1;
+	if (kept && cachefile_write(dir, path, out, REF_SECRET_LEN) == 0)
+		cachefile_prune(dir, prefix, ".bin", APP_SECRET_OLD_S, path);
 	return 0;
 }
 

@@ -146,6 +146,8 @@ int	 app_form_stored(struct app *, const char *xml, struct form *);
 int	 app_page_cached(struct app *);
 int	 app_store(struct app *);
 int	 app_store_fault(const struct app *);
+int	 app_secret_kept(struct app *, const char *name,
+	    unsigned char out[REF_SECRET_LEN]);
 const char *app_fault_reason(const struct app *, int);
 int	 app_begin(struct app *, const char *page_name);
 int	 app_keep_not(struct app *);

@@ -58,11 +58,15 @@ page_form_browser(struct app *a, char browser[REF_TOKEN_LEN + 1])
  * key too). A replaced key takes nothing along: what was staged under it
  * stays there.
  *
- * Without the store there is no secret to judge a key by: -1 for a GET
- * (no form is offered that cannot be sent); for a POST 1, and `k` holds
- * the key it sent (or a random one) unjudged, to carry on the check page
- * with the answers until the store is back: nothing is staged or stored
- * with it now, and sent again it is judged then.
+ * A form page asks the store itself: no form is offered that cannot be
+ * sent. A POST may judge its key by the CGI's kept copy of the secret
+ * (app_secret_kept): a check page needs no database.
+ *
+ * Without the store there is no secret to judge a key by: -1 for a GET;
+ * for a POST 1, and `k` holds the key it sent (or a random one) unjudged,
+ * to carry on the check page with the answers until the store is back:
+ * nothing is staged or stored with it now, and sent again it is judged
+ * then.
  */
 static int
 page_form_key(struct app *a, struct page_form_key *k)
@@ -74,9 +78,13 @@ page_form_key(struct app *a, struct page_form_key *k)
 	int	 rc = -1, fresh;
 
 	memset(k, 0, sizeof(*k));
+	if (a->req.method == REQ_POST)
+		rc = app_secret_kept(a, "form", secret);
+	else if (app_store(a) == 0 && store_secret(a->store, "form", secret) ==
+	    STORE_OK)
+		rc = 0;
 	/* app_run logs the store's reason with the answer it gives. */
-	if (app_store(a) != 0 || store_secret(a->store, "form", secret) !=
-	    STORE_OK) {
+	if (rc != 0) {
 		if (a->req.method != REQ_POST)
 			return -1;
 		if (ref_hex_ok(sent))
@@ -85,6 +93,7 @@ page_form_key(struct app *a, struct page_form_key *k)
 			return -1;
 		return 1;
 	}
+	rc = -1;
 	if ((fresh = page_form_browser(a, browser)) == -1)
 		goto out;
 	if (fresh == 0 && ref_bound(secret, browser, sent)) {

@@ -839,6 +839,130 @@ corrupt_restore(void **state)
 	return corrupt_put_back() == 0 ? intact(state) : -1;
 }
 
+/* A check page's body for a new form key: the answers, no "send". */
+static char *
+check_body(void)
+{
+	struct field f[NFIELDS];
+	size_t	 i;
+
+	valid_fields(f, fresh_key());
+	for (i = 0; i < NFIELDS && f[i].name != NULL; i++)
+		if (strcmp(f[i].name, "_confirm") == 0)
+			f[i].name = "_page", f[i].value = "angaben";
+	return form_encode(f, NFIELDS);
+}
+
+/* The check page, its key taken as sent (`renewed` 0) or renewed. */
+static void
+check_page_shown(const char *body, int renewed, const char *what)
+{
+	struct resp r;
+
+	assert_int_equal(http("POST", FORM, body, strlen(body), &r), 0);
+	if (r.status != 200 || strstr(r.body, "name=\"_confirm\"") == NULL)
+		fail_msg("%s: %ld, no check page", what, r.status);
+	if ((strstr(r.body, "id=\"renewed-title\"") != NULL) != renewed)
+		fail_msg("%s: the key was %s", what, renewed ? "taken" :
+		    "renewed");
+}
+
+/* Is one of the kept copies in data/cache the database's form secret? */
+static int
+kept_secret(void)
+{
+	unsigned char want[REF_SECRET_LEN], got[REF_SECRET_LEN + 1];
+	char	 dir[PATH_MAX + 32], path[PATH_MAX + 320];
+	struct dirent *e;
+	sqlite3_stmt *st;
+	sqlite3	*db;
+	DIR	*d;
+	FILE	*fp;
+	int	 found = 0;
+
+	data_path(dir, sizeof(dir), "rathaus.db");
+	assert_int_equal(sqlite3_open_v2(dir, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT value FROM secret"
+	    " WHERE name = 'form'", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_bytes(st, 0), REF_SECRET_LEN);
+	memcpy(want, sqlite3_column_blob(st, 0), REF_SECRET_LEN);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	data_path(dir, sizeof(dir), "cache");
+	assert_non_null(d = opendir(dir));
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "secret-form-", 12) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		assert_non_null(fp = fopen(path, "rb"));
+		if (fread(got, 1, sizeof(got), fp) == REF_SECRET_LEN &&
+		    memcmp(got, want, REF_SECRET_LEN) == 0)
+			found = 1;
+		fclose(fp);
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * A CGI's check page judges the form key by a kept copy of the secret
+ * (app_secret_kept): shown with the database unreadable, the key taken.
+ * A database put in the file's place has a secret of its own: a key of
+ * the old one is renewed, and a copy of the new secret is kept beside.
+ * A FastCGI worker keeps no copy (it holds the database open).
+ */
+static void
+test_check_page_kept_secret(void **state)
+{
+	char	 db[PATH_MAX + 32], copy[PATH_MAX + 32], other[PATH_MAX + 32];
+	char	 side[PATH_MAX + 32];
+	char	*save[] = { "cp", "-a", db, copy, NULL };
+	char	*dup[] = { "cp", "-a", db, other, NULL };
+	const char *body;
+	struct stat st;
+	sqlite3	*odb;
+
+	(void)state;
+	if (getenv("FASTCGI") != NULL && *getenv("FASTCGI") != '\0')
+		skip();
+	quiesce();
+	body = check_body();
+	check_page_shown(body, 0, "database readable");
+	assert_true(kept_secret());
+
+	data_path(db, sizeof(db), "rathaus.db");
+	checkpoint();
+	assert_int_equal(stat(db, &st), 0);
+	assert_int_equal(chmod(db, 0), 0);
+	check_page_shown(body, 0, "database unreadable");
+	assert_int_equal(chmod(db, st.st_mode & 07777), 0);
+
+	/* Another database (a restore, say): another secret. */
+	data_path(copy, sizeof(copy), "rathaus.db.orig");
+	data_path(other, sizeof(other), "rathaus.db.other");
+	quiesce();
+	checkpoint();
+	must(save);
+	must(dup);
+	assert_int_equal(sqlite3_open_v2(other, &odb, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(odb, "UPDATE secret SET value ="
+	    " randomblob(32) WHERE name = 'form'", NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_close(odb), SQLITE_OK);
+	data_path(side, sizeof(side), "rathaus.db-wal");
+	assert_true(unlink(side) == 0 || errno == ENOENT);
+	data_path(side, sizeof(side), "rathaus.db-shm");
+	assert_true(unlink(side) == 0 || errno == ENOENT);
+	assert_int_equal(rename(other, db), 0);
+	check_page_shown(body, 1, "another database");
+	assert_true(kept_secret());
+	assert_int_equal(corrupt_put_back(), 0);
+	check_page_shown(check_body(), 0, "the database back");
+}
+
 /*
  * No database: no form to fill in for nothing (503 instead), the other
  * routes 503 too, with the reason in the log; a form sent anyway comes
@@ -967,6 +1091,8 @@ main(void)
 		    intact),
 		cmocka_unit_test_teardown(test_disk_full, disk_restore),
 		cmocka_unit_test_teardown(test_corrupt_database,
+		    corrupt_restore),
+		cmocka_unit_test_teardown(test_check_page_kept_secret,
 		    corrupt_restore),
 		cmocka_unit_test_teardown(test_missing_database, intact),
 		cmocka_unit_test_teardown(test_outdated_schema,
