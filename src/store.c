@@ -1447,6 +1447,33 @@ store_submission_row(sqlite3_stmt *st, const char *ref,
 	return sub->service != NULL && sub->values_xml != NULL ? 0 : -1;
 }
 
+/* The columns of STORE_SUBMISSION_COLUMNS into `sub`; -1: no memory. */
+int
+store_submission_read(struct store_stmt *q, const char *ref,
+    struct store_submission *sub)
+{
+	sub->id = (long)store_stmt_col_int64(q, 0);
+	store_copy(sub->ref, sizeof(sub->ref), (const unsigned char *)ref);
+	sub->service = store_dup((const unsigned char *)
+	    store_stmt_col_text(q, 2));
+	sub->version = (long)store_stmt_col_int64(q, 3);
+	sub->values_xml = store_dup((const unsigned char *)
+	    store_stmt_col_text(q, 4));
+	sub->fee_cents = (long)store_stmt_col_int64(q, 5);
+	store_stmt_copy(q, 6, sub->created, sizeof(sub->created));
+	store_stmt_copy(q, 7, sub->status, sizeof(sub->status));
+	store_stmt_copy(q, 9, sub->lang, sizeof(sub->lang));
+	store_stmt_copy(q, 11, sub->trust_level, sizeof(sub->trust_level));
+	if (!store_stmt_col_null(q, 10) && (sub->subject = store_dup(
+	    (const unsigned char *)store_stmt_col_text(q, 10))) == NULL)
+		return -1;
+	/* Submissions from before definitions were kept have none. */
+	if (!store_stmt_col_null(q, 8) && (sub->definition_xml = store_dup(
+	    (const unsigned char *)store_stmt_col_text(q, 8))) == NULL)
+		return -1;
+	return sub->service != NULL && sub->values_xml != NULL ? 0 : -1;
+}
+
 /*
  * A submission by reference and token. An unknown reference and a wrong
  * token give the same answer; the token comparison takes constant time.

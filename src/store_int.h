@@ -55,6 +55,9 @@ char	*store_dup(const unsigned char *);
 	" ON d.id = s.definition_id"
 int	 store_submission_row(sqlite3_stmt *, const char *ref,
 	    struct store_submission *);
+struct store_stmt;
+int	 store_submission_read(struct store_stmt *, const char *ref,
+	    struct store_submission *);
 int	 store_bind_texts(sqlite3_stmt *, const char *const *values, int n);
 int	 store_bind_texts_at(sqlite3_stmt *, int first,
 	    const char *const *values, int n);

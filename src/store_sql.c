@@ -31,6 +31,7 @@ store_stmt_prepare(struct store_stmt *q, struct store *s, const char *sql,
 	q->what = what;
 	if (STORE_PG(s)) {
 		memset(q->pg_param, 0, sizeof(q->pg_param));
+		memset(q->pg_own, 0, sizeof(q->pg_own));
 		if ((q->pg_sql = store_pg_sql(sql, &q->pg_nparams)) == NULL)
 			return store_stmt_fail(s, what, "out of memory, or"
 			    " more parameters than a statement may have");
@@ -94,6 +95,41 @@ store_stmt_int64(struct store_stmt *q, int i, int64_t v)
 	if (q->st == NULL ||
 	    sqlite3_bind_int64(q->st, i, (sqlite3_int64)v) != SQLITE_OK)
 		q->failed = 1;
+}
+
+void
+store_stmt_blob(struct store_stmt *q, int i, const void *data, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *b = data;
+	char	*t;
+	size_t	 k;
+
+	if (q->failed)
+		return;
+	if (!STORE_PG(q->s)) {
+		if (q->st == NULL || len > INT_MAX ||
+		    sqlite3_bind_blob(q->st, i, data, (int)len,
+		    SQLITE_STATIC) != SQLITE_OK)
+			q->failed = 1;
+		return;
+	}
+	/* bytea's text form: \x and two hex digits a byte. */
+	if (i < 1 || i > q->pg_nparams || len > (SIZE_MAX - 3) / 2 ||
+	    (t = malloc(2 * len + 3)) == NULL) {
+		q->failed = 1;
+		return;
+	}
+	t[0] = '\\';
+	t[1] = 'x';
+	for (k = 0; k < len; k++) {
+		t[2 + 2 * k] = hex[b[k] >> 4];
+		t[3 + 2 * k] = hex[b[k] & 15];
+	}
+	t[2 + 2 * len] = '\0';
+	free(q->pg_own[i - 1]);
+	q->pg_own[i - 1] = t;
+	q->pg_param[i - 1] = t;
 }
 
 static int
@@ -170,6 +206,52 @@ store_stmt_col_null(struct store_stmt *q, int col)
 	return sqlite3_column_type(q->st, col) == SQLITE_NULL;
 }
 
+/* A hex digit's value, or -1. */
+static int
+store_stmt_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+const void *
+store_stmt_col_blob(struct store_stmt *q, int col, size_t *len)
+{
+	const char *v;
+	size_t	 n, k;
+	int	 hi, lo;
+
+	*len = 0;
+	if (!STORE_PG(q->s)) {
+		const void *b = sqlite3_column_blob(q->st, col);
+
+		*len = b != NULL ? (size_t)sqlite3_column_bytes(q->st, col) : 0;
+		return b;
+	}
+	free(q->pg_blob);
+	q->pg_blob = NULL;
+	if ((v = store_pg_value(q->pg_res, q->pg_row, col)) == NULL ||
+	    v[0] != '\\' || v[1] != 'x' || (n = strlen(v + 2)) % 2 != 0 ||
+	    n == 0 || (q->pg_blob = malloc(n / 2)) == NULL)
+		return NULL;
+	for (k = 0; k < n / 2; k++) {
+		if ((hi = store_stmt_hex(v[2 + 2 * k])) < 0 ||
+		    (lo = store_stmt_hex(v[3 + 2 * k])) < 0) {
+			free(q->pg_blob);
+			q->pg_blob = NULL;
+			return NULL;
+		}
+		q->pg_blob[k] = (unsigned char)(hi << 4 | lo);
+	}
+	*len = n / 2;
+	return q->pg_blob;
+}
+
 void
 store_stmt_copy(struct store_stmt *q, int col, char *dst, size_t size)
 {
@@ -186,6 +268,13 @@ store_stmt_end(struct store_stmt *q)
 	q->pg_res = NULL;
 	free(q->pg_sql);
 	q->pg_sql = NULL;
+	free(q->pg_blob);
+	q->pg_blob = NULL;
+	if (STORE_PG(q->s))
+		for (int i = 0; i < STORE_STMT_PARAMS; i++) {
+			free(q->pg_own[i]);
+			q->pg_own[i] = NULL;
+		}
 }
 
 int

@@ -36,8 +36,10 @@ struct store_stmt {
 	int		 pg_nparams;
 	void		*pg_res;
 	int		 pg_row, pg_nrows, pg_done;
+	unsigned char	*pg_blob;	/* the blob column read last */
 	const char	*pg_param[STORE_STMT_PARAMS];
 	char		 pg_num[STORE_STMT_PARAMS][24];
+	char		*pg_own[STORE_STMT_PARAMS];	/* blobs as \x hex */
 };
 
 /* store_stmt_step: a row to read (else STORE_OK: done, or STORE_ERROR). */
@@ -49,6 +51,9 @@ void	 store_stmt_text(struct store_stmt *, int i, const char *v);
 void	 store_stmt_texts(struct store_stmt *, int first,
 	    const char *const *v, int n);
 void	 store_stmt_int64(struct store_stmt *, int i, int64_t v);
+/* Bytes (a file, a secret); the caller keeps them until the step. */
+void	 store_stmt_blob(struct store_stmt *, int i, const void *data,
+	    size_t len);
 int	 store_stmt_step(struct store_stmt *);
 /* The one row a statement gives: STORE_OK with it to read, else
  * STORE_NOTFOUND or the failure, and the statement is ended then. */
@@ -56,6 +61,10 @@ int	 store_stmt_one(struct store_stmt *);
 const char *store_stmt_col_text(struct store_stmt *, int col);
 int64_t	 store_stmt_col_int64(struct store_stmt *, int col);
 int	 store_stmt_col_null(struct store_stmt *, int col);
+/* A blob column: its bytes (valid until the next column read or step)
+ * and their number; NULL with *len 0 for NULL or no bytes, or when
+ * PostgreSQL's text of it is not hex. */
+const void *store_stmt_col_blob(struct store_stmt *, int col, size_t *len);
 /* A column's text into dst (NULL as ""), cut to fit. */
 void	 store_stmt_copy(struct store_stmt *, int col, char *dst,
 	    size_t size);

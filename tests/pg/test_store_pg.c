@@ -140,6 +140,12 @@ test_pg_run_counts_changes(void **state)
 }
 
 static void
+test_pg_blob(void **state)
+{
+	sql_case_blob(*state, "BYTEA");
+}
+
+static void
 test_pg_token_cache(void **state)
 {
 	sql_case_token_cache(*state);
@@ -266,6 +272,7 @@ main(void)
 		    test_pg_failed_bind_fails_the_step, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_run_counts_changes,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_blob, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_token_cache,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_outbox_claimed_once,

@@ -9,6 +9,7 @@
 #define RATHAUS_TEST_STORE_SQL_CASES_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "store.h"
@@ -116,6 +117,52 @@ sql_case_token_cache(struct store *s)
 	assert_string_equal(tok, "t2");
 	assert_int_equal(store_token_get(s, "paypal", "3000-01-01T00:00:00Z",
 	    tok, sizeof(tok)), STORE_NOTFOUND);
+}
+
+
+/*
+ * Bytes go in and come out whole, a NUL and 0xff among them; no bytes
+ * and NULL both read as NULL with length 0. `type`: the engine's name
+ * of a column of bytes (BLOB, BYTEA).
+ */
+static inline void
+sql_case_blob(struct store *s, const char *type)
+{
+	static const unsigned char bytes[] = { 0x00, 0x01, 0x7f, 0x80, 0xff,
+	    'a', 0x00 };
+	struct store_stmt q;
+	const unsigned char *got;
+	char	 sql[96];
+	size_t	 len = 99;
+
+	snprintf(sql, sizeof(sql), "CREATE TEMP TABLE blobs (k INTEGER, v %s)",
+	    type);
+	assert_int_equal(store_stmt_run(s, sql, NULL, 0, "blobs", NULL),
+	    STORE_OK);
+	assert_int_equal(store_stmt_prepare(&q, s, "INSERT INTO blobs(k, v)"
+	    " VALUES (1, ?1), (2, ?2), (3, ?3)", "blobs"), STORE_OK);
+	store_stmt_blob(&q, 1, bytes, sizeof(bytes));
+	store_stmt_blob(&q, 2, bytes, 0);
+	store_stmt_text(&q, 3, NULL);
+	assert_int_equal(store_stmt_step(&q), STORE_OK);
+	store_stmt_end(&q);
+	assert_int_equal(store_stmt_prepare(&q, s, "SELECT v FROM blobs"
+	    " ORDER BY k", "blobs"), STORE_OK);
+	assert_int_equal(store_stmt_step(&q), STORE_STMT_ROW);
+	assert_non_null(got = store_stmt_col_blob(&q, 0, &len));
+	assert_int_equal(len, sizeof(bytes));
+	assert_memory_equal(got, bytes, sizeof(bytes));
+	assert_int_equal(store_stmt_step(&q), STORE_STMT_ROW);
+	assert_null(store_stmt_col_blob(&q, 0, &len));
+	assert_int_equal(len, 0);
+	assert_int_equal(store_stmt_step(&q), STORE_STMT_ROW);
+	len = 99;
+	assert_null(store_stmt_col_blob(&q, 0, &len));
+	assert_int_equal(len, 0);
+	assert_int_equal(store_stmt_step(&q), STORE_OK);
+	store_stmt_end(&q);
+	assert_int_equal(store_stmt_run(s, "DROP TABLE blobs", NULL, 0,
+	    "blobs", NULL), STORE_OK);
 }
 
 #endif

@@ -36,6 +36,12 @@ test_store_stmt_run_counts_changes(void **state)
 }
 
 static void
+test_store_stmt_blob(void **state)
+{
+	sql_case_blob(((struct testdb_fixture *)*state)->s, "BLOB");
+}
+
+static void
 test_store_token_cache(void **state)
 {
 	sql_case_token_cache(((struct testdb_fixture *)*state)->s);
@@ -77,6 +83,8 @@ main(void)
 		    testdb_setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_store_stmt_failed_bind_fails_the_step,
+		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_store_stmt_blob,
 		    testdb_setup, testdb_teardown),
 		cmocka_unit_test(test_store_pg_sql_numbers),
 		cmocka_unit_test_setup_teardown(test_store_token_cache,
