@@ -909,27 +909,28 @@ int
 store_secret(struct store *s, const char *name,
     unsigned char out[REF_SECRET_LEN])
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
+	const void *v;
+	size_t	 len;
 	int	 rc;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT value FROM secret WHERE"
-	    " name = ?1", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "secret");
-	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return store_fail(s, "secret");
+	if ((rc = store_stmt_prepare(&q, s, "SELECT value FROM secret WHERE"
+	    " name = ?1", "secret")) != STORE_OK)
+		return rc;
+	store_stmt_text(&q, 1, name);
+	if ((rc = store_stmt_one(&q)) == STORE_OK) {
+		if ((v = store_stmt_col_blob(&q, 0, &len)) != NULL &&
+		    len == REF_SECRET_LEN)
+			memcpy(out, v, REF_SECRET_LEN);
+		else
+			rc = STORE_NOTFOUND;
+		store_stmt_end(&q);
 	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == REF_SECRET_LEN)
-		memcpy(out, sqlite3_column_blob(st, 0), REF_SECRET_LEN);
-	else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		rc = SQLITE_NOTFOUND;
-	sqlite3_finalize(st);
-	if (rc == SQLITE_NOTFOUND) {
+	if (rc == STORE_NOTFOUND) {
 		snprintf(s->err, sizeof(s->err), "no secret '%s'", name);
 		return STORE_NOTFOUND;
 	}
-	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "secret");
+	return rc;
 }
 
 void
@@ -1087,57 +1088,47 @@ static int
 store_find_key(struct store *s, const struct store_new *n,
     struct store_receipt *r)
 {
-	sqlite3_stmt *st;
+	const char *const v[] = { n->submit_key, n->service, n->values_xml };
+	struct store_stmt q;
 	int	 rc;
 
-	if (sqlite3_prepare_v2(s->db,
-	    "SELECT ref, token FROM submission WHERE submit_key = ?1"
-	    " AND service = ?2 AND answers = ?3", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "find key");
-	if (sqlite3_bind_text(st, 1, n->submit_key, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(st, 2, n->service, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(st, 3, n->values_xml, -1, SQLITE_STATIC) !=
-	    SQLITE_OK) {
-		sqlite3_finalize(st);
-		return store_fail(s, "find key");
-	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		store_copy(r->ref, sizeof(r->ref), sqlite3_column_text(st, 0));
-		store_copy(r->token, sizeof(r->token),
-		    sqlite3_column_text(st, 1));
-		r->existing = 1;
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = STORE_NOTFOUND;
-	else
-		rc = store_fail(s, "find key");
-	sqlite3_finalize(st);
-	return rc;
+	if ((rc = store_stmt_prepare(&q, s, "SELECT ref, token FROM submission"
+	    " WHERE submit_key = ?1 AND service = ?2 AND answers = ?3",
+	    "find key")) != STORE_OK)
+		return rc;
+	store_stmt_texts(&q, 1, v, 3);
+	if ((rc = store_stmt_one(&q)) != STORE_OK)
+		return rc;
+	store_stmt_copy(&q, 0, r->ref, sizeof(r->ref));
+	store_stmt_copy(&q, 1, r->token, sizeof(r->token));
+	r->existing = 1;
+	store_stmt_end(&q);
+	return STORE_OK;
 }
 
 static int
 store_next_seq(struct store *s, int year, long *seq)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	int	 rc;
 
-	if (sqlite3_prepare_v2(s->db,
-	    "INSERT INTO ref_counter(year, last) VALUES (?1, 1) "
-	    "ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
-	    -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "counter");
-	rc = sqlite3_bind_int(st, 1, year) == SQLITE_OK ? sqlite3_step(st) :
-	    SQLITE_ERROR;
-	if (rc == SQLITE_ROW)
-		*seq = (long)sqlite3_column_int64(st, 0);
-	/* RETURNING rows are only final once the statement has run out. */
-	if (rc == SQLITE_ROW && sqlite3_step(st) != SQLITE_DONE)
-		rc = SQLITE_ERROR;
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "counter");
+	if ((rc = store_stmt_prepare(&q, s, "INSERT INTO ref_counter(year,"
+	    " last) VALUES (?1, 1) ON CONFLICT(year) DO UPDATE SET"
+	    " last = ref_counter.last + 1 RETURNING last", "counter")) !=
+	    STORE_OK)
+		return rc;
+	store_stmt_int64(&q, 1, year);
+	if ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
+		*seq = (long)store_stmt_col_int64(&q, 0);
+		/* RETURNING rows are only final once the statement has run
+		 * out. */
+		rc = store_stmt_step(&q);
+		if (rc == STORE_STMT_ROW)
+			rc = store_stmt_fail(s, "counter", "two rows");
+	} else if (rc == STORE_OK)
+		rc = store_stmt_fail(s, "counter", "no row");
+	store_stmt_end(&q);
+	return rc;
 }
 
 /*
@@ -1145,40 +1136,38 @@ store_next_seq(struct store *s, int year, long *seq)
  * it; 0 when there is none to keep.
  */
 static int
-store_definition(struct store *s, const struct store_new *n,
-    sqlite3_int64 *id)
+store_definition(struct store *s, const struct store_new *n, int64_t *id)
 {
 	static const char *const sql[] = {
 		"INSERT INTO definition(service, version, xml)"
 		" VALUES (?1, ?2, ?3) ON CONFLICT(xml) DO NOTHING",
-		"SELECT id FROM definition WHERE xml = ?3",
+		"SELECT id FROM definition WHERE xml = ?1",
 	};
-	sqlite3_stmt *st;
-	size_t	 i;
-	int	 rc = SQLITE_DONE, np;
+	struct store_stmt q;
+	int	 rc;
 
 	*id = 0;
 	if (n->definition_xml == NULL)
 		return STORE_OK;
-	for (i = 0; i < 2 && rc == SQLITE_DONE; i++) {
-		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) !=
-		    SQLITE_OK)
-			return store_fail(s, "definition");
-		/* Each statement binds the parameters it has. */
-		np = sqlite3_bind_parameter_count(st);
-		if ((np >= 1 && sqlite3_bind_text(st, 1, n->service, -1,
-		    SQLITE_STATIC) != SQLITE_OK) || (np >= 2 &&
-		    sqlite3_bind_int64(st, 2, n->version) != SQLITE_OK) ||
-		    (np >= 3 && sqlite3_bind_text(st, 3, n->definition_xml, -1,
-		    SQLITE_STATIC) != SQLITE_OK))
-			rc = SQLITE_ERROR;
-		else
-			rc = sqlite3_step(st);
-		if (i == 1 && rc == SQLITE_ROW)
-			*id = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	return *id != 0 ? STORE_OK : store_fail(s, "definition");
+	if ((rc = store_stmt_prepare(&q, s, sql[0], "definition")) !=
+	    STORE_OK)
+		return rc;
+	store_stmt_text(&q, 1, n->service);
+	store_stmt_int64(&q, 2, n->version);
+	store_stmt_text(&q, 3, n->definition_xml);
+	rc = store_stmt_step(&q);
+	store_stmt_end(&q);
+	if (rc != STORE_OK ||
+	    (rc = store_stmt_prepare(&q, s, sql[1], "definition")) != STORE_OK)
+		return rc;
+	store_stmt_text(&q, 1, n->definition_xml);
+	if ((rc = store_stmt_one(&q)) == STORE_NOTFOUND)
+		return store_stmt_fail(s, "definition", "not kept");
+	if (rc != STORE_OK)
+		return rc;
+	*id = store_stmt_col_int64(&q, 0);
+	store_stmt_end(&q);
+	return STORE_OK;
 }
 
 /*
@@ -1186,81 +1175,76 @@ store_definition(struct store *s, const struct store_new *n,
  * writes the submission: folded in C (store_search_text).
  */
 static int
-store_search_put(struct store *s, sqlite3_int64 id, const char *ref,
+store_search_put(struct store *s, int64_t id, const char *ref,
     const char *answers)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	struct buf text;
-	int	 rc = SQLITE_ERROR;
+	int	 rc;
 
 	buf_init(&text, 0);
 	if (store_search_text(&text, ref, answers) != 0) {
 		buf_free(&text);
-		snprintf(s->err, sizeof(s->err), "search text: out of memory");
-		return STORE_ERROR;
+		return store_stmt_fail(s, "search text", "out of memory");
 	}
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO submission_search(rowid,"
-	    " text) VALUES (?1, ?2)", -1, &st, NULL) != SQLITE_OK) {
-		buf_free(&text);
-		return store_fail(s, "search index");
+	if ((rc = store_stmt_prepare(&q, s, "INSERT INTO submission_search("
+	    "rowid, text) VALUES (?1, ?2)", "search index")) == STORE_OK) {
+		store_stmt_int64(&q, 1, id);
+		store_stmt_text(&q, 2, buf_str(&text));
+		rc = store_stmt_step(&q);
 	}
-	if (sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, buf_str(&text), -1, SQLITE_STATIC) ==
-	    SQLITE_OK)
-		rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	store_stmt_end(&q);
 	buf_free(&text);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "search index");
+	return rc;
 }
 
 static int
 store_insert(struct store *s, const struct store_new *n, const char *ref)
 {
-	sqlite3_stmt *st;
-	sqlite3_int64 id, def;
+	const char *const texts[] = {
+		ref, n->token, n->service, NULL, n->values_xml, NULL,
+		n->created, n->submit_key, n->lang ? n->lang : "de",
+		NULL, n->email != NULL && *n->email != '\0' ? n->email : NULL,
+		n->subject, n->subject != NULL ? n->trust_level : NULL,
+	};
+	struct store_stmt q;
+	int64_t	 id = 0, def;
 	int	 rc;
 
 	if ((rc = store_definition(s, n, &def)) != STORE_OK)
 		return rc;
-	if (sqlite3_prepare_v2(s->db,
+	if ((rc = store_stmt_prepare(&q, s,
 	    "INSERT INTO submission(ref, token, service, service_version,"
 	    " answers, fee_cents, created, submit_key, lang, definition_id,"
 	    " email, payment, subject, trust_level) VALUES (?1, ?2, ?3, ?4,"
 	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, CASE WHEN ?6 > 0 THEN 'awaiting'"
-	    " ELSE 'none' END, ?12, ?13)", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "insert");
-	{
-		const char *const texts[] = {
-			ref, n->token, n->service, NULL, n->values_xml, NULL,
-			n->created, n->submit_key, n->lang ? n->lang : "de",
-			NULL, n->email != NULL && *n->email != '\0' ?
-			n->email : NULL, n->subject,
-			n->subject != NULL ? n->trust_level : NULL,
-		};
-
-		rc = store_bind_texts(st, texts, 13) == 0 &&
-		    sqlite3_bind_int64(st, 4, n->version) == SQLITE_OK &&
-		    sqlite3_bind_int64(st, 6, n->fee_cents) == SQLITE_OK &&
-		    (def != 0 ? sqlite3_bind_int64(st, 10, def) :
-		    sqlite3_bind_null(st, 10)) == SQLITE_OK ?
-		    sqlite3_step(st) : SQLITE_ERROR;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail(s, "insert");
-	id = sqlite3_last_insert_rowid(s->db);
+	    " ELSE 'none' END, ?12, ?13) RETURNING id", "insert")) !=
+	    STORE_OK)
+		return rc;
+	store_stmt_texts(&q, 1, texts, 13);
+	store_stmt_int64(&q, 4, n->version);
+	store_stmt_int64(&q, 6, n->fee_cents);
+	if (def != 0)
+		store_stmt_int64(&q, 10, def);
+	if ((rc = store_stmt_one(&q)) != STORE_OK)
+		return rc == STORE_NOTFOUND ?
+		    store_stmt_fail(s, "insert", "no id") : rc;
+	id = store_stmt_col_int64(&q, 0);
+	/* RETURNING rows are only final once the statement has run out. */
+	rc = store_stmt_step(&q);
+	store_stmt_end(&q);
+	if (rc != STORE_OK)
+		return rc == STORE_STMT_ROW ?
+		    store_stmt_fail(s, "insert", "two rows") : rc;
 	if ((rc = store_search_put(s, id, ref, n->values_xml)) != STORE_OK)
 		return rc;
+	{
+		const char *const ev[] = { n->created };
 
-	if (sqlite3_prepare_v2(s->db,
-	    "INSERT INTO status_event(submission_id, status, at)"
-	    " VALUES (?1, 'received', ?2)", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "insert event");
-	rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, n->created, -1, SQLITE_STATIC) ==
-	    SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "insert event");
+		return store_stmt_run_id(s, "INSERT INTO status_event("
+		    "submission_id, status, at) VALUES (?1, 'received', ?2)",
+		    id, ev, 1, "insert event", NULL);
+	}
 }
 
 /*
@@ -1285,27 +1269,15 @@ store_upload_claim(struct store *s, const char *key, const char *ref,
 		"UPDATE upload SET ref = ?2 WHERE submit_key = ?1"
 		" AND field = ?3 AND ref IS NULL",
 	};
-	sqlite3_stmt *st;
 	size_t	 i, k;
-	int	 rc;
 
 	for (k = 0; fields != NULL && fields[k] != NULL; k++)
 		for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-			if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) !=
-			    SQLITE_OK)
-				return store_fail(s, "claim uploads");
-			if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) !=
-			    SQLITE_OK ||
-			    sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC) !=
-			    SQLITE_OK ||
-			    sqlite3_bind_text(st, 3, fields[k], -1,
-			    SQLITE_STATIC) != SQLITE_OK)
-				rc = SQLITE_ERROR;
-			else
-				rc = sqlite3_step(st);
-			sqlite3_finalize(st);
-			if (rc != SQLITE_DONE)
-				return store_fail(s, "claim uploads");
+			const char *const v[] = { key, ref, fields[k] };
+
+			if (store_stmt_run(s, sql[i], v, 3, "claim uploads",
+			    NULL) != STORE_OK)
+				return STORE_ERROR;
 		}
 	return STORE_OK;
 }
@@ -1348,7 +1320,7 @@ store_submit(struct store *s, const struct store_new *n,
 		return rc;
 	if (n->submit_key != NULL &&
 	    (rc = store_find_key(s, n, r)) != STORE_NOTFOUND) {
-		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+		store_rollback(s);
 		return rc;
 	}
 	store_copy(r->token, sizeof(r->token), (const unsigned char *)n->token);
@@ -1364,7 +1336,7 @@ store_submit(struct store *s, const struct store_new *n,
 	    store_exec(s, "COMMIT;") != STORE_OK) {
 		if (*s->err == '\0')
 			snprintf(s->err, sizeof(s->err), "reference overflow");
-		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+		store_rollback(s);
 		memset(r, 0, sizeof(*r));
 		return rc == STORE_TAKEN ? STORE_TAKEN : STORE_ERROR;
 	}
@@ -1380,42 +1352,35 @@ store_dup(const unsigned char *s)
 int
 store_load_history(struct store *s, struct store_submission *sub)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	struct store_event *h;
 	int	 rc;
 
-	if (sqlite3_prepare_v2(s->db,
-	    "SELECT status, at, actor, message FROM status_event"
-	    " WHERE submission_id = ?1 ORDER BY id", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return store_fail(s, "history");
-	if (sqlite3_bind_int64(st, 1, sub->id) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return store_fail(s, "history");
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = store_stmt_prepare(&q, s, "SELECT status, at, actor,"
+	    " message FROM status_event WHERE submission_id = ?1 ORDER BY id",
+	    "history")) != STORE_OK)
+		return rc;
+	store_stmt_int64(&q, 1, sub->id);
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
 		h = reallocarray(sub->history, sub->nhistory + 1, sizeof(*h));
 		if (h == NULL) {
-			rc = SQLITE_NOMEM;
+			rc = store_stmt_fail(s, "history", "out of memory");
 			break;
 		}
 		sub->history = h;
 		h = &sub->history[sub->nhistory++];
 		memset(h, 0, sizeof(*h));
-		store_copy(h->status, sizeof(h->status),
-		    sqlite3_column_text(st, 0));
-		store_copy(h->at, sizeof(h->at), sqlite3_column_text(st, 1));
-		store_copy(h->actor, sizeof(h->actor),
-		    sqlite3_column_text(st, 2));
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL &&
-		    (h->message = strdup((const char *)
-		    sqlite3_column_text(st, 3))) == NULL) {
-			rc = SQLITE_NOMEM;
+		store_stmt_copy(&q, 0, h->status, sizeof(h->status));
+		store_stmt_copy(&q, 1, h->at, sizeof(h->at));
+		store_stmt_copy(&q, 2, h->actor, sizeof(h->actor));
+		if (!store_stmt_col_null(&q, 3) && (h->message =
+		    strdup(store_stmt_col_text(&q, 3))) == NULL) {
+			rc = store_stmt_fail(s, "history", "out of memory");
 			break;
 		}
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "history");
+	store_stmt_end(&q);
+	return rc;
 }
 
 /* The columns of STORE_SUBMISSION_COLUMNS into `sub`; -1: no memory. */
@@ -1482,25 +1447,20 @@ int
 store_find(struct store *s, const char *ref, const char *token,
     struct store_submission *sub)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	int	 rc, match;
 
 	memset(sub, 0, sizeof(*sub));
-	if (sqlite3_prepare_v2(s->db, STORE_SUBMISSION_COLUMNS
-	    STORE_SUBMISSION_FROM " WHERE s.ref = ?1", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return store_fail(s, "find");
-	rc = sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK ?
-	    sqlite3_step(st) : SQLITE_ERROR;
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? STORE_NOTFOUND :
-		    store_fail(s, "find");
-	}
-	match = ref_equal(token, (const char *)sqlite3_column_text(st, 1));
-	if (match && store_submission_row(st, ref, sub) != 0)
+	if ((rc = store_stmt_prepare(&q, s, STORE_SUBMISSION_COLUMNS
+	    STORE_SUBMISSION_FROM " WHERE s.ref = ?1", "find")) != STORE_OK)
+		return rc;
+	store_stmt_text(&q, 1, ref);
+	if ((rc = store_stmt_one(&q)) != STORE_OK)
+		return rc;
+	match = ref_equal(token, store_stmt_col_text(&q, 1));
+	if (match && store_submission_read(&q, ref, sub) != 0)
 		match = -1;
-	sqlite3_finalize(st);
+	store_stmt_end(&q);
 	if (match == 0)
 		return STORE_NOTFOUND;
 	if (match == -1 || store_load_history(s, sub) != STORE_OK) {
@@ -1532,10 +1492,10 @@ store_submission_free(struct store_submission *sub)
 #define STORE_STAGED_MIN	4096
 #define STORE_STAGED_CHARGE	"max(size, 4096)"
 
-static sqlite3_int64
+static int64_t
 store_staged_charge(size_t len)
 {
-	return len < STORE_STAGED_MIN ? STORE_STAGED_MIN : (sqlite3_int64)len;
+	return len < STORE_STAGED_MIN ? STORE_STAGED_MIN : (int64_t)len;
 }
 
 /*
@@ -1544,7 +1504,7 @@ store_staged_charge(size_t len)
  */
 static int
 store_staged_sums(struct store *s, const char *key, const char *field,
-    sqlite3_int64 *total, sqlite3_int64 *of_key, sqlite3_int64 *replaced)
+    int64_t *total, int64_t *of_key, int64_t *replaced)
 {
 	static const char *const sql[] = {
 		"SELECT coalesce(sum(" STORE_STAGED_CHARGE "), 0), 0 FROM upload"
@@ -1554,25 +1514,28 @@ store_staged_sums(struct store *s, const char *key, const char *field,
 		" END), 0) FROM upload WHERE submit_key = ?1 AND ref IS NULL",
 	};
 	const char *const v[] = { key, field };
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	size_t	 i;
-	int	 rc = SQLITE_ROW;
+	int	 rc = STORE_OK;
 
-	for (i = 0; i < 2 && rc == SQLITE_ROW; i++) {
-		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) !=
-		    SQLITE_OK)
-			return store_fail(s, "staged sums");
-		rc = store_bind_texts(st, v, 2) == 0 ? sqlite3_step(st) :
-		    SQLITE_ERROR;
-		if (rc == SQLITE_ROW && i == 0)
-			*total = sqlite3_column_int64(st, 0);
-		else if (rc == SQLITE_ROW) {
-			*of_key = sqlite3_column_int64(st, 0);
-			*replaced = sqlite3_column_int64(st, 1);
+	for (i = 0; i < 2 && rc == STORE_OK; i++) {
+		if ((rc = store_stmt_prepare(&q, s, sql[i], "staged sums")) !=
+		    STORE_OK)
+			return rc;
+		store_stmt_texts(&q, 1, v, 2);
+		if ((rc = store_stmt_one(&q)) == STORE_NOTFOUND)
+			return store_stmt_fail(s, "staged sums", "no row");
+		if (rc != STORE_OK)
+			return rc;
+		if (i == 0)
+			*total = store_stmt_col_int64(&q, 0);
+		else {
+			*of_key = store_stmt_col_int64(&q, 0);
+			*replaced = store_stmt_col_int64(&q, 1);
 		}
-		sqlite3_finalize(st);
+		store_stmt_end(&q);
 	}
-	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "staged sums");
+	return rc;
 }
 
 /*
@@ -1583,34 +1546,24 @@ static int
 store_upload_stage(struct store *s, const char *key,
     const struct store_staged *f, const char *now)
 {
-	sqlite3_stmt *st = NULL;
+	const char *const v[] = { key, f->field, f->filename, f->mime, NULL,
+	    NULL, now };
+	struct store_stmt q;
 	int	 rc;
 
-	rc = sqlite3_prepare_v2(s->db, "DELETE FROM upload WHERE"
-	    " submit_key = ?1 AND field = ?2 AND ref IS NULL", -1, &st, NULL);
-	if (rc == SQLITE_OK &&
-	    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, f->field, -1, SQLITE_STATIC) == SQLITE_OK)
-		rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc == SQLITE_DONE)
-		rc = sqlite3_prepare_v2(s->db, "INSERT INTO upload(submit_key,"
-		    " field, filename, mime, size, data, created, touched)"
-		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)", -1, &st, NULL);
-	if (rc == SQLITE_OK &&
-	    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, f->field, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 3, f->filename, -1, SQLITE_STATIC) ==
-	    SQLITE_OK &&
-	    sqlite3_bind_text(st, 4, f->mime, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_int64(st, 5, (sqlite3_int64)f->len) == SQLITE_OK &&
-	    sqlite3_bind_blob(st, 6, f->data, (int)f->len, SQLITE_STATIC) ==
-	    SQLITE_OK &&
-	    sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC) == SQLITE_OK)
-		rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "put upload");
+	if ((rc = store_stmt_run(s, "DELETE FROM upload WHERE submit_key = ?1"
+	    " AND field = ?2 AND ref IS NULL", v, 2, "put upload", NULL)) !=
+	    STORE_OK || (rc = store_stmt_prepare(&q, s, "INSERT INTO"
+	    " upload(submit_key, field, filename, mime, size, data, created,"
+	    " touched) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+	    "put upload")) != STORE_OK)
+		return rc;
+	store_stmt_texts(&q, 1, v, 7);
+	store_stmt_int64(&q, 5, (int64_t)f->len);
+	store_stmt_blob(&q, 6, f->data, f->len);
+	rc = store_stmt_step(&q);
+	store_stmt_end(&q);
+	return rc;
 }
 
 /* Within a transaction: drop the abandoned files, touch `key`'s others. */
@@ -1641,7 +1594,7 @@ int
 store_upload_put(struct store *s, const char *key, struct store_staged *files,
     size_t nfiles, const struct store_staging *lim)
 {
-	sqlite3_int64 total = 0, of_key = 0, replaced = 0, charge;
+	int64_t	 total = 0, of_key = 0, replaced = 0, charge;
 	size_t	 i;
 	int	 rc, capped = 0;
 
@@ -1663,10 +1616,9 @@ store_upload_put(struct store *s, const char *key, struct store_staged *files,
 		    &of_key, &replaced)) != STORE_OK)
 			break;
 		charge = store_staged_charge(files[i].len);
-		if (of_key - replaced + charge > (sqlite3_int64)lim->key_max)
+		if (of_key - replaced + charge > (int64_t)lim->key_max)
 			files[i].refused = 1;
-		else if (total - replaced + charge >
-		    (sqlite3_int64)lim->total_max)
+		else if (total - replaced + charge > (int64_t)lim->total_max)
 			capped = 1;
 		else
 			rc = store_upload_stage(s, key, &files[i], lim->now);
@@ -1700,15 +1652,14 @@ store_upload_touch(struct store *s, const char *key,
 
 /* The metadata of one row: field, filename, mime, size, claimed. */
 static void
-store_upload_row(sqlite3_stmt *st, struct store_upload *u)
+store_upload_row(struct store_stmt *q, struct store_upload *u)
 {
 	memset(u, 0, sizeof(*u));
-	store_copy(u->field, sizeof(u->field), sqlite3_column_text(st, 0));
-	store_copy(u->filename, sizeof(u->filename),
-	    sqlite3_column_text(st, 1));
-	store_copy(u->mime, sizeof(u->mime), sqlite3_column_text(st, 2));
-	u->size = (size_t)sqlite3_column_int64(st, 3);
-	u->claimed = sqlite3_column_int(st, 4);
+	store_stmt_copy(q, 0, u->field, sizeof(u->field));
+	store_stmt_copy(q, 1, u->filename, sizeof(u->filename));
+	store_stmt_copy(q, 2, u->mime, sizeof(u->mime));
+	u->size = (size_t)store_stmt_col_int64(q, 3);
+	u->claimed = (int)store_stmt_col_int64(q, 4);
 }
 
 /*
@@ -1720,37 +1671,35 @@ int
 store_upload_list(struct store *s, const char *key, struct store_upload **out,
     size_t *nout)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	struct store_upload *v;
 	int	 rc;
 
 	*out = NULL;
 	*nout = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT field, filename, mime, size,"
-	    " ref IS NOT NULL FROM upload u WHERE submit_key = ?1 AND id ="
-	    " (SELECT max(id) FROM upload WHERE submit_key = ?1 AND"
-	    " field = u.field) ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "list uploads");
-	if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return store_fail(s, "list uploads");
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = store_stmt_prepare(&q, s, "SELECT field, filename, mime,"
+	    " size, CASE WHEN ref IS NULL THEN 0 ELSE 1 END FROM upload u"
+	    " WHERE submit_key = ?1 AND id = (SELECT max(id) FROM upload"
+	    " WHERE submit_key = ?1 AND field = u.field) ORDER BY id",
+	    "list uploads")) != STORE_OK)
+		return rc;
+	store_stmt_text(&q, 1, key);
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
 		if ((v = reallocarray(*out, *nout + 1, sizeof(*v))) == NULL) {
-			rc = SQLITE_NOMEM;
+			rc = store_stmt_fail(s, "list uploads",
+			    "out of memory");
 			break;
 		}
 		*out = v;
-		store_upload_row(st, &v[(*nout)++]);
+		store_upload_row(&q, &v[(*nout)++]);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	store_stmt_end(&q);
+	if (rc != STORE_OK) {
 		free(*out);
 		*out = NULL;
 		*nout = 0;
-		return store_fail(s, "list uploads");
 	}
-	return STORE_OK;
+	return rc;
 }
 
 /* A claimed file with its bytes, by the submission's reference. */
@@ -1758,38 +1707,32 @@ int
 store_upload_get(struct store *s, const char *ref, const char *field,
     struct store_upload *u)
 {
-	sqlite3_stmt *st;
+	const char *const v[] = { ref, field };
+	struct store_stmt q;
 	const void *blob;
+	size_t	 len;
 	int	 rc;
 
 	memset(u, 0, sizeof(*u));
-	if (sqlite3_prepare_v2(s->db, "SELECT field, filename, mime, size, 1,"
-	    " data FROM upload WHERE ref = ?1 AND field = ?2"
-	    " ORDER BY id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "get upload");
-	if (sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC) != SQLITE_OK)
-		rc = SQLITE_ERROR;
+	if ((rc = store_stmt_prepare(&q, s, "SELECT field, filename, mime,"
+	    " size, 1, data FROM upload WHERE ref = ?1 AND field = ?2"
+	    " ORDER BY id DESC LIMIT 1", "get upload")) != STORE_OK)
+		return rc;
+	store_stmt_texts(&q, 1, v, 2);
+	if ((rc = store_stmt_one(&q)) != STORE_OK)
+		return rc;
+	store_upload_row(&q, u);
+	blob = store_stmt_col_blob(&q, 5, &len);
+	u->size = len;
+	if (blob == NULL || len == 0 || (u->data = malloc(len)) == NULL)
+		rc = store_stmt_fail(s, "get upload", "no bytes, or out of"
+		    " memory");
 	else
-		rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		store_upload_row(st, u);
-		blob = sqlite3_column_blob(st, 5);
-		u->size = (size_t)sqlite3_column_bytes(st, 5);
-		if (blob == NULL || u->size == 0 ||
-		    (u->data = malloc(u->size)) == NULL)
-			rc = SQLITE_NOMEM;
-		else
-			memcpy(u->data, blob, u->size);
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	if (rc != SQLITE_ROW) {
+		memcpy(u->data, blob, len);
+	store_stmt_end(&q);
+	if (rc != STORE_OK)
 		store_upload_free(u);
-		return store_fail(s, "get upload");
-	}
-	return STORE_OK;
+	return rc;
 }
 
 void
@@ -1806,26 +1749,15 @@ store_upload_free(struct store_upload *u)
 int
 store_upload_expire(struct store *s, const char *older_than, long *deleted)
 {
-	sqlite3_stmt *st;
+	const char *const v[] = { older_than };
 	int	 rc;
 
 	*deleted = 0;
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	rc = sqlite3_prepare_v2(s->db, "DELETE FROM upload WHERE ref IS NULL"
-	    " AND touched < ?1", -1, &st, NULL);
-	if (rc == SQLITE_OK) {
-		if (sqlite3_bind_text(st, 1, older_than, -1, SQLITE_STATIC) ==
-		    SQLITE_OK)
-			rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
-	if (rc == SQLITE_DONE)
-		*deleted = (long)sqlite3_changes(s->db);
-	if (rc != SQLITE_DONE || store_exec(s, "COMMIT;") != STORE_OK) {
-		if (rc != SQLITE_DONE)
-			store_fail(s, "expire uploads");
-		sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+	rc = store_stmt_run(s, "DELETE FROM upload WHERE ref IS NULL AND"
+	    " touched < ?1", v, 1, "expire uploads", deleted);
+	if ((rc = store_commit_or_rollback(s, rc)) != STORE_OK) {
 		*deleted = 0;
 		return STORE_ERROR;
 	}
