@@ -516,8 +516,8 @@ app_store(struct app *a)
 	}
 	/* The inode first: a file put in its place later is not this one. */
 	a->store_ino = app_db_ino(a->conf.data_dir);
-	if ((a->store_rc = store_open(&a->store, a->conf.data_dir, 0)) !=
-	    STORE_OK)
+	if ((a->store_rc = store_open(&a->store, a->conf.data_dir,
+	    a->conf.store_pg, 0)) != STORE_OK)
 		return -1;
 	store_busy_deadline(a->store, &a->busy_deadline);
 	return 0;

@@ -53,6 +53,8 @@ enum conf_key {
 	CONF_IDENTITY_VERIFIED,
 	CONF_LOGOUT_URL,
 	CONF_SITE_DIR,
+	CONF_STORE,
+	CONF_STORE_CONNINFO,
 	CONF__MAX
 };
 
@@ -69,7 +71,7 @@ static const char *const conf_keys[CONF__MAX] = {
 	"identity_levels", "identity_given_name", "identity_family_name",
 	"identity_birth_date", "identity_street", "identity_postcode",
 	"identity_town", "identity_email", "identity_verified", "logout_url",
-	"site_dir",
+	"site_dir", "store", "store_conninfo",
 };
 
 static char **
@@ -107,6 +109,8 @@ conf_slot(struct conf *c, enum conf_key k)
 	case CONF_IDENTITY_VERIFIED: return &c->identity_verified;
 	case CONF_LOGOUT_URL:	return &c->logout_url;
 	case CONF_SITE_DIR:	return &c->site_dir;
+	case CONF_STORE:	return &c->store;
+	case CONF_STORE_CONNINFO: return &c->store_conninfo;
 	case CONF_IDENTITY_SUBJECT: return &c->identity_vars[0];
 	case CONF_IDENTITY_ISSUER: return &c->identity_vars[1];
 	case CONF_IDENTITY_LEVEL: return &c->identity_vars[2];
@@ -152,6 +156,8 @@ conf_defaults(struct conf *c)
 		"none", "", "", "", "", "", "", "", "", "", "", "", "", "",
 		/* site_dir: none, a portal without a town's settings */
 		"",
+		/* store: SQLite in data_dir */
+		"sqlite", "",
 	};
 	char	**slot;
 	int	  k;
@@ -234,6 +240,28 @@ conf_identity_check(struct conf *c)
 	    strpbrk(c->logout_url, " \t\"<>") != NULL))
 		return "logout_url must be a local path (/...)";
 	return identity_map_check(m);
+}
+
+/*
+ * The store: SQLite in data_dir, or PostgreSQL at store_conninfo (libpq's
+ * "key=value ..." or a postgresql:// URI; it may hold a password, so a
+ * message names the key, never the value).
+ */
+static const char *
+conf_store_check(struct conf *c)
+{
+	c->store_pg = NULL;
+	if (text_has_controls(c->store_conninfo))
+		return "store_conninfo: control characters";
+	if (strcmp(c->store, "sqlite") == 0)
+		return *c->store_conninfo == '\0' ? NULL :
+		    "store_conninfo is for store = postgresql";
+	if (strcmp(c->store, "postgresql") != 0)
+		return "store must be sqlite or postgresql";
+	if (*c->store_conninfo == '\0')
+		return "store = postgresql needs store_conninfo";
+	c->store_pg = c->store_conninfo;
+	return NULL;
 }
 
 /*
@@ -462,6 +490,8 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	if (rc == 0 && (bad = conf_staged_check(c)) != NULL)
 		rc = conf_fail(err, errlen, path, 0, bad);
 	if (rc == 0 && (bad = conf_identity_check(c)) != NULL)
+		rc = conf_fail(err, errlen, path, 0, bad);
+	if (rc == 0 && (bad = conf_store_check(c)) != NULL)
 		rc = conf_fail(err, errlen, path, 0, bad);
 	/* The programs run in the web server's working directory. */
 	if (rc == 0 && *c->site_dir != '\0' && c->site_dir[0] != '/')

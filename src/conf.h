@@ -7,7 +7,7 @@
 #include "identity.h"
 
 struct conf {
-	char	*data_dir;	/* SQLite database directory */
+	char	*data_dir;	/* the SQLite database, the cache */
 	char	*share_dir;	/* forms/, xsl/, data/, static/ */
 	char	*site_dir;	/* the town's own files; "": none */
 	char	*base_url;	/* public origin for absolute links */
@@ -49,6 +49,10 @@ struct conf {
 	char	*identity_levels;
 	char	*identity_verified;
 	char	*logout_url;
+	/* The store (docs/scale.md): "sqlite" (in data_dir) or
+	 * "postgresql" at store_conninfo (never logged, never printed). */
+	char	*store;
+	char	*store_conninfo;
 	/* Parsed from the strings above by conf_load/conf_defaults. */
 	enum conf_tls {
 		CONF_TLS_NO, CONF_TLS_TRY, CONF_TLS_REQUIRED
@@ -59,6 +63,7 @@ struct conf {
 	size_t		 staged_total_max;	/* bytes */
 	long		 staged_idle_s;		/* seconds */
 	struct identity_map identity_map; /* points into the strings above */
+	const char	*store_pg;	/* store_conninfo, or NULL: SQLite */
 };
 
 int	 conf_load(struct conf *, const char *path, char *err, size_t errlen);

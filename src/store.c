@@ -611,6 +611,8 @@ store_user_version(struct store *s, int *v)
 	sqlite3_stmt *st;
 	int	 rc;
 
+	if (STORE_PG(s))
+		return store_pg_version(s, v);
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return store_fail(s, "user_version");
@@ -743,19 +745,54 @@ store_fold_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	buf_free(&out);
 }
 
+static void store_rollback(struct store *);
+
 /*
- * Open <data_dir>/rathaus.db. Without `create` the file must exist and be
- * at the current schema version: the web programs never create or migrate
- * anything; `rathaus init` does, once, as the administrator.
+ * The store on PostgreSQL (`conninfo`): without `create` its schema must
+ * be at the current version.
+ */
+static int
+store_open_pg(struct store **out, const char *conninfo, int create)
+{
+	struct store *s;
+	int	 v = 0, rc;
+
+	*out = NULL;
+	if ((rc = store_pg_open(&s, conninfo)) == STORE_OK &&
+	    (rc = store_user_version(s, &v)) != STORE_OK) {
+		rc = store_class(s->code);
+		fprintf(stderr, "rathaus: %s\n", s->err);
+	} else if (rc == STORE_OK && !create && v != STORE_VERSION) {
+		fprintf(stderr, "rathaus: postgresql: schema version %d,"
+		    " expected %d: run `rathaus init`\n", v, STORE_VERSION);
+		rc = STORE_OUTDATED;
+	}
+	if (rc != STORE_OK) {
+		store_close(s);
+		return rc;
+	}
+	*out = s;
+	return STORE_OK;
+}
+
+/*
+ * Open the store: on PostgreSQL when `conninfo` names one, else
+ * <data_dir>/rathaus.db. Without `create` the database must exist and be
+ * at the current schema version: the web programs never create or
+ * migrate anything; `rathaus init` does, once, as the administrator.
+ * On failure *out is NULL, and why is on the standard error.
  */
 int
-store_open(struct store **out, const char *data_dir, int create)
+store_open(struct store **out, const char *data_dir, const char *conninfo,
+    int create)
 {
 	struct store *s;
 	struct buf path;
 	int	 flags, one = 1, v = 0, rc;
 
 	*out = NULL;
+	if (conninfo != NULL && *conninfo != '\0')
+		return store_open_pg(out, conninfo, create);
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return STORE_ERROR;
 	if (clock_gettime(CLOCK_MONOTONIC, &s->busy_until) != 0)
@@ -875,6 +912,8 @@ store_migrate(struct store *s, int *from, int *to)
 {
 	int	 v;
 
+	if (STORE_PG(s))
+		return store_pg_migrate(s, STORE_VERSION, from, to);
 	if (store_user_version(s, &v) != STORE_OK)
 		return STORE_ERROR;
 	*from = v;
@@ -964,11 +1003,12 @@ store_close(struct store *s)
 int
 store_request_end(struct store *s)
 {
-	int	 open = !sqlite3_get_autocommit(s->db);
+	int	 open = store_in_transaction(s);
 
 	if (open)
-		(void)sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
-	store_front_leave(s);
+		store_rollback(s);
+	if (!STORE_PG(s))
+		store_front_leave(s);
 	return open;
 }
 
@@ -998,6 +1038,8 @@ store_reuse(struct store *s)
 int
 store_in_transaction(const struct store *s)
 {
+	if (STORE_PG(s))
+		return store_pg_in_transaction(s);
 	return !sqlite3_get_autocommit(s->db);
 }
 
@@ -1139,8 +1181,10 @@ static int
 store_definition(struct store *s, const struct store_new *n, int64_t *id)
 {
 	static const char *const sql[] = {
+		/* No conflict target: PostgreSQL's uniqueness is of the
+		 * text's MD5 (store_pg_schema.c). */
 		"INSERT INTO definition(service, version, xml)"
-		" VALUES (?1, ?2, ?3) ON CONFLICT(xml) DO NOTHING",
+		" VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
 		"SELECT id FROM definition WHERE xml = ?1",
 	};
 	struct store_stmt q;
@@ -1217,8 +1261,9 @@ store_insert(struct store *s, const struct store_new *n, const char *ref)
 	    "INSERT INTO submission(ref, token, service, service_version,"
 	    " answers, fee_cents, created, submit_key, lang, definition_id,"
 	    " email, payment, subject, trust_level) VALUES (?1, ?2, ?3, ?4,"
-	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, CASE WHEN ?6 > 0 THEN 'awaiting'"
-	    " ELSE 'none' END, ?12, ?13) RETURNING id", "insert")) !=
+	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, CASE WHEN CAST(?6 AS BIGINT) > 0"
+	    " THEN 'awaiting' ELSE 'none' END, ?12, ?13) RETURNING id",
+	    "insert")) !=
 	    STORE_OK)
 		return rc;
 	store_stmt_texts(&q, 1, texts, 13);

@@ -126,7 +126,8 @@ struct store_upload {
 	unsigned char	*data;		/* store_upload_get() only, else NULL */
 };
 
-int	 store_open(struct store **, const char *data_dir, int create);
+int	 store_open(struct store **, const char *data_dir,
+	    const char *conninfo, int create);
 int	 store_open_copy(struct store **, const char *path);
 void	 store_busy_deadline(struct store *, const struct timespec *deadline);
 int	 store_migrate(struct store *, int *from, int *to);

@@ -37,6 +37,8 @@ struct store_pq {
 	int		 (*getisnull)(const PGresult *, int, int);
 	char		*(*cmd_tuples)(PGresult *);
 	void		 (*clear)(PGresult *);
+	PGresult	*(*exec)(PGconn *, const char *);
+	PGTransactionStatusType (*transaction_status)(const PGconn *);
 };
 
 static struct store_pq store_pq;
@@ -58,6 +60,8 @@ static const struct dynlib_sym store_pq_syms[] = {
 	STORE_PQ("PQgetisnull", getisnull),
 	STORE_PQ("PQcmdTuples", cmd_tuples),
 	STORE_PQ("PQclear", clear),
+	STORE_PQ("PQexec", exec),
+	STORE_PQ("PQtransactionStatus", transaction_status),
 };
 
 static const struct store_pq *
@@ -151,12 +155,14 @@ store_pg_close(struct store *s)
  * done (*changes: the rows it changed), else the failure in the store's
  * error.
  */
+static int store_pg_result(struct store *, PGresult *, void **, long *,
+	    const char *);
+
 int
 store_pg_exec(struct store *s, const char *sql, int n,
     const char *const *params, void **res, long *changes, const char *what)
 {
 	PGresult *r;
-	const char *tuples;
 
 	*res = NULL;
 	*changes = 0;
@@ -166,6 +172,57 @@ store_pg_exec(struct store *s, const char *sql, int n,
 		return STORE_ERROR;
 	}
 	r = store_pq.exec_params(s->pg, sql, n, NULL, params, NULL, NULL, 0);
+	return store_pg_result(s, r, res, changes, what);
+}
+
+/*
+ * SQL of several statements without parameters (a schema), in one
+ * round trip: STORE_OK, or the failure of the statement that failed.
+ */
+int
+store_pg_script(struct store *s, const char *sql, const char *what)
+{
+	void	*res;
+	long	 changes;
+	int	 rc;
+
+	if (s->pg == NULL) {
+		store_pg_say(s, what, "no connection");
+		s->code = STORE_PG_UNAVAILABLE;
+		return STORE_ERROR;
+	}
+	rc = store_pg_result(s, store_pq.exec(s->pg, sql), &res, &changes,
+	    what);
+	store_pg_clear(res);
+	return rc == STORE_STMT_ROW ? STORE_OK : rc;
+}
+
+/* Is a transaction open (or failed and not yet ended)? */
+int
+store_pg_in_transaction(const struct store *s)
+{
+	if (s->pg == NULL || store_pq_loaded <= 0)
+		return 0;
+	switch (store_pq.transaction_status(s->pg)) {
+	case PQTRANS_INTRANS:
+	case PQTRANS_INERROR:
+	case PQTRANS_ACTIVE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* A result of libpq's as store_pg_exec gives it, and `r` cleared unless
+ * it holds rows (then *res). */
+static int
+store_pg_result(struct store *s, PGresult *r, void **res, long *changes,
+    const char *what)
+{
+	const char *tuples;
+
+	*res = NULL;
+	*changes = 0;
 	switch (r != NULL ? store_pq.result_status(r) : PGRES_FATAL_ERROR) {
 	case PGRES_TUPLES_OK:
 		*res = r;
@@ -251,6 +308,21 @@ store_pg_exec(struct store *s, const char *sql, int n,
 	*changes = 0;
 	snprintf(s->err, sizeof(s->err), "%.60s: no PostgreSQL store", what);
 	return STORE_ERROR;
+}
+
+int
+store_pg_script(struct store *s, const char *sql, const char *what)
+{
+	(void)sql;
+	snprintf(s->err, sizeof(s->err), "%.60s: no PostgreSQL store", what);
+	return STORE_ERROR;
+}
+
+int
+store_pg_in_transaction(const struct store *s)
+{
+	(void)s;
+	return 0;
 }
 
 int

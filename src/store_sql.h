@@ -98,6 +98,12 @@ char	*store_pg_sql(const char *sql, int *nparams);
 int	 store_pg_exec(struct store *, const char *sql, int n,
 	    const char *const *params, void **res, long *changes,
 	    const char *what);
+int	 store_pg_script(struct store *, const char *sql, const char *what);
+/* The schema (store_pg_schema.c): its version, 0 for none; migrated to
+ * `target` in one transaction. */
+int	 store_pg_version(struct store *, int *v);
+int	 store_pg_migrate(struct store *, int target, int *from, int *to);
+int	 store_pg_in_transaction(const struct store *);
 int	 store_pg_rows(void *res);
 const char *store_pg_value(void *res, int row, int col);
 void	 store_pg_clear(void *res);

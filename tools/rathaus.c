@@ -202,7 +202,7 @@ cmd_init(struct cli *c)
 	    cachefile_remove(cache) != 0)
 		fprintf(stderr, "rathaus: cannot empty %s/cache: %s\n",
 		    c->conf.data_dir, strerror(errno));
-	if (store_open(&s, c->conf.data_dir, 1) != STORE_OK)
+	if (store_open(&s, c->conf.data_dir, c->conf.store_pg, 1) != STORE_OK)
 		return 1;
 	rc = store_migrate(s, &from, &to);
 	if (rc != STORE_OK)
@@ -231,7 +231,7 @@ cmd_reindex(struct cli *c)
 
 	if (c->nargs != 0 || c->format || c->from || c->to)
 		return usage();
-	if (store_open(&s, c->conf.data_dir, 0) != STORE_OK)
+	if (store_open(&s, c->conf.data_dir, c->conf.store_pg, 0) != STORE_OK)
 		return 1;
 	if ((rc = store_reindex(s, &n)) != STORE_OK)
 		fprintf(stderr, "rathaus: %s\n", store_errmsg(s));
@@ -264,7 +264,7 @@ cmd_checksum(struct cli *c)
 		return usage();
 	/* A backup file, read only; or the instance's store. */
 	if ((c->nargs == 1 ? store_open_copy(&s, c->args[0]) :
-	    store_open(&s, c->conf.data_dir, 0)) != STORE_OK)
+	    store_open(&s, c->conf.data_dir, c->conf.store_pg, 0)) != STORE_OK)
 		return 1;
 	if ((rc = store_checksum(s, checksum_line, NULL)) != STORE_OK)
 		fprintf(stderr, "rathaus: checksum: %s\n", store_errmsg(s));
@@ -299,7 +299,7 @@ cmd_outbox(struct cli *c)
 		return 2;
 	}
 	if (when_set_zone(c->conf.timezone) != 0 ||
-	    store_open(&s, c->conf.data_dir, 0) != STORE_OK)
+	    store_open(&s, c->conf.data_dir, c->conf.store_pg, 0) != STORE_OK)
 		return 1;
 	if (*c->conf.smtp_url == '\0')
 		fputs("rathaus: mail is off (no smtp_url): nothing sent\n",
@@ -377,7 +377,7 @@ cmd_export(struct cli *c)
 		goto out;
 	}
 	rc = 1;
-	if (store_open(&s, c->conf.data_dir, 0) == STORE_OK) {
+	if (store_open(&s, c->conf.data_dir, c->conf.store_pg, 0) == STORE_OK) {
 		if (export_write(fmt, stdout, s, &f, &flt) == 0)
 			rc = 0;
 		else
@@ -422,7 +422,7 @@ cmd_purge(struct cli *c)
 		return 1;
 	}
 	if (form_catalog(&share, &forms, &n, &diag) != 0 ||
-	    store_open(&s, c->conf.data_dir, 0) != STORE_OK)
+	    store_open(&s, c->conf.data_dir, c->conf.store_pg, 0) != STORE_OK)
 		goto out;
 	/* A broken definition keeps its submissions: say so, go on. */
 	if (diag.errors > 0)
@@ -613,7 +613,7 @@ cmd_camt(struct cli *c)
 		return 1;
 	}
 	if (when_now_iso(now) != 0 ||
-	    store_open(&s, c->conf.data_dir, 0) != STORE_OK) {
+	    store_open(&s, c->conf.data_dir, c->conf.store_pg, 0) != STORE_OK) {
 		camt_free(&st);
 		return 1;
 	}

@@ -550,7 +550,7 @@ flush_and_die(struct fixture *f, time_t now, int at_hand)
 		else
 			mark.die = 1;
 		/* A connection of its own: one must not cross a fork. */
-		if (store_open(&s, f->dir, 0) == STORE_OK)
+		if (store_open(&s, f->dir, NULL, 0) == STORE_OK)
 			(void)outbox_flush(&f->c, s, now, 10, 5000, &st);
 		_exit(3);
 	}
@@ -690,7 +690,7 @@ test_outbox_many_flushers(void **state)
 		if (pid[i] == 0) {
 			mark.fail_odd_once = 1;
 			rc = 1;
-			if (store_open(&s, f->dir, 0) == STORE_OK) {
+			if (store_open(&s, f->dir, NULL, 0) == STORE_OK) {
 				rc = outbox_flush(&f->c, s, now, 0, 60000,
 				    &st) == 0 ? 0 : 1;
 				store_close(s);

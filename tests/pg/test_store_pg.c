@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "ref.h"
 #include "store.h"
 #include "store_int.h"
 #include "store_sql.h"
@@ -243,6 +244,163 @@ test_pg_outbox_claimed_once(void **state)
 	assert_int_equal(total, OUTBOX_MAILS);
 }
 
+/*
+ * An empty database of the cluster, the rathaus role's, named `name`:
+ * its connection string into `out` (libpq takes the last of a key).
+ */
+static void
+fresh_database(const char *name, char *out, size_t size)
+{
+	struct store *admin;
+	char	 sql[128], info[sizeof(conninfo) + 64];
+
+	snprintf(info, sizeof(info), "%s user=postgres dbname=postgres",
+	    conninfo);
+	assert_int_equal(store_pg_open(&admin, info), STORE_OK);
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", name);
+	assert_int_equal(store_exec(admin, sql), STORE_OK);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s OWNER rathaus", name);
+	assert_int_equal(store_exec(admin, sql), STORE_OK);
+	store_close(admin);
+	snprintf(out, size, "%s dbname=%s", conninfo, name);
+}
+
+/* A submission of the sample kind (tests/unit/test_store.c's). */
+static struct store_new
+sample(const char *key, const char *token)
+{
+	struct store_new n = {
+		.service = "osterfeuer", .version = 1,
+		.values_xml = "<values><value name=\"name\">Anna</value>"
+		    "</values>",
+		.definition_xml = "<service id=\"osterfeuer\"/>",
+		.fee_cents = 0, .submit_key = key, .lang = "de",
+		.token = token, .created = "2026-03-01T10:00:00Z",
+		.year = 2026,
+	};
+	return n;
+}
+
+/*
+ * `rathaus init` on an empty database: the whole schema at the version
+ * SQLite's has, the secrets made; again: nothing to do. The web programs
+ * open it only at that version.
+ */
+static void
+test_pg_schema_made_once(void **state)
+{
+	char	 info[sizeof(conninfo) + 64];
+	unsigned char form[REF_SECRET_LEN], csrf[REF_SECRET_LEN];
+	struct store *s;
+	int	 from = -1, to = -1;
+
+	(void)state;
+	fresh_database("schema_made", info, sizeof(info));
+	assert_int_equal(store_open(&s, NULL, info, 0), STORE_OUTDATED);
+	assert_null(s);
+	assert_int_equal(store_open(&s, NULL, info, 1), STORE_OK);
+	assert_int_equal(store_migrate(s, &from, &to), STORE_OK);
+	assert_int_equal(from, 0);
+	assert_int_equal(to, store_schema_version());
+	assert_int_equal(store_migrate(s, &from, &to), STORE_OK);
+	assert_int_equal(from, store_schema_version());
+	assert_int_equal(to, store_schema_version());
+	assert_int_equal(store_secret(s, "form", form), STORE_OK);
+	assert_int_equal(store_secret(s, "csrf", csrf), STORE_OK);
+	assert_memory_not_equal(form, csrf, REF_SECRET_LEN);
+	assert_int_equal(store_secret(s, "other", form), STORE_NOTFOUND);
+	store_close(s);
+	assert_int_equal(store_open(&s, NULL, info, 0), STORE_OK);
+	/* A schema behind the program's: run `rathaus init`. */
+	assert_int_equal(store_exec(s, "UPDATE rathaus_schema SET version ="
+	    " version - 1"), STORE_OK);
+	store_close(s);
+	assert_int_equal(store_open(&s, NULL, info, 0), STORE_OUTDATED);
+}
+
+/* A store at the current schema on a database of its own. */
+static struct store *
+schema_store(const char *name)
+{
+	char	 info[sizeof(conninfo) + 64];
+	struct store *s;
+	int	 from, to;
+
+	fresh_database(name, info, sizeof(info));
+	assert_int_equal(store_open(&s, NULL, info, 1), STORE_OK);
+	assert_int_equal(store_migrate(s, &from, &to), STORE_OK);
+	return s;
+}
+
+static long
+pg_number(struct store *s, const char *sql)
+{
+	struct store_stmt q;
+	long	 n;
+
+	assert_int_equal(store_stmt_prepare(&q, s, sql, "number"), STORE_OK);
+	assert_int_equal(store_stmt_one(&q), STORE_OK);
+	n = (long)store_stmt_col_int64(&q, 0);
+	store_stmt_end(&q);
+	return n;
+}
+
+/*
+ * A submission stored and found by reference and token as on SQLite:
+ * numbered per year, a double submit (same key, same answers) gives the
+ * first receipt and no second row, the counts kept by the triggers, the
+ * search row written, the audit append-only.
+ */
+static void
+test_pg_submit_and_find(void **state)
+{
+	struct store *s = schema_store("submit_find");
+	struct store_new n = sample("k1", "00112233445566778899aabbccddeeff");
+	struct store_receipt r, again, other;
+	struct store_submission sub;
+	char	 first[REF_MAX];
+
+	(void)state;
+	if (store_submit(s, &n, &r) != STORE_OK)
+		fail_msg("submit: %s", store_errmsg(s));
+	assert_int_equal(ref_format(first, 2026, 1), 0);
+	assert_string_equal(r.ref, first);
+	assert_false(r.existing);
+	assert_int_equal(store_submit(s, &n, &again), STORE_OK);
+	assert_true(again.existing);
+	assert_string_equal(again.ref, r.ref);
+	n.submit_key = "k2";
+	n.token = "ffeeddccbbaa99887766554433221100";
+	assert_int_equal(store_submit(s, &n, &other), STORE_OK);
+	assert_string_not_equal(other.ref, r.ref);
+	assert_int_equal(pg_number(s, "SELECT count(*) FROM submission"), 2);
+	assert_int_equal(pg_number(s, "SELECT count(*) FROM definition"), 1);
+	assert_int_equal(pg_number(s, "SELECT n FROM status_count WHERE"
+	    " service = 'osterfeuer' AND status = 'received'"), 2);
+	assert_int_equal(pg_number(s, "SELECT count(*) FROM"
+	    " submission_search"), 2);
+
+	assert_int_equal(store_find(s, r.ref, r.token, &sub), STORE_OK);
+	assert_string_equal(sub.service, "osterfeuer");
+	assert_string_equal(sub.status, "received");
+	assert_non_null(strstr(sub.values_xml, "Anna"));
+	assert_non_null(sub.definition_xml);
+	assert_int_equal(sub.nhistory, 1);
+	assert_string_equal(sub.history[0].status, "received");
+	store_submission_free(&sub);
+	assert_int_equal(store_find(s, r.ref, other.token, &sub),
+	    STORE_NOTFOUND);
+
+	assert_int_equal(store_exec(s, "INSERT INTO audit(at, actor, action)"
+	    " VALUES ('2026-03-01T10:00:00Z', 'test', 'x')"), STORE_OK);
+	assert_int_equal(store_exec(s, "UPDATE audit SET actor = 'y'"),
+	    STORE_ERROR);
+	assert_non_null(strstr(store_errmsg(s), "append-only"));
+	assert_int_equal(store_exec(s, "DELETE FROM audit"), STORE_ERROR);
+	assert_int_equal(pg_number(s, "SELECT count(*) FROM audit"), 1);
+	store_close(s);
+}
+
 /* No server there: unavailable (a 503 for the citizen), said why. */
 static void
 test_pg_no_server_is_unavailable(void **state)
@@ -278,6 +436,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pg_outbox_claimed_once,
 		    setup, teardown),
 		cmocka_unit_test(test_pg_no_server_is_unavailable),
+		cmocka_unit_test(test_pg_schema_made_once),
+		cmocka_unit_test(test_pg_submit_and_find),
 	};
 
 	return cmocka_run_group_tests_name("store_pg", tests, group_setup,

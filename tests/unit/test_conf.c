@@ -68,6 +68,41 @@ test_conf_rejects_mistakes(void **state)
 }
 
 /*
+ * The store: SQLite unless store = postgresql names a connection string
+ * (which may hold a password: a message names the key only).
+ */
+static void
+test_conf_store(void **state)
+{
+	struct conf c;
+	char	 err[256];
+
+	(void)state;
+	assert_int_equal(conf_load_text("data_dir = /srv\n", &c, err,
+	    sizeof(err)), 0);
+	assert_string_equal(c.store, "sqlite");
+	assert_null(c.store_pg);
+	conf_free(&c);
+	assert_int_equal(conf_load_text("store = postgresql\n"
+	    "store_conninfo = host=/run/pg dbname=wiesmoor password=Geh31m\n",
+	    &c, err, sizeof(err)), 0);
+	assert_non_null(c.store_pg);
+	assert_string_equal(c.store_pg,
+	    "host=/run/pg dbname=wiesmoor password=Geh31m");
+	conf_free(&c);
+	assert_int_equal(conf_load_text("store = postgresql\n", &c, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "needs store_conninfo"));
+	assert_int_equal(conf_load_text("store = mysql\n", &c, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "store must be sqlite or postgresql"));
+	assert_int_equal(conf_load_text("store_conninfo = password=Geh31m\n",
+	    &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is for store = postgresql"));
+	assert_null(strstr(err, "Geh31m"));
+}
+
+/*
  * An unknown key is named, so that the administrator finds the typo; its
  * value never (it may be a secret). A "key" that is no name (a secret
  * pasted without its key, a colon for the equals sign) is not repeated.
@@ -325,6 +360,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conf_reads_keys_and_defaults),
 		cmocka_unit_test(test_conf_rejects_mistakes),
+		cmocka_unit_test(test_conf_store),
 		cmocka_unit_test(test_conf_unknown_key_named),
 		cmocka_unit_test(test_conf_long_line),
 		cmocka_unit_test(test_conf_mail),

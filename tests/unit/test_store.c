@@ -194,11 +194,11 @@ test_store_web_open_needs_init(void **state)
 	(void)state;
 	assert_int_equal(tmpdir_make(dir, "empty"), 0);
 	/* The web programs never create a database... */
-	assert_int_equal(store_open(&s, dir, 0), STORE_UNAVAILABLE);
+	assert_int_equal(store_open(&s, dir, NULL, 0), STORE_UNAVAILABLE);
 	/* ...nor use one that is not migrated. */
-	assert_int_equal(store_open(&s, dir, 1), STORE_OK);
+	assert_int_equal(store_open(&s, dir, NULL, 1), STORE_OK);
 	store_close(s);
-	assert_int_equal(store_open(&s, dir, 0), STORE_OUTDATED);
+	assert_int_equal(store_open(&s, dir, NULL, 0), STORE_OUTDATED);
 	tmpdir_remove(dir);
 }
 
@@ -847,13 +847,13 @@ test_store_migrate_from_1(void **state)
 	sqlite3_close(db);
 	buf_free(&path);
 
-	assert_int_equal(store_open(&s, dir, 0), STORE_OUTDATED);
-	assert_int_equal(store_open(&s, dir, 1), STORE_OK);
+	assert_int_equal(store_open(&s, dir, NULL, 0), STORE_OUTDATED);
+	assert_int_equal(store_open(&s, dir, NULL, 1), STORE_OK);
 	assert_int_equal(store_migrate(s, &from, &to), STORE_OK);
 	assert_int_equal(from, 1);
 	assert_int_equal(to, store_schema_version());
 	store_close(s);
-	assert_int_equal(store_open(&s, dir, 0), STORE_OK);
+	assert_int_equal(store_open(&s, dir, NULL, 0), STORE_OK);
 	assert_int_equal(store_find(s, "2026-000001-7",
 	    "00112233445566778899aabbccddeeff", &sub), STORE_OK);
 	assert_string_equal(sub.service, "osterfeuer");
@@ -1138,7 +1138,7 @@ test_store_migrate_outbox_names_submission(void **state)
 	    "PRAGMA user_version = 8", a.ref, b.ref);
 	/* As `rathaus init` would: a connection that reads the old schema. */
 	store_close(f->s);
-	assert_int_equal(store_open(&f->s, f->dir, 1), STORE_OK);
+	assert_int_equal(store_open(&f->s, f->dir, NULL, 1), STORE_OK);
 	assert_int_equal(store_migrate(f->s, &from, &to), STORE_OK);
 	assert_int_equal(from, 8);
 	assert_int_equal(to, store_schema_version());
@@ -1268,7 +1268,7 @@ test_store_repairs_side_file_mode(void **state)
 	assert_int_equal(chmod(db, 0640), 0);
 	assert_int_equal(chmod(wal, 0444), 0);
 	assert_int_equal(chmod(shm, 0400), 0);
-	assert_int_equal(store_open(&f->s, f->dir, 0), STORE_OK);
+	assert_int_equal(store_open(&f->s, f->dir, NULL, 0), STORE_OK);
 	assert_int_equal(stat(db, &d), 0);
 	assert_int_equal(stat(wal, &w), 0);
 	assert_int_equal(stat(shm, &m), 0);
@@ -1295,7 +1295,7 @@ test_store_repairs_side_file_owner(void **state)
 	assert_int_equal(chown(db, 33, 33), 0);
 	assert_int_equal(chown(wal, 0, 0), 0);
 	assert_int_equal(chown(shm, 65534, 65534), 0);
-	assert_int_equal(store_open(&f->s, f->dir, 0), STORE_OK);
+	assert_int_equal(store_open(&f->s, f->dir, NULL, 0), STORE_OK);
 	assert_int_equal(stat(db, &d), 0);
 	assert_int_equal(stat(wal, &w), 0);
 	assert_int_equal(stat(shm, &m), 0);
@@ -1314,7 +1314,7 @@ test_store_missing_is_unavailable(void **state)
 
 	(void)state;
 	assert_int_equal(tmpdir_make(dir, "nodb"), 0);
-	assert_int_equal(store_open(&s, dir, 0), STORE_UNAVAILABLE);
+	assert_int_equal(store_open(&s, dir, NULL, 0), STORE_UNAVAILABLE);
 	assert_null(s);
 	tmpdir_remove(dir);
 }
@@ -1412,13 +1412,13 @@ test_store_checksum_of_a_copy(void **state)
 	assert_int_equal(tmpdir_make(dir, "copy"), 0);
 	buf_printf(&sql, "VACUUM INTO '%s/rathaus.db'", dir);
 	exec_in(f->dir, buf_str(&sql));
-	assert_int_equal(store_open(&copy, dir, 0), STORE_OK);
+	assert_int_equal(store_open(&copy, dir, NULL, 0), STORE_OK);
 	assert_int_equal(store_checksum(copy, checksum_into, &b), STORE_OK);
 	assert_string_equal(buf_str(&a), buf_str(&b));
 	store_close(copy);
 
 	exec_in(dir, "UPDATE submission SET status = 'completed' WHERE id = 2");
-	assert_int_equal(store_open(&copy, dir, 0), STORE_OK);
+	assert_int_equal(store_open(&copy, dir, NULL, 0), STORE_OK);
 	buf_reset(&b);
 	assert_int_equal(store_checksum(copy, checksum_into, &b), STORE_OK);
 	store_close(copy);
@@ -1573,7 +1573,7 @@ test_store_read_only_is_unavailable(void **state)
 	f->s = NULL;
 	side_path(f, "", db, sizeof(db));
 	assert_int_equal(chmod(db, 0444), 0);
-	assert_int_equal(store_open(&f->s, f->dir, 0), STORE_OK);
+	assert_int_equal(store_open(&f->s, f->dir, NULL, 0), STORE_OK);
 	assert_int_not_equal(write_one(f, &r), STORE_OK);
 	assert_int_equal(store_fault(f->s), STORE_UNAVAILABLE);
 	assert_non_null(strstr(store_errmsg(f->s), "readonly"));

@@ -23,7 +23,7 @@ testdb_create(char dir[TMPDIR_MAX], const char *what, struct store **s)
 	*s = NULL;
 	if (tmpdir_make(dir, what) != 0)
 		return -1;
-	if (store_open(s, dir, 1) != STORE_OK ||
+	if (store_open(s, dir, NULL, 1) != STORE_OK ||
 	    store_migrate(*s, &from, &to) != STORE_OK) {
 		store_close(*s);
 		*s = NULL;
