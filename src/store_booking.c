@@ -6,19 +6,20 @@
 
 #include "store_booking.h"
 #include "store_int.h"
+#include "store_sql.h"
 
 /*
  * Minutes of `day` at which `t` (YYYY-MM-DDTHH:MM) lies, clamped to the
  * day: before it 0, after it 1440.
  */
 static int
-store_day_minute(const char *day, const unsigned char *t)
+store_day_minute(const char *day, const char *t)
 {
 	int	 c;
 
-	if (t == NULL || strlen((const char *)t) != 16)
+	if (t == NULL || strlen(t) != 16)
 		return 0;
-	if ((c = strncmp((const char *)t, day, 10)) < 0)
+	if ((c = strncmp(t, day, 10)) < 0)
 		return 0;
 	if (c > 0)
 		return 24 * 60;
@@ -48,7 +49,7 @@ store_day_taken(struct store *s, const char *calendar, const char *day,
 	char	 from[17], to[17];
 	const char *v[5] = { calendar, from, to, except_key, except_ref };
 	struct cal_taken *t = NULL, *more;
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	size_t	 cap = 0;
 	int	 rc;
 
@@ -60,33 +61,29 @@ store_day_taken(struct store *s, const char *calendar, const char *day,
 	}
 	snprintf(from, sizeof(from), "%sT00:00", day);
 	snprintf(to, sizeof(to), "%sT24:00", day);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "day taken");
-	if (store_bind_texts(st, v, 5) != 0) {
-		sqlite3_finalize(st);
-		return store_fail(s, "day taken");
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = store_stmt_prepare(&q, s, sql, "day taken")) != STORE_OK)
+		return rc;
+	store_stmt_texts(&q, 1, v, 5);
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 16;
-			if ((more = reallocarray(t, cap, sizeof(*t))) == NULL) {
-				rc = SQLITE_NOMEM;
+			if ((more = reallocarray(t, cap, sizeof(*t))) == NULL)
 				break;
-			}
 			t = more;
 		}
-		t[*n].from = store_day_minute(day, sqlite3_column_text(st, 0));
-		t[*n].to = store_day_minute(day, sqlite3_column_text(st, 1));
-		t[*n].all = sqlite3_column_int(st, 2);
+		t[*n].from = store_day_minute(day, store_stmt_col_text(&q, 0));
+		t[*n].to = store_day_minute(day, store_stmt_col_text(&q, 1));
+		t[*n].all = (int)store_stmt_col_int64(&q, 2);
 		(*n)++;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	store_stmt_end(&q);
+	/* Left with a row unread: memory ran out. */
+	if (rc == STORE_STMT_ROW)
+		rc = store_stmt_fail(s, "day taken", "out of memory");
+	if (rc != STORE_OK) {
 		free(t);
 		*n = 0;
-		return rc == SQLITE_NOMEM ? (snprintf(s->err, sizeof(s->err),
-		    "day taken: out of memory"), STORE_ERROR) :
-		    store_fail(s, "day taken");
+		return rc;
 	}
 	*out = t;
 	return STORE_OK;
@@ -138,24 +135,19 @@ store_booking_drop(struct store *s, long id, const char *ref,
     const char *actor, const char *action, const char *now)
 {
 	struct store_booking_row b;
-	sqlite3_stmt *st;
+	const char *v[] = { now };
+	long	 changes;
 	int	 rc;
 
 	if ((rc = store_booking_of(s, ref, &b)) != STORE_OK)
 		return rc == STORE_NOTFOUND ? STORE_CONFLICT : rc;
 	if (b.id != id || strcmp(b.state, "booked") != 0)
 		return STORE_CONFLICT;
-	if (sqlite3_prepare_v2(s->db, "UPDATE booking SET state = 'cancelled',"
-	    " changed = ?2 WHERE id = ?1 AND state = 'booked'", -1, &st,
-	    NULL) != SQLITE_OK)
-		return store_fail(s, "cancel booking");
-	rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC) == SQLITE_OK ?
-	    sqlite3_step(st) : SQLITE_ERROR;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail(s, "cancel booking");
-	if (sqlite3_changes(s->db) != 1)
+	if ((rc = store_stmt_run_id(s, "UPDATE booking SET state ="
+	    " 'cancelled', changed = ?2 WHERE id = ?1 AND state = 'booked'",
+	    id, v, 1, "cancel booking", &changes)) != STORE_OK)
+		return rc;
+	if (changes != 1)
 		return STORE_CONFLICT;
 	return store_audit_row(s, actor, action, ref, b.start, NULL,
 	    b.calendar, now);
@@ -196,38 +188,28 @@ int
 store_booking_of(struct store *s, const char *ref,
     struct store_booking_row *b)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	int	 rc;
 
 	memset(b, 0, sizeof(*b));
-	if (sqlite3_prepare_v2(s->db, "SELECT b.id, b.calendar, b.field,"
+	if ((rc = store_stmt_prepare(&q, s, "SELECT b.id, b.calendar, b.field,"
 	    " b.start, b.end, b.held_end, b.state FROM booking b"
 	    " JOIN submission s ON s.id = b.submission_id WHERE s.ref = ?1"
-	    " ORDER BY b.state = 'cancelled', b.id DESC LIMIT 1", -1, &st,
-	    NULL) != SQLITE_OK)
-		return store_fail(s, "booking");
-	if (sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return store_fail(s, "booking");
-	}
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		b->id = (long)sqlite3_column_int64(st, 0);
-		store_copy(b->calendar, sizeof(b->calendar),
-		    sqlite3_column_text(st, 1));
-		store_copy(b->field, sizeof(b->field),
-		    sqlite3_column_text(st, 2));
-		store_copy(b->start, sizeof(b->start),
-		    sqlite3_column_text(st, 3));
-		store_copy(b->end, sizeof(b->end), sqlite3_column_text(st, 4));
-		store_copy(b->held_end, sizeof(b->held_end),
-		    sqlite3_column_text(st, 5));
-		store_copy(b->state, sizeof(b->state),
-		    sqlite3_column_text(st, 6));
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_fail(s, "booking");
+	    " ORDER BY b.state = 'cancelled', b.id DESC LIMIT 1",
+	    "booking")) != STORE_OK)
+		return rc;
+	store_stmt_text(&q, 1, ref);
+	if ((rc = store_stmt_one(&q)) != STORE_OK)
+		return rc;
+	b->id = (long)store_stmt_col_int64(&q, 0);
+	store_stmt_copy(&q, 1, b->calendar, sizeof(b->calendar));
+	store_stmt_copy(&q, 2, b->field, sizeof(b->field));
+	store_stmt_copy(&q, 3, b->start, sizeof(b->start));
+	store_stmt_copy(&q, 4, b->end, sizeof(b->end));
+	store_stmt_copy(&q, 5, b->held_end, sizeof(b->held_end));
+	store_stmt_copy(&q, 6, b->state, sizeof(b->state));
+	store_stmt_end(&q);
+	return STORE_OK;
 }
 
 int
@@ -236,68 +218,56 @@ store_reminders_due(struct store *s, const char *after, const char *until,
 {
 	const char *v[2] = { after, until };
 	struct store_reminder *r = NULL, *more;
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	size_t	 cap = 0;
 	int	 rc;
 
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT b.id, s.ref, s.token, s.lang,"
-	    " s.email, d.xml, s.subject IS NOT NULL, b.start, b.created"
+	if ((rc = store_stmt_prepare(&q, s, "SELECT b.id, s.ref, s.token,"
+	    " s.lang, s.email, d.xml, s.subject IS NOT NULL, b.start, b.created"
 	    " FROM booking b"
 	    " JOIN submission s ON s.id = b.submission_id"
 	    " LEFT JOIN definition d ON d.id = s.definition_id"
 	    " WHERE b.state = 'booked' AND b.reminded IS NULL"
 	    " AND b.start > ?1 AND b.start <= ?2 AND s.email IS NOT NULL"
-	    " AND s.purged IS NULL ORDER BY b.start, b.id", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return store_fail(s, "reminders");
-	if (store_bind_texts(st, v, 2) != 0) {
-		sqlite3_finalize(st);
-		return store_fail(s, "reminders");
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	    " AND s.purged IS NULL ORDER BY b.start, b.id", "reminders")) !=
+	    STORE_OK)
+		return rc;
+	store_stmt_texts(&q, 1, v, 2);
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 16;
-			if ((more = reallocarray(r, cap, sizeof(*r))) == NULL) {
-				rc = SQLITE_NOMEM;
+			if ((more = reallocarray(r, cap, sizeof(*r))) == NULL)
 				break;
-			}
 			r = more;
 		}
 		memset(&r[*n], 0, sizeof(r[*n]));
-		r[*n].id = (long)sqlite3_column_int64(st, 0);
-		store_copy(r[*n].ref, sizeof(r[*n].ref),
-		    sqlite3_column_text(st, 1));
-		store_copy(r[*n].token, sizeof(r[*n].token),
-		    sqlite3_column_text(st, 2));
-		store_copy(r[*n].lang, sizeof(r[*n].lang),
-		    sqlite3_column_text(st, 3));
-		r[*n].email = store_dup(sqlite3_column_text(st, 4));
-		r[*n].definition_xml = sqlite3_column_type(st, 5) == SQLITE_NULL ?
-		    NULL : store_dup(sqlite3_column_text(st, 5));
-		r[*n].account = sqlite3_column_int(st, 6);
-		store_copy(r[*n].start, sizeof(r[*n].start),
-		    sqlite3_column_text(st, 7));
-		store_copy(r[*n].created, sizeof(r[*n].created),
-		    sqlite3_column_text(st, 8));
+		r[*n].id = (long)store_stmt_col_int64(&q, 0);
+		store_stmt_copy(&q, 1, r[*n].ref, sizeof(r[*n].ref));
+		store_stmt_copy(&q, 2, r[*n].token, sizeof(r[*n].token));
+		store_stmt_copy(&q, 3, r[*n].lang, sizeof(r[*n].lang));
+		r[*n].email = store_dup((const unsigned char *)
+		    store_stmt_col_text(&q, 4));
+		r[*n].definition_xml = store_stmt_col_null(&q, 5) ? NULL :
+		    store_dup((const unsigned char *)store_stmt_col_text(&q,
+		    5));
+		r[*n].account = (int)store_stmt_col_int64(&q, 6);
+		store_stmt_copy(&q, 7, r[*n].start, sizeof(r[*n].start));
+		store_stmt_copy(&q, 8, r[*n].created, sizeof(r[*n].created));
 		(*n)++;
-		if (r[*n - 1].email == NULL || (sqlite3_column_type(st, 5) !=
-		    SQLITE_NULL && r[*n - 1].definition_xml == NULL)) {
-			rc = SQLITE_NOMEM;
+		if (r[*n - 1].email == NULL || (!store_stmt_col_null(&q, 5) &&
+		    r[*n - 1].definition_xml == NULL))
 			break;
-		}
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	store_stmt_end(&q);
+	/* Left with a row unread: memory ran out. */
+	if (rc == STORE_STMT_ROW)
+		rc = store_stmt_fail(s, "reminders", "out of memory");
+	if (rc != STORE_OK) {
 		store_reminders_free(r, *n);
 		*n = 0;
-		if (rc == SQLITE_NOMEM) {
-			snprintf(s->err, sizeof(s->err), "reminders: out of"
-			    " memory");
-			return STORE_ERROR;
-		}
-		return store_fail(s, "reminders");
+		return rc;
 	}
 	*out = r;
 	return STORE_OK;
@@ -319,22 +289,17 @@ int
 store_remind(struct store *s, long id, const char *ref, const char *to,
     const char *subject, const char *body, const char *now)
 {
-	sqlite3_stmt *st;
+	const char *v[] = { now };
+	long	 changes;
 	int	 rc;
 
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if (sqlite3_prepare_v2(s->db, "UPDATE booking SET reminded = ?2"
-	    " WHERE id = ?1 AND reminded IS NULL AND state = 'booked'", -1,
-	    &st, NULL) != SQLITE_OK)
-		return store_commit_or_rollback(s, store_fail(s, "remind"));
-	rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC) == SQLITE_OK ?
-	    sqlite3_step(st) : SQLITE_ERROR;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_commit_or_rollback(s, store_fail(s, "remind"));
-	if (sqlite3_changes(s->db) != 1)
+	if ((rc = store_stmt_run_id(s, "UPDATE booking SET reminded = ?2"
+	    " WHERE id = ?1 AND reminded IS NULL AND state = 'booked'", id,
+	    v, 1, "remind", &changes)) != STORE_OK)
+		return store_commit_or_rollback(s, rc);
+	if (changes != 1)
 		return store_commit_or_rollback(s, STORE_CONFLICT);
 	return store_commit_or_rollback(s, store_queue_mail(s, ref, to,
 	    subject, body));
@@ -349,7 +314,7 @@ store_day(struct store *s, const char *calendar, const char *day,
 	const char *v[3] = { calendar, from, to };
 	struct store_day_row *r = NULL, *rmore;
 	struct store_block_row *b = NULL, *bmore;
-	sqlite3_stmt *st = NULL;
+	struct store_stmt q;
 	size_t	 cap = 0;
 	int	 rc;
 
@@ -362,14 +327,14 @@ store_day(struct store *s, const char *calendar, const char *day,
 	}
 	snprintf(from, sizeof(from), "%sT00:00", day);
 	snprintf(to, sizeof(to), "%sT24:00", day);
-	if (sqlite3_prepare_v2(s->db, "SELECT b.id, s.ref, s.service,"
+	if ((rc = store_stmt_prepare(&q, s, "SELECT b.id, s.ref, s.service,"
 	    " b.state, b.start, b.end, s.answers FROM booking b JOIN"
 	    " submission s ON s.id = b.submission_id WHERE b.calendar = ?1"
 	    " AND b.start >= ?2 AND b.start < ?3 ORDER BY b.start,"
-	    " b.state = 'cancelled', b.id", -1, &st, NULL) != SQLITE_OK ||
-	    store_bind_texts(st, v, 3) != 0)
+	    " b.state = 'cancelled', b.id", "day")) != STORE_OK)
 		goto fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	store_stmt_texts(&q, 1, v, 3);
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
 		if (*nrows == cap) {
 			cap = cap ? 2 * cap : 16;
 			if ((rmore = reallocarray(r, cap, sizeof(*r))) == NULL)
@@ -377,32 +342,30 @@ store_day(struct store *s, const char *calendar, const char *day,
 			r = rmore;
 		}
 		memset(&r[*nrows], 0, sizeof(r[*nrows]));
-		r[*nrows].id = (long)sqlite3_column_int64(st, 0);
-		store_copy(r[*nrows].ref, sizeof(r[*nrows].ref),
-		    sqlite3_column_text(st, 1));
-		store_copy(r[*nrows].service, sizeof(r[*nrows].service),
-		    sqlite3_column_text(st, 2));
-		store_copy(r[*nrows].state, sizeof(r[*nrows].state),
-		    sqlite3_column_text(st, 3));
-		store_copy(r[*nrows].start, sizeof(r[*nrows].start),
-		    sqlite3_column_text(st, 4));
-		store_copy(r[*nrows].end, sizeof(r[*nrows].end),
-		    sqlite3_column_text(st, 5));
-		if ((r[*nrows].answers = store_dup(sqlite3_column_text(st,
-		    6))) == NULL)
+		r[*nrows].id = (long)store_stmt_col_int64(&q, 0);
+		store_stmt_copy(&q, 1, r[*nrows].ref, sizeof(r[*nrows].ref));
+		store_stmt_copy(&q, 2, r[*nrows].service,
+		    sizeof(r[*nrows].service));
+		store_stmt_copy(&q, 3, r[*nrows].state,
+		    sizeof(r[*nrows].state));
+		store_stmt_copy(&q, 4, r[*nrows].start,
+		    sizeof(r[*nrows].start));
+		store_stmt_copy(&q, 5, r[*nrows].end, sizeof(r[*nrows].end));
+		if ((r[*nrows].answers = store_dup((const unsigned char *)
+		    store_stmt_col_text(&q, 6))) == NULL)
 			goto nomem;
 		(*nrows)++;
 	}
-	if (rc != SQLITE_DONE)
+	store_stmt_end(&q);
+	if (rc != STORE_OK)
 		goto fail;
-	sqlite3_finalize(st);
 	cap = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT id, start, end, reason, clerk"
-	    " FROM cal_block WHERE calendar = ?1 AND start < ?3 AND end > ?2"
-	    " ORDER BY start, id", -1, &st, NULL) != SQLITE_OK ||
-	    store_bind_texts(st, v, 3) != 0)
+	if ((rc = store_stmt_prepare(&q, s, "SELECT id, start, end, reason,"
+	    " clerk FROM cal_block WHERE calendar = ?1 AND start < ?3"
+	    " AND end > ?2 ORDER BY start, id", "day")) != STORE_OK)
 		goto fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	store_stmt_texts(&q, 1, v, 3);
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
 		if (*nblocks == cap) {
 			cap = cap ? 2 * cap : 8;
 			if ((bmore = reallocarray(b, cap, sizeof(*b))) == NULL)
@@ -410,32 +373,28 @@ store_day(struct store *s, const char *calendar, const char *day,
 			b = bmore;
 		}
 		memset(&b[*nblocks], 0, sizeof(b[*nblocks]));
-		b[*nblocks].id = (long)sqlite3_column_int64(st, 0);
-		store_copy(b[*nblocks].start, sizeof(b[*nblocks].start),
-		    sqlite3_column_text(st, 1));
-		store_copy(b[*nblocks].end, sizeof(b[*nblocks].end),
-		    sqlite3_column_text(st, 2));
-		store_copy(b[*nblocks].reason, sizeof(b[*nblocks].reason),
-		    sqlite3_column_text(st, 3));
-		store_copy(b[*nblocks].clerk, sizeof(b[*nblocks].clerk),
-		    sqlite3_column_text(st, 4));
+		b[*nblocks].id = (long)store_stmt_col_int64(&q, 0);
+		store_stmt_copy(&q, 1, b[*nblocks].start,
+		    sizeof(b[*nblocks].start));
+		store_stmt_copy(&q, 2, b[*nblocks].end,
+		    sizeof(b[*nblocks].end));
+		store_stmt_copy(&q, 3, b[*nblocks].reason,
+		    sizeof(b[*nblocks].reason));
+		store_stmt_copy(&q, 4, b[*nblocks].clerk,
+		    sizeof(b[*nblocks].clerk));
 		(*nblocks)++;
 	}
-	if (rc != SQLITE_DONE)
+	store_stmt_end(&q);
+	if (rc != STORE_OK)
 		goto fail;
-	sqlite3_finalize(st);
 	*rows = r;
 	*blocks = b;
 	return STORE_OK;
 nomem:
-	snprintf(s->err, sizeof(s->err), "day: out of memory");
-	sqlite3_finalize(st);
-	store_day_free(r, *nrows, b);
-	*nrows = *nblocks = 0;
-	return STORE_ERROR;
+	rc = store_stmt_fail(s, "day", "out of memory");
 fail:
-	rc = store_fail(s, "day");
-	sqlite3_finalize(st);
+	/* Harmless on a statement ended already or not prepared. */
+	store_stmt_end(&q);
 	store_day_free(r, *nrows, b);
 	*nrows = *nblocks = 0;
 	return rc;
@@ -452,39 +411,51 @@ store_day_free(struct store_day_row *r, size_t n, struct store_block_row *b)
 	free(b);
 }
 
+/*
+ * The text of the one column `sql` reads for the id at ?1 (and `text`
+ * at ?2, if not NULL) into dst; "" when there is no row (STORE_OK).
+ */
+static int
+store_booking_get(struct store *s, const char *sql, long id,
+    const char *text, const char *what, char *dst, size_t size)
+{
+	struct store_stmt q;
+	int	 rc;
+
+	*dst = '\0';
+	if ((rc = store_stmt_prepare(&q, s, sql, what)) != STORE_OK)
+		return rc;
+	store_stmt_int64(&q, 1, id);
+	if (text != NULL)
+		store_stmt_text(&q, 2, text);
+	if ((rc = store_stmt_one(&q)) != STORE_OK)
+		return rc == STORE_NOTFOUND ? STORE_OK : rc;
+	store_stmt_copy(&q, 0, dst, size);
+	store_stmt_end(&q);
+	return STORE_OK;
+}
+
 int
 store_booking_mark(struct store *s, long id, const char *ref,
     const char *state, const char *actor, const char *now)
 {
 	char	 action[32], before[16] = "";
-	sqlite3_stmt *st;
+	const char *v[] = { state, now };
 	int	 rc;
 
 	snprintf(action, sizeof(action), "booking-%s", state);
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT state FROM booking WHERE id = ?1",
-	    -1, &st, NULL) != SQLITE_OK)
-		return store_commit_or_rollback(s, store_fail(s, "mark"));
-	rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK ? sqlite3_step(st) :
-	    SQLITE_ERROR;
-	if (rc == SQLITE_ROW)
-		store_copy(before, sizeof(before), sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_commit_or_rollback(s, store_fail(s, "mark"));
+	if ((rc = store_booking_get(s, "SELECT state FROM booking WHERE"
+	    " id = ?1", id, NULL, "mark", before, sizeof(before))) !=
+	    STORE_OK)
+		return store_commit_or_rollback(s, rc);
 	if (*before == '\0' || strcmp(before, "cancelled") == 0)
 		return store_commit_or_rollback(s, STORE_CONFLICT);
-	if (sqlite3_prepare_v2(s->db, "UPDATE booking SET state = ?2,"
-	    " changed = ?3 WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
-		return store_commit_or_rollback(s, store_fail(s, "mark"));
-	rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC) == SQLITE_OK ?
-	    sqlite3_step(st) : SQLITE_ERROR;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_commit_or_rollback(s, store_fail(s, "mark"));
+	if ((rc = store_stmt_run_id(s, "UPDATE booking SET state = ?2,"
+	    " changed = ?3 WHERE id = ?1", id, v, 2, "mark", NULL)) !=
+	    STORE_OK)
+		return store_commit_or_rollback(s, rc);
 	return store_commit_or_rollback(s, store_audit_row(s, actor, action,
 	    ref, before, state, NULL, now));
 }
@@ -513,33 +484,19 @@ store_block_remove(struct store *s, long id, const char *calendar,
     const char *actor, const char *now)
 {
 	char	 span[40] = "";
-	sqlite3_stmt *st;
 	int	 rc;
 
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT start || '-' || end FROM"
-	    " cal_block WHERE id = ?1 AND calendar = ?2", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return store_commit_or_rollback(s, store_fail(s, "unblock"));
-	rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, calendar, -1, SQLITE_STATIC) ==
-	    SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
-	if (rc == SQLITE_ROW)
-		store_copy(span, sizeof(span), sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_commit_or_rollback(s, store_fail(s, "unblock"));
+	if ((rc = store_booking_get(s, "SELECT start || '-' || end FROM"
+	    " cal_block WHERE id = ?1 AND calendar = ?2", id, calendar,
+	    "unblock", span, sizeof(span))) != STORE_OK)
+		return store_commit_or_rollback(s, rc);
 	if (*span == '\0')
 		return store_commit_or_rollback(s, STORE_NOTFOUND);
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM cal_block WHERE id = ?1",
-	    -1, &st, NULL) != SQLITE_OK)
-		return store_commit_or_rollback(s, store_fail(s, "unblock"));
-	rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK ? sqlite3_step(st) :
-	    SQLITE_ERROR;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_commit_or_rollback(s, store_fail(s, "unblock"));
+	if ((rc = store_stmt_run_id(s, "DELETE FROM cal_block WHERE id = ?1",
+	    id, NULL, 0, "unblock", NULL)) != STORE_OK)
+		return store_commit_or_rollback(s, rc);
 	return store_commit_or_rollback(s, store_audit_row(s, actor,
 	    "unblock", NULL, span, NULL, calendar, now));
 }

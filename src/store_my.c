@@ -6,6 +6,7 @@
 
 #include "store_int.h"
 #include "store_my.h"
+#include "store_sql.h"
 
 /* The most lines "Meine Anträge" shows: the newest. */
 #define STORE_MY_ROWS	500
@@ -19,13 +20,13 @@ int
 store_my_list(struct store *s, const char *subject,
     struct store_my_row **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	struct store_my_row *rows = NULL, *r;
 	int	 rc;
 
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(s->db,
+	if ((rc = store_stmt_prepare(&q, s,
 	    "SELECT s.ref, s.service, s.created, s.status, s.payment,"
 	    " s.fee_cents, (SELECT count(*) FROM status_event e"
 	    "  WHERE e.submission_id = s.id AND e.message IS NOT NULL"
@@ -38,52 +39,43 @@ store_my_list(struct store *s, const char *subject,
 	    "  WHERE e.submission_id = s.id AND e.message IS NOT NULL"
 	    "  AND e.message != '' ORDER BY e.id DESC LIMIT 1)"
 	    " FROM submission s WHERE s.subject = ?1"
-	    " ORDER BY s.created DESC, s.id DESC LIMIT ?2", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return store_fail(s, "my list");
-	if (sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC) !=
-	    SQLITE_OK || sqlite3_bind_int(st, 2, STORE_MY_ROWS) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return store_fail(s, "my list");
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((r = reallocarray(rows, *n + 1, sizeof(*r))) == NULL) {
-			rc = SQLITE_NOMEM;
+	    " ORDER BY s.created DESC, s.id DESC LIMIT ?2", "my list")) !=
+	    STORE_OK)
+		return rc;
+	store_stmt_text(&q, 1, subject);
+	store_stmt_int64(&q, 2, STORE_MY_ROWS);
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
+		if ((r = reallocarray(rows, *n + 1, sizeof(*r))) == NULL)
 			break;
-		}
 		rows = r;
 		r = &rows[*n];
 		memset(r, 0, sizeof(*r));
-		store_copy(r->ref, sizeof(r->ref), sqlite3_column_text(st, 0));
-		if ((r->service = store_dup(sqlite3_column_text(st, 1))) ==
-		    NULL) {
-			rc = SQLITE_NOMEM;
+		store_stmt_copy(&q, 0, r->ref, sizeof(r->ref));
+		if ((r->service = store_dup((const unsigned char *)
+		    store_stmt_col_text(&q, 1))) == NULL)
 			break;
-		}
 		(*n)++;
-		store_copy(r->created, sizeof(r->created),
-		    sqlite3_column_text(st, 2));
-		store_copy(r->status, sizeof(r->status),
-		    sqlite3_column_text(st, 3));
-		store_copy(r->payment, sizeof(r->payment),
-		    sqlite3_column_text(st, 4));
-		r->fee_cents = (long)sqlite3_column_int64(st, 5);
-		r->messages = (long)sqlite3_column_int64(st, 6);
-		r->unanswered = sqlite3_column_int(st, 7) != 0;
-		if (sqlite3_column_type(st, 8) != SQLITE_NULL &&
-		    (r->last_message = store_dup(sqlite3_column_text(st,
-		    8))) == NULL) {
-			rc = SQLITE_NOMEM;
+		store_stmt_copy(&q, 2, r->created, sizeof(r->created));
+		store_stmt_copy(&q, 3, r->status, sizeof(r->status));
+		store_stmt_copy(&q, 4, r->payment, sizeof(r->payment));
+		r->fee_cents = (long)store_stmt_col_int64(&q, 5);
+		r->messages = (long)store_stmt_col_int64(&q, 6);
+		r->unanswered = store_stmt_col_int64(&q, 7) != 0;
+		if (!store_stmt_col_null(&q, 8) &&
+		    (r->last_message = store_dup((const unsigned char *)
+		    store_stmt_col_text(&q, 8))) == NULL)
 			break;
-		}
 	}
-	sqlite3_finalize(st);
+	store_stmt_end(&q);
+	/* Left with a row unread: memory ran out. */
+	if (rc == STORE_STMT_ROW)
+		rc = store_stmt_fail(s, "my list", "out of memory");
 	*out = rows;
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_OK) {
 		store_my_list_free(rows, *n);
 		*out = NULL;
 		*n = 0;
-		return store_fail(s, "my list");
+		return rc;
 	}
 	return STORE_OK;
 }
@@ -110,7 +102,7 @@ int
 store_my_find(struct store *s, const char *ref, const char *subject,
     struct store_submission *sub, char token[REF_TOKEN_LEN + 1])
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	const char *v[] = { ref, subject };
 	int	 rc;
 
@@ -118,23 +110,16 @@ store_my_find(struct store *s, const char *ref, const char *subject,
 	*token = '\0';
 	if (subject == NULL)
 		return STORE_NOTFOUND;
-	if (sqlite3_prepare_v2(s->db, STORE_SUBMISSION_COLUMNS
+	if ((rc = store_stmt_prepare(&q, s, STORE_SUBMISSION_COLUMNS
 	    STORE_SUBMISSION_FROM " WHERE s.ref = ?1 AND s.subject = ?2",
-	    -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "my find");
-	if (store_bind_texts(st, v, 2) != 0) {
-		sqlite3_finalize(st);
-		return store_fail(s, "my find");
-	}
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? STORE_NOTFOUND :
-		    store_fail(s, "my find");
-	}
-	store_copy(token, REF_TOKEN_LEN + 1, sqlite3_column_text(st, 1));
-	rc = store_submission_row(st, ref, sub);
-	sqlite3_finalize(st);
+	    "my find")) != STORE_OK)
+		return rc;
+	store_stmt_texts(&q, 1, v, 2);
+	if ((rc = store_stmt_one(&q)) != STORE_OK)
+		return rc;
+	store_stmt_copy(&q, 1, token, REF_TOKEN_LEN + 1);
+	rc = store_submission_read(&q, ref, sub);
+	store_stmt_end(&q);
 	if (rc != 0 || store_load_history(s, sub) != STORE_OK) {
 		store_submission_free(sub);
 		*token = '\0';
@@ -156,33 +141,25 @@ int
 store_my_claim(struct store *s, const char *ref, const char *token,
     const char *subject, const char *now)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	const char *upd[] = { ref, subject };
 	int	 rc, match, mine = 0, free_ = 0, purged;
 
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT token, subject, purged IS NOT NULL"
-	    " FROM submission WHERE ref = ?1", -1, &st, NULL) != SQLITE_OK)
-		return store_commit_or_rollback(s, store_fail(s, "claim"));
-	if (sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return store_commit_or_rollback(s, store_fail(s, "claim"));
-	}
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return store_commit_or_rollback(s, rc == SQLITE_DONE ?
-		    STORE_NOTFOUND : store_fail(s, "claim"));
-	}
-	match = ref_equal(token, (const char *)sqlite3_column_text(st, 0));
-	if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+	if ((rc = store_stmt_prepare(&q, s, "SELECT token, subject, purged IS"
+	    " NOT NULL FROM submission WHERE ref = ?1", "claim")) != STORE_OK)
+		return store_commit_or_rollback(s, rc);
+	store_stmt_text(&q, 1, ref);
+	if ((rc = store_stmt_one(&q)) != STORE_OK)
+		return store_commit_or_rollback(s, rc);
+	match = ref_equal(token, store_stmt_col_text(&q, 0));
+	if (store_stmt_col_null(&q, 1))
 		free_ = 1;
 	else
-		mine = strcmp((const char *)sqlite3_column_text(st, 1),
-		    subject) == 0;
-	purged = sqlite3_column_int(st, 2) != 0;
-	sqlite3_finalize(st);
+		mine = strcmp(store_stmt_col_text(&q, 1), subject) == 0;
+	purged = store_stmt_col_int64(&q, 2) != 0;
+	store_stmt_end(&q);
 	if (!match || purged || (!free_ && !mine))
 		return store_commit_or_rollback(s, STORE_NOTFOUND);
 	if (mine)
@@ -201,30 +178,25 @@ store_my_answer_file(struct store *s, const struct store_answer *n,
     const char *field)
 {
 	const struct store_staged *f = n->file;
-	sqlite3_stmt *st;
+	const char *v[] = { n->ref, field, f->filename, f->mime };
+	struct store_stmt q;
 	int	 rc;
 
 	if (f->len == 0 || f->len > STORE_UPLOAD_MAX)
-		return store_fail(s, "answer file size");
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO upload(submit_key, field,"
-	    " filename, mime, size, data, created, touched, ref)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?1)", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return store_fail(s, "answer file");
-	if (sqlite3_bind_text(st, 1, n->ref, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 3, f->filename, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(st, 4, f->mime, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 5, (sqlite3_int64)f->len) != SQLITE_OK ||
-	    sqlite3_bind_blob(st, 6, f->data, (int)f->len, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(st, 7, n->now, -1, SQLITE_STATIC) != SQLITE_OK)
-		rc = SQLITE_ERROR;
-	else
-		rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "answer file");
+		return store_stmt_fail(s, "answer file size", "empty, or over"
+		    " the upload limit");
+	if ((rc = store_stmt_prepare(&q, s, "INSERT INTO upload(submit_key,"
+	    " field, filename, mime, size, data, created, touched, ref)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?1)", "answer file")) !=
+	    STORE_OK)
+		return rc;
+	store_stmt_texts(&q, 1, v, 4);
+	store_stmt_int64(&q, 5, (int64_t)f->len);
+	store_stmt_blob(&q, 6, f->data, f->len);
+	store_stmt_text(&q, 7, n->now);
+	rc = store_stmt_step(&q);
+	store_stmt_end(&q);
+	return rc;
 }
 
 /*
@@ -239,9 +211,10 @@ int
 store_my_answer(struct store *s, const struct store_answer *n)
 {
 	struct store_receipt r;
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	char	 field[STORE_FIELD_MAX], status[STORE_STATUS_MAX];
 	char	 idtext[24];
+	const char *who[] = { n->ref, n->subject };
 	const char *ev[] = { n->ref, "in_progress", n->now, "citizen" };
 	const char *upd[] = { n->ref, field, idtext };
 	long	 sid = 0, rid = 0;
@@ -252,48 +225,39 @@ store_my_answer(struct store *s, const struct store_answer *n)
 		return STORE_NOTFOUND;
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT id, status, token FROM"
-	    " submission WHERE ref = ?1 AND subject = ?2", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return store_commit_or_rollback(s, store_fail(s, "answer"));
-	if (sqlite3_bind_text(st, 1, n->ref, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 2, n->subject, -1, SQLITE_STATIC) !=
-	    SQLITE_OK)
-		rc = SQLITE_ERROR;
-	else
-		rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		sid = (long)sqlite3_column_int64(st, 0);
-		store_copy(status, sizeof(status), sqlite3_column_text(st, 1));
-		store_copy(r.token, sizeof(r.token), sqlite3_column_text(st, 2));
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return store_commit_or_rollback(s, rc == SQLITE_DONE ?
-		    STORE_NOTFOUND : store_fail(s, "answer"));
+	if ((rc = store_stmt_prepare(&q, s, "SELECT id, status, token FROM"
+	    " submission WHERE ref = ?1 AND subject = ?2", "answer")) !=
+	    STORE_OK)
+		return store_commit_or_rollback(s, rc);
+	store_stmt_texts(&q, 1, who, 2);
+	if ((rc = store_stmt_one(&q)) != STORE_OK)
+		return store_commit_or_rollback(s, rc);
+	sid = (long)store_stmt_col_int64(&q, 0);
+	store_stmt_copy(&q, 1, status, sizeof(status));
+	store_stmt_copy(&q, 2, r.token, sizeof(r.token));
+	store_stmt_end(&q);
 	if (strcmp(status, "waiting") != 0)
 		return store_commit_or_rollback(s, STORE_CONFLICT);
 	store_copy(r.ref, sizeof(r.ref), (const unsigned char *)n->ref);
 
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO reply(submission_id, at,"
-	    " text) VALUES (?1, ?2, ?3) RETURNING id", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return store_commit_or_rollback(s, store_fail(s, "answer"));
-	if (sqlite3_bind_int64(st, 1, sid) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 2, n->now, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 3, n->text, -1, SQLITE_STATIC) != SQLITE_OK)
-		rc = SQLITE_ERROR;
-	else
-		rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		rid = (long)sqlite3_column_int64(st, 0);
+	if ((rc = store_stmt_prepare(&q, s, "INSERT INTO reply(submission_id,"
+	    " at, text) VALUES (?1, ?2, ?3) RETURNING id", "answer")) !=
+	    STORE_OK)
+		return store_commit_or_rollback(s, rc);
+	store_stmt_int64(&q, 1, sid);
+	store_stmt_text(&q, 2, n->now);
+	store_stmt_text(&q, 3, n->text);
+	if ((rc = store_stmt_one(&q)) == STORE_OK) {
+		rid = (long)store_stmt_col_int64(&q, 0);
 		/* RETURNING rows are only final once the statement ran out. */
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_ROW :
-		    SQLITE_ERROR;
+		rc = store_stmt_step(&q);
+		store_stmt_end(&q);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return store_commit_or_rollback(s, store_fail(s, "answer"));
+	/* One row and no more, as an INSERT of one row gives. */
+	if (rc == STORE_NOTFOUND || rc == STORE_STMT_ROW)
+		rc = store_stmt_fail(s, "answer", "not one id returned");
+	if (rc != STORE_OK)
+		return store_commit_or_rollback(s, rc);
 	snprintf(idtext, sizeof(idtext), "%ld", rid);
 	snprintf(field, sizeof(field), "reply-%ld", rid);
 	rc = STORE_OK;
@@ -321,58 +285,52 @@ int
 store_my_replies(struct store *s, const char *ref, struct store_reply **out,
     size_t *n)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	struct store_reply *rows = NULL, *r;
 	int	 rc;
 
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(s->db,
+	if ((rc = store_stmt_prepare(&q, s,
 	    "SELECT r.id, r.at, r.text, r.field, u.filename, u.mime, u.size,"
 	    " r.seen IS NOT NULL FROM reply r JOIN submission s"
 	    " ON s.id = r.submission_id LEFT JOIN upload u"
 	    " ON u.ref = s.ref AND u.field = r.field"
-	    " WHERE s.ref = ?1 ORDER BY r.id", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "replies");
-	if (sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return store_fail(s, "replies");
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((r = reallocarray(rows, *n + 1, sizeof(*r))) == NULL) {
-			rc = SQLITE_NOMEM;
+	    " WHERE s.ref = ?1 ORDER BY r.id", "replies")) != STORE_OK)
+		return rc;
+	store_stmt_text(&q, 1, ref);
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
+		if ((r = reallocarray(rows, *n + 1, sizeof(*r))) == NULL)
 			break;
-		}
 		rows = r;
 		r = &rows[*n];
 		memset(r, 0, sizeof(*r));
-		if ((r->text = store_dup(sqlite3_column_text(st, 2))) ==
-		    NULL) {
-			rc = SQLITE_NOMEM;
+		if ((r->text = store_dup((const unsigned char *)
+		    store_stmt_col_text(&q, 2))) == NULL)
 			break;
-		}
 		(*n)++;
-		r->id = (long)sqlite3_column_int64(st, 0);
-		store_copy(r->at, sizeof(r->at), sqlite3_column_text(st, 1));
+		r->id = (long)store_stmt_col_int64(&q, 0);
+		store_stmt_copy(&q, 1, r->at, sizeof(r->at));
 		/* A file that is gone (purged) is no file. */
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
-			store_copy(r->field, sizeof(r->field),
-			    sqlite3_column_text(st, 3));
-			store_copy(r->filename, sizeof(r->filename),
-			    sqlite3_column_text(st, 4));
-			store_copy(r->mime, sizeof(r->mime),
-			    sqlite3_column_text(st, 5));
-			r->size = (size_t)sqlite3_column_int64(st, 6);
+		if (!store_stmt_col_null(&q, 4)) {
+			store_stmt_copy(&q, 3, r->field, sizeof(r->field));
+			store_stmt_copy(&q, 4, r->filename,
+			    sizeof(r->filename));
+			store_stmt_copy(&q, 5, r->mime, sizeof(r->mime));
+			r->size = (size_t)store_stmt_col_int64(&q, 6);
 		}
-		r->seen = sqlite3_column_int(st, 7) != 0;
+		r->seen = store_stmt_col_int64(&q, 7) != 0;
 	}
-	sqlite3_finalize(st);
+	store_stmt_end(&q);
+	/* Left with a row unread: memory ran out. */
+	if (rc == STORE_STMT_ROW)
+		rc = store_stmt_fail(s, "replies", "out of memory");
 	*out = rows;
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_OK) {
 		store_my_replies_free(rows, *n);
 		*out = NULL;
 		*n = 0;
-		return store_fail(s, "replies");
+		return rc;
 	}
 	return STORE_OK;
 }
