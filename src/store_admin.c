@@ -192,31 +192,24 @@ static int
 store_sum_names(struct store *s, const char *query, const char *table,
     struct buf *out)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	int	 rc, n = 0;
 
-	if (sqlite3_prepare_v2(s->db, query, -1, &st, NULL) != SQLITE_OK) {
-		(void)store_fail(s, "checksum columns");
+	if (store_stmt_prepare(&q, s, query, "checksum columns") != STORE_OK)
 		return -1;
-	}
-	rc = sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC) == SQLITE_OK ?
-	    sqlite3_step(st) : SQLITE_ERROR;
-	for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+	store_stmt_text(&q, 1, table);
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
 		if (n++ > 0)
 			buf_addstr(out, ", ");
-		store_sum_ident(out, (const char *)sqlite3_column_text(st, 0));
+		store_sum_ident(out, store_stmt_col_text(&q, 0));
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		(void)store_fail(s, "checksum columns");
-		return -1;
-	}
-	return n;
+	store_stmt_end(&q);
+	return rc == STORE_OK ? n : -1;
 }
 
 /*
  * SELECT of every column of `table` in column order, ordered by its
- * primary key's columns (or by every column); 0, or -1.
+ * primary key's columns (or by every column); how many columns, or -1.
  */
 static int
 store_sum_select(struct store *s, const char *table, struct buf *sql)
@@ -236,28 +229,45 @@ store_sum_select(struct store *s, const char *table, struct buf *sql)
 		return -1;
 	for (i = 1; nkey == 0 && i <= ncols; i++)
 		buf_printf(sql, "%s%d", i > 1 ? ", " : "", i);
-	return sql->failed ? -1 : 0;
+	return sql->failed ? -1 : ncols;
 }
 
-/* `len` ":" and `n` bytes of `v` into the sum, a BLOB as hex. */
+/* Column `col` into the sum: "-" for NULL, else its length in bytes, ":"
+ * and its text, a BLOB as hex. */
 static void
-store_sum_value(struct sha256_ctx *h, const unsigned char *v, int n,
-    int blob)
+store_sum_value(struct sha256_ctx *h, struct store_stmt *q, int col)
 {
+	const unsigned char *v;
 	char	 len[24], hex[2 * 256 + 1];
-	int	 k, part;
+	size_t	 n, k, part;
+	int	 blob = 0;
 
-	snprintf(len, sizeof(len), "%d:", blob ? 2 * n : n);
+	if (store_stmt_col_null(q, col)) {
+		sha256_update(h, 1, (const uint8_t *)"-");
+		return;
+	}
+	if (STORE_PG(q->s)) {
+		v = (const unsigned char *)store_stmt_col_text(q, col);
+		n = v != NULL ? strlen((const char *)v) : 0;
+	} else {
+		/* The layer reads values, not their types: SQLite's type,
+		 * as the checksum's SQL (pragma_table_list) is SQLite's
+		 * alone as yet. A blob read gives a text's bytes as well,
+		 * all of them (a NUL too), a number's as text. */
+		blob = sqlite3_column_type(q->st, col) == SQLITE_BLOB;
+		v = store_stmt_col_blob(q, col, &n);
+	}
+	snprintf(len, sizeof(len), "%zu:", blob ? 2 * n : n);
 	sha256_update(h, strlen(len), (const uint8_t *)len);
 	if (!blob) {
 		if (v != NULL)
-			sha256_update(h, (size_t)n, v);
+			sha256_update(h, n, v);
 		return;
 	}
 	for (k = 0; k < n; k += part) {
 		part = n - k < 256 ? n - k : 256;
-		text_hex(v + k, (size_t)part, hex);
-		sha256_update(h, 2 * (size_t)part, (const uint8_t *)hex);
+		text_hex(v + k, part, hex);
+		sha256_update(h, 2 * part, (const uint8_t *)hex);
 	}
 }
 
@@ -267,35 +277,26 @@ store_sum_table(struct store *s, const char *table, struct buf *sql,
     long *rows, char sum[STORE_SUM_HEX + 1])
 {
 	struct sha256_ctx h;
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	uint8_t	 d[SHA256_DIGEST_SIZE];
-	int	 rc, i, ncols, type;
+	int	 rc, i, ncols;
 
 	*rows = 0;
-	if (store_sum_select(s, table, sql) != 0)
+	if ((ncols = store_sum_select(s, table, sql)) < 0)
 		return STORE_ERROR;
-	if (sqlite3_prepare_v2(s->db, buf_str(sql), -1, &st, NULL) !=
-	    SQLITE_OK)
-		return store_fail(s, "checksum");
+	if ((rc = store_stmt_prepare(&q, s, buf_str(sql), "checksum")) !=
+	    STORE_OK)
+		return rc;
 	sha256_init(&h);
-	ncols = sqlite3_column_count(st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < ncols; i++) {
-			if ((type = sqlite3_column_type(st, i)) == SQLITE_NULL)
-				sha256_update(&h, 1, (const uint8_t *)"-");
-			else
-				store_sum_value(&h, type == SQLITE_BLOB ?
-				    sqlite3_column_blob(st, i) :
-				    sqlite3_column_text(st, i),
-				    sqlite3_column_bytes(st, i),
-				    type == SQLITE_BLOB);
-		}
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
+		for (i = 0; i < ncols; i++)
+			store_sum_value(&h, &q, i);
 		sha256_update(&h, 1, (const uint8_t *)"\n");
 		(*rows)++;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail(s, "checksum");
+	store_stmt_end(&q);
+	if (rc != STORE_OK)
+		return rc;
 	sha256_digest(&h, sizeof(d), d);
 	text_hex(d, sizeof(d), sum);
 	return STORE_OK;
@@ -305,41 +306,39 @@ int
 store_checksum(struct store *s, int (*fn)(void *, const char *, long,
     const char *), void *arg)
 {
-	sqlite3_stmt *st;
+	struct store_stmt q;
 	struct buf sql;
+	const char *name;
 	char	 sum[STORE_SUM_HEX + 1], *table;
 	long	 rows;
-	int	 rc, step = SQLITE_DONE;
+	int	 rc;
 
 	/* One read transaction: every table as of one moment. */
 	if ((rc = store_exec(s, "BEGIN;")) != STORE_OK)
 		return rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT name FROM pragma_table_list"
+	if ((rc = store_stmt_prepare(&q, s, "SELECT name FROM pragma_table_list"
 	    " WHERE schema = 'main' AND type = 'table' AND name NOT LIKE"
-	    " 'sqlite\\_%' ESCAPE '\\' ORDER BY name", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		rc = store_fail(s, "checksum tables");
-		(void)sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
-		return rc;
-	}
+	    " 'sqlite\\_%' ESCAPE '\\' ORDER BY name", "checksum tables")) !=
+	    STORE_OK)
+		return store_commit_or_rollback(s, rc);
 	buf_init(&sql, 1u << 20);
-	rc = STORE_OK;
-	while (rc == STORE_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((table = strdup((const char *)sqlite3_column_text(st, 0))) ==
-		    NULL) {
-			rc = store_fail(s, "checksum");
+	/* A list cut short is no checksum: a failed step fails it. */
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
+		if ((name = store_stmt_col_text(&q, 0)) == NULL ||
+		    (table = strdup(name)) == NULL) {
+			rc = store_stmt_fail(s, "checksum", "out of memory");
 			break;
 		}
 		rc = store_sum_table(s, table, &sql, &rows, sum);
 		if (rc == STORE_OK && fn(arg, table, rows, sum) != 0)
 			rc = STORE_ERROR;
 		free(table);
+		if (rc != STORE_OK)
+			break;
 	}
-	/* A list cut short is no checksum. */
-	if (rc == STORE_OK && step != SQLITE_DONE)
-		rc = store_fail(s, "checksum tables");
-	sqlite3_finalize(st);
+	store_stmt_end(&q);
 	buf_free(&sql);
-	(void)sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+	/* Only read: rolled back either way, the failure's error kept. */
+	(void)store_commit_or_rollback(s, STORE_ERROR);
 	return rc;
 }

@@ -6,12 +6,15 @@
 
 #include "buf.h"
 #include "store_int.h"
+#include "store_sql.h"
 #include "store_staff.h"
 #include "text.h"
 
 #define STORE_INBOX_MAX		200	/* rows per page at most */
 #define STORE_BINDS_MAX		64
 #define STORE_SEARCH_MIN	3	/* characters: a trigram */
+/* Why a query's text was not made (its buf failed). */
+#define STORE_QUERY_FAILED	"too long, or out of memory"
 
 /*
  * The WHERE clause of an inbox query: fixed fragments with placeholders,
@@ -128,6 +131,29 @@ store_where_free(struct store_where *w)
 	buf_free(&w->match);
 }
 
+/* Column `col` as a string of its own ("" for NULL); NULL: no memory. */
+static char *
+store_col_dup(struct store_stmt *st, int col)
+{
+	return store_dup((const unsigned char *)store_stmt_col_text(st, col));
+}
+
+/*
+ * The one row `sql` gives for the reference ?1: STORE_OK with it to read
+ * and `st` to end, else STORE_NOTFOUND or the failure (`st` ended).
+ */
+static int
+store_ref_one(struct store *s, struct store_stmt *st, const char *sql,
+    const char *ref, const char *what)
+{
+	int	 rc;
+
+	if ((rc = store_stmt_prepare(st, s, sql, what)) != STORE_OK)
+		return rc;
+	store_stmt_text(st, 1, ref);
+	return store_stmt_one(st);
+}
+
 /*
  * Counts by status from status_count (kept by triggers): the services
  * filter only, never a scan of the submissions.
@@ -137,29 +163,32 @@ store_inbox_counts(struct store *s, const struct store_inbox_query *q,
     struct store_inbox *in)
 {
 	struct store_where w;
+	struct store_stmt st;
 	struct buf sql;
-	sqlite3_stmt *st = NULL;
 	const char *status;
 	size_t	 i;
-	int	 rc = SQLITE_ERROR, unused = 0;
+	int	 rc, unused = 0;
 
 	buf_init(&sql, 4096);
-	if (store_where_build(&w, q, 0, 0, &unused) == 0 &&
+	if (store_where_build(&w, q, 0, 0, &unused) != 0 ||
 	    buf_printf(&sql, "SELECT status, sum(n) FROM status_count WHERE 1%s"
-	    " GROUP BY status", buf_str(&w.sql)) == 0 &&
-	    sqlite3_prepare_v2(s->db, buf_str(&sql), -1, &st, NULL) ==
-	    SQLITE_OK && store_bind_texts(st, w.binds, w.nbinds) == 0)
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			status = (const char *)sqlite3_column_text(st, 0);
+	    " GROUP BY status", buf_str(&w.sql)) != 0)
+		rc = store_stmt_fail(s, "inbox counts", STORE_QUERY_FAILED);
+	else if ((rc = store_stmt_prepare(&st, s, buf_str(&sql),
+	    "inbox counts")) == STORE_OK) {
+		store_stmt_texts(&st, 1, w.binds, w.nbinds);
+		while ((rc = store_stmt_step(&st)) == STORE_STMT_ROW) {
+			status = store_stmt_col_text(&st, 0);
 			for (i = 0; status != NULL && i < WORKFLOW_STATES; i++)
 				if (strcmp(status, workflow_states[i]) == 0)
 					in->counts[i] = (long)
-					    sqlite3_column_int64(st, 1);
+					    store_stmt_col_int64(&st, 1);
 		}
-	sqlite3_finalize(st);
+		store_stmt_end(&st);
+	}
 	buf_free(&sql);
 	store_where_free(&w);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "inbox counts");
+	return rc;
 }
 
 /* The sort key of the row `ref`: status, created, id (as text). */
@@ -172,25 +201,18 @@ struct store_inbox_key {
 static int
 store_inbox_key(struct store *s, const char *ref, struct store_inbox_key *k)
 {
-	sqlite3_stmt *st;
-	int	 rc = SQLITE_ERROR;
+	struct store_stmt st;
+	int	 rc;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT status, created, id FROM"
-	    " submission WHERE ref = ?1", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "inbox key");
-	if (sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_copy(k->status, sizeof(k->status),
-		    sqlite3_column_text(st, 0));
-		store_copy(k->created, sizeof(k->created),
-		    sqlite3_column_text(st, 1));
-		snprintf(k->id, sizeof(k->id), "%lld",
-		    (long long)sqlite3_column_int64(st, 2));
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "inbox key");
+	if ((rc = store_ref_one(s, &st, "SELECT status, created, id FROM"
+	    " submission WHERE ref = ?1", ref, "inbox key")) != STORE_OK)
+		return rc;
+	store_stmt_copy(&st, 0, k->status, sizeof(k->status));
+	store_stmt_copy(&st, 1, k->created, sizeof(k->created));
+	snprintf(k->id, sizeof(k->id), "%lld",
+	    (long long)store_stmt_col_int64(&st, 2));
+	store_stmt_end(&st);
+	return STORE_OK;
 }
 
 /*
@@ -250,8 +272,8 @@ store_inbox(struct store *s, const struct store_inbox_query *q,
 	struct store_where w;
 	struct store_inbox_row *r, tmp;
 	struct store_inbox_key key;
+	struct store_stmt st;
 	struct buf sql;
-	sqlite3_stmt *st = NULL;
 	const char *keyref = q->before != NULL ? q->before : q->after;
 	const char *kv[3];
 	enum store_sort sort = q->sort <= STORE_SORT_STATUS ? q->sort :
@@ -260,7 +282,7 @@ store_inbox(struct store *s, const struct store_inbox_query *q,
 	long	 limit = q->limit > 0 && q->limit <= STORE_INBOX_MAX ?
 	    q->limit : STORE_INBOX_MAX;
 	size_t	 i;
-	int	 rc = SQLITE_ERROR;
+	int	 rc;
 
 	memset(in, 0, sizeof(*in));
 	memset(&w, 0, sizeof(w));
@@ -273,7 +295,6 @@ store_inbox(struct store *s, const struct store_inbox_query *q,
 			back = 0;
 		} else if (rc != STORE_OK)
 			goto out;
-		rc = SQLITE_ERROR;
 	}
 	if (keyref != NULL) {
 		kv[0] = key.status;
@@ -282,9 +303,12 @@ store_inbox(struct store *s, const struct store_inbox_query *q,
 		nkey = 3;
 	}
 	found = sort != STORE_SORT_STATUS;
-	if (store_inbox_counts(s, q, in) != STORE_OK ||
-	    store_where_build(&w, q, 1, found, &in->short_search) != 0)
+	if ((rc = store_inbox_counts(s, q, in)) != STORE_OK)
 		goto out;
+	if (store_where_build(&w, q, 1, found, &in->short_search) != 0) {
+		rc = store_stmt_fail(s, "inbox", STORE_QUERY_FAILED);
+		goto out;
+	}
 	found = found && *buf_str(&w.match) != '\0';
 	if (q->from == NULL && q->to == NULL && *buf_str(&w.match) == '\0')
 		for (i = 0, in->total = 0; i < WORKFLOW_STATES; i++)
@@ -299,13 +323,16 @@ store_inbox(struct store *s, const struct store_inbox_query *q,
 	    " submission_search.rowid" : "submission", keyref == NULL ? "1" :
 	    found ? beyond_found[sort][back] : beyond[sort][back],
 	    buf_str(&w.sql), found ? order_found[sort][back] :
-	    order[sort][back], limit + 1) != 0)
+	    order[sort][back], limit + 1) != 0) {
+		rc = store_stmt_fail(s, "inbox", STORE_QUERY_FAILED);
 		goto out;
-	if (sqlite3_prepare_v2(s->db, buf_str(&sql), -1, &st, NULL) !=
-	    SQLITE_OK || store_bind_texts(st, kv, nkey) != 0 ||
-	    store_bind_texts_at(st, nkey + 1, w.binds, w.nbinds) != 0)
+	}
+	if ((rc = store_stmt_prepare(&st, s, buf_str(&sql), "inbox")) !=
+	    STORE_OK)
 		goto out;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	store_stmt_texts(&st, 1, kv, nkey);
+	store_stmt_texts(&st, nkey + 1, w.binds, w.nbinds);
+	while ((rc = store_stmt_step(&st)) == STORE_STMT_ROW) {
 		if ((long)in->nrows == limit) {
 			/* One more: there is a page beyond. */
 			if (back)
@@ -315,26 +342,23 @@ store_inbox(struct store *s, const struct store_inbox_query *q,
 			continue;
 		}
 		if ((r = reallocarray(in->rows, in->nrows + 1,
-		    sizeof(*r))) == NULL) {
-			rc = SQLITE_NOMEM;
+		    sizeof(*r))) == NULL)
 			break;
-		}
 		in->rows = r;
 		r = &in->rows[in->nrows++];
 		memset(r, 0, sizeof(*r));
-		store_copy(r->ref, sizeof(r->ref), sqlite3_column_text(st, 0));
-		store_copy(r->created, sizeof(r->created),
-		    sqlite3_column_text(st, 2));
-		store_copy(r->status, sizeof(r->status),
-		    sqlite3_column_text(st, 3));
-		r->fee_cents = (long)sqlite3_column_int64(st, 4);
-		if ((r->service = store_dup(sqlite3_column_text(st, 1))) ==
-		    NULL || (r->answers = store_dup(sqlite3_column_text(st,
-		    5))) == NULL) {
-			rc = SQLITE_NOMEM;
+		store_stmt_copy(&st, 0, r->ref, sizeof(r->ref));
+		store_stmt_copy(&st, 2, r->created, sizeof(r->created));
+		store_stmt_copy(&st, 3, r->status, sizeof(r->status));
+		r->fee_cents = (long)store_stmt_col_int64(&st, 4);
+		if ((r->service = store_col_dup(&st, 1)) == NULL ||
+		    (r->answers = store_col_dup(&st, 5)) == NULL)
 			break;
-		}
 	}
+	store_stmt_end(&st);
+	/* Left with a row in hand: out of memory for it. */
+	if (rc == STORE_STMT_ROW)
+		rc = store_stmt_fail(s, "inbox", "out of memory");
 	/* Came from a page: there is one on that side. */
 	if (keyref != NULL) {
 		if (back)
@@ -352,12 +376,11 @@ store_inbox(struct store *s, const struct store_inbox_query *q,
 		in->rows[in->nrows - 1 - i] = tmp;
 	}
 out:
-	sqlite3_finalize(st);
 	buf_free(&sql);
 	store_where_free(&w);
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_OK) {
 		store_inbox_free(in);
-		return *s->err ? STORE_ERROR : store_fail(s, "inbox");
+		return STORE_ERROR;
 	}
 	/* Back at the start with less than a page (rows came meanwhile, or
 	 * a typed key): the first page, full. */
@@ -387,46 +410,40 @@ store_inbox_free(struct store_inbox *in)
 static int
 store_case_notes(struct store *s, struct store_case *c)
 {
-	sqlite3_stmt *st;
+	struct store_stmt st;
 	struct store_note *n;
 	int	 rc;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT author, at, text FROM note"
-	    " WHERE submission_id = ?1 ORDER BY id", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return store_fail(s, "notes");
-	if (sqlite3_bind_int64(st, 1, c->sub.id) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return store_fail(s, "notes");
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = store_stmt_prepare(&st, s, "SELECT author, at, text FROM note"
+	    " WHERE submission_id = ?1 ORDER BY id", "notes")) != STORE_OK)
+		return rc;
+	store_stmt_int64(&st, 1, c->sub.id);
+	while ((rc = store_stmt_step(&st)) == STORE_STMT_ROW) {
 		if ((n = reallocarray(c->notes, c->nnotes + 1,
-		    sizeof(*n))) == NULL) {
-			rc = SQLITE_NOMEM;
+		    sizeof(*n))) == NULL)
 			break;
-		}
 		c->notes = n;
 		n = &c->notes[c->nnotes++];
-		store_copy(n->author, sizeof(n->author),
-		    sqlite3_column_text(st, 0));
-		store_copy(n->at, sizeof(n->at), sqlite3_column_text(st, 1));
-		if ((n->text = store_dup(sqlite3_column_text(st, 2))) == NULL) {
-			rc = SQLITE_NOMEM;
+		store_stmt_copy(&st, 0, n->author, sizeof(n->author));
+		store_stmt_copy(&st, 1, n->at, sizeof(n->at));
+		if ((n->text = store_col_dup(&st, 2)) == NULL)
 			break;
-		}
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail(s, "notes");
+	store_stmt_end(&st);
+	return rc == STORE_STMT_ROW ? store_stmt_fail(s, "notes",
+	    "out of memory") : rc;
 }
 
+/* Column `col` as a string of its own, NULL for SQL NULL; *fail set when
+ * there is no memory for it. */
 static char *
-store_dup_null(sqlite3_stmt *st, int col, int *fail)
+store_dup_null(struct store_stmt *st, int col, int *fail)
 {
 	char	*v;
 
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+	if (store_stmt_col_null(st, col))
 		return NULL;
-	if ((v = store_dup(sqlite3_column_text(st, col))) == NULL)
+	if ((v = store_col_dup(st, col)) == NULL)
 		*fail = 1;
 	return v;
 }
@@ -434,20 +451,16 @@ store_dup_null(sqlite3_stmt *st, int col, int *fail)
 static int
 store_case_audit(struct store *s, struct store_case *c)
 {
-	sqlite3_stmt *st;
+	struct store_stmt st;
 	struct store_audit_entry *e;
 	int	 rc, fail = 0;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT at, actor, action, before,"
-	    " after, detail FROM audit WHERE ref = ?1 ORDER BY id", -1, &st,
-	    NULL) != SQLITE_OK)
-		return store_fail(s, "audit");
-	if (sqlite3_bind_text(st, 1, c->sub.ref, -1, SQLITE_STATIC) !=
-	    SQLITE_OK) {
-		sqlite3_finalize(st);
-		return store_fail(s, "audit");
-	}
-	while (!fail && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = store_stmt_prepare(&st, s, "SELECT at, actor, action, before,"
+	    " after, detail FROM audit WHERE ref = ?1 ORDER BY id", "audit")) !=
+	    STORE_OK)
+		return rc;
+	store_stmt_text(&st, 1, c->sub.ref);
+	while (!fail && (rc = store_stmt_step(&st)) == STORE_STMT_ROW) {
 		if ((e = reallocarray(c->audit, c->naudit + 1,
 		    sizeof(*e))) == NULL) {
 			fail = 1;
@@ -456,41 +469,35 @@ store_case_audit(struct store *s, struct store_case *c)
 		c->audit = e;
 		e = &c->audit[c->naudit++];
 		memset(e, 0, sizeof(*e));
-		store_copy(e->at, sizeof(e->at), sqlite3_column_text(st, 0));
-		store_copy(e->actor, sizeof(e->actor),
-		    sqlite3_column_text(st, 1));
-		e->action = store_dup_null(st, 2, &fail);
-		e->before = store_dup_null(st, 3, &fail);
-		e->after = store_dup_null(st, 4, &fail);
-		e->detail = store_dup_null(st, 5, &fail);
+		store_stmt_copy(&st, 0, e->at, sizeof(e->at));
+		store_stmt_copy(&st, 1, e->actor, sizeof(e->actor));
+		e->action = store_dup_null(&st, 2, &fail);
+		e->before = store_dup_null(&st, 3, &fail);
+		e->after = store_dup_null(&st, 4, &fail);
+		e->detail = store_dup_null(&st, 5, &fail);
 	}
-	sqlite3_finalize(st);
-	return !fail && rc == SQLITE_DONE ? STORE_OK : store_fail(s, "audit");
+	store_stmt_end(&st);
+	return fail ? store_stmt_fail(s, "audit", "out of memory") : rc;
 }
 
 /* A submission by reference alone: for the back office, never citizens. */
 int
 store_case(struct store *s, const char *ref, struct store_case *c)
 {
-	sqlite3_stmt *st;
+	struct store_stmt st;
 	int	 rc, fail = 0;
 
 	memset(c, 0, sizeof(*c));
-	if (sqlite3_prepare_v2(s->db, STORE_SUBMISSION_COLUMNS
+	if ((rc = store_ref_one(s, &st, STORE_SUBMISSION_COLUMNS
 	    ", s.email, s.purged" STORE_SUBMISSION_FROM " WHERE s.ref = ?1",
-	    -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "case");
-	if ((rc = sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) ==
-	    SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? STORE_NOTFOUND : store_fail(s, "case");
-	}
-	if (store_submission_row(st, ref, &c->sub) != 0)
+	    ref, "case")) != STORE_OK)
+		return rc;
+	if (store_submission_read(&st, ref, &c->sub) != 0)
 		fail = 1;
-	c->token = store_dup_null(st, 1, &fail);
-	c->email = store_dup_null(st, STORE_SUBMISSION_NCOLUMNS, &fail);
-	c->purged = store_dup_null(st, STORE_SUBMISSION_NCOLUMNS + 1, &fail);
-	sqlite3_finalize(st);
+	c->token = store_dup_null(&st, 1, &fail);
+	c->email = store_dup_null(&st, STORE_SUBMISSION_NCOLUMNS, &fail);
+	c->purged = store_dup_null(&st, STORE_SUBMISSION_NCOLUMNS + 1, &fail);
+	store_stmt_end(&st);
 	if (fail || c->token == NULL ||
 	    store_load_history(s, &c->sub) != STORE_OK ||
 	    store_case_notes(s, c) != STORE_OK ||
@@ -528,22 +535,16 @@ static int
 store_current_status(struct store *s, const char *ref,
     char status[STORE_STATUS_MAX], char token[REF_TOKEN_LEN + 1])
 {
-	sqlite3_stmt *st;
+	struct store_stmt st;
 	int	 rc;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT status, token FROM submission"
-	    " WHERE ref = ?1", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "status");
-	rc = sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK ?
-	    sqlite3_step(st) : SQLITE_ERROR;
-	if (rc == SQLITE_ROW) {
-		store_copy(status, STORE_STATUS_MAX, sqlite3_column_text(st, 0));
-		store_copy(token, REF_TOKEN_LEN + 1, sqlite3_column_text(st, 1));
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	return rc == SQLITE_ROW ? STORE_OK : store_fail(s, "status");
+	if ((rc = store_ref_one(s, &st, "SELECT status, token FROM submission"
+	    " WHERE ref = ?1", ref, "status")) != STORE_OK)
+		return rc;
+	store_stmt_copy(&st, 0, status, STORE_STATUS_MAX);
+	store_stmt_copy(&st, 1, token, REF_TOKEN_LEN + 1);
+	store_stmt_end(&st);
+	return STORE_OK;
 }
 
 /*
@@ -592,13 +593,14 @@ store_add_note(struct store *s, const char *ref, const char *actor,
     const char *text, const char *now)
 {
 	const char *v[] = { ref, actor, now, text };
+	long	 changes;
 	int	 rc;
 
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if ((rc = store_run(s, "INSERT INTO note(submission_id, author, at,"
-	    " text) SELECT id, ?2, ?3, ?4 FROM submission WHERE ref = ?1",
-	    v, 4, "note")) == STORE_OK && sqlite3_changes(s->db) == 0)
+	if ((rc = store_stmt_run(s, "INSERT INTO note(submission_id, author,"
+	    " at, text) SELECT id, ?2, ?3, ?4 FROM submission WHERE ref = ?1",
+	    v, 4, "note", &changes)) == STORE_OK && changes == 0)
 		rc = STORE_NOTFOUND;
 	if (rc == STORE_OK)
 		rc = store_audit_row(s, actor, "note", ref, NULL, NULL, NULL,
