@@ -529,7 +529,8 @@ app_store(struct app *a)
  * check page then opens no database at all (the open is a tenth of its
  * work, docs/PERFORMANCE.md). A database put in the file's place is
  * another file, whose secret is read anew; copies of others go after a
- * minute. A persistent program reads the store it keeps open anyway.
+ * minute. A persistent program reads the store it keeps open anyway, a
+ * store on PostgreSQL has no file to name the copy by.
  * 0, or -1 (no store: app_run tells why).
  */
 int
@@ -543,7 +544,8 @@ app_secret_kept(struct app *a, const char *name,
 	uint64_t h;
 	int	 kept = 0;
 
-	if (!a->persistent && cachefile_dir(a->conf.data_dir, dir,
+	if (!a->persistent && a->conf.store_pg == NULL &&
+	    cachefile_dir(a->conf.data_dir, dir,
 	    sizeof(dir)) == 0 && (size_t)snprintf(db_path, sizeof(db_path),
 	    "%s/rathaus.db", a->conf.data_dir) < sizeof(db_path) &&
 	    stamp_of(db_path, &db) == 0 && (size_t)snprintf(prefix,

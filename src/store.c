@@ -20,6 +20,7 @@
 #include "store_int.h"
 #include "store_sql.h"
 #include "text.h"
+#include "when.h"
 
 /*
  * Waiting for the write lock. Of all the processes waiting, the one that
@@ -1049,32 +1050,6 @@ store_copy(char *dst, size_t size, const unsigned char *src)
 	snprintf(dst, size, "%s", src ? (const char *)src : "");
 }
 
-/*
- * Bind `values` to the parameters ?1..?n of a statement as text (NULL:
- * SQL NULL), as far as the statement has parameters (several statements
- * may share one list); -1 when one fails.
- */
-int
-store_bind_texts(sqlite3_stmt *st, const char *const *values, int n)
-{
-	return store_bind_texts_at(st, 1, values, n);
-}
-
-/* The same from parameter ?first on (those before are the caller's). */
-int
-store_bind_texts_at(sqlite3_stmt *st, int first, const char *const *values,
-    int n)
-{
-	int	 i, np = sqlite3_bind_parameter_count(st);
-
-	for (i = 0; i < n && first + i <= np; i++)
-		if ((values[i] == NULL ? sqlite3_bind_null(st, first + i) :
-		    sqlite3_bind_text(st, first + i, values[i], -1,
-		    SQLITE_STATIC)) != SQLITE_OK)
-			return -1;
-	return 0;
-}
-
 /* One statement with text parameters (NULL binds NULL); within a transaction. */
 int
 store_run(struct store *s, const char *sql, const char *const *v, int n,
@@ -1338,13 +1313,15 @@ int
 store_queue_mail(struct store *s, const char *ref, const char *to,
     const char *subject, const char *body)
 {
-	const char *v[] = { to, subject, body, ref };
+	char	 now[21];
+	const char *v[] = { to, subject, body, ref, now };
 
+	/* The time from here, not the SQL's: both engines' alike. */
+	if (when_now_iso(now) != 0)
+		return store_stmt_fail(s, "queue mail", "no clock");
 	return store_run(s, "INSERT INTO outbox(created, recipient, subject,"
-	    " body, next_try, submission_id) VALUES"
-	    " (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?1, ?2, ?3,"
-	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
-	    " (SELECT id FROM submission WHERE ref = ?4))", v, 4,
+	    " body, next_try, submission_id) VALUES (?5, ?1, ?2, ?3, ?5,"
+	    " (SELECT id FROM submission WHERE ref = ?4))", v, 5,
 	    "queue mail");
 }
 
@@ -1426,35 +1403,6 @@ store_load_history(struct store *s, struct store_submission *sub)
 	}
 	store_stmt_end(&q);
 	return rc;
-}
-
-/* The columns of STORE_SUBMISSION_COLUMNS into `sub`; -1: no memory. */
-int
-store_submission_row(sqlite3_stmt *st, const char *ref,
-    struct store_submission *sub)
-{
-	sub->id = (long)sqlite3_column_int64(st, 0);
-	store_copy(sub->ref, sizeof(sub->ref), (const unsigned char *)ref);
-	sub->service = store_dup(sqlite3_column_text(st, 2));
-	sub->version = (long)sqlite3_column_int64(st, 3);
-	sub->values_xml = store_dup(sqlite3_column_text(st, 4));
-	sub->fee_cents = (long)sqlite3_column_int64(st, 5);
-	store_copy(sub->created, sizeof(sub->created),
-	    sqlite3_column_text(st, 6));
-	store_copy(sub->status, sizeof(sub->status),
-	    sqlite3_column_text(st, 7));
-	store_copy(sub->lang, sizeof(sub->lang), sqlite3_column_text(st, 9));
-	store_copy(sub->trust_level, sizeof(sub->trust_level),
-	    sqlite3_column_text(st, 11));
-	if (sqlite3_column_type(st, 10) != SQLITE_NULL &&
-	    (sub->subject = store_dup(sqlite3_column_text(st, 10))) == NULL)
-		return -1;
-	/* Submissions from before definitions were kept have none. */
-	if (sqlite3_column_type(st, 8) != SQLITE_NULL &&
-	    (sub->definition_xml = store_dup(sqlite3_column_text(st, 8))) ==
-	    NULL)
-		return -1;
-	return sub->service != NULL && sub->values_xml != NULL ? 0 : -1;
 }
 
 /* The columns of STORE_SUBMISSION_COLUMNS into `sub`; -1: no memory. */

@@ -14,11 +14,13 @@
 #include "store_int.h"
 #include "store_sql.h"
 #include "text.h"
+#include "when.h"
 
-/* YYYY-MM-DD by its shape; SQLite's date() judges the calendar. */
+/* A day of the calendar as YYYY-MM-DD, and in `next` the day after. */
 static int
-store_is_date(const char *d)
+store_is_date(const char *d, char next[11])
 {
+	struct when_date w;
 	size_t	 i;
 
 	if (d == NULL || strlen(d) != 10)
@@ -26,6 +28,10 @@ store_is_date(const char *d)
 	for (i = 0; i < 10; i++)
 		if (i == 4 || i == 7 ? d[i] != '-' : d[i] < '0' || d[i] > '9')
 			return 0;
+	if (when_parse_date(d, &w) != 0)
+		return 0;
+	when_from_days(when_days(&w) + 1, &w);
+	when_format(&w, next);
 	return 1;
 }
 
@@ -35,30 +41,32 @@ store_each(struct store *s, const struct store_filter *flt,
     int (*fn)(void *, const struct store_row *), void *arg)
 {
 	const char *values[4];
+	char	 after_from[11], after_to[11];
 	struct store_row row;
 	struct store_stmt q;
 	int	 rc;
 
 	if (flt->service == NULL || (flt->from != NULL &&
-	    !store_is_date(flt->from)) || (flt->to != NULL &&
-	    !store_is_date(flt->to))) {
+	    !store_is_date(flt->from, after_from)) || (flt->to != NULL &&
+	    !store_is_date(flt->to, after_to))) {
 		snprintf(s->err, sizeof(s->err), "filter: a service, and dates"
 		    " as YYYY-MM-DD");
 		return STORE_ERROR;
 	}
 	values[0] = flt->service;
 	values[1] = flt->from;
-	values[2] = flt->to;
+	values[2] = flt->to != NULL ? after_to : NULL;
 	values[3] = flt->status;
 	/* Time stamps compare as text: "2026-03-01" sorts before that day's
-	 * "2026-03-01T..."; the end is the start of the day after `to`. */
+	 * "2026-03-01T..."; the end (?3) is the start of the day after
+	 * `to`. */
 	if ((rc = store_stmt_prepare(&q, s,
 	    "SELECT s.ref, s.created, s.status, s.service_version,"
 	    " s.fee_cents, s.answers, d.xml, s.email, s.purged"
 	    " FROM submission s LEFT JOIN definition d"
 	    " ON d.id = s.definition_id WHERE s.service = ?1"
 	    " AND (CAST(?2 AS TEXT) IS NULL OR s.created >= ?2)"
-	    " AND (CAST(?3 AS TEXT) IS NULL OR s.created < date(?3, '+1 day'))"
+	    " AND (CAST(?3 AS TEXT) IS NULL OR s.created < ?3)"
 	    " AND (CAST(?4 AS TEXT) IS NULL OR s.status = ?4)"
 	    " ORDER BY s.created, s.id", "each")) != STORE_OK)
 		return rc;

@@ -44,8 +44,8 @@ store_day_taken(struct store *s, const char *calendar, const char *day,
 	    " submission WHERE submit_key = ?4))"
 	    " AND (?5 IS NULL OR submission_id NOT IN (SELECT id FROM"
 	    " submission WHERE ref = ?5))"
-	    " UNION ALL SELECT start, end, 1 FROM cal_block"
-	    " WHERE calendar = ?1 AND start < ?3 AND end > ?2";
+	    " UNION ALL SELECT start, \"end\", 1 FROM cal_block"
+	    " WHERE calendar = ?1 AND start < ?3 AND \"end\" > ?2";
 	char	 from[17], to[17];
 	const char *v[5] = { calendar, from, to, except_key, except_ref };
 	struct cal_taken *t = NULL, *more;
@@ -117,7 +117,7 @@ store_book(struct store *s, const struct store_booking *b, const char *ref,
 		return STORE_TAKEN;
 	}
 	if ((rc = store_run(s, "INSERT INTO booking(submission_id, calendar,"
-	    " field, start, end, held_end, created) VALUES ((SELECT id FROM"
+	    " field, start, \"end\", held_end, created) VALUES ((SELECT id FROM"
 	    " submission WHERE ref = ?1), ?2, ?3, ?4, ?5, ?6, ?7)", v, 7,
 	    "booking")) != STORE_OK)
 		return rc;
@@ -193,7 +193,7 @@ store_booking_of(struct store *s, const char *ref,
 
 	memset(b, 0, sizeof(*b));
 	if ((rc = store_stmt_prepare(&q, s, "SELECT b.id, b.calendar, b.field,"
-	    " b.start, b.end, b.held_end, b.state FROM booking b"
+	    " b.start, b.\"end\", b.held_end, b.state FROM booking b"
 	    " JOIN submission s ON s.id = b.submission_id WHERE s.ref = ?1"
 	    " ORDER BY b.state = 'cancelled', b.id DESC LIMIT 1",
 	    "booking")) != STORE_OK)
@@ -328,7 +328,7 @@ store_day(struct store *s, const char *calendar, const char *day,
 	snprintf(from, sizeof(from), "%sT00:00", day);
 	snprintf(to, sizeof(to), "%sT24:00", day);
 	if ((rc = store_stmt_prepare(&q, s, "SELECT b.id, s.ref, s.service,"
-	    " b.state, b.start, b.end, s.answers FROM booking b JOIN"
+	    " b.state, b.start, b.\"end\", s.answers FROM booking b JOIN"
 	    " submission s ON s.id = b.submission_id WHERE b.calendar = ?1"
 	    " AND b.start >= ?2 AND b.start < ?3 ORDER BY b.start,"
 	    " b.state = 'cancelled', b.id", "day")) != STORE_OK)
@@ -360,9 +360,9 @@ store_day(struct store *s, const char *calendar, const char *day,
 	if (rc != STORE_OK)
 		goto fail;
 	cap = 0;
-	if ((rc = store_stmt_prepare(&q, s, "SELECT id, start, end, reason,"
+	if ((rc = store_stmt_prepare(&q, s, "SELECT id, start, \"end\", reason,"
 	    " clerk FROM cal_block WHERE calendar = ?1 AND start < ?3"
-	    " AND end > ?2 ORDER BY start, id", "day")) != STORE_OK)
+	    " AND \"end\" > ?2 ORDER BY start, id", "day")) != STORE_OK)
 		goto fail;
 	store_stmt_texts(&q, 1, v, 3);
 	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
@@ -471,7 +471,7 @@ store_block_add(struct store *s, const char *calendar, const char *start,
 	snprintf(span, sizeof(span), "%s-%s", start, end);
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if ((rc = store_run(s, "INSERT INTO cal_block(calendar, start, end,"
+	if ((rc = store_run(s, "INSERT INTO cal_block(calendar, start, \"end\","
 	    " reason, clerk, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", v, 6,
 	    "block")) == STORE_OK)
 		rc = store_audit_row(s, clerk, "block", NULL, NULL, span,
@@ -488,7 +488,7 @@ store_block_remove(struct store *s, long id, const char *calendar,
 
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if ((rc = store_booking_get(s, "SELECT start || '-' || end FROM"
+	if ((rc = store_booking_get(s, "SELECT start || '-' || \"end\" FROM"
 	    " cal_block WHERE id = ?1 AND calendar = ?2", id, calendar,
 	    "unblock", span, sizeof(span))) != STORE_OK)
 		return store_commit_or_rollback(s, rc);

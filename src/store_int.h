@@ -41,7 +41,7 @@ char	*store_dup(const unsigned char *);
 
 /*
  * A submission with the definition it was made with: the columns
- * store_submission_row reads (0 to 11, the token is 1), then a caller's
+ * store_submission_read reads (0 to 11, the token is 1), then a caller's
  * own, then FROM and a WHERE clause to follow.
  */
 #define STORE_SUBMISSION_COLUMNS \
@@ -53,14 +53,9 @@ char	*store_dup(const unsigned char *);
 #define STORE_SUBMISSION_FROM \
 	" FROM submission s LEFT JOIN definition d" \
 	" ON d.id = s.definition_id"
-int	 store_submission_row(sqlite3_stmt *, const char *ref,
-	    struct store_submission *);
 struct store_stmt;
 int	 store_submission_read(struct store_stmt *, const char *ref,
 	    struct store_submission *);
-int	 store_bind_texts(sqlite3_stmt *, const char *const *values, int n);
-int	 store_bind_texts_at(sqlite3_stmt *, int first,
-	    const char *const *values, int n);
 int	 store_load_history(struct store *, struct store_submission *);
 int	 store_run(struct store *, const char *sql, const char *const *v, int n,
 	    const char *what);

@@ -37,13 +37,17 @@ store_where_add(struct store_where *w, const char *fragment, const char *v)
 }
 
 /*
- * The search text as an FTS5 phrase over the trigram index: folded as
- * the index is (store_search_text), in double quotes, quotes doubled.
- * 0 when it has fewer than STORE_SEARCH_MIN characters (no trigram: not
- * searched, *short_search set), -1 on no memory.
+ * The search text as the index's engine takes it, folded as the index
+ * is (store_search_text): on SQLite an FTS5 phrase over the trigram
+ * index, in double quotes, quotes doubled; on PostgreSQL a LIKE pattern
+ * %text% over the pg_trgm index, its %, _ and \ escaped. Either finds
+ * the text anywhere, as a substring. 0 when it has fewer than
+ * STORE_SEARCH_MIN characters (no trigram: not searched, *short_search
+ * set), -1 on no memory.
  */
 static int
-store_match(struct buf *match, const char *search, int *short_search)
+store_match(struct buf *match, const char *search, int pg,
+    int *short_search)
 {
 	struct buf folded;
 	const char *p;
@@ -62,13 +66,16 @@ store_match(struct buf *match, const char *search, int *short_search)
 		*short_search = 1;
 		return 0;
 	}
-	buf_addch(match, '"');
+	buf_addch(match, pg ? '%' : '"');
 	for (p = buf_str(&folded); *p != '\0'; p++)
-		if (*p == '"')
+		if (!pg && *p == '"')
 			buf_addstr(match, "\"\"");
-		else
+		else if (pg && (*p == '%' || *p == '_' || *p == '\\')) {
+			buf_addch(match, '\\');
 			buf_addch(match, *p);
-	buf_addch(match, '"');
+		} else
+			buf_addch(match, *p);
+	buf_addch(match, pg ? '%' : '"');
 	buf_free(&folded);
 	return match->failed ? -1 : 1;
 }
@@ -80,8 +87,8 @@ store_match(struct buf *match, const char *search, int *short_search)
  * *short_search: the search text was too short to search for.
  */
 static int
-store_where_build(struct store_where *w, const struct store_inbox_query *q,
-    int full, int join, int *short_search)
+store_where_build(struct store *s, struct store_where *w,
+    const struct store_inbox_query *q, int full, int join, int *short_search)
 {
 	size_t	 i;
 	int	 rc;
@@ -109,17 +116,20 @@ store_where_build(struct store_where *w, const struct store_inbox_query *q,
 	if (q->from != NULL)
 		store_where_add(w, "created >= ?", q->from);
 	if (q->to != NULL)
-		store_where_add(w, "created < ? || 'Z'", q->to);
+		store_where_add(w, "created < CAST(? AS TEXT) || 'Z'", q->to);
 	if (q->search != NULL && *q->search != '\0') {
-		if ((rc = store_match(&w->match, q->search, short_search)) < 0)
+		if ((rc = store_match(&w->match, q->search, STORE_PG(s),
+		    short_search)) < 0)
 			return -1;
 		if (rc > 0 && join)
-			store_where_add(w, "submission_search MATCH ?",
-			    buf_str(&w->match));
+			store_where_add(w, STORE_PG(s) ?
+			    "submission_search.text LIKE ?" :
+			    "submission_search MATCH ?", buf_str(&w->match));
 		else if (rc > 0)
-			store_where_add(w, "id IN (SELECT rowid FROM"
-			    " submission_search WHERE submission_search"
-			    " MATCH ?)", buf_str(&w->match));
+			store_where_add(w, STORE_PG(s) ? "id IN (SELECT rowid"
+			    " FROM submission_search WHERE text LIKE ?)" :
+			    "id IN (SELECT rowid FROM submission_search WHERE"
+			    " submission_search MATCH ?)", buf_str(&w->match));
 	}
 	return w->sql.failed ? -1 : 0;
 }
@@ -170,8 +180,8 @@ store_inbox_counts(struct store *s, const struct store_inbox_query *q,
 	int	 rc, unused = 0;
 
 	buf_init(&sql, 4096);
-	if (store_where_build(&w, q, 0, 0, &unused) != 0 ||
-	    buf_printf(&sql, "SELECT status, sum(n) FROM status_count WHERE 1%s"
+	if (store_where_build(s, &w, q, 0, 0, &unused) != 0 ||
+	    buf_printf(&sql, "SELECT status, sum(n) FROM status_count WHERE TRUE%s"
 	    " GROUP BY status", buf_str(&w.sql)) != 0)
 		rc = store_stmt_fail(s, "inbox counts", STORE_QUERY_FAILED);
 	else if ((rc = store_stmt_prepare(&st, s, buf_str(&sql),
@@ -305,7 +315,7 @@ store_inbox(struct store *s, const struct store_inbox_query *q,
 	found = sort != STORE_SORT_STATUS;
 	if ((rc = store_inbox_counts(s, q, in)) != STORE_OK)
 		goto out;
-	if (store_where_build(&w, q, 1, found, &in->short_search) != 0) {
+	if (store_where_build(s, &w, q, 1, found, &in->short_search) != 0) {
 		rc = store_stmt_fail(s, "inbox", STORE_QUERY_FAILED);
 		goto out;
 	}
@@ -320,7 +330,7 @@ store_inbox(struct store *s, const struct store_inbox_query *q,
 	if (buf_printf(&sql, "SELECT ref, service, created, status,"
 	    " fee_cents, answers FROM %s WHERE (%s)%s%s LIMIT %ld",
 	    found ? "submission_search JOIN submission ON submission.id ="
-	    " submission_search.rowid" : "submission", keyref == NULL ? "1" :
+	    " submission_search.rowid" : "submission", keyref == NULL ? "TRUE" :
 	    found ? beyond_found[sort][back] : beyond[sort][back],
 	    buf_str(&w.sql), found ? order_found[sort][back] :
 	    order[sort][back], limit + 1) != 0) {

@@ -205,14 +205,17 @@ cmd_init(struct cli *c)
 	if (store_open(&s, c->conf.data_dir, c->conf.store_pg, 1) != STORE_OK)
 		return 1;
 	rc = store_migrate(s, &from, &to);
+	/* The connection string is not repeated: it may hold a password. */
 	if (rc != STORE_OK)
 		fprintf(stderr, "rathaus: %s\n", store_errmsg(s));
 	else if (from == to)
-		printf("%s/rathaus.db: schema version %d, up to date\n",
-		    c->conf.data_dir, to);
+		printf("%s%s: schema version %d, up to date\n",
+		    c->conf.store_pg != NULL ? "postgresql" : c->conf.data_dir,
+		    c->conf.store_pg != NULL ? "" : "/rathaus.db", to);
 	else
-		printf("%s/rathaus.db: schema version %d -> %d\n",
-		    c->conf.data_dir, from, to);
+		printf("%s%s: schema version %d -> %d\n",
+		    c->conf.store_pg != NULL ? "postgresql" : c->conf.data_dir,
+		    c->conf.store_pg != NULL ? "" : "/rathaus.db", from, to);
 	store_close(s);
 	return rc == STORE_OK ? 0 : 1;
 }
