@@ -1483,7 +1483,8 @@ store_submission_free(struct store_submission *sub)
  * page, so that a flood of tiny files is no way around them.
  */
 #define STORE_STAGED_MIN	4096
-#define STORE_STAGED_CHARGE	"max(size, 4096)"
+#define STORE_STAGED_CHARGE	\
+	"CASE WHEN size > 4096 THEN size ELSE 4096 END"
 
 static int64_t
 store_staged_charge(size_t len)

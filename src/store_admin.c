@@ -108,6 +108,59 @@ store_each(struct store *s, const struct store_filter *flt,
 	" AND (SELECT e.at FROM status_event e WHERE e.submission_id = s.id" \
 	" ORDER BY e.id DESC LIMIT 1) < ?2"
 
+/*
+ * The search index of the submissions due keeps their reference alone,
+ * folded in C as store_insert folds it (PostgreSQL has no rathaus_fold):
+ * their ids and references first, then one row after the other.
+ */
+static int
+store_purge_search(struct store *s, const char *const *values)
+{
+	struct store_stmt q;
+	struct buf text;
+	int64_t	*ids = NULL, *more;
+	char	**refs = NULL, **mr;
+	size_t	 n = 0, i;
+	int	 rc;
+
+	if ((rc = store_stmt_prepare(&q, s, "SELECT id, ref FROM submission"
+	    " WHERE id IN (" STORE_DUE ")", "purge search")) != STORE_OK)
+		return rc;
+	store_stmt_texts(&q, 1, values, 2);
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
+		if ((more = reallocarray(ids, n + 1, sizeof(*ids))) != NULL)
+			ids = more;
+		if ((mr = reallocarray(refs, n + 1, sizeof(*refs))) != NULL)
+			refs = mr;
+		if (more == NULL || mr == NULL || (refs[n] = strdup(
+		    store_stmt_col_text(&q, 1))) == NULL) {
+			rc = store_stmt_fail(s, "purge search", "out of memory");
+			break;
+		}
+		ids[n++] = store_stmt_col_int64(&q, 0);
+	}
+	store_stmt_end(&q);
+	for (i = 0; rc == STORE_OK && i < n; i++) {
+		buf_init(&text, 0);
+		if (store_search_text(&text, refs[i], "<values/>") != 0)
+			rc = store_stmt_fail(s, "purge search",
+			    "out of memory");
+		else {
+			const char *v[] = { buf_str(&text) };
+
+			rc = store_stmt_run_id(s, "UPDATE submission_search SET"
+			    " text = ?2 WHERE rowid = ?1", ids[i], v, 1,
+			    "purge search", NULL);
+		}
+		buf_free(&text);
+	}
+	for (i = 0; i < n; i++)
+		free(refs[i]);
+	free(refs);
+	free(ids);
+	return rc;
+}
+
 int
 store_purge(struct store *s, const char *service, const char *cutoff_iso,
     const char *actor, const char *now_iso, long *count)
@@ -124,10 +177,6 @@ store_purge(struct store *s, const char *service, const char *cutoff_iso,
 		"DELETE FROM outbox WHERE submission_id IN (" STORE_DUE ")",
 		"UPDATE status_event SET message = NULL"
 		" WHERE submission_id IN (" STORE_DUE ")",
-		/* The search index keeps the reference alone. */
-		"UPDATE submission_search SET text = (SELECT rathaus_fold(ref,"
-		" '<values/>') FROM submission WHERE id = submission_search.rowid)"
-		" WHERE rowid IN (" STORE_DUE ")",
 		"UPDATE submission SET answers = '<values/>', email = NULL,"
 		" subject = NULL, trust_level = NULL,"
 		" purged = ?3 WHERE id IN (" STORE_DUE ")",
@@ -140,6 +189,7 @@ store_purge(struct store *s, const char *service, const char *cutoff_iso,
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
 	/* The last statement marks the submissions: its count is theirs. */
+	rc = store_purge_search(s, values);
 	for (i = 0; rc == STORE_OK && i < sizeof(sql) / sizeof(sql[0]); i++)
 		rc = store_stmt_run(s, sql[i], values, 4, "purge", count);
 	if ((rc = store_commit_or_rollback(s, rc)) != STORE_OK)

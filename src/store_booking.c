@@ -40,10 +40,10 @@ store_day_taken(struct store *s, const char *calendar, const char *day,
 	static const char sql[] =
 	    "SELECT start, held_end, 0 FROM booking WHERE calendar = ?1"
 	    " AND state != 'cancelled' AND start >= ?2 AND start < ?3"
-	    " AND (?4 IS NULL OR submission_id NOT IN (SELECT id FROM"
-	    " submission WHERE submit_key = ?4))"
-	    " AND (?5 IS NULL OR submission_id NOT IN (SELECT id FROM"
-	    " submission WHERE ref = ?5))"
+	    " AND (CAST(?4 AS TEXT) IS NULL OR submission_id NOT IN"
+	    " (SELECT id FROM submission WHERE submit_key = ?4))"
+	    " AND (CAST(?5 AS TEXT) IS NULL OR submission_id NOT IN"
+	    " (SELECT id FROM submission WHERE ref = ?5))"
 	    " UNION ALL SELECT start, \"end\", 1 FROM cal_block"
 	    " WHERE calendar = ?1 AND start < ?3 AND \"end\" > ?2";
 	char	 from[17], to[17];

@@ -46,6 +46,9 @@ static int store_pq_loaded;	/* 1 loaded, -1 failed, 0 not yet */
 
 #define STORE_PQ(name, field)	DYNLIB_SYM(struct store_pq, name, field)
 
+/* pg_type's oid of text (catalog/pg_type.h, stable since 7.x). */
+#define STORE_PG_TEXTOID	25
+
 static const struct dynlib_sym store_pq_syms[] = {
 	STORE_PQ("PQconnectdb", connectdb),
 	STORE_PQ("PQstatus", status),
@@ -160,9 +163,12 @@ static int store_pg_result(struct store *, PGresult *, void **, long *,
 
 int
 store_pg_exec(struct store *s, const char *sql, int n,
-    const char *const *params, void **res, long *changes, const char *what)
+    const char *const *params, uint64_t used, void **res, long *changes,
+    const char *what)
 {
+	Oid	 types[STORE_STMT_PARAMS];
 	PGresult *r;
+	int	 i;
 
 	*res = NULL;
 	*changes = 0;
@@ -171,7 +177,11 @@ store_pg_exec(struct store *s, const char *sql, int n,
 		s->code = STORE_PG_UNAVAILABLE;
 		return STORE_ERROR;
 	}
-	r = store_pq.exec_params(s->pg, sql, n, NULL, params, NULL, NULL, 0);
+	/* A parameter the text does not use (statements may share one list
+	 * of values) has no type to infer: text. The others: inferred. */
+	for (i = 0; i < n && i < STORE_STMT_PARAMS; i++)
+		types[i] = used & ((uint64_t)1 << i) ? 0 : STORE_PG_TEXTOID;
+	r = store_pq.exec_params(s->pg, sql, n, types, params, NULL, NULL, 0);
 	return store_pg_result(s, r, res, changes, what);
 }
 
@@ -299,11 +309,13 @@ store_pg_close(struct store *s)
 
 int
 store_pg_exec(struct store *s, const char *sql, int n,
-    const char *const *params, void **res, long *changes, const char *what)
+    const char *const *params, uint64_t used, void **res, long *changes,
+    const char *what)
 {
 	(void)sql;
 	(void)n;
 	(void)params;
+	(void)used;
 	*res = NULL;
 	*changes = 0;
 	snprintf(s->err, sizeof(s->err), "%.60s: no PostgreSQL store", what);
@@ -352,11 +364,12 @@ store_pg_clear(void *res)
 /*
  * The statement's text for PostgreSQL: ?N becomes $N, a bare ? the next
  * number after the largest so far (as SQLite numbers them); inside quotes
- * ('…', "…") and comments nothing changes. *nparams: the largest number.
- * NULL when out of memory or past STORE_STMT_PARAMS.
+ * ('…', "…") and comments nothing changes. *nparams: the largest number;
+ * *used: a bit for each number the text has (bit k-1 for ?k). NULL when
+ * out of memory or past STORE_STMT_PARAMS.
  */
 char *
-store_pg_sql(const char *sql, int *nparams)
+store_pg_sql(const char *sql, int *nparams, uint64_t *used)
 {
 	struct buf b;
 	const char *p = sql;
@@ -365,6 +378,7 @@ store_pg_sql(const char *sql, int *nparams)
 	int	 max = 0;
 
 	*nparams = 0;
+	*used = 0;
 	buf_init(&b, 1u << 20);
 	while (*p != '\0' && !b.failed) {
 		if (*p == '\'' || *p == '"') {
@@ -392,6 +406,7 @@ store_pg_sql(const char *sql, int *nparams)
 			}
 			if (k > max)
 				max = (int)k;
+			*used |= (uint64_t)1 << (k - 1);
 			buf_printf(&b, "$%ld", k);
 		} else
 			buf_addch(&b, *p++);

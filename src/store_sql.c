@@ -32,7 +32,8 @@ store_stmt_prepare(struct store_stmt *q, struct store *s, const char *sql,
 	if (STORE_PG(s)) {
 		memset(q->pg_param, 0, sizeof(q->pg_param));
 		memset(q->pg_own, 0, sizeof(q->pg_own));
-		if ((q->pg_sql = store_pg_sql(sql, &q->pg_nparams)) == NULL)
+		if ((q->pg_sql = store_pg_sql(sql, &q->pg_nparams,
+		    &q->pg_used)) == NULL)
 			return store_stmt_fail(s, what, "out of memory, or"
 			    " more parameters than a statement may have");
 		return STORE_OK;
@@ -149,7 +150,7 @@ store_stmt_step_pg(struct store_stmt *q)
 	}
 	q->pg_done = 1;
 	rc = store_pg_exec(q->s, q->pg_sql, q->pg_nparams, q->pg_param,
-	    &q->pg_res, &q->changes, q->what);
+	    q->pg_used, &q->pg_res, &q->changes, q->what);
 	if (rc != STORE_STMT_ROW)
 		return rc;
 	q->pg_nrows = store_pg_rows(q->pg_res);
@@ -192,8 +193,11 @@ store_stmt_col_int64(struct store_stmt *q, int col)
 
 	if (!STORE_PG(q->s))
 		return (int64_t)sqlite3_column_int64(q->st, col);
-	/* As SQLite's: 0 for NULL and for what is not a number. */
+	/* As SQLite's: 0 for NULL and for what is not a number; a boolean
+	 * (a comparison in the select list: PostgreSQL's t and f) 1 or 0. */
 	v = store_pg_value(q->pg_res, q->pg_row, col);
+	if (v != NULL && strcmp(v, "t") == 0)
+		return 1;
 	return v != NULL && text_to_long(v, LONG_MIN, LONG_MAX, &n) == 0 ?
 	    (int64_t)n : 0;
 }
@@ -204,19 +208,6 @@ store_stmt_col_null(struct store_stmt *q, int col)
 	if (STORE_PG(q->s))
 		return store_pg_value(q->pg_res, q->pg_row, col) == NULL;
 	return sqlite3_column_type(q->st, col) == SQLITE_NULL;
-}
-
-/* A hex digit's value, or -1. */
-static int
-store_stmt_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 const void *
@@ -240,8 +231,8 @@ store_stmt_col_blob(struct store_stmt *q, int col, size_t *len)
 	    n == 0 || (q->pg_blob = malloc(n / 2)) == NULL)
 		return NULL;
 	for (k = 0; k < n / 2; k++) {
-		if ((hi = store_stmt_hex(v[2 + 2 * k])) < 0 ||
-		    (lo = store_stmt_hex(v[3 + 2 * k])) < 0) {
+		if ((hi = text_hexval(v[2 + 2 * k])) < 0 ||
+		    (lo = text_hexval(v[3 + 2 * k])) < 0) {
 			free(q->pg_blob);
 			q->pg_blob = NULL;
 			return NULL;

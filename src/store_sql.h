@@ -34,6 +34,7 @@ struct store_stmt {
 	 * come last: a statement on SQLite never clears them. */
 	char		*pg_sql;
 	int		 pg_nparams;
+	uint64_t	 pg_used;	/* bit k-1: ?k is in the text */
 	void		*pg_res;
 	int		 pg_row, pg_nrows, pg_done;
 	unsigned char	*pg_blob;	/* the blob column read last */
@@ -94,10 +95,10 @@ int	 store_stmt_run_id(struct store *, const char *sql, int64_t id,
  * set either way (its error says why), for store_close. */
 int	 store_pg_open(struct store **out, const char *conninfo);
 void	 store_pg_close(struct store *);
-char	*store_pg_sql(const char *sql, int *nparams);
+char	*store_pg_sql(const char *sql, int *nparams, uint64_t *used);
 int	 store_pg_exec(struct store *, const char *sql, int n,
-	    const char *const *params, void **res, long *changes,
-	    const char *what);
+	    const char *const *params, uint64_t used, void **res,
+	    long *changes, const char *what);
 int	 store_pg_script(struct store *, const char *sql, const char *what);
 /* The schema (store_pg_schema.c): its version, 0 for none; migrated to
  * `target` in one transaction. */

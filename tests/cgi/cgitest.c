@@ -30,8 +30,11 @@
 #include <unistd.h>
 
 #include "cgitest.h"
+#include "conf.h"
 #include "helper.h"
 #include "maildecode.h"
+#include "store.h"
+#include "store_sql.h"
 
 /* The instance and what the tests learn from it, shared in order. */
 struct cgitest T;
@@ -662,6 +665,79 @@ replace_all(const char *s, const char *from, const char *to)
 	return track(out);
 }
 
+/*
+ * The instance's store when it is on PostgreSQL (STORE=postgresql, its
+ * rathaus.conf says where), through the program's own store layer; NULL
+ * on SQLite, which the tests open themselves (read only, or to change
+ * it as time or an administrator would).
+ */
+static struct store *
+db_pg(void)
+{
+	char	 path[PATH_MAX + 32], err[256];
+	struct conf c;
+	struct store *s = NULL;
+
+	snprintf(path, sizeof(path), "%s/conf/rathaus.conf", T.dir);
+	if (conf_load(&c, path, err, sizeof(err)) != 0) {
+		print_error("%s\n", err);
+		return NULL;
+	}
+	if (c.store_pg != NULL && store_open(&s, c.data_dir, c.store_pg, 0) !=
+	    STORE_OK)
+		print_error("the instance's PostgreSQL store does not open\n");
+	conf_free(&c);
+	return s;
+}
+
+/* Is the instance's store on PostgreSQL? */
+int
+db_is_pg(void)
+{
+	const char *store = getenv("STORE");
+
+	return store != NULL && strcmp(store, "postgresql") == 0;
+}
+
+/* db_query on PostgreSQL. */
+static int
+db_query_pg(const char *sql, long *n, char *text, size_t size)
+{
+	struct store *s = db_pg();
+	struct store_stmt q;
+	int	 rc = -1;
+
+	if (s != NULL && store_stmt_prepare(&q, s, sql, "test") == STORE_OK) {
+		if (store_stmt_one(&q) == STORE_OK) {
+			if (n != NULL)
+				*n = (long)store_stmt_col_int64(&q, 0);
+			if (text != NULL)
+				store_stmt_copy(&q, 0, text, size);
+			store_stmt_end(&q);
+			rc = 0;
+		}
+	}
+	if (rc != 0)
+		print_error("%s: %s\n", sql, s != NULL ? store_errmsg(s) :
+		    "no store");
+	store_close(s);
+	return rc;
+}
+
+/*
+ * An ISO 8601 UTC time stamp `ago` seconds back (negative: ahead), as
+ * the store writes them: for the tests' SQL, which either engine takes.
+ */
+void
+iso_ago(long ago, char out[21])
+{
+	time_t	 t = time(NULL) - ago;
+	struct tm tm;
+
+	assert_non_null(gmtime_r(&t, &tm));
+	assert_int_not_equal(strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm), 0);
+}
+
 /* One number from the instance's database (read-only), or -1. */
 /* The first column of the first row of `sql` on the instance's database. */
 int
@@ -672,6 +748,8 @@ db_query(const char *sql, long *n, char *text, size_t size)
 	sqlite3_stmt *st = NULL;
 	int	 rc = -1;
 
+	if (db_is_pg())
+		return db_query_pg(sql, n, text, size);
 	snprintf(path, sizeof(path), "%s/data/rathaus.db", T.dir);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
 	    sqlite3_busy_timeout(db, 5000) == SQLITE_OK &&
@@ -717,8 +795,19 @@ db_exec(const char *sql)
 {
 	char	 path[PATH_MAX + 32];
 	sqlite3	*db = NULL;
+	struct store *s;
 	int	 rc = -1;
 
+	if (db_is_pg()) {
+		if ((s = db_pg()) != NULL && store_pg_script(s, sql, "test") ==
+		    STORE_OK)
+			rc = 0;
+		else
+			print_error("%s: %s\n", sql, s != NULL ?
+			    store_errmsg(s) : "no store");
+		store_close(s);
+		return rc;
+	}
 	snprintf(path, sizeof(path), "%s/data/rathaus.db", T.dir);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) ==
 	    SQLITE_OK && sqlite3_busy_timeout(db, 5000) == SQLITE_OK &&
@@ -1143,6 +1232,7 @@ mail_to(const char *to, const char *subject)
 	struct timespec pause = { 0, 50 * 1000 * 1000L };
 	char	*msg, *out;
 	long	 untried, due;
+	char	 now[21];
 	int	 i;
 
 	for (i = 0; i < 1200; i++) {	/* claims last 30 s at most */
@@ -1150,8 +1240,9 @@ mail_to(const char *to, const char *subject)
 			return msg;
 		untried = db_number("SELECT count(*) FROM outbox WHERE sent IS"
 		    " NULL AND attempts = 0");
-		due = db_number("SELECT count(*) FROM outbox WHERE sent IS NULL"
-		    " AND next_try <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now')");
+		iso_ago(0, now);
+		due = db_countf("SELECT count(*) FROM outbox WHERE sent IS NULL"
+		    " AND next_try <= '%s'", now);
 		if (untried <= 0 && due <= 0)
 			return mail_in_spool(to, subject);
 		if (due > 0) {

@@ -221,6 +221,9 @@ long	 db_number(const char *sql);
 long	 db_countf(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 int	 db_exec(const char *sql);
+void	 iso_ago(long ago_s, char out[21]);
+/* STORE=postgresql: the instance's store is a PostgreSQL database. */
+int	 db_is_pg(void);
 long	 count_submissions(void);
 long	 newest_fee(void);
 void	 payment_is(const char *ref, const char *state);

@@ -1079,7 +1079,7 @@ test_business_upload(void **state)
 	assert_int_equal(count_submissions(), before + 1);
 	assert_int_equal(db_number("SELECT count(*) FROM upload WHERE "
 	    "field = 'permit_copy' AND ref = (SELECT ref FROM submission "
-	    "ORDER BY rowid DESC LIMIT 1)"), 1);
+	    "ORDER BY id DESC LIMIT 1)"), 1);
 
 	/* Back, no permit after all: the file is not kept with that one. */
 	*strstr(body, "&permit=liegt_vor") = '\0';
@@ -1088,7 +1088,7 @@ test_business_upload(void **state)
 	post_service("gewerbeanmeldung", body, 303, &r);
 	assert_int_equal(count_submissions(), before + 2);
 	assert_int_equal(db_number("SELECT count(*) FROM upload WHERE "
-	    "ref = (SELECT ref FROM submission ORDER BY rowid DESC LIMIT 1)"),
+	    "ref = (SELECT ref FROM submission ORDER BY id DESC LIMIT 1)"),
 	    0);
 }
 
@@ -1409,20 +1409,21 @@ static void
 test_purge_what_is_due(void **state)
 {
 	char	 old[32], recent[32], pending[32], token[80], sql[512], *out;
-	char	 answers[64];
+	char	 answers[64], ago200[21], ago10[21];
 
 	(void)state;
 	submit_bonfire(old, sizeof(old), token, sizeof(token));
 	submit_bonfire(recent, sizeof(recent), token, sizeof(token));
 	submit_bonfire(pending, sizeof(pending), token, sizeof(token));
 	/* Completed 200 and 10 days ago (the bonfire keeps 90 days). */
+	iso_ago(200 * 86400L, ago200);
+	iso_ago(10 * 86400L, ago10);
 	snprintf(sql, sizeof(sql), "UPDATE submission SET status = 'completed'"
 	    " WHERE ref IN ('%s', '%s');"
 	    "INSERT INTO status_event(submission_id, status, at) SELECT id,"
-	    " 'completed', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now',"
-	    " CASE ref WHEN '%s' THEN '-200 days' ELSE '-10 days' END)"
+	    " 'completed', CASE ref WHEN '%s' THEN '%s' ELSE '%s' END"
 	    " FROM submission WHERE ref IN ('%s', '%s')", old, recent, old,
-	    old, recent);
+	    ago200, ago10, old, recent);
 	assert_int_equal(db_exec(sql), 0);
 	assert_int_equal(rathaus_cli("purge", &out), 0);
 	free(out);

@@ -179,6 +179,7 @@ static void
 test_purge_deletes_mails(void **state)
 {
 	char	 old[32], recent[32], token[80], sql[1024], *out;
+	char	 ago200[21], ago40[21], ahead1h[21], ago2[21], ago1[21];
 	int	 i;
 
 	(void)state;
@@ -191,22 +192,21 @@ test_purge_deletes_mails(void **state)
 	for (i = 0; i < 150 && db_number(sql) != 0; i++)
 		usleep(100000);
 	/* Completed 200 days ago (the bonfire keeps 90 days). */
+	iso_ago(200 * 86400L, ago200);
+	iso_ago(40 * 86400L, ago40);
+	iso_ago(-3600L, ahead1h);
+	iso_ago(2 * 86400L, ago2);
+	iso_ago(86400L, ago1);
 	snprintf(sql, sizeof(sql), "UPDATE submission SET status = 'completed'"
 	    " WHERE ref = '%s';"
 	    "INSERT INTO status_event(submission_id, status, at) SELECT id,"
-	    " 'completed', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now',"
-	    " '-200 days') FROM submission WHERE ref = '%s';"
-	    "UPDATE outbox SET sent = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ',"
-	    " 'now', '-40 days') WHERE subject LIKE '%%%s';"
+	    " 'completed', '%s' FROM submission WHERE ref = '%s';"
+	    "UPDATE outbox SET sent = '%s' WHERE subject LIKE '%%%s';"
 	    "INSERT INTO outbox(created, recipient, subject, body, next_try,"
-	    " sent) VALUES (strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now',"
-	    " '-40 days'), 'a@example.org', 'still to be sent', 'x',"
-	    " strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now', '+1 hour'), NULL),"
-	    " (strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now', '-2 days'),"
-	    " 'b@example.org', 'sent yesterday', 'x',"
-	    " strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now', '-2 days'),"
-	    " strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now', '-1 day'))",
-	    old, old, recent);
+	    " sent) VALUES ('%s', 'a@example.org', 'still to be sent', 'x',"
+	    " '%s', NULL), ('%s', 'b@example.org', 'sent yesterday', 'x',"
+	    " '%s', '%s')", old, ago200, old, ago40, recent, ago40, ahead1h,
+	    ago2, ago2, ago1);
 	assert_int_equal(db_exec(sql), 0);
 	assert_int_equal(rathaus_cli("purge", &out), 0);
 	track(out);

@@ -291,15 +291,16 @@ test_postkorb_round_trip(void **state)
 static void
 test_purge_takes_replies(void **state)
 {
-	char	 sql[512], *out;
+	char	 sql[512], ago200[21], *out;
 
 	(void)state;
 	assert_true(*ref != '\0');
+	iso_ago(200 * 86400L, ago200);
 	snprintf(sql, sizeof(sql), "UPDATE submission SET status = 'completed'"
 	    " WHERE ref = '%s';"
 	    "INSERT INTO status_event(submission_id, status, at) SELECT id,"
-	    " 'completed', strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now',"
-	    " '-200 days') FROM submission WHERE ref = '%s'", ref, ref);
+	    " 'completed', '%s' FROM submission WHERE ref = '%s'", ref, ago200,
+	    ref);
 	assert_int_equal(db_exec(sql), 0);
 	assert_int_equal(rathaus_cli("purge", &out), 0);
 	free(out);

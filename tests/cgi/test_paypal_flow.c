@@ -174,9 +174,10 @@ events_are(const char *ref, const char *want)
 {
 	char	 sql[512], got[256];
 
-	snprintf(sql, sizeof(sql), "SELECT group_concat(state) FROM (SELECT"
-	    " e.state FROM payment_event e JOIN submission s ON s.id ="
-	    " e.submission_id WHERE s.ref = '%s' ORDER BY e.id)", ref);
+	snprintf(sql, sizeof(sql), "SELECT %s FROM (SELECT e.id, e.state FROM"
+	    " payment_event e JOIN submission s ON s.id = e.submission_id"
+	    " WHERE s.ref = '%s' ORDER BY e.id) AS ev", db_is_pg() ?
+	    "string_agg(state, ',' ORDER BY id)" : "group_concat(state)", ref);
 	assert_int_equal(db_query(sql, NULL, got, sizeof(got)), 0);
 	assert_string_equal(got, want);
 }
@@ -239,7 +240,8 @@ static void
 test_paypal_new_attempt_own_invoice(void **state)
 {
 	char	 ref[32], token[80], order1[128], order2[128], back[1024];
-	char	 inv1[128], inv2[128], prefix[40], tok[2048];
+	char	 inv1[128], inv2[128], prefix[40], tok[2048], now[21];
+	char	 sql[256];
 	struct resp r;
 	json_t	*j;
 
@@ -271,9 +273,10 @@ test_paypal_new_attempt_own_invoice(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(j,
 	    "requests"), "token")), 1);
 	json_decref(j);
-	assert_int_equal(db_query("SELECT token FROM provider_token WHERE"
-	    " provider = 'paypal' AND expires > strftime('%Y-%m-%dT%H:%M:%SZ',"
-	    " 'now')", NULL, tok, sizeof(tok)), 0);
+	iso_ago(0, now);
+	snprintf(sql, sizeof(sql), "SELECT token FROM provider_token WHERE"
+	    " provider = 'paypal' AND expires > '%s'", now);
+	assert_int_equal(db_query(sql, NULL, tok, sizeof(tok)), 0);
 	assert_int_equal(strncmp(tok, "A21AA", 5), 0);
 }
 

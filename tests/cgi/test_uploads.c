@@ -472,17 +472,6 @@ test_cap_total(void **state)
 	assert_int_equal(staged_under(k3), 1);
 }
 
-/* An ISO 8601 UTC time stamp `ago` seconds back. */
-static void
-iso_ago(long ago, char out[21])
-{
-	time_t	 t = time(NULL) - ago;
-	struct tm tm;
-
-	assert_non_null(gmtime_r(&t, &tm));
-	assert_int_not_equal(strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm), 0);
-}
-
 /*
  * Abandoned staged files (untouched for staged_idle_minutes, default 60)
  * are dropped by the next staging of anyone, and by `rathaus purge`;

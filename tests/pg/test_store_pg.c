@@ -141,6 +141,12 @@ test_pg_run_counts_changes(void **state)
 }
 
 static void
+test_pg_unused_parameter(void **state)
+{
+	sql_case_unused_parameter(*state);
+}
+
+static void
 test_pg_blob(void **state)
 {
 	sql_case_blob(*state, "BYTEA");
@@ -431,6 +437,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pg_run_counts_changes,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_blob, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_unused_parameter,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_token_cache,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_outbox_claimed_once,

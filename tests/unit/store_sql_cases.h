@@ -24,7 +24,8 @@ sql_case_binds_and_columns(struct store *s)
 	struct store_stmt q;
 
 	assert_int_equal(store_stmt_prepare(&q, s, "SELECT ?1,"
-	    " CAST(?2 AS BIGINT), ?3, CAST(?2 AS BIGINT) + 1, '?1 stays', ?",
+	    " CAST(?2 AS BIGINT), ?3, CAST(?2 AS BIGINT) + 1, '?1 stays', ?,"
+	    " CAST(?3 AS TEXT) IS NULL, CAST(?1 AS TEXT) IS NULL",
 	    "select"), STORE_OK);
 	store_stmt_text(&q, 1, "Grüße");
 	store_stmt_int64(&q, 2, INT64_C(9007199254740993));
@@ -39,6 +40,8 @@ sql_case_binds_and_columns(struct store *s)
 	assert_true(store_stmt_col_int64(&q, 3) == INT64_C(9007199254740994));
 	assert_string_equal(store_stmt_col_text(&q, 4), "?1 stays");
 	assert_string_equal(store_stmt_col_text(&q, 5), "the next one");
+	assert_int_equal(store_stmt_col_int64(&q, 6), 1);
+	assert_int_equal(store_stmt_col_int64(&q, 7), 0);
 	assert_int_equal(store_stmt_step(&q), STORE_OK);
 	store_stmt_end(&q);
 }
@@ -163,6 +166,27 @@ sql_case_blob(struct store *s, const char *type)
 	store_stmt_end(&q);
 	assert_int_equal(store_stmt_run(s, "DROP TABLE blobs", NULL, 0,
 	    "blobs", NULL), STORE_OK);
+}
+
+/*
+ * One list of values shared by statements that each use some of them:
+ * a parameter the text lacks is no error (on PostgreSQL it is sent as
+ * text, having no use to infer a type from).
+ */
+static inline void
+sql_case_unused_parameter(struct store *s)
+{
+	const char *const v[] = { "unused", "p", "t", "2999-01-01T00:00:00Z" };
+	long	 changes = -1;
+
+	assert_int_equal(store_stmt_run(s, "INSERT INTO provider_token("
+	    "provider, token, expires) VALUES (?2, ?3, ?4)", v, 4, "insert",
+	    &changes), STORE_OK);
+	assert_int_equal(changes, 1);
+	assert_int_equal(store_stmt_run(s, "UPDATE provider_token SET"
+	    " token = ?3 || 'x' WHERE provider = ?2", v, 4, "update",
+	    &changes), STORE_OK);
+	assert_int_equal(changes, 1);
 }
 
 #endif

@@ -42,6 +42,12 @@ test_store_stmt_blob(void **state)
 }
 
 static void
+test_store_stmt_unused_parameter(void **state)
+{
+	sql_case_unused_parameter(((struct testdb_fixture *)*state)->s);
+}
+
+static void
 test_store_token_cache(void **state)
 {
 	sql_case_token_cache(((struct testdb_fixture *)*state)->s);
@@ -56,22 +62,30 @@ static void
 test_store_pg_sql_numbers(void **state)
 {
 	char	*t, big[32];
+	uint64_t used;
 	int	 n;
 
 	(void)state;
-	t = store_pg_sql("SELECT ?2, 'a?1', \"b?\", ? -- ?9\n, ?1", &n);
+	t = store_pg_sql("SELECT ?2, 'a?1', \"b?\", ? -- ?9\n, ?1", &n, &used);
 	assert_non_null(t);
 	assert_string_equal(t, "SELECT $2, 'a?1', \"b?\", $3 -- ?9\n, $1");
 	assert_int_equal(n, 3);
+	assert_true(used == 7);
 	free(t);
-	t = store_pg_sql("SELECT 1", &n);
+	/* ?1 unused (a list shared by statements): not marked. */
+	t = store_pg_sql("UPDATE t SET a = ?3 WHERE b = ?2", &n, &used);
+	assert_string_equal(t, "UPDATE t SET a = $3 WHERE b = $2");
+	assert_int_equal(n, 3);
+	assert_true(used == 6);
+	free(t);
+	t = store_pg_sql("SELECT 1", &n, &used);
 	assert_string_equal(t, "SELECT 1");
 	assert_int_equal(n, 0);
 	free(t);
 	snprintf(big, sizeof(big), "SELECT ?%d", STORE_STMT_PARAMS + 1);
-	assert_null(store_pg_sql(big, &n));
-	assert_null(store_pg_sql("SELECT ?99999999999999999999", &n));
-	assert_null(store_pg_sql("SELECT ?0", &n));
+	assert_null(store_pg_sql(big, &n, &used));
+	assert_null(store_pg_sql("SELECT ?99999999999999999999", &n, &used));
+	assert_null(store_pg_sql("SELECT ?0", &n, &used));
 }
 
 int
@@ -86,6 +100,9 @@ main(void)
 		    testdb_setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(test_store_stmt_blob,
 		    testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_stmt_unused_parameter, testdb_setup,
+		    testdb_teardown),
 		cmocka_unit_test(test_store_pg_sql_numbers),
 		cmocka_unit_test_setup_teardown(test_store_token_cache,
 		    testdb_setup, testdb_teardown),
