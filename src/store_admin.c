@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
 #include <nettle/sha2.h>
 
 #include "buf.h"
@@ -243,26 +242,106 @@ store_sum_ident(struct buf *b, const char *name)
 }
 
 /*
- * The column names `query` (on pragma_table_info(?1)) gives for `table`,
- * quoted, ", " between them, appended to `out`; how many, or -1.
+ * The engines' catalogs: the portal's tables (SQLite's own, the search
+ * index, which is made from the submissions, and PostgreSQL's schema
+ * version left out) by name in byte order; a table's columns in order,
+ * and its primary key's, each with 1 where it is text (PostgreSQL orders
+ * text by its locale's rules unless told to order bytes, as SQLite does).
+ */
+static const char *const store_cat_tables[2] = {
+	"SELECT name FROM pragma_table_list WHERE schema = 'main' AND"
+	" type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+	" ORDER BY name",
+	"SELECT table_name FROM information_schema.tables WHERE"
+	" table_schema = current_schema() AND table_type = 'BASE TABLE' AND"
+	" table_name NOT IN ('rathaus_schema', 'submission_search')"
+	" ORDER BY table_name COLLATE \"C\"",
+};
+static const char *const store_cat_columns[2] = {
+	"SELECT name, 0 FROM pragma_table_info(?1) ORDER BY cid",
+	"SELECT column_name, 0 FROM information_schema.columns WHERE"
+	" table_schema = current_schema() AND table_name = ?1"
+	" ORDER BY ordinal_position",
+};
+static const char *const store_cat_key[2] = {
+	"SELECT name, 0 FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk",
+	"SELECT a.attname, CASE WHEN a.atttypid = 25 THEN 1 ELSE 0 END"
+	" FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+	" AND a.attnum = ANY (i.indkey) WHERE i.indrelid ="
+	" CAST(?1 AS regclass) AND i.indisprimary"
+	" ORDER BY array_position(CAST(i.indkey AS int2[]), a.attnum)",
+};
+
+/*
+ * The names one of the catalog's queries gives for `table`, quoted,
+ * ", " between them (text ordered as bytes where `order`), appended to
+ * `out`; how many, or -1.
  */
 static int
-store_sum_names(struct store *s, const char *query, const char *table,
-    struct buf *out)
+store_sum_names(struct store *s, const char *const query[2],
+    const char *table, int order, struct buf *out)
 {
 	struct store_stmt q;
 	int	 rc, n = 0;
 
-	if (store_stmt_prepare(&q, s, query, "checksum columns") != STORE_OK)
+	if (store_stmt_prepare(&q, s, query[STORE_PG(s)],
+	    "checksum columns") != STORE_OK)
 		return -1;
 	store_stmt_text(&q, 1, table);
 	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
 		if (n++ > 0)
 			buf_addstr(out, ", ");
 		store_sum_ident(out, store_stmt_col_text(&q, 0));
+		if (order && store_stmt_col_int64(&q, 1) != 0)
+			buf_addstr(out, " COLLATE \"C\"");
 	}
 	store_stmt_end(&q);
 	return rc == STORE_OK ? n : -1;
+}
+
+/*
+ * The portal's tables (store_cat_tables) into *out (each and the array
+ * freed by store_names_free); STORE_OK, or a failure.
+ */
+static int
+store_table_names(struct store *s, char ***out, size_t *n)
+{
+	struct store_stmt q;
+	const char *name;
+	char	**more;
+	int	 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_stmt_prepare(&q, s, store_cat_tables[STORE_PG(s)],
+	    "checksum tables")) != STORE_OK)
+		return rc;
+	/* A list cut short is no list: a failed step fails it. */
+	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
+		if ((name = store_stmt_col_text(&q, 0)) == NULL ||
+		    (more = reallocarray(*out, *n + 1, sizeof(**out))) == NULL) {
+			rc = store_stmt_fail(s, "tables", "out of memory");
+			break;
+		}
+		*out = more;
+		if (((*out)[*n] = strdup(name)) == NULL) {
+			rc = store_stmt_fail(s, "tables", "out of memory");
+			break;
+		}
+		(*n)++;
+	}
+	store_stmt_end(&q);
+	return rc;
+}
+
+static void
+store_names_free(char **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 /*
@@ -276,44 +355,42 @@ store_sum_select(struct store *s, const char *table, struct buf *sql)
 
 	buf_reset(sql);
 	buf_addstr(sql, "SELECT ");
-	if ((ncols = store_sum_names(s, "SELECT name FROM"
-	    " pragma_table_info(?1) ORDER BY cid", table, sql)) <= 0)
+	if ((ncols = store_sum_names(s, store_cat_columns, table, 0,
+	    sql)) <= 0)
 		return -1;
 	buf_addstr(sql, " FROM ");
 	store_sum_ident(sql, table);
 	buf_addstr(sql, " ORDER BY ");
-	if ((nkey = store_sum_names(s, "SELECT name FROM"
-	    " pragma_table_info(?1) WHERE pk > 0 ORDER BY pk", table, sql)) < 0)
+	if ((nkey = store_sum_names(s, store_cat_key, table, 1, sql)) < 0)
 		return -1;
 	for (i = 1; nkey == 0 && i <= ncols; i++)
 		buf_printf(sql, "%s%d", i > 1 ? ", " : "", i);
 	return sql->failed ? -1 : ncols;
 }
 
-/* Column `col` into the sum: "-" for NULL, else its length in bytes, ":"
- * and its text, a BLOB as hex. */
+/*
+ * Column `col` into the sum: "-" for NULL, else its length in bytes, ":"
+ * and its text, bytes as hex: the same on either engine for the same
+ * values (SQLite's integers and PostgreSQL's bigints read alike).
+ */
 static void
 store_sum_value(struct sha256_ctx *h, struct store_stmt *q, int col)
 {
 	const unsigned char *v;
 	char	 len[24], hex[2 * 256 + 1];
 	size_t	 n, k, part;
-	int	 blob = 0;
+	int	 blob;
 
 	if (store_stmt_col_null(q, col)) {
 		sha256_update(h, 1, (const uint8_t *)"-");
 		return;
 	}
-	if (STORE_PG(q->s)) {
+	/* SQLite's text read as bytes: all of them, a NUL too. */
+	if ((blob = store_stmt_col_is_blob(q, col)) || !STORE_PG(q->s))
+		v = store_stmt_col_blob(q, col, &n);
+	else {
 		v = (const unsigned char *)store_stmt_col_text(q, col);
 		n = v != NULL ? strlen((const char *)v) : 0;
-	} else {
-		/* The layer reads values, not their types: SQLite's type,
-		 * as the checksum's SQL (pragma_table_list) is SQLite's
-		 * alone as yet. A blob read gives a text's bytes as well,
-		 * all of them (a NUL too), a number's as text. */
-		blob = sqlite3_column_type(q->st, col) == SQLITE_BLOB;
-		v = store_stmt_col_blob(q, col, &n);
 	}
 	snprintf(len, sizeof(len), "%zu:", blob ? 2 * n : n);
 	sha256_update(h, strlen(len), (const uint8_t *)len);
@@ -360,43 +437,224 @@ store_sum_table(struct store *s, const char *table, struct buf *sql,
 	return STORE_OK;
 }
 
+/* A read transaction: every table as of one moment. */
+static int
+store_read_begin(struct store *s)
+{
+	return store_exec(s, STORE_PG(s) ? "BEGIN ISOLATION LEVEL REPEATABLE"
+	    " READ READ ONLY" : "BEGIN;");
+}
+
 int
 store_checksum(struct store *s, int (*fn)(void *, const char *, long,
     const char *), void *arg)
 {
-	struct store_stmt q;
 	struct buf sql;
-	const char *name;
-	char	 sum[STORE_SUM_HEX + 1], *table;
+	char	 sum[STORE_SUM_HEX + 1], **tables;
+	size_t	 ntables, i;
 	long	 rows;
 	int	 rc;
 
-	/* One read transaction: every table as of one moment. */
-	if ((rc = store_exec(s, "BEGIN;")) != STORE_OK)
+	if ((rc = store_read_begin(s)) != STORE_OK)
 		return rc;
-	if ((rc = store_stmt_prepare(&q, s, "SELECT name FROM pragma_table_list"
-	    " WHERE schema = 'main' AND type = 'table' AND name NOT LIKE"
-	    " 'sqlite\\_%' ESCAPE '\\' ORDER BY name", "checksum tables")) !=
-	    STORE_OK)
-		return store_commit_or_rollback(s, rc);
-	buf_init(&sql, 1u << 20);
-	/* A list cut short is no checksum: a failed step fails it. */
-	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
-		if ((name = store_stmt_col_text(&q, 0)) == NULL ||
-		    (table = strdup(name)) == NULL) {
-			rc = store_stmt_fail(s, "checksum", "out of memory");
-			break;
-		}
-		rc = store_sum_table(s, table, &sql, &rows, sum);
-		if (rc == STORE_OK && fn(arg, table, rows, sum) != 0)
-			rc = STORE_ERROR;
-		free(table);
-		if (rc != STORE_OK)
-			break;
+	if ((rc = store_table_names(s, &tables, &ntables)) != STORE_OK) {
+		store_names_free(tables, ntables);
+		(void)store_commit_or_rollback(s, rc);
+		return rc;
 	}
-	store_stmt_end(&q);
+	buf_init(&sql, 1u << 20);
+	for (i = 0; i < ntables && rc == STORE_OK; i++) {
+		rc = store_sum_table(s, tables[i], &sql, &rows, sum);
+		if (rc == STORE_OK && fn(arg, tables[i], rows, sum) != 0)
+			rc = STORE_ERROR;
+	}
 	buf_free(&sql);
+	store_names_free(tables, ntables);
 	/* Only read: rolled back either way, the failure's error kept. */
 	(void)store_commit_or_rollback(s, STORE_ERROR);
+	return rc;
+}
+
+/*
+ * The rows of `table` from `src` into `dst`, every column as it is (bytes
+ * as bytes, NULL as NULL, the rest as text, which the target's column
+ * types take); `cols` the quoted column list of the source's, `ncols`
+ * how many.
+ */
+static int
+store_transfer_table(struct store *src, struct store *dst, const char *table,
+    const char *cols, int ncols, long *rows)
+{
+	struct store_stmt from, to;
+	struct buf sel, ins;
+	const void *b;
+	size_t	 len;
+	int	 rc, i;
+
+	buf_init(&sel, 1u << 16);
+	buf_init(&ins, 1u << 16);
+	buf_printf(&sel, "SELECT %s FROM ", cols);
+	store_sum_ident(&sel, table);
+	buf_addstr(&ins, "INSERT INTO ");
+	store_sum_ident(&ins, table);
+	buf_printf(&ins, "(%s) VALUES (", cols);
+	for (i = 1; i <= ncols; i++)
+		buf_printf(&ins, "%s?%d", i > 1 ? ", " : "", i);
+	buf_addch(&ins, ')');
+	if (sel.failed || ins.failed) {
+		rc = store_stmt_fail(dst, "copy", "out of memory");
+		goto out;
+	}
+	if ((rc = store_stmt_prepare(&from, src, buf_str(&sel), "copy")) !=
+	    STORE_OK)
+		goto out;
+	while ((rc = store_stmt_step(&from)) == STORE_STMT_ROW) {
+		if ((rc = store_stmt_prepare(&to, dst, buf_str(&ins), table)) !=
+		    STORE_OK)
+			break;
+		for (i = 0; i < ncols; i++)
+			if (store_stmt_col_null(&from, i))
+				store_stmt_text(&to, i + 1, NULL);
+			else if (store_stmt_col_is_blob(&from, i)) {
+				b = store_stmt_col_blob(&from, i, &len);
+				store_stmt_blob(&to, i + 1, b != NULL ? b : "",
+				    len);
+			} else
+				store_stmt_text(&to, i + 1,
+				    store_stmt_col_text(&from, i));
+		rc = store_stmt_step(&to);
+		store_stmt_end(&to);
+		if (rc != STORE_OK)
+			break;
+		(*rows)++;
+	}
+	store_stmt_end(&from);
+out:
+	buf_free(&sel);
+	buf_free(&ins);
+	return rc;
+}
+
+/* The tables others refer to, in the order they refer to each other;
+ * the rest come after them. */
+static const char *const store_transfer_first[] = {
+	"definition", "submission", "payment",
+};
+#define STORE_TRANSFER_FIRST \
+	(sizeof(store_transfer_first) / sizeof(store_transfer_first[0]))
+
+/* Where `table` stands among store_transfer_first, or STORE_TRANSFER_FIRST
+ * for the rest. */
+static size_t
+store_transfer_rank(const char *table)
+{
+	size_t	 k;
+
+	for (k = 0; k < STORE_TRANSFER_FIRST; k++)
+		if (strcmp(table, store_transfer_first[k]) == 0)
+			break;
+	return k;
+}
+
+/* What makes `dst` hold the source's rows as its own: the target's own
+ * secrets go (the source's come), its counts' triggers rest while the
+ * counts are copied as they are. */
+static const char *const store_transfer_before[] = {
+	"DELETE FROM secret",
+	"ALTER TABLE submission DISABLE TRIGGER USER",
+};
+/* ... and after: the triggers on, each identity's sequence past the
+ * largest id copied. */
+static const char *const store_transfer_after[] = {
+	"ALTER TABLE submission ENABLE TRIGGER USER",
+	"SELECT setval(pg_get_serial_sequence(t.name, 'id'), t.next, false)"
+	" FROM (SELECT 'definition' AS name, coalesce(max(id), 0) + 1 AS next"
+	" FROM definition UNION ALL SELECT 'submission', coalesce(max(id), 0)"
+	" + 1 FROM submission UNION ALL SELECT 'status_event',"
+	" coalesce(max(id), 0) + 1 FROM status_event UNION ALL SELECT"
+	" 'upload', coalesce(max(id), 0) + 1 FROM upload UNION ALL SELECT"
+	" 'note', coalesce(max(id), 0) + 1 FROM note UNION ALL SELECT"
+	" 'audit', coalesce(max(id), 0) + 1 FROM audit UNION ALL SELECT"
+	" 'outbox', coalesce(max(id), 0) + 1 FROM outbox UNION ALL SELECT"
+	" 'payment', coalesce(max(id), 0) + 1 FROM payment UNION ALL SELECT"
+	" 'payment_event', coalesce(max(id), 0) + 1 FROM payment_event"
+	" UNION ALL SELECT 'reply', coalesce(max(id), 0) + 1 FROM reply"
+	" UNION ALL SELECT 'booking', coalesce(max(id), 0) + 1 FROM booking"
+	" UNION ALL SELECT 'cal_block', coalesce(max(id), 0) + 1 FROM"
+	" cal_block) AS t",
+};
+
+/*
+ * Copy the whole store `src` (SQLite) into `dst` (PostgreSQL, its schema
+ * made, no submission, mail or audit entry in it yet), in one transaction
+ * of each: every table of the checksum's with all its rows and ids, and
+ * the search index. Afterwards the two give the same checksum. *rows:
+ * how many rows were copied.
+ */
+int
+store_transfer(struct store *src, struct store *dst, long *rows)
+{
+	struct buf cols;
+	char	**tables = NULL;
+	size_t	 ntables = 0, i, rank;
+	long	 held;
+	int	 rc, ncols;
+
+	*rows = 0;
+	if (STORE_PG(src) || !STORE_PG(dst))
+		return store_stmt_fail(dst, "copy", "from SQLite to PostgreSQL"
+		    " only");
+	if ((rc = store_read_begin(src)) != STORE_OK)
+		return rc;
+	if ((rc = store_begin(dst)) != STORE_OK) {
+		(void)store_commit_or_rollback(src, STORE_ERROR);
+		return rc;
+	}
+	buf_init(&cols, 1u << 16);
+	{
+		struct store_stmt q;
+
+		if ((rc = store_stmt_prepare(&q, dst, "SELECT (SELECT count(*)"
+		    " FROM submission) + (SELECT count(*) FROM outbox) +"
+		    " (SELECT count(*) FROM audit)", "copy")) == STORE_OK &&
+		    (rc = store_stmt_one(&q)) == STORE_OK) {
+			held = (long)store_stmt_col_int64(&q, 0);
+			store_stmt_end(&q);
+			if (held != 0)
+				rc = store_stmt_fail(dst, "copy", "the target"
+				    " holds submissions, mails or an audit"
+				    " log already");
+		}
+	}
+	for (i = 0; rc == STORE_OK && i < sizeof(store_transfer_before) /
+	    sizeof(store_transfer_before[0]); i++)
+		rc = store_exec(dst, store_transfer_before[i]);
+	if (rc == STORE_OK)
+		rc = store_table_names(src, &tables, &ntables);
+	/* The tables others refer to first, then the rest. */
+	for (rank = 0; rank <= STORE_TRANSFER_FIRST && rc == STORE_OK; rank++)
+		for (i = 0; i < ntables && rc == STORE_OK; i++) {
+			if (store_transfer_rank(tables[i]) != rank)
+				continue;
+			buf_reset(&cols);
+			if ((ncols = store_sum_names(src, store_cat_columns,
+			    tables[i], 0, &cols)) <= 0) {
+				rc = store_stmt_fail(dst, "copy", tables[i]);
+				break;
+			}
+			rc = store_transfer_table(src, dst, tables[i],
+			    buf_str(&cols), ncols, rows);
+		}
+	if (rc == STORE_OK)
+		rc = store_transfer_table(src, dst, "submission_search",
+		    "\"rowid\", \"text\"", 2, rows);
+	for (i = 0; rc == STORE_OK && i < sizeof(store_transfer_after) /
+	    sizeof(store_transfer_after[0]); i++)
+		rc = store_exec(dst, store_transfer_after[i]);
+	store_names_free(tables, ntables);
+	buf_free(&cols);
+	(void)store_commit_or_rollback(src, STORE_ERROR);
+	if ((rc = store_commit_or_rollback(dst, rc)) != STORE_OK)
+		*rows = 0;
 	return rc;
 }

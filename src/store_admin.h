@@ -80,5 +80,7 @@ int	 store_reindex(struct store *, long *count);
 #define STORE_SUM_HEX	64
 int	 store_checksum(struct store *, int (*fn)(void *, const char *table,
 	    long rows, const char *sum), void *arg);
+/* The whole SQLite store into a PostgreSQL one (rathaus store-copy). */
+int	 store_transfer(struct store *src, struct store *dst, long *rows);
 
 #endif

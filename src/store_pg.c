@@ -39,6 +39,7 @@ struct store_pq {
 	void		 (*clear)(PGresult *);
 	PGresult	*(*exec)(PGconn *, const char *);
 	PGTransactionStatusType (*transaction_status)(const PGconn *);
+	Oid		 (*ftype)(const PGresult *, int);
 };
 
 static struct store_pq store_pq;
@@ -46,8 +47,10 @@ static int store_pq_loaded;	/* 1 loaded, -1 failed, 0 not yet */
 
 #define STORE_PQ(name, field)	DYNLIB_SYM(struct store_pq, name, field)
 
-/* pg_type's oid of text (catalog/pg_type.h, stable since 7.x). */
+/* pg_type's oids of text and bytea (catalog/pg_type.h, stable since
+ * 7.x). */
 #define STORE_PG_TEXTOID	25
+#define STORE_PG_BYTEAOID	17
 
 static const struct dynlib_sym store_pq_syms[] = {
 	STORE_PQ("PQconnectdb", connectdb),
@@ -65,6 +68,7 @@ static const struct dynlib_sym store_pq_syms[] = {
 	STORE_PQ("PQclear", clear),
 	STORE_PQ("PQexec", exec),
 	STORE_PQ("PQtransactionStatus", transaction_status),
+	STORE_PQ("PQftype", ftype),
 };
 
 static const struct store_pq *
@@ -280,6 +284,12 @@ store_pg_clear(void *res)
 		store_pq.clear(res);
 }
 
+int
+store_pg_is_bytes(void *res, int col)
+{
+	return res != NULL && store_pq.ftype(res, col) == STORE_PG_BYTEAOID;
+}
+
 #else	/* !HAVE_LIBPQ */
 
 int
@@ -357,6 +367,14 @@ void
 store_pg_clear(void *res)
 {
 	(void)res;
+}
+
+int
+store_pg_is_bytes(void *res, int col)
+{
+	(void)res;
+	(void)col;
+	return 0;
 }
 
 #endif	/* HAVE_LIBPQ */

@@ -243,6 +243,14 @@ store_stmt_col_blob(struct store_stmt *q, int col, size_t *len)
 	return q->pg_blob;
 }
 
+int
+store_stmt_col_is_blob(struct store_stmt *q, int col)
+{
+	if (STORE_PG(q->s))
+		return store_pg_is_bytes(q->pg_res, col);
+	return sqlite3_column_type(q->st, col) == SQLITE_BLOB;
+}
+
 void
 store_stmt_copy(struct store_stmt *q, int col, char *dst, size_t size)
 {

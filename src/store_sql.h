@@ -66,6 +66,9 @@ int	 store_stmt_col_null(struct store_stmt *, int col);
  * and their number; NULL with *len 0 for NULL or no bytes, or when
  * PostgreSQL's text of it is not hex. */
 const void *store_stmt_col_blob(struct store_stmt *, int col, size_t *len);
+/* Is column `col` of the row bytes (SQLite: a BLOB value; PostgreSQL: a
+ * bytea column)? For what copies or sums values of any column. */
+int	 store_stmt_col_is_blob(struct store_stmt *, int col);
 /* A column's text into dst (NULL as ""), cut to fit. */
 void	 store_stmt_copy(struct store_stmt *, int col, char *dst,
 	    size_t size);
@@ -108,5 +111,6 @@ int	 store_pg_in_transaction(const struct store *);
 int	 store_pg_rows(void *res);
 const char *store_pg_value(void *res, int row, int col);
 void	 store_pg_clear(void *res);
+int	 store_pg_is_bytes(void *res, int col);
 
 #endif

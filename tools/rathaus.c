@@ -56,7 +56,9 @@ usage(void)
 	    "       rathaus purge [--conf FILE]\n"
 	    "       rathaus reindex [--conf FILE | --data DIR]\n"
 	    "       rathaus checksum [--conf FILE | --data DIR | FILE]\n"
-	    "       rathaus camt FILE [--dry-run] [--conf FILE]\n", stderr);
+	    "       rathaus camt FILE [--dry-run] [--conf FILE]\n"
+	    "       rathaus store-copy --to CONNINFO [--conf FILE | --data DIR]"
+	    "\n", stderr);
 	return 2;
 }
 
@@ -273,6 +275,67 @@ cmd_checksum(struct cli *c)
 		fprintf(stderr, "rathaus: checksum: %s\n", store_errmsg(s));
 	store_close(s);
 	return rc == STORE_OK && fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* The checksum's lines into a buffer (struct buf *). */
+static int
+checksum_keep(void *arg, const char *table, long rows, const char *sum)
+{
+	struct buf *b = arg;
+
+	buf_printf(b, "%s %ld %s\n", table, rows, sum);
+	return b->failed ? -1 : 0;
+}
+
+/*
+ * Move an instance to PostgreSQL: the SQLite store in data_dir, whole,
+ * into the database --to names (its schema made, nothing stored in it
+ * yet), then the checksums of both compared table by table. 0 when they
+ * agree. The connection string is never printed (it may hold a
+ * password).
+ */
+static int
+cmd_store_copy(struct cli *c)
+{
+	struct store *src = NULL, *dst = NULL;
+	struct buf a, b;
+	long	 rows = 0;
+	int	 from, to, rc = 1;
+
+	if (c->nargs != 0 || c->format || c->from || c->to == NULL ||
+	    *c->to == '\0')
+		return usage();
+	buf_init(&a, 1u << 20);
+	buf_init(&b, 1u << 20);
+	if (store_open(&src, c->conf.data_dir, NULL, 0) != STORE_OK ||
+	    store_open(&dst, NULL, c->to, 1) != STORE_OK)
+		goto out;
+	if (store_migrate(dst, &from, &to) != STORE_OK ||
+	    store_transfer(src, dst, &rows) != STORE_OK) {
+		fprintf(stderr, "rathaus: store-copy: %s\n", store_errmsg(dst));
+		goto out;
+	}
+	printf("copied %ld rows from %s/rathaus.db to postgresql\n", rows,
+	    c->conf.data_dir);
+	if (store_checksum(src, checksum_keep, &a) != STORE_OK ||
+	    store_checksum(dst, checksum_keep, &b) != STORE_OK) {
+		fprintf(stderr, "rathaus: store-copy: checksum: %s\n",
+		    store_errmsg(store_fault(src) != STORE_OK ? src : dst));
+		goto out;
+	}
+	if (a.failed || b.failed || strcmp(buf_str(&a), buf_str(&b)) != 0) {
+		printf("checksums differ:\n--- %s/rathaus.db\n%s--- postgresql"
+		    "\n%s", c->conf.data_dir, buf_str(&a), buf_str(&b));
+		goto out;
+	}
+	printf("%schecksums agree\n", buf_str(&a));
+	rc = 0;
+out:
+	store_close(src);
+	store_close(dst);
+	buf_free(&a);
+	buf_free(&b);
+	return rc;
 }
 
 /* Generous: a cron run every few minutes must still end. */
@@ -681,6 +744,8 @@ main(int argc, char *argv[])
 		rc = cmd_reindex(&c);
 	else if (strcmp(argv[1], "checksum") == 0)
 		rc = cmd_checksum(&c);
+	else if (strcmp(argv[1], "store-copy") == 0)
+		rc = cmd_store_copy(&c);
 	else
 		rc = usage();
 	free(c.args);

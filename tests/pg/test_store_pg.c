@@ -25,7 +25,9 @@
 #include "store_int.h"
 #include "store_sql.h"
 #include "store_outbox.h"
+#include "store_admin.h"
 #include "store_sql_cases.h"
+#include "testdb.h"
 #include "tmpdir.h"
 
 static char cluster_dir[TMPDIR_MAX];
@@ -407,6 +409,113 @@ test_pg_submit_and_find(void **state)
 	store_close(s);
 }
 
+/* The checksum's lines into a buffer. */
+static int
+sum_keep(void *arg, const char *table, long rows, const char *sum)
+{
+	struct buf *b = arg;
+
+	buf_printf(b, "%s %ld %s\n", table, rows, sum);
+	return b->failed ? -1 : 0;
+}
+
+/*
+ * `rathaus store-copy`: an SQLite instance with submissions, a claimed
+ * file (bytes with NUL and 0xff), a mail, payments, an appointment, a
+ * block, notes and audit entries moves into an empty PostgreSQL store
+ * whole: every table's checksum agrees, the references and ids go on
+ * after the copied ones, the form secret is the instance's, the audit
+ * stays append-only; a second copy into it is refused.
+ */
+static void
+test_pg_transfer_whole(void **state)
+{
+	static const unsigned char scan[] = { '%', 'P', 'D', 'F', 0x00, 0xff,
+	    '\n', 0x80 };
+	static const char *const files[] = { "scan", NULL };
+	struct store_staged f = { "scan", "scan.pdf", "application/pdf",
+	    scan, sizeof(scan), 0 };
+	struct store_staging lim = { 1 << 20, 1 << 20,
+	    "2026-03-01T10:00:00Z", "2026-03-01T09:00:00Z" };
+	unsigned char want[REF_SECRET_LEN], got[REF_SECRET_LEN];
+	struct store_new n = sample("k1", "00112233445566778899aabbccddeeff");
+	struct store_receipt r1, r2, r3;
+	struct store *src, *dst;
+	struct buf a, b;
+	char	 dir[TMPDIR_MAX], expect[REF_MAX];
+	long	 rows = 0;
+
+	(void)state;
+	assert_int_equal(testdb_create(dir, "transfer", &src), 0);
+	assert_int_equal(store_upload_put(src, "k1", &f, 1, &lim), STORE_OK);
+	n.files = files;
+	assert_int_equal(store_submit(src, &n, &r1), STORE_OK);
+	n.submit_key = "k2";
+	n.files = NULL;
+	n.fee_cents = 750;
+	n.token = "ffeeddccbbaa99887766554433221100";
+	assert_int_equal(store_submit(src, &n, &r2), STORE_OK);
+	assert_int_equal(store_exec(src, "INSERT INTO outbox(created,"
+	    " recipient, subject, body, next_try, submission_id) VALUES"
+	    " ('2026-03-01T10:00:00Z', 'a@example.org', 'Grüße', 'x',"
+	    " '2026-03-01T10:00:00Z', 1);"
+	    "INSERT INTO payment(submission_id, method, state, amount_cents,"
+	    " request_id, created, updated) VALUES (2, 'transfer', 'started',"
+	    " 750, 'r1', '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z');"
+	    "INSERT INTO payment_event(payment_id, submission_id, state, at,"
+	    " source, event_id) VALUES (1, 2, 'started',"
+	    " '2026-03-01T10:00:00Z', 'bank', NULL);"
+	    "INSERT INTO booking(submission_id, calendar, field, start, \"end\","
+	    " held_end, created) VALUES (1, 'amt', 'termin', '2026-03-02T08:00',"
+	    " '2026-03-02T08:15', '2026-03-02T08:15', '2026-03-01T10:00:00Z');"
+	    "INSERT INTO cal_block(calendar, start, \"end\", clerk, created)"
+	    " VALUES ('amt', '2026-03-03T08:00', '2026-03-03T12:00', 'c',"
+	    " '2026-03-01T10:00:00Z');"
+	    "INSERT INTO note(submission_id, author, at, text) VALUES (1, 'c',"
+	    " '2026-03-01T10:00:00Z', 'ok');"
+	    "INSERT INTO audit(at, actor, action, ref) VALUES"
+	    " ('2026-03-01T10:00:00Z', 'c', 'status', '2026-000001-5');"
+	    "UPDATE submission SET status = 'in_progress' WHERE id = 2;"),
+	    STORE_OK);
+	assert_int_equal(store_secret(src, "form", want), STORE_OK);
+
+	dst = schema_store("transfer");
+	assert_int_equal(store_transfer(src, dst, &rows), STORE_OK);
+	assert_true(rows > 15);
+	buf_init(&a, 1 << 16);
+	buf_init(&b, 1 << 16);
+	assert_int_equal(store_checksum(src, sum_keep, &a), STORE_OK);
+	assert_int_equal(store_checksum(dst, sum_keep, &b), STORE_OK);
+	assert_non_null(strstr(buf_str(&a), "\nupload 1 "));
+	assert_non_null(strstr(buf_str(&a), "\nstatus_count 2 "));
+	assert_string_equal(buf_str(&a), buf_str(&b));
+	assert_int_equal(store_secret(dst, "form", got), STORE_OK);
+	assert_memory_equal(got, want, REF_SECRET_LEN);
+	assert_int_equal(pg_number(dst, "SELECT count(*) FROM"
+	    " submission_search"), 2);
+
+	/* On from where the instance was. */
+	n.submit_key = "k3";
+	n.token = "0123456789abcdef0123456789abcdef";
+	assert_int_equal(store_submit(dst, &n, &r3), STORE_OK);
+	assert_int_equal(ref_format(expect, 2026, 3), 0);
+	assert_string_equal(r3.ref, expect);
+	assert_int_equal(pg_number(dst, "SELECT max(id) FROM submission"), 3);
+	assert_int_equal(pg_number(dst, "SELECT n FROM status_count WHERE"
+	    " status = 'received'"), 2);
+	assert_int_equal(store_exec(dst, "DELETE FROM audit"), STORE_ERROR);
+	/* Twice: refused, nothing changed. */
+	assert_int_equal(store_transfer(src, dst, &rows), STORE_ERROR);
+	assert_non_null(strstr(store_errmsg(dst), "holds submissions"));
+	assert_int_equal(pg_number(dst, "SELECT count(*) FROM submission"), 3);
+
+	buf_free(&a);
+	buf_free(&b);
+	store_close(dst);
+	store_close(src);
+	tmpdir_remove(dir);
+}
+
 /* No server there: unavailable (a 503 for the citizen), said why. */
 static void
 test_pg_no_server_is_unavailable(void **state)
@@ -446,6 +555,7 @@ main(void)
 		cmocka_unit_test(test_pg_no_server_is_unavailable),
 		cmocka_unit_test(test_pg_schema_made_once),
 		cmocka_unit_test(test_pg_submit_and_find),
+		cmocka_unit_test(test_pg_transfer_whole),
 	};
 
 	return cmocka_run_group_tests_name("store_pg", tests, group_setup,

@@ -152,6 +152,7 @@ sql_case_blob(struct store *s, const char *type)
 	assert_int_equal(store_stmt_prepare(&q, s, "SELECT v FROM blobs"
 	    " ORDER BY k", "blobs"), STORE_OK);
 	assert_int_equal(store_stmt_step(&q), STORE_STMT_ROW);
+	assert_true(store_stmt_col_is_blob(&q, 0));
 	assert_non_null(got = store_stmt_col_blob(&q, 0, &len));
 	assert_int_equal(len, sizeof(bytes));
 	assert_memory_equal(got, bytes, sizeof(bytes));
