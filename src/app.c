@@ -484,6 +484,13 @@ app_db_files(const char *data_dir, long long out[9])
 	}
 }
 
+/* What names the store: its connection string, or the data directory. */
+static const char *
+app_store_where(const struct app *a)
+{
+	return a->conf.store_pg != NULL ? a->conf.store_pg : a->conf.data_dir;
+}
+
 /*
  * The store of this request: in a persistent program the connection the
  * last request left (app_cache), readied by store_reuse (no transaction
@@ -500,10 +507,13 @@ app_store(struct app *a)
 	if (c->store != NULL) {
 		long long now[9];
 
+		/* On PostgreSQL no file to watch: the same connection
+		 * string, and the connection still good (store_reuse). */
 		app_db_files(a->conf.data_dir, now);
-		if (a->persistent && strcmp(c->store_dir, a->conf.data_dir) ==
-		    0 && now[0] != 0 && memcmp(now, c->store_files,
-		    sizeof(now)) == 0 && store_reuse(c->store) == STORE_OK) {
+		if (a->persistent && strcmp(c->store_dir, app_store_where(a)) ==
+		    0 && (a->conf.store_pg != NULL || (now[0] != 0 &&
+		    memcmp(now, c->store_files, sizeof(now)) == 0)) &&
+		    store_reuse(c->store) == STORE_OK) {
 			a->store = c->store;
 			a->store_ino = now[0];
 			c->store = NULL;
@@ -591,9 +601,9 @@ app_store_done(struct app *a)
 	if (a->persistent)
 		app_db_files(a->conf.data_dir, c->store_files);
 	if (!a->persistent || store_fault(a->store) != STORE_OK ||
-	    c->store != NULL || a->store_ino == 0 ||
-	    c->store_files[0] != a->store_ino ||
-	    (c->store_dir = strdup(a->conf.data_dir)) == NULL) {
+	    c->store != NULL || (a->conf.store_pg == NULL &&
+	    (a->store_ino == 0 || c->store_files[0] != a->store_ino)) ||
+	    (c->store_dir = strdup(app_store_where(a))) == NULL) {
 		store_close(a->store);
 		a->store = NULL;
 		return;

@@ -107,7 +107,7 @@ struct app_cache {
 	struct app_cache_form forms[APP_CACHE_FORMS];
 	size_t		 nforms;
 	struct store	*store;		/* the connection, between requests */
-	char		*store_dir;	/* its data_dir */
+	char		*store_dir;	/* its data_dir, or connection string */
 	long long	 store_files[9]; /* app_db_files at the last request's end */
 	struct pagecache pages;		/* rendered pages (pagecache.h) */
 };

@@ -600,8 +600,25 @@ store_exec(struct store *s, const char *sql)
 int
 store_begin(struct store *s)
 {
-	if (store_exec(s, STORE_PG(s) ? "BEGIN" : "BEGIN IMMEDIATE;") ==
-	    STORE_OK)
+	struct timespec now;
+	long long ms = STORE_BUSY_MS;
+	char	 sql[96];
+	int	 rc;
+
+	if (!STORE_PG(s))
+		rc = store_exec(s, "BEGIN IMMEDIATE;");
+	else {
+		/* A row another transaction holds is waited for as long as
+		 * the request's budget lasts (else STORE_BUSY_MS), then
+		 * lock_timeout ends the wait: busy, as on SQLite. */
+		if (s->request_deadline &&
+		    clock_gettime(CLOCK_MONOTONIC, &now) == 0)
+			ms = store_us(&now, &s->busy_until) / 1000;
+		snprintf(sql, sizeof(sql), "BEGIN; SET LOCAL lock_timeout = %lld",
+		    ms > 0 ? ms : 1);
+		rc = store_pg_script(s, sql, "begin");
+	}
+	if (rc == STORE_OK)
 		return STORE_OK;
 	return store_class(s->code) == STORE_BUSY ? STORE_BUSY : STORE_ERROR;
 }
@@ -1050,6 +1067,26 @@ store_copy(char *dst, size_t size, const unsigned char *src)
 	snprintf(dst, size, "%s", src ? (const char *)src : "");
 }
 
+/*
+ * What SQLite's write lock gives every write transaction, on PostgreSQL
+ * for one thing: one transaction at a time that reads the state of
+ * `kind` `key` (a submission's reference, a form key, a calendar) and
+ * writes by what it read, so that of two clerks, two double submits or
+ * two bookings of the last place exactly one goes through. An advisory
+ * lock on the hash of both, held to the transaction's end, waited for
+ * within lock_timeout (store_begin). On SQLite nothing to do.
+ */
+int
+store_lock(struct store *s, const char *kind, const char *key)
+{
+	const char *v[] = { kind, key };
+
+	if (!STORE_PG(s))
+		return STORE_OK;
+	return store_run(s, "SELECT pg_advisory_xact_lock(hashtext(CAST(?1"
+	    " AS TEXT) || ':' || CAST(?2 AS TEXT)))", v, 2, "lock");
+}
+
 /* One statement with text parameters (NULL binds NULL); within a transaction. */
 int
 store_run(struct store *s, const char *sql, const char *const *v, int n,
@@ -1340,6 +1377,13 @@ store_submit(struct store *s, const struct store_new *n,
 	memset(r, 0, sizeof(*r));
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
+	/* A double submit waits for the first, then finds it. */
+	if (n->submit_key != NULL &&
+	    (rc = store_lock(s, "submit", n->submit_key)) != STORE_OK) {
+		store_rollback(s);
+		return store_class(s->code) == STORE_BUSY ? STORE_BUSY :
+		    STORE_ERROR;
+	}
 	if (n->submit_key != NULL &&
 	    (rc = store_find_key(s, n, r)) != STORE_NOTFOUND) {
 		store_rollback(s);
@@ -1602,7 +1646,8 @@ store_upload_put(struct store *s, const char *key, struct store_staged *files,
 	}
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	rc = store_upload_refresh(s, key, lim);
+	if ((rc = store_lock(s, "upload", key)) == STORE_OK)
+		rc = store_upload_refresh(s, key, lim);
 	if (rc == STORE_OK)
 		rc = store_exec(s, "SAVEPOINT staging;");
 	for (i = 0; i < nfiles && rc == STORE_OK && !capped; i++) {

@@ -187,8 +187,10 @@ store_purge(struct store *s, const char *service, const char *cutoff_iso,
 	*count = 0;
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	/* The last statement marks the submissions: its count is theirs. */
-	rc = store_purge_search(s, values);
+	/* The last statement marks the submissions: its count is theirs.
+	 * Two purges of a service at once: one after the other. */
+	if ((rc = store_lock(s, "purge", service)) == STORE_OK)
+		rc = store_purge_search(s, values);
 	for (i = 0; rc == STORE_OK && i < sizeof(sql) / sizeof(sql[0]); i++)
 		rc = store_stmt_run(s, sql[i], values, 4, "purge", count);
 	if ((rc = store_commit_or_rollback(s, rc)) != STORE_OK)

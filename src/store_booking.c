@@ -106,6 +106,9 @@ store_book(struct store *s, const struct store_booking *b, const char *ref,
 	}
 	memcpy(day, b->start, 10);
 	day[10] = '\0';
+	/* Two bookings of the last place: one at a time decides. */
+	if ((rc = store_lock(s, "calendar", b->calendar)) != STORE_OK)
+		return rc;
 	if ((rc = store_day_taken(s, b->calendar, day, NULL, NULL, &taken,
 	    &n)) != STORE_OK)
 		return rc;

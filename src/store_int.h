@@ -36,6 +36,7 @@ struct store {
 int	 store_fail(struct store *, const char *what);
 int	 store_exec(struct store *, const char *sql);
 int	 store_begin(struct store *);
+int	 store_lock(struct store *, const char *kind, const char *key);
 void	 store_copy(char *dst, size_t size, const unsigned char *src);
 char	*store_dup(const unsigned char *);
 

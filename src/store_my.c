@@ -225,6 +225,8 @@ store_my_answer(struct store *s, const struct store_answer *n)
 		return STORE_NOTFOUND;
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
+	if ((rc = store_lock(s, "submission", n->ref)) != STORE_OK)
+		return store_commit_or_rollback(s, rc);
 	if ((rc = store_stmt_prepare(&q, s, "SELECT id, status, token FROM"
 	    " submission WHERE ref = ?1 AND subject = ?2", "answer")) !=
 	    STORE_OK)

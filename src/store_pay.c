@@ -189,7 +189,8 @@ store_payment_start(struct store *s, const char *ref, const char *method,
 	memset(out, 0, sizeof(*out));
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if ((rc = store_payment_sub(s, ref, &sub_id, state, sizeof(state),
+	if ((rc = store_lock(s, "submission", ref)) != STORE_OK ||
+	    (rc = store_payment_sub(s, ref, &sub_id, state, sizeof(state),
 	    NULL)) != STORE_OK)
 		return store_commit_or_rollback(s, rc);
 	if (strcmp(state, "awaiting") != 0)
@@ -311,10 +312,11 @@ store_payment_update(struct store *s, long id, const char *state,
 	struct store_payment p;
 	int64_t sub_id;
 	const char *next;
-	char	 cur[STORE_STATUS_MAX];
+	char	 cur[STORE_STATUS_MAX], idtext[24];
 	int	 rc;
 
 	*duplicate = 0;
+	snprintf(idtext, sizeof(idtext), "%ld", id);
 	if (!store_payment_known_state(state)) {
 		snprintf(s->err, sizeof(s->err), "unknown payment state '%.40s'",
 		    state);
@@ -322,6 +324,10 @@ store_payment_update(struct store *s, long id, const char *state,
 	}
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
+	/* The attempt's reports one at a time (a repeat finds the first),
+	 * then its submission (store_lock). */
+	if ((rc = store_lock(s, "payment", idtext)) != STORE_OK)
+		return store_commit_or_rollback(s, rc);
 	rc = store_payment_seen(s, source, event_id, &sub_id, NULL);
 	if (rc == STORE_OK) {
 		*duplicate = 1;
@@ -330,6 +336,7 @@ store_payment_update(struct store *s, long id, const char *state,
 	if (rc != STORE_NOTFOUND ||
 	    (rc = store_payment_get(s, STORE_PAYMENT_SELECT " WHERE p.id = ?1",
 	    NULL, 0, id, &p)) != STORE_OK ||
+	    (rc = store_lock(s, "submission", p.ref)) != STORE_OK ||
 	    (rc = store_payment_sub(s, p.ref, &sub_id, cur, sizeof(cur),
 	    NULL)) != STORE_OK)
 		return store_commit_or_rollback(s, rc);
@@ -394,7 +401,8 @@ store_payment_received(struct store *s, const char *ref, const char *method,
 	}
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if ((rc = store_payment_sub(s, ref, &sub_id, before, sizeof(before),
+	if ((rc = store_lock(s, "submission", ref)) != STORE_OK ||
+	    (rc = store_payment_sub(s, ref, &sub_id, before, sizeof(before),
 	    NULL)) != STORE_OK)
 		return store_commit_or_rollback(s, rc);
 	/* A report seen before is that report, whatever happened since. */

@@ -579,7 +579,8 @@ store_set_status(struct store *s, const char *ref, const char *from,
 	memset(&r, 0, sizeof(r));
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if ((rc = store_current_status(s, ref, current, r.token)) != STORE_OK)
+	if ((rc = store_lock(s, "submission", ref)) != STORE_OK ||
+	    (rc = store_current_status(s, ref, current, r.token)) != STORE_OK)
 		return store_commit_or_rollback(s, rc);
 	if (strcmp(current, from) != 0)
 		return store_commit_or_rollback(s, STORE_CONFLICT);

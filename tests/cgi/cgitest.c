@@ -690,6 +690,15 @@ db_pg(void)
 	return s;
 }
 
+/* Do the programs run as persistent workers (FASTCGI=1 or proxy)? */
+int
+persistent_mode(void)
+{
+	const char *mode = getenv("FASTCGI");
+
+	return mode != NULL && *mode != '\0' && strcmp(mode, "0") != 0;
+}
+
 /* Is the instance's store on PostgreSQL? */
 int
 db_is_pg(void)

@@ -222,6 +222,8 @@ long	 db_countf(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 int	 db_exec(const char *sql);
 void	 iso_ago(long ago_s, char out[21]);
+/* FASTCGI=1 or proxy: the programs are persistent workers. */
+int	 persistent_mode(void);
 /* STORE=postgresql: the instance's store is a PostgreSQL database. */
 int	 db_is_pg(void);
 long	 count_submissions(void);

@@ -1990,7 +1990,7 @@ test_status_memo(void **state)
 {
 	struct as clerk = { "mustermann", NULL, NULL };
 	char	 ref[32], token[80], path[512], want[512], *first, *out;
-	int	 cgi = getenv("FASTCGI") == NULL, memos, i;
+	int	 cgi = !persistent_mode(), memos, i;
 	struct resp r;
 
 	(void)state;

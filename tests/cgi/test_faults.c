@@ -362,9 +362,7 @@ static void
 quiesce(void)
 {
 	char	 cgi[PATH_MAX + 32], staff[PATH_MAX + 32];
-	const char *mode = getenv("FASTCGI");
-	int	 i, sig = mode != NULL && *mode != '\0' &&
-	    strcmp(mode, "0") != 0 ? -1 : 0;
+	int	 i, sig = persistent_mode() ? -1 : 0;
 
 	snprintf(cgi, sizeof(cgi), "%s/cgi-bin/rathaus.cgi", T.dir);
 	snprintf(staff, sizeof(staff), "%s/cgi-bin/staff.cgi", T.dir);
@@ -953,7 +951,7 @@ test_check_page_kept_secret(void **state)
 
 	(void)state;
 	sqlite_only();
-	if (getenv("FASTCGI") != NULL && *getenv("FASTCGI") != '\0')
+	if (persistent_mode())
 		skip();
 	quiesce();
 	body = check_body();

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -27,6 +28,7 @@
 #include "store_outbox.h"
 #include "store_admin.h"
 #include "store_sql_cases.h"
+#include "store_staff.h"
 #include "testdb.h"
 #include "tmpdir.h"
 
@@ -409,6 +411,74 @@ test_pg_submit_and_find(void **state)
 	store_close(s);
 }
 
+/*
+ * A row another transaction holds (the year's reference counter) is
+ * waited for within the request's budget only: then busy (a 503 with
+ * Retry-After for the citizen), nothing stored; once free, stored.
+ */
+static void
+test_pg_lock_wait_within_budget(void **state)
+{
+	struct store_new n = sample("k1", "00112233445566778899aabbccddeeff");
+	char	 info[sizeof(conninfo) + 64];
+	struct store *s, *other;
+	struct store_receipt r;
+	struct timespec t0, t1, deadline;
+	long	 ms;
+	int	 from, to;
+
+	(void)state;
+	fresh_database("locks", info, sizeof(info));
+	assert_int_equal(store_open(&s, NULL, info, 1), STORE_OK);
+	assert_int_equal(store_migrate(s, &from, &to), STORE_OK);
+	assert_int_equal(store_open(&other, NULL, info, 0), STORE_OK);
+	assert_int_equal(store_submit(s, &n, &r), STORE_OK);
+	assert_int_equal(store_begin(other), STORE_OK);
+	assert_int_equal(store_exec(other, "UPDATE ref_counter SET last ="
+	    " last WHERE year = 2026"), STORE_OK);
+
+	n.submit_key = "k2";
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &t0), 0);
+	deadline = t0;
+	deadline.tv_nsec += 300000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	store_busy_deadline(s, &deadline);
+	assert_int_not_equal(store_submit(s, &n, &r), STORE_OK);
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &t1), 0);
+	assert_int_equal(store_fault(s), STORE_BUSY);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) /
+	    1000000;
+	if (ms < 250 || ms > 3000)
+		fail_msg("waited %ld ms for a budget of 300", ms);
+	assert_int_equal(pg_number(s, "SELECT count(*) FROM submission"), 1);
+
+	assert_int_equal(store_exec(other, "ROLLBACK"), STORE_OK);
+	store_busy_deadline(s, NULL);
+	assert_int_equal(store_submit(s, &n, &r), STORE_OK);
+	assert_int_equal(pg_number(s, "SELECT count(*) FROM submission"), 2);
+
+	/* A clerk's change waits for another transaction on the same
+	 * submission (store_lock), within the budget. */
+	assert_int_equal(store_begin(other), STORE_OK);
+	assert_int_equal(store_lock(other, "submission", r.ref), STORE_OK);
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &deadline), 0);
+	deadline.tv_sec += 1;
+	store_busy_deadline(s, &deadline);
+	assert_int_not_equal(store_set_status(s, r.ref, "received",
+	    "in_progress", "clerk", NULL, "2026-03-01T11:00:00Z", NULL, NULL),
+	    STORE_OK);
+	assert_int_equal(store_fault(s), STORE_BUSY);
+	assert_int_equal(store_exec(other, "ROLLBACK"), STORE_OK);
+	store_busy_deadline(s, NULL);
+	assert_int_equal(store_set_status(s, r.ref, "received", "in_progress",
+	    "clerk", NULL, "2026-03-01T11:00:00Z", NULL, NULL), STORE_OK);
+	store_close(other);
+	store_close(s);
+}
+
 /* The checksum's lines into a buffer. */
 static int
 sum_keep(void *arg, const char *table, long rows, const char *sum)
@@ -556,6 +626,7 @@ main(void)
 		cmocka_unit_test(test_pg_schema_made_once),
 		cmocka_unit_test(test_pg_submit_and_find),
 		cmocka_unit_test(test_pg_transfer_whole),
+		cmocka_unit_test(test_pg_lock_wait_within_budget),
 	};
 
 	return cmocka_run_group_tests_name("store_pg", tests, group_setup,
