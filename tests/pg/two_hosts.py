@@ -15,7 +15,12 @@ behind a load balancer, on two loopback ports; one SMTP server
    other) all stored once, references unique, while `rathaus purge` runs
    on one host again and again;
 4. `rathaus outbox` run on both at once sends every mail exactly once
-   (the mail server was down while the mails were queued).
+   (the mail server was down while the mails were queued);
+5. no request failed on either host;
+6. the database stopped and started again while both hosts take
+   submissions: each answer a receipt (303) or a clear 503 with
+   Retry-After, never a 500; sent again, the ones refused are stored;
+   every submission stored exactly once.
 
 Environment (set by `make check`): abs_top_srcdir, abs_top_builddir.
 """
@@ -212,6 +217,58 @@ def submit_across(h, first, place, out):
     out.append(("sent", status, headers.get("Location", ""), place))
 
 
+def restart_under_load(h, n=24):
+    """Forms fetched first; then sent, half to each host, while the
+    cluster stops and starts again; those refused sent again after."""
+    jobs = []
+    for k in range(n):
+        b = Browser()
+        status, _, page = b.request(h.url(k % 2, "/services/osterfeuer"))
+        if status != 200:
+            return False, "forms before the restart", f"form {status}"
+        data = answers(f"Neustart {k}")
+        data.update({"_key": form_key(page), "_confirm": "1"})
+        jobs.append((b, 1 - k % 2, data))
+    outcome = [None] * n
+
+    def send(k):
+        time.sleep(0.25 * (k // 2))    # over 3 s: before, during, after
+        b, host, data = jobs[k]
+        status, headers, _ = b.request(h.url(host, "/services/osterfeuer"),
+                                       data)
+        outcome[k] = (status, headers.get("Retry-After"))
+
+    threads = [threading.Thread(target=send, args=(k,)) for k in range(n)]
+    for t in threads:
+        t.start()
+    time.sleep(0.8)
+    h.pgcluster("stop")
+    time.sleep(1.0)
+    h.pgcluster("start")
+    for t in threads:
+        t.join()
+    refused = [k for k in range(n) if outcome[k][0] == 503]
+    clear = all(o[0] == 303 or (o[0] == 503 and o[1]) for o in outcome)
+    again = []
+    for k in refused:
+        b, host, data = jobs[k]
+        again.append(b.request(h.url(host, "/services/osterfeuer"),
+                               data)[0])
+    counts = h.psql("SELECT count(*) FROM submission WHERE answers LIKE"
+                    " '%Neustart %' GROUP BY answers")
+    counts = [int(c) for c in counts.split()] if counts else []
+    fives = [line for line in h.errors_logged() if "answered 500" in line]
+    return (clear and refused and len(refused) < n and
+            all(a == 303 for a in again) and
+            len(counts) == n and all(c == 1 for c in counts) and not fives,
+            f"the database restarted under load: {n - len(refused)}"
+            f" receipts, {len(refused)} clear 503s, those sent again"
+            f" stored, each of {n} once",
+            f"answers {sorted(set(o[0] for o in outcome))}, again"
+            f" {sorted(set(again))}, stored {len(counts)} of {n}, counts"
+            f" {sorted(set(counts))}; " + "; ".join(fives[:3]))
+
+
 def main():
     tests = []
 
@@ -337,6 +394,9 @@ def main():
            f" {[r.returncode for r in runs]}")
         bad = h.errors_logged()
         ok(not bad, "no request failed on either host", "; ".join(bad[:5]))
+
+        # 6. The database restarted under load.
+        ok(*restart_under_load(h))
     except Exception as e:     # a step that could not run: say so
         ok(False, "the two hosts ran", repr(e))
     finally:
