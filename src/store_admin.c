@@ -198,6 +198,79 @@ store_purge(struct store *s, const char *service, const char *cutoff_iso,
 	return rc;
 }
 
+/* Rows of the search index written at once on PostgreSQL: two
+ * parameters each, within STORE_STMT_PARAMS. */
+#define STORE_REINDEX_ROWS	(STORE_STMT_PARAMS / 2)
+
+/*
+ * PostgreSQL has no rathaus_fold: the search index's rows folded here,
+ * as store_insert folds them, a page of submissions at a time (by id,
+ * not all in memory), STORE_REINDEX_ROWS rows to an INSERT. *count:
+ * the rows written.
+ */
+static int
+store_reindex_folded(struct store *s, long *count)
+{
+	struct store_stmt q, ins;
+	struct buf text[STORE_REINDEX_ROWS], sql;
+	int64_t	 ids[STORE_REINDEX_ROWS], after = 0;
+	int	 rc = STORE_OK, n, k, more = 1;
+
+	for (k = 0; k < STORE_REINDEX_ROWS; k++)
+		buf_init(&text[k], 0);
+	buf_init(&sql, 1u << 16);
+	while (more && rc == STORE_OK) {
+		if ((rc = store_stmt_prepare(&q, s, "SELECT id, ref, answers"
+		    " FROM submission WHERE id > ?1 ORDER BY id LIMIT ?2",
+		    "reindex")) != STORE_OK)
+			break;
+		store_stmt_int64(&q, 1, after);
+		store_stmt_int64(&q, 2, STORE_REINDEX_ROWS);
+		for (n = 0; n < STORE_REINDEX_ROWS &&
+		    (rc = store_stmt_step(&q)) == STORE_STMT_ROW; n++) {
+			ids[n] = after = store_stmt_col_int64(&q, 0);
+			buf_reset(&text[n]);
+			if (store_search_text(&text[n], store_stmt_col_text(&q,
+			    1), store_stmt_col_text(&q, 2)) != 0) {
+				rc = store_stmt_fail(s, "reindex",
+				    "out of memory");
+				break;
+			}
+		}
+		if (rc == STORE_STMT_ROW)
+			rc = STORE_OK;	/* a page full: the next page */
+		else if (rc == STORE_OK)
+			more = 0;	/* the last page */
+		store_stmt_end(&q);
+		if (rc != STORE_OK || n == 0)
+			break;
+		buf_reset(&sql);
+		buf_addstr(&sql, "INSERT INTO submission_search(rowid, text)"
+		    " VALUES ");
+		for (k = 0; k < n; k++)
+			buf_printf(&sql, "%s(?%d, ?%d)", k > 0 ? ", " : "",
+			    2 * k + 1, 2 * k + 2);
+		if (sql.failed || (rc = store_stmt_prepare(&ins, s,
+		    buf_str(&sql), "reindex")) != STORE_OK) {
+			if (rc == STORE_OK)
+				rc = store_stmt_fail(s, "reindex",
+				    "out of memory");
+			break;
+		}
+		for (k = 0; k < n; k++) {
+			store_stmt_int64(&ins, 2 * k + 1, ids[k]);
+			store_stmt_text(&ins, 2 * k + 2, buf_str(&text[k]));
+		}
+		rc = store_stmt_step(&ins);
+		store_stmt_end(&ins);
+		*count += n;
+	}
+	for (k = 0; k < STORE_REINDEX_ROWS; k++)
+		buf_free(&text[k]);
+	buf_free(&sql);
+	return rc;
+}
+
 /*
  * The search index and the status counts made anew from the submissions,
  * in one transaction: for rows written by other means than the store
@@ -222,9 +295,17 @@ store_reindex(struct store *s, long *count)
 	*count = 0;
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
+	/* PostgreSQL: no SQL function folds, and its index needs no
+	 * optimize. */
 	for (i = 0; rc == STORE_OK && i < sizeof(sql) / sizeof(sql[0]); i++)
-		rc = store_stmt_run(s, sql[i], NULL, 0, "reindex", i == 1 ?
-		    count : NULL);
+		if (!STORE_PG(s))
+			rc = store_stmt_run(s, sql[i], NULL, 0, "reindex",
+			    i == 1 ? count : NULL);
+		else if (i == 1)
+			rc = store_reindex_folded(s, count);
+		else if (i != 4)
+			rc = store_stmt_run(s, sql[i], NULL, 0, "reindex",
+			    NULL);
 	if ((rc = store_commit_or_rollback(s, rc)) != STORE_OK)
 		*count = 0;
 	return rc;
