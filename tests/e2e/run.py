@@ -115,6 +115,36 @@ def tiny_png(path):
         f.write(png)
 
 
+def submission_token(instance, ref):
+    """The token of submission `ref` in the instance's store: its SQLite
+    file, or (STORE=postgresql) the database its rathaus.conf names."""
+    conninfo = None
+    with open(os.path.join(instance, "conf", "rathaus.conf")) as f:
+        for line in f:
+            if line.startswith("store_conninfo ="):
+                conninfo = line.split("=", 1)[1].strip()
+    if conninfo:
+        if not re.fullmatch(r"[0-9-]+", ref):
+            raise ValueError(f"not a reference: {ref!r}")
+        bindir = subprocess.run(["pg_config", "--bindir"],
+                                stdout=subprocess.PIPE, text=True).stdout
+        psql = os.path.join(bindir.strip(), "psql")
+        if not os.access(psql, os.X_OK):
+            psql = "/usr/lib/postgresql/15/bin/psql"
+        return subprocess.run(
+            [psql, "-X", "-tA", "-c",
+             f"SELECT token FROM submission WHERE ref = '{ref}'", conninfo],
+            check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+    import sqlite3
+    db = sqlite3.connect("file:" + os.path.join(instance, "data", "rathaus.db")
+                         + "?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT token FROM submission WHERE ref = ?",
+                          (ref,)).fetchone()[0]
+    finally:
+        db.close()
+
+
 class Failure(Exception):
     """A check that did not hold; the message is the TAP diagnostic."""
 
@@ -1670,14 +1700,7 @@ def _(d, c):
     ref, url = urkunde_send(d)
     c["account_ref"] = ref
     check("token=" not in url, f"led on to {url}: the account opens it without a token")
-    import sqlite3
-    db = sqlite3.connect("file:" + os.path.join(c["site"], "data", "rathaus.db")
-                         + "?mode=ro", uri=True)
-    try:
-        c["account_token"] = db.execute("SELECT token FROM submission WHERE ref = ?",
-                                        (ref,)).fetchone()[0]
-    finally:
-        db.close()
+    c["account_token"] = submission_token(c["site"], ref)
 
 
 @T.step("account", "Meine Anträge lists it, with no token in the page")
