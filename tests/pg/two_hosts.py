@@ -42,6 +42,10 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.environ.get("abs_top_srcdir") or os.path.dirname(os.path.dirname(HERE))
 BUILD = os.environ.get("abs_top_builddir") or TOP
+# tests/instancelib.py: beside this script's directory (the source tree,
+# distcheck's copy of it), else in the source tree make check names.
+sys.path[:0] = [os.path.dirname(HERE), os.path.join(TOP, "tests")]
+import instancelib  # noqa: E402
 PARALLEL = 16           # submissions at once, half through each host
 
 
@@ -51,24 +55,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def easter(year):
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    l = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l) // 451
-    month, day = divmod(h + l - 7 * m + 114, 31)
-    return datetime.date(year, month, day + 1)
-
-
 def bonfire_date():
     today = datetime.date.today()
     year = today.year
     while True:
-        saturday = easter(year) - datetime.timedelta(days=1)
+        saturday = instancelib.easter(year) - datetime.timedelta(days=1)
         if saturday - today >= datetime.timedelta(days=5):
             return saturday.isoformat()
         year += 1
@@ -136,16 +127,7 @@ class Hosts:
         return out.strip().splitlines()[0] if out.strip() else ""
 
     def psql(self, sql):
-        bindir = subprocess.run(["pg_config", "--bindir"],
-                                stdout=subprocess.PIPE, text=True).stdout
-        psql = os.path.join(bindir.strip(), "psql")
-        if not os.access(psql, os.X_OK):
-            psql = "/usr/lib/postgresql/15/bin/psql"
-        host = os.path.join(self.cluster, "pg", "run")
-        return subprocess.run([psql, "-X", "-q", "-tA", "-h", host, "-U",
-                               "rathaus", "-d", "rathaus", "-c", sql],
-                              check=True, stdout=subprocess.PIPE,
-                              text=True).stdout.strip()
+        return instancelib.psql(self.conninfo, sql)
 
     def start_instance(self, i, results):
         env = dict(os.environ, BUILDDIR=BUILD, STORE="postgresql",
