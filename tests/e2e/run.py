@@ -49,6 +49,10 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.environ.get("abs_top_srcdir") or os.path.dirname(os.path.dirname(HERE))
 BUILD = os.environ.get("abs_top_builddir") or TOP
+# tests/instancelib.py: beside this script's directory (the source tree,
+# distcheck's copy of it), else in the source tree make check names.
+sys.path[:0] = [os.path.dirname(HERE), os.path.join(TOP, "tests")]
+import instancelib  # noqa: E402
 WAIT = 10.0          # seconds for any one thing to happen
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 
@@ -74,25 +78,11 @@ def find_program(*names):
     return None
 
 
-def easter(year):
-    """Easter Sunday (Gregorian; anonymous algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    l = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l) // 451
-    month, day = divmod(h + l - 7 * m + 114, 31)
-    return datetime.date(year, month, day + 1)
-
-
 def next_easter_saturday(today):
     """The next Karsamstag at least 5 days ahead (the form's deadline)."""
     year = today.year
     while True:
-        saturday = easter(year) - datetime.timedelta(days=1)
+        saturday = instancelib.easter(year) - datetime.timedelta(days=1)
         if saturday - today >= datetime.timedelta(days=5):
             return saturday
         year += 1
@@ -118,23 +108,12 @@ def tiny_png(path):
 def submission_token(instance, ref):
     """The token of submission `ref` in the instance's store: its SQLite
     file, or (STORE=postgresql) the database its rathaus.conf names."""
-    conninfo = None
-    with open(os.path.join(instance, "conf", "rathaus.conf")) as f:
-        for line in f:
-            if line.startswith("store_conninfo ="):
-                conninfo = line.split("=", 1)[1].strip()
+    conninfo = instancelib.store_conninfo(instance)
     if conninfo:
         if not re.fullmatch(r"[0-9-]+", ref):
             raise ValueError(f"not a reference: {ref!r}")
-        bindir = subprocess.run(["pg_config", "--bindir"],
-                                stdout=subprocess.PIPE, text=True).stdout
-        psql = os.path.join(bindir.strip(), "psql")
-        if not os.access(psql, os.X_OK):
-            psql = "/usr/lib/postgresql/15/bin/psql"
-        return subprocess.run(
-            [psql, "-X", "-tA", "-c",
-             f"SELECT token FROM submission WHERE ref = '{ref}'", conninfo],
-            check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+        return instancelib.psql(
+            conninfo, f"SELECT token FROM submission WHERE ref = '{ref}'")
     import sqlite3
     db = sqlite3.connect("file:" + os.path.join(instance, "data", "rathaus.db")
                          + "?mode=ro", uri=True)
