@@ -107,6 +107,12 @@ store_each(struct store *s, const struct store_filter *flt,
 	" AND (SELECT e.at FROM status_event e WHERE e.submission_id = s.id" \
 	" ORDER BY e.id DESC LIMIT 1) < ?2"
 
+/* A submission due for purging: its search row and its reference. */
+struct store_purged {
+	int64_t	 id;
+	char	*ref;
+};
+
 /*
  * The search index of the submissions due keeps their reference alone,
  * folded in C as store_insert folds it (PostgreSQL has no rathaus_fold):
@@ -116,9 +122,9 @@ static int
 store_purge_search(struct store *s, const char *const *values)
 {
 	struct store_stmt q;
+	struct store_purged *due = NULL, *more;
 	struct buf text;
-	int64_t	*ids = NULL, *more;
-	char	**refs = NULL, **mr;
+	const char *ref;
 	size_t	 n = 0, i;
 	int	 rc;
 
@@ -127,36 +133,37 @@ store_purge_search(struct store *s, const char *const *values)
 		return rc;
 	store_stmt_texts(&q, 1, values, 2);
 	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
-		if ((more = reallocarray(ids, n + 1, sizeof(*ids))) != NULL)
-			ids = more;
-		if ((mr = reallocarray(refs, n + 1, sizeof(*refs))) != NULL)
-			refs = mr;
-		if (more == NULL || mr == NULL || (refs[n] = strdup(
-		    store_stmt_col_text(&q, 1))) == NULL) {
+		if ((ref = store_stmt_col_text(&q, 1)) == NULL) {
+			rc = store_stmt_fail(s, "purge search", "a submission"
+			    " without its reference");
+			break;
+		}
+		if ((more = reallocarray(due, n + 1, sizeof(*due))) != NULL)
+			due = more;
+		if (more == NULL || (due[n].ref = strdup(ref)) == NULL) {
 			rc = store_stmt_fail(s, "purge search", "out of memory");
 			break;
 		}
-		ids[n++] = store_stmt_col_int64(&q, 0);
+		due[n++].id = store_stmt_col_int64(&q, 0);
 	}
 	store_stmt_end(&q);
 	for (i = 0; rc == STORE_OK && i < n; i++) {
 		buf_init(&text, 0);
-		if (store_search_text(&text, refs[i], "<values/>") != 0)
+		if (store_search_text(&text, due[i].ref, "<values/>") != 0)
 			rc = store_stmt_fail(s, "purge search",
 			    "out of memory");
 		else {
 			const char *v[] = { buf_str(&text) };
 
 			rc = store_stmt_run_id(s, "UPDATE submission_search SET"
-			    " text = ?2 WHERE rowid = ?1", ids[i], v, 1,
+			    " text = ?2 WHERE rowid = ?1", due[i].id, v, 1,
 			    "purge search", NULL);
 		}
 		buf_free(&text);
 	}
 	for (i = 0; i < n; i++)
-		free(refs[i]);
-	free(refs);
-	free(ids);
+		free(due[i].ref);
+	free(due);
 	return rc;
 }
 
