@@ -279,6 +279,31 @@ store_reindex_folded(struct store *s, long *count)
 }
 
 /*
+ * The search index made anew from the submissions. SQLite folds in SQL
+ * with the store's rathaus_fold and merges its FTS5 index into one
+ * b-tree afterwards; PostgreSQL has no such function (folded in C) and
+ * its trigram index needs no merging. *count: the rows written.
+ */
+static int
+store_reindex_search(struct store *s, long *count)
+{
+	int	 rc;
+
+	if ((rc = store_stmt_run(s, "DELETE FROM submission_search", NULL,
+	    0, "reindex", NULL)) != STORE_OK)
+		return rc;
+	if (STORE_PG(s))
+		return store_reindex_folded(s, count);
+	if ((rc = store_stmt_run(s, "INSERT INTO submission_search(rowid,"
+	    " text) SELECT id, rathaus_fold(ref, answers) FROM submission",
+	    NULL, 0, "reindex", count)) != STORE_OK)
+		return rc;
+	return store_stmt_run(s, "INSERT INTO submission_search"
+	    "(submission_search) VALUES ('optimize')", NULL, 0, "reindex",
+	    NULL);
+}
+
+/*
  * The search index and the status counts made anew from the submissions,
  * in one transaction: for rows written by other means than the store
  * (a restore, bench/inbox's bulk insert).
@@ -286,15 +311,11 @@ store_reindex_folded(struct store *s, long *count)
 int
 store_reindex(struct store *s, long *count)
 {
-	static const char *const sql[] = {
-		"DELETE FROM submission_search",
-		"INSERT INTO submission_search(rowid, text) SELECT id,"
-		" rathaus_fold(ref, answers) FROM submission",
+	/* The counts: the same statements on either engine. */
+	static const char *const recount[] = {
 		"DELETE FROM status_count",
 		"INSERT INTO status_count(service, status, n) SELECT service,"
 		" status, count(*) FROM submission GROUP BY service, status",
-		"INSERT INTO submission_search(submission_search)"
-		" VALUES ('optimize')",
 	};
 	size_t	 i;
 	int	 rc;
@@ -302,17 +323,10 @@ store_reindex(struct store *s, long *count)
 	*count = 0;
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	/* PostgreSQL: no SQL function folds, and its index needs no
-	 * optimize. */
-	for (i = 0; rc == STORE_OK && i < sizeof(sql) / sizeof(sql[0]); i++)
-		if (!STORE_PG(s))
-			rc = store_stmt_run(s, sql[i], NULL, 0, "reindex",
-			    i == 1 ? count : NULL);
-		else if (i == 1)
-			rc = store_reindex_folded(s, count);
-		else if (i != 4)
-			rc = store_stmt_run(s, sql[i], NULL, 0, "reindex",
-			    NULL);
+	rc = store_reindex_search(s, count);
+	for (i = 0; rc == STORE_OK && i < sizeof(recount) / sizeof(recount[0]);
+	    i++)
+		rc = store_stmt_run(s, recount[i], NULL, 0, "reindex", NULL);
 	if ((rc = store_commit_or_rollback(s, rc)) != STORE_OK)
 		*count = 0;
 	return rc;
