@@ -667,26 +667,46 @@ static const char *const store_transfer_before[] = {
 	"DELETE FROM secret",
 	"ALTER TABLE submission DISABLE TRIGGER USER",
 };
-/* ... and after: the triggers on, each identity's sequence past the
- * largest id copied. */
+/* ... and after: the triggers on (the ids: store_transfer_sequence). */
 static const char *const store_transfer_after[] = {
 	"ALTER TABLE submission ENABLE TRIGGER USER",
-	"SELECT setval(pg_get_serial_sequence(t.name, 'id'), t.next, false)"
-	" FROM (SELECT 'definition' AS name, coalesce(max(id), 0) + 1 AS next"
-	" FROM definition UNION ALL SELECT 'submission', coalesce(max(id), 0)"
-	" + 1 FROM submission UNION ALL SELECT 'status_event',"
-	" coalesce(max(id), 0) + 1 FROM status_event UNION ALL SELECT"
-	" 'upload', coalesce(max(id), 0) + 1 FROM upload UNION ALL SELECT"
-	" 'note', coalesce(max(id), 0) + 1 FROM note UNION ALL SELECT"
-	" 'audit', coalesce(max(id), 0) + 1 FROM audit UNION ALL SELECT"
-	" 'outbox', coalesce(max(id), 0) + 1 FROM outbox UNION ALL SELECT"
-	" 'payment', coalesce(max(id), 0) + 1 FROM payment UNION ALL SELECT"
-	" 'payment_event', coalesce(max(id), 0) + 1 FROM payment_event"
-	" UNION ALL SELECT 'reply', coalesce(max(id), 0) + 1 FROM reply"
-	" UNION ALL SELECT 'booking', coalesce(max(id), 0) + 1 FROM booking"
-	" UNION ALL SELECT 'cal_block', coalesce(max(id), 0) + 1 FROM"
-	" cal_block) AS t",
 };
+
+/*
+ * The identity of `table` in `dst`, its column id where it has one,
+ * moved past the largest id copied: the rows came with their ids, which
+ * PostgreSQL's sequence does not see, and the portal's next row there
+ * must get an id of its own. `sql`: the caller's buffer.
+ */
+static int
+store_transfer_sequence(struct store *dst, const char *table,
+    struct buf *sql)
+{
+	struct store_stmt q;
+	const char *v[] = { table };
+	int	 rc, identity;
+
+	if ((rc = store_stmt_prepare(&q, dst, "SELECT count(*) FROM"
+	    " information_schema.columns WHERE table_schema ="
+	    " current_schema() AND table_name = ?1 AND column_name = 'id'"
+	    " AND is_identity = 'YES'", "copy")) != STORE_OK)
+		return rc;
+	store_stmt_text(&q, 1, table);
+	if ((rc = store_stmt_one(&q)) != STORE_OK)
+		return rc == STORE_NOTFOUND ? STORE_ERROR : rc;
+	identity = store_stmt_col_int64(&q, 0) != 0;
+	store_stmt_end(&q);
+	if (!identity)
+		return STORE_OK;
+	/* The table's name quoted as pg_get_serial_sequence reads it. */
+	buf_reset(sql);
+	buf_addstr(sql, "SELECT setval(pg_get_serial_sequence(quote_ident(?1),"
+	    " 'id'), coalesce(max(id), 0) + 1, false) FROM ");
+	store_sum_ident(sql, table);
+	if (sql->failed)
+		return store_stmt_fail(dst, "copy", "out of memory");
+	return store_stmt_run(dst, buf_str(sql), v, 1, "copy", NULL);
+}
 
 /*
  * Copy the whole store `src` (SQLite) into `dst` (PostgreSQL, its schema
@@ -752,6 +772,8 @@ store_transfer(struct store *src, struct store *dst, long *rows)
 	if (rc == STORE_OK)
 		rc = store_transfer_table(src, dst, "submission_search",
 		    "\"rowid\", \"text\"", 2, rows);
+	for (i = 0; i < ntables && rc == STORE_OK; i++)
+		rc = store_transfer_sequence(dst, tables[i], &cols);
 	for (i = 0; rc == STORE_OK && i < sizeof(store_transfer_after) /
 	    sizeof(store_transfer_after[0]); i++)
 		rc = store_exec(dst, store_transfer_after[i]);

@@ -611,6 +611,17 @@ test_pg_transfer_whole(void **state)
 	assert_int_equal(pg_number(dst, "SELECT n FROM status_count WHERE"
 	    " status = 'received'"), 2);
 	assert_int_equal(store_exec(dst, "DELETE FROM audit"), STORE_ERROR);
+	/* Every identity, not only submission's, past the ids copied: the
+	 * next id of each table is above its largest. */
+	if (store_exec(dst, "DO $d$ DECLARE t text; behind boolean; BEGIN"
+	    " FOR t IN SELECT table_name FROM information_schema.columns"
+	    " WHERE table_schema = current_schema() AND column_name = 'id'"
+	    " AND is_identity = 'YES' LOOP EXECUTE format('SELECT"
+	    " nextval(pg_get_serial_sequence(%L, ''id'')) <= coalesce(max(id),"
+	    " 0) FROM %I', quote_ident(t), t) INTO behind; IF behind THEN"
+	    " RAISE EXCEPTION 'the ids of % go on from before the copy', t;"
+	    " END IF; END LOOP; END $d$") != STORE_OK)
+		fail_msg("%s", store_errmsg(dst));
 	/* Twice: refused, nothing changed. */
 	assert_int_equal(store_transfer(src, dst, &rows), STORE_ERROR);
 	assert_non_null(strstr(store_errmsg(dst), "holds submissions"));
