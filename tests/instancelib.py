@@ -31,10 +31,14 @@ def easter(year):
 
 
 def psql_program():
-    """The psql of `pg_config --bindir`, else PSQL_FALLBACK."""
-    bindir = subprocess.run(["pg_config", "--bindir"],
-                            stdout=subprocess.PIPE, text=True).stdout
-    path = os.path.join(bindir.strip(), "psql")
+    """The psql of `pg_config --bindir`, else PSQL_FALLBACK (also
+    without pg_config, as tools/pgcluster and bench/inbox do)."""
+    try:
+        bindir = subprocess.run(["pg_config", "--bindir"],
+                                stdout=subprocess.PIPE, text=True).stdout
+    except OSError:
+        bindir = ""
+    path = os.path.join(bindir.strip(), "psql") if bindir.strip() else ""
     return path if os.access(path, os.X_OK) else PSQL_FALLBACK
 
 
