@@ -60,9 +60,10 @@ static int (*const app_pages[ROUTE_NONE])(struct app *) = {
  * document and the files (their generation), so a page whose document is
  * the same to the byte, as a status page or a receipt opened again, is
  * served as made before, without parsing the stylesheets (about half of
- * such a request's work, docs/PERFORMANCE.md). Not for a page with a new
- * form key in it (never asked for again), nor in a persistent program,
- * which keeps its stylesheets parsed. The key (malloc'ed), or NULL.
+ * such a request's work, docs/PERFORMANCE.md); a persistent program,
+ * which keeps its stylesheets parsed, keeps it in memory and spares the
+ * transform (a receipt's QR code with it). Not for a page with a new
+ * form key in it (never asked for again). The key (malloc'ed), or NULL.
  */
 static char *
 app_memo_key(struct app *a)
@@ -71,7 +72,7 @@ app_memo_key(struct app *a)
 	unsigned long long gen;
 	struct buf b;
 
-	if (a->persistent || a->site != ROUTE_CITIZEN || a->status != 200 ||
+	if (a->site != ROUTE_CITIZEN || a->status != 200 ||
 	    (a->req.method != REQ_GET && a->req.method != REQ_HEAD) ||
 	    a->cache_key != NULL || *a->page_token != '\0' ||
 	    a->stylesheet == NULL || a->req.path == NULL ||
@@ -110,6 +111,7 @@ app_respond(struct app *a, FILE *out)
 		    APP_MAINTENANCE_RETRY_S : 0,
 		.form_action = a->form_action,
 	};
+	const struct pagecache_entry *seen;
 	struct buf kept;
 	char	 code[8], dir[4096], *html, *memo;
 
@@ -134,7 +136,13 @@ app_respond(struct app *a, FILE *out)
 		render_plain_error(500, out);
 		return;
 	}
-	if ((memo = app_memo_key(a)) != NULL &&
+	if ((memo = app_memo_key(a)) != NULL && a->persistent &&
+	    (seen = pagecache_get(&a->cache->pages, memo)) != NULL) {
+		render_html(&p, seen->html, seen->len, out);
+		free(memo);
+		return;
+	}
+	if (memo != NULL && !a->persistent &&
 	    cachefile_dir(a->conf.data_dir, dir, sizeof(dir)) == 0 &&
 	    pagecache_load(dir, memo, &a->page_file) == 0) {
 		render_html(&p, a->page_file.html, a->page_file.len, out);
@@ -147,8 +155,9 @@ app_respond(struct app *a, FILE *out)
 	if ((a->late != NULL && a->late(a) != 0) || render(&p, out) != 0)
 		render_plain_error(500, out);
 	else if (p.keep != NULL && !kept.failed && a->persistent)
-		pagecache_put(&a->cache->pages, a->cache_key, kept.data,
-		    kept.len, a->page_token, a->private_page);
+		pagecache_put(&a->cache->pages, memo != NULL ? memo :
+		    a->cache_key, kept.data, kept.len, a->page_token,
+		    a->private_page);
 	else if (p.keep != NULL && !kept.failed &&
 	    cachefile_dir(a->conf.data_dir, dir, sizeof(dir)) == 0)
 		(void)pagecache_save(dir, memo != NULL ? memo : a->cache_key,

@@ -74,11 +74,60 @@ pagecache_generation(const char *conf_path, const char *share_dir,
 	return 0;
 }
 
+/* The length of a memo's slot in `key` (up to PAGECACHE_MEMO_SLOT), or
+ * 0: `key` is no memo's. */
+static size_t
+pagecache_memo_slot(const char *key)
+{
+	const char *end;
+
+	if (strncmp(key, PAGECACHE_MEMO, strlen(PAGECACHE_MEMO)) != 0 ||
+	    (end = strchr(key, PAGECACHE_MEMO_SLOT)) == NULL)
+		return 0;
+	return (size_t)(end - key);
+}
+
+static time_t
+pagecache_now(void)
+{
+	struct timespec ts;
+
+	return clock_gettime(CLOCK_MONOTONIC, &ts) == 0 ? ts.tv_sec : 0;
+}
+
+/* Entry i goes; the last takes its place. */
+static void
+pagecache_drop(struct pagecache *c, size_t i)
+{
+	pagecache_entry_free(&c->pages[i]);
+	if (i != --c->n) {
+		c->pages[i] = c->pages[c->n];
+		memset(&c->pages[c->n], 0, sizeof(c->pages[c->n]));
+	}
+}
+
+/* The memos kept longer than PAGECACHE_MEMO_AGE_S go. */
+static void
+pagecache_expire(struct pagecache *c, time_t now)
+{
+	size_t	 i = 0;
+
+	while (i < c->n)
+		if (pagecache_memo_slot(c->pages[i].key) != 0 &&
+		    (now < c->pages[i].made ||
+		    now - c->pages[i].made > PAGECACHE_MEMO_AGE_S))
+			pagecache_drop(c, i);
+		else
+			i++;
+}
+
 const struct pagecache_entry *
 pagecache_get(struct pagecache *c, const char *key)
 {
 	size_t	 i;
 
+	if (pagecache_memo_slot(key) != 0)
+		pagecache_expire(c, pagecache_now());
 	for (i = 0; i < c->n; i++)
 		if (strcmp(c->pages[i].key, key) == 0) {
 			c->pages[i].uses++;
@@ -138,12 +187,16 @@ pagecache_put(struct pagecache *c, const char *key, const char *html,
     size_t len, const char *token, int private_page)
 {
 	struct pagecache_entry e;
-	size_t	 i, least = 0;
+	size_t	 i, least = 0, slot = pagecache_memo_slot(key);
 
 	if (pagecache_entry_make(&e, key, html, len, token, private_page) != 0)
 		return;
+	e.made = pagecache_now();
+	pagecache_expire(c, e.made);
+	/* The same key, or for a memo the same slot: replaced. */
 	for (i = 0; i < c->n; i++)
-		if (strcmp(c->pages[i].key, key) == 0)
+		if (slot != 0 ? strncmp(c->pages[i].key, key, slot + 1) == 0 :
+		    strcmp(c->pages[i].key, key) == 0)
 			break;
 	if (i == c->n && c->n < PAGECACHE_MAX)
 		i = c->n++;
@@ -187,14 +240,12 @@ pagecache_clear(struct pagecache *c)
 static int
 pagecache_path(char *path, size_t size, const char *dir, const char *key)
 {
-	size_t	 len = strlen(key);
-	const char *end;
+	size_t	 slot = pagecache_memo_slot(key);
 	uint64_t h;
 	int	 memo = strncmp(key, PAGECACHE_MEMO, strlen(PAGECACHE_MEMO)) == 0;
 
-	if (memo && (end = strchr(key, PAGECACHE_MEMO_SLOT)) != NULL)
-		len = (size_t)(end - key);
-	h = cachefile_hash(CACHEFILE_HASH_INIT, key, len);
+	h = cachefile_hash(CACHEFILE_HASH_INIT, key, slot != 0 ? slot :
+	    strlen(key));
 	return (size_t)snprintf(path, size, "%s/%s%016llx.page", dir,
 	    memo ? PAGECACHE_MEMO_FILE : "", (unsigned long long)h) < size ?
 	    0 : -1;

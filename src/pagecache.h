@@ -10,14 +10,16 @@
  * double-submit key's places are blanked and filled with each visitor's
  * own, and cookies are headers of each request's own.
  *
- * A persistent program (FastCGI) keeps pages in its memory (struct
- * pagecache); a CGI, which ends after one request, in files under
- * <data_dir>/cache (pagecache_load, pagecache_save).
+ * A persistent program (FastCGI) keeps pages, and memos for
+ * PAGECACHE_MEMO_AGE_S, in its memory (struct pagecache); a CGI, which
+ * ends after one request, in files under <data_dir>/cache
+ * (pagecache_load, pagecache_save).
  */
 #ifndef RATHAUS_PAGECACHE_H
 #define RATHAUS_PAGECACHE_H
 
 #include <stddef.h>
+#include <time.h>
 
 #define PAGECACHE_KEYS_MAX	4	/* places of the token in one page */
 /*
@@ -33,6 +35,13 @@
 #define PAGECACHE_MEMO_SLOT	'|'
 #define PAGECACHE_MEMO_FILE	"memo-"
 #define PAGECACHE_MAX		64	/* pages one process keeps */
+/*
+ * How long a persistent program keeps a memo in its memory: it may show
+ * personal data, and `rathaus purge`, another process, cannot reach it
+ * (a purged submission's page is another document, so such a memo is
+ * never served again, but it would stay until evicted).
+ */
+#define PAGECACHE_MEMO_AGE_S	600
 
 struct pagecache_entry {
 	char		*key;
@@ -43,6 +52,7 @@ struct pagecache_entry {
 	size_t		 token_len;
 	int		 private_page;
 	unsigned long	 uses;
+	time_t		 made;		/* kept in memory: CLOCK_MONOTONIC s */
 };
 
 struct pagecache {
@@ -53,8 +63,10 @@ struct pagecache {
 int	 pagecache_generation(const char *conf_path, const char *share_dir,
 	    const char *site_dir, unsigned long long *gen);
 
+/* A memo older than PAGECACHE_MEMO_AGE_S is none (and goes). */
 const struct pagecache_entry *pagecache_get(struct pagecache *,
 	    const char *key);
+/* A memo replaces the one of its slot; old memos go. */
 void	 pagecache_put(struct pagecache *, const char *key, const char *html,
 	    size_t len, const char *token, int private_page);
 void	 pagecache_clear(struct pagecache *);

@@ -1980,10 +1980,11 @@ memo_files(void)
 }
 
 /*
- * A CGI serves a status page or receipt whose document is the same as
- * before from its memo; a change the citizen should see (a clerk's
- * status) makes a new page at once, and `rathaus purge` removes every
- * memo, which may hold what it purged.
+ * A status page or receipt whose document is the same as before comes
+ * from its memo (a CGI's file, a worker's memory); a change the citizen
+ * should see (a clerk's status) makes a new page at once, and `rathaus
+ * purge` removes every memo file, which may hold what it purged (a
+ * worker's go after PAGECACHE_MEMO_AGE_S, test_pagecache).
  */
 static void
 test_status_memo(void **state)
@@ -2013,7 +2014,7 @@ test_status_memo(void **state)
 	assert_int_equal(http("GET", path, NULL, 0, &r), 0);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(r.body, first);
-	/* Only a CGI keeps memos; a worker keeps its stylesheets. */
+	/* Only a CGI keeps memos in files; a worker, in its memory. */
 	if (cgi)
 		assert_true(memo_files() > 0);
 	else

@@ -80,6 +80,47 @@ test_pagecache_memory(void **state)
 	assert_null(pagecache_get(&c, "k1"));
 }
 
+/*
+ * A persistent program's memos: a page of another document replaces the
+ * memo of its slot (one a page and language, however many documents);
+ * one older than PAGECACHE_MEMO_AGE_S is none, and goes; a kept page
+ * stays whatever its age.
+ */
+static void
+test_pagecache_memory_memos(void **state)
+{
+	static const char memo1[] = PAGECACHE_MEMO "status.xsl de /status/A|1 d1";
+	static const char memo2[] = PAGECACHE_MEMO "status.xsl de /status/A|1 d2";
+	static const char other[] = PAGECACHE_MEMO "status.xsl de /status/B|1 d1";
+	struct pagecache c;
+	const struct pagecache_entry *e;
+	size_t	 i;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	pagecache_put(&c, "kept", page, sizeof(page) - 1, first, 0);
+	pagecache_put(&c, memo1, "one", 3, NULL, 1);
+	pagecache_put(&c, other, "other", 5, NULL, 1);
+	assert_non_null(e = pagecache_get(&c, memo1));
+	assert_int_equal(e->len, 3);
+	assert_int_equal(c.n, 3);
+	pagecache_put(&c, memo2, "two", 3, NULL, 1);
+	assert_int_equal(c.n, 3);
+	assert_null(pagecache_get(&c, memo1));
+	assert_non_null(e = pagecache_get(&c, memo2));
+	assert_memory_equal(e->html, "two", 3);
+	assert_non_null(pagecache_get(&c, other));
+	/* Ten minutes and a second later, for every entry. */
+	for (i = 0; i < c.n; i++)
+		c.pages[i].made -= PAGECACHE_MEMO_AGE_S + 1;
+	assert_null(pagecache_get(&c, memo2));
+	assert_int_equal(c.n, 1);
+	assert_null(pagecache_get(&c, other));
+	assert_non_null(e = pagecache_get(&c, "kept"));
+	assert_next_visitors(e);
+	pagecache_clear(&c);
+}
+
 static void
 test_pagecache_file(void **state)
 {
@@ -252,6 +293,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pagecache_memory),
+		cmocka_unit_test(test_pagecache_memory_memos),
 		cmocka_unit_test_setup_teardown(test_pagecache_file, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(
