@@ -27,6 +27,41 @@ store_day_minute(const char *day, const char *t)
 	    (t[14] - '0') * 10 + (t[15] - '0');
 }
 
+/* A day's bounds as stored times: "YYYY-MM-DDT00:00" and "YYYY-MM-DDT24:00". */
+#define STORE_DAY_BOUND	17
+
+static int
+store_day_span(struct store *s, const char *day, char *from, char *to)
+{
+	if (strlen(day) != 10) {
+		snprintf(s->err, sizeof(s->err), "day: not YYYY-MM-DD");
+		return STORE_ERROR;
+	}
+	snprintf(from, STORE_DAY_BOUND, "%sT00:00", day);
+	snprintf(to, STORE_DAY_BOUND, "%sT24:00", day);
+	return STORE_OK;
+}
+
+/*
+ * Room for item `n` of an array of `size`-byte items, `*cap` of them
+ * allocated: the array, twice as long (16 at first) when full, or NULL:
+ * out of memory, the array as it was.
+ */
+static void *
+store_room(void *items, size_t *cap, size_t n, size_t size)
+{
+	size_t	 want;
+	void	*more;
+
+	if (n < *cap)
+		return items;
+	want = *cap ? 2 * *cap : 16;
+	if ((more = reallocarray(items, want, size)) == NULL)
+		return NULL;
+	*cap = want;
+	return more;
+}
+
 int
 store_day_taken(struct store *s, const char *calendar, const char *day,
     const char *except_key, const char *except_ref, struct cal_taken **out,
@@ -46,7 +81,7 @@ store_day_taken(struct store *s, const char *calendar, const char *day,
 	    " (SELECT id FROM submission WHERE ref = ?5))"
 	    " UNION ALL SELECT start, \"end\", 1 FROM cal_block"
 	    " WHERE calendar = ?1 AND start < ?3 AND \"end\" > ?2";
-	char	 from[17], to[17];
+	char	 from[STORE_DAY_BOUND], to[STORE_DAY_BOUND];
 	const char *v[5] = { calendar, from, to, except_key, except_ref };
 	struct cal_taken *t = NULL, *more;
 	struct store_stmt q;
@@ -55,22 +90,14 @@ store_day_taken(struct store *s, const char *calendar, const char *day,
 
 	*out = NULL;
 	*n = 0;
-	if (strlen(day) != 10) {
-		snprintf(s->err, sizeof(s->err), "day: not YYYY-MM-DD");
-		return STORE_ERROR;
-	}
-	snprintf(from, sizeof(from), "%sT00:00", day);
-	snprintf(to, sizeof(to), "%sT24:00", day);
-	if ((rc = store_stmt_prepare(&q, s, sql, "day taken")) != STORE_OK)
+	if ((rc = store_day_span(s, day, from, to)) != STORE_OK ||
+	    (rc = store_stmt_prepare(&q, s, sql, "day taken")) != STORE_OK)
 		return rc;
 	store_stmt_texts(&q, 1, v, 5);
 	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 16;
-			if ((more = reallocarray(t, cap, sizeof(*t))) == NULL)
-				break;
-			t = more;
-		}
+		if ((more = store_room(t, &cap, *n, sizeof(*t))) == NULL)
+			break;
+		t = more;
 		t[*n].from = store_day_minute(day, store_stmt_col_text(&q, 0));
 		t[*n].to = store_day_minute(day, store_stmt_col_text(&q, 1));
 		t[*n].all = (int)store_stmt_col_int64(&q, 2);
@@ -239,12 +266,9 @@ store_reminders_due(struct store *s, const char *after, const char *until,
 		return rc;
 	store_stmt_texts(&q, 1, v, 2);
 	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 16;
-			if ((more = reallocarray(r, cap, sizeof(*r))) == NULL)
-				break;
-			r = more;
-		}
+		if ((more = store_room(r, &cap, *n, sizeof(*r))) == NULL)
+			break;
+		r = more;
 		memset(&r[*n], 0, sizeof(r[*n]));
 		r[*n].id = (long)store_stmt_col_int64(&q, 0);
 		store_stmt_copy(&q, 1, r[*n].ref, sizeof(r[*n].ref));
@@ -313,7 +337,7 @@ store_day(struct store *s, const char *calendar, const char *day,
     struct store_day_row **rows, size_t *nrows, struct store_block_row **blocks,
     size_t *nblocks)
 {
-	char	 from[17], to[17];
+	char	 from[STORE_DAY_BOUND], to[STORE_DAY_BOUND];
 	const char *v[3] = { calendar, from, to };
 	struct store_day_row *r = NULL, *rmore;
 	struct store_block_row *b = NULL, *bmore;
@@ -324,12 +348,8 @@ store_day(struct store *s, const char *calendar, const char *day,
 	*rows = NULL;
 	*blocks = NULL;
 	*nrows = *nblocks = 0;
-	if (strlen(day) != 10) {
-		snprintf(s->err, sizeof(s->err), "day: not YYYY-MM-DD");
-		return STORE_ERROR;
-	}
-	snprintf(from, sizeof(from), "%sT00:00", day);
-	snprintf(to, sizeof(to), "%sT24:00", day);
+	if ((rc = store_day_span(s, day, from, to)) != STORE_OK)
+		return rc;
 	if ((rc = store_stmt_prepare(&q, s, "SELECT b.id, s.ref, s.service,"
 	    " b.state, b.start, b.\"end\", s.answers FROM booking b JOIN"
 	    " submission s ON s.id = b.submission_id WHERE b.calendar = ?1"
@@ -338,12 +358,9 @@ store_day(struct store *s, const char *calendar, const char *day,
 		goto fail;
 	store_stmt_texts(&q, 1, v, 3);
 	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
-		if (*nrows == cap) {
-			cap = cap ? 2 * cap : 16;
-			if ((rmore = reallocarray(r, cap, sizeof(*r))) == NULL)
-				goto nomem;
-			r = rmore;
-		}
+		if ((rmore = store_room(r, &cap, *nrows, sizeof(*r))) == NULL)
+			goto nomem;
+		r = rmore;
 		memset(&r[*nrows], 0, sizeof(r[*nrows]));
 		r[*nrows].id = (long)store_stmt_col_int64(&q, 0);
 		store_stmt_copy(&q, 1, r[*nrows].ref, sizeof(r[*nrows].ref));
@@ -369,12 +386,9 @@ store_day(struct store *s, const char *calendar, const char *day,
 		goto fail;
 	store_stmt_texts(&q, 1, v, 3);
 	while ((rc = store_stmt_step(&q)) == STORE_STMT_ROW) {
-		if (*nblocks == cap) {
-			cap = cap ? 2 * cap : 8;
-			if ((bmore = reallocarray(b, cap, sizeof(*b))) == NULL)
-				goto nomem;
-			b = bmore;
-		}
+		if ((bmore = store_room(b, &cap, *nblocks, sizeof(*b))) == NULL)
+			goto nomem;
+		b = bmore;
 		memset(&b[*nblocks], 0, sizeof(b[*nblocks]));
 		b[*nblocks].id = (long)store_stmt_col_int64(&q, 0);
 		store_stmt_copy(&q, 1, b[*nblocks].start,
