@@ -583,9 +583,23 @@ app_secret_kept(struct app *a, const char *name,
 }
 
 /*
+ * The database's files as the response ends, which a persistent program
+ * keeps its connection by. Taken before the end, not at the request's:
+ * a change in between (an operator's chmod while the mails go out) is
+ * then the next request's to notice, not what it measures against.
+ */
+void
+app_store_seen(struct app *a)
+{
+	if (a->persistent && a->store != NULL)
+		app_db_files(a->conf.data_dir, a->cache->store_files);
+}
+
+/*
  * The request's end for its store: a persistent program keeps a
  * connection that met no fault (nothing left open on it: a transaction
- * still open is a bug, rolled back and logged); else it is closed.
+ * still open is a bug, rolled back and logged) and whose files were
+ * seen (app_store_seen); else it is closed.
  */
 void
 app_store_done(struct app *a)
@@ -598,8 +612,6 @@ app_store_done(struct app *a)
 		fprintf(stderr, "rathaus: %s %s left a transaction open:"
 		    " rolled back\n", a->req.method == REQ_POST ? "POST" :
 		    "GET", a->req.path ? a->req.path : "-");
-	if (a->persistent)
-		app_db_files(a->conf.data_dir, c->store_files);
 	if (!a->persistent || store_fault(a->store) != STORE_OK ||
 	    c->store != NULL || (a->conf.store_pg == NULL &&
 	    (a->store_ino == 0 || c->store_files[0] != a->store_ino)) ||

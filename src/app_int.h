@@ -18,6 +18,8 @@ int	 app_conf(struct app_cache *c, const char *path, char *err,
 const char *app_pick_lang(const struct req *r);
 /* The generation of the files a page is made from (pagecache.h). */
 int	 app_generation(struct app *a, unsigned long long *gen);
+/* The database's files as the response ends (a worker keeps by them). */
+void	 app_store_seen(struct app *a);
 /* The request's end for its store (kept by a worker, else closed). */
 void	 app_store_done(struct app *a);
 

@@ -433,6 +433,7 @@ app_serve(enum route_site site, req_getenv_fn env, FILE *in, FILE *out,
 	}
 	if (!a.answered)
 		app_respond(&a, out);
+	app_store_seen(&a);
 	fflush(out);
 	app_mail(&a, in, out, io);
 	app_free(&a);

@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -20,6 +22,7 @@
 #include "store.h"
 #include "store_int.h"
 #include "testdb.h"
+#include "when.h"
 
 #define ROUNDS	25
 
@@ -91,27 +94,33 @@ teardown(void **state)
 	return 0;
 }
 
+/* What happens the moment a response has ended (NULL: nothing). */
+static void (*at_end)(void);
+
 /* The end of a response in a persistent program: counted. */
 static int
 ended(void *ctx)
 {
 	(*(int *)ctx)++;
+	if (at_end != NULL)
+		at_end();
 	return 0;
 }
 
 static int persistent;		/* request() as a FastCGI worker would */
+static char send_cookie[200];	/* the Cookie header request() sends */
 
 /* One request; the whole response in *resp (free it). */
 static void
-request(const struct fixture *f, const char *method, const char *path,
-    const char *query, const char *body, char **resp, size_t *len)
+request_ends(const struct fixture *f, const char *method, const char *path,
+    const char *query, const char *body, char **resp, size_t *len, int *ends)
 {
-	int	 ends = 0;
-	struct app_end end = { ended, &ends };
+	struct app_end end = { ended, ends };
 	char	 conf[TMPDIR_MAX + 64], m[32], p[256], q[256], clen[48];
+	char	 cookie[256];
 	const char *vars[] = { conf, m, p, q, clen,
 	    "CONTENT_TYPE=application/x-www-form-urlencoded",
-	    "HTTP_ACCEPT_LANGUAGE=en", NULL };
+	    "HTTP_ACCEPT_LANGUAGE=en", cookie, NULL };
 	struct req_env env = { vars_get, vars };
 	FILE	*in, *out;
 	size_t	 blen = body ? strlen(body) : 0;
@@ -121,6 +130,7 @@ request(const struct fixture *f, const char *method, const char *path,
 	snprintf(p, sizeof(p), "PATH_INFO=%s", path);
 	snprintf(q, sizeof(q), "QUERY_STRING=%s", query);
 	snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", blen);
+	snprintf(cookie, sizeof(cookie), "HTTP_COOKIE=%s", send_cookie);
 	/* fmemopen of "" for reading: one byte, never read (length 0). */
 	in = fmemopen((void *)(body ? body : ""), blen + 1, "r");
 	out = open_memstream(resp, len);
@@ -134,6 +144,15 @@ request(const struct fixture *f, const char *method, const char *path,
 		assert_int_equal(app_run(ROUTE_CITIZEN, &env, in, out), 0);
 	fclose(in);
 	fclose(out);
+}
+
+static void
+request(const struct fixture *f, const char *method, const char *path,
+    const char *query, const char *body, char **resp, size_t *len)
+{
+	int	 ends = 0;
+
+	request_ends(f, method, path, query, body, resp, len, &ends);
 }
 
 static int
@@ -390,6 +409,86 @@ test_app_worker_store(void **state)
 	persistent = 0;
 }
 
+/* The -shm's path, for at_end (the fixture's directory). */
+static char shm_path[TMPDIR_MAX + 32];
+
+/* An operator's chmod of the -shm, just as a citizen has the answer. */
+static void
+shm_chmod(void)
+{
+	assert_int_equal(chmod(shm_path, 0600), 0);
+}
+
+/*
+ * A worker sends a submission's mails after the response has ended: a
+ * chmod of the -shm made meanwhile is a change the next request notices
+ * (the connection is opened anew, which makes the -shm the database's
+ * again), not the state the kept connection is measured against.
+ */
+static void
+test_app_worker_change_while_mailing(void **state)
+{
+	const struct fixture *f = *state;
+	char	 db[TMPDIR_MAX + 32], body[1024], date[11];
+	char	*resp, *key, *cookie;
+	size_t	 len;
+	int	 ends = 0;
+	struct when_date today, sat;
+	struct stat d, shm;
+	FILE	*c;
+
+	/* The next Karsamstag that may still be registered (4 days ahead),
+	 * one day to spare. */
+	assert_int_equal(when_today(&today), 0);
+	when_easter(today.y, &sat);
+	if (when_days(&sat) - 1 - 5 < when_days(&today))
+		when_easter(today.y + 1, &sat);
+	when_from_days(when_days(&sat) - 1, &sat);
+	when_format(&sat, date);
+	/* Mail on, to a port nobody listens at: sending fails at once. */
+	assert_non_null(c = fopen(f->conf, "a"));
+	fprintf(c, "smtp_url = smtp://127.0.0.1:1\n"
+	    "mail_from = rathaus@example.org\n");
+	assert_int_equal(fclose(c), 0);
+	snprintf(db, sizeof(db), "%s/rathaus.db", f->dir);
+	snprintf(shm_path, sizeof(shm_path), "%s/rathaus.db-shm", f->dir);
+
+	persistent = 1;
+	request(f, "GET", "/services/osterfeuer", "", NULL, &resp, &len);
+	key = strstr(resp, "name=\"_key\" value=\"");
+	assert_non_null(key);
+	key += 19;
+	/* The key goes with the form's cookie (name=value). */
+	cookie = strstr(resp, "Set-Cookie: ");
+	assert_non_null(cookie);
+	cookie += 12;
+	snprintf(send_cookie, sizeof(send_cookie), "%.*s",
+	    (int)strcspn(cookie, ";\r"), cookie);
+	snprintf(body, sizeof(body), "_key=%.*s&name=Erika+Mustermann&"
+	    "organisation=Heimatverein&phone=04944+123456&"
+	    "email=erika%%40example.org&place=Am+Sportplatz+1%%2C+Wiesmoor&"
+	    "date=%s&time=19%%3A30&diameter=4&height=3&material=holz&"
+	    "material_confirm=yes&safety=Feuerloescher+bereit&_confirm=1",
+	    (int)strcspn(key, "\""), key, date);
+	free(resp);
+	at_end = shm_chmod;
+	request_ends(f, "POST", "/services/osterfeuer", "", body, &resp, &len,
+	    &ends);
+	at_end = NULL;
+	send_cookie[0] = '\0';
+	assert_true(starts(resp, "Status: 303"));
+	free(resp);
+	assert_int_equal(ends, 1);		/* ended before the mails */
+	assert_non_null(cache.store);		/* and kept */
+	request(f, "GET", "/services/osterfeuer", "x=5", NULL, &resp, &len);
+	free(resp);
+	persistent = 0;
+	assert_int_equal(stat(db, &d), 0);
+	assert_int_equal(stat(shm_path, &shm), 0);
+	assert_int_equal(shm.st_mode & 0777, d.st_mode & 0777);
+	assert_int_equal(write_conf(f, "/static"), 0);
+}
+
 int
 main(void)
 {
@@ -400,6 +499,7 @@ main(void)
 		cmocka_unit_test(test_app_worker_sees_changes),
 		cmocka_unit_test(test_app_worker_conf),
 		cmocka_unit_test(test_app_worker_store),
+		cmocka_unit_test(test_app_worker_change_while_mailing),
 	};
 	int	 rc;
 
