@@ -653,6 +653,22 @@ app_fault_reason(const struct app *a, int fault)
 	    "unavailable" : "internal";
 }
 
+int
+app_change_answer(int rc, const char *conflict, const char **problem)
+{
+	if (rc == STORE_OK)
+		return 0;
+	if (rc == STORE_CONFLICT && conflict != NULL) {
+		*problem = conflict;
+		return 409;
+	}
+	if (rc == STORE_BUSY) {
+		*problem = "busy";
+		return 503;
+	}
+	return -1;
+}
+
 /*
  * Fields that take their options from a code list get them written out as
  * <option>s in the copy, so that the stylesheets know one shape only.

@@ -149,6 +149,9 @@ int	 app_store_fault(const struct app *);
 int	 app_secret_kept(struct app *, const char *name,
 	    unsigned char out[REF_SECRET_LEN]);
 const char *app_fault_reason(const struct app *, int);
+/* A change's store result as a page's answer: 0 done, 409 with
+ * `conflict` (NULL: a conflict is a failure), 503 busy, else -1. */
+int	 app_change_answer(int rc, const char *conflict, const char **problem);
 int	 app_begin(struct app *, const char *page_name);
 int	 app_keep_not(struct app *);
 int	 app_error(struct app *, int status, const char *reason);

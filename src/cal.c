@@ -7,8 +7,6 @@
 #include <unistd.h>
 
 #include <libxml/parser.h>
-#include <libxml/relaxng.h>
-#include <libxml/xmlerror.h>
 
 #include "buf.h"
 #include "cal.h"
@@ -444,45 +442,6 @@ cal_free(struct cal *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* The schema's verdict on the document: 0 valid, -1 with the reasons. */
-static int
-cal_validate(const char *path, const char *rng, xmlDocPtr doc,
-    struct form_diag *diag)
-{
-	struct form_xml_errors e = { diag, rng, "schema: " };
-	xmlRelaxNGParserCtxtPtr pctx = NULL;
-	xmlRelaxNGValidCtxtPtr vctx = NULL;
-	xmlRelaxNGPtr schema = NULL;
-	int	 rc = -1, before = diag->errors;
-
-	xmlSetStructuredErrorFunc(&e, form_xml_error);
-	if ((pctx = xmlRelaxNGNewParserCtxt(rng)) != NULL)
-		schema = xmlRelaxNGParse(pctx);
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	if (schema == NULL) {
-		form_diag_add(diag, rng, 0, "cannot load schema");
-		goto out;
-	}
-	if ((vctx = xmlRelaxNGNewValidCtxt(schema)) == NULL) {
-		form_diag_add(diag, path, 0, "out of memory");
-		goto out;
-	}
-	e.file = path;
-	xmlRelaxNGSetValidStructuredErrors(vctx, form_xml_error, &e);
-	/* Never refused without a reason. */
-	if ((rc = xmlRelaxNGValidateDoc(vctx, doc) == 0 ? 0 : -1) == -1 &&
-	    diag->errors == before)
-		form_diag_add(diag, path, 0, "schema: not valid");
-out:
-	if (vctx != NULL)
-		xmlRelaxNGFreeValidCtxt(vctx);
-	if (schema != NULL)
-		xmlRelaxNGFree(schema);
-	if (pctx != NULL)
-		xmlRelaxNGFreeParserCtxt(pctx);
-	return rc;
-}
-
 /* cal_load with a diag that is there: the checks count its errors. */
 static int
 cal_load_diag(const char *path, const char *rng, struct cal *c,
@@ -504,7 +463,7 @@ cal_load_diag(const char *path, const char *rng, struct cal *c,
 		return -1;
 	}
 	if (xmlDocGetRootElement(c->doc) == NULL ||
-	    cal_validate(path, rng, c->doc, diag) != 0 ||
+	    form_validate_doc(path, rng, c->doc, diag) != 0 ||
 	    cal_read(path, c, diag) != 0) {
 		cal_free(c);
 		return -1;

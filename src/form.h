@@ -177,6 +177,9 @@ int	 form_is(xmlNodePtr n, const char *name);
 int	 form_share_open(struct form_share *, const char *dir,
 	    const char *site, const char *cache, struct form_diag *);
 void	 form_share_close(struct form_share *);
+/* The schema at rng on doc (read from path): 0 valid, -1 reasons in diag. */
+int	 form_validate_doc(const char *path, const char *rng, xmlDocPtr doc,
+	    struct form_diag *);
 int	 form_validate_site_file(const struct form_share *, const char *name,
 	    const char *rng, struct form_diag *);
 xmlNodePtr form_clerk(const struct form_share *, const char *id);

@@ -255,42 +255,36 @@ out:
 }
 
 /*
- * Check a file of the site directory against one of rathaus's schemas
- * (data/<rng>): 0 valid, -1 with the reasons in diag. For the linter.
+ * The verdict of the schema at `rng` on `doc` (read from `path`): 0
+ * valid, -1 with the reasons in diag, never without one.
  */
 int
-form_validate_site_file(const struct form_share *s, const char *name,
-    const char *rng, struct form_diag *diag)
+form_validate_doc(const char *path, const char *rng, xmlDocPtr doc,
+    struct form_diag *diag)
 {
-	struct form_xml_errors e = { diag, NULL, "schema: " };
-	struct buf path, schema_path;
+	struct form_xml_errors e = { diag, rng, "schema: " };
 	xmlRelaxNGParserCtxtPtr pctx = NULL;
 	xmlRelaxNGValidCtxtPtr vctx = NULL;
 	xmlRelaxNGPtr schema = NULL;
-	xmlDocPtr doc = NULL;
-	int	 rc = -1;
+	int	 rc = -1, before = diag->errors;
 
-	buf_init(&path, 4096);
-	buf_init(&schema_path, 4096);
-	buf_printf(&path, "%s/%s", s->site, name);
-	buf_printf(&schema_path, "%s/data/%s", s->dir, rng);
-	if (path.failed || schema_path.failed ||
-	    (doc = form_parse(buf_str(&path), NULL, diag)) == NULL)
-		goto out;
-	e.file = buf_str(&path);
 	xmlSetStructuredErrorFunc(&e, form_xml_error);
-	if ((pctx = xmlRelaxNGNewParserCtxt(buf_str(&schema_path))) != NULL)
+	if ((pctx = xmlRelaxNGNewParserCtxt(rng)) != NULL)
 		schema = xmlRelaxNGParse(pctx);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (schema == NULL) {
-		form_diag_add(diag, buf_str(&schema_path), 0,
-		    "cannot load schema");
+		form_diag_add(diag, rng, 0, "cannot load schema");
 		goto out;
 	}
-	if ((vctx = xmlRelaxNGNewValidCtxt(schema)) == NULL)
+	if ((vctx = xmlRelaxNGNewValidCtxt(schema)) == NULL) {
+		form_diag_add(diag, path, 0, "out of memory");
 		goto out;
+	}
+	e.file = path;
 	xmlRelaxNGSetValidStructuredErrors(vctx, form_xml_error, &e);
-	rc = xmlRelaxNGValidateDoc(vctx, doc) == 0 ? 0 : -1;
+	if ((rc = xmlRelaxNGValidateDoc(vctx, doc) == 0 ? 0 : -1) == -1 &&
+	    diag->errors == before)
+		form_diag_add(diag, path, 0, "schema: not valid");
 out:
 	if (vctx != NULL)
 		xmlRelaxNGFreeValidCtxt(vctx);
@@ -298,6 +292,29 @@ out:
 		xmlRelaxNGFree(schema);
 	if (pctx != NULL)
 		xmlRelaxNGFreeParserCtxt(pctx);
+	return rc;
+}
+
+/*
+ * Check a file of the site directory against one of rathaus's schemas
+ * (data/<rng>): 0 valid, -1 with the reasons in diag. For the linter.
+ */
+int
+form_validate_site_file(const struct form_share *s, const char *name,
+    const char *rng, struct form_diag *diag)
+{
+	struct buf path, schema_path;
+	xmlDocPtr doc = NULL;
+	int	 rc = -1;
+
+	buf_init(&path, 4096);
+	buf_init(&schema_path, 4096);
+	buf_printf(&path, "%s/%s", s->site, name);
+	buf_printf(&schema_path, "%s/data/%s", s->dir, rng);
+	if (!path.failed && !schema_path.failed &&
+	    (doc = form_parse(buf_str(&path), NULL, diag)) != NULL)
+		rc = form_validate_doc(buf_str(&path), buf_str(&schema_path),
+		    doc, diag);
 	if (doc != NULL)
 		xmlFreeDoc(doc);
 	buf_free(&path);

@@ -422,15 +422,7 @@ page_my_answer(struct app *a, const struct store_submission *s,
 	rc = store_my_answer(a->store, &ans);
 	notice_free(&n);
 	form_free(&f);
-	if (rc == STORE_CONFLICT) {
-		*problem = "not_waiting";
-		return 409;
-	}
-	if (rc == STORE_BUSY) {
-		*problem = "busy";
-		return 503;
-	}
-	return rc == STORE_OK ? 0 : -1;
+	return app_change_answer(rc, "not_waiting", problem);
 }
 
 /*

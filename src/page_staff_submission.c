@@ -234,15 +234,7 @@ page_staff_status(struct app *a, const struct store_case *c,
 	rc = store_set_status(a->store, c->sub.ref, from, to, a->staff.user,
 	    message, now, notice_status, &n);
 	form_free(&f);
-	if (rc == STORE_CONFLICT) {
-		*problem = "conflict";
-		return 409;
-	}
-	if (rc == STORE_BUSY) {
-		*problem = "busy";
-		return 503;
-	}
-	return rc == STORE_OK ? 0 : -1;
+	return app_change_answer(rc, "conflict", problem);
 }
 
 /*
@@ -274,12 +266,8 @@ page_staff_paid(struct app *a, const struct store_case *c,
 		return -1;
 	rc = store_payment_received(a->store, c->sub.ref, method,
 	    c->sub.fee_cents, "clerk", NULL, a->staff.user, now, &dup);
-	if (rc == STORE_BUSY) {
-		*problem = "busy";
-		return 503;
-	}
 	if (rc != STORE_CONFLICT)
-		return rc == STORE_OK ? 0 : -1;
+		return app_change_answer(rc, NULL, problem);
 	if (store_payment_state(a->store, c->sub.ref, state, sizeof(state),
 	    NULL) != STORE_OK)
 		return -1;
@@ -340,16 +328,8 @@ page_staff_refund(struct app *a, const struct store_case *c,
 	else {
 		rc = store_payment_update(a->store, p.id, "refunded", "clerk",
 		    NULL, a->staff.user, now, &dup);
-		if (rc == STORE_CONFLICT) {
-			*problem = "refund-none";
-			return 409;
-		}
-		if (rc == STORE_BUSY) {
-			*problem = "busy";
-			return 503;
-		}
-		if (rc != STORE_OK)
-			return -1;
+		if ((rc = app_change_answer(rc, "refund-none", problem)) != 0)
+			return rc;
 		why = PAY_OK;
 	}
 	for (i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]) - 1 &&
@@ -373,7 +353,6 @@ page_staff_note(struct app *a, const struct store_case *c,
 {
 	const char *text = page_staff_text(a, "note");
 	char	 now[21];
-	int	 rc;
 
 	if (text == NULL || *text == '\0') {
 		*problem = "text";
@@ -381,12 +360,8 @@ page_staff_note(struct app *a, const struct store_case *c,
 	}
 	if (when_now_iso(now) == -1)
 		return -1;
-	rc = store_add_note(a->store, c->sub.ref, a->staff.user, text, now);
-	if (rc == STORE_BUSY) {
-		*problem = "busy";
-		return 503;
-	}
-	return rc == STORE_OK ? 0 : -1;
+	return app_change_answer(store_add_note(a->store, c->sub.ref,
+	    a->staff.user, text, now), NULL, problem);
 }
 
 /*

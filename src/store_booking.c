@@ -103,11 +103,7 @@ store_day_taken(struct store *s, const char *calendar, const char *day,
 		t[*n].all = (int)store_stmt_col_int64(&q, 2);
 		(*n)++;
 	}
-	store_stmt_end(&q);
-	/* Left with a row unread: memory ran out. */
-	if (rc == STORE_STMT_ROW)
-		rc = store_stmt_fail(s, "day taken", "out of memory");
-	if (rc != STORE_OK) {
+	if ((rc = store_stmt_rows_end(&q, rc)) != STORE_OK) {
 		free(t);
 		*n = 0;
 		return rc;
@@ -287,11 +283,7 @@ store_reminders_due(struct store *s, const char *after, const char *until,
 		    r[*n - 1].definition_xml == NULL))
 			break;
 	}
-	store_stmt_end(&q);
-	/* Left with a row unread: memory ran out. */
-	if (rc == STORE_STMT_ROW)
-		rc = store_stmt_fail(s, "reminders", "out of memory");
-	if (rc != STORE_OK) {
+	if ((rc = store_stmt_rows_end(&q, rc)) != STORE_OK) {
 		store_reminders_free(r, *n);
 		*n = 0;
 		return rc;

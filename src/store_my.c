@@ -66,17 +66,12 @@ store_my_list(struct store *s, const char *subject,
 		    store_stmt_col_text(&q, 8))) == NULL)
 			break;
 	}
-	store_stmt_end(&q);
-	/* Left with a row unread: memory ran out. */
-	if (rc == STORE_STMT_ROW)
-		rc = store_stmt_fail(s, "my list", "out of memory");
-	*out = rows;
-	if (rc != STORE_OK) {
+	if ((rc = store_stmt_rows_end(&q, rc)) != STORE_OK) {
 		store_my_list_free(rows, *n);
-		*out = NULL;
 		*n = 0;
 		return rc;
 	}
+	*out = rows;
 	return STORE_OK;
 }
 
@@ -323,17 +318,12 @@ store_my_replies(struct store *s, const char *ref, struct store_reply **out,
 		}
 		r->seen = store_stmt_col_int64(&q, 7) != 0;
 	}
-	store_stmt_end(&q);
-	/* Left with a row unread: memory ran out. */
-	if (rc == STORE_STMT_ROW)
-		rc = store_stmt_fail(s, "replies", "out of memory");
-	*out = rows;
-	if (rc != STORE_OK) {
+	if ((rc = store_stmt_rows_end(&q, rc)) != STORE_OK) {
 		store_my_replies_free(rows, *n);
-		*out = NULL;
 		*n = 0;
 		return rc;
 	}
+	*out = rows;
 	return STORE_OK;
 }
 

@@ -57,9 +57,7 @@ store_outbox_read(struct store *s, const char *now, size_t limit,
 		    m->body == NULL)
 			break;
 	}
-	store_stmt_end(&q);
-	return rc == STORE_STMT_ROW ? store_stmt_fail(s, "outbox due",
-	    "out of memory") : rc;
+	return store_stmt_rows_end(&q, rc);
 }
 
 /*

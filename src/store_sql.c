@@ -258,6 +258,14 @@ store_stmt_copy(struct store_stmt *q, int col, char *dst, size_t size)
 	    col));
 }
 
+int
+store_stmt_rows_end(struct store_stmt *q, int rc)
+{
+	store_stmt_end(q);
+	return rc == STORE_STMT_ROW ? store_stmt_fail(q->s, q->what,
+	    "out of memory") : rc;
+}
+
 void
 store_stmt_end(struct store_stmt *q)
 {

@@ -73,6 +73,9 @@ int	 store_stmt_col_is_blob(struct store_stmt *, int col);
 void	 store_stmt_copy(struct store_stmt *, int col, char *dst,
 	    size_t size);
 void	 store_stmt_end(struct store_stmt *);
+/* The end of a loop over the rows, rc as its last step left it: ended,
+ * and a row left unread (the loop broke off: memory ran out) a failure. */
+int	 store_stmt_rows_end(struct store_stmt *, int rc);
 /* A failure that is not SQL's (out of memory, a row missing): said in
  * the store's error as `what: why`; STORE_ERROR. */
 int	 store_stmt_fail(struct store *, const char *what, const char *why);
