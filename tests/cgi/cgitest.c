@@ -17,6 +17,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <limits.h>
 #include <regex.h>
 #include <sqlite3.h>
@@ -1265,6 +1268,66 @@ mail_to(const char *to, const char *subject)
 	}
 	return NULL;
 }
+/*
+ * Keep `port` ours while its server is down: bound, not listening, so a
+ * connection is refused at once. Left free, another test's server (HTTP,
+ * silent until asked) could take it, and a mail would wait for a greeting
+ * longer than a test waits for its attempt (a CI failure). The socket, to
+ * close just before the server starts again.
+ */
+int
+port_hold(int port)
+{
+	struct sockaddr_in sa;
+	int	 hold, one = 1;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true((hold = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
+	    0)) >= 0);
+	assert_int_equal(setsockopt(hold, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one)), 0);
+	assert_int_equal(bind(hold, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return hold;
+}
+
+/*
+ * Every mail still unsent sent now, as cron's `rathaus outbox` would once
+ * the back-offs are over: made due and sent, round after round for up to
+ * 15 s. A program that sends after its response may still be trying one
+ * (claimed: left alone) and record its failure, with a later try, after
+ * a round made the others due: the next round sends it. Returns the
+ * number left unsent; the first round's output in *first (when not NULL,
+ * malloc'ed).
+ */
+long
+outbox_send_all(char **first)
+{
+	char	*out;
+	long	 left = -1;
+	int	 i;
+
+	if (first != NULL)
+		*first = NULL;
+	for (i = 0; i < 150; i++) {
+		assert_int_equal(db_exec("UPDATE outbox SET next_try = created"
+		    " WHERE sent IS NULL AND handed IS NULL AND claim IS NULL"),
+		    0);
+		assert_int_equal(rathaus_cli("outbox", &out), 0);
+		if (first != NULL && *first == NULL)
+			*first = out;
+		else
+			free(out);
+		if ((left = db_number("SELECT count(*) FROM outbox WHERE"
+		    " sent IS NULL")) == 0)
+			break;
+		usleep(100000);
+	}
+	return left;
+}
+
 /*
  * A message's quoted-printable undone, in place (soft line breaks
  * joined, "=XX" as its byte), so that a link or token split over lines

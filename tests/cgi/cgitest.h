@@ -233,5 +233,10 @@ char	*mail_to(const char *to, const char *subject);
 char	*mail_unfold(char *msg);
 int	 run(char *const argv[], char **out);
 int	 rathaus_cli(const char *cmd, char **out);
+/* The port bound, not listening, while its server is down (close it). */
+int	 port_hold(int port);
+/* Every unsent mail made due and sent (rounds of `rathaus outbox`):
+ * how many are left; the first round's output in *first if not NULL. */
+long	 outbox_send_all(char **first);
 
 #endif

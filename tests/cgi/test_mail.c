@@ -80,9 +80,9 @@ test_receipt_not_held_by_mail_server(void **state)
 {
 	struct smtpd hung;
 	struct timespec t0;
-	char	 ref[32], token[80], sql[256], *out, *mail;
+	char	 ref[32], token[80], sql[256], *mail;
 	long	 ms;
-	int	 i;
+	int	 i, hold;
 
 	(void)state;
 	if (T.smtpd.h.pid <= 0)
@@ -93,8 +93,10 @@ test_receipt_not_held_by_mail_server(void **state)
 	submit_bonfire(ref, sizeof(ref), token, sizeof(token));
 	ms = helper_elapsed_ms(&t0);
 	smtpd_stop(&hung);
-	/* A functional bound, generous: the server would hold it 10 s. */
-	assert_in_range(ms, 0, 1999);
+	hold = port_hold(T.smtp_port);
+	/* Not a timing test: the server would hold it 10 s; two sanitizer
+	 * requests on a loaded machine may take more than one or two. */
+	assert_in_range(ms, 0, 4999);
 
 	/*
 	 * The program lived on after its response and saw the server go
@@ -106,12 +108,10 @@ test_receipt_not_held_by_mail_server(void **state)
 	for (i = 0; i < 150 && db_number(sql) < 1; i++)
 		usleep(100000);
 	assert_true(db_number(sql) >= 1);
+	close(hold);
 	assert_int_equal(smtpd_start(&T.smtpd, T.smtp_port, T.spool, 0), 0);
 	/* Its back-off is over, as time would have it. */
-	assert_int_equal(db_exec("UPDATE outbox SET next_try = created"
-	    " WHERE sent IS NULL"), 0);
-	assert_int_equal(rathaus_cli("outbox", &out), 0);
-	free(out);
+	assert_int_equal(outbox_send_all(NULL), 0);
 	assert_non_null(mail = mail_to("erika@example.org", ref));
 	free(mail);
 	assert_int_equal(mails_to("erika@example.org", ref), 1);
