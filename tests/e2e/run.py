@@ -1341,6 +1341,20 @@ def where_focus(d):
         " (a.id ? '#' + a.id : '') : null) + ', scrollY ' + Math.round(window.scrollY)")
 
 
+def send_due(c):
+    """What is due in the outbox sent now, as cron's `rathaus outbox`
+    would: a request sends its mails within a small budget after its
+    response, and one that ran out leaves the rest to cron (as the web
+    server's user when we are root, as its CGIs run)."""
+    site = c["site"]
+    cmd = [os.path.join(site, "bin", "rathaus"), "outbox", "--conf",
+           os.path.join(site, "conf", "rathaus.conf")]
+    if os.geteuid() == 0:
+        cmd = ["runuser", "-u", "www-data", "--"] + cmd
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   cwd=site)
+
+
 def spool_mails(spool):
     """The mails smtpd.py wrote: (recipients, subject, body), body decoded
     (quoted-printable undone) by the standard library's email package."""
@@ -1563,6 +1577,7 @@ def _(d, c):
                   if CITIZEN_MAIL in m[0] and "Bearbeitungsstand" in m[1]]
         if status or time.monotonic() > deadline:
             break
+        send_due(c)
         time.sleep(0.1)
     c["mails"] = "; ".join(f"{','.join(r)}: {s}" for r, s, _ in mails
                            if c["clerk_ref"] in s)
@@ -1761,7 +1776,10 @@ def _(d, c):
                    and ref in m[1]]
         clerk = [m for m in mails if ERIKA_MAIL not in m[0] and ref in m[1]
                  and "Antwort im Postkorb" in m[1]]
-        return (citizen, clerk) if citizen and clerk else None
+        if citizen and clerk:
+            return citizen, clerk
+        send_due(c)
+        return None
     citizen, clerk = d.wait_for("both notices", notices)
     for recipients, subject, body in citizen + clerk:
         check(ASK not in body and ANSWER not in body,
