@@ -973,18 +973,9 @@ form_field(const struct form *f, const char *name)
 xmlNodePtr
 form_option(const struct form_field *f, const char *value)
 {
-	xmlNodePtr c;
-	const char *v;
+	xmlNodePtr c = form_child(f->node, "option", "value", value);
 
-	for (c = f->node->children; c != NULL; c = c->next)
-		if (form_is(c, "option") && (v = form_attr(c, "value")) != NULL &&
-		    strcmp(v, value) == 0)
-			return c;
-	for (c = f->codes ? f->codes->children : NULL; c != NULL; c = c->next)
-		if (form_is(c, "code") && (v = form_attr(c, "value")) != NULL &&
-		    strcmp(v, value) == 0)
-			return c;
-	return NULL;
+	return c != NULL ? c : form_child(f->codes, "code", "value", value);
 }
 
 int

@@ -209,5 +209,7 @@ const struct form_field *form_named_field(const struct form *,
 xmlNodePtr form_option(const struct form_field *, const char *value);
 int	 form_has_option(const struct form_field *, const char *value);
 const char *form_attr(xmlNodePtr, const char *name);
+xmlNodePtr form_child(xmlNodePtr parent, const char *elem, const char *attr,
+	    const char *value);
 
 #endif

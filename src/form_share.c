@@ -154,6 +154,23 @@ form_is(xmlNodePtr n, const char *name)
 	    strcmp((const char *)n->name, name) == 0;
 }
 
+/* The first child <elem attr="value"> of `parent` (NULL: none), or NULL. */
+xmlNodePtr
+form_child(xmlNodePtr parent, const char *elem, const char *attr,
+    const char *value)
+{
+	xmlNodePtr n;
+	const char *v;
+
+	if (parent == NULL || value == NULL)
+		return NULL;
+	for (n = parent->children; n != NULL; n = n->next)
+		if (form_is(n, elem) && (v = form_attr(n, attr)) != NULL &&
+		    strcmp(v, value) == 0)
+			return n;
+	return NULL;
+}
+
 /* A file's stamp (stamp.h) as the text definitions.ok keeps. */
 static int
 form_stamp(const char *path, struct buf *out)
@@ -440,17 +457,8 @@ form_town_text(const struct form_share *s, const char *name, const char *lang)
 static xmlNodePtr
 form_by_id(xmlDocPtr doc, const char *elem, const char *id)
 {
-	xmlNodePtr n, root;
-	const char *nid;
-
-	if (doc == NULL || id == NULL ||
-	    (root = xmlDocGetRootElement(doc)) == NULL)
-		return NULL;
-	for (n = root->children; n != NULL; n = n->next)
-		if (form_is(n, elem) && (nid = form_attr(n, "id")) != NULL &&
-		    strcmp(nid, id) == 0)
-			return n;
-	return NULL;
+	return doc == NULL ? NULL : form_child(xmlDocGetRootElement(doc),
+	    elem, "id", id);
 }
 
 xmlNodePtr
@@ -466,17 +474,8 @@ form_clerk(const struct form_share *s, const char *id)
 xmlNodePtr
 form_login(const struct form_share *s, const char *user)
 {
-	xmlNodePtr n, root;
-	const char *u;
-
-	if (s->clerks == NULL || user == NULL ||
-	    (root = xmlDocGetRootElement(s->clerks)) == NULL)
-		return NULL;
-	for (n = root->children; n != NULL; n = n->next)
-		if (form_is(n, "login") && (u = form_attr(n, "user")) != NULL &&
-		    strcmp(u, user) == 0)
-			return n;
-	return NULL;
+	return s->clerks == NULL ? NULL :
+	    form_child(xmlDocGetRootElement(s->clerks), "login", "user", user);
 }
 
 xmlNodePtr
